@@ -1,0 +1,173 @@
+# kgdb-bridge: one non-recursive GNU Makefile.
+#
+#   make             build the daemon (build/kgdb-bridge) and test tools
+#   make check       unit tests, fuzz-corpus replays, integration and
+#                    end-to-end tests; last line is "N passed, N failed"
+#   make asan        the same with ASan+UBSan on everything
+#   make fuzz        libFuzzer targets (CC=clang, the default for this target)
+#   make bench       benchmarks (never part of check)
+#   make demo        boot the virtual lab and run kgdb-bridge on it
+#   make install     PREFIX=/usr/local DESTDIR=
+#
+# New files are picked up by wildcard: rsp/*.c, bridge/*.c, tui/*.c,
+# tests/unit/test_*.c, tests/fuzz/fuzz_*.c, tests/bench/bench_*.c and
+# tests/tools/*.c each have one rule below.
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+BUILD	?= build
+ifeq ($(CI),true)
+WERROR	?= 1
+endif
+WERROR	?= 0
+SAN	?= 0
+CC	?= cc
+CFLAGS	?= -O2 -g
+
+WARN	= -Wall -Wextra -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
+	  -Wmissing-declarations -Wshadow -Wwrite-strings -Wpointer-arith \
+	  -Wundef -Wvla
+ifeq ($(WERROR),1)
+WARN	+= -Werror
+endif
+SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	   -fno-omit-frame-pointer
+ifeq ($(SAN),1)
+CFLAGS	+= $(SANFLAGS)
+LDFLAGS	+= $(SANFLAGS)
+endif
+
+BASE	= -std=c11 -D_POSIX_C_SOURCE=200809L -MMD -MP -I.
+RSP_CF	= $(BASE) $(WARN) -Wconversion
+# bridge/ and tests need BSD/GNU extras (cfmakeraw, TIOCEXCL, CRTSCTS).
+PKG_BR	= libevent libserialport
+BR_CF	= $(BASE) -D_DEFAULT_SOURCE $(WARN) $(shell pkg-config --cflags $(PKG_BR) 2>/dev/null)
+BR_LIBS	= $(shell pkg-config --libs $(PKG_BR) 2>/dev/null)
+# ncursesw's cflags define _XOPEN_SOURCE: tui/ objects only (style.md 15).
+TUI_CF	= $(BASE) -D_DEFAULT_SOURCE $(WARN) $(shell pkg-config --cflags ncursesw 2>/dev/null)
+TUI_LIBS = $(shell pkg-config --libs ncursesw 2>/dev/null)
+TEST_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
+
+RSP_SRCS	:= $(wildcard rsp/*.c)
+BRIDGE_SRCS	:= $(wildcard bridge/*.c)
+BRIDGE_LIB_SRCS	:= $(filter-out bridge/main.c,$(BRIDGE_SRCS))
+TUI_SRCS	:= $(wildcard tui/*.c)
+TUI_LIB_SRCS	:= $(filter-out tui/main.c,$(TUI_SRCS))
+UNIT_SRCS	:= $(wildcard tests/unit/test_*.c)
+FUZZ_SRCS	:= $(wildcard tests/fuzz/fuzz_*.c)
+BENCH_SRCS	:= $(wildcard tests/bench/bench_*.c)
+TOOL_SRCS	:= $(wildcard tests/tools/*.c)
+
+RSP_OBJS	:= $(RSP_SRCS:%.c=$(BUILD)/%.o)
+BRIDGE_LIB_OBJS	:= $(BRIDGE_LIB_SRCS:%.c=$(BUILD)/%.o)
+TUI_LIB_OBJS	:= $(TUI_LIB_SRCS:%.c=$(BUILD)/%.o)
+
+# Test builds always carry ASan+UBSan: they live under $(BUILD)/t.
+T		= $(BUILD)/t
+T_RSP_OBJS	:= $(RSP_SRCS:%.c=$(T)/%.o)
+T_BRIDGE_OBJS	:= $(BRIDGE_LIB_SRCS:%.c=$(T)/%.o)
+T_TUI_OBJS	:= $(TUI_LIB_SRCS:%.c=$(T)/%.o)
+UNIT_BINS	:= $(UNIT_SRCS:tests/unit/%.c=$(T)/%)
+FUZZ_REPLAYS	:= $(FUZZ_SRCS:tests/fuzz/%.c=$(T)/%)
+BENCH_BINS	:= $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/%)
+TOOL_BINS	:= $(TOOL_SRCS:tests/tools/%.c=$(BUILD)/%)
+
+PROGS :=
+ifneq ($(wildcard bridge/main.c),)
+PROGS += $(BUILD)/kgdb-bridge
+endif
+ifneq ($(wildcard tui/main.c),)
+PROGS += $(BUILD)/kgdb-tui
+endif
+
+.PHONY: all deps check asan fuzz bench demo install clean tests
+all: $(PROGS) $(TOOL_BINS)
+
+deps:
+	@scripts/deps.sh build
+
+# ---- production objects
+$(BUILD)/rsp/%.o: rsp/%.c
+	@mkdir -p $(@D)
+	$(CC) $(RSP_CF) $(CFLAGS) -c -o $@ $<
+$(BUILD)/bridge/%.o: bridge/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BR_CF) $(CFLAGS) -c -o $@ $<
+$(BUILD)/tui/%.o: tui/%.c
+	@mkdir -p $(@D)
+	$(CC) $(TUI_CF) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/kgdb-bridge: $(BUILD)/bridge/main.o $(BRIDGE_LIB_OBJS) $(RSP_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(BR_LIBS)
+$(BUILD)/kgdb-tui: $(BUILD)/tui/main.o $(TUI_LIB_OBJS) $(RSP_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TUI_LIBS)
+$(BUILD)/tests/tools/%.o: tests/tools/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BR_CF) $(CFLAGS) -c -o $@ $<
+$(TOOL_BINS): $(BUILD)/%: $(BUILD)/tests/tools/%.o $(RSP_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(BR_LIBS)
+
+# ---- test objects (sanitized)
+$(T)/rsp/%.o: rsp/%.c
+	@mkdir -p $(@D)
+	$(CC) $(RSP_CF) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
+$(T)/bridge/%.o: bridge/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BR_CF) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
+$(T)/tui/%.o: tui/%.c
+	@mkdir -p $(@D)
+	$(CC) $(TUI_CF) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
+$(T)/tests/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BR_CF) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
+
+# A unit test may add link flags (e.g. -Wl,--wrap=...) in tests/unit/<name>.mk
+# as LDFLAGS_<name> = ...
+-include $(wildcard tests/unit/*.mk)
+$(T)/test_%: $(T)/tests/unit/test_%.o $(T_BRIDGE_OBJS) $(T_TUI_OBJS) $(T_RSP_OBJS)
+	$(CC) $(SANFLAGS) $(LDFLAGS) $(LDFLAGS_test_$*) -o $@ $^ $(TEST_LIBS) $(BR_LIBS) $(if $(T_TUI_OBJS),$(TUI_LIBS))
+$(T)/fuzz_%: $(T)/tests/fuzz/fuzz_%.o $(T)/tests/fuzz/replay.o $(T_RSP_OBJS)
+	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^
+
+tests: $(PROGS) $(TOOL_BINS) $(UNIT_BINS) $(FUZZ_REPLAYS)
+
+check: deps
+	@$(MAKE) --no-print-directory tests
+	@BUILD=$(BUILD) tests/run.sh
+
+asan:
+	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 check
+
+# ---- libFuzzer (clang); run e.g.: build/fuzz/fuzz_demux -max_total_time=900
+FUZZ_CC	?= clang
+FZ	= $(BUILD)/fuzz
+FUZZ_CF	= $(BASE) -g -O1 -fsanitize=fuzzer,address,undefined
+$(FZ)/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CF) -D_DEFAULT_SOURCE -c -o $@ $<
+$(FZ)/fuzz_%: $(FZ)/tests/fuzz/fuzz_%.o $(RSP_SRCS:%.c=$(FZ)/%.o)
+	$(FUZZ_CC) $(FUZZ_CF) -o $@ $^
+fuzz: deps $(FUZZ_SRCS:tests/fuzz/%.c=$(FZ)/%)
+
+# ---- benchmarks
+$(BUILD)/tests/bench/%.o: tests/bench/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BR_CF) $(CFLAGS) -c -o $@ $<
+$(BENCH_BINS): $(BUILD)/%: $(BUILD)/tests/bench/%.o $(RSP_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(BR_LIBS)
+bench: deps $(BENCH_BINS) $(PROGS) $(TOOL_BINS)
+	@BUILD=$(BUILD) tests/bench/run.sh
+
+demo: deps $(PROGS) $(TOOL_BINS)
+	@BUILD=$(BUILD) scripts/demo.sh
+
+install: $(PROGS)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)
+	install -m 644 $(wildcard docs/*.1) $(DESTDIR)$(MANDIR)/man1
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,214 @@
+/*
+ * rsp/rsp.h: the protocol core of kgdb-bridge.
+ *
+ * Pure C11 and libc only: no I/O, no globals, no allocation after a _new.
+ * Everything here works on caller storage with caller-given limits; a
+ * length that does not fit is an error (RSP_ERR_TOOBIG), never an overflow.
+ *
+ * Errors: functions return int; >= 0 is success or a count, < 0 is a
+ * negative enum rsp_err, which rsp_strerror() names.
+ *
+ * This header is the module map: one section per source file.
+ */
+#ifndef RSP_RSP_H
+#define RSP_RSP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rsp/proto.h"
+
+/* Largest payload any supported kgdb can take or send (arm64 BUFMAX). */
+#define RSP_PKT_MAX		2048
+
+enum rsp_err {
+	RSP_OK = 0,
+	RSP_ERR_ARG = -1,	/* caller bug: bad argument */
+	RSP_ERR_TOOBIG = -2,	/* does not fit the given limit */
+	RSP_ERR_FRAME = -3,	/* not a $…#xx frame */
+	RSP_ERR_CKSUM = -4,	/* checksum mismatch */
+	RSP_ERR_HEX = -5,	/* bad or odd-length hex */
+	RSP_ERR_ESCAPE = -6,	/* '}' at the end of a payload */
+	RSP_ERR_RLE = -7,	/* bad run-length encoding */
+	RSP_ERR_SHORT = -8,	/* reply shorter than the layout needs */
+	RSP_ERR_ARCH = -9,	/* unknown architecture */
+};
+
+/* rsp/hex.c */
+const char	*rsp_strerror(int err);
+/* Value of one hex digit (either case), or -1. */
+int		 rsp_hex_val(int c);
+/* Write 2*len lower-case hex digits (no NUL); returns 2*len, or
+ * RSP_ERR_TOOBIG if outmax is smaller. */
+int		 rsp_hex_encode(char *out, size_t outmax, const void *in,
+		     size_t len);
+/* Decode inlen hex digits into bytes; returns the byte count, RSP_ERR_HEX
+ * for a bad digit or odd length, RSP_ERR_TOOBIG if outmax is too small. */
+int		 rsp_hex_decode(void *out, size_t outmax, const char *in,
+		     size_t inlen);
+/* Parse a big-endian hex number of 1..16 digits (addresses, lengths,
+ * thread ids; a leading '-' is accepted and negates, as kgdb does). Returns
+ * the digits consumed (with the sign), or RSP_ERR_HEX. */
+int		 rsp_hex_u64(const char *in, size_t len, uint64_t *value_out);
+/* If payload is an error reply "Exx", store kgdb's errno (two decimal
+ * digits, e.g. "E22" is EINVAL 22) and return true. */
+bool		 rsp_reply_errno(const char *payload, size_t len, int *errno_out);
+
+/* rsp/packet.c */
+uint8_t		 rsp_pkt_checksum(const void *buf, size_t len);
+/* Frame payload as $…#xx into out, escaping '$', '#', '}' and '*' with '}'
+ * and byte^0x20. Returns the frame length or RSP_ERR_TOOBIG. Never writes
+ * more than outmax bytes, and writes no NUL. */
+int		 rsp_pkt_encode(char *out, size_t outmax, const void *payload,
+		     size_t len);
+/* Decode exactly one frame "$body#xx": verify the checksum (over the raw
+ * body), undo '}' escapes and expand '*' runs. Returns the payload length,
+ * or RSP_ERR_FRAME / _CKSUM / _ESCAPE / _RLE / _TOOBIG. Binary-safe. */
+int		 rsp_pkt_decode(void *out, size_t outmax, const char *frame,
+		     size_t len);
+/* The body part of rsp_pkt_decode, with no framing and no checksum. */
+int		 rsp_pkt_unescape(void *out, size_t outmax, const char *body,
+		     size_t len);
+
+/* rsp/demux.c */
+/*
+ * Push-style demultiplexer for one direction of a line. Feed it bytes in
+ * chunks of any size; it calls back with events in input order. With the
+ * same input and the same clock, the events (console runs merged) are the
+ * same whatever the chunking.
+ *
+ * Invariant: console bytes + frames (valid or corrupt) + acks == input,
+ * byte for byte, in order. Nothing is dropped or duplicated.
+ */
+enum rsp_ev_type {
+	RSP_EV_CONSOLE,	/* data/len: bytes that are not protocol */
+	RSP_EV_PACKET,	/* data/len: decoded payload; raw/rawlen: the frame */
+	RSP_EV_BADPKT,	/* raw/rawlen: a frame that failed; err says why */
+	RSP_EV_ACK,	/* '+' while an ack was expected */
+	RSP_EV_NAK,	/* '-' while an ack was expected */
+	RSP_EV_OUTPUT,	/* an 'O' packet: data/len is the decoded text;
+			 * raw/rawlen the frame (it still needs an ack) */
+	RSP_EV_MARK,	/* mark: a marker; zero-length, placed right after
+			 * the console byte that completed it */
+};
+
+enum rsp_mark {
+	RSP_MARK_KDB_PROMPT,	/* "[N]kdb> " or "kdb> " at line start */
+	RSP_MARK_KDB_PAGER,	/* "more> " at line start */
+	RSP_MARK_KDB_ENTER,	/* "Entering kdb (" banner */
+	RSP_MARK_KGDB_WAIT,	/* kgdb waits for gdb (any of its banners) */
+	RSP_MARK_PANIC,		/* "Kernel panic - not syncing" */
+	RSP_MARK_OOPS,		/* "BUG:", "Oops:", "general protection fault",
+				 * "kernel BUG at " */
+};
+
+struct rsp_event {
+	enum rsp_ev_type type;
+	const uint8_t	*data;	/* valid only during the callback */
+	size_t		 len;
+	const uint8_t	*raw;	/* the frame as received, or NULL */
+	size_t		 rawlen;
+	enum rsp_mark	 mark;	/* RSP_EV_MARK */
+	int		 err;	/* RSP_EV_BADPKT: RSP_ERR_CKSUM, _TOOBIG, … */
+	int		 kdb_cpu; /* RSP_MARK_KDB_PROMPT: N of "[N]", or -1 */
+};
+
+typedef void rsp_demux_cb(void *arg, const struct rsp_event *ev);
+
+struct rsp_demux_cfg {
+	size_t	max_payload;	/* decoded payload cap (<= RSP_PKT_MAX) */
+	size_t	hold_bytes;	/* give up on a '$' candidate after this many
+				 * bytes without a frame end */
+	uint64_t hold_ms;	/* … or after this long (0: no time limit) */
+	bool	binary;		/* true for gdb's side: payloads may hold any
+				 * byte; false for the target's side, where a
+				 * frame is printable ASCII with no space, CR
+				 * or LF, so "$HOME" falls back to console */
+	bool	marks;		/* detect console markers */
+};
+
+struct rsp_demux;
+
+struct rsp_demux *rsp_demux_new(const struct rsp_demux_cfg *cfg);
+void		 rsp_demux_free(struct rsp_demux *d);
+/* Feed len bytes received at now_ms (monotonic). */
+void		 rsp_demux_feed(struct rsp_demux *d, const void *buf,
+		     size_t len, uint64_t now_ms, rsp_demux_cb *cb, void *arg);
+/* Release a held candidate whose time is up, as console text. */
+void		 rsp_demux_tick(struct rsp_demux *d, uint64_t now_ms,
+		     rsp_demux_cb *cb, void *arg);
+/* When rsp_demux_tick must run next, or UINT64_MAX if nothing is held. */
+uint64_t	 rsp_demux_deadline(const struct rsp_demux *d);
+/* Release anything held now, as console text (end of stream, link loss). */
+void		 rsp_demux_flush(struct rsp_demux *d, rsp_demux_cb *cb,
+		     void *arg);
+/* Whether '+'/'-' are acks (set after sending a packet). A received ack or
+ * nak clears it. Outside that, '+' and '-' are console text. */
+void		 rsp_demux_expect_ack(struct rsp_demux *d, bool on);
+bool		 rsp_demux_holding(const struct rsp_demux *d);
+
+/* rsp/regs.c */
+enum rsp_arch_id {
+	RSP_ARCH_X86_64,
+	RSP_ARCH_I386,
+	RSP_ARCH_ARM64,
+};
+
+/* One register of a kgdb 'g' layout, or one only reachable with 'p'. */
+struct rsp_reg {
+	const char	*name;		/* gdb's name: "rip", "eflags", "x0" */
+	uint16_t	 size;		/* bytes */
+	int16_t		 offset;	/* in the 'g' payload; -1 if not in it */
+	uint16_t	 regnum;	/* gdb register number */
+	const char	*type;		/* tdesc type: "int64", "code_ptr", … */
+	const char	*group;		/* tdesc group, or NULL */
+};
+
+struct rsp_arch {
+	enum rsp_arch_id id;
+	const char	*name;		/* "x86_64", "i386", "arm64" */
+	const char	*gdb_arch;	/* "i386:x86-64", "i386", "aarch64" */
+	size_t		 bufmax;	/* kgdb BUFMAX */
+	size_t		 numregbytes;	/* kgdb NUMREGBYTES: 'g' size */
+	size_t		 mem_read_max;	/* largest safe 'm' length:
+					 * (BUFMAX-1)/2 */
+	unsigned	 dbg_max_reg_num; /* 'p' regnum limit */
+	const struct rsp_reg *regs;	/* every register the tdesc names */
+	size_t		 nregs;
+	int		 pc, sp, fp;	/* indexes into regs */
+};
+
+/* Registers from one 'g' reply. */
+#define RSP_REGS_MAX	1024
+struct rsp_regs {
+	const struct rsp_arch *arch;
+	uint8_t		 raw[RSP_REGS_MAX];	/* target byte order */
+	size_t		 len;
+};
+
+const struct rsp_arch *rsp_arch_get(enum rsp_arch_id id);
+/* "x86_64"/"amd64"/"i386:x86-64", "i386"/"x86", "arm64"/"aarch64". */
+const struct rsp_arch *rsp_arch_by_name(const char *name);
+/* Index in arch->regs of gdb register regnum, or -1. */
+int		 rsp_arch_reg_by_num(const struct rsp_arch *a, unsigned regnum);
+int		 rsp_arch_reg_by_name(const struct rsp_arch *a, const char *n);
+/* Parse a 'g' reply (hex). Exactly numregbytes*2 digits, else
+ * RSP_ERR_SHORT / RSP_ERR_TOOBIG / RSP_ERR_HEX. */
+int		 rsp_regs_parse_g(const struct rsp_arch *a, const char *hex,
+		     size_t len, struct rsp_regs *out);
+/* Value of register idx (index into arch->regs; little-endian target).
+ * RSP_ERR_ARG if it is not in the 'g' payload or wider than 8 bytes. */
+int		 rsp_regs_get(const struct rsp_regs *r, int idx,
+		     uint64_t *value_out);
+/* Display text for register idx: "0xffffffff81000000", or for x86 eflags
+ * "0x246 [ IF ZF PF ]". Returns the length written (NUL-terminated), or
+ * RSP_ERR_TOOBIG. */
+int		 rsp_regs_format(const struct rsp_regs *r, int idx, char *buf,
+		     size_t buflen);
+/* GDB target description XML matching kgdb's layout for a. Returns its
+ * length (NUL-terminated) or RSP_ERR_TOOBIG. */
+int		 rsp_tdesc_xml(const struct rsp_arch *a, char *buf,
+		     size_t buflen);
+
+#endif

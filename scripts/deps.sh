@@ -1,0 +1,47 @@
+#!/bin/sh
+# Install the Debian packages kgdb-bridge needs, but only those missing.
+# Usage: scripts/deps.sh [build|lab|all]   (default: build)
+#   build  compiler, libraries and test tools for `make` and `make check`
+#   lab    the virtual lab: QEMU, the kernel source and what builds it
+# Safe to run twice or concurrently: apt-get serialises on its own lock and
+# this script waits for it.
+set -eu
+
+build_pkgs="build-essential pkg-config libcmocka-dev libevent-dev
+libserialport-dev libncurses-dev libelf-dev clang gdb tmux python3"
+lab_pkgs="qemu-system-x86 linux-source-6.1 busybox-static cpio bc flex bison
+libssl-dev libelf-dev dwarves xz-utils kmod"
+
+case "${1:-build}" in
+build) want=$build_pkgs ;;
+lab) want=$lab_pkgs ;;
+all) want="$build_pkgs $lab_pkgs" ;;
+*) echo "usage: $0 [build|lab|all]" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $want; do
+	s=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case "$s" in
+	*"install ok installed"*) ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	SUDO=sudo
+else
+	SUDO=
+fi
+echo "deps: installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+# The package lists may be absent on a fresh machine: update once.
+stamp=/var/lib/apt/periodic/kgdb-bridge-update-stamp
+if [ ! -e "$stamp" ]; then
+	$SUDO apt-get -o DPkg::Lock::Timeout=600 update -q >&2
+	$SUDO mkdir -p "$(dirname "$stamp")" && $SUDO touch "$stamp"
+fi
+# shellcheck disable=SC2086
+$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends \
+	$missing >&2
