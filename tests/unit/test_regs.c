@@ -276,6 +276,29 @@ test_parse_format_x86_64(void **state)
 	assert_int_equal(rsp_regs_format(&regs, 0, buf, 0), RSP_ERR_ARG);
 }
 
+/* The same reply as it comes off the wire: a frame, decoded, then parsed. */
+static void
+test_frame_to_regs(void **state)
+{
+	const struct rsp_arch	*a = rsp_arch_get(RSP_ARCH_X86_64);
+	char			 frame[312 + RSP_PKT_OVERHEAD];
+	char			 payload[RSP_PKT_MAX];
+	struct rsp_regs		 regs;
+	uint64_t		 v;
+	int			 n;
+
+	(void)state;
+	n = rsp_pkt_encode(frame, sizeof frame, x86_64_g, 312);
+	assert_int_equal(n, 316);
+	n = rsp_pkt_decode(payload, sizeof payload, frame, (size_t)n);
+	assert_int_equal(n, 312);
+	assert_int_equal(rsp_regs_parse_g(a, payload, (size_t)n, &regs), 156);
+	assert_int_equal(rsp_regs_get(&regs, a->pc, &v), RSP_OK);
+	assert_true(v == 0xffffffff8113b4d4ULL);
+	/* kgdb's biggest reply fits one x86 BUFMAX packet. */
+	assert_true(2 * a->numregbytes < a->bufmax);
+}
+
 struct eflags_row {
 	uint32_t	 v;
 	const char	*text;
@@ -502,6 +525,7 @@ main(void)
 		cmocka_unit_test(test_layout_rows),
 		cmocka_unit_test(test_arch_by_name),
 		cmocka_unit_test(test_parse_format_x86_64),
+		cmocka_unit_test(test_frame_to_regs),
 		cmocka_unit_test(test_eflags_rows),
 		cmocka_unit_test(test_parse_lengths),
 		cmocka_unit_test(test_parse_arm64),
