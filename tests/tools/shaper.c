@@ -3,14 +3,16 @@
  * UART) and whoever listens on it (kgdb-bridge or gdb), made to behave like
  * a real one.
  *
- * It accepts one client at a time on --listen and, on the first client,
- * connects to --upstream (QEMU's wait=on then releases the guest, so no
- * boot output is lost).  Bytes go through at --baud (10 bit times a byte,
+ * It accepts one client at a time on --listen and, on the first client
+ * (or at once with --connect-now), connects to --upstream (QEMU's wait=on
+ * then releases the guest, so no boot output is lost).  Bytes go through at --baud (10 bit times a byte,
  * 8N1), each direction on its own clock; data bits flip at --ber and whole
  * bytes vanish at --drop, from a seeded generator per direction so a run
  * can be repeated.  SIGUSR1 cuts the line: the client is closed and the
  * listener goes away (connects are refused, as with a pulled cable), and
- * what the target sends meanwhile is lost.  SIGUSR2 restores it.  SIGINT
+ * what the target sends meanwhile is lost.  SIGUSR2 restores it.  SIGHUP
+ * turns errors and drops off or on (a clean reference run, then noisy ones,
+ * on one boot; --clean-start begins with them off).  SIGINT
  * and SIGTERM end the run; the counters are printed on stderr either way.
  *
  * In --telnet mode both sides speak telnet (QEMU's telnet=on, the bridge's
@@ -71,6 +73,7 @@ struct sh_dir {
 	uint64_t	 bits_to_flip;	/* data bits until the next flip */
 	uint64_t	 bytes_to_drop;	/* data bytes until the next drop */
 	enum sh_tn_state tn;
+	bool		 impair;	/* errors and drops on (SIGHUP toggles) */
 
 	unsigned char	*q;		/* shaped bytes waiting for the pacer */
 	size_t		 qlen;
@@ -113,6 +116,7 @@ struct shaper {
 static volatile sig_atomic_t sh_sig_cut;
 static volatile sig_atomic_t sh_sig_restore;
 static volatile sig_atomic_t sh_sig_quit;
+static volatile sig_atomic_t sh_sig_toggle;
 static int sh_sig_fd = -1;
 
 static void sh_log(const char *, ...) __attribute__((format(printf, 1, 2)));
@@ -213,6 +217,7 @@ sh_dir_init(struct sh_dir *d, const char *name, uint64_t seed, double ber,
 	d->rng = seed ? seed : 0x9e3779b97f4a7c15ULL;
 	d->bits_to_flip = sh_geometric(&d->rng, ber);
 	d->bytes_to_drop = sh_geometric(&d->rng, drop);
+	d->impair = true;
 	d->q = malloc(SH_QMAX);
 	if (d->q == NULL) {
 		sh_log("out of memory");
@@ -238,6 +243,8 @@ sh_dir_shape(struct sh_dir *d, unsigned char *c)
 {
 	unsigned	bit;
 
+	if (!d->impair)
+		return true;
 	if (d->bytes_to_drop == 0) {
 		d->drops++;
 		d->bytes_to_drop = sh_geometric(&d->rng, d->drop);
@@ -593,6 +600,8 @@ sh_on_signal(int sig)
 		sh_sig_cut = 1;
 	else if (sig == SIGUSR2)
 		sh_sig_restore = 1;
+	else if (sig == SIGHUP)
+		sh_sig_toggle = 1;
 	else
 		sh_sig_quit = 1;
 	if (sh_sig_fd != -1)
@@ -631,8 +640,13 @@ sh_usage(void)
 "  --port-file FILE  write the listening port (or path) there\n"
 "  --record DIR      write down.raw, up.raw and events.txt\n"
 "  --once            exit when the first client goes (default: accept again)\n"
+"  --connect-now     connect upstream at once rather than on the first client\n"
+"                    (target bytes with no client attached are lost, as on a\n"
+"                    real line; --record still has them)\n"
+"  --clean-start     start with errors and drops off (SIGHUP turns them on)\n"
 "  --selftest        check the error and pacing maths, then exit\n"
-"signals: USR1 cuts the line, USR2 restores it, INT/TERM exit with stats\n"
+"signals: USR1 cuts the line, USR2 restores it, HUP toggles errors and drops,\n"
+"         INT/TERM exit with stats\n"
 "down = target to client, up = client to target\n");
 	exit(2);
 }
@@ -774,6 +788,7 @@ main(int argc, char **argv)
 	uint64_t		 seed = 1, now;
 	ssize_t			 n;
 	int			 i, np, ip_l, ip_c, ip_u, rc = 0;
+	bool			 connect_now = false, clean_start = false;
 
 	memset(&sh, 0, sizeof sh);
 	sh.lfd = sh.cfd = sh.ufd = -1;
@@ -789,6 +804,14 @@ main(int argc, char **argv)
 		}
 		if (strcmp(a, "--once") == 0) {
 			sh.once = true;
+			continue;
+		}
+		if (strcmp(a, "--clean-start") == 0) {
+			clean_start = true;
+			continue;
+		}
+		if (strcmp(a, "--connect-now") == 0) {
+			connect_now = true;
 			continue;
 		}
 		if (v == NULL)
@@ -831,6 +854,8 @@ main(int argc, char **argv)
 		sh.byte_ns = 10000000000ull / sh.baud;
 	sh_dir_init(&sh.down, "down", seed * 2 + 1, ber_down, drop_down);
 	sh_dir_init(&sh.up, "up", seed * 2 + 2, ber_up, drop_up);
+	if (clean_start)
+		sh.down.impair = sh.up.impair = false;
 	sh.t0 = sh_now_ns();
 
 	if (record != NULL) {
@@ -876,6 +901,14 @@ main(int argc, char **argv)
 		sh_log("listening on %s, upstream %s, baud %lu%s", listen_spec,
 		    up_spec, sh.baud, sh.telnet ? ", telnet" : "");
 
+	if (connect_now) {
+		if (sh_upstream_open(&sh, err) == -1) {
+			sh_log("%s", err);
+			return 1;
+		}
+		sh_log("upstream %s connected", up_spec);
+	}
+
 	while (!sh_sig_quit) {
 		if (sh_sig_cut) {
 			sh_sig_cut = 0;
@@ -884,6 +917,11 @@ main(int argc, char **argv)
 		if (sh_sig_restore) {
 			sh_sig_restore = 0;
 			sh_restore(&sh);
+		}
+		if (sh_sig_toggle) {
+			sh_sig_toggle = 0;
+			sh.down.impair = sh.up.impair = !sh.up.impair;
+			sh_log("errors %s", sh.up.impair ? "on" : "off");
 		}
 		np = 0;
 		ip_l = ip_c = ip_u = -1;
