@@ -50,7 +50,7 @@ mark; line_send 'dmesg 20\r' 3; settle; slice kdb-dmesg up
 mark; line_send 'bt\r' 3; settle; slice kdb-bt up
 mark
 gdb_run fx1 "$LINE_PORT" -ex 'info registers' -ex 'bt' -ex 'info threads' \
-    -ex 'x/8gx $sp' -ex 'echo @@monitor\n' -ex 'monitor ps' -ex 'echo @@end\n'
+    -ex 'x/8gx $sp' -ex 'echo @@monitor\n' -ex 'monitor ps' -ex 'echo @@end\n' "${GDB_VANISH[@]}"
 settle
 slice gdb-connect-session up
 cp "$T/fx1.gdb" "$out/gdb-connect-session.gdb.txt"
@@ -65,7 +65,7 @@ lab_start fx2 --kgdbwait --mode idle --tick 0 || exit 1
 line_start || exit 1
 wait_for "$LINE_REC/down.raw" 'kdb> ' 90 && settle
 mark
-gdb_run fx2 "$LINE_PORT" -ex 'echo @@monitor\n' -ex 'monitor ps' -ex 'monitor dmesg 5'
+gdb_run fx2 "$LINE_PORT" -ex 'echo @@monitor\n' -ex 'monitor ps' -ex 'monitor dmesg 5' "${GDB_VANISH[@]}"
 settle
 slice gdb-monitor-ps up
 cp "$T/fx2.gdb" "$out/gdb-monitor-ps.gdb.txt"

@@ -63,6 +63,13 @@ tcp|tcp:*|telnet|telnet:*)
 	[ "$port" = "$serial" ] && port=0
 	tel=
 	[ "$proto" = telnet ] && tel=,telnet=on
+	if [ "$port" = 0 ] && [ "$wait" = off ]; then
+		# QEMU only reports a port it picked while it waits; pick one.
+		while :; do
+			port=$((20000 + RANDOM % 40000))
+			(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+		done
+	fi
 	chardev="socket,id=s0,host=127.0.0.1,port=$port,server=on,wait=$wait$tel"
 	;;
 unix|unix:*)
@@ -140,13 +147,11 @@ for _ in $(seq 1 100); do
 			l=$(grep -o 'waiting for connection on: [^ ]*' "$qlog" 2>/dev/null | head -n 1)
 			l=${l#*disconnected:}
 			l=${l%%,*}
-		else
-			l=
-			[ -S "$mon" ] && l=$(echo 'info chardev' |
-			    timeout 2 socat - "UNIX-CONNECT:$mon" 2>/dev/null |
-			    grep -o 's0: filename=[^ ]*' | head -n 1)
-			l=${l#*disconnected:}
-			l=${l%%,*}
+		elif [ -S "$mon" ]; then
+			case "$chardev" in
+			*path=*) l=unix:$path ;;
+			*) l=tcp:127.0.0.1:$port ;;
+			esac
 		fi
 		case "$l" in
 		tcp:*)

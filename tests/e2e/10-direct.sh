@@ -87,8 +87,9 @@ else
 	gdb_run b "$LINE_PORT" \
 	    -ex 'echo @@bt\n' -ex 'bt' \
 	    -ex 'echo @@mon\n' -ex 'monitor ps' \
-	    -ex 'echo @@regs\n' -ex 'info registers rip'
-	# gdb quit without detaching: put the stub back into kdb by hand.
+	    -ex 'echo @@regs\n' -ex 'info registers rip' "${GDB_VANISH[@]}"
+	# gdb vanished without a word (a quit would send k and resume the
+	# kernel); put the stub back into kdb by hand.
 	mark=$(stat -c %s "$rx")
 	line_send '$3#33' 2
 	line_send 'ps\r' 2

@@ -192,6 +192,10 @@ gdb_run() {
 	    -ex "target remote 127.0.0.1:$port" "$@" >"$T/$name.gdb" 2>&1
 }
 
+# gdb args that end a session with gdb killed on the spot: nothing more is
+# sent (a batch gdb's quit sends k, which resumes the kernel).
+GDB_VANISH=(-ex 'echo @@vanish\n' -ex 'shell kill -9 $PPID')
+
 # gdb_bad FILE: print the lines that show a broken session, if any.
 gdb_bad() {
 	grep -aE "Remote 'g' packet reply is too long|Could not fetch register|E22|Remote connection closed|Remote communication error|Ignoring packet error|Connection timed out|not responding|Bogus trace status|Malformed response|Invalid remote reply" "$1"
