@@ -819,6 +819,7 @@ tgt_console(struct br_target *t, const uint8_t *buf, size_t len)
 			if (++t->attach_match == sizeof pat - 1) {
 				t->attach_seen = true;
 				t->attach_match = 0;
+				tgt_timer(t->enter_ev, TGT_QUIET_MS);
 			}
 		} else
 			t->attach_match = buf[i] == (uint8_t)pat[0];
