@@ -286,6 +286,14 @@ typedef void br_ready_cb(void *arg, bool ok, const char *why);
 void		 br_target_enter_gdb(struct br_target *t, br_ready_cb *cb,
 		    void *arg);
 void		 br_target_enter_kdb(struct br_target *t);
+/* The last stop reply ("T05thread:01;") into buf; its length, 0 if none
+ * is known (the target runs, or was never seen stopping). */
+size_t		 br_target_last_stop(const struct br_target *t, char *buf,
+		    size_t len);
+/* Timeouts (ms): ack wait, reply wait, break-in confirmation. Tests use
+ * short ones; the defaults suit a 115200 serial line. */
+void		 br_target_set_timeouts(struct br_target *t, unsigned ack_ms,
+		    unsigned reply_ms, unsigned break_ms);
 
 /* gdb.c: the gdb port and the one controlling session. */
 struct br_gdb	*br_gdb_new(struct bridge *br, char *err);
@@ -296,6 +304,13 @@ void		 br_gdb_stopped(struct br_gdb *g, const char *payload,
 		    size_t len);
 /* O-packet text to show in gdb, when attached. */
 void		 br_gdb_output(struct br_gdb *g, const void *text, size_t len);
+/* Whether the controlling gdb waits for a stop reply (after c/s or '?'). */
+bool		 br_gdb_waiting_stop(const struct br_gdb *g);
+/* Take an already connected stream socket as a gdb connection (tests,
+ * socketpair); the same rules as a TCP client. */
+void		 br_gdb_attach_fd(struct br_gdb *g, int fd);
+/* The TCP port the listener is bound to, or 0 when it is off. */
+int		 br_gdb_port(const struct br_gdb *g);
 
 /* console.c: stdout and console clients; each client has a capped queue. */
 enum br_source { BR_SRC_TARGET, BR_SRC_CONSOLE2, BR_SRC_BRIDGE };
