@@ -62,6 +62,7 @@ struct gsess {
 	bool		 noack;
 	bool		 busy;		/* a reply is pending */
 	bool		 waiting_stop;	/* after c/s, or a held '?' */
+	bool		 resumed;	/* after c/s: gdb takes O packets */
 	bool		 in_qrcmd;	/* O packets go to gdb now */
 	bool		 detached;	/* D or k seen: close after flush */
 
@@ -455,8 +456,9 @@ gs_stop_ready(void *arg, bool ok, const char *why)
 	struct gctx	*c = arg;
 	struct br_gdb	*g = c->g;
 	struct gsess	*s;
-	char		 stop[64];
+	char		 stop[64], err[BR_ERRLEN];
 	size_t		 n;
+	enum br_tstate	 st;
 
 	if (g != NULL)
 		TAILQ_REMOVE(&g->ctxs, c, entry);
@@ -473,6 +475,13 @@ gs_stop_ready(void *arg, bool ok, const char *why)
 	}
 	/* Still waiting: the target may be running. */
 	log_info("gdb: no stop yet (%s); waiting for one", why ? why : "?");
+	st = br_target_state(g->br->target);
+	if (g->br->opts.break_on_connect && (st == BR_TS_RUNNING ||
+	    st == BR_TS_PANIC || st == BR_TS_UNKNOWN)) {
+		if (br_target_break(g->br->target, err) != 0)
+			log_warn("gdb: %s", err);
+		return;
+	}
 	if (g->br->console != NULL)
 		br_console_notice(g->br->console, "gdb waits for the target "
 		    "to stop (%s): press Ctrl-C in gdb or run 'kgdb-bridge "
@@ -498,7 +507,7 @@ gs_want_stop(struct gsess *s)
 	if (st == BR_TS_RUNNING || st == BR_TS_PANIC) {
 		if (g->br->opts.break_on_connect &&
 		    br_target_break(g->br->target, err) != 0)
-			gs_outputf(s, "kgdb-bridge: %s\n", err);
+			log_warn("gdb: %s", err);
 		return;
 	}
 	c = xcalloc(1, sizeof *c);
@@ -524,6 +533,7 @@ br_gdb_stopped(struct br_gdb *g, const char *payload, size_t len)
 	if (s == NULL || s->closing || !s->waiting_stop)
 		return;
 	s->waiting_stop = false;
+	s->resumed = false;
 	gs_reply(s, payload, len);
 	gs_process(s);
 }
@@ -533,7 +543,8 @@ br_gdb_output(struct br_gdb *g, const void *text, size_t len)
 {
 	struct gsess	*s = g->ctl;
 
-	if (s == NULL || s->closing || !(s->waiting_stop || s->in_qrcmd))
+	if (s == NULL || s->closing || !((s->waiting_stop && s->resumed) ||
+	    s->in_qrcmd))
 		return;
 	gs_output(s, text, len);
 }
@@ -568,8 +579,10 @@ gs_resume(struct gsess *s, const char *p, size_t len)
 		return;
 	}
 	s->waiting_stop = true;
+	s->resumed = true;
 	if (br_target_resume(g->br->target, p, len) != 0) {
 		s->waiting_stop = false;
+		s->resumed = false;
 		gs_replys(s, "E05");
 	}
 }
@@ -694,7 +707,8 @@ gs_demux_cb(void *arg, const struct rsp_event *ev)
 				continue;
 			log_info("gdb: interrupt");
 			if (s->waiting_stop) {
-				if (br_target_break(g->br->target, err) != 0)
+				if (br_target_break(g->br->target, err) != 0 &&
+				    s->resumed)
 					gs_outputf(s, "kgdb-bridge: %s\n",
 					    err);
 				else if (br_target_state(g->br->target) !=

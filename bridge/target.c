@@ -38,7 +38,8 @@
 #define TGT_QUIET_MS	50	/* line quiet this long before a resend */
 #define TGT_KGDB_MS	1500	/* wait for kdb's "kgdb" command to settle */
 #define TGT_PAGE	4096	/* kgdb reads are all-or-nothing per call */
-#define TGT_DEFAULT_BREAK "BREAK,wait:500,g"
+#define TGT_DEFAULT_BREAK "BREAK,wait:300,g"
+#define TGT_BREAK_PAUSE_MS 100
 #define TGT_SYSRQ_TRIGGER "echo g > /proc/sysrq-trigger\r"
 #define TGT_MAX_QUEUE	64
 #define nitems(a)	(sizeof (a) / sizeof (a)[0])
@@ -76,6 +77,7 @@ enum enter_step { EN_NONE, EN_PAGER, EN_KGDB, EN_PROBE };
 struct brk_step {
 	int		 what;		/* 'B' break, 'w' wait, 't' text */
 	unsigned	 ms;
+	bool		 autow;		/* the pause we add after a BREAK */
 	char		*text;
 	size_t		 len;
 };
@@ -711,6 +713,25 @@ tgt_packet(struct br_target *t, const struct rsp_event *ev)
 		    ev->rawlen);
 		return;
 	}
+	/*
+	 * Our own request coming back is a tty echoing it: the kernel runs
+	 * and a shell has the line. Never ack that; erase what we typed.
+	 */
+	if (t->tx != TX_IDLE && tgt_head(t) != NULL &&
+	    len == tgt_head(t)->piecelen &&
+	    memcmp(p, tgt_head(t)->piece, len) == 0) {
+		char	del[RSP_PKT_MAX + RSP_PKT_OVERHEAD];
+		size_t	n = ev->rawlen < sizeof del ? ev->rawlen : sizeof del;
+
+		br_console_output(t->br->console, BR_SRC_TARGET, ev->raw,
+		    ev->rawlen);
+		memset(del, 0x7f, n);
+		(void)tgt_write(t, del, n, NULL);
+		tgt_set_state(t, BR_TS_RUNNING);
+		tgt_finish(t, NULL, 0, "the target's tty echoed the request: "
+		    "the kernel is running, not in the debugger");
+		return;
+	}
 	t->br->stats.rx_packets++;
 	tgt_trace(t, '<', ev->raw, ev->rawlen, NULL);
 	tgt_ack(t);
@@ -998,10 +1019,24 @@ brk_parse(struct br_target *t, const char *seq, char *err)
 		t->steps = xrealloc(t->steps, (t->nsteps + 1) * sizeof *s);
 		s = &t->steps[t->nsteps++];
 		memset(s, 0, sizeof *s);
-		if (strcasecmp(tok, "BREAK") == 0)
+		if (strcasecmp(tok, "BREAK") == 0) {
 			s->what = 'B';
-		else if (strncmp(tok, "wait:", 5) == 0) {
+			/* A short pause after a BREAK, unless one is given. */
+			t->steps = xrealloc(t->steps, (t->nsteps + 1) *
+			    sizeof *s);
+			s = &t->steps[t->nsteps++];
+			memset(s, 0, sizeof *s);
 			s->what = 'w';
+			s->autow = true;
+			s->ms = TGT_BREAK_PAUSE_MS;
+		} else if (strncmp(tok, "wait:", 5) == 0) {
+			if (t->nsteps >= 2 && t->steps[t->nsteps - 2].autow) {
+				/* An explicit wait replaces ours. */
+				t->nsteps--;
+				s = &t->steps[t->nsteps - 1];
+			}
+			s->what = 'w';
+			s->autow = false;
 			v = strtoul(tok + 5, &end, 10);
 			if (*end != '\0' || v > 10000) {
 				br_seterr(err, "bad break step '%s'", tok);
