@@ -557,6 +557,72 @@ def test_telnet(d):
     srv.close()
 
 
+def test_local_terminal(d):
+    """stdin/stdout on a terminal: raw input, Ctrl-] keys, and the
+    terminal settings put back on exit."""
+    import pty as ptymod
+    import termios
+    tgt = Pty(os.path.join(d, "local-tty"))
+    ctl = os.path.join(d, "local.sock")
+    pid, fd = ptymod.fork()
+    if pid == 0:
+        os.execv(BRIDGE, [BRIDGE, "--gdb-port", "0", "--console-port", "0",
+                          "--ctl", ctl, tgt.link])
+    before = termios.tcgetattr(fd)
+    out = b""
+
+    def expect(want, tmo=TMO):
+        nonlocal out
+        end = time.time() + tmo
+        while want not in out and time.time() < end:
+            r, _, _ = select.select([fd], [], [], 0.1)
+            if r:
+                try:
+                    out += os.read(fd, 65536)
+                except OSError:
+                    break
+        return want in out
+
+    ok = expect(b"link up")
+    report(ok, "local terminal: console starts", repr(out))
+    time.sleep(0.3)
+    raw = termios.tcgetattr(fd)
+    report(not (raw[3] & termios.ICANON) and not (raw[3] & termios.ECHO),
+           "local terminal: raw input while running")
+    tgt.write(b"printed on the terminal\r\n")
+    report(expect(b"printed on the terminal"),
+           "local terminal: console text on stdout")
+    os.write(fd, b"typed\r")
+    got = tgt.read_until(b"typed\r")
+    report(b"typed\r" in got, "local terminal: keys reach the target",
+           repr(got))
+    os.write(fd, b"\x1d?")
+    report(expect(b"q quit"), "local terminal: Ctrl-] ? shows the keys")
+    os.write(fd, b"\x1d\x1d")
+    got = tgt.read_until(b"\x1d", tmo=3)
+    report(got == b"\x1d", "local terminal: Ctrl-] Ctrl-] sends one Ctrl-]",
+           repr(got))
+    os.write(fd, b"\x1dq")
+    end = time.time() + TMO
+    st = None
+    while time.time() < end:
+        p2, st = os.waitpid(pid, os.WNOHANG)
+        if p2 == pid:
+            break
+        expect(b"\x00never", tmo=0.1)
+        st = None
+    report(st is not None and os.WIFEXITED(st) and
+           os.WEXITSTATUS(st) == 0, "local terminal: Ctrl-] q quits, exit 0",
+           repr(st))
+    try:
+        after = termios.tcgetattr(fd)
+        report(after[3] == before[3] and after[0] == before[0],
+               "local terminal: settings restored on exit")
+    except termios.error as e:
+        report(False, "local terminal: settings restored on exit", str(e))
+    os.close(fd)
+
+
 def main():
     d = tempfile.mkdtemp(prefix="bridge_io.")
     os.environ["XDG_RUNTIME_DIR"] = d
@@ -566,6 +632,7 @@ def main():
         test_console2(d)
         test_unix(d)
         test_telnet(d)
+        test_local_terminal(d)
     finally:
         subprocess.run(["rm", "-rf", d])
     return 0
