@@ -361,4 +361,154 @@ struct evbuffer;
 void		 br_ctl_json_quote(struct evbuffer *buf, const char *s,
 		    size_t len);
 
+
+/* bridge/vmlinux.c: read-only sections of the --vmlinux ELF, served only
+ * after a sample comparison with the running kernel. */
+#define BR_VML_TEXT	0x1	/* also serve .text (only once proven equal) */
+struct br_vml_range {
+	uint64_t	 addr, len;	/* link-time address range */
+	uint64_t	 offset;	/* where its bytes are in the file */
+	char		 name[32];	/* section */
+	bool		 exec;
+};
+enum br_vml_state {
+	BR_VML_UNVERIFIED,	/* samples not yet compared */
+	BR_VML_VERIFIED,	/* every sample matched: serving */
+	BR_VML_MISMATCH,	/* serving nothing (br_vmlinux_why says why) */
+};
+struct br_vmlinux;
+struct br_vmlinux *br_vmlinux_open(const char *path, int flags, char *err);
+void		 br_vmlinux_free(struct br_vmlinux *v);
+/* The ranges it would serve (valid while v lives). */
+size_t		 br_vmlinux_ranges(const struct br_vmlinux *v,
+		    const struct br_vml_range **ranges_out);
+bool		 br_vmlinux_symbol(const struct br_vmlinux *v,
+		    const char *name, uint64_t *addr_out);
+/* _text.._end, the kernel image; false if the symbols are missing. */
+bool		 br_vmlinux_image(const struct br_vmlinux *v,
+		    uint64_t *start_out, uint64_t *end_out);
+/* The file's bytes for [addr, addr+len) inside one served range, whatever
+ * the verification state; -1 if not inside one. */
+int		 br_vmlinux_file_read(const struct br_vmlinux *v,
+		    uint64_t addr, void *buf, size_t len);
+bool		 br_vmlinux_covers(const struct br_vmlinux *v, uint64_t addr,
+		    size_t len);
+/* Verification: read sample i (addr, len: within one page, at most 256
+ * bytes) from the target and hand the bytes (NULL if the read failed) to
+ * br_vmlinux_check. Verified once every sample matched. */
+size_t		 br_vmlinux_nsamples(const struct br_vmlinux *v);
+bool		 br_vmlinux_sample(const struct br_vmlinux *v, size_t i,
+		    uint64_t *addr_out, size_t *len_out);
+void		 br_vmlinux_check(struct br_vmlinux *v, size_t i,
+		    const void *bytes, size_t len);
+enum br_vml_state br_vmlinux_state(const struct br_vmlinux *v);
+/* Why nothing is served ("vmlinux does not match the running kernel: …"),
+ * or "" when verified. */
+const char	*br_vmlinux_why(const struct br_vmlinux *v);
+/* Unverified again (the link went down: maybe another kernel now). */
+void		 br_vmlinux_reset(struct br_vmlinux *v);
+/* Fill buf from the file if verified and inside one served range. */
+bool		 br_vmlinux_read(const struct br_vmlinux *v, uint64_t addr,
+		    void *buf, size_t len);
+
+
+/* bridge/cache.c: a stopped target's replies, served again until it moves;
+ * small reads widened where reading is harmless; vmlinux for RO data. */
+#define BR_CACHE_MEM_MAX	(4 * 1024 * 1024)	/* memory bytes held */
+enum br_cache_event {
+	BR_CE_RESUME,		/* c, s, C, S, D, k, vCont…: the kernel runs */
+	BR_CE_WRITE,		/* M, X, G, P, qRcmd */
+	BR_CE_BREAKPOINT,	/* Z, z: memory only */
+	BR_CE_STOP,		/* a stop reply came from the target */
+	BR_CE_KDB,		/* kdb entered or left */
+	BR_CE_LINK,		/* link lost or back: maybe another kernel */
+	BR_CE_OFF,		/* the cache was switched off or on */
+};
+enum br_cache_verdict {
+	BR_CACHE_HIT,	/* out holds gdb's reply: send it, done */
+	BR_CACHE_PASS,	/* send gdb's request unchanged, then _reply */
+	BR_CACHE_SEND,	/* send req->fwd (the cache's own), then _reply */
+	BR_CACHE_FAIL,	/* the wire failed: report the error as usual */
+};
+enum br_cache_step {
+	BR_CACHE_STEP_ORIG,	/* gdb's own request */
+	BR_CACHE_STEP_SYNC,	/* our Hg, before a thread-dependent one */
+	BR_CACHE_STEP_HG,	/* gdb's Hg to an unknown thread */
+	BR_CACHE_STEP_WIDE,	/* a widened read */
+	BR_CACHE_STEP_VERIFY,	/* a vmlinux sample */
+	BR_CACHE_STEP_LISTF,	/* qfThreadInfo */
+	BR_CACHE_STEP_LISTS,	/* qsThreadInfo */
+	BR_CACHE_STEP_EXACT,	/* qC, qThreadExtraInfo, T */
+};
+/* One gdb request on its way; the caller keeps it (and gdb's request
+ * bytes) from br_cache_request until the final verdict. */
+struct br_cache_req {
+	bool		 active;
+	uint64_t	 gen;		/* the generation it was planned in */
+	enum br_cache_step step;
+	char		 fwd[48];	/* BR_CACHE_SEND: what to send */
+	size_t		 fwdlen;
+	uint64_t	 waddr, wlen;	/* the widened read */
+	uint64_t	 hg_tid, sync_tid;
+	size_t		 sample, sample_len;
+};
+struct br_cache_stats {
+	uint64_t	 hits;		/* gdb requests answered here */
+	uint64_t	 misses;	/* gdb requests that needed the wire */
+	uint64_t	 bytes_saved;	/* reply payload bytes not on the wire */
+	uint64_t	 wire_bytes;	/* reply payload bytes off the wire */
+	uint64_t	 file_bytes;	/* memory bytes served from vmlinux */
+	uint64_t	 widened, widen_retries;
+	uint64_t	 invalidations;
+};
+#define BR_CACHE_REGION_IMAGE	0
+#define BR_CACHE_REGION_RAM	1
+struct br_cache;
+/* br may be NULL (tests): then no console notices. */
+struct br_cache	*br_cache_new(struct bridge *br, const struct rsp_arch *a);
+void		 br_cache_free(struct br_cache *c);
+/* Serve verified read-only sections from v (not owned; NULL: none). */
+void		 br_cache_set_vmlinux(struct br_cache *c,
+		    struct br_vmlinux *v);
+/* Override a harmless region (the image comes from vmlinux's _text.._end;
+ * the direct map defaults to its first 64 GiB on x86_64). */
+void		 br_cache_set_region(struct br_cache *c, int which,
+		    uint64_t start, uint64_t end);
+void		 br_cache_set_limit(struct br_cache *c, size_t mem_max);
+void		 br_cache_set_enabled(struct br_cache *c, bool on);
+bool		 br_cache_enabled(const struct br_cache *c);
+/* Drop what ev may have changed and start a new generation. */
+void		 br_cache_invalidate(struct br_cache *c,
+		    enum br_cache_event ev);
+uint64_t	 br_cache_generation(const struct br_cache *c);
+/* gdb's request p: a local answer in out (outmax >= RSP_PKT_MAX + 1 is
+ * always enough), or what to send. Writes, resumes and breakpoint
+ * changes invalidate here, before they reach the target. */
+enum br_cache_verdict br_cache_request(struct br_cache *c, const char *p,
+		    size_t len, struct br_cache_req *req, char *out,
+		    size_t outmax, size_t *outlen);
+/* The target's reply (NULL: the wire failed) to what the last verdict
+ * said to send; p is gdb's request again. Stores what may be stored and
+ * gives the next verdict: HIT with gdb's reply in out, or more to send. */
+enum br_cache_verdict br_cache_reply(struct br_cache *c,
+		    struct br_cache_req *req, const char *p, size_t len,
+		    const char *reply, size_t rlen, char *out, size_t outmax,
+		    size_t *outlen);
+/* A drop-in for br_target_request() that runs the above: cb gets gdb's
+ * reply (at once, on a hit). */
+int		 br_cache_forward(struct br_cache *c, struct br_target *t,
+		    const char *p, size_t len, br_reply_cb *cb, void *arg);
+/* The read to send for gdb's m addr,len: widened to at most the arch's
+ * mem_read_max, inside one page and one harmless region, not over cached
+ * bytes. False (and addr,len back) when it stays as asked. */
+bool		 br_cache_plan(const struct br_cache *c, uint64_t addr,
+		    uint64_t len, uint64_t *waddr_out, uint64_t *wlen_out);
+const struct br_cache_stats *br_cache_stats(const struct br_cache *c);
+/* `monitor bridge cache stats`: lines of text, NUL-terminated. */
+size_t		 br_cache_stats_text(const struct br_cache *c, char *buf,
+		    size_t len);
+/* The last thing worth telling the user ("vmlinux does not match …"),
+ * or "". */
+const char	*br_cache_notice(const struct br_cache *c);
+
 #endif

@@ -1,0 +1,488 @@
+/*
+ * bridge/vmlinux.c: read-only parts of the kernel image, served from the
+ * vmlinux file on the host instead of the serial line.
+ *
+ * Only bytes the running kernel cannot have changed are candidates: SHF_ALLOC
+ * sections that are neither writable nor executable, plus .rodata (which the
+ * linker marks writable because the kernel's __ro_after_init data sits in
+ * it) minus [__start_ro_after_init, __end_ro_after_init), and minus anything
+ * in [__init_begin, __init_end) (freed after boot, then reused). .text is
+ * patched at run time (alternatives, static keys, ftrace, kprobes and kgdb's
+ * own int3 breakpoints), so it is served only when the caller asks for it
+ * with BR_VML_TEXT after proving it equal (tests/e2e/30-cache.sh).
+ *
+ * Nothing is served until the file is shown to match the running kernel:
+ * br_vmlinux_sample() names a few places (linux_banner first, then spots
+ * spread over the served ranges), the caller reads them from the target and
+ * hands them to br_vmlinux_check(). One mismatch or failed read and nothing
+ * is served until br_vmlinux_reset().
+ */
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bridge/bridge.h"
+
+#define VML_MAX_RANGES	64
+#define VML_NSAMPLES	6
+#define VML_SAMPLE_LEN	64
+#define VML_BANNER_MAX	256
+#define VML_PAGE	4096
+
+struct br_vmlinux {
+	char		*path;
+	const uint8_t	*map;
+	size_t		 size;
+	int		 flags;
+
+	struct br_vml_range ranges[VML_MAX_RANGES];
+	size_t		 nranges;
+	uint64_t	 text_start, text_end;	/* _text, _end */
+
+	struct {
+		uint64_t addr;
+		size_t	 len;
+	}		 samples[VML_NSAMPLES];
+	size_t		 nsamples;
+	size_t		 checked;		/* samples that matched */
+	enum br_vml_state state;
+	char		 why[BR_ERRLEN];
+};
+
+/* ---- ELF access, bounds-checked against the mapping */
+
+static const void *
+vml_at(const struct br_vmlinux *v, uint64_t off, uint64_t len)
+{
+	if (off > v->size || len > v->size - off)
+		return (NULL);
+	return (v->map + off);
+}
+
+static const Elf64_Shdr *
+vml_shdr(const struct br_vmlinux *v, size_t i)
+{
+	const Elf64_Ehdr	*eh = (const Elf64_Ehdr *)v->map;
+
+	if (i >= eh->e_shnum)
+		return (NULL);
+	return (vml_at(v, eh->e_shoff + (uint64_t)i * eh->e_shentsize,
+	    sizeof (Elf64_Shdr)));
+}
+
+static const char *
+vml_str(const struct br_vmlinux *v, const Elf64_Shdr *strtab, uint32_t off)
+{
+	const char	*s;
+	uint64_t	 n;
+
+	if (strtab == NULL || off >= strtab->sh_size)
+		return (NULL);
+	s = vml_at(v, strtab->sh_offset, strtab->sh_size);
+	if (s == NULL)
+		return (NULL);
+	/* Must end inside the table. */
+	n = strnlen(s + off, strtab->sh_size - off);
+	if (n == strtab->sh_size - off)
+		return (NULL);
+	return (s + off);
+}
+
+bool
+br_vmlinux_symbol(const struct br_vmlinux *v, const char *name,
+    uint64_t *addr_out)
+{
+	const Elf64_Shdr	*sh, *strtab;
+	const Elf64_Sym		*sym;
+	const char		*sn;
+	size_t			 i, j, n;
+
+	for (i = 0; (sh = vml_shdr(v, i)) != NULL; i++) {
+		if (sh->sh_type != SHT_SYMTAB || sh->sh_entsize !=
+		    sizeof (Elf64_Sym))
+			continue;
+		strtab = vml_shdr(v, sh->sh_link);
+		sym = vml_at(v, sh->sh_offset, sh->sh_size);
+		if (sym == NULL || strtab == NULL)
+			continue;
+		n = sh->sh_size / sizeof (Elf64_Sym);
+		for (j = 0; j < n; j++) {
+			if (sym[j].st_shndx == SHN_UNDEF)
+				continue;
+			sn = vml_str(v, strtab, sym[j].st_name);
+			if (sn != NULL && strcmp(sn, name) == 0) {
+				*addr_out = sym[j].st_value;
+				return (true);
+			}
+		}
+	}
+	return (false);
+}
+
+/* ---- the ranges to serve */
+
+static void
+vml_add(struct br_vmlinux *v, uint64_t addr, uint64_t len, uint64_t off,
+    const char *name, bool exec)
+{
+	struct br_vml_range	*r;
+
+	if (len == 0 || v->nranges == VML_MAX_RANGES)
+		return;
+	r = &v->ranges[v->nranges++];
+	r->addr = addr;
+	r->len = len;
+	r->offset = off;
+	snprintf(r->name, sizeof r->name, "%s", name);
+	r->exec = exec;
+}
+
+/* Add [addr, addr+len) minus the hole [h0, h1). */
+static void
+vml_add_minus(struct br_vmlinux *v, uint64_t addr, uint64_t len,
+    uint64_t off, const char *name, bool exec, uint64_t h0, uint64_t h1)
+{
+	uint64_t	end = addr + len;
+
+	if (h1 <= h0 || h1 <= addr || h0 >= end) {
+		vml_add(v, addr, len, off, name, exec);
+		return;
+	}
+	if (h0 > addr)
+		vml_add(v, addr, h0 - addr, off, name, exec);
+	if (h1 < end)
+		vml_add(v, h1, end - h1, off + (h1 - addr), name, exec);
+}
+
+static int
+vml_sections(struct br_vmlinux *v, char *err)
+{
+	const Elf64_Ehdr	*eh = (const Elf64_Ehdr *)v->map;
+	const Elf64_Shdr	*sh, *shstr;
+	const char		*name;
+	uint64_t		 ib = 0, ie = 0, rb = 0, re = 0;
+	size_t			 i;
+	bool			 exec, write;
+
+	shstr = vml_shdr(v, eh->e_shstrndx);
+	if (shstr == NULL) {
+		br_seterr(err, "%s: no section names", v->path);
+		return (-1);
+	}
+	(void)br_vmlinux_symbol(v, "__init_begin", &ib);
+	(void)br_vmlinux_symbol(v, "__init_end", &ie);
+	(void)br_vmlinux_symbol(v, "__start_ro_after_init", &rb);
+	(void)br_vmlinux_symbol(v, "__end_ro_after_init", &re);
+	if (!br_vmlinux_symbol(v, "_text", &v->text_start) ||
+	    !br_vmlinux_symbol(v, "_end", &v->text_end))
+		v->text_start = v->text_end = 0;
+
+	for (i = 0; (sh = vml_shdr(v, i)) != NULL; i++) {
+		if (!(sh->sh_flags & SHF_ALLOC) || sh->sh_size == 0 ||
+		    (sh->sh_type != SHT_PROGBITS && sh->sh_type != SHT_NOTE))
+			continue;
+		if (sh->sh_addr == 0 || sh->sh_addr + sh->sh_size <
+		    sh->sh_addr)
+			continue;	/* per-CPU templates, nonsense */
+		if (vml_at(v, sh->sh_offset, sh->sh_size) == NULL)
+			continue;
+		name = vml_str(v, shstr, sh->sh_name);
+		if (name == NULL)
+			continue;
+		exec = (sh->sh_flags & SHF_EXECINSTR) != 0;
+		write = (sh->sh_flags & SHF_WRITE) != 0;
+		/* Freed after boot and reused. */
+		if (ie > ib && sh->sh_addr < ie && sh->sh_addr +
+		    sh->sh_size > ib)
+			continue;
+		if (exec) {
+			if (!(v->flags & BR_VML_TEXT) || strcmp(name,
+			    ".text") != 0)
+				continue;
+		} else if (write && strcmp(name, ".rodata") != 0)
+			continue;
+		vml_add_minus(v, sh->sh_addr, sh->sh_size, sh->sh_offset,
+		    name, exec, rb, re);
+	}
+	return (0);
+}
+
+/* ---- verification samples */
+
+static bool
+vml_in_ranges(const struct br_vmlinux *v, uint64_t addr, uint64_t len,
+    const struct br_vml_range **r_out)
+{
+	size_t	i;
+
+	for (i = 0; i < v->nranges; i++) {
+		const struct br_vml_range *r = &v->ranges[i];
+
+		if (addr >= r->addr && len <= r->len &&
+		    addr - r->addr <= r->len - len) {
+			if (r_out != NULL)
+				*r_out = r;
+			return (true);
+		}
+	}
+	return (false);
+}
+
+static void
+vml_add_sample(struct br_vmlinux *v, uint64_t addr, size_t len)
+{
+	uint64_t	room = VML_PAGE - addr % VML_PAGE;
+
+	if (v->nsamples == VML_NSAMPLES)
+		return;
+	if (len > room)
+		len = (size_t)room;
+	if (len == 0 || !vml_in_ranges(v, addr, len, NULL))
+		return;
+	v->samples[v->nsamples].addr = addr;
+	v->samples[v->nsamples].len = len;
+	v->nsamples++;
+}
+
+static void
+vml_pick_samples(struct br_vmlinux *v)
+{
+	const struct br_vml_range	*r;
+	const uint8_t			*p;
+	uint64_t			 a, total = 0, pos, k;
+	size_t				 i, n;
+
+	if (br_vmlinux_symbol(v, "linux_banner", &a) &&
+	    vml_in_ranges(v, a, 1, &r)) {
+		p = v->map + r->offset + (a - r->addr);
+		n = strnlen((const char *)p, r->addr + r->len - a);
+		vml_add_sample(v, a, n < VML_BANNER_MAX ? n : VML_BANNER_MAX);
+	}
+	/* Then spots spread evenly over the served data (not .text). */
+	for (i = 0; i < v->nranges; i++)
+		if (!v->ranges[i].exec)
+			total += v->ranges[i].len;
+	for (k = 1; k < VML_NSAMPLES && total > 0; k++) {
+		pos = total * k / VML_NSAMPLES;
+		for (i = 0; i < v->nranges; i++) {
+			r = &v->ranges[i];
+			if (r->exec)
+				continue;
+			if (pos < r->len) {
+				a = r->addr + pos;
+				n = VML_SAMPLE_LEN;
+				if (n > r->len - pos)
+					n = (size_t)(r->len - pos);
+				vml_add_sample(v, a, n);
+				break;
+			}
+			pos -= r->len;
+		}
+	}
+}
+
+/* ---- public */
+
+struct br_vmlinux *
+br_vmlinux_open(const char *path, int flags, char *err)
+{
+	struct br_vmlinux	*v;
+	const Elf64_Ehdr	*eh;
+	struct stat		 st;
+	void			*m;
+	int			 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		br_seterr(err, "%s: %s", path, strerror(errno));
+		return (NULL);
+	}
+	if (fstat(fd, &st) == -1 || st.st_size < (off_t)sizeof *eh) {
+		br_seterr(err, "%s: not an ELF file", path);
+		close(fd);
+		return (NULL);
+	}
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED) {
+		br_seterr(err, "%s: mmap: %s", path, strerror(errno));
+		return (NULL);
+	}
+	v = xcalloc(1, sizeof *v);
+	v->path = xstrdup(path);
+	v->map = m;
+	v->size = (size_t)st.st_size;
+	v->flags = flags;
+	eh = m;
+	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ||
+	    eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh->e_ident[EI_DATA] != ELFDATA2LSB ||
+	    eh->e_shentsize != sizeof (Elf64_Shdr)) {
+		br_seterr(err, "%s: not a 64-bit little-endian ELF file", path);
+		br_vmlinux_free(v);
+		return (NULL);
+	}
+	if (vml_sections(v, err) != 0) {
+		br_vmlinux_free(v);
+		return (NULL);
+	}
+	vml_pick_samples(v);
+	br_vmlinux_reset(v);
+	return (v);
+}
+
+void
+br_vmlinux_free(struct br_vmlinux *v)
+{
+	if (v == NULL)
+		return;
+	munmap((void *)(uintptr_t)v->map, v->size);
+	free(v->path);
+	free(v);
+}
+
+size_t
+br_vmlinux_ranges(const struct br_vmlinux *v,
+    const struct br_vml_range **ranges_out)
+{
+	*ranges_out = v->ranges;
+	return (v->nranges);
+}
+
+bool
+br_vmlinux_image(const struct br_vmlinux *v, uint64_t *start_out,
+    uint64_t *end_out)
+{
+	if (v->text_end <= v->text_start)
+		return (false);
+	*start_out = v->text_start;
+	*end_out = v->text_end;
+	return (true);
+}
+
+int
+br_vmlinux_file_read(const struct br_vmlinux *v, uint64_t addr, void *buf,
+    size_t len)
+{
+	const struct br_vml_range	*r;
+
+	if (!vml_in_ranges(v, addr, len, &r))
+		return (-1);
+	memcpy(buf, v->map + r->offset + (addr - r->addr), len);
+	return (0);
+}
+
+size_t
+br_vmlinux_nsamples(const struct br_vmlinux *v)
+{
+	return (v->nsamples);
+}
+
+bool
+br_vmlinux_sample(const struct br_vmlinux *v, size_t i, uint64_t *addr_out,
+    size_t *len_out)
+{
+	if (i >= v->nsamples)
+		return (false);
+	*addr_out = v->samples[i].addr;
+	*len_out = v->samples[i].len;
+	return (true);
+}
+
+void
+br_vmlinux_check(struct br_vmlinux *v, size_t i, const void *bytes,
+    size_t len)
+{
+	uint8_t	 want[VML_BANNER_MAX];
+	size_t	 k;
+
+	if (v->state != BR_VML_UNVERIFIED || i >= v->nsamples)
+		return;
+	if (bytes == NULL || len != v->samples[i].len) {
+		v->state = BR_VML_MISMATCH;
+		snprintf(v->why, sizeof v->why, "vmlinux does not match the "
+		    "running kernel: the target could not read %#" PRIx64
+		    " (%zu bytes), which %s has; is the kernel relocated "
+		    "(KASLR: boot with nokaslr)?", v->samples[i].addr,
+		    v->samples[i].len, v->path);
+		return;
+	}
+	(void)br_vmlinux_file_read(v, v->samples[i].addr, want, len);
+	if (memcmp(want, bytes, len) != 0) {
+		for (k = 0; k < len && want[k] == ((const uint8_t *)bytes)[k];
+		    k++)
+			;
+		v->state = BR_VML_MISMATCH;
+		if (i == 0 && v->samples[0].len > 0)
+			snprintf(v->why, sizeof v->why, "vmlinux does not "
+			    "match the running kernel: linux_banner differs "
+			    "(file: \"%.60s\", kernel: \"%.60s\"); nothing "
+			    "is served from %s", (const char *)want,
+			    (const char *)bytes, v->path);
+		else
+			snprintf(v->why, sizeof v->why, "vmlinux does not "
+			    "match the running kernel: %zu bytes at %#" PRIx64
+			    " differ from %s (first at +%zu); nothing is "
+			    "served from the file", len, v->samples[i].addr,
+			    v->path, k);
+		/* Keep the message printable. */
+		for (k = 0; v->why[k] != '\0'; k++)
+			if ((unsigned char)v->why[k] < 0x20 ||
+			    (unsigned char)v->why[k] > 0x7e)
+				v->why[k] = '.';
+		return;
+	}
+	if (++v->checked == v->nsamples) {
+		v->state = BR_VML_VERIFIED;
+		v->why[0] = '\0';
+	}
+}
+
+enum br_vml_state
+br_vmlinux_state(const struct br_vmlinux *v)
+{
+	return (v->state);
+}
+
+const char *
+br_vmlinux_why(const struct br_vmlinux *v)
+{
+	return (v->why);
+}
+
+void
+br_vmlinux_reset(struct br_vmlinux *v)
+{
+	v->checked = 0;
+	if (v->nsamples == 0) {
+		v->state = BR_VML_MISMATCH;
+		snprintf(v->why, sizeof v->why, "%s: no read-only sections "
+		    "to check against the kernel; nothing is served from it",
+		    v->path);
+		return;
+	}
+	v->state = BR_VML_UNVERIFIED;
+	snprintf(v->why, sizeof v->why, "not yet compared with the kernel");
+}
+
+bool
+br_vmlinux_read(const struct br_vmlinux *v, uint64_t addr, void *buf,
+    size_t len)
+{
+	if (v == NULL || v->state != BR_VML_VERIFIED || len == 0)
+		return (false);
+	return (br_vmlinux_file_read(v, addr, buf, len) == 0);
+}
+
+bool
+br_vmlinux_covers(const struct br_vmlinux *v, uint64_t addr, size_t len)
+{
+	return (v != NULL && len > 0 && vml_in_ranges(v, addr, len, NULL));
+}

@@ -1,0 +1,190 @@
+#!/bin/bash
+# tests/bench/session.bench.sh: one fixed gdb session (session/session.gdb)
+# on the virtual lab, through kgdb-bridge and by gdb straight on the line,
+# over the shaper at each baud rate in BENCH_BAUDS (0 = unthrottled: the
+# relay overhead).  Every run boots a fresh kernel that stops itself with
+# SysRq-g once booted, so both ways start from the same state.  For each way and baud it prints the
+# wall time of the gdb session (median, min, max over BENCH_RUNS), the bytes
+# each way on the wire (as the shaper recorded them), the packets sent to
+# the target (every '$' on the up side, retransmits included), and the
+# ratio bridge/direct; then whether gdb printed the same thing both ways.
+# Then: console throughput through the bridge (three console clients and
+# the transcript on, a Unix-socket target that floods), and the bridge's
+# resident memory.
+#
+# Knobs: BENCH_RUNS (3), BENCH_BAUDS ("115200 921600 0"), BENCH_TPUT_MB
+# (256), BENCH_BRIDGE_OPTS (extra kgdb-bridge options, e.g. --no-cache),
+# BENCH_OUT (a file to append the result table to).
+# Never part of `make check`: `make bench` runs it (tests/bench/run.sh).
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/../e2e/lib.sh"
+e2e_setup bench-session
+
+RUNS=${BENCH_RUNS:-3}
+BAUDS=${BENCH_BAUDS:-115200 921600 0}
+TPUT_MB=${BENCH_TPUT_MB:-256}
+SESSION=$E2E_ROOT/tests/bench/session/session.gdb
+TPUT=$E2E_ROOT/tests/bench/session/tput.py
+read -r -a BOPTS <<<"${BENCH_BRIDGE_OPTS:-}"
+RES=$T/results.txt	# way baud run seconds down up packets rss_kb
+: >"$RES"
+
+say() { echo "bench: $*" >&2; }
+
+if ! need_lab; then
+	echo "SKIP: session bench: $E2E_WHY"
+	exit 0
+fi
+if ! bridge_ready; then
+	echo "SKIP: session bench: $E2E_WHY"
+	exit 0
+fi
+
+now() { date +%s.%N; }
+
+# run_one WAY BAUD I: boot, put the line in front, run the session.
+run_one() {
+	local way=$1 baud=$2 i=$3 name="$1-$2-$3" port t0 t1 rss=0 lopts=()
+	[ "$baud" != 0 ] && lopts=(--baud "$baud")
+	lab_start "$name" --mode sysrq --after 2 --tick 1 \
+	    --append norandmaps || { say "$name: lab did not boot"; return 1; }
+	line_start "${lopts[@]}" || { say "$name: no shaper"; lab_stop; return 1; }
+	if ! wait_for "$(line_rx)" 'kdb>' 120; then
+		say "$name: no stop (SysRq-g) on the console"
+		lab_stop
+		return 1
+	fi
+	sleep 0.5
+	port=$LINE_PORT
+	if [ "$way" = bridge ]; then
+		if ! bridge_start "tcp:127.0.0.1:$LINE_PORT" "${BOPTS[@]}"; then
+			say "$name: $E2E_WHY"
+			lab_stop
+			return 1
+		fi
+		port=$BR_GDB_PORT
+	fi
+	local d0 u0
+	d0=$(stat -c %s "$LINE_REC/down.raw" 2>/dev/null || echo 0)
+	u0=$(stat -c %s "$LINE_REC/up.raw" 2>/dev/null || echo 0)
+	t0=$(now)
+	# target-async off: batch commands wait for each stop.
+	timeout -k 5 600 "$GDB" -batch -nx -q -ex 'set pagination off' \
+	    -ex 'set confirm off' -ex 'set width 0' \
+	    -ex 'set remotetimeout 30' -ex 'maint set target-async off' \
+	    -ex "file $VMLINUX" -ex "target remote 127.0.0.1:$port" \
+	    -x "$SESSION" >"$T/$name.gdb" 2>&1
+	t1=$(now)
+	if [ "$way" = bridge ] && [ -r "/proc/$BR_PID/status" ]; then
+		rss=$(awk '/^VmHWM:/ { print $2 }' "/proc/$BR_PID/status")
+	fi
+	local d1 u1 pk
+	d1=$(stat -c %s "$LINE_REC/down.raw" 2>/dev/null || echo 0)
+	u1=$(stat -c %s "$LINE_REC/up.raw" 2>/dev/null || echo 0)
+	pk=$(tail -c +"$((u0 + 1))" "$LINE_REC/up.raw" 2>/dev/null |
+	    tr -cd '$' | wc -c)
+	[ "$way" = bridge ] && bridge_stop
+	lab_stop
+	echo "$way $baud $i $(echo "$t1 - $t0" | bc -l) $((d1 - d0)) $((u1 - u0)) $pk $rss" >>"$RES"
+	# What gdb printed, minus lines that differ by nature (timing, pids
+	# of helper processes, the connection banner naming the port).
+	grep -avE '^(Remote debugging using|warning: .*timeout|\[Inferior|Detaching|Ending remote|Kill the program)' \
+	    "$T/$name.gdb" | sed -E 's/127\.0\.0\.1:[0-9]+/HOST:PORT/' \
+	    >"$T/$name.out"
+	if ! grep -aq '@@end' "$T/$name.gdb"; then
+		say "$name: the session did not finish:"
+		tail -n 8 "$T/$name.gdb" | sed 's/^/    | /' >&2
+	fi
+	return 0
+}
+
+# stats FIELD WAY BAUD: "median min max" of a field over the runs.
+stats() {
+	awk -v f="$1" -v w="$2" -v b="$3" '$1 == w && $2 == b { print $f }' \
+	    "$RES" | sort -g | awk '{ v[NR] = $1 }
+	    END { if (NR == 0) { print "- - -"; exit }
+		  m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+		  printf "%.2f %.2f %.2f\n", m, v[1], v[NR] }'
+}
+
+for baud in $BAUDS; do
+	for i in $(seq 1 "$RUNS"); do
+		for way in direct bridge; do
+			say "baud $baud run $i $way"
+			run_one "$way" "$baud" "$i"
+		done
+	done
+done
+
+# ---- console throughput: a Unix-socket target that floods, three clients
+tput_run() {
+	local sock=$T/tput.sock out=$T/tput.out
+	LAB_NAME=tput
+	python3 "$TPUT" --serve "$sock" --mb "$TPUT_MB" --clients 3 \
+	    --port-file "$T/tput.port" >"$out" 2>"$T/tput.err" &
+	local py=$!
+	e2e_track "$py"
+	for _ in $(seq 1 50); do [ -S "$sock" ] && break; sleep 0.1; done
+	if ! bridge_start "unix:$sock" -q --console-raw "${BOPTS[@]}"; then
+		say "throughput: $E2E_WHY"
+		return 1
+	fi
+	echo "$BR_CON_PORT" >"$T/tput.port"
+	wait "$py"
+	TPUT_RSS=$(awk '/^VmHWM:/ { print $2 }' "/proc/$BR_PID/status" 2>/dev/null)
+	TPUT_LOG=$(stat -c %s "$BR_LOG" 2>/dev/null || echo 0)
+	bridge_stop
+	cat "$out"
+}
+tput_run >"$T/tput.res" 2>&1
+TPUT_LINE=$(tail -n 1 "$T/tput.res")
+
+# ---- the table
+host="$(uname -sr), $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')"
+{
+	echo "kgdb-bridge session benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $host"
+	echo "runs per cell: $RUNS; bridge options: ${BOPTS[*]:-(none)}"
+	echo
+	printf '| %-7s | %-6s | %-22s | %-9s | %-9s | %-7s | %-8s |\n' \
+	    baud way "wall s (median min max)" "down B" "up B" packets "ratio"
+	printf '|%s|\n' "---------|--------|------------------------|-----------|-----------|---------|----------"
+	for baud in $BAUDS; do
+		dm=
+		for way in direct bridge; do
+			read -r m lo hi < <(stats 4 "$way" "$baud")
+			read -r dn _ _ < <(stats 5 "$way" "$baud")
+			read -r up _ _ < <(stats 6 "$way" "$baud")
+			read -r pk _ _ < <(stats 7 "$way" "$baud")
+			ratio=
+			if [ "$way" = direct ]; then
+				dm=$m
+			elif [ "$m" != - ] && [ -n "$dm" ] && [ "$dm" != - ]; then
+				ratio=$(echo "scale=3; $m / $dm" | bc -l)
+			fi
+			bl=$baud
+			[ "$baud" = 0 ] && bl=unpaced
+			printf '| %-7s | %-6s | %-22s | %-9s | %-9s | %-7s | %-8s |\n' \
+			    "$bl" "$way" "$m $lo $hi" "${dn%.00}" "${up%.00}" "${pk%.00}" "$ratio"
+		done
+	done
+	echo
+	for baud in $BAUDS; do
+		n=0 same=0 why=
+		for i in $(seq 1 "$RUNS"); do
+			a=$T/direct-$baud-$i.out b=$T/bridge-$baud-$i.out
+			[ -s "$a" ] && [ -s "$b" ] || continue
+			n=$((n + 1))
+			if cmp -s "$a" "$b"; then
+				same=$((same + 1))
+			elif [ -z "$why" ]; then
+				why=" (run $i: $(diff "$a" "$b" | grep -c '^[<>]') lines differ, first: $(diff "$a" "$b" | grep -m1 '^[<>]' | cut -c1-80))"
+			fi
+		done
+		echo "gdb output at ${baud/#0/unpaced}: identical in $same of $n runs$why"
+	done
+	rss=$(awk '$1 == "bridge" && $8 > m { m = $8 } END { print m + 0 }' "$RES")
+	echo "bridge resident memory (VmHWM, largest of the session runs): $rss KiB"
+	echo "console throughput: $TPUT_LINE; VmHWM ${TPUT_RSS:-?} KiB; transcript ${TPUT_LOG:-?} bytes"
+} | tee "$T/table.txt"
+[ -n "${BENCH_OUT:-}" ] && cat "$T/table.txt" >>"$BENCH_OUT"
+exit 0
