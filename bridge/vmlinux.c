@@ -6,7 +6,8 @@
  * sections that are neither writable nor executable, plus .rodata (which the
  * linker marks writable because the kernel's __ro_after_init data sits in
  * it) minus [__start_ro_after_init, __end_ro_after_init), and minus anything
- * in [__init_begin, __init_end) (freed after boot, then reused). .text is
+ * in [__init_begin, __init_end) and .smp_locks (freed after boot, then
+ * reused). .text is
  * patched at run time (alternatives, static keys, ftrace, kprobes and kgdb's
  * own int3 breakpoints), so it is served only when the caller asks for it
  * with BR_VML_TEXT after proving it equal (tests/e2e/30-cache.sh).
@@ -208,6 +209,9 @@ vml_sections(struct br_vmlinux *v, char *err)
 			    ".text") != 0)
 				continue;
 		} else if (write && strcmp(name, ".rodata") != 0)
+			continue;
+		/* Freed at boot on one-CPU systems (alternatives.c). */
+		if (strcmp(name, ".smp_locks") == 0)
 			continue;
 		vml_add_minus(v, sh->sh_addr, sh->sh_size, sh->sh_offset,
 		    name, exec, rb, re);
