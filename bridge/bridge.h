@@ -475,6 +475,9 @@ void		 br_cache_set_vmlinux(struct br_cache *c,
 void		 br_cache_set_region(struct br_cache *c, int which,
 		    uint64_t start, uint64_t end);
 void		 br_cache_set_limit(struct br_cache *c, size_t mem_max);
+/* The longest read the planner makes (default and ceiling: the arch's
+ * mem_read_max; 0 turns widening off). */
+void		 br_cache_set_widen(struct br_cache *c, size_t max);
 void		 br_cache_set_enabled(struct br_cache *c, bool on);
 bool		 br_cache_enabled(const struct br_cache *c);
 /* Drop what ev may have changed and start a new generation. */

@@ -75,6 +75,7 @@ struct br_cache {
 	bool			 enabled;
 	uint64_t		 gen;
 	size_t			 mem_max;
+	size_t			 widen_max;	/* longest read the planner makes */
 	size_t			 thread_size;
 
 	struct cmem		*mem;
@@ -189,6 +190,7 @@ br_cache_new(struct bridge *br, const struct rsp_arch *a)
 	c->enabled = true;
 	c->gen = 1;
 	c->mem_max = BR_CACHE_MEM_MAX;
+	c->widen_max = a->mem_read_max;
 	c->stub_hg = c->want_hg = CACHE_TID_CURRENT;
 	switch (a->id) {
 	case RSP_ARCH_X86_64:
@@ -285,6 +287,13 @@ br_cache_set_limit(struct br_cache *c, size_t mem_max)
 	c->mem_max = mem_max;
 	if (c->membytes > mem_max)
 		cache_drop_memory(c);
+}
+
+void
+br_cache_set_widen(struct br_cache *c, size_t max)
+{
+	c->widen_max = max < c->arch->mem_read_max ? max :
+	    c->arch->mem_read_max;
 }
 
 void
@@ -563,7 +572,7 @@ br_cache_plan(const struct br_cache *c, uint64_t addr, uint64_t len,
     uint64_t *waddr_out, uint64_t *wlen_out)
 {
 	const struct cregion	*r = NULL;
-	uint64_t		 max = c->arch->mem_read_max;
+	uint64_t		 max = c->widen_max;
 	uint64_t		 lo, hi, start, end, next, prev_end;
 
 	*waddr_out = addr;
