@@ -122,11 +122,14 @@ compare_run() {
 			    { lab_stop; return 1; }
 			port=$BR_GDB_PORT
 		fi
-		timeout -k 5 600 "$GDB" -batch -nx -q -ex 'set pagination off' \
+		# gdb kills itself at the end (nothing sent: the kernel stays
+		# stopped); the subshell keeps bash from reporting it.
+		(timeout -k 5 600 "$GDB" -batch -nx -q -ex 'set pagination off' \
 		    -ex 'set confirm off' -ex 'set width 0' \
 		    -ex 'set remotetimeout 30' -ex 'maint set target-async off' \
 		    -ex "file $VMLINUX" -ex "target remote 127.0.0.1:$port" \
 		    -x "$T/static.gdb" "${GDB_VANISH[@]}" >"$T/$name-$way.gdb" 2>&1
+		    true) 2>/dev/null
 		grep -av '^Remote debugging using' "$T/$name-$way.gdb" |
 		    grep -av '^@@vanish' >"$T/$name-$way.out"
 		sleep 1
@@ -235,7 +238,7 @@ host="$(uname -sr), $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | sed '
 				why=" (run $i: $(diff <(mask "$a") <(mask "$b") | grep -c '^[<>]') lines differ)"
 			fi
 		done
-		echo "whole sessions at $bl (separate boots, heap pointers masked): identical in $same of $n runs$why"
+		echo "whole sessions at $bl (separate boots: pids, heap pointers and register noise differ between boots): identical in $same of $n runs$why"
 	done
 	rss=$(awk '$1 == "bridge" && $8 > m { m = $8 } END { print m + 0 }' "$RES")
 	echo "bridge resident memory (VmHWM, largest of the session runs): $rss KiB"
