@@ -76,6 +76,8 @@ struct br_cache {
 	uint64_t		 gen;
 	size_t			 mem_max;
 	size_t			 widen_max;	/* longest read the planner makes */
+	uint64_t		 ra_next;	/* just past gdb's last read */
+	size_t			 ra_size;	/* read-ahead for the next miss */
 	size_t			 thread_size;
 
 	struct cmem		*mem;
@@ -567,14 +569,20 @@ harmless(const struct br_cache *c, uint64_t addr, uint64_t len)
 	return (NULL);
 }
 
-bool
-br_cache_plan(const struct br_cache *c, uint64_t addr, uint64_t len,
-    uint64_t *waddr_out, uint64_t *wlen_out)
+/*
+ * The read to send for [addr, addr+len): at most max bytes, within this
+ * page and one harmless region, not over cached bytes. ahead: from addr
+ * upward only (read-ahead); else also below (the planner's widest form).
+ */
+static bool
+plan_window(const struct br_cache *c, uint64_t addr, uint64_t len,
+    uint64_t max, bool ahead, uint64_t *waddr_out, uint64_t *wlen_out)
 {
 	const struct cregion	*r = NULL;
-	uint64_t		 max = c->widen_max;
 	uint64_t		 lo, hi, start, end, next, prev_end;
 
+	if (max > c->widen_max)
+		max = c->widen_max;
 	*waddr_out = addr;
 	*wlen_out = len;
 	if (len == 0 || len >= max || addr + len < addr ||
@@ -596,7 +604,7 @@ br_cache_plan(const struct br_cache *c, uint64_t addr, uint64_t len,
 	if (prev_end > lo)
 		lo = prev_end;
 	/* Mostly ahead (gdb reads upward): start a little before. */
-	start = addr - addr % CACHE_ALIGN;
+	start = ahead ? addr : addr - addr % CACHE_ALIGN;
 	if (start < lo)
 		start = lo;
 	if (addr + len - start > max)
@@ -605,7 +613,7 @@ br_cache_plan(const struct br_cache *c, uint64_t addr, uint64_t len,
 	if (end > hi)
 		end = hi;
 	/* Room left below? Use it. */
-	if (end - start < max && start > lo) {
+	if (!ahead && end - start < max && start > lo) {
 		uint64_t more = max - (end - start);
 
 		start = start - lo > more ? start - more : lo;
@@ -615,6 +623,34 @@ br_cache_plan(const struct br_cache *c, uint64_t addr, uint64_t len,
 	*waddr_out = start;
 	*wlen_out = end - start;
 	return (true);
+}
+
+bool
+br_cache_plan(const struct br_cache *c, uint64_t addr, uint64_t len,
+    uint64_t *waddr_out, uint64_t *wlen_out)
+{
+	return (plan_window(c, addr, len, c->widen_max, false, waddr_out,
+	    wlen_out));
+}
+
+/*
+ * Read-ahead: gdb reads upward in small steps (x/32gx is 32 reads of 8
+ * bytes, bt 64 bytes a frame). A read that starts where the last one
+ * ended doubles the read-ahead, up to widen_max; any other read resets it,
+ * so a lone read costs no extra bytes on a slow line.
+ */
+static void
+readahead_note(struct br_cache *c, uint64_t addr, uint64_t n)
+{
+	size_t	want;
+
+	if (addr == c->ra_next && n > 0) {
+		want = c->ra_size > 0 ? 2 * c->ra_size : (size_t)(n < 32 ? 64 :
+		    2 * n);
+		c->ra_size = want < c->widen_max ? want : c->widen_max;
+	} else
+		c->ra_size = 0;
+	c->ra_next = addr + n;
 }
 
 /* ---- requests */
@@ -714,7 +750,8 @@ plan_miss(struct br_cache *c, const char *p, size_t len,
 			return (BR_CACHE_SEND);
 		}
 	}
-	if (br_cache_plan(c, addr, n, &wa, &wn)) {
+	if (c->ra_size > n && plan_window(c, addr, n, c->ra_size, true, &wa,
+	    &wn)) {
 		r->step = BR_CACHE_STEP_WIDE;
 		r->waddr = wa;
 		r->wlen = wn;
@@ -743,6 +780,7 @@ br_cache_request(struct br_cache *c, const char *p, size_t len,
 	case 'm':
 		if (!parse_m(p, len, &addr, &n))
 			break;
+		readahead_note(c, addr, n);
 		if ((e = exact_get(c, CACHE_TID_UNKNOWN, p, len)) != NULL)
 			return (hit(c, out, outmax, outlen, e->reply,
 			    e->replylen));

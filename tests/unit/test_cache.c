@@ -339,6 +339,8 @@ new_cache(void)
 }
 
 /* A random gdb request. */
+static uint64_t gen_next;	/* just past the last read: gdb's x/32gx */
+
 static size_t
 gen_req(uint64_t *s, char *p)
 {
@@ -359,9 +361,16 @@ gen_req(uint64_t *s, char *p)
 	if (k == 2 && rnd(s) % 4 == 0)
 		a = RAM_HOLE - 200 + rnd(s) % 400;
 	n = lens[rnd(s) % (sizeof lens / sizeof lens[0])];
-	if (r < 50)
+	if (r < 50) {
+		/* Half the reads go on where the last one ended. */
+		if (rnd(s) % 2 && gen_next != 0) {
+			a = gen_next;
+			n = rnd(s) % 2 ? 8 : 64;
+		}
+		gen_next = a + n;
 		return ((size_t)sprintf(p, "m%llx,%llx", (unsigned long long)a,
 		    (unsigned long long)n));
+	}
 	if (r < 56) {
 		memset(data, (int)(rnd(s) & 0xff), sizeof data);
 		rsp_hex_encode(hex, sizeof hex, data, 8);
@@ -592,6 +601,8 @@ test_widen_retry(void **state)
 
 	(void)state;
 	fake_init(&f, x86());
+	/* The read before it ends where it starts: read-ahead. */
+	via_cache(c, &f, "mffff8880001053e8,8", 19, out);
 	n = via_cache(c, &f, req, strlen(req), out);
 	assert_int_equal(fake_req(&f, req, strlen(req), direct), n);
 	assert_memory_equal(out, direct, n);
@@ -681,12 +692,12 @@ test_cap(void **state)
 	fake_init(&f, x86());
 	br_cache_set_limit(c, 2048);
 	for (i = 0; i < 16; i++) {
-		snprintf(req, sizeof req, "m%llx,40",
+		snprintf(req, sizeof req, "m%llx,1ff",
 		    (unsigned long long)(IMG_BASE + (uint64_t)i * PAGE));
 		via_cache(c, &f, req, strlen(req), out);
 		assert_true(is_hit(c, req));
 	}
-	snprintf(req, sizeof req, "m%llx,40", (unsigned long long)IMG_BASE);
+	snprintf(req, sizeof req, "m%llx,1ff", (unsigned long long)IMG_BASE);
 	assert_false(is_hit(c, req));
 	br_cache_free(c);
 }
