@@ -187,6 +187,16 @@ tput_run() {
 tput_run >"$T/tput.res" 2>&1
 TPUT_LINE=$(tail -n 1 "$T/tput.res")
 
+# ---- gdb's own start-up (loading the vmlinux symbols), in every session
+# both ways: the part of the wall time no bridge can touch.
+: >"$T/gdbstart"
+for i in 1 2 3; do
+	t0=$(now)
+	"$GDB" -batch -nx -q -ex "file $VMLINUX" >/dev/null 2>&1
+	echo "$(echo "$(now) - $t0" | bc -l)" >>"$T/gdbstart"
+done
+GDBSTART=$(sort -g "$T/gdbstart" | sed -n 2p)
+
 # ---- the table
 host="$(uname -sr), $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')"
 {
@@ -194,7 +204,7 @@ host="$(uname -sr), $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | sed '
 	echo "runs per cell: $RUNS; bridge options: ${BOPTS[*]:-(none)}"
 	echo
 	printf '| %-7s | %-6s | %-22s | %-9s | %-9s | %-7s | %-8s |\n' \
-	    baud way "wall s (median min max)" "down B" "up B" packets "ratio"
+	    baud way "wall s (median min max)" "down B" "up B" packets "ratio (w/o gdb start-up)"
 	printf '|%s|\n' "---------|--------|------------------------|-----------|-----------|---------|----------"
 	for baud in $BAUDS; do
 		dm=
@@ -208,6 +218,8 @@ host="$(uname -sr), $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | sed '
 				dm=$m
 			elif [ "$m" != - ] && [ -n "$dm" ] && [ "$dm" != - ]; then
 				ratio=$(echo "scale=3; $m / $dm" | bc -l)
+				ratio2=$(echo "scale=3; ($m - $GDBSTART) / ($dm - $GDBSTART)" | bc -l)
+				ratio="$ratio ($ratio2)"
 			fi
 			bl=$baud
 			[ "$baud" = 0 ] && bl=unpaced
@@ -216,6 +228,7 @@ host="$(uname -sr), $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | sed '
 		done
 	done
 	echo
+	echo "gdb start-up alone (file vmlinux, no target; median of 3): $GDBSTART s, in every session both ways"
 	for baud in $BAUDS; do
 		bl=$baud
 		[ "$baud" = 0 ] && bl=unpaced
