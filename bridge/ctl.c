@@ -275,6 +275,32 @@ ctl_client_lost(struct ctl_client *cl)
 	event_active(cl->c->reap, EV_TIMEOUT, 0);
 }
 
+static void	ctl_event_cb(struct bufferevent *, short, void *);
+
+static void
+ctl_flushed_cb(struct bufferevent *bev, void *arg)
+{
+	(void)bev;
+	ctl_client_lost(arg);
+}
+
+/* Say the last words, then go: read no more, close once the reply is
+ * out (or after a few seconds if the client does not take it). */
+static void
+ctl_close_after_flush(struct ctl_client *cl)
+{
+	struct timeval	tv = { 3, 0 };
+
+	bufferevent_disable(cl->bev, EV_READ);
+	if (evbuffer_get_length(bufferevent_get_output(cl->bev)) == 0) {
+		ctl_client_lost(cl);
+		return;
+	}
+	bufferevent_setcb(cl->bev, NULL, ctl_flushed_cb,
+	    ctl_event_cb, cl);
+	bufferevent_set_timeouts(cl->bev, NULL, &tv);
+}
+
 static void
 ctl_reap_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -417,7 +443,7 @@ ctl_read_cb(struct bufferevent *bev, void *arg)
 	}
 	if (evbuffer_get_length(in) > CTL_LINE_MAX) {
 		ctl_reply(cl, NULL, false, "request line too long");
-		ctl_client_lost(cl);
+		ctl_close_after_flush(cl);
 	}
 }
 
@@ -425,7 +451,7 @@ static void
 ctl_event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	(void)bev;
-	if (what & (BEV_EVENT_EOF|BEV_EVENT_ERROR))
+	if (what & (BEV_EVENT_EOF|BEV_EVENT_ERROR|BEV_EVENT_TIMEOUT))
 		ctl_client_lost(arg);
 }
 
@@ -582,8 +608,6 @@ br_ctl_free(struct br_ctl *c)
 		return;
 	while ((cl = TAILQ_FIRST(&c->clients)) != NULL) {
 		TAILQ_REMOVE(&c->clients, cl, entry);
-		evbuffer_write(bufferevent_get_output(cl->bev),
-		    bufferevent_getfd(cl->bev));
 		bufferevent_free(cl->bev);
 		free(cl);
 	}
