@@ -27,15 +27,16 @@ import tty
 BRIDGE = os.path.abspath(sys.argv[1])
 TMO = 10.0              # generous: the machine is shared
 failures = 0
+SUITE = "bridge_io"
 
 
 def report(ok, name, why=""):
     global failures
     if ok:
-        print("PASS: bridge_io: %s" % name, flush=True)
+        print("PASS: %s: %s" % (SUITE, name), flush=True)
     else:
         failures += 1
-        print("FAIL: bridge_io: %s: %s" % (name, why), flush=True)
+        print("FAIL: %s: %s: %s" % (SUITE, name, why), flush=True)
 
 
 def free_port():
@@ -282,6 +283,13 @@ def test_pty(d):
     report(b"kdb\r" in got and b"\x00" not in got,
            "telnet client input: CR NUL as CR, IAC stripped", repr(got))
 
+    # A panic on the console: viewers alerted, status and transcript.
+    pty.write(b"[   42.000000] Kernel panic - not syncing: test crash\r\n")
+    report(all(c.wait_for(b"PANIC/OOPS") for c in (tn, raw1, raw2)),
+           "panic: every viewer alerted", repr(raw1.buf[-200:]))
+    st = b.ctl_cmd("status")
+    report(st.get("panic", "") != "", "panic: shown in status", repr(st))
+
     # Control socket.
     st = b.ctl_cmd('{"v":1,"cmd":"status"}')
     report(st.get("v") == 1 and st.get("ok") is True and
@@ -414,6 +422,8 @@ def test_pty(d):
            "transcript has no packet bytes")
     report(re.search(stamp + r"mark ==== before-reset ====", tr) is not None,
            "transcript mark from ctl")
+    report(re.search(stamp + r"mark ==== kernel panic ====", tr) is not None,
+           "transcript marks the panic", tr[-2000:])
     report(re.search(stamp + r"brg \[kgdb-bridge\] link down", tr)
            is not None, "transcript records link down (source brg)")
     report("\\x07bell" in tr, "transcript escapes control bytes")
