@@ -633,6 +633,46 @@ def test_local_terminal(d):
     os.close(fd)
 
 
+def test_serial(d):
+    """A real UART node through libserialport, when the machine has one
+    (no cable needed): line settings, exclusive open, permission error."""
+    dev = "/dev/ttyS0"
+    if not os.access(dev, os.R_OK | os.W_OK):
+        for n in ("serial: line settings", "serial: busy",
+                  "serial: permission denied"):
+            print("SKIP: %s: %s: no usable %s" % (SUITE, n, dev))
+        return
+    b = Bridge(d, dev + ",9600,7e2", name="ser")
+    st = b.ctl_cmd("status") if b.ready else {}
+    report(st.get("baud") == 9600 and "break" in st.get("caps", []) and
+           "9600 7E2" in b.stderr(), "serial: line settings",
+           repr(st) + b.stderr())
+    rc, out, err = run(["--gdb-port", "0", "--console-port", "0",
+                        "--no-stdin", "-q", "--ctl",
+                        os.path.join(d, "ser2.sock"), dev])
+    report(rc == 1 and "busy" in err, "serial: busy", err)
+    b.stop()
+    if os.getuid() != 0 or not os.path.exists("/usr/bin/setpriv"):
+        print("SKIP: %s: serial: permission denied: needs root and "
+              "setpriv" % SUITE)
+        return
+    p = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534",
+                        "--clear-groups", BRIDGE, "--gdb-port", "0",
+                        "--console-port", "0", "--no-stdin", "-q", "--ctl",
+                        "/tmp/kgdb-bridge-io-nobody.sock", dev],
+                       stdin=subprocess.DEVNULL, capture_output=True,
+                       timeout=TMO)
+    err = p.stderr.decode(errors="replace")
+    st = os.stat(dev)
+    if st.st_mode & 0o006:
+        print("SKIP: %s: serial: permission denied: %s is world-writable"
+              % (SUITE, dev))
+        return
+    report(p.returncode == 1 and "permission denied" in err and
+           "dialout" in err and len(err.strip().splitlines()) == 1,
+           "serial: permission denied, one line naming dialout", err)
+
+
 def main():
     d = tempfile.mkdtemp(prefix="bridge_io.")
     os.environ["XDG_RUNTIME_DIR"] = d
@@ -643,6 +683,7 @@ def main():
         test_unix(d)
         test_telnet(d)
         test_local_terminal(d)
+        test_serial(d)
     finally:
         subprocess.run(["rm", "-rf", d])
     return 0
