@@ -435,6 +435,24 @@ def test_pty(d):
     ev.close()
 
 
+def test_wait(d):
+    """--wait: started before the adapter is plugged in."""
+    link = os.path.join(d, "late-adapter")
+    b = Bridge(d, link, "--wait", name="wait")
+    report(b.ready and b.wait_log("waiting for it"),
+           "--wait: starts without the device, says it waits", b.stderr())
+    c = Client(b.cport)
+    c.wait_for(b"console of")
+    pty = Pty(link)
+    ok = c.wait_for(b"link up")
+    time.sleep(0.2)
+    pty.write(b"late hello\r\n")
+    report(ok and c.wait_for(b"late hello\r\n"),
+           "--wait: link up once the device appears", repr(c.buf[-200:]))
+    b.stop()
+    c.close()
+
+
 def test_console2(d):
     a = Pty(os.path.join(d, "main-tty"))
     b2 = Pty(os.path.join(d, "dbgp-tty"))
@@ -680,6 +698,7 @@ def main():
         test_options(d)
         test_pty(d)
         test_console2(d)
+        test_wait(d)
         test_unix(d)
         test_telnet(d)
         test_local_terminal(d)
