@@ -324,6 +324,7 @@ static void
 ctl_send(struct ctl_client *cl, struct evbuffer *line)
 {
 	struct evbuffer	*ob = bufferevent_get_output(cl->bev);
+	size_t		 len;
 
 	if (cl->dead)
 		return;
@@ -333,7 +334,11 @@ ctl_send(struct ctl_client *cl, struct evbuffer *line)
 		ctl_client_lost(cl);
 		return;
 	}
-	evbuffer_add_buffer(ob, line);
+	/* Copied, not moved: moving would keep one chain of 1 KiB or more
+	 * per short event line, seven times the bytes the cap counts. */
+	len = evbuffer_get_length(line);
+	evbuffer_add(ob, evbuffer_pullup(line, (ssize_t)len), len);
+	evbuffer_drain(line, len);
 }
 
 static void
