@@ -407,6 +407,20 @@ def test_pty(d):
     report(st.get("console_clients") == 3, "three clients remain",
            repr(st.get("console_clients")))
 
+    # Footprint: peak RSS through all of the above, and no CPU when idle.
+    with open("/proc/%d/status" % b.p.pid) as f:
+        hwm = [int(l.split()[1]) for l in f if l.startswith("VmHWM")][0]
+    report(hwm < 8 * 1024, "peak RSS under 8 MB (%d kB)" % hwm)
+
+    def cpu_ticks():
+        with open("/proc/%d/stat" % b.p.pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    time.sleep(1)
+    t0 = cpu_ticks()
+    time.sleep(3)
+    report(cpu_ticks() == t0, "idle: no CPU used over 3 s")
+
     rc = b.stop()
     report(rc == 0, "SIGTERM: clean exit 0", "rc=%r" % rc)
     report(not os.path.exists(b.ctl), "control socket removed on exit")
