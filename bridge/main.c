@@ -18,54 +18,6 @@
 
 #include "bridge/bridge.h"
 
-uint64_t
-br_now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-void
-br_notify(struct bridge *br, enum br_note note, const char *text)
-{
-	if (text == NULL)
-		text = "";
-	br_ctl_notify(br->ctl, note, text);
-	switch (note) {
-	case BR_NOTE_CONSOLE_LINE:
-		return;
-	case BR_NOTE_STATE:
-	case BR_NOTE_STOP:
-		log_debug("%s: %s", br_note_name(note), text);
-		return;
-	case BR_NOTE_PANIC:
-		snprintf(br->panic, sizeof br->panic, "%s", text);
-		log_warn("target: %s", text);
-		br_transcript_mark(br->transcript, text);
-		br_console_notice(br->console, "PANIC/OOPS on the target: %s",
-		    text);
-		return;
-	case BR_NOTE_MARK:
-		log_info("mark: %s", text);
-		br_transcript_mark(br->transcript, text);
-		br_console_notice(br->console, "mark: %s", text);
-		return;
-	case BR_NOTE_LINK_DOWN:
-	case BR_NOTE_BREAK_FAILED:
-		log_warn("%s", text);
-		br_console_notice(br->console, "%s", text);
-		return;
-	case BR_NOTE_LINK_UP:
-	case BR_NOTE_GDB_ATTACH:
-	case BR_NOTE_GDB_DETACH:
-		log_info("%s", text);
-		br_console_notice(br->console, "%s", text);
-		return;
-	}
-}
-
 static void
 main_signal_cb(evutil_socket_t sig, short what, void *arg)
 {

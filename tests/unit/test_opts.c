@@ -292,21 +292,6 @@ test_elf_arch(void **state)
 	assert_non_null(strstr(err, "cannot open"));
 }
 
-/* main.c is not linked into unit tests: its two hooks, inert. */
-uint64_t
-br_now_ms(void)
-{
-	return 0;
-}
-
-void
-br_notify(struct bridge *br, enum br_note note, const char *text)
-{
-	(void)br;
-	(void)note;
-	(void)text;
-}
-
 int
 main(void)
 {
