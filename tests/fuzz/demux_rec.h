@@ -240,4 +240,55 @@ demux_rec_run(struct demux_rec *r, const struct rsp_demux_cfg *cfg,
 	return true;
 }
 
+/*
+ * Like demux_rec_run, but feed i happens at clock times[i] (increasing)
+ * and rsp_demux_tick runs before it at ticks[i]. Time-outs make the events
+ * depend on the clock, so only the rules (invariant, deadlines) are
+ * checked, not the event string.
+ */
+static bool
+demux_rec_run_timed(struct demux_rec *r, const struct rsp_demux_cfg *cfg,
+    const uint8_t *in, size_t len, const size_t *cuts,
+    const uint64_t *times, size_t ncuts)
+{
+	struct rsp_demux	*d;
+	size_t			 at = 0, to;
+	uint64_t		 now = 0, dl;
+
+	demux_rec_init(r, cfg->max_payload);
+	if ((d = rsp_demux_new(cfg)) == NULL)
+		return false;
+	r->d = d;
+	r->ack_after_pkt = 1;
+	for (size_t i = 0; i <= ncuts; i++) {
+		to = i < ncuts ? cuts[i] : len;
+		if (to < at)
+			to = at;
+		if (to > len)
+			to = len;
+		if (i < ncuts && times[i] > now)
+			now = times[i];
+		dl = rsp_demux_deadline(d);
+		rsp_demux_tick(d, now, demux_rec_cb, r);
+		if (dl <= now && rsp_demux_holding(d))
+			r->bad = r->bad ? r->bad : "held past the deadline";
+		if (!rsp_demux_holding(d) &&
+		    rsp_demux_deadline(d) != UINT64_MAX)
+			r->bad = r->bad ? r->bad : "deadline with nothing held";
+		rsp_demux_feed(d, in + at, to - at, now, demux_rec_cb, r);
+		if (rsp_demux_holding(d) && cfg->hold_ms != 0 &&
+		    to > at && rsp_demux_deadline(d) != now + cfg->hold_ms)
+			r->bad = r->bad ? r->bad : "deadline not last byte + hold";
+		at = to;
+	}
+	rsp_demux_flush(d, demux_rec_cb, r);
+	if (rsp_demux_holding(d))
+		r->bad = r->bad ? r->bad : "holding after flush";
+	if (r->wlen != len || (len > 0 && memcmp(r->wire, in, len) != 0))
+		r->bad = r->bad ? r->bad : "console+frames+acks != input";
+	rsp_demux_free(d);
+	r->d = NULL;
+	return true;
+}
+
 #endif

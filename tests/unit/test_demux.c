@@ -240,6 +240,14 @@ cmp_size(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t	x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 /* Same events for every single cut and for random multi-cuts. */
 static void
 check_chunking(const char *name, const struct rsp_demux_cfg *cfg,
@@ -368,6 +376,49 @@ test_fixtures_chunking(void **state)
 	(void)state;
 	assert_true(fixtures_in("tests/data/demux") >= 5);
 	fixtures_in("tests/data/kgdb");
+}
+
+/* With a clock that jumps past deadlines: the invariant still holds. */
+static void
+test_fixtures_timed(void **state)
+{
+	static const char *const files[] = {
+		"tests/data/demux/gdb_session.wire",
+		"tests/data/demux/shell_dollars.wire",
+		"tests/data/demux/kdb_switch.wire",
+		"tests/data/demux/corrupt.wire",
+	};
+	struct rsp_demux_cfg	 cfg;
+	struct demux_rec	 r;
+	size_t			 cuts[16], len;
+	uint64_t		 times[16];
+	uint8_t			*in;
+
+	(void)state;
+	for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+		assert_non_null(in = read_all(files[f], &len));
+		for (int k = 0; k < 300; k++) {
+			memset(&cfg, 0, sizeof cfg);
+			cfg.binary = k & 1;
+			cfg.marks = true;
+			cfg.hold_ms = 50;
+			cfg.hold_bytes = (k & 2) ? 16 : 0;
+			for (size_t i = 0; i < 16; i++) {
+				cuts[i] = rnd(len + 1);
+				times[i] = rnd(120);
+			}
+			qsort(cuts, 16, sizeof cuts[0], cmp_size);
+			qsort(times, 16, sizeof times[0], cmp_u64);
+			assert_true(demux_rec_run_timed(&r, &cfg, in, len, cuts,
+			    times, 16));
+			if (r.bad != NULL) {
+				print_error("%s: %s\n", files[f], r.bad);
+				fail();
+			}
+			demux_rec_free(&r);
+		}
+		free(in);
+	}
 }
 
 /*
@@ -570,6 +621,7 @@ main(void)
 		cmocka_unit_test(test_rows_chunking),
 		cmocka_unit_test(test_fixtures_chunking),
 		cmocka_unit_test(test_fixtures_golden),
+		cmocka_unit_test(test_fixtures_timed),
 		cmocka_unit_test(test_hold_timeout),
 		cmocka_unit_test(test_no_time_limit),
 		cmocka_unit_test(test_bad_cfg),
