@@ -109,6 +109,31 @@ demux_rec_markname(enum rsp_mark m)
 	return "?";
 }
 
+/*
+ * rsp/packet.c decodes frames on its own: a PACKET must decode to the same
+ * payload there, and a complete frame the demux rejected must fail there.
+ */
+static void
+demux_rec_crosscheck(struct demux_rec *r, const struct rsp_event *ev)
+{
+	uint8_t	buf[RSP_PKT_MAX];
+	int	n;
+
+	if (ev->rawlen < RSP_PKT_OVERHEAD || ev->raw[0] != '$' ||
+	    ev->raw[ev->rawlen - 3] != '#')
+		return;
+	n = rsp_pkt_decode(buf, r->max_payload, (const char *)ev->raw,
+	    ev->rawlen);
+	if (ev->type == RSP_EV_PACKET && (n < 0 || (size_t)n != ev->len ||
+	    memcmp(buf, ev->data, ev->len) != 0))
+		r->bad = r->bad ? r->bad : "rsp_pkt_decode disagrees (packet)";
+	if (ev->type == RSP_EV_OUTPUT && n < 0)
+		r->bad = r->bad ? r->bad : "rsp_pkt_decode disagrees (output)";
+	if (ev->type == RSP_EV_BADPKT && ev->err != RSP_ERR_TOOBIG &&
+	    n >= 0)
+		r->bad = r->bad ? r->bad : "rsp_pkt_decode disagrees (bad)";
+}
+
 static void
 demux_rec_cb(void *arg, const struct rsp_event *ev)
 {
@@ -144,6 +169,7 @@ demux_rec_cb(void *arg, const struct rsp_event *ev)
 		if (ev->type == RSP_EV_OUTPUT && (ev->len == 0 ||
 		    ev->raw[1] != 'O'))
 			r->bad = r->bad ? r->bad : "bad output event";
+		demux_rec_crosscheck(r, ev);
 		demux_rec_puts(r, ev->type == RSP_EV_PACKET ? "P:" : "O:", 2);
 		if (ev->len > 0)
 			demux_rec_bytes(r, ev->data, ev->len);
@@ -154,6 +180,7 @@ demux_rec_cb(void *arg, const struct rsp_event *ev)
 	case RSP_EV_BADPKT:
 		if (ev->raw == NULL || ev->rawlen == 0 || ev->err >= 0)
 			r->bad = r->bad ? r->bad : "bad BADPKT event";
+		demux_rec_crosscheck(r, ev);
 		n = snprintf(tmp, sizeof tmp, "B%d:", ev->err);
 		demux_rec_puts(r, tmp, (size_t)n);
 		demux_rec_bytes(r, ev->raw, ev->rawlen);
