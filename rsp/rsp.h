@@ -48,11 +48,14 @@ int		 rsp_hex_encode(char *out, size_t outmax, const void *in,
 int		 rsp_hex_decode(void *out, size_t outmax, const char *in,
 		     size_t inlen);
 /* Parse a big-endian hex number of 1..16 digits (addresses, lengths,
- * thread ids; a leading '-' is accepted and negates, as kgdb does). Returns
- * the digits consumed (with the sign), or RSP_ERR_HEX. */
+ * thread ids; a leading '-' is accepted and negates, as kgdb does: "-2" is
+ * 0xfffffffffffffffe). Stops at the first non-hex byte; extra leading
+ * zeros are fine, a value over 64 bits is not. Returns the bytes consumed
+ * (with the sign), or RSP_ERR_HEX; *value_out is untouched on error. */
 int		 rsp_hex_u64(const char *in, size_t len, uint64_t *value_out);
 /* If payload is an error reply "Exx", store kgdb's errno (two decimal
- * digits, e.g. "E22" is EINVAL 22) and return true. */
+ * digits, e.g. "E22" is EINVAL 22) and return true. Anything else ("E",
+ * "E2", "E2x", "E1a", "E.text", longer) is false. */
 bool		 rsp_reply_errno(const char *payload, size_t len, int *errno_out);
 
 /* rsp/packet.c */
@@ -64,7 +67,10 @@ int		 rsp_pkt_encode(char *out, size_t outmax, const void *payload,
 		     size_t len);
 /* Decode exactly one frame "$body#xx": verify the checksum (over the raw
  * body), undo '}' escapes and expand '*' runs. Returns the payload length,
- * or RSP_ERR_FRAME / _CKSUM / _ESCAPE / _RLE / _TOOBIG. Binary-safe. */
+ * or RSP_ERR_FRAME / _CKSUM / _ESCAPE / _RLE / _TOOBIG. Binary-safe.
+ * A run "X*c" is X and c-29 more copies; c must be ' '..'~' and not '#'
+ * or '$' (GDB manual, Remote Protocol Overview), and X must exist. A raw
+ * '$' or '#' inside the body is RSP_ERR_FRAME. */
 int		 rsp_pkt_decode(void *out, size_t outmax, const char *frame,
 		     size_t len);
 /* The body part of rsp_pkt_decode, with no framing and no checksum. */
@@ -80,6 +86,43 @@ int		 rsp_pkt_unescape(void *out, size_t outmax, const char *body,
  *
  * Invariant: console bytes + frames (valid or corrupt) + acks == input,
  * byte for byte, in order. Nothing is dropped or duplicated.
+ *
+ * Frames. A '$' starts a candidate; '#' and two more bytes end it. Valid
+ * hex that matches the 8-bit sum of the raw body gives PACKET (or OUTPUT
+ * for "O" + non-empty even-length hex); a mismatch gives BADPKT
+ * RSP_ERR_CKSUM, non-hex digits RSP_ERR_FRAME, a body that does not decode
+ * ('}' at the end, a bad '*' run, more than max_payload bytes)
+ * RSP_ERR_ESCAPE / _RLE / _TOOBIG. Payloads are unescaped ('}') and
+ * run-length expanded ('*') in both modes.
+ *  - Text mode (the target): a body is 0x21-0x7e without '$' or '#'.
+ *    Any other byte (space, CR, LF, control, 8-bit) ends the candidate at
+ *    once and it comes back as console text, as does a candidate whose
+ *    '$' + body reach hold_bytes without '#'. A checksum position holding
+ *    such a byte (or '$') also gives the candidate back as console.
+ *  - Binary mode (gdb): any byte may be in the body and '}' protects the
+ *    next one ("}#" and "}$" are data). A candidate reaching hold_bytes
+ *    becomes BADPKT RSP_ERR_TOOBIG at once (raw: what was held); its
+ *    remaining bytes up to the next unescaped "#xx" are BADPKT
+ *    RSP_ERR_TOOBIG pieces of at most hold_bytes+3 bytes, never console.
+ *    An unescaped '$' ends such a skip (resync) and starts a new frame. A
+ *    '$' where a checksum digit should be gives BADPKT RSP_ERR_FRAME.
+ *  - In both modes an unescaped '$' inside a body gives the bytes before
+ *    it back as console and starts a new candidate.
+ * Holding. A candidate waits for more bytes until hold_ms after the last
+ * byte that joined it (rsp_demux_deadline); then rsp_demux_tick, or the
+ * next feed at or past the deadline, gives it back as console (an
+ * oversized binary frame being skipped ends as a BADPKT piece).
+ * rsp_demux_flush does the same at once.
+ * Acks. While expect_ack is on, a '+' or '-' between frames is ACK or NAK
+ * (raw/data: the byte) and turns expect_ack off; a '+' inside a held
+ * candidate stays part of it. The flag may be set from a callback.
+ * Markers (cfg.marks) are found in console bytes, with frames and acks
+ * counted as part of the line around them (so "KGDB or $3#33 for KDB"
+ * matches although "$3#33" is a PACKET). Prompts ("kdb> ", "[N]kdb> ",
+ * "more> ") must start a line (after CR, LF or at stream start); the
+ * other markers may sit anywhere in a line.
+ * Callbacks must not call rsp_demux_feed/tick/flush/free on the same
+ * demux. No allocation after rsp_demux_new.
  */
 enum rsp_ev_type {
 	RSP_EV_CONSOLE,	/* data/len: bytes that are not protocol */
@@ -117,9 +160,11 @@ struct rsp_event {
 typedef void rsp_demux_cb(void *arg, const struct rsp_event *ev);
 
 struct rsp_demux_cfg {
-	size_t	max_payload;	/* decoded payload cap (<= RSP_PKT_MAX) */
-	size_t	hold_bytes;	/* give up on a '$' candidate after this many
-				 * bytes without a frame end */
+	size_t	max_payload;	/* decoded payload cap (<= RSP_PKT_MAX;
+				 * 0: RSP_PKT_MAX) */
+	size_t	hold_bytes;	/* give up on a '$' candidate when '$' + body
+				 * reach this many bytes without '#' (0:
+				 * 2 * max_payload + RSP_PKT_OVERHEAD) */
 	uint64_t hold_ms;	/* … or after this long (0: no time limit) */
 	bool	binary;		/* true for gdb's side: payloads may hold any
 				 * byte; false for the target's side, where a
@@ -130,6 +175,7 @@ struct rsp_demux_cfg {
 
 struct rsp_demux;
 
+/* NULL if cfg is NULL, max_payload > RSP_PKT_MAX, hold_bytes > 1 MiB. */
 struct rsp_demux *rsp_demux_new(const struct rsp_demux_cfg *cfg);
 void		 rsp_demux_free(struct rsp_demux *d);
 /* Feed len bytes received at now_ms (monotonic). */
@@ -201,9 +247,10 @@ int		 rsp_regs_parse_g(const struct rsp_arch *a, const char *hex,
  * RSP_ERR_ARG if it is not in the 'g' payload or wider than 8 bytes. */
 int		 rsp_regs_get(const struct rsp_regs *r, int idx,
 		     uint64_t *value_out);
-/* Display text for register idx: "0xffffffff81000000", or for x86 eflags
- * "0x246 [ IF ZF PF ]". Returns the length written (NUL-terminated), or
- * RSP_ERR_TOOBIG. */
+/* Display text for register idx as gdb 13 prints it: "0xffffffff81000000",
+ * for x86 eflags "0x246 [ PF ZF IF ]" (flag names from bit 0 up), and
+ * "<unavailable>" for a register the 'g' payload does not hold. Returns
+ * the length written (NUL-terminated), RSP_ERR_TOOBIG, or RSP_ERR_ARG. */
 int		 rsp_regs_format(const struct rsp_regs *r, int idx, char *buf,
 		     size_t buflen);
 /* GDB target description XML matching kgdb's layout for a. Returns its
