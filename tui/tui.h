@@ -1,0 +1,194 @@
+/*
+ * tui/tui.h: the kgdb-tui client, one section per source file.
+ *
+ * The TUI is a separate program that talks to kgdb-bridge over its control
+ * socket; it never links into the daemon. Everything in this header is
+ * curses-free: views draw into a plain struct tui_canvas (canvas.c), and
+ * only blit.c knows ncurses. That keeps every module testable with golden
+ * text screens (tests/data/tui/NAME.result).
+ *
+ * Data flow:
+ *   console text / printk records ─► sanitize (panic.c) ─► view_log.c
+ *                                   └► panic.c parser ─────► view_panic.c
+ *   printk.c walks the kernel's ring through a memory-read callback
+ *   symtab.c turns addresses into function+0xoff for regs/stack/panic views
+ *
+ * Errors: calls that can fail for the user return -1 and fill a
+ * caller-owned char err[TUI_ERRLEN]; allocation failure aborts.
+ */
+#ifndef TUI_TUI_H
+#define TUI_TUI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TUI_ERRLEN	256
+
+#define tui_printflike(a, b) __attribute__((format(printf, a, b)))
+
+/*
+ * Allocation that aborts on failure. Inline here (not xmalloc) so the TUI
+ * shares no link-time symbols with bridge/, whose objects the unit tests
+ * link alongside ours.
+ */
+static inline void *
+tui_xcalloc(size_t n, size_t size)
+{
+	void	*p;
+
+	if (n == 0 || size == 0)
+		n = size = 1;
+	if ((p = calloc(n, size)) == NULL) {
+		fputs("kgdb-tui: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+static inline void *
+tui_xreallocarray(void *old, size_t n, size_t size)
+{
+	void	*p;
+
+	if (size != 0 && n > SIZE_MAX / size)
+		abort();
+	if ((p = realloc(old, n * size == 0 ? 1 : n * size)) == NULL) {
+		fputs("kgdb-tui: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+static inline char *
+tui_xstrndup(const char *s, size_t len)
+{
+	char	*p = tui_xcalloc(1, len + 1);
+
+	memcpy(p, s, len);
+	return p;
+}
+
+/* panic.c */
+/*
+ * Console hygiene and the oops/panic parser.
+ *
+ * tui_sanitize() makes one line of wire text safe for a terminal: escape
+ * sequences (CSI, OSC, two-byte ESC) are dropped, a trailing CR is
+ * dropped, tabs expand to 8 columns, and every other byte outside 0x20..0x7e
+ * is shown as \xNN (as dmesg does). The output holds only printable ASCII,
+ * is NUL-terminated, never longer than outmax-1, and sanitizing it again
+ * changes nothing. Returns the length written.
+ */
+size_t	 tui_sanitize(char *out, size_t outmax, const void *in, size_t len);
+/*
+ * Length of a leading printk timestamp "[    1.234567] " (and a caller
+ * field "[    T1] " after it), or 0. If ts_nsec_out is given and a
+ * timestamp is there, it receives the time in nanoseconds.
+ */
+size_t	 tui_strip_timestamp(const char *line, size_t len,
+	     uint64_t *ts_nsec_out);
+
+/* Meaning of one taint letter ("P" → "proprietary module"), or NULL. */
+const char *tui_taint_word(char letter);
+/* All set letters of a taint field as words joined by ", "; "" if none.
+ * Returns the length written (truncated to fit, always NUL-terminated). */
+size_t	 tui_taint_words(const char *letters, char *buf, size_t buflen);
+
+enum tui_oops_kind {
+	TUI_OOPS_BUG,		/* "BUG: …" (page fault, lockup, sleeping…) */
+	TUI_OOPS_OOPS,		/* "Oops: …" with no header before it */
+	TUI_OOPS_GPF,		/* "general protection fault …" */
+	TUI_OOPS_KBUG,		/* "kernel BUG at file:line!" */
+	TUI_OOPS_PANIC,		/* "Kernel panic - not syncing: …" */
+	TUI_OOPS_WARN,		/* "WARNING: CPU: n PID: n at file:line …" */
+	TUI_OOPS_ARM64,		/* "Internal error: …" / "Unable to handle …" */
+};
+
+/* Frame context markers in a call trace ("<IRQ>", "<TASK>", …). */
+enum tui_frame_ctx {
+	TUI_CTX_NONE, TUI_CTX_TASK, TUI_CTX_IRQ, TUI_CTX_SOFTIRQ, TUI_CTX_NMI,
+	TUI_CTX_EXCEPTION,
+};
+
+#define TUI_SYM_MAX	64
+#define TUI_FRAMES_MAX	48
+#define TUI_CODE_MAX	96
+#define TUI_OOPS_MAX	8
+
+/* "func+0x16/0x20 [module]", or a bare address when func is empty. */
+struct tui_frame {
+	char		 func[TUI_SYM_MAX];
+	char		 module[32];
+	uint64_t	 off, size;
+	uint64_t	 addr;		/* bare-address frames only */
+	bool		 unreliable;	/* printed with "? " */
+	enum tui_frame_ctx ctx;
+};
+
+struct tui_oops {
+	enum tui_oops_kind kind;
+	char		 title[160];	/* the first line, without timestamp */
+	char		 detail[160];	/* panic message, BUG text, "#PF: …" */
+	char		 file[96];	/* kernel BUG at / WARNING at file */
+	int		 line;		/* … and line, or 0 */
+	int		 die_no;	/* N of "[#N]", or 0 */
+
+	bool		 has_rip;	/* a kernel-mode RIP/pc line was seen */
+	struct tui_frame rip;		/* func/off/size, or addr */
+	unsigned	 rip_cs;	/* x86 code segment, or 0 */
+
+	int		 cpu, pid;	/* -1 when not seen */
+	char		 comm[24];
+	bool		 tainted;
+	char		 taint[24];	/* set letters only, e.g. "GW" */
+	char		 release[48];	/* "6.1.0" */
+	char		 hardware[128];
+
+	struct tui_frame frames[TUI_FRAMES_MAX];
+	size_t		 nframes;
+	size_t		 frames_dropped; /* trace lines past TUI_FRAMES_MAX */
+
+	uint8_t		 code[TUI_CODE_MAX];
+	size_t		 ncode;
+	int		 code_fault;	/* index of the first marked byte, -1 */
+	int		 code_fault_len; /* 1 for <xx>, 4 for arm64 (xxxxxxxx) */
+	uint64_t	 fault_addr;	/* "address: …" / CR2, 0 if not seen */
+	bool		 ended;		/* "---[ end …" seen */
+};
+
+struct tui_panic;
+
+struct tui_panic *tui_panic_new(void);
+void		 tui_panic_free(struct tui_panic *p);
+/* Forget everything seen so far. */
+void		 tui_panic_reset(struct tui_panic *p);
+/* One console or log line (no newline needed; a timestamp is stripped).
+ * The bytes need not be sanitized. */
+void		 tui_panic_line(struct tui_panic *p, const char *line,
+		     size_t len);
+/* Any amount of text; split at '\n'. A last partial line is kept and
+ * completed by the next call (or by tui_panic_flush). */
+void		 tui_panic_feed(struct tui_panic *p, const char *text,
+		     size_t len);
+void		 tui_panic_flush(struct tui_panic *p);
+/* Reports kept (at most TUI_OOPS_MAX; the first is the summary). */
+size_t		 tui_panic_count(const struct tui_panic *p);
+/* All reports seen, including those past TUI_OOPS_MAX. */
+size_t		 tui_panic_seen(const struct tui_panic *p);
+const struct tui_oops *tui_panic_get(const struct tui_panic *p, size_t i);
+/*
+ * Where it happened, for a one-line summary: the RIP if a kernel-mode one
+ * was printed, else the first reliable trace frame that is not part of the
+ * reporting machinery (dump_stack, panic, __warn, …). NULL if neither.
+ */
+const struct tui_frame *tui_oops_where(const struct tui_oops *o);
+/* "func+0x16/0x20 [mod]" or "0xffffffff81000000"; returns the length. */
+size_t		 tui_frame_format(const struct tui_frame *f, char *buf,
+		     size_t buflen);
+const char	*tui_oops_kind_name(enum tui_oops_kind k);
+
+#endif
