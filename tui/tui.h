@@ -191,4 +191,85 @@ size_t		 tui_frame_format(const struct tui_frame *f, char *buf,
 		     size_t buflen);
 const char	*tui_oops_kind_name(enum tui_oops_kind k);
 
+/* printk.c */
+/*
+ * The kernel's own log, read out of target memory: the 6.1 lockless
+ * printk ring (kernel/printk/printk_ringbuffer.[ch]; kgdb-wire.md §8).
+ *
+ * Memory comes through a callback (over RSP 'm' later), which returns 0
+ * when all len bytes were read, -1 otherwise. Reads are never longer than
+ * layout.mem_read_max (511: kgdb's x86 BUFMAX allows no more), and the walk
+ * reads only what it needs: the ring header, then per record the
+ * descriptor, the first bytes of its info, and its text. A second poll
+ * starts after the last record it delivered, so it costs a header read
+ * plus the new records. Little-endian targets only (x86, arm64).
+ */
+typedef int tui_mem_read_cb(void *arg, uint64_t addr, void *buf, size_t len);
+
+/* Byte offsets of the fields the walk uses; _lp64/_ilp32 fill defaults. */
+struct tui_prb_layout {
+	unsigned	 long_size;	/* sizeof(long): 8 or 4 */
+	unsigned	 mem_read_max;	/* largest single read */
+	/* struct printk_ringbuffer */
+	unsigned	 rb_desc_ring, rb_text_data_ring;
+	/* struct prb_desc_ring */
+	unsigned	 dr_count_bits, dr_descs, dr_infos, dr_head_id,
+			 dr_tail_id;
+	/* struct prb_data_ring */
+	unsigned	 da_size_bits, da_data;
+	/* struct prb_desc */
+	unsigned	 desc_size, desc_state_var, desc_begin, desc_next;
+	/* struct printk_info */
+	unsigned	 info_size, info_seq, info_ts_nsec, info_text_len,
+			 info_facility, info_flags, info_caller_id;
+};
+void		 tui_prb_layout_lp64(struct tui_prb_layout *l);
+void		 tui_prb_layout_ilp32(struct tui_prb_layout *l);
+
+#define TUI_PRINTK_TEXT_MAX	2048	/* longer record texts are cut */
+#define TUI_PRINTK_PENDING_MAX	16
+
+/* Flags in tui_printk_rec.flags (printk/internal.h). */
+#define TUI_LOG_NEWLINE		0x02
+#define TUI_LOG_CONT		0x08
+
+struct tui_printk_rec {
+	uint64_t	 seq, ts_nsec;
+	uint32_t	 caller_id;	/* bit 31: 0x80000000|cpu, else pid */
+	uint8_t		 level, facility, flags;
+	bool		 final;		/* false: committed, may still grow */
+	bool		 lost;		/* data-less record whose text is gone */
+	const char	*text;		/* raw bytes, valid during the call */
+	size_t		 len;
+};
+typedef void	 tui_printk_rec_cb(void *arg, const struct tui_printk_rec *r);
+
+struct tui_printk_stats {
+	uint64_t	 bytes;		/* bytes requested from the target */
+	uint64_t	 reads;		/* read calls */
+	uint64_t	 skipped;	/* descriptors overwritten or reusable */
+};
+
+struct tui_printk;
+
+/* prb_sym is the address of the kernel's `prb` pointer variable. */
+struct tui_printk *tui_printk_new(const struct tui_prb_layout *l,
+		     uint64_t prb_sym, tui_mem_read_cb *read, void *arg);
+void		 tui_printk_free(struct tui_printk *pk);
+/* On the first poll, deliver at most the newest n records (0: all). */
+void		 tui_printk_set_backlog(struct tui_printk *pk, size_t n);
+/*
+ * Deliver, oldest first, every record not delivered before. A record still
+ * committed (not finalized) is delivered with final=false and again at a
+ * later poll, with the same seq, until it is final: consumers keep the
+ * newest text per seq. A walk stops at a reserved descriptor and resumes
+ * there. Returns the number of records delivered, or -1 with err filled.
+ */
+int		 tui_printk_poll(struct tui_printk *pk, tui_printk_rec_cb *cb,
+		     void *arg, char *err);
+void		 tui_printk_stats(const struct tui_printk *pk,
+		     struct tui_printk_stats *out);
+/* Forget what was delivered: the next poll starts from the tail again. */
+void		 tui_printk_rewind(struct tui_printk *pk);
+
 #endif
