@@ -272,4 +272,40 @@ void		 tui_printk_stats(const struct tui_printk *pk,
 /* Forget what was delivered: the next poll starts from the tail again. */
 void		 tui_printk_rewind(struct tui_printk *pk);
 
+/* symtab.c */
+/*
+ * vmlinux symbols from the ELF .symtab (ELF64 or ELF32, little-endian),
+ * read with <elf.h> alone. Functions and other text symbols go into one
+ * sorted array for address → function+0xoff lookups; a symbol of size 0
+ * reaches to the next one, as kallsyms does. With KASLR, set the slide
+ * (runtime minus link address) and every address in or out is runtime.
+ */
+struct tui_symtab;
+
+struct tui_symtab *tui_symtab_open(const char *path, char *err);
+/* The same from an ELF image in memory (copied as needed; tests). */
+struct tui_symtab *tui_symtab_from_mem(const void *buf, size_t len,
+		     char *err);
+void		 tui_symtab_free(struct tui_symtab *st);
+void		 tui_symtab_set_slide(struct tui_symtab *st, int64_t slide);
+size_t		 tui_symtab_count(const struct tui_symtab *st);
+/* 64 or 32. */
+unsigned	 tui_symtab_bits(const struct tui_symtab *st);
+/* The text symbol holding addr: name (valid while st lives), offset and
+ * size. false when addr is in no function. */
+bool		 tui_symtab_lookup(const struct tui_symtab *st, uint64_t addr,
+		     const char **name_out, uint64_t *off_out,
+		     uint64_t *size_out);
+/* "func+0x16/0x20", or "" when not found. Returns the length. */
+size_t		 tui_symtab_format(const struct tui_symtab *st, uint64_t addr,
+		     char *buf, size_t buflen);
+/* Address of a symbol by name (functions and data; globals first). */
+bool		 tui_symtab_addr(const struct tui_symtab *st, const char *name,
+		     uint64_t *addr_out);
+/* The printk ring pointer `prb`: a local object in .data of pointer
+ * size (kgdb-wire.md §8.1). */
+bool		 tui_symtab_prb(const struct tui_symtab *st, uint64_t *addr_out);
+/* Whether addr lies in an executable section. */
+bool		 tui_symtab_is_text(const struct tui_symtab *st, uint64_t addr);
+
 #endif
