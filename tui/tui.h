@@ -308,4 +308,205 @@ bool		 tui_symtab_prb(const struct tui_symtab *st, uint64_t *addr_out);
 /* Whether addr lies in an executable section. */
 bool		 tui_symtab_is_text(const struct tui_symtab *st, uint64_t addr);
 
+/* canvas.c */
+/*
+ * A plain grid of cells, one byte and one attribute each: what every view
+ * draws into, what blit.c copies to the terminal, and what golden tests
+ * compare as text. Drawing is clipped to the grid, never wraps, and turns
+ * any byte outside 0x20..0x7e into '?'.
+ */
+enum tui_attr {
+	TUI_A_NORMAL,
+	TUI_A_BOLD,
+	TUI_A_DIM,
+	TUI_A_REVERSE,	/* status bar, selection */
+	TUI_A_TITLE,	/* pane titles */
+	TUI_A_CHANGED,	/* register changed since the previous stop */
+	TUI_A_ERR,	/* emerg..err, panic */
+	TUI_A_WARN,	/* warning */
+	TUI_A_NOTICE,	/* notice */
+	TUI_A_MATCH,	/* search match */
+	TUI_A_FAULT,	/* the faulting code byte */
+	TUI_A_COUNT
+};
+
+struct tui_cell {
+	char		 ch;
+	uint8_t		 attr;
+};
+
+struct tui_rect {
+	int		 x, y, w, h;
+};
+
+struct tui_canvas;
+
+struct tui_canvas *tui_canvas_new(int w, int h);
+void		 tui_canvas_free(struct tui_canvas *c);
+/* New size; the contents are cleared. */
+void		 tui_canvas_resize(struct tui_canvas *c, int w, int h);
+void		 tui_canvas_clear(struct tui_canvas *c);
+int		 tui_canvas_width(const struct tui_canvas *c);
+int		 tui_canvas_height(const struct tui_canvas *c);
+const struct tui_cell *tui_canvas_cell(const struct tui_canvas *c, int x,
+		     int y);
+/* Draw s at (x, y), clipped to the canvas and to x_end (exclusive; -1 for
+ * the canvas edge). Returns the columns used. */
+int		 tui_canvas_put(struct tui_canvas *c, int x, int y, int x_end,
+		     enum tui_attr a, const char *s);
+int		 tui_canvas_printf(struct tui_canvas *c, int x, int y,
+		     int x_end, enum tui_attr a, const char *fmt, ...)
+		     tui_printflike(6, 7);
+void		 tui_canvas_fill(struct tui_canvas *c, struct tui_rect r,
+		     char ch, enum tui_attr a);
+/* Change the attribute of n cells from (x, y). */
+void		 tui_canvas_set_attr(struct tui_canvas *c, int x, int y, int n,
+		     enum tui_attr a);
+/* Text form for golden files: the rows with trailing blanks trimmed, a
+ * line "-- attr", then one letter per cell (tui_attr_letter), trailing
+ * '.' trimmed. The caller frees the string. */
+char		*tui_canvas_dump(const struct tui_canvas *c);
+char		 tui_attr_letter(enum tui_attr a);
+
+/* view_status.c */
+enum tui_tstate {
+	TUI_TS_UNKNOWN, TUI_TS_RUNNING, TUI_TS_STOPPED, TUI_TS_KDB,
+	TUI_TS_PANIC,
+};
+
+/* Everything the status line shows; filled from the bridge's status. */
+struct tui_status {
+	bool		 bridge;	/* connected to the bridge */
+	bool		 link_up;
+	char		 device[64];
+	int		 baud;		/* 0: not applicable */
+	enum tui_tstate	 state;
+	bool		 gdb_attached;
+	int		 cpu, thread;	/* -1: unknown */
+	uint64_t	 rx_bps, tx_bps;
+	uint64_t	 retransmits, cksum_errors;
+	bool		 busy;		/* a target read is in flight */
+	unsigned	 tick;		/* animation step for busy */
+};
+const char	*tui_tstate_name(enum tui_tstate s);
+void		 tui_status_draw(struct tui_canvas *c, struct tui_rect r,
+		     const struct tui_status *s);
+
+/* view_regs.c */
+#define TUI_REGS_MAX	64
+
+struct tui_reg {
+	char		 name[12];	/* gdb's name: "rip", "eflags", "x0" */
+	uint64_t	 value;
+	uint8_t		 size;		/* bytes: 8, 4 */
+};
+
+struct tui_regs_view;
+
+struct tui_regs_view *tui_regs_view_new(void);
+void		 tui_regs_view_free(struct tui_regs_view *v);
+/* The registers at a new stop. Values that differ from the previous
+ * stop's (same name) are marked changed until the next stop. */
+void		 tui_regs_view_set(struct tui_regs_view *v,
+		     const struct tui_reg *regs, size_t n);
+bool		 tui_regs_view_changed(const struct tui_regs_view *v,
+		     const char *name);
+/* "0x246 [ IF ZF PF ]" (x86 EFLAGS, gdb's spelling). */
+size_t		 tui_eflags_format(uint64_t v, char *buf, size_t buflen);
+/* Draw with the pc first (annotated from st when given), then sp, fp,
+ * flags, then the rest in table order; two columns when wide enough. */
+void		 tui_regs_draw(struct tui_canvas *c, struct tui_rect r,
+		     const struct tui_regs_view *v, const struct tui_symtab *st);
+
+/* view_stack.c */
+#define TUI_FP_MAX	32
+
+/* One frame of a frame-pointer walk: where the saved fp was, and the
+ * return address above it. */
+struct tui_fp_frame {
+	uint64_t	 fp;		/* address of the saved fp */
+	uint64_t	 ret;		/* return address */
+};
+
+/*
+ * Walk saved frame pointers inside mem (len bytes of stack read at base):
+ * [fp] is the caller's fp, [fp + w] the return address. Stops when fp
+ * leaves the buffer, is misaligned, or does not grow. Returns the count.
+ */
+size_t		 tui_stack_fp_walk(const uint8_t *mem, size_t len,
+		     uint64_t base, unsigned wsize, uint64_t fp,
+		     struct tui_fp_frame *out, size_t max);
+
+struct tui_stack {
+	uint64_t	 sp, fp, pc;
+	const uint8_t	*mem;		/* stack bytes from sp up */
+	size_t		 len;
+	unsigned	 wsize;		/* 8 or 4 */
+};
+/* One word per line from sp up, text addresses annotated, fp-chain
+ * return addresses marked '>'; the title gives the chain length. */
+void		 tui_stack_draw(struct tui_canvas *c, struct tui_rect r,
+		     const struct tui_stack *s, const struct tui_symtab *st);
+
+/* view_log.c */
+/*
+ * The log pane's model and drawing. Lines come from the live console
+ * (raw bytes: split at newlines, "<N>" levels and "[ ts]" stamps read,
+ * everything sanitized) and from printk records (level, stamp and seq
+ * given). The ring keeps the newest cap lines. The view follows the
+ * newest line until scrolled; search moves to the next match and
+ * highlights every match in view.
+ */
+#define TUI_LOG_LINE_MAX	512
+
+struct tui_log;
+
+struct tui_log	*tui_log_new(size_t cap);
+void		 tui_log_free(struct tui_log *l);
+void		 tui_log_console(struct tui_log *l, const char *text,
+		     size_t len);
+/* A printk record. One with the seq of lines already at the end (a record
+ * still growing) replaces them. */
+void		 tui_log_record(struct tui_log *l,
+		     const struct tui_printk_rec *r);
+size_t		 tui_log_count(const struct tui_log *l);
+/* Line i (0 oldest), sanitized; NULL past the end. */
+const char	*tui_log_text(const struct tui_log *l, size_t i);
+/* Scroll by delta lines (positive: older). Leaves follow mode. */
+void		 tui_log_scroll(struct tui_log *l, int delta);
+/* Back to the newest line, following. */
+void		 tui_log_follow(struct tui_log *l);
+bool		 tui_log_following(const struct tui_log *l);
+/* Find pat (plain text) from the current match or the newest line shown,
+ * towards older lines (older=true) or newer. Returns the line index or
+ * -1; the view scrolls to show it. An empty pat clears the search. */
+long		 tui_log_search(struct tui_log *l, const char *pat,
+		     bool older);
+void		 tui_log_draw(struct tui_canvas *c, struct tui_rect r,
+		     struct tui_log *l);
+
+/* view_panic.c */
+/* The first report in full; later ones one line each. */
+void		 tui_panic_draw(struct tui_canvas *c, struct tui_rect r,
+		     const struct tui_panic *p);
+
+/* layout.c */
+/* Everything one screen shows; the pointers may be NULL. */
+struct tui_screen {
+	struct tui_status	 status;
+	struct tui_regs_view	*regs;
+	const struct tui_stack	*stack;
+	struct tui_log		*log;
+	const struct tui_panic	*panic;
+	const struct tui_symtab	*symtab;
+};
+/*
+ * Lay the panes out on the whole canvas: status on the top row; the panic
+ * summary across the width when there is one; below, registers over
+ * stack on the left and the log on the right. 80x24 is the smallest
+ * layout designed for; smaller canvases get the status and the log.
+ */
+void		 tui_screen_draw(struct tui_canvas *c,
+		     const struct tui_screen *s);
+
 #endif
