@@ -82,6 +82,8 @@ PROGS += $(BUILD)/kgdb-tui
 endif
 
 .PHONY: all deps check asan fuzz bench demo install clean tests
+# Keep every object: pattern-chained .o files are not throwaway here.
+.SECONDARY:
 all: $(PROGS) $(TOOL_BINS)
 
 deps:

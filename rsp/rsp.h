@@ -48,11 +48,14 @@ int		 rsp_hex_encode(char *out, size_t outmax, const void *in,
 int		 rsp_hex_decode(void *out, size_t outmax, const char *in,
 		     size_t inlen);
 /* Parse a big-endian hex number of 1..16 digits (addresses, lengths,
- * thread ids; a leading '-' is accepted and negates, as kgdb does). Returns
- * the digits consumed (with the sign), or RSP_ERR_HEX. */
+ * thread ids; a leading '-' is accepted and negates, as kgdb does: "-2" is
+ * 0xfffffffffffffffe). Stops at the first non-hex byte; extra leading
+ * zeros are fine, a value over 64 bits is not. Returns the bytes consumed
+ * (with the sign), or RSP_ERR_HEX; *value_out is untouched on error. */
 int		 rsp_hex_u64(const char *in, size_t len, uint64_t *value_out);
 /* If payload is an error reply "Exx", store kgdb's errno (two decimal
- * digits, e.g. "E22" is EINVAL 22) and return true. */
+ * digits, e.g. "E22" is EINVAL 22) and return true. Anything else ("E",
+ * "E2", "E2x", "E1a", "E.text", longer) is false. */
 bool		 rsp_reply_errno(const char *payload, size_t len, int *errno_out);
 
 /* rsp/packet.c */
@@ -64,7 +67,10 @@ int		 rsp_pkt_encode(char *out, size_t outmax, const void *payload,
 		     size_t len);
 /* Decode exactly one frame "$body#xx": verify the checksum (over the raw
  * body), undo '}' escapes and expand '*' runs. Returns the payload length,
- * or RSP_ERR_FRAME / _CKSUM / _ESCAPE / _RLE / _TOOBIG. Binary-safe. */
+ * or RSP_ERR_FRAME / _CKSUM / _ESCAPE / _RLE / _TOOBIG. Binary-safe.
+ * A run "X*c" is X and c-29 more copies; c must be ' '..'~' and not '#'
+ * or '$' (GDB manual, Remote Protocol Overview), and X must exist. A raw
+ * '$' or '#' inside the body is RSP_ERR_FRAME. */
 int		 rsp_pkt_decode(void *out, size_t outmax, const char *frame,
 		     size_t len);
 /* The body part of rsp_pkt_decode, with no framing and no checksum. */
@@ -201,9 +207,10 @@ int		 rsp_regs_parse_g(const struct rsp_arch *a, const char *hex,
  * RSP_ERR_ARG if it is not in the 'g' payload or wider than 8 bytes. */
 int		 rsp_regs_get(const struct rsp_regs *r, int idx,
 		     uint64_t *value_out);
-/* Display text for register idx: "0xffffffff81000000", or for x86 eflags
- * "0x246 [ IF ZF PF ]". Returns the length written (NUL-terminated), or
- * RSP_ERR_TOOBIG. */
+/* Display text for register idx as gdb 13 prints it: "0xffffffff81000000",
+ * for x86 eflags "0x246 [ PF ZF IF ]" (flag names from bit 0 up), and
+ * "<unavailable>" for a register the 'g' payload does not hold. Returns
+ * the length written (NUL-terminated), RSP_ERR_TOOBIG, or RSP_ERR_ARG. */
 int		 rsp_regs_format(const struct rsp_regs *r, int idx, char *buf,
 		     size_t buflen);
 /* GDB target description XML matching kgdb's layout for a. Returns its

@@ -1,0 +1,518 @@
+/*
+ * rsp/regs.c: kgdb register layouts, 'g' parsing, display text and the
+ * GDB target description that makes gdb expect exactly kgdb's 'g'.
+ *
+ * Each architecture has one static table listing every register its
+ * target description names, in gdb register-number order. Registers kgdb
+ * puts in its 'g' reply carry their byte offset in it; the rest have
+ * offset -1 and gdb will ask for them with 'p' (the bridge answers those
+ * itself). Layouts follow the kernel's dbg_reg_def[] and NUMREGBYTES
+ * (shared/research/kgdb-wire.md §3); names and numbers follow gdb's own
+ * feature files, which gdb checks when it accepts a description.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "rsp/rsp.h"
+
+/* Register in the 'g' payload, and one only reachable by 'p'. */
+#define REG(n, sz, off, num, ty, grp) \
+	{ (n), (sz), (off), (num), (ty), (grp) }
+#define OUT	(-1)
+
+static const struct rsp_reg x86_64_regs[] = {
+	REG("rax", 8, 0, 0, "int64", NULL),
+	REG("rbx", 8, 8, 1, "int64", NULL),
+	REG("rcx", 8, 16, 2, "int64", NULL),
+	REG("rdx", 8, 24, 3, "int64", NULL),
+	REG("rsi", 8, 32, 4, "int64", NULL),
+	REG("rdi", 8, 40, 5, "int64", NULL),
+	REG("rbp", 8, 48, 6, "data_ptr", NULL),
+	REG("rsp", 8, 56, 7, "data_ptr", NULL),
+	REG("r8", 8, 64, 8, "int64", NULL),
+	REG("r9", 8, 72, 9, "int64", NULL),
+	REG("r10", 8, 80, 10, "int64", NULL),
+	REG("r11", 8, 88, 11, "int64", NULL),
+	REG("r12", 8, 96, 12, "int64", NULL),
+	REG("r13", 8, 104, 13, "int64", NULL),
+	REG("r14", 8, 112, 14, "int64", NULL),
+	REG("r15", 8, 120, 15, "int64", NULL),
+	REG("rip", 8, 128, 16, "code_ptr", NULL),
+	REG("eflags", 4, 136, 17, "i386_eflags", NULL),
+	REG("cs", 4, 140, 18, "int32", NULL),
+	REG("ss", 4, 144, 19, "int32", NULL),
+	REG("ds", 4, 148, 20, "int32", NULL),
+	REG("es", 4, 152, 21, "int32", NULL),
+	/* NUMREGBYTES ends here: kgdb's 'g' stops after es. */
+	REG("fs", 4, OUT, 22, "int32", NULL),
+	REG("gs", 4, OUT, 23, "int32", NULL),
+	REG("st0", 10, OUT, 24, "i387_ext", NULL),
+	REG("st1", 10, OUT, 25, "i387_ext", NULL),
+	REG("st2", 10, OUT, 26, "i387_ext", NULL),
+	REG("st3", 10, OUT, 27, "i387_ext", NULL),
+	REG("st4", 10, OUT, 28, "i387_ext", NULL),
+	REG("st5", 10, OUT, 29, "i387_ext", NULL),
+	REG("st6", 10, OUT, 30, "i387_ext", NULL),
+	REG("st7", 10, OUT, 31, "i387_ext", NULL),
+	REG("fctrl", 4, OUT, 32, "int", "float"),
+	REG("fstat", 4, OUT, 33, "int", "float"),
+	REG("ftag", 4, OUT, 34, "int", "float"),
+	REG("fiseg", 4, OUT, 35, "int", "float"),
+	REG("fioff", 4, OUT, 36, "int", "float"),
+	REG("foseg", 4, OUT, 37, "int", "float"),
+	REG("fooff", 4, OUT, 38, "int", "float"),
+	REG("fop", 4, OUT, 39, "int", "float"),
+};
+
+static const struct rsp_reg i386_regs[] = {
+	REG("eax", 4, 0, 0, "int32", NULL),
+	REG("ecx", 4, 4, 1, "int32", NULL),
+	REG("edx", 4, 8, 2, "int32", NULL),
+	REG("ebx", 4, 12, 3, "int32", NULL),
+	REG("esp", 4, 16, 4, "data_ptr", NULL),
+	REG("ebp", 4, 20, 5, "data_ptr", NULL),
+	REG("esi", 4, 24, 6, "int32", NULL),
+	REG("edi", 4, 28, 7, "int32", NULL),
+	REG("eip", 4, 32, 8, "code_ptr", NULL),
+	REG("eflags", 4, 36, 9, "i386_eflags", NULL),
+	REG("cs", 4, 40, 10, "int32", NULL),
+	REG("ss", 4, 44, 11, "int32", NULL),
+	REG("ds", 4, 48, 12, "int32", NULL),
+	REG("es", 4, 52, 13, "int32", NULL),
+	REG("fs", 4, 56, 14, "int32", NULL),
+	REG("gs", 4, 60, 15, "int32", NULL),
+	/* NUMREGBYTES (64) ends here. */
+	REG("st0", 10, OUT, 16, "i387_ext", NULL),
+	REG("st1", 10, OUT, 17, "i387_ext", NULL),
+	REG("st2", 10, OUT, 18, "i387_ext", NULL),
+	REG("st3", 10, OUT, 19, "i387_ext", NULL),
+	REG("st4", 10, OUT, 20, "i387_ext", NULL),
+	REG("st5", 10, OUT, 21, "i387_ext", NULL),
+	REG("st6", 10, OUT, 22, "i387_ext", NULL),
+	REG("st7", 10, OUT, 23, "i387_ext", NULL),
+	REG("fctrl", 4, OUT, 24, "int", "float"),
+	REG("fstat", 4, OUT, 25, "int", "float"),
+	REG("ftag", 4, OUT, 26, "int", "float"),
+	REG("fiseg", 4, OUT, 27, "int", "float"),
+	REG("fioff", 4, OUT, 28, "int", "float"),
+	REG("foseg", 4, OUT, 29, "int", "float"),
+	REG("fooff", 4, OUT, 30, "int", "float"),
+	REG("fop", 4, OUT, 31, "int", "float"),
+};
+
+#define A64X(n)		REG("x" #n, 8, 8 * (n), n, "int", NULL)
+#define A64V(n)		REG("v" #n, 16, 268 + 16 * (n), 34 + (n), \
+			    "aarch64v", NULL)
+
+static const struct rsp_reg arm64_regs[] = {
+	A64X(0), A64X(1), A64X(2), A64X(3), A64X(4), A64X(5), A64X(6),
+	A64X(7), A64X(8), A64X(9), A64X(10), A64X(11), A64X(12), A64X(13),
+	A64X(14), A64X(15), A64X(16), A64X(17), A64X(18), A64X(19), A64X(20),
+	A64X(21), A64X(22), A64X(23), A64X(24), A64X(25), A64X(26), A64X(27),
+	A64X(28), A64X(29), A64X(30),
+	REG("sp", 8, 248, 31, "data_ptr", NULL),
+	REG("pc", 8, 256, 32, "code_ptr", NULL),
+	/* kgdb's pstate: 32 bits, as gdb's cpsr. */
+	REG("cpsr", 4, 264, 33, "int", NULL),
+	A64V(0), A64V(1), A64V(2), A64V(3), A64V(4), A64V(5), A64V(6),
+	A64V(7), A64V(8), A64V(9), A64V(10), A64V(11), A64V(12), A64V(13),
+	A64V(14), A64V(15), A64V(16), A64V(17), A64V(18), A64V(19), A64V(20),
+	A64V(21), A64V(22), A64V(23), A64V(24), A64V(25), A64V(26), A64V(27),
+	A64V(28), A64V(29), A64V(30), A64V(31),
+	REG("fpsr", 4, 780, 66, "int", NULL),
+	REG("fpcr", 4, 784, 67, "int", NULL),
+};
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+static const struct rsp_arch arches[] = {
+	{
+		.id = RSP_ARCH_X86_64, .name = "x86_64",
+		.gdb_arch = "i386:x86-64",
+		.bufmax = 1024, .numregbytes = 156, .mem_read_max = 511,
+		.dbg_max_reg_num = 24,
+		.regs = x86_64_regs, .nregs = NELEM(x86_64_regs),
+		.pc = 16, .sp = 7, .fp = 6,
+	},
+	{
+		.id = RSP_ARCH_I386, .name = "i386", .gdb_arch = "i386",
+		.bufmax = 1024, .numregbytes = 64, .mem_read_max = 511,
+		.dbg_max_reg_num = 16,
+		.regs = i386_regs, .nregs = NELEM(i386_regs),
+		.pc = 8, .sp = 4, .fp = 5,
+	},
+	{
+		.id = RSP_ARCH_ARM64, .name = "arm64", .gdb_arch = "aarch64",
+		.bufmax = 2048, .numregbytes = 788, .mem_read_max = 1023,
+		.dbg_max_reg_num = 68,
+		.regs = arm64_regs, .nregs = NELEM(arm64_regs),
+		.pc = 32, .sp = 31, .fp = 29,
+	},
+};
+
+/*
+ * Target description pieces. A feature covers the registers with gdb
+ * numbers first..last and declares the types they use before them.
+ */
+struct tdesc_feature {
+	const char	*name;
+	unsigned	 first, last;
+	const char	*types;
+};
+
+static const char x86_eflags_type[] =
+	"<flags id=\"i386_eflags\" size=\"4\">\n"
+	"<field name=\"CF\" start=\"0\" end=\"0\"/>\n"
+	"<field name=\"\" start=\"1\" end=\"1\"/>\n"
+	"<field name=\"PF\" start=\"2\" end=\"2\"/>\n"
+	"<field name=\"AF\" start=\"4\" end=\"4\"/>\n"
+	"<field name=\"ZF\" start=\"6\" end=\"6\"/>\n"
+	"<field name=\"SF\" start=\"7\" end=\"7\"/>\n"
+	"<field name=\"TF\" start=\"8\" end=\"8\"/>\n"
+	"<field name=\"IF\" start=\"9\" end=\"9\"/>\n"
+	"<field name=\"DF\" start=\"10\" end=\"10\"/>\n"
+	"<field name=\"OF\" start=\"11\" end=\"11\"/>\n"
+	"<field name=\"NT\" start=\"14\" end=\"14\"/>\n"
+	"<field name=\"RF\" start=\"16\" end=\"16\"/>\n"
+	"<field name=\"VM\" start=\"17\" end=\"17\"/>\n"
+	"<field name=\"AC\" start=\"18\" end=\"18\"/>\n"
+	"<field name=\"VIF\" start=\"19\" end=\"19\"/>\n"
+	"<field name=\"VIP\" start=\"20\" end=\"20\"/>\n"
+	"<field name=\"ID\" start=\"21\" end=\"21\"/>\n"
+	"</flags>\n";
+
+/* The views gdb offers of a 128-bit SIMD register. */
+static const char a64_vector_types[] =
+	"<vector id=\"v2d\" type=\"ieee_double\" count=\"2\"/>\n"
+	"<vector id=\"v2u\" type=\"uint64\" count=\"2\"/>\n"
+	"<vector id=\"v2i\" type=\"int64\" count=\"2\"/>\n"
+	"<vector id=\"v4f\" type=\"ieee_single\" count=\"4\"/>\n"
+	"<vector id=\"v4u\" type=\"uint32\" count=\"4\"/>\n"
+	"<vector id=\"v4i\" type=\"int32\" count=\"4\"/>\n"
+	"<vector id=\"v8f\" type=\"ieee_half\" count=\"8\"/>\n"
+	"<vector id=\"v8u\" type=\"uint16\" count=\"8\"/>\n"
+	"<vector id=\"v8i\" type=\"int16\" count=\"8\"/>\n"
+	"<vector id=\"v16u\" type=\"uint8\" count=\"16\"/>\n"
+	"<vector id=\"v16i\" type=\"int8\" count=\"16\"/>\n"
+	"<vector id=\"v1u\" type=\"uint128\" count=\"1\"/>\n"
+	"<vector id=\"v1i\" type=\"int128\" count=\"1\"/>\n"
+	"<union id=\"vnd\"><field name=\"f\" type=\"v2d\"/>"
+	"<field name=\"u\" type=\"v2u\"/><field name=\"s\" type=\"v2i\"/>"
+	"</union>\n"
+	"<union id=\"vns\"><field name=\"f\" type=\"v4f\"/>"
+	"<field name=\"u\" type=\"v4u\"/><field name=\"s\" type=\"v4i\"/>"
+	"</union>\n"
+	"<union id=\"vnh\"><field name=\"f\" type=\"v8f\"/>"
+	"<field name=\"u\" type=\"v8u\"/><field name=\"s\" type=\"v8i\"/>"
+	"</union>\n"
+	"<union id=\"vnb\"><field name=\"u\" type=\"v16u\"/>"
+	"<field name=\"s\" type=\"v16i\"/></union>\n"
+	"<union id=\"vnq\"><field name=\"u\" type=\"v1u\"/>"
+	"<field name=\"s\" type=\"v1i\"/></union>\n"
+	"<union id=\"aarch64v\"><field name=\"d\" type=\"vnd\"/>"
+	"<field name=\"s\" type=\"vns\"/><field name=\"h\" type=\"vnh\"/>"
+	"<field name=\"b\" type=\"vnb\"/><field name=\"q\" type=\"vnq\"/>"
+	"</union>\n";
+
+static const struct tdesc_feature x86_64_features[] = {
+	{ "org.gnu.gdb.i386.core", 0, 39, x86_eflags_type },
+	{ NULL, 0, 0, NULL },
+};
+static const struct tdesc_feature i386_features[] = {
+	{ "org.gnu.gdb.i386.core", 0, 31, x86_eflags_type },
+	{ NULL, 0, 0, NULL },
+};
+static const struct tdesc_feature arm64_features[] = {
+	{ "org.gnu.gdb.aarch64.core", 0, 33, "" },
+	{ "org.gnu.gdb.aarch64.fpu", 34, 67, a64_vector_types },
+	{ NULL, 0, 0, NULL },
+};
+
+/* x86 EFLAGS bits with a name, in the order gdb lists them. */
+struct eflag {
+	const char	*name;
+	unsigned	 bit;
+};
+
+static const struct eflag x86_eflags[] = {
+	{ "CF", 0 }, { "PF", 2 }, { "AF", 4 }, { "ZF", 6 }, { "SF", 7 },
+	{ "TF", 8 }, { "IF", 9 }, { "DF", 10 }, { "OF", 11 }, { "NT", 14 },
+	{ "RF", 16 }, { "VM", 17 }, { "AC", 18 }, { "VIF", 19 },
+	{ "VIP", 20 }, { "ID", 21 },
+};
+
+const struct rsp_arch *
+rsp_arch_get(enum rsp_arch_id id)
+{
+	size_t	i;
+
+	for (i = 0; i < NELEM(arches); i++)
+		if (arches[i].id == id)
+			return &arches[i];
+	return NULL;
+}
+
+const struct rsp_arch *
+rsp_arch_by_name(const char *name)
+{
+	static const struct {
+		const char		*alias;
+		enum rsp_arch_id	 id;
+	} aliases[] = {
+		{ "x86_64", RSP_ARCH_X86_64 },
+		{ "amd64", RSP_ARCH_X86_64 },
+		{ "i386:x86-64", RSP_ARCH_X86_64 },
+		{ "i386", RSP_ARCH_I386 },
+		{ "x86", RSP_ARCH_I386 },
+		{ "arm64", RSP_ARCH_ARM64 },
+		{ "aarch64", RSP_ARCH_ARM64 },
+	};
+	size_t	i;
+
+	if (name == NULL)
+		return NULL;
+	for (i = 0; i < NELEM(aliases); i++)
+		if (strcmp(name, aliases[i].alias) == 0)
+			return rsp_arch_get(aliases[i].id);
+	return NULL;
+}
+
+int
+rsp_arch_reg_by_num(const struct rsp_arch *a, unsigned regnum)
+{
+	size_t	i;
+
+	if (a == NULL)
+		return -1;
+	for (i = 0; i < a->nregs; i++)
+		if (a->regs[i].regnum == regnum)
+			return (int)i;
+	return -1;
+}
+
+int
+rsp_arch_reg_by_name(const struct rsp_arch *a, const char *n)
+{
+	size_t	i;
+
+	if (a == NULL || n == NULL)
+		return -1;
+	for (i = 0; i < a->nregs; i++)
+		if (strcmp(a->regs[i].name, n) == 0)
+			return (int)i;
+	return -1;
+}
+
+int
+rsp_regs_parse_g(const struct rsp_arch *a, const char *hex, size_t len,
+    struct rsp_regs *out)
+{
+	size_t	want;
+	int	n;
+
+	if (a == NULL || out == NULL || (hex == NULL && len != 0))
+		return RSP_ERR_ARG;
+	if (a->numregbytes > sizeof out->raw)
+		return RSP_ERR_ARCH;
+	want = 2 * a->numregbytes;
+	if (len < want)
+		return RSP_ERR_SHORT;
+	if (len > want)
+		return RSP_ERR_TOOBIG;
+	n = rsp_hex_decode(out->raw, sizeof out->raw, hex, len);
+	if (n < 0)
+		return n;
+	out->arch = a;
+	out->len = (size_t)n;
+	return n;
+}
+
+/* The register idx if the parsed 'g' holds all of it, else NULL. */
+static const struct rsp_reg *
+regs_present(const struct rsp_regs *r, int idx)
+{
+	const struct rsp_reg	*reg;
+
+	if (r == NULL || r->arch == NULL || idx < 0 ||
+	    (size_t)idx >= r->arch->nregs)
+		return NULL;
+	reg = &r->arch->regs[idx];
+	if (reg->offset < 0 || (size_t)reg->offset + reg->size > r->len)
+		return NULL;
+	return reg;
+}
+
+int
+rsp_regs_get(const struct rsp_regs *r, int idx, uint64_t *value_out)
+{
+	const struct rsp_reg	*reg;
+	uint64_t		 v = 0;
+	unsigned		 i;
+
+	if ((reg = regs_present(r, idx)) == NULL || reg->size > 8 ||
+	    value_out == NULL)
+		return RSP_ERR_ARG;
+	for (i = reg->size; i > 0; i--)
+		v = (v << 8) | r->raw[(size_t)reg->offset + i - 1];
+	*value_out = v;
+	return RSP_OK;
+}
+
+/* Bounded string builder; once full, it stays failed. */
+struct sbuf {
+	char	*p;
+	size_t	 max;
+	size_t	 len;
+	bool	 over;
+};
+
+static void
+sb_add(struct sbuf *sb, const char *s, size_t n)
+{
+	if (sb->over || n >= sb->max - sb->len) {
+		sb->over = true;
+		return;
+	}
+	memcpy(sb->p + sb->len, s, n);
+	sb->len += n;
+	sb->p[sb->len] = '\0';
+}
+
+static void
+sb_str(struct sbuf *sb, const char *s)
+{
+	sb_add(sb, s, strlen(s));
+}
+
+static void
+sb_uint(struct sbuf *sb, unsigned long v)
+{
+	char	tmp[24];
+	size_t	i = sizeof tmp;
+
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	sb_add(sb, tmp + i, sizeof tmp - i);
+}
+
+static int
+sb_done(const struct sbuf *sb)
+{
+	if (sb->over || sb->len > (size_t)INT32_MAX)
+		return RSP_ERR_TOOBIG;
+	return (int)sb->len;
+}
+
+int
+rsp_regs_format(const struct rsp_regs *r, int idx, char *buf, size_t buflen)
+{
+	static const char	 digits[] = "0123456789abcdef";
+	const struct rsp_reg	*reg;
+	struct sbuf		 sb = { buf, buflen, 0, false };
+	uint64_t		 v;
+	size_t			 i;
+	unsigned		 d;
+	bool			 lead = true;
+
+	if (buf == NULL || buflen == 0 || r == NULL || r->arch == NULL ||
+	    idx < 0 || (size_t)idx >= r->arch->nregs)
+		return RSP_ERR_ARG;
+	buf[0] = '\0';
+	if ((reg = regs_present(r, idx)) == NULL) {
+		sb_str(&sb, "<unavailable>");
+		return sb_done(&sb);
+	}
+	/* Most significant byte first; the target is little-endian. */
+	sb_str(&sb, "0x");
+	for (i = reg->size; i > 0; i--) {
+		uint8_t b = r->raw[(size_t)reg->offset + i - 1];
+
+		for (d = 0; d < 2; d++) {
+			unsigned nib = d == 0 ? (unsigned)(b >> 4) :
+			    (unsigned)(b & 0x0f);
+
+			if (lead && nib == 0 && !(i == 1 && d == 1))
+				continue;
+			lead = false;
+			sb_add(&sb, &digits[nib], 1);
+		}
+	}
+	if (r->arch->id != RSP_ARCH_ARM64 &&
+	    strcmp(reg->name, "eflags") == 0 &&
+	    rsp_regs_get(r, idx, &v) == RSP_OK) {
+		sb_str(&sb, " [");
+		for (i = 0; i < NELEM(x86_eflags); i++) {
+			if ((v >> x86_eflags[i].bit & 1) == 0)
+				continue;
+			sb_str(&sb, " ");
+			sb_str(&sb, x86_eflags[i].name);
+		}
+		sb_str(&sb, " ]");
+	}
+	return sb_done(&sb);
+}
+
+static const struct tdesc_feature *
+tdesc_features(const struct rsp_arch *a)
+{
+	switch (a->id) {
+	case RSP_ARCH_X86_64:
+		return x86_64_features;
+	case RSP_ARCH_I386:
+		return i386_features;
+	case RSP_ARCH_ARM64:
+		return arm64_features;
+	}
+	return NULL;
+}
+
+int
+rsp_tdesc_xml(const struct rsp_arch *a, char *buf, size_t buflen)
+{
+	const struct tdesc_feature	*f;
+	const struct rsp_reg		*reg;
+	struct sbuf			 sb = { buf, buflen, 0, false };
+	size_t				 i;
+
+	if (a == NULL || buf == NULL || buflen == 0)
+		return RSP_ERR_ARG;
+	if ((f = tdesc_features(a)) == NULL)
+		return RSP_ERR_ARCH;
+	buf[0] = '\0';
+	sb_str(&sb, "<?xml version=\"1.0\"?>\n"
+	    "<!DOCTYPE target SYSTEM \"gdb-target.dtd\">\n"
+	    "<target version=\"1.0\">\n<architecture>");
+	sb_str(&sb, a->gdb_arch);
+	sb_str(&sb, "</architecture>\n");
+	for (; f->name != NULL; f++) {
+		sb_str(&sb, "<feature name=\"");
+		sb_str(&sb, f->name);
+		sb_str(&sb, "\">\n");
+		sb_str(&sb, f->types);
+		for (i = 0; i < a->nregs; i++) {
+			reg = &a->regs[i];
+			if (reg->regnum < f->first || reg->regnum > f->last)
+				continue;
+			sb_str(&sb, "<reg name=\"");
+			sb_str(&sb, reg->name);
+			sb_str(&sb, "\" bitsize=\"");
+			sb_uint(&sb, 8UL * reg->size);
+			sb_str(&sb, "\" type=\"");
+			sb_str(&sb, reg->type);
+			sb_str(&sb, "\" regnum=\"");
+			sb_uint(&sb, reg->regnum);
+			if (reg->group != NULL) {
+				sb_str(&sb, "\" group=\"");
+				sb_str(&sb, reg->group);
+			}
+			sb_str(&sb, "\"/>\n");
+		}
+		sb_str(&sb, "</feature>\n");
+	}
+	sb_str(&sb, "</target>\n");
+	return sb_done(&sb);
+}

@@ -1,0 +1,2 @@
+# test_demux counts allocations around rsp_demux_feed.
+LDFLAGS_test_demux = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc

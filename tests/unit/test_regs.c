@@ -1,0 +1,537 @@
+/*
+ * tests/unit/test_regs.c: rsp/regs.c — kgdb layouts, 'g' parsing,
+ * register values and display text, and the target description.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "rsp/rsp.h"
+
+static const enum rsp_arch_id all_ids[] = {
+	RSP_ARCH_X86_64, RSP_ARCH_I386, RSP_ARCH_ARM64,
+};
+
+/* Linux 6.1 kgdb.h values (kgdb-wire.md §1.1). */
+struct limits_row {
+	enum rsp_arch_id id;
+	const char	*name;
+	size_t		 bufmax, numregbytes, mem_read_max;
+	unsigned	 maxreg;
+	size_t		 in_g;		/* registers in the 'g' payload */
+	const char	*pc, *sp, *fp;
+};
+
+static const struct limits_row limits_rows[] = {
+	{ RSP_ARCH_X86_64, "x86_64", 1024, 156, 511, 24, 22,
+	    "rip", "rsp", "rbp" },
+	{ RSP_ARCH_I386, "i386", 1024, 64, 511, 16, 16, "eip", "esp", "ebp" },
+	{ RSP_ARCH_ARM64, "arm64", 2048, 788, 1023, 68, 68,
+	    "pc", "sp", "x29" },
+};
+
+static void
+test_limits(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof limits_rows / sizeof limits_rows[0];
+	    i++) {
+		const struct limits_row *r = &limits_rows[i];
+		const struct rsp_arch *a = rsp_arch_get(r->id);
+		size_t n = 0;
+
+		assert_non_null(a);
+		assert_int_equal(a->id, r->id);
+		assert_string_equal(a->name, r->name);
+		assert_int_equal(a->bufmax, r->bufmax);
+		assert_int_equal(a->numregbytes, r->numregbytes);
+		assert_int_equal(a->mem_read_max, r->mem_read_max);
+		assert_int_equal(a->mem_read_max, (a->bufmax - 1) / 2);
+		assert_int_equal(a->dbg_max_reg_num, r->maxreg);
+		assert_true(a->numregbytes <= RSP_REGS_MAX);
+		assert_true(2 * a->numregbytes <= a->bufmax);
+		assert_true(a->bufmax <= RSP_PKT_MAX);
+		for (size_t k = 0; k < a->nregs; k++)
+			if (a->regs[k].offset >= 0)
+				n++;
+		assert_int_equal(n, r->in_g);
+		assert_string_equal(a->regs[a->pc].name, r->pc);
+		assert_string_equal(a->regs[a->sp].name, r->sp);
+		assert_string_equal(a->regs[a->fp].name, r->fp);
+	}
+	assert_null(rsp_arch_get((enum rsp_arch_id)99));
+}
+
+/*
+ * The 'g' entries, in table order, start at 0, touch end to end and add up
+ * to NUMREGBYTES; gdb numbers rise by one so gdb's own offsets agree.
+ */
+static void
+test_tables_contiguous(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		const struct rsp_arch *a = rsp_arch_get(all_ids[i]);
+		size_t end = 0;
+		bool past_g = false;
+
+		for (size_t k = 0; k < a->nregs; k++) {
+			const struct rsp_reg *r = &a->regs[k];
+
+			assert_int_equal(r->regnum, k);
+			assert_true(r->size > 0 && r->size <= 16);
+			assert_non_null(r->name);
+			assert_non_null(r->type);
+			if (r->offset < 0) {
+				past_g = true;
+				continue;
+			}
+			/* Nothing in 'g' after the first register outside. */
+			assert_false(past_g);
+			assert_int_equal((size_t)r->offset, end);
+			end += r->size;
+		}
+		assert_int_equal(end, a->numregbytes);
+		/* Names are unique. */
+		for (size_t k = 0; k < a->nregs; k++)
+			for (size_t j = k + 1; j < a->nregs; j++)
+				assert_string_not_equal(a->regs[k].name,
+				    a->regs[j].name);
+	}
+}
+
+struct layout_row {
+	enum rsp_arch_id id;
+	const char	*name;
+	int		 offset, size, regnum;
+};
+
+/* Spot checks against kgdb-wire.md §3. */
+static const struct layout_row layout_rows[] = {
+	{ RSP_ARCH_X86_64, "rax", 0, 8, 0 },
+	{ RSP_ARCH_X86_64, "rsp", 56, 8, 7 },
+	{ RSP_ARCH_X86_64, "r8", 64, 8, 8 },
+	{ RSP_ARCH_X86_64, "r15", 120, 8, 15 },
+	{ RSP_ARCH_X86_64, "rip", 128, 8, 16 },
+	{ RSP_ARCH_X86_64, "eflags", 136, 4, 17 },
+	{ RSP_ARCH_X86_64, "cs", 140, 4, 18 },
+	{ RSP_ARCH_X86_64, "ss", 144, 4, 19 },
+	{ RSP_ARCH_X86_64, "ds", 148, 4, 20 },
+	{ RSP_ARCH_X86_64, "es", 152, 4, 21 },
+	{ RSP_ARCH_X86_64, "fs", -1, 4, 22 },
+	{ RSP_ARCH_X86_64, "gs", -1, 4, 23 },
+	{ RSP_ARCH_X86_64, "st0", -1, 10, 24 },
+	{ RSP_ARCH_X86_64, "fop", -1, 4, 39 },
+	{ RSP_ARCH_I386, "eax", 0, 4, 0 },
+	{ RSP_ARCH_I386, "ecx", 4, 4, 1 },
+	{ RSP_ARCH_I386, "ebx", 12, 4, 3 },
+	{ RSP_ARCH_I386, "esp", 16, 4, 4 },
+	{ RSP_ARCH_I386, "eip", 32, 4, 8 },
+	{ RSP_ARCH_I386, "eflags", 36, 4, 9 },
+	{ RSP_ARCH_I386, "gs", 60, 4, 15 },
+	{ RSP_ARCH_I386, "st0", -1, 10, 16 },
+	{ RSP_ARCH_ARM64, "x0", 0, 8, 0 },
+	{ RSP_ARCH_ARM64, "x30", 240, 8, 30 },
+	{ RSP_ARCH_ARM64, "sp", 248, 8, 31 },
+	{ RSP_ARCH_ARM64, "pc", 256, 8, 32 },
+	{ RSP_ARCH_ARM64, "cpsr", 264, 4, 33 },
+	{ RSP_ARCH_ARM64, "v0", 268, 16, 34 },
+	{ RSP_ARCH_ARM64, "v31", 764, 16, 65 },
+	{ RSP_ARCH_ARM64, "fpsr", 780, 4, 66 },
+	{ RSP_ARCH_ARM64, "fpcr", 784, 4, 67 },
+};
+
+static void
+test_layout_rows(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof layout_rows / sizeof layout_rows[0];
+	    i++) {
+		const struct layout_row *r = &layout_rows[i];
+		const struct rsp_arch *a = rsp_arch_get(r->id);
+		int k = rsp_arch_reg_by_name(a, r->name);
+
+		if (k < 0)
+			fail_msg("%s: no %s", a->name, r->name);
+		assert_int_equal(a->regs[k].offset, r->offset);
+		assert_int_equal(a->regs[k].size, r->size);
+		assert_int_equal(a->regs[k].regnum, r->regnum);
+		assert_int_equal(rsp_arch_reg_by_num(a, (unsigned)r->regnum),
+		    k);
+	}
+	assert_int_equal(rsp_arch_reg_by_name(rsp_arch_get(RSP_ARCH_X86_64),
+	    "orig_rax"), -1);
+	assert_int_equal(rsp_arch_reg_by_name(rsp_arch_get(RSP_ARCH_X86_64),
+	    "fs_base"), -1);
+	assert_int_equal(rsp_arch_reg_by_num(rsp_arch_get(RSP_ARCH_X86_64),
+	    40), -1);
+	assert_int_equal(rsp_arch_reg_by_name(NULL, "rax"), -1);
+	assert_int_equal(rsp_arch_reg_by_num(NULL, 0), -1);
+}
+
+struct name_row {
+	const char	*name;
+	int		 id;		/* -1: unknown */
+};
+
+static const struct name_row name_rows[] = {
+	{ "x86_64", RSP_ARCH_X86_64 }, { "amd64", RSP_ARCH_X86_64 },
+	{ "i386:x86-64", RSP_ARCH_X86_64 }, { "i386", RSP_ARCH_I386 },
+	{ "x86", RSP_ARCH_I386 }, { "arm64", RSP_ARCH_ARM64 },
+	{ "aarch64", RSP_ARCH_ARM64 }, { "arm", -1 }, { "", -1 },
+	{ "X86_64", -1 }, { "riscv64", -1 },
+};
+
+static void
+test_arch_by_name(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof name_rows / sizeof name_rows[0]; i++) {
+		const struct rsp_arch *a = rsp_arch_by_name(name_rows[i].name);
+
+		if (name_rows[i].id < 0)
+			assert_null(a);
+		else {
+			assert_non_null(a);
+			assert_int_equal(a->id, name_rows[i].id);
+		}
+	}
+	assert_null(rsp_arch_by_name(NULL));
+}
+
+/* A real-looking x86_64 'g' reply (312 hex digits), kgdb stopped in
+ * kgdb_breakpoint: rbx, rbp, rsp, rip set, eflags 0x246, cs 0x10, ss 0x18. */
+static const char x86_64_g[] =
+	"0000000000000000" "c0c0a182ffffffff" "0000000000000000"
+	"0000000000000000" "0000000000000000" "0000000000000000"
+	"583e0100" "00c9ffff" "483e0100" "00c9ffff"
+	"0000000000000000" "0000000000000000" "0000000000000000"
+	"0000000000000000" "0000000000000000" "0000000000000000"
+	"0000000000000000" "0000000000000000"
+	"d4b41381ffffffff"
+	"46020000" "10000000" "18000000" "00000000" "00000000";
+
+struct fmt_row {
+	const char	*reg;
+	const char	*text;
+	uint64_t	 value;
+};
+
+static const struct fmt_row x86_64_fmt_rows[] = {
+	{ "rax", "0x0", 0 },
+	{ "rbx", "0xffffffff82a1c0c0", 0xffffffff82a1c0c0ULL },
+	{ "rbp", "0xffffc90000013e58", 0xffffc90000013e58ULL },
+	{ "rsp", "0xffffc90000013e48", 0xffffc90000013e48ULL },
+	{ "rip", "0xffffffff8113b4d4", 0xffffffff8113b4d4ULL },
+	/* gdb 13 lists flag names from bit 0 up: verified with real gdb
+	 * by tests/integration/tdesc_gdb.sh. */
+	{ "eflags", "0x246 [ PF ZF IF ]", 0x246 },
+	{ "cs", "0x10", 0x10 },
+	{ "ss", "0x18", 0x18 },
+	{ "es", "0x0", 0 },
+};
+
+static void
+test_parse_format_x86_64(void **state)
+{
+	const struct rsp_arch	*a = rsp_arch_get(RSP_ARCH_X86_64);
+	struct rsp_regs		 regs;
+	char			 buf[64];
+	uint64_t		 v;
+
+	(void)state;
+	assert_int_equal(strlen(x86_64_g), 312);
+	assert_int_equal(rsp_regs_parse_g(a, x86_64_g, 312, &regs), 156);
+	assert_ptr_equal(regs.arch, a);
+	assert_int_equal(regs.len, 156);
+	for (size_t i = 0; i < sizeof x86_64_fmt_rows /
+	    sizeof x86_64_fmt_rows[0]; i++) {
+		const struct fmt_row *r = &x86_64_fmt_rows[i];
+		int k = rsp_arch_reg_by_name(a, r->reg);
+
+		assert_int_equal(rsp_regs_get(&regs, k, &v), RSP_OK);
+		assert_true(v == r->value);
+		assert_int_equal(rsp_regs_format(&regs, k, buf, sizeof buf),
+		    (int)strlen(r->text));
+		assert_string_equal(buf, r->text);
+		/* Exactly enough room, then one byte less. */
+		assert_int_equal(rsp_regs_format(&regs, k, buf,
+		    strlen(r->text) + 1), (int)strlen(r->text));
+		assert_int_equal(rsp_regs_format(&regs, k, buf,
+		    strlen(r->text)), RSP_ERR_TOOBIG);
+	}
+	/* Outside 'g': no value, shown as gdb shows it. */
+	int fs = rsp_arch_reg_by_name(a, "fs");
+	assert_int_equal(rsp_regs_get(&regs, fs, &v), RSP_ERR_ARG);
+	assert_int_equal(rsp_regs_format(&regs, fs, buf, sizeof buf), 13);
+	assert_string_equal(buf, "<unavailable>");
+	assert_int_equal(rsp_regs_get(&regs, -1, &v), RSP_ERR_ARG);
+	assert_int_equal(rsp_regs_get(&regs, (int)a->nregs, &v), RSP_ERR_ARG);
+	assert_int_equal(rsp_regs_format(&regs, 99, buf, sizeof buf),
+	    RSP_ERR_ARG);
+	assert_int_equal(rsp_regs_format(&regs, 0, buf, 0), RSP_ERR_ARG);
+}
+
+/* The same reply as it comes off the wire: a frame, decoded, then parsed. */
+static void
+test_frame_to_regs(void **state)
+{
+	const struct rsp_arch	*a = rsp_arch_get(RSP_ARCH_X86_64);
+	char			 frame[312 + RSP_PKT_OVERHEAD];
+	char			 payload[RSP_PKT_MAX];
+	struct rsp_regs		 regs;
+	uint64_t		 v;
+	int			 n;
+
+	(void)state;
+	n = rsp_pkt_encode(frame, sizeof frame, x86_64_g, 312);
+	assert_int_equal(n, 316);
+	n = rsp_pkt_decode(payload, sizeof payload, frame, (size_t)n);
+	assert_int_equal(n, 312);
+	assert_int_equal(rsp_regs_parse_g(a, payload, (size_t)n, &regs), 156);
+	assert_int_equal(rsp_regs_get(&regs, a->pc, &v), RSP_OK);
+	assert_true(v == 0xffffffff8113b4d4ULL);
+	/* kgdb's biggest reply fits one x86 BUFMAX packet. */
+	assert_true(2 * a->numregbytes < a->bufmax);
+}
+
+struct eflags_row {
+	uint32_t	 v;
+	const char	*text;
+};
+
+static const struct eflags_row eflags_rows[] = {
+	{ 0x2, "0x2 [ ]" },
+	{ 0x246, "0x246 [ PF ZF IF ]" },
+	{ 0x82, "0x82 [ SF ]" },
+	{ 0x10297, "0x10297 [ CF PF AF SF IF RF ]" },
+	{ 0x3fffff, "0x3fffff [ CF PF AF ZF SF TF IF DF OF NT RF VM AC VIF "
+	    "VIP ID ]" },
+	{ 0x3000, "0x3000 [ ]" },	/* IOPL has no letter */
+};
+
+static void
+test_eflags_rows(void **state)
+{
+	const struct rsp_arch	*a;
+	struct rsp_regs		 regs;
+	char			 buf[128];
+
+	(void)state;
+	for (int arch = 0; arch < 2; arch++) {
+		a = rsp_arch_get(arch == 0 ? RSP_ARCH_X86_64 : RSP_ARCH_I386);
+		int k = rsp_arch_reg_by_name(a, "eflags");
+
+		memset(&regs, 0, sizeof regs);
+		regs.arch = a;
+		regs.len = a->numregbytes;
+		for (size_t i = 0; i < sizeof eflags_rows /
+		    sizeof eflags_rows[0]; i++) {
+			uint32_t v = eflags_rows[i].v;
+
+			for (int b = 0; b < 4; b++)
+				regs.raw[a->regs[k].offset + b] =
+				    (uint8_t)(v >> (8 * b));
+			assert_true(rsp_regs_format(&regs, k, buf,
+			    sizeof buf) > 0);
+			assert_string_equal(buf, eflags_rows[i].text);
+		}
+	}
+}
+
+static void
+test_parse_lengths(void **state)
+{
+	static char	hex[2 * RSP_REGS_MAX + 8];
+	struct rsp_regs	regs;
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		const struct rsp_arch *a = rsp_arch_get(all_ids[i]);
+		size_t n = 2 * a->numregbytes;
+
+		memset(hex, 'a', sizeof hex);
+		assert_int_equal(rsp_regs_parse_g(a, hex, n, &regs),
+		    (int)a->numregbytes);
+		assert_int_equal(regs.raw[0], 0xaa);
+		assert_int_equal(rsp_regs_parse_g(a, hex, n - 2, &regs),
+		    RSP_ERR_SHORT);
+		assert_int_equal(rsp_regs_parse_g(a, hex, n - 1, &regs),
+		    RSP_ERR_SHORT);
+		assert_int_equal(rsp_regs_parse_g(a, hex, 0, &regs),
+		    RSP_ERR_SHORT);
+		assert_int_equal(rsp_regs_parse_g(a, hex, n + 1, &regs),
+		    RSP_ERR_TOOBIG);
+		assert_int_equal(rsp_regs_parse_g(a, hex, n + 2, &regs),
+		    RSP_ERR_TOOBIG);
+		hex[n - 1] = 'x';	/* "unavailable": kgdb never sends it */
+		assert_int_equal(rsp_regs_parse_g(a, hex, n, &regs),
+		    RSP_ERR_HEX);
+		hex[n - 1] = 'a';
+		hex[0] = 'G';
+		assert_int_equal(rsp_regs_parse_g(a, hex, n, &regs),
+		    RSP_ERR_HEX);
+	}
+	assert_int_equal(rsp_regs_parse_g(NULL, hex, 2, &regs), RSP_ERR_ARG);
+	assert_int_equal(rsp_regs_parse_g(rsp_arch_get(RSP_ARCH_I386), hex,
+	    128, NULL), RSP_ERR_ARG);
+}
+
+static void
+test_parse_arm64(void **state)
+{
+	const struct rsp_arch	*a = rsp_arch_get(RSP_ARCH_ARM64);
+	static char		 hex[2 * 788 + 1];
+	struct rsp_regs		 regs;
+	char			 buf[64];
+	uint64_t		 v;
+	int			 k;
+
+	(void)state;
+	memset(hex, '0', 2 * 788);
+	/* pc = 0xffff800008a1b2c4 at offset 256, cpsr = 0x3c5 at 264. */
+	memcpy(hex + 2 * 256, "c4b2a1080080ffff", 16);
+	memcpy(hex + 2 * 264, "c5030000", 8);
+	/* v0 = bytes 00..0f at offset 268. */
+	for (int b = 0; b < 16; b++)
+		snprintf(hex + 2 * (268 + b), 3, "%02x", b);
+	hex[2 * 268 + 32] = '0';
+	assert_int_equal(rsp_regs_parse_g(a, hex, 2 * 788, &regs), 788);
+	assert_int_equal(rsp_regs_get(&regs, a->pc, &v), RSP_OK);
+	assert_true(v == 0xffff800008a1b2c4ULL);
+	k = rsp_arch_reg_by_name(a, "cpsr");
+	assert_int_equal(rsp_regs_get(&regs, k, &v), RSP_OK);
+	assert_true(v == 0x3c5);
+	assert_true(rsp_regs_format(&regs, k, buf, sizeof buf) > 0);
+	assert_string_equal(buf, "0x3c5");	/* no x86 flag letters */
+	k = rsp_arch_reg_by_name(a, "v0");
+	assert_int_equal(rsp_regs_get(&regs, k, &v), RSP_ERR_ARG); /* > 8 */
+	assert_int_equal(rsp_regs_format(&regs, k, buf, sizeof buf), 33);
+	assert_string_equal(buf, "0xf0e0d0c0b0a09080706050403020100");
+	k = rsp_arch_reg_by_name(a, "fpcr");
+	assert_int_equal(rsp_regs_format(&regs, k, buf, sizeof buf), 3);
+	assert_string_equal(buf, "0x0");
+}
+
+/* A hand-made 'g' shorter than the layout (not from parse_g) leaves the
+ * registers past its end unavailable. */
+static void
+test_partial_regs(void **state)
+{
+	const struct rsp_arch	*a = rsp_arch_get(RSP_ARCH_X86_64);
+	struct rsp_regs		 regs;
+	char			 buf[32];
+	uint64_t		 v;
+
+	(void)state;
+	memset(&regs, 0x11, sizeof regs);
+	regs.arch = a;
+	regs.len = 132;		/* rip (128..135) cut */
+	assert_int_equal(rsp_regs_get(&regs, a->pc, &v), RSP_ERR_ARG);
+	assert_int_equal(rsp_regs_format(&regs, a->pc, buf, sizeof buf), 13);
+	assert_int_equal(rsp_regs_get(&regs, 15, &v), RSP_OK);
+	assert_true(v == 0x1111111111111111ULL);
+}
+
+/* Count occurrences of needle in hay. */
+static int
+count_str(const char *hay, const char *needle)
+{
+	int	n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	return n;
+}
+
+static void
+test_tdesc_xml(void **state)
+{
+	static char	xml[32768];
+	char		pat[64];
+	int		n;
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		const struct rsp_arch *a = rsp_arch_get(all_ids[i]);
+
+		memset(xml, 'Z', sizeof xml);
+		n = rsp_tdesc_xml(a, xml, sizeof xml);
+		assert_true(n > 0);
+		assert_int_equal(strlen(xml), (size_t)n);
+		assert_non_null(strstr(xml, "<?xml version=\"1.0\"?>"));
+		snprintf(pat, sizeof pat, "<architecture>%s</architecture>",
+		    a->gdb_arch);
+		assert_int_equal(count_str(xml, pat), 1);
+		/* Each register once, with its number and width. */
+		assert_int_equal(count_str(xml, "<reg "), (int)a->nregs);
+		for (size_t k = 0; k < a->nregs; k++) {
+			const struct rsp_reg *r = &a->regs[k];
+
+			snprintf(pat, sizeof pat, "regnum=\"%u\"", r->regnum);
+			assert_int_equal(count_str(xml, pat), 1);
+			snprintf(pat, sizeof pat, "<reg name=\"%s\" "
+			    "bitsize=\"%u\"", r->name, 8u * r->size);
+			assert_int_equal(count_str(xml, pat), 1);
+		}
+		/* Balanced elements, nothing a parser could trip on. */
+		assert_int_equal(count_str(xml, "<feature "),
+		    count_str(xml, "</feature>"));
+		assert_int_equal(count_str(xml, "<target "), 1);
+		assert_int_equal(count_str(xml, "</target>"), 1);
+		assert_int_equal(count_str(xml, "<"), count_str(xml, ">"));
+		assert_null(strchr(xml, '&'));
+		/* No feature that would make gdb expect more than kgdb sends:
+		 * qXfer data is sent unescaped by some stubs, so also no
+		 * RSP framing bytes. */
+		assert_null(strstr(xml, "i386.linux"));
+		assert_null(strstr(xml, "orig_rax"));
+		assert_null(strstr(xml, "i386.sse"));
+		assert_null(strstr(xml, "i386.avx"));
+		assert_null(strstr(xml, "segments"));
+		assert_null(strpbrk(xml, "$#*}"));
+		/* Exactly enough room, then one byte less: nothing past. */
+		memset(xml, 'Z', sizeof xml);
+		assert_int_equal(rsp_tdesc_xml(a, xml, (size_t)n + 1), n);
+		assert_int_equal(xml[n + 1], 'Z');
+		memset(xml, 'Z', sizeof xml);
+		assert_int_equal(rsp_tdesc_xml(a, xml, (size_t)n),
+		    RSP_ERR_TOOBIG);
+		assert_int_equal(xml[n], 'Z');
+		assert_int_equal(rsp_tdesc_xml(a, xml, 16), RSP_ERR_TOOBIG);
+	}
+	n = rsp_tdesc_xml(rsp_arch_get(RSP_ARCH_X86_64), xml, sizeof xml);
+	assert_int_equal(count_str(xml, "org.gnu.gdb.i386.core"), 1);
+	assert_int_equal(count_str(xml, "<feature "), 1);
+	n = rsp_tdesc_xml(rsp_arch_get(RSP_ARCH_ARM64), xml, sizeof xml);
+	assert_int_equal(count_str(xml, "org.gnu.gdb.aarch64.core"), 1);
+	assert_int_equal(count_str(xml, "org.gnu.gdb.aarch64.fpu"), 1);
+	assert_non_null(strstr(xml,
+	    "<reg name=\"cpsr\" bitsize=\"32\" type=\"int\" regnum=\"33\"/>"));
+	assert_int_equal(rsp_tdesc_xml(NULL, xml, sizeof xml), RSP_ERR_ARG);
+	(void)n;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_tables_contiguous),
+		cmocka_unit_test(test_layout_rows),
+		cmocka_unit_test(test_arch_by_name),
+		cmocka_unit_test(test_parse_format_x86_64),
+		cmocka_unit_test(test_frame_to_regs),
+		cmocka_unit_test(test_eflags_rows),
+		cmocka_unit_test(test_parse_lengths),
+		cmocka_unit_test(test_parse_arm64),
+		cmocka_unit_test(test_partial_regs),
+		cmocka_unit_test(test_tdesc_xml),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
