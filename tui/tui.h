@@ -411,8 +411,13 @@ void		 tui_regs_view_set(struct tui_regs_view *v,
 		     const struct tui_reg *regs, size_t n);
 bool		 tui_regs_view_changed(const struct tui_regs_view *v,
 		     const char *name);
-/* "0x246 [ IF ZF PF ]" (x86 EFLAGS, gdb's spelling). */
+/* "0x246 [ PF ZF IF ]" (x86 EFLAGS, as gdb 13 prints it). */
 size_t		 tui_eflags_format(uint64_t v, char *buf, size_t buflen);
+/* The registers of a parsed 'g' reply (rsp/regs), those up to 8 bytes
+ * wide that the reply holds. Returns the count. */
+struct rsp_regs;
+size_t		 tui_regs_from_rsp(const struct rsp_regs *r, struct tui_reg *out,
+		     size_t max);
 /* Draw with the pc first (annotated from st when given), then sp, fp,
  * flags, then the rest in table order; two columns when wide enough. */
 void		 tui_regs_draw(struct tui_canvas *c, struct tui_rect r,

@@ -4,6 +4,7 @@
  */
 #include <inttypes.h>
 
+#include "rsp/rsp.h"
 #include "tui/tui.h"
 
 struct tui_regs_view {
@@ -76,9 +77,9 @@ tui_eflags_format(uint64_t v, char *buf, size_t buflen)
 
 	if (buflen == 0)
 		return 0;
-	/* gdb lists the high flags first: "[ IF ZF PF ]" */
+	/* gdb 13 names the flags from bit 0 up: "[ PF ZF IF ]" */
 	o = (size_t)snprintf(buf, buflen, "0x%" PRIx64 " [", v);
-	for (i = (int)(sizeof bits / sizeof bits[0]) - 1; i >= 0; i--)
+	for (i = 0; i < (int)(sizeof bits / sizeof bits[0]); i++)
 		if ((v >> bits[i].bit) & 1 && o < buflen)
 			o += (size_t)snprintf(buf + o, buflen - o, " %s",
 			    bits[i].name);
@@ -186,4 +187,27 @@ tui_regs_draw(struct tui_canvas *c, struct tui_rect r,
 			    v, order[k++]);
 		}
 	}
+}
+
+size_t
+tui_regs_from_rsp(const struct rsp_regs *r, struct tui_reg *out, size_t max)
+{
+	const struct rsp_arch	*a = r->arch;
+	size_t			 i, n = 0;
+	uint64_t		 v;
+
+	if (a == NULL)
+		return 0;
+	for (i = 0; i < a->nregs && n < max; i++) {
+		if (a->regs[i].offset < 0 || a->regs[i].size > 8 ||
+		    rsp_regs_get(r, (int)i, &v) < 0)
+			continue;
+		memset(&out[n], 0, sizeof out[n]);
+		snprintf(out[n].name, sizeof out[n].name, "%s",
+		    a->regs[i].name);
+		out[n].value = v;
+		out[n].size = (uint8_t)a->regs[i].size;
+		n++;
+	}
+	return n;
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "rsp/rsp.h"
 #include "tui/tui.h"
 
 static char *
@@ -307,13 +308,56 @@ test_eflags(void **state)
 
 	(void)state;
 	tui_eflags_format(0x246, buf, sizeof buf);
-	assert_string_equal(buf, "0x246 [ IF ZF PF ]");
+	assert_string_equal(buf, "0x246 [ PF ZF IF ]");
 	tui_eflags_format(0x10286, buf, sizeof buf);
-	assert_string_equal(buf, "0x10286 [ RF IF SF PF ]");
+	assert_string_equal(buf, "0x10286 [ PF SF IF RF ]");
 	tui_eflags_format(0, buf, sizeof buf);
 	assert_string_equal(buf, "0x0 [ ]");
 	tui_eflags_format(0x246, buf, 8);
 	assert_int_equal(strlen(buf), 7);
+}
+
+/* The pane takes what rsp/regs parsed from a real-shaped 'g' reply. */
+static void
+test_regs_from_rsp(void **state)
+{
+	const struct rsp_arch	*a = rsp_arch_get(RSP_ARCH_X86_64);
+	struct rsp_regs		 rr;
+	struct tui_reg		 out[TUI_REGS_MAX];
+	char			 hex[2 * RSP_REGS_MAX + 1];
+	uint8_t			 raw[RSP_REGS_MAX];
+	int			 rip, efl;
+	size_t			 n, i;
+	bool			 seen_rip = false, seen_efl = false;
+
+	(void)state;
+	assert_non_null(a);
+	memset(raw, 0, sizeof raw);
+	rip = rsp_arch_reg_by_name(a, "rip");
+	efl = rsp_arch_reg_by_name(a, "eflags");
+	assert_true(rip >= 0 && efl >= 0);
+	for (i = 0; i < 8; i++)
+		raw[a->regs[rip].offset + (int)i] =
+		    (uint8_t)(UINT64_C(0xffffffff81689e56) >> (8 * i));
+	raw[a->regs[efl].offset] = 0x46;
+	raw[a->regs[efl].offset + 1] = 0x02;
+	assert_int_equal(rsp_hex_encode(hex, sizeof hex, raw,
+	    a->numregbytes), (int)(2 * a->numregbytes));
+	assert_true(rsp_regs_parse_g(a, hex, 2 * a->numregbytes, &rr) >= 0);
+	n = tui_regs_from_rsp(&rr, out, TUI_REGS_MAX);
+	assert_true(n >= 17);
+	for (i = 0; i < n; i++) {
+		if (strcmp(out[i].name, "rip") == 0) {
+			assert_true(out[i].value == 0xffffffff81689e56);
+			seen_rip = true;
+		}
+		if (strcmp(out[i].name, "eflags") == 0) {
+			assert_true(out[i].value == 0x246);
+			seen_efl = true;
+		}
+	}
+	assert_true(seen_rip && seen_efl);
+	assert_int_equal(tui_regs_from_rsp(&rr, out, 3), 3);
 }
 
 static void
@@ -545,6 +589,7 @@ main(void)
 		cmocka_unit_test(test_canvas),
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_eflags),
+		cmocka_unit_test(test_regs_from_rsp),
 		cmocka_unit_test(test_regs),
 		cmocka_unit_test(test_stack),
 		cmocka_unit_test(test_panic_view),
