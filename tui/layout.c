@@ -42,6 +42,13 @@ tui_screen_draw(struct tui_canvas *c, const struct tui_screen *s)
 		y += pr + 1;
 		band -= pr + 1;
 	}
+	if (s->regs == NULL && s->stack == NULL) {
+		/* Nothing from the target yet (a replay): all log. */
+		if (s->log != NULL)
+			tui_log_draw(c, (struct tui_rect){ 0, y, w, band },
+			    s->log);
+		return;
+	}
 	left = w >= 120 ? 50 : w >= 100 ? 48 : w * 48 / 100;
 	regs_h = band / 2;
 	if (regs_h > 13)

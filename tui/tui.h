@@ -387,6 +387,7 @@ struct tui_status {
 	uint64_t	 retransmits, cksum_errors;
 	bool		 busy;		/* a target read is in flight */
 	unsigned	 tick;		/* animation step for busy */
+	char		 mode[64];	/* shown instead when !bridge */
 };
 const char	*tui_tstate_name(enum tui_tstate s);
 void		 tui_status_draw(struct tui_canvas *c, struct tui_rect r,
@@ -508,10 +509,39 @@ struct tui_screen {
 /*
  * Lay the panes out on the whole canvas: status on the top row; the panic
  * summary across the width when there is one; below, registers over
- * stack on the left and the log on the right. 80x24 is the smallest
- * layout designed for; smaller canvases get the status and the log.
+ * stack on the left and the log on the right (the log alone when there
+ * are neither registers nor stack). 80x24 is the smallest layout designed
+ * for; smaller canvases get the status and the log.
  */
 void		 tui_screen_draw(struct tui_canvas *c,
 		     const struct tui_screen *s);
+
+/* blit.c */
+/*
+ * The terminal: the only file that includes curses. tui_term_open sets up
+ * curses, colours (unless NO_COLOR is set or the terminal has none), and
+ * restores the terminal on every way out: atexit for normal exits, and a
+ * handler for fatal signals that writes the saved reset sequence with
+ * write(2) and re-raises.
+ */
+#define TUI_KEY_NONE	(-1)
+#define TUI_KEY_UP	0x1001
+#define TUI_KEY_DOWN	0x1002
+#define TUI_KEY_PGUP	0x1003
+#define TUI_KEY_PGDN	0x1004
+#define TUI_KEY_HOME	0x1005
+#define TUI_KEY_END	0x1006
+#define TUI_KEY_RESIZE	0x1007
+#define TUI_KEY_BACKSPACE 0x1008
+#define TUI_KEY_ESC	0x1b
+
+int		 tui_term_open(char *err);
+void		 tui_term_close(void);
+bool		 tui_term_color(void);
+void		 tui_term_size(int *w_out, int *h_out);
+void		 tui_term_blit(const struct tui_canvas *c);
+/* The next key, waiting up to timeout_ms (-1: forever); TUI_KEY_NONE on
+ * timeout. */
+int		 tui_term_key(int timeout_ms);
 
 #endif

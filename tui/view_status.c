@@ -45,6 +45,7 @@ tui_status_draw(struct tui_canvas *c, struct tui_rect r,
 	    TUI_A_REVERSE);
 	if (!s->bridge) {
 		tui_canvas_put(c, x + 1, r.y, end, TUI_A_REVERSE,
+		    s->mode[0] != '\0' ? s->mode :
 		    "no bridge: not connected to kgdb-bridge");
 		return;
 	}
