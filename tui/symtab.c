@@ -112,6 +112,18 @@ read_shdr(const struct src *s, bool is64, uint64_t shoff, unsigned shentsize,
 	return 0;
 }
 
+/* A section's bytes lie inside the file (checked before allocating). */
+static bool
+sect_fits(const struct src *s, const struct shdr *h, char *err)
+{
+	if (h->off > s->len || h->size > s->len - h->off ||
+	    h->size > SYMTAB_MAX_BYTES) {
+		snprintf(err, TUI_ERRLEN, "section outside the file");
+		return false;
+	}
+	return true;
+}
+
 static int
 sym_cmp(const void *a, const void *b)
 {
@@ -195,8 +207,8 @@ symtab_load(const struct src *s, char *err)
 	if (read_shdr(s, is64, shoff, shentsize, shstrndx, &sh_names,
 	    err) != 0)
 		goto fail;
-	if (sh_names.size > SYMTAB_MAX_BYTES)
-		goto toobig;
+	if (!sect_fits(s, &sh_names, err))
+		goto fail;
 	names = tui_xcalloc(1, sh_names.size + 1);
 	if (src_read(s, sh_names.off, names, sh_names.size, err) != 0)
 		goto fail;
@@ -230,8 +242,8 @@ symtab_load(const struct src *s, char *err)
 			snprintf(err, TUI_ERRLEN, "bad .symtab link");
 		goto fail;
 	}
-	if (sh_sym.size > SYMTAB_MAX_BYTES || sh_str.size > SYMTAB_MAX_BYTES)
-		goto toobig;
+	if (!sect_fits(s, &sh_sym, err) || !sect_fits(s, &sh_str, err))
+		goto fail;
 	st->strsz = sh_str.size;
 	st->strtab = tui_xcalloc(1, sh_str.size + 1);
 	if (src_read(s, sh_str.off, st->strtab, sh_str.size, err) != 0)
@@ -300,8 +312,6 @@ symtab_load(const struct src *s, char *err)
 	free(names);
 	free(raw);
 	return st;
-toobig:
-	snprintf(err, TUI_ERRLEN, "symbol table too large");
 fail:
 	free(names);
 	free(raw);

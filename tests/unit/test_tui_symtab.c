@@ -4,6 +4,8 @@
  * and on a small ELF32 image built here, shaped like an i386 vmlinux.
  */
 #include <elf.h>
+#include <glob.h>
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -247,6 +249,86 @@ test_errors(void **state)
 	assert_non_null(strstr(err, "not an ELF file"));
 }
 
+/*
+ * The lab's real vmlinux, when one was built on this machine (KGDB_VMLINUX
+ * or the lab's cache): prb and known functions, and nm as the reference
+ * for a sample of every function symbol.
+ */
+static char *
+lab_vmlinux(void)
+{
+	const char	*env = getenv("KGDB_VMLINUX"), *home = getenv("HOME");
+	char		 pat[512];
+	glob_t		 g;
+	char		*path = NULL;
+
+	if (env != NULL && env[0] != '\0')
+		return tui_xstrndup(env, strlen(env));
+	snprintf(pat, sizeof pat, "%s/.cache/kgdb-bridge/lab/*/obj/vmlinux",
+	    home != NULL ? home : "/root");
+	if (glob(pat, 0, NULL, &g) == 0 && g.gl_pathc > 0)
+		path = tui_xstrndup(g.gl_pathv[0], strlen(g.gl_pathv[0]));
+	globfree(&g);
+	return path;
+}
+
+static void
+test_lab_vmlinux(void **state)
+{
+	char			*path = lab_vmlinux(), err[TUI_ERRLEN];
+	char			 cmd[700], line[512], name[256], type;
+	struct tui_symtab	*st;
+	uint64_t		 a, b, off, size, nsize;
+	const char		*got;
+	FILE			*nm;
+	unsigned		 n = 0, checked = 0;
+
+	(void)state;
+	assert_non_null(path);
+	st = tui_symtab_open(path, err);
+	if (st == NULL)
+		print_message("# %s\n", err);
+	assert_non_null(st);
+	assert_int_equal(tui_symtab_bits(st), 64);
+	assert_true(tui_symtab_count(st) > 10000);
+
+	/* prb: .data, 8 bytes, and not printk_rb_static itself */
+	assert_true(tui_symtab_prb(st, &a));
+	assert_true(tui_symtab_addr(st, "printk_rb_static", &b));
+	assert_true(a != b && a >> 32 == 0xffffffff);
+
+	/* kgdb-wire.md 8.4: a sysrq stop is at kgdb_breakpoint+11 */
+	assert_true(tui_symtab_addr(st, "kgdb_breakpoint", &a));
+	assert_true(tui_symtab_lookup(st, a + 11, &got, &off, NULL));
+	assert_string_equal(got, "kgdb_breakpoint");
+	assert_true(off == 11);
+	assert_true(tui_symtab_addr(st, "sysrq_handle_crash", &a));
+	assert_true(tui_symtab_is_text(st, a));
+
+	/* Every 53rd sized function nm lists lands on its own start. */
+	snprintf(cmd, sizeof cmd, "nm -S --defined-only '%s'", path);
+	nm = popen(cmd, "r");
+	assert_non_null(nm);
+	while (fgets(line, sizeof line, nm) != NULL) {
+		if (sscanf(line, "%" SCNx64 " %" SCNx64 " %c %255s", &a, &nsize,
+		    &type, name) != 4 || (type != 't' && type != 'T') ||
+		    nsize == 0 || n++ % 53 != 0)
+			continue;
+		assert_true(tui_symtab_lookup(st, a + nsize / 2, &got, &off,
+		    &size));
+		if (a + nsize / 2 - off != a)
+			print_message("# %s at %" PRIx64 ": got %s+%" PRIx64
+			    "\n", name, a, got, off);
+		assert_true(a + nsize / 2 - off == a);
+		checked++;
+	}
+	pclose(nm);
+	print_message("# %u functions checked against nm\n", checked);
+	assert_true(checked > 200);
+	tui_symtab_free(st);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -255,6 +337,20 @@ main(void)
 		cmocka_unit_test(test_elf32_image),
 		cmocka_unit_test(test_errors),
 	};
+	const struct CMUnitTest with_lab[] = {
+		cmocka_unit_test(test_self_elf64),
+		cmocka_unit_test(test_elf32_image),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_lab_vmlinux),
+	};
+	char	*lab = lab_vmlinux();
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	/* A skip must not count as a pass: without a lab build, the real
+	 * vmlinux test is left out and says so. */
+	if (lab == NULL) {
+		printf("# test_lab_vmlinux not run: no lab vmlinux\n");
+		return cmocka_run_group_tests(tests, NULL, NULL);
+	}
+	free(lab);
+	return cmocka_run_group_tests(with_lab, NULL, NULL);
 }
