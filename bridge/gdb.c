@@ -7,12 +7,16 @@
  * description that matches kgdb's 'g' layout, and passes everything else to
  * target.c one request at a time.
  *
- * Detach semantics (a choice, documented in the man page):
- *  - gdb's `detach` sends D: the bridge forwards it, so kgdb removes its
- *    breakpoints and the kernel runs, as gdb users expect from detach.
- *  - A dropped connection (gdb killed, network gone) sends nothing: the
- *    kernel stays stopped where it was, and the next gdb that attaches gets
- *    the same stop reply from the bridge (never a '?' to the target).
+ * Detach semantics (the issue's rule: gdb detaching or dying does not
+ * resume, kill or confuse the target):
+ *  - gdb's `detach` (D, also sent when a batch gdb quits) is answered OK by
+ *    the bridge and not forwarded: the kernel stays stopped where it was,
+ *    and the next gdb gets the same stop reply (never a '?' to the target).
+ *    To let the kernel run, `continue` before detaching, or `kill` (k,
+ *    which kgdb treats as "resume without breakpoints").
+ *  - A dropped connection (gdb killed, network gone) is the same.
+ *  - The bridge itself sends D when it exits with the target stopped, so
+ *    kgdb is not left waiting for a gdb that is gone.
  *  - A second gdb is refused with an "E." error reply to its first packet
  *    (gdb prints it) and a console notice, unless --takeover, in which case
  *    the old gdb is disconnected (same as a drop: the target stays stopped).
@@ -507,6 +511,9 @@ gs_running_reply(struct gsess *s)
 			    "while the kernel runs: breaking in");
 		return;
 	}
+	/* br_gdb_stop_failed() may have answered already. */
+	if (!s->waiting_stop)
+		return;
 	s->waiting_stop = false;
 	snprintf(buf, sizeof buf, "E.kgdb-bridge: the kernel is running and "
 	    "cannot be stopped: %s", err);
@@ -613,9 +620,7 @@ gs_resume(struct gsess *s, const char *p, size_t len)
 	enum br_tstate	 st = br_target_state(g->br->target);
 
 	if (p[0] == 'D') {
-		/* An explicit detach: let the kernel run (see the top). */
-		if (st == BR_TS_STOPPED_GDB || st == BR_TS_UNKNOWN)
-			(void)br_target_resume(g->br->target, "D", 1);
+		/* Detach leaves the kernel stopped (see the top). */
 		gs_replys(s, "OK");
 		gs_close_after_flush(s, "detached");
 		return;

@@ -142,10 +142,11 @@ check kdb "no '?' ever sent" hasnt "$D/ft.log" QMARK
 check kdb "nothing over BUFMAX" hasnt "$D/ft.log" OVERFLOW
 check kdb "monitor ps output" has "$D/gdb.out" "swapper/0"
 check kdb "monitor bridge status" has "$D/gdb.out" "^target: stopped (gdb)"
-check kdb "detach sends D" has "$D/ft.log" "^DETACH"
+check kdb "gdb detach leaves the kernel stopped" hasnt "$D/ft.log" "^DETACH\|^RESUME\|^KILL"
 check kdb "console kept kdb text, no packets" \
     bash -c "grep -q 'Entering kdb' '$D/console.log' && ! grep -q '\\\$T05\\|\\\$QC' '$D/console.log'"
 stop_pair
+check kdb "bridge exit detaches (D)" has "$D/ft.log" "^DETACH"
 
 # ---- 2: kgdbwait: the stub waits silently in gdb mode
 start_pair kgdbwait --start kgdbwait
@@ -194,16 +195,17 @@ start_pair ctl --start kdb -- --break-seq sysrq-trigger
 sleep 0.3
 check ctl "dropped gdb leaves the target stopped" bash -c "grep -q '^RX g' '$D/ft.log' && ! grep -q '^DETACH\|^KILL\|^RESUME' '$D/ft.log'"
 rungdb "$D/gdbB.out" 'info registers rip' 'shell sleep 2' \
-    'info registers rip' &
+    'info registers rip' 'kill' &
 GB=$!
 for _ in $(seq 100); do grep -q "^rip" "$D/gdbB.out" 2>/dev/null && break; sleep 0.05; done
 rungdb "$D/gdbC.out" 'info registers rip'
 wait $GB
 check ctl "a new gdb attaches to the stopped kernel" test "$(grep -c '^rip  *0xffffffff8108cfa5' "$D/gdbB.out")" = 2
+check ctl "no resume before the kill" bash -c "! grep -q '^DETACH\|^RESUME' '$D/ft.log'"
 check ctl "second gdb refused with a message" has "$D/gdbC.out" "another gdb is already attached"
 check ctl "reattach sent no '?'" hasnt "$D/ft.log" QMARK
 check ctl "no gdb protocol errors" no_gdb_errors "$D/gdbB.out"
-check ctl "gdb quitting detaches (D)" has "$D/ft.log" "^DETACH"
+check ctl "gdb kill resumes the kernel (k)" has "$D/ft.log" "^KILL"
 # The kernel now runs: gdb 13 cannot attach to a running target in
 # all-stop mode, so the bridge breaks in (here by typing the sysrq-trigger
 # line into the fake shell, --break-seq sysrq-trigger).
