@@ -15,6 +15,8 @@
  *   X> bytes            gdb X sends
  *   T> bytes            the target sends
  *   K> bytes            keyboard input to the console (must be accepted)
+ *   K! bytes            keyboard input that must be held back
+ *   link down|up        the target link goes away or comes back
  *   X: bytes            gdb X received exactly this since the last check
  *   X~ text             … received something containing text (consumed)
  *   X! closed           gdb X's connection was closed by the bridge
@@ -265,6 +267,17 @@ run_transcript(void **state)
 			    err) != 0)
 				tr_fail(path, lineno, "keyboard refused", "",
 				    0, err, strlen(err));
+			tr_pump(t);
+		} else if (strncmp(line, "K! ", 3) == 0) {
+			n = tr_expand(line + 3, buf, sizeof buf);
+			if (br_target_console_input(t->br.target, buf, n,
+			    err) == 0)
+				tr_fail(path, lineno, "keyboard not held",
+				    "held", 4, "sent", 4);
+			tr_pump(t);
+		} else if (strncmp(line, "link ", 5) == 0) {
+			fk.up = strcmp(line + 5, "up") == 0;
+			br_target_link_changed(t->br.target, fk.up);
 			tr_pump(t);
 		} else if (line[0] >= 'A' && line[0] <= 'Z' && line[1] == ':') {
 			g = &t->g[line[0] - 'A'];
