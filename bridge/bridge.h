@@ -306,6 +306,9 @@ void		 br_gdb_stopped(struct br_gdb *g, const char *payload,
 void		 br_gdb_output(struct br_gdb *g, const void *text, size_t len);
 /* Whether the controlling gdb waits for a stop reply (after c/s or '?'). */
 bool		 br_gdb_waiting_stop(const struct br_gdb *g);
+/* A break-in failed while gdb waits for a stop: tell it why (O text after
+ * c/s; an "E." reply to a '?'). */
+void		 br_gdb_stop_failed(struct br_gdb *g, const char *why);
 /* Take an already connected stream socket as a gdb connection (tests,
  * socketpair); the same rules as a TCP client. */
 void		 br_gdb_attach_fd(struct br_gdb *g, int fd);

@@ -722,16 +722,11 @@ br_console_free(struct br_console *c)
 		evconnlistener_free(c->lis);
 	while ((cl = TAILQ_FIRST(&c->clients)) != NULL) {
 		TAILQ_REMOVE(&c->clients, cl, entry);
-		/* Last words go out if the socket takes them now. */
-		evbuffer_write(bufferevent_get_output(cl->bev),
-		    bufferevent_getfd(cl->bev));
 		bufferevent_free(cl->bev);
 		free(cl);
 	}
-	if (c->out != NULL) {
-		evbuffer_write(bufferevent_get_output(c->out), STDOUT_FILENO);
+	if (c->out != NULL)
 		bufferevent_free(c->out);
-	}
 	if (c->in != NULL)
 		event_free(c->in);
 	event_free(c->reap);

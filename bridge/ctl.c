@@ -275,6 +275,32 @@ ctl_client_lost(struct ctl_client *cl)
 	event_active(cl->c->reap, EV_TIMEOUT, 0);
 }
 
+static void	ctl_event_cb(struct bufferevent *, short, void *);
+
+static void
+ctl_flushed_cb(struct bufferevent *bev, void *arg)
+{
+	(void)bev;
+	ctl_client_lost(arg);
+}
+
+/* Say the last words, then go: read no more, close once the reply is
+ * out (or after a few seconds if the client does not take it). */
+static void
+ctl_close_after_flush(struct ctl_client *cl)
+{
+	struct timeval	tv = { 3, 0 };
+
+	bufferevent_disable(cl->bev, EV_READ);
+	if (evbuffer_get_length(bufferevent_get_output(cl->bev)) == 0) {
+		ctl_client_lost(cl);
+		return;
+	}
+	bufferevent_setcb(cl->bev, NULL, ctl_flushed_cb,
+	    ctl_event_cb, cl);
+	bufferevent_set_timeouts(cl->bev, NULL, &tv);
+}
+
 static void
 ctl_reap_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -298,6 +324,7 @@ static void
 ctl_send(struct ctl_client *cl, struct evbuffer *line)
 {
 	struct evbuffer	*ob = bufferevent_get_output(cl->bev);
+	size_t		 len;
 
 	if (cl->dead)
 		return;
@@ -307,7 +334,11 @@ ctl_send(struct ctl_client *cl, struct evbuffer *line)
 		ctl_client_lost(cl);
 		return;
 	}
-	evbuffer_add_buffer(ob, line);
+	/* Copied, not moved: moving would keep one chain of 1 KiB or more
+	 * per short event line, seven times the bytes the cap counts. */
+	len = evbuffer_get_length(line);
+	evbuffer_add(ob, evbuffer_pullup(line, (ssize_t)len), len);
+	evbuffer_drain(line, len);
 }
 
 static void
@@ -417,7 +448,7 @@ ctl_read_cb(struct bufferevent *bev, void *arg)
 	}
 	if (evbuffer_get_length(in) > CTL_LINE_MAX) {
 		ctl_reply(cl, NULL, false, "request line too long");
-		ctl_client_lost(cl);
+		ctl_close_after_flush(cl);
 	}
 }
 
@@ -425,7 +456,7 @@ static void
 ctl_event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	(void)bev;
-	if (what & (BEV_EVENT_EOF|BEV_EVENT_ERROR))
+	if (what & (BEV_EVENT_EOF|BEV_EVENT_ERROR|BEV_EVENT_TIMEOUT))
 		ctl_client_lost(arg);
 }
 
@@ -582,8 +613,6 @@ br_ctl_free(struct br_ctl *c)
 		return;
 	while ((cl = TAILQ_FIRST(&c->clients)) != NULL) {
 		TAILQ_REMOVE(&c->clients, cl, entry);
-		evbuffer_write(bufferevent_get_output(cl->bev),
-		    bufferevent_getfd(cl->bev));
 		bufferevent_free(cl->bev);
 		free(cl);
 	}

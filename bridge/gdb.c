@@ -7,12 +7,16 @@
  * description that matches kgdb's 'g' layout, and passes everything else to
  * target.c one request at a time.
  *
- * Detach semantics (a choice, documented in the man page):
- *  - gdb's `detach` sends D: the bridge forwards it, so kgdb removes its
- *    breakpoints and the kernel runs, as gdb users expect from detach.
- *  - A dropped connection (gdb killed, network gone) sends nothing: the
- *    kernel stays stopped where it was, and the next gdb that attaches gets
- *    the same stop reply from the bridge (never a '?' to the target).
+ * Detach semantics (the issue's rule: gdb detaching or dying does not
+ * resume, kill or confuse the target):
+ *  - gdb's `detach` (D, also sent when a batch gdb quits) is answered OK by
+ *    the bridge and not forwarded: the kernel stays stopped where it was,
+ *    and the next gdb gets the same stop reply (never a '?' to the target).
+ *    To let the kernel run, `continue` before detaching, or `kill` (k,
+ *    which kgdb treats as "resume without breakpoints").
+ *  - A dropped connection (gdb killed, network gone) is the same.
+ *  - The bridge itself sends D when it exits with the target stopped, so
+ *    kgdb is not left waiting for a gdb that is gone.
  *  - A second gdb is refused with an "E." error reply to its first packet
  *    (gdb prints it) and a console notice, unless --takeover, in which case
  *    the old gdb is disconnected (same as a drop: the target stays stopped).
@@ -63,6 +67,8 @@ struct gsess {
 	bool		 busy;		/* a reply is pending */
 	bool		 waiting_stop;	/* after c/s, or a held '?' */
 	bool		 resumed;	/* after c/s: gdb takes O packets */
+	char		 pending_stop[64];	/* a stop while busy */
+	size_t		 pending_len;
 	bool		 in_qrcmd;	/* O packets go to gdb now */
 	bool		 detached;	/* D or k seen: close after flush */
 
@@ -98,6 +104,7 @@ struct br_gdb {
 
 static void	gs_process(struct gsess *);
 static void	gs_close(struct gsess *, const char *);
+static void	gs_running_reply(struct gsess *);
 
 /* ---- output to gdb */
 
@@ -175,6 +182,12 @@ gs_reply(struct gsess *s, const void *payload, size_t len)
 	gs_send(s, payload, len);
 	s->busy = false;
 	s->in_qrcmd = false;
+	if (s->pending_len > 0 && s->waiting_stop) {
+		/* A stop arrived while gdb's query was in flight. */
+		s->waiting_stop = s->resumed = false;
+		gs_send(s, s->pending_stop, s->pending_len);
+		s->pending_len = 0;
+	}
 }
 
 static void
@@ -456,9 +469,8 @@ gs_stop_ready(void *arg, bool ok, const char *why)
 	struct gctx	*c = arg;
 	struct br_gdb	*g = c->g;
 	struct gsess	*s;
-	char		 stop[64], err[BR_ERRLEN];
+	char		 stop[64];
 	size_t		 n;
-	enum br_tstate	 st;
 
 	if (g != NULL)
 		TAILQ_REMOVE(&g->ctxs, c, entry);
@@ -475,17 +487,57 @@ gs_stop_ready(void *arg, bool ok, const char *why)
 	}
 	/* Still waiting: the target may be running. */
 	log_info("gdb: no stop yet (%s); waiting for one", why ? why : "?");
-	st = br_target_state(g->br->target);
-	if (g->br->opts.break_on_connect && (st == BR_TS_RUNNING ||
-	    st == BR_TS_PANIC || st == BR_TS_UNKNOWN)) {
-		if (br_target_break(g->br->target, err) != 0)
-			log_warn("gdb: %s", err);
+	gs_running_reply(s);
+}
+
+/*
+ * gdb asked '?' while the kernel runs. An all-stop gdb 13 cannot attach to
+ * a running target: with no stop reply (an empty one, an O packet, or none
+ * until its timeout) it spins in its wait loop and never reads the socket
+ * again (seen with `set debug remote 1`). So the bridge breaks in, as if
+ * --break-on-connect, and answers '?' with the stop. If it cannot break in,
+ * gdb gets an "E." error that says why.
+ */
+static void
+gs_running_reply(struct gsess *s)
+{
+	char	err[BR_ERRLEN], buf[BR_ERRLEN + 64];
+
+	s->waiting_stop = true;
+	s->resumed = false;
+	if (br_target_break(s->g->br->target, err) == 0) {
+		if (s->g->br->console != NULL)
+			br_console_notice(s->g->br->console, "gdb attached "
+			    "while the kernel runs: breaking in");
 		return;
 	}
-	if (g->br->console != NULL)
-		br_console_notice(g->br->console, "gdb waits for the target "
-		    "to stop (%s): press Ctrl-C in gdb or run 'kgdb-bridge "
-		    "ctl break'", why ? why : "no reply");
+	/* br_gdb_stop_failed() may have answered already. */
+	if (!s->waiting_stop)
+		return;
+	s->waiting_stop = false;
+	snprintf(buf, sizeof buf, "E.kgdb-bridge: the kernel is running and "
+	    "cannot be stopped: %s", err);
+	gs_replys(s, buf);
+	gs_process(s);
+}
+
+void
+br_gdb_stop_failed(struct br_gdb *g, const char *why)
+{
+	struct gsess	*s = g->ctl;
+	char		 buf[BR_ERRLEN + 64];
+
+	if (s == NULL || s->closing || !s->waiting_stop)
+		return;
+	if (s->resumed) {
+		/* gdb shows O text while it waits after c/s. */
+		gs_outputf(s, "kgdb-bridge: %s\n", why);
+		return;
+	}
+	s->waiting_stop = false;
+	snprintf(buf, sizeof buf, "E.kgdb-bridge: %s", why);
+	gs_replys(s, buf);
+	gs_process(s);
 }
 
 static void
@@ -496,7 +548,6 @@ gs_want_stop(struct gsess *s)
 	enum br_tstate	 st = br_target_state(g->br->target);
 	char		 stop[64];
 	size_t		 n;
-	char		 err[BR_ERRLEN];
 
 	s->waiting_stop = true;
 	n = br_target_last_stop(g->br->target, stop, sizeof stop);
@@ -505,9 +556,7 @@ gs_want_stop(struct gsess *s)
 		return;
 	}
 	if (st == BR_TS_RUNNING || st == BR_TS_PANIC) {
-		if (g->br->opts.break_on_connect &&
-		    br_target_break(g->br->target, err) != 0)
-			log_warn("gdb: %s", err);
+		gs_running_reply(s);
 		return;
 	}
 	c = xcalloc(1, sizeof *c);
@@ -532,6 +581,13 @@ br_gdb_stopped(struct br_gdb *g, const char *payload, size_t len)
 
 	if (s == NULL || s->closing || !s->waiting_stop)
 		return;
+	if (s->busy) {
+		if (len < sizeof s->pending_stop) {
+			memcpy(s->pending_stop, payload, len);
+			s->pending_len = len;
+		}
+		return;
+	}
 	s->waiting_stop = false;
 	s->resumed = false;
 	gs_reply(s, payload, len);
@@ -564,9 +620,7 @@ gs_resume(struct gsess *s, const char *p, size_t len)
 	enum br_tstate	 st = br_target_state(g->br->target);
 
 	if (p[0] == 'D') {
-		/* An explicit detach: let the kernel run (see the top). */
-		if (st == BR_TS_STOPPED_GDB || st == BR_TS_UNKNOWN)
-			(void)br_target_resume(g->br->target, "D", 1);
+		/* Detach leaves the kernel stopped (see the top). */
 		gs_replys(s, "OK");
 		gs_close_after_flush(s, "detached");
 		return;
@@ -578,6 +632,8 @@ gs_resume(struct gsess *s, const char *p, size_t len)
 		gs_close_after_flush(s, "killed the session");
 		return;
 	}
+	/* No reply now: the stop reply answers it. */
+	s->busy = false;
 	s->waiting_stop = true;
 	s->resumed = true;
 	if (br_target_resume(g->br->target, p, len) != 0) {
@@ -600,6 +656,8 @@ gs_packet(struct gsess *s, const char *p, size_t len)
 	}
 	switch (p[0]) {
 	case '?':
+		/* Answered by the next stop reply, not as a request. */
+		s->busy = false;
 		gs_want_stop(s);
 		return;
 	case 'c':
@@ -843,6 +901,13 @@ gdb_accept(struct br_gdb *g, int fd, const char *peer)
 	st = br_target_state(g->br->target);
 	if (st == BR_TS_KDB)
 		br_target_enter_gdb(g->br->target, NULL, NULL);
+	else if (g->br->opts.break_on_connect && (st == BR_TS_RUNNING ||
+	    st == BR_TS_PANIC)) {
+		char	err[BR_ERRLEN];
+
+		if (br_target_break(g->br->target, err) != 0)
+			log_warn("gdb: break on connect: %s", err);
+	}
 }
 
 static void

@@ -180,8 +180,8 @@ link_went_up(struct br_link *l)
 	    event_get_callback(l->rev), l);
 	event_add(l->rev, NULL);
 	link_describe(l, desc, sizeof desc);
-	snprintf(msg, sizeof msg, "%s%s up: %s", l->console2 ? "console2 " :
-	    "", l->ever_up ? "link" : "link", desc);
+	snprintf(msg, sizeof msg, "%slink up: %s", l->console2 ? "console2 " :
+	    "", desc);
 	l->ever_up = true;
 	if (l->console2) {
 		log_info("%s", msg);

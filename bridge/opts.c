@@ -78,7 +78,7 @@ br_opts_usage(FILE *f)
 "  --vmlinux FILE      take the architecture from this kernel image\n"
 "  --arch NAME         x86_64 (default), i386 or arm64\n"
 "  --console2 TARGET   a second console source, merged and tagged\n"
-"  --break-seq SEQ     break-in sequence (default BREAK,g)\n"
+"  --break-seq SEQ     break-in steps (default BREAK,wait:500,g)\n"
 "  --break-on-connect  break in when gdb connects\n"
 "  --takeover          a new gdb replaces the attached one\n"
 "  --no-stdin          do not read the keyboard\n"

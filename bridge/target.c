@@ -1088,15 +1088,8 @@ brk_failed(struct br_target *t, const char *what)
 	    "(--break-seq sysrq-trigger types it into a root shell)", what);
 	br_console_notice(t->br->console, "%s", msg);
 	br_notify(t->br, BR_NOTE_BREAK_FAILED, what);
-	if (t->br->gdb != NULL) {
-		size_t	n = strlen(msg);
-
-		if (n + 1 < sizeof msg) {
-			msg[n++] = '\n';
-			msg[n] = '\0';
-		}
-		br_gdb_output(t->br->gdb, msg, n);
-	}
+	if (t->br->gdb != NULL)
+		br_gdb_stop_failed(t->br->gdb, msg);
 }
 
 static void

@@ -66,11 +66,11 @@ file -L /bin/busybox 2>/dev/null | grep -q 'statically linked' ||
 	die "/bin/busybox is not static (install busybox-static)"
 
 start=$(date +%s)
+srcdir=$cache/src-$(echo "$srcver" | sha256sum | cut -c1-12)
 if [ ! -e "$kout/done" ]; then
 
 # One shared, unpacked source tree per tarball (read-only once unpacked;
 # each configuration builds out of tree with O=).
-srcdir=$cache/src-$(echo "$srcver" | sha256sum | cut -c1-12)
 exec 8>"$srcdir.lock"
 flock 8
 if [ ! -e "$srcdir/.unpacked" ]; then

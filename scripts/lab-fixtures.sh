@@ -21,6 +21,11 @@ mark() {
 	m_down=$(stat -c %s "$LINE_REC/down.raw" 2>/dev/null || echo 0)
 	m_up=$(stat -c %s "$LINE_REC/up.raw" 2>/dev/null || echo 0)
 }
+mark_at() { # the byte offset where REGEX first appears in what the target sent
+	m_down=$(grep -abo -m1 -- "$1" "$LINE_REC/down.raw" | head -n 1 | cut -d: -f1)
+	m_down=${m_down:-0}
+	m_up=$(stat -c %s "$LINE_REC/up.raw" 2>/dev/null || echo 0)
+}
 slice() {
 	tail -c +"$((m_down + 1))" "$LINE_REC/down.raw" >"$out/$1.down.raw"
 	if [ "${2:-}" = up ]; then
@@ -46,7 +51,8 @@ wait_for "$LINE_REC/down.raw" 'kdb> ' 90 || { echo "lab-fixtures: no kdb prompt"
 settle
 slice boot-kgdbwait
 mark; line_send 'ps\r' 3; settle; slice kdb-ps up
-mark; line_send 'dmesg 20\r' 3; settle; slice kdb-dmesg up
+mark; line_send 'dmesg 40\r' 3; settle; slice kdb-dmesg-more up
+mark; line_send 'q' 2; settle; slice kdb-more-quit up
 mark; line_send 'bt\r' 3; settle; slice kdb-bt up
 mark
 gdb_run fx1 "$LINE_PORT" -ex 'info registers' -ex 'bt' -ex 'info threads' \
@@ -75,8 +81,8 @@ lab_stop
 lab_start fx3 --mode oops --after 1 || exit 1
 line_start || exit 1
 wait_for "$LINE_REC/down.raw" 'lab: oops now' 90
-mark
 wait_for "$LINE_REC/down.raw" 'kdb> ' 30 && settle
+mark_at 'lab: oops now'
 slice oops
 lab_stop
 
@@ -84,8 +90,8 @@ lab_stop
 lab_start fx4 --mode panic --after 1 || exit 1
 line_start || exit 1
 wait_for "$LINE_REC/down.raw" 'lab: panic now' 90
-mark
 wait_for "$LINE_REC/down.raw" 'kdb> ' 30 && settle
+mark_at 'lab: panic now'
 slice panic-sysrq-c
 lab_stop
 
@@ -93,8 +99,8 @@ lab_stop
 lab_start fx5 --mode sysrq --after 1 --tick 1 || exit 1
 line_start || exit 1
 wait_for "$LINE_REC/down.raw" 'lab: sysrq-g now' 90
-mark
 wait_for "$LINE_REC/down.raw" 'kdb> ' 30 && settle
+mark_at 'lab: sysrq-g now'
 slice sysrq-g
 mark; line_send 'go\r' 4; slice sysrq-g-go up
 lab_stop

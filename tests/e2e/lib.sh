@@ -178,6 +178,7 @@ line_send() {
 		sleep "$hold"
 		kill $! 2>/dev/null
 	)
+	sleep 0.2
 }
 
 # gdb_run NAME PORT [gdb args]: a batch gdb session against 127.0.0.1:PORT;
@@ -188,6 +189,7 @@ gdb_run() {
 	timeout -k 5 "${GDB_TIMEOUT:-120}" "$GDB" -batch -nx -q \
 	    -ex 'set pagination off' -ex 'set confirm off' \
 	    -ex 'set width 0' -ex 'set remotetimeout 10' \
+	    -ex 'maint set target-async off' \
 	    -ex "file $VMLINUX" \
 	    -ex "target remote 127.0.0.1:$port" "$@" >"$T/$name.gdb" 2>&1
 }

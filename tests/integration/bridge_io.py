@@ -27,15 +27,16 @@ import tty
 BRIDGE = os.path.abspath(sys.argv[1])
 TMO = 10.0              # generous: the machine is shared
 failures = 0
+SUITE = "bridge_io"
 
 
 def report(ok, name, why=""):
     global failures
     if ok:
-        print("PASS: bridge_io: %s" % name, flush=True)
+        print("PASS: %s: %s" % (SUITE, name), flush=True)
     else:
         failures += 1
-        print("FAIL: bridge_io: %s: %s" % (name, why), flush=True)
+        print("FAIL: %s: %s: %s" % (SUITE, name, why), flush=True)
 
 
 def free_port():
@@ -282,6 +283,13 @@ def test_pty(d):
     report(b"kdb\r" in got and b"\x00" not in got,
            "telnet client input: CR NUL as CR, IAC stripped", repr(got))
 
+    # A panic on the console: viewers alerted, status and transcript.
+    pty.write(b"[   42.000000] Kernel panic - not syncing: test crash\r\n")
+    report(all(c.wait_for(b"PANIC/OOPS") for c in (tn, raw1, raw2)),
+           "panic: every viewer alerted", repr(raw1.buf[-200:]))
+    st = b.ctl_cmd("status")
+    report(st.get("panic", "") != "", "panic: shown in status", repr(st))
+
     # Control socket.
     st = b.ctl_cmd('{"v":1,"cmd":"status"}')
     report(st.get("v") == 1 and st.get("ok") is True and
@@ -399,6 +407,20 @@ def test_pty(d):
     report(st.get("console_clients") == 3, "three clients remain",
            repr(st.get("console_clients")))
 
+    # Footprint: peak RSS through all of the above, and no CPU when idle.
+    with open("/proc/%d/status" % b.p.pid) as f:
+        hwm = [int(l.split()[1]) for l in f if l.startswith("VmHWM")][0]
+    report(hwm < 8 * 1024, "peak RSS under 8 MB (%d kB)" % hwm)
+
+    def cpu_ticks():
+        with open("/proc/%d/stat" % b.p.pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    time.sleep(1)
+    t0 = cpu_ticks()
+    time.sleep(3)
+    report(cpu_ticks() == t0, "idle: no CPU used over 3 s")
+
     rc = b.stop()
     report(rc == 0, "SIGTERM: clean exit 0", "rc=%r" % rc)
     report(not os.path.exists(b.ctl), "control socket removed on exit")
@@ -414,6 +436,8 @@ def test_pty(d):
            "transcript has no packet bytes")
     report(re.search(stamp + r"mark ==== before-reset ====", tr) is not None,
            "transcript mark from ctl")
+    report(re.search(stamp + r"mark ==== kernel panic ====", tr) is not None,
+           "transcript marks the panic", tr[-2000:])
     report(re.search(stamp + r"brg \[kgdb-bridge\] link down", tr)
            is not None, "transcript records link down (source brg)")
     report("\\x07bell" in tr, "transcript escapes control bytes")
@@ -423,6 +447,24 @@ def test_pty(d):
     for c in (tn, raw1, raw2):
         c.close()
     ev.close()
+
+
+def test_wait(d):
+    """--wait: started before the adapter is plugged in."""
+    link = os.path.join(d, "late-adapter")
+    b = Bridge(d, link, "--wait", name="wait")
+    report(b.ready and b.wait_log("waiting for it"),
+           "--wait: starts without the device, says it waits", b.stderr())
+    c = Client(b.cport)
+    c.wait_for(b"console of")
+    pty = Pty(link)
+    ok = c.wait_for(b"link up")
+    time.sleep(0.2)
+    pty.write(b"late hello\r\n")
+    report(ok and c.wait_for(b"late hello\r\n"),
+           "--wait: link up once the device appears", repr(c.buf[-200:]))
+    b.stop()
+    c.close()
 
 
 def test_console2(d):
@@ -623,6 +665,46 @@ def test_local_terminal(d):
     os.close(fd)
 
 
+def test_serial(d):
+    """A real UART node through libserialport, when the machine has one
+    (no cable needed): line settings, exclusive open, permission error."""
+    dev = "/dev/ttyS0"
+    if not os.access(dev, os.R_OK | os.W_OK):
+        for n in ("serial: line settings", "serial: busy",
+                  "serial: permission denied"):
+            print("SKIP: %s: %s: no usable %s" % (SUITE, n, dev))
+        return
+    b = Bridge(d, dev + ",9600,7e2", name="ser")
+    st = b.ctl_cmd("status") if b.ready else {}
+    report(st.get("baud") == 9600 and "break" in st.get("caps", []) and
+           "9600 7E2" in b.stderr(), "serial: line settings",
+           repr(st) + b.stderr())
+    rc, out, err = run(["--gdb-port", "0", "--console-port", "0",
+                        "--no-stdin", "-q", "--ctl",
+                        os.path.join(d, "ser2.sock"), dev])
+    report(rc == 1 and "busy" in err, "serial: busy", err)
+    b.stop()
+    if os.getuid() != 0 or not os.path.exists("/usr/bin/setpriv"):
+        print("SKIP: %s: serial: permission denied: needs root and "
+              "setpriv" % SUITE)
+        return
+    p = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534",
+                        "--clear-groups", BRIDGE, "--gdb-port", "0",
+                        "--console-port", "0", "--no-stdin", "-q", "--ctl",
+                        "/tmp/kgdb-bridge-io-nobody.sock", dev],
+                       stdin=subprocess.DEVNULL, capture_output=True,
+                       timeout=TMO)
+    err = p.stderr.decode(errors="replace")
+    st = os.stat(dev)
+    if st.st_mode & 0o006:
+        print("SKIP: %s: serial: permission denied: %s is world-writable"
+              % (SUITE, dev))
+        return
+    report(p.returncode == 1 and "permission denied" in err and
+           "dialout" in err and len(err.strip().splitlines()) == 1,
+           "serial: permission denied, one line naming dialout", err)
+
+
 def main():
     d = tempfile.mkdtemp(prefix="bridge_io.")
     os.environ["XDG_RUNTIME_DIR"] = d
@@ -630,9 +712,11 @@ def main():
         test_options(d)
         test_pty(d)
         test_console2(d)
+        test_wait(d)
         test_unix(d)
         test_telnet(d)
         test_local_terminal(d)
+        test_serial(d)
     finally:
         subprocess.run(["rm", "-rf", d])
     return 0

@@ -841,6 +841,13 @@ run_loop(void)
 			wrs("# ");
 			continue;
 		}
+		if (c == 8 || c == 127) {
+			if (n > 0) {
+				n--;
+				wrs("\b \b");
+			}
+			continue;
+		}
 		if (n < sizeof line - 1 && c >= 32) {
 			line[n++] = (char)c;
 			wr(&c, 1);

@@ -963,8 +963,6 @@ main(int argc, char **argv)
 		if (pfd[0].revents & POLLIN)
 			while (read(sh.sigpipe[0], buf, sizeof buf) > 0)
 				;
-		if (ip_l != -1 && (pfd[ip_l].revents & POLLIN))
-			sh_accept(&sh);
 		if (ip_u != -1 && (pfd[ip_u].revents & (POLLIN | POLLHUP | POLLERR))) {
 			n = read(sh.ufd, buf, sizeof buf);
 			if (n == 0 || (n == -1 && errno != EAGAIN &&
@@ -996,6 +994,11 @@ main(int argc, char **argv)
 				sh_dir_feed(&sh, &sh.up, buf, (size_t)n);
 			}
 		}
+		/* After the client's read: a client that closed just before a
+		 * new one connected is gone by now, so the new one is not
+		 * turned away as a second client. */
+		if (ip_l != -1 && (pfd[ip_l].revents & POLLIN))
+			sh_accept(&sh);
 		now = sh_now_ns();
 		sh_pace(&sh, &sh.down, sh.cfd, now);
 		sh_pace(&sh, &sh.up, sh.ufd, now);

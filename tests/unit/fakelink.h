@@ -35,7 +35,7 @@ struct fake_io {
 
 static struct fake_io fk;
 
-static void
+static __attribute__((unused)) void
 fk_reset(void)
 {
 	memset(&fk, 0, sizeof fk);
@@ -43,7 +43,7 @@ fk_reset(void)
 	fk.caps = BR_LINK_CAN_BREAK | BR_LINK_HAS_BAUD;
 }
 
-static void
+static __attribute__((unused)) void
 fk_append(char *buf, size_t *len, const void *p, size_t n)
 {
 	if (*len + n > FK_BUF - 1)
@@ -54,7 +54,7 @@ fk_append(char *buf, size_t *len, const void *p, size_t n)
 }
 
 /* Take (and clear) what the bridge wrote to the target. */
-static char *
+static __attribute__((unused)) char *
 fk_take_wire(char *out, size_t outlen)
 {
 	snprintf(out, outlen, "%.*s", (int)fk.wirelen, fk.wire);
@@ -63,7 +63,7 @@ fk_take_wire(char *out, size_t outlen)
 	return (out);
 }
 
-static char *
+static __attribute__((unused)) char *
 fk_take_console(char *out, size_t outlen)
 {
 	snprintf(out, outlen, "%.*s", (int)fk.consolelen, fk.console);
@@ -203,7 +203,7 @@ br_now_ms(void)
 }
 
 /* Run the loop until nothing is ready (bytes settle between sockets). */
-static void
+static __attribute__((unused)) void
 fk_settle(struct event_base *base)
 {
 	int	i;
@@ -213,7 +213,7 @@ fk_settle(struct event_base *base)
 }
 
 /* Run the loop for about ms milliseconds (timeouts fire). */
-static void
+static __attribute__((unused)) void
 fk_run_ms(struct event_base *base, unsigned ms)
 {
 	uint64_t	end = br_now_ms() + ms;
@@ -227,7 +227,7 @@ fk_run_ms(struct event_base *base, unsigned ms)
 }
 
 /* Run the loop until *flag is non-zero or max_ms pass. */
-static void
+static __attribute__((unused)) void
 fk_run_until(struct event_base *base, const int *flag, unsigned max_ms)
 {
 	uint64_t	end = br_now_ms() + max_ms;
@@ -241,7 +241,7 @@ fk_run_until(struct event_base *base, const int *flag, unsigned max_ms)
 }
 
 /* Until the bridge writes something to the target. */
-static void
+static __attribute__((unused)) void
 fk_run_until_wire(struct event_base *base, unsigned max_ms)
 {
 	uint64_t	end = br_now_ms() + max_ms;
@@ -255,7 +255,7 @@ fk_run_until_wire(struct event_base *base, unsigned max_ms)
 }
 
 /* "$payload#xx" with the right checksum. */
-static char *
+static __attribute__((unused)) char *
 fk_frame(char *out, size_t outlen, const char *payload)
 {
 	unsigned	sum = 0;

@@ -1,0 +1,218 @@
+#!/usr/bin/env bash
+# tests/integration/gdb_fake.sh: real gdb 13 through build/kgdb-bridge to
+# build/faketarget (a scripted kgdb/kdb imitation, tests/tools/faketarget.c).
+#
+# Each case prints PASS:/FAIL:/SKIP:. The fake target logs what it received
+# (RX …) and any rule the bridge broke: QMARK ('?' drops breakpoints),
+# OVERFLOW (a read or packet over BUFMAX), TTY_GOT_0x03.
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+BR=$BUILD/kgdb-bridge
+FT=$BUILD/faketarget
+
+if ! command -v gdb >/dev/null; then
+	echo "SKIP: gdb_fake: gdb not installed"
+	exit 0
+fi
+if [ ! -x "$BR" ] || [ ! -x "$FT" ]; then
+	echo "SKIP: gdb_fake: $BR or $FT not built"
+	exit 0
+fi
+
+TMP=$(mktemp -d /tmp/kgdb-gdbfake.XXXXXX)
+PIDS=()
+cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+free_port() {
+	local p
+	for _ in $(seq 100); do
+		p=$((20000 + RANDOM % 40000))
+		if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then
+			echo "$p"
+			return
+		fi
+	done
+	echo 0
+}
+
+# start_pair NAME FAKE_ARGS... -- BRIDGE_ARGS...
+start_pair() {
+	local name=$1; shift
+	local fargs=() bargs=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do fargs+=("$1"); shift; done
+	[ $# -gt 0 ] && shift
+	bargs=("$@")
+	D=$TMP/$name
+	mkdir -p "$D"
+	GPORT=$(free_port)
+	if [[ " ${fargs[*]} " == *" --telnet "* ]]; then
+		TPORT=$(free_port)
+		"$FT" --tcp "$TPORT" --log "$D/ft.log" "${fargs[@]}" \
+		    2>"$D/ft.err" &
+		FTPID=$!
+		LINK=telnet:127.0.0.1:$TPORT
+	else
+		"$FT" --unix "$D/t.sock" --log "$D/ft.log" "${fargs[@]}" \
+		    2>"$D/ft.err" &
+		FTPID=$!
+		LINK=unix:$D/t.sock
+	fi
+	PIDS+=("$FTPID")
+	for _ in $(seq 50); do
+		[ -s "$D/ft.log" ] || [ -S "$D/t.sock" ] && break
+		[ -n "${TPORT:-}" ] && (exec 3<>/dev/tcp/127.0.0.1/$TPORT) \
+		    2>/dev/null && break
+		sleep 0.05
+	done
+	"$BR" "$LINK" --gdb-port "$GPORT" --console-port 0 --no-stdin -q \
+	    --ctl "$D/ctl" --log "$D/console.log" -v "${bargs[@]}" \
+	    >"$D/br.out" 2>"$D/br.err" &
+	BRPID=$!
+	PIDS+=("$BRPID")
+	for _ in $(seq 100); do
+		grep -q "gdb port" "$D/br.err" 2>/dev/null && break
+		sleep 0.05
+	done
+	TPORT=
+}
+
+stop_pair() {
+	kill "$BRPID" 2>/dev/null
+	for _ in $(seq 40); do kill -0 "$BRPID" 2>/dev/null || break; sleep 0.05; done
+	sleep 0.2
+	kill "$FTPID" 2>/dev/null
+	wait "$BRPID" "$FTPID" 2>/dev/null
+}
+
+rungdb() { # out, gdb -ex commands...
+	local out=$1; shift
+	local args=(-batch -nx -ex 'set architecture i386:x86-64'
+	    -ex "target remote :$GPORT")
+	local c
+	for c in "$@"; do args+=(-ex "$c"); done
+	timeout 60 gdb "${args[@]}" >"$out" 2>&1
+}
+
+fails=0
+check() { # name, condition text, command...
+	local name=$1 what=$2; shift 2
+	if "$@"; then
+		echo "PASS: gdb_fake: $name: $what"
+	else
+		echo "FAIL: gdb_fake: $name: $what"
+		fails=$((fails + 1))
+	fi
+}
+has() { grep -q -- "$2" "$1"; }
+hasnt() { ! grep -q -- "$2" "$1"; }
+no_gdb_errors() {
+	hasnt "$1" "Ignoring packet error" && hasnt "$1" "too long" &&
+	    hasnt "$1" "E22" && hasnt "$1" "Could not fetch" &&
+	    hasnt "$1" "Remote connection closed"
+}
+reads_capped() { # every m read <= 0x1ff, and at least one exactly 0x1ff
+	local bad
+	bad=$(sed -n 's/^RX m[0-9a-f]*,\([0-9a-f]*\)$/\1/p' "$1" |
+	    while read -r l; do [ $((16#$l)) -gt 511 ] && echo "$l"; done)
+	[ -z "$bad" ] && grep -q '^RX m[0-9a-f]*,1ff$' "$1"
+}
+
+# ---- 1: gdb attaches to a target sitting at a fresh kdb prompt
+start_pair kdb --start kdb
+rungdb "$D/gdb.out" 'info registers' \
+    "dump binary memory $D/mem.bin 0xffffffff81000000 0xffffffff81001000" \
+    'x/2xg 0xffffffff81000ff8' 'info threads' 'monitor ps' \
+    'monitor bridge status' 'detach'
+check kdb "registers printed" has "$D/gdb.out" "^rip  *0xffffffff8108cfa5"
+check kdb "eflags decoded" has "$D/gdb.out" "eflags *0x246 *\[ PF ZF IF \]"
+check kdb "fs/gs unavailable, not E22" has "$D/gdb.out" "^fs  *<unavailable>"
+check kdb "no gdb protocol errors" no_gdb_errors "$D/gdb.out"
+check kdb "switched with \$qC#b4 at the fresh prompt" \
+    has "$D/ft.log" 'KDB_TRANSITION $qC#b4'
+check kdb "4096-byte dump read" test "$(stat -c %s "$D/mem.bin" 2>/dev/null)" = 4096
+check kdb "reads split to <= 511 bytes" reads_capped "$D/ft.log"
+check kdb "no '?' ever sent" hasnt "$D/ft.log" QMARK
+check kdb "nothing over BUFMAX" hasnt "$D/ft.log" OVERFLOW
+check kdb "monitor ps output" has "$D/gdb.out" "swapper/0"
+check kdb "monitor bridge status" has "$D/gdb.out" "^target: stopped (gdb)"
+check kdb "gdb detach leaves the kernel stopped" hasnt "$D/ft.log" "^DETACH\|^RESUME\|^KILL"
+check kdb "console kept kdb text, no packets" \
+    bash -c "grep -q 'Entering kdb' '$D/console.log' && ! grep -q '\\\$T05\\|\\\$QC' '$D/console.log'"
+stop_pair
+check kdb "bridge exit detaches (D)" has "$D/ft.log" "^DETACH"
+
+# ---- 2: kgdbwait: the stub waits silently in gdb mode
+start_pair kgdbwait --start kgdbwait
+rungdb "$D/gdb.out" 'info registers rip' 'x/2xg 0xffffffff81000000'
+check kgdbwait "registers printed" has "$D/gdb.out" "^rip  *0xffffffff8108cfa5"
+check kgdbwait "no gdb protocol errors" no_gdb_errors "$D/gdb.out"
+check kgdbwait "probed with qC, not ?" bash -c "grep -q '^RX qC$' '$D/ft.log' && ! grep -q QMARK '$D/ft.log'"
+stop_pair
+# Shutdown with the target stopped in gdb mode: the bridge sends D.
+check kgdbwait "bridge exit detaches (D)" has "$D/ft.log" "^DETACH"
+
+# ---- 3: running kernel, RFC 2217 BREAK: break-on-connect, continue,
+# interrupt (ctl break), stepi, kill
+start_pair run --telnet --start running --chatter 150 -- --break-on-connect
+( for _ in $(seq 200); do grep -q "RESUME c" "$D/ft.log" 2>/dev/null && break; sleep 0.05; done
+  sleep 0.4; "$BR" ctl --ctl "$D/ctl" break >"$D/ctl.out" 2>&1 ) &
+rungdb "$D/gdb.out" 'info registers rip' 'continue' 'info registers rip' \
+    'stepi' 'kill'
+wait $! 2>/dev/null
+check run "break-on-connect stopped it" has "$D/gdb.out" "^rip  *0xffffffff8108cfa5"
+check run "continue, then break stops again" has "$D/gdb.out" "received signal SIGTRAP"
+check run "exactly one BREAK per break-in" test "$(grep -c '^BREAK' "$D/ft.log")" = 2
+check run "stepi" has "$D/ft.log" "^RESUME s"
+check run "kill resumes with k" has "$D/ft.log" "^KILL"
+check run "no gdb protocol errors" no_gdb_errors "$D/gdb.out"
+check run "no gdb bytes reached the running tty as 0x03" hasnt "$D/ft.log" TTY_GOT_0x03
+check run "console saw the chatter" has "$D/console.log" "fake: tick"
+stop_pair
+
+# ---- 4: line faults: a corrupt reply, a packet lost before its ack, a
+# reply lost on the way (NAK asks for it again)
+start_pair faults --start kdb --corrupt 6 --noack 9 --lose 12
+rungdb "$D/gdb.out" 'info registers rip' 'x/4xg 0xffffffff81000000' \
+    'x/4xg 0xffffffff81000100' 'monitor bridge status'
+check faults "registers printed" has "$D/gdb.out" "^rip  *0xffffffff8108cfa5"
+check faults "no gdb protocol errors" no_gdb_errors "$D/gdb.out"
+check faults "checksum error NAKed" has "$D/gdb.out" "[1-9][0-9]* checksum errors"
+check faults "retransmitted" has "$D/gdb.out" " [1-9][0-9]* retransmits"
+check faults "stub saw retransmit requests" has "$D/ft.log" "^RETRANSMIT"
+stop_pair
+
+# ---- 5: one controlling gdb; drop and reattach; attach while running
+start_pair ctl --start kdb -- --break-seq sysrq-trigger
+# gdb killed without detaching: the target must stay stopped.
+( rungdb "$D/gdbA.out" 'info registers rip' 'shell kill -9 $PPID' ) 2>/dev/null
+sleep 0.3
+check ctl "dropped gdb leaves the target stopped" bash -c "grep -q '^RX g' '$D/ft.log' && ! grep -q '^DETACH\|^KILL\|^RESUME' '$D/ft.log'"
+rungdb "$D/gdbB.out" 'info registers rip' 'shell sleep 2' \
+    'info registers rip' 'kill' &
+GB=$!
+for _ in $(seq 100); do grep -q "^rip" "$D/gdbB.out" 2>/dev/null && break; sleep 0.05; done
+rungdb "$D/gdbC.out" 'info registers rip'
+wait $GB
+check ctl "a new gdb attaches to the stopped kernel" test "$(grep -c '^rip  *0xffffffff8108cfa5' "$D/gdbB.out")" = 2
+check ctl "no resume before the kill" bash -c "! grep -q '^DETACH\|^RESUME' '$D/ft.log'"
+check ctl "second gdb refused with a message" has "$D/gdbC.out" "another gdb is already attached"
+check ctl "reattach sent no '?'" hasnt "$D/ft.log" QMARK
+check ctl "no gdb protocol errors" no_gdb_errors "$D/gdbB.out"
+check ctl "gdb kill resumes the kernel (k)" has "$D/ft.log" "^KILL"
+# The kernel now runs: gdb 13 cannot attach to a running target in
+# all-stop mode, so the bridge breaks in (here by typing the sysrq-trigger
+# line into the fake shell, --break-seq sysrq-trigger).
+rungdb "$D/gdbD.out" 'info registers rip'
+check ctl "attach to a running kernel breaks in" has "$D/ft.log" "^ENTER sysrq-trigger"
+check ctl "then gdb gets registers" has "$D/gdbD.out" "^rip  *0xffffffff8108cfa5"
+check ctl "no gdb protocol errors (running attach)" no_gdb_errors "$D/gdbD.out"
+stop_pair
+
+[ "$fails" -eq 0 ]

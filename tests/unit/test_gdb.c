@@ -1,0 +1,385 @@
+/*
+ * tests/unit/test_gdb.c: gdb.c and target.c together, driven by golden
+ * transcripts (tests/data/transcripts/NAME.txt, in the spirit of curl's
+ * tests/data): what each gdb sends, what the target sends, and exactly
+ * what each side must have received. gdb connections are socketpairs; the
+ * target is the fake link of fakelink.h.
+ *
+ * Transcript lines (one action or check each; C escapes \r \n \\ \xNN;
+ * "#**" after a "$payload" is replaced by its checksum; "{s*N}" repeats s):
+ *   # text              comment
+ *   opt NAME            takeover | no8bit | break_on_connect | no_break
+ *   state kdb|stopped|kgdbwait     put the target there (wire cleared)
+ *   connect X           gdb X (a letter) connects
+ *   close X             gdb X hangs up
+ *   X> bytes            gdb X sends
+ *   T> bytes            the target sends
+ *   K> bytes            keyboard input to the console (must be accepted)
+ *   K! bytes            keyboard input that must be held back
+ *   link down|up        the target link goes away or comes back
+ *   X: bytes            gdb X received exactly this since the last check
+ *   X~ text             … received something containing text (consumed)
+ *   X! closed           gdb X's connection was closed by the bridge
+ *   wire: bytes         the bridge wrote exactly this to the target
+ *   console~ text       console output contains text
+ *   state? NAME         target state name (br_target_state_name)
+ *   wait MS             run the loop until MS pass (timeouts fire)
+ *   waitwire MS         run until the bridge writes to the target
+ */
+#include <sys/socket.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "tests/unit/fakelink.h"
+
+#define TR_DIR	"tests/data/transcripts"
+#define TR_MAX	64
+
+struct tr_gdb {
+	int	 fd;
+	char	 in[FK_BUF];
+	size_t	 inlen;
+	bool	 closed;
+};
+
+struct tr {
+	const char	*path;
+	struct bridge	 br;
+	struct tr_gdb	 g[26];
+};
+
+static char	*tr_names[TR_MAX];
+
+/* Expand escapes, "{s*N}" runs and "$payload#**" checksums. */
+static size_t
+tr_expand(const char *in, char *out, size_t outmax)
+{
+	char		 tmp[FK_BUF];
+	size_t		 n = 0, i, start = 0;
+	const char	*p = in, *star, *close;
+	unsigned	 sum;
+	long		 rep;
+	bool		 inpkt = false;
+
+	while (*p != '\0' && n < sizeof tmp - 1) {
+		if (*p == '{' && (star = strchr(p, '*')) != NULL &&
+		    (close = strchr(star, '}')) != NULL) {
+			rep = strtol(star + 1, NULL, 10);
+			while (rep-- > 0)
+				for (i = 0; p + 1 + i < star &&
+				    n < sizeof tmp - 1; i++)
+					tmp[n++] = p[1 + i];
+			p = close + 1;
+			continue;
+		}
+		if (*p == '\\' && p[1] != '\0') {
+			p++;
+			switch (*p) {
+			case 'r':
+				tmp[n++] = '\r';
+				break;
+			case 'n':
+				tmp[n++] = '\n';
+				break;
+			case 'b':
+				tmp[n++] = '\b';
+				break;
+			case 'x':
+				tmp[n++] = (char)strtol((char[]){ p[1], p[2],
+				    0 }, NULL, 16);
+				p += 2;
+				break;
+			default:
+				tmp[n++] = *p;
+			}
+			p++;
+			continue;
+		}
+		tmp[n++] = *p++;
+	}
+	/* Checksums, in a second pass over the expanded bytes. */
+	for (i = 0; i < n; i++) {
+		if (tmp[i] == '$') {
+			inpkt = true;
+			start = i + 1;
+		} else if (inpkt && tmp[i] == '#' && i + 2 < n &&
+		    tmp[i + 1] == '*' && tmp[i + 2] == '*') {
+			size_t	k;
+
+			sum = 0;
+			for (k = start; k < i; k++)
+				sum += (uint8_t)tmp[k];
+			tmp[i + 1] = "0123456789abcdef"[(sum >> 4) & 0xf];
+			tmp[i + 2] = "0123456789abcdef"[sum & 0xf];
+			inpkt = false;
+		} else if (tmp[i] == '#')
+			inpkt = false;
+	}
+	if (n > outmax)
+		n = outmax;
+	memcpy(out, tmp, n);
+	return (n);
+}
+
+static void
+tr_pump(struct tr *t)
+{
+	struct tr_gdb	*g;
+	ssize_t		 r;
+	int		 i, k;
+
+	for (k = 0; k < 4; k++) {
+		fk_settle(t->br.base);
+		for (i = 0; i < 26; i++) {
+			g = &t->g[i];
+			if (g->fd < 0 || g->closed)
+				continue;
+			for (;;) {
+				r = read(g->fd, g->in + g->inlen,
+				    sizeof g->in - 1 - g->inlen);
+				if (r > 0) {
+					g->inlen += (size_t)r;
+					continue;
+				}
+				if (r == 0)
+					g->closed = true;
+				break;
+			}
+			g->in[g->inlen] = '\0';
+		}
+	}
+}
+
+static void
+tr_fail(const char *path, int line, const char *what, const char *want,
+    size_t wantlen, const char *got, size_t gotlen)
+{
+	print_error("%s:%d: %s\n  want: \"%.*s\"\n  got:  \"%.*s\"\n", path,
+	    line, what, (int)wantlen, want, (int)gotlen, got);
+	fail();
+}
+
+static void
+run_transcript(void **state)
+{
+	const char	*name = *state;
+	char		 path[512], line[FK_BUF], buf[FK_BUF], err[BR_ERRLEN];
+	FILE		*fp;
+	struct tr	*t;
+	struct tr_gdb	*g;
+	size_t		 n;
+	int		 lineno = 0, sv[2], i;
+	char		*arg;
+
+	snprintf(path, sizeof path, "%s/%s", TR_DIR, name);
+	fp = fopen(path, "r");
+	assert_non_null(fp);
+	t = calloc(1, sizeof *t);
+	for (i = 0; i < 26; i++)
+		t->g[i].fd = -1;
+	fk_reset();
+	t->br.base = event_base_new();
+	t->br.arch = rsp_arch_get(RSP_ARCH_X86_64);
+	t->br.link = (struct br_link *)&fk;
+	t->br.console = (struct br_console *)&fk;
+	t->br.target = br_target_new(&t->br);
+	br_target_set_timeouts(t->br.target, 30, 60, 300);
+
+	while (fgets(line, sizeof line, fp) != NULL) {
+		lineno++;
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		if (strncmp(line, "opt ", 4) == 0) {
+			arg = line + 4;
+			if (strcmp(arg, "takeover") == 0)
+				t->br.opts.takeover = true;
+			else if (strcmp(arg, "break_on_connect") == 0)
+				t->br.opts.break_on_connect = true;
+			else if (strcmp(arg, "no8bit") == 0)
+				fk.caps |= BR_LINK_NO_8BIT;
+			else if (strcmp(arg, "no_break") == 0)
+				fk.caps &= ~BR_LINK_CAN_BREAK;
+			continue;
+		}
+		/* The gdb side exists from the first non-opt line. */
+		if (t->br.gdb == NULL) {
+			t->br.gdb = br_gdb_new(&t->br, err);
+			assert_non_null(t->br.gdb);
+		}
+		if (strncmp(line, "state ", 6) == 0) {
+			arg = line + 6;
+			if (strcmp(arg, "kdb") == 0)
+				n = tr_expand("\\r\\nEntering kdb (current="
+				    "0xffffffff81811600, pid 0) on processor 0 "
+				    "due to NonMaskable Interrupt @ "
+				    "0xffffffff8108cfa5\\r\\n[0]kdb> ", buf,
+				    sizeof buf);
+			else if (strcmp(arg, "stopped") == 0)
+				n = tr_expand("$T05thread:01;#**", buf,
+				    sizeof buf);
+			else
+				n = tr_expand("KGDB: Waiting for connection "
+				    "from remote gdb...\\r\\n", buf,
+				    sizeof buf);
+			br_target_input(t->br.target, buf, n);
+			tr_pump(t);
+			fk.wirelen = 0;
+			fk.consolelen = 0;
+		} else if (strncmp(line, "connect ", 8) == 0) {
+			g = &t->g[line[8] - 'A'];
+			assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0,
+			    sv), 0);
+			fcntl(sv[0], F_SETFL, O_NONBLOCK);
+			g->fd = sv[0];
+			br_gdb_attach_fd(t->br.gdb, sv[1]);
+			tr_pump(t);
+		} else if (strncmp(line, "close ", 6) == 0) {
+			g = &t->g[line[6] - 'A'];
+			close(g->fd);
+			g->fd = -1;
+			tr_pump(t);
+		} else if (line[0] >= 'A' && line[0] <= 'Z' && line[0] != 'T' &&
+		    line[0] != 'K' && line[1] == '>') {
+			g = &t->g[line[0] - 'A'];
+			n = tr_expand(line + 3, buf, sizeof buf);
+			if (write(g->fd, buf, n) != (ssize_t)n) {
+				print_error("%s:%d: write: %s\n", path, lineno,
+				    strerror(errno));
+				fail();
+			}
+			tr_pump(t);
+		} else if (strncmp(line, "T> ", 3) == 0) {
+			n = tr_expand(line + 3, buf, sizeof buf);
+			br_target_input(t->br.target, buf, n);
+			tr_pump(t);
+		} else if (strncmp(line, "K> ", 3) == 0) {
+			n = tr_expand(line + 3, buf, sizeof buf);
+			if (br_target_console_input(t->br.target, buf, n,
+			    err) != 0)
+				tr_fail(path, lineno, "keyboard refused", "",
+				    0, err, strlen(err));
+			tr_pump(t);
+		} else if (strncmp(line, "K! ", 3) == 0) {
+			n = tr_expand(line + 3, buf, sizeof buf);
+			if (br_target_console_input(t->br.target, buf, n,
+			    err) == 0)
+				tr_fail(path, lineno, "keyboard not held",
+				    "held", 4, "sent", 4);
+			tr_pump(t);
+		} else if (strncmp(line, "link ", 5) == 0) {
+			fk.up = strcmp(line + 5, "up") == 0;
+			br_target_link_changed(t->br.target, fk.up);
+			tr_pump(t);
+		} else if (line[0] >= 'A' && line[0] <= 'Z' && line[1] == ':') {
+			g = &t->g[line[0] - 'A'];
+			tr_pump(t);
+			n = line[2] == '\0' ? 0 : tr_expand(line + 3, buf,
+			    sizeof buf);
+			if (n != g->inlen || memcmp(buf, g->in, n) != 0)
+				tr_fail(path, lineno, "gdb received", buf, n,
+				    g->in, g->inlen);
+			g->inlen = 0;
+		} else if (line[0] >= 'A' && line[0] <= 'Z' && line[1] == '~') {
+			g = &t->g[line[0] - 'A'];
+			tr_pump(t);
+			n = tr_expand(line + 3, buf, sizeof buf);
+			buf[n] = '\0';
+			if (strstr(g->in, buf) == NULL)
+				tr_fail(path, lineno, "gdb received (part)",
+				    buf, n, g->in, g->inlen);
+			g->inlen = 0;
+		} else if (line[0] >= 'A' && line[0] <= 'Z' && line[1] == '!') {
+			g = &t->g[line[0] - 'A'];
+			tr_pump(t);
+			if (!g->closed)
+				tr_fail(path, lineno, "gdb closed", "closed",
+				    6, "open", 4);
+		} else if (strncmp(line, "wire:", 5) == 0) {
+			tr_pump(t);
+			n = line[5] == '\0' ? 0 : tr_expand(line + 6, buf,
+			    sizeof buf);
+			if (n != fk.wirelen || memcmp(buf, fk.wire, n) != 0)
+				tr_fail(path, lineno, "target received", buf,
+				    n, fk.wire, fk.wirelen);
+			fk.wirelen = 0;
+		} else if (strncmp(line, "console~ ", 9) == 0) {
+			n = tr_expand(line + 9, buf, sizeof buf);
+			buf[n] = '\0';
+			if (strstr(fk.console, buf) == NULL)
+				tr_fail(path, lineno, "console", buf, n,
+				    fk.console, fk.consolelen);
+		} else if (strncmp(line, "state? ", 7) == 0) {
+			const char *st = br_target_state_name(
+			    br_target_state(t->br.target));
+
+			if (strcmp(st, line + 7) != 0)
+				tr_fail(path, lineno, "state", line + 7,
+				    strlen(line + 7), st, strlen(st));
+		} else if (strncmp(line, "wait ", 5) == 0) {
+			fk_run_ms(t->br.base, (unsigned)atoi(line + 5));
+			tr_pump(t);
+		} else if (strncmp(line, "waitwire ", 9) == 0) {
+			fk_run_until_wire(t->br.base, (unsigned)atoi(line + 9));
+			tr_pump(t);
+		} else {
+			print_error("%s:%d: bad line '%s'\n", path, lineno,
+			    line);
+			fail();
+		}
+	}
+	fclose(fp);
+	br_gdb_free(t->br.gdb);
+	br_target_free(t->br.target);
+	for (i = 0; i < 26; i++)
+		if (t->g[i].fd >= 0)
+			close(t->g[i].fd);
+	event_base_free(t->br.base);
+	free(t);
+}
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return (strcmp(*(char *const *)a, *(char *const *)b));
+}
+
+int
+main(void)
+{
+	struct CMUnitTest	 tests[TR_MAX];
+	DIR			*d;
+	struct dirent		*de;
+	size_t			 n = 0, i, len;
+	int			 rc;
+
+	if ((d = opendir(TR_DIR)) == NULL) {
+		fprintf(stderr, "%s: %s\n", TR_DIR, strerror(errno));
+		return (1);
+	}
+	while ((de = readdir(d)) != NULL && n < TR_MAX) {
+		len = strlen(de->d_name);
+		if (len > 4 && strcmp(de->d_name + len - 4, ".txt") == 0)
+			tr_names[n++] = strdup(de->d_name);
+	}
+	closedir(d);
+	qsort(tr_names, n, sizeof tr_names[0], cmp_names);
+	for (i = 0; i < n; i++) {
+		memset(&tests[i], 0, sizeof tests[i]);
+		tests[i].name = tr_names[i];
+		tests[i].test_func = run_transcript;
+		tests[i].initial_state = tr_names[i];
+	}
+	rc = _cmocka_run_group_tests("transcripts", tests, n, NULL, NULL);
+	for (i = 0; i < n; i++)
+		free(tr_names[i]);
+	return (rc);
+}
