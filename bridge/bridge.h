@@ -145,7 +145,7 @@ void	*xrealloc(void *, size_t);
 char	*xstrdup(const char *);
 int	 xasprintf(char **, const char *, ...) printflike(2, 3);
 
-/* main.c */
+/* notify.c (weak, so unit tests may replace them; main.c is the daemon) */
 void	 br_notify(struct bridge *br, enum br_note note, const char *text);
 uint64_t br_now_ms(void);	/* monotonic */
 

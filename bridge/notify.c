@@ -59,7 +59,8 @@ br_notify(struct bridge *br, enum br_note note, const char *text)
 		return;
 	case BR_NOTE_GDB_ATTACH:
 	case BR_NOTE_GDB_DETACH:
-		log_info("%s: %s", br_note_name(note), text);
+		/* gdb.c logs these itself. */
+		log_debug("%s: %s", br_note_name(note), text);
 		return;
 	}
 }
