@@ -253,7 +253,11 @@ bridge_start() {
 	BR_CTL=$T/$LAB_NAME.ctl
 	BR_LOG=$T/$LAB_NAME.transcript
 	BR_OUT=$T/$LAB_NAME.bridge.out
-	"$BRIDGE" --gdb-port "$BR_GDB_PORT" --console-port "$BR_CON_PORT" \
+	# Raw console clients see exactly the console bytes (no telnet
+	# negotiation), which is what the flood case compares.
+	local raw=()
+	"$BRIDGE" --help 2>&1 | grep -q -- '--console-raw' && raw=(--console-raw)
+	"$BRIDGE" "${raw[@]}" --gdb-port "$BR_GDB_PORT" --console-port "$BR_CON_PORT" \
 	    --listen 127.0.0.1 --log "$BR_LOG" --ctl "$BR_CTL" \
 	    --vmlinux "$VMLINUX" --no-stdin "$@" "$target" \
 	    >"$BR_OUT" 2>"$T/$LAB_NAME.bridge.err" </dev/null &
