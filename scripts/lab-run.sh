@@ -154,7 +154,7 @@ for _ in $(seq 1 100); do
 			esac
 		fi
 		case "$l" in
-		tcp:*)
+		tcp:*|telnet:*)
 			p=${l##*:}
 			if [ "$proto" = telnet ]; then where=telnet:127.0.0.1:$p; else where=tcp:127.0.0.1:$p; fi
 			;;

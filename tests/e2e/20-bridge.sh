@@ -63,8 +63,9 @@ boot_bridge() { # name line-opts -- lab-opts
 	shift
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do lopts+=("$1"); shift; done
 	shift
-	lab_start "$name" "$@" || return 1
-	line_start "${lopts[@]}" || return 1
+	E2E_WHY=
+	lab_start "$name" "$@" || { E2E_WHY="lab did not boot"; return 1; }
+	line_start "${lopts[@]}" || { E2E_WHY="shaper did not start"; return 1; }
 	local target=tcp:127.0.0.1:$LINE_PORT
 	[[ " ${lopts[*]} " == *" --telnet "* ]] && target=telnet:127.0.0.1:$LINE_PORT
 	bridge_start "$target" "${BR_EXTRA[@]}" || return 1
@@ -76,7 +77,7 @@ group_a() {
 	BR_EXTRA=()
 	if ! boot_bridge a --telnet -- --serial telnet --kgdbwait --mode idle --tick 1; then
 		for c in 1-connect 10-second-gdb 6-reattach 5-kdb 9-cut 2-breakpoint 3-interrupt; do
-			skip "bridge-$c" "${E2E_WHY:-lab or bridge did not start}"
+			fail "bridge-$c" "${E2E_WHY:-lab or bridge did not start}"
 		done
 		return
 	fi
@@ -235,7 +236,7 @@ group_b() {
 	want bridge-4-panic || return
 	BR_EXTRA=()
 	if ! boot_bridge b -- --mode panic --after 1; then
-		skip bridge-4-panic "${E2E_WHY:-lab or bridge did not start}"
+		fail bridge-4-panic "${E2E_WHY:-lab or bridge did not start}"
 		return
 	fi
 	if ! console_has "$BR_LOG" 'kdb>|sysrq triggered crash' 60; then
@@ -259,7 +260,7 @@ group_c() {
 	local n=2000 f bad
 	BR_EXTRA=()
 	if ! boot_bridge c --telnet -- --serial telnet --kgdbwait --mode flood --flood $n --tick 0; then
-		skip bridge-7-flood "${E2E_WHY:-lab or bridge did not start}"
+		fail bridge-7-flood "${E2E_WHY:-lab or bridge did not start}"
 		return
 	fi
 	console_client c1
@@ -310,7 +311,7 @@ group_d() {
 	local i ok=0 why=
 	BR_EXTRA=()
 	if ! boot_bridge d --baud 115200 --ber 1e-4 --seed "${E2E_SEED:-$$}" --clean-start -- --kgdbwait --mode idle --tick 0; then
-		skip bridge-8-ber "${E2E_WHY:-lab or bridge did not start}"
+		fail bridge-8-ber "${E2E_WHY:-lab or bridge did not start}"
 		return
 	fi
 	if ! console_has "$BR_LOG" 'kdb>|Waiting for connection' 90; then
