@@ -36,9 +36,26 @@ e2e_setup() {
 	trap e2e_cleanup EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
+	# A reaper: if this shell dies without its traps running (SIGKILL),
+	# nothing it started may live on.  It reads the pids from $T/pids.
+	: >"$T/pids"
+	local me=$$
+	(
+		trap '' INT TERM
+		while kill -0 "$me" 2>/dev/null; do sleep 1; done
+		while read -r p; do kill -KILL "$p" 2>/dev/null; done <"$T/pids"
+		for f in "$T"/*/qemu.pid; do
+			[ -s "$f" ] && kill -KILL "$(cat "$f")" 2>/dev/null
+		done
+		rm -rf "$T"
+	) </dev/null >/dev/null 2>&1 &
+	E2E_REAPER=$!
 }
 
-e2e_track() { E2E_PIDS+=("$1"); }
+e2e_track() {
+	E2E_PIDS+=("$1")
+	echo "$1" >>"$T/pids"
+}
 
 e2e_kill() { # pid...
 	local p
@@ -65,6 +82,7 @@ e2e_cleanup() {
 	for f in "$T"/*/qemu.pid; do
 		[ -s "$f" ] && e2e_kill "$(cat "$f")"
 	done
+	kill "${E2E_REAPER:-}" 2>/dev/null
 	if [ -d "$T" ]; then
 		rm -rf "$E2E_KEEP"
 		mkdir -p "$(dirname "$E2E_KEEP")"
@@ -186,12 +204,20 @@ line_send() {
 gdb_run() {
 	local name=$1 port=$2
 	shift 2
+	local pid rc
+	# In the background and waited for, so a TERM to the suite is handled
+	# at once rather than after gdb's timeout.
 	timeout -k 5 "${GDB_TIMEOUT:-120}" "$GDB" -batch -nx -q \
 	    -ex 'set pagination off' -ex 'set confirm off' \
 	    -ex 'set width 0' -ex 'set remotetimeout 10' \
 	    -ex 'maint set target-async off' \
 	    -ex "file $VMLINUX" \
-	    -ex "target remote 127.0.0.1:$port" "$@" >"$T/$name.gdb" 2>&1
+	    -ex "target remote 127.0.0.1:$port" "$@" >"$T/$name.gdb" 2>&1 &
+	pid=$!
+	e2e_track "$pid"
+	wait "$pid" 2>/dev/null
+	rc=$?
+	return $rc
 }
 
 # gdb args that end a session with gdb killed on the spot: nothing more is
@@ -263,10 +289,12 @@ bridge_start() {
 	    >"$BR_OUT" 2>"$T/$LAB_NAME.bridge.err" </dev/null &
 	BR_PID=$!
 	e2e_track "$BR_PID"
-	# Up when its gdb port answers.
-	for _ in $(seq 1 50); do
+	# Up when its control socket exists and its console port answers (not
+	# the gdb port: a probe there would look like a gdb attaching).
+	for _ in $(seq 1 100); do
 		kill -0 "$BR_PID" 2>/dev/null || break
-		if (exec 3<>"/dev/tcp/127.0.0.1/$BR_GDB_PORT") 2>/dev/null; then
+		if [ -S "$BR_CTL" ] &&
+		    (exec 3<>"/dev/tcp/127.0.0.1/$BR_CON_PORT") 2>/dev/null; then
 			return 0
 		fi
 		sleep 0.1
