@@ -100,6 +100,7 @@ group_a() {
 	want bridge-1-connect && check_case1 bridge-1-connect "$T/a-c1.gdb" && pass bridge-1-connect
 
 	# 10: gdb A holds control (sleeping inside gdb); gdb B must be refused.
+	ensure_stopped
 	if want bridge-10-second-gdb; then
 		gdb_bg a-c10a "$BR_GDB_PORT" -ex 'info registers rip' \
 		    -ex 'shell sleep 6' -ex 'echo @@after\n' -ex 'info registers rip' -ex 'detach'
@@ -118,6 +119,7 @@ group_a() {
 	fi
 
 	# 6: detach leaves the kernel stopped; a SIGKILLed gdb too.
+	ensure_stopped
 	if want bridge-6-reattach; then
 		gdb_run a-c6a "$BR_GDB_PORT" -ex 'info registers rip' -ex 'detach'
 		gdb_run a-c6b "$BR_GDB_PORT" -ex 'info registers rip' -ex 'bt 3'
@@ -143,6 +145,7 @@ group_a() {
 	fi
 
 	# 5 (gdb half): monitor ps through qRcmd; then kdb again on the console.
+	ensure_stopped
 	if want bridge-5-kdb; then
 		gdb_run a-c5 "$BR_GDB_PORT" -ex 'monitor ps' -ex 'detach'
 		mark=$(stat -c %s "$T/a1.console")
@@ -157,6 +160,7 @@ group_a() {
 	fi
 
 	# 9: the line vanishes for 5 s under a stopped kernel; same gdb goes on.
+	ensure_stopped
 	if want bridge-9-cut; then
 		gdb_bg a-c9 "$BR_GDB_PORT" -ex 'info registers rip' \
 		    -ex 'shell sleep 9' -ex 'echo @@after\n' \
@@ -207,6 +211,7 @@ group_a() {
 	# Only now that case 3 let the kernel finish booting: a breakpoint
 	# planted before mark_rodata_ro cannot be removed later (kgdb says
 	# "BP remove failed" and stepping off it loops on the int3).
+	ensure_stopped
 	if want bridge-2-breakpoint; then
 		gdb_run a-c2 "$BR_GDB_PORT" \
 		    -ex 'break hrtimer_nanosleep' -ex 'continue' \

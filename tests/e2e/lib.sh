@@ -207,7 +207,7 @@ gdb_run() {
 	local pid rc
 	# In the background and waited for, so a TERM to the suite is handled
 	# at once rather than after gdb's timeout.
-	timeout -k 5 "${GDB_TIMEOUT:-120}" "$GDB" -batch -nx -q \
+	timeout -k 5 "${GDB_TIMEOUT:-60}" "$GDB" -batch -nx -q \
 	    -ex 'set pagination off' -ex 'set confirm off' \
 	    -ex 'set width 0' -ex 'set remotetimeout 10' \
 	    -ex 'maint set target-async off' \
@@ -309,6 +309,27 @@ bridge_stop() {
 }
 
 bridge_ctl() { "$BRIDGE" ctl --ctl "$BR_CTL" "$@"; }
+
+# The target state the bridge reports (running, stopped, kdb, gdb, ...).
+bridge_state() {
+	bridge_ctl status 2>/dev/null | grep -o '"state":"[a-z_]*"' | cut -d'"' -f4
+}
+
+# ensure_stopped: a case that needs a stopped kernel should not fail for
+# what an earlier case left behind: if the bridge says it runs, break in.
+ensure_stopped() {
+	local s
+	s=$(bridge_state)
+	[ "$s" = running ] || return 0
+	e2e_log "target running before the next case; breaking in"
+	bridge_ctl break >/dev/null 2>&1
+	for _ in $(seq 1 50); do
+		s=$(bridge_state)
+		[ "$s" != running ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
 
 # console_client NAME: a raw client on the bridge's console port writing
 # everything it gets to $T/NAME.console; sets CC_PID.
