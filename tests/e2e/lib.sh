@@ -82,7 +82,7 @@ e2e_cleanup() {
 	for f in "$T"/*/qemu.pid; do
 		[ -s "$f" ] && e2e_kill "$(cat "$f")"
 	done
-	kill "${E2E_REAPER:-}" 2>/dev/null
+	kill -KILL "${E2E_REAPER:-}" 2>/dev/null
 	if [ -d "$T" ]; then
 		rm -rf "$E2E_KEEP"
 		mkdir -p "$(dirname "$E2E_KEEP")"
