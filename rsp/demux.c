@@ -24,7 +24,8 @@
 #define DMX_LINE_SAT	16	/* linelen saturates here: prompts are short */
 #define DMX_PROMPT_MAX	12	/* longest line before '>' we call a prompt */
 #define DMX_HOLD_MAX	(1U << 20)
-#define DMX_NLONG	7
+#define DMX_NLONG	5
+#define DMX_NSHORT	4
 #define DMX_HASHSZ	8192
 /* Three bytes to a table index; collisions only make shifts shorter. */
 #define DMX_HASH(a, b, c) \
@@ -75,17 +76,27 @@ struct dmx_pat {
 
 #define DMX_PAT(s, m)	{ s, sizeof(s) - 1, m }
 
-/* Markers matched anywhere in a line; all are at least DMX_MINLONG long. */
+/*
+ * Markers matched anywhere in a line. The long ones (at least DMX_MINLONG
+ * bytes) are found by a Horspool scan; the short ones by memchr on a rare
+ * anchor byte, dmx_short_off[k] bytes before their end.
+ */
 static const struct dmx_pat dmx_long[DMX_NLONG] = {
-	DMX_PAT(RSP_STR_KDB_ENTER, RSP_MARK_KDB_ENTER),
 	DMX_PAT(RSP_STR_KGDB_WAIT, RSP_MARK_KGDB_WAIT),
 	DMX_PAT(RSP_STR_KGDB_ENTER_GDB, RSP_MARK_KGDB_WAIT),
 	DMX_PAT(RSP_STR_KGDB_TRAP_WAIT, RSP_MARK_KGDB_WAIT),
 	DMX_PAT(RSP_STR_PANIC, RSP_MARK_PANIC),
 	DMX_PAT(RSP_STR_GPF, RSP_MARK_OOPS),
-	DMX_PAT(RSP_STR_KERNEL_BUG, RSP_MARK_OOPS),
 };
-#define DMX_MINLONG	14
+#define DMX_MINLONG	21
+static const struct dmx_pat dmx_short[DMX_NSHORT] = {
+	DMX_PAT(RSP_STR_BUG, RSP_MARK_OOPS),		/* 'G' */
+	DMX_PAT(RSP_STR_OOPS, RSP_MARK_OOPS),		/* 'O' */
+	DMX_PAT(RSP_STR_KERNEL_BUG, RSP_MARK_OOPS),	/* 'G' */
+	DMX_PAT(RSP_STR_KDB_ENTER, RSP_MARK_KDB_ENTER),	/* '(' */
+};
+static const size_t dmx_short_off[DMX_NSHORT] = { 1, 4, 4, 0 };
+#define DMX_SHORTMAX	14	/* longest in dmx_short */
 
 struct rsp_demux {
 	struct rsp_demux_cfg cfg;
@@ -368,29 +379,43 @@ dmx_find_anchor(const uint8_t *run, size_t n, size_t lo, const char *pat,
 }
 
 /*
- * Next "BUG:" or "Oops:" ending at or after from. Matches that end in the
- * first bytes of the run may start in the tail; the rest lie wholly in the
- * run and are found by memchr on a rare letter ('G', 'O').
+ * Next short marker ending at or after from. Those that start in the tail
+ * can only end in the first DMX_SHORTMAX - 1 bytes and are checked there;
+ * the rest lie wholly in the run and are found from their anchor byte.
  */
-#define DMX_SHORTMAX	5
 static size_t
 dmx_find_short(const struct rsp_demux *d, const uint8_t *run, size_t n,
-    size_t from)
+    size_t from, enum rsp_mark *mark_out)
 {
-	size_t	e, lo, g, o;
+	size_t	e, k, len, lo, best = SIZE_MAX, at;
 
-	for (e = from; e < n && e < DMX_SHORTMAX - 1; e++)
-		if (run[e] == ':' && (dmx_ends(d, run, e, RSP_STR_BUG, sizeof RSP_STR_BUG - 1) ||
-		    dmx_ends(d, run, e, RSP_STR_OOPS, sizeof RSP_STR_OOPS - 1)))
-			return e;
-	lo = from > DMX_SHORTMAX - 1 ? from : DMX_SHORTMAX - 1;
-	if (lo >= n)
-		return SIZE_MAX;
-	g = dmx_find_anchor(run, n, lo, RSP_STR_BUG, sizeof RSP_STR_BUG - 1,
-	    1);
-	o = dmx_find_anchor(run, n, lo, RSP_STR_OOPS,
-	    sizeof RSP_STR_OOPS - 1, 4);
-	return g < o ? g : o;
+	for (e = from; e < n && e < DMX_SHORTMAX - 1 && best == SIZE_MAX;
+	    e++) {
+		for (k = 0; k < DMX_NSHORT; k++) {
+			len = dmx_short[k].len;
+			if (e + 1 >= len ||
+			    run[e] != (uint8_t)dmx_short[k].s[len - 1])
+				continue;
+			if (dmx_ends(d, run, e, dmx_short[k].s, len)) {
+				*mark_out = dmx_short[k].mark;
+				best = e;
+				break;
+			}
+		}
+	}
+	for (k = 0; k < DMX_NSHORT; k++) {
+		len = dmx_short[k].len;
+		lo = from > len - 1 ? from : len - 1;
+		if (lo >= best)
+			continue;
+		at = dmx_find_anchor(run, n, lo, dmx_short[k].s, len,
+		    dmx_short_off[k]);
+		if (at < best) {
+			best = at;
+			*mark_out = dmx_short[k].mark;
+		}
+	}
+	return best;
 }
 
 /*
@@ -477,6 +502,7 @@ dmx_console(struct rsp_demux *d, const uint8_t *buf, size_t n,
 {
 	size_t		 cur = 0, nl, nc, np, e;
 	enum rsp_mark	 ml = RSP_MARK_OOPS, mp = RSP_MARK_KDB_PROMPT, mk;
+	enum rsp_mark	 ms = RSP_MARK_OOPS;
 	int		 cp = -1, cpu;
 	bool		 pend = false, pend_seen = false;
 	enum rsp_mark	 pm = RSP_MARK_KDB_PROMPT;
@@ -494,7 +520,7 @@ dmx_console(struct rsp_demux *d, const uint8_t *buf, size_t n,
 		cur = 1;
 	}
 	nl = dmx_find_long(d, buf, n, cur, &ml);
-	nc = dmx_find_short(d, buf, n, cur);
+	nc = dmx_find_short(d, buf, n, cur, &ms);
 	np = dmx_find_prompt(d, buf, n, cur, &mp, &cp, &pend);
 	if (pend) {
 		pend_seen = true;
@@ -507,7 +533,7 @@ dmx_console(struct rsp_demux *d, const uint8_t *buf, size_t n,
 		cpu = -1;
 		if (nc < e) {
 			e = nc;
-			mk = RSP_MARK_OOPS;
+			mk = ms;
 		}
 		if (np < e) {
 			e = np;
@@ -523,7 +549,7 @@ dmx_console(struct rsp_demux *d, const uint8_t *buf, size_t n,
 		if (nl == e)
 			nl = dmx_find_long(d, buf, n, cur, &ml);
 		if (nc == e)
-			nc = dmx_find_short(d, buf, n, cur);
+			nc = dmx_find_short(d, buf, n, cur, &ms);
 		if (np == e) {
 			pend = false;
 			np = dmx_find_prompt(d, buf, n, cur, &mp, &cp, &pend);

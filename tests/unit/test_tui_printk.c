@@ -1,0 +1,609 @@
+/*
+ * tests/unit/test_tui_printk.c: the printk ring walker against synthetic
+ * memory images. The test writes records the way the 6.1 kernel does
+ * (printk_ringbuffer.c data_alloc/desc_reserve, reduced to one writer):
+ * descriptor ids starting at DESC0_ID, blocks that wrap to the start of the
+ * data ring with the id written at both ends, data-less records, tail
+ * pushing when the descriptor or data ring is full. Each memory read is
+ * checked (inside a mapped region, at most 511 bytes) and counted.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "tui/tui.h"
+
+#define PRB_SYM		UINT64_C(0xffffffff82000000)
+#define RB_ADDR		UINT64_C(0xffffffff82100000)
+#define DESCS_ADDR	UINT64_C(0xffffffff82200000)
+#define INFOS_ADDR	UINT64_C(0xffffffff82300000)
+#define DATA_ADDR	UINT64_C(0xffffffff82400000)
+
+struct region {
+	uint64_t	 addr;
+	uint8_t		*mem;
+	size_t		 len;
+};
+
+struct fake {
+	struct tui_prb_layout l;
+	unsigned	 ls, W;
+	unsigned	 count_bits, size_bits;
+	uint64_t	 cnt, dsize, idmask;
+	struct region	 r[5];	/* prb, rb, descs, infos, data */
+	uint64_t	 head_id, tail_id, head_lpos, tail_lpos, seq;
+	size_t		 reads, max_read;
+	bool		 fail_reads;
+};
+
+static void
+put_le(uint8_t *p, uint64_t v, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+static uint64_t
+get_le(const uint8_t *p, unsigned n)
+{
+	uint64_t v = 0;
+
+	while (n-- > 0)
+		v = (v << 8) | p[n];
+	return v;
+}
+
+static int
+fake_read(void *arg, uint64_t addr, void *buf, size_t len)
+{
+	struct fake	*f = arg;
+	size_t		 i;
+
+	f->reads++;
+	if (len > f->max_read)
+		f->max_read = len;
+	assert_true(len <= 511);
+	if (f->fail_reads)
+		return -1;
+	for (i = 0; i < 5; i++) {
+		struct region *r = &f->r[i];
+
+		if (addr >= r->addr && addr + len <= r->addr + r->len) {
+			memcpy(buf, r->mem + (addr - r->addr), len);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static uint8_t *
+desc_at(struct fake *f, uint64_t id)
+{
+	return f->r[2].mem + (id & (f->cnt - 1)) * f->l.desc_size;
+}
+
+static uint8_t *
+info_at(struct fake *f, uint64_t id)
+{
+	return f->r[3].mem + (id & (f->cnt - 1)) * f->l.info_size;
+}
+
+static uint64_t
+sv_make(struct fake *f, uint64_t id, unsigned state)
+{
+	return ((uint64_t)state << (f->W - 2)) | (id & f->idmask);
+}
+
+static void
+set_desc(struct fake *f, uint64_t id, unsigned state, uint64_t begin,
+    uint64_t next)
+{
+	uint8_t	*d = desc_at(f, id);
+
+	put_le(d + f->l.desc_state_var, sv_make(f, id, state), f->ls);
+	put_le(d + f->l.desc_begin, begin, f->ls);
+	put_le(d + f->l.desc_next, next, f->ls);
+}
+
+static void
+sync_header(struct fake *f)
+{
+	uint8_t	*rb = f->r[1].mem;
+	unsigned dr = f->l.rb_desc_ring, da = f->l.rb_text_data_ring;
+
+	put_le(rb + dr + f->l.dr_head_id, f->head_id, f->ls);
+	put_le(rb + dr + f->l.dr_tail_id, f->tail_id, f->ls);
+	put_le(rb + da + f->ls * 2, f->head_lpos, f->ls);	/* head_lpos */
+	put_le(rb + da + f->ls * 3, f->tail_lpos, f->ls);	/* tail_lpos */
+}
+
+static struct fake *
+fake_new(unsigned long_size, unsigned count_bits, unsigned size_bits)
+{
+	struct fake	*f = tui_xcalloc(1, sizeof *f);
+	uint8_t		*rb;
+	unsigned	 dr, da;
+
+	if (long_size == 8)
+		tui_prb_layout_lp64(&f->l);
+	else
+		tui_prb_layout_ilp32(&f->l);
+	f->ls = long_size;
+	f->W = long_size * 8;
+	f->count_bits = count_bits;
+	f->size_bits = size_bits;
+	f->cnt = UINT64_C(1) << count_bits;
+	f->dsize = UINT64_C(1) << size_bits;
+	f->idmask = (UINT64_C(1) << (f->W - 2)) - 1;
+	f->r[0] = (struct region){ PRB_SYM, tui_xcalloc(1, 8), long_size };
+	f->r[1] = (struct region){ RB_ADDR, tui_xcalloc(1, 128),
+	    long_size == 8 ? 88 : 44 };
+	f->r[2] = (struct region){ DESCS_ADDR,
+	    tui_xcalloc(f->cnt, f->l.desc_size), f->cnt * f->l.desc_size };
+	f->r[3] = (struct region){ INFOS_ADDR,
+	    tui_xcalloc(f->cnt, f->l.info_size), f->cnt * f->l.info_size };
+	f->r[4] = (struct region){ DATA_ADDR, tui_xcalloc(1, f->dsize),
+	    f->dsize };
+	f->max_read = 0;
+	if (long_size == 4)	/* a 32-bit kernel's addresses */
+		for (int i = 0; i < 5; i++)
+			f->r[i].addr &= UINT32_MAX;
+	put_le(f->r[0].mem, f->r[1].addr, long_size);
+
+	rb = f->r[1].mem;
+	dr = f->l.rb_desc_ring;
+	da = f->l.rb_text_data_ring;
+	put_le(rb + dr + f->l.dr_count_bits, count_bits, 4);
+	put_le(rb + dr + f->l.dr_descs, f->r[2].addr, long_size);
+	put_le(rb + dr + f->l.dr_infos, f->r[3].addr, long_size);
+	put_le(rb + da + f->l.da_size_bits, size_bits, 4);
+	put_le(rb + da + f->l.da_data, f->r[4].addr, long_size);
+
+	/* DESC0_ID: -(count+1) in 32-bit unsigned, as the kernel computes. */
+	f->head_id = f->tail_id = (uint32_t)-(uint32_t)(f->cnt + 1) &
+	    f->idmask;
+	set_desc(f, f->head_id, 3, 1, 1);
+	/* BLK0_LPOS: -(size) as unsigned long. */
+	f->head_lpos = f->tail_lpos = (-(f->dsize)) &
+	    (long_size == 8 ? UINT64_MAX : UINT32_MAX);
+	sync_header(f);
+	return f;
+}
+
+static void
+fake_free(struct fake *f)
+{
+	for (int i = 0; i < 5; i++)
+		free(f->r[i].mem);
+	free(f);
+}
+
+/* Drop the oldest record: its descriptor becomes reusable, and the data
+ * tail moves past its block. */
+static void
+push_tail(struct fake *f)
+{
+	uint8_t		*d = desc_at(f, f->tail_id);
+	uint64_t	 next = get_le(d + f->l.desc_next, f->ls);
+
+	if (!(next & 1))
+		f->tail_lpos = next;
+	put_le(d + f->l.desc_state_var, sv_make(f, f->tail_id, 3), f->ls);
+	f->tail_id = (f->tail_id + 1) & f->idmask;
+}
+
+static uint64_t
+lmask(const struct fake *f)
+{
+	return f->ls == 8 ? UINT64_MAX : UINT32_MAX;
+}
+
+/*
+ * Append one record. text NULL: a "lost" data-less record; "" : an empty
+ * one. Returns its id.
+ */
+static uint64_t
+fake_add(struct fake *f, const char *text, unsigned level, unsigned state,
+    uint32_t caller)
+{
+	uint64_t	 id = (f->head_id + 1) & f->idmask;
+	uint64_t	 begin, next, size, len = text ? strlen(text) : 0;
+	uint8_t		*info;
+
+	/* The descriptor ring keeps cnt-1 records besides the new one. */
+	while (((id - f->tail_id) & f->idmask) >= f->cnt)
+		push_tail(f);
+	if (text == NULL) {
+		begin = next = 1;	/* FAILED_LPOS */
+	} else if (len == 0) {
+		begin = next = 3;	/* NO_LPOS */
+	} else {
+		size = (f->ls + len + f->ls - 1) & ~(uint64_t)(f->ls - 1);
+		begin = f->head_lpos;
+		if ((begin >> f->size_bits) == ((begin + size) >> f->size_bits))
+			next = begin + size;
+		else
+			next = (((begin + size) >> f->size_bits) <<
+			    f->size_bits) + size;
+		next &= lmask(f);
+		/* Make room in the data ring. */
+		while (((next - f->tail_lpos) & lmask(f)) > f->dsize &&
+		    f->tail_id != f->head_id)
+			push_tail(f);
+		if (((next - f->tail_lpos) & lmask(f)) > f->dsize)
+			f->tail_lpos = (next - f->dsize) & lmask(f);
+		put_le(f->r[4].mem + (begin & (f->dsize - 1)), id, f->ls);
+		if ((begin >> f->size_bits) == (next >> f->size_bits)) {
+			memcpy(f->r[4].mem + (begin & (f->dsize - 1)) + f->ls,
+			    text, len);
+		} else {
+			put_le(f->r[4].mem, id, f->ls);
+			memcpy(f->r[4].mem + f->ls, text, len);
+		}
+		f->head_lpos = next;
+	}
+	set_desc(f, id, state, begin, next);
+	info = info_at(f, id);
+	memset(info, 0, f->l.info_size);
+	put_le(info + f->l.info_seq, f->seq, 8);
+	put_le(info + f->l.info_ts_nsec, 1000000ULL * (f->seq + 1) + 7, 8);
+	put_le(info + f->l.info_text_len, len, 2);
+	info[f->l.info_flags] = (uint8_t)(level << 5 | TUI_LOG_NEWLINE);
+	put_le(info + f->l.info_caller_id, caller, 4);
+	f->seq++;
+	f->head_id = id;
+	sync_header(f);
+	return id;
+}
+
+/* What a poll delivered. */
+struct got {
+	size_t		 n;
+	uint64_t	 seq[64], ts[64];
+	unsigned	 level[64];
+	uint32_t	 caller[64];
+	bool		 final[64], lost[64];
+	char		 text[64][1100];
+};
+
+static void
+got_cb(void *arg, const struct tui_printk_rec *r)
+{
+	struct got *g = arg;
+
+	assert_true(g->n < 64);
+	g->seq[g->n] = r->seq;
+	g->ts[g->n] = r->ts_nsec;
+	g->level[g->n] = r->level;
+	g->caller[g->n] = r->caller_id;
+	g->final[g->n] = r->final;
+	g->lost[g->n] = r->lost;
+	assert_true(r->len < sizeof g->text[0]);
+	memcpy(g->text[g->n], r->text, r->len);
+	g->text[g->n][r->len] = '\0';
+	g->n++;
+}
+
+static int
+poll(struct tui_printk *pk, struct got *g, uint64_t *bytes_out)
+{
+	struct tui_printk_stats	 before, after;
+	char			 err[TUI_ERRLEN];
+	int			 n;
+
+	memset(g, 0, sizeof *g);
+	tui_printk_stats(pk, &before);
+	n = tui_printk_poll(pk, got_cb, g, err);
+	tui_printk_stats(pk, &after);
+	if (bytes_out != NULL)
+		*bytes_out = after.bytes - before.bytes;
+	if (n >= 0)
+		assert_int_equal((size_t)n, g->n);
+	else
+		print_message("# poll: %s\n", err);
+	return n;
+}
+
+static void
+basic_and_incremental(unsigned ls)
+{
+	struct fake		*f = fake_new(ls, 4, 9);
+	struct tui_printk	*pk = tui_printk_new(&f->l, f->r[0].addr,
+				    fake_read, f);
+	struct got		 g;
+	uint64_t		 bytes, hdr = ls + (ls == 8 ? 64 : 32);
+	uint64_t		 per = f->l.desc_size + 24;
+
+	fake_add(f, "Linux version 6.1.0", 5, 2, 0);
+	fake_add(f, "Command line: console=ttyS0 kgdboc=ttyS0", 6, 2, 0);
+	fake_add(f, "sysrq: Trigger a crash", 6, 2, 73);
+	assert_int_equal(poll(pk, &g, &bytes), 3);
+	assert_string_equal(g.text[0], "Linux version 6.1.0");
+	assert_string_equal(g.text[2], "sysrq: Trigger a crash");
+	assert_true(g.seq[0] == 0 && g.seq[2] == 2);
+	assert_true(g.ts[1] == 2000007);
+	assert_int_equal(g.level[0], 5);
+	assert_int_equal(g.level[1], 6);
+	assert_true(g.caller[2] == 73);
+	assert_true(g.final[2]);
+	/* header, then per record desc + 24 info bytes + id + text */
+	/* the first walk starts at DESC0_ID, a reusable descriptor */
+	assert_true(bytes == hdr + f->l.desc_size + 3 * (per + ls) + 19 +
+	    40 + 22);
+
+	/* Nothing new: only the header is read. */
+	assert_int_equal(poll(pk, &g, &bytes), 0);
+	assert_true(bytes == hdr);
+
+	fake_add(f, "Kernel panic - not syncing: sysrq triggered crash", 0, 2,
+	    0x80000001);
+	assert_int_equal(poll(pk, &g, &bytes), 1);
+	assert_true(g.seq[0] == 3);
+	assert_true(g.caller[0] == 0x80000001);
+	assert_int_equal(g.level[0], 0);
+	assert_true(bytes == hdr + per + ls + 49);
+	tui_printk_free(pk);
+	fake_free(f);
+}
+
+static void
+test_basic_lp64(void **state)
+{
+	(void)state;
+	basic_and_incremental(8);
+}
+
+static void
+test_basic_ilp32(void **state)
+{
+	(void)state;
+	basic_and_incremental(4);
+}
+
+static void
+test_wrap_and_tail_overtake(void **state)
+{
+	struct fake		*f = fake_new(8, 4, 9);	/* 16 descs, 512 B */
+	struct tui_printk	*pk = tui_printk_new(&f->l, f->r[0].addr,
+				    fake_read, f);
+	struct got		 g;
+	char			 text[80];
+	uint64_t		 i, wrapped = 0, last_wrap = 0;
+	int			 n;
+
+	(void)state;
+	for (i = 0; i < 40; i++) {
+		uint64_t before = f->head_lpos;
+
+		snprintf(text, sizeof text, "record %02u %.*s", (unsigned)i,
+		    (int)(i % 12) + 14, "abcdefghijklmnopqrstuvwxyz");
+		fake_add(f, text, 6, 2, 1);
+		if ((before >> 9) != (f->head_lpos >> 9))
+			wrapped++, last_wrap = i;
+	}
+	assert_true(wrapped >= 2);
+	n = poll(pk, &g, NULL);
+	/* the 512-byte data ring, not the 16 descriptors, is the limit */
+	assert_true(n > 3 && n < 15);
+	/* Contiguous and ending with the newest. */
+	for (i = 0; i < g.n; i++) {
+		uint64_t s = g.seq[i];
+
+		assert_false(g.lost[i]);
+		snprintf(text, sizeof text, "record %02u %.*s", (unsigned)s,
+		    (int)(s % 12) + 14, "abcdefghijklmnopqrstuvwxyz");
+		assert_string_equal(g.text[i], text);
+		if (i > 0)
+			assert_true(g.seq[i] == g.seq[i - 1] + 1);
+	}
+	assert_true(g.seq[g.n - 1] == 39);
+	/* a block that wrapped to the ring's start was among them */
+	assert_true(last_wrap >= g.seq[0]);
+
+	/* Write far more than the ring holds: the tail passes our resume
+	 * point, and the walk restarts from the new tail. */
+	for (i = 40; i < 80; i++) {
+		snprintf(text, sizeof text, "record %02u %.*s", (unsigned)i,
+		    (int)(i % 12) + 14, "abcdefghijklmnopqrstuvwxyz");
+		fake_add(f, text, 6, 2, 1);
+	}
+	n = poll(pk, &g, NULL);
+	assert_true(n > 3);
+	assert_true(g.seq[0] > 40);
+	assert_true(g.seq[g.n - 1] == 79);
+	assert_string_equal(g.text[g.n - 1], "record 79 abcdefghijklmnopqrstu");
+	tui_printk_free(pk);
+	fake_free(f);
+}
+
+static void
+test_dataless_and_overwritten(void **state)
+{
+	struct fake		*f = fake_new(8, 4, 10);
+	struct tui_printk	*pk = tui_printk_new(&f->l, f->r[0].addr,
+				    fake_read, f);
+	struct tui_printk_stats	 st;
+	struct got		 g;
+	uint64_t		 id;
+	uint8_t			*d;
+
+	(void)state;
+	fake_add(f, "one", 6, 2, 1);
+	fake_add(f, "", 6, 2, 1);		/* empty: NO_LPOS */
+	fake_add(f, NULL, 4, 2, 1);		/* lost: FAILED_LPOS */
+	id = fake_add(f, "overwritten", 6, 2, 1);
+	fake_add(f, "five", 6, 2, 1);
+	/* Slot of id now claims a newer id (reused under us). */
+	d = desc_at(f, id);
+	put_le(d, sv_make(f, id + f->cnt, 2), 8);
+	assert_int_equal(poll(pk, &g, NULL), 4);
+	assert_string_equal(g.text[0], "one");
+	assert_string_equal(g.text[1], "");
+	assert_false(g.lost[1]);
+	assert_true(g.lost[2]);
+	assert_int_equal(g.level[2], 4);
+	assert_string_equal(g.text[3], "five");
+	assert_true(g.seq[3] == 4);
+	tui_printk_stats(pk, &st);
+	assert_true(st.skipped >= 2);	/* DESC0 (reusable) + overwritten */
+	tui_printk_free(pk);
+	fake_free(f);
+}
+
+static void
+test_committed_then_final(void **state)
+{
+	struct fake		*f = fake_new(8, 5, 11);
+	struct tui_printk	*pk = tui_printk_new(&f->l, f->r[0].addr,
+				    fake_read, f);
+	struct got		 g;
+	uint64_t		 id, bytes;
+	uint8_t			*d;
+
+	(void)state;
+	fake_add(f, "done", 6, 2, 1);
+	id = fake_add(f, "partial", 6, 1, 2);	/* committed */
+	fake_add(f, "other cpu", 6, 2, 0x80000001);
+	assert_int_equal(poll(pk, &g, NULL), 3);
+	assert_false(g.final[1]);
+	assert_string_equal(g.text[1], "partial");
+	assert_true(g.final[2]);
+
+	/* Still committed: delivered again, the later one is not. */
+	assert_int_equal(poll(pk, &g, NULL), 1);
+	assert_true(g.seq[0] == 1);
+	assert_false(g.final[0]);
+
+	/* pr_cont finished it: same descriptor, longer text, finalized.
+	 * (Fits: the block was sized with room to spare by the test.) */
+	d = desc_at(f, id);
+	put_le(d, sv_make(f, id, 2), 8);
+	put_le(info_at(f, id) + 16, 7, 2);
+	assert_int_equal(poll(pk, &g, NULL), 1);
+	assert_true(g.seq[0] == 1);
+	assert_true(g.final[0]);
+	assert_string_equal(g.text[0], "partial");
+	assert_int_equal(poll(pk, &g, &bytes), 0);
+	assert_true(bytes == 8 + 64);
+	tui_printk_free(pk);
+	fake_free(f);
+}
+
+static void
+test_reserved_stops_walk(void **state)
+{
+	struct fake		*f = fake_new(8, 5, 11);
+	struct tui_printk	*pk = tui_printk_new(&f->l, f->r[0].addr,
+				    fake_read, f);
+	struct got		 g;
+	uint64_t		 id;
+
+	(void)state;
+	fake_add(f, "a", 6, 2, 1);
+	id = fake_add(f, "being written", 6, 0, 1);	/* reserved */
+	fake_add(f, "c", 6, 2, 1);
+	assert_int_equal(poll(pk, &g, NULL), 1);
+	assert_string_equal(g.text[0], "a");
+	put_le(desc_at(f, id), sv_make(f, id, 2), 8);
+	assert_int_equal(poll(pk, &g, NULL), 2);
+	assert_string_equal(g.text[0], "being written");
+	assert_string_equal(g.text[1], "c");
+	tui_printk_free(pk);
+	fake_free(f);
+}
+
+static void
+test_long_record_chunked(void **state)
+{
+	struct fake		*f = fake_new(8, 4, 12);
+	struct tui_printk	*pk = tui_printk_new(&f->l, f->r[0].addr,
+				    fake_read, f);
+	struct got		 g;
+	char			 big[1001];
+
+	(void)state;
+	for (int i = 0; i < 1000; i++)
+		big[i] = (char)('a' + i % 26);
+	big[1000] = '\0';
+	fake_add(f, big, 3, 2, 1);
+	assert_int_equal(poll(pk, &g, NULL), 1);
+	assert_string_equal(g.text[0], big);
+	assert_int_equal(f->max_read, 511);
+	tui_printk_free(pk);
+	fake_free(f);
+}
+
+static void
+test_backlog(void **state)
+{
+	struct fake		*f = fake_new(8, 5, 12);
+	struct tui_printk	*pk = tui_printk_new(&f->l, f->r[0].addr,
+				    fake_read, f);
+	struct got		 g;
+	char			 t[16];
+
+	(void)state;
+	for (int i = 0; i < 20; i++) {
+		snprintf(t, sizeof t, "r%d", i);
+		fake_add(f, t, 6, 2, 1);
+	}
+	tui_printk_set_backlog(pk, 3);
+	assert_int_equal(poll(pk, &g, NULL), 3);
+	assert_string_equal(g.text[0], "r17");
+	assert_string_equal(g.text[2], "r19");
+	fake_add(f, "r20", 6, 2, 1);
+	assert_int_equal(poll(pk, &g, NULL), 1);
+	assert_string_equal(g.text[0], "r20");
+	tui_printk_rewind(pk);
+	tui_printk_set_backlog(pk, 0);
+	assert_int_equal(poll(pk, &g, NULL), 21);
+	tui_printk_free(pk);
+	fake_free(f);
+}
+
+static void
+test_errors(void **state)
+{
+	struct fake		*f = fake_new(8, 4, 9);
+	struct tui_printk	*pk;
+	struct got		 g;
+	char			 err[TUI_ERRLEN] = "";
+
+	(void)state;
+	fake_add(f, "x", 6, 2, 1);
+	f->fail_reads = true;
+	pk = tui_printk_new(&f->l, f->r[0].addr, fake_read, f);
+	assert_int_equal(tui_printk_poll(pk, got_cb, &g, err), -1);
+	assert_non_null(strstr(err, "cannot read"));
+	tui_printk_free(pk);
+	f->fail_reads = false;
+	/* prb pointing at zeros: not a ring. */
+	put_le(f->r[0].mem, DATA_ADDR + 256, 8);
+	memset(f->r[4].mem, 0, f->dsize);
+	pk = tui_printk_new(&f->l, f->r[0].addr, fake_read, f);
+	memset(&g, 0, sizeof g);
+	assert_int_equal(tui_printk_poll(pk, got_cb, &g, err), -1);
+	assert_non_null(strstr(err, "no printk ring"));
+	tui_printk_free(pk);
+	fake_free(f);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_basic_lp64),
+		cmocka_unit_test(test_basic_ilp32),
+		cmocka_unit_test(test_wrap_and_tail_overtake),
+		cmocka_unit_test(test_dataless_and_overwritten),
+		cmocka_unit_test(test_committed_then_final),
+		cmocka_unit_test(test_reserved_stops_walk),
+		cmocka_unit_test(test_long_record_chunked),
+		cmocka_unit_test(test_backlog),
+		cmocka_unit_test(test_errors),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,547 @@
+/*
+ * tui/tui.h: the kgdb-tui client, one section per source file.
+ *
+ * The TUI is a separate program that talks to kgdb-bridge over its control
+ * socket; it never links into the daemon. Everything in this header is
+ * curses-free: views draw into a plain struct tui_canvas (canvas.c), and
+ * only blit.c knows ncurses. That keeps every module testable with golden
+ * text screens (tests/data/tui/NAME.result).
+ *
+ * Data flow:
+ *   console text / printk records ─► sanitize (panic.c) ─► view_log.c
+ *                                   └► panic.c parser ─────► view_panic.c
+ *   printk.c walks the kernel's ring through a memory-read callback
+ *   symtab.c turns addresses into function+0xoff for regs/stack/panic views
+ *
+ * Errors: calls that can fail for the user return -1 and fill a
+ * caller-owned char err[TUI_ERRLEN]; allocation failure aborts.
+ */
+#ifndef TUI_TUI_H
+#define TUI_TUI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TUI_ERRLEN	256
+
+#define tui_printflike(a, b) __attribute__((format(printf, a, b)))
+
+/*
+ * Allocation that aborts on failure. Inline here (not xmalloc) so the TUI
+ * shares no link-time symbols with bridge/, whose objects the unit tests
+ * link alongside ours.
+ */
+static inline void *
+tui_xcalloc(size_t n, size_t size)
+{
+	void	*p;
+
+	if (n == 0 || size == 0)
+		n = size = 1;
+	if ((p = calloc(n, size)) == NULL) {
+		fputs("kgdb-tui: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+static inline void *
+tui_xreallocarray(void *old, size_t n, size_t size)
+{
+	void	*p;
+
+	if (size != 0 && n > SIZE_MAX / size)
+		abort();
+	if ((p = realloc(old, n * size == 0 ? 1 : n * size)) == NULL) {
+		fputs("kgdb-tui: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+static inline char *
+tui_xstrndup(const char *s, size_t len)
+{
+	char	*p = tui_xcalloc(1, len + 1);
+
+	memcpy(p, s, len);
+	return p;
+}
+
+/* panic.c */
+/*
+ * Console hygiene and the oops/panic parser.
+ *
+ * tui_sanitize() makes one line of wire text safe for a terminal: escape
+ * sequences (CSI, OSC, two-byte ESC) are dropped, a trailing CR is
+ * dropped, tabs expand to 8 columns, and every other byte outside 0x20..0x7e
+ * is shown as \xNN (as dmesg does). The output holds only printable ASCII,
+ * is NUL-terminated, never longer than outmax-1, and sanitizing it again
+ * changes nothing. Returns the length written.
+ */
+size_t	 tui_sanitize(char *out, size_t outmax, const void *in, size_t len);
+/*
+ * Length of a leading printk timestamp "[    1.234567] " (and a caller
+ * field "[    T1] " after it), or 0. If ts_nsec_out is given and a
+ * timestamp is there, it receives the time in nanoseconds.
+ */
+size_t	 tui_strip_timestamp(const char *line, size_t len,
+	     uint64_t *ts_nsec_out);
+
+/* Meaning of one taint letter ("P" → "proprietary module"), or NULL. */
+const char *tui_taint_word(char letter);
+/* All set letters of a taint field as words joined by ", "; "" if none.
+ * Returns the length written (truncated to fit, always NUL-terminated). */
+size_t	 tui_taint_words(const char *letters, char *buf, size_t buflen);
+
+enum tui_oops_kind {
+	TUI_OOPS_BUG,		/* "BUG: …" (page fault, lockup, sleeping…) */
+	TUI_OOPS_OOPS,		/* "Oops: …" with no header before it */
+	TUI_OOPS_GPF,		/* "general protection fault …" */
+	TUI_OOPS_KBUG,		/* "kernel BUG at file:line!" */
+	TUI_OOPS_PANIC,		/* "Kernel panic - not syncing: …" */
+	TUI_OOPS_WARN,		/* "WARNING: CPU: n PID: n at file:line …" */
+	TUI_OOPS_ARM64,		/* "Internal error: …" / "Unable to handle …" */
+};
+
+/* Frame context markers in a call trace ("<IRQ>", "<TASK>", …). */
+enum tui_frame_ctx {
+	TUI_CTX_NONE, TUI_CTX_TASK, TUI_CTX_IRQ, TUI_CTX_SOFTIRQ, TUI_CTX_NMI,
+	TUI_CTX_EXCEPTION,
+};
+
+#define TUI_SYM_MAX	64
+#define TUI_FRAMES_MAX	48
+#define TUI_CODE_MAX	96
+#define TUI_OOPS_MAX	8
+
+/* "func+0x16/0x20 [module]", or a bare address when func is empty. */
+struct tui_frame {
+	char		 func[TUI_SYM_MAX];
+	char		 module[32];
+	uint64_t	 off, size;
+	uint64_t	 addr;		/* bare-address frames only */
+	bool		 unreliable;	/* printed with "? " */
+	enum tui_frame_ctx ctx;
+};
+
+struct tui_oops {
+	enum tui_oops_kind kind;
+	char		 title[160];	/* the first line, without timestamp */
+	char		 detail[160];	/* panic message, BUG text, "#PF: …" */
+	char		 file[96];	/* kernel BUG at / WARNING at file */
+	int		 line;		/* … and line, or 0 */
+	int		 die_no;	/* N of "[#N]", or 0 */
+
+	bool		 has_rip;	/* a kernel-mode RIP/pc line was seen */
+	struct tui_frame rip;		/* func/off/size, or addr */
+	unsigned	 rip_cs;	/* x86 code segment, or 0 */
+
+	int		 cpu, pid;	/* -1 when not seen */
+	char		 comm[24];
+	bool		 tainted;
+	char		 taint[24];	/* set letters only, e.g. "GW" */
+	char		 release[48];	/* "6.1.0" */
+	char		 hardware[128];
+
+	struct tui_frame frames[TUI_FRAMES_MAX];
+	size_t		 nframes;
+	size_t		 frames_dropped; /* trace lines past TUI_FRAMES_MAX */
+
+	uint8_t		 code[TUI_CODE_MAX];
+	size_t		 ncode;
+	int		 code_fault;	/* index of the first marked byte, -1 */
+	int		 code_fault_len; /* 1 for <xx>, 4 for arm64 (xxxxxxxx) */
+	uint64_t	 fault_addr;	/* "address: …" / CR2, 0 if not seen */
+	bool		 ended;		/* "---[ end …" seen */
+};
+
+struct tui_panic;
+
+struct tui_panic *tui_panic_new(void);
+void		 tui_panic_free(struct tui_panic *p);
+/* Forget everything seen so far. */
+void		 tui_panic_reset(struct tui_panic *p);
+/* One console or log line (no newline needed; a timestamp is stripped).
+ * The bytes need not be sanitized. */
+void		 tui_panic_line(struct tui_panic *p, const char *line,
+		     size_t len);
+/* Any amount of text; split at '\n'. A last partial line is kept and
+ * completed by the next call (or by tui_panic_flush). */
+void		 tui_panic_feed(struct tui_panic *p, const char *text,
+		     size_t len);
+void		 tui_panic_flush(struct tui_panic *p);
+/* Reports kept (at most TUI_OOPS_MAX; the first is the summary). */
+size_t		 tui_panic_count(const struct tui_panic *p);
+/* All reports seen, including those past TUI_OOPS_MAX. */
+size_t		 tui_panic_seen(const struct tui_panic *p);
+const struct tui_oops *tui_panic_get(const struct tui_panic *p, size_t i);
+/*
+ * Where it happened, for a one-line summary: the RIP if a kernel-mode one
+ * was printed, else the first reliable trace frame that is not part of the
+ * reporting machinery (dump_stack, panic, __warn, …). NULL if neither.
+ */
+const struct tui_frame *tui_oops_where(const struct tui_oops *o);
+/* "func+0x16/0x20 [mod]" or "0xffffffff81000000"; returns the length. */
+size_t		 tui_frame_format(const struct tui_frame *f, char *buf,
+		     size_t buflen);
+const char	*tui_oops_kind_name(enum tui_oops_kind k);
+
+/* printk.c */
+/*
+ * The kernel's own log, read out of target memory: the 6.1 lockless
+ * printk ring (kernel/printk/printk_ringbuffer.[ch]; kgdb-wire.md §8).
+ *
+ * Memory comes through a callback (over RSP 'm' later), which returns 0
+ * when all len bytes were read, -1 otherwise. Reads are never longer than
+ * layout.mem_read_max (511: kgdb's x86 BUFMAX allows no more), and the walk
+ * reads only what it needs: the ring header, then per record the
+ * descriptor, the first bytes of its info, and its text. A second poll
+ * starts after the last record it delivered, so it costs a header read
+ * plus the new records. Little-endian targets only (x86, arm64).
+ */
+typedef int tui_mem_read_cb(void *arg, uint64_t addr, void *buf, size_t len);
+
+/* Byte offsets of the fields the walk uses; _lp64/_ilp32 fill defaults. */
+struct tui_prb_layout {
+	unsigned	 long_size;	/* sizeof(long): 8 or 4 */
+	unsigned	 mem_read_max;	/* largest single read */
+	/* struct printk_ringbuffer */
+	unsigned	 rb_desc_ring, rb_text_data_ring;
+	/* struct prb_desc_ring */
+	unsigned	 dr_count_bits, dr_descs, dr_infos, dr_head_id,
+			 dr_tail_id;
+	/* struct prb_data_ring */
+	unsigned	 da_size_bits, da_data;
+	/* struct prb_desc */
+	unsigned	 desc_size, desc_state_var, desc_begin, desc_next;
+	/* struct printk_info */
+	unsigned	 info_size, info_seq, info_ts_nsec, info_text_len,
+			 info_facility, info_flags, info_caller_id;
+};
+void		 tui_prb_layout_lp64(struct tui_prb_layout *l);
+void		 tui_prb_layout_ilp32(struct tui_prb_layout *l);
+
+#define TUI_PRINTK_TEXT_MAX	2048	/* longer record texts are cut */
+#define TUI_PRINTK_PENDING_MAX	16
+
+/* Flags in tui_printk_rec.flags (printk/internal.h). */
+#define TUI_LOG_NEWLINE		0x02
+#define TUI_LOG_CONT		0x08
+
+struct tui_printk_rec {
+	uint64_t	 seq, ts_nsec;
+	uint32_t	 caller_id;	/* bit 31: 0x80000000|cpu, else pid */
+	uint8_t		 level, facility, flags;
+	bool		 final;		/* false: committed, may still grow */
+	bool		 lost;		/* data-less record whose text is gone */
+	const char	*text;		/* raw bytes, valid during the call */
+	size_t		 len;
+};
+typedef void	 tui_printk_rec_cb(void *arg, const struct tui_printk_rec *r);
+
+struct tui_printk_stats {
+	uint64_t	 bytes;		/* bytes requested from the target */
+	uint64_t	 reads;		/* read calls */
+	uint64_t	 skipped;	/* descriptors overwritten or reusable */
+};
+
+struct tui_printk;
+
+/* prb_sym is the address of the kernel's `prb` pointer variable. */
+struct tui_printk *tui_printk_new(const struct tui_prb_layout *l,
+		     uint64_t prb_sym, tui_mem_read_cb *read, void *arg);
+void		 tui_printk_free(struct tui_printk *pk);
+/* On the first poll, deliver at most the newest n records (0: all). */
+void		 tui_printk_set_backlog(struct tui_printk *pk, size_t n);
+/*
+ * Deliver, oldest first, every record not delivered before. A record still
+ * committed (not finalized) is delivered with final=false and again at a
+ * later poll, with the same seq, until it is final: consumers keep the
+ * newest text per seq. A walk stops at a reserved descriptor and resumes
+ * there. Returns the number of records delivered, or -1 with err filled.
+ */
+int		 tui_printk_poll(struct tui_printk *pk, tui_printk_rec_cb *cb,
+		     void *arg, char *err);
+void		 tui_printk_stats(const struct tui_printk *pk,
+		     struct tui_printk_stats *out);
+/* Forget what was delivered: the next poll starts from the tail again. */
+void		 tui_printk_rewind(struct tui_printk *pk);
+
+/* symtab.c */
+/*
+ * vmlinux symbols from the ELF .symtab (ELF64 or ELF32, little-endian),
+ * read with <elf.h> alone. Functions and other text symbols go into one
+ * sorted array for address → function+0xoff lookups; a symbol of size 0
+ * reaches to the next one, as kallsyms does. With KASLR, set the slide
+ * (runtime minus link address) and every address in or out is runtime.
+ */
+struct tui_symtab;
+
+struct tui_symtab *tui_symtab_open(const char *path, char *err);
+/* The same from an ELF image in memory (copied as needed; tests). */
+struct tui_symtab *tui_symtab_from_mem(const void *buf, size_t len,
+		     char *err);
+void		 tui_symtab_free(struct tui_symtab *st);
+void		 tui_symtab_set_slide(struct tui_symtab *st, int64_t slide);
+size_t		 tui_symtab_count(const struct tui_symtab *st);
+/* 64 or 32. */
+unsigned	 tui_symtab_bits(const struct tui_symtab *st);
+/* The text symbol holding addr: name (valid while st lives), offset and
+ * size. false when addr is in no function. */
+bool		 tui_symtab_lookup(const struct tui_symtab *st, uint64_t addr,
+		     const char **name_out, uint64_t *off_out,
+		     uint64_t *size_out);
+/* "func+0x16/0x20", or "" when not found. Returns the length. */
+size_t		 tui_symtab_format(const struct tui_symtab *st, uint64_t addr,
+		     char *buf, size_t buflen);
+/* Address of a symbol by name (functions and data; globals first). */
+bool		 tui_symtab_addr(const struct tui_symtab *st, const char *name,
+		     uint64_t *addr_out);
+/* The printk ring pointer `prb`: a local object in .data of pointer
+ * size (kgdb-wire.md §8.1). */
+bool		 tui_symtab_prb(const struct tui_symtab *st, uint64_t *addr_out);
+/* Whether addr lies in an executable section. */
+bool		 tui_symtab_is_text(const struct tui_symtab *st, uint64_t addr);
+
+/* canvas.c */
+/*
+ * A plain grid of cells, one byte and one attribute each: what every view
+ * draws into, what blit.c copies to the terminal, and what golden tests
+ * compare as text. Drawing is clipped to the grid, never wraps, and turns
+ * any byte outside 0x20..0x7e into '?'.
+ */
+enum tui_attr {
+	TUI_A_NORMAL,
+	TUI_A_BOLD,
+	TUI_A_DIM,
+	TUI_A_REVERSE,	/* status bar, selection */
+	TUI_A_TITLE,	/* pane titles */
+	TUI_A_CHANGED,	/* register changed since the previous stop */
+	TUI_A_ERR,	/* emerg..err, panic */
+	TUI_A_WARN,	/* warning */
+	TUI_A_NOTICE,	/* notice */
+	TUI_A_MATCH,	/* search match */
+	TUI_A_FAULT,	/* the faulting code byte */
+	TUI_A_COUNT
+};
+
+struct tui_cell {
+	char		 ch;
+	uint8_t		 attr;
+};
+
+struct tui_rect {
+	int		 x, y, w, h;
+};
+
+struct tui_canvas;
+
+struct tui_canvas *tui_canvas_new(int w, int h);
+void		 tui_canvas_free(struct tui_canvas *c);
+/* New size; the contents are cleared. */
+void		 tui_canvas_resize(struct tui_canvas *c, int w, int h);
+void		 tui_canvas_clear(struct tui_canvas *c);
+int		 tui_canvas_width(const struct tui_canvas *c);
+int		 tui_canvas_height(const struct tui_canvas *c);
+const struct tui_cell *tui_canvas_cell(const struct tui_canvas *c, int x,
+		     int y);
+/* Draw s at (x, y), clipped to the canvas and to x_end (exclusive; -1 for
+ * the canvas edge). Returns the columns used. */
+int		 tui_canvas_put(struct tui_canvas *c, int x, int y, int x_end,
+		     enum tui_attr a, const char *s);
+int		 tui_canvas_printf(struct tui_canvas *c, int x, int y,
+		     int x_end, enum tui_attr a, const char *fmt, ...)
+		     tui_printflike(6, 7);
+void		 tui_canvas_fill(struct tui_canvas *c, struct tui_rect r,
+		     char ch, enum tui_attr a);
+/* Change the attribute of n cells from (x, y). */
+void		 tui_canvas_set_attr(struct tui_canvas *c, int x, int y, int n,
+		     enum tui_attr a);
+/* Text form for golden files: the rows with trailing blanks trimmed, a
+ * line "-- attr", then one letter per cell (tui_attr_letter), trailing
+ * '.' trimmed. The caller frees the string. */
+char		*tui_canvas_dump(const struct tui_canvas *c);
+char		 tui_attr_letter(enum tui_attr a);
+
+/* view_status.c */
+enum tui_tstate {
+	TUI_TS_UNKNOWN, TUI_TS_RUNNING, TUI_TS_STOPPED, TUI_TS_KDB,
+	TUI_TS_PANIC,
+};
+
+/* Everything the status line shows; filled from the bridge's status. */
+struct tui_status {
+	bool		 bridge;	/* connected to the bridge */
+	bool		 link_up;
+	char		 device[64];
+	int		 baud;		/* 0: not applicable */
+	enum tui_tstate	 state;
+	bool		 gdb_attached;
+	int		 cpu, thread;	/* -1: unknown */
+	uint64_t	 rx_bps, tx_bps;
+	uint64_t	 retransmits, cksum_errors;
+	bool		 busy;		/* a target read is in flight */
+	unsigned	 tick;		/* animation step for busy */
+	char		 mode[64];	/* shown instead when !bridge */
+};
+const char	*tui_tstate_name(enum tui_tstate s);
+void		 tui_status_draw(struct tui_canvas *c, struct tui_rect r,
+		     const struct tui_status *s);
+
+/* view_regs.c */
+#define TUI_REGS_MAX	64
+
+struct tui_reg {
+	char		 name[12];	/* gdb's name: "rip", "eflags", "x0" */
+	uint64_t	 value;
+	uint8_t		 size;		/* bytes: 8, 4 */
+};
+
+struct tui_regs_view;
+
+struct tui_regs_view *tui_regs_view_new(void);
+void		 tui_regs_view_free(struct tui_regs_view *v);
+/* The registers at a new stop. Values that differ from the previous
+ * stop's (same name) are marked changed until the next stop. */
+void		 tui_regs_view_set(struct tui_regs_view *v,
+		     const struct tui_reg *regs, size_t n);
+bool		 tui_regs_view_changed(const struct tui_regs_view *v,
+		     const char *name);
+/* "0x246 [ PF ZF IF ]" (x86 EFLAGS, as gdb 13 prints it). */
+size_t		 tui_eflags_format(uint64_t v, char *buf, size_t buflen);
+/* The registers of a parsed 'g' reply (rsp/regs), those up to 8 bytes
+ * wide that the reply holds. Returns the count. */
+struct rsp_regs;
+size_t		 tui_regs_from_rsp(const struct rsp_regs *r, struct tui_reg *out,
+		     size_t max);
+/* Draw with the pc first (annotated from st when given), then sp, fp,
+ * flags, then the rest in table order; two columns when wide enough. */
+void		 tui_regs_draw(struct tui_canvas *c, struct tui_rect r,
+		     const struct tui_regs_view *v, const struct tui_symtab *st);
+
+/* view_stack.c */
+#define TUI_FP_MAX	32
+
+/* One frame of a frame-pointer walk: where the saved fp was, and the
+ * return address above it. */
+struct tui_fp_frame {
+	uint64_t	 fp;		/* address of the saved fp */
+	uint64_t	 ret;		/* return address */
+};
+
+/*
+ * Walk saved frame pointers inside mem (len bytes of stack read at base):
+ * [fp] is the caller's fp, [fp + w] the return address. Stops when fp
+ * leaves the buffer, is misaligned, or does not grow. Returns the count.
+ */
+size_t		 tui_stack_fp_walk(const uint8_t *mem, size_t len,
+		     uint64_t base, unsigned wsize, uint64_t fp,
+		     struct tui_fp_frame *out, size_t max);
+
+struct tui_stack {
+	uint64_t	 sp, fp, pc;
+	const uint8_t	*mem;		/* stack bytes from sp up */
+	size_t		 len;
+	unsigned	 wsize;		/* 8 or 4 */
+};
+/* One word per line from sp up, text addresses annotated, fp-chain
+ * return addresses marked '>'; the title gives the chain length. */
+void		 tui_stack_draw(struct tui_canvas *c, struct tui_rect r,
+		     const struct tui_stack *s, const struct tui_symtab *st);
+
+/* view_log.c */
+/*
+ * The log pane's model and drawing. Lines come from the live console
+ * (raw bytes: split at newlines, "<N>" levels and "[ ts]" stamps read,
+ * everything sanitized) and from printk records (level, stamp and seq
+ * given). The ring keeps the newest cap lines. The view follows the
+ * newest line until scrolled; search moves to the next match and
+ * highlights every match in view.
+ */
+#define TUI_LOG_LINE_MAX	512
+
+struct tui_log;
+
+struct tui_log	*tui_log_new(size_t cap);
+void		 tui_log_free(struct tui_log *l);
+void		 tui_log_console(struct tui_log *l, const char *text,
+		     size_t len);
+/* A printk record. One with the seq of lines already at the end (a record
+ * still growing) replaces them. */
+void		 tui_log_record(struct tui_log *l,
+		     const struct tui_printk_rec *r);
+size_t		 tui_log_count(const struct tui_log *l);
+/* Line i (0 oldest), sanitized; NULL past the end. */
+const char	*tui_log_text(const struct tui_log *l, size_t i);
+/* Scroll by delta lines (positive: older). Leaves follow mode. */
+void		 tui_log_scroll(struct tui_log *l, int delta);
+/* Back to the newest line, following. */
+void		 tui_log_follow(struct tui_log *l);
+bool		 tui_log_following(const struct tui_log *l);
+/* Find pat (plain text) from the current match or the newest line shown,
+ * towards older lines (older=true) or newer. Returns the line index or
+ * -1; the view scrolls to show it. An empty pat clears the search. */
+long		 tui_log_search(struct tui_log *l, const char *pat,
+		     bool older);
+void		 tui_log_draw(struct tui_canvas *c, struct tui_rect r,
+		     struct tui_log *l);
+
+/* view_panic.c */
+/* The first report in full; later ones one line each. */
+void		 tui_panic_draw(struct tui_canvas *c, struct tui_rect r,
+		     const struct tui_panic *p);
+
+/* layout.c */
+/* Everything one screen shows; the pointers may be NULL. */
+struct tui_screen {
+	struct tui_status	 status;
+	struct tui_regs_view	*regs;
+	const struct tui_stack	*stack;
+	struct tui_log		*log;
+	const struct tui_panic	*panic;
+	const struct tui_symtab	*symtab;
+};
+/*
+ * Lay the panes out on the whole canvas: status on the top row; the panic
+ * summary across the width when there is one; below, registers over
+ * stack on the left and the log on the right (the log alone when there
+ * are neither registers nor stack). 80x24 is the smallest layout designed
+ * for; smaller canvases get the status and the log.
+ */
+void		 tui_screen_draw(struct tui_canvas *c,
+		     const struct tui_screen *s);
+
+/* blit.c */
+/*
+ * The terminal: the only file that includes curses. tui_term_open sets up
+ * curses, colours (unless NO_COLOR is set or the terminal has none), and
+ * restores the terminal on every way out: atexit for normal exits, and a
+ * handler for fatal signals that writes the saved reset sequence with
+ * write(2) and re-raises.
+ */
+#define TUI_KEY_NONE	(-1)
+#define TUI_KEY_UP	0x1001
+#define TUI_KEY_DOWN	0x1002
+#define TUI_KEY_PGUP	0x1003
+#define TUI_KEY_PGDN	0x1004
+#define TUI_KEY_HOME	0x1005
+#define TUI_KEY_END	0x1006
+#define TUI_KEY_RESIZE	0x1007
+#define TUI_KEY_BACKSPACE 0x1008
+#define TUI_KEY_ESC	0x1b
+
+int		 tui_term_open(char *err);
+void		 tui_term_close(void);
+bool		 tui_term_color(void);
+void		 tui_term_size(int *w_out, int *h_out);
+void		 tui_term_blit(const struct tui_canvas *c);
+/* The next key, waiting up to timeout_ms (-1: forever); TUI_KEY_NONE on
+ * timeout. */
+int		 tui_term_key(int timeout_ms);
+
+#endif

@@ -1,0 +1,148 @@
+/*
+ * tui/view_panic.c: the panic at a glance.
+ *
+ *   Oops  BUG: kernel NULL pointer dereference, address: 0000000000000000
+ *   at    sysrq_handle_crash+0x16/0x20
+ *   task  CPU 0  PID 1  sh   6.1.0
+ *   taint not tainted
+ *   hw    QEMU Standard PC (i440FX + PIIX, 1996), BIOS …
+ *   code  … 0f ae f8 c6 04 25 …   (the faulting byte marked)
+ *   trace __handle_sysrq.cold+0x43/0x11b
+ *         ? preempt_count_add+0x6a/0xa0
+ *   also  #2 panic: Fatal exception
+ */
+#include <inttypes.h>
+
+#include "tui/tui.h"
+
+#define LABEL_W	6
+
+static int
+label(struct tui_canvas *c, struct tui_rect r, int y, const char *name)
+{
+	tui_canvas_put(c, r.x, y, r.x + r.w, TUI_A_DIM, name);
+	return r.x + LABEL_W;
+}
+
+static void
+draw_code(struct tui_canvas *c, struct tui_rect r, int y,
+    const struct tui_oops *o)
+{
+	int	x = label(c, r, y, "code"), end = r.x + r.w;
+	int	fit = (end - x) / 3, from, to, i;
+
+	if (fit <= 0)
+		return;
+	/* A window of bytes with the faulting one in the middle. */
+	from = 0;
+	if (o->code_fault >= 0)
+		from = o->code_fault - fit / 2;
+	if (from + fit > (int)o->ncode)
+		from = (int)o->ncode - fit;
+	if (from < 0)
+		from = 0;
+	to = from + fit < (int)o->ncode ? from + fit : (int)o->ncode;
+	for (i = from; i < to; i++) {
+		bool f = o->code_fault >= 0 && i >= o->code_fault &&
+		    i < o->code_fault + o->code_fault_len;
+
+		/* the kernel's own marking, so it shows without colour */
+		if (f && i == o->code_fault)
+			x += tui_canvas_put(c, x - 1, y, end, TUI_A_FAULT,
+			    "<") - 1;
+		x += tui_canvas_printf(c, x, y, end, f ? TUI_A_FAULT :
+		    TUI_A_NORMAL, "%02x", o->code[i]);
+		if (f && i == o->code_fault + o->code_fault_len - 1)
+			x += tui_canvas_put(c, x, y, end, TUI_A_FAULT, ">") - 1;
+		x++;
+	}
+}
+
+void
+tui_panic_draw(struct tui_canvas *c, struct tui_rect r,
+    const struct tui_panic *p)
+{
+	const struct tui_oops	*o;
+	const struct tui_frame	*w;
+	char			 buf[256];
+	int			 y = r.y, end = r.x + r.w, x, last = r.y + r.h;
+	size_t			 i, nrest, shown;
+
+	if (r.h < 1 || r.w < 1)
+		return;
+	tui_canvas_fill(c, r, ' ', TUI_A_NORMAL);
+	if (p == NULL || (o = tui_panic_get(p, 0)) == NULL) {
+		tui_canvas_put(c, r.x, y, end, TUI_A_TITLE,
+		    "no oops or panic seen");
+		return;
+	}
+	nrest = tui_panic_seen(p) - 1;
+
+	x = r.x + tui_canvas_printf(c, r.x, y, end, TUI_A_ERR, "%-*s",
+	    LABEL_W, o->kind == TUI_OOPS_PANIC ? "PANIC" :
+	    o->kind == TUI_OOPS_WARN ? "WARN" : "OOPS");
+	tui_canvas_put(c, x, y++, end, TUI_A_BOLD, o->title);
+
+	if (y < last && (w = tui_oops_where(o)) != NULL) {
+		x = label(c, r, y, "at");
+		tui_frame_format(w, buf, sizeof buf);
+		tui_canvas_put(c, x, y++, end, TUI_A_BOLD, buf);
+	}
+	if (y < last && (o->cpu >= 0 || o->comm[0] != '\0')) {
+		x = label(c, r, y, "task");
+		tui_canvas_printf(c, x, y++, end, TUI_A_NORMAL,
+		    "CPU %d  PID %d  %s  %s", o->cpu, o->pid, o->comm,
+		    o->release);
+	}
+	if (y < last && o->cpu >= 0) {
+		x = label(c, r, y, "taint");
+		if (!o->tainted || o->taint[0] == '\0') {
+			tui_canvas_put(c, x, y++, end, TUI_A_NORMAL,
+			    "not tainted");
+		} else {
+			x += tui_canvas_printf(c, x, y, end, TUI_A_WARN, "%s ",
+			    o->taint);
+			tui_taint_words(o->taint, buf, sizeof buf);
+			tui_canvas_put(c, x, y++, end, TUI_A_NORMAL, buf);
+		}
+	}
+	if (y < last && o->hardware[0] != '\0') {
+		x = label(c, r, y, "hw");
+		tui_canvas_put(c, x, y++, end, TUI_A_NORMAL, o->hardware);
+	}
+	if (y < last && o->ncode > 0)
+		draw_code(c, r, y++, o);
+	/* Keep a row for the other reports when there are any. */
+	if (nrest > 0)
+		last--;
+	for (i = 0; i < o->nframes && y < last; i++, y++) {
+		const struct tui_frame *f = &o->frames[i];
+
+		x = i == 0 ? label(c, r, y, "trace") : r.x + LABEL_W;
+		tui_frame_format(f, buf, sizeof buf);
+		if (f->unreliable)
+			tui_canvas_printf(c, x, y, end, TUI_A_DIM, "? %s", buf);
+		else
+			tui_canvas_put(c, x, y, end, TUI_A_NORMAL, buf);
+	}
+	if (nrest == 0 || y >= r.y + r.h)
+		return;
+	x = label(c, r, y, "also");
+	shown = tui_panic_count(p);
+	for (i = 1; i < shown && x < end; i++) {
+		const struct tui_oops *q = tui_panic_get(p, i);
+
+		x += tui_canvas_printf(c, x, y, end, TUI_A_WARN, "%s%s%s",
+		    i > 1 ? " | " : "", tui_oops_kind_name(q->kind),
+		    q->kind == TUI_OOPS_PANIC ? ": " : "");
+		if (q->kind == TUI_OOPS_PANIC)
+			x += tui_canvas_put(c, x, y, end, TUI_A_WARN,
+			    q->detail);
+		else if (q->die_no > 0)
+			x += tui_canvas_printf(c, x, y, end, TUI_A_WARN,
+			    " #%d", q->die_no);
+	}
+	if (tui_panic_seen(p) > shown)
+		tui_canvas_printf(c, x, y, end, TUI_A_WARN, " (+%zu more)",
+		    tui_panic_seen(p) - shown);
+}

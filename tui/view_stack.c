@@ -1,0 +1,96 @@
+/*
+ * tui/view_stack.c: raw stack words from SP up, annotated, and the call
+ * chain from saved frame pointers (the lab kernel has
+ * CONFIG_FRAME_POINTER; x86_64 and arm64 both keep [fp] = caller's fp,
+ * [fp + w] = return address).
+ */
+#include <inttypes.h>
+
+#include "tui/tui.h"
+
+static uint64_t
+word_at(const uint8_t *p, unsigned w)
+{
+	uint64_t	v = 0;
+
+	while (w-- > 0)
+		v = (v << 8) | p[w];
+	return v;
+}
+
+size_t
+tui_stack_fp_walk(const uint8_t *mem, size_t len, uint64_t base,
+    unsigned wsize, uint64_t fp, struct tui_fp_frame *out, size_t max)
+{
+	size_t		n = 0;
+	uint64_t	off, next;
+
+	if (wsize != 4 && wsize != 8)
+		return 0;
+	while (n < max) {
+		if (fp < base || fp % wsize != 0)
+			break;
+		off = fp - base;
+		if (off > len || len - off < 2 * (uint64_t)wsize)
+			break;
+		out[n].fp = fp;
+		out[n].ret = word_at(mem + off + wsize, wsize);
+		n++;
+		next = word_at(mem + off, wsize);
+		if (next <= fp)
+			break;
+		fp = next;
+	}
+	return n;
+}
+
+void
+tui_stack_draw(struct tui_canvas *c, struct tui_rect r,
+    const struct tui_stack *s, const struct tui_symtab *st)
+{
+	struct tui_fp_frame fr[TUI_FP_MAX];
+	size_t		 nfr = 0, i, f;
+	int		 y = r.y, end = r.x + r.w, hexw;
+	char		 sym[96];
+	uint64_t	 addr, w;
+	bool		 ret, saved;
+
+	if (r.h < 1 || r.w < 1)
+		return;
+	tui_canvas_fill(c, r, ' ', TUI_A_NORMAL);
+	if (s == NULL || s->mem == NULL || s->len == 0) {
+		tui_canvas_put(c, r.x, y, end, TUI_A_TITLE, "stack (none)");
+		return;
+	}
+	nfr = tui_stack_fp_walk(s->mem, s->len, s->sp, s->wsize, s->fp, fr,
+	    TUI_FP_MAX);
+	tui_canvas_printf(c, r.x, y++, end, TUI_A_TITLE,
+	    "stack  sp %0*" PRIx64 "  %zu fp frame%s", (int)s->wsize * 2,
+	    s->sp, nfr, nfr == 1 ? "" : "s");
+	hexw = (int)s->wsize * 2;
+	for (i = 0; i + s->wsize <= s->len && y < r.y + r.h; i += s->wsize) {
+		int x = r.x;
+
+		addr = s->sp + i;
+		w = word_at(s->mem + i, s->wsize);
+		ret = saved = false;
+		for (f = 0; f < nfr; f++) {
+			if (fr[f].fp + s->wsize == addr)
+				ret = true;
+			if (fr[f].fp == addr)
+				saved = true;
+		}
+		/* offset from sp: short, and what one reads a frame by */
+		x += tui_canvas_printf(c, x, y, end, TUI_A_DIM, "+%03zx", i);
+		x += tui_canvas_printf(c, x, y, end, ret ? TUI_A_BOLD :
+		    TUI_A_NORMAL, "%c%0*" PRIx64, ret ? '>' : saved ? '*' : ' ',
+		    hexw, w);
+		sym[0] = '\0';
+		if (st != NULL && tui_symtab_is_text(st, w))
+			tui_symtab_format(st, w, sym, sizeof sym);
+		if (sym[0] != '\0')
+			tui_canvas_put(c, x + 1, y, end, ret ? TUI_A_BOLD :
+			    TUI_A_DIM, sym);
+		y++;
+	}
+}
