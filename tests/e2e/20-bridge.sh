@@ -198,13 +198,13 @@ group_a() {
 		sleep 4
 		local t1
 		t1=$(count_in "$T/a1.console" 'lab: tick')
-		kill -INT "$GDB_PID"
+		gdb_interrupt a-c3
 		wait_for "$T/a-c3.gdb" '@@stop1' 20
 		sleep 4
-		kill -INT "$GDB_PID"
+		gdb_interrupt a-c3
 		wait_for "$T/a-c3.gdb" '@@stop2' 20
 		sleep 1
-		kill -INT "$GDB_PID" 2>/dev/null
+		gdb_interrupt a-c3
 		wait "$GDB_PID"
 		if check_clean bridge-3-interrupt "$T/a-c3.gdb" &&
 		    check bridge-3-interrupt "$T/a-c3.gdb" '@@stop1' '^#0 ' \
@@ -287,7 +287,7 @@ group_c() {
 	    -ex 'echo @@stopped\n' -ex 'detach'
 	wait_for "$T/c1.console" "lab: flood done $n" 120
 	sleep 1
-	kill -INT "$GDB_PID"
+	gdb_interrupt c-c7
 	wait_for "$T/c-c7.gdb" '@@stopped' 20
 	sleep 1
 	kill -TERM "$GDB_PID" 2>/dev/null

@@ -214,10 +214,23 @@ gdb_run() {
 	    -ex "file $VMLINUX" \
 	    -ex "target remote 127.0.0.1:$port" "$@" >"$T/$name.gdb" 2>&1 &
 	pid=$!
+	echo "$pid" >"$T/$name.pid"
 	e2e_track "$pid"
 	wait "$pid" 2>/dev/null
 	rc=$?
 	return $rc
+}
+
+# gdb_interrupt NAME: Ctrl-C to the gdb of gdb_run NAME, as a user
+# interrupting `continue` would.  Straight to gdb: timeout(1) would pass
+# it to its whole process group as well, and a second SIGINT makes gdb
+# give up waiting.
+gdb_interrupt() {
+	local t g
+	t=$(cat "$T/$1.pid" 2>/dev/null)
+	[ -n "$t" ] || return 1
+	g=$(pgrep -P "$t" -x gdb | head -n 1)
+	kill -INT "${g:-$t}" 2>/dev/null
 }
 
 # gdb args that end a session with gdb killed on the spot: nothing more is
