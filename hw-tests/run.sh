@@ -108,9 +108,9 @@ check_clean hw-2-breakpoint "$T/hw-c2.gdb" &&
 gdb_run hw-c3 "$BR_GDB_PORT" -ex 'continue' -ex 'echo @@stop1\n' -ex 'bt 1' \
     -ex 'continue' -ex 'echo @@stop2\n' -ex 'detach' &
 g=$!
-sleep 4; kill -INT $g; wait_for "$T/hw-c3.gdb" '@@stop1' 20
-sleep 4; kill -INT $g; wait_for "$T/hw-c3.gdb" '@@stop2' 20
-sleep 1; kill -INT $g 2>/dev/null; wait $g
+sleep 4; gdb_interrupt hw-c3; wait_for "$T/hw-c3.gdb" '@@stop1' 20
+sleep 4; gdb_interrupt hw-c3; wait_for "$T/hw-c3.gdb" '@@stop2' 20
+sleep 1; gdb_interrupt hw-c3; wait $g
 check_clean hw-3-interrupt "$T/hw-c3.gdb" &&
     check hw-3-interrupt "$T/hw-c3.gdb" '@@stop1' '@@stop2' && pass hw-3-interrupt
 

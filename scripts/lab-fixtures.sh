@@ -53,6 +53,7 @@ slice boot-kgdbwait
 mark; line_send 'ps\r' 3; settle; slice kdb-ps up
 mark; line_send 'dmesg 40\r' 3; settle; slice kdb-dmesg-more up
 mark; line_send 'q' 2; settle; slice kdb-more-quit up
+mark; line_send 'set LINES 10000\r' 2; settle; slice kdb-set-lines up
 mark; line_send 'bt\r' 3; settle; slice kdb-bt up
 mark
 gdb_run fx1 "$LINE_PORT" -ex 'info registers' -ex 'bt' -ex 'info threads' \

@@ -82,7 +82,9 @@ pty) chardev="pty,id=s0" ;;
 *) echo "lab-run: bad --serial $serial" >&2; exit 2 ;;
 esac
 
-cmdline="nokaslr console=ttyS0,115200 kgdboc=ttyS0,115200 $kgdbwait lab.mode=$mode"
+# no_timer_check: under TCG on a busy host the IO-APIC timer check can
+# fail and panic at boot ("IO-APIC + timer doesn't work!").
+cmdline="nokaslr no_timer_check console=ttyS0,115200 kgdboc=ttyS0,115200 $kgdbwait lab.mode=$mode"
 [ -n "$flood" ] && cmdline="$cmdline lab.flood=$flood"
 [ -n "$after" ] && cmdline="$cmdline lab.after=$after"
 [ -n "$tick" ] && cmdline="$cmdline lab.tick=$tick"
@@ -154,7 +156,7 @@ for _ in $(seq 1 100); do
 			esac
 		fi
 		case "$l" in
-		tcp:*)
+		tcp:*|telnet:*)
 			p=${l##*:}
 			if [ "$proto" = telnet ]; then where=telnet:127.0.0.1:$p; else where=tcp:127.0.0.1:$p; fi
 			;;

@@ -36,9 +36,26 @@ e2e_setup() {
 	trap e2e_cleanup EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
+	# A reaper: if this shell dies without its traps running (SIGKILL),
+	# nothing it started may live on.  It reads the pids from $T/pids.
+	: >"$T/pids"
+	local me=$$
+	(
+		trap '' INT TERM
+		while kill -0 "$me" 2>/dev/null; do sleep 1; done
+		while read -r p; do kill -KILL "$p" 2>/dev/null; done <"$T/pids"
+		for f in "$T"/*/qemu.pid; do
+			[ -s "$f" ] && kill -KILL "$(cat "$f")" 2>/dev/null
+		done
+		rm -rf "$T"
+	) </dev/null >/dev/null 2>&1 &
+	E2E_REAPER=$!
 }
 
-e2e_track() { E2E_PIDS+=("$1"); }
+e2e_track() {
+	E2E_PIDS+=("$1")
+	echo "$1" >>"$T/pids"
+}
 
 e2e_kill() { # pid...
 	local p
@@ -65,6 +82,7 @@ e2e_cleanup() {
 	for f in "$T"/*/qemu.pid; do
 		[ -s "$f" ] && e2e_kill "$(cat "$f")"
 	done
+	kill -KILL "${E2E_REAPER:-}" 2>/dev/null
 	if [ -d "$T" ]; then
 		rm -rf "$E2E_KEEP"
 		mkdir -p "$(dirname "$E2E_KEEP")"
@@ -186,12 +204,33 @@ line_send() {
 gdb_run() {
 	local name=$1 port=$2
 	shift 2
-	timeout -k 5 "${GDB_TIMEOUT:-120}" "$GDB" -batch -nx -q \
+	local pid rc
+	# In the background and waited for, so a TERM to the suite is handled
+	# at once rather than after gdb's timeout.
+	timeout -k 5 "${GDB_TIMEOUT:-60}" "$GDB" -batch -nx -q \
 	    -ex 'set pagination off' -ex 'set confirm off' \
 	    -ex 'set width 0' -ex 'set remotetimeout 10' \
 	    -ex 'maint set target-async off' \
 	    -ex "file $VMLINUX" \
-	    -ex "target remote 127.0.0.1:$port" "$@" >"$T/$name.gdb" 2>&1
+	    -ex "target remote 127.0.0.1:$port" "$@" >"$T/$name.gdb" 2>&1 &
+	pid=$!
+	echo "$pid" >"$T/$name.pid"
+	e2e_track "$pid"
+	wait "$pid" 2>/dev/null
+	rc=$?
+	return $rc
+}
+
+# gdb_interrupt NAME: Ctrl-C to the gdb of gdb_run NAME, as a user
+# interrupting `continue` would.  Straight to gdb: timeout(1) would pass
+# it to its whole process group as well, and a second SIGINT makes gdb
+# give up waiting.
+gdb_interrupt() {
+	local t g
+	t=$(cat "$T/$1.pid" 2>/dev/null)
+	[ -n "$t" ] || return 1
+	g=$(pgrep -P "$t" -x gdb | head -n 1)
+	kill -INT "${g:-$t}" 2>/dev/null
 }
 
 # gdb args that end a session with gdb killed on the spot: nothing more is
@@ -253,16 +292,22 @@ bridge_start() {
 	BR_CTL=$T/$LAB_NAME.ctl
 	BR_LOG=$T/$LAB_NAME.transcript
 	BR_OUT=$T/$LAB_NAME.bridge.out
-	"$BRIDGE" --gdb-port "$BR_GDB_PORT" --console-port "$BR_CON_PORT" \
+	# Raw console clients see exactly the console bytes (no telnet
+	# negotiation), which is what the flood case compares.
+	local raw=()
+	"$BRIDGE" --help 2>&1 | grep -q -- '--console-raw' && raw=(--console-raw)
+	"$BRIDGE" "${raw[@]}" --gdb-port "$BR_GDB_PORT" --console-port "$BR_CON_PORT" \
 	    --listen 127.0.0.1 --log "$BR_LOG" --ctl "$BR_CTL" \
 	    --vmlinux "$VMLINUX" --no-stdin "$@" "$target" \
 	    >"$BR_OUT" 2>"$T/$LAB_NAME.bridge.err" </dev/null &
 	BR_PID=$!
 	e2e_track "$BR_PID"
-	# Up when its gdb port answers.
-	for _ in $(seq 1 50); do
+	# Up when its control socket exists and its console port answers (not
+	# the gdb port: a probe there would look like a gdb attaching).
+	for _ in $(seq 1 100); do
 		kill -0 "$BR_PID" 2>/dev/null || break
-		if (exec 3<>"/dev/tcp/127.0.0.1/$BR_GDB_PORT") 2>/dev/null; then
+		if [ -S "$BR_CTL" ] &&
+		    (exec 3<>"/dev/tcp/127.0.0.1/$BR_CON_PORT") 2>/dev/null; then
 			return 0
 		fi
 		sleep 0.1
@@ -277,6 +322,27 @@ bridge_stop() {
 }
 
 bridge_ctl() { "$BRIDGE" ctl --ctl "$BR_CTL" "$@"; }
+
+# The target state the bridge reports (running, stopped, kdb, gdb, ...).
+bridge_state() {
+	bridge_ctl status 2>/dev/null | grep -o '"state":"[a-z_]*"' | cut -d'"' -f4
+}
+
+# ensure_stopped: a case that needs a stopped kernel should not fail for
+# what an earlier case left behind: if the bridge says it runs, break in.
+ensure_stopped() {
+	local s
+	s=$(bridge_state)
+	[ "$s" = running ] || return 0
+	e2e_log "target running before the next case; breaking in"
+	bridge_ctl break >/dev/null 2>&1
+	for _ in $(seq 1 50); do
+		s=$(bridge_state)
+		[ "$s" != running ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
 
 # console_client NAME: a raw client on the bridge's console port writing
 # everything it gets to $T/NAME.console; sets CC_PID.
