@@ -35,6 +35,7 @@
 #define TGT_REPLY_MS	1200	/* reply wait, plus the time to receive */
 #define TGT_BREAK_MS	5000	/* confirm a break-in within this */
 #define TGT_MAX_SENDS	4	/* first send plus retransmits */
+#define TGT_MAX_NAKS	3	/* '-' sent for one missing reply */
 #define TGT_QUIET_MS	50	/* line quiet this long before a resend */
 #define TGT_KGDB_MS	1500	/* wait for kdb's "kgdb" command to settle */
 #define TGT_PAGE	4096	/* kgdb reads are all-or-nothing per call */
@@ -99,7 +100,7 @@ struct br_target {
 	enum tx_state	 tx;
 	bool		 draining;	/* failing requests: do not start more */
 	int		 sends;
-	bool		 naked;		/* sent our one '-' for this reply */
+	int		 naks;		/* '-' sent for this missing reply */
 	/*
 	 * The previous reply, to spot kgdb retransmitting it when our '+' was
 	 * garbled: it then sees our next '$' in its ack wait, NAKs it and
@@ -528,7 +529,7 @@ tgt_kick(struct br_target *t)
 		if (t->enter != EN_NONE && !r->internal)
 			return;
 		t->sends = 0;
-		t->naked = false;
+		t->naks = 0;
 		tgt_send_piece(t, false);
 	}
 }
@@ -622,7 +623,7 @@ tgt_reply(struct br_target *t, const char *p, size_t len)
 	}
 	t->tx = TX_IDLE;
 	t->sends = 0;
-	t->naked = false;
+	t->naks = 0;
 	tgt_send_piece(t, false);
 }
 
@@ -689,9 +690,14 @@ tgt_tx_timeout(int fd, short what, void *arg)
 		return;
 	}
 	if (t->tx == TX_WAIT_REPLY) {
-		if (!t->naked) {
-			/* A stub waiting for its ack resends on '-'. */
-			t->naked = true;
+		if (t->naks < TGT_MAX_NAKS) {
+			/*
+			 * A stub waiting for its ack resends on '-'. A frame
+			 * whose '$' or '#' was garbled never shows up as one,
+			 * so ask again a bounded number of times (gdb itself
+			 * waits 3 x remotetimeout before giving up).
+			 */
+			t->naks++;
 			tgt_trace(t, '>', "-", 1, "reply timeout");
 			(void)tgt_write(t, "-", 1, NULL);
 			tgt_timer(t->tx_ev, t->reply_ms / 2 + 1);

@@ -294,7 +294,9 @@ test_reply_timeout_naks_then_fails(void **state)
 	assert_true(r.iserr);
 	assert_non_null(strstr(r.err, "timed out"));
 	assert_int_equal(f->br.stats.timeouts, 1);
-	/* Nothing more on the wire: no '?', no resend storm. */
+	/* Two more '-' (three in all), then nothing: no '?', no storm. */
+	assert_string_equal(wire(), "--");
+	fk_run_ms(f->br.base, 100);
 	assert_string_equal(wire(), "");
 }
 
