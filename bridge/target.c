@@ -35,6 +35,7 @@
 #define TGT_REPLY_MS	1200	/* reply wait, plus the time to receive */
 #define TGT_BREAK_MS	5000	/* confirm a break-in within this */
 #define TGT_MAX_SENDS	4	/* first send plus retransmits */
+#define TGT_MAX_NAKS	3	/* '-' sent for one missing reply */
 #define TGT_QUIET_MS	50	/* line quiet this long before a resend */
 #define TGT_KGDB_MS	1500	/* wait for kdb's "kgdb" command to settle */
 #define TGT_PAGE	4096	/* kgdb reads are all-or-nothing per call */
@@ -99,7 +100,18 @@ struct br_target {
 	enum tx_state	 tx;
 	bool		 draining;	/* failing requests: do not start more */
 	int		 sends;
-	bool		 naked;		/* sent our one '-' for this reply */
+	int		 naks;		/* '-' sent for this missing reply */
+	/*
+	 * The previous reply, to spot kgdb retransmitting it when our '+' was
+	 * garbled: it then sees our next '$' in its ack wait, NAKs it and
+	 * drops it (kgdb-wire.md §1.3). A copy arriving before the ack of the
+	 * next request is held as a suspect: a '-' right after proves it was
+	 * the old reply (we resend); silence until the ack timeout means it was
+	 * the new reply after all.
+	 */
+	char		 last_reply[RSP_PKT_MAX];
+	size_t		 last_reply_len;
+	bool		 suspect;
 	uint64_t	 last_rx_ms;
 
 	/* kdb line state (kgdb-wire.md §5.1). */
@@ -489,6 +501,7 @@ tgt_send_piece(struct br_target *t, bool resend)
 		return;
 	}
 	t->tx = TX_WAIT_ACK;
+	t->suspect = false;
 	t->sends++;
 	tgt_timer(t->tx_ev, t->ack_ms + tgt_wire_ms(t, (size_t)flen));
 }
@@ -516,7 +529,7 @@ tgt_kick(struct br_target *t)
 		if (t->enter != EN_NONE && !r->internal)
 			return;
 		t->sends = 0;
-		t->naked = false;
+		t->naks = 0;
 		tgt_send_piece(t, false);
 	}
 }
@@ -554,6 +567,11 @@ tgt_reply(struct br_target *t, const char *p, size_t len)
 
 	evtimer_del(t->tx_ev);
 	rsp_demux_expect_ack(t->dm, false);
+	t->suspect = false;
+	if (len <= sizeof t->last_reply) {
+		memcpy(t->last_reply, p, len);
+		t->last_reply_len = len;
+	}
 	switch (r->kind) {
 	case TREQ_READ:
 		if (rsp_reply_errno(p, len, &eno) || len == 0) {
@@ -605,7 +623,7 @@ tgt_reply(struct br_target *t, const char *p, size_t len)
 	}
 	t->tx = TX_IDLE;
 	t->sends = 0;
-	t->naked = false;
+	t->naks = 0;
 	tgt_send_piece(t, false);
 }
 
@@ -616,6 +634,7 @@ tgt_acked(struct br_target *t)
 
 	if (t->tx != TX_WAIT_ACK || r == NULL)
 		return;
+	t->suspect = false;
 	evtimer_del(t->tx_ev);
 	if ((r->kind == TREQ_RESUME || r->kind == TREQ_NOREPLY) &&
 	    !r->want_reply) {
@@ -648,6 +667,15 @@ tgt_tx_timeout(int fd, short what, void *arg)
 		tgt_timer(t->tx_ev, TGT_QUIET_MS);
 		return;
 	}
+	if (t->tx == TX_WAIT_ACK && t->suspect) {
+		/* No '-' came: the copy was this request's reply. */
+		char	copy[RSP_PKT_MAX];
+		size_t	n = t->last_reply_len;
+
+		memcpy(copy, t->last_reply, n);
+		tgt_reply(t, copy, n);
+		return;
+	}
 	if (t->tx == TX_WAIT_ACK) {
 		if (t->sends < TGT_MAX_SENDS) {
 			log_info("target: no ack, resending");
@@ -662,9 +690,14 @@ tgt_tx_timeout(int fd, short what, void *arg)
 		return;
 	}
 	if (t->tx == TX_WAIT_REPLY) {
-		if (!t->naked) {
-			/* A stub waiting for its ack resends on '-'. */
-			t->naked = true;
+		if (t->naks < TGT_MAX_NAKS) {
+			/*
+			 * A stub waiting for its ack resends on '-'. A frame
+			 * whose '$' or '#' was garbled never shows up as one,
+			 * so ask again a bounded number of times (gdb itself
+			 * waits 3 x remotetimeout before giving up).
+			 */
+			t->naks++;
 			tgt_trace(t, '>', "-", 1, "reply timeout");
 			(void)tgt_write(t, "-", 1, NULL);
 			tgt_timer(t->tx_ev, t->reply_ms / 2 + 1);
@@ -737,6 +770,14 @@ tgt_packet(struct br_target *t, const struct rsp_event *ev)
 	tgt_ack(t);
 	t->maybe_connected = true;
 
+	if (t->tx == TX_WAIT_ACK && tgt_head(t) != NULL &&
+	    tgt_head(t)->want_reply && !t->suspect && t->sends > 0 &&
+	    len == t->last_reply_len && memcmp(p, t->last_reply, len) == 0) {
+		/* Maybe the previous reply again (see struct br_target). */
+		t->suspect = true;
+		rsp_demux_expect_ack(t->dm, true);
+		return;
+	}
 	if (t->tx != TX_IDLE && tgt_head(t) != NULL &&
 	    tgt_head(t)->want_reply) {
 		/* The reply (its ack may have been lost on the way). */
@@ -916,6 +957,7 @@ tgt_demux_cb(void *arg, const struct rsp_event *ev)
 		tgt_acked(t);
 		break;
 	case RSP_EV_NAK:
+		t->suspect = false;
 		if (t->tx == TX_WAIT_ACK) {
 			evtimer_del(t->tx_ev);
 			if (t->sends < TGT_MAX_SENDS)

@@ -47,7 +47,7 @@ setup(void **state)
 	f->br.console = (struct br_console *)&fk;
 	f->t = br_target_new(&f->br);
 	f->br.target = f->t;
-	br_target_set_timeouts(f->t, 30, 60, 100);
+	br_target_set_timeouts(f->t, 30, 60, 300);
 	*state = f;
 	return (0);
 }
@@ -228,6 +228,54 @@ test_reply_without_ack(void **state)
 	assert_string_equal(r.payload, "1234");
 }
 
+/* Our '+' for the last reply was garbled: kgdb resends that reply, sees
+ * our next '$' in its ack wait, NAKs and drops it. */
+static void
+test_stale_reply_not_taken(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r1 = { 0 }, r2 = { 0 };
+
+	stop_it(f);
+	br_target_request(f->t, "qC", 2, reply_cb, &r1);
+	feed(f, "+$QC01#f5");
+	assert_string_equal(r1.payload, "QC01");
+	wire();
+	br_target_request(f->t, "g", 1, reply_cb, &r2);
+	assert_string_equal(wire(), "$g#67");
+	feed(f, "$QC01#f5-");
+	assert_int_equal(r2.n, 0);
+	assert_string_equal(wire(), "+$g#67");
+	feed(f, "+");
+	feed_pkt(f, "0011");
+	assert_int_equal(r2.n, 1);
+	assert_string_equal(r2.payload, "0011");
+}
+
+/* Two requests with the same reply, the second one's '+' lost: silence
+ * after the copy means it was the real reply. */
+static void
+test_same_reply_twice_ack_lost(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r1 = { 0 }, r2 = { 0 };
+
+	stop_it(f);
+	br_target_request(f->t, "Hg0", 3, reply_cb, &r1);
+	feed(f, "+$OK#9a");
+	assert_string_equal(r1.payload, "OK");
+	wire();
+	br_target_request(f->t, "Hc-1", 4, reply_cb, &r2);
+	wire();
+	feed(f, "$OK#9a");
+	assert_int_equal(r2.n, 0);
+	fk_run_until(f->br.base, &r2.n, 2000);
+	assert_int_equal(r2.n, 1);
+	assert_string_equal(r2.payload, "OK");
+	/* Acked once, never resent. */
+	assert_string_equal(wire(), "+");
+}
+
 static void
 test_reply_timeout_naks_then_fails(void **state)
 {
@@ -246,7 +294,9 @@ test_reply_timeout_naks_then_fails(void **state)
 	assert_true(r.iserr);
 	assert_non_null(strstr(r.err, "timed out"));
 	assert_int_equal(f->br.stats.timeouts, 1);
-	/* Nothing more on the wire: no '?', no resend storm. */
+	/* Two more '-' (three in all), then nothing: no '?', no storm. */
+	assert_string_equal(wire(), "--");
+	fk_run_ms(f->br.base, 100);
 	assert_string_equal(wire(), "");
 }
 
@@ -548,7 +598,7 @@ test_break_sequence_confirmed(void **state)
 	/* A second break while the first runs sends nothing (two cancel). */
 	assert_int_equal(br_target_break(f->t, err), 0);
 	assert_string_equal(wire(), "");
-	fk_run_ms(f->br.base, 560);
+	fk_run_until_wire(f->br.base, 2000);
 	assert_string_equal(wire(), "g");
 	assert_int_equal(fk.breaks, 1);
 	feed(f, "[   10.0] sysrq: DEBUG\r\n" KDB_BANNER);
@@ -569,7 +619,7 @@ test_break_not_confirmed(void **state)
 	feed(f, "+");
 	fk_take_console(con, sizeof con);
 	assert_int_equal(br_target_break(f->t, err), 0);
-	fk_run_ms(f->br.base, 200);
+	fk_run_until(f->br.base, &fk.notes[BR_NOTE_BREAK_FAILED], 3000);
 	assert_int_equal(fk.notes[BR_NOTE_BREAK_FAILED], 1);
 	assert_non_null(strstr(fk_take_console(con, sizeof con),
 	    "break-in failed"));
@@ -682,6 +732,8 @@ main(void)
 		T(test_corrupt_reply_naked),
 		T(test_ack_timeout_resends),
 		T(test_reply_without_ack),
+		T(test_stale_reply_not_taken),
+		T(test_same_reply_twice_ack_lost),
 		T(test_reply_timeout_naks_then_fails),
 		T(test_no_ack_fails_after_bounded_retries),
 		T(test_split_read),
