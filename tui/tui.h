@@ -199,8 +199,9 @@ const char	*tui_oops_kind_name(enum tui_oops_kind k);
  * Memory comes through a callback (over RSP 'm' later), which returns 0
  * when all len bytes were read, -1 otherwise. Reads are never longer than
  * layout.mem_read_max (511: kgdb's x86 BUFMAX allows no more), and the walk
- * reads only what it needs: the ring header, then per record the
- * descriptor, the first bytes of its info, and its text. A second poll
+ * reads only what it needs: the ring header, the descriptors of the ids it
+ * visits (side by side, so several per read), then per record the first
+ * bytes of its info and its text. A second poll
  * starts after the last record it delivered, so it costs a header read
  * plus the new records. Little-endian targets only (x86, arm64).
  */

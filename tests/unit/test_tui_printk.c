@@ -286,6 +286,16 @@ got_cb(void *arg, const struct tui_printk_rec *r)
 	g->n++;
 }
 
+/* Only counts (for rings bigger than struct got holds). */
+static void
+got_cb_count(void *arg, const struct tui_printk_rec *r)
+{
+	struct got *g = arg;
+
+	(void)r;
+	g->n++;
+}
+
 static int
 poll(struct tui_printk *pk, struct got *g, uint64_t *bytes_out)
 {
@@ -304,6 +314,13 @@ poll(struct tui_printk *pk, struct got *g, uint64_t *bytes_out)
 	else
 		print_message("# poll: %s\n", err);
 	return n;
+}
+
+/* A text block: the id, the text, padding to a long. */
+static uint64_t
+blk(unsigned ls, size_t len)
+{
+	return (ls + len + ls - 1) & ~(uint64_t)(ls - 1);
 }
 
 static void
@@ -329,9 +346,11 @@ basic_and_incremental(unsigned ls)
 	assert_true(g.caller[2] == 73);
 	assert_true(g.final[2]);
 	/* header, then per record desc + 24 info bytes + id + text */
-	/* the first walk starts at DESC0_ID, a reusable descriptor */
-	assert_true(bytes == hdr + f->l.desc_size + 3 * (per + ls) + 19 +
-	    40 + 22);
+	/* header; the first walk starts at DESC0_ID, a reusable descriptor,
+	 * so 4 descriptors; 24 bytes of each info; the 3 text blocks (id,
+	 * text, padding to a long) side by side */
+	assert_true(bytes == hdr + 4 * f->l.desc_size + 3 * 24 +
+	    blk(ls, 19) + blk(ls, 40) + blk(ls, 22));
 
 	/* Nothing new: only the header is read. */
 	assert_int_equal(poll(pk, &g, &bytes), 0);
@@ -343,7 +362,7 @@ basic_and_incremental(unsigned ls)
 	assert_true(g.seq[0] == 3);
 	assert_true(g.caller[0] == 0x80000001);
 	assert_int_equal(g.level[0], 0);
-	assert_true(bytes == hdr + per + ls + 49);
+	assert_true(bytes == hdr + per + blk(ls, 49));
 	tui_printk_free(pk);
 	fake_free(f);
 }
@@ -590,6 +609,58 @@ test_errors(void **state)
 	fake_free(f);
 }
 
+/*
+ * What a look at a lab-sized ring costs: 4096 descriptors, 128 KiB of
+ * text (CONFIG_LOG_BUF_SHIFT=17), 300 records of boot-log length. The
+ * first look reads the newest 200; the second, after 5 more, reads only
+ * those. Wire bytes are estimated for 'm' over RSP: a ~32-byte request
+ * and its frame per read, two hex digits per byte.
+ */
+static void
+test_cost_lab_sized(void **state)
+{
+	struct fake		*f = fake_new(8, 12, 17);
+	struct tui_printk	*pk = tui_printk_new(&f->l, f->r[0].addr,
+				    fake_read, f);
+	struct tui_printk_stats	 a, b;
+	struct got		*g = tui_xcalloc(1, sizeof *g);
+	char			 t[128];
+	int			 i, n;
+	char			 err[TUI_ERRLEN];
+
+	(void)state;
+	for (i = 0; i < 300; i++) {
+		snprintf(t, sizeof t, "pci 0000:00:%02x.0: [8086:7000] type 00 "
+		    "class 0x060100 record %d", i % 32, i);
+		fake_add(f, t, 6, 2, 1);
+	}
+	tui_printk_set_backlog(pk, 200);
+	n = tui_printk_poll(pk, got_cb_count, g, err);
+	assert_int_equal(n, 200);
+	tui_printk_stats(pk, &a);
+	for (i = 0; i < 5; i++)
+		fake_add(f, "sysrq: Trigger a crash", 6, 2, 1);
+	n = tui_printk_poll(pk, got_cb_count, g, err);
+	assert_int_equal(n, 5);
+	tui_printk_stats(pk, &b);
+	print_message("# first look: %llu bytes in %llu reads (~%llu wire "
+	    "bytes); second: %llu bytes in %llu reads (~%llu wire bytes)\n",
+	    (unsigned long long)a.bytes, (unsigned long long)a.reads,
+	    (unsigned long long)(2 * a.bytes + 32 * a.reads),
+	    (unsigned long long)(b.bytes - a.bytes),
+	    (unsigned long long)(b.reads - a.reads),
+	    (unsigned long long)(2 * (b.bytes - a.bytes) +
+	    32 * (b.reads - a.reads)));
+	/* header (2 reads), descriptors 21 per read, one info read per
+	 * record, text blocks several per read */
+	assert_true(a.reads <= 2 + 10 + 200 + 200 / 5);
+	assert_true(b.reads - a.reads == 2 + 1 + 5 + 1);
+	assert_true(b.bytes - a.bytes == 72 + 5 * 24 + 5 * 24 + 5 * blk(8, 22));
+	free(g);
+	tui_printk_free(pk);
+	fake_free(f);
+}
+
 int
 main(void)
 {
@@ -603,6 +674,7 @@ main(void)
 		cmocka_unit_test(test_long_record_chunked),
 		cmocka_unit_test(test_backlog),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_cost_lab_sized),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
