@@ -661,6 +661,180 @@ test_cost_lab_sized(void **state)
 	fake_free(f);
 }
 
+/* ---- the lab kernel's real ring */
+
+/*
+ * tests/data/tui/lab_prb_look{1,2}.mem: what the walker read of a real
+ * 6.1 ring (the lab kernel under QEMU, ring wrapped by 4600 /dev/kmsg
+ * lines; then an lkdtm oops and a sysrq panic), as "ADDR LEN HEX" lines;
+ * look1 before the oops with a backlog of 40, look2 after the panic.
+ * The .dmesg files are lx-dmesg's output (the kernel's own gdb script) on
+ * the same memory: the reference. tests/data/tui/lab-capture.sh made
+ * them.
+ */
+struct span {
+	uint64_t	 addr;
+	size_t		 len;
+	uint8_t		*bytes;
+};
+
+struct sparse {
+	struct span	 s[256];
+	size_t		 n;
+};
+
+static void
+sparse_load(struct sparse *m, const char *path)
+{
+	FILE		*f = fopen(path, "r");
+	char		 line[4096];
+	char		*hex;
+	unsigned long long a;
+	size_t		 len, i;
+	unsigned	 b;
+
+	assert_non_null(f);
+	m->n = 0;
+	while (fgets(line, sizeof line, f) != NULL) {
+		assert_true(m->n < 256);
+		assert_int_equal(sscanf(line, "%llx %zu", &a, &len), 2);
+		hex = strchr(strchr(line, ' ') + 1, ' ') + 1;
+		m->s[m->n].addr = a;
+		m->s[m->n].len = len;
+		m->s[m->n].bytes = tui_xcalloc(1, len);
+		for (i = 0; i < len; i++) {
+			assert_int_equal(sscanf(hex + 2 * i, "%2x", &b), 1);
+			m->s[m->n].bytes[i] = (uint8_t)b;
+		}
+		m->n++;
+	}
+	fclose(f);
+}
+
+static void
+sparse_free(struct sparse *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		free(m->s[i].bytes);
+	m->n = 0;
+}
+
+static int
+sparse_read(void *arg, uint64_t addr, void *buf, size_t len)
+{
+	struct sparse	*m = arg;
+
+	assert_true(len <= 511);
+	for (size_t i = 0; i < m->n; i++)
+		if (addr >= m->s[i].addr &&
+		    addr + len <= m->s[i].addr + m->s[i].len) {
+			memcpy(buf, m->s[i].bytes + (addr - m->s[i].addr), len);
+			return 0;
+		}
+	return -1;
+}
+
+/* Records as lx-dmesg prints them: "[%5u.%06u] line" per text line. */
+struct lines {
+	char		 buf[16384];
+	size_t		 len;
+};
+
+static void
+lines_cb(void *arg, const struct tui_printk_rec *r)
+{
+	struct lines	*o = arg;
+	const char	*t = r->text, *nl;
+	size_t		 left = r->len, n;
+
+	do {
+		nl = memchr(t, '\n', left);
+		n = nl != NULL ? (size_t)(nl - t) : left;
+		o->len += (size_t)snprintf(o->buf + o->len, sizeof o->buf -
+		    o->len, "[%5llu.%06llu] %.*s\n",
+		    (unsigned long long)(r->ts_nsec / 1000000000),
+		    (unsigned long long)(r->ts_nsec % 1000000000 / 1000),
+		    (int)n, t);
+		assert_true(o->len < sizeof o->buf);
+		t += n + 1;
+		left -= nl != NULL ? n + 1 : n;
+	} while (nl != NULL);
+}
+
+/* Same text line by line; timestamps within 1 us (lx-dmesg rounds, the
+ * console truncates). */
+static void
+same_as_dmesg(const char *got, const char *path)
+{
+	FILE		*f = fopen(path, "r");
+	char		 want[512];
+	const char	*g = got, *e;
+	unsigned long	 s1, u1, s2, u2;
+	size_t		 n = 0;
+
+	assert_non_null(f);
+	while (fgets(want, sizeof want, f) != NULL) {
+		e = strchr(g, '\n');
+		assert_non_null(e);
+		assert_int_equal(sscanf(g, "[%lu.%lu]", &s1, &u1), 2);
+		assert_int_equal(sscanf(want, "[%lu.%lu]", &s2, &u2), 2);
+		assert_true(labs((long)(s1 * 1000000 + u1) -
+		    (long)(s2 * 1000000 + u2)) <= 1);
+		if (strncmp(strchr(g, ']'), strchr(want, ']'),
+		    (size_t)(e - strchr(g, ']'))) != 0)
+			print_message("# got  %.*s\n# want %s", (int)(e - g), g,
+			    want);
+		assert_memory_equal(strchr(g, ']'), strchr(want, ']'),
+		    (size_t)(e - strchr(g, ']')));
+		g = e + 1;
+		n++;
+	}
+	fclose(f);
+	assert_string_equal(g, "");
+	assert_true(n > 0);
+}
+
+static void
+test_lab_ring(void **state)
+{
+	struct tui_prb_layout	 l;
+	struct sparse		*m = tui_xcalloc(1, sizeof *m);
+	struct lines		*o = tui_xcalloc(1, sizeof *o);
+	struct tui_printk	*pk;
+	struct tui_printk_stats	 a, b;
+	char			 err[TUI_ERRLEN];
+
+	(void)state;
+	tui_prb_layout_lp64(&l);
+	sparse_load(m, "tests/data/tui/lab_prb_look1.mem");
+	/* prb is the .data pointer the lab vmlinux has at this address */
+	pk = tui_printk_new(&l, 0xffffffff81833ef0, sparse_read, m);
+	tui_printk_set_backlog(pk, 40);
+	assert_int_equal(tui_printk_poll(pk, lines_cb, o, err), 40);
+	same_as_dmesg(o->buf, "tests/data/tui/lab_prb_look1.dmesg");
+	tui_printk_stats(pk, &a);
+
+	/* Later: the oops and the panic. Only the new records are read. */
+	sparse_free(m);
+	sparse_load(m, "tests/data/tui/lab_prb_look2.mem");
+	o->len = 0;
+	o->buf[0] = '\0';
+	assert_int_equal(tui_printk_poll(pk, lines_cb, o, err), 58);
+	same_as_dmesg(o->buf, "tests/data/tui/lab_prb_look2.dmesg");
+	tui_printk_stats(pk, &b);
+	print_message("# lab ring: look1 %llu bytes/%llu reads, look2 %llu "
+	    "bytes/%llu reads\n", (unsigned long long)a.bytes,
+	    (unsigned long long)a.reads,
+	    (unsigned long long)(b.bytes - a.bytes),
+	    (unsigned long long)(b.reads - a.reads));
+	assert_true(a.bytes == 4872 && a.reads == 50);
+	assert_true(b.bytes - a.bytes == 6744 && b.reads - a.reads == 73);
+	tui_printk_free(pk);
+	sparse_free(m);
+	free(m);
+	free(o);
+}
+
 int
 main(void)
 {
@@ -675,6 +849,7 @@ main(void)
 		cmocka_unit_test(test_backlog),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_cost_lab_sized),
+		cmocka_unit_test(test_lab_ring),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

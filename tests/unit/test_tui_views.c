@@ -440,6 +440,13 @@ test_panic_view(void **state)
 	golden(c, "panic_warn_then_oops");
 	tui_panic_free(p);
 
+	/* the lab kernel's real oops, then its panic */
+	p = panic_from("lab_oops_panic.txt");
+	tui_canvas_resize(c, 80, 12);
+	tui_panic_draw(c, (struct tui_rect){ 0, 0, 80, 12 }, p);
+	golden(c, "panic_lab");
+	tui_panic_free(p);
+
 	p = panic_from("gpf_module.txt");
 	tui_canvas_resize(c, 100, 12);
 	tui_panic_draw(c, (struct tui_rect){ 0, 0, 100, 12 }, p);
