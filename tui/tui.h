@@ -300,6 +300,11 @@ bool		 tui_symtab_lookup(const struct tui_symtab *st, uint64_t addr,
 /* "func+0x16/0x20", or "" when not found. Returns the length. */
 size_t		 tui_symtab_format(const struct tui_symtab *st, uint64_t addr,
 		     char *buf, size_t buflen);
+/* The same for a return address, as the kernel's %pB does: the symbol
+ * of addr-1, offset counted to addr (so a call at a function's very end
+ * is not named after the next function). */
+size_t		 tui_symtab_format_ret(const struct tui_symtab *st,
+		     uint64_t addr, char *buf, size_t buflen);
 /* Address of a symbol by name (functions and data; globals first). */
 bool		 tui_symtab_addr(const struct tui_symtab *st, const char *name,
 		     uint64_t *addr_out);

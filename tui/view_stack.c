@@ -86,8 +86,9 @@ tui_stack_draw(struct tui_canvas *c, struct tui_rect r,
 		    TUI_A_NORMAL, "%c%0*" PRIx64, ret ? '>' : saved ? '*' : ' ',
 		    hexw, w);
 		sym[0] = '\0';
+		/* text addresses on a stack are return addresses */
 		if (st != NULL && tui_symtab_is_text(st, w))
-			tui_symtab_format(st, w, sym, sizeof sym);
+			tui_symtab_format_ret(st, w, sym, sizeof sym);
 		if (sym[0] != '\0')
 			tui_canvas_put(c, x + 1, y, end, ret ? TUI_A_BOLD :
 			    TUI_A_DIM, sym);
