@@ -186,6 +186,9 @@ const struct tui_oops *tui_panic_get(const struct tui_panic *p, size_t i);
  * reporting machinery (dump_stack, panic, __warn, …). NULL if neither.
  */
 const struct tui_frame *tui_oops_where(const struct tui_oops *o);
+/* dump_stack, panic, __warn, the delay loops a panic waits in, …: the
+ * functions that report a problem rather than have it. */
+bool		 tui_frame_is_reporting(const char *func);
 /* "func+0x16/0x20 [mod]" or "0xffffffff81000000"; returns the length. */
 size_t		 tui_frame_format(const struct tui_frame *f, char *buf,
 		     size_t buflen);
@@ -455,6 +458,14 @@ struct tui_stack {
 	size_t		 len;
 	unsigned	 wsize;		/* 8 or 4 */
 };
+/*
+ * Where the stack says it happened, for a report whose text does not (a
+ * panic printed without a trace): the first frame-pointer frame, return
+ * addresses named as %pB does, past the reporting machinery. Returns the
+ * length written to buf, 0 if none.
+ */
+size_t		 tui_stack_where(const struct tui_stack *s,
+		     const struct tui_symtab *st, char *buf, size_t buflen);
 /* One word per line from sp up, text addresses annotated, fp-chain
  * return addresses marked '>'; the title gives the chain length. */
 void		 tui_stack_draw(struct tui_canvas *c, struct tui_rect r,
@@ -498,9 +509,11 @@ void		 tui_log_draw(struct tui_canvas *c, struct tui_rect r,
 		     struct tui_log *l);
 
 /* view_panic.c */
-/* The first report in full; later ones one line each. */
+/* The first report in full; later ones one line each. When the report
+ * itself says nowhere, where_hint (from tui_stack_where; may be NULL) is
+ * shown, marked as coming from the stack. */
 void		 tui_panic_draw(struct tui_canvas *c, struct tui_rect r,
-		     const struct tui_panic *p);
+		     const struct tui_panic *p, const char *where_hint);
 
 /* layout.c */
 /* Everything one screen shows; the pointers may be NULL. */

@@ -418,6 +418,15 @@ test_stack(void **state)
 	    1), 1);
 	tui_stack_draw(c, (struct tui_rect){ 0, 0, 60, 18 }, &s, st);
 	golden(c, "stack");
+	{
+		char where_buf[128];
+
+		assert_true(tui_stack_where(&s, st, where_buf,
+		    sizeof where_buf) > 0);
+		assert_string_equal(where_buf, "__handle_sysrq+0x8f/0x1a0");
+		assert_int_equal(tui_stack_where(&s, NULL, where_buf,
+		    sizeof where_buf), 0);
+	}
 	tui_stack_draw(c, (struct tui_rect){ 0, 0, 60, 18 }, NULL, st);
 	assert_int_equal(tui_canvas_cell(c, 6, 0)->ch, '(');
 	tui_symtab_free(st);
@@ -431,26 +440,26 @@ test_panic_view(void **state)
 	struct tui_panic	*p = panic_from("oops_null.txt");
 
 	(void)state;
-	tui_panic_draw(c, (struct tui_rect){ 0, 0, 80, 14 }, p);
+	tui_panic_draw(c, (struct tui_rect){ 0, 0, 80, 14 }, p, NULL);
 	golden(c, "panic_oops_null");
 	tui_panic_free(p);
 
 	p = panic_from("warn_then_oops.txt");
 	tui_canvas_resize(c, 80, 8);
-	tui_panic_draw(c, (struct tui_rect){ 0, 0, 80, 8 }, p);
+	tui_panic_draw(c, (struct tui_rect){ 0, 0, 80, 8 }, p, NULL);
 	golden(c, "panic_warn_then_oops");
 	tui_panic_free(p);
 
 	/* the lab kernel's real oops, then its panic */
 	p = panic_from("lab_oops_panic.txt");
 	tui_canvas_resize(c, 80, 12);
-	tui_panic_draw(c, (struct tui_rect){ 0, 0, 80, 12 }, p);
+	tui_panic_draw(c, (struct tui_rect){ 0, 0, 80, 12 }, p, NULL);
 	golden(c, "panic_lab");
 	tui_panic_free(p);
 
 	p = panic_from("gpf_module.txt");
 	tui_canvas_resize(c, 100, 12);
-	tui_panic_draw(c, (struct tui_rect){ 0, 0, 100, 12 }, p);
+	tui_panic_draw(c, (struct tui_rect){ 0, 0, 100, 12 }, p, NULL);
 	golden(c, "panic_gpf_module");
 	tui_panic_free(p);
 	tui_canvas_free(c);
@@ -741,6 +750,30 @@ test_lab_panic_stack(void **state)
 			    strlen(bt[i + 2].name));
 	}
 	print_message("# %zu fp frames match gdb's bt by name\n", nfr);
+	{
+		/* The panic's text names no function; the stack does. */
+		struct tui_stack	 stk = { rsp, rbp, rip, mem, len, 8 };
+		struct tui_canvas	*c = tui_canvas_new(80, 24);
+		struct tui_panic	*p = panic_from("lab_panic.txt");
+		struct tui_screen	 scr;
+		char			 wb[128], *d;
+
+		tui_stack_where(&stk, st, wb, sizeof wb);
+		assert_string_equal(wb, "sysrq_handle_crash+0x10/0x10");
+		memset(&scr, 0, sizeof scr);
+		scr.status.cpu = scr.status.thread = -1;
+		scr.stack = &stk;
+		scr.panic = p;
+		scr.symtab = st;
+		tui_screen_draw(c, &scr);
+		d = tui_canvas_dump(c);
+		assert_non_null(strstr(d, "\nPANIC Kernel panic - not syncing: "
+		    "sysrq triggered crash\nat    sysrq_handle_crash+0x10/0x10"
+		    "  (from the stack)\n"));
+		free(d);
+		tui_panic_free(p);
+		tui_canvas_free(c);
+	}
 	{
 		char buf[128];
 
