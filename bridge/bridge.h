@@ -22,6 +22,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -78,6 +79,9 @@ struct br_opts {
 	bool		 no_stdin;	/* do not read the terminal */
 	bool		 quiet;		/* no console on stdout */
 	int		 verbose;
+	bool		 wait;		/* at startup, wait for the target */
+	bool		 console_raw;	/* no telnet negotiation on the
+					 * console port */
 };
 
 struct br_stats {
@@ -99,6 +103,12 @@ struct bridge {
 	struct br_console	*console;
 	struct br_transcript	*transcript;
 	struct br_ctl		*ctl;
+
+	struct br_link		*link2;		/* --console2, or NULL */
+	struct br_opts		 opts2;		/* its parsed TARGET */
+	uint64_t		 start_ms;	/* br_now_ms() at startup */
+	char			 panic[256];	/* last panic/oops line, or "" */
+	bool			 quit;		/* shutting down */
 };
 
 /* Notable moments, fanned out to control-socket subscribers and the log. */
@@ -139,6 +149,23 @@ int	 xasprintf(char **, const char *, ...) printflike(2, 3);
 void	 br_notify(struct bridge *br, enum br_note note, const char *text);
 uint64_t br_now_ms(void);	/* monotonic */
 
+/* opts.c: the command line and the TARGET word. */
+#define BR_OPTS_RUN	0	/* parsed: run the daemon */
+#define BR_OPTS_EXIT	1	/* --help or --version was printed */
+/* Fill o from argv; -1 with err on a usage error (the caller prints the
+ * usage and exits 2). Strings in o are allocated; br_opts_clear frees. */
+int	 br_opts_parse(struct br_opts *o, int argc, char **argv, char *err);
+/* Parse a TARGET word into o's target fields. */
+int	 br_opts_parse_target(struct br_opts *o, const char *word, char *err);
+void	 br_opts_clear(struct br_opts *o);
+/* The default control socket for a TARGET word (allocated). */
+char	*br_opts_default_ctl(const char *target);
+/* The directory default control sockets live in (allocated). */
+char	*br_opts_ctl_dir(void);
+void	 br_opts_usage(FILE *f);
+/* Architecture name from a vmlinux ELF header, or NULL with err. */
+const char *br_opts_elf_arch(const char *path, char *err);
+
 /* link.c: the target wire, whatever transport; reopens when it vanishes. */
 #define BR_LINK_CAN_BREAK	0x1	/* a BREAK can be sent */
 #define BR_LINK_HAS_BAUD	0x2	/* a baud rate applies */
@@ -158,6 +185,68 @@ int		 br_link_write(struct br_link *l, const void *buf, size_t len,
 int		 br_link_send_break(struct br_link *l, char *err);
 /* Bytes queued but not yet written to the wire. */
 size_t		 br_link_pending(const struct br_link *l);
+/* A second console source (--console2): its bytes go straight to
+ * br_console_output(BR_SRC_CONSOLE2); it is never written to. */
+struct br_link	*br_link_new_console2(struct bridge *br,
+		    const struct br_opts *o, char *err);
+
+/* telnet.c: telnet (RFC 854) and RFC 2217 encoding, no I/O. */
+#define BR_TN_IAC	255
+#define BR_TN_DONT	254
+#define BR_TN_DO	253
+#define BR_TN_WONT	252
+#define BR_TN_WILL	251
+#define BR_TN_SB	250
+#define BR_TN_IP	244
+#define BR_TN_BRK	243
+#define BR_TN_SE	240
+#define BR_TN_OPT_BINARY	0
+#define BR_TN_OPT_ECHO		1
+#define BR_TN_OPT_SGA		3
+#define BR_TN_OPT_COMPORT	44	/* RFC 2217 */
+#define BR_TN_OPT_LINEMODE	34
+/* RFC 2217 client-to-server subcommands (the server adds 100). */
+#define BR_CPO_SET_BAUDRATE	1
+#define BR_CPO_SET_DATASIZE	2
+#define BR_CPO_SET_PARITY	3
+#define BR_CPO_SET_STOPSIZE	4
+#define BR_CPO_SET_CONTROL	5
+#define BR_CPO_CTL_FLOW_NONE	1
+#define BR_CPO_CTL_FLOW_XONXOFF	2
+#define BR_CPO_CTL_FLOW_HW	3
+#define BR_CPO_CTL_BREAK_ON	5
+#define BR_CPO_CTL_BREAK_OFF	6
+#define BR_TN_SB_MAX	64
+struct br_telnet {
+	int		 state;
+	uint8_t		 cmd;		/* WILL/WONT/DO/DONT being read */
+	uint8_t		 sb[BR_TN_SB_MAX];
+	size_t		 sblen;
+	bool		 cr;		/* last data byte was CR */
+	bool		 strip_crnul;	/* drop NUL (and LF, if crlf) after CR */
+	bool		 crlf_to_cr;	/* also fold CR LF into CR */
+};
+/* One telnet command: cmd is WILL/WONT/DO/DONT (opt set), SB (sb/sblen:
+ * the option byte and its data, IAC IAC undone), or a bare command (BRK,
+ * IP, …). */
+typedef void br_telnet_cb(void *arg, uint8_t cmd, uint8_t opt,
+    const uint8_t *sb, size_t sblen);
+void	 br_telnet_init(struct br_telnet *tn);
+/* Strip telnet commands from in; the data bytes go to out (room for len
+ * bytes). Returns the data byte count. */
+size_t	 br_telnet_decode(struct br_telnet *tn, const void *in, size_t len,
+	    void *out, br_telnet_cb *cb, void *arg);
+/* Escape data for the wire (IAC doubled; CR NUL when crnul). Consumes as
+ * much of in as fits in outmax; *used_out says how much. Returns the bytes
+ * written to out. */
+size_t	 br_telnet_escape(void *out, size_t outmax, const void *in,
+	    size_t len, bool crnul, size_t *used_out);
+/* IAC cmd opt (3 bytes) into out. */
+size_t	 br_telnet_cmd(uint8_t *out, uint8_t cmd, uint8_t opt);
+/* IAC SB COM-PORT-OPTION sub val… IAC SE into out (room for 6 + 2*vlen).
+ * Returns its length. */
+size_t	 br_telnet_cpo(uint8_t *out, uint8_t sub, const uint8_t *val,
+	    size_t vlen);
 
 /* target.c: the serial side of the protocol (acks, retransmits, timeouts,
  * kdb/gdb mode, break-in). Gets every byte link.c reads. */
@@ -197,6 +286,14 @@ typedef void br_ready_cb(void *arg, bool ok, const char *why);
 void		 br_target_enter_gdb(struct br_target *t, br_ready_cb *cb,
 		    void *arg);
 void		 br_target_enter_kdb(struct br_target *t);
+/* The last stop reply ("T05thread:01;") into buf; its length, 0 if none
+ * is known (the target runs, or was never seen stopping). */
+size_t		 br_target_last_stop(const struct br_target *t, char *buf,
+		    size_t len);
+/* Timeouts (ms): ack wait, reply wait, break-in confirmation. Tests use
+ * short ones; the defaults suit a 115200 serial line. */
+void		 br_target_set_timeouts(struct br_target *t, unsigned ack_ms,
+		    unsigned reply_ms, unsigned break_ms);
 
 /* gdb.c: the gdb port and the one controlling session. */
 struct br_gdb	*br_gdb_new(struct bridge *br, char *err);
@@ -207,6 +304,13 @@ void		 br_gdb_stopped(struct br_gdb *g, const char *payload,
 		    size_t len);
 /* O-packet text to show in gdb, when attached. */
 void		 br_gdb_output(struct br_gdb *g, const void *text, size_t len);
+/* Whether the controlling gdb waits for a stop reply (after c/s or '?'). */
+bool		 br_gdb_waiting_stop(const struct br_gdb *g);
+/* Take an already connected stream socket as a gdb connection (tests,
+ * socketpair); the same rules as a TCP client. */
+void		 br_gdb_attach_fd(struct br_gdb *g, int fd);
+/* The TCP port the listener is bound to, or 0 when it is off. */
+int		 br_gdb_port(const struct br_gdb *g);
 
 /* console.c: stdout and console clients; each client has a capped queue. */
 enum br_source { BR_SRC_TARGET, BR_SRC_CONSOLE2, BR_SRC_BRIDGE };
@@ -219,6 +323,10 @@ void		 br_console_output(struct br_console *c, enum br_source src,
 /* A notice from the bridge itself, shown as "[kgdb-bridge] text". */
 void		 br_console_notice(struct br_console *c, const char *fmt, ...)
 		    printflike(2, 3);
+/* Number of connected console clients (not counting stdout). */
+size_t		 br_console_clients(const struct br_console *c);
+/* Output cap per client: past this many queued bytes it is dropped. */
+#define BR_CONSOLE_QUEUE_MAX	(1024 * 1024)
 
 /* transcript.c: every console byte with timestamps, and the trace. */
 struct br_transcript *br_transcript_new(const char *log_path,
@@ -239,5 +347,18 @@ void		 br_ctl_free(struct br_ctl *c);
 void		 br_ctl_notify(struct br_ctl *c, enum br_note note,
 		    const char *text);
 int		 br_ctl_client_main(int argc, char **argv);
+/* Ask the loop to stop (console escape key, ctl quit, signals); main.c
+ * then shuts down cleanly. */
+void		 br_quit(struct bridge *br);
+const char	*br_note_name(enum br_note note);
+/* Status as one JSON object (no newline), allocated. */
+char		*br_ctl_status_json(struct bridge *br);
+/* Value of string member key in a flat JSON object line, allocated, or
+ * NULL. Understands the usual escapes. */
+char		*br_ctl_json_str(const char *line, const char *key);
+/* Append s to buf as a JSON string (quoted, escaped); buf is an evbuffer. */
+struct evbuffer;
+void		 br_ctl_json_quote(struct evbuffer *buf, const char *s,
+		    size_t len);
 
 #endif

@@ -24,7 +24,12 @@
 #define DMX_LINE_SAT	16	/* linelen saturates here: prompts are short */
 #define DMX_PROMPT_MAX	12	/* longest line before '>' we call a prompt */
 #define DMX_HOLD_MAX	(1U << 20)
-#define DMX_NLONG	7
+#define DMX_NLONG	5
+#define DMX_NSHORT	4
+#define DMX_HASHSZ	8192
+/* Three bytes to a table index; collisions only make shifts shorter. */
+#define DMX_HASH(a, b, c) \
+	(((size_t)(a) << 10 ^ (size_t)(b) << 5 ^ (size_t)(c)) & (DMX_HASHSZ - 1))
 
 enum dmx_state {
 	DMX_IDLE,
@@ -38,6 +43,31 @@ enum dmx_state {
 	DMX_SKIP_CK2,
 };
 
+/*
+ * Byte classes: DMX_C_TEXT continues a text-mode body (0x21-0x7e but '$'
+ * and '#'); DMX_C_BINSTOP stops a binary body scan ('$', '#', '}').
+ */
+#define DMX_C_TEXT	1
+#define DMX_C_BINSTOP	2
+static const uint8_t dmx_class[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 1, 1, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 1, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 struct dmx_pat {
 	const char	*s;
 	size_t		 len;
@@ -46,17 +76,27 @@ struct dmx_pat {
 
 #define DMX_PAT(s, m)	{ s, sizeof(s) - 1, m }
 
-/* Markers matched anywhere in a line; all are at least DMX_MINLONG long. */
+/*
+ * Markers matched anywhere in a line. The long ones (at least DMX_MINLONG
+ * bytes) are found by a Horspool scan; the short ones by memchr on a rare
+ * anchor byte, dmx_short_off[k] bytes before their end.
+ */
 static const struct dmx_pat dmx_long[DMX_NLONG] = {
-	DMX_PAT(RSP_STR_KDB_ENTER, RSP_MARK_KDB_ENTER),
 	DMX_PAT(RSP_STR_KGDB_WAIT, RSP_MARK_KGDB_WAIT),
 	DMX_PAT(RSP_STR_KGDB_ENTER_GDB, RSP_MARK_KGDB_WAIT),
 	DMX_PAT(RSP_STR_KGDB_TRAP_WAIT, RSP_MARK_KGDB_WAIT),
 	DMX_PAT(RSP_STR_PANIC, RSP_MARK_PANIC),
 	DMX_PAT(RSP_STR_GPF, RSP_MARK_OOPS),
-	DMX_PAT(RSP_STR_KERNEL_BUG, RSP_MARK_OOPS),
 };
-#define DMX_MINLONG	14
+#define DMX_MINLONG	21
+static const struct dmx_pat dmx_short[DMX_NSHORT] = {
+	DMX_PAT(RSP_STR_BUG, RSP_MARK_OOPS),		/* 'G' */
+	DMX_PAT(RSP_STR_OOPS, RSP_MARK_OOPS),		/* 'O' */
+	DMX_PAT(RSP_STR_KERNEL_BUG, RSP_MARK_OOPS),	/* 'G' */
+	DMX_PAT(RSP_STR_KDB_ENTER, RSP_MARK_KDB_ENTER),	/* '(' */
+};
+static const size_t dmx_short_off[DMX_NSHORT] = { 1, 4, 4, 0 };
+#define DMX_SHORTMAX	14	/* longest in dmx_short */
 
 struct rsp_demux {
 	struct rsp_demux_cfg cfg;
@@ -79,9 +119,10 @@ struct rsp_demux {
 	enum rsp_mark	 pend_mark;
 	int		 pend_cpu;
 
-	/* Horspool tables over the long markers. */
-	uint8_t		 shift[256];
-	uint8_t		 endmask[256];
+	/* Horspool tables over the long markers, indexed by a hash of the
+	 * last three bytes of the window (Wu-Manber with 3-byte blocks). */
+	uint8_t		 shift[DMX_HASHSZ];
+	uint8_t		 endmask[DMX_HASHSZ];
 };
 
 static int
@@ -96,12 +137,52 @@ dmx_hexval(uint8_t c)
 	return -1;
 }
 
+/*
+ * Length of the leading run of text-mode body bytes in p[0..n), eight at
+ * a time: a word is skipped whole when none of its bytes is below 0x21,
+ * above 0x7e, '#' or '$' (the usual has-less/has-zero bit tricks).
+ */
+static size_t
+dmx_text_span(const uint8_t *p, size_t n)
+{
+	const uint64_t	ones = 0x0101010101010101ULL;
+	const uint64_t	high = 0x8080808080808080ULL;
+	uint64_t	w, x, y, bad;
+	size_t		i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		bad = (w - ones * 0x21) & ~w;		/* < 0x21 */
+		bad |= (w + ones * 0x01) | w;		/* >= 0x7f */
+		x = w ^ (ones * RSP_PKT_END);
+		y = w ^ (ones * RSP_PKT_START);
+		bad |= (x - ones) & ~x;
+		bad |= (y - ones) & ~y;
+		if (bad & high)
+			break;
+	}
+	for (; i < n; i++)
+		if ((dmx_class[p[i]] & DMX_C_TEXT) == 0)
+			break;
+	return i;
+}
+
+/* 8-bit sum; eight byte lanes at a time, adding without carries. */
 static uint8_t
 dmx_checksum(const uint8_t *p, size_t len)
 {
+	const uint64_t	hi = 0x8080808080808080ULL;
+	uint64_t	acc = 0, w;
 	unsigned	sum = 0;
+	size_t		i = 0;
 
-	for (size_t i = 0; i < len; i++)
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, p + i, 8);
+		acc = ((acc & ~hi) + (w & ~hi)) ^ ((acc ^ w) & hi);
+	}
+	for (int k = 0; k < 8; k++)
+		sum += (unsigned)(acc >> (8 * k)) & 0xff;
+	for (; i < len; i++)
 		sum += p[i];
 	return (uint8_t)sum;
 }
@@ -113,6 +194,13 @@ dmx_unescape(uint8_t *out, size_t outmax, const uint8_t *in, size_t len)
 	size_t	o = 0, n;
 	uint8_t	c;
 
+	if (memchr(in, RSP_PKT_ESCAPE, len) == NULL &&
+	    memchr(in, RSP_PKT_RLE, len) == NULL) {
+		if (len > outmax)
+			return RSP_ERR_TOOBIG;
+		memcpy(out, in, len);
+		return (int)len;
+	}
 	for (size_t i = 0; i < len; i++) {
 		c = in[i];
 		if (c == RSP_PKT_RLE) {
@@ -234,17 +322,26 @@ dmx_ends(const struct rsp_demux *d, const uint8_t *run, size_t e,
 	    memcmp(run, pat + need, have) == 0;
 }
 
-/* Next long marker ending at or after from (set Horspool). */
+/* Next long marker ending at or after from (set Horspool on 3 bytes). */
 static size_t
 dmx_find_long(const struct rsp_demux *d, const uint8_t *run, size_t n,
     size_t from, enum rsp_mark *mark_out)
 {
-	size_t	e = from;
-	uint8_t	c, m;
+	size_t	e = from, h;
+	int	p1, p2;
+	uint8_t	m;
 
 	while (e < n) {
-		c = run[e];
-		m = d->endmask[c];
+		if (e >= 2)
+			h = DMX_HASH(run[e - 2], run[e - 1], run[e]);
+		else {
+			if ((p1 = dmx_before(d, run, e, 1)) < 0)
+				p1 = 0;
+			if ((p2 = dmx_before(d, run, e, 2)) < 0)
+				p2 = 0;
+			h = DMX_HASH((unsigned)p2, (unsigned)p1, run[e]);
+		}
+		m = d->endmask[h];
 		if (m != 0) {
 			for (size_t k = 0; k < DMX_NLONG; k++) {
 				if ((m & (1U << k)) == 0)
@@ -256,27 +353,69 @@ dmx_find_long(const struct rsp_demux *d, const uint8_t *run, size_t n,
 				}
 			}
 		}
-		e += d->shift[c];
+		e += d->shift[h];
 	}
 	return SIZE_MAX;
 }
 
-/* Next "BUG:" or "Oops:" ending at or after from. */
+/* First match of pat ending at or after lo, found by its anchor byte. */
 static size_t
-dmx_find_colon(const struct rsp_demux *d, const uint8_t *run, size_t n,
-    size_t from)
+dmx_find_anchor(const uint8_t *run, size_t n, size_t lo, const char *pat,
+    size_t plen, size_t anchor)
 {
 	const uint8_t	*p;
-	size_t		 e;
+	size_t		 at = lo - anchor, e;
 
-	while (from < n && (p = memchr(run + from, ':', n - from)) != NULL) {
-		e = (size_t)(p - run);
-		if (dmx_ends(d, run, e, RSP_STR_BUG, sizeof RSP_STR_BUG - 1) ||
-		    dmx_ends(d, run, e, RSP_STR_OOPS, sizeof RSP_STR_OOPS - 1))
+	while (at < n && (p = memchr(run + at, pat[plen - 1 - anchor],
+	    n - at)) != NULL) {
+		e = (size_t)(p - run) + anchor;
+		if (e >= n)
+			break;
+		if (memcmp(run + e + 1 - plen, pat, plen) == 0)
 			return e;
-		from = e + 1;
+		at = (size_t)(p - run) + 1;
 	}
 	return SIZE_MAX;
+}
+
+/*
+ * Next short marker ending at or after from. Those that start in the tail
+ * can only end in the first DMX_SHORTMAX - 1 bytes and are checked there;
+ * the rest lie wholly in the run and are found from their anchor byte.
+ */
+static size_t
+dmx_find_short(const struct rsp_demux *d, const uint8_t *run, size_t n,
+    size_t from, enum rsp_mark *mark_out)
+{
+	size_t	e, k, len, lo, best = SIZE_MAX, at;
+
+	for (e = from; e < n && e < DMX_SHORTMAX - 1 && best == SIZE_MAX;
+	    e++) {
+		for (k = 0; k < DMX_NSHORT; k++) {
+			len = dmx_short[k].len;
+			if (e + 1 >= len ||
+			    run[e] != (uint8_t)dmx_short[k].s[len - 1])
+				continue;
+			if (dmx_ends(d, run, e, dmx_short[k].s, len)) {
+				*mark_out = dmx_short[k].mark;
+				best = e;
+				break;
+			}
+		}
+	}
+	for (k = 0; k < DMX_NSHORT; k++) {
+		len = dmx_short[k].len;
+		lo = from > len - 1 ? from : len - 1;
+		if (lo >= best)
+			continue;
+		at = dmx_find_anchor(run, n, lo, dmx_short[k].s, len,
+		    dmx_short_off[k]);
+		if (at < best) {
+			best = at;
+			*mark_out = dmx_short[k].mark;
+		}
+	}
+	return best;
 }
 
 /*
@@ -363,6 +502,7 @@ dmx_console(struct rsp_demux *d, const uint8_t *buf, size_t n,
 {
 	size_t		 cur = 0, nl, nc, np, e;
 	enum rsp_mark	 ml = RSP_MARK_OOPS, mp = RSP_MARK_KDB_PROMPT, mk;
+	enum rsp_mark	 ms = RSP_MARK_OOPS;
 	int		 cp = -1, cpu;
 	bool		 pend = false, pend_seen = false;
 	enum rsp_mark	 pm = RSP_MARK_KDB_PROMPT;
@@ -380,7 +520,7 @@ dmx_console(struct rsp_demux *d, const uint8_t *buf, size_t n,
 		cur = 1;
 	}
 	nl = dmx_find_long(d, buf, n, cur, &ml);
-	nc = dmx_find_colon(d, buf, n, cur);
+	nc = dmx_find_short(d, buf, n, cur, &ms);
 	np = dmx_find_prompt(d, buf, n, cur, &mp, &cp, &pend);
 	if (pend) {
 		pend_seen = true;
@@ -393,7 +533,7 @@ dmx_console(struct rsp_demux *d, const uint8_t *buf, size_t n,
 		cpu = -1;
 		if (nc < e) {
 			e = nc;
-			mk = RSP_MARK_OOPS;
+			mk = ms;
 		}
 		if (np < e) {
 			e = np;
@@ -409,7 +549,7 @@ dmx_console(struct rsp_demux *d, const uint8_t *buf, size_t n,
 		if (nl == e)
 			nl = dmx_find_long(d, buf, n, cur, &ml);
 		if (nc == e)
-			nc = dmx_find_colon(d, buf, n, cur);
+			nc = dmx_find_short(d, buf, n, cur, &ms);
 		if (np == e) {
 			pend = false;
 			np = dmx_find_prompt(d, buf, n, cur, &mp, &cp, &pend);
@@ -545,12 +685,7 @@ dmx_text_body(struct rsp_demux *d, const uint8_t *p, const uint8_t *end,
 	n = (size_t)(end - p);
 	if (n > room)
 		n = room;
-	for (i = 0; i < n; i++) {
-		c = p[i];
-		if (!dmx_printable(c) || c == RSP_PKT_START ||
-		    c == RSP_PKT_END)
-			break;
-	}
+	i = dmx_text_span(p, n);
 	memcpy(d->cand + d->clen, p, i);
 	d->clen += i;
 	p += i;
@@ -571,6 +706,23 @@ dmx_text_body(struct rsp_demux *d, const uint8_t *p, const uint8_t *end,
 	return p;
 }
 
+/* Binary-mode body: copy plain bytes up to '$', '#', '}' or the limit. */
+static const uint8_t *
+dmx_bin_body(struct rsp_demux *d, const uint8_t *p, const uint8_t *end)
+{
+	size_t	room = d->hold - d->clen, n, i;
+
+	n = (size_t)(end - p);
+	if (n > room - 1)
+		n = room - 1;
+	for (i = 0; i < n; i++)
+		if (dmx_class[p[i]] & DMX_C_BINSTOP)
+			break;
+	memcpy(d->cand + d->clen, p, i);
+	d->clen += i;
+	return p + i;
+}
+
 /* One step in a candidate state; returns the first unconsumed byte. */
 static const uint8_t *
 dmx_frame_step(struct rsp_demux *d, const uint8_t *p, const uint8_t *end,
@@ -583,6 +735,13 @@ dmx_frame_step(struct rsp_demux *d, const uint8_t *p, const uint8_t *end,
 	case DMX_BODY:
 		if (!d->cfg.binary)
 			return dmx_text_body(d, p, end, cb, arg);
+		if (d->hold - d->clen > 1) {
+			/* Plain bytes that cannot reach the limit. */
+			p = dmx_bin_body(d, p, end);
+			if (p == end)
+				return p;
+			c = *p;
+		}
 		if (c == RSP_PKT_START) {
 			dmx_release(d, cb, arg);
 			return p;
@@ -672,15 +831,35 @@ dmx_drop_hold(struct rsp_demux *d, rsp_demux_cb *cb, void *arg)
 	}
 }
 
+/*
+ * Text mode, nothing held, a '$' at q: scan its body in this buffer. If it
+ * is bound to come back as console (a stop byte before '#', or the hold
+ * limit), return true with *next where console scanning resumes; the
+ * events are the same as the slow path's, with console runs merged.
+ * Otherwise return false with *next at the first byte not in the body.
+ */
+static bool
+dmx_text_skip(const struct rsp_demux *d, const uint8_t *q,
+    const uint8_t *end, const uint8_t **next)
+{
+	const uint8_t	*i, *lim;
+
+	lim = (size_t)(end - q) > d->hold ? q + d->hold : end;
+	i = q + 1 + dmx_text_span(q + 1, (size_t)(lim - q - 1));
+	*next = i;
+	if (i == q + d->hold)
+		return true;
+	return i < end && *i != RSP_PKT_END;
+}
+
 /* ---- public */
 
 struct rsp_demux *
 rsp_demux_new(const struct rsp_demux_cfg *cfg)
 {
 	struct rsp_demux	*d;
-	size_t			 m, k, j, len, dist;
+	size_t			 m, k, j, len, dist, h;
 	const char		*s;
-	uint8_t			 c;
 
 	if (cfg == NULL || cfg->max_payload > RSP_PKT_MAX ||
 	    cfg->hold_bytes > DMX_HOLD_MAX)
@@ -704,19 +883,23 @@ rsp_demux_new(const struct rsp_demux_cfg *cfg)
 	}
 	d->state = DMX_IDLE;
 
-	/* Horspool over the last DMX_MINLONG bytes of each long marker. */
+	/* Horspool over the last DMX_MINLONG bytes of each long marker: a
+	 * window ending in 3-byte block b may move on by the least distance
+	 * from a block like b to the end of a marker. */
 	m = DMX_MINLONG;
-	memset(d->shift, (int)m, sizeof d->shift);
+	memset(d->shift, (int)(m - 2), sizeof d->shift);
 	for (k = 0; k < DMX_NLONG; k++) {
 		s = dmx_long[k].s;
 		len = dmx_long[k].len;
-		c = (uint8_t)s[len - 1];
-		d->endmask[c] = (uint8_t)(d->endmask[c] | (1U << k));
-		for (j = len - m; j + 1 < len; j++) {
+		for (j = len - m + 2; j < len; j++) {
 			dist = len - 1 - j;
-			c = (uint8_t)s[j];
-			if (dist < d->shift[c])
-				d->shift[c] = (uint8_t)dist;
+			h = DMX_HASH((uint8_t)s[j - 2], (uint8_t)s[j - 1],
+			    (uint8_t)s[j]);
+			if (dist == 0)
+				d->endmask[h] = (uint8_t)(d->endmask[h] |
+				    (1U << k));
+			else if (dist < d->shift[h])
+				d->shift[h] = (uint8_t)dist;
 		}
 	}
 	return d;
@@ -736,7 +919,7 @@ void
 rsp_demux_feed(struct rsp_demux *d, const void *buf, size_t len,
     uint64_t now_ms, rsp_demux_cb *cb, void *arg)
 {
-	const uint8_t	*p = buf, *end = p + len, *q, *s;
+	const uint8_t	*p = buf, *end = p + len, *q, *s, *body;
 	uint8_t		 c;
 
 	if (d == NULL || (buf == NULL && len > 0))
@@ -747,9 +930,21 @@ rsp_demux_feed(struct rsp_demux *d, const void *buf, size_t len,
 			p = dmx_frame_step(d, p, end, cb, arg);
 			continue;
 		}
-		q = memchr(p, RSP_PKT_START, (size_t)(end - p));
-		if (q == NULL)
-			q = end;
+		s = p;
+		body = NULL;
+		for (;;) {
+			q = memchr(s, RSP_PKT_START, (size_t)(end - s));
+			if (q == NULL) {
+				q = end;
+				break;
+			}
+			if (d->cfg.binary || d->expect_ack)
+				break;
+			if (!dmx_text_skip(d, q, end, &s)) {
+				body = s;	/* q..s is a candidate */
+				break;
+			}
+		}
 		if (d->expect_ack) {
 			for (s = p; s < q; s++)
 				if (*s == RSP_ACK || *s == RSP_NAK)
@@ -766,6 +961,12 @@ rsp_demux_feed(struct rsp_demux *d, const void *buf, size_t len,
 			d->state = DMX_BODY;
 			d->cand[0] = c;
 			d->clen = 1;
+			if (body != NULL) {
+				/* dmx_text_skip already scanned the body */
+				memcpy(d->cand + 1, p, (size_t)(body - p));
+				d->clen += (size_t)(body - p);
+				p = body;
+			}
 			continue;
 		}
 		d->expect_ack = false;

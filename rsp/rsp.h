@@ -86,6 +86,43 @@ int		 rsp_pkt_unescape(void *out, size_t outmax, const char *body,
  *
  * Invariant: console bytes + frames (valid or corrupt) + acks == input,
  * byte for byte, in order. Nothing is dropped or duplicated.
+ *
+ * Frames. A '$' starts a candidate; '#' and two more bytes end it. Valid
+ * hex that matches the 8-bit sum of the raw body gives PACKET (or OUTPUT
+ * for "O" + non-empty even-length hex); a mismatch gives BADPKT
+ * RSP_ERR_CKSUM, non-hex digits RSP_ERR_FRAME, a body that does not decode
+ * ('}' at the end, a bad '*' run, more than max_payload bytes)
+ * RSP_ERR_ESCAPE / _RLE / _TOOBIG. Payloads are unescaped ('}') and
+ * run-length expanded ('*') in both modes.
+ *  - Text mode (the target): a body is 0x21-0x7e without '$' or '#'.
+ *    Any other byte (space, CR, LF, control, 8-bit) ends the candidate at
+ *    once and it comes back as console text, as does a candidate whose
+ *    '$' + body reach hold_bytes without '#'. A checksum position holding
+ *    such a byte (or '$') also gives the candidate back as console.
+ *  - Binary mode (gdb): any byte may be in the body and '}' protects the
+ *    next one ("}#" and "}$" are data). A candidate reaching hold_bytes
+ *    becomes BADPKT RSP_ERR_TOOBIG at once (raw: what was held); its
+ *    remaining bytes up to the next unescaped "#xx" are BADPKT
+ *    RSP_ERR_TOOBIG pieces of at most hold_bytes+3 bytes, never console.
+ *    An unescaped '$' ends such a skip (resync) and starts a new frame. A
+ *    '$' where a checksum digit should be gives BADPKT RSP_ERR_FRAME.
+ *  - In both modes an unescaped '$' inside a body gives the bytes before
+ *    it back as console and starts a new candidate.
+ * Holding. A candidate waits for more bytes until hold_ms after the last
+ * byte that joined it (rsp_demux_deadline); then rsp_demux_tick, or the
+ * next feed at or past the deadline, gives it back as console (an
+ * oversized binary frame being skipped ends as a BADPKT piece).
+ * rsp_demux_flush does the same at once.
+ * Acks. While expect_ack is on, a '+' or '-' between frames is ACK or NAK
+ * (raw/data: the byte) and turns expect_ack off; a '+' inside a held
+ * candidate stays part of it. The flag may be set from a callback.
+ * Markers (cfg.marks) are found in console bytes, with frames and acks
+ * counted as part of the line around them (so "KGDB or $3#33 for KDB"
+ * matches although "$3#33" is a PACKET). Prompts ("kdb> ", "[N]kdb> ",
+ * "more> ") must start a line (after CR, LF or at stream start); the
+ * other markers may sit anywhere in a line.
+ * Callbacks must not call rsp_demux_feed/tick/flush/free on the same
+ * demux. No allocation after rsp_demux_new.
  */
 enum rsp_ev_type {
 	RSP_EV_CONSOLE,	/* data/len: bytes that are not protocol */
@@ -123,9 +160,11 @@ struct rsp_event {
 typedef void rsp_demux_cb(void *arg, const struct rsp_event *ev);
 
 struct rsp_demux_cfg {
-	size_t	max_payload;	/* decoded payload cap (<= RSP_PKT_MAX) */
-	size_t	hold_bytes;	/* give up on a '$' candidate after this many
-				 * bytes without a frame end */
+	size_t	max_payload;	/* decoded payload cap (<= RSP_PKT_MAX;
+				 * 0: RSP_PKT_MAX) */
+	size_t	hold_bytes;	/* give up on a '$' candidate when '$' + body
+				 * reach this many bytes without '#' (0:
+				 * 2 * max_payload + RSP_PKT_OVERHEAD) */
 	uint64_t hold_ms;	/* … or after this long (0: no time limit) */
 	bool	binary;		/* true for gdb's side: payloads may hold any
 				 * byte; false for the target's side, where a
@@ -136,6 +175,7 @@ struct rsp_demux_cfg {
 
 struct rsp_demux;
 
+/* NULL if cfg is NULL, max_payload > RSP_PKT_MAX, hold_bytes > 1 MiB. */
 struct rsp_demux *rsp_demux_new(const struct rsp_demux_cfg *cfg);
 void		 rsp_demux_free(struct rsp_demux *d);
 /* Feed len bytes received at now_ms (monotonic). */

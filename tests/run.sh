@@ -79,6 +79,7 @@ run_shell_suite() { # dir
 	for s in "$1"/*.sh; do
 		[ -f "$s" ] || continue
 		name=$(basename "$s" .sh)
+		[ "$name" = lib ] && continue	# shared helpers, not a suite
 		out=$logdir/$(basename "$1")-$name.out
 		echo "== $1/$name"
 		bash "$s" </dev/null 2>"${out%.out}.err" | tee "$out"

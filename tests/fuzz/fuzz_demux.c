@@ -5,7 +5,8 @@
  * Input layout: byte 0 picks the configuration, byte 1 the number of cuts,
  * then two bytes per cut (an offset modulo the rest), then the wire bytes.
  * Each input runs three times: whole, cut at those offsets, and one byte
- * per feed. Any difference aborts.
+ * per feed. Any difference aborts. A fourth run feeds the cuts at clock
+ * times taken from the cut bytes, with ticks, and checks only the rules.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -40,7 +41,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct rsp_demux_cfg	 cfg;
-	struct demux_rec	 whole, cut, bytes;
+	struct demux_rec	 whole, cut, bytes, timed;
+	uint64_t		 times[16];
 	size_t			 cuts[16], ncut, len, i, *each;
 	const uint8_t		*in;
 	uint8_t			 mode;
@@ -89,8 +91,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (bytes.bad != NULL || strcmp(whole.ev, bytes.ev) != 0)
 		fuzz_fail("byte-at-a-time changed the events", &whole, &bytes);
 
+	for (i = 0; i < ncut; i++)
+		times[i] = (uint64_t)(data[2 + 2 * i] & 0x0f) * 30 * (i + 1);
+	for (i = 1; i < ncut; i++)
+		if (times[i] < times[i - 1])
+			times[i] = times[i - 1];
+	if (!demux_rec_run_timed(&timed, &cfg, in, len, cuts, times, ncut))
+		abort();
+	if (timed.bad != NULL)
+		fuzz_fail("broken rule with a clock", &whole, &timed);
+
 	demux_rec_free(&whole);
 	demux_rec_free(&cut);
 	demux_rec_free(&bytes);
+	demux_rec_free(&timed);
 	return 0;
 }

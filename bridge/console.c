@@ -1,0 +1,735 @@
+/*
+ * bridge/console.c: the packet-free console.
+ *
+ * Viewers: stdout (unless --quiet) and any number of TCP clients on the
+ * console port. Each has its own capped queue; a client that stops
+ * reading is dropped with a notice, so it can never stall the target link
+ * or gdb. stdout is never dropped; past the cap its text is skipped and
+ * counted, and the count is shown when it catches up.
+ *
+ * Typists: those clients and the local keyboard. Their bytes go to
+ * br_target_console_input(); when that refuses (gdb holds the stop), the
+ * typist is told why, once per burst.
+ *
+ * Telnet: on connect we offer WILL ECHO, WILL SGA, DO SGA so `telnet`
+ * switches to character mode (--console-raw turns that off for nc).
+ * A client that answers with any telnet command is a telnet client: its
+ * IACs are stripped, IAC BRK and IAC IP break in, and 0xFF in our output
+ * is doubled. CR LF and CR NUL from telnet, and a lone LF from nc, arrive
+ * at the target as CR, which is what kdb wants.
+ *
+ * Local keys (stdin is a terminal in the foreground): the terminal goes to
+ * raw input mode, restored on every exit path, including fatal signals.
+ * Ctrl-] starts a command: q quit, b break in, s status, ? help, Ctrl-]
+ * sends a literal Ctrl-].
+ */
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "bridge/bridge.h"
+
+#define CON_MAX_CLIENTS		64
+#define CON_LINE_MAX		512
+#define CON_REFUSE_QUIET_MS	3000
+#define CON_ESCAPE		0x1d	/* Ctrl-] */
+
+struct con_client {
+	struct br_console	*c;
+	struct bufferevent	*bev;
+	struct br_telnet	 tn;
+	bool			 telnet;	/* it spoke telnet to us */
+	bool			 dead;
+	bool			 slow;		/* dropped for not reading */
+	char			 addr[64];
+	uint64_t		 last_refused;
+	TAILQ_ENTRY(con_client)	 entry;
+};
+TAILQ_HEAD(con_clients, con_client);
+
+struct br_console {
+	struct bridge		*br;
+	struct evconnlistener	*lis;
+	struct con_clients	 clients;
+	size_t			 nclients;
+	struct event		*reap;
+
+	struct bufferevent	*out;		/* stdout, or NULL */
+	bool			 out_direct;	/* stdout is a file: write(2) */
+	uint64_t		 out_skipped;
+	struct event		*in;		/* stdin, or NULL */
+	bool			 raw_tty;	/* we changed the terminal */
+	bool			 escape;	/* Ctrl-] seen */
+	uint64_t		 in_last_refused;
+
+	bool			 at_bol;	/* stream is at line start */
+	char			 line[CON_LINE_MAX];
+	size_t			 linelen;
+};
+
+/*
+ * The terminal state to put back. Static because a fatal-signal handler
+ * must reach it (as picocom's term_exitfunc does); only console.c touches
+ * it, and only for the one controlling terminal a process can have.
+ */
+static struct termios	con_saved_tio;
+static volatile sig_atomic_t con_tio_saved;
+static int		con_saved_flags = -1;
+
+static void
+con_restore_tty(void)
+{
+	if (con_tio_saved) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &con_saved_tio);
+		con_tio_saved = 0;
+	}
+	if (con_saved_flags != -1) {
+		fcntl(STDOUT_FILENO, F_SETFL, con_saved_flags);
+		con_saved_flags = -1;
+	}
+}
+
+static void
+con_fatal_signal(int sig)
+{
+	con_restore_tty();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+con_reap_later(struct br_console *c)
+{
+	event_active(c->reap, EV_TIMEOUT, 0);
+}
+
+static void
+con_client_lost(struct con_client *cl)
+{
+	if (cl->dead)
+		return;
+	cl->dead = true;
+	bufferevent_disable(cl->bev, EV_READ|EV_WRITE);
+	con_reap_later(cl->c);
+}
+
+static void
+con_reap_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct br_console	*c = arg;
+	struct con_client	*cl, *next;
+	char			 addr[64];
+	bool			 slow;
+
+	(void)fd;
+	(void)what;
+	for (cl = TAILQ_FIRST(&c->clients); cl != NULL; cl = next) {
+		next = TAILQ_NEXT(cl, entry);
+		if (!cl->dead)
+			continue;
+		TAILQ_REMOVE(&c->clients, cl, entry);
+		c->nclients--;
+		slow = cl->slow;
+		memcpy(addr, cl->addr, sizeof addr);
+		bufferevent_free(cl->bev);
+		free(cl);
+		/* Told here, not mid-fanout, so no viewer gets it inside
+		 * a chunk of console text. */
+		if (slow)
+			br_console_notice(c, "console client %s dropped: it "
+			    "stopped reading", addr);
+	}
+}
+
+/* Queue bytes for one client; drop it when it is over its cap. */
+static void
+con_client_send(struct con_client *cl, const void *buf, size_t len)
+{
+	struct evbuffer		*ob;
+	uint8_t			 esc[4096];
+	const uint8_t		*p = buf;
+	size_t			 used, n;
+
+	if (cl->dead)
+		return;
+	ob = bufferevent_get_output(cl->bev);
+	if (evbuffer_get_length(ob) + len > BR_CONSOLE_QUEUE_MAX) {
+		log_warn("console client %s dropped: not reading (%zu bytes "
+		    "queued)", cl->addr, evbuffer_get_length(ob));
+		cl->slow = true;
+		con_client_lost(cl);
+		return;
+	}
+	if (!cl->telnet) {
+		evbuffer_add(ob, buf, len);
+		return;
+	}
+	while (len > 0) {
+		n = br_telnet_escape(esc, sizeof esc, p, len, false, &used);
+		evbuffer_add(ob, esc, n);
+		p += used;
+		len -= used;
+	}
+}
+
+static void
+con_stdout_send(struct br_console *c, const void *buf, size_t len)
+{
+	struct evbuffer	*ob;
+	const char	*p = buf;
+	ssize_t		 n;
+
+	if (c->out_direct) {
+		/* A file cannot be polled and never blocks for long. */
+		while (len > 0 && (n = write(STDOUT_FILENO, p, len)) > 0) {
+			p += n;
+			len -= (size_t)n;
+		}
+		return;
+	}
+	if (c->out == NULL)
+		return;
+	ob = bufferevent_get_output(c->out);
+	if (evbuffer_get_length(ob) + len > BR_CONSOLE_QUEUE_MAX) {
+		c->out_skipped += len;
+		return;
+	}
+	evbuffer_add(ob, buf, len);
+}
+
+static void
+con_stdout_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct br_console	*c = arg;
+	char			 msg[128];
+	int			 n;
+
+	(void)bev;
+	if (c->out_skipped == 0)
+		return;
+	n = snprintf(msg, sizeof msg, "\r\n[kgdb-bridge] %llu console bytes "
+	    "not shown here (terminal too slow; see --log)\r\n",
+	    (unsigned long long)c->out_skipped);
+	c->out_skipped = 0;
+	evbuffer_add(bufferevent_get_output(c->out), msg, (size_t)n);
+}
+
+static void
+con_stdout_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct br_console	*c = arg;
+
+	(void)what;
+	/* stdout is gone (closed pipe): keep running for the others. */
+	bufferevent_free(bev);
+	c->out = NULL;
+}
+
+/* Every viewer, no transcript. */
+static void
+con_fanout(struct br_console *c, const void *buf, size_t len)
+{
+	struct con_client	*cl;
+
+	con_stdout_send(c, buf, len);
+	TAILQ_FOREACH(cl, &c->clients, entry)
+		con_client_send(cl, buf, len);
+}
+
+static void
+con_note_lines(struct br_console *c, const uint8_t *p, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++) {
+		if (p[i] == '\n' || c->linelen == sizeof c->line - 1) {
+			while (c->linelen > 0 && c->line[c->linelen - 1] ==
+			    '\r')
+				c->linelen--;
+			c->line[c->linelen] = '\0';
+			br_notify(c->br, BR_NOTE_CONSOLE_LINE, c->line);
+			c->linelen = 0;
+			if (p[i] == '\n')
+				continue;
+		}
+		c->line[c->linelen++] = (char)p[i];
+	}
+}
+
+void
+br_console_output(struct br_console *c, enum br_source src,
+    const void *buf, size_t len)
+{
+	if (c == NULL || len == 0)
+		return;
+	c->br->stats.console_bytes += len;
+	br_transcript_console(c->br->transcript, src, buf, len);
+	con_fanout(c, buf, len);
+	c->at_bol = ((const uint8_t *)buf)[len - 1] == '\n';
+	if (src != BR_SRC_BRIDGE)
+		con_note_lines(c, buf, len);
+}
+
+void
+br_console_notice(struct br_console *c, const char *fmt, ...)
+{
+	char	msg[768], line[800];
+	va_list	ap;
+	int	n;
+
+	if (c == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	n = snprintf(line, sizeof line, "%s[kgdb-bridge] %s\r\n",
+	    c->at_bol ? "" : "\r\n", msg);
+	if (n < 0 || (size_t)n >= sizeof line)
+		n = (int)strlen(line);
+	br_transcript_console(c->br->transcript, BR_SRC_BRIDGE, line,
+	    (size_t)n);
+	con_fanout(c, line, (size_t)n);
+	c->at_bol = true;
+}
+
+size_t
+br_console_clients(const struct br_console *c)
+{
+	return c != NULL ? c->nclients : 0;
+}
+
+/* Bytes a typist sent; cl is NULL for the local keyboard. */
+static void
+con_input(struct br_console *c, struct con_client *cl, const uint8_t *buf,
+    size_t len)
+{
+	char		 err[BR_ERRLEN], msg[BR_ERRLEN + 64];
+	uint64_t	 now, *last;
+	int		 n;
+
+	if (len == 0 || c->br->target == NULL)
+		return;
+	if (br_target_console_input(c->br->target, buf, len, err) == 0)
+		return;
+	now = br_now_ms();
+	last = cl != NULL ? &cl->last_refused : &c->in_last_refused;
+	if (*last == 0 || now - *last > CON_REFUSE_QUIET_MS) {
+		n = snprintf(msg, sizeof msg, "\r\n[kgdb-bridge] input not "
+		    "sent: %s\r\n", err);
+		if (n > 0 && (size_t)n >= sizeof msg)
+			n = (int)sizeof msg - 1;
+		if (cl != NULL)
+			con_client_send(cl, msg, (size_t)n);
+		else
+			con_stdout_send(c, msg, (size_t)n);
+	}
+	*last = now;
+}
+
+static void
+con_telnet_cmd(void *arg, uint8_t cmd, uint8_t opt, const uint8_t *sb,
+    size_t sblen)
+{
+	struct con_client	*cl = arg;
+	struct br_console	*c = cl->c;
+	char			 err[BR_ERRLEN];
+	uint8_t			 b[3];
+
+	(void)sb;
+	(void)sblen;
+	cl->telnet = true;
+	switch (cmd) {
+	case BR_TN_BRK:
+	case BR_TN_IP:
+		if (c->br->target == NULL ||
+		    br_target_break(c->br->target, err) == -1)
+			br_console_notice(c, "break-in failed: %s", c->br->target
+			    == NULL ? "no target" : err);
+		break;
+	case BR_TN_DO:
+		if (opt != BR_TN_OPT_ECHO && opt != BR_TN_OPT_SGA &&
+		    opt != BR_TN_OPT_BINARY) {
+			br_telnet_cmd(b, BR_TN_WONT, opt);
+			bufferevent_write(cl->bev, b, 3);
+		}
+		break;
+	case BR_TN_WILL:
+		if (opt != BR_TN_OPT_SGA && opt != BR_TN_OPT_BINARY) {
+			br_telnet_cmd(b, BR_TN_DONT, opt);
+			bufferevent_write(cl->bev, b, 3);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* nc sends LF for Enter; kdb (and a target tty with ICRNL) wants CR. */
+static size_t
+con_lf_to_cr(uint8_t *p, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++) {
+		if (p[i] == '\n')
+			p[i] = '\r';
+	}
+	return len;
+}
+
+static void
+con_client_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct con_client	*cl = arg;
+	uint8_t			 buf[4096], data[4096];
+	size_t			 n, m;
+
+	while ((n = bufferevent_read(bev, buf, sizeof buf)) > 0) {
+		if (cl->dead)
+			return;
+		m = br_telnet_decode(&cl->tn, buf, n, data, con_telnet_cmd,
+		    cl);
+		con_input(cl->c, cl, data, con_lf_to_cr(data, m));
+	}
+}
+
+static void
+con_client_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct con_client	*cl = arg;
+
+	(void)bev;
+	if (what & (BEV_EVENT_EOF|BEV_EVENT_ERROR)) {
+		log_debug("console client %s left", cl->addr);
+		con_client_lost(cl);
+	}
+}
+
+static void
+con_accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct br_console	*c = arg;
+	struct con_client	*cl;
+	char			 host[48], serv[8], hello[512];
+	uint8_t			 neg[9];
+	int			 n;
+
+	(void)lis;
+	if (c->nclients >= CON_MAX_CLIENTS) {
+		static const char full[] = "[kgdb-bridge] too many console "
+		    "clients\r\n";
+
+		if (write(fd, full, sizeof full - 1) == -1) {
+			/* It is being refused anyway. */
+		}
+		evutil_closesocket(fd);
+		return;
+	}
+	cl = xcalloc(1, sizeof *cl);
+	cl->c = c;
+	br_telnet_init(&cl->tn);
+	cl->tn.strip_crnul = cl->tn.crlf_to_cr = true;
+	if (getnameinfo(sa, (socklen_t)salen, host, sizeof host, serv,
+	    sizeof serv, NI_NUMERICHOST|NI_NUMERICSERV) == 0)
+		snprintf(cl->addr, sizeof cl->addr, "%s:%s", host, serv);
+	else
+		snprintf(cl->addr, sizeof cl->addr, "?");
+	cl->bev = bufferevent_socket_new(c->br->base, fd,
+	    BEV_OPT_CLOSE_ON_FREE);
+	if (cl->bev == NULL)
+		fatalx("console: out of memory");
+	bufferevent_setcb(cl->bev, con_client_read_cb, NULL,
+	    con_client_event_cb, cl);
+	bufferevent_enable(cl->bev, EV_READ|EV_WRITE);
+	TAILQ_INSERT_TAIL(&c->clients, cl, entry);
+	c->nclients++;
+
+	if (!c->br->opts.console_raw) {
+		br_telnet_cmd(neg, BR_TN_WILL, BR_TN_OPT_ECHO);
+		br_telnet_cmd(neg + 3, BR_TN_WILL, BR_TN_OPT_SGA);
+		br_telnet_cmd(neg + 6, BR_TN_DO, BR_TN_OPT_SGA);
+		bufferevent_write(cl->bev, neg, sizeof neg);
+	}
+	n = snprintf(hello, sizeof hello, "[kgdb-bridge] console of %s "
+	    "(link %s, target %s)\r\n", br_link_name(c->br->link),
+	    br_link_up(c->br->link) ? "up" : "down", c->br->target != NULL ?
+	    br_target_state_name(br_target_state(c->br->target)) : "?");
+	if (n > 0 && (size_t)n < sizeof hello)
+		bufferevent_write(cl->bev, hello, (size_t)n);
+	log_info("console client %s connected (%zu now)", cl->addr,
+	    c->nclients);
+}
+
+static void
+con_help(struct br_console *c)
+{
+	static const char help[] = "\r\n[kgdb-bridge] keys after Ctrl-]: "
+	    "q quit, b break in, s status, Ctrl-] send Ctrl-], ? this "
+	    "help\r\n";
+
+	con_stdout_send(c, help, sizeof help - 1);
+}
+
+static void
+con_status(struct br_console *c)
+{
+	struct bridge	*br = c->br;
+	char		 msg[512];
+	int		 n;
+
+	n = snprintf(msg, sizeof msg, "\r\n[kgdb-bridge] %s link %s, target "
+	    "%s, gdb %s, %zu console clients%s%s\r\n", br_link_name(br->link),
+	    br_link_up(br->link) ? "up" : "down", br->target != NULL ?
+	    br_target_state_name(br_target_state(br->target)) : "?",
+	    br->gdb != NULL && br_gdb_attached(br->gdb) ? "attached" : "not "
+	    "attached", c->nclients, br->panic[0] != '\0' ? ", last panic: " :
+	    "", br->panic);
+	if (n > 0 && (size_t)n < sizeof msg)
+		con_stdout_send(c, msg, (size_t)n);
+}
+
+static void
+con_stdin_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct br_console	*c = arg;
+	uint8_t			 buf[1024], data[1024], esc = CON_ESCAPE;
+	char			 err[BR_ERRLEN];
+	ssize_t			 n, i;
+	size_t			 m = 0;
+
+	(void)what;
+	n = read(fd, buf, sizeof buf);
+	if (n <= 0) {
+		if (n == -1 && (errno == EAGAIN || errno == EINTR))
+			return;
+		/* End of a piped stdin: stop reading it, keep running. */
+		event_del(c->in);
+		return;
+	}
+	if (!c->raw_tty) {
+		con_input(c, NULL, buf, (size_t)n);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (!c->escape) {
+			if (buf[i] == CON_ESCAPE)
+				c->escape = true;
+			else
+				data[m++] = buf[i];
+			continue;
+		}
+		c->escape = false;
+		switch (buf[i]) {
+		case 'q':
+		case 'Q':
+		case '.':
+			con_input(c, NULL, data, m);
+			m = 0;
+			br_quit(c->br);
+			return;
+		case 'b':
+		case 'B':
+			con_input(c, NULL, data, m);
+			m = 0;
+			if (c->br->target == NULL ||
+			    br_target_break(c->br->target, err) == -1)
+				br_console_notice(c, "break-in failed: %s",
+				    c->br->target == NULL ? "no target" : err);
+			break;
+		case 's':
+		case 'S':
+			con_status(c);
+			break;
+		case CON_ESCAPE:
+			data[m++] = esc;
+			break;
+		default:
+			con_help(c);
+			break;
+		}
+	}
+	con_input(c, NULL, data, m);
+}
+
+/* epoll refuses regular files and /dev/null; don't even ask. */
+static bool
+con_pollable(int fd)
+{
+	struct stat	st;
+
+	if (fstat(fd, &st) == -1)
+		return false;
+	return isatty(fd) || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode);
+}
+
+static void
+con_setup_stdin(struct br_console *c)
+{
+	struct termios	tio;
+	struct sigaction sa;
+	static const int fatal_sigs[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE,
+	    SIGILL, SIGQUIT };
+	size_t		i;
+
+	if (isatty(STDIN_FILENO)) {
+		/* A background job must not touch the terminal. */
+		if (tcgetpgrp(STDIN_FILENO) != getpgrp())
+			return;
+		if (tcgetattr(STDIN_FILENO, &con_saved_tio) == -1)
+			return;
+		con_tio_saved = 1;
+		atexit(con_restore_tty);
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = con_fatal_signal;
+		sigemptyset(&sa.sa_mask);
+		for (i = 0; i < sizeof fatal_sigs / sizeof fatal_sigs[0]; i++)
+			sigaction(fatal_sigs[i], &sa, NULL);
+		tio = con_saved_tio;
+		/* Raw input, but keep output processing so log lines and
+		 * console text still end their lines. */
+		tio.c_lflag &= ~(ICANON|ECHO|ECHONL|ISIG|IEXTEN);
+		tio.c_iflag &= ~(IXON|IXOFF|ICRNL|INLCR|IGNCR|BRKINT|ISTRIP);
+		tio.c_cc[VMIN] = 1;
+		tio.c_cc[VTIME] = 0;
+		if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &tio) == -1)
+			return;
+		c->raw_tty = true;
+	}
+	c->in = event_new(c->br->base, STDIN_FILENO, EV_READ|EV_PERSIST,
+	    con_stdin_cb, c);
+	if (c->in == NULL || !con_pollable(STDIN_FILENO) ||
+	    event_add(c->in, NULL) == -1) {
+		/* /dev/null and regular files cannot be polled: no input. */
+		if (c->in != NULL)
+			event_free(c->in);
+		c->in = NULL;
+	}
+	if (c->raw_tty)
+		log_info("keys: Ctrl-] then q quits, b breaks in, ? helps");
+}
+
+static void
+con_setup_stdout(struct br_console *c)
+{
+	struct stat	st;
+	int		flags;
+
+	if (fstat(STDOUT_FILENO, &st) == -1)
+		return;
+	if (!isatty(STDOUT_FILENO) && !S_ISFIFO(st.st_mode) &&
+	    !S_ISSOCK(st.st_mode)) {
+		c->out_direct = true;
+		return;
+	}
+	/* Non-blocking, so a stopped terminal cannot stall the loop. The
+	 * flags are shared with the shell: put back at exit. */
+	if ((flags = fcntl(STDOUT_FILENO, F_GETFL)) == -1)
+		return;
+	if (!(flags & O_NONBLOCK)) {
+		if (con_saved_flags == -1 && con_tio_saved == 0)
+			atexit(con_restore_tty);
+		con_saved_flags = flags;
+		fcntl(STDOUT_FILENO, F_SETFL, flags | O_NONBLOCK);
+	}
+	c->out = bufferevent_socket_new(c->br->base, STDOUT_FILENO, 0);
+	if (c->out == NULL)
+		fatalx("console: out of memory");
+	bufferevent_setcb(c->out, NULL, con_stdout_write_cb,
+	    con_stdout_event_cb, c);
+	bufferevent_enable(c->out, EV_WRITE);
+}
+
+static int
+con_listen(struct br_console *c, char *err)
+{
+	struct bridge		*br = c->br;
+	struct addrinfo		 hints, *res;
+	char			 port[8];
+	int			 rc;
+
+	snprintf(port, sizeof port, "%d", br->opts.console_port);
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE|AI_NUMERICSERV;
+	if ((rc = getaddrinfo(br->opts.listen, port, &hints, &res)) != 0) {
+		br_seterr(err, "bad --listen address %s: %s", br->opts.listen,
+		    gai_strerror(rc));
+		return -1;
+	}
+	c->lis = evconnlistener_new_bind(br->base, con_accept_cb, c,
+	    LEV_OPT_CLOSE_ON_FREE|LEV_OPT_REUSEABLE|LEV_OPT_CLOSE_ON_EXEC, 16,
+	    res->ai_addr, (int)res->ai_addrlen);
+	freeaddrinfo(res);
+	if (c->lis == NULL) {
+		br_seterr(err, "cannot listen on %s:%s for the console: %s "
+		    "(another kgdb-bridge? choose --console-port)",
+		    br->opts.listen, port, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+struct br_console *
+br_console_new(struct bridge *br, char *err)
+{
+	struct br_console	*c;
+
+	c = xcalloc(1, sizeof *c);
+	c->br = br;
+	c->at_bol = true;
+	TAILQ_INIT(&c->clients);
+	c->reap = event_new(br->base, -1, 0, con_reap_cb, c);
+	if (c->reap == NULL)
+		fatalx("console: out of memory");
+	if (br->opts.console_port != 0 && con_listen(c, err) == -1) {
+		br_console_free(c);
+		return NULL;
+	}
+	if (!br->opts.quiet)
+		con_setup_stdout(c);
+	if (!br->opts.no_stdin)
+		con_setup_stdin(c);
+	return c;
+}
+
+void
+br_console_free(struct br_console *c)
+{
+	struct con_client	*cl;
+
+	if (c == NULL)
+		return;
+	if (c->lis != NULL)
+		evconnlistener_free(c->lis);
+	while ((cl = TAILQ_FIRST(&c->clients)) != NULL) {
+		TAILQ_REMOVE(&c->clients, cl, entry);
+		bufferevent_free(cl->bev);
+		free(cl);
+	}
+	if (c->out != NULL)
+		bufferevent_free(c->out);
+	if (c->in != NULL)
+		event_free(c->in);
+	event_free(c->reap);
+	con_restore_tty();
+	free(c);
+}

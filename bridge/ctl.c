@@ -1,0 +1,788 @@
+/*
+ * bridge/ctl.c: the control socket, and `kgdb-bridge ctl`.
+ *
+ * A Unix stream socket, mode 0600 in a 0700 directory. One request per
+ * line, either JSON ({"v":1,"cmd":"status"}) or plain words ("status",
+ * "mark text"); one JSON reply per request, always carrying "v" (the
+ * protocol version, BR_PROTO_VERSION) and "ok". Commands:
+ *
+ *   status              link, device, baud, target state, gdb, stats
+ *   break               break in with the configured sequence
+ *   mark TEXT           a mark in the transcript
+ *   subscribe | events  from now on, one JSON event per line:
+ *                       {"v":1,"event":"link_down","t":1234,"text":"…"}
+ *   quit                shut the bridge down cleanly
+ *   ping
+ *
+ * Subscribers have capped queues like console clients: a script that
+ * stops reading is dropped, never waited for.
+ */
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "bridge/bridge.h"
+
+#define CTL_LINE_MAX	4096
+#define CTL_QUEUE_MAX	(1024 * 1024)
+#define CTL_MAX_CLIENTS	32
+
+struct ctl_client {
+	struct br_ctl		*c;
+	struct bufferevent	*bev;
+	bool			 subscribed;
+	bool			 dead;
+	TAILQ_ENTRY(ctl_client)	 entry;
+};
+TAILQ_HEAD(ctl_clients, ctl_client);
+
+struct br_ctl {
+	struct bridge		*br;
+	char			*path;
+	struct evconnlistener	*lis;
+	struct ctl_clients	 clients;
+	size_t			 nclients;
+	struct event		*reap;
+};
+
+static const char *const ctl_note_names[] = {
+	[BR_NOTE_LINK_UP] = "link_up",
+	[BR_NOTE_LINK_DOWN] = "link_down",
+	[BR_NOTE_STATE] = "state",
+	[BR_NOTE_STOP] = "stop",
+	[BR_NOTE_GDB_ATTACH] = "gdb_attach",
+	[BR_NOTE_GDB_DETACH] = "gdb_detach",
+	[BR_NOTE_PANIC] = "panic",
+	[BR_NOTE_BREAK_FAILED] = "break_failed",
+	[BR_NOTE_CONSOLE_LINE] = "console",
+	[BR_NOTE_MARK] = "mark",
+};
+
+void
+br_quit(struct bridge *br)
+{
+	if (br->quit)
+		return;
+	br->quit = true;
+	event_base_loopexit(br->base, NULL);
+}
+
+const char *
+br_note_name(enum br_note note)
+{
+	if ((unsigned)note >= sizeof ctl_note_names / sizeof ctl_note_names[0])
+		return "unknown";
+	return ctl_note_names[note];
+}
+
+void
+br_ctl_json_quote(struct evbuffer *b, const char *s, size_t len)
+{
+	size_t	i;
+	uint8_t	ch;
+
+	evbuffer_add(b, "\"", 1);
+	for (i = 0; i < len; i++) {
+		ch = (uint8_t)s[i];
+		if (ch == '"' || ch == '\\')
+			evbuffer_add_printf(b, "\\%c", ch);
+		else if (ch == '\n')
+			evbuffer_add(b, "\\n", 2);
+		else if (ch == '\r')
+			evbuffer_add(b, "\\r", 2);
+		else if (ch == '\t')
+			evbuffer_add(b, "\\t", 2);
+		else if (ch < 0x20 || ch == 0x7f || ch >= 0x80)
+			/* Console bytes are not always UTF-8: keep JSON
+			 * valid by escaping every non-ASCII byte. */
+			evbuffer_add_printf(b, "\\u%04x", ch);
+		else
+			evbuffer_add(b, &s[i], 1);
+	}
+	evbuffer_add(b, "\"", 1);
+}
+
+char *
+br_ctl_json_str(const char *line, const char *key)
+{
+	const char	*p = line;
+	char		*out, *o;
+	size_t		 klen = strlen(key);
+	unsigned	 u;
+
+	/* Find "key" followed by ':'; a flat object is all we accept. */
+	for (;;) {
+		p = strchr(p, '"');
+		if (p == NULL)
+			return NULL;
+		if (strncmp(p + 1, key, klen) == 0 && p[1 + klen] == '"') {
+			p += klen + 2;
+			while (*p == ' ' || *p == '\t')
+				p++;
+			if (*p == ':')
+				break;
+			continue;
+		}
+		/* Skip over this string, escapes included. */
+		for (p++; *p != '\0' && *p != '"'; p++) {
+			if (*p == '\\' && p[1] != '\0')
+				p++;
+		}
+		if (*p == '\0')
+			return NULL;
+		p++;
+	}
+	for (p++; *p == ' ' || *p == '\t'; p++)
+		;
+	if (*p != '"')
+		return NULL;
+	out = o = xmalloc(strlen(p) + 1);
+	for (p++; *p != '"'; p++) {
+		if (*p == '\0') {
+			free(out);
+			return NULL;
+		}
+		if (*p != '\\') {
+			*o++ = *p;
+			continue;
+		}
+		switch (*++p) {
+		case 'n':
+			*o++ = '\n';
+			break;
+		case 'r':
+			*o++ = '\r';
+			break;
+		case 't':
+			*o++ = '\t';
+			break;
+		case 'u':
+			if (sscanf(p + 1, "%4x", &u) != 1) {
+				free(out);
+				return NULL;
+			}
+			*o++ = u < 0x80 && u != 0 ? (char)u : '?';
+			p += 4;
+			break;
+		case '\0':
+			free(out);
+			return NULL;
+		default:
+			*o++ = *p;
+			break;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+static void
+ctl_kv_u64(struct evbuffer *b, const char *k, uint64_t v)
+{
+	evbuffer_add_printf(b, ",\"%s\":%llu", k, (unsigned long long)v);
+}
+
+static void
+ctl_kv_str(struct evbuffer *b, const char *k, const char *v)
+{
+	evbuffer_add_printf(b, ",\"%s\":", k);
+	br_ctl_json_quote(b, v, strlen(v));
+}
+
+char *
+br_ctl_status_json(struct bridge *br)
+{
+	struct evbuffer	*b = evbuffer_new();
+	struct br_stats	*s = &br->stats;
+	char		*out;
+	size_t		 len;
+	int		 caps = br_link_caps(br->link);
+	char		 capstr[64];
+
+	if (b == NULL)
+		fatalx("ctl: out of memory");
+	evbuffer_add_printf(b, "{\"v\":%d,\"ok\":true,\"cmd\":\"status\"",
+	    BR_PROTO_VERSION);
+	ctl_kv_u64(b, "pid", (uint64_t)getpid());
+	ctl_kv_u64(b, "uptime_ms", br_now_ms() - br->start_ms);
+	ctl_kv_str(b, "target", br->opts.target != NULL ? br->opts.target :
+	    "");
+	ctl_kv_str(b, "link", br_link_up(br->link) ? "up" : "down");
+	ctl_kv_str(b, "device", br_link_name(br->link));
+	ctl_kv_u64(b, "baud", (uint64_t)br_link_baud(br->link));
+	snprintf(capstr, sizeof capstr, "%s%s%s%s",
+	    caps & BR_LINK_CAN_BREAK ? ",\"break\"" : "",
+	    caps & BR_LINK_HAS_BAUD ? ",\"baud\"" : "",
+	    caps & BR_LINK_NO_8BIT ? ",\"no_8bit\"" : "",
+	    caps & BR_LINK_INT_03 ? ",\"int_03\"" : "");
+	evbuffer_add_printf(b, ",\"caps\":[%s]", capstr[0] != '\0' ?
+	    capstr + 1 : "");
+	ctl_kv_str(b, "state", br->target != NULL ?
+	    br_target_state_name(br_target_state(br->target)) : "unknown");
+	evbuffer_add_printf(b, ",\"gdb\":%s", br->gdb != NULL &&
+	    br_gdb_attached(br->gdb) ? "true" : "false");
+	ctl_kv_str(b, "control", br->gdb != NULL && br_gdb_attached(br->gdb) ?
+	    "gdb" : "console");
+	ctl_kv_u64(b, "console_clients", br_console_clients(br->console));
+	ctl_kv_u64(b, "gdb_port", (uint64_t)br->opts.gdb_port);
+	ctl_kv_u64(b, "console_port", (uint64_t)br->opts.console_port);
+	ctl_kv_str(b, "arch", br->arch != NULL ? br->arch->name :
+	    (br->opts.arch != NULL ? br->opts.arch : "x86_64"));
+	ctl_kv_str(b, "panic", br->panic);
+	if (br->opts.log_path != NULL)
+		ctl_kv_str(b, "log", br->opts.log_path);
+	evbuffer_add_printf(b, ",\"stats\":{\"rx_bytes\":%llu,\"tx_bytes\":"
+	    "%llu,\"rx_packets\":%llu,\"tx_packets\":%llu,\"retransmits\":"
+	    "%llu,\"cksum_errors\":%llu,\"timeouts\":%llu,\"console_bytes\":"
+	    "%llu}}", (unsigned long long)s->rx_bytes,
+	    (unsigned long long)s->tx_bytes,
+	    (unsigned long long)s->rx_packets,
+	    (unsigned long long)s->tx_packets,
+	    (unsigned long long)s->retransmits,
+	    (unsigned long long)s->cksum_errors,
+	    (unsigned long long)s->timeouts,
+	    (unsigned long long)s->console_bytes);
+	len = evbuffer_get_length(b);
+	out = xmalloc(len + 1);
+	evbuffer_remove(b, out, len);
+	out[len] = '\0';
+	evbuffer_free(b);
+	return out;
+}
+
+static void
+ctl_client_lost(struct ctl_client *cl)
+{
+	if (cl->dead)
+		return;
+	cl->dead = true;
+	bufferevent_disable(cl->bev, EV_READ|EV_WRITE);
+	event_active(cl->c->reap, EV_TIMEOUT, 0);
+}
+
+static void	ctl_event_cb(struct bufferevent *, short, void *);
+
+static void
+ctl_flushed_cb(struct bufferevent *bev, void *arg)
+{
+	(void)bev;
+	ctl_client_lost(arg);
+}
+
+/* Say the last words, then go: read no more, close once the reply is
+ * out (or after a few seconds if the client does not take it). */
+static void
+ctl_close_after_flush(struct ctl_client *cl)
+{
+	struct timeval	tv = { 3, 0 };
+
+	bufferevent_disable(cl->bev, EV_READ);
+	if (evbuffer_get_length(bufferevent_get_output(cl->bev)) == 0) {
+		ctl_client_lost(cl);
+		return;
+	}
+	bufferevent_setcb(cl->bev, NULL, ctl_flushed_cb,
+	    ctl_event_cb, cl);
+	bufferevent_set_timeouts(cl->bev, NULL, &tv);
+}
+
+static void
+ctl_reap_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct br_ctl		*c = arg;
+	struct ctl_client	*cl, *next;
+
+	(void)fd;
+	(void)what;
+	for (cl = TAILQ_FIRST(&c->clients); cl != NULL; cl = next) {
+		next = TAILQ_NEXT(cl, entry);
+		if (!cl->dead)
+			continue;
+		TAILQ_REMOVE(&c->clients, cl, entry);
+		c->nclients--;
+		bufferevent_free(cl->bev);
+		free(cl);
+	}
+}
+
+static void
+ctl_send(struct ctl_client *cl, struct evbuffer *line)
+{
+	struct evbuffer	*ob = bufferevent_get_output(cl->bev);
+
+	if (cl->dead)
+		return;
+	if (evbuffer_get_length(ob) + evbuffer_get_length(line) >
+	    CTL_QUEUE_MAX) {
+		log_warn("control client dropped: not reading");
+		ctl_client_lost(cl);
+		return;
+	}
+	evbuffer_add_buffer(ob, line);
+}
+
+static void
+ctl_reply(struct ctl_client *cl, const char *cmd, bool ok, const char *err)
+{
+	struct evbuffer	*b = evbuffer_new();
+
+	if (b == NULL)
+		fatalx("ctl: out of memory");
+	evbuffer_add_printf(b, "{\"v\":%d,\"ok\":%s", BR_PROTO_VERSION,
+	    ok ? "true" : "false");
+	if (cmd != NULL)
+		ctl_kv_str(b, "cmd", cmd);
+	if (err != NULL)
+		ctl_kv_str(b, "error", err);
+	evbuffer_add(b, "}\n", 2);
+	ctl_send(cl, b);
+	evbuffer_free(b);
+}
+
+static void
+ctl_command(struct ctl_client *cl, const char *line)
+{
+	struct bridge	*br = cl->c->br;
+	struct evbuffer	*b;
+	char		*cmd = NULL, *text = NULL, *v, *sp, err[BR_ERRLEN];
+	const char	*vp;
+
+	if (line[0] == '{') {
+		vp = strstr(line, "\"v\"");
+		if (vp != NULL) {
+			vp = strchr(vp, ':');
+			if (vp == NULL || atoi(vp + 1) != BR_PROTO_VERSION) {
+				ctl_reply(cl, NULL, false, "unsupported "
+				    "protocol version (this bridge speaks v1)");
+				return;
+			}
+		}
+		cmd = br_ctl_json_str(line, "cmd");
+		text = br_ctl_json_str(line, "text");
+		if (cmd == NULL) {
+			ctl_reply(cl, NULL, false, "no \"cmd\" in request");
+			goto out;
+		}
+	} else {
+		v = xstrdup(line);
+		if ((sp = strchr(v, ' ')) != NULL) {
+			*sp++ = '\0';
+			text = xstrdup(sp);
+		}
+		cmd = v;
+	}
+
+	if (strcmp(cmd, "status") == 0) {
+		char *s = br_ctl_status_json(br);
+
+		if ((b = evbuffer_new()) == NULL)
+			fatalx("ctl: out of memory");
+		evbuffer_add_printf(b, "%s\n", s);
+		ctl_send(cl, b);
+		evbuffer_free(b);
+		free(s);
+	} else if (strcmp(cmd, "break") == 0) {
+		if (br->target == NULL || br_target_break(br->target, err) ==
+		    -1)
+			ctl_reply(cl, cmd, false, br->target == NULL ?
+			    "no target" : err);
+		else
+			ctl_reply(cl, cmd, true, NULL);
+	} else if (strcmp(cmd, "mark") == 0) {
+		if (text == NULL || *text == '\0') {
+			ctl_reply(cl, cmd, false, "mark needs a text");
+		} else {
+			br_notify(br, BR_NOTE_MARK, text);
+			ctl_reply(cl, cmd, true, NULL);
+		}
+	} else if (strcmp(cmd, "subscribe") == 0 ||
+	    strcmp(cmd, "events") == 0) {
+		cl->subscribed = true;
+		ctl_reply(cl, cmd, true, NULL);
+	} else if (strcmp(cmd, "quit") == 0) {
+		ctl_reply(cl, cmd, true, NULL);
+		br_quit(br);
+	} else if (strcmp(cmd, "ping") == 0) {
+		ctl_reply(cl, cmd, true, NULL);
+	} else
+		ctl_reply(cl, cmd, false, "unknown command (status, break, "
+		    "mark, subscribe, quit, ping)");
+out:
+	free(cmd);
+	free(text);
+}
+
+static void
+ctl_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct ctl_client	*cl = arg;
+	struct evbuffer		*in = bufferevent_get_input(bev);
+	char			*line;
+	size_t			 len;
+
+	while (!cl->dead &&
+	    (line = evbuffer_readln(in, &len, EVBUFFER_EOL_CRLF)) != NULL) {
+		if (len > 0)
+			ctl_command(cl, line);
+		free(line);
+	}
+	if (evbuffer_get_length(in) > CTL_LINE_MAX) {
+		ctl_reply(cl, NULL, false, "request line too long");
+		ctl_close_after_flush(cl);
+	}
+}
+
+static void
+ctl_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	(void)bev;
+	if (what & (BEV_EVENT_EOF|BEV_EVENT_ERROR|BEV_EVENT_TIMEOUT))
+		ctl_client_lost(arg);
+}
+
+static void
+ctl_accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct br_ctl		*c = arg;
+	struct ctl_client	*cl;
+
+	(void)lis;
+	(void)sa;
+	(void)salen;
+	if (c->nclients >= CTL_MAX_CLIENTS) {
+		evutil_closesocket(fd);
+		return;
+	}
+	cl = xcalloc(1, sizeof *cl);
+	cl->c = c;
+	cl->bev = bufferevent_socket_new(c->br->base, fd,
+	    BEV_OPT_CLOSE_ON_FREE);
+	if (cl->bev == NULL)
+		fatalx("ctl: out of memory");
+	bufferevent_setcb(cl->bev, ctl_read_cb, NULL, ctl_event_cb, cl);
+	bufferevent_enable(cl->bev, EV_READ|EV_WRITE);
+	TAILQ_INSERT_TAIL(&c->clients, cl, entry);
+	c->nclients++;
+}
+
+void
+br_ctl_notify(struct br_ctl *c, enum br_note note, const char *text)
+{
+	struct ctl_client	*cl;
+	struct evbuffer		*b;
+
+	if (c == NULL)
+		return;
+	TAILQ_FOREACH(cl, &c->clients, entry) {
+		if (!cl->subscribed || cl->dead)
+			continue;
+		if ((b = evbuffer_new()) == NULL)
+			fatalx("ctl: out of memory");
+		evbuffer_add_printf(b, "{\"v\":%d,\"event\":\"%s\",\"t\":%llu",
+		    BR_PROTO_VERSION, br_note_name(note),
+		    (unsigned long long)br_now_ms());
+		if (text != NULL)
+			ctl_kv_str(b, "text", text);
+		evbuffer_add(b, "}\n", 2);
+		ctl_send(cl, b);
+		evbuffer_free(b);
+	}
+}
+
+static int
+ctl_connect(const char *path)
+{
+	struct sockaddr_un	sun;
+	int			fd;
+
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof sun.sun_path) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(sun.sun_path, path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+struct br_ctl *
+br_ctl_new(struct bridge *br, const char *path, char *err)
+{
+	struct br_ctl		*c;
+	struct sockaddr_un	 sun;
+	char			*dir, *slash;
+	mode_t			 old;
+	int			 fd;
+
+	if (strlen(path) >= sizeof sun.sun_path) {
+		br_seterr(err, "control socket path too long: %s", path);
+		return NULL;
+	}
+	/* The directory: private. Only its last component is created. */
+	dir = xstrdup(path);
+	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+			br_seterr(err, "cannot create %s: %s", dir,
+			    strerror(errno));
+			free(dir);
+			return NULL;
+		}
+	}
+	free(dir);
+	if ((fd = ctl_connect(path)) != -1) {
+		close(fd);
+		br_seterr(err, "another kgdb-bridge already serves %s (one "
+		    "bridge per target; or give --ctl)", path);
+		return NULL;
+	}
+	unlink(path);	/* stale socket of a killed bridge */
+
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	strcpy(sun.sun_path, path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC|SOCK_NONBLOCK,
+	    0)) == -1) {
+		br_seterr(err, "control socket: %s", strerror(errno));
+		return NULL;
+	}
+	old = umask(077);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
+		umask(old);
+		br_seterr(err, "cannot bind control socket %s: %s", path,
+		    strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	umask(old);
+	chmod(path, 0600);
+	c = xcalloc(1, sizeof *c);
+	c->br = br;
+	c->path = xstrdup(path);
+	TAILQ_INIT(&c->clients);
+	c->reap = event_new(br->base, -1, 0, ctl_reap_cb, c);
+	c->lis = evconnlistener_new(br->base, ctl_accept_cb, c,
+	    LEV_OPT_CLOSE_ON_FREE|LEV_OPT_CLOSE_ON_EXEC, 8, fd);
+	if (c->lis == NULL || c->reap == NULL) {
+		br_seterr(err, "cannot listen on %s: %s", path,
+		    strerror(errno));
+		if (c->lis == NULL)
+			close(fd);
+		br_ctl_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void
+br_ctl_free(struct br_ctl *c)
+{
+	struct ctl_client	*cl;
+
+	if (c == NULL)
+		return;
+	while ((cl = TAILQ_FIRST(&c->clients)) != NULL) {
+		TAILQ_REMOVE(&c->clients, cl, entry);
+		bufferevent_free(cl->bev);
+		free(cl);
+	}
+	if (c->lis != NULL) {
+		evconnlistener_free(c->lis);
+		unlink(c->path);
+	}
+	if (c->reap != NULL)
+		event_free(c->reap);
+	free(c->path);
+	free(c);
+}
+
+/* ---- the client: `kgdb-bridge ctl …` (blocking; no loop needed) */
+
+static void
+ctl_usage(FILE *f)
+{
+	fprintf(f, "usage: kgdb-bridge ctl [--ctl PATH | --target TARGET] "
+	    "COMMAND\n"
+	    "commands: status, break, mark TEXT, events (alias subscribe), "
+	    "quit, ping,\n"
+	    "          or one raw JSON request line, e.g. "
+	    "'{\"v\":1,\"cmd\":\"status\"}'\n"
+	    "Without --ctl, the one bridge running for this user is used.\n");
+}
+
+/* The socket of the only bridge running, or NULL with a message. */
+static char *
+ctl_find(void)
+{
+	char		*dir = br_opts_ctl_dir(), *found = NULL, *p;
+	struct dirent	*de;
+	DIR		*d;
+	int		 n = 0, fd;
+
+	if ((d = opendir(dir)) == NULL) {
+		fprintf(stderr, "kgdb-bridge ctl: no bridge is running (no "
+		    "%s)\n", dir);
+		free(dir);
+		return NULL;
+	}
+	while ((de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name);
+
+		if (len < 6 || strcmp(de->d_name + len - 5, ".sock") != 0)
+			continue;
+		xasprintf(&p, "%s/%s", dir, de->d_name);
+		if ((fd = ctl_connect(p)) == -1) {
+			free(p);
+			continue;
+		}
+		close(fd);
+		if (n++ == 0)
+			found = p;
+		else {
+			if (n == 2)
+				fprintf(stderr, "kgdb-bridge ctl: several "
+				    "bridges run; choose one with --ctl:\n  "
+				    "%s\n", found);
+			fprintf(stderr, "  %s\n", p);
+			free(p);
+		}
+	}
+	closedir(d);
+	if (n == 0)
+		fprintf(stderr, "kgdb-bridge ctl: no bridge is running (no "
+		    "live socket in %s)\n", dir);
+	free(dir);
+	if (n != 1) {
+		free(found);
+		return NULL;
+	}
+	return found;
+}
+
+int
+br_ctl_client_main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "ctl", required_argument, NULL, 'c' },
+		{ "target", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char		*path = NULL, *req = NULL, buf[65536];
+	FILE		*in;
+	int		 c, fd, i, rc = 1;
+	bool		 events;
+	size_t		 len;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			free(path);
+			path = xstrdup(optarg);
+			break;
+		case 't':
+			free(path);
+			path = br_opts_default_ctl(optarg);
+			break;
+		case 'h':
+			ctl_usage(stdout);
+			free(path);
+			return 0;
+		default:
+			ctl_usage(stderr);
+			free(path);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		ctl_usage(stderr);
+		free(path);
+		return 2;
+	}
+	if (argv[optind][0] == '{')
+		req = xstrdup(argv[optind]);
+	else {
+		/* Words after the command are its text. */
+		struct evbuffer *b = evbuffer_new();
+
+		if (b == NULL)
+			fatalx("out of memory");
+		evbuffer_add_printf(b, "{\"v\":%d,\"cmd\":", BR_PROTO_VERSION);
+		br_ctl_json_quote(b, argv[optind], strlen(argv[optind]));
+		if (optind + 1 < argc) {
+			char *text = NULL, *t;
+
+			for (i = optind + 1; i < argc; i++) {
+				xasprintf(&t, "%s%s%s", text != NULL ? text :
+				    "", text != NULL ? " " : "", argv[i]);
+				free(text);
+				text = t;
+			}
+			evbuffer_add_printf(b, ",\"text\":");
+			br_ctl_json_quote(b, text, strlen(text));
+			free(text);
+		}
+		evbuffer_add(b, "}", 1);
+		len = evbuffer_get_length(b);
+		req = xmalloc(len + 1);
+		evbuffer_remove(b, req, len);
+		req[len] = '\0';
+		evbuffer_free(b);
+	}
+	events = strstr(req, "\"subscribe\"") != NULL ||
+	    strstr(req, "\"events\"") != NULL;
+	if (path == NULL && (path = ctl_find()) == NULL)
+		goto out;
+	if ((fd = ctl_connect(path)) == -1) {
+		fprintf(stderr, "kgdb-bridge ctl: cannot connect to %s: %s\n",
+		    path, strerror(errno));
+		goto out;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (dprintf(fd, "%s\n", req) < 0 || (in = fdopen(fd, "r")) == NULL) {
+		fprintf(stderr, "kgdb-bridge ctl: %s\n", strerror(errno));
+		close(fd);
+		goto out;
+	}
+	while (fgets(buf, sizeof buf, in) != NULL) {
+		fputs(buf, stdout);
+		fflush(stdout);
+		if (!events) {
+			rc = strstr(buf, "\"ok\":true") != NULL ? 0 : 1;
+			break;
+		}
+		rc = 0;
+	}
+	fclose(in);
+out:
+	free(path);
+	free(req);
+	return rc;
+}

@@ -1,0 +1,964 @@
+/*
+ * bridge/gdb.c: the gdb port and the one controlling gdb.
+ *
+ * gdb's stream goes through an rsp_demux in binary mode. The bridge acks
+ * gdb's packets until gdb accepts QStartNoAckMode (offered over TCP, where
+ * acks are pointless), answers connection probes itself, serves a target
+ * description that matches kgdb's 'g' layout, and passes everything else to
+ * target.c one request at a time.
+ *
+ * Detach semantics (a choice, documented in the man page):
+ *  - gdb's `detach` sends D: the bridge forwards it, so kgdb removes its
+ *    breakpoints and the kernel runs, as gdb users expect from detach.
+ *  - A dropped connection (gdb killed, network gone) sends nothing: the
+ *    kernel stays stopped where it was, and the next gdb that attaches gets
+ *    the same stop reply from the bridge (never a '?' to the target).
+ *  - A second gdb is refused with an "E." error reply to its first packet
+ *    (gdb prints it) and a console notice, unless --takeover, in which case
+ *    the old gdb is disconnected (same as a drop: the target stays stopped).
+ */
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+#include <event2/util.h>
+
+#include "bridge/bridge.h"
+
+#define GDB_PKT_MAX	RSP_PKT_MAX		/* our PacketSize */
+#define GDB_FRAME_MAX	(2 * GDB_PKT_MAX + RSP_PKT_OVERHEAD + 8)
+#define GDB_QUEUE_MAX	16
+#define GDB_OUT_MAX	(256 * 1024)		/* unread output: drop gdb */
+#define GDB_O_CHUNK	400			/* text bytes per O packet */
+
+struct gpend {
+	char	*p;
+	size_t	 len;
+};
+
+struct gsess {
+	TAILQ_ENTRY(gsess) entry;
+	struct br_gdb	*g;
+	unsigned	 id;
+	struct bufferevent *bev;
+	struct rsp_demux *dm;
+	char		 peer[64];
+
+	bool		 refused;	/* a second gdb: error, then close */
+	bool		 closing;
+	bool		 noack;
+	bool		 busy;		/* a reply is pending */
+	bool		 waiting_stop;	/* after c/s, or a held '?' */
+	bool		 in_qrcmd;	/* O packets go to gdb now */
+	bool		 detached;	/* D or k seen: close after flush */
+
+	char		*last;		/* last frame, for a NAK */
+	size_t		 lastlen;
+
+	struct gpend	 queue[GDB_QUEUE_MAX];
+	size_t		 nqueue;
+};
+TAILQ_HEAD(gsess_list, gsess);
+
+/* A request in flight; outlives the session (and gdb) if it must. */
+struct gctx {
+	TAILQ_ENTRY(gctx) entry;
+	struct br_gdb	*g;		/* NULL once gdb is freed */
+	unsigned	 sess_id;
+	char		 kind;		/* first byte of the request */
+};
+TAILQ_HEAD(gctx_list, gctx);
+
+struct br_gdb {
+	struct bridge	*br;
+	struct evconnlistener *lis;
+	int		 port;
+	struct gsess	*ctl;		/* the controlling gdb */
+	struct gsess_list all;
+	struct gctx_list ctxs;
+	unsigned	 next_id;
+	struct event	*reap_ev;
+	char		*tdesc;
+	size_t		 tdesc_len;
+};
+
+static void	gs_process(struct gsess *);
+static void	gs_close(struct gsess *, const char *);
+
+/* ---- output to gdb */
+
+static void
+gs_send(struct gsess *s, const void *payload, size_t len)
+{
+	char	frame[GDB_FRAME_MAX];
+	int	n;
+
+	if (s->closing)
+		return;
+	n = rsp_pkt_encode(frame, sizeof frame, payload, len);
+	if (n < 0) {
+		log_error("gdb: reply too long to frame (%zu)", len);
+		n = rsp_pkt_encode(frame, sizeof frame, "E01", 3);
+	}
+	if (s->g->br->transcript != NULL)
+		br_transcript_packet(s->g->br->transcript, 'G', frame,
+		    (size_t)n, NULL);
+	bufferevent_write(s->bev, frame, (size_t)n);
+	if (!s->noack) {
+		free(s->last);
+		s->last = xmalloc((size_t)n);
+		memcpy(s->last, frame, (size_t)n);
+		s->lastlen = (size_t)n;
+		rsp_demux_expect_ack(s->dm, true);
+	}
+}
+
+static void
+gs_sends(struct gsess *s, const char *str)
+{
+	gs_send(s, str, strlen(str));
+}
+
+/* Text as O packets (only while gdb accepts them). */
+static void
+gs_output(struct gsess *s, const void *text, size_t len)
+{
+	const uint8_t	*p = text;
+	char		 buf[1 + 2 * GDB_O_CHUNK];
+	size_t		 n;
+
+	while (len > 0) {
+		n = len > GDB_O_CHUNK ? GDB_O_CHUNK : len;
+		buf[0] = 'O';
+		rsp_hex_encode(buf + 1, sizeof buf - 1, p, n);
+		gs_send(s, buf, 1 + 2 * n);
+		p += n;
+		len -= n;
+	}
+}
+
+static void printflike(2, 3)
+gs_outputf(struct gsess *s, const char *fmt, ...)
+{
+	char	 buf[1024];
+	va_list	 ap;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof buf)
+		n = sizeof buf - 1;
+	gs_output(s, buf, (size_t)n);
+}
+
+/* The reply to the current packet: the session may take the next. */
+static void
+gs_reply(struct gsess *s, const void *payload, size_t len)
+{
+	gs_send(s, payload, len);
+	s->busy = false;
+	s->in_qrcmd = false;
+}
+
+static void
+gs_replys(struct gsess *s, const char *str)
+{
+	gs_reply(s, str, strlen(str));
+}
+
+/* ---- session lifetime */
+
+static void
+gs_free(struct gsess *s)
+{
+	size_t	i;
+
+	TAILQ_REMOVE(&s->g->all, s, entry);
+	if (s->bev != NULL)
+		bufferevent_free(s->bev);
+	rsp_demux_free(s->dm);
+	for (i = 0; i < s->nqueue; i++)
+		free(s->queue[i].p);
+	free(s->last);
+	free(s);
+}
+
+static void
+gdb_reap(int fd, short what, void *arg)
+{
+	struct br_gdb	*g = arg;
+	struct gsess	*s, *tmp;
+
+	(void)fd;
+	(void)what;
+	for (s = TAILQ_FIRST(&g->all); s != NULL; s = tmp) {
+		tmp = TAILQ_NEXT(s, entry);
+		if (!s->closing)
+			continue;
+		/* Let a refusal or a detach reply reach gdb first. */
+		if (s->bev != NULL && evbuffer_get_length(
+		    bufferevent_get_output(s->bev)) > 0 && !(s->refused &&
+		    s->detached))
+			continue;
+		gs_free(s);
+	}
+}
+
+static void
+gs_close(struct gsess *s, const char *why)
+{
+	struct br_gdb	*g = s->g;
+
+	if (s->closing)
+		return;
+	log_info("gdb: %s: closing (%s)", s->peer, why);
+	s->closing = true;
+	if (g->ctl == s) {
+		g->ctl = NULL;
+		br_notify(g->br, BR_NOTE_GDB_DETACH, why);
+		if (g->br->console != NULL)
+			br_console_notice(g->br->console, "gdb %s %s; the "
+			    "target is %s", s->peer, why,
+			    g->br->target != NULL ? br_target_state_name(
+			    br_target_state(g->br->target)) : "unknown");
+	}
+	bufferevent_disable(s->bev, EV_READ);
+	event_active(g->reap_ev, EV_TIMEOUT, 0);
+}
+
+/* Close once the output has drained (refusals, detach). */
+static void
+gs_close_after_flush(struct gsess *s, const char *why)
+{
+	s->detached = true;
+	if (evbuffer_get_length(bufferevent_get_output(s->bev)) == 0)
+		gs_close(s, why);
+	else
+		bufferevent_disable(s->bev, EV_READ);
+}
+
+/* ---- requests to the target */
+
+static void
+gdb_reply_cb(void *arg, const char *payload, size_t len, const char *err)
+{
+	struct gctx	*c = arg;
+	struct br_gdb	*g = c->g;
+	struct gsess	*s;
+
+	if (g != NULL)
+		TAILQ_REMOVE(&g->ctxs, c, entry);
+	if (g == NULL || (s = g->ctl) == NULL || s->id != c->sess_id ||
+	    s->closing) {
+		free(c);
+		return;
+	}
+	if (err != NULL) {
+		log_warn("gdb: request failed: %s", err);
+		if (g->br->console != NULL)
+			br_console_notice(g->br->console, "gdb request "
+			    "failed: %s", err);
+		if (c->kind == 'q' && s->in_qrcmd)
+			gs_outputf(s, "kgdb-bridge: %s\n", err);
+		/* An error gdb understands for every packet kind. */
+		gs_replys(s, "E05");
+	} else
+		gs_reply(s, payload, len);
+	free(c);
+	gs_process(s);
+}
+
+static void
+gs_forward(struct gsess *s, const char *p, size_t len)
+{
+	struct br_gdb	*g = s->g;
+	struct gctx	*c;
+
+	c = xcalloc(1, sizeof *c);
+	c->g = g;
+	c->sess_id = s->id;
+	c->kind = len > 0 ? p[0] : 0;
+	TAILQ_INSERT_TAIL(&g->ctxs, c, entry);
+	/* On refusal the callback has already run and replied. */
+	(void)br_target_request(g->br->target, p, len, gdb_reply_cb, c);
+}
+
+/* ---- local answers */
+
+static bool
+has_prefix(const char *p, size_t len, const char *pre)
+{
+	size_t	n = strlen(pre);
+
+	return (len >= n && memcmp(p, pre, n) == 0);
+}
+
+static bool
+is_exactly(const char *p, size_t len, const char *str)
+{
+	return (len == strlen(str) && memcmp(p, str, len) == 0);
+}
+
+static void
+gs_qsupported(struct gsess *s)
+{
+	char	buf[128];
+
+	snprintf(buf, sizeof buf, "PacketSize=%x;QStartNoAckMode+;"
+	    "qXfer:features:read+", GDB_PKT_MAX);
+	gs_replys(s, buf);
+}
+
+static void
+gs_xfer_features(struct gsess *s, const char *p, size_t len)
+{
+	static const char pre[] = "qXfer:features:read:target.xml:";
+	struct br_gdb	*g = s->g;
+	uint64_t	 off, n;
+	char		 buf[GDB_PKT_MAX];
+	size_t		 room;
+	int		 k;
+
+	p += sizeof pre - 1;
+	len -= sizeof pre - 1;
+	if ((k = rsp_hex_u64(p, len, &off)) <= 0 || (size_t)k >= len ||
+	    p[k] != ',' || rsp_hex_u64(p + k + 1, len - (size_t)k - 1,
+	    &n) <= 0) {
+		gs_replys(s, "E00");
+		return;
+	}
+	if (off >= g->tdesc_len) {
+		gs_replys(s, "l");
+		return;
+	}
+	/* Leave room for escapes: at worst every byte doubles. */
+	room = (sizeof buf - 1) / 2;
+	if (n > room)
+		n = room;
+	if (n > g->tdesc_len - off)
+		n = g->tdesc_len - off;
+	buf[0] = off + n >= g->tdesc_len ? 'l' : 'm';
+	memcpy(buf + 1, g->tdesc + off, n);
+	gs_reply(s, buf, 1 + n);
+}
+
+/* 'p' for registers kgdb does not have: "unavailable" of the right size. */
+static bool
+gs_local_p(struct gsess *s, const char *p, size_t len)
+{
+	const struct rsp_arch	*a = s->g->br->arch;
+	uint64_t		 n;
+	int			 idx;
+	char			 buf[2 * 64 + 1];
+	size_t			 size;
+
+	if (rsp_hex_u64(p + 1, len - 1, &n) != (int)(len - 1))
+		return (false);
+	idx = rsp_arch_reg_by_num(a, (unsigned)n);
+	if (idx < 0) {
+		if (n >= a->dbg_max_reg_num) {
+			gs_replys(s, "E22");
+			return (true);
+		}
+		return (false);
+	}
+	if (a->regs[idx].offset >= 0 && n < a->dbg_max_reg_num)
+		return (false);
+	size = a->regs[idx].size;
+	if (size > 64)
+		size = 64;
+	memset(buf, 'x', 2 * size);
+	gs_reply(s, buf, 2 * size);
+	return (true);
+}
+
+static void
+gs_status_text(struct gsess *s)
+{
+	struct bridge		*br = s->g->br;
+	const struct br_stats	*st = &br->stats;
+	char			 stop[64];
+
+	stop[0] = '\0';
+	if (br->target != NULL)
+		br_target_last_stop(br->target, stop, sizeof stop);
+	gs_outputf(s, "link: %s (%s)\n", br->link != NULL ?
+	    br_link_name(br->link) : "none", br->link != NULL &&
+	    br_link_up(br->link) ? "up" : "down");
+	gs_outputf(s, "target: %s%s%s\narch: %s (BUFMAX %zu)\n",
+	    br->target != NULL ? br_target_state_name(br_target_state(
+	    br->target)) : "?", stop[0] ? ", last stop " : "", stop,
+	    br->arch->name, br->arch->bufmax);
+	gs_outputf(s, "packets: %" PRIu64 " in, %" PRIu64 " out, %" PRIu64
+	    " retransmits, %" PRIu64 " checksum errors, %" PRIu64
+	    " timeouts\n", st->rx_packets, st->tx_packets, st->retransmits,
+	    st->cksum_errors, st->timeouts);
+}
+
+static void
+gs_qrcmd(struct gsess *s, const char *p, size_t len)
+{
+	char	cmd[512];
+	int	n;
+
+	n = rsp_hex_decode(cmd, sizeof cmd - 1, p + 6, len - 6);
+	if (n < 0) {
+		gs_replys(s, "E01");
+		return;
+	}
+	cmd[n] = '\0';
+	if (strncmp(cmd, "bridge", 6) != 0 || (cmd[6] != '\0' &&
+	    cmd[6] != ' ')) {
+		s->in_qrcmd = true;
+		gs_forward(s, p, len);
+		return;
+	}
+	s->in_qrcmd = true;
+	if (strcmp(cmd, "bridge status") == 0 || strcmp(cmd, "bridge") == 0)
+		gs_status_text(s);
+	else if (strcmp(cmd, "bridge kdb") == 0) {
+		br_target_enter_kdb(s->g->br->target);
+		gs_outputf(s, "switching the target to kdb ($3#33); gdb "
+		    "requests switch it back. Detach or use the console.\n");
+	} else if (strcmp(cmd, "bridge help") == 0)
+		gs_outputf(s, "monitor bridge status   link, target state, "
+		    "counters\nmonitor bridge kdb      hand the target to kdb "
+		    "(console)\nmonitor <kdb command>   runs in kdb on the "
+		    "target\n");
+	else
+		gs_outputf(s, "unknown bridge command '%s' (try 'monitor "
+		    "bridge help')\n", cmd + 6);
+	gs_replys(s, "OK");
+}
+
+/* ---- '?' and stops */
+
+static void
+gs_stop_ready(void *arg, bool ok, const char *why)
+{
+	struct gctx	*c = arg;
+	struct br_gdb	*g = c->g;
+	struct gsess	*s;
+	char		 stop[64];
+	size_t		 n;
+
+	if (g != NULL)
+		TAILQ_REMOVE(&g->ctxs, c, entry);
+	if (g == NULL || (s = g->ctl) == NULL || s->id != c->sess_id ||
+	    s->closing || !s->waiting_stop) {
+		free(c);
+		return;
+	}
+	free(c);
+	if (ok && (n = br_target_last_stop(g->br->target, stop,
+	    sizeof stop)) > 0) {
+		br_gdb_stopped(g, stop, n);
+		return;
+	}
+	/* Still waiting: the target may be running. */
+	log_info("gdb: no stop yet (%s); waiting for one", why ? why : "?");
+	if (g->br->console != NULL)
+		br_console_notice(g->br->console, "gdb waits for the target "
+		    "to stop (%s): press Ctrl-C in gdb or run 'kgdb-bridge "
+		    "ctl break'", why ? why : "no reply");
+}
+
+static void
+gs_want_stop(struct gsess *s)
+{
+	struct br_gdb	*g = s->g;
+	struct gctx	*c;
+	enum br_tstate	 st = br_target_state(g->br->target);
+	char		 stop[64];
+	size_t		 n;
+	char		 err[BR_ERRLEN];
+
+	s->waiting_stop = true;
+	n = br_target_last_stop(g->br->target, stop, sizeof stop);
+	if (st == BR_TS_STOPPED_GDB && n > 0) {
+		br_gdb_stopped(g, stop, n);
+		return;
+	}
+	if (st == BR_TS_RUNNING || st == BR_TS_PANIC) {
+		if (g->br->opts.break_on_connect &&
+		    br_target_break(g->br->target, err) != 0)
+			gs_outputf(s, "kgdb-bridge: %s\n", err);
+		return;
+	}
+	c = xcalloc(1, sizeof *c);
+	c->g = g;
+	c->sess_id = s->id;
+	c->kind = '?';
+	TAILQ_INSERT_TAIL(&g->ctxs, c, entry);
+	br_target_enter_gdb(g->br->target, gs_stop_ready, c);
+}
+
+bool
+br_gdb_waiting_stop(const struct br_gdb *g)
+{
+	return (g != NULL && g->ctl != NULL && !g->ctl->closing &&
+	    g->ctl->waiting_stop);
+}
+
+void
+br_gdb_stopped(struct br_gdb *g, const char *payload, size_t len)
+{
+	struct gsess	*s = g->ctl;
+
+	if (s == NULL || s->closing || !s->waiting_stop)
+		return;
+	s->waiting_stop = false;
+	gs_reply(s, payload, len);
+	gs_process(s);
+}
+
+void
+br_gdb_output(struct br_gdb *g, const void *text, size_t len)
+{
+	struct gsess	*s = g->ctl;
+
+	if (s == NULL || s->closing || !(s->waiting_stop || s->in_qrcmd))
+		return;
+	gs_output(s, text, len);
+}
+
+bool
+br_gdb_attached(const struct br_gdb *g)
+{
+	return (g != NULL && g->ctl != NULL && !g->ctl->closing);
+}
+
+/* ---- dispatch */
+
+static void
+gs_resume(struct gsess *s, const char *p, size_t len)
+{
+	struct br_gdb	*g = s->g;
+	enum br_tstate	 st = br_target_state(g->br->target);
+
+	if (p[0] == 'D') {
+		/* An explicit detach: let the kernel run (see the top). */
+		if (st == BR_TS_STOPPED_GDB || st == BR_TS_UNKNOWN)
+			(void)br_target_resume(g->br->target, "D", 1);
+		gs_replys(s, "OK");
+		gs_close_after_flush(s, "detached");
+		return;
+	}
+	if (p[0] == 'k') {
+		if (st == BR_TS_STOPPED_GDB)
+			(void)br_target_resume(g->br->target, "k", 1);
+		s->busy = false;
+		gs_close_after_flush(s, "killed the session");
+		return;
+	}
+	s->waiting_stop = true;
+	if (br_target_resume(g->br->target, p, len) != 0) {
+		s->waiting_stop = false;
+		gs_replys(s, "E05");
+	}
+}
+
+static void
+gs_packet(struct gsess *s, const char *p, size_t len)
+{
+	struct br_gdb	*g = s->g;
+	int		 caps;
+
+	s->busy = true;
+	if (len == 0) {
+		gs_replys(s, "");
+		return;
+	}
+	switch (p[0]) {
+	case '?':
+		gs_want_stop(s);
+		return;
+	case 'c':
+	case 's':
+	case 'C':
+	case 'S':
+	case 'D':
+	case 'k':
+		gs_resume(s, p, len);
+		return;
+	case 'p':
+		if (gs_local_p(s, p, len))
+			return;
+		break;
+	case 'X':
+		caps = g->br->link != NULL ? br_link_caps(g->br->link) : 0;
+		if (caps & BR_LINK_NO_8BIT) {
+			gs_replys(s, "");	/* gdb falls back to M */
+			return;
+		}
+		break;
+	case '3':
+		if (len == 1) {
+			br_target_enter_kdb(g->br->target);
+			gs_replys(s, "OK");
+			return;
+		}
+		break;
+	case 'q':
+	case 'Q':
+	case 'v':
+		if (has_prefix(p, len, "qSupported")) {
+			gs_qsupported(s);
+			return;
+		}
+		if (is_exactly(p, len, "QStartNoAckMode")) {
+			gs_replys(s, "OK");
+			s->noack = true;
+			rsp_demux_expect_ack(s->dm, false);
+			return;
+		}
+		if (has_prefix(p, len, "qXfer:features:read:target.xml:")) {
+			gs_xfer_features(s, p, len);
+			return;
+		}
+		if (has_prefix(p, len, "qRcmd,")) {
+			gs_qrcmd(s, p, len);
+			return;
+		}
+		if (is_exactly(p, len, "qAttached") ||
+		    has_prefix(p, len, "qAttached:")) {
+			gs_replys(s, "1");
+			return;
+		}
+		if (has_prefix(p, len, "qSymbol")) {
+			gs_replys(s, "OK");
+			return;
+		}
+		if (is_exactly(p, len, "vMustReplyEmpty") ||
+		    is_exactly(p, len, "qTStatus") ||
+		    is_exactly(p, len, "qOffsets") ||
+		    is_exactly(p, len, "vCont?") ||
+		    has_prefix(p, len, "vKill") ||
+		    has_prefix(p, len, "qXfer:") ||
+		    has_prefix(p, len, "vFile:") ||
+		    has_prefix(p, len, "qTfP") || has_prefix(p, len, "qTfV")) {
+			gs_replys(s, "");
+			return;
+		}
+		break;
+	}
+	gs_forward(s, p, len);
+}
+
+/* Take queued packets while the session is free. */
+static void
+gs_process(struct gsess *s)
+{
+	struct gpend	 pk;
+
+	while (!s->closing && !s->busy && !s->waiting_stop && s->nqueue > 0) {
+		pk = s->queue[0];
+		memmove(&s->queue[0], &s->queue[1], (s->nqueue - 1) *
+		    sizeof s->queue[0]);
+		s->nqueue--;
+		gs_packet(s, pk.p, pk.len);
+		free(pk.p);
+	}
+}
+
+static void
+gs_demux_cb(void *arg, const struct rsp_event *ev)
+{
+	struct gsess	*s = arg;
+	struct br_gdb	*g = s->g;
+	char		 err[BR_ERRLEN];
+	size_t		 i;
+
+	if (s->closing)
+		return;
+	switch (ev->type) {
+	case RSP_EV_CONSOLE:
+		for (i = 0; i < ev->len; i++) {
+			if (ev->data[i] != RSP_INTERRUPT || s->refused)
+				continue;
+			log_info("gdb: interrupt");
+			if (s->waiting_stop) {
+				if (br_target_break(g->br->target, err) != 0)
+					gs_outputf(s, "kgdb-bridge: %s\n",
+					    err);
+				else if (br_target_state(g->br->target) !=
+				    BR_TS_RUNNING)
+					gs_want_stop(s);
+			}
+		}
+		break;
+	case RSP_EV_BADPKT:
+		if (!s->noack)
+			bufferevent_write(s->bev, "-", 1);
+		break;
+	case RSP_EV_NAK:
+		if (s->last != NULL)
+			bufferevent_write(s->bev, s->last, s->lastlen);
+		break;
+	case RSP_EV_ACK:
+	case RSP_EV_MARK:
+		break;
+	case RSP_EV_PACKET:
+	case RSP_EV_OUTPUT:
+		if (!s->noack)
+			bufferevent_write(s->bev, "+", 1);
+		if (g->br->transcript != NULL)
+			br_transcript_packet(g->br->transcript, 'g', ev->raw,
+			    ev->rawlen, NULL);
+		if (s->refused) {
+			gs_sends(s, "E.another gdb is already attached to "
+			    "this target (kgdb-bridge --takeover replaces "
+			    "it)");
+			gs_close_after_flush(s, "refused");
+			return;
+		}
+		if (s->nqueue == GDB_QUEUE_MAX) {
+			log_warn("gdb: %s: too many queued packets", s->peer);
+			gs_close(s, "flooded the bridge");
+			return;
+		}
+		s->queue[s->nqueue].p = xmalloc(ev->len + 1);
+		memcpy(s->queue[s->nqueue].p, ev->data, ev->len);
+		s->queue[s->nqueue].p[ev->len] = '\0';
+		s->queue[s->nqueue++].len = ev->len;
+		gs_process(s);
+		break;
+	}
+}
+
+static void
+gs_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct gsess	*s = arg;
+	struct evbuffer	*in = bufferevent_get_input(bev);
+	uint8_t		 buf[4096];
+	int		 n;
+
+	while (!s->closing && (n = evbuffer_remove(in, buf, sizeof buf)) > 0)
+		rsp_demux_feed(s->dm, buf, (size_t)n, br_now_ms(),
+		    gs_demux_cb, s);
+	if (s->closing)
+		evbuffer_drain(in, evbuffer_get_length(in));
+}
+
+static void
+gs_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct gsess	*s = arg;
+
+	(void)bev;
+	if (s->detached && !s->closing)
+		gs_close(s, s->refused ? "refused" : "detached");
+}
+
+static void
+gs_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct gsess	*s = arg;
+
+	(void)bev;
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
+		if (s->detached)
+			s->refused = true;	/* nothing left to flush */
+		gs_close(s, what & BEV_EVENT_EOF ? "disconnected" :
+		    "connection error");
+	}
+}
+
+static void
+gdb_accept(struct br_gdb *g, int fd, const char *peer)
+{
+	struct gsess		*s;
+	struct rsp_demux_cfg	 cfg;
+	enum br_tstate		 st;
+
+	evutil_make_socket_nonblocking(fd);
+	s = xcalloc(1, sizeof *s);
+	s->g = g;
+	s->id = ++g->next_id;
+	snprintf(s->peer, sizeof s->peer, "%s", peer);
+	memset(&cfg, 0, sizeof cfg);
+	cfg.max_payload = GDB_PKT_MAX;
+	cfg.hold_bytes = 2 * GDB_PKT_MAX + RSP_PKT_OVERHEAD;
+	cfg.binary = true;
+	if ((s->dm = rsp_demux_new(&cfg)) == NULL)
+		fatalx("rsp_demux_new");
+	s->bev = bufferevent_socket_new(g->br->base, fd,
+	    BEV_OPT_CLOSE_ON_FREE);
+	if (s->bev == NULL)
+		fatalx("bufferevent_socket_new");
+	bufferevent_setcb(s->bev, gs_read_cb, gs_write_cb, gs_event_cb, s);
+	bufferevent_enable(s->bev, EV_READ | EV_WRITE);
+	TAILQ_INSERT_TAIL(&g->all, s, entry);
+
+	if (g->ctl != NULL && !g->ctl->closing) {
+		if (!g->br->opts.takeover) {
+			log_warn("gdb: %s refused: %s holds the target", peer,
+			    g->ctl->peer);
+			if (g->br->console != NULL)
+				br_console_notice(g->br->console, "refused a "
+				    "second gdb from %s (%s is attached; "
+				    "--takeover allows it)", peer,
+				    g->ctl->peer);
+			s->refused = true;
+			return;
+		}
+		gs_close(g->ctl, "replaced by a new gdb (--takeover)");
+	}
+	g->ctl = s;
+	log_info("gdb: %s attached", peer);
+	br_notify(g->br, BR_NOTE_GDB_ATTACH, peer);
+	if (g->br->console != NULL)
+		br_console_notice(g->br->console, "gdb attached from %s", peer);
+	st = br_target_state(g->br->target);
+	if (st == BR_TS_KDB)
+		br_target_enter_gdb(g->br->target, NULL, NULL);
+}
+
+static void
+gdb_listen_cb(struct evconnlistener *lis, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct br_gdb	*g = arg;
+	char		 host[NI_MAXHOST], serv[NI_MAXSERV];
+	char		 peer[NI_MAXHOST + NI_MAXSERV + 2];
+
+	(void)lis;
+	if (getnameinfo(sa, (socklen_t)salen, host, sizeof host, serv,
+	    sizeof serv, NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+		snprintf(peer, sizeof peer, "?");
+	else
+		snprintf(peer, sizeof peer, "%s:%s", host, serv);
+	gdb_accept(g, fd, peer);
+}
+
+void
+br_gdb_attach_fd(struct br_gdb *g, int fd)
+{
+	char	peer[32];
+
+	snprintf(peer, sizeof peer, "fd %d", fd);
+	gdb_accept(g, fd, peer);
+}
+
+int
+br_gdb_port(const struct br_gdb *g)
+{
+	return (g->port);
+}
+
+static int
+gdb_listen(struct br_gdb *g, const char *addr, int port, char *err)
+{
+	struct addrinfo		 hints, *res;
+	char			 serv[16];
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen = sizeof ss;
+	int			 rc;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	snprintf(serv, sizeof serv, "%d", port < 0 ? 0 : port);
+	if ((rc = getaddrinfo(addr, serv, &hints, &res)) != 0) {
+		br_seterr(err, "gdb port: %s: %s", addr, gai_strerror(rc));
+		return (-1);
+	}
+	g->lis = evconnlistener_new_bind(g->br->base, gdb_listen_cb, g,
+	    LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
+	    8, res->ai_addr, (int)res->ai_addrlen);
+	freeaddrinfo(res);
+	if (g->lis == NULL) {
+		br_seterr(err, "gdb port %s:%d: %s", addr, port,
+		    strerror(errno));
+		return (-1);
+	}
+	if (getsockname(evconnlistener_get_fd(g->lis), (struct sockaddr *)&ss,
+	    &sslen) == 0) {
+		if (ss.ss_family == AF_INET)
+			g->port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+		else if (ss.ss_family == AF_INET6)
+			g->port = ntohs(((struct sockaddr_in6 *)&ss)->
+			    sin6_port);
+	}
+	return (0);
+}
+
+/*
+ * opts.gdb_port: 0 turns the listener off (br_gdb_attach_fd still works);
+ * a negative value binds an ephemeral port (tests; see br_gdb_port).
+ */
+struct br_gdb *
+br_gdb_new(struct bridge *br, char *err)
+{
+	struct br_gdb	*g;
+	size_t		 size = 16384;
+	int		 n;
+
+	g = xcalloc(1, sizeof *g);
+	g->br = br;
+	TAILQ_INIT(&g->all);
+	TAILQ_INIT(&g->ctxs);
+	for (;;) {
+		g->tdesc = xrealloc(g->tdesc, size);
+		n = rsp_tdesc_xml(br->arch, g->tdesc, size);
+		if (n >= 0)
+			break;
+		if (n != RSP_ERR_TOOBIG || size > 1024 * 1024) {
+			br_seterr(err, "target description: %s",
+			    rsp_strerror(n));
+			free(g->tdesc);
+			free(g);
+			return (NULL);
+		}
+		size *= 2;
+	}
+	g->tdesc_len = (size_t)n;
+	g->reap_ev = event_new(br->base, -1, 0, gdb_reap, g);
+	if (br->opts.gdb_port != 0 && gdb_listen(g, br->opts.listen != NULL ?
+	    br->opts.listen : BR_DEFAULT_LISTEN, br->opts.gdb_port, err) != 0) {
+		event_free(g->reap_ev);
+		free(g->tdesc);
+		free(g);
+		return (NULL);
+	}
+	return (g);
+}
+
+void
+br_gdb_free(struct br_gdb *g)
+{
+	struct gsess	*s;
+	struct gctx	*c;
+
+	if (g == NULL)
+		return;
+	if (g->lis != NULL)
+		evconnlistener_free(g->lis);
+	while ((c = TAILQ_FIRST(&g->ctxs)) != NULL) {
+		TAILQ_REMOVE(&g->ctxs, c, entry);
+		c->g = NULL;	/* target.c frees it when it calls back */
+	}
+	while ((s = TAILQ_FIRST(&g->all)) != NULL)
+		gs_free(s);
+	event_free(g->reap_ev);
+	free(g->tdesc);
+	free(g);
+}

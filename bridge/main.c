@@ -1,0 +1,151 @@
+/*
+ * bridge/main.c: kgdb-bridge, the daemon. Parses the command line, wires
+ * struct bridge (transcript, console, link, target engine, gdb port,
+ * control socket), runs the one libevent loop, and shuts down cleanly on
+ * SIGINT/SIGTERM/SIGHUP, Ctrl-] q or `kgdb-bridge ctl quit`: the target
+ * engine detaches a stopped kernel (D) before the link closes.
+ *
+ * `kgdb-bridge ctl …` is the control client (ctl.c).
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "bridge/bridge.h"
+
+static void
+main_signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct bridge	*br = arg;
+
+	(void)what;
+	log_info("%s: shutting down", strsignal((int)sig));
+	br_quit(br);
+}
+
+static void
+main_pick_arch(struct bridge *br)
+{
+	const char	*name = br->opts.arch;
+	char		 err[BR_ERRLEN];
+
+	if (br->opts.vmlinux != NULL) {
+		if ((name = br_opts_elf_arch(br->opts.vmlinux, err)) == NULL)
+			fatalx("%s", err);
+		if (br->opts.arch != NULL && rsp_arch_by_name(br->opts.arch) !=
+		    rsp_arch_by_name(name))
+			log_warn("--arch %s ignored: %s is %s", br->opts.arch,
+			    br->opts.vmlinux, name);
+	}
+	if (name == NULL)
+		name = "x86_64";
+	br->arch = rsp_arch_by_name(name);
+	if (br->arch == NULL)
+		log_warn("no register layout for %s in this build", name);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct bridge	 br;
+	struct event	*sigs[3];
+	static const int signums[3] = { SIGINT, SIGTERM, SIGHUP };
+	char		 err[BR_ERRLEN];
+	int		 rc, i;
+
+	if (argc > 1 && strcmp(argv[1], "ctl") == 0)
+		return br_ctl_client_main(argc - 1, argv + 1);
+
+	memset(&br, 0, sizeof br);
+	rc = br_opts_parse(&br.opts, argc, argv, err);
+	if (rc == BR_OPTS_EXIT) {
+		br_opts_clear(&br.opts);
+		return 0;
+	}
+	if (rc == -1) {
+		fprintf(stderr, "kgdb-bridge: %s\n"
+		    "usage: kgdb-bridge [options] TARGET   (--help for more)\n",
+		    err);
+		br_opts_clear(&br.opts);
+		return 2;
+	}
+	if (br.opts.console2 != NULL &&
+	    br_opts_parse_target(&br.opts2, br.opts.console2, err) == -1) {
+		fprintf(stderr, "kgdb-bridge: --console2: %s\n", err);
+		br_opts_clear(&br.opts);
+		br_opts_clear(&br.opts2);
+		return 2;
+	}
+	br_log_open(NULL, br.opts.verbose > 0 ? BR_LOG_DEBUG : BR_LOG_INFO);
+	main_pick_arch(&br);
+	signal(SIGPIPE, SIG_IGN);
+
+	if ((br.base = event_base_new()) == NULL)
+		fatalx("cannot create the event loop");
+	br.start_ms = br_now_ms();
+
+	if ((br.opts.log_path != NULL || br.opts.trace_path != NULL) &&
+	    (br.transcript = br_transcript_new(br.opts.log_path,
+	    br.opts.trace_path, err)) == NULL)
+		fatalx("%s", err);
+	if ((br.ctl = br_ctl_new(&br, br.opts.ctl_path, err)) == NULL)
+		fatalx("%s", err);
+	if ((br.console = br_console_new(&br, err)) == NULL)
+		fatalx("%s", err);
+	if ((br.link = br_link_new(&br, &br.opts, err)) == NULL) {
+		br_console_free(br.console);
+		br_ctl_free(br.ctl);
+		fatalx("%s", err);
+	}
+	if (br.opts.console2 != NULL &&
+	    (br.link2 = br_link_new_console2(&br, &br.opts2, err)) == NULL) {
+		br_console_free(br.console);
+		br_ctl_free(br.ctl);
+		fatalx("--console2: %s", err);
+	}
+	br.target = br_target_new(&br);
+	if (br_link_up(br.link))
+		br_target_link_changed(br.target, true);
+	if (br.opts.gdb_port != 0 && (br.gdb = br_gdb_new(&br, err)) == NULL) {
+		br_console_free(br.console);
+		br_ctl_free(br.ctl);
+		fatalx("%s", err);
+	}
+	for (i = 0; i < 3; i++) {
+		sigs[i] = evsignal_new(br.base, signums[i], main_signal_cb, &br);
+		if (sigs[i] == NULL || evsignal_add(sigs[i], NULL) == -1)
+			fatalx("cannot watch signal %d", signums[i]);
+	}
+	log_info("console port %s:%d%s, gdb port %s:%d%s, control %s",
+	    br.opts.listen, br.opts.console_port, br.opts.console_port == 0 ?
+	    " (off)" : "", br.opts.listen, br.opts.gdb_port,
+	    br.opts.gdb_port == 0 ? " (off)" : "", br.opts.ctl_path);
+
+	event_base_dispatch(br.base);
+
+	br.quit = true;
+	br_ctl_free(br.ctl);
+	br.ctl = NULL;
+	br_gdb_free(br.gdb);
+	br.gdb = NULL;
+	br_target_free(br.target);	/* detaches a stopped target */
+	br.target = NULL;
+	br_link_free(br.link2);
+	br.link2 = NULL;
+	br_link_free(br.link);		/* flushes that D first */
+	br.link = NULL;
+	br_console_free(br.console);
+	br.console = NULL;
+	br_transcript_free(br.transcript);
+	for (i = 0; i < 3; i++)
+		event_free(sigs[i]);
+	event_base_free(br.base);
+	br_opts_clear(&br.opts);
+	br_opts_clear(&br.opts2);
+	return 0;
+}

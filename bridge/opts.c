@@ -1,0 +1,537 @@
+/*
+ * bridge/opts.c: the command line and the TARGET word.
+ *
+ * Kept apart from main.c so the unit tests can drive it. Everything a
+ * parse allocates hangs off struct br_opts and goes in br_opts_clear.
+ */
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bridge/bridge.h"
+
+#ifndef KGDB_BRIDGE_VERSION
+#define KGDB_BRIDGE_VERSION	"0.1"
+#endif
+
+enum {
+	OPT_GDB_PORT = 256, OPT_CONSOLE_PORT, OPT_LISTEN, OPT_LOG, OPT_TRACE,
+	OPT_CTL, OPT_VMLINUX, OPT_ARCH, OPT_CONSOLE2, OPT_BREAK_SEQ,
+	OPT_BREAK_ON_CONNECT, OPT_TAKEOVER, OPT_NO_STDIN, OPT_WAIT,
+	OPT_CONSOLE_RAW, OPT_VERSION,
+};
+
+static const struct option opts_long[] = {
+	{ "gdb-port",		required_argument, NULL, OPT_GDB_PORT },
+	{ "console-port",	required_argument, NULL, OPT_CONSOLE_PORT },
+	{ "listen",		required_argument, NULL, OPT_LISTEN },
+	{ "log",		required_argument, NULL, OPT_LOG },
+	{ "trace",		required_argument, NULL, OPT_TRACE },
+	{ "ctl",		required_argument, NULL, OPT_CTL },
+	{ "vmlinux",		required_argument, NULL, OPT_VMLINUX },
+	{ "arch",		required_argument, NULL, OPT_ARCH },
+	{ "console2",		required_argument, NULL, OPT_CONSOLE2 },
+	{ "break-seq",		required_argument, NULL, OPT_BREAK_SEQ },
+	{ "break-on-connect",	no_argument, NULL, OPT_BREAK_ON_CONNECT },
+	{ "takeover",		no_argument, NULL, OPT_TAKEOVER },
+	{ "no-stdin",		no_argument, NULL, OPT_NO_STDIN },
+	{ "wait",		no_argument, NULL, OPT_WAIT },
+	{ "console-raw",	no_argument, NULL, OPT_CONSOLE_RAW },
+	{ "quiet",		no_argument, NULL, 'q' },
+	{ "verbose",		no_argument, NULL, 'v' },
+	{ "help",		no_argument, NULL, 'h' },
+	{ "version",		no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+void
+br_opts_usage(FILE *f)
+{
+	fprintf(f,
+"usage: kgdb-bridge [options] TARGET\n"
+"       kgdb-bridge ctl [--ctl PATH] status|break|mark TEXT|events|quit\n"
+"\n"
+"TARGET is one of:\n"
+"  /dev/ttyUSB0[,BAUD[,8N1[,rtscts|xonxoff]]]  serial port (default 115200 8N1)\n"
+"  /dev/serial/by-id/...     the same, found again after re-enumeration\n"
+"  /dev/pts/N                a pty (QEMU -serial pty)\n"
+"  usb:VID:PID[:SERIAL]      a USB serial adapter or debug port by identity\n"
+"  tcp:HOST:PORT             raw TCP (terminal server, QEMU -serial tcp:)\n"
+"  telnet:HOST:PORT          telnet with RFC 2217 (ser2net, QEMU telnet=on)\n"
+"  unix:PATH                 a Unix socket (QEMU -serial unix:)\n"
+"\n"
+"options:\n"
+"  --gdb-port N        gdb port (default %d; 0: off)\n"
+"  --console-port N    console port for telnet/nc (default %d; 0: off)\n"
+"  --listen ADDR       address of both ports (default %s)\n"
+"  --log FILE          console transcript with timestamps (mode 0600)\n"
+"  --trace FILE        protocol trace: every packet, both ways\n"
+"  --ctl PATH          control socket (default under $XDG_RUNTIME_DIR)\n"
+"  --vmlinux FILE      take the architecture from this kernel image\n"
+"  --arch NAME         x86_64 (default), i386 or arm64\n"
+"  --console2 TARGET   a second console source, merged and tagged\n"
+"  --break-seq SEQ     break-in steps (default BREAK,wait:500,g)\n"
+"  --break-on-connect  break in when gdb connects\n"
+"  --takeover          a new gdb replaces the attached one\n"
+"  --no-stdin          do not read the keyboard\n"
+"  --wait              at startup, wait for the target to appear\n"
+"  --console-raw       no telnet negotiation on the console port\n"
+"  -q, --quiet         no console on stdout\n"
+"  -v, --verbose       more log (twice: debug)\n"
+"  -h, --help          this text\n"
+"      --version       the version\n"
+"\n"
+"keys on the local console: Ctrl-] then q quit, b break in, ? help,\n"
+"Ctrl-] again sends a Ctrl-].\n",
+	    BR_DEFAULT_GDB_PORT, BR_DEFAULT_CONSOLE_PORT, BR_DEFAULT_LISTEN);
+}
+
+static void
+opts_set(char **slot, const char *s)
+{
+	free(*slot);
+	*slot = s != NULL ? xstrdup(s) : NULL;
+}
+
+static int
+opts_number(const char *s, long lo, long hi, long *out)
+{
+	char	*end;
+	long	 v;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+opts_port(const char *s, int *out, const char *what, char *err)
+{
+	long	v;
+
+	if (opts_number(s, 0, 65535, &v) == -1) {
+		br_seterr(err, "bad %s '%s' (want 0 to 65535)", what, s);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+/* "8n1", "7E2", …: data bits, parity, stop bits. */
+static int
+opts_frame(struct br_opts *o, const char *s, char *err)
+{
+	if (strlen(s) != 3 || s[0] < '5' || s[0] > '8' ||
+	    strchr("neoNEO", s[1]) == NULL || (s[2] != '1' && s[2] != '2')) {
+		br_seterr(err, "bad line settings '%s' (want e.g. 8n1, 7e1)",
+		    s);
+		return -1;
+	}
+	o->data_bits = s[0] - '0';
+	o->parity = (char)tolower((unsigned char)s[1]);
+	o->stop_bits = s[2] - '0';
+	return 0;
+}
+
+/* host:port, with [v6]:port accepted. */
+static int
+opts_hostport(struct br_opts *o, const char *s, const char *kind, char *err)
+{
+	const char	*colon;
+	char		*host;
+	size_t		 hlen;
+	int		 port;
+
+	colon = strrchr(s, ':');
+	if (colon == NULL || colon == s || colon[1] == '\0') {
+		br_seterr(err, "bad %s target '%s' (want %s:HOST:PORT)", kind,
+		    s, kind);
+		return -1;
+	}
+	if (opts_port(colon + 1, &port, "port", err) == -1 || port == 0) {
+		br_seterr(err, "bad port in %s:%s", kind, s);
+		return -1;
+	}
+	hlen = (size_t)(colon - s);
+	if (s[0] == '[' && hlen >= 2 && s[hlen - 1] == ']') {
+		s++;
+		hlen -= 2;
+	}
+	host = xmalloc(hlen + 1);
+	memcpy(host, s, hlen);
+	host[hlen] = '\0';
+	free(o->path);
+	o->path = host;
+	opts_set(&o->port, colon + 1);
+	return 0;
+}
+
+static int
+opts_hex16(const char *s, size_t len, unsigned *out)
+{
+	unsigned	v = 0;
+	size_t		i;
+
+	if (len == 0 || len > 4)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (!isxdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 16 + (unsigned)(isdigit((unsigned char)s[i]) ?
+		    s[i] - '0' : (tolower((unsigned char)s[i]) - 'a' + 10));
+	}
+	*out = v;
+	return 0;
+}
+
+int
+br_opts_parse_target(struct br_opts *o, const char *word, char *err)
+{
+	const char	*q;
+	char		*copy, *f[5], *p;
+	size_t		 n = 0, i;
+	long		 baud;
+
+	opts_set(&o->target, word);
+	opts_set(&o->path, NULL);
+	opts_set(&o->port, NULL);
+	opts_set(&o->usb_serial, NULL);
+	opts_set(&o->flow, "none");
+	o->baud = 115200;
+	o->data_bits = 8;
+	o->parity = 'n';
+	o->stop_bits = 1;
+	o->usb_vid = o->usb_pid = 0;
+
+	if (word == NULL || *word == '\0') {
+		br_seterr(err, "empty TARGET");
+		return -1;
+	}
+	if (strncmp(word, "tcp:", 4) == 0) {
+		o->kind = BR_TK_TCP;
+		return opts_hostport(o, word + 4, "tcp", err);
+	}
+	if (strncmp(word, "telnet:", 7) == 0 ||
+	    strncmp(word, "rfc2217:", 8) == 0) {
+		o->kind = BR_TK_TELNET;
+		return opts_hostport(o, strchr(word, ':') + 1, "telnet", err);
+	}
+	if (strncmp(word, "unix:", 5) == 0) {
+		o->kind = BR_TK_UNIX;
+		if (word[5] == '\0') {
+			br_seterr(err, "bad unix target '%s' (want unix:PATH)",
+			    word);
+			return -1;
+		}
+		opts_set(&o->path, word + 5);
+		return 0;
+	}
+	if (strncmp(word, "usb:", 4) == 0) {
+		const char *vid = word + 4, *pid, *ser;
+
+		o->kind = BR_TK_USB;
+		pid = strchr(vid, ':');
+		if (pid == NULL)
+			goto bad_usb;
+		ser = strchr(pid + 1, ':');
+		if (opts_hex16(vid, (size_t)(pid - vid), &o->usb_vid) == -1 ||
+		    opts_hex16(pid + 1, ser != NULL ? (size_t)(ser - pid - 1) :
+		    strlen(pid + 1), &o->usb_pid) == -1)
+			goto bad_usb;
+		if (ser != NULL) {
+			if (ser[1] == '\0')
+				goto bad_usb;
+			opts_set(&o->usb_serial, ser + 1);
+		}
+		return 0;
+bad_usb:
+		br_seterr(err, "bad USB target '%s' (want usb:VID:PID[:SERIAL]"
+		    " in hex, e.g. usb:0403:6001)", word);
+		return -1;
+	}
+	/* Anything else that looks like "scheme:" is a typo, not a path. */
+	for (q = word; isalnum((unsigned char)*q); q++)
+		;
+	if (*q == ':' && q != word) {
+		br_seterr(err, "unknown target kind '%.*s:' (want tcp:, "
+		    "telnet:, unix:, usb: or a device path)", (int)(q - word),
+		    word);
+		return -1;
+	}
+
+	o->kind = BR_TK_DEVICE;
+	copy = xstrdup(word);
+	for (p = copy; n < 5; n++) {
+		f[n] = p;
+		if ((p = strchr(p, ',')) == NULL) {
+			n++;
+			break;
+		}
+		*p++ = '\0';
+	}
+	if (p != NULL || f[0][0] == '\0') {
+		br_seterr(err, "bad device target '%s' (want PATH[,BAUD[,8N1"
+		    "[,rtscts]]])", word);
+		goto fail;
+	}
+	opts_set(&o->path, f[0]);
+	for (i = 1; i < n; i++) {
+		if (i == 1) {
+			if (opts_number(f[i], 50, 100000000, &baud) == -1) {
+				br_seterr(err, "bad baud rate '%s'", f[i]);
+				goto fail;
+			}
+			o->baud = (int)baud;
+		} else if (i == 2) {
+			if (opts_frame(o, f[i], err) == -1)
+				goto fail;
+		} else if (i == 3 && (strcmp(f[i], "rtscts") == 0 ||
+		    strcmp(f[i], "xonxoff") == 0 ||
+		    strcmp(f[i], "none") == 0)) {
+			opts_set(&o->flow, f[i]);
+		} else if (i == 3) {
+			br_seterr(err, "bad flow control '%s' (want rtscts, "
+			    "xonxoff or none)", f[i]);
+			goto fail;
+		} else {
+			br_seterr(err, "bad device target '%s' (want PATH[,"
+			    "BAUD[,8N1[,rtscts]]])", word);
+			goto fail;
+		}
+	}
+	free(copy);
+	return 0;
+fail:
+	free(copy);
+	return -1;
+}
+
+char *
+br_opts_ctl_dir(void)
+{
+	const char	*xdg = getenv("XDG_RUNTIME_DIR");
+	char		*dir;
+
+	if (xdg != NULL && *xdg == '/')
+		xasprintf(&dir, "%s/kgdb-bridge", xdg);
+	else
+		xasprintf(&dir, "/tmp/kgdb-bridge-%u", (unsigned)getuid());
+	return dir;
+}
+
+char *
+br_opts_default_ctl(const char *target)
+{
+	char	*dir, *path, *name, *p;
+
+	name = xstrdup(target);
+	for (p = name; *p != '\0'; p++) {
+		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '-' &&
+		    *p != '_')
+			*p = '_';
+	}
+	/* Drop the leading "_dev_" of device paths: "ttyUSB0.sock". */
+	p = name;
+	if (strncmp(p, "_dev_", 5) == 0)
+		p += 5;
+	if (strlen(p) > 64)
+		p[64] = '\0';
+	dir = br_opts_ctl_dir();
+	xasprintf(&path, "%s/%s.sock", dir, p);
+	free(dir);
+	free(name);
+	return path;
+}
+
+void
+br_opts_clear(struct br_opts *o)
+{
+	free(o->target);
+	free(o->path);
+	free(o->port);
+	free(o->flow);
+	free(o->usb_serial);
+	free(o->listen);
+	free(o->ctl_path);
+	free(o->log_path);
+	free(o->trace_path);
+	free(o->vmlinux);
+	free(o->arch);
+	free(o->console2);
+	free(o->break_seq);
+	memset(o, 0, sizeof *o);
+}
+
+int
+br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
+{
+	int	c;
+
+	memset(o, 0, sizeof *o);
+	o->gdb_port = BR_DEFAULT_GDB_PORT;
+	o->console_port = BR_DEFAULT_CONSOLE_PORT;
+	opts_set(&o->listen, BR_DEFAULT_LISTEN);
+
+	optind = 0;	/* glibc: full reset, so tests may parse twice */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":qvh", opts_long, NULL)) != -1) {
+		switch (c) {
+		case OPT_GDB_PORT:
+			if (opts_port(optarg, &o->gdb_port, "--gdb-port",
+			    err) == -1)
+				return -1;
+			break;
+		case OPT_CONSOLE_PORT:
+			if (opts_port(optarg, &o->console_port,
+			    "--console-port", err) == -1)
+				return -1;
+			break;
+		case OPT_LISTEN:
+			opts_set(&o->listen, optarg);
+			break;
+		case OPT_LOG:
+			opts_set(&o->log_path, optarg);
+			break;
+		case OPT_TRACE:
+			opts_set(&o->trace_path, optarg);
+			break;
+		case OPT_CTL:
+			opts_set(&o->ctl_path, optarg);
+			break;
+		case OPT_VMLINUX:
+			opts_set(&o->vmlinux, optarg);
+			break;
+		case OPT_ARCH:
+			if (strcmp(optarg, "x86_64") != 0 &&
+			    strcmp(optarg, "amd64") != 0 &&
+			    strcmp(optarg, "i386") != 0 &&
+			    strcmp(optarg, "x86") != 0 &&
+			    strcmp(optarg, "arm64") != 0 &&
+			    strcmp(optarg, "aarch64") != 0) {
+				br_seterr(err, "unknown --arch '%s' (want "
+				    "x86_64, i386 or arm64)", optarg);
+				return -1;
+			}
+			opts_set(&o->arch, optarg);
+			break;
+		case OPT_CONSOLE2:
+			opts_set(&o->console2, optarg);
+			break;
+		case OPT_BREAK_SEQ:
+			if (*optarg == '\0') {
+				br_seterr(err, "empty --break-seq");
+				return -1;
+			}
+			opts_set(&o->break_seq, optarg);
+			break;
+		case OPT_BREAK_ON_CONNECT:
+			o->break_on_connect = true;
+			break;
+		case OPT_TAKEOVER:
+			o->takeover = true;
+			break;
+		case OPT_NO_STDIN:
+			o->no_stdin = true;
+			break;
+		case OPT_WAIT:
+			o->wait = true;
+			break;
+		case OPT_CONSOLE_RAW:
+			o->console_raw = true;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'h':
+			br_opts_usage(stdout);
+			return BR_OPTS_EXIT;
+		case OPT_VERSION:
+			printf("kgdb-bridge %s (control protocol v%d)\n",
+			    KGDB_BRIDGE_VERSION, BR_PROTO_VERSION);
+			return BR_OPTS_EXIT;
+		case ':':
+			br_seterr(err, "option %s needs a value",
+			    argv[optind - 1]);
+			return -1;
+		default:
+			if (optopt != 0 && optopt < 256)
+				br_seterr(err, "unknown option -%c", optopt);
+			else
+				br_seterr(err, "unknown or incomplete option "
+				    "'%s'", argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind >= argc) {
+		br_seterr(err, "no TARGET given");
+		return -1;
+	}
+	if (optind + 1 < argc) {
+		br_seterr(err, "one TARGET only (extra '%s')", argv[optind + 1]);
+		return -1;
+	}
+	if (br_opts_parse_target(o, argv[optind], err) == -1)
+		return -1;
+	if (o->gdb_port != 0 && o->gdb_port == o->console_port) {
+		br_seterr(err, "--gdb-port and --console-port are both %d",
+		    o->gdb_port);
+		return -1;
+	}
+	if (o->ctl_path == NULL)
+		o->ctl_path = br_opts_default_ctl(o->target);
+	return BR_OPTS_RUN;
+}
+
+/*
+ * e_machine of an ELF file: two bytes at offset 18, in the byte order
+ * e_ident[EI_DATA] names. Enough to choose a register layout.
+ */
+const char *
+br_opts_elf_arch(const char *path, char *err)
+{
+	unsigned char	h[20];
+	unsigned	machine;
+	ssize_t		n;
+	int		fd;
+
+	if ((fd = open(path, O_RDONLY|O_CLOEXEC)) == -1) {
+		br_seterr(err, "cannot open %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	n = read(fd, h, sizeof h);
+	close(fd);
+	if (n != (ssize_t)sizeof h || memcmp(h, "\177ELF", 4) != 0 ||
+	    (h[5] != 1 && h[5] != 2)) {
+		br_seterr(err, "%s is not an ELF file", path);
+		return NULL;
+	}
+	machine = h[5] == 1 ? (unsigned)(h[18] | h[19] << 8) :
+	    (unsigned)(h[18] << 8 | h[19]);
+	switch (machine) {
+	case 62:	/* EM_X86_64 */
+		return "x86_64";
+	case 3:		/* EM_386 */
+		return "i386";
+	case 183:	/* EM_AARCH64 */
+		return "arm64";
+	}
+	br_seterr(err, "%s: unsupported ELF machine %u (kgdb-bridge knows "
+	    "x86_64, i386 and arm64)", path, machine);
+	return NULL;
+}

@@ -1,0 +1,1460 @@
+/*
+ * bridge/target.c: the serial side of the protocol.
+ *
+ * Every byte link.c reads comes here and goes through one rsp_demux (text
+ * mode, markers on). Console text goes to console.c; valid packets are acked
+ * at once whoever wants them (kgdb retransmits an unacked packet forever and
+ * kgdbcon O packets stall the running kernel's printk); markers move the
+ * target state.
+ *
+ * Requests are sent one at a time: "$…#xx", wait for '+', then for the
+ * reply. A '-' or an ack timeout resends, a bounded number of times, but
+ * never while the stub may be sending (a '$' during kgdb's ack wait makes it
+ * NAK and drop its own packet, kgdb-wire.md §1.3). A reply timeout sends one
+ * '-' (which makes a stub in its ack wait retransmit), then fails the request
+ * so gdb sees an error and not a dead connection.
+ *
+ * Reads larger than the stub's buffer allows are split (and at page
+ * boundaries, since a kgdb read is all-or-nothing) and joined; writes are
+ * split into M packets that fit BUFMAX.
+ */
+#include <sys/queue.h>
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <event2/event.h>
+
+#include "bridge/bridge.h"
+
+#define TGT_ACK_MS	400	/* ack wait, plus the time to send */
+#define TGT_REPLY_MS	1200	/* reply wait, plus the time to receive */
+#define TGT_BREAK_MS	5000	/* confirm a break-in within this */
+#define TGT_MAX_SENDS	4	/* first send plus retransmits */
+#define TGT_QUIET_MS	50	/* line quiet this long before a resend */
+#define TGT_KGDB_MS	1500	/* wait for kdb's "kgdb" command to settle */
+#define TGT_PAGE	4096	/* kgdb reads are all-or-nothing per call */
+#define TGT_DEFAULT_BREAK "BREAK,wait:500,g"
+#define TGT_SYSRQ_TRIGGER "echo g > /proc/sysrq-trigger\r"
+#define TGT_MAX_QUEUE	64
+#define nitems(a)	(sizeof (a) / sizeof (a)[0])
+
+enum treq_kind {
+	TREQ_PLAIN,	/* one packet, one reply */
+	TREQ_READ,	/* m split into pieces, replies joined */
+	TREQ_WRITE,	/* M (or X turned into M) split into pieces */
+	TREQ_RESUME,	/* c, s, C, k: ack only; D: ack then "OK" */
+	TREQ_NOREPLY,	/* $3#33: ack only */
+};
+
+struct treq {
+	TAILQ_ENTRY(treq) entry;
+	enum treq_kind	 kind;
+	bool		 internal;	/* the bridge's own (qC probe) */
+	bool		 want_reply;	/* after the ack */
+	br_reply_cb	*cb;
+	void		*arg;
+
+	char		 piece[RSP_PKT_MAX + 1];	/* payload as sent */
+	size_t		 piecelen;
+
+	uint64_t	 addr, total, done;	/* READ/WRITE */
+	uint8_t		*data;			/* WRITE: bytes to write */
+	char		*acc;			/* READ: joined hex reply */
+	size_t		 acclen;
+};
+TAILQ_HEAD(treq_list, treq);
+
+enum tx_state { TX_IDLE, TX_WAIT_ACK, TX_WAIT_REPLY };
+
+enum enter_step { EN_NONE, EN_PAGER, EN_KGDB, EN_PROBE };
+
+struct brk_step {
+	int		 what;		/* 'B' break, 'w' wait, 't' text */
+	unsigned	 ms;
+	char		*text;
+	size_t		 len;
+};
+
+struct br_target {
+	struct bridge	*br;
+	struct rsp_demux *dm;
+	enum br_tstate	 state;
+
+	struct event	*tick_ev;	/* demux hold deadline */
+	struct event	*tx_ev;		/* ack/reply timeout */
+	struct event	*brk_ev;	/* break sequence and its confirm */
+	struct event	*enter_ev;	/* kdb → gdb steps */
+
+	unsigned	 ack_ms, reply_ms, break_ms;
+
+	struct treq_list queue;
+	size_t		 nqueue;
+	enum tx_state	 tx;
+	bool		 draining;	/* failing requests: do not start more */
+	int		 sends;
+	bool		 naked;		/* sent our one '-' for this reply */
+	uint64_t	 last_rx_ms;
+
+	/* kdb line state (kgdb-wire.md §5.1). */
+	bool		 kdb_fresh;	/* no input since "Entering kdb" */
+	bool		 at_pager;
+	size_t		 kdb_linelen;	/* chars typed since the last '\r' */
+	size_t		 attach_match;	/* progress matching "attach debugger" */
+	bool		 attach_seen;
+
+	/* Entering gdb mode. */
+	enum enter_step	 enter;
+	struct enter_waiter {
+		br_ready_cb	*cb;
+		void		*arg;
+	}		 waiters[8];
+	size_t		 nwaiters;
+
+	/* Break-in. */
+	struct brk_step	*steps;
+	size_t		 nsteps, step;
+	bool		 breaking;	/* sequence running */
+	bool		 confirming;	/* waiting for the stop */
+
+	bool		 maybe_connected; /* kgdb_connected may be set */
+	bool		 just_resumed;	/* an E reply may still come */
+	char		 last_stop[64];	/* "T05thread:01;" */
+	size_t		 last_stop_len;
+	char		 thread[24];	/* from the last QC reply */
+};
+
+static void	tgt_kick(struct br_target *);
+static void	tgt_finish(struct br_target *, const char *, size_t,
+		    const char *);
+static void	tgt_send_piece(struct br_target *, bool);
+static void	tgt_stop_seen(struct br_target *, const char *);
+static void	tgt_enter_done(struct br_target *, bool, const char *);
+static void	tgt_enter_probe(struct br_target *);
+
+const char *
+br_target_state_name(enum br_tstate s)
+{
+	switch (s) {
+	case BR_TS_UNKNOWN:
+		return ("unknown");
+	case BR_TS_RUNNING:
+		return ("running");
+	case BR_TS_STOPPED_GDB:
+		return ("stopped (gdb)");
+	case BR_TS_KDB:
+		return ("kdb");
+	case BR_TS_PANIC:
+		return ("running (panic seen)");
+	}
+	return ("?");
+}
+
+static void
+tgt_set_state(struct br_target *t, enum br_tstate s)
+{
+	if (t->state == s)
+		return;
+	log_debug("target: %s -> %s", br_target_state_name(t->state),
+	    br_target_state_name(s));
+	t->state = s;
+	br_notify(t->br, BR_NOTE_STATE, br_target_state_name(s));
+}
+
+/* ---- writing to the wire */
+
+static int
+tgt_write(struct br_target *t, const void *buf, size_t len, char *err)
+{
+	char	 e[BR_ERRLEN];
+
+	if (err == NULL)
+		err = e;
+	if (t->br->link == NULL) {
+		br_seterr(err, "no link");
+		return (-1);
+	}
+	return (br_link_write(t->br->link, buf, len, err));
+}
+
+static void
+tgt_trace(struct br_target *t, char dir, const void *buf, size_t len,
+    const char *note)
+{
+	if (t->br->transcript != NULL)
+		br_transcript_packet(t->br->transcript, dir, buf, len, note);
+}
+
+/* Milliseconds to move n bytes over the link (10 bits a byte). */
+static unsigned
+tgt_wire_ms(struct br_target *t, size_t n)
+{
+	int	baud = 0;
+
+	if (t->br->link != NULL)
+		baud = br_link_baud(t->br->link);
+	if (baud <= 0)
+		baud = 115200;
+	return ((unsigned)((n * 10 * 1000) / (size_t)baud) + 1);
+}
+
+static void
+tgt_timer(struct event *ev, unsigned ms)
+{
+	struct timeval	tv;
+
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	evtimer_add(ev, &tv);
+}
+
+/* ---- the demux tick: only armed while the demux holds bytes */
+
+static void	tgt_demux_cb(void *, const struct rsp_event *);
+
+static void
+tgt_arm_tick(struct br_target *t)
+{
+	uint64_t	dl = rsp_demux_deadline(t->dm), now;
+
+	if (dl == UINT64_MAX) {
+		evtimer_del(t->tick_ev);
+		return;
+	}
+	now = br_now_ms();
+	tgt_timer(t->tick_ev, dl > now ? (unsigned)(dl - now) : 0);
+}
+
+static void
+tgt_tick_cb(int fd, short what, void *arg)
+{
+	struct br_target	*t = arg;
+
+	(void)fd;
+	(void)what;
+	rsp_demux_tick(t->dm, br_now_ms(), tgt_demux_cb, t);
+	tgt_arm_tick(t);
+}
+
+/* ---- requests */
+
+static void
+treq_free(struct treq *r)
+{
+	free(r->data);
+	free(r->acc);
+	free(r);
+}
+
+static struct treq *
+tgt_head(struct br_target *t)
+{
+	return (TAILQ_FIRST(&t->queue));
+}
+
+/* Fill r->piece with the next packet of a split request. */
+static int
+tgt_next_piece(struct br_target *t, struct treq *r)
+{
+	const struct rsp_arch	*a = t->br->arch;
+	uint64_t		 n, addr = r->addr + r->done, room;
+	size_t			 max;
+	int			 len, hex;
+
+	switch (r->kind) {
+	case TREQ_READ:
+		n = r->total - r->done;
+		if (n > a->mem_read_max)
+			n = a->mem_read_max;
+		room = TGT_PAGE - (addr % TGT_PAGE);
+		if (n > room)
+			n = room;
+		len = snprintf(r->piece, sizeof r->piece, "m%" PRIx64
+		    ",%" PRIx64, addr, n);
+		break;
+	case TREQ_WRITE:
+		/* "M<addr>,<n>:" then 2n hex digits, all below BUFMAX. */
+		len = snprintf(r->piece, sizeof r->piece, "M%" PRIx64 ",",
+		    addr);
+		max = a->bufmax - 1 - (size_t)len - 4 - 1;
+		n = r->total - r->done;
+		if (n > max / 2)
+			n = max / 2;
+		len += snprintf(r->piece + len, sizeof r->piece - (size_t)len,
+		    "%" PRIx64 ":", n);
+		hex = rsp_hex_encode(r->piece + len,
+		    sizeof r->piece - (size_t)len, r->data + r->done, n);
+		if (hex < 0)
+			return (-1);
+		len += hex;
+		break;
+	default:
+		return (0);
+	}
+	r->piecelen = (size_t)len;
+	return (0);
+}
+
+/* Parse "m<a>,<l>" or "M<a>,<l>:" into addr and length; returns the
+ * offset just past the length, or -1. */
+static int
+tgt_parse_al(const char *p, size_t len, uint64_t *addr, uint64_t *n)
+{
+	size_t	off = 1;
+	int	k;
+
+	if (len < 4)
+		return (-1);
+	if ((k = rsp_hex_u64(p + off, len - off, addr)) <= 0)
+		return (-1);
+	off += (size_t)k;
+	if (off >= len || p[off] != ',')
+		return (-1);
+	off++;
+	if ((k = rsp_hex_u64(p + off, len - off, n)) <= 0)
+		return (-1);
+	return ((int)(off + (size_t)k));
+}
+
+static struct treq *
+tgt_new_req(struct br_target *t, const char *payload, size_t len,
+    br_reply_cb *cb, void *arg, const char **why)
+{
+	const struct rsp_arch	*a = t->br->arch;
+	struct treq		*r;
+	uint64_t		 addr, n;
+	char			 frame[RSP_PKT_MAX + RSP_PKT_OVERHEAD + 8];
+	int			 off, flen;
+
+	r = xcalloc(1, sizeof *r);
+	r->cb = cb;
+	r->arg = arg;
+	r->kind = TREQ_PLAIN;
+	r->want_reply = true;
+
+	if (len > 0 && payload[0] == 'm' &&
+	    (off = tgt_parse_al(payload, len, &addr, &n)) == (int)len &&
+	    n > 0) {
+		if (n > RSP_PKT_MAX / 2) {
+			*why = "read longer than the bridge's PacketSize";
+			goto fail;
+		}
+		if (n > a->mem_read_max ||
+		    (addr % TGT_PAGE) + n > TGT_PAGE) {
+			r->kind = TREQ_READ;
+			r->addr = addr;
+			r->total = n;
+			r->acc = xmalloc(2 * n + 1);
+			tgt_next_piece(t, r);
+			return (r);
+		}
+	}
+	if (len > 0 && (payload[0] == 'M' || payload[0] == 'X') &&
+	    (off = tgt_parse_al(payload, len, &addr, &n)) > 0 &&
+	    (size_t)off < len && payload[off] == ':') {
+		const char	*body = payload + off + 1;
+		size_t		 blen = len - (size_t)off - 1;
+
+		flen = rsp_pkt_encode(frame, sizeof frame, payload, len);
+		if (flen > 0 && (size_t)flen - RSP_PKT_OVERHEAD <=
+		    a->bufmax - 1) {
+			memcpy(r->piece, payload, len);
+			r->piecelen = len;
+			return (r);
+		}
+		/* Too long for the stub: split into M packets. */
+		r->kind = TREQ_WRITE;
+		r->addr = addr;
+		r->total = n;
+		r->data = xmalloc(n ? n : 1);
+		if (payload[0] == 'M') {
+			if (rsp_hex_decode(r->data, n, body, blen) != (int)n) {
+				*why = "bad M packet";
+				goto fail;
+			}
+		} else {
+			if (blen != n) {
+				*why = "bad X packet";
+				goto fail;
+			}
+			memcpy(r->data, body, n);
+		}
+		if (tgt_next_piece(t, r) != 0) {
+			*why = "write does not fit";
+			goto fail;
+		}
+		return (r);
+	}
+
+	flen = rsp_pkt_encode(frame, sizeof frame, payload, len);
+	if (flen < 0 || (size_t)flen - RSP_PKT_OVERHEAD > a->bufmax - 1 ||
+	    len > sizeof r->piece - 1) {
+		*why = "packet longer than the target's BUFMAX";
+		goto fail;
+	}
+	memcpy(r->piece, payload, len);
+	r->piecelen = len;
+	return (r);
+
+fail:
+	treq_free(r);
+	return (NULL);
+}
+
+static int
+tgt_enqueue(struct br_target *t, struct treq *r, bool front)
+{
+	if (t->nqueue >= TGT_MAX_QUEUE) {
+		treq_free(r);
+		return (-1);
+	}
+	if (front)
+		TAILQ_INSERT_HEAD(&t->queue, r, entry);
+	else
+		TAILQ_INSERT_TAIL(&t->queue, r, entry);
+	t->nqueue++;
+	tgt_kick(t);
+	return (0);
+}
+
+int
+br_target_request(struct br_target *t, const char *payload, size_t len,
+    br_reply_cb *cb, void *arg)
+{
+	struct treq	*r;
+	const char	*why = "bad request";
+
+	if (!br_link_up(t->br->link)) {
+		cb(arg, NULL, 0, "target link is down");
+		return (-1);
+	}
+	if (t->state == BR_TS_RUNNING || t->state == BR_TS_PANIC) {
+		cb(arg, NULL, 0, "target is running");
+		return (-1);
+	}
+	if ((r = tgt_new_req(t, payload, len, cb, arg, &why)) == NULL) {
+		cb(arg, NULL, 0, why);
+		return (-1);
+	}
+	if (tgt_enqueue(t, r, false) != 0) {
+		cb(arg, NULL, 0, "too many requests queued");
+		return (-1);
+	}
+	return (0);
+}
+
+int
+br_target_resume(struct br_target *t, const char *payload, size_t len)
+{
+	struct treq	*r;
+	const char	*why = "bad request";
+
+	if (!br_link_up(t->br->link))
+		return (-1);
+	if ((r = tgt_new_req(t, payload, len, NULL, NULL, &why)) == NULL)
+		return (-1);
+	r->kind = TREQ_RESUME;
+	r->want_reply = (len == 1 && payload[0] == 'D');
+	return (tgt_enqueue(t, r, false));
+}
+
+/* Send (or resend) the head request's current piece. */
+static void
+tgt_send_piece(struct br_target *t, bool resend)
+{
+	struct treq	*r = tgt_head(t);
+	char		 frame[RSP_PKT_MAX + RSP_PKT_OVERHEAD + 8];
+	char		 err[BR_ERRLEN];
+	int		 flen;
+
+	flen = rsp_pkt_encode(frame, sizeof frame, r->piece, r->piecelen);
+	if (flen < 0) {
+		tgt_finish(t, NULL, 0, "cannot frame request");
+		return;
+	}
+	if (resend)
+		t->br->stats.retransmits++;
+	else
+		t->br->stats.tx_packets++;
+	tgt_trace(t, '>', frame, (size_t)flen, resend ? "retransmit" : NULL);
+	rsp_demux_expect_ack(t->dm, true);
+	if (tgt_write(t, frame, (size_t)flen, err) != 0) {
+		tgt_finish(t, NULL, 0, err);
+		return;
+	}
+	t->tx = TX_WAIT_ACK;
+	t->sends++;
+	tgt_timer(t->tx_ev, t->ack_ms + tgt_wire_ms(t, (size_t)flen));
+}
+
+/* Start the head request if nothing is in flight. */
+static void
+tgt_kick(struct br_target *t)
+{
+	struct treq	*r;
+
+	while (t->tx == TX_IDLE && (r = tgt_head(t)) != NULL) {
+		if (!br_link_up(t->br->link)) {
+			t->draining = true;
+			tgt_finish(t, NULL, 0, "target link is down");
+			t->draining = false;
+			continue;
+		}
+		/* A gdb request to a kdb prompt: switch to gdb mode first. */
+		if (!r->internal && t->state == BR_TS_KDB &&
+		    r->kind != TREQ_NOREPLY) {
+			if (t->enter == EN_NONE)
+				br_target_enter_gdb(t, NULL, NULL);
+			return;
+		}
+		if (t->enter != EN_NONE && !r->internal)
+			return;
+		t->sends = 0;
+		t->naked = false;
+		tgt_send_piece(t, false);
+	}
+}
+
+/* The head request is done (payload, or err). */
+static void
+tgt_finish(struct br_target *t, const char *payload, size_t len,
+    const char *err)
+{
+	struct treq	*r = tgt_head(t);
+
+	evtimer_del(t->tx_ev);
+	rsp_demux_expect_ack(t->dm, false);
+	t->tx = TX_IDLE;
+	if (r == NULL)
+		return;
+	TAILQ_REMOVE(&t->queue, r, entry);
+	t->nqueue--;
+	if (err != NULL)
+		log_warn("target: request %.*s failed: %s",
+		    (int)(r->piecelen > 32 ? 32 : r->piecelen), r->piece, err);
+	if (r->cb != NULL)
+		r->cb(r->arg, payload, len, err);
+	treq_free(r);
+	if (!t->draining)
+		tgt_kick(t);
+}
+
+/* A reply arrived for the head request's current piece. */
+static void
+tgt_reply(struct br_target *t, const char *p, size_t len)
+{
+	struct treq	*r = tgt_head(t);
+	int		 eno;
+
+	evtimer_del(t->tx_ev);
+	rsp_demux_expect_ack(t->dm, false);
+	switch (r->kind) {
+	case TREQ_READ:
+		if (rsp_reply_errno(p, len, &eno) || len == 0) {
+			if (r->done == 0) {
+				tgt_finish(t, p, len, NULL);
+				return;
+			}
+			/* A partial read: what we have is a valid reply. */
+			tgt_finish(t, r->acc, r->acclen, NULL);
+			return;
+		}
+		memcpy(r->acc + r->acclen, p, len > 2 * (r->total - r->done) ?
+		    2 * (r->total - r->done) : len);
+		r->acclen += len / 2 * 2;
+		r->done += len / 2;
+		if (r->done >= r->total || len == 0) {
+			tgt_finish(t, r->acc, r->acclen, NULL);
+			return;
+		}
+		break;
+	case TREQ_WRITE:
+		if (len != 2 || memcmp(p, "OK", 2) != 0) {
+			tgt_finish(t, p, len, NULL);
+			return;
+		}
+		r->done += (r->piecelen - (size_t)(strchr(r->piece, ':') -
+		    r->piece) - 1) / 2;
+		if (r->done >= r->total) {
+			tgt_finish(t, "OK", 2, NULL);
+			return;
+		}
+		break;
+	case TREQ_RESUME:
+		/* Only D has a reply; the kernel runs from here. */
+		tgt_set_state(t, BR_TS_RUNNING);
+		t->maybe_connected = false;
+		tgt_finish(t, p, len, NULL);
+		return;
+	default:
+		if (r->internal && len >= 2 && p[0] == 'Q' && p[1] == 'C')
+			tgt_set_state(t, BR_TS_STOPPED_GDB);
+		tgt_finish(t, p, len, NULL);
+		return;
+	}
+	/* Next piece of a split request. */
+	if (tgt_next_piece(t, r) != 0) {
+		tgt_finish(t, NULL, 0, "cannot build the next piece");
+		return;
+	}
+	t->tx = TX_IDLE;
+	t->sends = 0;
+	t->naked = false;
+	tgt_send_piece(t, false);
+}
+
+static void
+tgt_acked(struct br_target *t)
+{
+	struct treq	*r = tgt_head(t);
+
+	if (t->tx != TX_WAIT_ACK || r == NULL)
+		return;
+	evtimer_del(t->tx_ev);
+	if ((r->kind == TREQ_RESUME || r->kind == TREQ_NOREPLY) &&
+	    !r->want_reply) {
+		if (r->kind == TREQ_RESUME) {
+			tgt_set_state(t, BR_TS_RUNNING);
+			t->last_stop_len = 0;
+			t->just_resumed = r->piece[0] != 'k';
+			t->maybe_connected = r->piece[0] != 'k';
+		} else {
+			t->maybe_connected = false;
+			t->last_stop_len = 0;
+		}
+		tgt_finish(t, "", 0, NULL);
+		return;
+	}
+	t->tx = TX_WAIT_REPLY;
+	tgt_timer(t->tx_ev, t->reply_ms + tgt_wire_ms(t, t->br->arch->bufmax));
+}
+
+static void
+tgt_tx_timeout(int fd, short what, void *arg)
+{
+	struct br_target	*t = arg;
+	uint64_t		 now = br_now_ms();
+
+	(void)fd;
+	(void)what;
+	/* Bytes are still coming: the stub may be mid-packet. Wait. */
+	if (rsp_demux_holding(t->dm) || now - t->last_rx_ms < TGT_QUIET_MS) {
+		tgt_timer(t->tx_ev, TGT_QUIET_MS);
+		return;
+	}
+	if (t->tx == TX_WAIT_ACK) {
+		if (t->sends < TGT_MAX_SENDS) {
+			log_info("target: no ack, resending");
+			tgt_send_piece(t, true);
+			return;
+		}
+		t->br->stats.timeouts++;
+		br_console_notice(t->br->console, "the target does not ack "
+		    "packets (is it stopped in the debugger, and is kgdboc "
+		    "on this port?)");
+		tgt_finish(t, NULL, 0, "no ack from the target");
+		return;
+	}
+	if (t->tx == TX_WAIT_REPLY) {
+		if (!t->naked) {
+			/* A stub waiting for its ack resends on '-'. */
+			t->naked = true;
+			tgt_trace(t, '>', "-", 1, "reply timeout");
+			(void)tgt_write(t, "-", 1, NULL);
+			tgt_timer(t->tx_ev, t->reply_ms / 2 + 1);
+			return;
+		}
+		t->br->stats.timeouts++;
+		tgt_finish(t, NULL, 0, "timed out waiting for the target's "
+		    "reply");
+	}
+}
+
+/* ---- packets from the target */
+
+static bool
+tgt_is_stop(const char *p, size_t len)
+{
+	if (len < 3)
+		return (false);
+	if ((p[0] == 'T' || p[0] == 'S') && isxdigit((unsigned char)p[1]) &&
+	    isxdigit((unsigned char)p[2]))
+		return (true);
+	if ((p[0] == 'W' || p[0] == 'X') && isxdigit((unsigned char)p[1]))
+		return (true);
+	return (false);
+}
+
+static void
+tgt_ack(struct br_target *t)
+{
+	tgt_trace(t, '>', "+", 1, NULL);
+	(void)tgt_write(t, "+", 1, NULL);
+}
+
+static void
+tgt_packet(struct br_target *t, const struct rsp_event *ev)
+{
+	const char	*p = (const char *)ev->data;
+	size_t		 len = ev->len;
+
+	/*
+	 * kdb's "kgdb" command prints "use $D#44+ or $3#33": valid frames
+	 * that no stub ever sends. They are console text.
+	 */
+	if (len == 1 && (p[0] == 'D' || p[0] == '3')) {
+		br_console_output(t->br->console, BR_SRC_TARGET, ev->raw,
+		    ev->rawlen);
+		return;
+	}
+	t->br->stats.rx_packets++;
+	tgt_trace(t, '<', ev->raw, ev->rawlen, NULL);
+	tgt_ack(t);
+	t->maybe_connected = true;
+
+	if (t->tx != TX_IDLE && tgt_head(t) != NULL &&
+	    tgt_head(t)->want_reply) {
+		/* The reply (its ack may have been lost on the way). */
+		tgt_reply(t, p, len);
+		return;
+	}
+	if (tgt_is_stop(p, len)) {
+		char	 buf[sizeof t->last_stop];
+
+		if (p[0] == 'W' || p[0] == 'X') {
+			t->last_stop_len = 0;
+			t->maybe_connected = false;
+			tgt_set_state(t, BR_TS_UNKNOWN);
+			snprintf(buf, sizeof buf, "%.*s", (int)len, p);
+			br_notify(t->br, BR_NOTE_STOP, buf);
+			if (t->br->gdb != NULL)
+				br_gdb_stopped(t->br->gdb, p, len);
+			return;
+		}
+		if (len < sizeof t->last_stop) {
+			memcpy(t->last_stop, p, len);
+			t->last_stop_len = len;
+		}
+		tgt_set_state(t, BR_TS_STOPPED_GDB);
+		tgt_stop_seen(t, NULL);
+		return;
+	}
+	if (t->just_resumed && len == 3 && p[0] == 'E') {
+		/* The stub refused to resume (e.g. "Can't switch threads"). */
+		t->just_resumed = false;
+		tgt_set_state(t, BR_TS_STOPPED_GDB);
+		if (t->br->gdb != NULL)
+			br_gdb_stopped(t->br->gdb, p, len);
+		return;
+	}
+	log_debug("target: unsolicited packet %.*s", (int)(len > 40 ? 40 :
+	    len), p);
+}
+
+static void
+tgt_output(struct br_target *t, const struct rsp_event *ev)
+{
+	/* "OK" looks like an empty O packet to a careless parser. */
+	if (ev->rawlen == 7 && memcmp(ev->raw, "$OK#9a", 6) == 0) {
+		struct rsp_event	pk = *ev;
+
+		pk.type = RSP_EV_PACKET;
+		pk.data = (const uint8_t *)"OK";
+		pk.len = 2;
+		tgt_packet(t, &pk);
+		return;
+	}
+	t->br->stats.rx_packets++;
+	tgt_trace(t, '<', ev->raw, ev->rawlen, "output");
+	tgt_ack(t);
+	t->maybe_connected = true;
+	br_console_output(t->br->console, BR_SRC_TARGET, ev->data, ev->len);
+	if (t->br->gdb != NULL)
+		br_gdb_output(t->br->gdb, ev->data, ev->len);
+	/* An O packet while waiting for a reply (qRcmd) restarts the wait. */
+	if (t->tx == TX_WAIT_REPLY)
+		tgt_timer(t->tx_ev, t->reply_ms +
+		    tgt_wire_ms(t, t->br->arch->bufmax));
+}
+
+static void
+tgt_badpkt(struct br_target *t, const struct rsp_event *ev)
+{
+	bool	 nak = false;
+
+	t->br->stats.cksum_errors++;
+	tgt_trace(t, '<', ev->raw, ev->rawlen, rsp_strerror(ev->err));
+	if (t->tx == TX_WAIT_REPLY || t->tx == TX_WAIT_ACK ||
+	    t->state == BR_TS_STOPPED_GDB)
+		nak = true;
+	else if (t->maybe_connected && ev->rawlen > 1 &&
+	    strchr("TSWO", ev->raw[1]) != NULL)
+		nak = true;	/* a stub's packet: it waits for our answer */
+	if (nak) {
+		tgt_trace(t, '>', "-", 1, "nak");
+		(void)tgt_write(t, "-", 1, NULL);
+		return;
+	}
+	/* Not ours to answer: it was console text after all. */
+	br_console_output(t->br->console, BR_SRC_TARGET, ev->raw, ev->rawlen);
+}
+
+/* Console text: watch for kdb's reply to the "kgdb" command. */
+static void
+tgt_console(struct br_target *t, const uint8_t *buf, size_t len)
+{
+	static const char	 pat[] = "attach debugger";
+	size_t			 i;
+
+	t->just_resumed = false;
+	br_console_output(t->br->console, BR_SRC_TARGET, buf, len);
+	if (t->enter != EN_KGDB)
+		return;
+	for (i = 0; i < len; i++) {
+		if (buf[i] == (uint8_t)pat[t->attach_match]) {
+			if (++t->attach_match == sizeof pat - 1) {
+				t->attach_seen = true;
+				t->attach_match = 0;
+				tgt_timer(t->enter_ev, TGT_QUIET_MS);
+			}
+		} else
+			t->attach_match = buf[i] == (uint8_t)pat[0];
+	}
+}
+
+static void
+tgt_mark(struct br_target *t, const struct rsp_event *ev)
+{
+	switch (ev->mark) {
+	case RSP_MARK_KDB_ENTER:
+		t->kdb_fresh = true;
+		t->kdb_linelen = 0;
+		t->at_pager = false;
+		t->maybe_connected = false;
+		t->last_stop_len = 0;
+		tgt_set_state(t, BR_TS_KDB);
+		tgt_stop_seen(t, "kdb");
+		break;
+	case RSP_MARK_KDB_PROMPT:
+		t->at_pager = false;
+		t->kdb_linelen = 0;
+		if (t->state != BR_TS_KDB) {
+			tgt_set_state(t, BR_TS_KDB);
+			t->maybe_connected = false;
+			t->last_stop_len = 0;
+		}
+		tgt_stop_seen(t, "kdb");
+		if (t->enter == EN_PAGER)
+			tgt_timer(t->enter_ev, 20);
+		else
+			tgt_kick(t);
+		break;
+	case RSP_MARK_KDB_PAGER:
+		t->at_pager = true;
+		break;
+	case RSP_MARK_KGDB_WAIT:
+		/* The stub waits silently for gdb, kgdb_connected clear. */
+		t->maybe_connected = false;
+		t->last_stop_len = 0;
+		tgt_set_state(t, BR_TS_STOPPED_GDB);
+		tgt_stop_seen(t, "kgdb");
+		break;
+	case RSP_MARK_PANIC:
+	case RSP_MARK_OOPS:
+		if (t->state == BR_TS_RUNNING || t->state == BR_TS_UNKNOWN)
+			tgt_set_state(t, BR_TS_PANIC);
+		br_notify(t->br, BR_NOTE_PANIC, ev->mark == RSP_MARK_PANIC ?
+		    "kernel panic" : "oops");
+		break;
+	}
+}
+
+static void
+tgt_demux_cb(void *arg, const struct rsp_event *ev)
+{
+	struct br_target	*t = arg;
+
+	switch (ev->type) {
+	case RSP_EV_CONSOLE:
+		tgt_console(t, ev->data, ev->len);
+		break;
+	case RSP_EV_PACKET:
+		tgt_packet(t, ev);
+		break;
+	case RSP_EV_OUTPUT:
+		tgt_output(t, ev);
+		break;
+	case RSP_EV_BADPKT:
+		tgt_badpkt(t, ev);
+		break;
+	case RSP_EV_ACK:
+		tgt_acked(t);
+		break;
+	case RSP_EV_NAK:
+		if (t->tx == TX_WAIT_ACK) {
+			evtimer_del(t->tx_ev);
+			if (t->sends < TGT_MAX_SENDS)
+				tgt_send_piece(t, true);
+			else
+				tgt_finish(t, NULL, 0, "the target NAKs "
+				    "every retransmit (line noise?)");
+		}
+		break;
+	case RSP_EV_MARK:
+		tgt_mark(t, ev);
+		break;
+	}
+}
+
+void
+br_target_input(struct br_target *t, const void *buf, size_t len)
+{
+	t->last_rx_ms = br_now_ms();
+	rsp_demux_feed(t->dm, buf, len, t->last_rx_ms, tgt_demux_cb, t);
+	tgt_arm_tick(t);
+}
+
+/* ---- stops, break-in */
+
+static void
+tgt_synth_ready(void *arg, bool ok, const char *why)
+{
+	struct br_target	*t = arg;
+	char			 stop[sizeof t->last_stop];
+
+	if (!ok) {
+		br_console_notice(t->br->console, "the target stopped but "
+		    "would not switch to gdb mode: %s", why);
+		return;
+	}
+	if (t->br->gdb != NULL && br_gdb_waiting_stop(t->br->gdb)) {
+		br_target_last_stop(t, stop, sizeof stop);
+		br_gdb_stopped(t->br->gdb, stop, strlen(stop));
+	}
+}
+
+/* The target stopped: a stop packet (how == NULL), kdb or kgdb's banner. */
+static void
+tgt_stop_seen(struct br_target *t, const char *how)
+{
+	if (t->confirming || t->breaking) {
+		t->confirming = false;
+		t->breaking = false;
+		evtimer_del(t->brk_ev);
+		log_info("target: break-in confirmed (%s)",
+		    how ? how : "stop packet");
+	}
+	if (how == NULL) {
+		char	buf[sizeof t->last_stop];
+
+		snprintf(buf, sizeof buf, "%.*s", (int)t->last_stop_len,
+		    t->last_stop);
+		br_notify(t->br, BR_NOTE_STOP, buf);
+		if (t->br->gdb != NULL)
+			br_gdb_stopped(t->br->gdb, t->last_stop,
+			    t->last_stop_len);
+		return;
+	}
+	br_notify(t->br, BR_NOTE_STOP, how);
+	/* gdb waits for a stop reply: get the stub talking and make one. */
+	if (t->br->gdb != NULL && br_gdb_waiting_stop(t->br->gdb) &&
+	    t->enter == EN_NONE && strcmp(how, "kdb") == 0 &&
+	    t->state == BR_TS_KDB) {
+		/* Let the prompt arrive first; enter_gdb runs on it. */
+		br_target_enter_gdb(t, tgt_synth_ready, t);
+	} else if (t->br->gdb != NULL && br_gdb_waiting_stop(t->br->gdb) &&
+	    t->enter == EN_NONE && strcmp(how, "kgdb") == 0)
+		br_target_enter_gdb(t, tgt_synth_ready, t);
+}
+
+static void
+brk_free_steps(struct br_target *t)
+{
+	size_t	i;
+
+	for (i = 0; i < t->nsteps; i++)
+		free(t->steps[i].text);
+	free(t->steps);
+	t->steps = NULL;
+	t->nsteps = t->step = 0;
+}
+
+static int
+brk_parse(struct br_target *t, const char *seq, char *err)
+{
+	char	*copy, *tok, *save = NULL;
+	struct brk_step *s;
+	unsigned long v;
+	char	*end;
+
+	brk_free_steps(t);
+	copy = xstrdup(seq);
+	for (tok = strtok_r(copy, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		t->steps = xrealloc(t->steps, (t->nsteps + 1) * sizeof *s);
+		s = &t->steps[t->nsteps++];
+		memset(s, 0, sizeof *s);
+		if (strcasecmp(tok, "BREAK") == 0)
+			s->what = 'B';
+		else if (strncmp(tok, "wait:", 5) == 0) {
+			s->what = 'w';
+			v = strtoul(tok + 5, &end, 10);
+			if (*end != '\0' || v > 10000) {
+				br_seterr(err, "bad break step '%s'", tok);
+				goto fail;
+			}
+			s->ms = (unsigned)v;
+		} else if (strncmp(tok, "0x", 2) == 0 && strlen(tok) == 4) {
+			s->what = 't';
+			v = strtoul(tok + 2, &end, 16);
+			if (*end != '\0') {
+				br_seterr(err, "bad break step '%s'", tok);
+				goto fail;
+			}
+			s->text = xmalloc(1);
+			s->text[0] = (char)v;
+			s->len = 1;
+		} else if (strcmp(tok, "sysrq-trigger") == 0) {
+			s->what = 't';
+			s->text = xstrdup(TGT_SYSRQ_TRIGGER);
+			s->len = strlen(s->text);
+		} else {
+			s->what = 't';
+			s->text = xstrdup(tok);
+			s->len = strlen(tok);
+		}
+	}
+	free(copy);
+	if (t->nsteps == 0) {
+		br_seterr(err, "empty break sequence");
+		return (-1);
+	}
+	return (0);
+fail:
+	free(copy);
+	brk_free_steps(t);
+	return (-1);
+}
+
+static void
+brk_failed(struct br_target *t, const char *what)
+{
+	char	msg[512];
+
+	t->breaking = t->confirming = false;
+	snprintf(msg, sizeof msg, "break-in failed: %s. Check that the "
+	    "port is the kernel's console= and kgdboc=, that "
+	    "kernel.sysrq is 1 (or use sysrq_always_enabled), or run "
+	    "'echo g > /proc/sysrq-trigger' on the target "
+	    "(--break-seq sysrq-trigger types it into a root shell)", what);
+	br_console_notice(t->br->console, "%s", msg);
+	br_notify(t->br, BR_NOTE_BREAK_FAILED, what);
+	if (t->br->gdb != NULL) {
+		size_t	n = strlen(msg);
+
+		if (n + 1 < sizeof msg) {
+			msg[n++] = '\n';
+			msg[n] = '\0';
+		}
+		br_gdb_output(t->br->gdb, msg, n);
+	}
+}
+
+static void
+brk_run(int fd, short what, void *arg)
+{
+	struct br_target	*t = arg;
+	struct brk_step		*s;
+	char			 err[BR_ERRLEN];
+
+	(void)fd;
+	(void)what;
+	if (t->confirming) {
+		brk_failed(t, "the target did not stop within the timeout");
+		return;
+	}
+	while (t->breaking && t->step < t->nsteps) {
+		s = &t->steps[t->step++];
+		switch (s->what) {
+		case 'B':
+			if (br_link_send_break(t->br->link, err) != 0) {
+				brk_failed(t, err);
+				return;
+			}
+			break;
+		case 'w':
+			tgt_timer(t->brk_ev, s->ms);
+			return;
+		case 't':
+			if (tgt_write(t, s->text, s->len, err) != 0) {
+				brk_failed(t, err);
+				return;
+			}
+			break;
+		}
+	}
+	if (t->breaking) {
+		t->breaking = false;
+		t->confirming = true;
+		tgt_timer(t->brk_ev, t->break_ms);
+	}
+}
+
+int
+br_target_break(struct br_target *t, char *err)
+{
+	const char	*seq = t->br->opts.break_seq;
+	int		 caps;
+
+	if (!br_link_up(t->br->link)) {
+		br_seterr(err, "target link is down");
+		return (-1);
+	}
+	if (t->state == BR_TS_STOPPED_GDB || t->state == BR_TS_KDB)
+		return (0);	/* already stopped */
+	if (t->breaking || t->confirming)
+		return (0);	/* one BREAK at a time: two cancel */
+	caps = br_link_caps(t->br->link);
+	if (seq == NULL) {
+		if (caps & BR_LINK_INT_03)
+			seq = "0x03";
+		else if (caps & BR_LINK_CAN_BREAK)
+			seq = TGT_DEFAULT_BREAK;
+		else {
+			br_seterr(err, "this link cannot send a BREAK; run "
+			    "'echo g > /proc/sysrq-trigger' on the target, or "
+			    "use --break-seq sysrq-trigger");
+			brk_failed(t, "no BREAK on this link");
+			return (-1);
+		}
+	}
+	if (brk_parse(t, seq, err) != 0)
+		return (-1);
+	log_info("target: breaking in with '%s'", seq);
+	t->breaking = true;
+	t->step = 0;
+	brk_run(-1, 0, t);
+	return (0);
+}
+
+/* ---- kdb and gdb mode */
+
+static void
+tgt_enter_done(struct br_target *t, bool ok, const char *why)
+{
+	struct enter_waiter	w[8];
+	size_t			i, n = t->nwaiters;
+
+	t->enter = EN_NONE;
+	evtimer_del(t->enter_ev);
+	memcpy(w, t->waiters, n * sizeof w[0]);
+	t->nwaiters = 0;
+	for (i = 0; i < n; i++)
+		w[i].cb(w[i].arg, ok, why);
+	if (!ok && t->state == BR_TS_KDB) {
+		/* Requests waiting on the switch fail with it. */
+		t->draining = true;
+		while (tgt_head(t) != NULL && t->tx == TX_IDLE)
+			tgt_finish(t, NULL, 0, why);
+		t->draining = false;
+	}
+	tgt_kick(t);
+}
+
+static void
+tgt_probe_cb(void *arg, const char *p, size_t len, const char *err)
+{
+	struct br_target	*t = arg;
+
+	if (err != NULL) {
+		tgt_enter_done(t, false, err);
+		return;
+	}
+	if (len < 2 || p[0] != 'Q' || p[1] != 'C') {
+		tgt_enter_done(t, false, "unexpected reply to qC");
+		return;
+	}
+	snprintf(t->thread, sizeof t->thread, "%.*s", (int)(len - 2), p + 2);
+	if (t->thread[0] == '\0')
+		snprintf(t->thread, sizeof t->thread, "0");
+	tgt_set_state(t, BR_TS_STOPPED_GDB);
+	t->maybe_connected = true;
+	if (t->last_stop_len == 0)
+		t->last_stop_len = (size_t)snprintf(t->last_stop,
+		    sizeof t->last_stop, "T05thread:%s;", t->thread);
+	tgt_enter_done(t, true, NULL);
+}
+
+static void
+tgt_enter_probe(struct br_target *t)
+{
+	struct treq	*r;
+	const char	*why;
+
+	t->enter = EN_PROBE;
+	r = tgt_new_req(t, "qC", 2, tgt_probe_cb, t, &why);
+	r->internal = true;
+	if (tgt_enqueue(t, r, true) != 0)
+		tgt_enter_done(t, false, "queue full");
+}
+
+static void
+tgt_enter_step(int fd, short what, void *arg)
+{
+	struct br_target	*t = arg;
+	char			 buf[256];
+	size_t			 n;
+
+	(void)fd;
+	(void)what;
+	switch (t->enter) {
+	case EN_PAGER:
+		/* Back at a prompt after 'q': type the kgdb command. */
+		t->enter = EN_KGDB;
+		t->attach_seen = false;
+		t->attach_match = 0;
+		(void)tgt_write(t, RSP_KDB_CMD_KGDB,
+		    strlen(RSP_KDB_CMD_KGDB), NULL);
+		tgt_timer(t->enter_ev, TGT_KGDB_MS);
+		break;
+	case EN_KGDB:
+		if (t->attach_seen && br_now_ms() - t->last_rx_ms <
+		    TGT_QUIET_MS) {
+			tgt_timer(t->enter_ev, TGT_QUIET_MS);
+			break;
+		}
+		/* The stub now waits for '$' with kgdb_connected clear. */
+		tgt_enter_probe(t);
+		break;
+	default:
+		(void)buf;
+		(void)n;
+		break;
+	}
+}
+
+void
+br_target_enter_gdb(struct br_target *t, br_ready_cb *cb, void *arg)
+{
+	char	buf[256];
+	size_t	n;
+
+	if (cb != NULL) {
+		if (t->nwaiters == nitems(t->waiters)) {
+			cb(arg, false, "too many waiters");
+			return;
+		}
+		t->waiters[t->nwaiters].cb = cb;
+		t->waiters[t->nwaiters++].arg = arg;
+	}
+	if (t->enter != EN_NONE)
+		return;
+	if (!br_link_up(t->br->link)) {
+		tgt_enter_done(t, false, "target link is down");
+		return;
+	}
+	if (t->state == BR_TS_RUNNING || t->state == BR_TS_PANIC) {
+		tgt_enter_done(t, false, "target is running");
+		return;
+	}
+	if (t->state != BR_TS_KDB) {
+		/* Stopped in gdb mode, or unknown: qC is harmless. */
+		tgt_enter_probe(t);
+		return;
+	}
+	if (t->at_pager) {
+		t->enter = EN_PAGER;
+		t->kdb_fresh = false;
+		(void)tgt_write(t, "q", 1, NULL);
+		tgt_timer(t->enter_ev, TGT_KGDB_MS);
+		return;
+	}
+	if (t->kdb_fresh) {
+		/* kgdb_transition_check hands "$qC#b4" to the stub. */
+		tgt_enter_probe(t);
+		return;
+	}
+	/* kdb has had input: erase the line, then the kgdb command. */
+	n = t->kdb_linelen + 2;
+	if (n > sizeof buf - 8)
+		n = sizeof buf - 8;
+	memset(buf, '\b', n);
+	memcpy(buf + n, RSP_KDB_CMD_KGDB, strlen(RSP_KDB_CMD_KGDB));
+	n += strlen(RSP_KDB_CMD_KGDB);
+	t->enter = EN_KGDB;
+	t->attach_seen = false;
+	t->attach_match = 0;
+	t->kdb_linelen = 0;
+	(void)tgt_write(t, buf, n, NULL);
+	tgt_timer(t->enter_ev, TGT_KGDB_MS);
+}
+
+void
+br_target_enter_kdb(struct br_target *t)
+{
+	struct treq	*r;
+	const char	*why;
+
+	if (t->state == BR_TS_KDB)
+		return;
+	r = tgt_new_req(t, "3", 1, NULL, NULL, &why);
+	r->kind = TREQ_NOREPLY;
+	r->want_reply = false;
+	r->internal = true;
+	(void)tgt_enqueue(t, r, false);
+}
+
+int
+br_target_console_input(struct br_target *t, const void *buf, size_t len,
+    char *err)
+{
+	const uint8_t	*p = buf;
+	size_t		 i;
+
+	if (!br_link_up(t->br->link)) {
+		br_seterr(err, "target link is down");
+		return (-1);
+	}
+	if (t->state == BR_TS_STOPPED_GDB && t->br->gdb != NULL &&
+	    br_gdb_attached(t->br->gdb)) {
+		br_seterr(err, "gdb holds the stopped target; typing now "
+		    "would corrupt the protocol (use 'monitor bridge kdb' "
+		    "in gdb, or detach gdb)");
+		return (-1);
+	}
+	if (t->tx != TX_IDLE || t->enter != EN_NONE) {
+		br_seterr(err, "the bridge is talking to the debugger stub; "
+		    "try again in a moment");
+		return (-1);
+	}
+	if (t->state == BR_TS_KDB) {
+		for (i = 0; i < len; i++) {
+			t->kdb_fresh = false;
+			if (p[i] == '\r')
+				t->kdb_linelen = 0;
+			else if (p[i] == '\b' || p[i] == 0x7f) {
+				if (t->kdb_linelen > 0)
+					t->kdb_linelen--;
+			} else if (p[i] >= 0x20)
+				t->kdb_linelen++;
+		}
+		t->at_pager = false;
+	}
+	return (tgt_write(t, buf, len, err));
+}
+
+/* ---- link, state, lifetime */
+
+void
+br_target_link_changed(struct br_target *t, bool up)
+{
+	rsp_demux_flush(t->dm, tgt_demux_cb, t);
+	tgt_arm_tick(t);
+	if (up) {
+		/* No probe: a '?' would drop every breakpoint. */
+		tgt_set_state(t, BR_TS_UNKNOWN);
+		return;
+	}
+	t->draining = true;
+	while (tgt_head(t) != NULL)
+		tgt_finish(t, NULL, 0, "target link went down");
+	t->draining = false;
+	if (t->enter != EN_NONE)
+		tgt_enter_done(t, false, "target link went down");
+	if (t->breaking || t->confirming) {
+		evtimer_del(t->brk_ev);
+		t->breaking = t->confirming = false;
+	}
+	t->last_stop_len = 0;
+	tgt_set_state(t, BR_TS_UNKNOWN);
+}
+
+enum br_tstate
+br_target_state(const struct br_target *t)
+{
+	return (t->state);
+}
+
+size_t
+br_target_last_stop(const struct br_target *t, char *buf, size_t len)
+{
+	if (len == 0)
+		return (0);
+	snprintf(buf, len, "%.*s", (int)t->last_stop_len, t->last_stop);
+	return (t->last_stop_len);
+}
+
+void
+br_target_set_timeouts(struct br_target *t, unsigned ack_ms,
+    unsigned reply_ms, unsigned break_ms)
+{
+	t->ack_ms = ack_ms;
+	t->reply_ms = reply_ms;
+	t->break_ms = break_ms;
+}
+
+struct br_target *
+br_target_new(struct bridge *br)
+{
+	struct br_target	*t;
+	struct rsp_demux_cfg	 cfg;
+
+	t = xcalloc(1, sizeof *t);
+	t->br = br;
+	t->state = BR_TS_UNKNOWN;
+	t->ack_ms = TGT_ACK_MS;
+	t->reply_ms = TGT_REPLY_MS;
+	t->break_ms = TGT_BREAK_MS;
+	TAILQ_INIT(&t->queue);
+
+	memset(&cfg, 0, sizeof cfg);
+	cfg.max_payload = br->arch->bufmax < RSP_PKT_MAX ? br->arch->bufmax :
+	    RSP_PKT_MAX;
+	cfg.hold_bytes = cfg.max_payload + RSP_PKT_OVERHEAD;
+	cfg.hold_ms = 500;
+	cfg.binary = false;
+	cfg.marks = true;
+	if ((t->dm = rsp_demux_new(&cfg)) == NULL)
+		fatalx("rsp_demux_new");
+
+	t->tick_ev = evtimer_new(br->base, tgt_tick_cb, t);
+	t->tx_ev = evtimer_new(br->base, tgt_tx_timeout, t);
+	t->brk_ev = evtimer_new(br->base, brk_run, t);
+	t->enter_ev = evtimer_new(br->base, tgt_enter_step, t);
+	if (t->tick_ev == NULL || t->tx_ev == NULL || t->brk_ev == NULL ||
+	    t->enter_ev == NULL)
+		fatalx("evtimer_new");
+	return (t);
+}
+
+void
+br_target_free(struct br_target *t)
+{
+	if (t == NULL)
+		return;
+	/*
+	 * Leave no stub waiting for a gdb that is gone. The trailing '+'
+	 * acks the stub's "OK" to D, so it resumes without us (kdb itself
+	 * suggests "$D#44+").
+	 */
+	if (t->state == BR_TS_STOPPED_GDB && br_link_up(t->br->link)) {
+		log_info("target: detaching (D) on shutdown");
+		(void)tgt_write(t, "$D#44+", 6, NULL);
+	}
+	t->draining = true;
+	while (tgt_head(t) != NULL)
+		tgt_finish(t, NULL, 0, "bridge shutting down");
+	while (t->nwaiters > 0)
+		tgt_enter_done(t, false, "bridge shutting down");
+	brk_free_steps(t);
+	event_free(t->tick_ev);
+	event_free(t->tx_ev);
+	event_free(t->brk_ev);
+	event_free(t->enter_ev);
+	rsp_demux_free(t->dm);
+	free(t);
+}

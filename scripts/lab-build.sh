@@ -1,0 +1,178 @@
+#!/bin/sh
+# Build the virtual-lab kernel and initramfs once, into a cache outside the
+# repository, and print the cache directory on stdout (progress on stderr).
+#
+#   scripts/lab-build.sh            build if needed, print the directory
+#   scripts/lab-build.sh --path     print the directory it would use; exit 1
+#                                   if it is not built yet
+#
+# The directory holds bzImage, vmlinux (with DWARF) and initramfs.cpio.gz.
+# The kernel is keyed by a hash of the config fragment, the kernel source
+# version and $recipe below (bump it when the kernel steps change); the
+# initramfs adds a hash of the init script, so editing /init repacks the
+# initramfs (a second) without rebuilding the kernel.
+# Two runs at once are safe: the second waits on a lock and then finds the
+# result.  Knobs: KGDB_LAB_CACHE (default $XDG_CACHE_HOME/kgdb-bridge/lab),
+# KGDB_LAB_JOBS (default 3), KGDB_LAB_SRC (default Debian's tarball).
+set -eu
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+frag=$here/hw-tests/lab/kgdb.config
+init=$here/hw-tests/lab/init
+self=$here/scripts/lab-build.sh
+src_tar=${KGDB_LAB_SRC:-/usr/src/linux-source-6.1.tar.xz}
+cache=${KGDB_LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kgdb-bridge/lab}
+jobs=${KGDB_LAB_JOBS:-3}
+
+say() { echo "lab-build: $*" >&2; }
+die() { echo "lab-build: error: $*" >&2; exit 1; }
+
+[ -r "$src_tar" ] || die "no kernel source at $src_tar (run: scripts/deps.sh lab)"
+recipe=1
+srcver=$(basename "$src_tar")-$(stat -c %s "$src_tar")
+kkey=$( (cat "$frag"; echo "$srcver recipe $recipe") | sha256sum | cut -c1-16)
+ikey=$( (cat "$init" "$self") | sha256sum | cut -c1-8)
+kout=$cache/$kkey
+out=$cache/$kkey-$ikey
+
+if [ "${1:-}" = --path ]; then
+	echo "$out"
+	[ -e "$out/done" ]
+	exit
+fi
+
+if [ -e "$out/done" ]; then
+	echo "$out"
+	exit 0
+fi
+
+mkdir -p "$cache"
+exec 9>"$cache/$kkey.lock"
+if ! flock -n 9; then
+	say "another build of $kkey is running; waiting for it"
+	flock 9
+fi
+if [ -e "$out/done" ]; then
+	echo "$out"
+	exit 0
+fi
+
+for t in make gcc flex bison bc cpio gzip xz perl; do
+	command -v $t >/dev/null 2>&1 || die "missing $t (run: scripts/deps.sh lab)"
+done
+[ -x /bin/busybox ] || die "missing /bin/busybox (package busybox-static)"
+file -L /bin/busybox 2>/dev/null | grep -q 'statically linked' ||
+	ldd /bin/busybox 2>&1 | grep -q 'not a dynamic' ||
+	die "/bin/busybox is not static (install busybox-static)"
+
+start=$(date +%s)
+srcdir=$cache/src-$(echo "$srcver" | sha256sum | cut -c1-12)
+if [ ! -e "$kout/done" ]; then
+
+# One shared, unpacked source tree per tarball (read-only once unpacked;
+# each configuration builds out of tree with O=).
+exec 8>"$srcdir.lock"
+flock 8
+if [ ! -e "$srcdir/.unpacked" ]; then
+	say "unpacking $src_tar (about a minute)"
+	rm -rf "$srcdir" "$srcdir.tmp"
+	mkdir -p "$srcdir.tmp"
+	tar -xJf "$src_tar" -C "$srcdir.tmp" --strip-components=1
+	mv "$srcdir.tmp" "$srcdir"
+	touch "$srcdir/.unpacked"
+fi
+flock -u 8
+
+rm -rf "$kout"
+obj=$kout/obj
+mkdir -p "$obj"
+log=$kout/build.log
+say "building the kernel in $kout (log: $log)"
+
+kmake() {
+	make -C "$srcdir" O="$obj" ARCH=x86_64 "$@"
+}
+
+kmake tinyconfig >"$log" 2>&1 || { tail -n 30 "$log" >&2; die "tinyconfig failed"; }
+(cd "$obj" && ARCH=x86_64 "$srcdir/scripts/kconfig/merge_config.sh" -m \
+	.config "$frag") >>"$log" 2>&1 ||
+	{ tail -n 30 "$log" >&2; die "merge_config failed"; }
+kmake olddefconfig >>"$log" 2>&1 || { tail -n 30 "$log" >&2; die "olddefconfig failed"; }
+
+# Every line of the fragment must have survived the dependency resolution.
+bad=0
+while IFS= read -r line; do
+	case "$line" in
+	CONFIG_*=*)
+		grep -qx "$line" "$obj/.config" || {
+			say "not set as asked: $line (got: $(grep "^${line%%=*}=" "$obj/.config" || echo unset))"
+			bad=1
+		}
+		;;
+	"# CONFIG_"*" is not set")
+		sym=${line#\# }
+		sym=${sym%% *}
+		if grep -q "^$sym=" "$obj/.config"; then
+			say "should be unset: $sym"
+			bad=1
+		fi
+		;;
+	esac
+done <"$frag"
+[ $bad -eq 0 ] || die "config fragment did not apply (see $obj/.config)"
+
+say "compiling with make -j$jobs (about 4 minutes on 2 cores)"
+# Show one progress line every 20 objects rather than the whole log.
+set +e
+(
+	kmake -j"$jobs" bzImage vmlinux 2>&1
+	echo "lab-build-rc=$?"
+) | tee -a "$log" | awk '
+	/^lab-build-rc=/ { sub(/^lab-build-rc=/, ""); rc = $0; next }
+	/^  (CC|AS|LD|AR)/ { n++; if (n % 100 == 0) { printf "lab-build: %d objects... %s\n", n, $2; fflush() } }
+	END { exit rc }' >&2
+rc=$?
+set -e
+if [ $rc -ne 0 ]; then
+	grep -E 'error|Error' "$log" | tail -n 20 >&2 || true
+	die "kernel build failed (rc $rc; log: $log)"
+fi
+
+cp "$obj/arch/x86/boot/bzImage" "$kout/bzImage"
+ln -sf obj/vmlinux "$kout/vmlinux"
+cp "$obj/.config" "$kout/config"
+echo "$(($(date +%s) - start))" >"$kout/build-seconds"
+touch "$kout/done"
+say "kernel built in $(cat "$kout/build-seconds") s"
+fi
+
+# initramfs: busybox-static plus our /init, packed with the kernel's own
+# gen_init_cpio (it makes /dev/console without needing root).
+rm -rf "$out"
+mkdir -p "$out"
+cc -O2 -o "$out/gen_init_cpio" "$srcdir/usr/gen_init_cpio.c"
+cat >"$out/initramfs.list" <<LIST
+dir /dev 0755 0 0
+nod /dev/console 0600 0 0 c 5 1
+nod /dev/ttyS0 0600 0 0 c 4 64
+nod /dev/null 0666 0 0 c 1 3
+dir /bin 0755 0 0
+dir /sbin 0755 0 0
+dir /proc 0755 0 0
+dir /sys 0755 0 0
+dir /tmp 1777 0 0
+dir /root 0700 0 0
+file /bin/busybox /bin/busybox 0755 0 0
+slink /bin/sh busybox 0777 0 0
+file /init $init 0755 0 0
+LIST
+"$out/gen_init_cpio" "$out/initramfs.list" | gzip -9 >"$out/initramfs.cpio.gz"
+ln -sf "../$kkey/bzImage" "$out/bzImage"
+ln -sf "../$kkey/obj/vmlinux" "$out/vmlinux"
+# gdb's lx-* helpers load from here (add-auto-load-safe-path this dir).
+ln -sf "../$kkey/obj/vmlinux-gdb.py" "$out/vmlinux-gdb.py"
+ln -sf "../$kkey/obj/scripts" "$out/scripts"
+ln -sf "../$kkey/config" "$out/config"
+touch "$out/done"
+say "ready in $(($(date +%s) - start)) s: $out"
+echo "$out"

@@ -1,0 +1,198 @@
+#!/bin/bash
+# Boot the virtual-lab kernel under QEMU (TCG) with its UART on a socket or
+# pty, print where, and tear everything down on exit, INT, TERM, or when the
+# process that started us goes away.
+#
+# usage: scripts/lab-run.sh [options]
+#   --serial tcp[:PORT] | telnet[:PORT] | unix[:PATH] | pty
+#                       UART endpoint (default tcp:0, a free port).  telnet
+#                       turns a telnet BREAK (IAC BRK) into a UART BREAK.
+#   --no-wait           don't hold the guest until the first client connects
+#   --mode MODE         lab.mode= (idle flood oops panic sysrq shell)
+#   --kgdbwait          stop in kgdb early in boot
+#   --flood N --after S --tick S   lab.flood= lab.after= lab.tick=
+#   --append ARGS       extra kernel command line
+#   --smp N             CPUs (default 1)
+#   --dir DIR           run directory (pidfile, logs, info; default a temp dir)
+#   --info FILE         also write KEY=VALUE lines (LAB_SERIAL, LAB_QEMU_PID,
+#                       LAB_MONITOR, LAB_VMLINUX, LAB_DIR) there
+#   --watch PID         also stop when PID exits (default: our parent)
+#   --background        return once the endpoint is known; QEMU and a
+#                       watchdog stay up until --watch PID exits or
+#                       `kill $(cat DIR/qemu.pid)`
+# The lab is built on first use (scripts/lab-build.sh).
+set -eu
+here=$(cd "$(dirname "$0")/.." && pwd)
+
+serial=tcp:0 wait=on mode=idle kgdbwait= flood= after= tick= append= smp=1
+dir= info= watch=$PPID background=0
+usage() { sed -n '2,/^set -eu/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//' >&2; exit 2; }
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--serial) serial=$2; shift ;;
+	--no-wait) wait=off ;;
+	--mode) mode=$2; shift ;;
+	--kgdbwait) kgdbwait=kgdbwait ;;
+	--flood) flood=$2; shift ;;
+	--after) after=$2; shift ;;
+	--tick) tick=$2; shift ;;
+	--append) append=$2; shift ;;
+	--smp) smp=$2; shift ;;
+	--dir) dir=$2; shift ;;
+	--info) info=$2; shift ;;
+	--watch) watch=$2; shift ;;
+	--background) background=1 ;;
+	-h|--help) usage ;;
+	*) echo "lab-run: unknown option $1" >&2; usage ;;
+	esac
+	shift
+done
+
+lab=$("$here/scripts/lab-build.sh")
+[ -n "$dir" ] || dir=$(mktemp -d "${TMPDIR:-/tmp}/kgdb-lab.XXXXXX")
+mkdir -p "$dir"
+pidfile=$dir/qemu.pid
+qlog=$dir/qemu.log
+mon=$dir/monitor.sock
+rm -f "$pidfile" "$qlog" "$mon"
+
+case "$serial" in
+tcp|tcp:*|telnet|telnet:*)
+	proto=${serial%%:*}
+	port=${serial#*:}
+	[ "$port" = "$serial" ] && port=0
+	tel=
+	[ "$proto" = telnet ] && tel=,telnet=on
+	if [ "$port" = 0 ] && [ "$wait" = off ]; then
+		# QEMU only reports a port it picked while it waits; pick one.
+		while :; do
+			port=$((20000 + RANDOM % 40000))
+			(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+		done
+	fi
+	chardev="socket,id=s0,host=127.0.0.1,port=$port,server=on,wait=$wait$tel"
+	;;
+unix|unix:*)
+	path=${serial#unix:}
+	[ "$path" = unix ] && path=$dir/serial.sock
+	rm -f "$path"
+	chardev="socket,id=s0,path=$path,server=on,wait=$wait"
+	;;
+pty) chardev="pty,id=s0" ;;
+*) echo "lab-run: bad --serial $serial" >&2; exit 2 ;;
+esac
+
+cmdline="nokaslr console=ttyS0,115200 kgdboc=ttyS0,115200 $kgdbwait lab.mode=$mode"
+[ -n "$flood" ] && cmdline="$cmdline lab.flood=$flood"
+[ -n "$after" ] && cmdline="$cmdline lab.after=$after"
+[ -n "$tick" ] && cmdline="$cmdline lab.tick=$tick"
+[ -n "$append" ] && cmdline="$cmdline $append"
+
+qpid=
+wdpid=
+cleanup() {
+	trap - EXIT INT TERM
+	[ -n "$wdpid" ] && kill "$wdpid" 2>/dev/null
+	local p=$qpid
+	[ -z "$p" ] && [ -s "$pidfile" ] && p=$(cat "$pidfile")
+	if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then
+		kill -TERM "$p" 2>/dev/null
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			kill -0 "$p" 2>/dev/null || break
+			sleep 0.2
+		done
+		kill -KILL "$p" 2>/dev/null
+	fi
+	rm -f "$pidfile"
+}
+
+qemu-system-x86_64 -accel tcg -m 256 -smp "$smp" -no-reboot \
+	-nodefaults -display none -vga none \
+	-kernel "$lab/bzImage" -initrd "$lab/initramfs.cpio.gz" \
+	-append "$cmdline" \
+	-chardev "$chardev" -serial chardev:s0 \
+	-monitor "unix:$mon,server=on,wait=off" \
+	-pidfile "$pidfile" 2>"$qlog" &
+qpid=$!
+if [ "$background" = 0 ]; then
+	trap cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+fi
+
+# Watchdog: QEMU must not outlive whoever asked for it.
+launcher=$$
+(
+	trap '' INT
+	while kill -0 "$qpid" 2>/dev/null; do
+		if ! kill -0 "$watch" 2>/dev/null ||
+		    { [ "$background" = 0 ] && ! kill -0 "$launcher" 2>/dev/null; }; then
+			kill -TERM "$qpid" 2>/dev/null
+			sleep 1
+			kill -KILL "$qpid" 2>/dev/null
+			break
+		fi
+		sleep 0.5
+	done
+) </dev/null >/dev/null 2>&1 &
+wdpid=$!
+
+# Find the endpoint QEMU actually opened.
+where=
+for _ in $(seq 1 100); do
+	kill -0 "$qpid" 2>/dev/null || break
+	case "$chardev" in
+	socket*)
+		if [ "$wait" = on ]; then
+			l=$(grep -o 'waiting for connection on: [^ ]*' "$qlog" 2>/dev/null | head -n 1)
+			l=${l#*disconnected:}
+			l=${l%%,*}
+		elif [ -S "$mon" ]; then
+			case "$chardev" in
+			*path=*) l=unix:$path ;;
+			*) l=tcp:127.0.0.1:$port ;;
+			esac
+		fi
+		case "$l" in
+		tcp:*)
+			p=${l##*:}
+			if [ "$proto" = telnet ]; then where=telnet:127.0.0.1:$p; else where=tcp:127.0.0.1:$p; fi
+			;;
+		unix:*) where=unix:${l#unix:} ;;
+		esac
+		;;
+	pty*)
+		l=$(grep -o 'redirected to /dev/pts/[0-9]*' "$qlog" 2>/dev/null | head -n 1)
+		[ -n "$l" ] && where=${l#redirected to }
+		;;
+	esac
+	[ -n "$where" ] && break
+	sleep 0.1
+done
+if [ -z "$where" ]; then
+	echo "lab-run: QEMU did not come up:" >&2
+	cat "$qlog" >&2
+	[ "$background" = 1 ] && cleanup
+	exit 1
+fi
+
+echo "lab-run: serial on $where (vmlinux $lab/vmlinux, qemu pid $qpid, dir $dir)" >&2
+if [ -n "$info" ]; then
+	{
+		echo "LAB_SERIAL=$where"
+		echo "LAB_QEMU_PID=$qpid"
+		echo "LAB_MONITOR=$mon"
+		echo "LAB_VMLINUX=$lab/vmlinux"
+		echo "LAB_BUILD=$lab"
+		echo "LAB_DIR=$dir"
+		echo "LAB_WATCHDOG_PID=$wdpid"
+	} >"$info.tmp"
+	mv "$info.tmp" "$info"
+fi
+echo "$where"
+[ "$background" = 1 ] && exit 0
+set +e
+wait "$qpid"
+rc=$?
+qpid=
+exit $rc

@@ -1,0 +1,349 @@
+#!/bin/bash
+# End-to-end through kgdb-bridge: the real kernel under QEMU, a shaper line
+# in front of it, build/kgdb-bridge on that line, real batch gdb on the
+# bridge's gdb port and raw clients on its console port.  Cases (issue 4):
+#   bridge-1-connect      kdb prompt after kgdbwait: regs, bt, threads, mem, dis
+#   bridge-2-breakpoint   break, continue, hit, bt, next/step/stepi, finish
+#   bridge-3-interrupt    running kernel, gdb interrupt -> BREAK+g, continue
+#   bridge-4-panic        sysrq-c panic, bt through sysrq_handle_crash
+#   bridge-5-kdb          kdb ps/dmesg on the console, gdb monitor ps, kdb again
+#   bridge-6-reattach     detach then a new gdb; SIGKILLed gdb then a new gdb
+#   bridge-7-flood        console flood while gdb is attached: every byte, in
+#                         order, no packet bytes, in clients and transcript
+#   bridge-8-ber          115200 baud, BER 1e-4 both ways: case 1 output equal
+#                         to a clean run, 10 runs of 10
+#   bridge-9-cut          line cut 5 s while stopped, restored, same gdb goes on
+#   bridge-10-second-gdb  a second gdb is refused while the first holds control
+# Every case SKIPs with the reason when the bridge or the lab is missing.
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+e2e_setup bridge
+
+ALL="bridge-1-connect bridge-2-breakpoint bridge-3-interrupt bridge-4-panic
+bridge-5-kdb bridge-6-reattach bridge-7-flood bridge-8-ber bridge-9-cut
+bridge-10-second-gdb"
+skip_all() { for c in $ALL; do skip "$c" "$1"; done; exit 0; }
+bridge_ready || skip_all "$E2E_WHY"
+need_lab || skip_all "$E2E_WHY"
+if [ -n "${E2E_CASES:-}" ]; then
+	want() { [[ " $E2E_CASES " == *" $1 "* ]]; }
+else
+	want() { return 0; }
+fi
+
+# The gdb commands of case 1 (also the reference of case 8).
+CASE1=(-ex 'echo @@regs\n' -ex 'info registers'
+	-ex 'echo @@bt\n' -ex 'bt'
+	-ex 'echo @@threads\n' -ex 'info threads'
+	-ex 'echo @@mem\n' -ex 'x/32gx $sp' -ex 'p jiffies'
+	-ex 'echo @@dis\n' -ex 'x/16i $pc'
+	-ex 'echo @@frame\n' -ex 'frame 1')
+
+check_case1() { # name file
+	check_clean "$1" "$2" &&
+	    check "$1" "$2" '^rip +0xffffffff8' '^rsp +0xffff' '^eflags' \
+		'^#0 .*kgdb_breakpoint' \
+		'Thread .*(swapper|init|kthreadd|shadowCPU)' \
+		'^0xffff[0-9a-f]+:[[:space:]]+0x[0-9a-f]{16}' '^\$1 = [0-9]+' \
+		'=> 0xffffffff8[0-9a-f]+ <kgdb_breakpoint\+[0-9]+>:' '^#1 '
+}
+
+# gdb_bg NAME PORT [gdb args]: gdb_run in the background; sets GDB_PID.
+gdb_bg() {
+	gdb_run "$@" &
+	GDB_PID=$!
+	e2e_track "$GDB_PID"
+}
+
+# The bridge's console, as the clients and the transcript saw it.
+console_has() { wait_for "$1" "$2" "${3:-20}"; }
+
+boot_bridge() { # name line-opts -- lab-opts
+	local name=$1 lopts=() bopts=()
+	shift
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do lopts+=("$1"); shift; done
+	shift
+	lab_start "$name" "$@" || return 1
+	line_start "${lopts[@]}" || return 1
+	local target=tcp:127.0.0.1:$LINE_PORT
+	[[ " ${lopts[*]} " == *" --telnet "* ]] && target=telnet:127.0.0.1:$LINE_PORT
+	bridge_start "$target" "${BR_EXTRA[@]}" || return 1
+}
+
+# ---- group A: kgdbwait on a telnet line (BREAK reaches the UART)
+group_a() {
+	local out rip1 rip2
+	BR_EXTRA=()
+	if ! boot_bridge a --telnet -- --serial telnet --kgdbwait --mode idle --tick 1; then
+		for c in 1-connect 10-second-gdb 6-reattach 5-kdb 9-cut 2-breakpoint 3-interrupt; do
+			skip "bridge-$c" "${E2E_WHY:-lab or bridge did not start}"
+		done
+		return
+	fi
+	console_client a1
+	if ! console_has "$BR_LOG" 'kdb>|Waiting for connection' 60; then
+		for c in 1-connect 10-second-gdb 6-reattach 5-kdb 9-cut 2-breakpoint 3-interrupt; do
+			fail "bridge-$c" "no kgdbwait stop in the transcript"
+		done
+		return
+	fi
+
+	# 5 (kdb half): kdb commands typed on the console port, no gdb yet.
+	if want bridge-5-kdb; then
+		(exec 3<>"/dev/tcp/127.0.0.1/$BR_CON_PORT"; printf 'ps\r' >&3; sleep 2; printf 'dmesg 5\r' >&3; sleep 2) 2>/dev/null
+		cp "$T/a1.console" "$T/a.kdb1"
+	fi
+
+	# 1
+	gdb_run a-c1 "$BR_GDB_PORT" "${CASE1[@]}" -ex 'detach'
+	want bridge-1-connect && check_case1 bridge-1-connect "$T/a-c1.gdb" && pass bridge-1-connect
+
+	# 10: gdb A holds control (sleeping inside gdb); gdb B must be refused.
+	if want bridge-10-second-gdb; then
+		gdb_bg a-c10a "$BR_GDB_PORT" -ex 'info registers rip' \
+		    -ex 'shell sleep 6' -ex 'echo @@after\n' -ex 'info registers rip' -ex 'detach'
+		sleep 3
+		GDB_TIMEOUT=20 gdb_run a-c10b "$BR_GDB_PORT" -ex 'info registers rip'
+		wait "$GDB_PID"
+		if check bridge-10-second-gdb "$T/a-c10b.gdb" \
+			'(refused|busy|already|in use|another gdb|controlled|owns)' &&
+		    ! grep -aqE '^rip +0x' "$T/a-c10b.gdb" &&
+		    check_clean bridge-10-second-gdb "$T/a-c10a.gdb" &&
+		    check bridge-10-second-gdb "$T/a-c10a.gdb" '@@after' '^rip +0xffffffff8'; then
+			pass bridge-10-second-gdb
+		elif grep -aqE '^rip +0x' "$T/a-c10b.gdb"; then
+			fail bridge-10-second-gdb "the second gdb got registers"
+		fi
+	fi
+
+	# 6: detach leaves the kernel stopped; a SIGKILLed gdb too.
+	if want bridge-6-reattach; then
+		gdb_run a-c6a "$BR_GDB_PORT" -ex 'info registers rip' -ex 'detach'
+		gdb_run a-c6b "$BR_GDB_PORT" -ex 'info registers rip' -ex 'bt 3'
+		gdb_bg a-c6c "$BR_GDB_PORT" -ex 'info registers rip' -ex 'shell sleep 30'
+		wait_for "$T/a-c6c.gdb" '^rip' 30
+		kill -KILL "$GDB_PID" 2>/dev/null
+		wait "$GDB_PID" 2>/dev/null
+		sleep 1
+		gdb_run a-c6d "$BR_GDB_PORT" -ex 'info registers rip' -ex 'bt 3' -ex 'detach'
+		rip1=$(grep -a '^rip' "$T/a-c6a.gdb" | awk '{print $2}')
+		rip2=$(grep -a '^rip' "$T/a-c6d.gdb" | awk '{print $2}')
+		if check_clean bridge-6-reattach "$T/a-c6b.gdb" &&
+		    check_clean bridge-6-reattach "$T/a-c6d.gdb" &&
+		    check bridge-6-reattach "$T/a-c6b.gdb" '^rip +0xffffffff8' '^#0 ' &&
+		    check bridge-6-reattach "$T/a-c6d.gdb" '^rip +0xffffffff8' '^#0 '; then
+			if [ -n "$rip1" ] && [ "$rip1" = "$rip2" ] &&
+			    [ "$rip1" = "$(grep -a '^rip' "$T/a-c6b.gdb" | awk '{print $2}')" ]; then
+				pass bridge-6-reattach
+			else
+				fail bridge-6-reattach "kernel moved between sessions ($rip1 vs $rip2)"
+			fi
+		fi
+	fi
+
+	# 5 (gdb half): monitor ps through qRcmd; then kdb again on the console.
+	if want bridge-5-kdb; then
+		gdb_run a-c5 "$BR_GDB_PORT" -ex 'monitor ps' -ex 'detach'
+		mark=$(stat -c %s "$T/a1.console")
+		(exec 3<>"/dev/tcp/127.0.0.1/$BR_CON_PORT"; sleep 1; printf 'ps\r' >&3; sleep 3) 2>/dev/null
+		tail -c +"$((mark + 1))" "$T/a1.console" >"$T/a.kdb2"
+		if check bridge-5-kdb "$T/a.kdb1" 'Task Addr' 'kdb>' &&
+		    check_clean bridge-5-kdb "$T/a-c5.gdb" &&
+		    check bridge-5-kdb "$T/a-c5.gdb" 'Task Addr|sleeping system daemon' &&
+		    check bridge-5-kdb "$T/a.kdb2" 'Task Addr'; then
+			pass bridge-5-kdb
+		fi
+	fi
+
+	# 9: the line vanishes for 5 s under a stopped kernel; same gdb goes on.
+	if want bridge-9-cut; then
+		gdb_bg a-c9 "$BR_GDB_PORT" -ex 'info registers rip' \
+		    -ex 'shell sleep 9' -ex 'echo @@after\n' \
+		    -ex 'info registers rip' -ex 'bt 3' -ex 'x/2i $pc' -ex 'detach'
+		wait_for "$T/a-c9.gdb" '^rip' 30
+		kill -USR1 "$LINE_PID"
+		sleep 1
+		bridge_ctl status >"$T/a-c9.status-down" 2>&1
+		sleep 4
+		kill -USR2 "$LINE_PID"
+		wait "$GDB_PID"
+		bridge_ctl status >"$T/a-c9.status-up" 2>&1
+		if check_clean bridge-9-cut "$T/a-c9.gdb" &&
+		    check bridge-9-cut "$T/a-c9.gdb" '@@after' '^#0 ' '=> 0xffffffff8' &&
+		    [ "$(grep -ac '^rip +0xffffffff8' "$T/a-c9.gdb")" = 2 ]; then
+			pass bridge-9-cut
+		fi
+	fi
+
+	# 3: let it run, interrupt (gdb's Ctrl-C: 0x03 -> BREAK+g), continue,
+	# interrupt again.  The ticks on the console prove it ran in between.
+	if want bridge-3-interrupt; then
+		gdb_bg a-c3 "$BR_GDB_PORT" -ex 'continue' -ex 'echo @@stop1\n' \
+		    -ex 'bt 2' -ex 'continue' -ex 'echo @@stop2\n' \
+		    -ex 'info registers rip' -ex 'detach'
+		sleep 4
+		local t1
+		t1=$(count_in "$T/a1.console" 'lab: tick')
+		kill -INT "$GDB_PID"
+		wait_for "$T/a-c3.gdb" '@@stop1' 20
+		sleep 4
+		kill -INT "$GDB_PID"
+		wait_for "$T/a-c3.gdb" '@@stop2' 20
+		sleep 1
+		kill -INT "$GDB_PID" 2>/dev/null
+		wait "$GDB_PID"
+		if check_clean bridge-3-interrupt "$T/a-c3.gdb" &&
+		    check bridge-3-interrupt "$T/a-c3.gdb" '@@stop1' '^#0 ' \
+			'@@stop2' '^rip +0xffffffff8'; then
+			if [ "$t1" -gt 0 ]; then
+				pass bridge-3-interrupt
+			else
+				fail bridge-3-interrupt "no console ticks while running"
+			fi
+		fi
+	fi
+	# 2: breakpoint on a syscall path hit by the init's `sleep 1` ticks.
+	# Only now that case 3 let the kernel finish booting: a breakpoint
+	# planted before mark_rodata_ro cannot be removed later (kgdb says
+	# "BP remove failed" and stepping off it loops on the int3).
+	if want bridge-2-breakpoint; then
+		gdb_run a-c2 "$BR_GDB_PORT" \
+		    -ex 'break hrtimer_nanosleep' -ex 'continue' \
+		    -ex 'echo @@hit\n' -ex 'bt' \
+		    -ex 'echo @@next\n' -ex 'next' \
+		    -ex 'echo @@step\n' -ex 'step' \
+		    -ex 'echo @@stepi\n' -ex 'stepi' -ex 'p $pc' \
+		    -ex 'echo @@finish\n' -ex 'finish' \
+		    -ex 'echo @@detach\n' -ex 'delete' -ex 'detach'
+		check_clean bridge-2-breakpoint "$T/a-c2.gdb" &&
+		    check bridge-2-breakpoint "$T/a-c2.gdb" \
+			'Breakpoint 1 at 0xffffffff8' \
+			'Breakpoint 1, (0x[0-9a-f]+ in )?hrtimer_nanosleep' \
+			'^#0 .*hrtimer_nanosleep' '^#[1-9] .*do_syscall_64' \
+			'^\$[0-9]+ = \(void \(\*\)\(\)\) 0xffffffff8' \
+			'@@finish' '(Run till exit from|^hrtimer_nanosleep \()' \
+			'detached\]|Detaching from program' &&
+		    pass bridge-2-breakpoint
+	fi
+
+	bridge_stop
+	lab_stop
+}
+
+# ---- group B: panic
+group_b() {
+	want bridge-4-panic || return
+	BR_EXTRA=()
+	if ! boot_bridge b -- --mode panic --after 1; then
+		skip bridge-4-panic "${E2E_WHY:-lab or bridge did not start}"
+		return
+	fi
+	if ! console_has "$BR_LOG" 'kdb>|sysrq triggered crash' 60; then
+		fail bridge-4-panic "no panic on the console"
+		return
+	fi
+	sleep 1
+	gdb_run b-c4 "$BR_GDB_PORT" -ex 'bt' -ex 'detach'
+	check_clean bridge-4-panic "$T/b-c4.gdb" &&
+	    check bridge-4-panic "$T/b-c4.gdb" '^#[0-9]+ .*sysrq_handle_crash' \
+		'^#[0-9]+ .*panic' &&
+	    check bridge-4-panic "$BR_LOG" 'sysrq triggered crash' &&
+	    pass bridge-4-panic
+	bridge_stop
+	lab_stop
+}
+
+# ---- group C: a console flood while gdb is attached (kernel running)
+group_c() {
+	want bridge-7-flood || return
+	local n=2000 f bad
+	BR_EXTRA=()
+	if ! boot_bridge c --telnet -- --serial telnet --kgdbwait --mode flood --flood $n --tick 0; then
+		skip bridge-7-flood "${E2E_WHY:-lab or bridge did not start}"
+		return
+	fi
+	console_client c1
+	console_client c2
+	if ! console_has "$BR_LOG" 'kdb>|Waiting for connection' 60; then
+		fail bridge-7-flood "no kgdbwait stop"
+		return
+	fi
+	gdb_bg c-c7 "$BR_GDB_PORT" -ex 'info registers rip' -ex 'continue' \
+	    -ex 'echo @@stopped\n' -ex 'detach'
+	wait_for "$T/c1.console" "lab: flood done $n" 120
+	sleep 1
+	kill -INT "$GDB_PID"
+	wait_for "$T/c-c7.gdb" '@@stopped' 20
+	sleep 1
+	kill -TERM "$GDB_PID" 2>/dev/null
+	wait "$GDB_PID" 2>/dev/null
+	bad=
+	for f in "$T/c1.console" "$T/c2.console" "$BR_LOG"; do
+		tr -d '\r' <"$f" | grep -aoE 'lab: flood [0-9]{6} .*' >"$f.flood"
+		seq -f 'lab: flood %06g $T05thread:%g;#x $OK#9 $$ ## #$ end' 1 $n |
+		    awk '{ sub(/thread:0*/, "thread:"); print }' >"$T/flood.want"
+		if ! cmp -s "$f.flood" "$T/flood.want"; then
+			bad="$(basename "$f"): flood lines differ ($(wc -l <"$f.flood") of $n; first diff: $(diff "$f.flood" "$T/flood.want" | sed -n 2p))"
+			break
+		fi
+	done
+	if [ -z "$bad" ]; then
+		for f in "$T/c1.console" "$T/c2.console"; do
+			if grep -aqE '\$[^$#]*#[0-9a-fA-F]{2}|qSupported|\$T0[0-9a-f]thread:[0-9a-f]+;#[0-9a-f]{2}' "$f"; then
+				bad="$(basename "$f"): a packet leaked: $(grep -aoE '\$[^$#]*#[0-9a-fA-F]{2}' "$f" | head -n 1)"
+				break
+			fi
+		done
+	fi
+	if [ -n "$bad" ]; then
+		fail bridge-7-flood "$bad"
+	else
+		check_clean bridge-7-flood "$T/c-c7.gdb" && pass bridge-7-flood
+	fi
+	bridge_stop
+	lab_stop
+}
+
+# ---- group D: 115200 baud and BER 1e-4 both ways, 10 runs of case 1
+group_d() {
+	want bridge-8-ber || return
+	local i ok=0 why=
+	BR_EXTRA=()
+	if ! boot_bridge d --baud 115200 --ber 1e-4 --seed "${E2E_SEED:-$$}" --clean-start -- --kgdbwait --mode idle --tick 0; then
+		skip bridge-8-ber "${E2E_WHY:-lab or bridge did not start}"
+		return
+	fi
+	if ! console_has "$BR_LOG" 'kdb>|Waiting for connection' 90; then
+		fail bridge-8-ber "no kgdbwait stop"
+		return
+	fi
+	GDB_TIMEOUT=300 gdb_run d-ref "$BR_GDB_PORT" "${CASE1[@]}" -ex 'detach'
+	if ! check_case1 bridge-8-ber "$T/d-ref.gdb"; then
+		return
+	fi
+	kill -HUP "$LINE_PID"	# errors on from here
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		GDB_TIMEOUT=300 gdb_run "d-$i" "$BR_GDB_PORT" "${CASE1[@]}" -ex 'detach'
+		if cmp -s "$T/d-ref.gdb" "$T/d-$i.gdb"; then
+			ok=$((ok + 1))
+		else
+			[ -z "$why" ] && why="run $i: $(diff "$T/d-ref.gdb" "$T/d-$i.gdb" | sed -n 2p)"
+		fi
+	done
+	kill -TERM "$LINE_PID"
+	wait "$LINE_PID" 2>/dev/null
+	grep -a 'flipped' "$T/d.shaper.err" | sed 's/^/    /' >&2
+	if [ "$ok" = 10 ]; then
+		pass bridge-8-ber
+	else
+		fail bridge-8-ber "$ok/10 identical; $why"
+	fi
+	bridge_stop
+	lab_stop
+}
+
+group_a
+group_b
+group_c
+group_d
+exit 0

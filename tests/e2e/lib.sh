@@ -1,0 +1,288 @@
+# tests/e2e/lib.sh: shared helpers for the end-to-end suites (bash).
+#
+# A suite sources this, calls e2e_setup, then for each group of cases boots
+# the lab kernel (lab_start), puts a line in front of it (line_start: the
+# shaper, recording everything the target sent), and either points gdb
+# straight at that line ("direct" mode) or starts kgdb-bridge on it
+# (bridge_start) and points gdb at the bridge.  Every process started here
+# is killed on exit, whatever the exit; ports are picked free per run.
+#
+# Results are lines "PASS: name", "FAIL: name: why", "SKIP: name: why".
+# Logs of a run stay in $E2E_KEEP (default $BUILD/test-logs/e2e-<suite>).
+
+E2E_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BUILD=${BUILD:-build}
+case "$BUILD" in /*) ;; *) BUILD=$E2E_ROOT/$BUILD ;; esac
+BRIDGE=${KGDB_BRIDGE:-$BUILD/kgdb-bridge}
+SHAPER=$BUILD/shaper
+GDB=${GDB:-gdb}
+E2E_PIDS=()
+E2E_FAILS=0
+
+e2e_log() { echo "e2e: $*" >&2; }
+
+pass() { echo "PASS: $1"; }
+fail() {
+	E2E_FAILS=$((E2E_FAILS + 1))
+	echo "FAIL: $1${2:+: $2}"
+}
+skip() { echo "SKIP: $1: $2"; }
+
+# e2e_setup SUITE: private scratch directory and cleanup on any exit.
+e2e_setup() {
+	E2E_SUITE=$1
+	T=$(mktemp -d "${TMPDIR:-/tmp}/kgdb-e2e-$1.XXXXXX")
+	E2E_KEEP=${E2E_KEEP:-$BUILD/test-logs/e2e-$1}
+	trap e2e_cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+}
+
+e2e_track() { E2E_PIDS+=("$1"); }
+
+e2e_kill() { # pid...
+	local p
+	for p in "$@"; do
+		[ -n "$p" ] || continue
+		kill -TERM "$p" 2>/dev/null || continue
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			kill -0 "$p" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	return 0
+}
+
+e2e_cleanup() {
+	local i
+	trap - EXIT INT TERM
+	for ((i = ${#E2E_PIDS[@]} - 1; i >= 0; i--)); do
+		e2e_kill "${E2E_PIDS[i]}"
+	done
+	# lab-run --background leaves QEMU under its own pidfile.
+	for f in "$T"/*/qemu.pid; do
+		[ -s "$f" ] && e2e_kill "$(cat "$f")"
+	done
+	if [ -d "$T" ]; then
+		rm -rf "$E2E_KEEP"
+		mkdir -p "$(dirname "$E2E_KEEP")"
+		cp -r "$T" "$E2E_KEEP" 2>/dev/null
+		rm -rf "$T"
+	fi
+}
+
+# A free TCP port on 127.0.0.1 (nothing answers on it right now).
+free_port() {
+	local p
+	while :; do
+		p=$((20000 + RANDOM % 40000))
+		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+	done
+}
+
+# wait_for FILE REGEX SECONDS: until grep -E finds REGEX in FILE.
+wait_for() {
+	local i n=$(($3 * 5))
+	for ((i = 0; i < n; i++)); do
+		grep -aqE -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+# Count of matches of REGEX in FILE (0 if none).
+count_in() { grep -acE -- "$2" "$1" 2>/dev/null || true; }
+
+# need_lab: build (or find) the lab; sets LAB.  On failure prints why and
+# returns 1 so the caller can skip its cases.
+need_lab() {
+	[ -n "${LAB:-}" ] && return 0
+	if ! command -v qemu-system-x86_64 >/dev/null; then
+		E2E_WHY="qemu-system-x86_64 missing (scripts/deps.sh lab)"
+		return 1
+	fi
+	if ! command -v "$GDB" >/dev/null; then
+		E2E_WHY="gdb missing"
+		return 1
+	fi
+	if [ ! -x "$SHAPER" ]; then
+		E2E_WHY="$SHAPER missing (make)"
+		return 1
+	fi
+	if ! LAB=$("$E2E_ROOT/scripts/lab-build.sh" 2>"$T/lab-build.err"); then
+		tail -n 5 "$T/lab-build.err" >&2
+		E2E_WHY="lab kernel build failed (see $T/lab-build.err)"
+		LAB=
+		return 1
+	fi
+	VMLINUX=$LAB/vmlinux
+	return 0
+}
+
+# lab_start NAME [lab-run options]: boot a lab kernel on a TCP UART in the
+# background.  Sets LAB_SERIAL (tcp:127.0.0.1:PORT), LAB_QEMU_PID, LAB_DIR,
+# LAB_MONITOR.  The guest waits for the first client (line_start).
+lab_start() {
+	local name=$1
+	shift
+	LAB_NAME=$name
+	rm -f "$T/$name.info"
+	"$E2E_ROOT/scripts/lab-run.sh" --background --dir "$T/$name" \
+	    --info "$T/$name.info" --watch $$ "$@" >/dev/null 2>"$T/$name.run.err" ||
+	    { cat "$T/$name.run.err" >&2; return 1; }
+	# shellcheck disable=SC1090
+	. "$T/$name.info"
+	e2e_track "$LAB_QEMU_PID"
+}
+
+lab_stop() {
+	e2e_kill "${LINE_PID:-}" "${LAB_QEMU_PID:-}"
+	LINE_PID= LAB_QEMU_PID=
+}
+
+# line_start [shaper options]: the serial line between QEMU and us.  It
+# connects at once (releasing the guest) and records what the target sent
+# in $LINE_REC/down.raw.  Clients connect to 127.0.0.1:$LINE_PORT.
+line_start() {
+	local up=${LAB_SERIAL#telnet:}
+	up=tcp:${up#tcp:}
+	LINE_REC=$T/$LAB_NAME.line
+	rm -f "$T/$LAB_NAME.line.port"
+	"$SHAPER" --listen tcp:127.0.0.1:0 --upstream "$up" --connect-now \
+	    --record "$LINE_REC" --port-file "$T/$LAB_NAME.line.port" "$@" \
+	    2>"$T/$LAB_NAME.shaper.err" &
+	LINE_PID=$!
+	e2e_track "$LINE_PID"
+	for _ in $(seq 1 50); do
+		[ -s "$T/$LAB_NAME.line.port" ] && break
+		sleep 0.1
+	done
+	LINE_PORT=$(cat "$T/$LAB_NAME.line.port" 2>/dev/null)
+	[ -n "$LINE_PORT" ]
+}
+
+# Everything the target has sent so far on this line.
+line_rx() { echo "$LINE_REC/down.raw"; }
+
+# line_send TEXT: type TEXT on the line as a short-lived client (kdb keys).
+# Only while nobody else holds the line.  Output seen meanwhile is in the
+# recording.
+line_send() {
+	local text=$1 hold=${2:-1}
+	(
+		exec 3<>"/dev/tcp/127.0.0.1/$LINE_PORT" || exit 1
+		cat <&3 >/dev/null &
+		printf '%b' "$text" >&3
+		sleep "$hold"
+		kill $! 2>/dev/null
+	)
+	sleep 0.2
+}
+
+# gdb_run NAME PORT [gdb args]: a batch gdb session against 127.0.0.1:PORT;
+# its output is in $T/NAME.gdb (also echoed to stderr on failure by callers).
+gdb_run() {
+	local name=$1 port=$2
+	shift 2
+	timeout -k 5 "${GDB_TIMEOUT:-120}" "$GDB" -batch -nx -q \
+	    -ex 'set pagination off' -ex 'set confirm off' \
+	    -ex 'set width 0' -ex 'set remotetimeout 10' \
+	    -ex 'maint set target-async off' \
+	    -ex "file $VMLINUX" \
+	    -ex "target remote 127.0.0.1:$port" "$@" >"$T/$name.gdb" 2>&1
+}
+
+# gdb args that end a session with gdb killed on the spot: nothing more is
+# sent (a batch gdb's quit sends k, which resumes the kernel).
+GDB_VANISH=(-ex 'echo @@vanish\n' -ex 'shell kill -9 $PPID')
+
+# gdb_bad FILE: print the lines that show a broken session, if any.
+gdb_bad() {
+	grep -aE "Remote 'g' packet reply is too long|Could not fetch register|E22|Remote connection closed|Remote communication error|Ignoring packet error|Connection timed out|not responding|Bogus trace status|Malformed response|Invalid remote reply" "$1"
+}
+
+# check NAME FILE REGEX...: every REGEX must match FILE.  Prints FAIL with
+# the first miss; returns 1 then.
+check() {
+	local name=$1 file=$2 re
+	shift 2
+	for re in "$@"; do
+		if ! grep -aqE -- "$re" "$file"; then
+			fail "$name" "no /$re/ in $(basename "$file")"
+			sed 's/^/    | /' "$file" | tail -n 25 >&2
+			return 1
+		fi
+	done
+	return 0
+}
+
+# check_clean NAME FILE: no sign of a broken remote session.
+check_clean() {
+	local bad
+	bad=$(gdb_bad "$2")
+	if [ -n "$bad" ]; then
+		fail "$1" "gdb said: $(echo "$bad" | head -n 1)"
+		sed 's/^/    | /' "$2" | tail -n 25 >&2
+		return 1
+	fi
+	return 0
+}
+
+# ---- kgdb-bridge
+
+# bridge_ready: is there a bridge to test?  Sets E2E_WHY if not.
+bridge_ready() {
+	if [ ! -x "$BRIDGE" ]; then
+		E2E_WHY="$BRIDGE not built yet"
+		return 1
+	fi
+	return 0
+}
+
+# bridge_start TARGET [options]: run kgdb-bridge on TARGET in the
+# background with free ports, a private control socket and a transcript.
+# Sets BR_PID BR_GDB_PORT BR_CON_PORT BR_CTL BR_LOG BR_OUT.
+bridge_start() {
+	local target=$1
+	shift
+	BR_GDB_PORT=$(free_port)
+	BR_CON_PORT=$(free_port)
+	while [ "$BR_CON_PORT" = "$BR_GDB_PORT" ]; do BR_CON_PORT=$(free_port); done
+	BR_CTL=$T/$LAB_NAME.ctl
+	BR_LOG=$T/$LAB_NAME.transcript
+	BR_OUT=$T/$LAB_NAME.bridge.out
+	"$BRIDGE" --gdb-port "$BR_GDB_PORT" --console-port "$BR_CON_PORT" \
+	    --listen 127.0.0.1 --log "$BR_LOG" --ctl "$BR_CTL" \
+	    --vmlinux "$VMLINUX" --no-stdin "$@" "$target" \
+	    >"$BR_OUT" 2>"$T/$LAB_NAME.bridge.err" </dev/null &
+	BR_PID=$!
+	e2e_track "$BR_PID"
+	# Up when its gdb port answers.
+	for _ in $(seq 1 50); do
+		kill -0 "$BR_PID" 2>/dev/null || break
+		if (exec 3<>"/dev/tcp/127.0.0.1/$BR_GDB_PORT") 2>/dev/null; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	E2E_WHY="kgdb-bridge did not come up: $(tail -n 3 "$T/$LAB_NAME.bridge.err" | tr '\n' ' ')"
+	return 1
+}
+
+bridge_stop() {
+	e2e_kill "${BR_PID:-}"
+	BR_PID=
+}
+
+bridge_ctl() { "$BRIDGE" ctl --ctl "$BR_CTL" "$@"; }
+
+# console_client NAME: a raw client on the bridge's console port writing
+# everything it gets to $T/NAME.console; sets CC_PID.
+console_client() {
+	(exec 3<>"/dev/tcp/127.0.0.1/$BR_CON_PORT" && exec cat <&3) \
+	    >"$T/$1.console" 2>/dev/null &
+	CC_PID=$!
+	e2e_track "$CC_PID"
+}

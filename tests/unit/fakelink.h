@@ -1,0 +1,331 @@
+/*
+ * tests/unit/fakelink.h: the layer below target.c and gdb.c, faked.
+ *
+ * Included by test_target.c and test_gdb.c, whose .mk files route link.c,
+ * console.c and transcript.c calls here with -Wl,--wrap. The fake link
+ * records what the bridge wrote to the target; tests inject target bytes
+ * with br_target_input(). Console output and notices are recorded too.
+ */
+#ifndef TESTS_UNIT_FAKELINK_H
+#define TESTS_UNIT_FAKELINK_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "bridge/bridge.h"
+
+#define FK_BUF	65536
+
+struct fake_io {
+	char	 wire[FK_BUF];		/* bridge → target */
+	size_t	 wirelen;
+	char	 console[FK_BUF];	/* console text, notices */
+	size_t	 consolelen;
+	int	 breaks;
+	bool	 up;
+	int	 caps;
+	int	 notes[16];
+	char	 last_note[256];
+};
+
+static struct fake_io fk;
+
+static void
+fk_reset(void)
+{
+	memset(&fk, 0, sizeof fk);
+	fk.up = true;
+	fk.caps = BR_LINK_CAN_BREAK | BR_LINK_HAS_BAUD;
+}
+
+static void
+fk_append(char *buf, size_t *len, const void *p, size_t n)
+{
+	if (*len + n > FK_BUF - 1)
+		n = FK_BUF - 1 - *len;
+	memcpy(buf + *len, p, n);
+	*len += n;
+	buf[*len] = '\0';
+}
+
+/* Take (and clear) what the bridge wrote to the target. */
+static char *
+fk_take_wire(char *out, size_t outlen)
+{
+	snprintf(out, outlen, "%.*s", (int)fk.wirelen, fk.wire);
+	fk.wirelen = 0;
+	fk.wire[0] = '\0';
+	return (out);
+}
+
+static char *
+fk_take_console(char *out, size_t outlen)
+{
+	snprintf(out, outlen, "%.*s", (int)fk.consolelen, fk.console);
+	fk.consolelen = 0;
+	fk.console[0] = '\0';
+	return (out);
+}
+
+int	__wrap_br_link_write(struct br_link *, const void *, size_t, char *);
+int	__wrap_br_link_send_break(struct br_link *, char *);
+bool	__wrap_br_link_up(const struct br_link *);
+int	__wrap_br_link_caps(const struct br_link *);
+int	__wrap_br_link_baud(const struct br_link *);
+const char *__wrap_br_link_name(const struct br_link *);
+size_t	__wrap_br_link_pending(const struct br_link *);
+void	__wrap_br_console_output(struct br_console *, enum br_source,
+	    const void *, size_t);
+void	__wrap_br_console_notice(struct br_console *, const char *, ...);
+void	__wrap_br_transcript_packet(struct br_transcript *, char,
+	    const void *, size_t, const char *);
+
+int
+__wrap_br_link_write(struct br_link *l, const void *buf, size_t len,
+    char *err)
+{
+	(void)l;
+	if (!fk.up) {
+		snprintf(err, BR_ERRLEN, "link down");
+		return (-1);
+	}
+	fk_append(fk.wire, &fk.wirelen, buf, len);
+	return (0);
+}
+
+int
+__wrap_br_link_send_break(struct br_link *l, char *err)
+{
+	(void)l;
+	if (!(fk.caps & BR_LINK_CAN_BREAK)) {
+		snprintf(err, BR_ERRLEN, "no BREAK on this link");
+		return (-1);
+	}
+	fk.breaks++;
+	fk_append(fk.wire, &fk.wirelen, "<BREAK>", 7);
+	return (0);
+}
+
+bool
+__wrap_br_link_up(const struct br_link *l)
+{
+	(void)l;
+	return (fk.up);
+}
+
+int
+__wrap_br_link_caps(const struct br_link *l)
+{
+	(void)l;
+	return (fk.caps);
+}
+
+int
+__wrap_br_link_baud(const struct br_link *l)
+{
+	(void)l;
+	return (115200);
+}
+
+const char *
+__wrap_br_link_name(const struct br_link *l)
+{
+	(void)l;
+	return ("fake");
+}
+
+size_t
+__wrap_br_link_pending(const struct br_link *l)
+{
+	(void)l;
+	return (0);
+}
+
+void
+__wrap_br_console_output(struct br_console *c, enum br_source src,
+    const void *buf, size_t len)
+{
+	(void)c;
+	(void)src;
+	fk_append(fk.console, &fk.consolelen, buf, len);
+}
+
+void
+__wrap_br_console_notice(struct br_console *c, const char *fmt, ...)
+{
+	char	buf[1024];
+	va_list	ap;
+
+	(void)c;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	fk_append(fk.console, &fk.consolelen, "[kgdb-bridge] ", 14);
+	fk_append(fk.console, &fk.consolelen, buf, strlen(buf));
+	fk_append(fk.console, &fk.consolelen, "\n", 1);
+}
+
+void
+__wrap_br_transcript_packet(struct br_transcript *tr, char dir,
+    const void *buf, size_t len, const char *note)
+{
+	(void)tr;
+	(void)dir;
+	(void)buf;
+	(void)len;
+	(void)note;
+}
+
+/* main.c is not linked into unit tests. */
+void
+br_notify(struct bridge *br, enum br_note note, const char *text)
+{
+	(void)br;
+	if ((unsigned)note < 16)
+		fk.notes[note]++;
+	snprintf(fk.last_note, sizeof fk.last_note, "%s", text ? text : "");
+}
+
+uint64_t
+br_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
+}
+
+/* Weak stand-ins until log.c and xmalloc.c are linked in. */
+__attribute__((weak)) void
+br_log(int level, const char *fmt, ...)
+{
+	(void)level;
+	(void)fmt;
+}
+
+__attribute__((weak)) void
+br_seterr(char *err, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, BR_ERRLEN, fmt, ap);
+	va_end(ap);
+}
+
+__attribute__((weak, noreturn)) void
+fatalx(const char *fmt, ...)
+{
+	(void)fmt;
+	abort();
+}
+
+__attribute__((weak)) void *
+xmalloc(size_t n)
+{
+	void	*p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		abort();
+	return (p);
+}
+
+__attribute__((weak)) void *
+xcalloc(size_t n, size_t m)
+{
+	void	*p = calloc(n ? n : 1, m ? m : 1);
+
+	if (p == NULL)
+		abort();
+	return (p);
+}
+
+__attribute__((weak)) void *
+xrealloc(void *p, size_t n)
+{
+	if ((p = realloc(p, n ? n : 1)) == NULL)
+		abort();
+	return (p);
+}
+
+__attribute__((weak)) char *
+xstrdup(const char *s)
+{
+	char	*p = strdup(s);
+
+	if (p == NULL)
+		abort();
+	return (p);
+}
+
+/* Run the loop until nothing is ready (bytes settle between sockets). */
+static void
+fk_settle(struct event_base *base)
+{
+	int	i;
+
+	for (i = 0; i < 20; i++)
+		event_base_loop(base, EVLOOP_NONBLOCK);
+}
+
+/* Run the loop for about ms milliseconds (timeouts fire). */
+static void
+fk_run_ms(struct event_base *base, unsigned ms)
+{
+	uint64_t	end = br_now_ms() + ms;
+	struct timeval	tv = { 0, 2000 };
+
+	while (br_now_ms() < end) {
+		event_base_loopexit(base, &tv);
+		event_base_loop(base, 0);
+	}
+	fk_settle(base);
+}
+
+/* Run the loop until *flag is non-zero or max_ms pass. */
+static void
+fk_run_until(struct event_base *base, const int *flag, unsigned max_ms)
+{
+	uint64_t	end = br_now_ms() + max_ms;
+	struct timeval	tv = { 0, 2000 };
+
+	while (*flag == 0 && br_now_ms() < end) {
+		event_base_loopexit(base, &tv);
+		event_base_loop(base, 0);
+	}
+	fk_settle(base);
+}
+
+/* Until the bridge writes something to the target. */
+static void
+fk_run_until_wire(struct event_base *base, unsigned max_ms)
+{
+	uint64_t	end = br_now_ms() + max_ms;
+	struct timeval	tv = { 0, 2000 };
+
+	while (fk.wirelen == 0 && br_now_ms() < end) {
+		event_base_loopexit(base, &tv);
+		event_base_loop(base, 0);
+	}
+	fk_settle(base);
+}
+
+/* "$payload#xx" with the right checksum. */
+static char *
+fk_frame(char *out, size_t outlen, const char *payload)
+{
+	unsigned	sum = 0;
+	const char	*p;
+
+	for (p = payload; *p; p++)
+		sum += (uint8_t)*p;
+	snprintf(out, outlen, "$%s#%02x", payload, sum & 0xff);
+	return (out);
+}
+
+#endif

@@ -1,0 +1,292 @@
+/*
+ * tests/unit/test_console.c: console clients on a real loop: telnet offer,
+ * fan-out, IAC escaping, the per-client queue cap (a client that stops
+ * reading is dropped, the others get every byte and a notice), and input
+ * decoding on its way to the target engine (faked with --wrap).
+ */
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <event2/event.h>
+
+#include "bridge/bridge.h"
+
+/* The target engine, faked (tests/unit/test_console.mk). */
+static char	typed[4096];
+static size_t	typedlen;
+static int	breaks;
+static bool	refuse;
+
+int	__wrap_br_target_console_input(struct br_target *, const void *,
+	    size_t, char *);
+int	__wrap_br_target_break(struct br_target *, char *);
+
+int
+__wrap_br_target_console_input(struct br_target *t, const void *buf,
+    size_t len, char *err)
+{
+	(void)t;
+	if (refuse) {
+		br_seterr(err, "gdb holds the stopped target");
+		return -1;
+	}
+	assert_true(typedlen + len <= sizeof typed);
+	memcpy(typed + typedlen, buf, len);
+	typedlen += len;
+	return 0;
+}
+
+int
+__wrap_br_target_break(struct br_target *t, char *err)
+{
+	(void)t;
+	(void)err;
+	breaks++;
+	return 0;
+}
+
+static struct bridge	br;
+
+static int
+free_port(void)
+{
+	struct sockaddr_in	sin = { .sin_family = AF_INET };
+	socklen_t		len = sizeof sin;
+	int			fd, port;
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	bind(fd, (struct sockaddr *)&sin, sizeof sin);
+	getsockname(fd, (struct sockaddr *)&sin, &len);
+	port = ntohs(sin.sin_port);
+	close(fd);
+	return port;
+}
+
+static int
+client(int rcvbuf)
+{
+	struct sockaddr_in	sin = { .sin_family = AF_INET };
+	int			fd;
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons((uint16_t)br.opts.console_port);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (rcvbuf > 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sin, sizeof sin), 0);
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	return fd;
+}
+
+/* What a client read: the last SINK_KEEP bytes, and a count of 'x'. */
+#define SINK_KEEP	(1 << 16)
+struct sink {
+	int	fd;
+	char	buf[2 * SINK_KEEP];
+	size_t	len;
+	size_t	xs;
+	bool	eof;
+	bool	saw_drop;	/* "stopped reading" went past */
+};
+
+static size_t	count(const struct sink *, const char *, size_t);
+
+static void
+pump(struct sink *s)
+{
+	ssize_t	n;
+	size_t	i;
+
+	while (!s->eof) {
+		if (s->len > SINK_KEEP) {
+			if (count(s, "stopped reading", 15) > 0)
+				s->saw_drop = true;
+			memmove(s->buf, s->buf + s->len - SINK_KEEP / 2,
+			    SINK_KEEP / 2);
+			s->len = SINK_KEEP / 2;
+		}
+		n = read(s->fd, s->buf + s->len, sizeof s->buf - s->len);
+		if (n == 0)
+			s->eof = true;
+		if (n <= 0) {
+			if (n < 0 && errno == ECONNRESET)
+				s->eof = true;
+			return;
+		}
+		for (i = 0; i < (size_t)n; i++)
+			s->xs += s->buf[s->len + i] == 'x';
+		s->len += (size_t)n;
+	}
+}
+
+static void
+spin(struct sink **s, size_t n, int rounds)
+{
+	size_t	i;
+
+	while (rounds-- > 0) {
+		event_base_loop(br.base, EVLOOP_NONBLOCK);
+		for (i = 0; i < n; i++)
+			pump(s[i]);
+		poll(NULL, 0, 1);
+	}
+}
+
+static size_t
+count(const struct sink *s, const char *want, size_t wlen)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i + wlen <= s->len; i++) {
+		if (memcmp(s->buf + i, want, wlen) == 0)
+			n++;
+	}
+	return n;
+}
+
+static bool
+has(const struct sink *s, const char *want, size_t wlen)
+{
+	return count(s, want, wlen) > 0;
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	memset(&br, 0, sizeof br);
+	br.base = event_base_new();
+	br.opts.listen = (char *)"127.0.0.1";
+	br.opts.console_port = free_port();
+	br.opts.quiet = true;
+	br.opts.no_stdin = true;
+	br.target = (struct br_target *)&br;	/* opaque: only passed on */
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	event_base_free(br.base);
+	return 0;
+}
+
+static void
+test_clients(void **state)
+{
+	static struct sink	 fast, tn, slow;
+	struct sink		*all[3] = { &fast, &tn, &slow };
+	char			 err[BR_ERRLEN], chunk[8000];
+	static const char	 offer[] = "\xff\xfb\x01\xff\xfb\x03\xff\xfd\x03";
+	size_t			 total = 0, i;
+
+	(void)state;
+	br.console = br_console_new(&br, err);
+	assert_non_null(br.console);
+	fast.fd = client(0);
+	tn.fd = client(0);
+	slow.fd = client(4096);
+	spin(all, 3, 50);
+	assert_int_equal(br_console_clients(br.console), 3);
+	assert_memory_equal(fast.buf, offer, sizeof offer - 1);
+	assert_true(has(&fast, "[kgdb-bridge] console of", 24));
+
+	/* The telnet client answers; from then on 0xFF is doubled. */
+	assert_int_equal(write(tn.fd, "\xff\xfd\x01\xff\xfd\x03", 6), 6);
+	spin(all, 3, 20);
+	br_console_output(br.console, BR_SRC_TARGET, "a\xff" "b\r\n", 5);
+	spin(all, 3, 20);
+	assert_true(has(&fast, "a\xff" "b\r\n", 5));
+	assert_true(has(&tn, "a\xff\xff" "b\r\n", 6));
+
+	/* Input: telnet CR NUL and raw LF arrive as CR; IAC IP breaks in. */
+	assert_int_equal(write(tn.fd, "ls\r\0\xff\xf4", 6), 6);
+	assert_int_equal(write(fast.fd, "go\n", 3), 3);
+	spin(all, 3, 20);
+	assert_int_equal(typedlen, 6);
+	assert_true(memcmp(typed, "ls\rgo\r", 6) == 0 ||
+	    memcmp(typed, "go\rls\r", 6) == 0);
+	assert_int_equal(breaks, 1);
+
+	/* Refused input: told once per burst, to the typist only. */
+	refuse = true;
+	fast.len = tn.len = 0;
+	assert_int_equal(write(fast.fd, "x", 1), 1);
+	spin(all, 3, 10);
+	assert_int_equal(write(fast.fd, "y", 1), 1);
+	spin(all, 3, 10);
+	assert_true(has(&fast, "input not sent: gdb holds", 25));
+	assert_int_equal(count(&fast, "input not sent", 14), 1);
+	assert_false(has(&tn, "input not sent", 14));
+	refuse = false;
+	fast.xs = tn.xs = 0;
+
+	/* Flood: the slow client never reads and is dropped; the others
+	 * get every byte. */
+	memset(chunk, 'x', sizeof chunk - 1);
+	chunk[sizeof chunk - 1] = '\n';
+	slow.eof = false;
+	{
+		int saved = slow.fd;
+
+		slow.fd = -1;	/* do not read it during the flood */
+		for (i = 0; i < 2000; i++) {
+			br_console_output(br.console, BR_SRC_TARGET, chunk,
+			    sizeof chunk);
+			total += sizeof chunk - 1;
+			spin(all, 2, 1);
+		}
+		spin(all, 2, 200);
+		slow.fd = saved;
+	}
+	assert_int_equal(br_console_clients(br.console), 2);
+	assert_int_equal(fast.xs, total);
+	assert_int_equal(tn.xs, total);
+	assert_true(fast.saw_drop || has(&fast, "stopped reading", 15));
+	assert_true(tn.saw_drop || has(&tn, "stopped reading", 15));
+	/* The dropped client reads what was queued, then EOF. */
+	fcntl(slow.fd, F_SETFL, 0);
+	{
+		char	b[65536];
+		ssize_t	n;
+
+		while ((n = read(slow.fd, b, sizeof b)) > 0)
+			;
+		assert_true(n == 0 || errno == ECONNRESET);
+	}
+
+	br_console_notice(br.console, "hello %d", 42);
+	spin(all, 2, 20);
+	assert_true(has(&fast, "[kgdb-bridge] hello 42\r\n", 24));
+	br_console_free(br.console);
+	br.console = NULL;
+	close(fast.fd);
+	close(tn.fd);
+	close(slow.fd);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_clients),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,307 @@
+/*
+ * tests/unit/test_opts.c: the command line and the TARGET word
+ * (bridge/opts.c), as data rows.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "bridge/bridge.h"
+
+struct target_row {
+	const char		*word;
+	int			 rc;
+	enum br_target_kind	 kind;
+	const char		*path;
+	const char		*port;
+	int			 baud, bits, stop;
+	char			 parity;
+	const char		*flow;
+	unsigned		 vid, pid;
+	const char		*serial;
+	const char		*errpart;	/* substring of err on failure */
+};
+
+static const struct target_row target_rows[] = {
+	{ "/dev/ttyUSB0", 0, BR_TK_DEVICE, "/dev/ttyUSB0", NULL, 115200, 8,
+	    1, 'n', "none", 0, 0, NULL, NULL },
+	{ "/dev/ttyUSB0,921600", 0, BR_TK_DEVICE, "/dev/ttyUSB0", NULL,
+	    921600, 8, 1, 'n', "none", 0, 0, NULL, NULL },
+	{ "/dev/ttyS1,9600,7E2,rtscts", 0, BR_TK_DEVICE, "/dev/ttyS1", NULL,
+	    9600, 7, 2, 'e', "rtscts", 0, 0, NULL, NULL },
+	{ "/dev/serial/by-id/usb-FTDI_FT232R-if00-port0,115200,8n1", 0,
+	    BR_TK_DEVICE, "/dev/serial/by-id/usb-FTDI_FT232R-if00-port0", NULL,
+	    115200, 8, 1, 'n', "none", 0, 0, NULL, NULL },
+	{ "/dev/pts/3", 0, BR_TK_DEVICE, "/dev/pts/3", NULL, 115200, 8, 1,
+	    'n', "none", 0, 0, NULL, NULL },
+	{ "usb:0403:6001", 0, BR_TK_USB, NULL, NULL, 115200, 8, 1, 'n',
+	    "none", 0x403, 0x6001, NULL, NULL },
+	{ "usb:0525:127A:A1B2", 0, BR_TK_USB, NULL, NULL, 115200, 8, 1, 'n',
+	    "none", 0x525, 0x127a, "A1B2", NULL },
+	{ "tcp:localhost:5555", 0, BR_TK_TCP, "localhost", "5555", 115200, 8,
+	    1, 'n', "none", 0, 0, NULL, NULL },
+	{ "tcp:[::1]:23", 0, BR_TK_TCP, "::1", "23", 115200, 8, 1, 'n',
+	    "none", 0, 0, NULL, NULL },
+	{ "telnet:ser2net.lab:3001", 0, BR_TK_TELNET, "ser2net.lab", "3001",
+	    115200, 8, 1, 'n', "none", 0, 0, NULL, NULL },
+	{ "unix:/tmp/qemu-serial.sock", 0, BR_TK_UNIX, "/tmp/qemu-serial.sock",
+	    NULL, 115200, 8, 1, 'n', "none", 0, 0, NULL, NULL },
+	/* failures */
+	{ "", -1, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL, "empty" },
+	{ "/dev/ttyUSB0,fast", -1, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0,
+	    NULL, "baud" },
+	{ "/dev/ttyUSB0,115200,9n1", -1, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0,
+	    0, NULL, "line settings" },
+	{ "/dev/ttyUSB0,115200,8n1,dtrdsr", -1, 0, NULL, NULL, 0, 0, 0, 0,
+	    NULL, 0, 0, NULL, "flow" },
+	{ "/dev/ttyUSB0,115200,8n1,rtscts,x", -1, 0, NULL, NULL, 0, 0, 0, 0,
+	    NULL, 0, 0, NULL, "device target" },
+	{ "usb:0403", -1, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL,
+	    "usb:VID:PID" },
+	{ "usb:04g3:6001", -1, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL,
+	    "usb:VID:PID" },
+	{ "usb:0403:6001:", -1, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL,
+	    "usb:VID:PID" },
+	{ "tcp:host", -1, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL,
+	    "HOST:PORT" },
+	{ "tcp:host:0", -1, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL,
+	    "port" },
+	{ "tcp:host:99999", -1, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL,
+	    "port" },
+	{ "unix:", -1, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0, NULL,
+	    "unix:PATH" },
+	{ "serial:/dev/ttyS0", -1, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0,
+	    NULL, "unknown target kind" },
+};
+
+static void
+test_targets(void **state)
+{
+	struct br_opts	o;
+	char		err[BR_ERRLEN];
+	size_t		i;
+	int		rc;
+
+	(void)state;
+	for (i = 0; i < sizeof target_rows / sizeof target_rows[0]; i++) {
+		const struct target_row *r = &target_rows[i];
+
+		memset(&o, 0, sizeof o);
+		err[0] = '\0';
+		rc = br_opts_parse_target(&o, r->word, err);
+		print_message("# %s -> %d %s\n", r->word, rc, err);
+		assert_int_equal(rc, r->rc);
+		if (rc == -1) {
+			assert_non_null(strstr(err, r->errpart));
+			br_opts_clear(&o);
+			continue;
+		}
+		assert_int_equal(o.kind, r->kind);
+		if (r->path != NULL)
+			assert_string_equal(o.path, r->path);
+		if (r->port != NULL)
+			assert_string_equal(o.port, r->port);
+		assert_int_equal(o.baud, r->baud);
+		assert_int_equal(o.data_bits, r->bits);
+		assert_int_equal(o.stop_bits, r->stop);
+		assert_int_equal(o.parity, r->parity);
+		assert_string_equal(o.flow, r->flow);
+		assert_int_equal(o.usb_vid, r->vid);
+		assert_int_equal(o.usb_pid, r->pid);
+		if (r->serial != NULL)
+			assert_string_equal(o.usb_serial, r->serial);
+		else
+			assert_null(o.usb_serial);
+		br_opts_clear(&o);
+	}
+}
+
+static int
+parse(struct br_opts *o, char *err, ...)
+{
+	char	*argv[32];
+	int	 argc = 0, rc;
+	va_list	 ap;
+
+	va_start(ap, err);
+	argv[argc++] = (char *)"kgdb-bridge";
+	while ((argv[argc] = va_arg(ap, char *)) != NULL)
+		argc++;
+	va_end(ap);
+	rc = br_opts_parse(o, argc, argv, err);
+	return rc;
+}
+
+static void
+test_defaults(void **state)
+{
+	struct br_opts	o;
+	char		err[BR_ERRLEN];
+
+	(void)state;
+	setenv("XDG_RUNTIME_DIR", "/run/user/1000", 1);
+	assert_int_equal(parse(&o, err, "/dev/ttyUSB0", (char *)NULL),
+	    BR_OPTS_RUN);
+	assert_int_equal(o.gdb_port, 4441);
+	assert_int_equal(o.console_port, 4440);
+	assert_string_equal(o.listen, "127.0.0.1");
+	assert_string_equal(o.ctl_path,
+	    "/run/user/1000/kgdb-bridge/ttyUSB0.sock");
+	assert_false(o.quiet);
+	assert_false(o.break_on_connect);
+	br_opts_clear(&o);
+
+	unsetenv("XDG_RUNTIME_DIR");
+	assert_int_equal(parse(&o, err, "tcp:10.0.0.5:3001", (char *)NULL),
+	    BR_OPTS_RUN);
+	{
+		char want[128];
+
+		snprintf(want, sizeof want,
+		    "/tmp/kgdb-bridge-%u/tcp_10.0.0.5_3001.sock",
+		    (unsigned)getuid());
+		assert_string_equal(o.ctl_path, want);
+	}
+	br_opts_clear(&o);
+}
+
+static void
+test_options(void **state)
+{
+	struct br_opts	o;
+	char		err[BR_ERRLEN];
+
+	(void)state;
+	/* Options may follow the TARGET (GNU argument order). */
+	assert_int_equal(parse(&o, err, "--gdb-port", "5001",
+	    "--console-port=0", "/dev/pts/4", "--listen", "0.0.0.0", "--log",
+	    "/tmp/t.log", "--trace", "/tmp/t.trace", "--ctl", "/tmp/c.sock",
+	    "--vmlinux", "/tmp/vmlinux", "--arch", "arm64", "--console2",
+	    "usb:0525:127a", "--break-seq", "BREAK,g", "--break-on-connect",
+	    "--takeover", "--no-stdin", "--wait", "--console-raw", "-q", "-v",
+	    "-v", (char *)NULL), BR_OPTS_RUN);
+	assert_int_equal(o.gdb_port, 5001);
+	assert_int_equal(o.console_port, 0);
+	assert_string_equal(o.path, "/dev/pts/4");
+	assert_string_equal(o.listen, "0.0.0.0");
+	assert_string_equal(o.log_path, "/tmp/t.log");
+	assert_string_equal(o.trace_path, "/tmp/t.trace");
+	assert_string_equal(o.ctl_path, "/tmp/c.sock");
+	assert_string_equal(o.vmlinux, "/tmp/vmlinux");
+	assert_string_equal(o.arch, "arm64");
+	assert_string_equal(o.console2, "usb:0525:127a");
+	assert_string_equal(o.break_seq, "BREAK,g");
+	assert_true(o.break_on_connect && o.takeover && o.no_stdin &&
+	    o.wait && o.console_raw && o.quiet);
+	assert_int_equal(o.verbose, 2);
+	br_opts_clear(&o);
+}
+
+static void
+test_bad_options(void **state)
+{
+	static const struct {
+		const char	*a, *b, *c;
+		const char	*errpart;
+	} rows[] = {
+		{ "--bogus", "/dev/ttyS0", NULL, "unknown" },
+		{ "--gdb-port", "x", "/dev/ttyS0", "--gdb-port" },
+		{ "--gdb-port", "70000", "/dev/ttyS0", "--gdb-port" },
+		{ "--console-port", "-1", "/dev/ttyS0", "--console-port" },
+		{ "--arch", "mips", "/dev/ttyS0", "--arch" },
+		{ "/dev/ttyS0", "/dev/ttyS1", NULL, "one TARGET" },
+		{ "-q", NULL, NULL, "no TARGET" },
+		{ "/dev/ttyS0", "--gdb-port", NULL, "needs a value" },
+		{ "--gdb-port", "4440", "/dev/ttyS0", "both" },
+		{ "-x", "/dev/ttyS0", NULL, "-x" },
+	};
+	struct br_opts	o;
+	char		err[BR_ERRLEN];
+	size_t		i;
+
+	(void)state;
+	for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		err[0] = '\0';
+		assert_int_equal(parse(&o, err, rows[i].a, rows[i].b,
+		    rows[i].c, (char *)NULL), -1);
+		print_message("# %s\n", err);
+		assert_non_null(strstr(err, rows[i].errpart));
+		br_opts_clear(&o);
+	}
+}
+
+static void
+write_elf(const char *path, int class, int data, unsigned machine)
+{
+	unsigned char	h[64];
+	FILE		*f;
+
+	memset(h, 0, sizeof h);
+	memcpy(h, "\177ELF", 4);
+	h[4] = (unsigned char)class;
+	h[5] = (unsigned char)data;
+	if (data == 1) {
+		h[18] = (unsigned char)machine;
+		h[19] = (unsigned char)(machine >> 8);
+	} else {
+		h[18] = (unsigned char)(machine >> 8);
+		h[19] = (unsigned char)machine;
+	}
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	fwrite(h, 1, sizeof h, f);
+	fclose(f);
+}
+
+static void
+test_elf_arch(void **state)
+{
+	char	path[] = "/tmp/test_opts_elfXXXXXX", err[BR_ERRLEN];
+	int	fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd != -1);
+	close(fd);
+	write_elf(path, 2, 1, 62);
+	assert_string_equal(br_opts_elf_arch(path, err), "x86_64");
+	write_elf(path, 1, 1, 3);
+	assert_string_equal(br_opts_elf_arch(path, err), "i386");
+	write_elf(path, 2, 1, 183);
+	assert_string_equal(br_opts_elf_arch(path, err), "arm64");
+	write_elf(path, 2, 2, 183);	/* big-endian arm64 header */
+	assert_string_equal(br_opts_elf_arch(path, err), "arm64");
+	write_elf(path, 2, 1, 8);	/* MIPS */
+	assert_null(br_opts_elf_arch(path, err));
+	assert_non_null(strstr(err, "unsupported ELF machine 8"));
+	fd = open(path, O_WRONLY|O_TRUNC);
+	assert_true(write(fd, "#!/bin/sh\n", 10) == 10);
+	close(fd);
+	assert_null(br_opts_elf_arch(path, err));
+	assert_non_null(strstr(err, "not an ELF"));
+	unlink(path);
+	assert_null(br_opts_elf_arch(path, err));
+	assert_non_null(strstr(err, "cannot open"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_targets),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_options),
+		cmocka_unit_test(test_bad_options),
+		cmocka_unit_test(test_elf_arch),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

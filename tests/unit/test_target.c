@@ -1,0 +1,713 @@
+/*
+ * tests/unit/test_target.c: target.c against a fake link.
+ *
+ * Each test plays the target's side byte for byte (what kgdb would send)
+ * and checks exactly what the bridge wrote back to the wire.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "tests/unit/fakelink.h"
+
+#define KDB_BANNER "\r\nEntering kdb (current=0xffffffff81811600, pid 0) " \
+	"on processor 0 due to NonMaskable Interrupt @ 0xffffffff8108cfa5" \
+	"\r\n[0]kdb> "
+
+struct fix {
+	struct bridge	 br;
+	struct br_target *t;
+};
+
+struct reply {
+	int	 n;
+	bool	 iserr;
+	char	 payload[8192];
+	char	 err[256];
+};
+
+struct ready {
+	int	 n;
+	bool	 ok;
+};
+
+/* target.c calls these when a gdb exists; here br.gdb stays NULL. */
+static int
+setup(void **state)
+{
+	struct fix	*f;
+
+	fk_reset();
+	f = calloc(1, sizeof *f);
+	f->br.base = event_base_new();
+	f->br.arch = rsp_arch_get(RSP_ARCH_X86_64);
+	f->br.link = (struct br_link *)&fk;
+	f->br.console = (struct br_console *)&fk;
+	f->t = br_target_new(&f->br);
+	f->br.target = f->t;
+	br_target_set_timeouts(f->t, 30, 60, 100);
+	*state = f;
+	return (0);
+}
+
+static int
+teardown(void **state)
+{
+	struct fix	*f = *state;
+
+	if (f->t != NULL)
+		br_target_free(f->t);
+	event_base_free(f->br.base);
+	free(f);
+	return (0);
+}
+
+static void
+feed(struct fix *f, const char *s)
+{
+	br_target_input(f->t, s, strlen(s));
+	fk_settle(f->br.base);
+}
+
+static void
+feed_pkt(struct fix *f, const char *payload)
+{
+	char	buf[8192];
+
+	feed(f, fk_frame(buf, sizeof buf, payload));
+}
+
+static void
+reply_cb(void *arg, const char *p, size_t len, const char *err)
+{
+	struct reply	*r = arg;
+
+	r->n++;
+	if (err != NULL) {
+		r->iserr = true;
+		snprintf(r->err, sizeof r->err, "%s", err);
+		return;
+	}
+	snprintf(r->payload, sizeof r->payload, "%.*s", (int)len, p);
+}
+
+static void
+ready_cb(void *arg, bool ok, const char *why)
+{
+	struct ready	*r = arg;
+
+	(void)why;
+	r->n++;
+	r->ok = ok;
+}
+
+static const char *
+wire(void)
+{
+	static char	buf[FK_BUF];
+
+	return (fk_take_wire(buf, sizeof buf));
+}
+
+/* Put the target in "stopped in gdb mode" with a stop packet. */
+static void
+stop_it(struct fix *f)
+{
+	feed_pkt(f, "T05thread:01;");
+	assert_string_equal(wire(), "+");
+	assert_int_equal(br_target_state(f->t), BR_TS_STOPPED_GDB);
+}
+
+static void
+test_stop_acked_without_gdb(void **state)
+{
+	struct fix	*f = *state;
+	char		 buf[64];
+
+	stop_it(f);
+	assert_int_equal(fk.notes[BR_NOTE_STOP], 1);
+	br_target_last_stop(f->t, buf, sizeof buf);
+	assert_string_equal(buf, "T05thread:01;");
+}
+
+static void
+test_output_packet_to_console(void **state)
+{
+	struct fix	*f = *state;
+	char		 con[256];
+
+	feed(f, "boot\r\n");
+	/* kgdbcon: "hi\n" as an O packet, while the kernel runs. */
+	feed_pkt(f, "O68690a");
+	assert_string_equal(wire(), "+");
+	assert_string_equal(fk_take_console(con, sizeof con), "boot\r\nhi\n");
+}
+
+static void
+test_request_reply(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+
+	stop_it(f);
+	assert_int_equal(br_target_request(f->t, "qC", 2, reply_cb, &r), 0);
+	assert_string_equal(wire(), "$qC#b4");
+	feed(f, "+");
+	assert_int_equal(r.n, 0);
+	feed_pkt(f, "QC01");
+	assert_string_equal(wire(), "+");
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.payload, "QC01");
+}
+
+static void
+test_nak_retransmits(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+
+	stop_it(f);
+	br_target_request(f->t, "qC", 2, reply_cb, &r);
+	assert_string_equal(wire(), "$qC#b4");
+	feed(f, "-");
+	assert_string_equal(wire(), "$qC#b4");
+	assert_int_equal(f->br.stats.retransmits, 1);
+	feed(f, "+$QC01#f5");
+	assert_string_equal(wire(), "+");
+	assert_string_equal(r.payload, "QC01");
+}
+
+static void
+test_corrupt_reply_naked(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+
+	stop_it(f);
+	br_target_request(f->t, "qC", 2, reply_cb, &r);
+	wire();
+	feed(f, "+$QC01#00");
+	assert_string_equal(wire(), "-");
+	assert_int_equal(f->br.stats.cksum_errors, 1);
+	assert_int_equal(r.n, 0);
+	feed(f, "$QC01#f5");
+	assert_string_equal(wire(), "+");
+	assert_string_equal(r.payload, "QC01");
+}
+
+static void
+test_ack_timeout_resends(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+
+	stop_it(f);
+	br_target_request(f->t, "g", 1, reply_cb, &r);
+	assert_string_equal(wire(), "$g#67");
+	fk_run_until_wire(f->br.base, 2000);
+	assert_string_equal(wire(), "$g#67");
+	feed(f, "+");
+	feed_pkt(f, "00");
+	assert_string_equal(r.payload, "00");
+}
+
+static void
+test_reply_without_ack(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+
+	stop_it(f);
+	br_target_request(f->t, "g", 1, reply_cb, &r);
+	wire();
+	/* The '+' was lost on the way; the reply itself still counts. */
+	feed_pkt(f, "1234");
+	assert_string_equal(wire(), "+");
+	assert_string_equal(r.payload, "1234");
+}
+
+static void
+test_reply_timeout_naks_then_fails(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+
+	stop_it(f);
+	br_target_request(f->t, "g", 1, reply_cb, &r);
+	wire();
+	feed(f, "+");
+	fk_run_until_wire(f->br.base, 2000);
+	assert_string_equal(wire(), "-");
+	assert_int_equal(r.n, 0);
+	fk_run_until(f->br.base, &r.n, 2000);
+	assert_int_equal(r.n, 1);
+	assert_true(r.iserr);
+	assert_non_null(strstr(r.err, "timed out"));
+	assert_int_equal(f->br.stats.timeouts, 1);
+	/* Nothing more on the wire: no '?', no resend storm. */
+	assert_string_equal(wire(), "");
+}
+
+static void
+test_no_ack_fails_after_bounded_retries(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+	const char	*w;
+	int		 n = 0;
+
+	stop_it(f);
+	br_target_request(f->t, "g", 1, reply_cb, &r);
+	fk_run_until(f->br.base, &r.n, 3000);
+	w = wire();
+	while ((w = strstr(w, "$g#67")) != NULL) {
+		n++;
+		w++;
+	}
+	assert_int_equal(n, 4);
+	assert_true(r.iserr);
+}
+
+/* Answer every m piece on the wire with n bytes of 0xaa; count them. */
+static int
+serve_reads(struct fix *f, int fail_at)
+{
+	char		 w[FK_BUF], hex[2048];
+	unsigned long long a, n;
+	int		 pieces = 0;
+
+	for (;;) {
+		fk_take_wire(w, sizeof w);
+		if (sscanf(w + (w[0] == '+'), "$m%llx,%llx#", &a, &n) != 2)
+			break;
+		pieces++;
+		assert_true(n <= 511);
+		/* A read never crosses a page. */
+		assert_true((a & 0xfff) + n <= 0x1000);
+		feed(f, "+");
+		if (pieces == fail_at) {
+			feed_pkt(f, "E22");
+			continue;
+		}
+		memset(hex, 'a', 2 * n);
+		hex[2 * n] = '\0';
+		feed_pkt(f, hex);
+	}
+	return (pieces);
+}
+
+static void
+test_split_read(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+	const char	*req = "mffffffff81000000,400";
+
+	stop_it(f);
+	br_target_request(f->t, req, strlen(req), reply_cb, &r);
+	assert_int_equal(serve_reads(f, 0), 3);
+	assert_int_equal(r.n, 1);
+	assert_int_equal(strlen(r.payload), 2 * 0x400);
+	assert_int_equal(strspn(r.payload, "a"), 2 * 0x400);
+}
+
+static void
+test_split_read_page_boundary(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+	const char	*req = "ffffffff81000ff0,20";
+
+	stop_it(f);
+	br_target_request(f->t, "mffffffff81000ff0,20", strlen(req) + 1,
+	    reply_cb, &r);
+	assert_int_equal(serve_reads(f, 0), 2);
+	assert_int_equal(strlen(r.payload), 0x40);
+}
+
+static void
+test_split_read_partial(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+	const char	*req = "mffffffff81000000,400";
+
+	stop_it(f);
+	br_target_request(f->t, req, strlen(req), reply_cb, &r);
+	assert_int_equal(serve_reads(f, 2), 2);
+	/* The first piece is a valid (short) reply. */
+	assert_int_equal(strlen(r.payload), 2 * 511);
+}
+
+static void
+test_split_write(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+	char		 req[4096], w[FK_BUF], *body;
+	size_t		 total = 0;
+	int		 pieces = 0, len;
+	unsigned long long a, n;
+
+	stop_it(f);
+	len = snprintf(req, sizeof req, "Mffffffff81000000,600:");
+	memset(req + len, 'b', 2 * 0x600);
+	req[len + 2 * 0x600] = '\0';
+	br_target_request(f->t, req, strlen(req), reply_cb, &r);
+	for (;;) {
+		fk_take_wire(w, sizeof w);
+		if (sscanf(w + (w[0] == '+'), "$M%llx,%llx:", &a, &n) != 2)
+			break;
+		body = strchr(w, '#');
+		/* The whole payload fits kgdb's BUFMAX-1. */
+		assert_true((size_t)(body - w - 1 - (w[0] == '+')) <= 1023);
+		assert_int_equal(a, 0xffffffff81000000ULL + total);
+		total += n;
+		pieces++;
+		feed(f, "+");
+		feed_pkt(f, "OK");
+	}
+	assert_int_equal(total, 0x600);
+	assert_int_equal(pieces, 4);
+	assert_string_equal(r.payload, "OK");
+}
+
+static void
+test_oversize_refused(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+	char		 req[1500];
+
+	stop_it(f);
+	memset(req, '6', sizeof req);
+	memcpy(req, "qRcmd,", 6);
+	assert_int_equal(br_target_request(f->t, req, sizeof req, reply_cb,
+	    &r), -1);
+	assert_true(r.iserr);
+	assert_non_null(strstr(r.err, "BUFMAX"));
+	assert_string_equal(wire(), "");
+}
+
+static void
+test_qrcmd_output(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+	char		 con[256];
+
+	stop_it(f);
+	br_target_request(f->t, "qRcmd,7073", 10, reply_cb, &r);
+	wire();
+	feed(f, "+");
+	feed_pkt(f, "O6869210a");
+	assert_string_equal(wire(), "+");
+	feed_pkt(f, "OK");
+	assert_string_equal(wire(), "+");
+	assert_string_equal(r.payload, "OK");
+	assert_string_equal(fk_take_console(con, sizeof con), "hi!\n");
+}
+
+static void
+test_kdb_fresh_prompt_qc(void **state)
+{
+	struct fix	*f = *state;
+	struct ready	 rd = { 0 };
+	char		 buf[64];
+
+	feed(f, "[   10.0] sysrq: DEBUG\r\n" KDB_BANNER);
+	assert_int_equal(br_target_state(f->t), BR_TS_KDB);
+	br_target_enter_gdb(f->t, ready_cb, &rd);
+	/* A fresh prompt: kgdb_transition_check takes the packet. */
+	assert_string_equal(wire(), "$qC#b4");
+	feed(f, "+$QC01#f5");
+	assert_string_equal(wire(), "+");
+	assert_int_equal(rd.n, 1);
+	assert_true(rd.ok);
+	assert_int_equal(br_target_state(f->t), BR_TS_STOPPED_GDB);
+	br_target_last_stop(f->t, buf, sizeof buf);
+	assert_string_equal(buf, "T05thread:01;");
+}
+
+static void
+test_kdb_typed_uses_kgdb_command(void **state)
+{
+	struct fix	*f = *state;
+	struct ready	 rd = { 0 };
+	char		 err[BR_ERRLEN], con[1024];
+
+	feed(f, KDB_BANNER);
+	assert_int_equal(br_target_console_input(f->t, "ps", 2, err), 0);
+	assert_string_equal(wire(), "ps");
+	feed(f, "ps");
+	br_target_enter_gdb(f->t, ready_cb, &rd);
+	assert_string_equal(wire(), "\b\b\b\bkgdb\r");
+	fk_take_console(con, sizeof con);
+	feed(f, "\b \b\b \bkgdb\r\nEntering please attach debugger or use "
+	    "$D#44+ or $3#33\r\n");
+	/* kdb's "$D#44" and "$3#33" are text: never acked. */
+	assert_string_equal(wire(), "");
+	assert_non_null(strstr(fk_take_console(con, sizeof con),
+	    "use $D#44+ or $3#33"));
+	fk_run_until_wire(f->br.base, 3000);
+	assert_string_equal(wire(), "$qC#b4");
+	feed(f, "+$QC01#f5");
+	assert_true(rd.ok);
+	assert_int_equal(br_target_state(f->t), BR_TS_STOPPED_GDB);
+}
+
+static void
+test_console_passes_through_kdb(void **state)
+{
+	struct fix	*f = *state;
+	char		 err[BR_ERRLEN];
+
+	feed(f, KDB_BANNER);
+	assert_int_equal(br_target_console_input(f->t, "bt\r", 3, err), 0);
+	assert_string_equal(wire(), "bt\r");
+}
+
+static void
+test_console_held_while_bridge_talks(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+	char		 err[BR_ERRLEN];
+
+	stop_it(f);
+	br_target_request(f->t, "g", 1, reply_cb, &r);
+	wire();
+	assert_int_equal(br_target_console_input(f->t, "x", 1, err), -1);
+	assert_non_null(strstr(err, "talking"));
+	assert_string_equal(wire(), "");
+}
+
+static void
+test_enter_kdb(void **state)
+{
+	struct fix	*f = *state;
+
+	stop_it(f);
+	br_target_enter_kdb(f->t);
+	assert_string_equal(wire(), "$3#33");
+	feed(f, "+" KDB_BANNER);
+	assert_string_equal(wire(), "");
+	assert_int_equal(br_target_state(f->t), BR_TS_KDB);
+}
+
+static void
+test_resume_detach(void **state)
+{
+	struct fix	*f = *state;
+
+	stop_it(f);
+	assert_int_equal(br_target_resume(f->t, "D", 1), 0);
+	assert_string_equal(wire(), "$D#44");
+	feed(f, "+");
+	assert_int_equal(br_target_state(f->t), BR_TS_STOPPED_GDB);
+	feed(f, "$OK#9a");
+	assert_string_equal(wire(), "+");
+	assert_int_equal(br_target_state(f->t), BR_TS_RUNNING);
+}
+
+static void
+test_resume_then_requests_refused(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+
+	stop_it(f);
+	br_target_resume(f->t, "c", 1);
+	assert_string_equal(wire(), "$c#63");
+	feed(f, "+");
+	assert_int_equal(br_target_state(f->t), BR_TS_RUNNING);
+	/* Nothing reaches the running tty. */
+	assert_int_equal(br_target_request(f->t, "g", 1, reply_cb, &r), -1);
+	assert_true(r.iserr);
+	assert_string_equal(wire(), "");
+	/* The next stop comes unsolicited and is acked. */
+	feed_pkt(f, "T05thread:01;");
+	assert_string_equal(wire(), "+");
+	assert_int_equal(br_target_state(f->t), BR_TS_STOPPED_GDB);
+}
+
+static void
+test_break_sequence_confirmed(void **state)
+{
+	struct fix	*f = *state;
+	char		 err[BR_ERRLEN];
+
+	stop_it(f);
+	br_target_resume(f->t, "c", 1);
+	feed(f, "+");
+	wire();
+	assert_int_equal(br_target_break(f->t, err), 0);
+	assert_string_equal(wire(), "<BREAK>");
+	/* A second break while the first runs sends nothing (two cancel). */
+	assert_int_equal(br_target_break(f->t, err), 0);
+	assert_string_equal(wire(), "");
+	fk_run_ms(f->br.base, 560);
+	assert_string_equal(wire(), "g");
+	assert_int_equal(fk.breaks, 1);
+	feed(f, "[   10.0] sysrq: DEBUG\r\n" KDB_BANNER);
+	fk_run_ms(f->br.base, 150);
+	assert_int_equal(fk.notes[BR_NOTE_BREAK_FAILED], 0);
+	assert_int_equal(br_target_state(f->t), BR_TS_KDB);
+}
+
+static void
+test_break_not_confirmed(void **state)
+{
+	struct fix	*f = *state;
+	char		 err[BR_ERRLEN], con[2048];
+
+	f->br.opts.break_seq = (char *)(uintptr_t)"BREAK,wait:10,g";
+	stop_it(f);
+	br_target_resume(f->t, "c", 1);
+	feed(f, "+");
+	fk_take_console(con, sizeof con);
+	assert_int_equal(br_target_break(f->t, err), 0);
+	fk_run_ms(f->br.base, 200);
+	assert_int_equal(fk.notes[BR_NOTE_BREAK_FAILED], 1);
+	assert_non_null(strstr(fk_take_console(con, sizeof con),
+	    "break-in failed"));
+}
+
+static void
+test_break_without_break_cap(void **state)
+{
+	struct fix	*f = *state;
+	char		 err[BR_ERRLEN];
+
+	fk.caps = 0;
+	stop_it(f);
+	br_target_resume(f->t, "c", 1);
+	feed(f, "+");
+	wire();
+	assert_int_equal(br_target_break(f->t, err), -1);
+	assert_non_null(strstr(err, "sysrq-trigger"));
+	assert_string_equal(wire(), "");
+}
+
+static void
+test_break_int03_link(void **state)
+{
+	struct fix	*f = *state;
+	char		 err[BR_ERRLEN];
+
+	fk.caps = BR_LINK_INT_03;
+	stop_it(f);
+	br_target_resume(f->t, "c", 1);
+	feed(f, "+");
+	wire();
+	assert_int_equal(br_target_break(f->t, err), 0);
+	assert_string_equal(wire(), "\x03");
+}
+
+static void
+test_link_down_fails_requests(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+
+	stop_it(f);
+	br_target_request(f->t, "g", 1, reply_cb, &r);
+	fk.up = false;
+	br_target_link_changed(f->t, false);
+	assert_int_equal(r.n, 1);
+	assert_true(r.iserr);
+	assert_int_equal(br_target_state(f->t), BR_TS_UNKNOWN);
+	fk.up = true;
+	wire();
+	br_target_link_changed(f->t, true);
+	/* No probe on link up. */
+	assert_string_equal(wire(), "");
+}
+
+static void
+test_free_detaches_stopped_target(void **state)
+{
+	struct fix	*f = *state;
+
+	stop_it(f);
+	br_target_free(f->t);
+	f->t = NULL;
+	assert_string_equal(wire(), "$D#44+");
+}
+
+static void
+test_panic_marked(void **state)
+{
+	struct fix	*f = *state;
+
+	feed(f, "[   11.0] Kernel panic - not syncing: fake\r\n");
+	assert_int_equal(fk.notes[BR_NOTE_PANIC], 1);
+	assert_int_equal(br_target_state(f->t), BR_TS_PANIC);
+}
+
+static void
+test_kgdb_wait_banner(void **state)
+{
+	struct fix	*f = *state;
+
+	feed(f, "[    2.0] KGDB: Waiting for connection from remote gdb...\r\n");
+	assert_int_equal(br_target_state(f->t), BR_TS_STOPPED_GDB);
+	assert_string_equal(wire(), "");
+}
+
+static void
+test_dollar_text_is_console(void **state)
+{
+	struct fix	*f = *state;
+	char		 con[256];
+
+	feed(f, "echo $HOME\r\n");
+	fk_run_ms(f->br.base, 20);
+	assert_string_equal(fk_take_console(con, sizeof con),
+	    "echo $HOME\r\n");
+	assert_string_equal(wire(), "");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(x) cmocka_unit_test_setup_teardown(x, setup, teardown)
+		T(test_stop_acked_without_gdb),
+		T(test_output_packet_to_console),
+		T(test_request_reply),
+		T(test_nak_retransmits),
+		T(test_corrupt_reply_naked),
+		T(test_ack_timeout_resends),
+		T(test_reply_without_ack),
+		T(test_reply_timeout_naks_then_fails),
+		T(test_no_ack_fails_after_bounded_retries),
+		T(test_split_read),
+		T(test_split_read_page_boundary),
+		T(test_split_read_partial),
+		T(test_split_write),
+		T(test_oversize_refused),
+		T(test_qrcmd_output),
+		T(test_kdb_fresh_prompt_qc),
+		T(test_kdb_typed_uses_kgdb_command),
+		T(test_console_passes_through_kdb),
+		T(test_console_held_while_bridge_talks),
+		T(test_enter_kdb),
+		T(test_resume_detach),
+		T(test_resume_then_requests_refused),
+		T(test_break_sequence_confirmed),
+		T(test_break_not_confirmed),
+		T(test_break_without_break_cap),
+		T(test_break_int03_link),
+		T(test_link_down_fails_requests),
+		T(test_free_detaches_stopped_target),
+		T(test_panic_marked),
+		T(test_kgdb_wait_banner),
+		T(test_dollar_text_is_console),
+#undef T
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
