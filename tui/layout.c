@@ -19,6 +19,7 @@ tui_screen_draw(struct tui_canvas *c, const struct tui_screen *s)
 {
 	int	w = tui_canvas_width(c), h = tui_canvas_height(c);
 	int	y = 1, band, pr, left, regs_h;
+	char	hint[128];
 
 	tui_canvas_clear(c);
 	tui_status_draw(c, (struct tui_rect){ 0, 0, w, 1 }, &s->status);
@@ -35,7 +36,9 @@ tui_screen_draw(struct tui_canvas *c, const struct tui_screen *s)
 	if ((pr = panic_rows(s->panic)) > 0) {
 		if (pr > band * 2 / 5)
 			pr = band * 2 / 5;
-		tui_panic_draw(c, (struct tui_rect){ 0, y, w, pr }, s->panic);
+		tui_stack_where(s->stack, s->symtab, hint, sizeof hint);
+		tui_panic_draw(c, (struct tui_rect){ 0, y, w, pr }, s->panic,
+		    hint);
 		/* a rule under it */
 		tui_canvas_fill(c, (struct tui_rect){ 0, y + pr, w, 1 }, '-',
 		    TUI_A_DIM);

@@ -769,8 +769,8 @@ tui_panic_get(const struct tui_panic *p, size_t i)
 }
 
 /* Functions that report a problem rather than have it. */
-static bool
-reporting_frame(const char *f)
+bool
+tui_frame_is_reporting(const char *f)
 {
 	static const char *const names[] = {
 		"dump_stack", "dump_stack_lvl", "show_stack", "show_trace_log_lvl",
@@ -779,6 +779,10 @@ reporting_frame(const char *f)
 		"__die", "oops_end", "_printk", "printk", "vprintk",
 		"kgdb_breakpoint", "kgdb_panic", "__schedule_bug",
 		"__might_resched", "__might_sleep",
+		/* where a panic loop waits */
+		"delay_loop", "delay_tsc", "__delay", "__const_udelay",
+		"__udelay", "mdelay", "panic_smp_self_stop", "native_safe_halt",
+		"cpu_relax",
 	};
 	size_t	i, n;
 
@@ -801,7 +805,7 @@ tui_oops_where(const struct tui_oops *o)
 		return &o->rip;
 	for (i = 0; i < o->nframes; i++)
 		if (!o->frames[i].unreliable && o->frames[i].func[0] != '\0' &&
-		    !reporting_frame(o->frames[i].func))
+		    !tui_frame_is_reporting(o->frames[i].func))
 			return &o->frames[i];
 	return NULL;
 }

@@ -9,6 +9,8 @@
 
 /* Sizes of the leading parts we read. */
 #define PK_HDR_MAX	256
+#define PK_DBUF_MAX	512	/* descriptors read at once */
+#define PK_TBUF_MAX	512	/* text blocks read at once */
 
 /* Descriptor states (sv >> (W-2)). */
 #define PK_RESERVED	0
@@ -19,6 +21,19 @@
 /* Data-less block positions. */
 #define PK_FAILED_LPOS	0x1
 #define PK_NO_LPOS	0x3
+
+/*
+ * One walk's read-ahead. Descriptors of consecutive ids are side by side,
+ * and so are the text blocks of consecutive records (until the data ring
+ * wraps): reading them together costs the same bytes in fewer reads, and
+ * each read costs a request and a reply frame on the wire.
+ */
+struct pk_walk {
+	uint8_t		 dbuf[PK_DBUF_MAX];
+	uint64_t	 dfirst, dcount;	/* ring indexes held in dbuf */
+	uint8_t		 tbuf[PK_TBUF_MAX];
+	uint64_t	 tstart, tlen;		/* data offsets held in tbuf */
+};
 
 struct tui_printk {
 	struct tui_prb_layout	 l;
@@ -36,6 +51,7 @@ struct tui_printk {
 	size_t			 npending;	/* delivered but not final */
 
 	uint8_t			*text;		/* long_size + TEXT_MAX */
+	struct pk_walk		 walk;		/* reset at each poll */
 };
 
 /* The ring as the header says it is now. */
@@ -250,10 +266,58 @@ pk_unpend(struct tui_printk *pk, size_t i)
  * Text of one record: where its block is (get_data), then one read of the
  * block's id and as much text as the info says. Sets rec->text/len/lost.
  */
+/*
+ * Bytes [start, start+need) of the data ring into pk->text. Served from
+ * the walk's text window when it holds them; otherwise read the block
+ * (len bytes) and the blocks of the following descriptors that continue
+ * it, as far as one read goes.
+ */
 static int
-pk_text(struct tui_printk *pk, const struct pk_ring *r, uint64_t id,
-    uint64_t begin, uint64_t next, unsigned text_len,
-    struct tui_printk_rec *rec, char *err)
+pk_data(struct tui_printk *pk, const struct pk_ring *r, struct pk_walk *w,
+    uint64_t idx, uint64_t start, uint64_t len, uint64_t next, size_t need,
+    char *err)
+{
+	const struct tui_prb_layout *l = &pk->l;
+	uint64_t	 cnt = UINT64_C(1) << r->count_bits, j, b2, n2;
+	uint64_t	 max = l->mem_read_max < PK_TBUF_MAX ? l->mem_read_max :
+			    PK_TBUF_MAX;
+	const uint8_t	*d;
+
+	if (w->tlen > 0 && start >= w->tstart &&
+	    start + need <= w->tstart + w->tlen) {
+		memcpy(pk->text, w->tbuf + (start - w->tstart), need);
+		return 0;
+	}
+	if (len > max || len < need) {
+		w->tlen = 0;
+		return pk_read(pk, r->data + start, pk->text, need, err);
+	}
+	for (j = idx + 1; j < cnt && j - w->dfirst < w->dcount; j++) {
+		d = w->dbuf + (j - w->dfirst) * l->desc_size;
+		b2 = get_long(pk, d, l->desc_begin);
+		n2 = get_long(pk, d, l->desc_next);
+		if (b2 != next || (b2 >> r->size_bits) != (n2 >> r->size_bits) ||
+		    b2 >= n2 || len + (n2 - b2) > max)
+			break;
+		len += n2 - b2;
+		next = n2;
+	}
+	if (pk_read(pk, r->data + start, w->tbuf, len, err) != 0)
+		return -1;
+	w->tstart = start;
+	w->tlen = len;
+	memcpy(pk->text, w->tbuf, need);
+	return 0;
+}
+
+/*
+ * Text of one record: where its block is (get_data), then its id and as
+ * much text as the info says. Sets rec->text/len/lost.
+ */
+static int
+pk_text(struct tui_printk *pk, const struct pk_ring *r, struct pk_walk *w,
+    uint64_t id, uint64_t idx, uint64_t begin, uint64_t next,
+    unsigned text_len, struct tui_printk_rec *rec, char *err)
 {
 	unsigned	 ls = pk->l.long_size;
 	uint64_t	 dsize = UINT64_C(1) << r->size_bits, start, blk;
@@ -277,7 +341,7 @@ pk_text(struct tui_printk *pk, const struct pk_ring *r, uint64_t id,
 		rec->lost = true;
 		return 0;
 	}
-	if (blk < ls || blk > dsize) {
+	if (blk < ls || blk > dsize || start + blk > dsize) {
 		rec->lost = true;
 		return 0;
 	}
@@ -286,7 +350,7 @@ pk_text(struct tui_printk *pk, const struct pk_ring *r, uint64_t id,
 		want = (size_t)(blk - ls);
 	if (want > TUI_PRINTK_TEXT_MAX)
 		want = TUI_PRINTK_TEXT_MAX;
-	if (pk_read(pk, r->data + start, pk->text, ls + want, err) != 0)
+	if (pk_data(pk, r, w, idx, start, blk, next, ls + want, err) != 0)
 		return -1;
 	/* The block starts with its descriptor's id. */
 	if ((get_long(pk, pk->text, 0) & r->idmask) != id) {
@@ -303,7 +367,10 @@ tui_printk_poll(struct tui_printk *pk, tui_printk_rec_cb *cb, void *arg,
 {
 	const struct tui_prb_layout *l = &pk->l;
 	struct pk_ring	 r;
-	uint8_t		 desc[64], info[64];
+	struct pk_walk	*w = &pk->walk;
+	uint8_t		 info[64];
+	const uint8_t	*desc;
+	uint64_t	 m;
 	uint64_t	 id, start, n, k, cnt, sv, begin, next, d_head, d_res;
 	uint64_t	 new_resume = 0;
 	bool		 have_new_resume = false;
@@ -311,7 +378,7 @@ tui_printk_poll(struct tui_printk *pk, tui_printk_rec_cb *cb, void *arg,
 	size_t		 pidx;
 	int		 delivered = 0;
 
-	if (l->desc_size > sizeof desc) {
+	if (l->desc_size == 0 || l->desc_size > 64) {
 		snprintf(err, TUI_ERRLEN, "descriptor too large");
 		return -1;
 	}
@@ -324,6 +391,7 @@ tui_printk_poll(struct tui_printk *pk, tui_printk_rec_cb *cb, void *arg,
 		snprintf(err, TUI_ERRLEN, "info layout too large");
 		return -1;
 	}
+	w->dcount = w->tlen = 0;
 	if (pk_header(pk, &r, err) != 0)
 		return -1;
 	cnt = UINT64_C(1) << r.count_bits;
@@ -348,9 +416,28 @@ tui_printk_poll(struct tui_printk *pk, tui_printk_rec_cb *cb, void *arg,
 		struct tui_printk_rec	rec;
 		uint64_t		idx = id & (cnt - 1);
 
-		if (pk_read(pk, r.descs + idx * l->desc_size, desc,
-		    l->desc_size, err) != 0)
-			return -1;
+		/*
+		 * Descriptors of consecutive ids sit side by side: read the
+		 * ones this walk will visit in as few reads as fit.
+		 */
+		if (w->dcount == 0 || idx < w->dfirst ||
+		    idx >= w->dfirst + w->dcount) {
+			m = n - k;
+			if (m > cnt - idx)
+				m = cnt - idx;
+			if (m > sizeof w->dbuf / l->desc_size)
+				m = sizeof w->dbuf / l->desc_size;
+			if (m > l->mem_read_max / l->desc_size)
+				m = l->mem_read_max / l->desc_size;
+			if (m == 0)
+				m = 1;
+			if (pk_read(pk, r.descs + idx * l->desc_size, w->dbuf,
+			    (size_t)m * l->desc_size, err) != 0)
+				return -1;
+			w->dfirst = idx;
+			w->dcount = m;
+		}
+		desc = w->dbuf + (idx - w->dfirst) * l->desc_size;
 		sv = get_long(pk, desc, l->desc_state_var);
 		state = (unsigned)(sv >> (W - 2)) & 3;
 		if ((sv & r.idmask) != id || state == PK_REUSABLE) {
@@ -390,7 +477,7 @@ tui_printk_poll(struct tui_printk *pk, tui_printk_rec_cb *cb, void *arg,
 		}
 		begin = get_long(pk, desc, l->desc_begin);
 		next = get_long(pk, desc, l->desc_next);
-		if (pk_text(pk, &r, id, begin, next,
+		if (pk_text(pk, &r, w, id, idx, begin, next,
 		    (unsigned)get_le(info + l->info_text_len, 2), &rec,
 		    err) != 0)
 			return -1;

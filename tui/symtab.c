@@ -485,3 +485,26 @@ tui_symtab_is_text(const struct tui_symtab *st, uint64_t addr)
 			return true;
 	return false;
 }
+
+size_t
+tui_symtab_format_ret(const struct tui_symtab *st, uint64_t addr, char *buf,
+    size_t buflen)
+{
+	const char	*name;
+	uint64_t	 off, size;
+	int		 n;
+
+	if (buflen == 0)
+		return 0;
+	buf[0] = '\0';
+	/* A call that never returns (panic) is its function's last
+	 * instruction: its return address is already the next function. */
+	if (st == NULL || addr == 0 ||
+	    !tui_symtab_lookup(st, addr - 1, &name, &off, &size))
+		return 0;
+	n = snprintf(buf, buflen, "%s+0x%" PRIx64 "/0x%" PRIx64, name, off + 1,
+	    size);
+	if (n < 0)
+		return 0;
+	return (size_t)n < buflen ? (size_t)n : buflen - 1;
+}

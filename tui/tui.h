@@ -186,6 +186,9 @@ const struct tui_oops *tui_panic_get(const struct tui_panic *p, size_t i);
  * reporting machinery (dump_stack, panic, __warn, …). NULL if neither.
  */
 const struct tui_frame *tui_oops_where(const struct tui_oops *o);
+/* dump_stack, panic, __warn, the delay loops a panic waits in, …: the
+ * functions that report a problem rather than have it. */
+bool		 tui_frame_is_reporting(const char *func);
 /* "func+0x16/0x20 [mod]" or "0xffffffff81000000"; returns the length. */
 size_t		 tui_frame_format(const struct tui_frame *f, char *buf,
 		     size_t buflen);
@@ -199,8 +202,9 @@ const char	*tui_oops_kind_name(enum tui_oops_kind k);
  * Memory comes through a callback (over RSP 'm' later), which returns 0
  * when all len bytes were read, -1 otherwise. Reads are never longer than
  * layout.mem_read_max (511: kgdb's x86 BUFMAX allows no more), and the walk
- * reads only what it needs: the ring header, then per record the
- * descriptor, the first bytes of its info, and its text. A second poll
+ * reads only what it needs: the ring header, the descriptors of the ids it
+ * visits (side by side, so several per read), then per record the first
+ * bytes of its info and its text. A second poll
  * starts after the last record it delivered, so it costs a header read
  * plus the new records. Little-endian targets only (x86, arm64).
  */
@@ -299,6 +303,11 @@ bool		 tui_symtab_lookup(const struct tui_symtab *st, uint64_t addr,
 /* "func+0x16/0x20", or "" when not found. Returns the length. */
 size_t		 tui_symtab_format(const struct tui_symtab *st, uint64_t addr,
 		     char *buf, size_t buflen);
+/* The same for a return address, as the kernel's %pB does: the symbol
+ * of addr-1, offset counted to addr (so a call at a function's very end
+ * is not named after the next function). */
+size_t		 tui_symtab_format_ret(const struct tui_symtab *st,
+		     uint64_t addr, char *buf, size_t buflen);
 /* Address of a symbol by name (functions and data; globals first). */
 bool		 tui_symtab_addr(const struct tui_symtab *st, const char *name,
 		     uint64_t *addr_out);
@@ -449,6 +458,14 @@ struct tui_stack {
 	size_t		 len;
 	unsigned	 wsize;		/* 8 or 4 */
 };
+/*
+ * Where the stack says it happened, for a report whose text does not (a
+ * panic printed without a trace): the first frame-pointer frame, return
+ * addresses named as %pB does, past the reporting machinery. Returns the
+ * length written to buf, 0 if none.
+ */
+size_t		 tui_stack_where(const struct tui_stack *s,
+		     const struct tui_symtab *st, char *buf, size_t buflen);
 /* One word per line from sp up, text addresses annotated, fp-chain
  * return addresses marked '>'; the title gives the chain length. */
 void		 tui_stack_draw(struct tui_canvas *c, struct tui_rect r,
@@ -492,9 +509,11 @@ void		 tui_log_draw(struct tui_canvas *c, struct tui_rect r,
 		     struct tui_log *l);
 
 /* view_panic.c */
-/* The first report in full; later ones one line each. */
+/* The first report in full; later ones one line each. When the report
+ * itself says nowhere, where_hint (from tui_stack_where; may be NULL) is
+ * shown, marked as coming from the stack. */
 void		 tui_panic_draw(struct tui_canvas *c, struct tui_rect r,
-		     const struct tui_panic *p);
+		     const struct tui_panic *p, const char *where_hint);
 
 /* layout.c */
 /* Everything one screen shows; the pointers may be NULL. */

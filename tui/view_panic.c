@@ -60,7 +60,7 @@ draw_code(struct tui_canvas *c, struct tui_rect r, int y,
 
 void
 tui_panic_draw(struct tui_canvas *c, struct tui_rect r,
-    const struct tui_panic *p)
+    const struct tui_panic *p, const char *where_hint)
 {
 	const struct tui_oops	*o;
 	const struct tui_frame	*w;
@@ -87,6 +87,10 @@ tui_panic_draw(struct tui_canvas *c, struct tui_rect r,
 		x = label(c, r, y, "at");
 		tui_frame_format(w, buf, sizeof buf);
 		tui_canvas_put(c, x, y++, end, TUI_A_BOLD, buf);
+	} else if (y < last && where_hint != NULL && where_hint[0] != '\0') {
+		x = label(c, r, y, "at");
+		x += tui_canvas_put(c, x, y, end, TUI_A_BOLD, where_hint);
+		tui_canvas_put(c, x, y++, end, TUI_A_DIM, "  (from the stack)");
 	}
 	if (y < last && (o->cpu >= 0 || o->comm[0] != '\0')) {
 		x = label(c, r, y, "task");

@@ -44,6 +44,41 @@ tui_stack_fp_walk(const uint8_t *mem, size_t len, uint64_t base,
 	return n;
 }
 
+size_t
+tui_stack_where(const struct tui_stack *s, const struct tui_symtab *st,
+    char *buf, size_t buflen)
+{
+	struct tui_fp_frame fr[TUI_FP_MAX];
+	size_t		 n, i, len;
+
+	if (buflen == 0)
+		return 0;
+	buf[0] = '\0';
+	if (s == NULL || s->mem == NULL || st == NULL)
+		return 0;
+	n = tui_stack_fp_walk(s->mem, s->len, s->sp, s->wsize, s->fp, fr,
+	    TUI_FP_MAX);
+	for (i = 0; i < n; i++) {
+		len = tui_symtab_format_ret(st, fr[i].ret, buf, buflen);
+		if (len == 0)
+			continue;
+		/* compare the name only: up to the '+' */
+		{
+			char	name[TUI_SYM_MAX];
+			size_t	k = strcspn(buf, "+");
+
+			if (k >= sizeof name)
+				k = sizeof name - 1;
+			memcpy(name, buf, k);
+			name[k] = '\0';
+			if (!tui_frame_is_reporting(name))
+				return len;
+		}
+	}
+	buf[0] = '\0';
+	return 0;
+}
+
 void
 tui_stack_draw(struct tui_canvas *c, struct tui_rect r,
     const struct tui_stack *s, const struct tui_symtab *st)
@@ -86,8 +121,9 @@ tui_stack_draw(struct tui_canvas *c, struct tui_rect r,
 		    TUI_A_NORMAL, "%c%0*" PRIx64, ret ? '>' : saved ? '*' : ' ',
 		    hexw, w);
 		sym[0] = '\0';
+		/* text addresses on a stack are return addresses */
 		if (st != NULL && tui_symtab_is_text(st, w))
-			tui_symtab_format(st, w, sym, sizeof sym);
+			tui_symtab_format_ret(st, w, sym, sizeof sym);
 		if (sym[0] != '\0')
 			tui_canvas_put(c, x + 1, y, end, ret ? TUI_A_BOLD :
 			    TUI_A_DIM, sym);

@@ -110,6 +110,11 @@ out=$("$TUI" --replay "$DATA/warn_then_oops.txt" --dump 80x24)
 check "--dump names the warning site" \
     grep -qF "at    lkdtm_WARNING+0x12/0x20" <<<"$out"
 check "--dump lists the later oopses" grep -qF "also  BUG #1 | BUG #2" <<<"$out"
+out=$("$TUI" --replay "$DATA/lab_oops_panic.txt" --dump 80x24)
+check "--dump on the lab kernel's capture names lkdtm_EXCEPTION" \
+    grep -qF "at    lkdtm_EXCEPTION+0x2/0xa" <<<"$out"
+check "--dump on the lab capture hides the shell's terminal query" \
+    bash -c "! grep -q \$'\\x1b' <<<\"\$1\"" _ "$out"
 "$TUI" --socket /tmp/x >/dev/null 2>&1
 check "--socket refused until the bridge protocol lands" test $? = 2
 "$TUI" --replay /nonexistent --dump 80x24 >/dev/null 2>&1

@@ -228,6 +228,55 @@ static const struct oops_want oops_rows[] = {
 	  20, 16, 0xb9, 1, 0 },
 };
 
+/* Captured from the lab kernel (6.1.192 under QEMU): an lkdtm EXCEPTION
+ * oops, then "echo c > /proc/sysrq-trigger". This config prints no call
+ * trace for the panic (no CONFIG_DEBUG_BUGVERBOSE) and no Hardware name. */
+static const struct oops_want lab_row = {
+	"lab_oops_panic.txt", 2, TUI_OOPS_BUG,
+	"BUG: kernel NULL pointer dereference, address: 0000000000000000",
+	"kernel NULL pointer dereference (supervisor write access in "
+	"kernel mode)",
+	"lkdtm_EXCEPTION+0x2/0xa", 0, 28, "sh", false, "", "6.1.192", "",
+	12, "lkdtm_do_action+0x14/0x17", 0, 64, 42, 0x89, 1, 0 };
+
+static void
+test_lab_capture(void **state)
+{
+	struct tui_panic	*p = parse_file(lab_row.file);
+	const struct tui_oops	*o = tui_panic_get(p, 0);
+	char			 buf[128];
+
+	(void)state;
+	assert_int_equal(tui_panic_count(p), lab_row.count);
+	assert_string_equal(o->title, lab_row.title);
+	assert_string_equal(o->detail, lab_row.detail);
+	assert_string_equal(where(o), lab_row.where);
+	assert_int_equal(o->cpu, lab_row.cpu);
+	assert_int_equal(o->pid, lab_row.pid);
+	assert_string_equal(o->comm, lab_row.comm);
+	assert_false(o->tainted);
+	assert_string_equal(o->release, lab_row.release);
+	assert_string_equal(o->hardware, lab_row.hardware);
+	assert_int_equal(o->nframes, lab_row.nframes);
+	tui_frame_format(&o->frames[0], buf, sizeof buf);
+	assert_string_equal(buf, lab_row.frame0);
+	assert_true(o->frames[0].unreliable);
+	tui_frame_format(&o->frames[11], buf, sizeof buf);
+	assert_string_equal(buf, "entry_SYSCALL_64_after_hwframe+0x4b/0xb5");
+	assert_int_equal(o->ncode, lab_row.ncode);
+	assert_int_equal(o->code_fault, lab_row.code_fault);
+	assert_int_equal(o->code[o->code_fault], lab_row.fault_byte);
+	assert_int_equal(o->die_no, 1);
+	assert_true(o->ended);
+	o = tui_panic_get(p, 1);
+	assert_int_equal(o->kind, TUI_OOPS_PANIC);
+	assert_string_equal(o->detail, "sysrq triggered crash");
+	/* Nothing in this panic's text says where: the stack pane must. */
+	assert_null(tui_oops_where(o));
+	assert_int_equal(o->nframes, 0);
+	tui_panic_free(p);
+}
+
 static void
 test_parse_rows(void **state)
 {
@@ -407,6 +456,7 @@ main(void)
 		cmocka_unit_test(test_strip_timestamp),
 		cmocka_unit_test(test_taint_words),
 		cmocka_unit_test(test_parse_rows),
+		cmocka_unit_test(test_lab_capture),
 		cmocka_unit_test(test_oops_null_details),
 		cmocka_unit_test(test_kbug_irq_context),
 		cmocka_unit_test(test_warn_then_oopses),

@@ -286,6 +286,16 @@ got_cb(void *arg, const struct tui_printk_rec *r)
 	g->n++;
 }
 
+/* Only counts (for rings bigger than struct got holds). */
+static void
+got_cb_count(void *arg, const struct tui_printk_rec *r)
+{
+	struct got *g = arg;
+
+	(void)r;
+	g->n++;
+}
+
 static int
 poll(struct tui_printk *pk, struct got *g, uint64_t *bytes_out)
 {
@@ -304,6 +314,13 @@ poll(struct tui_printk *pk, struct got *g, uint64_t *bytes_out)
 	else
 		print_message("# poll: %s\n", err);
 	return n;
+}
+
+/* A text block: the id, the text, padding to a long. */
+static uint64_t
+blk(unsigned ls, size_t len)
+{
+	return (ls + len + ls - 1) & ~(uint64_t)(ls - 1);
 }
 
 static void
@@ -329,9 +346,11 @@ basic_and_incremental(unsigned ls)
 	assert_true(g.caller[2] == 73);
 	assert_true(g.final[2]);
 	/* header, then per record desc + 24 info bytes + id + text */
-	/* the first walk starts at DESC0_ID, a reusable descriptor */
-	assert_true(bytes == hdr + f->l.desc_size + 3 * (per + ls) + 19 +
-	    40 + 22);
+	/* header; the first walk starts at DESC0_ID, a reusable descriptor,
+	 * so 4 descriptors; 24 bytes of each info; the 3 text blocks (id,
+	 * text, padding to a long) side by side */
+	assert_true(bytes == hdr + 4 * f->l.desc_size + 3 * 24 +
+	    blk(ls, 19) + blk(ls, 40) + blk(ls, 22));
 
 	/* Nothing new: only the header is read. */
 	assert_int_equal(poll(pk, &g, &bytes), 0);
@@ -343,7 +362,7 @@ basic_and_incremental(unsigned ls)
 	assert_true(g.seq[0] == 3);
 	assert_true(g.caller[0] == 0x80000001);
 	assert_int_equal(g.level[0], 0);
-	assert_true(bytes == hdr + per + ls + 49);
+	assert_true(bytes == hdr + per + blk(ls, 49));
 	tui_printk_free(pk);
 	fake_free(f);
 }
@@ -590,6 +609,232 @@ test_errors(void **state)
 	fake_free(f);
 }
 
+/*
+ * What a look at a lab-sized ring costs: 4096 descriptors, 128 KiB of
+ * text (CONFIG_LOG_BUF_SHIFT=17), 300 records of boot-log length. The
+ * first look reads the newest 200; the second, after 5 more, reads only
+ * those. Wire bytes are estimated for 'm' over RSP: a ~32-byte request
+ * and its frame per read, two hex digits per byte.
+ */
+static void
+test_cost_lab_sized(void **state)
+{
+	struct fake		*f = fake_new(8, 12, 17);
+	struct tui_printk	*pk = tui_printk_new(&f->l, f->r[0].addr,
+				    fake_read, f);
+	struct tui_printk_stats	 a, b;
+	struct got		*g = tui_xcalloc(1, sizeof *g);
+	char			 t[128];
+	int			 i, n;
+	char			 err[TUI_ERRLEN];
+
+	(void)state;
+	for (i = 0; i < 300; i++) {
+		snprintf(t, sizeof t, "pci 0000:00:%02x.0: [8086:7000] type 00 "
+		    "class 0x060100 record %d", i % 32, i);
+		fake_add(f, t, 6, 2, 1);
+	}
+	tui_printk_set_backlog(pk, 200);
+	n = tui_printk_poll(pk, got_cb_count, g, err);
+	assert_int_equal(n, 200);
+	tui_printk_stats(pk, &a);
+	for (i = 0; i < 5; i++)
+		fake_add(f, "sysrq: Trigger a crash", 6, 2, 1);
+	n = tui_printk_poll(pk, got_cb_count, g, err);
+	assert_int_equal(n, 5);
+	tui_printk_stats(pk, &b);
+	print_message("# first look: %llu bytes in %llu reads (~%llu wire "
+	    "bytes); second: %llu bytes in %llu reads (~%llu wire bytes)\n",
+	    (unsigned long long)a.bytes, (unsigned long long)a.reads,
+	    (unsigned long long)(2 * a.bytes + 32 * a.reads),
+	    (unsigned long long)(b.bytes - a.bytes),
+	    (unsigned long long)(b.reads - a.reads),
+	    (unsigned long long)(2 * (b.bytes - a.bytes) +
+	    32 * (b.reads - a.reads)));
+	/* header (2 reads), descriptors 21 per read, one info read per
+	 * record, text blocks several per read */
+	assert_true(a.reads <= 2 + 10 + 200 + 200 / 5);
+	assert_true(b.reads - a.reads == 2 + 1 + 5 + 1);
+	assert_true(b.bytes - a.bytes == 72 + 5 * 24 + 5 * 24 + 5 * blk(8, 22));
+	free(g);
+	tui_printk_free(pk);
+	fake_free(f);
+}
+
+/* ---- the lab kernel's real ring */
+
+/*
+ * tests/data/tui/lab_prb_look{1,2}.mem: what the walker read of a real
+ * 6.1 ring (the lab kernel under QEMU, ring wrapped by 4600 /dev/kmsg
+ * lines; then an lkdtm oops and a sysrq panic), as "ADDR LEN HEX" lines;
+ * look1 before the oops with a backlog of 40, look2 after the panic.
+ * The .dmesg files are lx-dmesg's output (the kernel's own gdb script) on
+ * the same memory: the reference. tests/data/tui/lab-capture.sh made
+ * them.
+ */
+struct span {
+	uint64_t	 addr;
+	size_t		 len;
+	uint8_t		*bytes;
+};
+
+struct sparse {
+	struct span	 s[256];
+	size_t		 n;
+};
+
+static void
+sparse_load(struct sparse *m, const char *path)
+{
+	FILE		*f = fopen(path, "r");
+	char		 line[4096];
+	char		*hex;
+	unsigned long long a;
+	size_t		 len, i;
+	unsigned	 b;
+
+	assert_non_null(f);
+	m->n = 0;
+	while (fgets(line, sizeof line, f) != NULL) {
+		assert_true(m->n < 256);
+		assert_int_equal(sscanf(line, "%llx %zu", &a, &len), 2);
+		hex = strchr(strchr(line, ' ') + 1, ' ') + 1;
+		m->s[m->n].addr = a;
+		m->s[m->n].len = len;
+		m->s[m->n].bytes = tui_xcalloc(1, len);
+		for (i = 0; i < len; i++) {
+			assert_int_equal(sscanf(hex + 2 * i, "%2x", &b), 1);
+			m->s[m->n].bytes[i] = (uint8_t)b;
+		}
+		m->n++;
+	}
+	fclose(f);
+}
+
+static void
+sparse_free(struct sparse *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		free(m->s[i].bytes);
+	m->n = 0;
+}
+
+static int
+sparse_read(void *arg, uint64_t addr, void *buf, size_t len)
+{
+	struct sparse	*m = arg;
+
+	assert_true(len <= 511);
+	for (size_t i = 0; i < m->n; i++)
+		if (addr >= m->s[i].addr &&
+		    addr + len <= m->s[i].addr + m->s[i].len) {
+			memcpy(buf, m->s[i].bytes + (addr - m->s[i].addr), len);
+			return 0;
+		}
+	return -1;
+}
+
+/* Records as lx-dmesg prints them: "[%5u.%06u] line" per text line. */
+struct lines {
+	char		 buf[16384];
+	size_t		 len;
+};
+
+static void
+lines_cb(void *arg, const struct tui_printk_rec *r)
+{
+	struct lines	*o = arg;
+	const char	*t = r->text, *nl;
+	size_t		 left = r->len, n;
+
+	do {
+		nl = memchr(t, '\n', left);
+		n = nl != NULL ? (size_t)(nl - t) : left;
+		o->len += (size_t)snprintf(o->buf + o->len, sizeof o->buf -
+		    o->len, "[%5llu.%06llu] %.*s\n",
+		    (unsigned long long)(r->ts_nsec / 1000000000),
+		    (unsigned long long)(r->ts_nsec % 1000000000 / 1000),
+		    (int)n, t);
+		assert_true(o->len < sizeof o->buf);
+		t += n + 1;
+		left -= nl != NULL ? n + 1 : n;
+	} while (nl != NULL);
+}
+
+/* Same text line by line; timestamps within 1 us (lx-dmesg rounds, the
+ * console truncates). */
+static void
+same_as_dmesg(const char *got, const char *path)
+{
+	FILE		*f = fopen(path, "r");
+	char		 want[512];
+	const char	*g = got, *e;
+	unsigned long	 s1, u1, s2, u2;
+	size_t		 n = 0;
+
+	assert_non_null(f);
+	while (fgets(want, sizeof want, f) != NULL) {
+		e = strchr(g, '\n');
+		assert_non_null(e);
+		assert_int_equal(sscanf(g, "[%lu.%lu]", &s1, &u1), 2);
+		assert_int_equal(sscanf(want, "[%lu.%lu]", &s2, &u2), 2);
+		assert_true(labs((long)(s1 * 1000000 + u1) -
+		    (long)(s2 * 1000000 + u2)) <= 1);
+		if (strncmp(strchr(g, ']'), strchr(want, ']'),
+		    (size_t)(e - strchr(g, ']'))) != 0)
+			print_message("# got  %.*s\n# want %s", (int)(e - g), g,
+			    want);
+		assert_memory_equal(strchr(g, ']'), strchr(want, ']'),
+		    (size_t)(e - strchr(g, ']')));
+		g = e + 1;
+		n++;
+	}
+	fclose(f);
+	assert_string_equal(g, "");
+	assert_true(n > 0);
+}
+
+static void
+test_lab_ring(void **state)
+{
+	struct tui_prb_layout	 l;
+	struct sparse		*m = tui_xcalloc(1, sizeof *m);
+	struct lines		*o = tui_xcalloc(1, sizeof *o);
+	struct tui_printk	*pk;
+	struct tui_printk_stats	 a, b;
+	char			 err[TUI_ERRLEN];
+
+	(void)state;
+	tui_prb_layout_lp64(&l);
+	sparse_load(m, "tests/data/tui/lab_prb_look1.mem");
+	/* prb is the .data pointer the lab vmlinux has at this address */
+	pk = tui_printk_new(&l, 0xffffffff81833ef0, sparse_read, m);
+	tui_printk_set_backlog(pk, 40);
+	assert_int_equal(tui_printk_poll(pk, lines_cb, o, err), 40);
+	same_as_dmesg(o->buf, "tests/data/tui/lab_prb_look1.dmesg");
+	tui_printk_stats(pk, &a);
+
+	/* Later: the oops and the panic. Only the new records are read. */
+	sparse_free(m);
+	sparse_load(m, "tests/data/tui/lab_prb_look2.mem");
+	o->len = 0;
+	o->buf[0] = '\0';
+	assert_int_equal(tui_printk_poll(pk, lines_cb, o, err), 58);
+	same_as_dmesg(o->buf, "tests/data/tui/lab_prb_look2.dmesg");
+	tui_printk_stats(pk, &b);
+	print_message("# lab ring: look1 %llu bytes/%llu reads, look2 %llu "
+	    "bytes/%llu reads\n", (unsigned long long)a.bytes,
+	    (unsigned long long)a.reads,
+	    (unsigned long long)(b.bytes - a.bytes),
+	    (unsigned long long)(b.reads - a.reads));
+	assert_true(a.bytes == 4872 && a.reads == 50);
+	assert_true(b.bytes - a.bytes == 6744 && b.reads - a.reads == 73);
+	tui_printk_free(pk);
+	sparse_free(m);
+	free(m);
+	free(o);
+}
+
 int
 main(void)
 {
@@ -603,6 +848,8 @@ main(void)
 		cmocka_unit_test(test_long_record_chunked),
 		cmocka_unit_test(test_backlog),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_cost_lab_sized),
+		cmocka_unit_test(test_lab_ring),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -189,6 +189,11 @@ test_elf32_image(void **state)
 		{ 0xc0ffffff, "" },
 		{ 0xc2000004, "" },			/* data */
 	};
+	static const struct look rets[] = {
+		{ 0xc1000040, "start_kernel+0x40/0x40" }, /* call at its end */
+		{ 0xc1000041, "panic+0x1/0x40" },
+		{ 0xc1000000, "" },
+	};
 	struct elfb		*b = tui_xcalloc(1, sizeof *b);
 	struct tui_symtab	*st;
 	char			 err[TUI_ERRLEN], buf[64];
@@ -205,6 +210,10 @@ test_elf32_image(void **state)
 	for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
 		tui_symtab_format(st, rows[i].addr, buf, sizeof buf);
 		assert_string_equal(buf, rows[i].want);
+	}
+	for (i = 0; i < sizeof rets / sizeof rets[0]; i++) {
+		tui_symtab_format_ret(st, rets[i].addr, buf, sizeof buf);
+		assert_string_equal(buf, rets[i].want);
 	}
 	assert_true(tui_symtab_addr(st, "_text", &a));
 	assert_true(a == 0xc1000000);

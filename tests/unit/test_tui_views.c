@@ -5,6 +5,7 @@
  * letter per cell). TUI_UPDATE_GOLDEN=1 rewrites them; review the diff.
  */
 #include <elf.h>
+#include <glob.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -417,6 +418,15 @@ test_stack(void **state)
 	    1), 1);
 	tui_stack_draw(c, (struct tui_rect){ 0, 0, 60, 18 }, &s, st);
 	golden(c, "stack");
+	{
+		char where_buf[128];
+
+		assert_true(tui_stack_where(&s, st, where_buf,
+		    sizeof where_buf) > 0);
+		assert_string_equal(where_buf, "__handle_sysrq+0x8f/0x1a0");
+		assert_int_equal(tui_stack_where(&s, NULL, where_buf,
+		    sizeof where_buf), 0);
+	}
 	tui_stack_draw(c, (struct tui_rect){ 0, 0, 60, 18 }, NULL, st);
 	assert_int_equal(tui_canvas_cell(c, 6, 0)->ch, '(');
 	tui_symtab_free(st);
@@ -430,19 +440,26 @@ test_panic_view(void **state)
 	struct tui_panic	*p = panic_from("oops_null.txt");
 
 	(void)state;
-	tui_panic_draw(c, (struct tui_rect){ 0, 0, 80, 14 }, p);
+	tui_panic_draw(c, (struct tui_rect){ 0, 0, 80, 14 }, p, NULL);
 	golden(c, "panic_oops_null");
 	tui_panic_free(p);
 
 	p = panic_from("warn_then_oops.txt");
 	tui_canvas_resize(c, 80, 8);
-	tui_panic_draw(c, (struct tui_rect){ 0, 0, 80, 8 }, p);
+	tui_panic_draw(c, (struct tui_rect){ 0, 0, 80, 8 }, p, NULL);
 	golden(c, "panic_warn_then_oops");
+	tui_panic_free(p);
+
+	/* the lab kernel's real oops, then its panic */
+	p = panic_from("lab_oops_panic.txt");
+	tui_canvas_resize(c, 80, 12);
+	tui_panic_draw(c, (struct tui_rect){ 0, 0, 80, 12 }, p, NULL);
+	golden(c, "panic_lab");
 	tui_panic_free(p);
 
 	p = panic_from("gpf_module.txt");
 	tui_canvas_resize(c, 100, 12);
-	tui_panic_draw(c, (struct tui_rect){ 0, 0, 100, 12 }, p);
+	tui_panic_draw(c, (struct tui_rect){ 0, 0, 100, 12 }, p, NULL);
 	golden(c, "panic_gpf_module");
 	tui_panic_free(p);
 	tui_canvas_free(c);
@@ -582,6 +599,193 @@ test_screens(void **state)
 	screen(40, 10, "screen_40x10", true);
 }
 
+/*
+ * The lab kernel stopped in its panic loop (lab.mode=panic under QEMU):
+ * 2 KiB of stack from rsp, rsp/rbp, and gdb's bt on the same stop
+ * (tests/data/tui/lab_panic_{stack.mem,bt.txt}). The frame-pointer walk
+ * must find gdb's frames, return address for return address; with the
+ * lab's vmlinux on this machine, the pane names them as gdb does.
+ */
+struct bt_frame {
+	uint64_t	 pc;
+	char		 name[64];	/* outermost of an inlined chain */
+};
+
+static size_t
+load_bt(struct bt_frame *f, size_t max, uint64_t *rip, uint64_t *rsp,
+    uint64_t *rbp)
+{
+	FILE		*in = fopen("tests/data/tui/lab_panic_bt.txt", "r");
+	char		 line[256], name[64];
+	unsigned long long pc, a, b, c;
+	size_t		 n = 0;
+
+	assert_non_null(in);
+	assert_non_null(fgets(line, sizeof line, in));
+	assert_int_equal(sscanf(line, "regs %llx %llx %llx", &a, &b, &c), 3);
+	*rip = a;
+	*rsp = b;
+	*rbp = c;
+	while (fgets(line, sizeof line, in) != NULL) {
+		char *p = strchr(line, ' ');
+
+		while (p != NULL && *p == ' ')
+			p++;
+		assert_non_null(p);
+		if (sscanf(p, "0x%llx in %63s", &pc, name) == 2) {
+			assert_true(n < max);
+			f[n].pc = pc;
+			snprintf(f[n].name, sizeof f[n].name, "%s", name);
+			n++;
+		} else if (sscanf(p, "%63s", name) == 1 && n > 0) {
+			/* an inlined caller: the symbol is the outer one */
+			snprintf(f[n - 1].name, sizeof f[n - 1].name, "%s",
+			    name);
+		}
+	}
+	fclose(in);
+	return n;
+}
+
+static size_t
+load_stack(uint8_t *mem, size_t max, uint64_t rsp)
+{
+	FILE		*in = fopen("tests/data/tui/lab_panic_stack.mem", "r");
+	static char	 line[2048];
+	unsigned long long a;
+	size_t		 len, i, total = 0;
+	unsigned	 b;
+
+	assert_non_null(in);
+	while (fgets(line, sizeof line, in) != NULL) {
+		assert_int_equal(sscanf(line, "%llx %zu", &a, &len), 2);
+		assert_true(a == rsp + total && total + len <= max);
+		for (i = 0; i < len; i++) {
+			assert_int_equal(sscanf(strrchr(line, ' ') + 1 + 2 * i,
+			    "%2x", &b), 1);
+			mem[total + i] = (uint8_t)b;
+		}
+		total += len;
+	}
+	fclose(in);
+	return total;
+}
+
+static struct tui_symtab *
+lab_symtab(void)
+{
+	const char		*env = getenv("KGDB_VMLINUX");
+	char			 err[TUI_ERRLEN];
+	glob_t			 g;
+	struct tui_symtab	*st = NULL;
+	uint64_t		 a;
+
+	if (env != NULL && env[0] != '\0') {
+		st = tui_symtab_open(env, err);
+	} else if (glob("/root/.cache/kgdb-bridge/lab/*/obj/vmlinux", 0, NULL,
+	    &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc && st == NULL; i++) {
+			st = tui_symtab_open(g.gl_pathv[i], err);
+			/* only the build these bytes came from */
+			if (st != NULL && (!tui_symtab_addr(st,
+			    "sysrq_handle_crash", &a) || a != 0xffffffff811534f4)) {
+				tui_symtab_free(st);
+				st = NULL;
+			}
+		}
+		globfree(&g);
+	}
+	return st;
+}
+
+static void
+test_lab_panic_stack(void **state)
+{
+	struct bt_frame		 bt[32];
+	struct tui_fp_frame	 fr[TUI_FP_MAX];
+	static uint8_t		 mem[4096];
+	uint64_t		 rip, rsp, rbp, off;
+	size_t			 nbt, len, nfr, i;
+	struct tui_symtab	*st;
+	const char		*name;
+
+	(void)state;
+	nbt = load_bt(bt, 32, &rip, &rsp, &rbp);
+	assert_int_equal(nbt, 14);
+	len = load_stack(mem, sizeof mem, rsp);
+	assert_int_equal(len, 2048);
+	nfr = tui_stack_fp_walk(mem, len, rsp, 8, rbp, fr, TUI_FP_MAX);
+	/* delay_loop keeps no frame: its return (bt #1) is the word at rsp;
+	 * the walk starts at __delay's frame and finds every later one up
+	 * to entry_SYSCALL_64, which keeps none. */
+	assert_true(bt[0].pc == rip);
+	{
+		uint64_t w0 = 0;
+
+		for (i = 8; i-- > 0;)
+			w0 = w0 << 8 | mem[i];
+		assert_true(w0 == bt[1].pc);
+	}
+	assert_int_equal(nfr, nbt - 2);
+	for (i = 0; i < nfr; i++)
+		assert_true(fr[i].ret == bt[i + 2].pc);
+
+	if ((st = lab_symtab()) == NULL) {
+		print_message("# lab vmlinux absent: names not checked\n");
+		return;
+	}
+	for (i = 0; i < nfr; i++) {
+		char buf[128];
+
+		/* a return address can sit just past its function's end */
+		assert_true(tui_symtab_lookup(st, fr[i].ret - 1, &name, &off,
+		    NULL));
+		tui_symtab_format_ret(st, fr[i].ret, buf, sizeof buf);
+		assert_memory_equal(buf, name, strlen(name));
+		/* gdb names entry code by its ELF symbol; the symtab, like
+		 * the kernel's traces, by the nearest label in it
+		 * (entry_SYSCALL_64_after_hwframe) */
+		if (strcmp(name, bt[i + 2].name) != 0)
+			assert_memory_equal(name, bt[i + 2].name,
+			    strlen(bt[i + 2].name));
+	}
+	print_message("# %zu fp frames match gdb's bt by name\n", nfr);
+	{
+		/* The panic's text names no function; the stack does. */
+		struct tui_stack	 stk = { rsp, rbp, rip, mem, len, 8 };
+		struct tui_canvas	*c = tui_canvas_new(80, 24);
+		struct tui_panic	*p = panic_from("lab_panic.txt");
+		struct tui_screen	 scr;
+		char			 wb[128], *d;
+
+		tui_stack_where(&stk, st, wb, sizeof wb);
+		assert_string_equal(wb, "sysrq_handle_crash+0x10/0x10");
+		memset(&scr, 0, sizeof scr);
+		scr.status.cpu = scr.status.thread = -1;
+		scr.stack = &stk;
+		scr.panic = p;
+		scr.symtab = st;
+		tui_screen_draw(c, &scr);
+		d = tui_canvas_dump(c);
+		assert_non_null(strstr(d, "\nPANIC Kernel panic - not syncing: "
+		    "sysrq triggered crash\nat    sysrq_handle_crash+0x10/0x10"
+		    "  (from the stack)\n"));
+		free(d);
+		tui_panic_free(p);
+		tui_canvas_free(c);
+	}
+	{
+		char buf[128];
+
+		/* panic() never returns: the call ends sysrq_handle_crash */
+		tui_symtab_format_ret(st, fr[2].ret, buf, sizeof buf);
+		assert_string_equal(buf, "sysrq_handle_crash+0x10/0x10");
+		tui_symtab_format(st, fr[2].ret, buf, sizeof buf);
+		assert_string_not_equal(buf, "sysrq_handle_crash+0x10/0x10");
+	}
+	tui_symtab_free(st);
+}
+
 int
 main(void)
 {
@@ -596,6 +800,7 @@ main(void)
 		cmocka_unit_test(test_log_view),
 		cmocka_unit_test(test_log_ring_and_hostile),
 		cmocka_unit_test(test_screens),
+		cmocka_unit_test(test_lab_panic_stack),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
