@@ -129,7 +129,7 @@ group_a() {
 		gdb_run a-c6b "$BR_GDB_PORT" -ex 'info registers rip' -ex 'bt 3'
 		gdb_bg a-c6c "$BR_GDB_PORT" -ex 'info registers rip' -ex 'shell sleep 30'
 		wait_for "$T/a-c6c.gdb" '^rip' 30
-		kill -KILL "$GDB_PID" 2>/dev/null
+		gdb_kill a-c6c || fail bridge-6-reattach "no gdb process to kill"
 		wait "$GDB_PID" 2>/dev/null
 		sleep 1
 		gdb_run a-c6d "$BR_GDB_PORT" -ex 'info registers rip' -ex 'bt 3' -ex 'detach'

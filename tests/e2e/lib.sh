@@ -233,6 +233,18 @@ gdb_interrupt() {
 	kill -INT "${g:-$t}" 2>/dev/null
 }
 
+# gdb_kill NAME: SIGKILL the gdb of gdb_run NAME itself (not the timeout(1)
+# wrapper nor the subshell of gdb_bg), as a crashing gdb would die: no
+# detach, no kill packet, just a closed socket.
+gdb_kill() {
+	local t g
+	t=$(cat "$T/$1.pid" 2>/dev/null)
+	[ -n "$t" ] || return 1
+	g=$(pgrep -P "$t" -x gdb | head -n 1)
+	[ -n "$g" ] || return 1
+	kill -KILL "$g" 2>/dev/null
+}
+
 # gdb args that end a session with gdb killed on the spot: nothing more is
 # sent (a batch gdb's quit sends k, which resumes the kernel).
 GDB_VANISH=(-ex 'echo @@vanish\n' -ex 'shell kill -9 $PPID')
