@@ -38,6 +38,10 @@
 #define TGT_MAX_NAKS	3	/* '-' sent for one missing reply */
 #define TGT_QUIET_MS	50	/* line quiet this long before a resend */
 #define TGT_KGDB_MS	1500	/* wait for kdb's "kgdb" command to settle */
+/* kdb's command line holds at most this much (CMD_BUFLEN in kdb_private.h):
+ * erasing this many characters empties a line whose content is unknown. */
+#define TGT_KDB_LINE_MAX 200
+#define TGT_KDB_RETRIES	2	/* echoed handovers before giving up */
 #define TGT_PAGE	4096	/* kgdb reads are all-or-nothing per call */
 #define TGT_DEFAULT_BREAK "BREAK,wait:300,g"
 #define TGT_BREAK_PAUSE_MS 100
@@ -118,6 +122,13 @@ struct br_target {
 	bool		 kdb_fresh;	/* no input since "Entering kdb" */
 	bool		 at_pager;
 	size_t		 kdb_linelen;	/* chars typed since the last '\r' */
+	int		 kdb_echoes;	/* handovers that kdb echoed back */
+	bool		 kdb_dirty;	/* line holds bytes of unknown count */
+	bool		 kdb_seen;	/* this kernel has kdb */
+	/* Keys typed while no gdb holds a stub in gdb mode: they wait for the
+	 * switch back to kdb, then go to its prompt. */
+	char		 held_keys[256];
+	size_t		 held_len;
 	size_t		 attach_match;	/* progress matching "attach debugger" */
 	bool		 attach_seen;
 
@@ -506,6 +517,32 @@ tgt_send_piece(struct br_target *t, bool resend)
 	tgt_timer(t->tx_ev, t->ack_ms + tgt_wire_ms(t, (size_t)flen));
 }
 
+/*
+ * kdb has our bytes on its command line: a request sent before the kernel
+ * stopped (they wait in the UART until kdb reads them), or one that kdb
+ * echoed. Nothing reached the stub, so the send is simply forgotten; the
+ * line is then of unknown content, and the switch to gdb mode erases it
+ * whole before typing "kgdb".
+ */
+static void
+tgt_kdb_polluted(struct br_target *t)
+{
+	struct treq	*r = tgt_head(t);
+
+	evtimer_del(t->tx_ev);
+	rsp_demux_expect_ack(t->dm, false);
+	t->tx = TX_IDLE;
+	t->kdb_fresh = false;
+	t->kdb_dirty = true;
+	if (r != NULL && r->internal && t->enter == EN_PROBE) {
+		/* The mode probe itself: the switch below makes a new one. */
+		TAILQ_REMOVE(&t->queue, r, entry);
+		t->nqueue--;
+		treq_free(r);
+		t->enter = EN_NONE;
+	}
+}
+
 /* Start the head request if nothing is in flight. */
 static void
 tgt_kick(struct br_target *t)
@@ -758,11 +795,37 @@ tgt_packet(struct br_target *t, const struct rsp_event *ev)
 
 		br_console_output(t->br->console, BR_SRC_TARGET, ev->raw,
 		    ev->rawlen);
+		if (t->state == BR_TS_KDB &&
+		    t->kdb_echoes++ < TGT_KDB_RETRIES) {
+			/* kdb, not a shell: hand over with a clean line. */
+			log_info("target: kdb echoed a request; erasing its "
+			    "line and switching with \"kgdb\"");
+			tgt_kdb_polluted(t);
+			br_target_enter_gdb(t, NULL, NULL);
+			return;
+		}
 		memset(del, 0x7f, n);
 		(void)tgt_write(t, del, n, NULL);
+		if (t->state == BR_TS_KDB) {
+			tgt_finish(t, NULL, 0, "kdb echoes requests and will "
+			    "not switch to gdb mode (type \"kgdb\" at the kdb "
+			    "prompt)");
+			return;
+		}
 		tgt_set_state(t, BR_TS_RUNNING);
 		tgt_finish(t, NULL, 0, "the target's tty echoed the request: "
 		    "the kernel is running, not in the debugger");
+		return;
+	}
+	/*
+	 * At a kdb prompt the stub is not reading packets, so a frame there
+	 * is kdb echoing one we sent earlier: console text, and no '+' to
+	 * put on kdb's line. Only the reply to the mode probe is real.
+	 */
+	if (t->state == BR_TS_KDB &&
+	    !(t->enter == EN_PROBE && t->tx != TX_IDLE)) {
+		br_console_output(t->br->console, BR_SRC_TARGET, ev->raw,
+		    ev->rawlen);
 		return;
 	}
 	t->br->stats.rx_packets++;
@@ -895,6 +958,12 @@ tgt_mark(struct br_target *t, const struct rsp_event *ev)
 	case RSP_MARK_KDB_ENTER:
 		t->kdb_fresh = true;
 		t->kdb_linelen = 0;
+		t->kdb_echoes = 0;
+		t->kdb_dirty = false;
+		t->kdb_seen = true;
+		/* A request sent before the stop is now on kdb's line. */
+		if (t->tx != TX_IDLE)
+			tgt_kdb_polluted(t);
 		t->at_pager = false;
 		t->maybe_connected = false;
 		t->last_stop_len = 0;
@@ -904,16 +973,29 @@ tgt_mark(struct br_target *t, const struct rsp_event *ev)
 	case RSP_MARK_KDB_PROMPT:
 		t->at_pager = false;
 		t->kdb_linelen = 0;
+		t->kdb_seen = true;
 		if (t->state != BR_TS_KDB) {
 			tgt_set_state(t, BR_TS_KDB);
 			t->maybe_connected = false;
 			t->last_stop_len = 0;
 		}
 		tgt_stop_seen(t, "kdb");
-		if (t->enter == EN_PAGER)
+		if (t->enter == EN_PAGER) {
 			tgt_timer(t->enter_ev, 20);
-		else
-			tgt_kick(t);
+			break;
+		}
+		if (t->held_len > 0 && t->tx == TX_IDLE) {
+			size_t	n = t->held_len;
+
+			t->held_len = 0;
+			(void)br_target_console_input(t, t->held_keys, n, NULL);
+			break;
+		}
+		/* A gdb request in flight went to kdb's prompt, not the stub. */
+		if (t->tx != TX_IDLE && tgt_head(t) != NULL &&
+		    !tgt_head(t)->internal)
+			tgt_kdb_polluted(t);
+		tgt_kick(t);
 		break;
 	case RSP_MARK_KDB_PAGER:
 		t->at_pager = true;
@@ -1349,7 +1431,7 @@ br_target_enter_gdb(struct br_target *t, br_ready_cb *cb, void *arg)
 		return;
 	}
 	/* kdb has had input: erase the line, then the kgdb command. */
-	n = t->kdb_linelen + 2;
+	n = (t->kdb_dirty ? TGT_KDB_LINE_MAX : t->kdb_linelen) + 2;
 	if (n > sizeof buf - 8)
 		n = sizeof buf - 8;
 	memset(buf, '\b', n);
@@ -1359,6 +1441,8 @@ br_target_enter_gdb(struct br_target *t, br_ready_cb *cb, void *arg)
 	t->attach_seen = false;
 	t->attach_match = 0;
 	t->kdb_linelen = 0;
+	t->kdb_fresh = false;
+	t->kdb_dirty = false;
 	(void)tgt_write(t, buf, n, NULL);
 	tgt_timer(t->enter_ev, TGT_KGDB_MS);
 }
@@ -1401,6 +1485,27 @@ br_target_console_input(struct br_target *t, const void *buf, size_t len,
 		    "try again in a moment");
 		return (-1);
 	}
+	if (t->state == BR_TS_STOPPED_GDB && t->kdb_seen) {
+		/*
+		 * Nobody holds the stub, which ignores keys: this is the kdb
+		 * terminal again. Back to kdb with "$3#33"; the keys follow
+		 * at its prompt.
+		 */
+		if (t->held_len + len > sizeof t->held_keys) {
+			br_seterr(err, "switching the stopped kernel back to "
+			    "kdb; type again at the kdb prompt");
+			return (-1);
+		}
+		if (t->held_len == 0) {
+			br_console_notice(t->br->console, "the kernel is "
+			    "stopped in gdb mode and no gdb is attached: "
+			    "switching back to kdb");
+			br_target_enter_kdb(t);
+		}
+		memcpy(t->held_keys + t->held_len, buf, len);
+		t->held_len += len;
+		return (0);
+	}
 	if (t->state == BR_TS_KDB) {
 		for (i = 0; i < len; i++) {
 			t->kdb_fresh = false;
@@ -1429,6 +1534,7 @@ br_target_link_changed(struct br_target *t, bool up)
 		tgt_set_state(t, BR_TS_UNKNOWN);
 		return;
 	}
+	t->held_len = 0;
 	t->draining = true;
 	while (tgt_head(t) != NULL)
 		tgt_finish(t, NULL, 0, "target link went down");

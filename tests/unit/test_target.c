@@ -508,6 +508,88 @@ test_kdb_typed_uses_kgdb_command(void **state)
 	assert_int_equal(br_target_state(f->t), BR_TS_STOPPED_GDB);
 }
 
+/*
+ * gdb's request goes out while the kernel still boots; the kernel then
+ * stops in kdb (kgdbwait) with our bytes on kdb's line, and kdb echoes
+ * them. The bridge must not take that for a running shell: it erases the
+ * whole line, types "kgdb", probes, and then sends the request again.
+ */
+static void
+test_request_before_kdb_stop(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 rp = { 0 };
+	char		 want[256], con[2048];
+	size_t		 i;
+
+	feed(f, "[    0.7] KGDB: Registered I/O driver kgdboc\r\n");
+	assert_int_equal(br_target_request(f->t, "Hg0", 3, reply_cb, &rp), 0);
+	assert_string_equal(wire(), "$Hg0#df");
+	/* kdb read the UART's leftovers and echoes them after its prompt. */
+	feed(f, KDB_BANNER "g0#df$Hg0#df");
+	assert_int_equal(br_target_state(f->t), BR_TS_KDB);
+	assert_int_equal(rp.n, 0);
+	for (i = 0; i < 202; i++)
+		want[i] = '\b';
+	memcpy(want + i, "kgdb\r", 6);
+	assert_string_equal(wire(), want);
+	fk_take_console(con, sizeof con);
+	feed(f, "kgdb\r\nEntering please attach debugger or use $D#44+ or "
+	    "$3#33\r\n");
+	fk_run_until_wire(f->br.base, 3000);
+	assert_string_equal(wire(), "$qC#b4");
+	feed(f, "+$QC01#f5");
+	/* In gdb mode now: the held request goes out for real. */
+	assert_string_equal(wire(), "+$Hg0#df");
+	feed(f, "+$OK#9a");
+	assert_string_equal(wire(), "+");
+	assert_int_equal(rp.n, 1);
+	assert_false(rp.iserr);
+	assert_string_equal(rp.payload, "OK");
+	assert_int_equal(br_target_state(f->t), BR_TS_STOPPED_GDB);
+}
+
+/*
+ * After gdb has gone, a kernel that has kdb is the console's kdb terminal
+ * again: typed keys switch the stub back to kdb and then reach the prompt.
+ */
+static void
+test_keys_after_gdb_return_to_kdb(void **state)
+{
+	struct fix	*f = *state;
+	struct ready	 rd = { 0 };
+	char		 err[BR_ERRLEN];
+
+	feed(f, KDB_BANNER);
+	br_target_enter_gdb(f->t, ready_cb, &rd);
+	assert_string_equal(wire(), "$qC#b4");
+	feed(f, "+$QC01#f5");
+	assert_string_equal(wire(), "+");
+	assert_true(rd.ok);
+	assert_int_equal(br_target_console_input(f->t, "ps\r", 3, err), 0);
+	assert_string_equal(wire(), "$3#33");
+	feed(f, "+");
+	assert_string_equal(wire(), "");
+	feed(f, "\r\n[0]kdb> ");
+	assert_int_equal(br_target_state(f->t), BR_TS_KDB);
+	assert_string_equal(wire(), "ps\r");
+}
+
+/* A frame at a kdb prompt is kdb's echo: console text, never acked. */
+static void
+test_kdb_echo_not_acked(void **state)
+{
+	struct fix	*f = *state;
+	char		 con[1024];
+
+	feed(f, KDB_BANNER);
+	fk_take_console(con, sizeof con);
+	feed(f, "$qC#b4");
+	assert_string_equal(wire(), "");
+	assert_string_equal(fk_take_console(con, sizeof con), "$qC#b4");
+	assert_int_equal(br_target_state(f->t), BR_TS_KDB);
+}
+
 static void
 test_console_passes_through_kdb(void **state)
 {
@@ -745,6 +827,9 @@ main(void)
 		T(test_kdb_fresh_prompt_qc),
 		T(test_kdb_typed_uses_kgdb_command),
 		T(test_console_passes_through_kdb),
+		T(test_request_before_kdb_stop),
+		T(test_kdb_echo_not_acked),
+		T(test_keys_after_gdb_return_to_kdb),
 		T(test_console_held_while_bridge_talks),
 		T(test_enter_kdb),
 		T(test_resume_detach),
