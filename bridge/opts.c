@@ -78,7 +78,7 @@ br_opts_usage(FILE *f)
 "  --vmlinux FILE      take the architecture from this kernel image\n"
 "  --arch NAME         x86_64 (default), i386 or arm64\n"
 "  --console2 TARGET   a second console source, merged and tagged\n"
-"  --break-seq SEQ     break-in steps (default BREAK,wait:500,g)\n"
+"  --break-seq SEQ     break-in steps (default BREAK,wait:300,g)\n"
 "  --break-on-connect  break in when gdb connects\n"
 "  --takeover          a new gdb replaces the attached one\n"
 "  --no-stdin          do not read the keyboard\n"
@@ -435,6 +435,8 @@ br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 				br_seterr(err, "empty --break-seq");
 				return -1;
 			}
+			if (br_target_check_break_seq(optarg, err) != 0)
+				return -1;
 			opts_set(&o->break_seq, optarg);
 			break;
 		case OPT_BREAK_ON_CONNECT:

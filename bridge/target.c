@@ -1199,6 +1199,20 @@ fail:
 	return (-1);
 }
 
+/* Check a --break-seq at startup, so a typo is a usage error, not a
+ * failed break-in at the worst moment. */
+int
+br_target_check_break_seq(const char *seq, char *err)
+{
+	struct br_target	*t = xcalloc(1, sizeof *t);
+	int			 rc;
+
+	rc = brk_parse(t, seq, err);
+	brk_free_steps(t);
+	free(t);
+	return (rc);
+}
+
 static void
 brk_failed(struct br_target *t, const char *what)
 {

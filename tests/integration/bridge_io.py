@@ -214,7 +214,9 @@ def test_options(d):
                        ([], "no TARGET"),
                        (["a", "b"], "two TARGETs"),
                        (["usb:zz:1"], "bad usb target"),
-                       (["foo:bar"], "unknown target kind")):
+                       (["foo:bar"], "unknown target kind"),
+                       (["--break-seq", "BREAK,wait:x,g", "/dev/null"],
+                        "bad break sequence")):
         rc, out, err = run(args)
         report(rc == 2 and "usage:" in err and
                len(err.strip().splitlines()) == 2,
