@@ -4,12 +4,12 @@
 # (shaper_check.py): transparency, bit flips, drops, telnet, cut/restore.
 . "$(dirname "$0")/lib.sh"
 if [ ! -x "$SHAPER" ]; then
-	skip shaper "$SHAPER not built"
-	exit 0
+	fail shaper "$SHAPER not built"
+	exit 1
 fi
 "$SHAPER" --selftest | sed 's/ (.*)$//'
 if ! command -v python3 >/dev/null; then
-	skip shaper-wire "python3 missing"
-	exit 0
+	fail shaper-wire "python3 missing (scripts/deps.sh)"
+	exit 1
 fi
 timeout 120 python3 "$(dirname "$0")/shaper_check.py" "$SHAPER"

@@ -14,7 +14,7 @@
 #                         to a clean run, 10 runs of 10
 #   bridge-9-cut          line cut 5 s while stopped, restored, same gdb goes on
 #   bridge-10-second-gdb  a second gdb is refused while the first holds control
-# Every case SKIPs with the reason when the bridge or the lab is missing.
+# Every case FAILs with the reason when the bridge or the lab is missing.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 e2e_setup bridge
@@ -22,7 +22,8 @@ e2e_setup bridge
 ALL="bridge-1-connect bridge-2-breakpoint bridge-3-interrupt bridge-4-panic
 bridge-5-kdb bridge-6-reattach bridge-7-flood bridge-8-ber bridge-9-cut
 bridge-10-second-gdb"
-skip_all() { for c in $ALL; do skip "$c" "$1"; done; exit 0; }
+# shellcheck disable=SC2086
+skip_all() { fail_all "$1" $ALL; }
 bridge_ready || skip_all "$E2E_WHY"
 need_lab || skip_all "$E2E_WHY"
 if [ -n "${E2E_CASES:-}" ]; then

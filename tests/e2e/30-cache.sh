@@ -19,7 +19,8 @@
 e2e_setup cache
 
 CASES="cache-1-rodata cache-2-text cache-3-kgdb cache-4-ranges"
-skip_all() { for c in $CASES; do skip "$c" "$1"; done; exit 0; }
+# shellcheck disable=SC2086
+skip_all() { fail_all "$1" $CASES; }
 TOOL=$BUILD/t/test_vmlinux
 [ -x "$TOOL" ] || skip_all "$TOOL not built (make tests)"
 need_lab || skip_all "$E2E_WHY"

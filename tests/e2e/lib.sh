@@ -8,6 +8,9 @@
 # is killed on exit, whatever the exit; ports are picked free per run.
 #
 # Results are lines "PASS: name", "FAIL: name: why", "SKIP: name: why".
+# `make check` installs every package the lab needs and builds the lab, so
+# a case that cannot run here (no lab, a missing tool, a kernel that did
+# not boot) FAILs with the reason: a skipped case proves nothing.
 # Logs of a run stay in $E2E_KEEP (default $BUILD/test-logs/e2e-<suite>).
 
 E2E_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -27,6 +30,13 @@ fail() {
 	echo "FAIL: $1${2:+: $2}"
 }
 skip() { echo "SKIP: $1: $2"; }
+# fail_all WHY CASE...: every named case fails for one reason; exits.
+fail_all() {
+	local why=$1 c
+	shift
+	for c in "$@"; do fail "$c" "$why"; done
+	exit 1
+}
 
 # e2e_setup SUITE: private scratch directory and cleanup on any exit.
 e2e_setup() {
@@ -114,7 +124,7 @@ wait_for() {
 count_in() { grep -acE -- "$2" "$1" 2>/dev/null || true; }
 
 # need_lab: build (or find) the lab; sets LAB.  On failure prints why and
-# returns 1 so the caller can skip its cases.
+# returns 1 so the caller can fail its cases (fail_all).
 need_lab() {
 	[ -n "${LAB:-}" ] && return 0
 	if ! command -v qemu-system-x86_64 >/dev/null; then

@@ -38,7 +38,7 @@ if [ ! -x "$DUMP" ]; then
 	exit 0
 fi
 if ! command -v python3 >/dev/null; then
-	skip "all: python3 not installed"
+	fail "all: python3 not installed (scripts/deps.sh)"
 	exit 0
 fi
 
@@ -291,12 +291,12 @@ if command -v gdb >/dev/null; then
 	check_arch x86_64 i386:x86-64 gdb
 	check_arch i386 i386 gdb
 else
-	skip "x86_64: gdb not installed"
-	skip "i386: gdb not installed"
+	fail "x86_64: gdb not installed (scripts/deps.sh)"
+	fail "i386: gdb not installed (scripts/deps.sh)"
 fi
 if command -v gdb-multiarch >/dev/null; then
 	check_arch arm64 aarch64 gdb-multiarch
 else
-	skip "arm64: gdb-multiarch not installed (Debian package gdb-multiarch)"
+	fail "arm64: gdb-multiarch not installed (scripts/deps.sh)"
 fi
 exit 0
