@@ -17,6 +17,11 @@
 #   --cut             also run the cut case: the script asks you to unplug
 #                     the USB-serial adapter for 5 s and plug it back
 #   --bridge-opt OPT  extra kgdb-bridge option (repeatable)
+#   --lab             no board: boot the virtual lab (a shell on its console,
+#                     behind the shaper at 115200 baud) and run every case on
+#                     it, doing the engineer's part (typing on the board,
+#                     unplugging the adapter) itself.  Proves this script;
+#                     tests/e2e/50-hw-script.sh runs it in `make check`.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
@@ -24,7 +29,7 @@ export BUILD
 # shellcheck source=tests/e2e/lib.sh
 . "$here/tests/e2e/lib.sh"
 
-target= vml=${VMLINUX:-} func=hrtimer_nanosleep stopped=0 panic=0 cut=0
+target= vml=${VMLINUX:-} func=hrtimer_nanosleep stopped=0 panic=0 cut=0 lab=0
 extra=()
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -34,16 +39,25 @@ while [ $# -gt 0 ]; do
 	--panic) panic=1 ;;
 	--cut) cut=1 ;;
 	--bridge-opt) extra+=("$2"); shift ;;
+	--lab) lab=1 ;;
 	-h|--help) sed -n '2,/^set -u/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "hw-tests/run.sh: unknown option $1" >&2; exit 2 ;;
 	*) target=$1 ;;
 	esac
 	shift
 done
+die() { echo "hw-tests/run.sh: $*" >&2; exit 1; }
+if [ "$lab" = 1 ]; then
+	e2e_setup hw-lab
+	need_lab || die "$E2E_WHY"
+	lab_start hw --mode shell || die "the lab kernel did not boot"
+	line_start --baud 115200 || die "the shaper did not start"
+	target=tcp:127.0.0.1:$LINE_PORT vml=$VMLINUX panic=1 cut=1
+fi
 [ -n "$target" ] || { echo "usage: hw-tests/run.sh [options] TARGET (see --help)" >&2; exit 2; }
 [ -r "$vml" ] || { echo "hw-tests/run.sh: need --vmlinux FILE (the board kernel's)" >&2; exit 2; }
 VMLINUX=$vml
-e2e_setup hw
+[ "$lab" = 1 ] || e2e_setup hw
 LAB_NAME=hw
 bridge_ready || { echo "hw-tests/run.sh: $E2E_WHY" >&2; exit 1; }
 bridge_start "$target" "${extra[@]}" || { echo "hw-tests/run.sh: $E2E_WHY" >&2; exit 1; }
@@ -51,6 +65,19 @@ console_client hw1
 e2e_log "bridge on $target: gdb port $BR_GDB_PORT, console port $BR_CON_PORT, transcript $BR_LOG"
 
 ask() { echo ">>> $*" >/dev/tty 2>/dev/null || echo ">>> $*" >&2; }
+# type TEXT: what the engineer types on the board's console (lab only).
+type_on_board() {
+	(exec 3<>"/dev/tcp/127.0.0.1/$BR_CON_PORT" && printf '%b' "$1" >&3 && sleep 1) 2>/dev/null
+}
+
+if [ "$lab" = 1 ]; then
+	# What the board procedure asks for: a shell that sleeps in a loop,
+	# so that --break-func is hit.  The lab's shell is on its console.
+	wait_for "$BR_LOG" 'lab: shell on ttyS0' 120 || die "no shell on the lab console"
+	sleep 2
+	type_on_board 'while sleep 1; do :; done &\r'
+	sleep 2
+fi
 
 if [ "$stopped" = 0 ]; then
 	bridge_ctl break >"$T/break.out" 2>&1 || { fail hw-break-in "ctl break: $(cat "$T/break.out")"; }
@@ -91,7 +118,12 @@ if [ "$cut" = 1 ]; then
 	gdb_run hw-c9 "$BR_GDB_PORT" -ex 'p $pc' -ex 'shell sleep 25' -ex 'p $pc' -ex 'bt 2' -ex 'detach' &
 	g=$!
 	sleep 2
-	ask "unplug the serial adapter now, wait 5 s, plug it back (within 20 s)"
+	if [ "$lab" = 1 ]; then
+		wait_for "$T/hw-c9.gdb" '^\$1 = ' 30
+		kill -USR1 "$LINE_PID"; sleep 5; kill -USR2 "$LINE_PID"
+	else
+		ask "unplug the serial adapter now, wait 5 s, plug it back (within 20 s)"
+	fi
 	wait $g
 	[ "$(grep -ac '^\$[12] = ' "$T/hw-c9.gdb")" = 2 ] && check_clean hw-9-cut "$T/hw-c9.gdb" &&
 	    pass hw-9-cut || fail hw-9-cut "see $T/hw-c9.gdb"
@@ -116,7 +148,11 @@ check_clean hw-3-interrupt "$T/hw-c3.gdb" &&
 
 # 4 (optional, the board panics).
 if [ "$panic" = 1 ]; then
-	ask "on the board's shell type: echo c > /proc/sysrq-trigger"
+	if [ "$lab" = 1 ]; then
+		type_on_board 'echo c > /proc/sysrq-trigger\r'
+	else
+		ask "on the board's shell type: echo c > /proc/sysrq-trigger"
+	fi
 	if wait_for "$BR_LOG" 'sysrq triggered crash|Kernel panic' 120; then
 		sleep 2
 		gdb_run hw-c4 "$BR_GDB_PORT" -ex 'bt' -ex 'detach'
@@ -127,6 +163,10 @@ if [ "$panic" = 1 ]; then
 else
 	skip hw-4-panic "needs --panic (the board panics)"
 fi
-skip hw-7-flood "run the lab suite (tests/e2e/20-bridge.sh); on a board, flood with: seq 100000"
-skip hw-8-ber "a real line's errors cannot be dialed; the lab suite covers it"
+if [ "$lab" = 1 ]; then
+	e2e_log "hw-7-flood, hw-8-ber: the lab suite covers them (tests/e2e/20-bridge.sh)"
+else
+	skip hw-7-flood "run the lab suite (tests/e2e/20-bridge.sh); on a board, flood with: seq 100000"
+	skip hw-8-ber "a real line's errors cannot be dialed; the lab suite covers it"
+fi
 e2e_log "logs kept in $E2E_KEEP"
