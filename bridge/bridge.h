@@ -171,6 +171,7 @@ const char *br_opts_elf_arch(const char *path, char *err);
 #define BR_LINK_HAS_BAUD	0x2	/* a baud rate applies */
 #define BR_LINK_NO_8BIT		0x4	/* bytes >= 0x80 are lost (kgdbdbgp) */
 #define BR_LINK_INT_03		0x8	/* 0x03 breaks in (kgdbdbgp polling) */
+#define BR_LINK_CONSOLE_ONLY	0x10	/* xHCI DbC: console, never kgdb */
 struct br_link	*br_link_new(struct bridge *br, const struct br_opts *o,
 		    char *err);
 void		 br_link_free(struct br_link *l);

@@ -225,11 +225,12 @@ br_ctl_status_json(struct bridge *br)
 	ctl_kv_str(b, "link", br_link_up(br->link) ? "up" : "down");
 	ctl_kv_str(b, "device", br_link_name(br->link));
 	ctl_kv_u64(b, "baud", (uint64_t)br_link_baud(br->link));
-	snprintf(capstr, sizeof capstr, "%s%s%s%s",
+	snprintf(capstr, sizeof capstr, "%s%s%s%s%s",
 	    caps & BR_LINK_CAN_BREAK ? ",\"break\"" : "",
 	    caps & BR_LINK_HAS_BAUD ? ",\"baud\"" : "",
 	    caps & BR_LINK_NO_8BIT ? ",\"no_8bit\"" : "",
-	    caps & BR_LINK_INT_03 ? ",\"int_03\"" : "");
+	    caps & BR_LINK_INT_03 ? ",\"int_03\"" : "",
+	    caps & BR_LINK_CONSOLE_ONLY ? ",\"console_only\"" : "");
 	evbuffer_add_printf(b, ",\"caps\":[%s]", capstr[0] != '\0' ?
 	    capstr + 1 : "");
 	ctl_kv_str(b, "state", br->target != NULL ?

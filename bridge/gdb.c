@@ -62,6 +62,7 @@ struct gsess {
 	char		 peer[64];
 
 	bool		 refused;	/* a second gdb: error, then close */
+	const char	*refuse_why;	/* NULL: another gdb holds the target */
 	bool		 closing;
 	bool		 noack;
 	bool		 busy;		/* a reply is pending */
@@ -794,9 +795,9 @@ gs_demux_cb(void *arg, const struct rsp_event *ev)
 			br_transcript_packet(g->br->transcript, 'g', ev->raw,
 			    ev->rawlen, NULL);
 		if (s->refused) {
-			gs_sends(s, "E.another gdb is already attached to "
-			    "this target (kgdb-bridge --takeover replaces "
-			    "it)");
+			gs_sends(s, s->refuse_why != NULL ? s->refuse_why :
+			    "E.another gdb is already attached to this target "
+			    "(kgdb-bridge --takeover replaces it)");
 			gs_close_after_flush(s, "refused");
 			return;
 		}
@@ -879,6 +880,15 @@ gdb_accept(struct br_gdb *g, int fd, const char *peer)
 	bufferevent_enable(s->bev, EV_READ | EV_WRITE);
 	TAILQ_INSERT_TAIL(&g->all, s, entry);
 
+	if (br_link_caps(g->br->link) & BR_LINK_CONSOLE_ONLY) {
+		log_warn("gdb: %s refused: %s carries no kgdb", peer,
+		    br_link_name(g->br->link));
+		s->refused = true;
+		s->refuse_why = "E.this link is an xHCI debug capability: it "
+		    "carries the console only, kgdb cannot use it (put "
+		    "kgdboc on a serial port)";
+		return;
+	}
 	if (g->ctl != NULL && !g->ctl->closing) {
 		if (!g->br->opts.takeover) {
 			log_warn("gdb: %s refused: %s holds the target", peer,

@@ -1285,6 +1285,11 @@ br_target_break(struct br_target *t, char *err)
 	if (t->breaking || t->confirming)
 		return (0);	/* one BREAK at a time: two cancel */
 	caps = br_link_caps(t->br->link);
+	if (caps & BR_LINK_CONSOLE_ONLY) {
+		br_seterr(err, "this link (xHCI DbC) carries the console "
+		    "only: kgdb cannot stop the kernel through it");
+		return (-1);
+	}
 	if (seq == NULL) {
 		if (caps & BR_LINK_INT_03)
 			seq = "0x03";

@@ -47,7 +47,6 @@ struct br_transport {
 	int		 caps;		/* BR_LINK_* */
 	int		 baud;		/* in effect, 0 if none applies */
 	int		 errnum;	/* errno of the last open failure */
-	bool		 console_only;	/* xHCI DbC: no kgdb on it */
 	void		*priv;
 };
 
@@ -55,6 +54,14 @@ extern const struct br_transport_ops br_transport_fd_ops;
 extern const struct br_transport_ops br_transport_sock_ops;
 extern const struct br_transport_ops br_transport_telnet_ops;
 extern const struct br_transport_ops br_transport_serial_ops;
+
+/* transport_serial.c, exposed for tests: the link's BR_LINK_* caps from a
+ * USB identity (vid/pid -1 if none), the tty's driver name and its path;
+ * and lowering an FTDI-style latency timer under SYSROOT ("/sys"):
+ * 1 lowered, 0 nothing to do, -1 could not. */
+int	 br_serial_classify(int vid, int pid, const char *driver,
+	    const char *path);
+int	 br_serial_latency(const char *sysroot, const char *path);
 
 /* transport_fd.c helpers shared with the telnet backend. */
 int	 br_sock_connect(const struct br_opts *o, int *errnum, char *err);

@@ -99,7 +99,7 @@ br_serial_find_usb(struct br_transport *t, char *err)
 
 /* The kernel driver bound to a tty, from sysfs ("ftdi_sio", "debug"). */
 static void
-ser_driver(const char *path, char *out, size_t max)
+ser_driver(const char *sysroot, const char *path, char *out, size_t max)
 {
 	const char	*base = strrchr(path, '/');
 	char		 link[PATH_MAX], sys[PATH_MAX];
@@ -108,7 +108,8 @@ ser_driver(const char *path, char *out, size_t max)
 
 	out[0] = '\0';
 	base = base != NULL ? base + 1 : path;
-	snprintf(sys, sizeof sys, "/sys/class/tty/%s/device/driver", base);
+	snprintf(sys, sizeof sys, "%s/class/tty/%s/device/driver", sysroot,
+	    base);
 	if ((n = readlink(sys, link, sizeof link - 1)) <= 0)
 		return;
 	link[n] = '\0';
@@ -116,73 +117,87 @@ ser_driver(const char *path, char *out, size_t max)
 	snprintf(out, max, "%.63s", slash != NULL ? slash + 1 : link);
 }
 
-/* FTDI-style adapters hold bytes up to 16 ms before sending them up:
- * ruinous for request/reply traffic. Lower it when we may. */
-static void
-ser_latency(const char *path)
+/*
+ * FTDI-style adapters hold received bytes up to their latency timer (16 ms
+ * by default) before sending them up: ruinous for request/reply traffic.
+ * Lower it to 1 ms when the device has one and we may write it.
+ */
+int
+br_serial_latency(const char *sysroot, const char *path)
 {
 	const char	*base = strrchr(path, '/');
 	char		 sys[PATH_MAX], val[16];
 	ssize_t		 n;
-	int		 fd;
+	int		 fd, ms, rc = 0;
 
 	base = base != NULL ? base + 1 : path;
-	snprintf(sys, sizeof sys,
-	    "/sys/bus/usb-serial/devices/%s/latency_timer", base);
+	snprintf(sys, sizeof sys, "%s/bus/usb-serial/devices/%s/latency_timer",
+	    sysroot, base);
 	if ((fd = open(sys, O_RDWR|O_CLOEXEC)) == -1) {
-		if (errno == EACCES)
+		if (errno == EACCES) {
 			log_warn("%s: latency timer is read-only here; as root:"
 			    " echo 1 > %s (up to 15x faster)", base, sys);
-		return;
+			return (-1);
+		}
+		return (0);	/* no timer: not an FTDI-style adapter */
 	}
 	n = read(fd, val, sizeof val - 1);
 	if (n > 0) {
 		val[n] = '\0';
-		if (atoi(val) > 1) {
-			if (pwrite(fd, "1", 1, 0) == 1)
+		ms = atoi(val);
+		if (ms > 1) {
+			if (pwrite(fd, "1\n", 2, 0) == 2) {
 				log_info("%s: lowered the USB latency timer "
-				    "from %d to 1 ms", base, atoi(val));
-			else
+				    "from %d to 1 ms", base, ms);
+				rc = 1;
+			} else {
 				log_warn("%s: cannot lower the latency timer "
-				    "(%d ms): %s", base, atoi(val),
-				    strerror(errno));
+				    "(%d ms): %s", base, ms, strerror(errno));
+				rc = -1;
+			}
 		}
 	}
 	close(fd);
+	return (rc);
+}
+
+int
+br_serial_classify(int vid, int pid, const char *driver, const char *path)
+{
+	bool	dbc = vid == 0x1d6b && (pid == 0x0010 || pid == 0x0011);
+
+	if (dbc) {
+		log_warn("%s is an xHCI debug capability (DbC): it carries "
+		    "console text, but kgdb cannot use it in Linux 6.1",
+		    path);
+		return (BR_LINK_CONSOLE_ONLY);
+	}
+	/* usb_debug (driver "debug") and the g_dbgp gadget (0525:127a, or
+	 * ttyGS on the gadget side) are the EHCI debug port. */
+	if ((vid == 0x0525 && pid == 0x127a) || strcmp(driver, "debug") == 0 ||
+	    strstr(path, "ttyGS") != NULL) {
+		log_info("%s is a USB debug port (kgdbdbgp): no baud rate, no "
+		    "BREAK, no 8-bit data; break in with kgdbdbgp=N,secs "
+		    "polling", path);
+		return (BR_LINK_NO_8BIT|BR_LINK_INT_03);
+	}
+	return (BR_LINK_HAS_BAUD|BR_LINK_CAN_BREAK);
 }
 
 static void
 ser_identify(struct br_transport *t, struct sp_port *port)
 {
-	char	drv[64];
-	int	vid = -1, pid = -1;
+	const char	*sysroot = "/sys";
+	char		 drv[64];
+	int		 vid = -1, pid = -1;
+	bool		 usb = sp_get_port_transport(port) == SP_TRANSPORT_USB;
 
-	t->caps = BR_LINK_HAS_BAUD|BR_LINK_CAN_BREAK;
-	t->console_only = false;
-	if (sp_get_port_transport(port) == SP_TRANSPORT_USB)
+	if (usb)
 		sp_get_port_usb_vid_pid(port, &vid, &pid);
-	ser_driver(t->path, drv, sizeof drv);
-	if ((vid == 0x0525 && pid == 0x127a) || strcmp(drv, "debug") == 0 ||
-	    strstr(t->path, "ttyGS") != NULL) {
-		if (vid == 0x1d6b && (pid == 0x0010 || pid == 0x0011)) {
-			t->console_only = true;
-			log_warn("%s is an xHCI debug capability (DbC): it "
-			    "carries console text, but kgdb cannot use it "
-			    "in Linux 6.1", t->path);
-		} else
-			log_info("%s is a USB debug port (kgdbdbgp): no baud "
-			    "rate, no BREAK, no 8-bit data; break in with "
-			    "kgdbdbgp=N,secs polling", t->path);
-		t->caps = BR_LINK_NO_8BIT|BR_LINK_INT_03;
-		return;
-	}
-	if (vid == 0x1d6b && (pid == 0x0010 || pid == 0x0011)) {
-		t->console_only = true;
-		t->caps = 0;
-		return;
-	}
-	if (sp_get_port_transport(port) == SP_TRANSPORT_USB)
-		ser_latency(t->path);
+	ser_driver(sysroot, t->path, drv, sizeof drv);
+	t->caps = br_serial_classify(vid, pid, drv, t->path);
+	if (usb && (t->caps & BR_LINK_HAS_BAUD))
+		(void)br_serial_latency(sysroot, t->path);
 }
 
 static int

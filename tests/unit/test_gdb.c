@@ -8,7 +8,8 @@
  * Transcript lines (one action or check each; C escapes \r \n \\ \xNN;
  * "#**" after a "$payload" is replaced by its checksum; "{s*N}" repeats s):
  *   # text              comment
- *   opt NAME            takeover | no8bit | break_on_connect | no_break
+ *   opt NAME            takeover | no8bit | break_on_connect | no_break |
+ *                       console_only
  *   state kdb|stopped|kgdbwait     put the target there (wire cleared)
  *   connect X           gdb X (a letter) connects
  *   close X             gdb X hangs up
@@ -208,6 +209,8 @@ run_transcript(void **state)
 				fk.caps |= BR_LINK_NO_8BIT;
 			else if (strcmp(arg, "no_break") == 0)
 				fk.caps &= ~BR_LINK_CAN_BREAK;
+			else if (strcmp(arg, "console_only") == 0)
+				fk.caps = BR_LINK_CONSOLE_ONLY;
 			continue;
 		}
 		/* The gdb side exists from the first non-opt line. */

@@ -739,6 +739,19 @@ test_break_int03_link(void **state)
 }
 
 static void
+test_break_console_only_link(void **state)
+{
+	struct fix	*f = *state;
+	char		 err[BR_ERRLEN];
+
+	fk.caps = BR_LINK_CONSOLE_ONLY;
+	wire();
+	assert_int_equal(br_target_break(f->t, err), -1);
+	assert_non_null(strstr(err, "console only"));
+	assert_string_equal(wire(), "");
+}
+
+static void
 test_link_down_fails_requests(void **state)
 {
 	struct fix	*f = *state;
@@ -838,6 +851,7 @@ main(void)
 		T(test_break_not_confirmed),
 		T(test_break_without_break_cap),
 		T(test_break_int03_link),
+		T(test_break_console_only_link),
 		T(test_link_down_fails_requests),
 		T(test_free_detaches_stopped_target),
 		T(test_panic_marked),
