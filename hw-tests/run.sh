@@ -18,7 +18,7 @@
 #                     the USB-serial adapter for 5 s and plug it back
 #   --bridge-opt OPT  extra kgdb-bridge option (repeatable)
 #   --lab             no board: boot the virtual lab (a shell on its console,
-#                     behind the shaper at 115200 baud) and run every case on
+#                     telnet behind the shaper at 115200 baud) and run every case on
 #                     it, doing the engineer's part (typing on the board,
 #                     unplugging the adapter) itself.  Proves this script;
 #                     tests/e2e/50-hw-script.sh runs it in `make check`.
@@ -50,9 +50,11 @@ die() { echo "hw-tests/run.sh: $*" >&2; exit 1; }
 if [ "$lab" = 1 ]; then
 	e2e_setup hw-lab
 	need_lab || die "$E2E_WHY"
-	lab_start hw --mode shell || die "the lab kernel did not boot"
-	line_start --baud 115200 || die "the shaper did not start"
-	target=tcp:127.0.0.1:$LINE_PORT vml=$VMLINUX panic=1 cut=1
+	# telnet end to end, so a BREAK reaches the guest's UART as on a
+	# terminal server.
+	lab_start hw --serial telnet --mode shell || die "the lab kernel did not boot"
+	line_start --telnet --baud 115200 || die "the shaper did not start"
+	target=telnet:127.0.0.1:$LINE_PORT vml=$VMLINUX panic=1 cut=1
 fi
 [ -n "$target" ] || { echo "usage: hw-tests/run.sh [options] TARGET (see --help)" >&2; exit 2; }
 [ -r "$vml" ] || { echo "hw-tests/run.sh: need --vmlinux FILE (the board kernel's)" >&2; exit 2; }
@@ -68,6 +70,25 @@ ask() { echo ">>> $*" >/dev/tty 2>/dev/null || echo ">>> $*" >&2; }
 # type TEXT: what the engineer types on the board's console (lab only).
 type_on_board() {
 	(exec 3<>"/dev/tcp/127.0.0.1/$BR_CON_PORT" && printf '%b' "$1" >&3 && sleep 1) 2>/dev/null
+}
+
+# resume_kernel: a gdb that detaches leaves the kernel stopped (on purpose);
+# once no gdb holds it the bridge hands it back to kdb, whose `go` resumes.
+# `monitor bridge kdb` asks for that at once.
+resume_kernel() {
+	local s i
+	for i in $(seq 1 60); do
+		s=$(bridge_state)
+		[ "$s" = running ] && return 0
+		if [ "$s" = kdb ]; then
+			type_on_board 'go\r'
+			sleep 2
+			return 0
+		fi
+		[ "$i" = 2 ] && gdb_run hw-kdb "$BR_GDB_PORT" -ex 'monitor bridge kdb'
+		sleep 0.5
+	done
+	e2e_log "the kernel neither runs nor sits in kdb ($s)"
 }
 
 if [ "$lab" = 1 ]; then
@@ -135,7 +156,7 @@ fi
 gdb_run hw-c2 "$BR_GDB_PORT" -ex "break $func" -ex 'continue' -ex 'bt' \
     -ex 'next' -ex 'step' -ex 'stepi' -ex 'finish' -ex 'delete' -ex 'detach'
 check_clean hw-2-breakpoint "$T/hw-c2.gdb" &&
-    check hw-2-breakpoint "$T/hw-c2.gdb" "Breakpoint 1, .*$func" 'Run till exit' &&
+    check hw-2-breakpoint "$T/hw-c2.gdb" "Breakpoint 1, .*$func" "Run till exit|^$func \\(" &&
     pass hw-2-breakpoint
 gdb_run hw-c3 "$BR_GDB_PORT" -ex 'continue' -ex 'echo @@stop1\n' -ex 'bt 1' \
     -ex 'continue' -ex 'echo @@stop2\n' -ex 'detach' &
@@ -148,6 +169,7 @@ check_clean hw-3-interrupt "$T/hw-c3.gdb" &&
 
 # 4 (optional, the board panics).
 if [ "$panic" = 1 ]; then
+	resume_kernel
 	if [ "$lab" = 1 ]; then
 		type_on_board 'echo c > /proc/sysrq-trigger\r'
 	else
