@@ -187,6 +187,10 @@ tgt_set_state(struct br_target *t, enum br_tstate s)
 	log_debug("target: %s -> %s", br_target_state_name(t->state),
 	    br_target_state_name(s));
 	t->state = s;
+	/* Whatever the stop-state cache holds belongs to the old state. */
+	br_cache_invalidate(t->br->cache, s == BR_TS_KDB ? BR_CE_KDB :
+	    s == BR_TS_UNKNOWN ? BR_CE_LINK : s == BR_TS_RUNNING ?
+	    BR_CE_RESUME : BR_CE_STOP);
 	br_notify(t->br, BR_NOTE_STATE, br_target_state_name(s));
 }
 
@@ -850,6 +854,8 @@ tgt_packet(struct br_target *t, const struct rsp_event *ev)
 	if (tgt_is_stop(p, len)) {
 		char	 buf[sizeof t->last_stop];
 
+		/* A new stop: a new generation, even in the same state. */
+		br_cache_invalidate(t->br->cache, BR_CE_STOP);
 		if (p[0] == 'W' || p[0] == 'X') {
 			t->last_stop_len = 0;
 			t->maybe_connected = false;
@@ -1543,6 +1549,8 @@ br_target_link_changed(struct br_target *t, bool up)
 {
 	rsp_demux_flush(t->dm, tgt_demux_cb, t);
 	tgt_arm_tick(t);
+	/* Maybe another kernel now: drop all, compare the vmlinux again. */
+	br_cache_invalidate(t->br->cache, BR_CE_LINK);
 	if (up) {
 		/* No probe: a '?' would drop every breakpoint. */
 		tgt_set_state(t, BR_TS_UNKNOWN);
