@@ -24,6 +24,8 @@
 #include <sys/types.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <ctype.h>
 #include <errno.h>
@@ -903,8 +905,15 @@ gdb_accept(struct br_gdb *g, int fd, const char *peer)
 	struct gsess		*s;
 	struct rsp_demux_cfg	 cfg;
 	enum br_tstate		 st;
+	int			 on = 1;
 
 	evutil_make_socket_nonblocking(fd);
+	/*
+	 * Every reply is one small write that gdb waits for; a reply that
+	 * follows O packets must not sit behind Nagle until gdb's delayed
+	 * ACK. Fails harmlessly on a Unix socket.
+	 */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
 	s = xcalloc(1, sizeof *s);
 	s->g = g;
 	s->id = ++g->next_id;
