@@ -434,6 +434,7 @@ enum br_cache_event {
 	BR_CE_KDB,		/* kdb entered or left */
 	BR_CE_LINK,		/* link lost or back: maybe another kernel */
 	BR_CE_OFF,		/* the cache was switched off or on */
+	BR_CE_DETACH,		/* gdb detached; the kernel stays stopped */
 };
 enum br_cache_verdict {
 	BR_CACHE_HIT,	/* out holds gdb's reply: send it, done */

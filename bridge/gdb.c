@@ -663,7 +663,8 @@ gs_resume(struct gsess *s, const char *p, size_t len)
 	enum br_tstate	 st = br_target_state(g->br->target);
 
 	/* Nothing read before this is served after it. */
-	br_cache_invalidate(g->br->cache, BR_CE_RESUME);
+	br_cache_invalidate(g->br->cache, p[0] == 'D' ? BR_CE_DETACH :
+	    BR_CE_RESUME);
 	if (p[0] == 'D') {
 		/* Detach leaves the kernel stopped (see the top). */
 		gs_replys(s, "OK");

@@ -186,11 +186,16 @@ tgt_set_state(struct br_target *t, enum br_tstate s)
 		return;
 	log_debug("target: %s -> %s", br_target_state_name(t->state),
 	    br_target_state_name(s));
-	t->state = s;
-	/* Whatever the stop-state cache holds belongs to the old state. */
+	/*
+	 * Whatever the stop-state cache holds belongs to the old state. From
+	 * unknown to stopped (the probe after a link came back) need not be
+	 * a new stop: the stub may still be on gdb's thread.
+	 */
 	br_cache_invalidate(t->br->cache, s == BR_TS_KDB ? BR_CE_KDB :
-	    s == BR_TS_UNKNOWN ? BR_CE_LINK : s == BR_TS_RUNNING ?
-	    BR_CE_RESUME : BR_CE_STOP);
+	    s == BR_TS_UNKNOWN ? BR_CE_LINK : s == BR_TS_RUNNING ||
+	    s == BR_TS_PANIC ? BR_CE_RESUME : t->state == BR_TS_UNKNOWN ?
+	    BR_CE_LINK : BR_CE_STOP);
+	t->state = s;
 	br_notify(t->br, BR_NOTE_STATE, br_target_state_name(s));
 }
 
@@ -854,8 +859,6 @@ tgt_packet(struct br_target *t, const struct rsp_event *ev)
 	if (tgt_is_stop(p, len)) {
 		char	 buf[sizeof t->last_stop];
 
-		/* A new stop: a new generation, even in the same state. */
-		br_cache_invalidate(t->br->cache, BR_CE_STOP);
 		if (p[0] == 'W' || p[0] == 'X') {
 			t->last_stop_len = 0;
 			t->maybe_connected = false;
@@ -871,6 +874,9 @@ tgt_packet(struct br_target *t, const struct rsp_event *ev)
 			t->last_stop_len = len;
 		}
 		tgt_set_state(t, BR_TS_STOPPED_GDB);
+		/* A new stop (a new generation, even in the same state), and
+		 * the stub is on the current thread again. */
+		br_cache_invalidate(t->br->cache, BR_CE_STOP);
 		tgt_stop_seen(t, NULL);
 		return;
 	}
