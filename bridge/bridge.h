@@ -42,6 +42,8 @@ struct br_gdb;
 struct br_console;
 struct br_transcript;
 struct br_ctl;
+struct br_cache;
+struct br_vmlinux;
 
 /* What the target is and how to reach it (parsed from the TARGET word). */
 enum br_target_kind {
@@ -82,6 +84,8 @@ struct br_opts {
 	bool		 wait;		/* at startup, wait for the target */
 	bool		 console_raw;	/* no telnet negotiation on the
 					 * console port */
+	bool		 no_cache;	/* relay only: start with the
+					 * stop-state cache off */
 };
 
 struct br_stats {
@@ -103,6 +107,8 @@ struct bridge {
 	struct br_console	*console;
 	struct br_transcript	*transcript;
 	struct br_ctl		*ctl;
+	struct br_cache		*cache;		/* NULL: relay only */
+	struct br_vmlinux	*vmlinux;	/* --vmlinux, or NULL */
 
 	struct br_link		*link2;		/* --console2, or NULL */
 	struct br_opts		 opts2;		/* its parsed TARGET */
@@ -429,6 +435,7 @@ enum br_cache_event {
 	BR_CE_KDB,		/* kdb entered or left */
 	BR_CE_LINK,		/* link lost or back: maybe another kernel */
 	BR_CE_OFF,		/* the cache was switched off or on */
+	BR_CE_DETACH,		/* gdb detached; the kernel stays stopped */
 };
 enum br_cache_verdict {
 	BR_CACHE_HIT,	/* out holds gdb's reply: send it, done */

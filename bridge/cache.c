@@ -334,12 +334,28 @@ br_cache_invalidate(struct br_cache *c, enum br_cache_event ev)
 		return;
 	}
 	cache_drop_all(c);
-	if (ev == BR_CE_OFF || ev == BR_CE_WRITE)
+	switch (ev) {
+	case BR_CE_OFF:
+	case BR_CE_WRITE:
 		return;
-	/* kgdb starts every stop on the current thread. */
-	c->stub_hg = c->want_hg = CACHE_TID_CURRENT;
-	if (ev == BR_CE_LINK && c->vml != NULL)
-		br_vmlinux_reset(c->vml);
+	case BR_CE_DETACH:
+		/* The stub was not told: its Hg stays, and is the next gdb's
+		 * until that one names a thread. */
+		c->want_hg = c->stub_hg;
+		return;
+	case BR_CE_LINK:
+		/* Maybe the same stop, with the stub on any thread gdb chose
+		 * before the line went; maybe another kernel. Unknown: the
+		 * next thread-dependent request names gdb's thread first. */
+		c->stub_hg = CACHE_TID_UNKNOWN;
+		if (c->vml != NULL)
+			br_vmlinux_reset(c->vml);
+		return;
+	default:
+		/* kgdb starts every stop on the current thread. */
+		c->stub_hg = c->want_hg = CACHE_TID_CURRENT;
+		return;
+	}
 }
 
 const struct br_cache_stats *

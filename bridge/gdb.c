@@ -24,6 +24,8 @@
 #include <sys/types.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include <ctype.h>
 #include <errno.h>
@@ -310,8 +312,12 @@ gs_forward(struct gsess *s, const char *p, size_t len)
 	c->sess_id = s->id;
 	c->kind = len > 0 ? p[0] : 0;
 	TAILQ_INSERT_TAIL(&g->ctxs, c, entry);
-	/* On refusal the callback has already run and replied. */
-	(void)br_target_request(g->br->target, p, len, gdb_reply_cb, c);
+	/*
+	 * Through the stop-state cache (relays as is when there is none or
+	 * it is off). A hit, like a refusal, has already run the callback.
+	 */
+	(void)br_cache_forward(g->br->cache, g->br->target, p, len,
+	    gdb_reply_cb, c);
 }
 
 /* ---- local answers */
@@ -373,7 +379,12 @@ gs_xfer_features(struct gsess *s, const char *p, size_t len)
 	gs_reply(s, buf, 1 + n);
 }
 
-/* 'p' for registers kgdb does not have: "unavailable" of the right size. */
+/*
+ * 'p' past the stub's registers: "unavailable" of the right size, or E22
+ * for a number the layout does not know. Below dbg_max_reg_num kgdb
+ * answers 'p' itself (even for registers missing from its 'g' payload,
+ * fs and gs on x86_64), so those go to the target, as without the bridge.
+ */
 static bool
 gs_local_p(struct gsess *s, const char *p, size_t len)
 {
@@ -385,16 +396,13 @@ gs_local_p(struct gsess *s, const char *p, size_t len)
 
 	if (rsp_hex_u64(p + 1, len - 1, &n) != (int)(len - 1))
 		return (false);
+	if (n < a->dbg_max_reg_num)
+		return (false);
 	idx = rsp_arch_reg_by_num(a, (unsigned)n);
 	if (idx < 0) {
-		if (n >= a->dbg_max_reg_num) {
-			gs_replys(s, "E22");
-			return (true);
-		}
-		return (false);
+		gs_replys(s, "E22");
+		return (true);
 	}
-	if (a->regs[idx].offset >= 0 && n < a->dbg_max_reg_num)
-		return (false);
 	size = a->regs[idx].size;
 	if (size > 64)
 		size = 64;
@@ -426,6 +434,35 @@ gs_status_text(struct gsess *s)
 	    st->cksum_errors, st->timeouts);
 }
 
+/* `monitor bridge cache [stats|on|off]`. */
+static void
+gs_cache_cmd(struct gsess *s, const char *arg)
+{
+	struct br_cache	*cache = s->g->br->cache;
+	char		 buf[2048];
+	size_t		 n;
+
+	if (cache == NULL) {
+		gs_outputf(s, "no cache in this bridge (unknown architecture)"
+		    "\n");
+		return;
+	}
+	if (strcmp(arg, "on") == 0 || strcmp(arg, "off") == 0) {
+		br_cache_set_enabled(cache, strcmp(arg, "on") == 0);
+		log_info("cache: %s (monitor)", arg);
+		gs_outputf(s, "cache %s\n", arg);
+		return;
+	}
+	if (arg[0] != '\0' && strcmp(arg, "stats") != 0) {
+		gs_outputf(s, "usage: monitor bridge cache [stats|on|off]\n");
+		return;
+	}
+	n = br_cache_stats_text(cache, buf, sizeof buf);
+	gs_output(s, buf, n);
+	if (br_cache_notice(cache)[0] != '\0')
+		gs_outputf(s, "last notice: %s\n", br_cache_notice(cache));
+}
+
 static void
 gs_qrcmd(struct gsess *s, const char *p, size_t len)
 {
@@ -451,10 +488,16 @@ gs_qrcmd(struct gsess *s, const char *p, size_t len)
 		br_target_enter_kdb(s->g->br->target);
 		gs_outputf(s, "switching the target to kdb ($3#33); gdb "
 		    "requests switch it back. Detach or use the console.\n");
-	} else if (strcmp(cmd, "bridge help") == 0)
+	} else if (strcmp(cmd, "bridge cache") == 0)
+		gs_cache_cmd(s, "");
+	else if (strncmp(cmd, "bridge cache ", 13) == 0)
+		gs_cache_cmd(s, cmd + 13);
+	else if (strcmp(cmd, "bridge help") == 0)
 		gs_outputf(s, "monitor bridge status   link, target state, "
 		    "counters\nmonitor bridge kdb      hand the target to kdb "
-		    "(console)\nmonitor <kdb command>   runs in kdb on the "
+		    "(console)\nmonitor bridge cache stats|on|off\n"
+		    "                        the stop-state cache: counters, "
+		    "or switch it\nmonitor <kdb command>   runs in kdb on the "
 		    "target\n");
 	else
 		gs_outputf(s, "unknown bridge command '%s' (try 'monitor "
@@ -620,6 +663,9 @@ gs_resume(struct gsess *s, const char *p, size_t len)
 	struct br_gdb	*g = s->g;
 	enum br_tstate	 st = br_target_state(g->br->target);
 
+	/* Nothing read before this is served after it. */
+	br_cache_invalidate(g->br->cache, p[0] == 'D' ? BR_CE_DETACH :
+	    BR_CE_RESUME);
 	if (p[0] == 'D') {
 		/* Detach leaves the kernel stopped (see the top). */
 		gs_replys(s, "OK");
@@ -682,6 +728,7 @@ gs_packet(struct gsess *s, const char *p, size_t len)
 		break;
 	case '3':
 		if (len == 1) {
+			br_cache_invalidate(g->br->cache, BR_CE_KDB);
 			br_target_enter_kdb(g->br->target);
 			gs_replys(s, "OK");
 			return;
@@ -860,8 +907,15 @@ gdb_accept(struct br_gdb *g, int fd, const char *peer)
 	struct gsess		*s;
 	struct rsp_demux_cfg	 cfg;
 	enum br_tstate		 st;
+	int			 on = 1;
 
 	evutil_make_socket_nonblocking(fd);
+	/*
+	 * Every reply is one small write that gdb waits for; a reply that
+	 * follows O packets must not sit behind Nagle until gdb's delayed
+	 * ACK. Fails harmlessly on a Unix socket.
+	 */
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
 	s = xcalloc(1, sizeof *s);
 	s->g = g;
 	s->id = ++g->next_id;

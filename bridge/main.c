@@ -49,6 +49,32 @@ main_pick_arch(struct bridge *br)
 		log_warn("no register layout for %s in this build", name);
 }
 
+/*
+ * The stop-state cache (cache.c), before the target engine that feeds it.
+ * A --vmlinux that cannot be mapped only costs the file serving; the file
+ * is compared with the kernel (br_vmlinux_check) before it serves a byte.
+ */
+static void
+main_cache_new(struct bridge *br)
+{
+	char	err[BR_ERRLEN];
+
+	if (br->arch == NULL)
+		return;
+	br->cache = br_cache_new(br, br->arch);
+	if (br->opts.vmlinux != NULL) {
+		br->vmlinux = br_vmlinux_open(br->opts.vmlinux, 0, err);
+		if (br->vmlinux == NULL)
+			log_warn("%s: no read-only data from the file", err);
+		else
+			br_cache_set_vmlinux(br->cache, br->vmlinux);
+	}
+	if (br->opts.no_cache) {
+		br_cache_set_enabled(br->cache, false);
+		log_info("cache: off (--no-cache)");
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -108,6 +134,7 @@ main(int argc, char **argv)
 		br_ctl_free(br.ctl);
 		fatalx("--console2: %s", err);
 	}
+	main_cache_new(&br);
 	br.target = br_target_new(&br);
 	if (br_link_up(br.link))
 		br_target_link_changed(br.target, true);
@@ -135,6 +162,11 @@ main(int argc, char **argv)
 	br.gdb = NULL;
 	br_target_free(br.target);	/* detaches a stopped target */
 	br.target = NULL;
+	/* After the target: its last callbacks still go through the cache. */
+	br_cache_free(br.cache);
+	br.cache = NULL;
+	br_vmlinux_free(br.vmlinux);
+	br.vmlinux = NULL;
 	br_link_free(br.link2);
 	br.link2 = NULL;
 	br_link_free(br.link);		/* flushes that D first */

@@ -26,7 +26,7 @@ enum {
 	OPT_GDB_PORT = 256, OPT_CONSOLE_PORT, OPT_LISTEN, OPT_LOG, OPT_TRACE,
 	OPT_CTL, OPT_VMLINUX, OPT_ARCH, OPT_CONSOLE2, OPT_BREAK_SEQ,
 	OPT_BREAK_ON_CONNECT, OPT_TAKEOVER, OPT_NO_STDIN, OPT_WAIT,
-	OPT_CONSOLE_RAW, OPT_VERSION,
+	OPT_CONSOLE_RAW, OPT_NO_CACHE, OPT_VERSION,
 };
 
 static const struct option opts_long[] = {
@@ -45,6 +45,7 @@ static const struct option opts_long[] = {
 	{ "no-stdin",		no_argument, NULL, OPT_NO_STDIN },
 	{ "wait",		no_argument, NULL, OPT_WAIT },
 	{ "console-raw",	no_argument, NULL, OPT_CONSOLE_RAW },
+	{ "no-cache",		no_argument, NULL, OPT_NO_CACHE },
 	{ "quiet",		no_argument, NULL, 'q' },
 	{ "verbose",		no_argument, NULL, 'v' },
 	{ "help",		no_argument, NULL, 'h' },
@@ -75,7 +76,8 @@ br_opts_usage(FILE *f)
 "  --log FILE          console transcript with timestamps (mode 0600)\n"
 "  --trace FILE        protocol trace: every packet, both ways\n"
 "  --ctl PATH          control socket (default under $XDG_RUNTIME_DIR)\n"
-"  --vmlinux FILE      take the architecture from this kernel image\n"
+"  --vmlinux FILE      the running kernel's image: its architecture, and\n"
+"                      read-only data served once checked against the kernel\n"
 "  --arch NAME         x86_64 (default), i386 or arm64\n"
 "  --console2 TARGET   a second console source, merged and tagged\n"
 "  --break-seq SEQ     break-in steps (default BREAK,wait:300,g)\n"
@@ -84,6 +86,7 @@ br_opts_usage(FILE *f)
 "  --no-stdin          do not read the keyboard\n"
 "  --wait              at startup, wait for the target to appear\n"
 "  --console-raw       no telnet negotiation on the console port\n"
+"  --no-cache          relay only: answer nothing from the stop-state cache\n"
 "  -q, --quiet         no console on stdout\n"
 "  -v, --verbose       more log (twice: debug)\n"
 "  -h, --help          this text\n"
@@ -453,6 +456,9 @@ br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 			break;
 		case OPT_CONSOLE_RAW:
 			o->console_raw = true;
+			break;
+		case OPT_NO_CACHE:
+			o->no_cache = true;
 			break;
 		case 'q':
 			o->quiet = true;

@@ -186,6 +186,15 @@ tgt_set_state(struct br_target *t, enum br_tstate s)
 		return;
 	log_debug("target: %s -> %s", br_target_state_name(t->state),
 	    br_target_state_name(s));
+	/*
+	 * Whatever the stop-state cache holds belongs to the old state. From
+	 * unknown to stopped (the probe after a link came back) need not be
+	 * a new stop: the stub may still be on gdb's thread.
+	 */
+	br_cache_invalidate(t->br->cache, s == BR_TS_KDB ? BR_CE_KDB :
+	    s == BR_TS_UNKNOWN ? BR_CE_LINK : s == BR_TS_RUNNING ||
+	    s == BR_TS_PANIC ? BR_CE_RESUME : t->state == BR_TS_UNKNOWN ?
+	    BR_CE_LINK : BR_CE_STOP);
 	t->state = s;
 	br_notify(t->br, BR_NOTE_STATE, br_target_state_name(s));
 }
@@ -865,6 +874,9 @@ tgt_packet(struct br_target *t, const struct rsp_event *ev)
 			t->last_stop_len = len;
 		}
 		tgt_set_state(t, BR_TS_STOPPED_GDB);
+		/* A new stop (a new generation, even in the same state), and
+		 * the stub is on the current thread again. */
+		br_cache_invalidate(t->br->cache, BR_CE_STOP);
 		tgt_stop_seen(t, NULL);
 		return;
 	}
@@ -1548,6 +1560,8 @@ br_target_link_changed(struct br_target *t, bool up)
 {
 	rsp_demux_flush(t->dm, tgt_demux_cb, t);
 	tgt_arm_tick(t);
+	/* Maybe another kernel now: drop all, compare the vmlinux again. */
+	br_cache_invalidate(t->br->cache, BR_CE_LINK);
 	if (up) {
 		/* No probe: a '?' would drop every breakpoint. */
 		tgt_set_state(t, BR_TS_UNKNOWN);

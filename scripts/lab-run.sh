@@ -70,7 +70,10 @@ tcp|tcp:*|telnet|telnet:*)
 			(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
 		done
 	fi
-	chardev="socket,id=s0,host=127.0.0.1,port=$port,server=on,wait=$wait$tel"
+	# nodelay: kgdb writes its replies a character at a time, and with
+	# Nagle each reply waited for the client's delayed ACK (about 40 ms
+	# per request, direct and through the bridge alike).
+	chardev="socket,id=s0,host=127.0.0.1,port=$port,server=on,wait=$wait,nodelay=on$tel"
 	;;
 unix|unix:*)
 	path=${serial#unix:}

@@ -539,8 +539,14 @@ sh_restore(struct shaper *sh)
 /*
  * Pacing: a byte may leave when its slot comes up.  Slots are byte_ns
  * apart and never banked while the line is idle, so a burst after a quiet
- * spell still goes out at the line rate.
+ * spell still goes out at the line rate.  poll() sleeps whole milliseconds,
+ * so a slot due within the next tick goes now: otherwise every small group
+ * of bytes (kgdb writes a reply a character or two at a time) would wait
+ * up to a millisecond for a slot a few microseconds away, and a 115200
+ * line would run at a fifth of its rate.  The rate over any burst stays
+ * the line's: at most one tick's worth of bytes leaves early.
  */
+#define SH_TICK_NS	1000000ull
 static void
 sh_pace(struct shaper *sh, struct sh_dir *d, int fd, uint64_t now)
 {
@@ -554,9 +560,10 @@ sh_pace(struct shaper *sh, struct sh_dir *d, int fd, uint64_t now)
 	else {
 		if (d->next_ns + sh->byte_ns < now)
 			d->next_ns = now - sh->byte_ns;
-		if (d->next_ns > now)
+		if (d->next_ns > now + SH_TICK_NS)
 			return;
-		n = (size_t)((now - d->next_ns) / sh->byte_ns) + 1;
+		n = (size_t)((now + SH_TICK_NS - d->next_ns) / sh->byte_ns) +
+		    1;
 		if (n > d->qlen)
 			n = d->qlen;
 	}
@@ -581,10 +588,10 @@ sh_timeout_ms(struct shaper *sh, uint64_t now)
 	for (i = 0; i < 2; i++) {
 		if (dirs[i]->qlen == 0)
 			continue;
-		if (dirs[i]->next_ns <= now)
+		if (dirs[i]->next_ns <= now + SH_TICK_NS)
 			return 0;
-		if (dirs[i]->next_ns - now < best)
-			best = dirs[i]->next_ns - now;
+		if (dirs[i]->next_ns - SH_TICK_NS - now < best)
+			best = dirs[i]->next_ns - SH_TICK_NS - now;
 	}
 	if (best == UINT64_MAX)
 		return -1;

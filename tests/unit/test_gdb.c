@@ -9,7 +9,8 @@
  * "#**" after a "$payload" is replaced by its checksum; "{s*N}" repeats s):
  *   # text              comment
  *   opt NAME            takeover | no8bit | break_on_connect | no_break |
- *                       console_only
+ *                       console_only | cache (the stop-state cache, as
+ *                       main.c sets it up)
  *   state kdb|stopped|kgdbwait     put the target there (wire cleared)
  *   connect X           gdb X (a letter) connects
  *   close X             gdb X hangs up
@@ -211,6 +212,9 @@ run_transcript(void **state)
 				fk.caps &= ~BR_LINK_CAN_BREAK;
 			else if (strcmp(arg, "console_only") == 0)
 				fk.caps = BR_LINK_CONSOLE_ONLY;
+			else if (strcmp(arg, "cache") == 0 &&
+			    t->br.cache == NULL)
+				t->br.cache = br_cache_new(&t->br, t->br.arch);
 			continue;
 		}
 		/* The gdb side exists from the first non-opt line. */
@@ -342,6 +346,7 @@ run_transcript(void **state)
 	fclose(fp);
 	br_gdb_free(t->br.gdb);
 	br_target_free(t->br.target);
+	br_cache_free(t->br.cache);	/* after the target, as in main.c */
 	for (i = 0; i < 26; i++)
 		if (t->g[i].fd >= 0)
 			close(t->g[i].fd);

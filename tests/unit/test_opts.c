@@ -157,6 +157,7 @@ test_defaults(void **state)
 	    "/run/user/1000/kgdb-bridge/ttyUSB0.sock");
 	assert_false(o.quiet);
 	assert_false(o.break_on_connect);
+	assert_false(o.no_cache);	/* the cache is on unless asked */
 	br_opts_clear(&o);
 
 	unsetenv("XDG_RUNTIME_DIR");
@@ -186,8 +187,8 @@ test_options(void **state)
 	    "/tmp/t.log", "--trace", "/tmp/t.trace", "--ctl", "/tmp/c.sock",
 	    "--vmlinux", "/tmp/vmlinux", "--arch", "arm64", "--console2",
 	    "usb:0525:127a", "--break-seq", "BREAK,g", "--break-on-connect",
-	    "--takeover", "--no-stdin", "--wait", "--console-raw", "-q", "-v",
-	    "-v", (char *)NULL), BR_OPTS_RUN);
+	    "--takeover", "--no-stdin", "--wait", "--console-raw", "--no-cache",
+	    "-q", "-v", "-v", (char *)NULL), BR_OPTS_RUN);
 	assert_int_equal(o.gdb_port, 5001);
 	assert_int_equal(o.console_port, 0);
 	assert_string_equal(o.path, "/dev/pts/4");
@@ -200,7 +201,7 @@ test_options(void **state)
 	assert_string_equal(o.console2, "usb:0525:127a");
 	assert_string_equal(o.break_seq, "BREAK,g");
 	assert_true(o.break_on_connect && o.takeover && o.no_stdin &&
-	    o.wait && o.console_raw && o.quiet);
+	    o.wait && o.console_raw && o.no_cache && o.quiet);
 	assert_int_equal(o.verbose, 2);
 	br_opts_clear(&o);
 }
