@@ -42,6 +42,7 @@ struct br_gdb;
 struct br_console;
 struct br_transcript;
 struct br_ctl;
+struct br_launch;
 
 /* What the target is and how to reach it (parsed from the TARGET word). */
 enum br_target_kind {
@@ -82,6 +83,7 @@ struct br_opts {
 	bool		 wait;		/* at startup, wait for the target */
 	bool		 console_raw;	/* no telnet negotiation on the
 					 * console port */
+	bool		 tui;		/* run kgdb-tui on the terminal */
 };
 
 struct br_stats {
@@ -103,6 +105,7 @@ struct bridge {
 	struct br_console	*console;
 	struct br_transcript	*transcript;
 	struct br_ctl		*ctl;
+	struct br_launch	*launch;	/* --tui, or NULL */
 
 	struct br_link		*link2;		/* --console2, or NULL */
 	struct br_opts		 opts2;		/* its parsed TARGET */
@@ -366,6 +369,15 @@ struct evbuffer;
 void		 br_ctl_json_quote(struct evbuffer *buf, const char *s,
 		    size_t len);
 
+/* launch.c: --tui, kgdb-tui on the bridge's own terminal. */
+/* Start it on our control socket; the bridge's log moves to CTL.log so
+ * nothing else writes to the terminal. When it exits, the bridge quits. */
+struct br_launch *br_launch_tui(struct bridge *br, char *err);
+/* Stop it (if still running) and wait for it. */
+void		 br_launch_free(struct br_launch *l);
+/* The program to run: $KGDB_TUI, else kgdb-tui beside this executable,
+ * else kgdb-tui from PATH (allocated). */
+char		*br_launch_tui_path(void);
 
 /* bridge/vmlinux.c: read-only sections of the --vmlinux ELF, served only
  * after a sample comparison with the running kernel. */
