@@ -70,6 +70,7 @@ struct tui_live {
 	size_t			 npend;
 	enum live_step		 step;
 	bool			 again;
+	bool			 seen_stop;	/* this stop was read already */
 	uint64_t		 stack_sp;
 	size_t			 stack_got;
 
@@ -459,8 +460,11 @@ live_status(struct tui_live *l, const char *line)
 		snprintf(s->device, sizeof s->device, "%.63s", buf);
 	if (tui_json_u64(line, "baud", &v))
 		s->baud = (int)v;
-	if (tui_json_str(line, "state", buf, sizeof buf) > 0)
+	if (tui_json_str(line, "state", buf, sizeof buf) > 0) {
 		s->state = live_state(buf);
+		if (s->state != TUI_TS_STOPPED && s->state != TUI_TS_KDB)
+			l->seen_stop = false;
+	}
 	if (tui_json_bool(line, "gdb", &b))
 		s->gdb_attached = b;
 	if (tui_json_str(line, "stop", buf, sizeof buf) > 0)
@@ -494,8 +498,11 @@ live_status(struct tui_live *l, const char *line)
 		l->have_rates = true;
 	}
 	/* Attached to a stopped target: show it now. */
-	if (first && (s->state == TUI_TS_STOPPED || s->state == TUI_TS_KDB))
+	if (first && (s->state == TUI_TS_STOPPED || s->state == TUI_TS_KDB) &&
+	    !l->seen_stop) {
+		l->seen_stop = true;
 		tui_live_refresh(l);
+	}
 }
 
 static void
@@ -517,9 +524,16 @@ live_event(struct tui_live *l, const char *ev, const char *line)
 			l->status.state = TUI_TS_KDB;
 		else if (text[0] == 'T' || text[0] == 'S')
 			l->status.state = TUI_TS_STOPPED;
-		tui_live_refresh(l);
+		/* kdb says so at every prompt: one read per stop. */
+		if (!l->seen_stop) {
+			l->seen_stop = true;
+			tui_live_refresh(l);
+		}
 	} else if (strcmp(ev, "state") == 0) {
 		l->status.state = live_state(text);
+		if (l->status.state != TUI_TS_STOPPED &&
+		    l->status.state != TUI_TS_KDB)
+			l->seen_stop = false;
 	} else if (strcmp(ev, "gdb_attach") == 0) {
 		l->status.gdb_attached = true;
 	} else if (strcmp(ev, "gdb_detach") == 0) {
