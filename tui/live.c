@@ -303,6 +303,17 @@ live_log_step(struct tui_live *l)
 		live_refresh_done(l, err);
 		return;
 	}
+	/*
+	 * The next reads of a walk sit right after this one (the following
+	 * records' descriptors, infos and texts), and on this wire a round
+	 * trip costs more than a few hundred bytes: read on to the safe size,
+	 * but never into the next page, which may not be mapped.
+	 */
+	if (len < l->mem_read_max && addr % LIVE_PAGE + len <= LIVE_PAGE) {
+		len = l->mem_read_max;
+		if (addr % LIVE_PAGE + len > LIVE_PAGE)
+			len = LIVE_PAGE - addr % LIVE_PAGE;
+	}
 	live_mem_request(l, LR_LOG, addr, len);
 }
 

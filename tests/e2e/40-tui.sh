@@ -6,7 +6,8 @@
 #   tui-2-rip       the registers pane's RIP is gdb's $pc for the same stop
 #   tui-3-stack     every frame-pointer return address the stack pane names
 #                   is a frame of gdb's bt
-#   tui-4-log       the log pane's last records are on the console transcript
+#   tui-4-log       the log pane's last records are the last lines of kdb's
+#                   dmesg (gdb "monitor dmesg"), debug-level ones included
 #   tui-5-gdb-owns  with gdb attached, the continue key is refused
 #   tui-6-console   console lines reach the log pane while the kernel runs
 #   tui-7-keys      b breaks in, c continues (no gdb); a second stop reads
@@ -14,6 +15,10 @@
 #                   times of both views go to $E2E_KEEP/measure.txt
 #   tui-8-launch    kgdb-bridge --tui: the TUI on the bridge's terminal, the
 #                   bridge's log in CTL.log, both gone after q
+#   tui-9-resize    shrunk to 80x24 it redraws; q leaves the alternate
+#                   screen (the terminal is restored)
+#   tui-10-crash    a TUI killed by SIGSEGV restores the terminal too, and
+#                   the bridge does not notice
 # Every case SKIPs with the reason when tmux, the bridge or the lab is
 # missing.
 # shellcheck source=tests/e2e/lib.sh
@@ -21,7 +26,7 @@
 e2e_setup tui
 
 ALL="tui-1-panic tui-2-rip tui-3-stack tui-4-log tui-5-gdb-owns tui-6-console
-tui-7-keys tui-8-launch"
+tui-7-keys tui-8-launch tui-9-resize tui-10-crash"
 skip_all() { for c in $ALL; do skip "$c" "$1"; done; exit 0; }
 TUI=$BUILD/kgdb-tui
 command -v tmux >/dev/null || "$E2E_ROOT/scripts/deps.sh" build >&2 ||
@@ -99,7 +104,7 @@ group_p() {
 	    ! line_start --baud 115200 ||
 	    ! bridge_start "tcp:127.0.0.1:$LINE_PORT" ||
 	    ! tui_start p; then
-		for c in 1-panic 2-rip 3-stack 4-log 5-gdb-owns; do
+		for c in 1-panic 2-rip 3-stack 4-log 5-gdb-owns 9-resize 10-crash; do
 			fail "tui-$c" "${E2E_WHY:-lab, bridge or tmux did not start}"
 		done
 		return
@@ -107,7 +112,7 @@ group_p() {
 	if ! wait_for "$BR_LOG" 'kdb>|sysrq triggered crash' 90 ||
 	    ! wait_pane p 'refreshed:' 120; then
 		keep_pane p p
-		for c in 1-panic 2-rip 3-stack 4-log 5-gdb-owns; do
+		for c in 1-panic 2-rip 3-stack 4-log 5-gdb-owns 9-resize 10-crash; do
 			fail "tui-$c" "no panic stop read by the TUI (see $E2E_KEEP/p.pane)"
 		done
 		return
@@ -127,9 +132,10 @@ group_p() {
 	# gdb on the same stop; meanwhile the TUI's continue key is refused.
 	gdb_bg p-gdb "$BR_GDB_PORT" -ex 'echo @@pc\n' -ex 'p/x $pc' \
 	    -ex 'info registers rip' -ex 'echo @@bt\n' -ex 'bt' \
+	    -ex 'echo @@dmesg\n' -ex 'monitor dmesg 12' \
 	    -ex 'shell sleep 6' -ex 'echo @@done\n' "${GDB_VANISH[@]}"
 	for _ in $(seq 1 100); do
-		grep -q '@@done\|@@bt' "$T/p-gdb.gdb" 2>/dev/null && break
+		grep -q '@@done\|@@dmesg' "$T/p-gdb.gdb" 2>/dev/null && break
 		sleep 0.2
 	done
 	tm send-keys -t p c
@@ -156,7 +162,7 @@ group_p() {
 	# 3: the stack pane's frame-pointer return addresses ('>' rows).
 	names=$(left_col "$T/p.pane" |
 	    sed -nE 's/^\+[0-9a-f]+>[0-9a-f]{16} ([A-Za-z0-9_.]+)\+0x.*/\1/p')
-	sed -n '/@@bt/,/@@done/p' "$T/p-gdb.gdb" >"$T/p.bt"
+	sed -n '/@@bt/,/@@dmesg/p' "$T/p-gdb.gdb" >"$T/p.bt"
 	n=0 bad=
 	for f in $names; do
 		n=$((n + 1))
@@ -169,20 +175,56 @@ group_p() {
 		sed 's/^/    | /' "$T/p.bt" >&2
 	fi
 
-	# 4: the log pane's last three records, without timestamps, are on the
-	# console the bridge saw (the same records the kernel printed).
+	# 4: the log pane's last three lines, without timestamps, are among
+	# the last lines of the kernel's log as kdb prints it.
+	sed -n '/@@dmesg/,/@@done/p' "$T/p-gdb.gdb" >"$T/p.dmesg"
 	right_col "$T/p.pane" | sed 's/ *$//' | grep -v '^$' | tail -n 3 |
 	    sed -E 's/^\[ *[0-9]+\.[0-9]+\] ?//' >"$T/p.loglast"
 	n=0 bad=
 	while IFS= read -r line; do
 		[ -n "$line" ] || continue
 		n=$((n + 1))
-		grep -aqF -- "$line" "$BR_LOG" || bad="$bad [$line]"
+		grep -aqF -- "$line" "$T/p.dmesg" || bad="$bad [$line]"
 	done <"$T/p.loglast"
 	if [ "$n" -ge 3 ] && [ -z "$bad" ]; then
 		pass tui-4-log
 	else
-		fail tui-4-log "last log lines not on the console:${bad:- only $n lines}"
+		fail tui-4-log "last log lines not in kdb's dmesg:${bad:- only $n lines}"
+		sed 's/^/    | /' "$T/p.dmesg" >&2
+	fi
+
+	# 9: 80x24, then q.
+	tm resize-window -t p -x 80 -y 24 2>/dev/null ||
+	    tm resize-pane -t p -x 80 -y 24
+	sleep 1
+	keep_pane p p-80x24
+	tm send-keys -t p q
+	sleep 1
+	local st
+	st=$(tm display-message -p -t p '#{pane_dead} #{pane_dead_status} #{alternate_on}')
+	if head -n 1 "$T/p-80x24.pane" | grep -qE '(stopped|kdb)' &&
+	    grep -q 'PANIC' "$T/p-80x24.pane" &&
+	    [ "$(wc -l <"$T/p-80x24.pane")" -le 24 ] && [ "$st" = "1 0 0" ]; then
+		pass tui-9-resize
+	else
+		fail tui-9-resize "pane dead/status/alternate: '$st' (see $E2E_KEEP/p-80x24.pane)"
+	fi
+
+	# 10: SIGSEGV.
+	local pid
+	if tui_start c && wait_pane c 'registers' 30; then
+		pid=$(tm display-message -p -t c '#{pane_pid}')
+		kill -SEGV "$pid"
+		sleep 1
+		st=$(tm display-message -p -t c '#{pane_dead} #{alternate_on}')
+		if [ "$st" = "1 0" ] && bridge_ctl ping >/dev/null; then
+			pass tui-10-crash
+		else
+			fail tui-10-crash "pane dead/alternate: '$st' (or the bridge went)"
+		fi
+		tm kill-session -t c
+	else
+		fail tui-10-crash "second TUI did not come up"
 	fi
 	tm kill-session -t p
 	bridge_stop
