@@ -17,7 +17,8 @@
  *
  * The log pane holds the kernel's records; console lines seen while the
  * kernel runs are appended to it and replaced by the ring's own records
- * at the next stop (they are the same lines). The panic summary is parsed
+ * at the next stop (they are the same lines). While it is stopped the
+ * console is kdb's, not the log: left out. The panic summary is parsed
  * from the same text.
  */
 #include <inttypes.h>
@@ -526,6 +527,11 @@ live_event(struct tui_live *l, const char *ev, const char *line)
 	if (n < 0)
 		text[n = 0] = '\0';
 	if (strcmp(ev, "console") == 0) {
+		/* A stopped kernel logs nothing: what comes then is kdb
+		 * talking (its prompt, a monitor command's output). */
+		if (l->status.state == TUI_TS_STOPPED ||
+		    l->status.state == TUI_TS_KDB)
+			return;
 		text[n] = '\n';
 		tui_log_console(l->log, text, (size_t)n + 1);
 		tui_panic_feed(l->panic, text, (size_t)n + 1);
