@@ -18,7 +18,9 @@
  *   ping
  *
  * Control commands, refused while a gdb is attached (it holds control):
- *   break               break in with the configured sequence
+ *   break               break in with the configured sequence (allowed
+ *                       too while an attached gdb waits for a stop: the
+ *                       stop is then its reply)
  *   continue | step     resume the stopped kernel (c, s)
  *   thread ID           select the thread later reads see (Hg ID, hex)
  *
@@ -639,13 +641,20 @@ ctl_control(struct ctl_client *cl, const char *cmd)
 	const char	*why;
 	char		 err[BR_ERRLEN];
 	enum br_tstate	 s;
+	bool		 brk = strcmp(cmd, "break") == 0;
 
-	if ((why = ctl_no_control(br)) != NULL) {
+	/*
+	 * A gdb that continued and waits for the stop has asked for this
+	 * break-in: it becomes gdb's stop reply, as its own interrupt would
+	 * (scripts interrupt a gdb session this way).
+	 */
+	if ((why = ctl_no_control(br)) != NULL && !(brk &&
+	    br->target != NULL && br_gdb_waiting_stop(br->gdb))) {
 		ctl_reply(cl, cmd, false, why);
 		return;
 	}
 	s = br_target_state(br->target);
-	if (strcmp(cmd, "break") == 0) {
+	if (brk) {
 		if (s == BR_TS_STOPPED_GDB || s == BR_TS_KDB)
 			ctl_reply(cl, cmd, false, "the target is stopped "
 			    "already");

@@ -216,6 +216,10 @@ key(struct tui *t, int k, int h)
 		}
 		if (k == 'r')
 			tui_live_refresh(t->live);
+		else if (k == 'b' && t->screen.status.gdb_attached)
+			/* The bridge would take it as gdb's interrupt. */
+			snprintf(t->msg, sizeof t->msg, "gdb holds control: "
+			    "interrupt from gdb");
 		else if (k == 't') {
 			t->prompt = true;
 			t->prompt_kind = 't';

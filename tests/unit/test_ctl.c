@@ -458,6 +458,27 @@ assert_non_null(strstr(s, "bbbccc"));
 	assert_null(strstr(s, "0102030405060708"));
 	wire(w, sizeof w);
 
+	/* gdb continues and waits: a ctl break is its interrupt now. */
+	assert_int_equal(write(sv[0], "+", 1), 1);
+	assert_int_equal(write(sv[0], F("c"), 5), 5);
+	assert_string_equal(wire(w, sizeof w), F("c"));
+	br_target_input(br.target, "+", 1);
+	fk_settle(br.base);
+	say(fd, "continue\n");
+	assert_non_null(strstr(reply(fd), "gdb holds control"));
+	say(fd, "break\n");
+	assert_non_null(strstr(reply(fd), "\"ok\":true"));
+	fk_run_until_wire(br.base, 500);
+	assert_non_null(strstr(wire(w, sizeof w), "<BREAK>"));
+	fk_frame(frame, sizeof frame, "T05thread:01;");
+	br_target_input(br.target, frame, strlen(frame));
+	fk_settle(br.base);
+	n = read(sv[0], gin, sizeof gin - 1);
+	assert_true(n > 0);
+	gin[n] = '\0';
+	assert_non_null(strstr(gin, "T05thread:01;"));
+	wire(w, sizeof w);
+
 	/* In all of it, never a '?' to the target. */
 	allwire[allwirelen] = '\0';
 	assert_null(strstr(allwire, "$?#3f"));
