@@ -44,6 +44,7 @@ struct br_transcript;
 struct br_ctl;
 struct br_cache;
 struct br_vmlinux;
+struct br_launch;
 
 /* What the target is and how to reach it (parsed from the TARGET word). */
 enum br_target_kind {
@@ -86,6 +87,7 @@ struct br_opts {
 					 * console port */
 	bool		 no_cache;	/* relay only: start with the
 					 * stop-state cache off */
+	bool		 tui;		/* run kgdb-tui on the terminal */
 };
 
 struct br_stats {
@@ -109,6 +111,7 @@ struct bridge {
 	struct br_ctl		*ctl;
 	struct br_cache		*cache;		/* NULL: relay only */
 	struct br_vmlinux	*vmlinux;	/* --vmlinux, or NULL */
+	struct br_launch	*launch;	/* --tui, or NULL */
 
 	struct br_link		*link2;		/* --console2, or NULL */
 	struct br_opts		 opts2;		/* its parsed TARGET */
@@ -373,6 +376,15 @@ struct evbuffer;
 void		 br_ctl_json_quote(struct evbuffer *buf, const char *s,
 		    size_t len);
 
+/* launch.c: --tui, kgdb-tui on the bridge's own terminal. */
+/* Start it on our control socket; the bridge's log moves to CTL.log so
+ * nothing else writes to the terminal. When it exits, the bridge quits. */
+struct br_launch *br_launch_tui(struct bridge *br, char *err);
+/* Stop it (if still running) and wait for it. */
+void		 br_launch_free(struct br_launch *l);
+/* The program to run: $KGDB_TUI, else kgdb-tui beside this executable,
+ * else kgdb-tui from PATH (allocated). */
+char		*br_launch_tui_path(void);
 
 /* bridge/vmlinux.c: read-only sections of the --vmlinux ELF, served only
  * after a sample comparison with the running kernel. */
@@ -436,6 +448,7 @@ enum br_cache_event {
 	BR_CE_LINK,		/* link lost or back: maybe another kernel */
 	BR_CE_OFF,		/* the cache was switched off or on */
 	BR_CE_DETACH,		/* gdb detached; the kernel stays stopped */
+	BR_CE_THREAD,		/* another client (ctl) sent the stub an Hg */
 };
 enum br_cache_verdict {
 	BR_CACHE_HIT,	/* out holds gdb's reply: send it, done */

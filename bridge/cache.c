@@ -343,6 +343,11 @@ br_cache_invalidate(struct br_cache *c, enum br_cache_event ev)
 		 * until that one names a thread. */
 		c->want_hg = c->stub_hg;
 		return;
+	case BR_CE_THREAD:
+		/* The control socket moved the stub's general thread: the
+		 * next thread-dependent request names gdb's thread first. */
+		c->stub_hg = CACHE_TID_UNKNOWN;
+		return;
 	case BR_CE_LINK:
 		/* Maybe the same stop, with the stub on any thread gdb chose
 		 * before the line went; maybe another kernel. Unknown: the

@@ -6,13 +6,30 @@
  * "mark text"); one JSON reply per request, always carrying "v" (the
  * protocol version, BR_PROTO_VERSION) and "ok". Commands:
  *
- *   status              link, device, baud, target state, gdb, stats
- *   break               break in with the configured sequence
+ *   status              link, device, baud, target state, gdb, stats,
+ *                       the last stop reply, vmlinux, largest read
+ *   mem ADDR LEN        read target memory (hex ADDR, LEN up to 4096):
+ *                       {"ok":true,"cmd":"mem","addr":"0x…","hex":"…"}
+ *   regs                the 'g' packet, raw ("g") and decoded ("regs")
  *   mark TEXT           a mark in the transcript
  *   subscribe | events  from now on, one JSON event per line:
  *                       {"v":1,"event":"link_down","t":1234,"text":"…"}
  *   quit                shut the bridge down cleanly
  *   ping
+ *
+ * Control commands, refused while a gdb is attached (it holds control):
+ *   break               break in with the configured sequence (allowed
+ *                       too while an attached gdb waits for a stop: the
+ *                       stop is then its reply)
+ *   continue | step     resume the stopped kernel (c, s)
+ *   thread ID           select the thread later reads see (Hg ID, hex)
+ *
+ * Target reads (mem, regs, thread) go through br_target_request, one
+ * packet at a time: a gdb request that arrives meanwhile waits for at
+ * most one of ours, and none of ours ever lands inside a gdb
+ * transaction. Nothing here sends '?': the last stop comes from target.c.
+ * A client with a read in flight is not read from until it completes, so
+ * replies come back in request order.
  *
  * Subscribers have capped queues like console clients: a script that
  * stops reading is dropped, never waited for.
@@ -41,12 +58,28 @@
 #define CTL_LINE_MAX	4096
 #define CTL_QUEUE_MAX	(1024 * 1024)
 #define CTL_MAX_CLIENTS	32
+#define CTL_MEM_MAX	4096	/* bytes one mem request may ask for */
+#define CTL_PAGE	4096	/* a kgdb read is all-or-nothing per page */
+
+enum ctl_op_kind { CTL_OP_MEM, CTL_OP_REGS, CTL_OP_THREAD };
+
+/* One target request of a client, in flight. It outlives its client (the
+ * target may answer after the client left): cl is NULL then. */
+struct ctl_op {
+	struct ctl_client	*cl;
+	struct bridge		*br;
+	enum ctl_op_kind	 kind;
+	uint64_t		 addr, len, done, piece;
+	char			*hex;		/* MEM: 2*len + 1 */
+};
 
 struct ctl_client {
 	struct br_ctl		*c;
 	struct bufferevent	*bev;
 	bool			 subscribed;
 	bool			 dead;
+	bool			 in_read;	/* inside ctl_read_cb */
+	struct ctl_op		*op;		/* a target read in flight */
 	TAILQ_ENTRY(ctl_client)	 entry;
 };
 TAILQ_HEAD(ctl_clients, ctl_client);
@@ -245,6 +278,17 @@ br_ctl_status_json(struct bridge *br)
 	ctl_kv_str(b, "arch", br->arch != NULL ? br->arch->name :
 	    (br->opts.arch != NULL ? br->opts.arch : "x86_64"));
 	ctl_kv_str(b, "panic", br->panic);
+	{
+		char	stop[64] = "";
+
+		if (br->target != NULL)
+			br_target_last_stop(br->target, stop, sizeof stop);
+		ctl_kv_str(b, "stop", stop);
+	}
+	ctl_kv_u64(b, "mem_read_max", br->arch != NULL ?
+	    (uint64_t)br->arch->mem_read_max : 0);
+	if (br->opts.vmlinux != NULL)
+		ctl_kv_str(b, "vmlinux", br->opts.vmlinux);
 	if (br->opts.log_path != NULL)
 		ctl_kv_str(b, "log", br->opts.log_path);
 	evbuffer_add_printf(b, ",\"stats\":{\"rx_bytes\":%llu,\"tx_bytes\":"
@@ -316,6 +360,8 @@ ctl_reap_cb(evutil_socket_t fd, short what, void *arg)
 			continue;
 		TAILQ_REMOVE(&c->clients, cl, entry);
 		c->nclients--;
+		if (cl->op != NULL)
+			cl->op->cl = NULL;
 		bufferevent_free(cl->bev);
 		free(cl);
 	}
@@ -360,12 +406,284 @@ ctl_reply(struct ctl_client *cl, const char *cmd, bool ok, const char *err)
 	evbuffer_free(b);
 }
 
+static void	ctl_read_cb(struct bufferevent *, void *);
+
+/* Why the control commands are refused now, or NULL when they may run. */
+static const char *
+ctl_no_control(struct bridge *br)
+{
+	if (br->target == NULL)
+		return "no target";
+	if (br->gdb != NULL && br_gdb_attached(br->gdb))
+		return "gdb holds control (detach it first)";
+	return NULL;
+}
+
+static void
+ctl_op_free(struct ctl_op *op)
+{
+	free(op->hex);
+	free(op);
+}
+
+/* The op is over: reply (if its client is still there), then go on with
+ * the client's next request lines. */
+static void
+ctl_op_done(struct ctl_op *op, struct evbuffer *b, const char *err)
+{
+	struct ctl_client	*cl = op->cl;
+	static const char *const names[] = { "mem", "regs", "thread" };
+
+	if (cl == NULL) {
+		ctl_op_free(op);
+		return;
+	}
+	cl->op = NULL;
+	if (b != NULL)
+		ctl_send(cl, b);
+	else
+		ctl_reply(cl, names[op->kind], err == NULL, err);
+	ctl_op_free(op);
+	if (cl->dead)
+		return;
+	bufferevent_enable(cl->bev, EV_READ);
+	if (!cl->in_read)
+		ctl_read_cb(cl->bev, cl);
+}
+
+static void	ctl_mem_next(struct ctl_op *);
+
+static void
+ctl_mem_cb(void *arg, const char *p, size_t len, const char *err)
+{
+	struct ctl_op	*op = arg;
+	struct evbuffer	*b;
+	char		 why[BR_ERRLEN];
+	int		 eno;
+
+	if (op->cl == NULL) {
+		ctl_op_free(op);
+		return;
+	}
+	if (err != NULL) {
+		ctl_op_done(op, NULL, err);
+		return;
+	}
+	if (rsp_reply_errno(p, len, &eno) || len != 2 * op->piece) {
+		snprintf(why, sizeof why, "cannot read %llu bytes at 0x%llx "
+		    "(reply %.*s)", (unsigned long long)op->piece,
+		    (unsigned long long)(op->addr + op->done),
+		    (int)(len > 8 ? 8 : len), p);
+		ctl_op_done(op, NULL, why);
+		return;
+	}
+	memcpy(op->hex + 2 * op->done, p, len);
+	op->done += op->piece;
+	if (op->done < op->len) {
+		ctl_mem_next(op);
+		return;
+	}
+	op->hex[2 * op->len] = '\0';
+	if ((b = evbuffer_new()) == NULL)
+		fatalx("ctl: out of memory");
+	evbuffer_add_printf(b, "{\"v\":%d,\"ok\":true,\"cmd\":\"mem\","
+	    "\"addr\":\"0x%llx\",\"len\":%llu,\"hex\":\"%s\"}\n",
+	    BR_PROTO_VERSION, (unsigned long long)op->addr,
+	    (unsigned long long)op->len, op->hex);
+	ctl_op_done(op, b, NULL);
+	evbuffer_free(b);
+}
+
+/* The next read of a mem request: at most the arch's safe size, never
+ * across a page (kgdb fails a read whole if any byte faults). */
+static void
+ctl_mem_next(struct ctl_op *op)
+{
+	uint64_t	addr = op->addr + op->done, n = op->len - op->done;
+	uint64_t	room = CTL_PAGE - addr % CTL_PAGE;
+	char		req[48];
+	int		rlen;
+
+	if (n > op->br->arch->mem_read_max)
+		n = op->br->arch->mem_read_max;
+	if (n > room)
+		n = room;
+	op->piece = n;
+	rlen = snprintf(req, sizeof req, "m%llx,%llx",
+	    (unsigned long long)addr, (unsigned long long)n);
+	/* On failure the callback has run (and freed op) already. */
+	(void)br_target_request(op->br->target, req, (size_t)rlen, ctl_mem_cb,
+	    op);
+}
+
+static void
+ctl_regs_cb(void *arg, const char *p, size_t len, const char *err)
+{
+	struct ctl_op	*op = arg;
+	struct rsp_regs	 regs;
+	struct evbuffer	*b;
+	const struct rsp_arch *a = op->br->arch;
+	uint64_t	 v;
+	size_t		 i;
+	int		 eno;
+	bool		 first = true;
+
+	if (op->cl == NULL) {
+		ctl_op_free(op);
+		return;
+	}
+	if (err != NULL || rsp_reply_errno(p, len, &eno) ||
+	    rsp_regs_parse_g(a, p, len, &regs) < 0) {
+		ctl_op_done(op, NULL, err != NULL ? err :
+		    "the target's 'g' reply does not parse");
+		return;
+	}
+	if ((b = evbuffer_new()) == NULL)
+		fatalx("ctl: out of memory");
+	evbuffer_add_printf(b, "{\"v\":%d,\"ok\":true,\"cmd\":\"regs\","
+	    "\"arch\":\"%s\",\"g\":\"%.*s\",\"regs\":{", BR_PROTO_VERSION,
+	    a->name, (int)len, p);
+	for (i = 0; i < a->nregs; i++) {
+		if (rsp_regs_get(&regs, (int)i, &v) < 0)
+			continue;
+		evbuffer_add_printf(b, "%s\"%s\":\"0x%llx\"", first ? "" : ",",
+		    a->regs[i].name, (unsigned long long)v);
+		first = false;
+	}
+	evbuffer_add(b, "}}\n", 3);
+	ctl_op_done(op, b, NULL);
+	evbuffer_free(b);
+}
+
+static void
+ctl_thread_cb(void *arg, const char *p, size_t len, const char *err)
+{
+	struct ctl_op	*op = arg;
+
+	if (op->cl == NULL) {
+		ctl_op_free(op);
+		return;
+	}
+	if (err == NULL && !(len == 2 && memcmp(p, "OK", 2) == 0))
+		err = "the target refused the thread";
+	ctl_op_done(op, NULL, err);
+}
+
+/* mem, regs, thread: start a target request for cl. */
+static void
+ctl_target_op(struct ctl_client *cl, enum ctl_op_kind kind,
+    const char *text)
+{
+	struct bridge	*br = cl->c->br;
+	struct ctl_op	*op;
+	const char	*why;
+	char		*end, req[40];
+	unsigned long long addr = 0, len = 0;
+	size_t		 n;
+
+	static const char *const names[] = { "mem", "regs", "thread" };
+
+	if (br->target == NULL || br->arch == NULL) {
+		ctl_reply(cl, names[kind], false, br->target == NULL ?
+		    "no target" : "no register layout for this arch");
+		return;
+	}
+	if (kind == CTL_OP_MEM) {
+		if (text == NULL || (addr = strtoull(text, &end, 16),
+		    end == text) || (len = strtoull(end, &end, 0),
+		    *end != '\0') || len == 0 || len > CTL_MEM_MAX) {
+			ctl_reply(cl, "mem", false, "usage: mem ADDR LEN (hex "
+			    "address, 1 to 4096 bytes)");
+			return;
+		}
+	}
+	if (kind == CTL_OP_THREAD) {
+		if ((why = ctl_no_control(br)) != NULL) {
+			ctl_reply(cl, "thread", false, why);
+			return;
+		}
+		n = text != NULL ? strlen(text) : 0;
+		if (n == 0 || n > 20 || strspn(text, "0123456789abcdefABCDEF-")
+		    != n) {
+			ctl_reply(cl, "thread", false, "usage: thread ID (a "
+			    "thread id in hex, as gdb and kgdb number them)");
+			return;
+		}
+	}
+	op = xcalloc(1, sizeof *op);
+	op->cl = cl;
+	op->br = br;
+	op->kind = kind;
+	cl->op = op;
+	bufferevent_disable(cl->bev, EV_READ);
+	switch (kind) {
+	case CTL_OP_MEM:
+		op->addr = addr;
+		op->len = len;
+		op->hex = xmalloc(2 * len + 1);
+		ctl_mem_next(op);
+		break;
+	case CTL_OP_REGS:
+		(void)br_target_request(br->target, "g", 1, ctl_regs_cb, op);
+		break;
+	case CTL_OP_THREAD:
+		snprintf(req, sizeof req, "Hg%s", text);
+		/* The stub's Hg is no longer what the gdb cache believes. */
+		br_cache_invalidate(br->cache, BR_CE_THREAD);
+		(void)br_target_request(br->target, req, strlen(req),
+		    ctl_thread_cb, op);
+		break;
+	}
+}
+
+/* break, continue, step: only while no gdb holds control. */
+static void
+ctl_control(struct ctl_client *cl, const char *cmd)
+{
+	struct bridge	*br = cl->c->br;
+	const char	*why;
+	char		 err[BR_ERRLEN];
+	enum br_tstate	 s;
+	bool		 brk = strcmp(cmd, "break") == 0;
+
+	/*
+	 * A gdb that continued and waits for the stop has asked for this
+	 * break-in: it becomes gdb's stop reply, as its own interrupt would
+	 * (scripts interrupt a gdb session this way).
+	 */
+	if ((why = ctl_no_control(br)) != NULL && !(brk &&
+	    br->target != NULL && br_gdb_waiting_stop(br->gdb))) {
+		ctl_reply(cl, cmd, false, why);
+		return;
+	}
+	s = br_target_state(br->target);
+	if (brk) {
+		if (s == BR_TS_STOPPED_GDB || s == BR_TS_KDB)
+			ctl_reply(cl, cmd, false, "the target is stopped "
+			    "already");
+		else if (br_target_break(br->target, err) == -1)
+			ctl_reply(cl, cmd, false, err);
+		else
+			ctl_reply(cl, cmd, true, NULL);
+		return;
+	}
+	if (s != BR_TS_STOPPED_GDB && s != BR_TS_KDB) {
+		ctl_reply(cl, cmd, false, "the target is not stopped");
+		return;
+	}
+	if (br_target_resume(br->target, cmd[0] == 'c' ? "c" : "s", 1) != 0)
+		ctl_reply(cl, cmd, false, "cannot resume (link down, or too "
+		    "many requests queued)");
+	else
+		ctl_reply(cl, cmd, true, NULL);
+}
+
 static void
 ctl_command(struct ctl_client *cl, const char *line)
 {
 	struct bridge	*br = cl->c->br;
 	struct evbuffer	*b;
-	char		*cmd = NULL, *text = NULL, *v, *sp, err[BR_ERRLEN];
+	char		*cmd = NULL, *text = NULL, *v, *sp;
 	const char	*vp;
 
 	if (line[0] == '{') {
@@ -402,13 +720,15 @@ ctl_command(struct ctl_client *cl, const char *line)
 		ctl_send(cl, b);
 		evbuffer_free(b);
 		free(s);
-	} else if (strcmp(cmd, "break") == 0) {
-		if (br->target == NULL || br_target_break(br->target, err) ==
-		    -1)
-			ctl_reply(cl, cmd, false, br->target == NULL ?
-			    "no target" : err);
-		else
-			ctl_reply(cl, cmd, true, NULL);
+	} else if (strcmp(cmd, "break") == 0 || strcmp(cmd, "continue") ==
+	    0 || strcmp(cmd, "step") == 0) {
+		ctl_control(cl, cmd);
+	} else if (strcmp(cmd, "mem") == 0) {
+		ctl_target_op(cl, CTL_OP_MEM, text);
+	} else if (strcmp(cmd, "regs") == 0) {
+		ctl_target_op(cl, CTL_OP_REGS, text);
+	} else if (strcmp(cmd, "thread") == 0) {
+		ctl_target_op(cl, CTL_OP_THREAD, text);
 	} else if (strcmp(cmd, "mark") == 0) {
 		if (text == NULL || *text == '\0') {
 			ctl_reply(cl, cmd, false, "mark needs a text");
@@ -426,8 +746,9 @@ ctl_command(struct ctl_client *cl, const char *line)
 	} else if (strcmp(cmd, "ping") == 0) {
 		ctl_reply(cl, cmd, true, NULL);
 	} else
-		ctl_reply(cl, cmd, false, "unknown command (status, break, "
-		    "mark, subscribe, quit, ping)");
+		ctl_reply(cl, cmd, false, "unknown command (status, mem, "
+		    "regs, break, continue, step, thread, mark, subscribe, "
+		    "quit, ping)");
 out:
 	free(cmd);
 	free(text);
@@ -441,12 +762,16 @@ ctl_read_cb(struct bufferevent *bev, void *arg)
 	char			*line;
 	size_t			 len;
 
-	while (!cl->dead &&
+	cl->in_read = true;
+	while (!cl->dead && cl->op == NULL &&
 	    (line = evbuffer_readln(in, &len, EVBUFFER_EOL_CRLF)) != NULL) {
 		if (len > 0)
 			ctl_command(cl, line);
 		free(line);
 	}
+	cl->in_read = false;
+	if (cl->op != NULL)
+		return;	/* lines after it wait for its reply */
 	if (evbuffer_get_length(in) > CTL_LINE_MAX) {
 		ctl_reply(cl, NULL, false, "request line too long");
 		ctl_close_after_flush(cl);
@@ -614,6 +939,8 @@ br_ctl_free(struct br_ctl *c)
 		return;
 	while ((cl = TAILQ_FIRST(&c->clients)) != NULL) {
 		TAILQ_REMOVE(&c->clients, cl, entry);
+		if (cl->op != NULL)
+			cl->op->cl = NULL;
 		bufferevent_free(cl->bev);
 		free(cl);
 	}
@@ -634,8 +961,11 @@ ctl_usage(FILE *f)
 {
 	fprintf(f, "usage: kgdb-bridge ctl [--ctl PATH | --target TARGET] "
 	    "COMMAND\n"
-	    "commands: status, break, mark TEXT, events (alias subscribe), "
-	    "quit, ping,\n"
+	    "commands: status, mem ADDR LEN, regs, mark TEXT, events (alias "
+	    "subscribe),\n"
+	    "          quit, ping; without gdb attached also break, "
+	    "continue, step,\n"
+	    "          thread ID,\n"
 	    "          or one raw JSON request line, e.g. "
 	    "'{\"v\":1,\"cmd\":\"status\"}'\n"
 	    "Without --ctl, the one bridge running for this user is used.\n");

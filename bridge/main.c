@@ -148,6 +148,8 @@ main(int argc, char **argv)
 		if (sigs[i] == NULL || evsignal_add(sigs[i], NULL) == -1)
 			fatalx("cannot watch signal %d", signums[i]);
 	}
+	if (br.opts.tui && (br.launch = br_launch_tui(&br, err)) == NULL)
+		fatalx("--tui: %s", err);
 	log_info("console port %s:%d%s, gdb port %s:%d%s, control %s",
 	    br.opts.listen, br.opts.console_port, br.opts.console_port == 0 ?
 	    " (off)" : "", br.opts.listen, br.opts.gdb_port,
@@ -156,6 +158,8 @@ main(int argc, char **argv)
 	event_base_dispatch(br.base);
 
 	br.quit = true;
+	br_launch_free(br.launch);
+	br.launch = NULL;
 	br_ctl_free(br.ctl);
 	br.ctl = NULL;
 	br_gdb_free(br.gdb);

@@ -26,7 +26,7 @@ enum {
 	OPT_GDB_PORT = 256, OPT_CONSOLE_PORT, OPT_LISTEN, OPT_LOG, OPT_TRACE,
 	OPT_CTL, OPT_VMLINUX, OPT_ARCH, OPT_CONSOLE2, OPT_BREAK_SEQ,
 	OPT_BREAK_ON_CONNECT, OPT_TAKEOVER, OPT_NO_STDIN, OPT_WAIT,
-	OPT_CONSOLE_RAW, OPT_NO_CACHE, OPT_VERSION,
+	OPT_CONSOLE_RAW, OPT_NO_CACHE, OPT_VERSION, OPT_TUI,
 };
 
 static const struct option opts_long[] = {
@@ -46,6 +46,7 @@ static const struct option opts_long[] = {
 	{ "wait",		no_argument, NULL, OPT_WAIT },
 	{ "console-raw",	no_argument, NULL, OPT_CONSOLE_RAW },
 	{ "no-cache",		no_argument, NULL, OPT_NO_CACHE },
+	{ "tui",		no_argument, NULL, OPT_TUI },
 	{ "quiet",		no_argument, NULL, 'q' },
 	{ "verbose",		no_argument, NULL, 'v' },
 	{ "help",		no_argument, NULL, 'h' },
@@ -58,7 +59,8 @@ br_opts_usage(FILE *f)
 {
 	fprintf(f,
 "usage: kgdb-bridge [options] TARGET\n"
-"       kgdb-bridge ctl [--ctl PATH] status|break|mark TEXT|events|quit\n"
+"       kgdb-bridge ctl [--ctl PATH] status|mem ADDR LEN|regs|break|continue|\n"
+"                       step|thread ID|mark TEXT|events|quit\n"
 "\n"
 "TARGET is one of:\n"
 "  /dev/ttyUSB0[,BAUD[,8N1[,rtscts|xonxoff]]]  serial port (default 115200 8N1)\n"
@@ -87,6 +89,8 @@ br_opts_usage(FILE *f)
 "  --wait              at startup, wait for the target to appear\n"
 "  --console-raw       no telnet negotiation on the console port\n"
 "  --no-cache          relay only: answer nothing from the stop-state cache\n"
+"  --tui               run kgdb-tui on this terminal (implies --quiet and\n"
+"                      --no-stdin; the bridge's log goes to CTL.log)\n"
 "  -q, --quiet         no console on stdout\n"
 "  -v, --verbose       more log (twice: debug)\n"
 "  -h, --help          this text\n"
@@ -459,6 +463,12 @@ br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 			break;
 		case OPT_NO_CACHE:
 			o->no_cache = true;
+			break;
+		case OPT_TUI:
+			/* The terminal is the TUI's: nothing else on it. */
+			o->tui = true;
+			o->quiet = true;
+			o->no_stdin = true;
 			break;
 		case 'q':
 			o->quiet = true;

@@ -201,9 +201,12 @@ tui_term_blit(const struct tui_canvas *c)
 		move(y, 0);
 		for (int x = 0; x < w && x < COLS; x++) {
 			cell = tui_canvas_cell(c, x, y);
-			/* the last cell of the screen would scroll */
-			if (y == LINES - 1 && x == COLS - 1)
+			/* the last cell of the screen would scroll: blank
+			 * it (a resize may have left a character there) */
+			if (y == LINES - 1 && x == COLS - 1) {
+				clrtoeol();
 				break;
+			}
 			addch((chtype)(unsigned char)cell->ch |
 			    curses_attr(cell->attr));
 		}

@@ -1,13 +1,15 @@
 /*
  * tui/main.c: kgdb-tui, the terminal view of a kgdb-bridge session.
  *
- * It will talk to the bridge over its control socket (not settled yet).
- * Until then it runs on a captured console transcript: --replay FILE feeds
- * the text through the panic parser and the log pane, so the whole screen
- * can be shown and tested without a target. --dump WxH prints one frame
- * as plain text instead of running the terminal UI.
+ * Live: --ctl PATH connects to a bridge's control socket (live.c does the
+ * talking); one poll(2) loop waits on the keyboard and the bridge, so a
+ * slow read never holds a key back. Offline: --replay FILE feeds a
+ * captured console transcript through the panic parser and the log pane,
+ * so the whole screen can be shown and tested without a target. --dump
+ * WxH prints one frame as plain text instead of running the terminal UI.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -24,7 +26,9 @@ struct tui {
 	struct tui_log		*log;
 	struct tui_panic	*panic;
 	struct tui_symtab	*symtab;
+	struct tui_live		*live;		/* --ctl, or NULL */
 	bool			 prompt;
+	char			 prompt_kind;	/* '/' search, 't' thread */
 	char			 query[QUERY_MAX + 1];
 	size_t			 qlen;
 	char			 msg[128];
@@ -34,10 +38,18 @@ struct tui {
 static void
 usage(FILE *f)
 {
-	fputs("usage: kgdb-tui [--vmlinux FILE] --replay FILE [--dump WxH]\n"
-	    "       kgdb-tui [--socket PATH]     (needs the bridge: not yet)\n"
+	fputs("usage: kgdb-tui [--vmlinux FILE] --ctl PATH\n"
+	    "       kgdb-tui [--vmlinux FILE] --replay FILE [--dump WxH]\n"
+	    "  --ctl PATH     a running kgdb-bridge's control socket "
+	    "(alias --socket)\n"
+	    "  --vmlinux FILE symbols (default: the one the bridge was "
+	    "given)\n"
+	    "  --replay FILE  show a captured console transcript, no target\n"
+	    "  --dump WxH     print one frame of the replay as text and exit\n"
 	    "keys: / search, n/N next older/newer, arrows PgUp PgDn scroll,\n"
-	    "      f or End follow, g or Home oldest, q quit\n", f);
+	    "      f or End follow, g or Home oldest, r refresh, q quit;\n"
+	    "      without gdb attached: b break in, c continue, s step,\n"
+	    "      t thread (asks for its id)\n", f);
 }
 
 static void
@@ -78,19 +90,28 @@ replay_load(struct tui *t, const char *path, char *err)
 static void
 draw(struct tui *t, int w, int h)
 {
+	const char	*msg = t->msg;
+
 	if (tui_canvas_width(t->canvas) != w ||
 	    tui_canvas_height(t->canvas) != h)
 		tui_canvas_resize(t->canvas, w, h);
+	if (t->live != NULL) {
+		tui_live_screen(t->live, &t->screen);
+		t->log = t->screen.log;
+		if (msg[0] == '\0')
+			msg = tui_live_message(t->live);
+	}
 	tui_screen_draw(t->canvas, &t->screen);
 	if (t->prompt) {
 		tui_canvas_fill(t->canvas, (struct tui_rect){ 0, h - 1, w, 1 },
 		    ' ', TUI_A_REVERSE);
 		tui_canvas_printf(t->canvas, 0, h - 1, -1, TUI_A_REVERSE,
-		    "/%s_", t->query);
-	} else if (t->msg[0] != '\0') {
+		    "%s%s_", t->prompt_kind == 't' ? "thread: " : "/",
+		    t->query);
+	} else if (msg[0] != '\0') {
 		tui_canvas_fill(t->canvas, (struct tui_rect){ 0, h - 1, w, 1 },
 		    ' ', TUI_A_REVERSE);
-		tui_canvas_put(t->canvas, 0, h - 1, -1, TUI_A_REVERSE, t->msg);
+		tui_canvas_put(t->canvas, 0, h - 1, -1, TUI_A_REVERSE, msg);
 	}
 }
 
@@ -106,8 +127,20 @@ search(struct tui *t, bool older)
 static void
 key_prompt(struct tui *t, int k)
 {
+	char	cmd[QUERY_MAX + 8];
+
 	if (k == '\r' || k == '\n') {
 		t->prompt = false;
+		if (t->prompt_kind == 't') {
+			if (t->qlen > 0) {
+				snprintf(cmd, sizeof cmd, "thread %s",
+				    t->query);
+				tui_live_command(t->live, cmd);
+			}
+			t->query[0] = '\0';
+			t->qlen = 0;
+			return;
+		}
 		search(t, true);
 	} else if (k == TUI_KEY_ESC) {
 		t->prompt = false;
@@ -126,6 +159,8 @@ key(struct tui *t, int k, int h)
 	int	page = h / 2 > 1 ? h / 2 : 1;
 
 	t->msg[0] = '\0';
+	if (t->live != NULL)
+		tui_live_clear_message(t->live);
 	if (t->prompt) {
 		key_prompt(t, k);
 		return;
@@ -136,6 +171,7 @@ key(struct tui *t, int k, int h)
 		break;
 	case '/':
 		t->prompt = true;
+		t->prompt_kind = '/';
 		t->qlen = 0;
 		t->query[0] = '\0';
 		break;
@@ -171,18 +207,75 @@ key(struct tui *t, int k, int h)
 	case 'b':
 	case 'c':
 	case 's':
-		snprintf(t->msg, sizeof t->msg,
-		    "break/continue/step need the bridge (not connected)");
+	case 't':
+	case 'r':
+		if (t->live == NULL) {
+			snprintf(t->msg, sizeof t->msg, "break, continue, "
+			    "step, thread and refresh need the bridge (--ctl)");
+			break;
+		}
+		if (k == 'r')
+			tui_live_refresh(t->live);
+		else if (k == 'b' && t->screen.status.gdb_attached)
+			/* The bridge would take it as gdb's interrupt. */
+			snprintf(t->msg, sizeof t->msg, "gdb holds control: "
+			    "interrupt from gdb");
+		else if (k == 't') {
+			t->prompt = true;
+			t->prompt_kind = 't';
+			t->qlen = 0;
+			t->query[0] = '\0';
+		} else
+			tui_live_command(t->live, k == 'b' ? "break" :
+			    k == 'c' ? "continue" : "step");
 		break;
 	case '?':
 	case 'h':
 		snprintf(t->msg, sizeof t->msg,
-		    "/ search  n N next  arrows PgUp PgDn scroll  f follow  "
-		    "g oldest  q quit");
+		    "/ search  n N next  arrows PgUp PgDn  f follow  g oldest  "
+		    "r refresh  b break  c cont  s step  t thread  q quit");
 		break;
 	default:
 		break;
 	}
+}
+
+/*
+ * Sleep until a key, a line from the bridge, or the next status poll.
+ * Signals (a resize, a quit) end the wait early.
+ */
+static int
+wait_input(struct tui *t, char *err)
+{
+	struct pollfd	pfd[3];
+	int		fds[2], timeout = 500, i, n = 1;
+	size_t		nfd;
+
+	pfd[0].fd = STDIN_FILENO;
+	pfd[0].events = POLLIN;
+	if (t->live != NULL) {
+		nfd = tui_live_fds(t->live, fds, 2);
+		for (i = 0; i < (int)nfd; i++) {
+			pfd[n].fd = fds[i];
+			pfd[n].events = POLLIN;
+			n++;
+		}
+		timeout = tui_live_timeout(t->live);
+	}
+	if (poll(pfd, (nfds_t)n, timeout) == -1) {
+		if (errno == EINTR)
+			return 0;
+		snprintf(err, TUI_ERRLEN, "poll: %s", strerror(errno));
+		return -1;
+	}
+	for (i = 1; i < n; i++) {
+		if (pfd[i].revents != 0 &&
+		    tui_live_input(t->live, pfd[i].fd, err) != 0)
+			return -1;
+	}
+	if (t->live != NULL)
+		tui_live_tick(t->live);
+	return 0;
 }
 
 static int
@@ -206,11 +299,17 @@ run(struct tui *t)
 	draw(t, w, h);
 	tui_term_blit(t->canvas);
 	while (!t->quit && !quit_signal) {
-		k = tui_term_key(500);
-		if (k == TUI_KEY_NONE)
-			continue;
-		if (k != TUI_KEY_RESIZE)
-			key(t, k, h);
+		if (wait_input(t, err) != 0) {
+			tui_term_close();
+			fprintf(stderr, "kgdb-tui: %s\n", err);
+			return 1;
+		}
+		/* Every key typed so far (curses may hold several). */
+		while (!t->quit && (k = tui_term_key(0)) != TUI_KEY_NONE) {
+			tui_term_size(&w, &h);
+			if (k != TUI_KEY_RESIZE)
+				key(t, k, h);
+		}
 		tui_term_size(&w, &h);
 		draw(t, w, h);
 		tui_term_blit(t->canvas);
@@ -244,6 +343,8 @@ main(int argc, char **argv)
 {
 	struct tui	 t;
 	const char	*replay = NULL, *vmlinux = NULL, *dumpsz = NULL;
+	const char	*ctl = NULL;
+	struct tui_log	*log;
 	const char	*base;
 	char		 err[TUI_ERRLEN];
 	int		 i, rc;
@@ -255,11 +356,10 @@ main(int argc, char **argv)
 			vmlinux = argv[++i];
 		else if (strcmp(argv[i], "--dump") == 0 && i + 1 < argc)
 			dumpsz = argv[++i];
-		else if (strcmp(argv[i], "--socket") == 0) {
-			fprintf(stderr, "kgdb-tui: the bridge control socket is "
-			    "not wired yet; use --replay FILE\n");
-			return 2;
-		} else if (strcmp(argv[i], "--help") == 0 ||
+		else if ((strcmp(argv[i], "--ctl") == 0 ||
+		    strcmp(argv[i], "--socket") == 0) && i + 1 < argc)
+			ctl = argv[++i];
+		else if (strcmp(argv[i], "--help") == 0 ||
 		    strcmp(argv[i], "-h") == 0) {
 			usage(stdout);
 			return 0;
@@ -268,21 +368,32 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (replay == NULL) {
-		fprintf(stderr, "kgdb-tui: the bridge control socket is not "
-		    "wired yet; use --replay FILE\n");
+	if ((replay == NULL) == (ctl == NULL) ||
+	    (dumpsz != NULL && replay == NULL)) {
 		usage(stderr);
 		return 2;
 	}
 
 	memset(&t, 0, sizeof t);
 	t.canvas = tui_canvas_new(80, 24);
-	t.log = tui_log_new(20000);
+	t.log = log = tui_log_new(20000);
 	t.panic = tui_panic_new();
 	if (vmlinux != NULL &&
 	    (t.symtab = tui_symtab_open(vmlinux, err)) == NULL) {
 		fprintf(stderr, "kgdb-tui: %s\n", err);
 		return 1;
+	}
+	t.screen.status.cpu = t.screen.status.thread = -1;
+	if (ctl != NULL) {
+		signal(SIGPIPE, SIG_IGN);
+		if ((t.live = tui_live_open(ctl, t.symtab, err)) == NULL) {
+			fprintf(stderr, "kgdb-tui: %s\n", err);
+			return 1;
+		}
+		rc = run(&t);
+		tui_live_free(t.live);
+		t.log = log;	/* the pane's log was the live one's */
+		goto out;
 	}
 	if (replay_load(&t, replay, err) != 0) {
 		fprintf(stderr, "kgdb-tui: %s\n", err);
@@ -298,7 +409,7 @@ main(int argc, char **argv)
 	t.screen.symtab = t.symtab;
 
 	rc = dumpsz != NULL ? dump(&t, dumpsz) : run(&t);
-
+out:
 	tui_symtab_free(t.symtab);
 	tui_panic_free(t.panic);
 	tui_log_free(t.log);

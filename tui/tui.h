@@ -72,6 +72,21 @@ tui_xstrndup(const char *s, size_t len)
 	return p;
 }
 
+/* json.c */
+/*
+ * Members of one JSON line from the bridge, found by key at any depth
+ * (strings are skipped whole, so text inside a value never matches).
+ * tui_json_str copies the unescaped string into buf (cut to fit, always
+ * terminated; \u escapes above 0xff become '?') and returns the length
+ * written, or -1 when the key is missing or not a string. The others
+ * return false when the key is missing or of another type.
+ */
+int		 tui_json_str(const char *line, const char *key, char *buf,
+		     size_t buflen);
+bool		 tui_json_u64(const char *line, const char *key,
+		     uint64_t *out);
+bool		 tui_json_bool(const char *line, const char *key, bool *out);
+
 /* panic.c */
 /*
  * Console hygiene and the oops/panic parser.
@@ -316,6 +331,75 @@ bool		 tui_symtab_addr(const struct tui_symtab *st, const char *name,
 bool		 tui_symtab_prb(const struct tui_symtab *st, uint64_t *addr_out);
 /* Whether addr lies in an executable section. */
 bool		 tui_symtab_is_text(const struct tui_symtab *st, uint64_t addr);
+
+/* conn.c */
+/*
+ * A connection to the bridge's control socket. tui_conn_send writes one
+ * request line (the newline is added); tui_conn_read takes what the
+ * socket has (call it when poll says readable; -1 on EOF, error or an
+ * overlong line); tui_conn_line hands out the next whole line, without
+ * its newline, valid until the next read, or NULL.
+ */
+#define TUI_CONN_LINE_MAX	(64 * 1024)
+struct tui_conn;
+struct tui_conn	*tui_conn_open(const char *path, char *err);
+void		 tui_conn_free(struct tui_conn *c);
+int		 tui_conn_fd(const struct tui_conn *c);
+int		 tui_conn_send(struct tui_conn *c, const char *line);
+int		 tui_conn_read(struct tui_conn *c);
+const char	*tui_conn_line(struct tui_conn *c);
+
+/* mem.c */
+/*
+ * A snapshot of target memory for one stop: reads it holds succeed, the
+ * first one it lacks fails (-1) and is remembered for the caller to fetch
+ * (tui_mem_take_miss). tui_mem_read is a tui_mem_read_cb with the
+ * struct tui_mem as its arg. Capped at 1 MiB: past that it starts over.
+ */
+struct tui_mem;
+struct tui_mem	*tui_mem_new(void);
+void		 tui_mem_free(struct tui_mem *m);
+void		 tui_mem_clear(struct tui_mem *m);
+void		 tui_mem_put(struct tui_mem *m, uint64_t addr, const void *buf,
+		     size_t len);
+bool		 tui_mem_get(const struct tui_mem *m, uint64_t addr, void *buf,
+		     size_t len);
+int		 tui_mem_read(void *arg, uint64_t addr, void *buf, size_t len);
+bool		 tui_mem_take_miss(struct tui_mem *m, uint64_t *addr_out,
+		     size_t *len_out);
+
+/* live.c */
+/*
+ * The session with a running bridge (its control socket): status once a
+ * second, events (console lines, stops), and at every stop a refresh that
+ * reads the registers, the stack from SP and the new printk records, one
+ * read in flight at a time. Nothing here blocks: the caller polls the fds
+ * of tui_live_fds (readable: tui_live_input) with tui_live_timeout, and
+ * calls tui_live_tick after every wakeup. st (may be NULL) is borrowed;
+ * without it the vmlinux the bridge names is opened.
+ */
+struct tui_live;
+struct tui_screen;
+struct tui_live	*tui_live_open(const char *path, struct tui_symtab *st,
+		     char *err);
+void		 tui_live_free(struct tui_live *l);
+size_t		 tui_live_fds(const struct tui_live *l, int *fds, size_t max);
+int		 tui_live_timeout(const struct tui_live *l);
+/* fd was readable; -1 with err when the bridge went away. */
+int		 tui_live_input(struct tui_live *l, int fd, char *err);
+void		 tui_live_tick(struct tui_live *l);
+/* Read everything again (key r; every stop does it by itself). */
+void		 tui_live_refresh(struct tui_live *l);
+/* "break", "continue", "step" or "thread ID" to the bridge; a refusal
+ * (gdb attached, target running) shows up in tui_live_message. */
+void		 tui_live_command(struct tui_live *l, const char *cmd);
+/* Point the screen at the live models (again after every input: the log
+ * is rebuilt at each stop). */
+void		 tui_live_screen(struct tui_live *l, struct tui_screen *s);
+struct tui_log	*tui_live_log(struct tui_live *l);
+/* The last thing to tell the user ("refreshed: …", an error), or "". */
+const char	*tui_live_message(const struct tui_live *l);
+void		 tui_live_clear_message(struct tui_live *l);
 
 /* canvas.c */
 /*

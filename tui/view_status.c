@@ -70,6 +70,8 @@ tui_status_draw(struct tui_canvas *c, struct tui_rect r,
 		    s->thread);
 	else if (s->cpu >= 0)
 		snprintf(where, sizeof where, "  cpu %d", s->cpu);
+	else if (s->thread >= 0)
+		snprintf(where, sizeof where, "  thr %d", s->thread);
 	x += tui_canvas_put(c, x, r.y, end, TUI_A_REVERSE, where);
 	rate(rx, sizeof rx, s->rx_bps);
 	rate(tx, sizeof tx, s->tx_bps);

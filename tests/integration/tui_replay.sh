@@ -115,8 +115,11 @@ check "--dump on the lab kernel's capture names lkdtm_EXCEPTION" \
     grep -qF "at    lkdtm_EXCEPTION+0x2/0xa" <<<"$out"
 check "--dump on the lab capture hides the shell's terminal query" \
     bash -c "! grep -q \$'\\x1b' <<<\"\$1\"" _ "$out"
-"$TUI" --socket /tmp/x >/dev/null 2>&1
-check "--socket refused until the bridge protocol lands" test $? = 2
+err=$("$TUI" --ctl /nonexistent/kgdb.sock 2>&1 >/dev/null)
+check "--ctl to a socket nobody serves fails with the reason" \
+    bash -c '[ "$1" = 1 ] && grep -q "cannot connect to /nonexistent" <<<"$2"' _ $? "$err"
+"$TUI" --ctl /tmp/x --replay /tmp/y >/dev/null 2>&1
+check "--ctl and --replay together are a usage error" test $? = 2
 "$TUI" --replay /nonexistent --dump 80x24 >/dev/null 2>&1
 check "missing replay file fails" test $? = 1
 exit 0

@@ -652,6 +652,34 @@ test_threads(void **state)
 	br_cache_free(c);
 }
 
+/* The control socket (kgdb-tui's thread key) sends its own Hg: the cache
+ * must not go on believing the stub is on gdb's thread. */
+static void
+test_thread_moved_behind(void **state)
+{
+	static struct fake	 f;
+	struct br_cache		*c = new_cache();
+	char			 out[4096], want[4096];
+	unsigned		 sent;
+
+	(void)state;
+	fake_init(&f, x86());
+	fill(c, &f, "Hg1c");
+	fill(c, &f, "g");
+	rsp_hex_encode(want, sizeof want, f.regs[2], NREGS);
+	want[2 * NREGS] = '\0';
+	/* What ctl.c does for "thread 2": invalidate, then Hg2 on the wire. */
+	br_cache_invalidate(c, BR_CE_THREAD);
+	f.hg = 1;				/* tids[1] == 2 */
+	sent = f.sent;
+	via_cache(c, &f, "g", 1, out);
+	/* gdb's thread is still 0x1c: the cache names it before 'g'. */
+	assert_int_equal(f.sent, sent + 2);
+	assert_int_equal(f.hg, 2);
+	assert_string_equal(out, want);
+	br_cache_free(c);
+}
+
 static void
 test_off(void **state)
 {
@@ -713,6 +741,7 @@ main(void)
 		cmocka_unit_test(test_plan_bounds),
 		cmocka_unit_test(test_widen_retry),
 		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_thread_moved_behind),
 		cmocka_unit_test(test_off),
 		cmocka_unit_test(test_cap),
 	};

@@ -1,7 +1,11 @@
 /*
  * tests/unit/test_ctl.c: the control socket on a real loop: JSON helpers,
  * requests and replies, the version check, subscriptions, a subscriber
- * that stops reading, the socket's mode and a stale socket.
+ * that stops reading, the socket's mode and a stale socket; then the
+ * TUI's target commands (mem, regs, thread, continue, step, break) over
+ * the real target.c and gdb.c on the fake link: split reads, a gdb
+ * request never landing inside one of ours, control refused to a second
+ * master, and never a '?' on the wire.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -23,7 +27,7 @@
 #include <event2/buffer.h>
 #include <event2/event.h>
 
-#include "bridge/bridge.h"
+#include "tests/unit/fakelink.h"
 
 static void
 test_json_str(void **state)
@@ -125,7 +129,7 @@ connect_ctl(void)
 static char *
 reply(int fd)
 {
-	static char	line[8192];
+	static char	line[16384];
 	size_t		n = 0;
 	ssize_t		r;
 	int		i;
@@ -135,16 +139,21 @@ reply(int fd)
 		struct pollfd pfd = { fd, POLLIN, 0 };
 		if (poll(&pfd, 1, 10) != 1)
 			continue;
-		r = read(fd, line + n, 1);
-		if (r <= 0)
-			break;
-		if (line[n] == '\n') {
-			line[n] = '\0';
-			return line;
-		}
-		if (++n == sizeof line - 1)
-			break;
+		/* Byte by byte, as long as bytes are there: never past the
+		 * line's end, and a long line needs no more loop turns. */
+		do {
+			r = read(fd, line + n, 1);
+			if (r <= 0)
+				goto out;
+			if (line[n] == '\n') {
+				line[n] = '\0';
+				return line;
+			}
+			if (++n == sizeof line - 1)
+				goto out;
+		} while (poll(&pfd, 1, 0) == 1);
 	}
+out:
 	line[n] = '\0';
 	return line;
 }
@@ -267,6 +276,232 @@ test_socket(void **state)
 	assert_int_equal(access(path, F_OK), -1);
 }
 
+/* Everything the bridge wrote to the target in this test, for the '?'
+ * check at the end. */
+static char	allwire[FK_BUF];
+static size_t	allwirelen;
+
+static char *
+wire(char *out, size_t outlen)
+{
+	fk_settle(br.base);
+	fk_append(allwire, &allwirelen, fk.wire, fk.wirelen);
+	return fk_take_wire(out, outlen);
+}
+
+/* The target acks the last request and replies with payload. */
+static void
+target_says(const char *payload)
+{
+	char	frame[RSP_PKT_MAX + 8];
+
+	br_target_input(br.target, "+", 1);
+	fk_frame(frame, sizeof frame, payload);
+	br_target_input(br.target, frame, strlen(frame));
+	fk_settle(br.base);
+}
+
+/* "$payload#xx" (a static buffer, valid until the next call). */
+static const char *
+F(const char *payload)
+{
+	static char	buf[256];
+
+	return fk_frame(buf, sizeof buf, payload);
+}
+
+static char *
+hexrun(char *buf, size_t nbytes, char digit)
+{
+	memset(buf, digit, 2 * nbytes);
+	buf[2 * nbytes] = '\0';
+	return buf;
+}
+
+static void
+test_target_ops(void **state)
+{
+	struct br_ctl	*c;
+	char		 err[BR_ERRLEN], w[FK_BUF], hex[RSP_PKT_MAX + 1], *s;
+	char		 frame[64], gin[4096];
+	int		 fd, sv[2];
+	ssize_t		 n;
+
+	(void)state;
+	fk_reset();
+	allwirelen = 0;
+	br.arch = rsp_arch_get(RSP_ARCH_X86_64);
+	br.link = (struct br_link *)&fk;
+	br.console = (struct br_console *)&fk;
+	br.target = br_target_new(&br);
+	br_target_set_timeouts(br.target, 30, 60, 300);
+	br.gdb = br_gdb_new(&br, err);
+	assert_non_null(br.gdb);
+	c = br_ctl_new(&br, path, err);
+	assert_non_null(c);
+	br.ctl = c;
+	fd = connect_ctl();
+
+	/* Stopped in gdb mode. */
+	fk_frame(frame, sizeof frame, "T05thread:01;");
+	br_target_input(br.target, frame, strlen(frame));
+	wire(w, sizeof w);
+	say(fd, "status\n");
+	assert_non_null(strstr(reply(fd), "\"stop\":\"T05thread:01;\""));
+
+	/* Bad arguments never reach the wire. */
+	say(fd, "mem\n");
+	assert_non_null(strstr(reply(fd), "usage: mem"));
+	say(fd, "mem ffff 5000\n");
+	assert_non_null(strstr(reply(fd), "usage: mem"));
+	say(fd, "thread 1;c\n");
+	assert_non_null(strstr(reply(fd), "usage: thread"));
+	assert_string_equal(wire(w, sizeof w), "");
+
+	/* No gdb: thread, regs, step, continue, break. */
+	say(fd, "thread 2\n");
+	assert_string_equal(wire(w, sizeof w), F("Hg2"));
+	target_says("OK");
+	assert_non_null(strstr(reply(fd), "\"ok\":true,\"cmd\":\"thread\""));
+	say(fd, "regs\n");
+	assert_string_equal(wire(w, sizeof w) + 1, F("g"));
+	{
+		char	g[400];
+
+		/* 17 x 8 + 5 x 4 bytes; rip (the 17th) = 0xffffffff81234567. */
+		hexrun(g, 156, '0');
+		memcpy(g + 16 * 16, "67452381ffffffff", 16);
+		target_says(g);
+	}
+	s = reply(fd);
+	assert_non_null(strstr(s, "\"ok\":true,\"cmd\":\"regs\""));
+	if (strstr(s, "\"rip\":\"0xffffffff81234567\"") == NULL)
+		print_error("%s\n", s);
+	assert_non_null(strstr(s, "\"rip\":\"0xffffffff81234567\""));
+	assert_non_null(strstr(s, "\"g\":\"0000"));
+	say(fd, "step\n");
+	assert_non_null(strstr(reply(fd), "\"ok\":true"));
+	assert_string_equal(wire(w, sizeof w) + 1, F("s"));
+	br_target_input(br.target, "+", 1);
+	fk_settle(br.base);
+	assert_string_equal(br_target_state_name(br_target_state(br.target)),
+	    "running");
+	say(fd, "mem ffffffff81000000 8\n");
+	assert_non_null(strstr(reply(fd), "target is running"));
+	say(fd, "continue\n");
+	assert_non_null(strstr(reply(fd), "not stopped"));
+	say(fd, "break\n");
+	assert_non_null(strstr(reply(fd), "\"ok\":true"));
+	br_target_input(br.target, frame, strlen(frame));
+	wire(w, sizeof w);
+	assert_non_null(strstr(w, "<BREAK>"));
+	say(fd, "break\n");
+	assert_non_null(strstr(reply(fd), "stopped already"));
+
+	/* A read over a page boundary and the safe size: split in three. */
+	say(fd, "mem ffffffff81000f00 1000\n");
+	assert_string_equal(wire(w, sizeof w), F("mffffffff81000f00,100"));
+	target_says(hexrun(hex, 0x100, 'a'));
+	assert_string_equal(wire(w, sizeof w) + 1, F("mffffffff81001000,1ff"));
+	target_says(hexrun(hex, 0x1ff, 'b'));
+	assert_string_equal(wire(w, sizeof w) + 1, F("mffffffff810011ff,e9"));
+	target_says(hexrun(hex, 0xe9, 'c'));
+	s = reply(fd);
+	assert_non_null(strstr(s, "\"ok\":true,\"cmd\":\"mem\",\"addr\":"
+	    "\"0xffffffff81000f00\",\"len\":1000,\"hex\":\"aaaa"));
+	assert_non_null(strstr(s, "abbb"));
+assert_non_null(strstr(s, "bbbccc"));
+	assert_string_equal(s + strlen(s) - 4, "cc\"}");
+	/* A refused read is an error, not bytes. */
+	say(fd, "mem 0 8\n");
+	assert_string_equal(wire(w, sizeof w) + 1, F("m0,8"));
+	target_says("E14");
+	assert_non_null(strstr(reply(fd), "\"ok\":false"));
+	wire(w, sizeof w);
+
+	/* gdb attaches: it alone has control now. */
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	fcntl(sv[0], F_SETFL, O_NONBLOCK);
+	br_gdb_attach_fd(br.gdb, sv[1]);
+	fk_settle(br.base);
+	say(fd, "continue\n");
+	assert_non_null(strstr(reply(fd), "gdb holds control"));
+	say(fd, "step\n");
+	assert_non_null(strstr(reply(fd), "gdb holds control"));
+	say(fd, "thread 1\n");
+	assert_non_null(strstr(reply(fd), "gdb holds control"));
+	say(fd, "break\n");
+	assert_non_null(strstr(reply(fd), "gdb holds control"));
+	assert_string_equal(wire(w, sizeof w), "");
+
+	/*
+	 * Reads still go, one packet at a time: gdb's request, sent while our
+	 * first piece is out, goes next, before our second piece; its reply
+	 * goes to gdb, ours to us.
+	 */
+	say(fd, "mem ffffffff81002000 600\n");
+	assert_string_equal(wire(w, sizeof w), F("mffffffff81002000,1ff"));
+	assert_int_equal(write(sv[0], F("mffffffff81003000,8"), 23), 23);
+	assert_string_equal(wire(w, sizeof w), "");	/* it waits */
+	target_says(hexrun(hex, 0x1ff, 'd'));
+	assert_string_equal(wire(w, sizeof w) + 1, F("mffffffff81003000,8"));
+	target_says("0102030405060708");
+	n = read(sv[0], gin, sizeof gin - 1);
+	assert_true(n > 0);
+	gin[n] = '\0';
+	assert_non_null(strstr(gin, "$0102030405060708#"));
+	assert_null(strstr(gin, "dddd"));
+	assert_string_equal(wire(w, sizeof w) + 1, F("mffffffff810021ff,59"));
+	target_says(hexrun(hex, 0x59, 'e'));
+	s = reply(fd);
+	assert_non_null(strstr(s, "\"len\":600"));
+	assert_null(strstr(s, "0102030405060708"));
+	wire(w, sizeof w);
+
+	/* gdb continues and waits: a ctl break is its interrupt now. */
+	assert_int_equal(write(sv[0], "+", 1), 1);
+	assert_int_equal(write(sv[0], F("c"), 5), 5);
+	assert_string_equal(wire(w, sizeof w), F("c"));
+	br_target_input(br.target, "+", 1);
+	fk_settle(br.base);
+	say(fd, "continue\n");
+	assert_non_null(strstr(reply(fd), "gdb holds control"));
+	say(fd, "break\n");
+	assert_non_null(strstr(reply(fd), "\"ok\":true"));
+	fk_run_until_wire(br.base, 500);
+	assert_non_null(strstr(wire(w, sizeof w), "<BREAK>"));
+	fk_frame(frame, sizeof frame, "T05thread:01;");
+	br_target_input(br.target, frame, strlen(frame));
+	fk_settle(br.base);
+	n = read(sv[0], gin, sizeof gin - 1);
+	assert_true(n > 0);
+	gin[n] = '\0';
+	assert_non_null(strstr(gin, "T05thread:01;"));
+	wire(w, sizeof w);
+
+	/* In all of it, never a '?' to the target. */
+	allwire[allwirelen] = '\0';
+	assert_null(strstr(allwire, "$?#3f"));
+
+	/* A client that leaves with a read in flight: the reply is dropped. */
+	say(fd, "mem ffffffff81000000 8\n");
+	fk_settle(br.base);
+	close(fd);
+	fk_settle(br.base);
+	target_says(hexrun(hex, 8, 'f'));
+
+	close(sv[0]);
+	fk_settle(br.base);
+	br_ctl_free(c);
+	br.ctl = NULL;
+	br_gdb_free(br.gdb);
+	br.gdb = NULL;
+	br_target_free(br.target);
+	br.target = NULL;
+	br.link = NULL;
+	br.console = NULL;
+}
+
 int
 main(void)
 {
@@ -274,6 +509,7 @@ main(void)
 		cmocka_unit_test(test_json_str),
 		cmocka_unit_test(test_json_quote),
 		cmocka_unit_test(test_socket),
+		cmocka_unit_test(test_target_ops),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -158,6 +158,7 @@ test_defaults(void **state)
 	assert_false(o.quiet);
 	assert_false(o.break_on_connect);
 	assert_false(o.no_cache);	/* the cache is on unless asked */
+	assert_false(o.tui);
 	br_opts_clear(&o);
 
 	unsetenv("XDG_RUNTIME_DIR");
@@ -204,6 +205,32 @@ test_options(void **state)
 	    o.wait && o.console_raw && o.no_cache && o.quiet);
 	assert_int_equal(o.verbose, 2);
 	br_opts_clear(&o);
+}
+
+/* --tui: the terminal belongs to kgdb-tui, so no console and no keys. */
+static void
+test_tui(void **state)
+{
+	struct br_opts	o;
+	char		err[BR_ERRLEN], *p;
+
+	(void)state;
+	assert_int_equal(parse(&o, err, "--tui", "tcp:127.0.0.1:5555",
+	    (char *)NULL), BR_OPTS_RUN);
+	assert_true(o.tui && o.quiet && o.no_stdin);
+	br_opts_clear(&o);
+	assert_int_equal(parse(&o, err, "--tui=x", "/dev/ttyS0",
+	    (char *)NULL), -1);
+	br_opts_clear(&o);
+
+	setenv("KGDB_TUI", "/opt/k/kgdb-tui", 1);
+	p = br_launch_tui_path();
+	assert_string_equal(p, "/opt/k/kgdb-tui");
+	free(p);
+	unsetenv("KGDB_TUI");
+	p = br_launch_tui_path();
+	assert_non_null(strstr(p, "kgdb-tui"));
+	free(p);
 }
 
 static void
@@ -300,6 +327,7 @@ main(void)
 		cmocka_unit_test(test_targets),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_options),
+		cmocka_unit_test(test_tui),
 		cmocka_unit_test(test_bad_options),
 		cmocka_unit_test(test_elf_arch),
 	};

@@ -1,0 +1,324 @@
+#!/bin/bash
+# End-to-end: kgdb-tui in tmux on kgdb-bridge and the real lab kernel,
+# behind the shaper at 115200 baud (issue 5).  tmux send-keys drives it,
+# capture-pane reads it.  Cases:
+#   tui-1-panic     after a sysrq-c panic the summary names sysrq_handle_crash
+#   tui-2-rip       the registers pane's RIP is gdb's $pc for the same stop
+#   tui-3-stack     every frame-pointer return address the stack pane names
+#                   is a frame of gdb's bt
+#   tui-4-log       the log pane's last records are the last lines of kdb's
+#                   dmesg (gdb "monitor dmesg"), debug-level ones included
+#   tui-5-gdb-owns  with gdb attached, the continue key is refused
+#   tui-6-console   console lines reach the log pane while the kernel runs
+#   tui-7-keys      b breaks in, c continues (no gdb); a second stop reads
+#                   only the new records (lab.kmsg=1 ticks); the bytes and
+#                   times of both views go to $E2E_KEEP/measure.txt
+#   tui-8-launch    kgdb-bridge --tui: the TUI on the bridge's terminal, the
+#                   bridge's log in CTL.log, both gone after q
+#   tui-9-resize    shrunk to 80x24 it redraws; q leaves the alternate
+#                   screen (the terminal is restored)
+#   tui-10-crash    a TUI killed by SIGSEGV restores the terminal too, and
+#                   the bridge does not notice
+# Every case SKIPs with the reason when tmux, the bridge or the lab is
+# missing.
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+e2e_setup tui
+
+ALL="tui-1-panic tui-2-rip tui-3-stack tui-4-log tui-5-gdb-owns tui-6-console
+tui-7-keys tui-8-launch tui-9-resize tui-10-crash"
+skip_all() { for c in $ALL; do skip "$c" "$1"; done; exit 0; }
+TUI=$BUILD/kgdb-tui
+command -v tmux >/dev/null || "$E2E_ROOT/scripts/deps.sh" build >&2 ||
+	skip_all "tmux missing (scripts/deps.sh build)"
+command -v tmux >/dev/null || skip_all "tmux missing (scripts/deps.sh build)"
+[ -x "$TUI" ] || skip_all "$TUI not built yet"
+bridge_ready || skip_all "$E2E_WHY"
+need_lab || skip_all "$E2E_WHY"
+
+# A private tmux server, killed with everything else.
+TM_SOCK=kgdb-e2e-tui-$$
+tm() { tmux -L "$TM_SOCK" -f /dev/null "$@"; }
+TM_W=120 TM_H=50
+
+# tui_run NAME COMMAND: a tmux session NAME running COMMAND; it stays
+# (remain-on-exit) so the last screen can still be read.
+tui_run() {
+	local name=$1
+	shift
+	if ! tm has-session 2>/dev/null; then
+		tm new-session -d -s keep -x "$TM_W" -y "$TM_H" "sleep 100000" || return 1
+		e2e_track "$(tm display-message -p -t keep '#{pid}')"
+	fi
+	tm new-session -d -s "$name" -x "$TM_W" -y "$TM_H" "$*" || return 1
+	tm set-option -t "$name" remain-on-exit on >/dev/null
+}
+
+# gdb_run in the background; sets GDB_PID.
+gdb_bg() {
+	gdb_run "$@" &
+	GDB_PID=$!
+	e2e_track "$GDB_PID"
+}
+
+pane() { tm capture-pane -p -t "$1" 2>/dev/null; }
+
+# wait_pane NAME REGEX SECONDS: until the screen shows REGEX.
+wait_pane() {
+	local i n=$(($3 * 5))
+	for ((i = 0; i < n; i++)); do
+		pane "$1" | grep -aqE -- "$2" && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+keep_pane() { pane "$1" >"$T/$2.pane"; }
+
+# Parts of a screen: above the panic summary's rule, the left column
+# (registers, stack) and the right one (the log), below it.
+above_rule() { sed '/^-----/q' "$1"; }
+below_rule() {
+	if grep -q '^-----' "$1"; then sed '1,/^-----/d' "$1"; else sed 1d "$1"; fi
+}
+# (The bottom row is the message line, across both columns: left out.)
+left_col() { below_rule "$1" | sed '$d' | cut -c1-50; }
+right_col() { below_rule "$1" | sed '$d' | cut -c52-; }
+
+# The bridge's wire counters (target link), as "rx tx".
+wire_bytes() {
+	local s
+	s=$(bridge_ctl status 2>/dev/null)
+	echo "$(grep -o '"rx_bytes":[0-9]*' <<<"$s" | cut -d: -f2)" \
+	    "$(grep -o '"tx_bytes":[0-9]*' <<<"$s" | cut -d: -f2)"
+}
+
+tui_start() { # name
+	tui_run "$1" "exec $TUI --ctl $BR_CTL --vmlinux $VMLINUX 2>$T/$1.tui.err"
+}
+
+# ---- group P: the panic, read by the TUI, then by gdb
+group_p() {
+	local c rip_tui rip_gdb names n bad last line
+	if ! lab_start p --mode panic --after 8 ||
+	    ! line_start --baud 115200 ||
+	    ! bridge_start "tcp:127.0.0.1:$LINE_PORT" ||
+	    ! tui_start p; then
+		for c in 1-panic 2-rip 3-stack 4-log 5-gdb-owns 9-resize 10-crash; do
+			fail "tui-$c" "${E2E_WHY:-lab, bridge or tmux did not start}"
+		done
+		return
+	fi
+	if ! wait_for "$BR_LOG" 'kdb>|sysrq triggered crash' 90 ||
+	    ! wait_pane p 'refreshed:' 120; then
+		keep_pane p p
+		for c in 1-panic 2-rip 3-stack 4-log 5-gdb-owns 9-resize 10-crash; do
+			fail "tui-$c" "no panic stop read by the TUI (see $E2E_KEEP/p.pane)"
+		done
+		return
+	fi
+	sleep 1
+	keep_pane p p
+	e2e_log "panic screen:"
+	sed 's/^/    | /' "$T/p.pane" | head -n 40 >&2
+
+	# 1: the summary band, above the rule.
+	if above_rule "$T/p.pane" | grep -q 'sysrq_handle_crash'; then
+		pass tui-1-panic
+	else
+		fail tui-1-panic "summary does not name sysrq_handle_crash"
+	fi
+
+	# gdb on the same stop; meanwhile the TUI's continue key is refused.
+	gdb_bg p-gdb "$BR_GDB_PORT" -ex 'echo @@pc\n' -ex 'p/x $pc' \
+	    -ex 'info registers rip' -ex 'echo @@bt\n' -ex 'bt' \
+	    -ex 'echo @@dmesg\n' -ex 'monitor dmesg 12' \
+	    -ex 'shell sleep 6' -ex 'echo @@done\n' "${GDB_VANISH[@]}"
+	for _ in $(seq 1 100); do
+		grep -q '@@done\|@@dmesg' "$T/p-gdb.gdb" 2>/dev/null && break
+		sleep 0.2
+	done
+	tm send-keys -t p c
+	if wait_pane p 'continue: gdb holds control' 10; then
+		pass tui-5-gdb-owns
+	else
+		keep_pane p p-keys
+		fail tui-5-gdb-owns "no refusal on screen (see $E2E_KEEP/p-keys.pane)"
+	fi
+	wait "$GDB_PID" 2>/dev/null
+
+	# 2: RIP.
+	rip_tui=$(left_col "$T/p.pane" | grep -oE '^rip +[0-9a-f]{16}' | awk '{print $2}')
+	rip_gdb=$(grep -oE '^\$1 = 0x[0-9a-f]+' "$T/p-gdb.gdb" | sed 's/.*0x//')
+	if [ -n "$rip_tui" ] && [ -n "$rip_gdb" ] &&
+	    [ "$((16#$rip_tui))" = "$((16#$rip_gdb))" ] &&
+	    grep -qE "^rip +0x0*$rip_gdb" "$T/p-gdb.gdb"; then
+		pass tui-2-rip
+	else
+		fail tui-2-rip "pane rip '$rip_tui', gdb \$pc '$rip_gdb'"
+		sed 's/^/    | /' "$T/p-gdb.gdb" | tail -n 20 >&2
+	fi
+
+	# 3: the stack pane's frame-pointer return addresses ('>' rows).
+	names=$(left_col "$T/p.pane" |
+	    sed -nE 's/^\+[0-9a-f]+>[0-9a-f]{16} ([A-Za-z0-9_.]+)\+0x.*/\1/p')
+	sed -n '/@@bt/,/@@dmesg/p' "$T/p-gdb.gdb" >"$T/p.bt"
+	n=0 bad=
+	for f in $names; do
+		n=$((n + 1))
+		grep -qE "^#[0-9]+ +(0x[0-9a-f]+ in )?$f \(" "$T/p.bt" || bad="$bad $f"
+	done
+	if [ "$n" -gt 0 ] && [ -z "$bad" ]; then
+		pass tui-3-stack
+	else
+		fail tui-3-stack "stack pane frames: ${names//$'\n'/ } (not in gdb bt:${bad:- none found})"
+		sed 's/^/    | /' "$T/p.bt" >&2
+	fi
+
+	# 4: the log pane's last three lines, without timestamps, are among
+	# the last lines of the kernel's log as kdb prints it.
+	sed -n '/@@dmesg/,/@@done/p' "$T/p-gdb.gdb" >"$T/p.dmesg"
+	right_col "$T/p.pane" | sed 's/ *$//' | grep -v '^$' | tail -n 3 |
+	    sed -E 's/^\[ *[0-9]+\.[0-9]+\] ?//' >"$T/p.loglast"
+	n=0 bad=
+	while IFS= read -r line; do
+		[ -n "$line" ] || continue
+		n=$((n + 1))
+		grep -aqF -- "$line" "$T/p.dmesg" || bad="$bad [$line]"
+	done <"$T/p.loglast"
+	if [ "$n" -ge 3 ] && [ -z "$bad" ]; then
+		pass tui-4-log
+	else
+		fail tui-4-log "last log lines not in kdb's dmesg:${bad:- only $n lines}"
+		sed 's/^/    | /' "$T/p.dmesg" >&2
+	fi
+
+	# 9: 80x24, then q.
+	tm resize-window -t p -x 80 -y 24 2>/dev/null ||
+	    tm resize-pane -t p -x 80 -y 24
+	sleep 1
+	keep_pane p p-80x24
+	tm send-keys -t p q
+	sleep 1
+	local st
+	st=$(tm display-message -p -t p '#{pane_dead} #{pane_dead_status} #{alternate_on}')
+	if head -n 1 "$T/p-80x24.pane" | grep -qE '(stopped|kdb)' &&
+	    grep -q 'PANIC' "$T/p-80x24.pane" &&
+	    [ "$(wc -l <"$T/p-80x24.pane")" -le 24 ] && [ "$st" = "1 0 0" ]; then
+		pass tui-9-resize
+	else
+		fail tui-9-resize "pane dead/status/alternate: '$st' (see $E2E_KEEP/p-80x24.pane)"
+	fi
+
+	# 10: SIGSEGV.
+	local pid
+	if tui_start c && wait_pane c 'registers' 30; then
+		pid=$(tm display-message -p -t c '#{pane_pid}')
+		kill -SEGV "$pid"
+		sleep 1
+		st=$(tm display-message -p -t c '#{pane_dead} #{alternate_on}')
+		if [ "$st" = "1 0" ] && bridge_ctl ping >/dev/null; then
+			pass tui-10-crash
+		else
+			fail tui-10-crash "pane dead/alternate: '$st' (or the bridge went)"
+		fi
+		tm kill-session -t c
+	else
+		fail tui-10-crash "second TUI did not come up"
+	fi
+	tm kill-session -t p
+	bridge_stop
+	lab_stop
+}
+
+# ---- group I: an idle kernel logging a record a second; keys; the wire
+group_i() {
+	local w0 w1 w2 w3 m1 m2 t0 t1 t2 t3 c
+	# A telnet line: the b key's BREAK must reach the UART.
+	if ! lab_start i --serial telnet --mode idle --tick 1 \
+	    --append lab.kmsg=1 ||
+	    ! line_start --telnet --baud 115200 ||
+	    ! bridge_start "telnet:127.0.0.1:$LINE_PORT" ||
+	    ! tui_start i; then
+		for c in 6-console 7-keys 8-launch; do
+			fail "tui-$c" "${E2E_WHY:-lab, bridge or tmux did not start}"
+		done
+		return
+	fi
+	# 6: ticks on the log pane while the kernel runs.
+	if wait_pane i 'lab: tick [0-9]+' 90; then
+		pass tui-6-console
+	else
+		keep_pane i i-run
+		fail tui-6-console "no tick on the log pane (see $E2E_KEEP/i-run.pane)"
+	fi
+
+	# 7: break in with b: the first view (registers, stack, the newest
+	# records); continue with c; four ticks later b again: only those.
+	w0=$(wire_bytes)
+	t0=$(date +%s.%N)
+	tm send-keys -t i b
+	if ! wait_pane i 'refreshed:' 120; then
+		keep_pane i i-b1
+		fail tui-7-keys "no view after b (see $E2E_KEEP/i-b1.pane)"
+		bridge_stop
+		lab_stop
+		return
+	fi
+	t1=$(date +%s.%N)
+	w1=$(wire_bytes)
+	keep_pane i i-b1
+	m1=$(grep -o 'refreshed: .*' "$T/i-b1.pane")
+	tm send-keys -t i c
+	wait_pane i ' running ' 20
+	sleep 4.5
+	w2=$(wire_bytes)
+	t2=$(date +%s.%N)
+	tm send-keys -t i b
+	wait_pane i 'refreshed:' 120
+	t3=$(date +%s.%N)
+	w3=$(wire_bytes)
+	keep_pane i i-b2
+	m2=$(grep -o 'refreshed: .*' "$T/i-b2.pane")
+	{
+		echo "first view (b at 115200): $m1"
+		echo "  wire: rx $(( ${w1% *} - ${w0% *} )) B, tx $(( ${w1#* } - ${w0#* } )) B, from key to screen $(echo "$t1 - $t0" | bc) s"
+		echo "refresh after new records: $m2"
+		echo "  wire: rx $(( ${w3% *} - ${w2% *} )) B, tx $(( ${w3#* } - ${w2#* } )) B, from key to screen $(echo "$t3 - $t2" | bc) s"
+	} >"$T/measure.txt"
+	sed 's/^/    measure: /' "$T/measure.txt" >&2
+	if [ -n "$m1" ] && [ -n "$m2" ] &&
+	    right_col "$T/i-b2.pane" | grep -q 'lab: tick' &&
+	    left_col "$T/i-b2.pane" | grep -qE '^rip +ffffffff8'; then
+		pass tui-7-keys
+	else
+		fail tui-7-keys "second view missing (see $E2E_KEEP/i-b2.pane)"
+	fi
+	tm kill-session -t i
+	bridge_stop
+
+	# 8: kgdb-bridge --tui on the same line (the shaper takes a new client).
+	local ctl=$T/i-launch.ctl
+	tui_run l "$BRIDGE --tui --ctl $ctl --gdb-port 0 --console-port 0 --vmlinux $VMLINUX telnet:127.0.0.1:$LINE_PORT; echo @@exit=\$?; sleep 100000"
+	if wait_pane l 'telnet:127\.0\.0\.1:[0-9]+ .*(unknown|running|stopped|kdb)' 30 &&
+	    ! pane l | grep -q 'kgdb-bridge:' && [ -s "$ctl.log" ]; then
+		keep_pane l l
+		tm send-keys -t l q
+		if wait_pane l '@@exit=0' 15 && ! pgrep -f -- "--ctl $ctl" >/dev/null; then
+			pass tui-8-launch
+		else
+			keep_pane l l-q
+			fail tui-8-launch "bridge still up after q (see $E2E_KEEP/l-q.pane)"
+		fi
+	else
+		keep_pane l l
+		fail tui-8-launch "no TUI, or bridge log on the terminal (see $E2E_KEEP/l.pane)"
+	fi
+	tm kill-session -t l
+	lab_stop
+}
+
+group_p
+group_i
+tm kill-server 2>/dev/null
+exit 0

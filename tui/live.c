@@ -1,0 +1,741 @@
+/*
+ * tui/live.c: the TUI's session with a running kgdb-bridge.
+ *
+ * Two connections to the control socket. "ev" subscribes to events
+ * (console lines, stops, state, gdb attach) and asks for the status once
+ * a second; it also carries break, continue and step, whose replies come
+ * at once. "rq" carries the target reads (regs, mem, thread): the bridge
+ * answers those in order and we keep at most one refresh read in flight,
+ * so a gdb sharing the target waits for at most one of our packets.
+ *
+ * A refresh runs at every stop: registers ('g'), then the stack from SP
+ * (up to LIVE_STACK_BYTES, page by page), then the printk ring. The ring
+ * walk (printk.c) runs on a memory snapshot (mem.c): each miss becomes one
+ * "mem" request and the walk runs again when it is answered, until it
+ * completes. Only records newer than the last one seen are read, so a
+ * second stop costs a header read plus the new records.
+ *
+ * The log pane holds the kernel's records; console lines seen while the
+ * kernel runs are appended to it and replaced by the ring's own records
+ * at the next stop (they are the same lines). While it is stopped the
+ * console is kdb's, not the log: left out. The panic summary is parsed
+ * from the same text.
+ */
+#include <inttypes.h>
+#include <time.h>
+
+#include "rsp/rsp.h"
+#include "tui/tui.h"
+
+#define LIVE_STATUS_MS	1000
+#define LIVE_STACK_BYTES 1024
+#define LIVE_PAGE	4096
+#define LIVE_BACKLOG	100	/* records read on the first view */
+#define LIVE_RECS_MAX	4000
+#define LIVE_LOG_LINES	20000
+#define LIVE_PEND_MAX	16
+#define LIVE_HEX_MAX	(2 * 4096 + 1)
+
+enum live_req { LR_REGS, LR_STACK, LR_LOG, LR_THREAD };
+enum live_step { LS_IDLE, LS_REGS, LS_STACK, LS_LOG };
+
+struct live_rec {
+	uint64_t	 seq, ts_nsec;
+	uint32_t	 caller_id;
+	uint8_t		 level, facility, flags;
+	char		*text;
+	size_t		 len;
+};
+
+struct tui_live {
+	struct tui_conn		*ev, *rq;
+	struct tui_status	 status;
+	struct tui_regs_view	*regs;
+	struct tui_stack	 stack;
+	uint8_t			 stackmem[LIVE_STACK_BYTES];
+	bool			 have_stack;
+	struct tui_log		*log;
+	struct tui_panic	*panic;
+	struct tui_symtab	*symtab;
+	bool			 own_symtab;
+	const struct rsp_arch	*arch;
+	struct tui_mem		*mem;
+	struct tui_printk	*pk;
+	unsigned		 mem_read_max;
+
+	struct live_rec		*recs;
+	size_t			 nrecs;
+	bool			 recs_dirty, synced;
+
+	enum live_req		 pend[LIVE_PEND_MAX];
+	size_t			 npend;
+	enum live_step		 step;
+	bool			 again;
+	bool			 seen_stop;	/* this stop was read already */
+	uint64_t		 stack_sp;
+	size_t			 stack_got;
+
+	uint64_t		 t_start, req_bytes, req_reads;
+	uint64_t		 last_rx, last_tx, last_ms, next_status;
+	bool			 have_rates;
+	char			 msg[160];
+	char			 hex[LIVE_HEX_MAX];
+};
+
+static uint64_t
+live_now_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void	live_refresh_step(struct tui_live *);
+static void	live_log_step(struct tui_live *);
+
+static int
+live_send(struct tui_live *l, struct tui_conn *c, enum live_req kind,
+    const char *line)
+{
+	if (c == l->rq) {
+		if (l->npend == LIVE_PEND_MAX)
+			return -1;
+		l->pend[l->npend++] = kind;
+	}
+	if (tui_conn_send(c, line) != 0) {
+		snprintf(l->msg, sizeof l->msg, "bridge: write failed");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- the printk ring */
+
+static void
+live_printk_setup(struct tui_live *l)
+{
+	struct tui_prb_layout	lay;
+	uint64_t		prb;
+
+	if (l->pk != NULL || l->symtab == NULL || l->mem_read_max == 0)
+		return;
+	if (!tui_symtab_prb(l->symtab, &prb)) {
+		snprintf(l->msg, sizeof l->msg, "no printk ring symbol (prb) "
+		    "in vmlinux: the log shows the console only");
+		return;
+	}
+	if (tui_symtab_bits(l->symtab) == 32)
+		tui_prb_layout_ilp32(&lay);
+	else
+		tui_prb_layout_lp64(&lay);
+	lay.mem_read_max = l->mem_read_max;
+	l->pk = tui_printk_new(&lay, prb, tui_mem_read, l->mem);
+	tui_printk_set_backlog(l->pk, LIVE_BACKLOG);
+}
+
+static void
+live_rec_cb(void *arg, const struct tui_printk_rec *r)
+{
+	struct tui_live	*l = arg;
+	struct live_rec	*lr = NULL;
+	size_t		 i;
+
+	/* A record seen before while it was still growing: replace it. */
+	for (i = l->nrecs; i-- > 0 && i + TUI_PRINTK_PENDING_MAX >= l->nrecs;)
+		if (l->recs[i].seq == r->seq) {
+			lr = &l->recs[i];
+			free(lr->text);
+			break;
+		}
+	if (lr == NULL) {
+		if (l->nrecs == LIVE_RECS_MAX) {
+			free(l->recs[0].text);
+			memmove(l->recs, l->recs + 1, (l->nrecs - 1) *
+			    sizeof *l->recs);
+			l->nrecs--;
+		}
+		lr = &l->recs[l->nrecs++];
+	}
+	lr->seq = r->seq;
+	lr->ts_nsec = r->ts_nsec;
+	lr->caller_id = r->caller_id;
+	lr->level = r->level;
+	lr->facility = r->facility;
+	lr->flags = r->flags;
+	lr->text = tui_xstrndup(r->text, r->len);
+	lr->len = r->len;
+	l->recs_dirty = true;
+}
+
+/* The log pane and the panic summary, from the ring's records. */
+static void
+live_rebuild(struct tui_live *l)
+{
+	struct tui_log		*log = tui_log_new(LIVE_LOG_LINES);
+	struct tui_printk_rec	 r;
+	size_t			 i;
+
+	tui_panic_reset(l->panic);
+	for (i = 0; i < l->nrecs; i++) {
+		memset(&r, 0, sizeof r);
+		r.seq = l->recs[i].seq;
+		r.ts_nsec = l->recs[i].ts_nsec;
+		r.caller_id = l->recs[i].caller_id;
+		r.level = l->recs[i].level;
+		r.facility = l->recs[i].facility;
+		r.flags = l->recs[i].flags;
+		r.final = true;
+		r.text = l->recs[i].text;
+		r.len = l->recs[i].len;
+		tui_log_record(log, &r);
+		tui_panic_feed(l->panic, r.text, r.len);
+		tui_panic_feed(l->panic, "\n", 1);
+	}
+	tui_panic_flush(l->panic);
+	tui_log_free(l->log);
+	l->log = log;
+	l->recs_dirty = false;
+	l->synced = true;
+}
+
+/* ---- a refresh: regs, stack, log */
+
+static void
+live_refresh_done(struct tui_live *l, const char *err)
+{
+	uint64_t	ms = live_now_ms() - l->t_start;
+
+	l->step = LS_IDLE;
+	l->status.busy = false;
+	if (l->recs_dirty || (l->pk != NULL && err == NULL && !l->synced))
+		live_rebuild(l);
+	if (err != NULL)
+		snprintf(l->msg, sizeof l->msg, "refresh: %s", err);
+	else
+		snprintf(l->msg, sizeof l->msg, "refreshed: %" PRIu64 " B in "
+		    "%" PRIu64 " reads, %" PRIu64 ".%01" PRIu64 " s (%zu log "
+		    "records)", l->req_bytes, l->req_reads, ms / 1000,
+		    (ms % 1000) / 100, l->nrecs);
+	if (l->again) {
+		l->again = false;
+		tui_live_refresh(l);
+	}
+}
+
+void
+tui_live_refresh(struct tui_live *l)
+{
+	if (l->step != LS_IDLE) {
+		l->again = true;
+		return;
+	}
+	tui_mem_clear(l->mem);
+	l->step = LS_REGS;
+	l->status.busy = true;
+	l->t_start = live_now_ms();
+	l->req_bytes = l->req_reads = 0;
+	live_refresh_step(l);
+}
+
+static void
+live_mem_request(struct tui_live *l, enum live_req kind, uint64_t addr,
+    size_t len)
+{
+	char	line[96];
+
+	snprintf(line, sizeof line, "{\"v\":1,\"cmd\":\"mem\",\"text\":"
+	    "\"%" PRIx64 " %zu\"}", addr, len);
+	l->req_bytes += len;
+	l->req_reads++;
+	if (live_send(l, l->rq, kind, line) != 0)
+		live_refresh_done(l, "cannot send to the bridge");
+}
+
+static void
+live_refresh_step(struct tui_live *l)
+{
+	uint64_t	addr;
+	size_t		n;
+
+	switch (l->step) {
+	case LS_IDLE:
+		return;
+	case LS_REGS:
+		if (live_send(l, l->rq, LR_REGS, "regs") != 0)
+			live_refresh_done(l, "cannot send to the bridge");
+		return;
+	case LS_STACK:
+		addr = l->stack_sp + l->stack_got;
+		n = LIVE_STACK_BYTES - l->stack_got;
+		if (n > LIVE_PAGE - addr % LIVE_PAGE)
+			n = LIVE_PAGE - addr % LIVE_PAGE;
+		if (n == 0) {
+			l->step = LS_LOG;
+			live_log_step(l);
+			return;
+		}
+		live_mem_request(l, LR_STACK, addr, n);
+		return;
+	case LS_LOG:
+		live_log_step(l);
+		return;
+	}
+}
+
+/* Run the ring walk on what we have; fetch its first miss. */
+static void
+live_log_step(struct tui_live *l)
+{
+	char		err[TUI_ERRLEN];
+	uint64_t	addr;
+	size_t		len;
+
+	live_printk_setup(l);
+	if (l->pk == NULL) {
+		live_refresh_done(l, NULL);
+		return;
+	}
+	if (tui_printk_poll(l->pk, live_rec_cb, l, err) >= 0) {
+		live_refresh_done(l, NULL);
+		return;
+	}
+	if (!tui_mem_take_miss(l->mem, &addr, &len)) {
+		live_refresh_done(l, err);
+		return;
+	}
+	/*
+	 * The next reads of a walk sit right after this one (the following
+	 * records' descriptors, infos and texts), and on this wire a round
+	 * trip costs more than a few hundred bytes: read on to the safe size,
+	 * but never into the next page, which may not be mapped.
+	 */
+	if (len < l->mem_read_max && addr % LIVE_PAGE + len <= LIVE_PAGE) {
+		len = l->mem_read_max;
+		if (addr % LIVE_PAGE + len > LIVE_PAGE)
+			len = LIVE_PAGE - addr % LIVE_PAGE;
+	}
+	live_mem_request(l, LR_LOG, addr, len);
+}
+
+/* Hex of a mem reply into buf; the byte count, or -1. */
+static int
+live_mem_reply(struct tui_live *l, const char *line, uint8_t *buf,
+    size_t max)
+{
+	int	n = tui_json_str(line, "hex", l->hex, sizeof l->hex);
+
+	if (n <= 0 || n % 2 != 0 || (size_t)n / 2 > max)
+		return -1;
+	return rsp_hex_decode(buf, max, l->hex, (size_t)n);
+}
+
+static void
+live_regs_reply(struct tui_live *l, const char *line)
+{
+	struct rsp_regs		 r;
+	struct tui_reg		 regs[TUI_REGS_MAX];
+	char			 arch[32];
+	uint64_t		 pc = 0, sp = 0, fp = 0;
+	int			 n;
+
+	if (tui_json_str(line, "arch", arch, sizeof arch) > 0)
+		l->arch = rsp_arch_by_name(arch);
+	n = tui_json_str(line, "g", l->hex, sizeof l->hex);
+	if (l->arch == NULL || n <= 0 ||
+	    rsp_regs_parse_g(l->arch, l->hex, (size_t)n, &r) < 0) {
+		live_refresh_done(l, "registers: no usable 'g' reply");
+		return;
+	}
+	tui_regs_view_set(l->regs, regs, tui_regs_from_rsp(&r, regs,
+	    TUI_REGS_MAX));
+	(void)rsp_regs_get(&r, l->arch->pc, &pc);
+	(void)rsp_regs_get(&r, l->arch->sp, &sp);
+	(void)rsp_regs_get(&r, l->arch->fp, &fp);
+	l->stack.pc = pc;
+	l->stack.sp = sp;
+	l->stack.fp = fp;
+	l->stack.wsize = l->arch->id == RSP_ARCH_I386 ? 4 : 8;
+	l->stack_sp = sp;
+	l->stack_got = 0;
+	l->have_stack = false;
+	l->step = LS_STACK;
+	live_refresh_step(l);
+}
+
+static void
+live_stack_reply(struct tui_live *l, const char *line, bool ok)
+{
+	int	n = -1;
+
+	if (ok)
+		n = live_mem_reply(l, line, l->stackmem + l->stack_got,
+		    LIVE_STACK_BYTES - l->stack_got);
+	if (n > 0) {
+		l->stack_got += (size_t)n;
+		l->stack.mem = l->stackmem;
+		l->stack.len = l->stack_got;
+		l->have_stack = true;
+	}
+	if (n <= 0 || l->stack_got >= LIVE_STACK_BYTES)
+		l->step = LS_LOG;	/* the top of the stack, or enough */
+	live_refresh_step(l);
+}
+
+static void
+live_log_reply(struct tui_live *l, const char *line, bool ok)
+{
+	uint8_t	buf[4096];
+	char	addr[32];
+	int	n;
+
+	if (!ok || tui_json_str(line, "addr", addr, sizeof addr) <= 0 ||
+	    (n = live_mem_reply(l, line, buf, sizeof buf)) <= 0) {
+		live_refresh_done(l, "the printk ring could not be read");
+		return;
+	}
+	tui_mem_put(l->mem, strtoull(addr, NULL, 16), buf, (size_t)n);
+	live_log_step(l);
+}
+
+/* ---- lines from the bridge */
+
+static void
+live_rq_line(struct tui_live *l, const char *line)
+{
+	enum live_req	kind;
+	bool		ok = false;
+	char		err[128];
+
+	if (l->npend == 0)
+		return;		/* not ours */
+	kind = l->pend[0];
+	memmove(l->pend, l->pend + 1, --l->npend * sizeof l->pend[0]);
+	(void)tui_json_bool(line, "ok", &ok);
+	if (!ok && tui_json_str(line, "error", err, sizeof err) < 0)
+		snprintf(err, sizeof err, "failed");
+	switch (kind) {
+	case LR_REGS:
+		if (!ok)
+			live_refresh_done(l, err);
+		else
+			live_regs_reply(l, line);
+		break;
+	case LR_STACK:
+		live_stack_reply(l, line, ok);
+		break;
+	case LR_LOG:
+		live_log_reply(l, line, ok);
+		break;
+	case LR_THREAD:
+		if (!ok)
+			snprintf(l->msg, sizeof l->msg, "thread: %s", err);
+		else
+			tui_live_refresh(l);
+		break;
+	}
+}
+
+static enum tui_tstate
+live_state(const char *s)
+{
+	if (strcmp(s, "running") == 0)
+		return TUI_TS_RUNNING;
+	if (strncmp(s, "stopped", 7) == 0)
+		return TUI_TS_STOPPED;
+	if (strcmp(s, "kdb") == 0)
+		return TUI_TS_KDB;
+	if (strncmp(s, "running (panic", 14) == 0)
+		return TUI_TS_PANIC;
+	return TUI_TS_UNKNOWN;
+}
+
+static void
+live_thread_from_stop(struct tui_live *l, const char *stop)
+{
+	const char	*p = strstr(stop, "thread:");
+
+	l->status.thread = p != NULL ? (int)strtol(p + 7, NULL, 16) : -1;
+}
+
+static void
+live_status(struct tui_live *l, const char *line)
+{
+	struct tui_status	*s = &l->status;
+	char			 buf[256];
+	uint64_t		 v, rx = 0, tx = 0, now = live_now_ms();
+	bool			 b, first = s->device[0] == '\0';
+
+	if (tui_json_str(line, "link", buf, sizeof buf) > 0)
+		s->link_up = strcmp(buf, "up") == 0;
+	if (tui_json_str(line, "device", buf, sizeof buf) >= 0)
+		snprintf(s->device, sizeof s->device, "%.63s", buf);
+	if (tui_json_u64(line, "baud", &v))
+		s->baud = (int)v;
+	if (tui_json_str(line, "state", buf, sizeof buf) > 0) {
+		s->state = live_state(buf);
+		if (s->state != TUI_TS_STOPPED && s->state != TUI_TS_KDB)
+			l->seen_stop = false;
+	}
+	if (tui_json_bool(line, "gdb", &b))
+		s->gdb_attached = b;
+	if (tui_json_str(line, "stop", buf, sizeof buf) > 0)
+		live_thread_from_stop(l, buf);
+	if (tui_json_u64(line, "retransmits", &v))
+		s->retransmits = v;
+	if (tui_json_u64(line, "cksum_errors", &v))
+		s->cksum_errors = v;
+	if (tui_json_u64(line, "mem_read_max", &v) && v > 0 && v <= 4096)
+		l->mem_read_max = (unsigned)v;
+	if (l->symtab == NULL &&
+	    tui_json_str(line, "vmlinux", buf, sizeof buf) > 0) {
+		char	err[TUI_ERRLEN];
+
+		if ((l->symtab = tui_symtab_open(buf, err)) == NULL)
+			snprintf(l->msg, sizeof l->msg, "%.159s", err);
+		else
+			l->own_symtab = true;
+	}
+	if (tui_json_u64(line, "rx_bytes", &rx) &&
+	    tui_json_u64(line, "tx_bytes", &tx)) {
+		if (l->have_rates && now > l->last_ms) {
+			s->rx_bps = (rx - l->last_rx) * 1000 /
+			    (now - l->last_ms);
+			s->tx_bps = (tx - l->last_tx) * 1000 /
+			    (now - l->last_ms);
+		}
+		l->last_rx = rx;
+		l->last_tx = tx;
+		l->last_ms = now;
+		l->have_rates = true;
+	}
+	/* Attached to a stopped target: show it now. */
+	if (first && (s->state == TUI_TS_STOPPED || s->state == TUI_TS_KDB) &&
+	    !l->seen_stop) {
+		l->seen_stop = true;
+		tui_live_refresh(l);
+	}
+}
+
+static void
+live_event(struct tui_live *l, const char *ev, const char *line)
+{
+	char	text[TUI_LOG_LINE_MAX];
+	int	n;
+
+	n = tui_json_str(line, "text", text, sizeof text);
+	if (n < 0)
+		text[n = 0] = '\0';
+	if (strcmp(ev, "console") == 0) {
+		/* A stopped kernel logs nothing: what comes then is kdb
+		 * talking (its prompt, a monitor command's output). */
+		if (l->status.state == TUI_TS_STOPPED ||
+		    l->status.state == TUI_TS_KDB)
+			return;
+		text[n] = '\n';
+		tui_log_console(l->log, text, (size_t)n + 1);
+		tui_panic_feed(l->panic, text, (size_t)n + 1);
+	} else if (strcmp(ev, "stop") == 0) {
+		live_thread_from_stop(l, text);
+		if (strcmp(text, "kdb") == 0)
+			l->status.state = TUI_TS_KDB;
+		else if (text[0] == 'T' || text[0] == 'S')
+			l->status.state = TUI_TS_STOPPED;
+		/* kdb says so at every prompt: one read per stop. */
+		if (!l->seen_stop) {
+			l->seen_stop = true;
+			tui_live_refresh(l);
+		}
+	} else if (strcmp(ev, "state") == 0) {
+		l->status.state = live_state(text);
+		if (l->status.state != TUI_TS_STOPPED &&
+		    l->status.state != TUI_TS_KDB)
+			l->seen_stop = false;
+	} else if (strcmp(ev, "gdb_attach") == 0) {
+		l->status.gdb_attached = true;
+	} else if (strcmp(ev, "gdb_detach") == 0) {
+		l->status.gdb_attached = false;
+	} else if (strcmp(ev, "link_up") == 0) {
+		l->status.link_up = true;
+	} else if (strcmp(ev, "link_down") == 0) {
+		l->status.link_up = false;
+	} else if (strcmp(ev, "break_failed") == 0) {
+		snprintf(l->msg, sizeof l->msg, "break-in failed: %s", text);
+	}
+}
+
+static void
+live_ev_line(struct tui_live *l, const char *line)
+{
+	char	buf[64], err[128];
+	bool	ok = true;
+
+	if (tui_json_str(line, "event", buf, sizeof buf) > 0) {
+		live_event(l, buf, line);
+		return;
+	}
+	if (tui_json_str(line, "cmd", buf, sizeof buf) <= 0)
+		return;
+	if (strcmp(buf, "status") == 0) {
+		live_status(l, line);
+		return;
+	}
+	(void)tui_json_bool(line, "ok", &ok);
+	if (!ok && tui_json_str(line, "error", err, sizeof err) > 0)
+		snprintf(l->msg, sizeof l->msg, "%.30s: %.120s", buf, err);
+}
+
+/* ---- the interface */
+
+struct tui_live *
+tui_live_open(const char *path, struct tui_symtab *st, char *err)
+{
+	struct tui_live	*l;
+
+	l = tui_xcalloc(1, sizeof *l);
+	if ((l->ev = tui_conn_open(path, err)) == NULL ||
+	    (l->rq = tui_conn_open(path, err)) == NULL) {
+		tui_conn_free(l->ev);
+		free(l);
+		return NULL;
+	}
+	l->symtab = st;
+	l->regs = tui_regs_view_new();
+	l->log = tui_log_new(LIVE_LOG_LINES);
+	l->panic = tui_panic_new();
+	l->mem = tui_mem_new();
+	l->recs = tui_xcalloc(LIVE_RECS_MAX, sizeof *l->recs);
+	l->status.bridge = true;
+	l->status.cpu = l->status.thread = -1;
+	if (tui_conn_send(l->ev, "{\"v\":1,\"cmd\":\"subscribe\"}") != 0 ||
+	    tui_conn_send(l->ev, "{\"v\":1,\"cmd\":\"status\"}") != 0) {
+		snprintf(err, TUI_ERRLEN, "cannot talk to the bridge at %s",
+		    path);
+		tui_live_free(l);
+		return NULL;
+	}
+	l->next_status = live_now_ms() + LIVE_STATUS_MS;
+	return l;
+}
+
+void
+tui_live_free(struct tui_live *l)
+{
+	size_t	i;
+
+	if (l == NULL)
+		return;
+	tui_conn_free(l->ev);
+	tui_conn_free(l->rq);
+	tui_regs_view_free(l->regs);
+	tui_log_free(l->log);
+	tui_panic_free(l->panic);
+	tui_printk_free(l->pk);
+	tui_mem_free(l->mem);
+	for (i = 0; i < l->nrecs; i++)
+		free(l->recs[i].text);
+	free(l->recs);
+	if (l->own_symtab)
+		tui_symtab_free(l->symtab);
+	free(l);
+}
+
+size_t
+tui_live_fds(const struct tui_live *l, int *fds, size_t max)
+{
+	if (max < 2)
+		return 0;
+	fds[0] = tui_conn_fd(l->ev);
+	fds[1] = tui_conn_fd(l->rq);
+	return 2;
+}
+
+int
+tui_live_timeout(const struct tui_live *l)
+{
+	uint64_t	now = live_now_ms();
+	int		ms;
+
+	ms = l->next_status > now ? (int)(l->next_status - now) : 0;
+	if (l->status.busy && ms > 120)
+		ms = 120;	/* keep the indicator turning */
+	return ms;
+}
+
+int
+tui_live_input(struct tui_live *l, int fd, char *err)
+{
+	struct tui_conn	*c = fd == tui_conn_fd(l->ev) ? l->ev : l->rq;
+	const char	*line;
+
+	if (tui_conn_read(c) != 0) {
+		snprintf(err, TUI_ERRLEN, "the bridge closed the control "
+		    "connection");
+		return -1;
+	}
+	while ((line = tui_conn_line(c)) != NULL) {
+		if (c == l->ev)
+			live_ev_line(l, line);
+		else
+			live_rq_line(l, line);
+	}
+	return 0;
+}
+
+void
+tui_live_tick(struct tui_live *l)
+{
+	uint64_t	now = live_now_ms();
+
+	if (l->status.busy)
+		l->status.tick++;
+	if (now >= l->next_status) {
+		(void)live_send(l, l->ev, LR_REGS,
+		    "{\"v\":1,\"cmd\":\"status\"}");
+		l->next_status = now + LIVE_STATUS_MS;
+	}
+}
+
+void
+tui_live_command(struct tui_live *l, const char *cmd)
+{
+	char	line[96];
+
+	if (strncmp(cmd, "thread ", 7) == 0) {
+		snprintf(line, sizeof line, "{\"v\":1,\"cmd\":\"thread\","
+		    "\"text\":\"%.40s\"}", cmd + 7);
+		(void)live_send(l, l->rq, LR_THREAD, line);
+		return;
+	}
+	snprintf(line, sizeof line, "{\"v\":1,\"cmd\":\"%.20s\"}", cmd);
+	(void)live_send(l, l->ev, LR_REGS, line);
+}
+
+void
+tui_live_screen(struct tui_live *l, struct tui_screen *s)
+{
+	s->status = l->status;
+	s->regs = l->regs;
+	s->stack = l->have_stack ? &l->stack : NULL;
+	s->log = l->log;
+	s->panic = l->panic;
+	s->symtab = l->symtab;
+}
+
+struct tui_log *
+tui_live_log(struct tui_live *l)
+{
+	return l->log;
+}
+
+const char *
+tui_live_message(const struct tui_live *l)
+{
+	return l->msg;
+}
+
+void
+tui_live_clear_message(struct tui_live *l)
+{
+	l->msg[0] = '\0';
+}
