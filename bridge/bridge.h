@@ -368,8 +368,9 @@ void		 br_quit(struct bridge *br);
 const char	*br_note_name(enum br_note note);
 /* Status as one JSON object (no newline), allocated. */
 char		*br_ctl_status_json(struct bridge *br);
-/* Value of string member key in a flat JSON object line, allocated, or
- * NULL. Understands the usual escapes. */
+/* json.c: value of string member key in a flat JSON object line,
+ * allocated, or NULL (missing, not a string, or malformed). Understands
+ * the usual escapes; \uXXXX outside printable ASCII becomes '?'. */
 char		*br_ctl_json_str(const char *line, const char *key);
 /* Append s to buf as a JSON string (quoted, escaped); buf is an evbuffer. */
 struct evbuffer;
