@@ -337,11 +337,10 @@ br_cache_invalidate(struct br_cache *c, enum br_cache_event ev)
 	switch (ev) {
 	case BR_CE_OFF:
 	case BR_CE_WRITE:
-		return;
 	case BR_CE_DETACH:
-		/* The stub was not told: its Hg stays, and is the next gdb's
-		 * until that one names a thread. */
-		c->want_hg = c->stub_hg;
+		/* Nothing moved the stub's Hg (gdb's D is answered by the
+		 * bridge): it stays where it is, and gdb's choice stays
+		 * what the next gdb inherits, as it would on a plain line. */
 		return;
 	case BR_CE_THREAD:
 		/* The control socket moved the stub's general thread: the

@@ -418,13 +418,23 @@ test_model(void **state)
 	char			 p[256], ra[4096], rb[4096];
 	size_t			 len, na, nb;
 	uint64_t		 s = 12345;
-	int			 i;
+	int			 i, events = 0;
 
 	(void)state;
 	fake_init(&a, x86());
 	fake_init(&b, x86());
 	for (i = 0; i < 20000; i++) {
 		len = gen_req(&s, p);
+		/*
+		 * Events the stub never sees, just before gdb lists threads
+		 * (as a new gdb, or one whose line came back, does): gdb's
+		 * detach, answered by the bridge, and a cut line on the same
+		 * stop. The stub keeps its Hg; the cache must not assume it
+		 * went back to the current thread.
+		 */
+		if (strcmp(p, "qfThreadInfo") == 0 && ++events % 3 != 0)
+			br_cache_invalidate(c, events % 3 == 1 ?
+			    BR_CE_DETACH : BR_CE_LINK);
 		na = fake_req(&a, p, len, ra);
 		ra[na] = '\0';
 		nb = via_cache(c, &b, p, len, rb);
@@ -469,7 +479,7 @@ test_invalidate_events(void **state)
 {
 	static const enum br_cache_event evs[] = { BR_CE_RESUME,
 	    BR_CE_WRITE, BR_CE_BREAKPOINT, BR_CE_STOP, BR_CE_KDB,
-	    BR_CE_LINK };
+	    BR_CE_LINK, BR_CE_DETACH };
 	static struct fake	 f;
 	struct br_cache		*c = new_cache();
 	size_t			 i;
