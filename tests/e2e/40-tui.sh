@@ -19,6 +19,7 @@
 #                   screen (the terminal is restored)
 #   tui-10-crash    a TUI killed by SIGSEGV restores the terminal too, and
 #                   the bridge does not notice
+#   tui-11-thread   t 1 Enter: init's registers and stack are read
 # Every case SKIPs with the reason when tmux, the bridge or the lab is
 # missing.
 # shellcheck source=tests/e2e/lib.sh
@@ -26,7 +27,7 @@
 e2e_setup tui
 
 ALL="tui-1-panic tui-2-rip tui-3-stack tui-4-log tui-5-gdb-owns tui-6-console
-tui-7-keys tui-8-launch tui-9-resize tui-10-crash"
+tui-7-keys tui-8-launch tui-9-resize tui-10-crash tui-11-thread"
 skip_all() { for c in $ALL; do skip "$c" "$1"; done; exit 0; }
 TUI=$BUILD/kgdb-tui
 command -v tmux >/dev/null || "$E2E_ROOT/scripts/deps.sh" build >&2 ||
@@ -240,7 +241,7 @@ group_i() {
 	    ! line_start --telnet --baud 115200 ||
 	    ! bridge_start "telnet:127.0.0.1:$LINE_PORT" ||
 	    ! tui_start i; then
-		for c in 6-console 7-keys 8-launch; do
+		for c in 6-console 7-keys 8-launch 11-thread; do
 			fail "tui-$c" "${E2E_WHY:-lab, bridge or tmux did not start}"
 		done
 		return
@@ -261,6 +262,8 @@ group_i() {
 	if ! wait_pane i 'refreshed:' 120; then
 		keep_pane i i-b1
 		fail tui-7-keys "no view after b (see $E2E_KEEP/i-b1.pane)"
+		fail tui-8-launch "not run: no stop"
+		fail tui-11-thread "not run: no stop"
 		bridge_stop
 		lab_stop
 		return
@@ -293,6 +296,20 @@ group_i() {
 		pass tui-7-keys
 	else
 		fail tui-7-keys "second view missing (see $E2E_KEEP/i-b2.pane)"
+	fi
+
+	# 11: thread 1 (init, asleep in the kernel): read again for it.
+	tm send-keys -t i t
+	tm send-keys -t i 1 Enter
+	if wait_pane i 'refreshed:' 60 && keep_pane i i-t1 &&
+	    ! grep -q 'thread:' "$T/i-t1.pane" &&
+	    left_col "$T/i-t1.pane" | grep -qE '^stack  sp ' &&
+	    [ "$(left_col "$T/i-t1.pane" | grep -oE '^rsp +[0-9a-f]+')" != \
+	      "$(left_col "$T/i-b2.pane" | grep -oE '^rsp +[0-9a-f]+')" ]; then
+		pass tui-11-thread
+	else
+		keep_pane i i-t1
+		fail tui-11-thread "no view of thread 1 (see $E2E_KEEP/i-t1.pane)"
 	fi
 	tm kill-session -t i
 	bridge_stop
