@@ -95,7 +95,7 @@ wire_bytes() {
 }
 
 tui_start() { # name
-	tui_run "$1" "exec $TUI --ctl $BR_CTL --vmlinux $VMLINUX 2>$T/$1.tui.err"
+	tui_run "$1" "ulimit -c 0; exec $TUI --ctl $BR_CTL --vmlinux $VMLINUX 2>$T/$1.tui.err"
 }
 
 # ---- group P: the panic, read by the TUI, then by gdb
@@ -200,9 +200,13 @@ group_p() {
 	sleep 1
 	keep_pane p p-80x24
 	tm send-keys -t p q
-	sleep 1
+	# tmux may see the pane close before it has the exit status.
 	local st
-	st=$(tm display-message -p -t p '#{pane_dead} #{pane_dead_status} #{alternate_on}')
+	for _ in $(seq 1 50); do
+		st=$(tm display-message -p -t p '#{pane_dead} #{pane_dead_status}#{pane_dead_signal} #{alternate_on}')
+		[[ "$st" == "1 "[0-9]* ]] && break
+		sleep 0.1
+	done
 	if head -n 1 "$T/p-80x24.pane" | grep -qE '(stopped|kdb)' &&
 	    grep -q 'PANIC' "$T/p-80x24.pane" &&
 	    [ "$(wc -l <"$T/p-80x24.pane")" -le 24 ] && [ "$st" = "1 0 0" ]; then
@@ -216,8 +220,11 @@ group_p() {
 	if tui_start c && wait_pane c 'registers' 30; then
 		pid=$(tm display-message -p -t c '#{pane_pid}')
 		kill -SEGV "$pid"
-		sleep 1
-		st=$(tm display-message -p -t c '#{pane_dead} #{alternate_on}')
+		for _ in $(seq 1 50); do
+			st=$(tm display-message -p -t c '#{pane_dead} #{alternate_on}')
+			[[ "$st" == "1 "* ]] && break
+			sleep 0.1
+		done
 		if [ "$st" = "1 0" ] && bridge_ctl ping >/dev/null; then
 			pass tui-10-crash
 		else
