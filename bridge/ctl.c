@@ -889,9 +889,10 @@ ctl_usage(FILE *f)
 	    "COMMAND\n"
 	    "commands: status, mem ADDR LEN, regs, mark TEXT, events (alias "
 	    "subscribe),\n"
-	    "          quit, ping; without gdb attached also break, "
-	    "continue, step,\n"
-	    "          thread ID,\n"
+	    "          quit, ping; break (with gdb attached only while it "
+	    "waits for a stop);\n"
+	    "          without gdb attached also continue, step, thread "
+	    "ID,\n"
 	    "          or one raw JSON request line, e.g. "
 	    "'{\"v\":1,\"cmd\":\"status\"}'\n"
 	    "Without --ctl, the one bridge running for this user is used.\n");

@@ -147,6 +147,9 @@ key_prompt(struct tui *t, int k)
 	} else if (k == TUI_KEY_BACKSPACE) {
 		if (t->qlen > 0)
 			t->query[--t->qlen] = '\0';
+	} else if (t->prompt_kind == 't' && (k > 0x7f ||
+	    strchr("0123456789abcdefABCDEF-", k) == NULL || k == 0)) {
+		return;		/* a thread id is hex */
 	} else if (k >= 0x20 && k < 0x7f && t->qlen < QUERY_MAX) {
 		t->query[t->qlen++] = (char)k;
 		t->query[t->qlen] = '\0';

@@ -19,6 +19,7 @@
 #                   screen (the terminal is restored)
 #   tui-10-crash    a TUI killed by SIGSEGV restores the terminal too, and
 #                   the bridge does not notice
+#   tui-11-thread   t 1 Enter: init's registers and stack are read
 # Every case SKIPs with the reason when tmux, the bridge or the lab is
 # missing.
 # shellcheck source=tests/e2e/lib.sh
@@ -26,7 +27,7 @@
 e2e_setup tui
 
 ALL="tui-1-panic tui-2-rip tui-3-stack tui-4-log tui-5-gdb-owns tui-6-console
-tui-7-keys tui-8-launch tui-9-resize tui-10-crash"
+tui-7-keys tui-8-launch tui-9-resize tui-10-crash tui-11-thread"
 skip_all() { for c in $ALL; do skip "$c" "$1"; done; exit 0; }
 TUI=$BUILD/kgdb-tui
 command -v tmux >/dev/null || "$E2E_ROOT/scripts/deps.sh" build >&2 ||
@@ -93,8 +94,9 @@ wire_bytes() {
 	    "$(grep -o '"tx_bytes":[0-9]*' <<<"$s" | cut -d: -f2)"
 }
 
+# The TUI's exit status goes to $T/NAME.rc (tmux may lose it under load).
 tui_start() { # name
-	tui_run "$1" "exec $TUI --ctl $BR_CTL --vmlinux $VMLINUX 2>$T/$1.tui.err"
+	tui_run "$1" "ulimit -c 0; $TUI --ctl $BR_CTL --vmlinux $VMLINUX 2>$T/$1.tui.err; echo \$? >$T/$1.rc"
 }
 
 # ---- group P: the panic, read by the TUI, then by gdb
@@ -199,28 +201,37 @@ group_p() {
 	sleep 1
 	keep_pane p p-80x24
 	tm send-keys -t p q
-	sleep 1
 	local st
-	st=$(tm display-message -p -t p '#{pane_dead} #{pane_dead_status} #{alternate_on}')
+	for _ in $(seq 1 50); do
+		[ -s "$T/p.rc" ] && break
+		sleep 0.1
+	done
+	sleep 0.3
+	st="$(cat "$T/p.rc" 2>/dev/null) $(tm display-message -p -t p '#{alternate_on}')"
 	if head -n 1 "$T/p-80x24.pane" | grep -qE '(stopped|kdb)' &&
 	    grep -q 'PANIC' "$T/p-80x24.pane" &&
-	    [ "$(wc -l <"$T/p-80x24.pane")" -le 24 ] && [ "$st" = "1 0 0" ]; then
+	    [ "$(wc -l <"$T/p-80x24.pane")" -le 24 ] && [ "$st" = "0 0" ]; then
 		pass tui-9-resize
 	else
-		fail tui-9-resize "pane dead/status/alternate: '$st' (see $E2E_KEEP/p-80x24.pane)"
+		fail tui-9-resize "exit status/alternate screen: '$st' (see $E2E_KEEP/p-80x24.pane)"
 	fi
 
 	# 10: SIGSEGV.
 	local pid
 	if tui_start c && wait_pane c 'registers' 30; then
-		pid=$(tm display-message -p -t c '#{pane_pid}')
+		pid=$(pgrep -P "$(tm display-message -p -t c '#{pane_pid}')" | head -n 1)
 		kill -SEGV "$pid"
-		sleep 1
-		st=$(tm display-message -p -t c '#{pane_dead} #{alternate_on}')
-		if [ "$st" = "1 0" ] && bridge_ctl ping >/dev/null; then
+		for _ in $(seq 1 50); do
+			[ -s "$T/c.rc" ] && break
+			sleep 0.1
+		done
+		sleep 0.3
+		# 139: killed by SIGSEGV (128 + 11), as the shell reports it.
+		st="$(cat "$T/c.rc" 2>/dev/null) $(tm display-message -p -t c '#{alternate_on}')"
+		if [ "$st" = "139 0" ] && bridge_ctl ping >/dev/null; then
 			pass tui-10-crash
 		else
-			fail tui-10-crash "pane dead/alternate: '$st' (or the bridge went)"
+			fail tui-10-crash "exit status/alternate screen: '$st' (or the bridge went)"
 		fi
 		tm kill-session -t c
 	else
@@ -240,7 +251,7 @@ group_i() {
 	    ! line_start --telnet --baud 115200 ||
 	    ! bridge_start "telnet:127.0.0.1:$LINE_PORT" ||
 	    ! tui_start i; then
-		for c in 6-console 7-keys 8-launch; do
+		for c in 6-console 7-keys 8-launch 11-thread; do
 			fail "tui-$c" "${E2E_WHY:-lab, bridge or tmux did not start}"
 		done
 		return
@@ -261,6 +272,8 @@ group_i() {
 	if ! wait_pane i 'refreshed:' 120; then
 		keep_pane i i-b1
 		fail tui-7-keys "no view after b (see $E2E_KEEP/i-b1.pane)"
+		fail tui-8-launch "not run: no stop"
+		fail tui-11-thread "not run: no stop"
 		bridge_stop
 		lab_stop
 		return
@@ -293,6 +306,20 @@ group_i() {
 		pass tui-7-keys
 	else
 		fail tui-7-keys "second view missing (see $E2E_KEEP/i-b2.pane)"
+	fi
+
+	# 11: thread 1 (init, asleep in the kernel): read again for it.
+	tm send-keys -t i t
+	tm send-keys -t i 1 Enter
+	if wait_pane i 'refreshed:' 60 && keep_pane i i-t1 &&
+	    ! grep -q 'thread:' "$T/i-t1.pane" &&
+	    left_col "$T/i-t1.pane" | grep -qE '^stack  sp ' &&
+	    [ "$(left_col "$T/i-t1.pane" | grep -oE '^rsp +[0-9a-f]+')" != \
+	      "$(left_col "$T/i-b2.pane" | grep -oE '^rsp +[0-9a-f]+')" ]; then
+		pass tui-11-thread
+	else
+		keep_pane i i-t1
+		fail tui-11-thread "no view of thread 1 (see $E2E_KEEP/i-t1.pane)"
 	fi
 	tm kill-session -t i
 	bridge_stop
