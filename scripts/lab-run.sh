@@ -86,8 +86,10 @@ pty) chardev="pty,id=s0" ;;
 esac
 
 # no_timer_check: under TCG on a busy host the IO-APIC timer check can
-# fail and panic at boot ("IO-APIC + timer doesn't work!").
-cmdline="nokaslr no_timer_check console=ttyS0,115200 kgdboc=ttyS0,115200 $kgdbwait lab.mode=$mode"
+# fail and panic at boot ("IO-APIC + timer doesn't work!").  tsc=reliable:
+# on a busy host the clocksource watchdog sees TSC skew and prints a
+# warning at a random moment, in the middle of whatever a test compares.
+cmdline="nokaslr no_timer_check tsc=reliable console=ttyS0,115200 kgdboc=ttyS0,115200 $kgdbwait lab.mode=$mode"
 [ -n "$flood" ] && cmdline="$cmdline lab.flood=$flood"
 [ -n "$after" ] && cmdline="$cmdline lab.after=$after"
 [ -n "$tick" ] && cmdline="$cmdline lab.tick=$tick"
