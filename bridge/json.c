@@ -11,19 +11,6 @@
 
 #include "bridge/bridge.h"
 
-/* 0..15 for a hex digit, -1 otherwise. */
-static int
-json_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The four hex digits after "\u" at p, or -1 if there are not four. */
 static int
 json_u4(const char *p)
@@ -31,7 +18,7 @@ json_u4(const char *p)
 	int	i, d, v = 0;
 
 	for (i = 0; i < 4; i++) {
-		if ((d = json_hexval(p[i])) < 0)
+		if ((d = rsp_hex_val((unsigned char)p[i])) < 0)
 			return -1;
 		v = v * 16 + d;
 	}

@@ -10,6 +10,7 @@
  */
 #include <inttypes.h>
 
+#include "rsp/rsp.h"
 #include "tui/tui.h"
 
 /* p at an opening quote: the position just past the closing one, or NULL
@@ -51,18 +52,6 @@ json_find(const char *line, const char *key)
 	return NULL;
 }
 
-static int
-json_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 tui_json_str(const char *line, const char *key, char *buf, size_t buflen)
 {
@@ -97,7 +86,8 @@ tui_json_str(const char *line, const char *key, char *buf, size_t buflen)
 				break;
 			case 'u':
 				for (u = 0, i = 1; i <= 4; i++) {
-					if ((h = json_hexval(p[i])) < 0)
+					h = rsp_hex_val((unsigned char)p[i]);
+					if (h < 0)
 						return -1;
 					u = u << 4 | (unsigned)h;
 				}
