@@ -190,8 +190,9 @@ ser_identify(struct br_transport *t, struct sp_port *port)
 	const char	*sysroot = "/sys";
 	char		 drv[64];
 	int		 vid = -1, pid = -1;
-	bool		 usb = sp_get_port_transport(port) == SP_TRANSPORT_USB;
+	bool		 usb;
 
+	usb = sp_get_port_transport(port) == SP_TRANSPORT_USB;
 	if (usb)
 		sp_get_port_usb_vid_pid(port, &vid, &pid);
 	ser_driver(sysroot, t->path, drv, sizeof drv);

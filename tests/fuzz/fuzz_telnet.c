@@ -72,7 +72,8 @@ tf_decode(const uint8_t *in, size_t len, size_t stride, uint8_t flags,
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static uint8_t	 a[TF_MAX], b[TF_MAX], esc[2 * TF_MAX], back[2 * TF_MAX];
+	static uint8_t	 a[TF_MAX], b[TF_MAX];
+	static uint8_t	 esc[2 * TF_MAX], back[2 * TF_MAX];
 	struct tf_seen	 sa = { 0, 0 }, sb = { 0, 0 }, sc = { 0, 0 };
 	uint8_t		 flags;
 	size_t		 stride, na, nb, ne, nback, used;
