@@ -20,11 +20,11 @@ e2e_setup cache
 
 CASES="cache-1-rodata cache-2-text cache-3-kgdb cache-4-ranges"
 # shellcheck disable=SC2086
-skip_all() { fail_all "$1" $CASES; }
+fail_every() { fail_all "$1" $CASES; }
 TOOL=$BUILD/t/test_vmlinux
-[ -x "$TOOL" ] || skip_all "$TOOL not built (make tests)"
-need_lab || skip_all "$E2E_WHY"
-command -v python3 >/dev/null || skip_all "python3 missing (QEMU monitor client)"
+[ -x "$TOOL" ] || fail_every "$TOOL not built (make tests)"
+need_lab || fail_every "$E2E_WHY"
+command -v python3 >/dev/null || fail_every "python3 missing (QEMU monitor client)"
 
 # monitor CMD...: run QEMU human-monitor commands, wait for each prompt.
 monitor() {
@@ -54,7 +54,7 @@ PY
 }
 
 "$TOOL" --ranges "$VMLINUX" >"$T/ranges" 2>"$T/ranges.err" ||
-    skip_all "test_vmlinux --ranges failed: $(head -n 1 "$T/ranges.err")"
+    fail_every "test_vmlinux --ranges failed: $(head -n 1 "$T/ranges.err")"
 "$TOOL" --ranges "$VMLINUX" --text >"$T/ranges.text" 2>&1
 
 # 4: what is served, against the ELF's own section flags.
@@ -73,8 +73,8 @@ else
 	pass cache-4-ranges
 fi
 
-lab_start a --mode sysrq --after 2 --tick 1 || skip_all "lab did not boot"
-line_start || skip_all "shaper did not start"
+lab_start a --mode sysrq --after 2 --tick 1 || fail_every "lab did not boot"
+line_start || fail_every "shaper did not start"
 if ! wait_for "$(line_rx)" 'kdb>' 90; then
 	for c in cache-1-rodata cache-2-text cache-3-kgdb; do
 		fail "$c" "no SysRq-g stop on the console"

@@ -22,11 +22,12 @@
 e2e_setup cache-bridge
 
 CASES="cache-5-same-stop cache-6-after-step cache-7-stats"
-skip_all() { for c in $CASES; do skip "$c" "$1"; done; exit 0; }
-bridge_ready || skip_all "$E2E_WHY"
+# shellcheck disable=SC2086
+fail_every() { fail_all "$1" $CASES; }
+bridge_ready || fail_every "$E2E_WHY"
 "$BRIDGE" --help 2>&1 | grep -q -- '--no-cache' ||
-    skip_all "$BRIDGE has no --no-cache"
-need_lab || skip_all "$E2E_WHY"
+    fail_every "$BRIDGE has no --no-cache"
+need_lab || fail_every "$E2E_WHY"
 
 BLOCK=(-ex 'info registers' -ex 'bt' -ex 'info threads'
 	-ex 'x/64gx $sp' -ex 'x/16i $pc' -ex 'p jiffies'
@@ -58,8 +59,8 @@ same() {
 }
 
 lab_start s --mode sysrq --after 2 --tick 1 --append norandmaps ||
-    skip_all "lab did not boot"
-line_start || skip_all "shaper did not start"
+    fail_every "lab did not boot"
+line_start || fail_every "shaper did not start"
 if ! wait_for "$(line_rx)" 'kdb>' 120; then
 	for c in $CASES; do fail "$c" "no SysRq-g stop on the console"; done
 	exit 0

@@ -20,7 +20,7 @@
 #   tui-10-crash    a TUI killed by SIGSEGV restores the terminal too, and
 #                   the bridge does not notice
 #   tui-11-thread   t 1 Enter: init's registers and stack are read
-# Every case SKIPs with the reason when tmux, the bridge or the lab is
+# Every case FAILs with the reason when tmux, the bridge or the lab is
 # missing.
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -28,14 +28,15 @@ e2e_setup tui
 
 ALL="tui-1-panic tui-2-rip tui-3-stack tui-4-log tui-5-gdb-owns tui-6-console
 tui-7-keys tui-8-launch tui-9-resize tui-10-crash tui-11-thread"
-skip_all() { for c in $ALL; do skip "$c" "$1"; done; exit 0; }
+# shellcheck disable=SC2086
+fail_every() { fail_all "$1" $ALL; }
 TUI=$BUILD/kgdb-tui
 command -v tmux >/dev/null || "$E2E_ROOT/scripts/deps.sh" build >&2 ||
-	skip_all "tmux missing (scripts/deps.sh build)"
-command -v tmux >/dev/null || skip_all "tmux missing (scripts/deps.sh build)"
-[ -x "$TUI" ] || skip_all "$TUI not built yet"
-bridge_ready || skip_all "$E2E_WHY"
-need_lab || skip_all "$E2E_WHY"
+	fail_every "tmux missing (scripts/deps.sh build)"
+command -v tmux >/dev/null || fail_every "tmux missing (scripts/deps.sh build)"
+[ -x "$TUI" ] || fail_every "$TUI not built yet"
+bridge_ready || fail_every "$E2E_WHY"
+need_lab || fail_every "$E2E_WHY"
 
 # A private tmux server, killed with everything else.
 TM_SOCK=kgdb-e2e-tui-$$
@@ -97,6 +98,18 @@ wire_bytes() {
 # The TUI's exit status goes to $T/NAME.rc (tmux may lose it under load).
 tui_start() { # name
 	tui_run "$1" "ulimit -c 0; $TUI --ctl $BR_CTL --vmlinux $VMLINUX 2>$T/$1.tui.err; echo \$? >$T/$1.rc"
+}
+
+# tui_exit NAME: once the TUI of tui_start NAME has ended (up to 5 s),
+# "STATUS ALT": its exit status and whether the pane is still on the
+# alternate screen (0: the terminal was restored).
+tui_exit() {
+	for _ in $(seq 1 50); do
+		[ -s "$T/$1.rc" ] && break
+		sleep 0.1
+	done
+	sleep 0.3
+	echo "$(cat "$T/$1.rc" 2>/dev/null) $(tm display-message -p -t "$1" '#{alternate_on}')"
 }
 
 # ---- group P: the panic, read by the TUI, then by gdb
@@ -202,12 +215,7 @@ group_p() {
 	keep_pane p p-80x24
 	tm send-keys -t p q
 	local st
-	for _ in $(seq 1 50); do
-		[ -s "$T/p.rc" ] && break
-		sleep 0.1
-	done
-	sleep 0.3
-	st="$(cat "$T/p.rc" 2>/dev/null) $(tm display-message -p -t p '#{alternate_on}')"
+	st=$(tui_exit p)
 	if head -n 1 "$T/p-80x24.pane" | grep -qE '(stopped|kdb)' &&
 	    grep -q 'PANIC' "$T/p-80x24.pane" &&
 	    [ "$(wc -l <"$T/p-80x24.pane")" -le 24 ] && [ "$st" = "0 0" ]; then
@@ -221,13 +229,8 @@ group_p() {
 	if tui_start c && wait_pane c 'registers' 30; then
 		pid=$(pgrep -P "$(tm display-message -p -t c '#{pane_pid}')" | head -n 1)
 		kill -SEGV "$pid"
-		for _ in $(seq 1 50); do
-			[ -s "$T/c.rc" ] && break
-			sleep 0.1
-		done
-		sleep 0.3
 		# 139: killed by SIGSEGV (128 + 11), as the shell reports it.
-		st="$(cat "$T/c.rc" 2>/dev/null) $(tm display-message -p -t c '#{alternate_on}')"
+		st=$(tui_exit c)
 		if [ "$st" = "139 0" ] && bridge_ctl ping >/dev/null; then
 			pass tui-10-crash
 		else

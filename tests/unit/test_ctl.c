@@ -410,7 +410,7 @@ test_target_ops(void **state)
 	assert_non_null(strstr(s, "\"ok\":true,\"cmd\":\"mem\",\"addr\":"
 	    "\"0xffffffff81000f00\",\"len\":1000,\"hex\":\"aaaa"));
 	assert_non_null(strstr(s, "abbb"));
-assert_non_null(strstr(s, "bbbccc"));
+	assert_non_null(strstr(s, "bbbccc"));
 	assert_string_equal(s + strlen(s) - 4, "cc\"}");
 	/* A refused read is an error, not bytes. */
 	say(fd, "mem 0 8\n");
