@@ -17,11 +17,12 @@
 #   --cut             also run the cut case: the script asks you to unplug
 #                     the USB-serial adapter for 5 s and plug it back
 #   --bridge-opt OPT  extra kgdb-bridge option (repeatable)
-#   --lab             no board: boot the virtual lab (a shell on its console,
-#                     telnet behind the shaper at 115200 baud) and run every case on
-#                     it, doing the engineer's part (typing on the board,
-#                     unplugging the adapter) itself.  Proves this script;
-#                     tests/e2e/50-hw-script.sh runs it in `make check`.
+#   --lab             no board: boot the virtual lab (a shell on its
+#                     console, telnet behind the shaper at 115200 baud) and
+#                     run every case on it, doing the engineer's part
+#                     (typing on the board, unplugging the adapter) itself.
+#                     Proves this script; tests/e2e/50-hw-script.sh runs it
+#                     in `make check`.
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
@@ -61,13 +62,13 @@ fi
 VMLINUX=$vml
 [ "$lab" = 1 ] || e2e_setup hw
 LAB_NAME=hw
-bridge_ready || { echo "hw-tests/run.sh: $E2E_WHY" >&2; exit 1; }
-bridge_start "$target" "${extra[@]}" || { echo "hw-tests/run.sh: $E2E_WHY" >&2; exit 1; }
+bridge_ready || die "$E2E_WHY"
+bridge_start "$target" "${extra[@]}" || die "$E2E_WHY"
 console_client hw1
 e2e_log "bridge on $target: gdb port $BR_GDB_PORT, console port $BR_CON_PORT, transcript $BR_LOG"
 
 ask() { echo ">>> $*" >/dev/tty 2>/dev/null || echo ">>> $*" >&2; }
-# type TEXT: what the engineer types on the board's console (lab only).
+# type_on_board TEXT: type on the board's console, through the bridge.
 type_on_board() {
 	(exec 3<>"/dev/tcp/127.0.0.1/$BR_CON_PORT" && printf '%b' "$1" >&3 && sleep 1) 2>/dev/null
 }
