@@ -11,7 +11,8 @@
  * resume, kill or confuse the target):
  *  - gdb's `detach` (D, also sent when a batch gdb quits) is answered OK by
  *    the bridge and not forwarded: the kernel stays stopped where it was,
- *    and the next gdb gets the same stop reply (never a '?' to the target).
+ *    and the next gdb gets the same stop, as kgdb would give it ("S05"),
+ *    but from the bridge: a '?' to the target would drop every breakpoint.
  *    To let the kernel run, `continue` before detaching, or `kill` (k,
  *    which kgdb treats as "resume without breakpoints").
  *  - A dropped connection (gdb killed, network gone) is the same.
@@ -622,9 +623,24 @@ void
 br_gdb_stopped(struct br_gdb *g, const char *payload, size_t len)
 {
 	struct gsess	*s = g->ctl;
+	char		 status[64];
+	int		 n;
 
 	if (s == NULL || s->closing || !s->waiting_stop)
 		return;
+	if (!s->resumed) {
+		/*
+		 * The answer to gdb's '?': what kgdb would say to it ("S05",
+		 * no thread), so gdb picks the same thread and prints the same
+		 * thing as on a plain line. After c/s the stop reply goes as
+		 * kgdb sent it.
+		 */
+		n = rsp_stop_status(status, sizeof status, payload, len);
+		if (n >= 0) {
+			payload = status;
+			len = (size_t)n;
+		}
+	}
 	if (s->busy) {
 		if (len < sizeof s->pending_stop) {
 			memcpy(s->pending_stop, payload, len);

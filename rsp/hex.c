@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "rsp/rsp.h"
 
@@ -146,4 +147,23 @@ rsp_reply_errno(const char *payload, size_t len, int *errno_out)
 	if (errno_out != NULL)
 		*errno_out = (payload[1] - '0') * 10 + (payload[2] - '0');
 	return true;
+}
+
+int
+rsp_stop_status(char *out, size_t outmax, const char *stop, size_t len)
+{
+	if (len >= 3 && (stop[0] == 'T' || stop[0] == 'S') &&
+	    rsp_hex_val((unsigned char)stop[1]) >= 0 &&
+	    rsp_hex_val((unsigned char)stop[2]) >= 0) {
+		if (outmax < 3)
+			return (RSP_ERR_TOOBIG);
+		out[0] = 'S';
+		out[1] = stop[1];
+		out[2] = stop[2];
+		return (3);
+	}
+	if (len > outmax)
+		return (RSP_ERR_TOOBIG);
+	memcpy(out, stop, len);
+	return ((int)len);
 }

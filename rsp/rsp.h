@@ -57,6 +57,13 @@ int		 rsp_hex_u64(const char *in, size_t len, uint64_t *value_out);
  * digits, e.g. "E22" is EINVAL 22) and return true. Anything else ("E",
  * "E2", "E2x", "E1a", "E.text", longer) is false. */
 bool		 rsp_reply_errno(const char *payload, size_t len, int *errno_out);
+/* What kgdb itself answers to '?' for a stop: gdb_cmd_status() sends only
+ * "S" and the signal, never a thread. A stop reply "Txx…" or "Sxx…" (xx two
+ * hex digits) becomes "Sxx" in out (3 bytes, no NUL); anything else ("W",
+ * "X", "O", junk) is copied unchanged. Returns the length, or
+ * RSP_ERR_TOOBIG if outmax is too small. */
+int		 rsp_stop_status(char *out, size_t outmax, const char *stop,
+		     size_t len);
 
 /* rsp/packet.c */
 uint8_t		 rsp_pkt_checksum(const void *buf, size_t len);

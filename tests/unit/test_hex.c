@@ -199,6 +199,44 @@ test_reply_errno_rows(void **state)
 	assert_true(rsp_reply_errno("E225", 3, NULL));
 }
 
+/* '?' gets what kgdb's gdb_cmd_status() would send: "S" and the signal. */
+static const struct { const char *in, *out; } status_rows[] = {
+	{ "T05thread:01;", "S05" },
+	{ "T0bthread:fffffffe;", "S0b" },
+	{ "S05", "S05" },
+	{ "S1f", "S1f" },
+	{ "T05", "S05" },
+	{ "T5", "T5" },		/* one digit: not a stop reply, unchanged */
+	{ "Tzz;", "Tzz;" },
+	{ "W00", "W00" },
+	{ "X09", "X09" },
+	{ "", "" },
+};
+
+static void
+test_stop_status_rows(void **state)
+{
+	char	out[32];
+	int	n;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof status_rows / sizeof status_rows[0];
+	    i++) {
+		memset(out, '@', sizeof out);
+		n = rsp_stop_status(out, sizeof out, status_rows[i].in,
+		    strlen(status_rows[i].in));
+		assert_int_equal(n, (int)strlen(status_rows[i].out));
+		assert_memory_equal(out, status_rows[i].out, (size_t)n);
+		assert_int_equal(out[n], '@');	/* no NUL, no overrun */
+	}
+	/* The length given counts, and a small buffer is an error. */
+	assert_int_equal(rsp_stop_status(out, sizeof out, "T05thread", 2),
+	    2);
+	assert_int_equal(rsp_stop_status(out, 2, "T05thread:1;", 12),
+	    RSP_ERR_TOOBIG);
+	assert_int_equal(rsp_stop_status(out, 2, "W00", 3), RSP_ERR_TOOBIG);
+}
+
 static void
 test_strerror(void **state)
 {
@@ -226,6 +264,7 @@ main(void)
 		cmocka_unit_test(test_hex_decode_rows),
 		cmocka_unit_test(test_hex_u64_rows),
 		cmocka_unit_test(test_reply_errno_rows),
+		cmocka_unit_test(test_stop_status_rows),
 		cmocka_unit_test(test_strerror),
 	};
 
