@@ -6,13 +6,16 @@
 #   s1  cache off (--no-cache)            BLOCK at stop 0
 #   s2  monitor bridge cache on           BLOCK at stop 0, stepi,
 #                                         BLOCK at stop 1, cache stats
+#   s2b (cache still on)                  BLOCK at stop 1
 #   s3  monitor bridge cache off          BLOCK at stop 1
 # BLOCK is info registers, bt, info threads, x/64gx $sp, x/16i $pc,
 # p jiffies, frame 1, bt.  Each gdb kills itself at the end (nothing sent:
 # the kernel stays stopped for the next one).
 #   cache-5-same-stop   s1 and s2 print the same BLOCK at stop 0
-#   cache-6-after-step  s2 after its stepi prints what s3 reads without the
-#                       cache: nothing was served across the step
+#   cache-6-after-step  s2b, with the cache that lived through s2's stepi,
+#                       prints what s3 reads without it: nothing was
+#                       served across the step.  (Fresh gdbs both: the gdb
+#                       that stepped shows inline frames its own way.)
 #   cache-7-stats       --no-cache starts with the cache off; with it on,
 #                       `monitor bridge cache stats` counts hits
 # Only gdb's value-history numbers ($1, $2) are masked: a second BLOCK in
@@ -82,6 +85,9 @@ GDB_TIMEOUT=300 gdb_run s2 "$BR_GDB_PORT" \
     -ex 'echo @@b\n' "${BLOCK[@]}" -ex 'echo @@end-b\n' \
     -ex 'monitor bridge cache stats' \
     "${GDB_VANISH[@]}" 2>/dev/null
+GDB_TIMEOUT=300 gdb_run s2b "$BR_GDB_PORT" \
+    -ex 'echo @@b\n' "${BLOCK[@]}" -ex 'echo @@end-b\n' \
+    "${GDB_VANISH[@]}" 2>/dev/null
 GDB_TIMEOUT=300 gdb_run s3 "$BR_GDB_PORT" \
     -ex 'monitor bridge cache off' \
     -ex 'echo @@b\n' "${BLOCK[@]}" -ex 'echo @@end-b\n' \
@@ -90,6 +96,7 @@ GDB_TIMEOUT=300 gdb_run s3 "$BR_GDB_PORT" \
 block s1 a >"$T/s1-a.out"
 block s2 a >"$T/s2-a.out"
 block s2 b >"$T/s2-b.out"
+block s2b b >"$T/s2b-b.out"
 block s3 b >"$T/s3-b.out"
 
 if check_clean cache-5-same-stop "$T/s1.gdb" &&
@@ -105,8 +112,9 @@ rip_b=$(grep -m1 '^rip ' "$T/s2-b.out" | awk '{ print $2 }')
 if [ -z "$rip_b" ] || [ "$rip_a" = "$rip_b" ]; then
 	fail cache-6-after-step "stepi did not move rip ($rip_a, then ${rip_b:-nothing})"
 	tail -n 15 "$T/s2.gdb" | sed 's/^/    | /' >&2
-elif check_clean cache-6-after-step "$T/s3.gdb"; then
-	same cache-6-after-step "$T/s2-b.out" "$T/s3-b.out"
+elif check_clean cache-6-after-step "$T/s2b.gdb" &&
+    check_clean cache-6-after-step "$T/s3.gdb"; then
+	same cache-6-after-step "$T/s2b-b.out" "$T/s3-b.out"
 fi
 
 # cache-7: "cache: off" under --no-cache; hits once switched on.
