@@ -1,8 +1,11 @@
 #!/bin/bash
 # tests/bench/session.bench.sh: one fixed gdb session (session/session.gdb)
 # on the virtual lab, through kgdb-bridge and by gdb straight on the line,
-# over the shaper at each baud rate in BENCH_BAUDS (0 = unthrottled: the
-# relay overhead).  Every run boots a fresh kernel that stops itself with
+# over the shaper on each line in BENCH_LINES: a baud rate (0 = unthrottled:
+# the relay overhead), optionally with a USB-serial adapter on the host's
+# end, "115200+usb16" (the shaper's --usb-latency: an FTDI chip whose
+# latency timer is 16 ms, the Linux default; kgdb-bridge sets it to 1 ms
+# when it opens one).  Every run boots a fresh kernel that stops itself with
 # SysRq-g once booted, so both ways start from the same state.  For each way and baud it prints the
 # wall time of the gdb session (median, min, max over BENCH_RUNS), the bytes
 # each way on the wire (as the shaper recorded them), the packets sent to
@@ -12,7 +15,10 @@
 # the transcript on, a Unix-socket target that floods), and the bridge's
 # resident memory.
 #
-# Knobs: BENCH_RUNS (3), BENCH_BAUDS ("115200 921600 0"), BENCH_TPUT_MB
+# Knobs: BENCH_RUNS (3), BENCH_LINES ("115200 115200+usb16 115200+usb1
+# 921600 0"; BENCH_BAUDS is the old name), BENCH_TICK (0.1: the period of
+# the lab init's sleep loop, which the breakpoint of the session's three
+# continues waits for: kernel time, the same both ways), BENCH_TPUT_MB
 # (256), BENCH_BRIDGE_OPTS (extra kgdb-bridge options, e.g. --no-cache),
 # BENCH_OUT (a file to append the result table to).
 # Never part of `make check`: `make bench` runs it (tests/bench/run.sh).
@@ -21,7 +27,8 @@
 e2e_setup bench-session
 
 RUNS=${BENCH_RUNS:-3}
-BAUDS=${BENCH_BAUDS:-115200 921600 0}
+LINES=${BENCH_LINES:-${BENCH_BAUDS:-115200 115200+usb16 115200+usb1 921600 0}}
+TICK=${BENCH_TICK:-0.1}
 TPUT_MB=${BENCH_TPUT_MB:-256}
 SESSION=$E2E_ROOT/tests/bench/session/session.gdb
 TPUT=$E2E_ROOT/tests/bench/session/tput.py
@@ -42,11 +49,20 @@ fi
 
 now() { date +%s.%N; }
 
-# run_one WAY BAUD I: boot, put the line in front, run the session.
+# line_opts LINE: the shaper's options for "BAUD[+usbMS]".
+line_opts() {
+	local baud=${1%%+*} usb=
+	[ "$1" != "$baud" ] && usb=${1#*+usb}
+	[ "$baud" != 0 ] && printf '%s\n' --baud "$baud"
+	[ -n "$usb" ] && printf '%s\n' --usb-latency "$usb"
+	true
+}
+
+# run_one WAY LINE I: boot, put the line in front, run the session.
 run_one() {
 	local way=$1 baud=$2 i=$3 name="$1-$2-$3" port t0 t1 rss=0 lopts=()
-	[ "$baud" != 0 ] && lopts=(--baud "$baud")
-	lab_start "$name" --mode sysrq --after 2 --tick 1 \
+	mapfile -t lopts < <(line_opts "$baud")
+	lab_start "$name" --mode sysrq --after 2 --tick "$TICK" \
 	    --append norandmaps || { say "$name: lab did not boot"; return 1; }
 	line_start "${lopts[@]}" || { say "$name: no shaper"; lab_stop; return 1; }
 	if ! wait_for "$(line_rx)" 'kdb>' 120; then
@@ -104,9 +120,9 @@ run_one() {
 # so gdb must print the same addresses and values.
 compare_run() {
 	local baud=$1 name="cmp-$1" lopts=()
-	[ "$baud" != 0 ] && lopts=(--baud "$baud")
+	mapfile -t lopts < <(line_opts "$baud")
 	sed '/^echo @@break/,$d' "$SESSION" >"$T/static.gdb"
-	lab_start "$name" --mode sysrq --after 2 --tick 1 \
+	lab_start "$name" --mode sysrq --after 2 --tick "$TICK" \
 	    --append norandmaps || return 1
 	line_start "${lopts[@]}" || { lab_stop; return 1; }
 	if ! wait_for "$(line_rx)" 'kdb>' 120; then
@@ -150,7 +166,7 @@ stats() {
 		  printf "%.2f %.2f %.2f\n", m, v[1], v[NR] }'
 }
 
-for baud in $BAUDS; do
+for baud in $LINES; do
 	for i in $(seq 1 "$RUNS"); do
 		for way in direct bridge; do
 			say "baud $baud run $i $way"
@@ -159,7 +175,8 @@ for baud in $BAUDS; do
 	done
 done
 
-for baud in $BAUDS; do
+for baud in $LINES; do
+	[ "$baud" != "${baud%+*}" ] && continue	# adapters: the same bytes
 	say "baud $baud: same-boot output comparison"
 	compare_run "$baud" || say "baud $baud: comparison run failed"
 done
@@ -203,10 +220,10 @@ host="$(uname -sr), $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | sed '
 	echo "kgdb-bridge session benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $host"
 	echo "runs per cell: $RUNS; bridge options: ${BOPTS[*]:-(none)}"
 	echo
-	printf '| %-7s | %-6s | %-22s | %-9s | %-9s | %-7s | %-8s |\n' \
-	    baud way "wall s (median min max)" "down B" "up B" packets "ratio (w/o gdb start-up)"
-	printf '|%s|\n' "---------|--------|------------------------|-----------|-----------|---------|----------"
-	for baud in $BAUDS; do
+	printf '| %-12s | %-6s | %-22s | %-9s | %-9s | %-7s | %-8s |\n' \
+	    line way "wall s (median min max)" "down B" "up B" packets "ratio (w/o gdb start-up)"
+	printf '|%s|\n' "--------------|--------|------------------------|-----------|-----------|---------|----------"
+	for baud in $LINES; do
 		dm=
 		for way in direct bridge; do
 			read -r m lo hi < <(stats 4 "$way" "$baud")
@@ -223,17 +240,30 @@ host="$(uname -sr), $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | sed '
 			fi
 			bl=$baud
 			[ "$baud" = 0 ] && bl=unpaced
-			printf '| %-7s | %-6s | %-22s | %-9s | %-9s | %-7s | %-8s |\n' \
+			printf '| %-12s | %-6s | %-22s | %-9s | %-9s | %-7s | %-8s |\n' \
 			    "$bl" "$way" "$m $lo $hi" "${dn%.00}" "${up%.00}" "${pk%.00}" "$ratio"
 		done
 	done
 	echo
 	echo "gdb start-up alone (file vmlinux, no target; median of 3): $GDBSTART s, in every session both ways"
-	for baud in $BAUDS; do
+	# What an engineer sees: gdb on the adapter as it comes (16 ms), or
+	# kgdb-bridge on it (which sets its latency timer to 1 ms).
+	for baud in $LINES; do
+		case $baud in *+usb16) ;; *) continue ;; esac
+		tuned=${baud%+usb16}+usb1
+		[[ " $LINES " == *" $tuned "* ]] || continue
+		read -r dm _ _ < <(stats 4 direct "$baud")
+		read -r bm _ _ < <(stats 4 bridge "$tuned")
+		[ "$dm" = - ] || [ "$bm" = - ] && continue
+		echo "bridge on $tuned / direct on $baud (the adapter as it comes; the bridge sets the timer to 1 ms): $(echo "scale=3; $bm / $dm" | bc -l) ($(echo "scale=3; ($bm - $GDBSTART) / ($dm - $GDBSTART)" | bc -l) w/o gdb start-up)"
+	done
+	for baud in $LINES; do
 		bl=$baud
 		[ "$baud" = 0 ] && bl=unpaced
 		a=$T/cmp-$baud-direct.out b=$T/cmp-$baud-bridge.out
-		if [ -s "$a" ] && [ -s "$b" ]; then
+		if [ "$baud" != "${baud%+*}" ]; then
+			:	# an adapter changes timing only
+		elif [ -s "$a" ] && [ -s "$b" ]; then
 			diff "$a" "$b" >"$T/cmp-$baud.diff"
 			nd=$(grep -c '^[<>]' "$T/cmp-$baud.diff")
 			echo "same stop, direct vs bridge at $bl: $nd differing lines of $(wc -l <"$a")$([ "$nd" -gt 0 ] && echo ":" && grep '^[<>]' "$T/cmp-$baud.diff" | head -n 8 | cut -c1-100 | sed 's/^/    /')"

@@ -20,6 +20,10 @@
  * unpaced-for-corruption, only data bytes are shaped, and a data byte that
  * becomes 0xff is sent escaped.
  *
+ * --usb-latency MS puts a USB-serial adapter of the FTDI kind on the
+ * client's end (sh_usb_flush): what the line delivers reaches the client in
+ * 62-byte packets, or when the adapter's latency timer runs out.
+ *
  * "down" is target to client, "up" is client to target.  --record DIR
  * writes the bytes each side sent, as received (down.raw, up.raw), and
  * events.txt (time, direction, offset, length) to rebuild the interleaving.
@@ -48,6 +52,8 @@
 
 #define SH_QMAX		(1024 * 1024)	/* per-direction queue cap */
 #define SH_CHUNK	4096
+#define SH_USB_FIFO	256		/* FT232R receive buffer */
+#define SH_USB_PKT	62		/* data bytes in a 64-byte IN packet */
 #define SH_ERRLEN	640
 
 #define TN_IAC		0xff
@@ -111,6 +117,14 @@ struct shaper {
 	struct sh_dir	 down;		/* target -> client */
 	struct sh_dir	 up;		/* client -> target */
 	FILE		*events;
+
+	/* --usb-latency: a USB-serial adapter between the line and the
+	 * client (see sh_usb_flush). */
+	uint64_t	 usb_lat_ns;	/* latency timer; 0: no adapter */
+	unsigned char	 usb_buf[SH_USB_FIFO];
+	size_t		 usb_len;
+	uint64_t	 usb_last_ns;	/* the last IN packet */
+	uint64_t	 usb_packets;
 };
 
 static volatile sig_atomic_t sh_sig_cut;
@@ -502,8 +516,9 @@ sh_client_close(struct shaper *sh, const char *why)
 	close(sh->cfd);
 	sh->cfd = -1;
 	/* What was on its way to the client is gone with it. */
-	sh->down.lost += sh->down.qlen;
+	sh->down.lost += sh->down.qlen + sh->usb_len;
 	sh->down.qlen = 0;
+	sh->usb_len = 0;
 	sh->up.tn = SH_TN_DATA;
 }
 
@@ -547,6 +562,67 @@ sh_restore(struct shaper *sh)
  * the line's: at most one tick's worth of bytes leaves early.
  */
 #define SH_TICK_NS	1000000ull
+
+/*
+ * The adapter (--usb-latency).  An FTDI chip holds what the line delivers
+ * and sends it to the host in a bulk IN packet when 62 bytes are waiting,
+ * or when its latency timer expires (16 ms by default on Linux; the
+ * latency_timer file in sysfs, which kgdb-bridge sets to 1).  With nothing
+ * to send it still answers every timer period with a status-only packet,
+ * so the timer runs in steps of its period from the last packet, and a
+ * short reply waits for the next step: between 0 and the period, half of
+ * it on average.  Only that direction is modelled; the host's writes go
+ * out in the next 1 ms USB frame, inside the shaper's tick.
+ */
+static size_t
+sh_usb_take(struct shaper *sh, const unsigned char *p, size_t n, uint64_t now)
+{
+	uint64_t	lat = sh->usb_lat_ns;
+
+	if (n > sizeof sh->usb_buf - sh->usb_len)
+		n = sizeof sh->usb_buf - sh->usb_len;
+	if (n == 0)
+		return 0;
+	if (sh->usb_len == 0 && now > sh->usb_last_ns)
+		/* Idle until now: status packets kept the timer stepping. */
+		sh->usb_last_ns += (now - sh->usb_last_ns) / lat * lat;
+	memcpy(sh->usb_buf + sh->usb_len, p, n);
+	sh->usb_len += n;
+	return n;
+}
+
+static void
+sh_usb_send(struct shaper *sh, int fd, size_t n, uint64_t now)
+{
+	ssize_t	w;
+
+	w = fd == -1 ? (ssize_t)n : write(fd, sh->usb_buf, n);
+	if (w <= 0)
+		return;
+	if (fd == -1)
+		sh->down.lost += (uint64_t)w;
+	memmove(sh->usb_buf, sh->usb_buf + w, sh->usb_len - (size_t)w);
+	sh->usb_len -= (size_t)w;
+	sh->usb_last_ns = now;
+	sh->usb_packets++;
+}
+
+static void
+sh_usb_flush(struct shaper *sh, int fd, uint64_t now)
+{
+	if (sh->usb_lat_ns == 0)
+		return;
+	while (sh->usb_len >= SH_USB_PKT) {
+		size_t	before = sh->usb_len;
+
+		sh_usb_send(sh, fd, SH_USB_PKT, now);
+		if (sh->usb_len == before)
+			return;
+	}
+	if (sh->usb_len > 0 && now >= sh->usb_last_ns + sh->usb_lat_ns)
+		sh_usb_send(sh, fd, sh->usb_len, now);
+}
+
 static void
 sh_pace(struct shaper *sh, struct sh_dir *d, int fd, uint64_t now)
 {
@@ -567,7 +643,10 @@ sh_pace(struct shaper *sh, struct sh_dir *d, int fd, uint64_t now)
 		if (n > d->qlen)
 			n = d->qlen;
 	}
-	w = write(fd, d->q, n);
+	if (d == &sh->down && sh->usb_lat_ns > 0)
+		w = (ssize_t)sh_usb_take(sh, d->q, n, now);
+	else
+		w = write(fd, d->q, n);
 	if (w <= 0)
 		return;
 	memmove(d->q, d->q + w, d->qlen - (size_t)w);
@@ -583,9 +662,13 @@ sh_timeout_ms(struct shaper *sh, uint64_t now)
 	uint64_t	 best = UINT64_MAX;
 	int		 i;
 
-	if (sh->byte_ns == 0)
-		return -1;
-	for (i = 0; i < 2; i++) {
+	if (sh->usb_len > 0) {
+		if (sh->usb_len >= SH_USB_PKT ||
+		    now >= sh->usb_last_ns + sh->usb_lat_ns)
+			return 0;
+		best = sh->usb_last_ns + sh->usb_lat_ns + SH_TICK_NS - now;
+	}
+	for (i = 0; i < 2 && sh->byte_ns > 0; i++) {
 		if (dirs[i]->qlen == 0)
 			continue;
 		if (dirs[i]->next_ns <= now + SH_TICK_NS)
@@ -629,6 +712,10 @@ sh_stats(struct shaper *sh)
 		    (unsigned long long)dirs[i]->flips,
 		    (unsigned long long)dirs[i]->drops,
 		    (unsigned long long)dirs[i]->lost, dirs[i]->qlen);
+	if (sh->usb_lat_ns > 0)
+		sh_log("usb latency %llu ms, %llu packets to the client",
+		    (unsigned long long)(sh->usb_lat_ns / 1000000),
+		    (unsigned long long)sh->usb_packets);
 	sh_log("clients %llu cuts %llu", (unsigned long long)sh->clients,
 	    (unsigned long long)sh->cuts);
 }
@@ -646,6 +733,9 @@ sh_usage(void)
 "  --telnet          both sides speak telnet: commands pass, data is shaped\n"
 "  --port-file FILE  write the listening port (or path) there\n"
 "  --record DIR      write down.raw, up.raw and events.txt\n"
+"  --usb-latency MS   an FTDI-style USB-serial adapter at the client's end:\n"
+"                    bytes reach the client in 62-byte packets or when its\n"
+"                    latency timer (MS, 1..255) expires\n"
 "  --once            exit when the first client goes (default: accept again)\n"
 "  --connect-now     connect upstream at once rather than on the first client\n"
 "                    (target bytes with no client attached are lost, as on a\n"
@@ -745,6 +835,40 @@ sh_selftest(void)
 		bad |= !same;
 		free(a.q);
 		free(b.q);
+	}
+
+	/* The adapter: a short reply waits for the timer's next step, a
+	 * full packet goes at once. */
+	{
+		static struct shaper	u;
+		unsigned char		b[200];
+		const uint64_t		ms = 1000000;
+		int			ok = 1;
+
+		memset(&u, 0, sizeof u);
+		memset(b, 'x', sizeof b);
+		u.usb_lat_ns = 16 * ms;
+		/* Idle since 0; 10 bytes at 37 ms: the step is at 48 ms. */
+		ok &= sh_usb_take(&u, b, 10, 37 * ms) == 10;
+		sh_usb_flush(&u, -1, 47 * ms);
+		ok &= u.usb_len == 10;
+		sh_usb_flush(&u, -1, 48 * ms);
+		ok &= u.usb_len == 0 && u.usb_packets == 1;
+		/* 130 bytes: two packets now, 6 bytes 16 ms later. */
+		ok &= sh_usb_take(&u, b, 130, 50 * ms) == 130;
+		sh_usb_flush(&u, -1, 50 * ms);
+		ok &= u.usb_len == 6 && u.usb_packets == 3;
+		sh_usb_flush(&u, -1, 65 * ms);
+		ok &= u.usb_len == 6;
+		sh_usb_flush(&u, -1, 66 * ms);
+		ok &= u.usb_len == 0 && u.down.lost == 140;
+		/* The chip's buffer is finite: the line waits when it is full. */
+		while (sh_usb_take(&u, b, sizeof b, 70 * ms) > 0)
+			;
+		ok &= u.usb_len == SH_USB_FIFO;
+		printf("%s: shaper usb adapter timer and packets\n",
+		    ok ? "PASS" : "FAIL");
+		bad |= !ok;
 	}
 	return bad;
 }
@@ -848,6 +972,13 @@ main(int argc, char **argv)
 			sh.port_file = v;
 		else if (strcmp(a, "--record") == 0)
 			record = v;
+		else if (strcmp(a, "--usb-latency") == 0) {
+			unsigned long ms = strtoul(v, NULL, 10);
+
+			if (ms < 1 || ms > 255)
+				sh_usage();
+			sh.usb_lat_ns = ms * 1000000ull;
+		}
 		else
 			sh_usage();
 	}
@@ -1008,6 +1139,7 @@ main(int argc, char **argv)
 			sh_accept(&sh);
 		now = sh_now_ns();
 		sh_pace(&sh, &sh.down, sh.cfd, now);
+		sh_usb_flush(&sh, sh.cfd, now);
 		sh_pace(&sh, &sh.up, sh.ufd, now);
 	}
 	sh_stats(&sh);
