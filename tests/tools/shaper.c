@@ -666,7 +666,7 @@ sh_timeout_ms(struct shaper *sh, uint64_t now)
 		if (sh->usb_len >= SH_USB_PKT ||
 		    now >= sh->usb_last_ns + sh->usb_lat_ns)
 			return 0;
-		best = sh->usb_last_ns + sh->usb_lat_ns + SH_TICK_NS - now;
+		best = sh->usb_last_ns + sh->usb_lat_ns - now;
 	}
 	for (i = 0; i < 2 && sh->byte_ns > 0; i++) {
 		if (dirs[i]->qlen == 0)
