@@ -37,6 +37,8 @@ rsp_strerror(int err)
 		return "reply shorter than the register layout";
 	case RSP_ERR_ARCH:
 		return "unknown architecture";
+	case RSP_ERR_SYNTAX:
+		return "malformed request";
 	default:
 		return err >= 0 ? "success" : "unknown error";
 	}

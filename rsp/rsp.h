@@ -33,6 +33,7 @@ enum rsp_err {
 	RSP_ERR_RLE = -7,	/* bad run-length encoding */
 	RSP_ERR_SHORT = -8,	/* reply shorter than the layout needs */
 	RSP_ERR_ARCH = -9,	/* unknown architecture */
+	RSP_ERR_SYNTAX = -10,	/* a request that does not parse */
 };
 
 /* rsp/hex.c */
@@ -64,6 +65,34 @@ bool		 rsp_reply_errno(const char *payload, size_t len, int *errno_out);
  * RSP_ERR_TOOBIG if outmax is too small. */
 int		 rsp_stop_status(char *out, size_t outmax, const char *stop,
 		     size_t len);
+
+/* rsp/vcont.c */
+#define RSP_VCONT_MAX	8
+/* One action of a vCont packet. */
+struct rsp_vcont_act {
+	char		 op;		/* 'c' 's' 't' 'C' 'S' 'r' */
+	uint8_t		 sig;		/* C and S */
+	uint64_t	 start, end;	/* r: step while start <= pc < end */
+	bool		 any;		/* no thread named ("-1", "0", none) */
+	uint64_t	 thread;	/* else this one (TID of "pPID.TID") */
+};
+struct rsp_vcont {
+	struct rsp_vcont_act act[RSP_VCONT_MAX];
+	size_t		 n;
+};
+/* Parse "vCont;ACTION[:THREAD]…" (not "vCont?"). RSP_OK, RSP_ERR_SYNTAX for
+ * anything malformed (an unknown action, a signal over 0xff, a range whose
+ * start is past its end, junk after a field), RSP_ERR_TOOBIG for more than
+ * RSP_VCONT_MAX actions. */
+int		 rsp_vcont_parse(const char *p, size_t len,
+		     struct rsp_vcont *out);
+/* The thread of a stop reply "Txx…thread:ID;…", if it names one. */
+bool		 rsp_stop_thread(const char *stop, size_t len,
+		     uint64_t *thread);
+/* A 'p' reply: size bytes (1..8) of little-endian hex, exactly. RSP_OK,
+ * RSP_ERR_SHORT / _TOOBIG for another length, RSP_ERR_HEX, RSP_ERR_ARG. */
+int		 rsp_reg_le(const char *hex, size_t len, size_t size,
+		     uint64_t *value);
 
 /* rsp/packet.c */
 uint8_t		 rsp_pkt_checksum(const void *buf, size_t len);
