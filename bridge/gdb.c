@@ -51,9 +51,42 @@
 #define GDB_OUT_MAX	(256 * 1024)		/* unread output: drop gdb */
 #define GDB_O_CHUNK	400			/* text bytes per O packet */
 
+#define GDB_BP_MAX	64			/* breakpoints range stepping knows */
+
 struct gpend {
 	char	*p;
 	size_t	 len;
+};
+
+/*
+ * A vCont;r the bridge runs itself: kgdb has no range stepping, so the
+ * bridge sends 's', reads the pc with 'p' and steps again while the pc
+ * stays in [start, end) on the same thread, and gdb sees one stop instead
+ * of one per instruction (each of which it would answer with a 'g' and
+ * often a stack read). It stops early at a breakpoint gdb set, when the pc
+ * does not move, on any other kind of stop, or on gdb's ^C (then the stop
+ * says SIGINT). With a watchpoint set it never goes on: kgdb's stop
+ * replies do not say that one fired.
+ */
+struct grange {
+	bool		 on;
+	bool		 intr;		/* gdb's ^C came while stepping */
+	uint64_t	 start, end;
+	uint32_t	 thread;
+	bool		 have_pc;
+	uint64_t	 pc;		/* before the last step */
+	char		 stop[64];	/* held while the pc is read */
+	size_t		 stoplen;
+};
+
+/* A resume from vCont, waiting for the bridge's own Hc. */
+struct gvcont {
+	char		 cmd[8];	/* "c", "s", "C09", … */
+	char		 hc[24];	/* the Hc it needs */
+	bool		 range;
+	bool		 any;		/* the range is for the stopped thread */
+	uint64_t	 start, end;
+	uint32_t	 thread;
 };
 
 struct gsess {
@@ -78,6 +111,10 @@ struct gsess {
 
 	char		*last;		/* last frame, for a NAK */
 	size_t		 lastlen;
+
+	char		 hc[24];	/* the stub's Hc as last set; "" unknown */
+	struct grange	 range;
+	struct gvcont	 vc;
 
 	struct gpend	 queue[GDB_QUEUE_MAX];
 	size_t		 nqueue;
@@ -104,11 +141,21 @@ struct br_gdb {
 	struct event	*reap_ev;
 	char		*tdesc;
 	size_t		 tdesc_len;
+
+	/* What gdb has planted (Z/z seen), for range stepping. kgdb keeps
+	 * breakpoints across gdb sessions, so these do too. */
+	uint64_t	 bp[GDB_BP_MAX];	/* Z0, Z1 */
+	size_t		 nbp;
+	bool		 bp_full;		/* lost count: never range */
+	unsigned	 nwatch;		/* Z2..Z4 */
 };
 
 static void	gs_process(struct gsess *);
 static void	gs_close(struct gsess *, const char *);
 static void	gs_running_reply(struct gsess *);
+static void	gs_resume(struct gsess *, const char *, size_t);
+static void	gs_stop_reply(struct gsess *, const char *, size_t);
+static bool	gs_range_stop(struct gsess *, const char *, size_t);
 
 /* ---- output to gdb */
 
@@ -641,6 +688,16 @@ br_gdb_stopped(struct br_gdb *g, const char *payload, size_t len)
 			len = (size_t)n;
 		}
 	}
+	if (s->resumed && s->range.on && gs_range_stop(s, payload, len))
+		return;
+	gs_stop_reply(s, payload, len);
+}
+
+/* The stop reply gdb waits for (now or once its query is answered). */
+static void
+gs_stop_reply(struct gsess *s, const char *payload, size_t len)
+{
+	s->range.on = false;
 	if (s->busy) {
 		if (len < sizeof s->pending_stop) {
 			memcpy(s->pending_stop, payload, len);
@@ -652,6 +709,297 @@ br_gdb_stopped(struct br_gdb *g, const char *payload, size_t len)
 	s->resumed = false;
 	gs_reply(s, payload, len);
 	gs_process(s);
+}
+
+/* ---- vCont and range stepping */
+
+static bool
+gs_bp_at(const struct br_gdb *g, uint64_t pc)
+{
+	size_t	i;
+
+	for (i = 0; i < g->nbp; i++)
+		if (g->bp[i] == pc)
+			return (true);
+	return (false);
+}
+
+/* gdb plants or lifts a breakpoint: "Zt,addr,kind" / "zt,addr,kind". */
+static void
+gs_bp_track(struct br_gdb *g, const char *p, size_t len)
+{
+	uint64_t	addr;
+	size_t		i;
+	int		k;
+
+	if (len < 4 || p[2] != ',' || p[1] < '0' || p[1] > '4' ||
+	    (k = rsp_hex_u64(p + 3, len - 3, &addr)) <= 0 || p[3] == '-') {
+		g->bp_full = true;	/* unknown: be careful from now on */
+		return;
+	}
+	if (p[1] >= '2') {
+		if (p[0] == 'Z')
+			g->nwatch++;
+		else if (g->nwatch > 0)
+			g->nwatch--;
+		return;
+	}
+	for (i = 0; i < g->nbp && g->bp[i] != addr; i++)
+		continue;
+	if (p[0] == 'z') {
+		if (i < g->nbp)
+			g->bp[i] = g->bp[--g->nbp];
+	} else if (i == g->nbp) {
+		if (g->nbp == GDB_BP_MAX)
+			g->bp_full = true;
+		else
+			g->bp[g->nbp++] = addr;
+	}
+}
+
+static struct gsess *
+gs_ctx_session(struct gctx *c)
+{
+	struct br_gdb	*g = c->g;
+	struct gsess	*s;
+
+	if (g != NULL)
+		TAILQ_REMOVE(&g->ctxs, c, entry);
+	s = g != NULL ? g->ctl : NULL;
+	if (s == NULL || s->id != c->sess_id || s->closing)
+		s = NULL;
+	free(c);
+	return (s);
+}
+
+static struct gctx *
+gs_ctx_new(struct gsess *s, char kind)
+{
+	struct gctx	*c = xcalloc(1, sizeof *c);
+
+	c->g = s->g;
+	c->sess_id = s->id;
+	c->kind = kind;
+	TAILQ_INSERT_TAIL(&s->g->ctxs, c, entry);
+	return (c);
+}
+
+/* End a range step: gdb gets the held stop (SIGINT if it pressed ^C). */
+static void
+gs_range_done(struct gsess *s)
+{
+	struct grange	*r = &s->range;
+
+	if (r->intr && r->stoplen >= 3) {
+		r->stop[1] = '0';
+		r->stop[2] = '2';
+	}
+	log_debug("gdb: range step done");
+	gs_stop_reply(s, r->stop, r->stoplen);
+}
+
+static void
+gs_range_pc(void *arg, const char *payload, size_t len, const char *err)
+{
+	struct gsess		*s = gs_ctx_session(arg);
+	struct grange		*r;
+	const struct rsp_arch	*a;
+	uint64_t		 pc;
+
+	if (s == NULL || !s->range.on || !s->waiting_stop)
+		return;
+	r = &s->range;
+	a = s->g->br->arch;
+	if (err == NULL && !r->intr && rsp_reg_le(payload, len,
+	    a->regs[a->pc].size, &pc) == RSP_OK && pc >= r->start &&
+	    pc < r->end && !(r->have_pc && pc == r->pc) &&
+	    !gs_bp_at(s->g, pc)) {
+		r->pc = pc;
+		r->have_pc = true;
+		/* Nothing read at this stop may be served after it. */
+		br_cache_invalidate(s->g->br->cache, BR_CE_RESUME);
+		if (br_target_resume(s->g->br->target, "s", 1) == 0)
+			return;
+	}
+	gs_range_done(s);
+}
+
+/*
+ * A stop while a range step runs. Returns true if the bridge took it
+ * (it reads the pc, then steps again or hands the stop to gdb).
+ */
+static bool
+gs_range_stop(struct gsess *s, const char *payload, size_t len)
+{
+	struct br_gdb		*g = s->g;
+	struct grange		*r = &s->range;
+	const struct rsp_arch	*a = g->br->arch;
+	uint64_t		 tid;
+	char			 req[16];
+
+	if (len >= sizeof r->stop)
+		return (false);
+	memcpy(r->stop, payload, len);
+	r->stoplen = len;
+	if (r->intr) {
+		gs_range_done(s);
+		return (true);
+	}
+	/* Only a plain step of the same thread goes on. */
+	if (a == NULL || a->pc < 0 || g->nwatch > 0 || g->bp_full ||
+	    len < 3 || memcmp(payload, "T05", 3) != 0 ||
+	    !rsp_stop_thread(payload, len, &tid) || (uint32_t)tid != r->thread)
+		return (false);
+	snprintf(req, sizeof req, "p%x", (unsigned)a->regs[a->pc].regnum);
+	/* On failure the callback has run already and delivered the stop. */
+	(void)br_target_request(g->br->target, req, strlen(req), gs_range_pc,
+	    gs_ctx_new(s, 'r'));
+	return (true);
+}
+
+/* Resume as vCont asked; the Hc it needed is in place. */
+static void
+gs_vcont_go(struct gsess *s)
+{
+	struct gvcont	*v = &s->vc;
+	struct grange	*r = &s->range;
+	char		 stop[64];
+	size_t		 n;
+	uint64_t	 tid = 0;
+	bool		 ok = true;
+
+	if (v->range && v->any) {
+		/* The range is for the thread that is stopped now. */
+		n = br_target_last_stop(s->g->br->target, stop, sizeof stop);
+		ok = rsp_stop_thread(stop, n, &tid);
+		v->thread = (uint32_t)tid;
+	}
+	gs_resume(s, v->cmd, strlen(v->cmd));
+	if (!v->range || !ok || !s->waiting_stop || s->g->br->arch == NULL)
+		return;
+	memset(r, 0, sizeof *r);
+	r->on = true;
+	r->start = v->start;
+	r->end = v->end;
+	r->thread = v->thread;
+}
+
+static void
+gs_vcont_hc(void *arg, const char *payload, size_t len, const char *err)
+{
+	struct gsess	*s = gs_ctx_session(arg);
+
+	if (s == NULL)
+		return;
+	if (err != NULL || len != 2 || memcmp(payload, "OK", 2) != 0) {
+		/* As kgdb would refuse gdb's own Hc: gdb sees the error. */
+		if (err != NULL)
+			gs_replys(s, "E05");
+		else
+			gs_reply(s, payload, len);
+		gs_process(s);
+		return;
+	}
+	snprintf(s->hc, sizeof s->hc, "%s", s->vc.hc);
+	gs_vcont_go(s);
+}
+
+static void
+gs_vcont_refuse(struct gsess *s, const char *why)
+{
+	char	buf[256];
+
+	log_info("gdb: vCont refused: %s", why);
+	snprintf(buf, sizeof buf, "E.kgdb-bridge: %s", why);
+	gs_replys(s, buf);
+}
+
+/*
+ * vCont to kgdb's c/s/C/S: kgdb resumes every CPU and steps only the
+ * current thread, so one thread may step (or get a signal) and the rest
+ * may only continue. When no default action is given (gdb's scheduler
+ * locking, or a step over a breakpoint), the thread goes to kgdb with Hc
+ * first, as gdb itself does without vCont; kgdb then refuses to resume
+ * any other thread. vCont;r becomes 's' and the loop above.
+ */
+static void
+gs_vcont(struct gsess *s, const char *p, size_t len)
+{
+	struct rsp_vcont		 v;
+	const struct rsp_vcont_act	*act = NULL, *dflt = NULL, *a;
+	struct gvcont			*vc = &s->vc;
+	uint64_t			 cur;
+	bool				 lock, need;
+	size_t				 i;
+	char				 req[32];
+	int				 rc;
+
+	if ((rc = rsp_vcont_parse(p, len, &v)) != RSP_OK) {
+		gs_vcont_refuse(s, rc == RSP_ERR_TOOBIG ? "vCont: too many "
+		    "actions" : "malformed vCont packet");
+		return;
+	}
+	for (i = 0; i < v.n; i++) {
+		a = &v.act[i];
+		if (a->op == 't') {
+			gs_vcont_refuse(s, "kgdb cannot stop one thread "
+			    "(vCont;t)");
+			return;
+		}
+		if (a->any) {
+			if (dflt == NULL)
+				dflt = a;	/* the leftmost applies */
+		} else if (a->op != 'c' || act == NULL) {
+			if (act != NULL && act->op != 'c') {
+				gs_vcont_refuse(s, "kgdb steps or signals "
+				    "one thread at a time");
+				return;
+			}
+			act = a;
+		}
+	}
+	if (act == NULL)
+		act = dflt;
+	if (dflt != NULL && dflt != act && dflt->op != 'c') {
+		gs_vcont_refuse(s, "kgdb resumes every other thread: only "
+		    "'c' for them");
+		return;
+	}
+	memset(vc, 0, sizeof *vc);
+	switch (act->op) {
+	case 'C':
+	case 'S':
+		snprintf(vc->cmd, sizeof vc->cmd, "%c%02x", act->op,
+		    act->sig);
+		break;
+	case 'r':
+		vc->range = true;
+		vc->start = act->start;
+		vc->end = act->end;
+		vc->any = act->any;
+		vc->thread = (uint32_t)act->thread;
+		/* FALLTHROUGH */
+	default:
+		vc->cmd[0] = act->op == 'c' ? 'c' : 's';
+		break;
+	}
+	lock = dflt == NULL && !act->any;
+	if (lock) {
+		snprintf(vc->hc, sizeof vc->hc, "%" PRIx64, act->thread);
+		need = rsp_hex_u64(s->hc, strlen(s->hc), &cur) <= 0 ||
+		    cur != act->thread;
+	} else {
+		snprintf(vc->hc, sizeof vc->hc, "0");
+		need = s->hc[0] != '\0' && strcmp(s->hc, "0") != 0 &&
+		    strcmp(s->hc, "-1") != 0;
+	}
+	if (!need) {
+		gs_vcont_go(s);
+		return;
+	}
+	snprintf(req, sizeof req, "Hc%s", vc->hc);
+	(void)br_target_request(s->g->br->target, req, strlen(req),
+	    gs_vcont_hc, gs_ctx_new(s, 'H'));
 }
 
 void
@@ -679,6 +1027,7 @@ gs_resume(struct gsess *s, const char *p, size_t len)
 	struct br_gdb	*g = s->g;
 	enum br_tstate	 st = br_target_state(g->br->target);
 
+	s->range.on = false;
 	/* Nothing read before this is served after it. */
 	br_cache_invalidate(g->br->cache, p[0] == 'D' ? BR_CE_DETACH :
 	    BR_CE_RESUME);
@@ -735,6 +1084,15 @@ gs_packet(struct gsess *s, const char *p, size_t len)
 		if (gs_local_p(s, p, len))
 			return;
 		break;
+	case 'Z':
+	case 'z':
+		gs_bp_track(g, p, len);
+		break;
+	case 'H':
+		if (len > 2 && p[1] == 'c')
+			snprintf(s->hc, sizeof s->hc, "%.*s", (int)(len - 2),
+			    p + 2);
+		break;
 	case 'X':
 		caps = g->br->link != NULL ? br_link_caps(g->br->link) : 0;
 		if (caps & BR_LINK_NO_8BIT) {
@@ -776,6 +1134,16 @@ gs_packet(struct gsess *s, const char *p, size_t len)
 			gs_replys(s, "1");
 			return;
 		}
+		if (is_exactly(p, len, "vCont?")) {
+			/* gdb wants all four of c C s S, or uses none. */
+			gs_replys(s, g->br->arch != NULL && g->br->arch->pc >=
+			    0 ? "vCont;c;C;s;S;r" : "");
+			return;
+		}
+		if (has_prefix(p, len, "vCont;")) {
+			gs_vcont(s, p, len);
+			return;
+		}
 		if (has_prefix(p, len, "qSymbol")) {
 			gs_replys(s, "OK");
 			return;
@@ -783,7 +1151,6 @@ gs_packet(struct gsess *s, const char *p, size_t len)
 		if (is_exactly(p, len, "vMustReplyEmpty") ||
 		    is_exactly(p, len, "qTStatus") ||
 		    is_exactly(p, len, "qOffsets") ||
-		    is_exactly(p, len, "vCont?") ||
 		    has_prefix(p, len, "vKill") ||
 		    has_prefix(p, len, "qXfer:") ||
 		    has_prefix(p, len, "vFile:") ||
@@ -828,6 +1195,11 @@ gs_demux_cb(void *arg, const struct rsp_event *ev)
 			if (ev->data[i] != RSP_INTERRUPT || s->refused)
 				continue;
 			log_info("gdb: interrupt");
+			if (s->waiting_stop && s->range.on) {
+				/* The range step ends at its next stop. */
+				s->range.intr = true;
+				continue;
+			}
 			if (s->waiting_stop) {
 				if (br_target_break(g->br->target, err) != 0 &&
 				    s->resumed)
