@@ -1,0 +1,102 @@
+#!/bin/bash
+# End-to-end: range stepping (the bridge runs gdb's vCont;r itself)
+# prints what gdb's own instruction-by-instruction stepping prints, with
+# fewer register reads on the wire.  One boot of the lab kernel (init
+# sleeps a second in a loop), one kgdb-bridge with a protocol trace, two
+# gdb sessions in a row, each: break hrtimer_nanosleep, continue (init's
+# next sleep), step x5, next x3, bt, info registers rip.
+#   r1  set range-stepping off     gdb steps each instruction itself
+#   r2  range stepping on (gdb's default)
+#   range-1-same     r1 and r2 print the same from the hit to the end
+#   range-2-used     r2 sent vCont;r and the bridge stepped more than once
+#                    for one of them; r1 sent none
+#   range-3-fewer    the target got fewer 'g' requests in r2 than in r1
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+e2e_setup range-step
+
+CASES="range-1-same range-2-used range-3-fewer"
+# shellcheck disable=SC2086
+fail_every() { fail_all "$1" $CASES; }
+bridge_ready || fail_every "$E2E_WHY"
+need_lab || fail_every "$E2E_WHY"
+
+RUN=(-ex 'break hrtimer_nanosleep' -ex 'echo @@hit\n' -ex 'continue'
+	-ex 'step' -ex 'step' -ex 'step' -ex 'step' -ex 'step'
+	-ex 'next' -ex 'next' -ex 'next'
+	-ex 'bt' -ex 'info registers rip' -ex 'delete' -ex 'echo @@end\n')
+
+# after NAME: gdb's lines from the continue to the end.  Each of init's
+# sleeps is a new process here, so its pid (gdb's thread number) and its
+# stack addresses are masked; code addresses and lines are compared.
+after() {
+	sed -n '/^@@hit$/,/^@@end$/p' "$T/$1.gdb" |
+	    sed -E 's/Thread [0-9]+/Thread N/g; s/0xffff888[0-9a-f]{9}/STACK/g'
+}
+
+# trace_of N: the part of the trace for gdb session N (1, 2).
+trace_of() {
+	awk -v n="$1" '/ g len=[0-9]+ \$qSupported/ { s++ } s == n' "$T/trace"
+}
+
+lab_start s --mode sysrq --after 2 --tick 1 --append norandmaps ||
+    fail_every "lab did not boot"
+line_start || fail_every "shaper did not start"
+if ! wait_for "$(line_rx)" 'kdb>' 120; then
+	fail_every "no SysRq-g stop on the console"
+fi
+sleep 0.5
+bridge_start "tcp:127.0.0.1:$LINE_PORT" --trace "$T/trace" ||
+    fail_every "$E2E_WHY"
+
+GDB_TIMEOUT=300 gdb_run r1 "$BR_GDB_PORT" -ex 'set range-stepping off' \
+    "${RUN[@]}" "${GDB_VANISH[@]}" 2>/dev/null
+GDB_TIMEOUT=300 gdb_run r2 "$BR_GDB_PORT" \
+    "${RUN[@]}" "${GDB_VANISH[@]}" 2>/dev/null
+after r1 >"$T/r1.out"
+after r2 >"$T/r2.out"
+
+if check_clean range-1-same "$T/r1.gdb" &&
+    check_clean range-1-same "$T/r2.gdb" &&
+    check range-1-same "$T/r1.out" 'Breakpoint 1, hrtimer_nanosleep' \
+	'^#0 ' '^#1 ' '^rip +0xffffffff8'; then
+	n=$(wc -l <"$T/r1.out")
+	if ! cmp -s "$T/r1.out" "$T/r2.out"; then
+		fail range-1-same "$(diff "$T/r1.out" "$T/r2.out" |
+		    grep -c '^[<>]') of $n lines differ"
+		diff "$T/r1.out" "$T/r2.out" | head -n 20 | sed 's/^/    | /' >&2
+	else
+		echo "    range-1-same: $n lines identical" >&2
+		pass range-1-same
+	fi
+fi
+
+trace_of 1 >"$T/t1"
+trace_of 2 >"$T/t2"
+r1_r=$(grep -c ' g len=[0-9]* \$vCont;r' "$T/t1")
+r2_r=$(grep -c ' g len=[0-9]* \$vCont;r' "$T/t2")
+# A range step that went on: the bridge's pc read followed by another 's'
+# with no gdb packet between them.
+r2_more=$(awk '/ g len=/ { pc = 0 } / > len=[0-9]+ \$p10#/ { pc = 1 }
+    / > len=5 \$s#73/ && pc { n++ } END { print n + 0 }' "$T/t2")
+if [ "$r1_r" -ne 0 ]; then
+	fail range-2-used "gdb sent vCont;r with range-stepping off ($r1_r)"
+elif [ "$r2_r" -eq 0 ] || [ "$r2_more" -eq 0 ]; then
+	fail range-2-used "no range step ran ($r2_r vCont;r, $r2_more steps by the bridge)"
+	grep -a 'vCont' "$T/t2" | head -n 5 | sed 's/^/    | /' >&2
+else
+	echo "    range-2-used: $r2_r vCont;r, $r2_more extra steps by the bridge" >&2
+	pass range-2-used
+fi
+
+g1=$(grep -c ' > len=5 \$g#67' "$T/t1")
+g2=$(grep -c ' > len=5 \$g#67' "$T/t2")
+if [ "$g2" -lt "$g1" ]; then
+	echo "    range-3-fewer: 'g' to the target $g1 -> $g2" >&2
+	pass range-3-fewer
+else
+	fail range-3-fewer "'g' to the target: $g1 without range stepping, $g2 with"
+fi
+bridge_stop
+lab_stop
+exit 0
