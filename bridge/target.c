@@ -44,6 +44,7 @@
 #define TGT_KDB_RETRIES	2	/* echoed handovers before giving up */
 #define TGT_PAGE	4096	/* kgdb reads are all-or-nothing per call */
 #define TGT_DEFAULT_BREAK "BREAK,wait:300,g"
+#define TGT_BREAK_GAP_MS	50	/* quiet line before a break-in */
 #define TGT_BREAK_PAUSE_MS 100
 #define TGT_SYSRQ_TRIGGER "echo g > /proc/sysrq-trigger\r"
 #define TGT_MAX_QUEUE	64
@@ -98,6 +99,7 @@ struct br_target {
 	struct event	*enter_ev;	/* kdb → gdb steps */
 
 	unsigned	 ack_ms, reply_ms, break_ms;
+	uint64_t	 quiet_ms;	/* when our last bytes left the wire */
 
 	struct treq_list queue;
 	size_t		 nqueue;
@@ -201,6 +203,8 @@ tgt_set_state(struct br_target *t, enum br_tstate s)
 
 /* ---- writing to the wire */
 
+static unsigned	tgt_wire_ms(struct br_target *, size_t);
+
 static int
 tgt_write(struct br_target *t, const void *buf, size_t len, char *err)
 {
@@ -208,10 +212,15 @@ tgt_write(struct br_target *t, const void *buf, size_t len, char *err)
 
 	if (err == NULL)
 		err = e;
+	uint64_t now = br_now_ms();
+
 	if (t->br->link == NULL) {
 		br_seterr(err, "no link");
 		return (-1);
 	}
+	if (t->quiet_ms < now)
+		t->quiet_ms = now;
+	t->quiet_ms += tgt_wire_ms(t, len);
 	return (br_link_write(t->br->link, buf, len, err));
 }
 
@@ -1286,6 +1295,7 @@ int
 br_target_break(struct br_target *t, char *err)
 {
 	const char	*seq = t->br->opts.break_seq;
+	uint64_t	 now;
 	int		 caps;
 
 	if (!br_link_up(t->br->link)) {
@@ -1320,6 +1330,18 @@ br_target_break(struct br_target *t, char *err)
 	log_info("target: breaking in with '%s'", seq);
 	t->breaking = true;
 	t->step = 0;
+	now = br_now_ms();
+	if (t->quiet_ms + TGT_BREAK_GAP_MS > now) {
+		/*
+		 * Let what was just written go first: a BREAK can overtake
+		 * it (QEMU's telnet chardev acts on IAC BRK before the data
+		 * of the same read), and the SysRq key would then be one of
+		 * those bytes, e.g. the DELs that erase an echoed probe.
+		 */
+		tgt_timer(t->brk_ev, (unsigned)(t->quiet_ms +
+		    TGT_BREAK_GAP_MS - now));
+		return (0);
+	}
 	brk_run(-1, 0, t);
 	return (0);
 }

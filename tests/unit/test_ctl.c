@@ -392,9 +392,10 @@ test_target_ops(void **state)
 	assert_non_null(strstr(reply(fd), "not stopped"));
 	say(fd, "break\n");
 	assert_non_null(strstr(reply(fd), "\"ok\":true"));
+	fk_run_until_wire(br.base, 500);
+	assert_non_null(strstr(wire(w, sizeof w), "<BREAK>"));
 	br_target_input(br.target, frame, strlen(frame));
 	wire(w, sizeof w);
-	assert_non_null(strstr(w, "<BREAK>"));
 	say(fd, "break\n");
 	assert_non_null(strstr(reply(fd), "stopped already"));
 

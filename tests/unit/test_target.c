@@ -676,6 +676,9 @@ test_break_sequence_confirmed(void **state)
 	feed(f, "+");
 	wire();
 	assert_int_equal(br_target_break(f->t, err), 0);
+	/* The 'c' has just gone out: the BREAK waits for a quiet line. */
+	assert_string_equal(wire(), "");
+	fk_run_until_wire(f->br.base, 500);
 	assert_string_equal(wire(), "<BREAK>");
 	/* A second break while the first runs sends nothing (two cancel). */
 	assert_int_equal(br_target_break(f->t, err), 0);
@@ -735,6 +738,7 @@ test_break_int03_link(void **state)
 	feed(f, "+");
 	wire();
 	assert_int_equal(br_target_break(f->t, err), 0);
+	fk_run_until_wire(f->br.base, 500);
 	assert_string_equal(wire(), "\x03");
 }
 
