@@ -60,7 +60,8 @@ struct gpend {
 
 /*
  * A vCont;r the bridge runs itself: kgdb has no range stepping, so the
- * bridge sends 's', reads the pc with 'p' and steps again while the pc
+ * bridge sends 's', reads the pc ('g' at the first stop, through the
+ * cache, then 'p') and steps again while the pc
  * stays in [start, end) on the same thread, and gdb sees one stop instead
  * of one per instruction (each of which it would answer with a 'g' and
  * often a stack read). It stops early at a breakpoint gdb set, when the pc
@@ -798,6 +799,20 @@ gs_range_done(struct gsess *s)
 	gs_stop_reply(s, r->stop, r->stoplen);
 }
 
+/* The pc from the reply to the bridge's 'p' (the pc alone) or 'g'. */
+static bool
+gs_reply_pc(const struct rsp_arch *a, const char *payload, size_t len,
+    uint64_t *pc)
+{
+	struct rsp_regs	regs;
+
+	if (len == 2 * a->numregbytes)
+		return (rsp_regs_parse_g(a, payload, len, &regs) >= 0 &&
+		    rsp_regs_get(&regs, a->pc, pc) == RSP_OK);
+	return (rsp_reg_le(payload, len, a->regs[a->pc].size, pc) ==
+	    RSP_OK);
+}
+
 static void
 gs_range_pc(void *arg, const char *payload, size_t len, const char *err)
 {
@@ -810,9 +825,8 @@ gs_range_pc(void *arg, const char *payload, size_t len, const char *err)
 		return;
 	r = &s->range;
 	a = s->g->br->arch;
-	if (err == NULL && !r->intr && rsp_reg_le(payload, len,
-	    a->regs[a->pc].size, &pc) == RSP_OK && pc >= r->start &&
-	    pc < r->end && !(r->have_pc && pc == r->pc) &&
+	if (err == NULL && !r->intr && gs_reply_pc(a, payload, len, &pc) &&
+	    pc >= r->start && pc < r->end && !(r->have_pc && pc == r->pc) &&
 	    !gs_bp_at(s->g, pc)) {
 		r->pc = pc;
 		r->have_pc = true;
@@ -850,8 +864,21 @@ gs_range_stop(struct gsess *s, const char *payload, size_t len)
 	    len < 3 || memcmp(payload, "T05", 3) != 0 ||
 	    !rsp_stop_thread(payload, len, &tid) || (uint32_t)tid != r->thread)
 		return (false);
+	/* On failure the callbacks below have run already and delivered the
+	 * stop. */
+	if (!r->have_pc && g->br->cache != NULL &&
+	    br_cache_enabled(g->br->cache)) {
+		/*
+		 * The first stop of a range is often its last (kernel lines
+		 * at -O2 are one to three instructions): read every
+		 * register, and if the range ends here the cache answers
+		 * gdb's own 'g' with them. Later stops read the pc alone.
+		 */
+		(void)br_cache_forward(g->br->cache, g->br->target, "g", 1,
+		    gs_range_pc, gs_ctx_new(s, 'r'));
+		return (true);
+	}
 	snprintf(req, sizeof req, "p%x", (unsigned)a->regs[a->pc].regnum);
-	/* On failure the callback has run already and delivered the stop. */
 	(void)br_target_request(g->br->target, req, strlen(req), gs_range_pc,
 	    gs_ctx_new(s, 'r'));
 	return (true);
