@@ -277,8 +277,11 @@ host="$(uname -sr), $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | sed '
 			n=$((n + 1))
 			if cmp -s <(mask "$a") <(mask "$b"); then
 				same=$((same + 1))
-			elif [ -z "$why" ]; then
-				why=" (run $i: $(diff <(mask "$a") <(mask "$b") | grep -c '^[<>]') lines differ)"
+			else
+				d=$(diff <(mask "$a") <(mask "$b") | grep '^[<>]')
+				why="$why$(printf '\n    run %s: %s lines differ:\n%s' "$i" \
+				    "$(echo "$d" | wc -l)" "$(echo "$d" | head -n 4 |
+				    cut -c1-110 | sed 's/^/      /')")"
 			fi
 		done
 		echo "whole sessions at $bl (separate boots: pids, heap pointers and register noise differ between boots): identical in $same of $n runs$why"

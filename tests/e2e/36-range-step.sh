@@ -10,7 +10,8 @@
 #   range-1-same     r1 and r2 print the same from the hit to the end
 #   range-2-used     r2 sent vCont;r and the bridge stepped more than once
 #                    for one of them; r1 sent none
-#   range-3-fewer    the target got fewer 'g' requests in r2 than in r1
+#   range-3-fewer    the target sent fewer bytes, and got fewer 'g'
+#                    requests, in r2 than in r1
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 e2e_setup range-step
@@ -75,10 +76,11 @@ trace_of 1 >"$T/t1"
 trace_of 2 >"$T/t2"
 r1_r=$(grep -c ' g len=[0-9]* \$vCont;r' "$T/t1")
 r2_r=$(grep -c ' g len=[0-9]* \$vCont;r' "$T/t2")
-# A range step that went on: the bridge's pc read followed by another 's'
-# with no gdb packet between them.
-r2_more=$(awk '/ g len=/ { pc = 0 } / > len=[0-9]+ \$p10#/ { pc = 1 }
-    / > len=5 \$s#73/ && pc { n++ } END { print n + 0 }' "$T/t2")
+# A range step that went on: an 's' to the target with no gdb packet
+# since the last one (the first 's' after gdb's vCont is gdb's own).
+r2_more=$(awk '/ g len=[0-9]+ \$/ { gdb = 1 }
+    / > len=5 \$s#73/ { if (gdb) gdb = 0; else n++ }
+    END { print n + 0 }' "$T/t2")
 if [ "$r1_r" -ne 0 ]; then
 	fail range-2-used "gdb sent vCont;r with range-stepping off ($r1_r)"
 elif [ "$r2_r" -eq 0 ] || [ "$r2_more" -eq 0 ]; then
@@ -89,13 +91,17 @@ else
 	pass range-2-used
 fi
 
+# Bytes from the target, and 'g' requests, in each session.
+down() { awk '$3 == "<" { sub("len=", "", $4); n += $4 } END { print n + 0 }' "$1"; }
 g1=$(grep -c ' > len=5 \$g#67' "$T/t1")
 g2=$(grep -c ' > len=5 \$g#67' "$T/t2")
-if [ "$g2" -lt "$g1" ]; then
-	echo "    range-3-fewer: 'g' to the target $g1 -> $g2" >&2
+d1=$(down "$T/t1")
+d2=$(down "$T/t2")
+if [ "$d2" -lt "$d1" ] && [ "$g2" -lt "$g1" ]; then
+	echo "    range-3-fewer: bytes from the target $d1 -> $d2, 'g' $g1 -> $g2" >&2
 	pass range-3-fewer
 else
-	fail range-3-fewer "'g' to the target: $g1 without range stepping, $g2 with"
+	fail range-3-fewer "bytes from the target $d1 -> $d2, 'g' $g1 -> $g2 (range stepping off -> on)"
 fi
 bridge_stop
 lab_stop
