@@ -322,32 +322,55 @@ gs_close_after_flush(struct gsess *s, const char *why)
 
 /* ---- requests to the target */
 
-static void
-gdb_reply_cb(void *arg, const char *payload, size_t len, const char *err)
+/* The controlling session a request was made for, if it is still there;
+ * frees the context. */
+static struct gsess *
+gs_ctx_session(struct gctx *c)
 {
-	struct gctx	*c = arg;
 	struct br_gdb	*g = c->g;
 	struct gsess	*s;
 
 	if (g != NULL)
 		TAILQ_REMOVE(&g->ctxs, c, entry);
-	if (g == NULL || (s = g->ctl) == NULL || s->id != c->sess_id ||
-	    s->closing) {
-		free(c);
+	s = g != NULL ? g->ctl : NULL;
+	if (s == NULL || s->id != c->sess_id || s->closing)
+		s = NULL;
+	free(c);
+	return (s);
+}
+
+static struct gctx *
+gs_ctx_new(struct gsess *s, char kind)
+{
+	struct gctx	*c = xcalloc(1, sizeof *c);
+
+	c->g = s->g;
+	c->sess_id = s->id;
+	c->kind = kind;
+	TAILQ_INSERT_TAIL(&s->g->ctxs, c, entry);
+	return (c);
+}
+
+static void
+gdb_reply_cb(void *arg, const char *payload, size_t len, const char *err)
+{
+	struct gctx	*c = arg;
+	char		 kind = c->kind;
+	struct gsess	*s;
+
+	if ((s = gs_ctx_session(c)) == NULL)
 		return;
-	}
 	if (err != NULL) {
 		log_warn("gdb: request failed: %s", err);
-		if (g->br->console != NULL)
-			br_console_notice(g->br->console, "gdb request "
+		if (s->g->br->console != NULL)
+			br_console_notice(s->g->br->console, "gdb request "
 			    "failed: %s", err);
-		if (c->kind == 'q' && s->in_qrcmd)
+		if (kind == 'q' && s->in_qrcmd)
 			gs_outputf(s, "kgdb-bridge: %s\n", err);
 		/* An error gdb understands for every packet kind. */
 		gs_replys(s, "E05");
 	} else
 		gs_reply(s, payload, len);
-	free(c);
 	gs_process(s);
 }
 
@@ -355,13 +378,8 @@ static void
 gs_forward(struct gsess *s, const char *p, size_t len)
 {
 	struct br_gdb	*g = s->g;
-	struct gctx	*c;
+	struct gctx	*c = gs_ctx_new(s, len > 0 ? p[0] : 0);
 
-	c = xcalloc(1, sizeof *c);
-	c->g = g;
-	c->sess_id = s->id;
-	c->kind = len > 0 ? p[0] : 0;
-	TAILQ_INSERT_TAIL(&g->ctxs, c, entry);
 	/*
 	 * Through the stop-state cache (relays as is when there is none or
 	 * it is off). A hit, like a refusal, has already run the callback.
@@ -560,23 +578,15 @@ gs_qrcmd(struct gsess *s, const char *p, size_t len)
 static void
 gs_stop_ready(void *arg, bool ok, const char *why)
 {
-	struct gctx	*c = arg;
-	struct br_gdb	*g = c->g;
-	struct gsess	*s;
+	struct gsess	*s = gs_ctx_session(arg);
 	char		 stop[64];
 	size_t		 n;
 
-	if (g != NULL)
-		TAILQ_REMOVE(&g->ctxs, c, entry);
-	if (g == NULL || (s = g->ctl) == NULL || s->id != c->sess_id ||
-	    s->closing || !s->waiting_stop) {
-		free(c);
+	if (s == NULL || !s->waiting_stop)
 		return;
-	}
-	free(c);
-	if (ok && (n = br_target_last_stop(g->br->target, stop,
+	if (ok && (n = br_target_last_stop(s->g->br->target, stop,
 	    sizeof stop)) > 0) {
-		br_gdb_stopped(g, stop, n);
+		br_gdb_stopped(s->g, stop, n);
 		return;
 	}
 	/* Still waiting: the target may be running. */
@@ -638,7 +648,6 @@ static void
 gs_want_stop(struct gsess *s)
 {
 	struct br_gdb	*g = s->g;
-	struct gctx	*c;
 	enum br_tstate	 st = br_target_state(g->br->target);
 	char		 stop[64];
 	size_t		 n;
@@ -653,12 +662,7 @@ gs_want_stop(struct gsess *s)
 		gs_running_reply(s);
 		return;
 	}
-	c = xcalloc(1, sizeof *c);
-	c->g = g;
-	c->sess_id = s->id;
-	c->kind = '?';
-	TAILQ_INSERT_TAIL(&g->ctxs, c, entry);
-	br_target_enter_gdb(g->br->target, gs_stop_ready, c);
+	br_target_enter_gdb(g->br->target, gs_stop_ready, gs_ctx_new(s, '?'));
 }
 
 bool
@@ -757,33 +761,6 @@ gs_bp_track(struct br_gdb *g, const char *p, size_t len)
 		else
 			g->bp[g->nbp++] = addr;
 	}
-}
-
-static struct gsess *
-gs_ctx_session(struct gctx *c)
-{
-	struct br_gdb	*g = c->g;
-	struct gsess	*s;
-
-	if (g != NULL)
-		TAILQ_REMOVE(&g->ctxs, c, entry);
-	s = g != NULL ? g->ctl : NULL;
-	if (s == NULL || s->id != c->sess_id || s->closing)
-		s = NULL;
-	free(c);
-	return (s);
-}
-
-static struct gctx *
-gs_ctx_new(struct gsess *s, char kind)
-{
-	struct gctx	*c = xcalloc(1, sizeof *c);
-
-	c->g = s->g;
-	c->sess_id = s->id;
-	c->kind = kind;
-	TAILQ_INSERT_TAIL(&s->g->ctxs, c, entry);
-	return (c);
 }
 
 /* End a range step: gdb gets the held stop (SIGINT if it pressed ^C). */
