@@ -64,9 +64,12 @@ tcp|tcp:*|telnet|telnet:*)
 	tel=
 	[ "$proto" = telnet ] && tel=,telnet=on
 	if [ "$port" = 0 ] && [ "$wait" = off ]; then
-		# QEMU only reports a port it picked while it waits; pick one.
+		# QEMU only reports a port it picked while it waits; pick one
+		# below the ephemeral range, where no connection's own end is.
+		read -r lo _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null
+		[ "${lo:-0}" -gt 21000 ] 2>/dev/null || lo=32768
 		while :; do
-			port=$((20000 + RANDOM % 40000))
+			port=$((20000 + RANDOM % (lo - 20000)))
 			(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
 		done
 	fi

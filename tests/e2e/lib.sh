@@ -101,11 +101,16 @@ e2e_cleanup() {
 	fi
 }
 
-# A free TCP port on 127.0.0.1 (nothing answers on it right now).
+# A free TCP port on 127.0.0.1 (nothing answers on it right now), below
+# the kernel's ephemeral range: a port some open connection uses as its
+# own end cannot be told from a free one by connecting to it, and a
+# bridge could not listen there (seen once: a whole suite on such a port).
 free_port() {
-	local p
+	local p lo
+	read -r lo _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null
+	[ "${lo:-0}" -gt 21000 ] 2>/dev/null || lo=32768
 	while :; do
-		p=$((20000 + RANDOM % 40000))
+		p=$((20000 + RANDOM % (lo - 20000)))
 		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
 	done
 }
