@@ -155,6 +155,7 @@ struct br_gdb {
 static void	gs_process(struct gsess *);
 static void	gs_close(struct gsess *, const char *);
 static void	gs_running_reply(struct gsess *);
+static void	gs_no_stop(struct gsess *, const char *);
 static void	gs_resume(struct gsess *, const char *, size_t);
 static void	gs_stop_reply(struct gsess *, const char *, size_t);
 static bool	gs_range_stop(struct gsess *, const char *, size_t);
@@ -600,12 +601,12 @@ gs_stop_ready(void *arg, bool ok, const char *why)
  * until its timeout) it spins in its wait loop and never reads the socket
  * again (seen with `set debug remote 1`). So the bridge breaks in, as if
  * --break-on-connect, and answers '?' with the stop. If it cannot break in,
- * gdb gets an "E." error that says why.
+ * see gs_no_stop().
  */
 static void
 gs_running_reply(struct gsess *s)
 {
-	char	err[BR_ERRLEN], buf[BR_ERRLEN + 64];
+	char	err[BR_ERRLEN];
 
 	s->waiting_stop = true;
 	s->resumed = false;
@@ -616,12 +617,29 @@ gs_running_reply(struct gsess *s)
 		return;
 	}
 	/* br_gdb_stop_failed() may have answered already. */
-	if (!s->waiting_stop)
-		return;
+	if (s->waiting_stop)
+		gs_no_stop(s, err);
+}
+
+/*
+ * gdb's '?' cannot be answered: the kernel runs and the bridge cannot stop
+ * it. gdb 13 takes an error reply to '?' as a stop, then spins in its wait
+ * loop (and with a vmlinux loaded it fails an internal assertion and dumps
+ * core), and it shows no O text before the answer to '?'. "W00" ("not
+ * running") makes it say "The target is not running" and give up cleanly;
+ * the reason goes to the console and the log.
+ */
+static void
+gs_no_stop(struct gsess *s, const char *why)
+{
+	log_warn("gdb: %s: cannot answer '?': the kernel is running and "
+	    "cannot be stopped: %s", s->peer, why);
+	if (s->g->br->console != NULL)
+		br_console_notice(s->g->br->console, "gdb asked where the "
+		    "kernel stopped, but it runs and cannot be stopped (%s); "
+		    "gdb is told the target is not running", why);
 	s->waiting_stop = false;
-	snprintf(buf, sizeof buf, "E.kgdb-bridge: the kernel is running and "
-	    "cannot be stopped: %s", err);
-	gs_replys(s, buf);
+	gs_replys(s, "W00");
 	gs_process(s);
 }
 
@@ -629,7 +647,6 @@ void
 br_gdb_stop_failed(struct br_gdb *g, const char *why)
 {
 	struct gsess	*s = g->ctl;
-	char		 buf[BR_ERRLEN + 64];
 
 	if (s == NULL || s->closing || !s->waiting_stop)
 		return;
@@ -638,10 +655,7 @@ br_gdb_stop_failed(struct br_gdb *g, const char *why)
 		gs_outputf(s, "kgdb-bridge: %s\n", why);
 		return;
 	}
-	s->waiting_stop = false;
-	snprintf(buf, sizeof buf, "E.kgdb-bridge: %s", why);
-	gs_replys(s, buf);
-	gs_process(s);
+	gs_no_stop(s, why);
 }
 
 static void
