@@ -114,7 +114,11 @@ struct gsess {
 	char		*last;		/* last frame, for a NAK */
 	size_t		 lastlen;
 
-	char		 hc[24];	/* the stub's Hc as last set; "" unknown */
+	/* The stub's Hc as last set since the stop, "" if none: kgdb puts it
+	 * on the current thread at every stop. */
+	char		 hc[24];
+	char		 hc_req[24];	/* gdb's Hc on its way: kept on OK */
+	char		 z_req[48];	/* gdb's Z/z on its way: counted on OK */
 	struct grange	 range;
 	struct gvcont	 vc;
 
@@ -159,6 +163,7 @@ static void	gs_no_stop(struct gsess *, const char *);
 static void	gs_resume(struct gsess *, const char *, size_t);
 static void	gs_stop_reply(struct gsess *, const char *, size_t);
 static bool	gs_range_stop(struct gsess *, const char *, size_t);
+static bool	gs_range_intr(struct gsess *);
 
 /* ---- output to gdb */
 
@@ -352,6 +357,22 @@ gs_ctx_new(struct gsess *s, char kind)
 	return (c);
 }
 
+static void	gs_bp_track(struct br_gdb *, const char *, size_t);
+static void	gs_bp_forget(struct br_gdb *);
+
+/* What kgdb now holds after gdb's own Hc, Z or z (see gs_packet). */
+static void
+gs_track_reply(struct gsess *s, char kind, bool ok)
+{
+	if (kind == 'H' && s->hc_req[0] != '\0' && ok)
+		snprintf(s->hc, sizeof s->hc, "%s", s->hc_req);
+	s->hc_req[0] = '\0';
+	/* A refused Z planted nothing; a z lifts what may be there. */
+	if ((kind == 'Z' && ok) || kind == 'z')
+		gs_bp_track(s->g, s->z_req, strlen(s->z_req));
+	s->z_req[0] = '\0';
+}
+
 static void
 gdb_reply_cb(void *arg, const char *payload, size_t len, const char *err)
 {
@@ -361,6 +382,8 @@ gdb_reply_cb(void *arg, const char *payload, size_t len, const char *err)
 
 	if ((s = gs_ctx_session(c)) == NULL)
 		return;
+	gs_track_reply(s, kind, err == NULL && len == 2 &&
+	    memcmp(payload, "OK", 2) == 0);
 	if (err != NULL) {
 		log_warn("gdb: request failed: %s", err);
 		if (s->g->br->console != NULL)
@@ -609,7 +632,6 @@ gs_running_reply(struct gsess *s)
 	char	err[BR_ERRLEN];
 
 	s->waiting_stop = true;
-	s->resumed = false;
 	if (br_target_break(s->g->br->target, err) == 0) {
 		if (s->g->br->console != NULL)
 			br_console_notice(s->g->br->console, "gdb attached "
@@ -617,7 +639,9 @@ gs_running_reply(struct gsess *s)
 		return;
 	}
 	/* br_gdb_stop_failed() may have answered already. */
-	if (s->waiting_stop)
+	if (s->waiting_stop && s->resumed)
+		gs_outputf(s, "kgdb-bridge: %s\n", err);
+	else if (s->waiting_stop)
 		gs_no_stop(s, err);
 }
 
@@ -718,6 +742,8 @@ static void
 gs_stop_reply(struct gsess *s, const char *payload, size_t len)
 {
 	s->range.on = false;
+	if (len > 0 && (payload[0] == 'T' || payload[0] == 'S'))
+		s->hc[0] = '\0';	/* kgdb_cpu_enter: Hc is current again */
 	if (s->busy) {
 		if (len < sizeof s->pending_stop) {
 			memcpy(s->pending_stop, payload, len);
@@ -744,7 +770,15 @@ gs_bp_at(const struct br_gdb *g, uint64_t pc)
 	return (false);
 }
 
-/* gdb plants or lifts a breakpoint: "Zt,addr,kind" / "zt,addr,kind". */
+static void
+gs_bp_forget(struct br_gdb *g)
+{
+	g->nbp = 0;
+	g->nwatch = 0;
+	g->bp_full = false;
+}
+
+/* gdb planted or lifted a breakpoint: "Zt,addr,kind" / "zt,addr,kind". */
 static void
 gs_bp_track(struct br_gdb *g, const char *p, size_t len)
 {
@@ -777,13 +811,41 @@ gs_bp_track(struct br_gdb *g, const char *p, size_t len)
 	}
 }
 
+/*
+ * gdb's ^C during a range step. The range ends at its next stop, which
+ * then says SIGINT. While the kernel runs, the bridge also breaks in as
+ * for 'c', in case that stop was lost. While it is stopped, the stop, the
+ * ack of the step or the pc read is on its way; a second ^C stops
+ * waiting for it. Returns true if nothing more is to be done now.
+ */
+static bool
+gs_range_intr(struct gsess *s)
+{
+	struct br_target	*t = s->g->br->target;
+	char			 err[BR_ERRLEN];
+	bool			 again = s->range.intr;
+
+	s->range.intr = true;
+	if (br_target_state(t) == BR_TS_RUNNING) {
+		if (br_target_break(t, err) != 0)
+			gs_outputf(s, "kgdb-bridge: %s\n", err);
+		return (true);
+	}
+	return (!again);
+}
+
 /* End a range step: gdb gets the held stop (SIGINT if it pressed ^C). */
 static void
 gs_range_done(struct gsess *s)
 {
 	struct grange	*r = &s->range;
+	uint64_t	 tid;
 
-	if (r->intr && r->stoplen >= 3) {
+	/* Only a plain step of this thread becomes SIGINT; an oops, a
+	 * reboot or an error goes to gdb as kgdb said it. */
+	if (r->intr && r->stoplen >= 3 && memcmp(r->stop, "T05", 3) == 0 &&
+	    rsp_stop_thread(r->stop, r->stoplen, &tid) &&
+	    (uint32_t)tid == r->thread) {
 		r->stop[1] = '0';
 		r->stop[2] = '2';
 	}
@@ -949,8 +1011,8 @@ gs_vcont(struct gsess *s, const char *p, size_t len)
 	struct gvcont			*vc = &s->vc;
 	uint64_t			 cur;
 	bool				 lock, need;
-	size_t				 i;
-	char				 req[32];
+	size_t				 i, n;
+	char				 req[32], stop[64];
 	int				 rc;
 
 	if ((rc = rsp_vcont_parse(p, len, &v)) != RSP_OK) {
@@ -1004,9 +1066,17 @@ gs_vcont(struct gsess *s, const char *p, size_t len)
 	}
 	lock = dflt == NULL && !act->any;
 	if (lock) {
+		/* kgdb's Hc is the thread that stopped unless set since. */
 		snprintf(vc->hc, sizeof vc->hc, "%" PRIx64, act->thread);
-		need = rsp_hex_u64(s->hc, strlen(s->hc), &cur) <= 0 ||
-		    cur != act->thread;
+		if (s->hc[0] != '\0')
+			need = rsp_hex_u64(s->hc, strlen(s->hc), &cur) <= 0 ||
+			    cur != act->thread;
+		else {
+			n = br_target_last_stop(s->g->br->target, stop,
+			    sizeof stop);
+			need = !rsp_stop_thread(stop, n, &cur) ||
+			    (uint32_t)cur != (uint32_t)act->thread;
+		}
 	} else {
 		snprintf(vc->hc, sizeof vc->hc, "0");
 		need = s->hc[0] != '\0' && strcmp(s->hc, "0") != 0 &&
@@ -1057,6 +1127,7 @@ gs_resume(struct gsess *s, const char *p, size_t len)
 		return;
 	}
 	if (p[0] == 'k') {
+		gs_bp_forget(g);	/* kgdb removes them all */
 		if (st == BR_TS_STOPPED_GDB)
 			(void)br_target_resume(g->br->target, "k", 1);
 		s->busy = false;
@@ -1105,12 +1176,16 @@ gs_packet(struct gsess *s, const char *p, size_t len)
 		break;
 	case 'Z':
 	case 'z':
-		gs_bp_track(g, p, len);
+		if (len < sizeof s->z_req)
+			snprintf(s->z_req, sizeof s->z_req, "%.*s", (int)len,
+			    p);
+		else
+			g->bp_full = true;	/* not a breakpoint we know */
 		break;
 	case 'H':
-		if (len > 2 && p[1] == 'c')
-			snprintf(s->hc, sizeof s->hc, "%.*s", (int)(len - 2),
-			    p + 2);
+		if (len > 2 && p[1] == 'c' && len - 2 < sizeof s->hc_req)
+			snprintf(s->hc_req, sizeof s->hc_req, "%.*s",
+			    (int)(len - 2), p + 2);
 		break;
 	case 'X':
 		caps = g->br->link != NULL ? br_link_caps(g->br->link) : 0;
@@ -1121,6 +1196,7 @@ gs_packet(struct gsess *s, const char *p, size_t len)
 		break;
 	case '3':
 		if (len == 1) {
+			gs_bp_forget(g);	/* kgdb removes them all */
 			br_cache_invalidate(g->br->cache, BR_CE_KDB);
 			br_target_enter_kdb(g->br->target);
 			gs_replys(s, "OK");
@@ -1214,11 +1290,8 @@ gs_demux_cb(void *arg, const struct rsp_event *ev)
 			if (ev->data[i] != RSP_INTERRUPT || s->refused)
 				continue;
 			log_info("gdb: interrupt");
-			if (s->waiting_stop && s->range.on) {
-				/* The range step ends at its next stop. */
-				s->range.intr = true;
+			if (s->waiting_stop && s->range.on && gs_range_intr(s))
 				continue;
-			}
 			if (s->waiting_stop) {
 				if (br_target_break(g->br->target, err) != 0 &&
 				    s->resumed)
