@@ -328,6 +328,20 @@ gs_close_after_flush(struct gsess *s, const char *why)
 
 /* ---- requests to the target */
 
+static bool
+has_prefix(const char *p, size_t len, const char *pre)
+{
+	size_t	n = strlen(pre);
+
+	return (len >= n && memcmp(p, pre, n) == 0);
+}
+
+static bool
+is_exactly(const char *p, size_t len, const char *str)
+{
+	return (len == strlen(str) && memcmp(p, str, len) == 0);
+}
+
 /* The controlling session a request was made for, if it is still there;
  * frees the context. */
 static struct gsess *
@@ -382,8 +396,7 @@ gdb_reply_cb(void *arg, const char *payload, size_t len, const char *err)
 
 	if ((s = gs_ctx_session(c)) == NULL)
 		return;
-	gs_track_reply(s, kind, err == NULL && len == 2 &&
-	    memcmp(payload, "OK", 2) == 0);
+	gs_track_reply(s, kind, err == NULL && is_exactly(payload, len, "OK"));
 	if (err != NULL) {
 		log_warn("gdb: request failed: %s", err);
 		if (s->g->br->console != NULL)
@@ -413,20 +426,6 @@ gs_forward(struct gsess *s, const char *p, size_t len)
 }
 
 /* ---- local answers */
-
-static bool
-has_prefix(const char *p, size_t len, const char *pre)
-{
-	size_t	n = strlen(pre);
-
-	return (len >= n && memcmp(p, pre, n) == 0);
-}
-
-static bool
-is_exactly(const char *p, size_t len, const char *str)
-{
-	return (len == strlen(str) && memcmp(p, str, len) == 0);
-}
 
 static void
 gs_qsupported(struct gsess *s)
@@ -784,10 +783,9 @@ gs_bp_track(struct br_gdb *g, const char *p, size_t len)
 {
 	uint64_t	addr;
 	size_t		i;
-	int		k;
 
 	if (len < 4 || p[2] != ',' || p[1] < '0' || p[1] > '4' ||
-	    (k = rsp_hex_u64(p + 3, len - 3, &addr)) <= 0 || p[3] == '-') {
+	    p[3] == '-' || rsp_hex_u64(p + 3, len - 3, &addr) <= 0) {
 		g->bp_full = true;	/* unknown: be careful from now on */
 		return;
 	}
@@ -938,21 +936,29 @@ gs_range_stop(struct gsess *s, const char *payload, size_t len)
 	return (true);
 }
 
+/* The thread the kernel stopped in, if the last stop reply names it. */
+static bool
+gs_stopped_thread(struct gsess *s, uint64_t *tid)
+{
+	char	stop[64];
+	size_t	n;
+
+	n = br_target_last_stop(s->g->br->target, stop, sizeof stop);
+	return (rsp_stop_thread(stop, n, tid));
+}
+
 /* Resume as vCont asked; the Hc it needed is in place. */
 static void
 gs_vcont_go(struct gsess *s)
 {
 	struct gvcont	*v = &s->vc;
 	struct grange	*r = &s->range;
-	char		 stop[64];
-	size_t		 n;
 	uint64_t	 tid = 0;
 	bool		 ok = true;
 
 	if (v->range && v->any) {
 		/* The range is for the thread that is stopped now. */
-		n = br_target_last_stop(s->g->br->target, stop, sizeof stop);
-		ok = rsp_stop_thread(stop, n, &tid);
+		ok = gs_stopped_thread(s, &tid);
 		v->thread = (uint32_t)tid;
 	}
 	gs_resume(s, v->cmd, strlen(v->cmd));
@@ -972,7 +978,7 @@ gs_vcont_hc(void *arg, const char *payload, size_t len, const char *err)
 
 	if (s == NULL)
 		return;
-	if (err != NULL || len != 2 || memcmp(payload, "OK", 2) != 0) {
+	if (err != NULL || !is_exactly(payload, len, "OK")) {
 		/* As kgdb would refuse gdb's own Hc: gdb sees the error. */
 		if (err != NULL)
 			gs_replys(s, "E05");
@@ -1011,8 +1017,8 @@ gs_vcont(struct gsess *s, const char *p, size_t len)
 	struct gvcont			*vc = &s->vc;
 	uint64_t			 cur;
 	bool				 lock, need;
-	size_t				 i, n;
-	char				 req[32], stop[64];
+	size_t				 i;
+	char				 req[32];
 	int				 rc;
 
 	if ((rc = rsp_vcont_parse(p, len, &v)) != RSP_OK) {
@@ -1071,12 +1077,9 @@ gs_vcont(struct gsess *s, const char *p, size_t len)
 		if (s->hc[0] != '\0')
 			need = rsp_hex_u64(s->hc, strlen(s->hc), &cur) <= 0 ||
 			    cur != act->thread;
-		else {
-			n = br_target_last_stop(s->g->br->target, stop,
-			    sizeof stop);
-			need = !rsp_stop_thread(stop, n, &cur) ||
+		else
+			need = !gs_stopped_thread(s, &cur) ||
 			    (uint32_t)cur != (uint32_t)act->thread;
-		}
 	} else {
 		snprintf(vc->hc, sizeof vc->hc, "0");
 		need = s->hc[0] != '\0' && strcmp(s->hc, "0") != 0 &&

@@ -208,16 +208,16 @@ static unsigned	tgt_wire_ms(struct br_target *, size_t);
 static int
 tgt_write(struct br_target *t, const void *buf, size_t len, char *err)
 {
-	char	 e[BR_ERRLEN];
+	char		 e[BR_ERRLEN];
+	uint64_t	 now;
 
 	if (err == NULL)
 		err = e;
-	uint64_t now = br_now_ms();
-
 	if (t->br->link == NULL) {
 		br_seterr(err, "no link");
 		return (-1);
 	}
+	now = br_now_ms();
 	if (t->quiet_ms < now)
 		t->quiet_ms = now;
 	t->quiet_ms += tgt_wire_ms(t, len);
