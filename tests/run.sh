@@ -3,15 +3,17 @@
 #  - cmocka unit tests ($BUILD/t/test_*), read as TAP;
 #  - fuzz corpus replays ($BUILD/t/fuzz_* over tests/fuzz/corpus/<name>/),
 #    one result per target;
-#  - shell suites (tests/integration/*.sh, then tests/e2e/*.sh): each prints
+#  - shell suites (tests/integration/*.sh, tests/hostile/*.sh, then
+#    tests/e2e/*.sh): each prints
 #    lines "PASS: name", "FAIL: name" or "SKIP: name: reason".
 # A skip is printed with its reason and never counted as a pass.
-# Select suites with TESTS="unit fuzz integration e2e" (default: all).
+# Select suites with TESTS="unit fuzz integration hostile e2e" (default:
+# all).
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 export BUILD
-TESTS=${TESTS:-unit fuzz integration e2e}
+TESTS=${TESTS:-unit fuzz integration hostile e2e}
 pass=0 fail=0 skip=0
 failed=()
 logdir=$BUILD/test-logs
@@ -100,6 +102,7 @@ run_shell_suite() { # dir
 	done
 }
 want integration && run_shell_suite tests/integration
+want hostile && run_shell_suite tests/hostile
 want e2e && run_shell_suite tests/e2e
 
 if [ ${#failed[@]} -gt 0 ]; then
