@@ -94,6 +94,7 @@ struct br_stats {
 	uint64_t	 rx_bytes, tx_bytes;		/* on the target wire */
 	uint64_t	 rx_packets, tx_packets;
 	uint64_t	 retransmits, cksum_errors, timeouts;
+	uint64_t	 bad_replies;	/* checksummed, but not a reply */
 	uint64_t	 console_bytes;
 };
 

@@ -70,6 +70,7 @@ struct treq {
 	size_t		 piecelen;
 
 	uint64_t	 addr, total, done;	/* READ/WRITE */
+	uint64_t	 asked;		/* bytes the current m piece asks for */
 	uint8_t		*data;			/* WRITE: bytes to write */
 	char		*acc;			/* READ: joined hex reply */
 	size_t		 acclen;
@@ -318,6 +319,7 @@ tgt_next_piece(struct br_target *t, struct treq *r)
 			n = room;
 		len = snprintf(r->piece, sizeof r->piece, "m%" PRIx64
 		    ",%" PRIx64, addr, n);
+		r->asked = n;
 		break;
 	case TREQ_WRITE:
 		/* "M<addr>,<n>:" then 2n hex digits, all below BUFMAX. */
@@ -363,6 +365,17 @@ tgt_parse_al(const char *p, size_t len, uint64_t *addr, uint64_t *n)
 	return ((int)(off + (size_t)k));
 }
 
+static bool
+tgt_all_hex(const char *p, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++)
+		if (!isxdigit((unsigned char)p[i]))
+			return (false);
+	return (true);
+}
+
 static struct treq *
 tgt_new_req(struct br_target *t, const char *payload, size_t len,
     br_reply_cb *cb, void *arg, const char **why)
@@ -380,14 +393,18 @@ tgt_new_req(struct br_target *t, const char *payload, size_t len,
 	r->want_reply = true;
 
 	if (len > 0 && payload[0] == 'm' &&
-	    (off = tgt_parse_al(payload, len, &addr, &n)) == (int)len &&
-	    n > 0) {
+	    (off = tgt_parse_al(payload, len, &addr, &n)) == (int)len) {
 		if (n > RSP_PKT_MAX / 2) {
 			*why = "read longer than the bridge's PacketSize";
 			goto fail;
 		}
-		if (n > a->mem_read_max ||
-		    (addr % TGT_PAGE) + n > TGT_PAGE) {
+		if (n > 0 && addr + (n - 1) < addr) {
+			*why = "read wraps past the end of the address space";
+			goto fail;
+		}
+		r->asked = n;
+		if (n > 0 && (n > a->mem_read_max ||
+		    (addr % TGT_PAGE) + n > TGT_PAGE)) {
 			r->kind = TREQ_READ;
 			r->addr = addr;
 			r->total = n;
@@ -402,6 +419,23 @@ tgt_new_req(struct br_target *t, const char *payload, size_t len,
 		const char	*body = payload + off + 1;
 		size_t		 blen = len - (size_t)off - 1;
 
+		/*
+		 * The length field must match the data that came with it:
+		 * kgdb's own M handler reads as many hex digits as the
+		 * length says, whatever the packet holds. Checked before
+		 * anything is sized from it.
+		 */
+		if (payload[0] == 'M' ? blen % 2 != 0 || blen / 2 != n ||
+		    !tgt_all_hex(body, blen) : blen != n) {
+			*why = payload[0] == 'M' ? "M packet: the length "
+			    "does not match the data" : "X packet: the length "
+			    "does not match the data";
+			goto fail;
+		}
+		if (n > 0 && addr + (n - 1) < addr) {
+			*why = "write wraps past the end of the address space";
+			goto fail;
+		}
 		flen = rsp_pkt_encode(frame, sizeof frame, payload, len);
 		if (flen > 0 && (size_t)flen - RSP_PKT_OVERHEAD <=
 		    a->bufmax - 1) {
@@ -613,6 +647,47 @@ tgt_finish(struct br_target *t, const char *payload, size_t len,
 		tgt_kick(t);
 }
 
+/*
+ * Whether p can be the reply to the m piece in flight: an error, an empty
+ * reply, or hex for at most the bytes asked (a stub may return fewer).
+ * Anything longer is a protocol error, never data to join.
+ */
+static bool
+tgt_read_reply_ok(const struct treq *r, const char *p, size_t len)
+{
+	int	eno;
+
+	if (len == 0 || rsp_reply_errno(p, len, &eno))
+		return (true);
+	return (len % 2 == 0 && len / 2 <= r->asked && tgt_all_hex(p, len));
+}
+
+/*
+ * The target answered a read with something that cannot be its reply
+ * (it checksummed, so it was acked). Reads are harmless to repeat: ask
+ * again within the send budget, then fail the request with the reason.
+ */
+static void
+tgt_bad_reply(struct br_target *t, struct treq *r, size_t len)
+{
+	char	why[160];
+
+	t->br->stats.bad_replies++;
+	snprintf(why, sizeof why, "the target answered a read of %" PRIu64
+	    " bytes with %zu characters that are not its reply", r->asked,
+	    len);
+	tgt_trace(t, '<', "", 0, why);
+	log_warn("target: %s", why);
+	if (t->sends < TGT_MAX_SENDS) {
+		t->tx = TX_IDLE;
+		tgt_send_piece(t, true);
+		return;
+	}
+	br_console_notice(t->br->console, "%s; gave up after %d tries",
+	    why, t->sends);
+	tgt_finish(t, NULL, 0, why);
+}
+
 /* A reply arrived for the head request's current piece. */
 static void
 tgt_reply(struct br_target *t, const char *p, size_t len)
@@ -627,6 +702,10 @@ tgt_reply(struct br_target *t, const char *p, size_t len)
 		memcpy(t->last_reply, p, len);
 		t->last_reply_len = len;
 	}
+	if (r->asked > 0 && !tgt_read_reply_ok(r, p, len)) {
+		tgt_bad_reply(t, r, len);
+		return;
+	}
 	switch (r->kind) {
 	case TREQ_READ:
 		if (rsp_reply_errno(p, len, &eno) || len == 0) {
@@ -638,11 +717,11 @@ tgt_reply(struct br_target *t, const char *p, size_t len)
 			tgt_finish(t, r->acc, r->acclen, NULL);
 			return;
 		}
-		memcpy(r->acc + r->acclen, p, len > 2 * (r->total - r->done) ?
-		    2 * (r->total - r->done) : len);
-		r->acclen += len / 2 * 2;
+		/* tgt_read_reply_ok: len is even and at most 2 * asked. */
+		memcpy(r->acc + r->acclen, p, len);
+		r->acclen += len;
 		r->done += len / 2;
-		if (r->done >= r->total || len == 0) {
+		if (r->done >= r->total || len < 2 * r->asked) {
 			tgt_finish(t, r->acc, r->acclen, NULL);
 			return;
 		}
