@@ -37,6 +37,8 @@
 #define TGT_MAX_SENDS	4	/* first send plus retransmits */
 #define TGT_MAX_NAKS	3	/* '-' sent for one missing reply */
 #define TGT_QUIET_MS	50	/* line quiet this long before a resend */
+#define TGT_MAX_BAD	8	/* corrupt frames NAKed for one request, or in
+				 * a row without one, before giving up */
 #define TGT_KGDB_MS	1500	/* wait for kdb's "kgdb" command to settle */
 /* kdb's command line holds at most this much (CMD_BUFLEN in kdb_private.h):
  * erasing this many characters empties a line whose content is unknown. */
@@ -108,6 +110,17 @@ struct br_target {
 	bool		 draining;	/* failing requests: do not start more */
 	int		 sends;
 	int		 naks;		/* '-' sent for this missing reply */
+	/*
+	 * A hard limit on each piece in flight, whatever the line does: a
+	 * stub that answers every request with a bad checksum, or console
+	 * text that never pauses, cannot keep a client waiting past it.
+	 * Only progress (an O packet of a monitor command) moves it.
+	 */
+	uint64_t	 deadline_ms;
+	uint64_t	 sent_ms;	/* when the piece was first sent */
+	int		 req_bad;	/* corrupt frames since then */
+	size_t		 req_console;	/* console bytes since then */
+	int		 bad_run;	/* corrupt frames in a row, no request */
 	/*
 	 * The previous reply, to spot kgdb retransmitting it when our '+' was
 	 * garbled: it then sees our next '$' in its ack wait, NAKs it and
@@ -539,6 +552,38 @@ br_target_resume(struct br_target *t, const char *payload, size_t len)
 	return (tgt_enqueue(t, r, false));
 }
 
+/*
+ * How long one piece may take, all retries included: every send waits
+ * for its ack and a whole reply at the line's rate, and each '-' for a
+ * lost reply waits half a reply timeout.
+ */
+static unsigned
+tgt_budget_ms(struct br_target *t, size_t framelen)
+{
+	unsigned	once;
+
+	once = t->ack_ms + tgt_wire_ms(t, framelen) + t->reply_ms +
+	    tgt_wire_ms(t, t->br->arch->bufmax);
+	return (TGT_MAX_SENDS * once + TGT_MAX_NAKS * (t->reply_ms / 2 + 1));
+}
+
+/* The piece's budget is spent: fail it and say what the line did. */
+static void
+tgt_give_up(struct br_target *t, const char *what)
+{
+	struct treq	*r = tgt_head(t);
+	char		 msg[256];
+
+	t->br->stats.timeouts++;
+	snprintf(msg, sizeof msg, "%s: gave up on '%.*s' after %" PRIu64
+	    " ms, %d sends; the line carried %d corrupt frames and %zu "
+	    "console bytes meanwhile", what, r != NULL ? (int)(r->piecelen >
+	    16 ? 16 : r->piecelen) : 0, r != NULL ? r->piece : "",
+	    br_now_ms() - t->sent_ms, t->sends, t->req_bad, t->req_console);
+	br_console_notice(t->br->console, "%s", msg);
+	tgt_finish(t, NULL, 0, msg);
+}
+
 /* Send (or resend) the head request's current piece. */
 static void
 tgt_send_piece(struct br_target *t, bool resend)
@@ -555,8 +600,13 @@ tgt_send_piece(struct br_target *t, bool resend)
 	}
 	if (resend)
 		t->br->stats.retransmits++;
-	else
+	else {
 		t->br->stats.tx_packets++;
+		t->sent_ms = br_now_ms();
+		t->deadline_ms = t->sent_ms + tgt_budget_ms(t, (size_t)flen);
+		t->req_bad = 0;
+		t->req_console = 0;
+	}
 	tgt_trace(t, '>', frame, (size_t)flen, resend ? "retransmit" : NULL);
 	rsp_demux_expect_ack(t->dm, true);
 	if (tgt_write(t, frame, (size_t)flen, err) != 0) {
@@ -796,9 +846,15 @@ tgt_tx_timeout(int fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	/* Bytes are still coming: the stub may be mid-packet. Wait. */
+	if (now >= t->deadline_ms) {
+		tgt_give_up(t, "no reply from the target in time");
+		return;
+	}
+	/* Bytes are still coming: the stub may be mid-packet. Wait, but
+	 * never past the deadline. */
 	if (rsp_demux_holding(t->dm) || now - t->last_rx_ms < TGT_QUIET_MS) {
-		tgt_timer(t->tx_ev, TGT_QUIET_MS);
+		tgt_timer(t->tx_ev, (unsigned)(t->deadline_ms - now <
+		    TGT_QUIET_MS ? t->deadline_ms - now : TGT_QUIET_MS));
 		return;
 	}
 	if (t->tx == TX_WAIT_ACK && t->suspect) {
@@ -929,6 +985,7 @@ tgt_packet(struct br_target *t, const struct rsp_event *ev)
 	tgt_trace(t, '<', ev->raw, ev->rawlen, NULL);
 	tgt_ack(t);
 	t->maybe_connected = true;
+	t->bad_run = 0;
 
 	if (t->tx == TX_WAIT_ACK && tgt_head(t) != NULL &&
 	    tgt_head(t)->want_reply && !t->suspect && t->sends > 0 &&
@@ -1000,10 +1057,15 @@ tgt_output(struct br_target *t, const struct rsp_event *ev)
 	br_console_output(t->br->console, BR_SRC_TARGET, ev->data, ev->len);
 	if (t->br->gdb != NULL)
 		br_gdb_output(t->br->gdb, ev->data, ev->len);
-	/* An O packet while waiting for a reply (qRcmd) restarts the wait. */
-	if (t->tx == TX_WAIT_REPLY)
+	/* An O packet while waiting for a reply (qRcmd) is progress: it
+	 * restarts the wait and moves the deadline. */
+	if (t->tx == TX_WAIT_REPLY) {
 		tgt_timer(t->tx_ev, t->reply_ms +
 		    tgt_wire_ms(t, t->br->arch->bufmax));
+		t->deadline_ms = br_now_ms() + t->reply_ms +
+		    tgt_wire_ms(t, t->br->arch->bufmax);
+		t->req_bad = 0;
+	}
 }
 
 static void
@@ -1019,6 +1081,26 @@ tgt_badpkt(struct br_target *t, const struct rsp_event *ev)
 	else if (t->maybe_connected && ev->rawlen > 1 &&
 	    strchr("TSWO", ev->raw[1]) != NULL)
 		nak = true;	/* a stub's packet: it waits for our answer */
+	if (nak && (t->tx != TX_IDLE ? ++t->req_bad : ++t->bad_run) >
+	    TGT_MAX_BAD) {
+		/*
+		 * The stub resends whatever we NAK, and this line garbles
+		 * every copy. Take it with '+' so the stub is free to read
+		 * again, and stop waiting for it.
+		 */
+		tgt_ack(t);
+		if (t->tx != TX_IDLE) {
+			tgt_give_up(t, "every reply arrives corrupt");
+			return;
+		}
+		if (t->bad_run == TGT_MAX_BAD + 1)
+			br_console_notice(t->br->console, "the target's "
+			    "packets keep arriving corrupt (%d in a row): "
+			    "noise on the line, or a wrong baud rate?",
+			    t->bad_run);
+		t->bad_run = 0;
+		return;
+	}
 	if (nak) {
 		tgt_trace(t, '>', "-", 1, "nak");
 		(void)tgt_write(t, "-", 1, NULL);
@@ -1036,6 +1118,8 @@ tgt_console(struct br_target *t, const uint8_t *buf, size_t len)
 	size_t			 i;
 
 	t->just_resumed = false;
+	if (t->tx != TX_IDLE)
+		t->req_console += len;
 	br_console_output(t->br->console, BR_SRC_TARGET, buf, len);
 	if (t->enter != EN_KGDB)
 		return;

@@ -819,6 +819,112 @@ test_dollar_text_is_console(void **state)
 	assert_string_equal(wire(), "");
 }
 
+/* A stub whose every reply arrives corrupt: a bounded number of '-', then
+ * '+' to free the stub, an error for the client and a notice. */
+static void
+test_nak_storm_bounded(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+	char		 console[FK_BUF];
+	const char	*w;
+	int		 i, naks = 0;
+
+	stop_it(f);
+	br_target_request(f->t, "g", 1, reply_cb, &r);
+	wire();
+	feed(f, "+");
+	for (i = 0; i < 40 && r.n == 0; i++)
+		feed(f, "$0011#00");
+	w = wire();
+	for (; *w == '-'; w++)
+		naks++;
+	assert_int_equal(naks, 8);
+	assert_string_equal(w, "+");
+	assert_int_equal(r.n, 1);
+	assert_true(r.iserr);
+	assert_non_null(strstr(r.err, "every reply arrives corrupt"));
+	assert_non_null(strstr(r.err, "9 corrupt frames"));
+	fk_take_console(console, sizeof console);
+	assert_non_null(strstr(console, "gave up on 'g'"));
+	/* The next request goes out as usual. */
+	br_target_request(f->t, "g", 1, reply_cb, &r);
+	assert_string_equal(wire(), "$g#67");
+}
+
+/* Console text that never pauses cannot hold a request past its
+ * deadline (the ack and reply timers wait while the line is busy). */
+static void
+test_console_flood_deadline(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+	char		 console[FK_BUF];
+	int		 i;
+
+	stop_it(f);
+	br_target_request(f->t, "m1000,4", 7, reply_cb, &r);
+	wire();
+	feed(f, "+");
+	for (i = 0; i < 2000 && r.n == 0; i++) {
+		feed(f, "printk text\r\n");
+		fk_run_ms(f->br.base, 5);
+	}
+	assert_int_equal(r.n, 1);
+	assert_true(r.iserr);
+	assert_non_null(strstr(r.err, "no reply from the target in time"));
+	assert_non_null(strstr(r.err, "console bytes"));
+	fk_take_console(console, sizeof console);
+	assert_non_null(strstr(console, "gave up on 'm1000,4'"));
+}
+
+/* O packets of a monitor command are progress: they move the deadline,
+ * so a long command still completes. */
+static void
+test_output_moves_deadline(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+	int		 i;
+
+	stop_it(f);
+	br_target_request(f->t, "qRcmd,7073", 10, reply_cb, &r);
+	wire();
+	feed(f, "+");
+	/* Longer than one piece's budget (a second or so here). */
+	for (i = 0; i < 60; i++) {
+		feed_pkt(f, "O6c696e650a");
+		fk_run_ms(f->br.base, 40);
+	}
+	assert_int_equal(r.n, 0);
+	feed_pkt(f, "OK");
+	assert_int_equal(r.n, 1);
+	assert_false(r.iserr);
+	assert_string_equal(r.payload, "OK");
+}
+
+/* With nothing in flight, a run of corrupt frames is NAKed a bounded
+ * number of times, then taken, with one notice. */
+static void
+test_idle_bad_run_bounded(void **state)
+{
+	struct fix	*f = *state;
+	char		 console[FK_BUF];
+	const char	*w;
+	int		 i, naks = 0;
+
+	stop_it(f);
+	for (i = 0; i < 9; i++)
+		feed(f, "$T05thread:01;#00");
+	w = wire();
+	for (; *w == '-'; w++)
+		naks++;
+	assert_int_equal(naks, 8);
+	assert_string_equal(w, "+");
+	fk_take_console(console, sizeof console);
+	assert_non_null(strstr(console, "keep arriving corrupt"));
+}
+
 int
 main(void)
 {
@@ -861,6 +967,10 @@ main(void)
 		T(test_panic_marked),
 		T(test_kgdb_wait_banner),
 		T(test_dollar_text_is_console),
+		T(test_nak_storm_bounded),
+		T(test_console_flood_deadline),
+		T(test_output_moves_deadline),
+		T(test_idle_bad_run_bounded),
 #undef T
 	};
 
