@@ -32,6 +32,7 @@
 #define BR_DEFAULT_CONSOLE_PORT	4440
 #define BR_DEFAULT_GDB_PORT	4441
 #define BR_DEFAULT_LISTEN	"127.0.0.1"
+#define BR_DEFAULT_IDLE_TIMEOUT	10	/* seconds to a first gdb packet */
 
 #define printflike(a, b) __attribute__((format(printf, a, b)))
 
@@ -79,6 +80,7 @@ struct br_opts {
 	char		*break_seq;	/* "BREAK,g" etc. */
 	bool		 break_on_connect;
 	bool		 takeover;	/* a new gdb replaces the old one */
+	int		 idle_timeout;	/* s: close a gdb that never speaks */
 	bool		 no_stdin;	/* do not read the terminal */
 	bool		 quiet;		/* no console on stdout */
 	int		 verbose;
@@ -200,6 +202,24 @@ size_t		 br_link_pending(const struct br_link *l);
  * br_console_output(BR_SRC_CONSOLE2); it is never written to. */
 struct br_link	*br_link_new_console2(struct bridge *br,
 		    const struct br_opts *o, char *err);
+
+/* peer.c: rules shared by every accepted connection (gdb, console, ctl). */
+struct evconnlistener;
+struct bufferevent;
+struct br_lguard;
+/* Pause lis for a while when accept() runs out of descriptors, instead
+ * of spinning; said once in the log. Free the guard before lis. */
+struct br_lguard *br_lguard_new(struct event_base *base,
+		    struct evconnlistener *lis, const char *what);
+void		 br_lguard_free(struct br_lguard *lg);
+uint64_t	 br_lguard_pauses(const struct br_lguard *lg);
+/* A peer's descriptor was closed: paused listeners try again now. */
+void		 br_peer_closed(void);
+/* Queue bytes for a peer unless its unread output would pass max: -1
+ * then, and the caller drops the peer. */
+int		 br_peer_write(struct bufferevent *bev, const void *buf,
+		    size_t len, size_t max);
+size_t		 br_peer_unread(struct bufferevent *bev);
 
 /* telnet.c: telnet (RFC 854) and RFC 2217 encoding, no I/O. */
 #define BR_TN_IAC	255

@@ -50,6 +50,7 @@
 #define CON_LINE_MAX		512
 #define CON_REFUSE_QUIET_MS	3000
 #define CON_ESCAPE		0x1d	/* Ctrl-] */
+#define CON_BREAK_GAP_MS	1000	/* viewers' break requests: one a second */
 
 struct con_client {
 	struct br_console	*c;
@@ -58,6 +59,7 @@ struct con_client {
 	bool			 telnet;	/* it spoke telnet to us */
 	bool			 dead;
 	bool			 slow;		/* dropped for not reading */
+	uint8_t			 answered[32];	/* telnet options answered */
 	char			 addr[64];
 	uint64_t		 last_refused;
 	TAILQ_ENTRY(con_client)	 entry;
@@ -67,6 +69,7 @@ TAILQ_HEAD(con_clients, con_client);
 struct br_console {
 	struct bridge		*br;
 	struct evconnlistener	*lis;
+	struct br_lguard	*guard;
 	struct con_clients	 clients;
 	size_t			 nclients;
 	struct event		*reap;
@@ -78,6 +81,8 @@ struct br_console {
 	bool			 raw_tty;	/* we changed the terminal */
 	bool			 escape;	/* Ctrl-] seen */
 	uint64_t		 in_last_refused;
+	uint64_t		 brk_last_ms;	/* a viewer's last break request */
+	uint64_t		 brk_ignored;	/* requests inside the gap */
 
 	bool			 at_bol;	/* stream is at line start */
 	char			 line[CON_LINE_MAX];
@@ -150,6 +155,7 @@ con_reap_cb(evutil_socket_t fd, short what, void *arg)
 		memcpy(addr, cl->addr, sizeof addr);
 		bufferevent_free(cl->bev);
 		free(cl);
+		br_peer_closed();
 		/* Told here, not mid-fanout, so no viewer gets it inside
 		 * a chunk of console text. */
 		if (slow)
@@ -158,32 +164,38 @@ con_reap_cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-/* Queue bytes for one client; drop it when it is over its cap. */
+/* Every byte for a viewer goes through here: over its cap, it is
+ * dropped. */
+static void
+con_client_raw(struct con_client *cl, const void *buf, size_t len)
+{
+	if (cl->dead)
+		return;
+	if (br_peer_write(cl->bev, buf, len, BR_CONSOLE_QUEUE_MAX) != 0) {
+		log_warn("console client %s dropped: not reading (%zu bytes "
+		    "queued)", cl->addr, br_peer_unread(cl->bev));
+		cl->slow = true;
+		con_client_lost(cl);
+	}
+}
+
+/* Queue text for one client, escaped for telnet if it speaks it. */
 static void
 con_client_send(struct con_client *cl, const void *buf, size_t len)
 {
-	struct evbuffer		*ob;
 	uint8_t			 esc[4096];
 	const uint8_t		*p = buf;
 	size_t			 used, n;
 
 	if (cl->dead)
 		return;
-	ob = bufferevent_get_output(cl->bev);
-	if (evbuffer_get_length(ob) + len > BR_CONSOLE_QUEUE_MAX) {
-		log_warn("console client %s dropped: not reading (%zu bytes "
-		    "queued)", cl->addr, evbuffer_get_length(ob));
-		cl->slow = true;
-		con_client_lost(cl);
-		return;
-	}
 	if (!cl->telnet) {
-		evbuffer_add(ob, buf, len);
+		con_client_raw(cl, buf, len);
 		return;
 	}
-	while (len > 0) {
+	while (len > 0 && !cl->dead) {
 		n = br_telnet_escape(esc, sizeof esc, p, len, false, &used);
-		evbuffer_add(ob, esc, n);
+		con_client_raw(cl, esc, n);
 		p += used;
 		len -= used;
 	}
@@ -351,6 +363,7 @@ con_telnet_cmd(void *arg, uint8_t cmd, uint8_t opt, const uint8_t *sb,
 	struct br_console	*c = cl->c;
 	char			 err[BR_ERRLEN];
 	uint8_t			 b[3];
+	uint64_t		 now;
 
 	(void)sb;
 	(void)sblen;
@@ -358,22 +371,38 @@ con_telnet_cmd(void *arg, uint8_t cmd, uint8_t opt, const uint8_t *sb,
 	switch (cmd) {
 	case BR_TN_BRK:
 	case BR_TN_IP:
+		/* One break-in a second is plenty; a flood of them would be
+		 * a flood of failure notices. */
+		now = br_now_ms();
+		if (c->brk_last_ms != 0 && now - c->brk_last_ms <
+		    CON_BREAK_GAP_MS) {
+			if (c->brk_ignored++ == 0)
+				log_info("console client %s: break requests "
+				    "closer than %d ms apart are ignored",
+				    cl->addr, CON_BREAK_GAP_MS);
+			break;
+		}
+		c->brk_last_ms = now;
 		if (c->br->target == NULL ||
 		    br_target_break(c->br->target, err) == -1)
 			br_console_notice(c, "break-in failed: %s", c->br->target
 			    == NULL ? "no target" : err);
 		break;
 	case BR_TN_DO:
-		if (opt != BR_TN_OPT_ECHO && opt != BR_TN_OPT_SGA &&
-		    opt != BR_TN_OPT_BINARY) {
-			br_telnet_cmd(b, BR_TN_WONT, opt);
-			bufferevent_write(cl->bev, b, 3);
-		}
-		break;
 	case BR_TN_WILL:
-		if (opt != BR_TN_OPT_SGA && opt != BR_TN_OPT_BINARY) {
+		/* Refuse what we do not do, once per option: a client
+		 * repeating itself gets no echo storm (RFC 854's rule). */
+		if (cl->answered[opt / 8] & (1U << (opt % 8)))
+			break;
+		cl->answered[opt / 8] |= (uint8_t)(1U << (opt % 8));
+		if (cmd == BR_TN_DO && opt != BR_TN_OPT_ECHO &&
+		    opt != BR_TN_OPT_SGA && opt != BR_TN_OPT_BINARY) {
+			br_telnet_cmd(b, BR_TN_WONT, opt);
+			con_client_raw(cl, b, 3);
+		} else if (cmd == BR_TN_WILL && opt != BR_TN_OPT_SGA &&
+		    opt != BR_TN_OPT_BINARY) {
 			br_telnet_cmd(b, BR_TN_DONT, opt);
-			bufferevent_write(cl->bev, b, 3);
+			con_client_raw(cl, b, 3);
 		}
 		break;
 	default:
@@ -466,14 +495,14 @@ con_accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 		br_telnet_cmd(neg, BR_TN_WILL, BR_TN_OPT_ECHO);
 		br_telnet_cmd(neg + 3, BR_TN_WILL, BR_TN_OPT_SGA);
 		br_telnet_cmd(neg + 6, BR_TN_DO, BR_TN_OPT_SGA);
-		bufferevent_write(cl->bev, neg, sizeof neg);
+		con_client_raw(cl, neg, sizeof neg);
 	}
 	n = snprintf(hello, sizeof hello, "[kgdb-bridge] console of %s "
 	    "(link %s, target %s)\r\n", br_link_name(c->br->link),
 	    br_link_up(c->br->link) ? "up" : "down", c->br->target != NULL ?
 	    br_target_state_name(br_target_state(c->br->target)) : "?");
 	if (n > 0 && (size_t)n < sizeof hello)
-		bufferevent_write(cl->bev, hello, (size_t)n);
+		con_client_raw(cl, hello, (size_t)n);
 	log_info("console client %s connected (%zu now)", cl->addr,
 	    c->nclients);
 }
@@ -685,6 +714,7 @@ con_listen(struct br_console *c, char *err)
 		    br->opts.listen, port, strerror(errno));
 		return -1;
 	}
+	c->guard = br_lguard_new(br->base, c->lis, "console port");
 	return 0;
 }
 
@@ -718,6 +748,7 @@ br_console_free(struct br_console *c)
 
 	if (c == NULL)
 		return;
+	br_lguard_free(c->guard);
 	if (c->lis != NULL)
 		evconnlistener_free(c->lis);
 	while ((cl = TAILQ_FIRST(&c->clients)) != NULL) {

@@ -49,6 +49,9 @@
 #define GDB_FRAME_MAX	(2 * GDB_PKT_MAX + RSP_PKT_OVERHEAD + 8)
 #define GDB_QUEUE_MAX	16
 #define GDB_OUT_MAX	(256 * 1024)		/* unread output: drop gdb */
+#define GDB_OUT_SOFT	(64 * 1024)		/* unread output: stop reading */
+#define GDB_SESS_MAX	8			/* connections on the port */
+#define GDB_FLUSH_MS	2000			/* a refusal or detach reply */
 #define GDB_O_CHUNK	400			/* text bytes per O packet */
 
 #define GDB_BP_MAX	64			/* breakpoints range stepping knows */
@@ -98,6 +101,12 @@ struct gsess {
 	struct bufferevent *bev;
 	struct rsp_demux *dm;
 	char		 peer[64];
+	struct event	*idle_ev;	/* no valid packet yet: close */
+	struct event	*resume_ev;	/* read what waits in the input */
+	bool		 spoke;		/* a valid packet came */
+	bool		 rpaused;	/* not reading: output or queue full */
+	bool		 flush;		/* closing: let the output drain */
+	uint64_t	 flush_until;
 
 	bool		 refused;	/* a second gdb: error, then close */
 	const char	*refuse_why;	/* NULL: another gdb holds the target */
@@ -142,6 +151,8 @@ struct br_gdb {
 	int		 port;
 	struct gsess	*ctl;		/* the controlling gdb */
 	struct gsess_list all;
+	size_t		 nsess;		/* in all, closing ones too */
+	struct br_lguard *guard;
 	struct gctx_list ctxs;
 	unsigned	 next_id;
 	struct event	*reap_ev;
@@ -158,6 +169,7 @@ struct br_gdb {
 
 static void	gs_process(struct gsess *);
 static void	gs_close(struct gsess *, const char *);
+static void	gs_unpause(struct gsess *);
 static void	gs_running_reply(struct gsess *);
 static void	gs_no_stop(struct gsess *, const char *);
 static void	gs_resume(struct gsess *, const char *, size_t);
@@ -166,6 +178,28 @@ static bool	gs_range_stop(struct gsess *, const char *, size_t);
 static bool	gs_range_intr(struct gsess *);
 
 /* ---- output to gdb */
+
+/*
+ * Every byte for gdb goes through here. Past GDB_OUT_MAX unread bytes
+ * (O text to a gdb that does not read, say) gdb is dropped: its memory
+ * is the bridge's memory.
+ */
+static int
+gs_raw(struct gsess *s, const void *buf, size_t len)
+{
+	char	why[80];
+
+	if (s->closing)
+		return (-1);
+	if (br_peer_write(s->bev, buf, len, GDB_OUT_MAX) != 0) {
+		snprintf(why, sizeof why, "does not read what it is sent "
+		    "(%zu bytes unread)", br_peer_unread(s->bev));
+		s->flush = false;
+		gs_close(s, why);
+		return (-1);
+	}
+	return (0);
+}
 
 static void
 gs_send(struct gsess *s, const void *payload, size_t len)
@@ -183,7 +217,8 @@ gs_send(struct gsess *s, const void *payload, size_t len)
 	if (s->g->br->transcript != NULL)
 		br_transcript_packet(s->g->br->transcript, 'G', frame,
 		    (size_t)n, NULL);
-	bufferevent_write(s->bev, frame, (size_t)n);
+	if (gs_raw(s, frame, (size_t)n) != 0)
+		return;
 	if (!s->noack) {
 		free(s->last);
 		s->last = xmalloc((size_t)n);
@@ -263,8 +298,13 @@ gs_free(struct gsess *s)
 	size_t	i;
 
 	TAILQ_REMOVE(&s->g->all, s, entry);
-	if (s->bev != NULL)
+	s->g->nsess--;
+	if (s->bev != NULL) {
 		bufferevent_free(s->bev);
+		br_peer_closed();
+	}
+	event_free(s->idle_ev);
+	event_free(s->resume_ev);
 	rsp_demux_free(s->dm);
 	for (i = 0; i < s->nqueue; i++)
 		free(s->queue[i].p);
@@ -277,6 +317,9 @@ gdb_reap(int fd, short what, void *arg)
 {
 	struct br_gdb	*g = arg;
 	struct gsess	*s, *tmp;
+	struct timeval	 tv = { 0, 50 * 1000 };
+	uint64_t	 now = br_now_ms();
+	bool		 later = false;
 
 	(void)fd;
 	(void)what;
@@ -284,13 +327,17 @@ gdb_reap(int fd, short what, void *arg)
 		tmp = TAILQ_NEXT(s, entry);
 		if (!s->closing)
 			continue;
-		/* Let a refusal or a detach reply reach gdb first. */
-		if (s->bev != NULL && evbuffer_get_length(
-		    bufferevent_get_output(s->bev)) > 0 && !(s->refused &&
-		    s->detached))
+		/* Let a refusal or a detach reply reach gdb first, for a
+		 * while: a gdb that does not read does not keep it. */
+		if (s->flush && s->bev != NULL && br_peer_unread(s->bev) > 0 &&
+		    now < s->flush_until) {
+			later = true;
 			continue;
+		}
 		gs_free(s);
 	}
+	if (later)
+		event_add(g->reap_ev, &tv);
 }
 
 static void
@@ -302,6 +349,8 @@ gs_close(struct gsess *s, const char *why)
 		return;
 	log_info("gdb: %s: closing (%s)", s->peer, why);
 	s->closing = true;
+	s->flush_until = br_now_ms() + GDB_FLUSH_MS;
+	evtimer_del(s->idle_ev);
 	if (g->ctl == s) {
 		g->ctl = NULL;
 		br_notify(g->br, BR_NOTE_GDB_DETACH, why);
@@ -320,6 +369,7 @@ static void
 gs_close_after_flush(struct gsess *s, const char *why)
 {
 	s->detached = true;
+	s->flush = true;
 	if (evbuffer_get_length(bufferevent_get_output(s->bev)) == 0)
 		gs_close(s, why);
 	else
@@ -1275,6 +1325,7 @@ gs_process(struct gsess *s)
 		gs_packet(s, pk.p, pk.len);
 		free(pk.p);
 	}
+	gs_unpause(s);
 }
 
 static void
@@ -1308,19 +1359,23 @@ gs_demux_cb(void *arg, const struct rsp_event *ev)
 		break;
 	case RSP_EV_BADPKT:
 		if (!s->noack)
-			bufferevent_write(s->bev, "-", 1);
+			(void)gs_raw(s, "-", 1);
 		break;
 	case RSP_EV_NAK:
 		if (s->last != NULL)
-			bufferevent_write(s->bev, s->last, s->lastlen);
+			(void)gs_raw(s, s->last, s->lastlen);
 		break;
 	case RSP_EV_ACK:
 	case RSP_EV_MARK:
 		break;
 	case RSP_EV_PACKET:
 	case RSP_EV_OUTPUT:
-		if (!s->noack)
-			bufferevent_write(s->bev, "+", 1);
+		if (!s->noack && gs_raw(s, "+", 1) != 0)
+			return;
+		if (!s->spoke) {
+			s->spoke = true;
+			evtimer_del(s->idle_ev);
+		}
 		if (g->br->transcript != NULL)
 			br_transcript_packet(g->br->transcript, 'g', ev->raw,
 			    ev->rawlen, NULL);
@@ -1332,8 +1387,12 @@ gs_demux_cb(void *arg, const struct rsp_event *ev)
 			return;
 		}
 		if (s->nqueue == GDB_QUEUE_MAX) {
+			/* gs_read_cb feeds no more than fits: a broken
+			 * invariant, but never a crash. */
 			log_warn("gdb: %s: too many queued packets", s->peer);
-			gs_close(s, "flooded the bridge");
+			gs_sends(s, "E.kgdb-bridge: too many requests in "
+			    "flight");
+			gs_close_after_flush(s, "flooded the bridge");
 			return;
 		}
 		s->queue[s->nqueue].p = xmalloc(ev->len + 1);
@@ -1345,19 +1404,75 @@ gs_demux_cb(void *arg, const struct rsp_event *ev)
 	}
 }
 
+/*
+ * Feed gdb's bytes to the demux, but only as many as can become packets
+ * the queue has room for (a packet is at least 4 bytes), and not while
+ * gdb leaves its replies unread: a gdb that pipelines without reading is
+ * slowed down by TCP, not cut off, and costs bounded memory.
+ */
 static void
 gs_read_cb(struct bufferevent *bev, void *arg)
 {
 	struct gsess	*s = arg;
 	struct evbuffer	*in = bufferevent_get_input(bev);
 	uint8_t		 buf[4096];
+	size_t		 room;
 	int		 n;
 
-	while (!s->closing && (n = evbuffer_remove(in, buf, sizeof buf)) > 0)
+	for (;;) {
+		if (s->closing) {
+			evbuffer_drain(in, evbuffer_get_length(in));
+			return;
+		}
+		room = (GDB_QUEUE_MAX - s->nqueue) * 4;
+		if (room > sizeof buf)
+			room = sizeof buf;
+		if (room == 0 || br_peer_unread(bev) > GDB_OUT_SOFT) {
+			if (evbuffer_get_length(in) > 0 && !s->rpaused) {
+				s->rpaused = true;
+				bufferevent_disable(bev, EV_READ);
+			}
+			return;
+		}
+		if ((n = evbuffer_remove(in, buf, room)) <= 0)
+			break;
 		rsp_demux_feed(s->dm, buf, (size_t)n, br_now_ms(),
 		    gs_demux_cb, s);
-	if (s->closing)
-		evbuffer_drain(in, evbuffer_get_length(in));
+	}
+	if (s->rpaused) {
+		s->rpaused = false;
+		bufferevent_enable(bev, EV_READ);
+	}
+}
+
+static void
+gs_resume_cb(int fd, short what, void *arg)
+{
+	struct gsess	*s = arg;
+
+	(void)fd;
+	(void)what;
+	gs_read_cb(s->bev, s);
+}
+
+/* Queue or output room again: read on (outside any callback of ours). */
+static void
+gs_unpause(struct gsess *s)
+{
+	if (s->rpaused && !s->closing)
+		event_active(s->resume_ev, EV_TIMEOUT, 0);
+}
+
+static void
+gs_idle_cb(int fd, short what, void *arg)
+{
+	struct gsess	*s = arg;
+
+	(void)fd;
+	(void)what;
+	if (s->spoke || s->closing)
+		return;
+	gs_close(s, "sent no gdb packet in time (--idle-timeout)");
 }
 
 static void
@@ -1368,6 +1483,7 @@ gs_write_cb(struct bufferevent *bev, void *arg)
 	(void)bev;
 	if (s->detached && !s->closing)
 		gs_close(s, s->refused ? "refused" : "detached");
+	gs_unpause(s);
 }
 
 static void
@@ -1378,7 +1494,8 @@ gs_event_cb(struct bufferevent *bev, short what, void *arg)
 	(void)bev;
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
 		if (s->detached)
-			s->refused = true;	/* nothing left to flush */
+			s->refused = true;
+		s->flush = false;	/* nobody left to read it */
 		gs_close(s, what & BEV_EVENT_EOF ? "disconnected" :
 		    "connection error");
 	}
@@ -1392,6 +1509,24 @@ gdb_accept(struct br_gdb *g, int fd, const char *peer)
 	enum br_tstate		 st;
 	int			 on = 1;
 
+	if (g->nsess >= GDB_SESS_MAX) {
+		static const char full[] = "$E.kgdb-bridge: too many "
+		    "connections on the gdb port#";
+		char	frame[sizeof full + 2];
+		unsigned sum = 0;
+		size_t	i;
+
+		for (i = 1; i < sizeof full - 2; i++)
+			sum += (uint8_t)full[i];
+		snprintf(frame, sizeof frame, "%s%02x", full, sum & 0xff);
+		log_warn("gdb: %s refused: %d connections already", peer,
+		    GDB_SESS_MAX);
+		if (write(fd, frame, strlen(frame)) == -1) {
+			/* It is refused either way. */
+		}
+		evutil_closesocket(fd);
+		return;
+	}
 	evutil_make_socket_nonblocking(fd);
 	/*
 	 * Every reply is one small write that gdb waits for; a reply that
@@ -1416,6 +1551,16 @@ gdb_accept(struct br_gdb *g, int fd, const char *peer)
 	bufferevent_setcb(s->bev, gs_read_cb, gs_write_cb, gs_event_cb, s);
 	bufferevent_enable(s->bev, EV_READ | EV_WRITE);
 	TAILQ_INSERT_TAIL(&g->all, s, entry);
+	g->nsess++;
+	s->idle_ev = evtimer_new(g->br->base, gs_idle_cb, s);
+	s->resume_ev = event_new(g->br->base, -1, 0, gs_resume_cb, s);
+	if (s->idle_ev == NULL || s->resume_ev == NULL)
+		fatalx("gdb: out of memory");
+	if (g->br->opts.idle_timeout > 0) {
+		struct timeval	tv = { g->br->opts.idle_timeout, 0 };
+
+		evtimer_add(s->idle_ev, &tv);
+	}
 
 	if (br_link_caps(g->br->link) & BR_LINK_CONSOLE_ONLY) {
 		log_warn("gdb: %s refused: %s carries no kgdb", peer,
@@ -1425,6 +1570,12 @@ gdb_accept(struct br_gdb *g, int fd, const char *peer)
 		    "carries the console only, kgdb cannot use it (put "
 		    "kgdboc on a serial port)";
 		return;
+	}
+	if (g->ctl != NULL && !g->ctl->closing && !g->ctl->spoke) {
+		/* A port scan or a health check never holds the target
+		 * against a real gdb. */
+		g->ctl->flush = false;
+		gs_close(g->ctl, "replaced: it never sent a gdb packet");
 	}
 	if (g->ctl != NULL && !g->ctl->closing) {
 		if (!g->br->opts.takeover) {
@@ -1516,6 +1667,7 @@ gdb_listen(struct br_gdb *g, const char *addr, int port, char *err)
 		    strerror(errno));
 		return (-1);
 	}
+	g->guard = br_lguard_new(g->br->base, g->lis, "gdb port");
 	if (getsockname(evconnlistener_get_fd(g->lis), (struct sockaddr *)&ss,
 	    &sslen) == 0) {
 		if (ss.ss_family == AF_INET)
@@ -1576,6 +1728,7 @@ br_gdb_free(struct br_gdb *g)
 
 	if (g == NULL)
 		return;
+	br_lguard_free(g->guard);
 	if (g->lis != NULL)
 		evconnlistener_free(g->lis);
 	while ((c = TAILQ_FIRST(&g->ctxs)) != NULL) {

@@ -26,7 +26,7 @@ enum {
 	OPT_GDB_PORT = 256, OPT_CONSOLE_PORT, OPT_LISTEN, OPT_LOG, OPT_TRACE,
 	OPT_CTL, OPT_VMLINUX, OPT_ARCH, OPT_CONSOLE2, OPT_BREAK_SEQ,
 	OPT_BREAK_ON_CONNECT, OPT_TAKEOVER, OPT_NO_STDIN, OPT_WAIT,
-	OPT_CONSOLE_RAW, OPT_NO_CACHE, OPT_VERSION, OPT_TUI,
+	OPT_CONSOLE_RAW, OPT_NO_CACHE, OPT_VERSION, OPT_TUI, OPT_IDLE_TIMEOUT,
 };
 
 static const struct option opts_long[] = {
@@ -47,6 +47,7 @@ static const struct option opts_long[] = {
 	{ "console-raw",	no_argument, NULL, OPT_CONSOLE_RAW },
 	{ "no-cache",		no_argument, NULL, OPT_NO_CACHE },
 	{ "tui",		no_argument, NULL, OPT_TUI },
+	{ "idle-timeout",	required_argument, NULL, OPT_IDLE_TIMEOUT },
 	{ "quiet",		no_argument, NULL, 'q' },
 	{ "verbose",		no_argument, NULL, 'v' },
 	{ "help",		no_argument, NULL, 'h' },
@@ -85,6 +86,8 @@ br_opts_usage(FILE *f)
 "  --break-seq SEQ     break-in steps (default BREAK,wait:300,g)\n"
 "  --break-on-connect  break in when gdb connects\n"
 "  --takeover          a new gdb replaces the attached one\n"
+"  --idle-timeout SECS close a gdb connection that sends no packet within\n"
+"                      SECS (default %d; 0: never)\n"
 "  --no-stdin          do not read the keyboard\n"
 "  --wait              at startup, wait for the target to appear\n"
 "  --console-raw       no telnet negotiation on the console port\n"
@@ -98,7 +101,8 @@ br_opts_usage(FILE *f)
 "\n"
 "keys on the local console: Ctrl-] then q quit, b break in, ? help,\n"
 "Ctrl-] again sends a Ctrl-].\n",
-	    BR_DEFAULT_GDB_PORT, BR_DEFAULT_CONSOLE_PORT, BR_DEFAULT_LISTEN);
+	    BR_DEFAULT_GDB_PORT, BR_DEFAULT_CONSOLE_PORT, BR_DEFAULT_LISTEN,
+	    BR_DEFAULT_IDLE_TIMEOUT);
 }
 
 static void
@@ -390,6 +394,7 @@ br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 	memset(o, 0, sizeof *o);
 	o->gdb_port = BR_DEFAULT_GDB_PORT;
 	o->console_port = BR_DEFAULT_CONSOLE_PORT;
+	o->idle_timeout = BR_DEFAULT_IDLE_TIMEOUT;
 	opts_set(&o->listen, BR_DEFAULT_LISTEN);
 
 	optind = 0;	/* glibc: full reset, so tests may parse twice */
@@ -452,6 +457,17 @@ br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 		case OPT_TAKEOVER:
 			o->takeover = true;
 			break;
+		case OPT_IDLE_TIMEOUT: {
+			long	v;
+
+			if (opts_number(optarg, 0, 86400, &v) == -1) {
+				br_seterr(err, "bad --idle-timeout '%s' (want "
+				    "0 to 86400 seconds)", optarg);
+				return -1;
+			}
+			o->idle_timeout = (int)v;
+			break;
+		}
 		case OPT_NO_STDIN:
 			o->no_stdin = true;
 			break;

@@ -1,0 +1,429 @@
+#!/usr/bin/env python3
+"""tests/hostile/peers.py: clients that misbehave, against the real daemon.
+
+Each case starts kgdb-bridge on a fake target (a Unix socket this script
+serves), attacks one port the way a broken or hostile peer would, and
+checks that the bridge stays bounded and keeps serving everyone else.
+Memory bounds are generous on purpose: they tell a cap from no cap
+(the old code grew to hundreds of MB), not a tuned figure.
+Prints "PASS: name" / "FAIL: name: why" per case.
+"""
+import os
+import random
+import resource
+import select
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+BRIDGE = sys.argv[1]
+TMO = 10.0
+RSS_MAX_KB = 64 * 1024
+results = []
+
+
+def report(ok, name, why=""):
+    results.append(ok)
+    print(("PASS: %s" % name) if ok else ("FAIL: %s: %s" % (name, why)),
+          flush=True)
+
+
+def pick_port():
+    """A free port below the ephemeral range: a port there can be the
+    local end of a live connection, which no bind test can see."""
+    lo = 20000
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            lo = int(f.read().split()[0])
+    except OSError:
+        pass
+    for _ in range(200):
+        p = random.randint(10000, max(10001, lo - 1))
+        s = socket.socket()
+        try:
+            s.bind(("127.0.0.1", p))
+            return p
+        except OSError:
+            continue
+        finally:
+            s.close()
+    raise RuntimeError("no free port")
+
+
+def frame(payload):
+    if isinstance(payload, str):
+        payload = payload.encode()
+    return b"$" + payload + b"#%02x" % (sum(payload) & 0xFF)
+
+
+class Target:
+    """A Unix-socket target: reads and discards, or runs a script."""
+
+    def __init__(self, path, stopped=False):
+        self.path = path
+        self.stopped = stopped
+        self.srv = socket.socket(socket.AF_UNIX)
+        self.srv.bind(path)
+        self.srv.listen(1)
+        self.conn = None
+        self.quit = False
+        self.flood_o = False
+        self.got = bytearray()
+        self.th = threading.Thread(target=self.run, daemon=True)
+        self.th.start()
+
+    def run(self):
+        self.srv.settimeout(0.2)
+        while not self.quit and self.conn is None:
+            try:
+                self.conn, _ = self.srv.accept()
+            except socket.timeout:
+                continue
+        if self.conn is None:
+            return
+        self.conn.setblocking(False)
+        if self.stopped:
+            self.conn.sendall(frame("T05thread:01;"))
+        while not self.quit:
+            r, _, _ = select.select([self.conn], [], [], 0.05)
+            if r:
+                try:
+                    d = self.conn.recv(65536)
+                except OSError:
+                    return
+                if not d:
+                    return
+                self.got += d
+                self.answer()
+            if self.flood_o:
+                try:
+                    self.conn.send(frame("O" + "41" * 200) * 20)
+                except (BlockingIOError, OSError):
+                    pass
+
+    def answer(self):
+        # A kgdb-like stub: ack packets; 'c' resumes; '?' says stopped.
+        while b"$" in self.got and b"#" in self.got[self.got.index(b"$"):]:
+            s = self.got.index(b"$")
+            h = self.got.index(b"#", s)
+            if len(self.got) < h + 3:
+                return
+            pkt = bytes(self.got[s + 1:h])
+            del self.got[:h + 3]
+            try:
+                self.conn.sendall(b"+")
+                if pkt == b"?" or pkt.startswith(b"qC"):
+                    self.conn.sendall(frame("QC01" if pkt == b"qC"
+                                            else "S05"))
+                elif pkt == b"g":
+                    self.conn.sendall(frame("00" * 156))
+            except OSError:
+                return
+
+    def close(self):
+        self.quit = True
+        self.th.join(2)
+        if self.conn:
+            self.conn.close()
+        self.srv.close()
+
+
+class Bridge:
+    def __init__(self, d, target, *extra, nofile=None):
+        self.gdb_port = pick_port()
+        self.con_port = pick_port()
+        self.err = open(os.path.join(d, "stderr"), "w+")
+        args = [BRIDGE, "-q", "--no-stdin", "-v",
+                "--gdb-port", str(self.gdb_port),
+                "--console-port", str(self.con_port),
+                "--ctl", os.path.join(d, "ctl")] + list(extra) + \
+               ["unix:" + target]
+
+        def limit():
+            if nofile:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
+        self.p = subprocess.Popen(args, stdin=subprocess.DEVNULL,
+                                  stdout=subprocess.DEVNULL, stderr=self.err,
+                                  preexec_fn=limit)
+        self.wait_port(self.gdb_port)
+
+    def wait_port(self, port):
+        end = time.time() + TMO
+        while time.time() < end:
+            try:
+                socket.create_connection(("127.0.0.1", port), 0.5).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("bridge did not listen on %d" % port)
+
+    def rss_kb(self):
+        with open("/proc/%d/status" % self.p.pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        return 0
+
+    def stderr(self):
+        self.err.flush()
+        self.err.seek(0)
+        return self.err.read()
+
+    def alive(self):
+        return self.p.poll() is None
+
+    def stop(self):
+        if self.p.poll() is None:
+            self.p.terminate()
+            try:
+                self.p.wait(TMO)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait()
+        self.err.close()
+        return self.p.returncode
+
+
+def gdb_connect(port):
+    s = socket.create_connection(("127.0.0.1", port), TMO)
+    s.setblocking(False)
+    return s
+
+
+def read_until(s, want, tmo=TMO):
+    buf = b""
+    end = time.time() + tmo
+    while want not in buf and time.time() < end:
+        r, _, _ = select.select([s], [], [], 0.1)
+        if r:
+            try:
+                d = s.recv(65536)
+            except ConnectionResetError:
+                break
+            if not d:
+                break
+            buf += d
+    return buf
+
+
+def closed_by_peer(s, tmo=TMO):
+    end = time.time() + tmo
+    while time.time() < end:
+        r, _, _ = select.select([s], [], [], 0.1)
+        if r:
+            try:
+                if not s.recv(65536):
+                    return True
+            except ConnectionResetError:
+                return True
+    return False
+
+
+def console_hello(port):
+    try:
+        s = socket.create_connection(("127.0.0.1", port), 2)
+    except OSError:
+        return False
+    s.setblocking(False)
+    ok = b"console of" in read_until(s, b"console of", 3)
+    s.close()
+    return ok
+
+
+def case(fn, stopped=True):
+    def run():
+        d = tempfile.mkdtemp(prefix="kb-hostile-")
+        t = Target(os.path.join(d, "target"), stopped=stopped)
+        try:
+            fn(d, t)
+        except Exception as e:  # a broken case is a failure, never a skip
+            report(False, fn.__name__, "exception %r" % (e,))
+        finally:
+            t.close()
+    return run
+
+
+@case
+def pipeline_no_read(d, t):
+    """gdb pipelines requests the bridge answers itself and never reads:
+    the bridge stops reading it (TCP pushes back) instead of growing."""
+    b = Bridge(d, t.path)
+    g = gdb_connect(b.gdb_port)
+    req = frame("qXfer:features:read:target.xml:0,7fe")
+    sent, end = 0, time.time() + 4
+    while time.time() < end:
+        try:
+            sent += g.send(req * 64)
+        except BlockingIOError:
+            time.sleep(0.01)
+    rss = b.rss_kb()
+    # Now read: the replies come, and the session still works.
+    got = read_until(g, b"never", 2)
+    g.send(b"+" * 64 + frame("qAttached"))
+    more = read_until(g, b"$1#31", TMO)
+    err = b.stderr()
+    alive = b.alive()
+    b.stop()
+    g.close()
+    ok = alive and rss < RSS_MAX_KB and b"$1#31" in more and \
+        (b"l<?xml" in got or b"m<?xml" in got)
+    report(ok, "pipeline_no_read",
+           "alive %s, sent %d B, RSS %d kB, replies %d B, tail %r, log %s" %
+           (alive, sent, rss, len(got), more[-40:], err[-300:]))
+
+
+@case
+def o_flood_no_read(d, t):
+    """Console text as O packets to a resumed gdb that never reads: the
+    gdb is dropped at its cap, the bridge stays small and serving."""
+    b = Bridge(d, t.path)
+    g = gdb_connect(b.gdb_port)
+    g.send(frame("qSupported"))
+    read_until(g, b"PacketSize", TMO)
+    g.send(b"+" + frame("c"))
+    time.sleep(0.3)
+    t.flood_o = True
+    dropped = False
+    end = time.time() + TMO
+    while time.time() < end and not dropped:
+        dropped = "does not read" in b.stderr()
+        time.sleep(0.1)
+    t.flood_o = False
+    rss = b.rss_kb()
+    served = console_hello(b.con_port)
+    alive = b.alive()
+    err = b.stderr()
+    b.stop()
+    g.close()
+    report(alive and dropped and served and rss < RSS_MAX_KB,
+           "o_flood_no_read", "alive %s dropped %s console %s RSS %d kB; %s"
+           % (alive, dropped, served, rss, err[-300:]))
+
+
+@case
+def telnet_do_flood(d, t):
+    """IAC DO x for every option, over and over, never reading: each
+    option is refused once, and the viewer's output stays capped."""
+    b = Bridge(d, t.path)
+    v = socket.create_connection(("127.0.0.1", b.con_port), TMO)
+    v.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    v.setblocking(False)
+    blob = b"".join(bytes([255, 253, o]) for o in range(256))
+    end = time.time() + 3
+    while time.time() < end:
+        try:
+            v.send(blob * 16)
+        except BlockingIOError:
+            time.sleep(0.01)
+    rss = b.rss_kb()
+    got = read_until(v, b"never", 1.5)
+    wonts = got.count(bytes([255, 252]))
+    served = console_hello(b.con_port)
+    alive = b.alive()
+    b.stop()
+    v.close()
+    # 253 options are refused (ECHO, SGA, BINARY are accepted), once each.
+    report(alive and served and rss < RSS_MAX_KB and wonts == 253,
+           "telnet_do_flood", "alive %s console %s RSS %d kB, %d WONTs"
+           % (alive, served, rss, wonts))
+
+
+def telnet_ip_flood(d, t):
+    """40 KB of IAC IP (each a break-in request) makes a bounded number
+    of attempts and notices, not one per request."""
+    b = Bridge(d, t.path)
+    v = socket.create_connection(("127.0.0.1", b.con_port), TMO)
+    v.setblocking(False)
+    v.sendall(bytes([255, 244]) * 20480)
+    got = read_until(v, b"never", 2.5)
+    notices = got.count(b"break-in")
+    alive = b.alive()
+    b.stop()
+    v.close()
+    report(alive and 1 <= notices <= 5, "telnet_ip_flood",
+           "alive %s, %d break-in lines" % (alive, notices))
+
+
+telnet_ip_flood = case(telnet_ip_flood, stopped=False)
+
+
+@case
+def idle_gdb(d, t):
+    """A connection that never speaks neither holds the target against a
+    real gdb nor stays open past --idle-timeout."""
+    b = Bridge(d, t.path, "--idle-timeout", "2")
+    idle = gdb_connect(b.gdb_port)
+    time.sleep(0.3)
+    g = gdb_connect(b.gdb_port)
+    g.send(frame("qSupported"))
+    hello = read_until(g, b"PacketSize", TMO)
+    replaced = closed_by_peer(idle, 3)
+    idle2 = gdb_connect(b.gdb_port)
+    timed_out = closed_by_peer(idle2, 6)
+    g.send(b"+" + frame("qAttached"))
+    still = read_until(g, b"$1#31", TMO)
+    err = b.stderr()
+    b.stop()
+    for s in (idle, g, idle2):
+        s.close()
+    report(b"PacketSize" in hello and replaced and b"$1#31" in still,
+           "idle_gdb_replaced", "hello %r replaced %s; %s" %
+           (hello[-60:], replaced, err[-300:]))
+    report(timed_out and "idle-timeout" in err, "idle_gdb_timeout",
+           "closed %s; %s" % (timed_out, err[-300:]))
+
+
+@case
+def gdb_port_cap(d, t):
+    """More connections than the gdb port takes: the extra ones are told
+    why and closed; the bridge keeps its descriptors."""
+    b = Bridge(d, t.path)
+    first = gdb_connect(b.gdb_port)
+    first.send(frame("qSupported"))
+    read_until(first, b"PacketSize", TMO)
+    conns = [first] + [gdb_connect(b.gdb_port) for _ in range(11)]
+    told = sum(1 for s in conns[8:]
+               if b"too many connections" in read_until(s, b"#", 3))
+    alive = b.alive()
+    b.stop()
+    for s in conns:
+        s.close()
+    report(alive and told == 4, "gdb_port_cap",
+           "alive %s, %d of 4 extra told" % (alive, told))
+
+
+@case
+def emfile_backoff(d, t):
+    """Descriptors run out: the listener pauses and says so once, instead
+    of spinning on accept(); once some close, it serves again."""
+    b = Bridge(d, t.path, nofile=40)
+    held = []
+    for _ in range(80):
+        try:
+            s = socket.create_connection(("127.0.0.1", b.con_port), 3)
+            held.append(s)
+        except OSError:
+            break
+    time.sleep(2)
+    err = b.stderr()
+    spins = err.count("accept")
+    for s in held:
+        s.close()
+    served = False
+    end = time.time() + TMO
+    while not served and time.time() < end:
+        served = console_hello(b.con_port)
+    alive = b.alive()
+    b.stop()
+    report(alive and served and 1 <= spins <= 3 and len(held) >= 40,
+           "emfile_backoff", "alive %s served %s, %d accept lines, %d held"
+           % (alive, served, spins, len(held)))
+
+
+for c in (pipeline_no_read, o_flood_no_read, telnet_do_flood,
+          telnet_ip_flood, idle_gdb, gdb_port_cap, emfile_backoff):
+    c()
+sys.exit(0 if all(results) and results else 1)
