@@ -50,6 +50,8 @@
 #define TGT_BREAK_PAUSE_MS 100
 #define TGT_SYSRQ_TRIGGER "echo g > /proc/sysrq-trigger\r"
 #define TGT_MAX_QUEUE	64
+#define TGT_TYPED_MAX	256	/* typed bytes kept to spot their echo */
+#define TGT_TYPED_MS	5000	/* … for this long after the last key */
 #define nitems(a)	(sizeof (a) / sizeof (a)[0])
 
 enum treq_kind {
@@ -163,6 +165,10 @@ struct br_target {
 	bool		 confirming;	/* waiting for the stop */
 
 	bool		 maybe_connected; /* kgdb_connected may be set */
+	/* What the keyboards typed last: a frame in its echo is text. */
+	char		 typed[TGT_TYPED_MAX];
+	size_t		 typedlen;
+	uint64_t	 typed_ms;
 	bool		 just_resumed;	/* an E reply may still come */
 	char		 last_stop[64];	/* "T05thread:01;" */
 	size_t		 last_stop_len;
@@ -658,12 +664,26 @@ tgt_kick(struct br_target *t)
 			t->draining = false;
 			continue;
 		}
-		/* A gdb request to a kdb prompt: switch to gdb mode first. */
-		if (!r->internal && t->state == BR_TS_KDB &&
-		    r->kind != TREQ_NOREPLY) {
+		/*
+		 * A request to a kdb prompt: switch to gdb mode first. In
+		 * state unknown (the link just came up) only the bridge's
+		 * own probe goes on the wire: if a shell has the line, that
+		 * one erased probe is all it sees, never a client's request.
+		 */
+		if (!r->internal && (t->state == BR_TS_KDB ||
+		    t->state == BR_TS_UNKNOWN) && r->kind != TREQ_NOREPLY) {
 			if (t->enter == EN_NONE)
 				br_target_enter_gdb(t, NULL, NULL);
 			return;
+		}
+		/* The probe found a running kernel: nothing to send to. */
+		if (!r->internal && (t->state == BR_TS_RUNNING ||
+		    t->state == BR_TS_PANIC) && r->kind != TREQ_RESUME &&
+		    r->kind != TREQ_NOREPLY) {
+			t->draining = true;
+			tgt_finish(t, NULL, 0, "target is running");
+			t->draining = false;
+			continue;
 		}
 		if (t->enter != EN_NONE && !r->internal)
 			return;
@@ -901,6 +921,57 @@ tgt_tx_timeout(int fd, short what, void *arg)
 
 /* ---- packets from the target */
 
+/* Remember keyboard bytes going to the target, to know their echo. */
+static void
+tgt_typed(struct br_target *t, const void *buf, size_t len)
+{
+	if (len >= TGT_TYPED_MAX) {
+		memcpy(t->typed, (const char *)buf + len - TGT_TYPED_MAX,
+		    TGT_TYPED_MAX);
+		t->typedlen = TGT_TYPED_MAX;
+	} else {
+		if (t->typedlen + len > TGT_TYPED_MAX) {
+			memmove(t->typed, t->typed + (t->typedlen + len -
+			    TGT_TYPED_MAX), TGT_TYPED_MAX - len);
+			t->typedlen = TGT_TYPED_MAX - len;
+		}
+		memcpy(t->typed + t->typedlen, buf, len);
+		t->typedlen += len;
+	}
+	t->typed_ms = br_now_ms();
+}
+
+static bool
+tgt_in_typed(const struct br_target *t, const uint8_t *raw, size_t len)
+{
+	size_t	i;
+
+	if (len == 0 || len > t->typedlen ||
+	    br_now_ms() - t->typed_ms > TGT_TYPED_MS)
+		return (false);
+	for (i = 0; i + len <= t->typedlen; i++)
+		if (memcmp(t->typed + i, raw, len) == 0)
+			return (true);
+	return (false);
+}
+
+/*
+ * Whether a frame from the wire is console text after all: the echo of
+ * what someone typed (a "$S05#b8" typed into a shell must not become a
+ * stop), or a frame while no stub can be talking: the kernel runs, gdb
+ * never resumed it (kgdb_connected is clear, so its stub sends nothing
+ * unasked), and no break-in or request is under way.
+ */
+static bool
+tgt_frame_is_text(const struct br_target *t, const struct rsp_event *ev)
+{
+	if (tgt_in_typed(t, ev->raw, ev->rawlen))
+		return (true);
+	return ((t->state == BR_TS_RUNNING || t->state == BR_TS_PANIC) &&
+	    !t->maybe_connected && !t->breaking && !t->confirming &&
+	    t->tx == TX_IDLE && t->enter == EN_NONE);
+}
+
 static bool
 tgt_is_stop(const char *p, size_t len)
 {
@@ -929,9 +1000,11 @@ tgt_packet(struct br_target *t, const struct rsp_event *ev)
 
 	/*
 	 * kdb's "kgdb" command prints "use $D#44+ or $3#33": valid frames
-	 * that no stub ever sends. They are console text.
+	 * that no stub ever sends. They are console text, as are frames
+	 * no stub can have sent.
 	 */
-	if (len == 1 && (p[0] == 'D' || p[0] == '3')) {
+	if ((len == 1 && (p[0] == 'D' || p[0] == '3')) ||
+	    tgt_frame_is_text(t, ev)) {
 		br_console_output(t->br->console, BR_SRC_TARGET, ev->raw,
 		    ev->rawlen);
 		return;
@@ -1050,6 +1123,11 @@ tgt_output(struct br_target *t, const struct rsp_event *ev)
 		tgt_packet(t, &pk);
 		return;
 	}
+	if (tgt_frame_is_text(t, ev)) {
+		br_console_output(t->br->console, BR_SRC_TARGET, ev->raw,
+		    ev->rawlen);
+		return;
+	}
 	t->br->stats.rx_packets++;
 	tgt_trace(t, '<', ev->raw, ev->rawlen, "output");
 	tgt_ack(t);
@@ -1073,6 +1151,11 @@ tgt_badpkt(struct br_target *t, const struct rsp_event *ev)
 {
 	bool	 nak = false;
 
+	if (tgt_in_typed(t, ev->raw, ev->rawlen)) {
+		br_console_output(t->br->console, BR_SRC_TARGET, ev->raw,
+		    ev->rawlen);
+		return;
+	}
 	t->br->stats.cksum_errors++;
 	tgt_trace(t, '<', ev->raw, ev->rawlen, rsp_strerror(ev->err));
 	if (t->tx == TX_WAIT_REPLY || t->tx == TX_WAIT_ACK ||
@@ -1523,7 +1606,7 @@ tgt_enter_done(struct br_target *t, bool ok, const char *why)
 	t->nwaiters = 0;
 	for (i = 0; i < n; i++)
 		w[i].cb(w[i].arg, ok, why);
-	if (!ok && t->state == BR_TS_KDB) {
+	if (!ok && (t->state == BR_TS_KDB || t->state == BR_TS_UNKNOWN)) {
 		/* Requests waiting on the switch fail with it. */
 		t->draining = true;
 		while (tgt_head(t) != NULL && t->tx == TX_IDLE)
@@ -1735,6 +1818,7 @@ br_target_console_input(struct br_target *t, const void *buf, size_t len,
 		}
 		t->at_pager = false;
 	}
+	tgt_typed(t, buf, len);
 	return (tgt_write(t, buf, len, err));
 }
 

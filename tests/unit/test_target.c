@@ -524,9 +524,10 @@ test_request_before_kdb_stop(void **state)
 
 	feed(f, "[    0.7] KGDB: Registered I/O driver kgdboc\r\n");
 	assert_int_equal(br_target_request(f->t, "Hg0", 3, reply_cb, &rp), 0);
-	assert_string_equal(wire(), "$Hg0#df");
+	/* State unknown: the bridge's own probe goes first, never gdb's. */
+	assert_string_equal(wire(), "$qC#b4");
 	/* kdb read the UART's leftovers and echoes them after its prompt. */
-	feed(f, KDB_BANNER "g0#df$Hg0#df");
+	feed(f, KDB_BANNER "C#b4$qC#b4");
 	assert_int_equal(br_target_state(f->t), BR_TS_KDB);
 	assert_int_equal(rp.n, 0);
 	for (i = 0; i < 202; i++)
@@ -925,6 +926,84 @@ test_idle_bad_run_bounded(void **state)
 	assert_non_null(strstr(console, "keep arriving corrupt"));
 }
 
+/* State unknown (the link just came up) and a shell has the line: only
+ * the bridge's probe is typed, and erased; the client's request never
+ * reaches the shell and fails with the reason. */
+static void
+test_unknown_probe_not_request(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+	const char	*w;
+
+	assert_int_equal(br_target_state(f->t), BR_TS_UNKNOWN);
+	assert_int_equal(br_target_request(f->t, "g", 1, reply_cb, &r), 0);
+	assert_string_equal(wire(), "$qC#b4");
+	feed(f, "$qC#b4");	/* the shell echoes it */
+	w = wire();
+	assert_string_equal(w, "\x7f\x7f\x7f\x7f\x7f\x7f");
+	assert_int_equal(br_target_state(f->t), BR_TS_RUNNING);
+	assert_int_equal(r.n, 1);
+	assert_true(r.iserr);
+	assert_non_null(strstr(r.err, "running"));
+	fk_run_ms(f->br.base, 50);
+	assert_string_equal(wire(), "");
+}
+
+/* A kernel that runs with kgdb not connected has no stub talking: a
+ * frame on its console is text, never acked, never a stop. */
+static void
+test_running_frame_is_text(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+	char		 con[FK_BUF];
+
+	br_target_request(f->t, "g", 1, reply_cb, &r);
+	wire();
+	feed(f, "$qC#b4");
+	wire();
+	assert_int_equal(br_target_state(f->t), BR_TS_RUNNING);
+	fk_take_console(con, sizeof con);
+	feed(f, "$ printf '$S05#b8'\r\n$S05#b8\r\n");
+	assert_string_equal(wire(), "");
+	assert_int_equal(br_target_state(f->t), BR_TS_RUNNING);
+	assert_int_equal(fk.notes[BR_NOTE_STOP], 0);
+	fk_take_console(con, sizeof con);
+	assert_non_null(strstr(con, "$S05#b8\r\n"));
+}
+
+/* gdb resumed the kernel (kgdb_connected is set, a stop may come any
+ * time) and someone types a stop packet into its shell: the echo is the
+ * typed text, not a stop. A real stop after it still counts. */
+static void
+test_typed_echo_not_stop(void **state)
+{
+	struct fix	*f = *state;
+	char		 err[BR_ERRLEN], con[FK_BUF];
+	int		 stops;
+
+	stop_it(f);
+	stops = fk.notes[BR_NOTE_STOP];
+	br_target_resume(f->t, "c", 1);
+	wire();
+	feed(f, "+");
+	assert_int_equal(br_target_state(f->t), BR_TS_RUNNING);
+	assert_int_equal(br_target_console_input(f->t, "$S05#b8\r", 8, err),
+	    0);
+	assert_string_equal(wire(), "$S05#b8\r");
+	fk_take_console(con, sizeof con);
+	feed(f, "$S05#b8\r\n");
+	assert_string_equal(wire(), "");
+	assert_int_equal(br_target_state(f->t), BR_TS_RUNNING);
+	assert_int_equal(fk.notes[BR_NOTE_STOP], stops);
+	fk_take_console(con, sizeof con);
+	assert_non_null(strstr(con, "$S05#b8"));
+	feed_pkt(f, "T05thread:01;");
+	assert_string_equal(wire(), "+");
+	assert_int_equal(br_target_state(f->t), BR_TS_STOPPED_GDB);
+}
+
 int
 main(void)
 {
@@ -971,6 +1050,9 @@ main(void)
 		T(test_console_flood_deadline),
 		T(test_output_moves_deadline),
 		T(test_idle_bad_run_bounded),
+		T(test_unknown_probe_not_request),
+		T(test_running_frame_is_text),
+		T(test_typed_echo_not_stop),
 #undef T
 	};
 
