@@ -338,7 +338,10 @@ con_input(struct br_console *c, struct con_client *cl, const uint8_t *buf,
 
 	if (len == 0 || c->br->target == NULL)
 		return;
-	if (br_target_console_input(c->br->target, buf, len, err) == 0)
+	if (cl != NULL && c->br->opts.read_only_viewers)
+		br_seterr(err, "this console is read-only "
+		    "(--read-only-viewers); type on the bridge's terminal");
+	else if (br_target_console_input(c->br->target, buf, len, err) == 0)
 		return;
 	now = br_now_ms();
 	last = cl != NULL ? &cl->last_refused : &c->in_last_refused;
@@ -371,6 +374,10 @@ con_telnet_cmd(void *arg, uint8_t cmd, uint8_t opt, const uint8_t *sb,
 	switch (cmd) {
 	case BR_TN_BRK:
 	case BR_TN_IP:
+		if (c->br->opts.read_only_viewers) {
+			con_input(c, cl, (const uint8_t *)"\003", 1);
+			break;
+		}
 		/* One break-in a second is plenty; a flood of them would be
 		 * a flood of failure notices. */
 		now = br_now_ms();

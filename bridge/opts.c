@@ -27,6 +27,7 @@ enum {
 	OPT_CTL, OPT_VMLINUX, OPT_ARCH, OPT_CONSOLE2, OPT_BREAK_SEQ,
 	OPT_BREAK_ON_CONNECT, OPT_TAKEOVER, OPT_NO_STDIN, OPT_WAIT,
 	OPT_CONSOLE_RAW, OPT_NO_CACHE, OPT_VERSION, OPT_TUI, OPT_IDLE_TIMEOUT,
+	OPT_READ_ONLY_VIEWERS,
 };
 
 static const struct option opts_long[] = {
@@ -48,6 +49,7 @@ static const struct option opts_long[] = {
 	{ "no-cache",		no_argument, NULL, OPT_NO_CACHE },
 	{ "tui",		no_argument, NULL, OPT_TUI },
 	{ "idle-timeout",	required_argument, NULL, OPT_IDLE_TIMEOUT },
+	{ "read-only-viewers",	no_argument, NULL, OPT_READ_ONLY_VIEWERS },
 	{ "quiet",		no_argument, NULL, 'q' },
 	{ "verbose",		no_argument, NULL, 'v' },
 	{ "help",		no_argument, NULL, 'h' },
@@ -91,6 +93,8 @@ br_opts_usage(FILE *f)
 "  --no-stdin          do not read the keyboard\n"
 "  --wait              at startup, wait for the target to appear\n"
 "  --console-raw       no telnet negotiation on the console port\n"
+"  --read-only-viewers console port clients watch only: no typing, no\n"
+"                      break-in (the local terminal still types)\n"
 "  --no-cache          relay only: answer nothing from the stop-state cache\n"
 "  --tui               run kgdb-tui on this terminal (implies --quiet and\n"
 "                      --no-stdin; the bridge's log goes to CTL.log)\n"
@@ -476,6 +480,9 @@ br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 			break;
 		case OPT_CONSOLE_RAW:
 			o->console_raw = true;
+			break;
+		case OPT_READ_ONLY_VIEWERS:
+			o->read_only_viewers = true;
 			break;
 		case OPT_NO_CACHE:
 			o->no_cache = true;

@@ -423,7 +423,31 @@ def emfile_backoff(d, t):
            % (alive, served, spins, len(held)))
 
 
+def read_only_viewers(d, t):
+    """--read-only-viewers: a viewer's keys and break requests never reach
+    the target; the viewer is told why."""
+    b = Bridge(d, t.path, "--read-only-viewers")
+    v = socket.create_connection(("127.0.0.1", b.con_port), TMO)
+    v.setblocking(False)
+    read_until(v, b"console of", TMO)
+    v.sendall(b"echo pwned\r" + bytes([255, 244]))
+    got = read_until(v, b"read-only", TMO)
+    time.sleep(0.5)
+    err = b.stderr()
+    alive = b.alive()
+    b.stop()
+    v.close()
+    report(alive and b"read-only" in got and b"pwned" not in t.got and
+           "breaking in" not in err, "read_only_viewers",
+           "alive %s, told %r, target got %r" % (alive, got[-80:],
+                                                 bytes(t.got[-40:])))
+
+
+read_only_viewers = case(read_only_viewers, stopped=False)
+
+
 for c in (pipeline_no_read, o_flood_no_read, telnet_do_flood,
-          telnet_ip_flood, idle_gdb, gdb_port_cap, emfile_backoff):
+          telnet_ip_flood, idle_gdb, gdb_port_cap, emfile_backoff,
+          read_only_viewers):
     c()
 sys.exit(0 if all(results) and results else 1)
