@@ -72,6 +72,8 @@ struct br_opts {
 	int		 gdb_port;	/* 0: off */
 	int		 console_port;	/* 0: off */
 	char		*ctl_path;	/* control socket */
+	char		*gdb_socket;	/* gdb on a Unix socket too, or NULL */
+	char		*console_socket; /* console viewers on one, or NULL */
 	char		*log_path;	/* console transcript */
 	char		*trace_path;	/* protocol trace */
 	char		*vmlinux;
@@ -221,6 +223,11 @@ void		 br_peer_closed(void);
 int		 br_peer_write(struct bufferevent *bev, const void *buf,
 		    size_t len, size_t max);
 size_t		 br_peer_unread(struct bufferevent *bev);
+/* A listening Unix socket at path, mode 0600, in a directory nobody
+ * else can write to (or a sticky one). A dead socket there is replaced,
+ * a live one or any other file refused. The fd, or -1 with err. */
+int		 br_peer_unix_listen(const char *path, const char *what,
+		    char *err);
 
 /* telnet.c: telnet (RFC 854) and RFC 2217 encoding, no I/O. */
 #define BR_TN_IAC	255

@@ -70,6 +70,8 @@ struct br_console {
 	struct bridge		*br;
 	struct evconnlistener	*lis;
 	struct br_lguard	*guard;
+	struct evconnlistener	*ulis;		/* --console-socket */
+	struct br_lguard	*uguard;
 	struct con_clients	 clients;
 	size_t			 nclients;
 	struct event		*reap;
@@ -483,7 +485,9 @@ con_accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 	cl->c = c;
 	br_telnet_init(&cl->tn);
 	cl->tn.strip_crnul = cl->tn.crlf_to_cr = true;
-	if (getnameinfo(sa, (socklen_t)salen, host, sizeof host, serv,
+	if (sa->sa_family == AF_UNIX)
+		snprintf(cl->addr, sizeof cl->addr, "unix socket");
+	else if (getnameinfo(sa, (socklen_t)salen, host, sizeof host, serv,
 	    sizeof serv, NI_NUMERICHOST|NI_NUMERICSERV) == 0)
 		snprintf(cl->addr, sizeof cl->addr, "%s:%s", host, serv);
 	else
@@ -725,6 +729,26 @@ con_listen(struct br_console *c, char *err)
 	return 0;
 }
 
+static int
+con_listen_unix(struct br_console *c, char *err)
+{
+	int	fd;
+
+	if ((fd = br_peer_unix_listen(c->br->opts.console_socket, "console",
+	    err)) == -1)
+		return -1;
+	c->ulis = evconnlistener_new(c->br->base, con_accept_cb, c,
+	    LEV_OPT_CLOSE_ON_FREE|LEV_OPT_CLOSE_ON_EXEC, 0, fd);
+	if (c->ulis == NULL) {
+		br_seterr(err, "console socket: %s", strerror(errno));
+		close(fd);
+		unlink(c->br->opts.console_socket);
+		return -1;
+	}
+	c->uguard = br_lguard_new(c->br->base, c->ulis, "console socket");
+	return 0;
+}
+
 struct br_console *
 br_console_new(struct bridge *br, char *err)
 {
@@ -738,6 +762,10 @@ br_console_new(struct bridge *br, char *err)
 	if (c->reap == NULL)
 		fatalx("console: out of memory");
 	if (br->opts.console_port != 0 && con_listen(c, err) == -1) {
+		br_console_free(c);
+		return NULL;
+	}
+	if (br->opts.console_socket != NULL && con_listen_unix(c, err) == -1) {
 		br_console_free(c);
 		return NULL;
 	}
@@ -758,6 +786,11 @@ br_console_free(struct br_console *c)
 	br_lguard_free(c->guard);
 	if (c->lis != NULL)
 		evconnlistener_free(c->lis);
+	br_lguard_free(c->uguard);
+	if (c->ulis != NULL) {
+		evconnlistener_free(c->ulis);
+		unlink(c->br->opts.console_socket);
+	}
 	while ((cl = TAILQ_FIRST(&c->clients)) != NULL) {
 		TAILQ_REMOVE(&c->clients, cl, entry);
 		bufferevent_free(cl->bev);

@@ -148,6 +148,8 @@ TAILQ_HEAD(gctx_list, gctx);
 struct br_gdb {
 	struct bridge	*br;
 	struct evconnlistener *lis;
+	struct evconnlistener *ulis;	/* --gdb-socket */
+	struct br_lguard *uguard;
 	int		 port;
 	struct gsess	*ctl;		/* the controlling gdb */
 	struct gsess_list all;
@@ -1625,6 +1627,20 @@ gdb_listen_cb(struct evconnlistener *lis, evutil_socket_t fd,
 	gdb_accept(g, fd, peer);
 }
 
+static void
+gdb_unix_cb(struct evconnlistener *lis, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct br_gdb	*g = arg;
+	char		 peer[128];
+
+	(void)lis;
+	(void)sa;
+	(void)salen;
+	snprintf(peer, sizeof peer, "unix:%s", g->br->opts.gdb_socket);
+	gdb_accept(g, fd, peer);
+}
+
 void
 br_gdb_attach_fd(struct br_gdb *g, int fd)
 {
@@ -1712,10 +1728,27 @@ br_gdb_new(struct bridge *br, char *err)
 	g->reap_ev = event_new(br->base, -1, 0, gdb_reap, g);
 	if (br->opts.gdb_port != 0 && gdb_listen(g, br->opts.listen != NULL ?
 	    br->opts.listen : BR_DEFAULT_LISTEN, br->opts.gdb_port, err) != 0) {
-		event_free(g->reap_ev);
-		free(g->tdesc);
-		free(g);
+		br_gdb_free(g);
 		return (NULL);
+	}
+	if (br->opts.gdb_socket != NULL) {
+		int	fd;
+
+		if ((fd = br_peer_unix_listen(br->opts.gdb_socket, "gdb",
+		    err)) == -1) {
+			br_gdb_free(g);
+			return (NULL);
+		}
+		g->ulis = evconnlistener_new(br->base, gdb_unix_cb, g,
+		    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, fd);
+		if (g->ulis == NULL) {
+			br_seterr(err, "gdb socket: %s", strerror(errno));
+			close(fd);
+			unlink(br->opts.gdb_socket);
+			br_gdb_free(g);
+			return (NULL);
+		}
+		g->uguard = br_lguard_new(br->base, g->ulis, "gdb socket");
 	}
 	return (g);
 }
@@ -1731,6 +1764,11 @@ br_gdb_free(struct br_gdb *g)
 	br_lguard_free(g->guard);
 	if (g->lis != NULL)
 		evconnlistener_free(g->lis);
+	br_lguard_free(g->uguard);
+	if (g->ulis != NULL) {
+		evconnlistener_free(g->ulis);
+		unlink(g->br->opts.gdb_socket);
+	}
 	while ((c = TAILQ_FIRST(&g->ctxs)) != NULL) {
 		TAILQ_REMOVE(&g->ctxs, c, entry);
 		c->g = NULL;	/* target.c frees it when it calls back */

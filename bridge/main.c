@@ -138,7 +138,8 @@ main(int argc, char **argv)
 	br.target = br_target_new(&br);
 	if (br_link_up(br.link))
 		br_target_link_changed(br.target, true);
-	if (br.opts.gdb_port != 0 && (br.gdb = br_gdb_new(&br, err)) == NULL) {
+	if ((br.opts.gdb_port != 0 || br.opts.gdb_socket != NULL) &&
+	    (br.gdb = br_gdb_new(&br, err)) == NULL) {
 		br_console_free(br.console);
 		br_ctl_free(br.ctl);
 		fatalx("%s", err);
@@ -154,6 +155,11 @@ main(int argc, char **argv)
 	    br.opts.listen, br.opts.console_port, br.opts.console_port == 0 ?
 	    " (off)" : "", br.opts.listen, br.opts.gdb_port,
 	    br.opts.gdb_port == 0 ? " (off)" : "", br.opts.ctl_path);
+	if (br.opts.gdb_socket != NULL)
+		log_info("gdb socket %s: target remote %s", br.opts.gdb_socket,
+		    br.opts.gdb_socket);
+	if (br.opts.console_socket != NULL)
+		log_info("console socket %s", br.opts.console_socket);
 
 	event_base_dispatch(br.base);
 

@@ -27,7 +27,7 @@ enum {
 	OPT_CTL, OPT_VMLINUX, OPT_ARCH, OPT_CONSOLE2, OPT_BREAK_SEQ,
 	OPT_BREAK_ON_CONNECT, OPT_TAKEOVER, OPT_NO_STDIN, OPT_WAIT,
 	OPT_CONSOLE_RAW, OPT_NO_CACHE, OPT_VERSION, OPT_TUI, OPT_IDLE_TIMEOUT,
-	OPT_READ_ONLY_VIEWERS,
+	OPT_READ_ONLY_VIEWERS, OPT_GDB_SOCKET, OPT_CONSOLE_SOCKET,
 };
 
 static const struct option opts_long[] = {
@@ -50,6 +50,8 @@ static const struct option opts_long[] = {
 	{ "tui",		no_argument, NULL, OPT_TUI },
 	{ "idle-timeout",	required_argument, NULL, OPT_IDLE_TIMEOUT },
 	{ "read-only-viewers",	no_argument, NULL, OPT_READ_ONLY_VIEWERS },
+	{ "gdb-socket",		required_argument, NULL, OPT_GDB_SOCKET },
+	{ "console-socket",	required_argument, NULL, OPT_CONSOLE_SOCKET },
 	{ "quiet",		no_argument, NULL, 'q' },
 	{ "verbose",		no_argument, NULL, 'v' },
 	{ "help",		no_argument, NULL, 'h' },
@@ -78,6 +80,9 @@ br_opts_usage(FILE *f)
 "  --gdb-port N        gdb port (default %d; 0: off)\n"
 "  --console-port N    console port for telnet/nc (default %d; 0: off)\n"
 "  --listen ADDR       address of both ports (default %s)\n"
+"  --gdb-socket PATH   also serve gdb on a Unix socket (mode 0600):\n"
+"                      gdb vmlinux -ex 'target remote PATH'\n"
+"  --console-socket PATH  also serve console viewers on a Unix socket\n"
 "  --log FILE          console transcript with timestamps (mode 0600)\n"
 "  --trace FILE        protocol trace: every packet, both ways\n"
 "  --ctl PATH          control socket (default under $XDG_RUNTIME_DIR)\n"
@@ -381,6 +386,8 @@ br_opts_clear(struct br_opts *o)
 	free(o->usb_serial);
 	free(o->listen);
 	free(o->ctl_path);
+	free(o->gdb_socket);
+	free(o->console_socket);
 	free(o->log_path);
 	free(o->trace_path);
 	free(o->vmlinux);
@@ -483,6 +490,12 @@ br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 			break;
 		case OPT_READ_ONLY_VIEWERS:
 			o->read_only_viewers = true;
+			break;
+		case OPT_GDB_SOCKET:
+			opts_set(&o->gdb_socket, optarg);
+			break;
+		case OPT_CONSOLE_SOCKET:
+			opts_set(&o->console_socket, optarg);
 			break;
 		case OPT_NO_CACHE:
 			o->no_cache = true;

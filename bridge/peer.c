@@ -14,11 +14,15 @@
  *    reads costs a bounded amount of memory.
  */
 #include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -141,4 +145,107 @@ size_t
 br_peer_unread(struct bufferevent *bev)
 {
 	return (evbuffer_get_length(bufferevent_get_output(bev)));
+}
+
+/*
+ * Whether the directory holding path is safe for a socket of ours:
+ * owned by us or root, and not writable by others unless sticky (then
+ * nobody else can remove or replace what we create there).
+ */
+static int
+peer_dir_ok(const char *path, char *err)
+{
+	struct stat	 sb;
+	char		*dir, *slash;
+	int		 rc = 0;
+
+	dir = xstrdup(path);
+	if ((slash = strrchr(dir, '/')) == NULL)
+		snprintf(dir, strlen(dir) + 1, ".");
+	else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	if (stat(dir, &sb) == -1) {
+		br_seterr(err, "%s: %s", dir, strerror(errno));
+		rc = -1;
+	} else if (!S_ISDIR(sb.st_mode)) {
+		br_seterr(err, "%s is not a directory", dir);
+		rc = -1;
+	} else if (sb.st_uid != geteuid() && sb.st_uid != 0) {
+		br_seterr(err, "%s belongs to uid %u, not to us: another user "
+		    "could replace the socket", dir, (unsigned)sb.st_uid);
+		rc = -1;
+	} else if ((sb.st_mode & (S_IWGRP | S_IWOTH)) &&
+	    !(sb.st_mode & S_ISVTX)) {
+		br_seterr(err, "%s is writable by others: another user could "
+		    "replace the socket (use a private directory)", dir);
+		rc = -1;
+	}
+	free(dir);
+	return (rc);
+}
+
+int
+br_peer_unix_listen(const char *path, const char *what, char *err)
+{
+	struct sockaddr_un	 sun;
+	struct stat		 sb;
+	mode_t			 old;
+	int			 fd;
+
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof sun.sun_path) {
+		br_seterr(err, "%s socket path too long: %s", what, path);
+		return (-1);
+	}
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	if (peer_dir_ok(path, err) != 0)
+		return (-1);
+	if (lstat(path, &sb) == 0) {
+		if (!S_ISSOCK(sb.st_mode)) {
+			br_seterr(err, "%s exists and is not a socket: not "
+			    "replacing it", path);
+			return (-1);
+		}
+		if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) ==
+		    -1) {
+			br_seterr(err, "%s socket: %s", what, strerror(errno));
+			return (-1);
+		}
+		if (connect(fd, (struct sockaddr *)&sun, sizeof sun) == 0) {
+			close(fd);
+			br_seterr(err, "%s: another program serves it", path);
+			return (-1);
+		}
+		close(fd);
+		if (unlink(path) == -1) {	/* a dead bridge's */
+			br_seterr(err, "cannot remove the stale %s: %s", path,
+			    strerror(errno));
+			return (-1);
+		}
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    0)) == -1) {
+		br_seterr(err, "%s socket: %s", what, strerror(errno));
+		return (-1);
+	}
+	old = umask(0177);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
+		umask(old);
+		br_seterr(err, "cannot bind the %s socket %s: %s", what, path,
+		    strerror(errno));
+		close(fd);
+		return (-1);
+	}
+	umask(old);
+	if (chmod(path, 0600) == -1 || listen(fd, 8) == -1) {
+		br_seterr(err, "%s socket %s: %s", what, path,
+		    strerror(errno));
+		unlink(path);
+		close(fd);
+		return (-1);
+	}
+	return (fd);
 }

@@ -132,7 +132,7 @@ class Target:
 
 
 class Bridge:
-    def __init__(self, d, target, *extra, nofile=None):
+    def __init__(self, d, target, *extra, nofile=None, wait=True):
         self.gdb_port = pick_port()
         self.con_port = pick_port()
         self.err = open(os.path.join(d, "stderr"), "w+")
@@ -148,7 +148,8 @@ class Bridge:
         self.p = subprocess.Popen(args, stdin=subprocess.DEVNULL,
                                   stdout=subprocess.DEVNULL, stderr=self.err,
                                   preexec_fn=limit)
-        self.wait_port(self.gdb_port)
+        if wait:
+            self.wait_port(self.gdb_port)
 
     def wait_port(self, port):
         end = time.time() + TMO
@@ -446,8 +447,62 @@ def read_only_viewers(d, t):
 read_only_viewers = case(read_only_viewers, stopped=False)
 
 
+def unix_sockets(d, t):
+    """--gdb-socket and --console-socket: real gdb attaches with 'target
+    remote PATH'; both sockets are 0600; unsafe places are refused."""
+    gs, cs = os.path.join(d, "gdb.sock"), os.path.join(d, "con.sock")
+    b = Bridge(d, t.path, "--gdb-socket", gs, "--console-socket", cs,
+               wait=False)
+    end = time.time() + TMO
+    while not (os.path.exists(gs) and os.path.exists(cs)) and \
+            time.time() < end:
+        time.sleep(0.05)
+    modes = [oct(os.stat(p).st_mode & 0o777) for p in (gs, cs)
+             if os.path.exists(p)]
+    gdb = subprocess.run(["gdb", "-nx", "-batch", "-ex",
+                          "set architecture i386:x86-64", "-ex",
+                          "target remote " + gs, "-ex", "info registers rip",
+                          "-ex", "detach"], capture_output=True, text=True,
+                         timeout=60)
+    v = socket.socket(socket.AF_UNIX)
+    v.connect(cs)
+    v.setblocking(False)
+    hello = read_until(v, b"console of", TMO)
+    v.close()
+    alive = b.alive()
+    b.stop()
+    gone = not os.path.exists(gs) and not os.path.exists(cs)
+    report(alive and modes == ["0o600", "0o600"] and "rip" in gdb.stdout
+           and b"console of" in hello and gone, "unix_sockets",
+           "alive %s modes %s gdb %r console %r removed %s" %
+           (alive, modes, (gdb.stdout + gdb.stderr)[-200:], hello[-40:],
+            gone))
+    # A world-writable directory, and a file that is not a socket.
+    bad = os.path.join(d, "open")
+    os.mkdir(bad)
+    os.chmod(bad, 0o777)
+    notsock = os.path.join(d, "notes.txt")
+    with open(notsock, "w") as f:
+        f.write("keep me\n")
+    for path, want in ((os.path.join(bad, "g.sock"), "writable by others"),
+                       (notsock, "not a socket")):
+        r = subprocess.run([BRIDGE, "-q", "--no-stdin", "--gdb-port", "0",
+                            "--console-port", "0", "--ctl",
+                            os.path.join(d, "ctl2"), "--gdb-socket", path,
+                            "unix:" + t.path], capture_output=True,
+                           text=True, timeout=30)
+        with open(notsock) as f:
+            kept = f.read() == "keep me\n"
+        report(r.returncode != 0 and want in r.stderr and kept,
+               "unix_socket_refused: " + want,
+               "rc %d, %r" % (r.returncode, r.stderr[-200:]))
+
+
+unix_sockets = case(unix_sockets)
+
+
 for c in (pipeline_no_read, o_flood_no_read, telnet_do_flood,
           telnet_ip_flood, idle_gdb, gdb_port_cap, emfile_backoff,
-          read_only_viewers):
+          read_only_viewers, unix_sockets):
     c()
 sys.exit(0 if all(results) and results else 1)
