@@ -73,7 +73,8 @@ br_opts_usage(FILE *f)
 "  /dev/pts/N                a pty (QEMU -serial pty)\n"
 "  usb:VID:PID[:SERIAL]      a USB serial adapter or debug port by identity\n"
 "  tcp:HOST:PORT             raw TCP (terminal server, QEMU -serial tcp:)\n"
-"  telnet:HOST:PORT          telnet with RFC 2217 (ser2net, QEMU telnet=on)\n"
+"  telnet:HOST:PORT[,BAUD[,8N1[,FLOW]]]  telnet with RFC 2217 (ser2net,\n"
+"                            QEMU telnet=on); no settings: keep the line\n"
 "  unix:PATH                 a Unix socket (QEMU -serial unix:)\n"
 "\n"
 "options:\n"
@@ -217,13 +218,68 @@ opts_hex16(const char *s, size_t len, unsigned *out)
 	return 0;
 }
 
+/*
+ * The line settings after a target's first comma: BAUD[,8N1[,FLOW]], as
+ * fields f[1..n-1]. Fields not given keep what o holds.
+ */
+static int
+opts_line(struct br_opts *o, char **f, size_t n, const char *word,
+    const char *kind, const char *want, char *err)
+{
+	size_t	i;
+	long	baud;
+
+	for (i = 1; i < n; i++) {
+		if (i == 1) {
+			if (opts_number(f[i], 50, 100000000, &baud) == -1) {
+				br_seterr(err, "bad baud rate '%s'", f[i]);
+				return -1;
+			}
+			o->baud = (int)baud;
+		} else if (i == 2) {
+			if (opts_frame(o, f[i], err) == -1)
+				return -1;
+		} else if (i == 3 && (strcmp(f[i], "rtscts") == 0 ||
+		    strcmp(f[i], "xonxoff") == 0 ||
+		    strcmp(f[i], "none") == 0)) {
+			opts_set(&o->flow, f[i]);
+		} else if (i == 3) {
+			br_seterr(err, "bad flow control '%s' (want rtscts, "
+			    "xonxoff or none)", f[i]);
+			return -1;
+		} else {
+			br_seterr(err, "bad %s target '%s' (want %s)", kind,
+			    word, want);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Split s at commas into at most 5 fields (s is modified); n out. */
+static int
+opts_fields(char *s, char **f, size_t *nout)
+{
+	size_t	n;
+	char	*p = s;
+
+	for (n = 0; n < 5; n++) {
+		f[n] = p;
+		if ((p = strchr(p, ',')) == NULL) {
+			*nout = n + 1;
+			return 0;
+		}
+		*p++ = '\0';
+	}
+	return -1;
+}
+
 int
 br_opts_parse_target(struct br_opts *o, const char *word, char *err)
 {
 	const char	*q;
-	char		*copy, *f[5], *p;
-	size_t		 n = 0, i;
-	long		 baud;
+	char		*copy, *f[5];
+	size_t		 n = 0;
 
 	opts_set(&o->target, word);
 	opts_set(&o->path, NULL);
@@ -246,8 +302,28 @@ br_opts_parse_target(struct br_opts *o, const char *word, char *err)
 	}
 	if (strncmp(word, "telnet:", 7) == 0 ||
 	    strncmp(word, "rfc2217:", 8) == 0) {
+		static const char want[] = "telnet:HOST:PORT[,BAUD[,8N1"
+		    "[,rtscts|xonxoff|none]]]";
+		int	rc = -1;
+
+		/*
+		 * An RFC 2217 server's line is set up by whoever runs it
+		 * (ser2net's configuration): without settings here the
+		 * bridge changes nothing and asks what the line is.
+		 */
 		o->kind = BR_TK_TELNET;
-		return opts_hostport(o, strchr(word, ':') + 1, "telnet", err);
+		o->baud = o->data_bits = o->stop_bits = 0;
+		o->parity = '\0';
+		opts_set(&o->flow, NULL);
+		copy = xstrdup(strchr(word, ':') + 1);
+		if (opts_fields(copy, f, &n) == -1 || f[0][0] == '\0')
+			br_seterr(err, "bad telnet target '%s' (want %s)", word,
+			    want);
+		else if (opts_hostport(o, f[0], "telnet", err) == 0 &&
+		    opts_line(o, f, n, word, "telnet", want, err) == 0)
+			rc = 0;
+		free(copy);
+		return rc;
 	}
 	if (strncmp(word, "unix:", 5) == 0) {
 		o->kind = BR_TK_UNIX;
@@ -294,44 +370,15 @@ bad_usb:
 
 	o->kind = BR_TK_DEVICE;
 	copy = xstrdup(word);
-	for (p = copy; n < 5; n++) {
-		f[n] = p;
-		if ((p = strchr(p, ',')) == NULL) {
-			n++;
-			break;
-		}
-		*p++ = '\0';
-	}
-	if (p != NULL || f[0][0] == '\0') {
+	if (opts_fields(copy, f, &n) == -1 || f[0][0] == '\0') {
 		br_seterr(err, "bad device target '%s' (want PATH[,BAUD[,8N1"
 		    "[,rtscts]]])", word);
 		goto fail;
 	}
 	opts_set(&o->path, f[0]);
-	for (i = 1; i < n; i++) {
-		if (i == 1) {
-			if (opts_number(f[i], 50, 100000000, &baud) == -1) {
-				br_seterr(err, "bad baud rate '%s'", f[i]);
-				goto fail;
-			}
-			o->baud = (int)baud;
-		} else if (i == 2) {
-			if (opts_frame(o, f[i], err) == -1)
-				goto fail;
-		} else if (i == 3 && (strcmp(f[i], "rtscts") == 0 ||
-		    strcmp(f[i], "xonxoff") == 0 ||
-		    strcmp(f[i], "none") == 0)) {
-			opts_set(&o->flow, f[i]);
-		} else if (i == 3) {
-			br_seterr(err, "bad flow control '%s' (want rtscts, "
-			    "xonxoff or none)", f[i]);
-			goto fail;
-		} else {
-			br_seterr(err, "bad device target '%s' (want PATH[,"
-			    "BAUD[,8N1[,rtscts]]])", word);
-			goto fail;
-		}
-	}
+	if (opts_line(o, f, n, word, "device", "PATH[,BAUD[,8N1[,rtscts]]]",
+	    err) != 0)
+		goto fail;
 	free(copy);
 	return 0;
 fail:

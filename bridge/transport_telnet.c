@@ -30,6 +30,7 @@ struct tn_priv {
 	bool		 bin_tx;	/* server said DO BINARY */
 	bool		 her[256];	/* options the server WILL do */
 	bool		 our[256];	/* options we WILL do */
+	char		 line[4];	/* "8N1" as the server reports it */
 };
 
 static void
@@ -59,34 +60,87 @@ tn_cpo(struct tn_priv *p, uint8_t sub, const uint8_t *val, size_t vlen)
 	tn_queue(p, b, br_telnet_cpo(b, sub, val, vlen));
 }
 
-/* RFC 2217 is on: set the line as the TARGET word asked. */
+/*
+ * RFC 2217 is on: set what the TARGET word gave and ask for the rest (a
+ * value of 0 asks). The server answers each with the line's value, which
+ * tn_report takes, so the bridge knows the real rate either way.
+ */
 static void
 tn_set_line(struct br_transport *t, struct tn_priv *p)
 {
 	const struct br_opts	*o = t->o;
 	uint8_t			 v[4];
-	uint32_t		 baud = (uint32_t)(o->baud > 0 ? o->baud :
-				     115200);
+	uint32_t		 baud = (uint32_t)(o->baud > 0 ? o->baud : 0);
 
 	v[0] = (uint8_t)(baud >> 24);
 	v[1] = (uint8_t)(baud >> 16);
 	v[2] = (uint8_t)(baud >> 8);
 	v[3] = (uint8_t)baud;
 	tn_cpo(p, BR_CPO_SET_BAUDRATE, v, 4);
-	v[0] = (uint8_t)(o->data_bits > 0 ? o->data_bits : 8);
+	v[0] = (uint8_t)(o->data_bits > 0 ? o->data_bits : 0);
 	tn_cpo(p, BR_CPO_SET_DATASIZE, v, 1);
-	v[0] = o->parity == 'o' ? 2 : o->parity == 'e' ? 3 : 1;
+	v[0] = o->parity == 'o' ? 2 : o->parity == 'e' ? 3 : o->parity ==
+	    'n' ? 1 : 0;
 	tn_cpo(p, BR_CPO_SET_PARITY, v, 1);
-	v[0] = o->stop_bits == 2 ? 2 : 1;
+	v[0] = (uint8_t)(o->stop_bits > 0 ? o->stop_bits : 0);
 	tn_cpo(p, BR_CPO_SET_STOPSIZE, v, 1);
-	v[0] = BR_CPO_CTL_FLOW_NONE;
-	if (o->flow != NULL && strcmp(o->flow, "rtscts") == 0)
+	v[0] = 0;	/* SET-CONTROL 0: ask for the flow control */
+	if (o->flow != NULL && strcmp(o->flow, "none") == 0)
+		v[0] = BR_CPO_CTL_FLOW_NONE;
+	else if (o->flow != NULL && strcmp(o->flow, "rtscts") == 0)
 		v[0] = BR_CPO_CTL_FLOW_HW;
 	else if (o->flow != NULL && strcmp(o->flow, "xonxoff") == 0)
 		v[0] = BR_CPO_CTL_FLOW_XONXOFF;
 	tn_cpo(p, BR_CPO_SET_CONTROL, v, 1);
-	t->baud = (int)baud;
-	t->caps |= BR_LINK_HAS_BAUD;
+	if (baud > 0) {
+		t->baud = (int)baud;
+		t->caps |= BR_LINK_HAS_BAUD;
+	}
+}
+
+/* The server's answer to one of tn_set_line's: what the line is now. */
+static void
+tn_report(struct br_transport *t, struct tn_priv *p, const uint8_t *sb,
+    size_t sblen)
+{
+	uint32_t	v;
+
+	/* sb[0] is the option, sb[1] the server's subcommand (100 + ours). */
+	switch (sb[1]) {
+	case 100 + BR_CPO_SET_BAUDRATE:
+		if (sblen != 6)
+			return;
+		v = (uint32_t)sb[2] << 24 | (uint32_t)sb[3] << 16 |
+		    (uint32_t)sb[4] << 8 | sb[5];
+		if (v == 0 || v > 100000000)
+			return;
+		if (t->baud != (int)v)
+			log_info("%s:%s: the server's line runs at %u baud",
+			    t->o->path, t->o->port, v);
+		t->baud = (int)v;
+		t->caps |= BR_LINK_HAS_BAUD;
+		break;
+	case 100 + BR_CPO_SET_DATASIZE:
+		if (sblen == 3)
+			p->line[0] = (char)('0' + (sb[2] % 10));
+		break;
+	case 100 + BR_CPO_SET_PARITY:
+		if (sblen == 3)
+			p->line[1] = sb[2] == 2 ? 'O' : sb[2] == 3 ? 'E' :
+			    sb[2] == 1 ? 'N' : sb[2] == 4 ? 'M' : sb[2] == 5 ?
+			    'S' : '?';
+		break;
+	case 100 + BR_CPO_SET_STOPSIZE:
+		if (sblen == 3)
+			p->line[2] = sb[2] == 2 ? '2' : sb[2] == 3 ? '5' :
+			    sb[2] == 1 ? '1' : '?';
+		if (p->line[0] != '\0' && p->line[1] != '\0')
+			log_info("%s:%s: the server's line is %s", t->o->path,
+			    t->o->port, p->line);
+		break;
+	default:
+		break;
+	}
 }
 
 static bool
@@ -157,11 +211,13 @@ tn_command(void *arg, uint8_t cmd, uint8_t opt, const uint8_t *sb,
 			p->tn.strip_crnul = true;
 		break;
 	case BR_TN_SB:
-		/* Server notifications (line state, modem state, baud
-		 * echoes) are only logged. */
-		if (opt == BR_TN_OPT_COMPORT && sblen >= 2)
+		/* The line's settings are taken; other notifications
+		 * (line and modem state) are only logged. */
+		if (opt == BR_TN_OPT_COMPORT && sblen >= 2) {
 			log_debug("RFC 2217 notification %u (%zu bytes)",
 			    sb[1], sblen);
+			tn_report(t, p, sb, sblen);
+		}
 		break;
 	default:
 		break;

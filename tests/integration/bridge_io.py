@@ -575,12 +575,22 @@ def test_telnet(d):
     report(more(bytes([IAC, WILL, 44])), "telnet: client offers COM-PORT",
            repr(got))
     conn.sendall(bytes([IAC, DO, 44, IAC, WILL, 3, IAC, WILL, 0]))
-    baud = bytes([IAC, SB, 44, 1, 0, 1, 0xc2, 0]) + bytes([IAC, SE])
-    report(more(baud), "telnet: RFC 2217 SET-BAUDRATE 115200", repr(got))
-    report(more(bytes([IAC, SB, 44, 2, 8, IAC, SE])) and
-           more(bytes([IAC, SB, 44, 3, 1, IAC, SE])) and
-           more(bytes([IAC, SB, 44, 4, 1, IAC, SE])),
-           "telnet: data size 8, parity none, stop 1")
+    # No settings in the TARGET word: the line is asked for, not set
+    # (a ser2net port configured at 921600 must stay there).
+    ask = bytes([IAC, SB, 44, 1, 0, 0, 0, 0, IAC, SE])
+    report(more(ask), "telnet: RFC 2217 asks the baud rate (0)", repr(got))
+    report(more(bytes([IAC, SB, 44, 2, 0, IAC, SE])) and
+           more(bytes([IAC, SB, 44, 3, 0, IAC, SE])) and
+           more(bytes([IAC, SB, 44, 4, 0, IAC, SE])) and
+           more(bytes([IAC, SB, 44, 5, 0, IAC, SE])),
+           "telnet: data size, parity, stop and flow asked, not set")
+    report(bytes([IAC, SB, 44, 1, 0, 1, 0xc2, 0]) not in got,
+           "telnet: never SET-BAUDRATE 115200 unasked", repr(got))
+    # The server answers with its line: 921600 8N1.
+    conn.sendall(bytes([IAC, SB, 44, 101, 0, 0x0e, 0x10, 0, IAC, SE,
+                        IAC, SB, 44, 102, 8, IAC, SE,
+                        IAC, SB, 44, 103, 1, IAC, SE,
+                        IAC, SB, 44, 104, 1, IAC, SE]))
     c = Client(b.cport)
     c.wait_for(b"console of")
     time.sleep(0.2)
@@ -589,8 +599,11 @@ def test_telnet(d):
     report(c.wait_for(b"tel\xffnet ok\r\n"),
            "telnet: IAC IAC is 0xFF, commands stripped", repr(c.buf[-40:]))
     st = b.ctl_cmd("status")
-    report(st.get("baud") == 115200 and "break" in st.get("caps", []),
-           "telnet: status shows baud and BREAK", repr(st))
+    report(st.get("baud") == 921600 and "break" in st.get("caps", []),
+           "telnet: status shows the server's baud and BREAK", repr(st))
+    report("line is 8N1" in b.stderr() and "921600 baud" in b.stderr(),
+           "telnet: the log says what the server's line is",
+           b.stderr()[-300:])
     got = b""
     st = b.ctl_cmd("break")
     on = bytes([IAC, SB, 44, 5, 5, IAC, SE])
@@ -602,6 +615,33 @@ def test_telnet(d):
            "telnet: break = SET-CONTROL on, off, then sysrq g", repr(got))
     b.stop()
     c.close()
+    conn.close()
+    srv.close()
+
+    # Settings given are set, and only those.
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+    port = srv.getsockname()[1]
+    b = Bridge(d, "telnet:127.0.0.1:%d,921600,7e1" % port, name="tn2")
+    srv.settimeout(TMO)
+    try:
+        conn, _ = srv.accept()
+    except socket.timeout:
+        report(False, "telnet target with settings connects", b.stderr())
+        b.stop()
+        return
+    conn.settimeout(0.2)
+    got = b""
+    more(bytes([IAC, WILL, 44]))
+    conn.sendall(bytes([IAC, DO, 44]))
+    report(more(bytes([IAC, SB, 44, 1, 0, 0x0e, 0x10, 0, IAC, SE])) and
+           more(bytes([IAC, SB, 44, 2, 7, IAC, SE])) and
+           more(bytes([IAC, SB, 44, 3, 3, IAC, SE])) and
+           more(bytes([IAC, SB, 44, 5, 0, IAC, SE])),
+           "telnet: ,921600,7e1 sets baud, size, parity; flow asked",
+           repr(got))
+    b.stop()
     conn.close()
     srv.close()
 

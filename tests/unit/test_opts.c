@@ -50,8 +50,19 @@ static const struct target_row target_rows[] = {
 	    1, 'n', "none", 0, 0, NULL, NULL },
 	{ "tcp:[::1]:23", 0, BR_TK_TCP, "::1", "23", 115200, 8, 1, 'n',
 	    "none", 0, 0, NULL, NULL },
+	/* RFC 2217: no settings, nothing set (the server's line stays). */
 	{ "telnet:ser2net.lab:3001", 0, BR_TK_TELNET, "ser2net.lab", "3001",
-	    115200, 8, 1, 'n', "none", 0, 0, NULL, NULL },
+	    0, 0, 0, '\0', NULL, 0, 0, NULL, NULL },
+	{ "telnet:ser2net.lab:3001,921600", 0, BR_TK_TELNET, "ser2net.lab",
+	    "3001", 921600, 0, 0, '\0', NULL, 0, 0, NULL, NULL },
+	{ "rfc2217:[::1]:3001,9600,7e2,rtscts", 0, BR_TK_TELNET, "::1",
+	    "3001", 9600, 7, 2, 'e', "rtscts", 0, 0, NULL, NULL },
+	{ "telnet:h:3001,fast", -1, 0, NULL, NULL, 0, 0, 0, 0, NULL, 0, 0,
+	    NULL, "baud" },
+	{ "telnet:h:3001,115200,8n1,none,x", -1, 0, NULL, NULL, 0, 0, 0, 0,
+	    NULL, 0, 0, NULL, "telnet target" },
+	{ "telnet:h:3001,115200,8n1,none,x,y", -1, 0, NULL, NULL, 0, 0, 0, 0,
+	    NULL, 0, 0, NULL, "telnet target" },
 	{ "unix:/tmp/qemu-serial.sock", 0, BR_TK_UNIX, "/tmp/qemu-serial.sock",
 	    NULL, 115200, 8, 1, 'n', "none", 0, 0, NULL, NULL },
 	/* failures */
@@ -113,7 +124,10 @@ test_targets(void **state)
 		assert_int_equal(o.data_bits, r->bits);
 		assert_int_equal(o.stop_bits, r->stop);
 		assert_int_equal(o.parity, r->parity);
-		assert_string_equal(o.flow, r->flow);
+		if (r->flow == NULL)
+			assert_null(o.flow);
+		else
+			assert_string_equal(o.flow, r->flow);
 		assert_int_equal(o.usb_vid, r->vid);
 		assert_int_equal(o.usb_pid, r->pid);
 		if (r->serial != NULL)
