@@ -90,6 +90,7 @@ struct br_opts {
 	bool		 console_raw;	/* no telnet negotiation on the
 					 * console port */
 	bool		 read_only_viewers; /* console clients cannot type */
+	bool		 timestamps;	/* time stamps on the console lines */
 	bool		 no_cache;	/* relay only: start with the
 					 * stop-state cache off */
 	bool		 tui;		/* run kgdb-tui on the terminal */

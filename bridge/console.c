@@ -37,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -87,6 +88,7 @@ struct br_console {
 	uint64_t		 brk_ignored;	/* requests inside the gap */
 
 	bool			 at_bol;	/* stream is at line start */
+	bool			 ts_bol;	/* a time stamp is due */
 	char			 line[CON_LINE_MAX];
 	size_t			 linelen;
 };
@@ -256,15 +258,51 @@ con_stdout_event_cb(struct bufferevent *bev, short what, void *arg)
 	c->out = NULL;
 }
 
-/* Every viewer, no transcript. */
 static void
-con_fanout(struct br_console *c, const void *buf, size_t len)
+con_fanout_raw(struct br_console *c, const void *buf, size_t len)
 {
 	struct con_client	*cl;
 
+	if (len == 0)
+		return;
 	con_stdout_send(c, buf, len);
 	TAILQ_FOREACH(cl, &c->clients, entry)
 		con_client_send(cl, buf, len);
+}
+
+/* Every viewer, no transcript; with --timestamps each line starts with
+ * the local time, as tio's -t does. */
+static void
+con_fanout(struct br_console *c, const void *buf, size_t len)
+{
+	const uint8_t	*p = buf;
+	size_t		 i, start = 0;
+	char		 stamp[32];
+	struct timespec	 ts;
+	struct tm	 tm;
+	int		 n;
+
+	if (!c->br->opts.timestamps) {
+		con_fanout_raw(c, buf, len);
+		return;
+	}
+	for (i = 0; i < len; i++) {
+		if (c->ts_bol) {
+			con_fanout_raw(c, p + start, i - start);
+			start = i;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			localtime_r(&ts.tv_sec, &tm);
+			n = snprintf(stamp, sizeof stamp, "[%02d:%02d:%02d.%03ld] ",
+			    tm.tm_hour, tm.tm_min, tm.tm_sec,
+			    ts.tv_nsec / 1000000);
+			if (n > 0 && (size_t)n < sizeof stamp)
+				con_fanout_raw(c, stamp, (size_t)n);
+			c->ts_bol = false;
+		}
+		if (p[i] == '\n')
+			c->ts_bol = true;
+	}
+	con_fanout_raw(c, p + start, len - start);
 }
 
 static void
@@ -757,6 +795,7 @@ br_console_new(struct bridge *br, char *err)
 	c = xcalloc(1, sizeof *c);
 	c->br = br;
 	c->at_bol = true;
+	c->ts_bol = true;
 	TAILQ_INIT(&c->clients);
 	c->reap = event_new(br->base, -1, 0, con_reap_cb, c);
 	if (c->reap == NULL)

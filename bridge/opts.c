@@ -22,12 +22,15 @@
 #define KGDB_BRIDGE_VERSION	"0.1"
 #endif
 
+#define nitems(a)	(sizeof (a) / sizeof (a)[0])
+
 enum {
 	OPT_GDB_PORT = 256, OPT_CONSOLE_PORT, OPT_LISTEN, OPT_LOG, OPT_TRACE,
 	OPT_CTL, OPT_VMLINUX, OPT_ARCH, OPT_CONSOLE2, OPT_BREAK_SEQ,
 	OPT_BREAK_ON_CONNECT, OPT_TAKEOVER, OPT_NO_STDIN, OPT_WAIT,
 	OPT_CONSOLE_RAW, OPT_NO_CACHE, OPT_VERSION, OPT_TUI, OPT_IDLE_TIMEOUT,
 	OPT_READ_ONLY_VIEWERS, OPT_GDB_SOCKET, OPT_CONSOLE_SOCKET,
+	OPT_TIMESTAMPS,
 };
 
 static const struct option opts_long[] = {
@@ -52,6 +55,7 @@ static const struct option opts_long[] = {
 	{ "read-only-viewers",	no_argument, NULL, OPT_READ_ONLY_VIEWERS },
 	{ "gdb-socket",		required_argument, NULL, OPT_GDB_SOCKET },
 	{ "console-socket",	required_argument, NULL, OPT_CONSOLE_SOCKET },
+	{ "timestamps",		no_argument, NULL, OPT_TIMESTAMPS },
 	{ "quiet",		no_argument, NULL, 'q' },
 	{ "verbose",		no_argument, NULL, 'v' },
 	{ "help",		no_argument, NULL, 'h' },
@@ -99,6 +103,8 @@ br_opts_usage(FILE *f)
 "  --no-stdin          do not read the keyboard\n"
 "  --wait              at startup, wait for the target to appear\n"
 "  --console-raw       no telnet negotiation on the console port\n"
+"  --timestamps        local time at the start of each console line, on\n"
+"                      the terminal and for viewers\n"
 "  --read-only-viewers console port clients watch only: no typing, no\n"
 "                      break-in (the local terminal still types)\n"
 "  --no-cache          relay only: answer nothing from the stop-state cache\n"
@@ -444,6 +450,86 @@ br_opts_clear(struct br_opts *o)
 	memset(o, 0, sizeof *o);
 }
 
+/*
+ * Options of other serial tools (tio, picocom, minicom, screen) that
+ * people type out of habit: say where the setting goes here instead of
+ * just "unknown option".
+ */
+static const struct {
+	const char	*opt;		/* as typed, without a value */
+	const char	*hint;
+} opts_habits[] = {
+	{ "-b", "the baud rate goes in the TARGET word" },
+	{ "--baud", "the baud rate goes in the TARGET word" },
+	{ "--baudrate", "the baud rate goes in the TARGET word" },
+	{ "-d", "data bits, parity and stop bits go in the TARGET word" },
+	{ "--databits", "data bits go in the TARGET word" },
+	{ "-p", "parity goes in the TARGET word" },
+	{ "--parity", "parity goes in the TARGET word" },
+	{ "-s", "stop bits go in the TARGET word" },
+	{ "--stopbits", "stop bits go in the TARGET word" },
+	{ "-f", "flow control goes in the TARGET word" },
+	{ "--flow", "flow control goes in the TARGET word" },
+	{ "-D", "the device is the TARGET word itself" },
+	{ "--device", "the device is the TARGET word itself" },
+	{ "-t", "timestamps on the console: --timestamps" },
+	{ "--timestamp", "timestamps on the console: --timestamps" },
+	{ "-l", "the console transcript: --log FILE" },
+	{ "-L", "the console transcript: --log FILE" },
+};
+
+static bool
+opts_hint(int argc, char **argv, int at, int opt, char *err)
+{
+	const char	*arg, *val = NULL, *dev = "/dev/ttyUSB0", *h;
+	size_t		 i, n;
+	int		 k;
+
+	/* A short option may sit inside a cluster: find its word. */
+	if (opt > 0 && opt < 256)
+		for (k = 1; k < argc; k++)
+			if (argv[k][0] == '-' && argv[k][1] == opt) {
+				at = k;
+				break;
+			}
+	arg = argv[at];
+	for (i = 0; i < nitems(opts_habits); i++) {
+		n = strlen(opts_habits[i].opt);
+		if (strncmp(arg, opts_habits[i].opt, n) != 0)
+			continue;
+		if (arg[n] == '=' || (arg[1] != '-' && arg[n] != '\0'))
+			val = arg + n + (arg[n] == '=');
+		else if (arg[n] != '\0')
+			continue;	/* a longer option */
+		else if (at + 1 < argc && argv[at + 1][0] != '-')
+			val = argv[at + 1];
+		for (k = argc - 1; k > at; k--)
+			if (argv[k][0] == '/' && argv[k] != val) {
+				dev = argv[k];
+				break;
+			}
+		h = opts_habits[i].hint;
+		if (strncmp(h, "the baud", 8) == 0)
+			br_seterr(err, "unknown option %.*s: %s, as in "
+			    "'kgdb-bridge %s,%s'", (int)n, arg, h, dev,
+			    val != NULL && isdigit((unsigned char)*val) ? val :
+			    "921600");
+		else if (strncmp(h, "the device", 10) == 0)
+			br_seterr(err, "unknown option %.*s: %s, as in "
+			    "'kgdb-bridge %s'", (int)n, arg, h, val != NULL ?
+			    val : dev);
+		else if (strstr(h, "TARGET") != NULL)
+			br_seterr(err, "unknown option %.*s: %s, as in "
+			    "'kgdb-bridge %s,115200,8e1,rtscts' (PATH[,BAUD"
+			    "[,8N1[,rtscts|xonxoff]]])", (int)n, arg, h, dev);
+		else
+			br_seterr(err, "unknown option %.*s: %s", (int)n, arg,
+			    h);
+		return true;
+	}
+	return false;
+}
+
 int
 br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 {
@@ -538,6 +624,9 @@ br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 		case OPT_READ_ONLY_VIEWERS:
 			o->read_only_viewers = true;
 			break;
+		case OPT_TIMESTAMPS:
+			o->timestamps = true;
+			break;
 		case OPT_GDB_SOCKET:
 			opts_set(&o->gdb_socket, optarg);
 			break;
@@ -571,6 +660,8 @@ br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 			    argv[optind - 1]);
 			return -1;
 		default:
+			if (opts_hint(argc, argv, optind - 1, optopt, err))
+				return -1;
 			if (optopt != 0 && optopt < 256)
 				br_seterr(err, "unknown option -%c", optopt);
 			else

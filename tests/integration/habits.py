@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""tests/integration/habits.py: what users of tio, picocom and minicom
+expect: a hint for their options, and --timestamps on console lines.
+Prints "PASS: name" / "FAIL: name: why"."""
+import os
+import random
+import re
+import select
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import tty
+
+BRIDGE = sys.argv[1]
+TMO = 10.0
+results = []
+
+
+def report(ok, name, why=""):
+    results.append(ok)
+    print(("PASS: habits: %s" % name) if ok else
+          ("FAIL: habits: %s: %s" % (name, why)), flush=True)
+
+
+def pick_port():
+    lo = 20000
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            lo = int(f.read().split()[0])
+    except OSError:
+        pass
+    for _ in range(200):
+        p = random.randint(10000, max(10001, lo - 1))
+        s = socket.socket()
+        try:
+            s.bind(("127.0.0.1", p))
+            return p
+        except OSError:
+            continue
+        finally:
+            s.close()
+    raise RuntimeError("no free port")
+
+
+def test_hints():
+    rows = [
+        (["-b", "921600", "/dev/ttyUSB0"], "kgdb-bridge /dev/ttyUSB0,921600"),
+        (["-b921600", "/dev/ttyS1"], "kgdb-bridge /dev/ttyS1,921600"),
+        (["--baud=57600", "/dev/ttyS1"], "kgdb-bridge /dev/ttyS1,57600"),
+        (["-D", "/dev/ttyACM0"], "kgdb-bridge /dev/ttyACM0"),
+        (["--parity", "even", "/dev/ttyS0"], "/dev/ttyS0,115200,8e1"),
+        (["-t", "/dev/ttyS0"], "--timestamps"),
+    ]
+    for args, want in rows:
+        r = subprocess.run([BRIDGE] + args, capture_output=True, text=True,
+                           timeout=TMO)
+        report(r.returncode == 2 and want in r.stderr,
+               "hint for %s" % " ".join(args),
+               "rc %d: %r" % (r.returncode, r.stderr[:200]))
+
+
+def lines_from(stamps):
+    d = tempfile.mkdtemp(prefix="kb-habits-")
+    m, s = os.openpty()
+    tty.setraw(s)
+    port = pick_port()
+    args = [BRIDGE, "-q", "--no-stdin", "--gdb-port", "0", "--console-port",
+            str(port), "--ctl", os.path.join(d, "ctl")]
+    if stamps:
+        args.append("--timestamps")
+    b = subprocess.Popen(args + [os.ttyname(s)], stdin=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    v = None
+    end = time.time() + TMO
+    while v is None and time.time() < end:
+        try:
+            v = socket.create_connection(("127.0.0.1", port), 1)
+        except OSError:
+            time.sleep(0.05)
+    got = b""
+    if v is not None:
+        v.setblocking(False)
+        end = time.time() + TMO
+        while b"console of" not in got and time.time() < end:
+            if select.select([v], [], [], 0.1)[0]:
+                got += v.recv(4096)
+        os.write(m, b"first line\r\nsecond ")
+        time.sleep(0.2)
+        os.write(m, b"half\r\nthird\r\n")
+        end = time.time() + TMO
+        while b"third" not in got and time.time() < end:
+            if select.select([v], [], [], 0.1)[0]:
+                got += v.recv(4096)
+        v.close()
+    b.terminate()
+    b.wait(TMO)
+    os.close(m)
+    os.close(s)
+    subprocess.run(["rm", "-rf", d])
+    return got.decode("latin-1")
+
+
+def test_timestamps():
+    stamp = r"\[\d\d:\d\d:\d\d\.\d\d\d\] "
+    got = lines_from(True)
+    ok = all(re.search(stamp + w, got) for w in
+             ("first line\r\n", "second half\r\n", "third\r\n"))
+    report(ok and len(re.findall(stamp, got)) >= 3,
+           "--timestamps: each line starts with the time, once",
+           repr(got[-200:]))
+    got = lines_from(False)
+    report("first line\r\nsecond half\r\nthird" in got and
+           not re.search(stamp, got), "no stamps without --timestamps",
+           repr(got[-200:]))
+
+
+test_hints()
+test_timestamps()
+sys.exit(0 if results and all(results) else 1)

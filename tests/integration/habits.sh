@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# tests/integration/habits.sh: serial-tool habits (the work is in habits.py).
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+for tool in "$BUILD/kgdb-bridge" python3; do
+	if ! command -v "$tool" >/dev/null; then
+		echo "FAIL: habits: $tool is missing"
+		exit 1
+	fi
+done
+exec python3 tests/integration/habits.py "$BUILD/kgdb-bridge"
