@@ -41,7 +41,7 @@ endif
 BASE	= -std=c11 -D_POSIX_C_SOURCE=200809L -MMD -MP -I.
 RSP_CF	= $(BASE) $(WARN) -Wconversion
 # bridge/ and tests need BSD/GNU extras (cfmakeraw, TIOCEXCL, CRTSCTS).
-PKG_BR	= libevent libserialport
+PKG_BR	= libevent libserialport inih
 BR_CF	= $(BASE) -D_DEFAULT_SOURCE $(WARN) $(shell pkg-config --cflags $(PKG_BR) 2>/dev/null)
 BR_LIBS	= $(shell pkg-config --libs $(PKG_BR) 2>/dev/null)
 # ncursesw's cflags define _XOPEN_SOURCE: tui/ objects only (style.md 15).

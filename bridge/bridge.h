@@ -35,6 +35,9 @@
 #define BR_DEFAULT_IDLE_TIMEOUT	10	/* seconds to a first gdb packet */
 
 #define printflike(a, b) __attribute__((format(printf, a, b)))
+#ifndef nitems
+#define nitems(a)	(sizeof (a) / sizeof (a)[0])
+#endif
 
 struct event_base;
 struct br_link;
@@ -59,6 +62,7 @@ enum br_target_kind {
 struct br_opts {
 	enum br_target_kind kind;
 	char		*target;	/* the TARGET word as given */
+	char		*board;		/* the board it came from, or NULL */
 	char		*path;		/* device path, unix path or host */
 	char		*port;		/* tcp/telnet port */
 	int		 baud;		/* 0: leave as is (115200 default) */
@@ -181,6 +185,26 @@ char	*br_opts_ctl_dir(void);
 void	 br_opts_usage(FILE *f);
 /* Architecture name from a vmlinux ELF header, or NULL with err. */
 const char *br_opts_elf_arch(const char *path, char *err);
+
+/* boards.c: board profiles from boards.conf (libinih). */
+struct br_boards;
+struct br_board;
+/* Read the system's and the user's boards.conf (or $KGDB_BRIDGE_BOARDS);
+ * NULL with err on a bad file. No file at all is an empty list. */
+struct br_boards *br_boards_load(char *err);
+void		 br_boards_free(struct br_boards *bs);
+const struct br_board *br_boards_find(const struct br_boards *bs,
+		    const char *name);
+const char	*br_boards_files(const struct br_boards *bs);
+/* -1 with err naming the other board when a port would clash. */
+int		 br_boards_check(const struct br_boards *bs,
+		    const struct br_board *b, char *err);
+/* argv for board b: its options, then argv's with argv[at] (the board's
+ * name) replaced by its target. */
+char		**br_boards_argv(const struct br_board *b, int argc,
+		    char **argv, int at, int *nargc);
+void		 br_boards_argv_free(char **v);
+void		 br_boards_list(const struct br_boards *bs, FILE *f);
 
 /* link.c: the target wire, whatever transport; reopens when it vanishes. */
 #define BR_LINK_CAN_BREAK	0x1	/* a BREAK can be sent */

@@ -22,7 +22,6 @@
 #define KGDB_BRIDGE_VERSION	"0.1"
 #endif
 
-#define nitems(a)	(sizeof (a) / sizeof (a)[0])
 
 enum {
 	OPT_GDB_PORT = 256, OPT_CONSOLE_PORT, OPT_LISTEN, OPT_LOG, OPT_TRACE,
@@ -30,7 +29,7 @@ enum {
 	OPT_BREAK_ON_CONNECT, OPT_TAKEOVER, OPT_NO_STDIN, OPT_WAIT,
 	OPT_CONSOLE_RAW, OPT_NO_CACHE, OPT_VERSION, OPT_TUI, OPT_IDLE_TIMEOUT,
 	OPT_READ_ONLY_VIEWERS, OPT_GDB_SOCKET, OPT_CONSOLE_SOCKET,
-	OPT_TIMESTAMPS,
+	OPT_TIMESTAMPS, OPT_LIST_BOARDS,
 };
 
 static const struct option opts_long[] = {
@@ -56,6 +55,7 @@ static const struct option opts_long[] = {
 	{ "gdb-socket",		required_argument, NULL, OPT_GDB_SOCKET },
 	{ "console-socket",	required_argument, NULL, OPT_CONSOLE_SOCKET },
 	{ "timestamps",		no_argument, NULL, OPT_TIMESTAMPS },
+	{ "list-boards",	no_argument, NULL, OPT_LIST_BOARDS },
 	{ "quiet",		no_argument, NULL, 'q' },
 	{ "verbose",		no_argument, NULL, 'v' },
 	{ "help",		no_argument, NULL, 'h' },
@@ -439,6 +439,7 @@ br_opts_clear(struct br_opts *o)
 	free(o->usb_serial);
 	free(o->listen);
 	free(o->ctl_path);
+	free(o->board);
 	free(o->gdb_socket);
 	free(o->console_socket);
 	free(o->log_path);
@@ -528,6 +529,50 @@ opts_hint(int argc, char **argv, int at, int opt, char *err)
 		return true;
 	}
 	return false;
+}
+
+/* A TARGET word with no '/', ':' or ',' is a board's name. */
+static bool
+opts_is_board_word(const char *w)
+{
+	return (*w != '\0' && strpbrk(w, "/:,") == NULL);
+}
+
+/* Run a board: parse again with its options in front of the user's. */
+static int
+opts_board(struct br_opts *o, int argc, char **argv, int at, char *err)
+{
+	struct br_boards	*bs;
+	const struct br_board	*b;
+	char			**v, *name;
+	int			 n, rc;
+
+	if ((bs = br_boards_load(err)) == NULL)
+		return -1;
+	if ((b = br_boards_find(bs, argv[at])) == NULL) {
+		br_seterr(err, "no board '%s' in %s (a device needs its path, "
+		    "as in /dev/%s; kgdb-bridge --list-boards)", argv[at],
+		    br_boards_files(bs), argv[at]);
+		br_boards_free(bs);
+		return -1;
+	}
+	if (br_boards_check(bs, b, err) != 0) {
+		br_boards_free(bs);
+		return -1;
+	}
+	name = xstrdup(argv[at]);
+	v = br_boards_argv(b, argc, argv, at, &n);
+	br_boards_free(bs);
+	/* The board's target is a path or kind:…, so this does not come
+	 * back here (br_boards_load refused any other). */
+	rc = br_opts_parse(o, n, v, err);
+	br_boards_argv_free(v);
+	if (rc == BR_OPTS_RUN) {
+		free(o->board);
+		o->board = name;
+	} else
+		free(name);
+	return rc;
 }
 
 int
@@ -627,6 +672,15 @@ br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 		case OPT_TIMESTAMPS:
 			o->timestamps = true;
 			break;
+		case OPT_LIST_BOARDS: {
+			struct br_boards	*bs;
+
+			if ((bs = br_boards_load(err)) == NULL)
+				return -1;
+			br_boards_list(bs, stdout);
+			br_boards_free(bs);
+			return BR_OPTS_EXIT;
+		}
 		case OPT_GDB_SOCKET:
 			opts_set(&o->gdb_socket, optarg);
 			break;
@@ -678,6 +732,8 @@ br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 		br_seterr(err, "one TARGET only (extra '%s')", argv[optind + 1]);
 		return -1;
 	}
+	if (opts_is_board_word(argv[optind]))
+		return opts_board(o, argc, argv, optind, err);
 	if (br_opts_parse_target(o, argv[optind], err) == -1)
 		return -1;
 	if (o->gdb_port != 0 && o->gdb_port == o->console_port) {
