@@ -792,7 +792,6 @@ br_ctl_new(struct bridge *br, const char *path, char *err)
 {
 	struct br_ctl		*c;
 	struct sockaddr_un	 sun;
-	char			*dir, *slash;
 	mode_t			 old;
 	int			 fd;
 
@@ -800,18 +799,9 @@ br_ctl_new(struct bridge *br, const char *path, char *err)
 		br_seterr(err, "control socket path too long: %s", path);
 		return NULL;
 	}
-	/* The directory: private. Only its last component is created. */
-	dir = xstrdup(path);
-	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
-		*slash = '\0';
-		if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-			br_seterr(err, "cannot create %s: %s", dir,
-			    strerror(errno));
-			free(dir);
-			return NULL;
-		}
-	}
-	free(dir);
+	/* The directory: private, and checked before it is trusted. */
+	if (br_ctl_dir_check(path, true, err) == -1)
+		return NULL;
 	if ((fd = ctl_connect(path)) != -1) {
 		close(fd);
 		br_seterr(err, "another kgdb-bridge already serves %s (one "
@@ -903,10 +893,17 @@ static char *
 ctl_find(void)
 {
 	char		*dir = br_opts_ctl_dir(), *found = NULL, *p;
+	char		 err[BR_ERRLEN];
 	struct dirent	*de;
 	DIR		*d;
 	int		 n = 0, fd;
 
+	/* A directory someone else controls holds no socket to trust. */
+	if (br_private_dir(dir, false, err) == -1 && access(dir, F_OK) == 0) {
+		fprintf(stderr, "kgdb-bridge ctl: %s\n", err);
+		free(dir);
+		return NULL;
+	}
 	if ((d = opendir(dir)) == NULL) {
 		fprintf(stderr, "kgdb-bridge ctl: no bridge is running (no "
 		    "%s)\n", dir);
@@ -957,6 +954,7 @@ br_ctl_client_main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	char		*path = NULL, *req = NULL, buf[65536];
+	char		 err[BR_ERRLEN];
 	FILE		*in;
 	int		 c, fd, i, rc = 1;
 	bool		 events;
@@ -1023,6 +1021,10 @@ br_ctl_client_main(int argc, char **argv)
 	    strstr(req, "\"events\"") != NULL;
 	if (path == NULL && (path = ctl_find()) == NULL)
 		goto out;
+	if (br_ctl_dir_check(path, false, err) == -1) {
+		fprintf(stderr, "kgdb-bridge ctl: %s\n", err);
+		goto out;
+	}
 	if ((fd = ctl_connect(path)) == -1) {
 		fprintf(stderr, "kgdb-bridge ctl: cannot connect to %s: %s\n",
 		    path, strerror(errno));
