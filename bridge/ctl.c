@@ -503,8 +503,8 @@ ctl_target_op(struct ctl_client *cl, enum ctl_op_kind kind,
 	struct bridge	*br = cl->c->br;
 	struct ctl_op	*op;
 	const char	*why;
-	char		*end, req[40];
-	unsigned long long addr = 0, len = 0;
+	char		 req[40], bad[BR_ERRLEN];
+	uint64_t	 addr = 0, len = 0;
 	size_t		 n;
 
 	static const char *const names[] = { "mem", "regs", "thread" };
@@ -514,14 +514,10 @@ ctl_target_op(struct ctl_client *cl, enum ctl_op_kind kind,
 		    "no target" : "no register layout for this arch");
 		return;
 	}
-	if (kind == CTL_OP_MEM) {
-		if (text == NULL || (addr = strtoull(text, &end, 16),
-		    end == text) || (len = strtoull(end, &end, 0),
-		    *end != '\0') || len == 0 || len > CTL_MEM_MAX) {
-			ctl_reply(cl, "mem", false, "usage: mem ADDR LEN (hex "
-			    "address, 1 to 4096 bytes)");
-			return;
-		}
+	if (kind == CTL_OP_MEM &&
+	    br_mem_args(text, CTL_MEM_MAX, &addr, &len, bad) == -1) {
+		ctl_reply(cl, "mem", false, bad);
+		return;
 	}
 	if (kind == CTL_OP_THREAD) {
 		if ((why = ctl_no_control(br)) != NULL) {
@@ -723,7 +719,18 @@ ctl_accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 	(void)sa;
 	(void)salen;
 	if (c->nclients >= CTL_MAX_CLIENTS) {
+		/* One line saying why, best effort: the socket is new and
+		 * empty, so a short reply fits; then close. */
+		char	msg[128];
+		int	n;
+
+		n = snprintf(msg, sizeof msg, "{\"v\":%d,\"ok\":false,"
+		    "\"error\":\"too many control clients (limit %d)\"}\n",
+		    BR_PROTO_VERSION, CTL_MAX_CLIENTS);
+		(void)send(fd, msg, (size_t)n, MSG_NOSIGNAL|MSG_DONTWAIT);
 		evutil_closesocket(fd);
+		log_warn("control client refused: %d connected already",
+		    CTL_MAX_CLIENTS);
 		return;
 	}
 	cl = xcalloc(1, sizeof *cl);
@@ -733,6 +740,10 @@ ctl_accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 	if (cl->bev == NULL)
 		fatalx("ctl: out of memory");
 	bufferevent_setcb(cl->bev, ctl_read_cb, NULL, ctl_event_cb, cl);
+	/* Never more than one line's worth unread: a longer line is then
+	 * refused at exactly CTL_LINE_MAX bytes (before its newline), not
+	 * at whatever size the reads happened to come in. */
+	bufferevent_setwatermark(cl->bev, EV_READ, 0, CTL_LINE_MAX + 1);
 	bufferevent_enable(cl->bev, EV_READ|EV_WRITE);
 	TAILQ_INSERT_TAIL(&c->clients, cl, entry);
 	c->nclients++;
