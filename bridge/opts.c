@@ -525,11 +525,11 @@ br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 bool
 br_opts_listen_loopback(const char *host)
 {
-	struct addrinfo		 hints, *res, *ai;
+	struct addrinfo			 hints, *res, *ai;
 	const struct sockaddr_in	*sin;
 	const struct sockaddr_in6	*sin6;
-	const uint8_t		*a;
-	bool			 loop = true;
+	const uint8_t			*a;
+	bool				 loop = true;
 
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
