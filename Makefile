@@ -131,8 +131,12 @@ $(T)/test_%: $(T)/tests/unit/test_%.o $(T_BRIDGE_OBJS) $(T_TUI_OBJS) $(T_RSP_OBJ
 	$(CC) $(SANFLAGS) $(LDFLAGS) $(LDFLAGS_test_$*) -o $@ $^ $(TEST_LIBS) $(BR_LIBS) $(if $(T_TUI_OBJS),$(TUI_LIBS))
 $(T)/fuzz_%: $(T)/tests/fuzz/fuzz_%.o $(T)/tests/fuzz/replay.o $(T_RSP_OBJS)
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^
+# The daemon under ASan+UBSan, for tests/hostile (hostile input at the
+# real binary's edges: files, sockets, directories).
+$(T)/kgdb-bridge: $(T)/bridge/main.o $(T_BRIDGE_OBJS) $(T_RSP_OBJS)
+	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(BR_LIBS)
 
-tests: $(PROGS) $(TOOL_BINS) $(UNIT_BINS) $(FUZZ_REPLAYS)
+tests: $(PROGS) $(TOOL_BINS) $(UNIT_BINS) $(FUZZ_REPLAYS) $(T)/kgdb-bridge
 
 # The end-to-end suites need the virtual lab: install its packages and build
 # its kernel first (cached; minutes only on a fresh machine).  A lab that

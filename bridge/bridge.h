@@ -185,6 +185,9 @@ char	*br_opts_ctl_dir(void);
 void	 br_opts_usage(FILE *f);
 /* Architecture name from a vmlinux ELF header, or NULL with err. */
 const char *br_opts_elf_arch(const char *path, char *err);
+/* false when host (--listen) resolves to any address other than
+ * 127.0.0.0/8 or ::1 (0.0.0.0 and :: included): reachable from others. */
+bool	 br_opts_listen_loopback(const char *host);
 
 /* boards.c: board profiles from boards.conf (libinih). */
 struct br_boards;
@@ -206,6 +209,16 @@ char		**br_boards_argv(const struct br_board *b, int argc,
 void		 br_boards_argv_free(char **v);
 void		 br_boards_list(const struct br_boards *bs, FILE *f);
 
+/* files.c: directories and files the bridge writes, safe in shared dirs. */
+/* dir must be a directory (not a symlink), ours, mode 0700 or tighter;
+ * with create, it is made 0700 first if missing. -1 with err otherwise. */
+int	 br_private_dir(const char *dir, bool create, char *err);
+/* The directory of control socket path: br_private_dir when it is the
+ * default directory (br_opts_ctl_dir); else only made if missing. */
+int	 br_ctl_dir_check(const char *path, bool create, char *err);
+/* Open path to append, for what ("--log", ...): no symlink followed, a
+ * regular file with one link owned by us; made 0600. fd or -1 with err. */
+int	 br_open_private(const char *path, const char *what, char *err);
 /* link.c: the target wire, whatever transport; reopens when it vanishes. */
 #define BR_LINK_CAN_BREAK	0x1	/* a BREAK can be sent */
 #define BR_LINK_HAS_BAUD	0x2	/* a baud rate applies */
@@ -430,6 +443,12 @@ char		*br_ctl_json_str(const char *line, const char *key);
 struct evbuffer;
 void		 br_ctl_json_quote(struct evbuffer *buf, const char *s,
 		    size_t len);
+
+/* memarg.c: the arguments of `mem ADDR LEN`: ADDR in hex ("0x" optional,
+ * 64 bits at most), LEN in decimal, 1 to max; ADDR + LEN - 1 must not wrap
+ * past 2^64 - 1. -1 with err saying what is wrong. */
+int		 br_mem_args(const char *text, uint64_t max, uint64_t *addr,
+		    uint64_t *len, char *err);
 
 /* launch.c: --tui, kgdb-tui on the bridge's own terminal. */
 /* Start it on our control socket; the bridge's log moves to CTL.log so

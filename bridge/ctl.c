@@ -503,8 +503,8 @@ ctl_target_op(struct ctl_client *cl, enum ctl_op_kind kind,
 	struct bridge	*br = cl->c->br;
 	struct ctl_op	*op;
 	const char	*why;
-	char		*end, req[40];
-	unsigned long long addr = 0, len = 0;
+	char		 req[40], bad[BR_ERRLEN];
+	uint64_t	 addr = 0, len = 0;
 	size_t		 n;
 
 	static const char *const names[] = { "mem", "regs", "thread" };
@@ -514,14 +514,10 @@ ctl_target_op(struct ctl_client *cl, enum ctl_op_kind kind,
 		    "no target" : "no register layout for this arch");
 		return;
 	}
-	if (kind == CTL_OP_MEM) {
-		if (text == NULL || (addr = strtoull(text, &end, 16),
-		    end == text) || (len = strtoull(end, &end, 0),
-		    *end != '\0') || len == 0 || len > CTL_MEM_MAX) {
-			ctl_reply(cl, "mem", false, "usage: mem ADDR LEN (hex "
-			    "address, 1 to 4096 bytes)");
-			return;
-		}
+	if (kind == CTL_OP_MEM &&
+	    br_mem_args(text, CTL_MEM_MAX, &addr, &len, bad) == -1) {
+		ctl_reply(cl, "mem", false, bad);
+		return;
 	}
 	if (kind == CTL_OP_THREAD) {
 		if ((why = ctl_no_control(br)) != NULL) {
@@ -723,7 +719,18 @@ ctl_accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 	(void)sa;
 	(void)salen;
 	if (c->nclients >= CTL_MAX_CLIENTS) {
+		/* One line saying why, best effort: the socket is new and
+		 * empty, so a short reply fits; then close. */
+		char	msg[128];
+		int	n;
+
+		n = snprintf(msg, sizeof msg, "{\"v\":%d,\"ok\":false,"
+		    "\"error\":\"too many control clients (limit %d)\"}\n",
+		    BR_PROTO_VERSION, CTL_MAX_CLIENTS);
+		(void)send(fd, msg, (size_t)n, MSG_NOSIGNAL|MSG_DONTWAIT);
 		evutil_closesocket(fd);
+		log_warn("control client refused: %d connected already",
+		    CTL_MAX_CLIENTS);
 		return;
 	}
 	cl = xcalloc(1, sizeof *cl);
@@ -733,6 +740,10 @@ ctl_accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 	if (cl->bev == NULL)
 		fatalx("ctl: out of memory");
 	bufferevent_setcb(cl->bev, ctl_read_cb, NULL, ctl_event_cb, cl);
+	/* Never more than one line's worth unread: a longer line is then
+	 * refused at exactly CTL_LINE_MAX bytes (before its newline), not
+	 * at whatever size the reads happened to come in. */
+	bufferevent_setwatermark(cl->bev, EV_READ, 0, CTL_LINE_MAX + 1);
 	bufferevent_enable(cl->bev, EV_READ|EV_WRITE);
 	TAILQ_INSERT_TAIL(&c->clients, cl, entry);
 	c->nclients++;
@@ -792,7 +803,6 @@ br_ctl_new(struct bridge *br, const char *path, char *err)
 {
 	struct br_ctl		*c;
 	struct sockaddr_un	 sun;
-	char			*dir, *slash;
 	mode_t			 old;
 	int			 fd;
 
@@ -800,18 +810,9 @@ br_ctl_new(struct bridge *br, const char *path, char *err)
 		br_seterr(err, "control socket path too long: %s", path);
 		return NULL;
 	}
-	/* The directory: private. Only its last component is created. */
-	dir = xstrdup(path);
-	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
-		*slash = '\0';
-		if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-			br_seterr(err, "cannot create %s: %s", dir,
-			    strerror(errno));
-			free(dir);
-			return NULL;
-		}
-	}
-	free(dir);
+	/* The directory: private, and checked before it is trusted. */
+	if (br_ctl_dir_check(path, true, err) == -1)
+		return NULL;
 	if ((fd = ctl_connect(path)) != -1) {
 		close(fd);
 		br_seterr(err, "another kgdb-bridge already serves %s (one "
@@ -903,10 +904,17 @@ static char *
 ctl_find(void)
 {
 	char		*dir = br_opts_ctl_dir(), *found = NULL, *p;
+	char		 err[BR_ERRLEN];
 	struct dirent	*de;
 	DIR		*d;
 	int		 n = 0, fd;
 
+	/* A directory someone else controls holds no socket to trust. */
+	if (br_private_dir(dir, false, err) == -1 && access(dir, F_OK) == 0) {
+		fprintf(stderr, "kgdb-bridge ctl: %s\n", err);
+		free(dir);
+		return NULL;
+	}
 	if ((d = opendir(dir)) == NULL) {
 		fprintf(stderr, "kgdb-bridge ctl: no bridge is running (no "
 		    "%s)\n", dir);
@@ -957,6 +965,7 @@ br_ctl_client_main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	char		*path = NULL, *req = NULL, buf[65536];
+	char		 err[BR_ERRLEN];
 	FILE		*in;
 	int		 c, fd, i, rc = 1;
 	bool		 events;
@@ -1023,6 +1032,10 @@ br_ctl_client_main(int argc, char **argv)
 	    strstr(req, "\"events\"") != NULL;
 	if (path == NULL && (path = ctl_find()) == NULL)
 		goto out;
+	if (br_ctl_dir_check(path, false, err) == -1) {
+		fprintf(stderr, "kgdb-bridge ctl: %s\n", err);
+		goto out;
+	}
 	if ((fd = ctl_connect(path)) == -1) {
 		fprintf(stderr, "kgdb-bridge ctl: cannot connect to %s: %s\n",
 		    path, strerror(errno));

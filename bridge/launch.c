@@ -84,9 +84,7 @@ br_launch_tui(struct bridge *br, char *err)
 	pid_t			 pid;
 
 	xasprintf(&logpath, "%s.log", br->opts.ctl_path);
-	fd = open(logpath, O_WRONLY|O_CREAT|O_APPEND|O_CLOEXEC, 0600);
-	if (fd == -1) {
-		br_seterr(err, "cannot open %s: %s", logpath, strerror(errno));
+	if ((fd = br_open_private(logpath, "log", err)) == -1) {
 		free(logpath);
 		return NULL;
 	}

@@ -47,6 +47,7 @@ struct br_link {
 	char			 lost_why[BR_ERRLEN];
 	unsigned		 backoff_ms;
 	unsigned		 failures;
+	char			 fail_why[BR_ERRLEN];	/* last said */
 
 	struct event		*rev, *wev;
 	struct event		*retry;		/* reopen / connect timeout */
@@ -117,7 +118,9 @@ link_set_name(struct br_link *l)
 }
 
 /* Choose the backend; for devices, follow symlinks (by-id) afresh on
- * every open, since a re-enumerated adapter may come back as ttyUSB1. */
+ * every open, since a re-enumerated adapter may come back as ttyUSB1.
+ * Whatever the path leads to must be a character device (a tty): a
+ * regular file or a FIFO would take the keystrokes meant for a kernel. */
 static int
 link_choose(struct br_link *l, char *err)
 {
@@ -145,6 +148,10 @@ link_choose(struct br_link *l, char *err)
 		return -1;
 	}
 	snprintf(t->path, sizeof t->path, "%s", real);
+	if (br_check_device(l->o->path, real, -1, err) == -1) {
+		t->errnum = ENOTTY;
+		return -1;
+	}
 	t->ops = br_serial_supported(real) ? &br_transport_serial_ops :
 	    &br_transport_fd_ops;
 	return 0;
@@ -414,11 +421,12 @@ link_try_open(struct br_link *l, char *why, bool failed)
 		why = err;
 	}
 	/* Say why once, then stay quiet until it changes. */
-	if (l->failures++ == 0)
+	if (l->failures++ == 0 || strcmp(why, l->fail_why) != 0)
 		log_info("%s%s unavailable: %s; retrying", l->console2 ?
 		    "console2 " : "", l->name, why);
 	else
 		log_debug("reopen %s: %s", l->name, why);
+	snprintf(l->fail_why, sizeof l->fail_why, "%s", why);
 	if (!l->br->quit)
 		link_schedule_retry(l);
 }
@@ -481,11 +489,13 @@ link_new(struct bridge *br, const struct br_opts *o, bool console2,
 		rc = l->t.ops->open(&l->t, err);
 	if (rc == -1) {
 		if (!br->opts.wait || l->t.errnum == EBUSY ||
-		    l->t.errnum == EACCES || l->t.errnum == EPERM) {
+		    l->t.errnum == EACCES || l->t.errnum == EPERM ||
+		    l->t.errnum == ENOTTY) {
 			br_link_free(l);
 			return NULL;
 		}
 		log_info("%s (waiting for it)", err);
+		snprintf(l->fail_why, sizeof l->fail_why, "%s", err);
 		l->failures = 1;
 		link_schedule_retry(l);
 		return l;

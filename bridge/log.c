@@ -7,7 +7,6 @@
  * on (console.c), so a plain '\n' still ends a line.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,14 +24,14 @@ static const char *const log_names[] = { "error", "warning", "", "debug" };
 void
 br_log_open(const char *path, int level)
 {
+	char	err[BR_ERRLEN];
 	int	fd;
 
 	log_level = level;
 	if (path == NULL)
 		return;
-	fd = open(path, O_WRONLY|O_CREAT|O_APPEND|O_CLOEXEC, 0600);
-	if (fd == -1)
-		fatal("cannot open log %s", path);
+	if ((fd = br_open_private(path, "log", err)) == -1)
+		fatalx("%s", err);
 	if (log_fd != STDERR_FILENO)
 		close(log_fd);
 	log_fd = fd;

@@ -108,6 +108,15 @@ main(int argc, char **argv)
 		return 2;
 	}
 	br_log_open(NULL, br.opts.verbose > 0 ? BR_LOG_DEBUG : BR_LOG_INFO);
+	if ((br.opts.gdb_port != 0 || br.opts.console_port != 0) &&
+	    !br_opts_listen_loopback(br.opts.listen))
+		log_warn("--listen %s is not a loopback address: anyone who "
+		    "can reach the %s can read and write kernel memory and "
+		    "stop the kernel (no password, no encryption)",
+		    br.opts.listen,
+		    br.opts.gdb_port != 0 && br.opts.console_port != 0 ?
+		    "gdb and console ports" : br.opts.gdb_port != 0 ?
+		    "gdb port" : "console port");
 	main_pick_arch(&br);
 	signal(SIGPIPE, SIG_IGN);
 

@@ -4,13 +4,17 @@
  * Kept apart from main.c so the unit tests can drive it. Everything a
  * parse allocates hangs off struct br_opts and goes in br_opts_clear.
  */
+#include <sys/socket.h>
 #include <sys/stat.h>
+
+#include <netinet/in.h>
 
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,12 +88,14 @@ br_opts_usage(FILE *f)
 "options:\n"
 "  --gdb-port N        gdb port (default %d; 0: off)\n"
 "  --console-port N    console port for telnet/nc (default %d; 0: off)\n"
-"  --listen ADDR       address of both ports (default %s)\n"
+"  --listen ADDR       address of both ports (default %s); not loopback:\n"
+"                      anyone reaching them controls the kernel\n"
 "  --gdb-socket PATH   also serve gdb on a Unix socket (mode 0600):\n"
 "                      gdb vmlinux -ex 'target remote PATH'\n"
 "  --console-socket PATH  also serve console viewers on a Unix socket\n"
-"  --log FILE          console transcript with timestamps (mode 0600)\n"
-"  --trace FILE        protocol trace: every packet, both ways\n"
+"  --log FILE          console transcript with timestamps (mode 0600; a\n"
+"                      symlink, FIFO or another user's file is refused)\n"
+"  --trace FILE        protocol trace: every packet, both ways (same)\n"
 "  --ctl PATH          control socket (default under $XDG_RUNTIME_DIR)\n"
 "  --vmlinux FILE      the running kernel's image: its architecture, and\n"
 "                      read-only data served once checked against the kernel\n"
@@ -744,6 +750,42 @@ br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 	if (o->ctl_path == NULL)
 		o->ctl_path = br_opts_default_ctl(o->target);
 	return BR_OPTS_RUN;
+}
+
+bool
+br_opts_listen_loopback(const char *host)
+{
+	struct addrinfo			 hints, *res, *ai;
+	const struct sockaddr_in	*sin;
+	const struct sockaddr_in6	*sin6;
+	const uint8_t			*a;
+	bool				 loop = true;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE;
+	/* Unresolvable: nothing will listen there (the bind fails). */
+	if (getaddrinfo(host, NULL, &hints, &res) != 0)
+		return true;
+	for (ai = res; ai != NULL && loop; ai = ai->ai_next) {
+		if (ai->ai_family == AF_INET) {
+			sin = (const struct sockaddr_in *)(void *)ai->ai_addr;
+			a = (const uint8_t *)&sin->sin_addr;
+			loop = a[0] == 127;
+		} else if (ai->ai_family == AF_INET6) {
+			sin6 = (const struct sockaddr_in6 *)(void *)
+			    ai->ai_addr;
+			a = sin6->sin6_addr.s6_addr;
+			/* ::1, or ::ffff:127.x.y.z */
+			loop = IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr) ||
+			    (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr) &&
+			    a[12] == 127);
+		} else
+			loop = false;
+	}
+	freeaddrinfo(res);
+	return loop;
 }
 
 /*

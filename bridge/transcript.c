@@ -13,12 +13,10 @@
  *
  * Both files are opened O_APPEND with mode 0600 and written with one
  * write(2) per chunk: nothing sits in a user-space buffer, so a killed
- * bridge loses nothing.
+ * bridge loses nothing. br_open_private (files.c) refuses symlinks,
+ * FIFOs, devices and other users' files.
  */
-#include <sys/stat.h>
-
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,28 +40,6 @@ struct br_transcript {
 
 static const char *const tr_tags[] = { "tgt", "con2", "brg" };
 
-static int
-tr_open(const char *path, char *err)
-{
-	struct stat	st;
-	int		fd;
-
-	fd = open(path, O_WRONLY|O_CREAT|O_APPEND|O_CLOEXEC|O_NOCTTY, 0600);
-	if (fd == -1) {
-		br_seterr(err, "cannot open %s: %s", path, strerror(errno));
-		return -1;
-	}
-	/* An existing file keeps its mode on open: tighten it. */
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (st.st_mode & 077) != 0 && fchmod(fd, 0600) == -1) {
-		br_seterr(err, "cannot make %s private (mode 0600): %s", path,
-		    strerror(errno));
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 struct br_transcript *
 br_transcript_new(const char *log_path, const char *trace_path, char *err)
 {
@@ -71,10 +47,12 @@ br_transcript_new(const char *log_path, const char *trace_path, char *err)
 
 	tr = xcalloc(1, sizeof *tr);
 	tr->log_fd = tr->trace_fd = -1;
-	if (log_path != NULL && (tr->log_fd = tr_open(log_path, err)) == -1)
+	if (log_path != NULL && (tr->log_fd = br_open_private(log_path, "--log",
+	    err)) == -1)
 		goto fail;
 	if (trace_path != NULL &&
-	    (tr->trace_fd = tr_open(trace_path, err)) == -1)
+	    (tr->trace_fd = br_open_private(trace_path, "--trace",
+	    err)) == -1)
 		goto fail;
 	return tr;
 fail:

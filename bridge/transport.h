@@ -69,6 +69,11 @@ ssize_t	 br_fd_read(int fd, void *buf, size_t len, char *err);
 ssize_t	 br_fd_write(int fd, const void *buf, size_t len, char *err);
 /* One clear line for an open failure of path (ENOENT, EBUSY, EACCES). */
 void	 br_open_error(char *err, const char *path, int errnum);
+/* 0 when fd (or path, if fd is -1) is a character device, as a serial
+ * port or tty is; else -1 with err saying what it is (regular file, FIFO,
+ * Unix socket, ...) under the name the user gave. */
+int	 br_check_device(const char *name, const char *path, int fd,
+	    char *err);
 /* Find a libserialport port by USB identity; fills t->path. */
 int	 br_serial_find_usb(struct br_transport *t, char *err);
 /* Whether path is a libserialport-capable serial device (not a pty). */

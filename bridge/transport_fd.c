@@ -11,6 +11,7 @@
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 
 #include <netinet/in.h>
@@ -61,6 +62,38 @@ br_open_error(char *err, const char *path, int errnum)
 		br_seterr(err, "cannot open %s: %s", path, strerror(errnum));
 		break;
 	}
+}
+
+int
+br_check_device(const char *name, const char *path, int fd, char *err)
+{
+	struct stat	st;
+	const char	*what;
+
+	if ((fd != -1 ? fstat(fd, &st) : stat(path, &st)) == -1) {
+		br_open_error(err, name, errno);
+		return -1;
+	}
+	if (S_ISCHR(st.st_mode))
+		return 0;
+	if (S_ISSOCK(st.st_mode)) {
+		br_seterr(err, "%s is a Unix socket, not a device: give it as "
+		    "unix:%s", name, name);
+		return -1;
+	}
+	if (S_ISREG(st.st_mode))
+		what = "a regular file";
+	else if (S_ISDIR(st.st_mode))
+		what = "a directory";
+	else if (S_ISFIFO(st.st_mode))
+		what = "a FIFO";
+	else if (S_ISBLK(st.st_mode))
+		what = "a block device";
+	else
+		what = "not a device";
+	br_seterr(err, "%s is %s, not a serial port or terminal: refusing "
+	    "it (the bridge would write keystrokes into it)", name, what);
+	return -1;
 }
 
 ssize_t
@@ -181,6 +214,12 @@ fd_open(struct br_transport *t, char *err)
 	if (fd == -1) {
 		t->errnum = errno;
 		br_open_error(err, t->path, errno);
+		return -1;
+	}
+	/* What was opened, not what the path named a moment ago. */
+	if (br_check_device(t->path, t->path, fd, err) == -1) {
+		t->errnum = ENOTTY;
+		close(fd);
 		return -1;
 	}
 	/* A second bridge (or picocom, which locks the same way) fails

@@ -353,6 +353,8 @@ test_target_ops(void **state)
 	say(fd, "mem\n");
 	assert_non_null(strstr(reply(fd), "usage: mem"));
 	say(fd, "mem ffff 5000\n");
+	assert_non_null(strstr(reply(fd), "length 5000 is over 4096 bytes"));
+	say(fd, "mem ffff\n");
 	assert_non_null(strstr(reply(fd), "usage: mem"));
 	say(fd, "thread 1;c\n");
 	assert_non_null(strstr(reply(fd), "usage: thread"));

@@ -334,6 +334,24 @@ test_elf_arch(void **state)
 	assert_non_null(strstr(err, "cannot open"));
 }
 
+/* --listen: only 127.0.0.0/8 and ::1 stay private (no DNS: numeric). */
+static void
+test_listen_loopback(void **state)
+{
+	(void)state;
+	assert_true(br_opts_listen_loopback("127.0.0.1"));
+	assert_true(br_opts_listen_loopback("127.1.2.3"));
+	assert_true(br_opts_listen_loopback("::1"));
+	assert_true(br_opts_listen_loopback("::ffff:127.0.0.1"));
+	assert_false(br_opts_listen_loopback("0.0.0.0"));
+	assert_false(br_opts_listen_loopback("::"));
+	assert_false(br_opts_listen_loopback("10.0.0.1"));
+	assert_false(br_opts_listen_loopback("128.0.0.1"));
+	assert_false(br_opts_listen_loopback("::2"));
+	assert_false(br_opts_listen_loopback("::ffff:10.0.0.1"));
+	assert_false(br_opts_listen_loopback("fe80::1"));
+}
+
 int
 main(void)
 {
@@ -344,6 +362,7 @@ main(void)
 		cmocka_unit_test(test_tui),
 		cmocka_unit_test(test_bad_options),
 		cmocka_unit_test(test_elf_arch),
+		cmocka_unit_test(test_listen_loopback),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

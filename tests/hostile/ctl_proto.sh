@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# tests/hostile/ctl_proto.sh: control-socket requests at the limits.
+#  - mem: LEN is decimal (010 is ten, not eight), ADDR hex; an address
+#    over 64 bits or a range wrapping past 2^64 is refused with a reason
+#    and nothing is read from the target;
+#  - the 33rd simultaneous client gets one JSON error line, then EOF;
+#  - a request line is refused past 4096 bytes, however it arrives.
+SUITE=ctl_proto
+. "$(dirname "$0")/lib.sh"
+
+CTL=$TMP/ctl
+start_ft t --start gdb || fail "fake target" "did not start"
+start_br "$TMP/br.out" --gdb-port 0 --console-port 0 --ctl "$CTL" "$LINK"
+wait_grep "$TMP/br.out" "link up" 50
+
+ctl() { "$BR" ctl --ctl "$CTL" "$@" 2>&1; }
+
+# mem_case NAME ARGS REPLY_ERE FTLOG_ERE_ABSENT FTLOG_ERE_PRESENT
+mem_case() {
+	local name=$1 args=$2 reply_re=$3 absent=$4 present=$5 r
+	: >"$FTLOG.mark"
+	r=$(ctl mem $args)
+	sleep 0.2
+	if ! grep -qE -- "$reply_re" <<<"$r"; then
+		fail "$name" "reply: $r"
+	elif [ -n "$absent" ] && grep -qE -- "$absent" "$FTLOG"; then
+		fail "$name" "target got $(grep -E -- "$absent" "$FTLOG" | head -n 1)"
+	elif [ -n "$present" ] && ! grep -qE -- "$present" "$FTLOG"; then
+		fail "$name" "target never got $present"
+	else
+		pass "$name"
+	fi
+}
+
+mem_case "mem LEN 010 is ten bytes" "ffffffff81000000 010" \
+    '"ok":true.*"len":10,' "" "^RX mffffffff81000000,a$"
+mem_case "mem 0x prefix on ADDR" "0xffffffff81000100 4" \
+    '"ok":true.*"len":4,' "" "^RX mffffffff81000100,4$"
+mem_case "mem wrapping past 2^64 refused" "ffffffffffffffff 2" \
+    '"ok":false.*past the top of the address space' \
+    "^RX m(0|ffffffffffffffff)," ""
+mem_case "mem address over 64 bits refused" "10000000000000000 1" \
+    '"ok":false.*more than 64 bits' "^RX mffffffffffffffff," ""
+mem_case "mem LEN in hex refused" "ffffffff81000000 0x10" \
+    '"ok":false.*LEN in decimal' "^RX mffffffff81000000,10$" ""
+
+# The client limit and the line limit, from python (many sockets at once).
+python3 - "$CTL" >"$TMP/py.out" 2>&1 <<'PY'
+import socket, sys, time
+path = sys.argv[1]
+
+def conn():
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(path)
+    s.settimeout(5)
+    return s
+
+def reply(s):
+    buf = b""
+    while not buf.endswith(b"\n"):
+        try:
+            d = s.recv(4096)
+        except socket.timeout:
+            return buf + b"<timeout>"
+        if not d:
+            return buf + b"<eof>"
+        buf += d
+    return buf
+
+def say(name, ok, why=""):
+    print(("PASS: %s" % name) if ok else ("FAIL: %s: %s" % (name, why)))
+
+# 32 clients are served; the 33rd hears why it is turned away.
+held = [conn() for _ in range(32)]
+for s in held:
+    s.sendall(b"ping\n")
+r = [reply(s) for s in held]
+say("32 clients served", all(b'"ok":true' in x for x in r), r[-1])
+extra = conn()
+r = reply(extra)
+rest = reply(extra)
+say("33rd client told the limit",
+    b'"ok":false' in r and b"too many control clients (limit 32)" in r
+    and rest == b"<eof>", repr(r + rest))
+for s in held:
+    s.close()
+time.sleep(0.3)
+s = conn()
+s.sendall(b"ping\n")
+r = reply(s)
+say("a slot frees when a client leaves", b'"ok":true' in r, repr(r))
+s.close()
+
+# Line limit: 4096 bytes before the newline, whatever the chunking.
+def line_case(name, n, chunks, want_ok):
+    s = conn()
+    line = b"mark " + b"x" * (n - 5) + b"\n"
+    step = len(line) // chunks + 1
+    try:
+        for i in range(0, len(line), step):
+            s.sendall(line[i:i + step])
+            if chunks > 1:
+                time.sleep(0.02)
+    except (BrokenPipeError, ConnectionResetError):
+        pass	# refused and closed before the rest was sent
+    r = reply(s)
+    ok = (b'"ok":true' in r) if want_ok else \
+        (b"request line too long" in r)
+    say(name, ok, repr(r[:100]))
+    s.close()
+
+line_case("4096-byte line accepted", 4096, 1, True)
+line_case("4096-byte line in pieces accepted", 4096, 7, True)
+line_case("4097-byte line refused", 4097, 1, False)
+line_case("5000-byte line in one write refused", 5000, 1, False)
+line_case("8000-byte line in one write refused", 8000, 1, False)
+line_case("100000-byte line refused", 100000, 1, False)
+line_case("5000-byte line in pieces refused", 5000, 9, False)
+PY
+pyrc=$?
+sed -n "s/^\(PASS\|FAIL\): /\1: $SUITE: /p" "$TMP/py.out"
+[ "$pyrc" = 0 ] ||
+    fail "client and line limits" "python exit $pyrc: $(tail -n 3 "$TMP/py.out")"
+ctl ping >/dev/null ||
+    fail "bridge alive after the limits" "ctl ping failed"
+stop_br
+check "no sanitizer report" "see $TMP/br.out" sanitizer_ok "$TMP/br.out"
