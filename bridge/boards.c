@@ -474,6 +474,15 @@ br_boards_argv_free(char **v)
 	free(v);
 }
 
+/* The board's control socket (allocated). */
+char *
+br_boards_ctl(const struct br_board *b)
+{
+	const char	*ctl = board_get(b, "ctl");
+
+	return (ctl != NULL ? xstrdup(ctl) : br_opts_default_ctl(b->name));
+}
+
 /* Whether a bridge answers on the control socket at path. */
 static bool
 board_alive(const char *path)
@@ -508,8 +517,7 @@ br_boards_list(const struct br_boards *bs, FILE *f)
 	    "BRIDGE", "TARGET");
 	for (i = 0; i < bs->n; i++) {
 		b = &bs->b[i];
-		ctl = board_get(b, "ctl") != NULL ?
-		    xstrdup(board_get(b, "ctl")) : br_opts_default_ctl(b->name);
+		ctl = br_boards_ctl(b);
 		vml = board_get(b, "vmlinux");
 		fprintf(f, "%-16s %-6d %-6d %-8s %s%s%s\n", b->name,
 		    b->gdb_port, b->console_port, board_alive(ctl) ?

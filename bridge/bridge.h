@@ -208,6 +208,8 @@ char		**br_boards_argv(const struct br_board *b, int argc,
 		    char **argv, int at, int *nargc);
 void		 br_boards_argv_free(char **v);
 void		 br_boards_list(const struct br_boards *bs, FILE *f);
+/* Its control socket (allocated). */
+char		*br_boards_ctl(const struct br_board *b);
 
 /* files.c: directories and files the bridge writes, safe in shared dirs. */
 /* dir must be a directory (not a symlink), ours, mode 0700 or tighter;

@@ -88,6 +88,7 @@ struct br_ctl {
 	struct bridge		*br;
 	char			*path;
 	struct evconnlistener	*lis;
+	struct br_lguard	*guard;
 	struct ctl_clients	 clients;
 	size_t			 nclients;
 	struct event		*reap;
@@ -290,6 +291,7 @@ ctl_reap_cb(evutil_socket_t fd, short what, void *arg)
 			cl->op->cl = NULL;
 		bufferevent_free(cl->bev);
 		free(cl);
+		br_peer_closed();
 	}
 }
 
@@ -301,16 +303,15 @@ ctl_send(struct ctl_client *cl, struct evbuffer *line)
 
 	if (cl->dead)
 		return;
-	if (evbuffer_get_length(ob) + evbuffer_get_length(line) >
-	    CTL_QUEUE_MAX) {
-		log_warn("control client dropped: not reading");
-		ctl_client_lost(cl);
-		return;
-	}
 	/* Copied, not moved: moving would keep one chain of 1 KiB or more
 	 * per short event line, seven times the bytes the cap counts. */
 	len = evbuffer_get_length(line);
-	evbuffer_add(ob, evbuffer_pullup(line, (ssize_t)len), len);
+	if (br_peer_write(cl->bev, evbuffer_pullup(line, (ssize_t)len), len,
+	    CTL_QUEUE_MAX) != 0) {
+		log_warn("control client dropped: not reading (%zu bytes "
+		    "queued)", evbuffer_get_length(ob));
+		ctl_client_lost(cl);
+	}
 	evbuffer_drain(line, len);
 }
 
@@ -854,6 +855,7 @@ br_ctl_new(struct bridge *br, const char *path, char *err)
 		br_ctl_free(c);
 		return NULL;
 	}
+	c->guard = br_lguard_new(br->base, c->lis, "control socket");
 	return c;
 }
 
@@ -871,6 +873,7 @@ br_ctl_free(struct br_ctl *c)
 		bufferevent_free(cl->bev);
 		free(cl);
 	}
+	br_lguard_free(c->guard);
 	if (c->lis != NULL) {
 		evconnlistener_free(c->lis);
 		unlink(c->path);
@@ -897,6 +900,39 @@ ctl_usage(FILE *f)
 	    "          or one raw JSON request line, e.g. "
 	    "'{\"v\":1,\"cmd\":\"status\"}'\n"
 	    "Without --ctl, the one bridge running for this user is used.\n");
+}
+
+static bool
+ctl_is_command(const char *w)
+{
+	static const char *const cmds[] = { "status", "mem", "regs", "break",
+	    "continue", "step", "thread", "mark", "events", "subscribe",
+	    "quit", "ping" };
+	size_t	i;
+
+	if (w[0] == '{')
+		return (true);
+	for (i = 0; i < nitems(cmds); i++)
+		if (strcmp(w, cmds[i]) == 0)
+			return (true);
+	return (false);
+}
+
+/* The control socket of board name, or NULL if there is no such board. */
+static char *
+ctl_board_path(const char *name)
+{
+	struct br_boards	*bs;
+	const struct br_board	*b;
+	char			 err[BR_ERRLEN], *path = NULL;
+
+	if (strpbrk(name, "/:,") != NULL || (bs = br_boards_load(err)) ==
+	    NULL)
+		return (NULL);
+	if ((b = br_boards_find(bs, name)) != NULL)
+		path = br_boards_ctl(b);
+	br_boards_free(bs);
+	return (path);
 }
 
 /* The socket of the only bridge running, or NULL with a message. */
@@ -981,7 +1017,9 @@ br_ctl_client_main(int argc, char **argv)
 			break;
 		case 't':
 			free(path);
-			path = br_opts_default_ctl(optarg);
+			path = ctl_board_path(optarg);
+			if (path == NULL)
+				path = br_opts_default_ctl(optarg);
 			break;
 		case 'h':
 			ctl_usage(stdout);
@@ -998,6 +1036,11 @@ br_ctl_client_main(int argc, char **argv)
 		free(path);
 		return 2;
 	}
+	/* "kgdb-bridge ctl BOARD status": a board's name before the
+	 * command (a command word is never taken for a board). */
+	if (path == NULL && optind + 1 < argc && !ctl_is_command(argv[optind])
+	    && (path = ctl_board_path(argv[optind])) != NULL)
+		optind++;
 	if (argv[optind][0] == '{')
 		req = xstrdup(argv[optind]);
 	else {
