@@ -38,7 +38,7 @@ scan(const struct tui_symtab *st, uint64_t a)
 	return best;
 }
 
-/* buf, n bytes long, is name cut to n or name then "+0x". */
+/* buf, n bytes long, is name then "+0x", either maybe cut short. */
 static bool
 starts_with_name(const char *buf, size_t n, const char *name)
 {
@@ -46,7 +46,8 @@ starts_with_name(const char *buf, size_t n, const char *name)
 
 	if (n <= m)
 		return memcmp(buf, name, n) == 0;
-	return memcmp(buf, name, m) == 0 && strncmp(buf + m, "+0x", 3) == 0;
+	return memcmp(buf, name, m) == 0 &&
+	    memcmp(buf + m, "+0x", n - m < 3 ? n - m : 3) == 0;
 }
 
 /* Lookup, format and format_ret at addr (runtime) with st's slide, for
