@@ -119,7 +119,8 @@ tui_json_u64(const char *line, const char *key, uint64_t *out)
 	if (p == NULL)
 		return false;
 	for (; *p >= '0' && *p <= '9'; p++) {
-		if (v > (UINT64_MAX - 9) / 10)
+		if (v > UINT64_MAX / 10 || (v == UINT64_MAX / 10 &&
+		    (uint64_t)(*p - '0') > UINT64_MAX % 10))
 			return false;
 		v = v * 10 + (uint64_t)(*p - '0');
 		any = true;

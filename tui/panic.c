@@ -27,6 +27,7 @@ struct tui_panic {
 	enum tui_frame_ctx ctx;
 	char		 partial[PANIC_LINE_MAX];
 	size_t		 plen;
+	bool		 skip;		/* a cut line: drop to its '\n' */
 };
 
 /* ---- sanitizer */
@@ -723,19 +724,28 @@ tui_panic_feed(struct tui_panic *p, const char *text, size_t len)
 	const char	*nl;
 	size_t		 n;
 
+	/*
+	 * A line longer than the buffer is cut: its head is parsed, the
+	 * rest dropped up to its newline, wherever the text was split (so
+	 * a header in a long line's tail never starts a report).
+	 */
 	while (len > 0) {
 		nl = memchr(text, '\n', len);
 		n = nl != NULL ? (size_t)(nl - text) : len;
-		if (p->plen + n > sizeof p->partial)
-			n = sizeof p->partial - p->plen;	/* cut long lines */
-		memcpy(p->partial + p->plen, text, n);
-		p->plen += n;
-		if (nl == NULL) {
-			if (p->plen == sizeof p->partial)
+		if (!p->skip) {
+			if (p->plen + n > sizeof p->partial)
+				n = sizeof p->partial - p->plen;
+			memcpy(p->partial + p->plen, text, n);
+			p->plen += n;
+			if (p->plen == sizeof p->partial) {
 				tui_panic_flush(p);
-			return;
+				p->skip = true;
+			}
 		}
+		if (nl == NULL)
+			return;
 		tui_panic_flush(p);
+		p->skip = false;
 		n = (size_t)(nl - text) + 1;
 		text += n;
 		len -= n;

@@ -95,7 +95,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct tui_panic	*p, *whole;
 	const struct tui_oops	*o;
 	char			 buf[160];
-	size_t			 i, step, len, longest = 0;
+	size_t			 i, step;
 
 	if (size > 65536)
 		return 0;
@@ -107,18 +107,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		tui_panic_feed(p, (const char *)data + i, step);
 	}
 	tui_panic_flush(p);
-	for (i = 0, len = 0; i < size; i++) {
-		len = data[i] == '\n' ? 0 : len + 1;
-		if (len > longest)
-			longest = len;
-	}
-	if (longest <= PANIC_LINE_MAX) {
-		whole = tui_panic_new();
-		tui_panic_feed(whole, (const char *)data, size);
-		tui_panic_flush(whole);
-		same_panic(p, whole);
-		tui_panic_free(whole);
-	}
+	whole = tui_panic_new();
+	tui_panic_feed(whole, (const char *)data, size);
+	tui_panic_flush(whole);
+	same_panic(p, whole);
+	tui_panic_free(whole);
 	if (tui_panic_count(p) > TUI_OOPS_MAX ||
 	    tui_panic_count(p) > tui_panic_seen(p))
 		abort();
