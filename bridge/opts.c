@@ -71,9 +71,10 @@ void
 br_opts_usage(FILE *f)
 {
 	fprintf(f,
-"usage: kgdb-bridge [options] TARGET\n"
-"       kgdb-bridge ctl [--ctl PATH] status|mem ADDR LEN|regs|break|continue|\n"
-"                       step|thread ID|mark TEXT|events|quit\n"
+"usage: kgdb-bridge [options] TARGET|BOARD\n"
+"       kgdb-bridge --list-boards\n"
+"       kgdb-bridge ctl [BOARD|--ctl PATH] status|mem ADDR LEN|regs|break|\n"
+"                       continue|step|thread ID|mark TEXT|events|quit\n"
 "\n"
 "TARGET is one of:\n"
 "  /dev/ttyUSB0[,BAUD[,8N1[,rtscts|xonxoff]]]  serial port (default 115200 8N1)\n"
@@ -84,6 +85,7 @@ br_opts_usage(FILE *f)
 "  telnet:HOST:PORT[,BAUD[,8N1[,FLOW]]]  telnet with RFC 2217 (ser2net,\n"
 "                            QEMU telnet=on); no settings: keep the line\n"
 "  unix:PATH                 a Unix socket (QEMU -serial unix:)\n"
+"BOARD is a section of boards.conf (~/.config/kgdb-bridge/, /etc/kgdb-bridge/)\n"
 "\n"
 "options:\n"
 "  --gdb-port N        gdb port (default %d; 0: off)\n"

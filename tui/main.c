@@ -8,6 +8,7 @@
  * so the whole screen can be shown and tested without a target. --dump
  * WxH prints one frame as plain text instead of running the terminal UI.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -38,7 +39,7 @@ struct tui {
 static void
 usage(FILE *f)
 {
-	fputs("usage: kgdb-tui [--vmlinux FILE] --ctl PATH\n"
+	fputs("usage: kgdb-tui [--vmlinux FILE] --ctl PATH | BOARD\n"
 	    "       kgdb-tui [--vmlinux FILE] --replay FILE [--dump WxH]\n"
 	    "  --ctl PATH     a running kgdb-bridge's control socket "
 	    "(alias --socket)\n"
@@ -341,6 +342,33 @@ dump(struct tui *t, const char *size)
 	return 0;
 }
 
+/*
+ * kgdb-tui BOARD: the control socket kgdb-bridge gives a board from
+ * boards.conf, by the bridge's own rule (br_opts_default_ctl): NAME.sock
+ * in $XDG_RUNTIME_DIR/kgdb-bridge, else /tmp/kgdb-bridge-UID. A board
+ * whose entry sets ctl needs --ctl.
+ */
+static const char *
+board_ctl(const char *name, char *buf, size_t len)
+{
+	const char	*xdg = getenv("XDG_RUNTIME_DIR");
+	const char	*p;
+	int		 n;
+
+	if (*name == '\0' || strlen(name) > 64)
+		return NULL;
+	for (p = name; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' &&
+		    *p != '.')
+			return NULL;
+	if (xdg != NULL && *xdg == '/')
+		n = snprintf(buf, len, "%s/kgdb-bridge/%s.sock", xdg, name);
+	else
+		n = snprintf(buf, len, "/tmp/kgdb-bridge-%u/%s.sock",
+		    (unsigned)getuid(), name);
+	return n > 0 && (size_t)n < len ? buf : NULL;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -349,7 +377,7 @@ main(int argc, char **argv)
 	const char	*ctl = NULL;
 	struct tui_log	*log;
 	const char	*base;
-	char		 err[TUI_ERRLEN];
+	char		 err[TUI_ERRLEN], boardctl[256];
 	int		 i, rc;
 
 	for (i = 1; i < argc; i++) {
@@ -366,7 +394,11 @@ main(int argc, char **argv)
 		    strcmp(argv[i], "-h") == 0) {
 			usage(stdout);
 			return 0;
-		} else {
+		} else if (argv[i][0] != '-' && ctl == NULL &&
+		    (ctl = board_ctl(argv[i], boardctl, sizeof boardctl)) !=
+		    NULL)
+			continue;
+		else {
 			usage(stderr);
 			return 2;
 		}

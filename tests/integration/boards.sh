@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# tests/integration/boards.sh: board profiles (the work is in boards.py).
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+for tool in "$BUILD/kgdb-bridge" python3; do
+	if ! command -v "$tool" >/dev/null; then
+		echo "FAIL: boards: $tool is missing"
+		exit 1
+	fi
+done
+exec python3 tests/integration/boards.py "$BUILD/kgdb-bridge"
