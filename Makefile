@@ -16,6 +16,10 @@
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
+DOCDIR	?= $(PREFIX)/share/doc/kgdb-bridge
+UNITDIR	?= $(PREFIX)/lib/systemd/system
+UDEVDIR	?= $(PREFIX)/lib/udev/rules.d
+COMPDIR	?= $(PREFIX)/share/bash-completion/completions
 BUILD	?= build
 ifeq ($(CI),true)
 WERROR	?= 1
@@ -81,13 +85,26 @@ ifneq ($(wildcard tui/main.c),)
 PROGS += $(BUILD)/kgdb-tui
 endif
 
-.PHONY: all deps check asan fuzz bench demo install clean tests
+.PHONY: all deps depcheck check asan fuzz bench demo install uninstall \
+	clean tests deb
 # Keep every object: pattern-chained .o files are not throwaway here.
 .SECONDARY:
 all: $(PROGS) $(TOOL_BINS)
 
 deps:
 	@scripts/deps.sh build
+
+# A missing library is named with its Debian package, before the compiler
+# or the linker trips over it.
+DEPCHECK = libevent:libevent-dev libserialport:libserialport-dev \
+	   inih:libinih-dev ncursesw:libncurses-dev
+depcheck:
+	@for d in $(DEPCHECK); do \
+		pkg-config --exists $${d%%:*} 2>/dev/null || { \
+		echo "kgdb-bridge needs $${d%%:*}: install $${d#*:}" \
+		    "(scripts/deps.sh build installs everything)" >&2; \
+		exit 1; }; \
+	done
 
 # ---- production objects
 $(BUILD)/rsp/%.o: rsp/%.c
@@ -100,6 +117,7 @@ $(BUILD)/tui/%.o: tui/%.c
 	@mkdir -p $(@D)
 	$(CC) $(TUI_CF) $(CFLAGS) -c -o $@ $<
 
+$(BUILD)/bridge/main.o $(BUILD)/tui/main.o: | depcheck
 $(BUILD)/kgdb-bridge: $(BUILD)/bridge/main.o $(BRIDGE_LIB_OBJS) $(RSP_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(BR_LIBS)
 $(BUILD)/kgdb-tui: $(BUILD)/tui/main.o $(TUI_LIB_OBJS) $(RSP_OBJS)
@@ -173,10 +191,32 @@ bench: deps $(BENCH_BINS) $(PROGS) $(TOOL_BINS)
 demo: deps $(PROGS) $(TOOL_BINS)
 	@BUILD=$(BUILD) scripts/demo.sh
 
+# The programs, man pages, docs, the systemd unit for boards, the udev
+# rule for USB serial adapters and bash completion.
+DOCS	= README.md $(wildcard docs/*.md)
 install: $(PROGS)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(DOCDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(UDEVDIR) \
+	    $(DESTDIR)$(COMPDIR)
 	install -m 755 $(PROGS) $(DESTDIR)$(BINDIR)
 	install -m 644 $(wildcard docs/*.1) $(DESTDIR)$(MANDIR)/man1
+	install -m 644 $(DOCS) $(DESTDIR)$(DOCDIR)
+	sed 's|@BINDIR@|$(BINDIR)|g' dist/kgdb-bridge@.service.in \
+	    >$(DESTDIR)$(UNITDIR)/kgdb-bridge@.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/kgdb-bridge@.service
+	install -m 644 dist/60-kgdb-bridge.rules $(DESTDIR)$(UDEVDIR)
+	install -m 644 dist/kgdb-bridge.bash-completion \
+	    $(DESTDIR)$(COMPDIR)/kgdb-bridge
+	ln -sf kgdb-bridge $(DESTDIR)$(COMPDIR)/kgdb-tui
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(notdir $(PROGS))) \
+	    $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(wildcard docs/*.1))) \
+	    $(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(DOCS))) \
+	    $(DESTDIR)$(UNITDIR)/kgdb-bridge@.service \
+	    $(DESTDIR)$(UDEVDIR)/60-kgdb-bridge.rules \
+	    $(DESTDIR)$(COMPDIR)/kgdb-bridge $(DESTDIR)$(COMPDIR)/kgdb-tui
+	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 clean:
 	rm -rf $(BUILD)

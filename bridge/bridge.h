@@ -416,6 +416,10 @@ size_t		 br_console_clients(const struct br_console *c);
 struct br_transcript *br_transcript_new(const char *log_path,
 		    const char *trace_path, char *err);
 void		 br_transcript_free(struct br_transcript *tr);
+/* Open both files again at their paths (SIGHUP, for logrotate); the old
+ * ones stay on failure. */
+int		 br_transcript_reopen(struct br_transcript *tr,
+		    const char *log_path, const char *trace_path, char *err);
 void		 br_transcript_console(struct br_transcript *tr,
 		    enum br_source src, const void *buf, size_t len);
 void		 br_transcript_mark(struct br_transcript *tr, const char *text);

@@ -2,12 +2,19 @@
  * bridge/main.c: kgdb-bridge, the daemon. Parses the command line, wires
  * struct bridge (transcript, console, link, target engine, gdb port,
  * control socket), runs the one libevent loop, and shuts down cleanly on
- * SIGINT/SIGTERM/SIGHUP, Ctrl-] q or `kgdb-bridge ctl quit`: the target
- * engine detaches a stopped kernel (D) before the link closes.
+ * SIGINT/SIGTERM, Ctrl-] q or `kgdb-bridge ctl quit`: the target
+ * engine detaches a stopped kernel (D) before the link closes. SIGHUP
+ * reopens the transcript and trace (logrotate). Under systemd
+ * (Type=notify) it says READY=1 once every port listens.
  *
  * `kgdb-bridge ctl …` is the control client (ctl.c).
  */
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <errno.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,8 +31,49 @@ main_signal_cb(evutil_socket_t sig, short what, void *arg)
 	struct bridge	*br = arg;
 
 	(void)what;
+	if (sig == SIGHUP) {
+		char	err[BR_ERRLEN];
+
+		/* logrotate moved the files: write to new ones. */
+		if (br_transcript_reopen(br->transcript, br->opts.log_path,
+		    br->opts.trace_path, err) != 0)
+			log_warn("SIGHUP: %s; still writing the old file", err);
+		else
+			log_info("SIGHUP: transcript and trace reopened");
+		return;
+	}
 	log_info("%s: shutting down", strsignal((int)sig));
 	br_quit(br);
+}
+
+/*
+ * systemd's readiness protocol, without libsystemd: one datagram to
+ * $NOTIFY_SOCKET ('@' for the abstract namespace). Nothing if unset.
+ */
+static void
+main_sd_notify(const char *state)
+{
+	const char		*path = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un	 sun;
+	socklen_t		 len;
+	int			 fd;
+
+	if (path == NULL || (path[0] != '/' && path[0] != '@') ||
+	    strlen(path) >= sizeof sun.sun_path)
+		return;
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, path, strlen(path));
+	if (sun.sun_path[0] == '@')
+		sun.sun_path[0] = '\0';
+	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
+	    strlen(path));
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return;
+	if (sendto(fd, state, strlen(state), MSG_NOSIGNAL,
+	    (struct sockaddr *)&sun, len) == -1)
+		log_warn("NOTIFY_SOCKET %s: %s", path, strerror(errno));
+	close(fd);
 }
 
 static void
@@ -169,6 +217,7 @@ main(int argc, char **argv)
 		    br.opts.gdb_socket);
 	if (br.opts.console_socket != NULL)
 		log_info("console socket %s", br.opts.console_socket);
+	main_sd_notify("READY=1");
 
 	event_base_dispatch(br.base);
 

@@ -246,6 +246,41 @@ br_transcript_packet(struct br_transcript *tr, char dir, const void *buf,
 	free(line);
 }
 
+/*
+ * SIGHUP (logrotate): the open record is ended and written, then each
+ * file is opened again at its path. On failure the old file is kept, so
+ * nothing is lost, and -1 says why.
+ */
+int
+br_transcript_reopen(struct br_transcript *tr, const char *log_path,
+    const char *trace_path, char *err)
+{
+	int	fd, rc = 0;
+
+	if (tr == NULL)
+		return 0;
+	if (tr->log_fd != -1 && log_path != NULL) {
+		if (tr->open_line)
+			tr_end(tr);
+		tr_flush(tr);
+		if ((fd = br_open_private(log_path, "--log", err)) == -1)
+			rc = -1;
+		else {
+			close(tr->log_fd);
+			tr->log_fd = fd;
+		}
+	}
+	if (tr->trace_fd != -1 && trace_path != NULL) {
+		if ((fd = br_open_private(trace_path, "--trace", err)) == -1)
+			rc = -1;
+		else {
+			close(tr->trace_fd);
+			tr->trace_fd = fd;
+		}
+	}
+	return rc;
+}
+
 void
 br_transcript_free(struct br_transcript *tr)
 {
