@@ -109,13 +109,13 @@ depcheck:
 # ---- production objects
 $(BUILD)/rsp/%.o: rsp/%.c
 	@mkdir -p $(@D)
-	$(CC) $(RSP_CF) $(CFLAGS) -c -o $@ $<
+	$(CC) $(RSP_CF) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 $(BUILD)/bridge/%.o: bridge/%.c
 	@mkdir -p $(@D)
-	$(CC) $(BR_CF) $(CFLAGS) -c -o $@ $<
+	$(CC) $(BR_CF) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 $(BUILD)/tui/%.o: tui/%.c
 	@mkdir -p $(@D)
-	$(CC) $(TUI_CF) $(CFLAGS) -c -o $@ $<
+	$(CC) $(TUI_CF) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/bridge/main.o $(BUILD)/tui/main.o: | depcheck
 $(BUILD)/kgdb-bridge: $(BUILD)/bridge/main.o $(BRIDGE_LIB_OBJS) $(RSP_OBJS)
@@ -217,6 +217,15 @@ uninstall:
 	    $(DESTDIR)$(UDEVDIR)/60-kgdb-bridge.rules \
 	    $(DESTDIR)$(COMPDIR)/kgdb-bridge $(DESTDIR)$(COMPDIR)/kgdb-tui
 	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
+
+# The Debian package (debian/), built into ../ as dpkg does, then moved to
+# $(BUILD)/deb-out; lintian then has its say.
+deb:
+	dpkg-buildpackage -us -uc -b
+	mkdir -p $(BUILD)/deb-out
+	mv ../kgdb-bridge_*.deb ../kgdb-bridge-dbgsym_*.deb \
+	    ../kgdb-bridge_*.buildinfo ../kgdb-bridge_*.changes $(BUILD)/deb-out/
+	lintian --fail-on error $(BUILD)/deb-out/kgdb-bridge_*.deb
 
 clean:
 	rm -rf $(BUILD)

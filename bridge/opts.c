@@ -23,7 +23,7 @@
 #include "bridge/bridge.h"
 
 #ifndef KGDB_BRIDGE_VERSION
-#define KGDB_BRIDGE_VERSION	"0.1"
+#define KGDB_BRIDGE_VERSION	"0.2"
 #endif
 
 
