@@ -154,19 +154,38 @@ else
 fi
 
 # 2 and 3: breakpoint, steps, continue, interrupt, continue.
-gdb_run hw-c2 "$BR_GDB_PORT" -ex "break $func" -ex 'continue' -ex 'bt' \
-    -ex 'next' -ex 'step' -ex 'stepi' -ex 'finish' -ex 'delete' -ex 'detach'
+step_cmds "$func"
+gdb_run hw-c2 "$BR_GDB_PORT" "${STEP_CMDS[@]}"
 check_clean hw-2-breakpoint "$T/hw-c2.gdb" &&
     check hw-2-breakpoint "$T/hw-c2.gdb" "Breakpoint 1, .*$func" "Run till exit|^$func \\(" &&
+    check_steps hw-2-breakpoint "$T/hw-c2.gdb" "$func" &&
     pass hw-2-breakpoint
-gdb_run hw-c3 "$BR_GDB_PORT" -ex 'continue' -ex 'echo @@stop1\n' -ex 'bt 1' \
-    -ex 'continue' -ex 'echo @@stop2\n' -ex 'detach' &
+# Each stop must be gdb's report of a signal, and jiffies must have moved
+# on after each continue: the kernel really ran.
+gdb_run hw-c3 "$BR_GDB_PORT" -ex 'echo @@start\n' -ex 'p/u jiffies' \
+    -ex 'echo @@go1\n' -ex 'continue' \
+    -ex 'echo @@stop1\n' -ex 'bt 1' -ex 'p/u jiffies' -ex 'echo @@go2\n' \
+    -ex 'continue' -ex 'echo @@stop2\n' -ex 'p/u jiffies' -ex 'detach' &
 g=$!
 sleep 4; gdb_interrupt hw-c3; wait_for "$T/hw-c3.gdb" '@@stop1' 20
 sleep 4; gdb_interrupt hw-c3; wait_for "$T/hw-c3.gdb" '@@stop2' 20
 sleep 1; gdb_interrupt hw-c3; wait $g
-check_clean hw-3-interrupt "$T/hw-c3.gdb" &&
-    check hw-3-interrupt "$T/hw-c3.gdb" '@@stop1' '@@stop2' && pass hw-3-interrupt
+s1=$(gdb_section "$T/hw-c3.gdb" go1 | grep -aoE 'received signal SIG[A-Z]+' | head -n 1)
+s2=$(gdb_section "$T/hw-c3.gdb" go2 | grep -aoE 'received signal SIG[A-Z]+' | head -n 1)
+j0=$(gdb_section "$T/hw-c3.gdb" start | sed -n 's/^\$[0-9]* = \([0-9]*\)$/\1/p')
+j1=$(gdb_section "$T/hw-c3.gdb" stop1 | sed -n 's/^\$[0-9]* = \([0-9]*\)$/\1/p')
+j2=$(gdb_section "$T/hw-c3.gdb" stop2 | sed -n 's/^\$[0-9]* = \([0-9]*\)$/\1/p')
+if check_clean hw-3-interrupt "$T/hw-c3.gdb" &&
+    check hw-3-interrupt "$T/hw-c3.gdb" '@@stop1' '@@stop2'; then
+	if [[ ! "$s1" =~ SIG(INT|TRAP)$ ]] || [[ ! "$s2" =~ SIG(INT|TRAP)$ ]]; then
+		fail hw-3-interrupt "a stop without gdb's SIGINT/SIGTRAP report (first: '$s1', second: '$s2')"
+	elif [ -z "$j0" ] || [ -z "$j1" ] || [ -z "$j2" ] ||
+	    [ "$j1" -le "$j0" ] || [ "$j2" -le "$j1" ]; then
+		fail hw-3-interrupt "jiffies did not move on after each continue ('$j0', '$j1', '$j2')"
+	else
+		pass hw-3-interrupt
+	fi
+fi
 
 # 4 (optional, the board panics).
 if [ "$panic" = 1 ]; then

@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # Run every test suite and print one closing line: "N passed, N failed, N skipped".
-#  - cmocka unit tests ($BUILD/t/test_*), read as TAP;
-#  - fuzz corpus replays ($BUILD/t/fuzz_* over tests/fuzz/corpus/<name>/),
-#    one result per target;
+#  - cmocka unit tests ($BUILD/t/test_* for every tests/unit/test_*.c),
+#    read as TAP: every test of its "1..N" plan must report;
+#  - fuzz corpus replays ($BUILD/t/fuzz_* for every tests/fuzz/fuzz_*.c,
+#    over tests/fuzz/corpus/<name>/, which must hold inputs), one result
+#    per target;
 #  - shell suites (tests/integration/*.sh, tests/hostile/*.sh, then
 #    tests/e2e/*.sh): each prints
-#    lines "PASS: name", "FAIL: name" or "SKIP: name: reason".
-# A skip is printed with its reason and never counted as a pass.
+#    lines "PASS: name", "FAIL: name" or "SKIP: name: reason", at least
+#    one; a suite may first declare "PLAN: N", the results it will print
+#    (fewer is a failure: it died on the way).
+# A skip is printed with its reason and never counted as a pass.  A suite
+# that exits non-zero always adds a failure (for a cmocka binary: an exit
+# other than its count of failed tests), even after FAIL lines of its own:
+# what it did not get to say is lost otherwise.
 # Select suites with TESTS="unit fuzz integration hostile e2e" (default:
 # all).
 set -u
@@ -33,21 +40,30 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 want() { [[ " $TESTS " == *" $1 "* ]]; }
 
 if want unit; then
-	for t in "$BUILD"/t/test_*; do
-		[ -x "$t" ] || continue
-		name=$(basename "$t")
+	for src in tests/unit/test_*.c; do
+		name=$(basename "$src" .c)
+		t=$BUILD/t/$name
 		log=$logdir/$name.log
+		if [ ! -x "$t" ]; then
+			echo "FAIL: $name: $t not built (make tests)"
+			record FAIL "$name: not built"
+			continue
+		fi
 		CMOCKA_MESSAGE_OUTPUT=TAP "$t" >"$log" 2>&1
 		rc=$?
 		np=$(grep -c '^ok ' "$log")
 		nf=$(grep -c '^not ok ' "$log")
+		plan=$(sed -n 's/^1\.\.\([0-9][0-9]*\)$/\1/p' "$log" | head -n 1)
 		pass=$((pass + np))
 		if [ "$nf" -gt 0 ]; then
 			fail=$((fail + nf))
 			while read -r l; do failed+=("$name: $l"); done < <(grep '^not ok ' "$log")
 		fi
-		if [ $rc -ne 0 ] && [ "$nf" -eq 0 ]; then
-			record FAIL "$name (exit $rc, see $log)"
+		if [ -z "$plan" ] || [ $((np + nf)) -lt "$plan" ]; then
+			record FAIL "$name: $((np + nf)) of ${plan:-an unknown number of} results (see $log)"
+		fi
+		if [ $rc -ne "$nf" ]; then
+			record FAIL "$name (exit $rc with $nf failed, see $log)"
 		fi
 		printf '%-28s %3d ok %3d failed\n' "$name" "$np" "$nf"
 		[ $rc -ne 0 ] && tail -n 30 "$log"
@@ -55,14 +71,20 @@ if want unit; then
 fi
 
 if want fuzz; then
-	for t in "$BUILD"/t/fuzz_*; do
-		[ -x "$t" ] || continue
-		name=$(basename "$t")
+	for src in tests/fuzz/fuzz_*.c; do
+		name=$(basename "$src" .c)
+		t=$BUILD/t/$name
 		corpus=tests/fuzz/corpus/${name#fuzz_}
 		log=$logdir/$name.log
-		if [ ! -d "$corpus" ]; then
-			echo "FAIL: $name: no corpus at $corpus"
-			record FAIL "$name"
+		if [ ! -x "$t" ]; then
+			echo "FAIL: $name: $t not built (make tests)"
+			record FAIL "$name: not built"
+			continue
+		fi
+		if [ ! -d "$corpus" ] ||
+		    [ -z "$(find "$corpus" -type f -print -quit)" ]; then
+			echo "FAIL: $name: no inputs in $corpus"
+			record FAIL "$name: empty corpus"
 			continue
 		fi
 		if "$t" "$corpus" >"$log" 2>&1; then
@@ -77,7 +99,7 @@ if want fuzz; then
 fi
 
 run_shell_suite() { # dir
-	local s name out rc line nfail
+	local s name out rc line nres nplan
 	for s in "$1"/*.sh; do
 		[ -f "$s" ] || continue
 		name=$(basename "$s" .sh)
@@ -86,18 +108,30 @@ run_shell_suite() { # dir
 		echo "== $1/$name"
 		bash "$s" </dev/null 2>"${out%.out}.err" | tee "$out"
 		rc=${PIPESTATUS[0]}
-		nfail=0
+		nres=0 nplan=
 		while IFS= read -r line; do
 			case "$line" in
-			PASS:*) record PASS "${line#PASS: }" ;;
-			FAIL:*) record FAIL "${line#FAIL: }"; nfail=$((nfail + 1)) ;;
-			SKIP:*) record SKIP "${line#SKIP: }" ;;
+			PASS:*) record PASS "${line#PASS: }"; nres=$((nres + 1)) ;;
+			FAIL:*) record FAIL "${line#FAIL: }"; nres=$((nres + 1)) ;;
+			SKIP:*) record SKIP "${line#SKIP: }"; nres=$((nres + 1)) ;;
+			PLAN:*)
+				case "${line#PLAN: }" in
+				''|*[!0-9]*) record FAIL "$name: bad line '$line'" ;;
+				*) nplan=$((${nplan:-0} + ${line#PLAN: })) ;;
+				esac ;;
 			esac
 		done <"$out"
-		if [ "$rc" -ne 0 ] && [ "$nfail" -eq 0 ]; then
+		if [ "$rc" -ne 0 ]; then
 			echo "FAIL: $name: suite exited $rc (stderr in ${out%.out}.err)"
 			tail -n 20 "${out%.out}.err"
 			record FAIL "$name: suite exited $rc"
+		fi
+		if [ "$nres" -eq 0 ]; then
+			echo "FAIL: $name: no results"
+			record FAIL "$name: no results"
+		elif [ -n "$nplan" ] && [ "$nres" -lt "$nplan" ]; then
+			echo "FAIL: $name: $nres of $nplan planned results"
+			record FAIL "$name: $nres of $nplan planned results"
 		fi
 	done
 }

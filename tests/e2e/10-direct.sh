@@ -16,6 +16,8 @@ e2e_setup direct
 
 CASES="direct-1-connect direct-2-breakpoint direct-4-panic direct-5-kdb"
 # shellcheck disable=SC2086
+echo "PLAN: $(echo $CASES | wc -w)"
+# shellcheck disable=SC2086
 need_lab || fail_all "$E2E_WHY" $CASES
 
 # ---- group A: kgdbwait, case 1
@@ -55,23 +57,17 @@ if ! wait_for "$(line_rx)" 'kdb>' 60; then
 	fail direct-2-breakpoint "no kdb prompt after sysrq-g"
 	tail -c 2000 "$(line_rx)" | sed 's/^/    | /' >&2
 else
-	gdb_run a2 "$LINE_PORT" \
-	    -ex 'break hrtimer_nanosleep' -ex 'continue' \
-	    -ex 'echo @@hit\n' -ex 'bt' \
-	    -ex 'echo @@next\n' -ex 'next' \
-	    -ex 'echo @@step\n' -ex 'step' \
-	    -ex 'echo @@stepi\n' -ex 'stepi' -ex 'p $pc' \
-	    -ex 'echo @@finish\n' -ex 'finish' \
-	    -ex 'echo @@detach\n' -ex 'delete' -ex 'detach'
+	step_cmds hrtimer_nanosleep
+	gdb_run a2 "$LINE_PORT" "${STEP_CMDS[@]}"
 	if check_clean direct-2-breakpoint "$T/a2.gdb" &&
 	    check direct-2-breakpoint "$T/a2.gdb" \
 		'Breakpoint 1 at 0xffffffff8' \
 		'hit Breakpoint 1, (0x[0-9a-f]+ in )?hrtimer_nanosleep' \
 		'^#0 .*hrtimer_nanosleep' '^#[1-9] .*(sys_clock_nanosleep|sys_nanosleep)' \
 		'^#[1-9] .*do_syscall_64' \
-		'@@step' '@@stepi' '^\$[0-9]+ = \(void \(\*\)\(\)\) 0xffffffff8' \
 		'@@finish' '(Run till exit from|^hrtimer_nanosleep \()' '@@detach' \
-		'detached\]|Detaching from program'; then
+		'detached\]|Detaching from program' &&
+	    check_steps direct-2-breakpoint "$T/a2.gdb" hrtimer_nanosleep; then
 		if sed -n '/^@@next/,/^@@finish/p' "$T/a2.gdb" | grep -q 'running'; then
 			fail direct-2-breakpoint "a step left gdb thinking the target runs"
 		else
@@ -113,7 +109,8 @@ else
 	fi
 	if check direct-5-kdb "$T/b.kdb1" '^ps' 'Task Addr' '\[0\]kdb>' \
 		'sysrq triggered crash|Kernel panic' &&
-	    check direct-5-kdb "$T/b.gdb" 'Task Addr|sysrq' &&
+	    { gdb_section "$T/b.gdb" mon regs >"$T/b.mon"; true; } &&
+	    check direct-5-kdb "$T/b.mon" 'Task Addr +Pid +Parent' '^0x[0-9a-f]{16} +[0-9]+ +[0-9]+ +[01] +[0-9]+ +[A-Z] ' &&
 	    check direct-5-kdb "$T/b.kdb2" 'Entering kdb|kdb>' 'Task Addr'; then
 		pass direct-5-kdb
 	fi

@@ -216,13 +216,16 @@ line_send() {
 
 # gdb_run NAME PORT [gdb args]: a batch gdb session against 127.0.0.1:PORT;
 # its output is in $T/NAME.gdb (also echoed to stderr on failure by callers).
+# A session killed by its timeout (GDB_TIMEOUT, 60 s) is a FAIL of its own
+# whatever its case checks: timeout(1) --verbose leaves its word in the
+# log, which check_clean also refuses.
 gdb_run() {
 	local name=$1 port=$2
 	shift 2
 	local pid rc
 	# In the background and waited for, so a TERM to the suite is handled
 	# at once rather than after gdb's timeout.
-	timeout -k 5 "${GDB_TIMEOUT:-60}" "$GDB" -batch -nx -q \
+	timeout --verbose -k 5 "${GDB_TIMEOUT:-60}" "$GDB" -batch -nx -q \
 	    -ex 'set pagination off' -ex 'set confirm off' \
 	    -ex 'set width 0' -ex 'set remotetimeout 10' \
 	    -ex 'maint set target-async off' \
@@ -233,6 +236,10 @@ gdb_run() {
 	e2e_track "$pid"
 	wait "$pid" 2>/dev/null
 	rc=$?
+	if grep -aq '^timeout: sending signal' "$T/$name.gdb"; then
+		fail "gdb-$name" "gdb killed by its ${GDB_TIMEOUT:-60} s timeout"
+		sed 's/^/    | /' "$T/$name.gdb" | tail -n 15 >&2
+	fi
 	return $rc
 }
 
@@ -266,7 +273,7 @@ GDB_VANISH=(-ex 'echo @@vanish\n' -ex 'shell kill -9 $PPID')
 
 # gdb_bad FILE: print the lines that show a broken session, if any.
 gdb_bad() {
-	grep -aE "Remote 'g' packet reply is too long|Could not fetch register|E22|Remote connection closed|Remote communication error|Ignoring packet error|Connection timed out|not responding|Bogus trace status|Malformed response|Invalid remote reply" "$1"
+	grep -aE "^timeout: sending signal|Remote 'g' packet reply is too long|Could not fetch register|E22|Remote connection closed|Remote communication error|Ignoring packet error|Connection timed out|not responding|Bogus trace status|Malformed response|Invalid remote reply" "$1"
 }
 
 # check NAME FILE REGEX...: every REGEX must match FILE.  Prints FAIL with
@@ -281,6 +288,97 @@ check() {
 			return 1
 		fi
 	done
+	return 0
+}
+
+# gdb_section FILE FROM [TO]: the lines of a gdb log after the echo marker
+# @@FROM and before @@TO (default: the next @@ marker, or the end): what
+# the commands in between printed, and nothing else.
+gdb_section() {
+	awk -v from="@@$2" -v to="@@${3:-}" '
+		$0 == from { on = 1; next }
+		on && (to == "@@" ? /^@@[a-z0-9]+$/ : $0 == to) { exit }
+		on { print }' "$1"
+}
+
+# step_cmds FUNC: sets STEP_CMDS, the gdb commands of a breakpoint case:
+# break on FUNC, continue to it, then next, step and stepi, each followed
+# by where it left the program (frame, info symbol, p/x $pc), then finish.
+# check_steps reads the result.
+step_cmds() {
+	local where=(-ex 'frame' -ex 'info symbol $pc' -ex 'p/x $pc')
+	STEP_CMDS=(-ex "break $1" -ex 'continue'
+	    -ex 'echo @@hit\n' -ex 'bt' "${where[@]}"
+	    -ex 'echo @@next\n' -ex 'next' "${where[@]}"
+	    -ex 'echo @@step\n' -ex 'step' "${where[@]}" -ex 'x/2i $pc'
+	    -ex 'echo @@stepi\n' -ex 'stepi' "${where[@]}"
+	    -ex 'echo @@finish\n' -ex 'finish'
+	    -ex 'echo @@detach\n' -ex 'delete' -ex 'detach')
+}
+
+# step_pc FILE SECTION: the pc the section printed (p/x $pc, its last $N).
+step_pc() {
+	gdb_section "$1" "$2" | sed -n 's/^\$[0-9]\+ = \(0x[0-9a-f]\+\)$/\1/p' | tail -n 1
+}
+
+# step_loc FILE SECTION: gdb's frame #0 in the section, as "FUNCTION at
+# FILE:LINE" (an inlined function has a frame of its own at the same pc).
+step_loc() {
+	gdb_section "$1" "$2" | grep -a '^#0 ' | tail -n 1 |
+	    sed 's/^#0  *\(0x[0-9a-f]* in \)\{0,1\}\([^ ]*\) (.*) at \(.*\)$/\2 at \3/'
+}
+
+# step_fn FILE SECTION: the function info symbol named in the section.
+step_fn() {
+	gdb_section "$1" "$2" | sed -n 's/^\([A-Za-z0-9_.]\+\)\( + [0-9]\+\)\? in section .*/\1/p' | tail -n 1
+}
+
+# check_steps NAME FILE FUNC: the steps of STEP_CMDS went where each
+# should: the hit in FUNC; next to another pc still in FUNC (the first
+# line's next cannot leave it); step to another pc or into an inlined
+# function (same pc, a new frame); stepi one instruction on (to the
+# address after it, or elsewhere if it was a branch).  Prints FAIL and
+# returns 1 otherwise.
+check_steps() {
+	local name=$1 f=$2 func=$3 hit nxt stp sti fn ins at after
+	hit=$(step_pc "$f" hit) nxt=$(step_pc "$f" next)
+	stp=$(step_pc "$f" step) sti=$(step_pc "$f" stepi)
+	if [ -z "$hit" ] || [ -z "$nxt" ] || [ -z "$stp" ] || [ -z "$sti" ]; then
+		fail "$name" "a step printed no pc (hit '$hit' next '$nxt' step '$stp' stepi '$sti')"
+		return 1
+	fi
+	fn=$(step_fn "$f" hit)
+	if [ "$fn" != "$func" ]; then
+		fail "$name" "stopped in '$fn', not $func"
+		return 1
+	fi
+	fn=$(step_fn "$f" next)
+	if [ "$nxt" = "$hit" ] || [ "$fn" != "$func" ]; then
+		fail "$name" "next went from $hit to $nxt ($fn), not on in $func"
+		return 1
+	fi
+	if [ "$stp" = "$nxt" ] &&
+	    [ "$(step_loc "$f" step)" = "$(step_loc "$f" next)" ]; then
+		fail "$name" "step did not move from $nxt ($(step_loc "$f" next))"
+		return 1
+	fi
+	# x/2i after the step: "=> ADDR <...>:\tINSN" then "   ADDR2 <...>:".
+	ins=$(gdb_section "$f" step | grep -a -A1 -m1 '^=> 0x')
+	at=$(echo "$ins" | sed -n '1s/^=> \(0x[0-9a-f]\+\).*/\1/p')
+	after=$(echo "$ins" | sed -n '2s/^ *\(0x[0-9a-f]\+\).*/\1/p')
+	if [ "$at" != "$stp" ] || [ -z "$after" ]; then
+		fail "$name" "no disassembly at the step's pc $stp"
+		return 1
+	fi
+	if echo "$ins" | head -n 1 | grep -qE ':[[:space:]]+(call|jmp|j[a-z]+|ret|loop[a-z]*|int3?|iret[a-z]*|sys(call|ret|enter|exit)|ud2|hlt)\b'; then
+		[ "$sti" != "$stp" ] && return 0
+		fail "$name" "stepi over a branch at $stp did not move"
+		return 1
+	fi
+	if [ "$sti" != "$after" ]; then
+		fail "$name" "stepi went from $stp to $sti, not to the next instruction $after"
+		return 1
+	fi
 	return 0
 }
 
@@ -355,13 +453,16 @@ bridge_state() {
 	bridge_ctl status 2>/dev/null | grep -o '"state":"[a-z_]*"' | cut -d'"' -f4
 }
 
-# ensure_stopped: a case that needs a stopped kernel should not fail for
-# what an earlier case left behind: if the bridge says it runs, break in.
+# ensure_stopped PREV: the next case needs a stopped kernel, and the case
+# before it (PREV, empty if none ran) should have left it so.  If the
+# bridge says the kernel runs, PREV leaked that state: it FAILs for it,
+# and then the kernel is broken into so that the next case still runs.
 ensure_stopped() {
-	local s
+	local s prev=${1:-setup}
 	s=$(bridge_state)
 	[ "$s" = running ] || return 0
-	e2e_log "target running before the next case; breaking in"
+	fail "$prev" "left the kernel running (the next case needs it stopped)"
+	e2e_log "target running after $prev; breaking in"
 	bridge_ctl break >/dev/null 2>&1
 	for _ in $(seq 1 50); do
 		s=$(bridge_state)

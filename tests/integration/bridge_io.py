@@ -330,13 +330,13 @@ def test_pty(d):
         pass
     report(seen is not None, "console line as an event")
 
-    # Exclusive open: a second bridge on the same port fails at once.
-    t0 = time.time()
+    # Exclusive open: a second bridge on the same port fails (rather than
+    # waiting for the port: run() gives up after TMO).
     rc, out, err = run(["--gdb-port", "0", "--console-port", "0",
                         "--no-stdin", "-q", "--ctl",
                         os.path.join(d, "second.sock"), link])
-    report(rc == 1 and "busy" in err and time.time() - t0 < 5,
-           "second bridge on the same port: busy, at once", err)
+    report(rc == 1 and "busy" in err,
+           "second bridge on the same port: busy", err)
     rc, out, err = run(["--gdb-port", "0", "--console-port", "0",
                         "--no-stdin", "-q", "--ctl", b.ctl, "/dev/null"])
     report(rc == 1 and "already serves" in err,
@@ -409,19 +409,8 @@ def test_pty(d):
     report(st.get("console_clients") == 3, "three clients remain",
            repr(st.get("console_clients")))
 
-    # Footprint: peak RSS through all of the above, and no CPU when idle.
-    with open("/proc/%d/status" % b.p.pid) as f:
-        hwm = [int(l.split()[1]) for l in f if l.startswith("VmHWM")][0]
-    report(hwm < 8 * 1024, "peak RSS under 8 MB (%d kB)" % hwm)
-
-    def cpu_ticks():
-        with open("/proc/%d/stat" % b.p.pid) as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return int(fields[11]) + int(fields[12])
-    time.sleep(1)
-    t0 = cpu_ticks()
-    time.sleep(3)
-    report(cpu_ticks() == t0, "idle: no CPU used over 3 s")
+    # Memory and idle CPU are measured by tests/bench/footprint.bench.sh
+    # (make bench), not asserted here.
 
     rc = b.stop()
     report(rc == 0, "SIGTERM: clean exit 0", "rc=%r" % rc)
@@ -712,14 +701,35 @@ def test_local_terminal(d):
     os.close(fd)
 
 
+def kernel_consoles():
+    """The tty names the running kernel writes its console to."""
+    try:
+        with open("/sys/class/tty/console/active") as f:
+            return f.read().split()
+    except OSError:
+        return []
+
+
 def test_serial(d):
-    """A real UART node through libserialport, when the machine has one
-    (no cable needed): line settings, exclusive open, permission error."""
-    dev = "/dev/ttyS0"
-    if not os.access(dev, os.R_OK | os.W_OK):
-        for n in ("serial: line settings", "serial: busy",
-                  "serial: permission denied"):
-            print("SKIP: %s: %s: no usable %s" % (SUITE, n, dev))
+    """A real UART node through libserialport (no cable needed): line
+    settings, exclusive open, permission error.  Only on a device named in
+    KGDB_TEST_SERIAL: libserialport cannot open a pty (sp_open's TIOCMGET
+    fails with ENOTTY), and the UART a machine has is often its own kernel
+    console (a VM's ttyS0), which a test must not reconfigure.  Without
+    one this prints a SKIP with the reason (never a PASS)."""
+    dev = os.environ.get("KGDB_TEST_SERIAL", "")
+    why = None
+    if dev == "":
+        why = ("no KGDB_TEST_SERIAL: name a real UART (e.g. /dev/ttyS1, "
+               "/dev/ttyUSB0) that is not the kernel console; a pty "
+               "cannot stand in for one")
+    elif os.path.basename(os.path.realpath(dev)) in kernel_consoles():
+        why = "%s is this kernel's console; not reconfiguring it" % dev
+    elif not os.access(dev, os.R_OK | os.W_OK):
+        why = "%s: no read/write access" % dev
+    if why is not None:
+        print("SKIP: %s: serial (line settings, busy, permission "
+              "denied): %s" % (SUITE, why))
         return
     b = Bridge(d, dev + ",9600,7e2", name="ser")
     st = b.ctl_cmd("status") if b.ready else {}
@@ -766,7 +776,7 @@ def main():
         test_serial(d)
     finally:
         subprocess.run(["rm", "-rf", d])
-    return 0
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

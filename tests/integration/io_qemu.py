@@ -81,6 +81,11 @@ def test_telnet(d):
         # go; the bridge is the next one.
         b = bio.Bridge(d, "telnet:127.0.0.1:%d" % port,
                        "--vmlinux", os.path.join(LAB, "vmlinux"), name="qt")
+        if not b.ready:
+            report(False, "qemu-telnet: bridge up",
+                   "no control socket; exit %r; %s" % (b.p.poll(),
+                                                       b.stderr()))
+            return
         c = bio.Client(b.cport)
         ok = c.wait_for(b"lab: tick", tmo=BOOT_TMO)
         report(ok, "qemu-telnet: boot console through the bridge",
@@ -127,6 +132,11 @@ def test_unix_restart(d):
         while not os.path.exists(path) and time.time() < end:
             time.sleep(0.1)
         b = bio.Bridge(d, "unix:" + path, name="qu")
+        if not b.ready:
+            report(False, "qemu-unix-restart: bridge up",
+                   "no control socket; exit %r; %s" % (b.p.poll(),
+                                                       b.stderr()))
+            return
         c = bio.Client(b.cport)
         ok = c.wait_for(b"lab: tick", tmo=BOOT_TMO)
         report(ok, "qemu-unix-restart: first boot on the console",
@@ -165,7 +175,7 @@ def main():
         test_unix_restart(d)
     finally:
         subprocess.run(["rm", "-rf", d])
-    return 0
+    return 1 if bio.failures else 0
 
 
 if __name__ == "__main__":

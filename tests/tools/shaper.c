@@ -563,6 +563,13 @@ sh_restore(struct shaper *sh)
  */
 #define SH_TICK_NS	1000000ull
 
+/* The time one byte takes on the line: 10 bit times (8N1); 0 = unpaced. */
+static uint64_t
+sh_byte_ns(unsigned long baud)
+{
+	return baud > 0 ? 10000000000ull / baud : 0;
+}
+
 /*
  * The adapter (--usb-latency).  An FTDI chip holds what the line delivers
  * and sends it to the host in a bulk IN packet when 62 bytes are waiting,
@@ -806,14 +813,43 @@ sh_selftest(void)
 		    (unsigned long long)d.drops);
 	free(d.q);
 
-	/* 115200 baud, 10 bits a byte: 86805 ns a byte. */
-	want = 1000000000ull * 10 / 115200;
-	if (want != 86805) {
-		printf("FAIL: shaper byte time %llu ns\n",
-		    (unsigned long long)want);
-		bad = 1;
-	} else
-		printf("PASS: shaper byte time at 115200 baud\n");
+	/* The byte time --baud sets (10 bits a byte: 86805 ns at 115200),
+	 * and the pace it gives: a second of a 115200 line carries 11520
+	 * bytes, and at most a tick's worth more leaves early. */
+	{
+		static struct shaper	p;
+		unsigned char		sink[4096];
+		uint64_t		now;
+		int			pfd[2], ok;
+
+		ok = sh_byte_ns(115200) == 86805 &&
+		    sh_byte_ns(9600) == 1041666 && sh_byte_ns(0) == 0;
+		memset(&p, 0, sizeof p);
+		p.byte_ns = sh_byte_ns(115200);
+		sh_dir_init(&p.down, "pace", 1, 0, 0);
+		for (i = 0; i < 20000; i++)
+			sh_dir_push(&p.down, 'x');
+		if (pipe(pfd) == -1) {
+			perror("shaper: pipe");
+			return 1;
+		}
+		fcntl(pfd[0], F_SETFL, O_NONBLOCK);
+		for (now = 0; now <= 1000000000ull; now += 1000000) {
+			sh_pace(&p, &p.down, pfd[1], now);
+			while (read(pfd[0], sink, sizeof sink) == sizeof sink)
+				;
+		}
+		close(pfd[0]);
+		close(pfd[1]);
+		want = 1000000000ull / p.byte_ns;
+		ok &= p.down.out >= want &&
+		    p.down.out <= want + SH_TICK_NS / p.byte_ns + 2;
+		printf("%s: shaper byte time and pace at 115200 baud (%llu "
+		    "bytes in 1 s)\n", ok ? "PASS" : "FAIL",
+		    (unsigned long long)p.down.out);
+		bad |= !ok;
+		free(p.down.q);
+	}
 
 	/* Same seed, same errors: runs are repeatable. */
 	{
@@ -988,8 +1024,7 @@ main(int argc, char **argv)
 		sh_usage();
 	snprintf(sh.listen_spec, sizeof sh.listen_spec, "%s", listen_spec);
 	snprintf(sh.upstream_spec, sizeof sh.upstream_spec, "%s", up_spec);
-	if (sh.baud > 0)
-		sh.byte_ns = 10000000000ull / sh.baud;
+	sh.byte_ns = sh_byte_ns(sh.baud);
 	sh_dir_init(&sh.down, "down", seed * 2 + 1, ber_down, drop_down);
 	sh_dir_init(&sh.up, "up", seed * 2 + 2, ber_up, drop_up);
 	if (clean_start)

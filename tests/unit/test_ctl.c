@@ -486,12 +486,25 @@ test_target_ops(void **state)
 	allwire[allwirelen] = '\0';
 	assert_null(strstr(allwire, "$?#3f"));
 
-	/* A client that leaves with a read in flight: the reply is dropped. */
+	/* A client that leaves with a read in flight: the reply is dropped
+	 * (acked, given to nobody: not to gdb), and the next client gets its
+	 * own reply, not that one. */
 	say(fd, "mem ffffffff81000000 8\n");
-	fk_settle(br.base);
+	assert_string_equal(wire(w, sizeof w), F("mffffffff81000000,8"));
 	close(fd);
 	fk_settle(br.base);
 	target_says(hexrun(hex, 8, 'f'));
+	assert_string_equal(wire(w, sizeof w), "+");
+	assert_true(recv(sv[0], gin, sizeof gin, MSG_DONTWAIT) < 0);
+	fd = connect_ctl();
+	say(fd, "mem ffffffff81000000 8\n");
+	assert_string_equal(wire(w, sizeof w), F("mffffffff81000000,8"));
+	target_says("0102030405060708");
+	s = reply(fd);
+	assert_non_null(strstr(s, "0102030405060708"));
+	assert_null(strstr(s, hexrun(hex, 8, 'f')));
+	close(fd);
+	assert_string_equal(wire(w, sizeof w), "+");
 
 	close(sv[0]);
 	fk_settle(br.base);

@@ -6,7 +6,8 @@
  * target is the fake link of fakelink.h.
  *
  * Transcript lines (one action or check each; C escapes \r \n \\ \xNN;
- * "#**" after a "$payload" is replaced by its checksum; "{s*N}" repeats s):
+ * "#**" after a "$payload" is replaced by its checksum; "{s*N}" repeats s;
+ * "{hex:text}" is text in hex, as in O and qRcmd packets):
  *   # text              comment
  *   opt NAME            takeover | no8bit | break_on_connect | no_break |
  *                       console_only | cache (the stop-state cache, as
@@ -20,16 +21,25 @@
  *   K! bytes            keyboard input that must be held back
  *   link down|up        the target link goes away or comes back
  *   X: bytes            gdb X received exactly this since the last check
- *   X~ text             … received something containing text (consumed)
+ *   X~ text             the next packet gdb X received (with any acks
+ *                       before it) contains text; consumed through its
+ *                       checksum
  *   X! closed           gdb X's connection was closed by the bridge
  *   wire: bytes         the bridge wrote exactly this to the target
- *   console~ text       console output contains text
+ *   console: bytes      the console got exactly this since the last check
+ *   console~ text       the console got text since the last check;
+ *                       consumed through the end of the line text is on
  *   state? NAME         target state name (br_target_state_name)
  *   wait MS             run the loop until MS pass (timeouts fire)
  *   waitwire MS         run until the bridge writes to the target
+ * Anything else is an error.  At the end of a transcript every byte each
+ * gdb received, the bridge wrote to the target and the console got must
+ * have been checked, and every connection the bridge closed must have
+ * been checked with "X! closed": a transcript says all that happened.
  */
 #include <sys/socket.h>
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -49,13 +59,16 @@ struct tr_gdb {
 	int	 fd;
 	char	 in[FK_BUF];
 	size_t	 inlen;
-	bool	 closed;
+	bool	 closed;		/* the bridge closed it */
+	bool	 closed_seen;		/* ... and "X! closed" said so */
+	bool	 used;
 };
 
 struct tr {
 	const char	*path;
 	struct bridge	 br;
 	struct tr_gdb	 g[26];
+	size_t		 conspos;	/* console bytes checked so far */
 };
 
 static char	*tr_names[TR_MAX];
@@ -69,10 +82,21 @@ tr_expand(const char *in, char *out, size_t outmax)
 	const char	*p = in, *star, *close;
 	unsigned	 sum;
 	long		 rep;
-	bool		 inpkt = false;
+	bool		 inpkt = false, hex = false;
+	char		 c;
 
-	while (*p != '\0' && n < sizeof tmp - 1) {
-		if (*p == '{' && (star = strchr(p, '*')) != NULL &&
+	while (*p != '\0' && n < sizeof tmp - 2) {
+		if (!hex && strncmp(p, "{hex:", 5) == 0) {
+			hex = true;
+			p += 5;
+			continue;
+		}
+		if (hex && *p == '}') {
+			hex = false;
+			p++;
+			continue;
+		}
+		if (!hex && *p == '{' && (star = strchr(p, '*')) != NULL &&
 		    (close = strchr(star, '}')) != NULL) {
 			rep = strtol(star + 1, NULL, 10);
 			while (rep-- > 0)
@@ -86,26 +110,35 @@ tr_expand(const char *in, char *out, size_t outmax)
 			p++;
 			switch (*p) {
 			case 'r':
-				tmp[n++] = '\r';
+				c = '\r';
 				break;
 			case 'n':
-				tmp[n++] = '\n';
+				c = '\n';
 				break;
 			case 'b':
-				tmp[n++] = '\b';
+				c = '\b';
 				break;
 			case 'x':
-				tmp[n++] = (char)strtol((char[]){ p[1], p[2],
-				    0 }, NULL, 16);
+				if (!isxdigit((unsigned char)p[1]) ||
+				    !isxdigit((unsigned char)p[2])) {
+					c = 'x';
+					break;
+				}
+				c = (char)strtol((char[]){ p[1], p[2], 0 },
+				    NULL, 16);
 				p += 2;
 				break;
 			default:
-				tmp[n++] = *p;
+				c = *p;
 			}
 			p++;
-			continue;
-		}
-		tmp[n++] = *p++;
+		} else
+			c = *p++;
+		if (hex) {
+			tmp[n++] = "0123456789abcdef"[((uint8_t)c >> 4) & 0xf];
+			tmp[n++] = "0123456789abcdef"[(uint8_t)c & 0xf];
+		} else
+			tmp[n++] = c;
 	}
 	/* Checksums, in a second pass over the expanded bytes. */
 	for (i = 0; i < n; i++) {
@@ -169,6 +202,101 @@ tr_fail(const char *path, int line, const char *what, const char *want,
 	fail();
 }
 
+/* Where needle first occurs in hay (bytes, not strings), or NULL. */
+static const char *
+tr_find(const char *hay, size_t haylen, const char *needle, size_t nlen)
+{
+	size_t	i;
+
+	if (nlen > haylen)
+		return (NULL);
+	for (i = 0; i + nlen <= haylen; i++)
+		if (memcmp(hay + i, needle, nlen) == 0)
+			return (hay + i);
+	return (NULL);
+}
+
+/*
+ * The length of the next unit gdb g received: acks, then a packet through
+ * its checksum (or everything, if no whole packet is there).
+ */
+static size_t
+tr_unit(const struct tr_gdb *g)
+{
+	size_t	i = 0;
+
+	while (i < g->inlen && (g->in[i] == '+' || g->in[i] == '-'))
+		i++;
+	if (i == g->inlen || g->in[i] != '$')
+		return (g->inlen);
+	while (i < g->inlen && g->in[i] != '#')
+		i++;
+	if (i + 3 > g->inlen)
+		return (g->inlen);
+	return (i + 3);
+}
+
+/* Drop the first n bytes of what gdb g received (they were checked). */
+static void
+tr_consume(struct tr_gdb *g, size_t n)
+{
+	memmove(g->in, g->in + n, g->inlen - n);
+	g->inlen -= n;
+	g->in[g->inlen] = '\0';
+}
+
+/* The gdb a transcript line names by its letter c, or NULL (and a failure). */
+static struct tr_gdb *
+tr_gdb_at(struct tr *t, char c, const char *path, int lineno,
+    const char *line)
+{
+	if (c < 'A' || c > 'Z' || c == 'T' || c == 'K') {
+		print_error("%s:%d: no gdb letter in '%s'\n", path, lineno,
+		    line);
+		fail();
+		return (NULL);
+	}
+	return (&t->g[c - 'A']);
+}
+
+/*
+ * The end of a transcript: nothing may be left unchecked.  Returns the
+ * number of complaints.
+ */
+static int
+tr_drained(struct tr *t, const char *path)
+{
+	struct tr_gdb	*g;
+	int		 i, bad = 0;
+
+	tr_pump(t);
+	for (i = 0; i < 26; i++) {
+		g = &t->g[i];
+		if (g->inlen > 0) {
+			print_error("%s: end: gdb %c received unchecked "
+			    "\"%.*s\"\n", path, 'A' + i, (int)g->inlen, g->in);
+			bad++;
+		}
+		if (g->closed && !g->closed_seen) {
+			print_error("%s: end: the bridge closed gdb %c, "
+			    "unchecked (%c! closed)\n", path, 'A' + i, 'A' + i);
+			bad++;
+		}
+	}
+	if (fk.wirelen > 0) {
+		print_error("%s: end: the target received unchecked "
+		    "\"%.*s\"\n", path, (int)fk.wirelen, fk.wire);
+		bad++;
+	}
+	if (fk.consolelen > t->conspos) {
+		print_error("%s: end: the console got unchecked \"%.*s\"\n",
+		    path, (int)(fk.consolelen - t->conspos),
+		    fk.console + t->conspos);
+		bad++;
+	}
+	return (bad);
+}
+
 static void
 run_transcript(void **state)
 {
@@ -215,6 +343,11 @@ run_transcript(void **state)
 			else if (strcmp(arg, "cache") == 0 &&
 			    t->br.cache == NULL)
 				t->br.cache = br_cache_new(&t->br, t->br.arch);
+			else {
+				print_error("%s:%d: unknown opt '%s'\n", path,
+				    lineno, arg);
+				fail();
+			}
 			continue;
 		}
 		/* The gdb side exists from the first non-opt line. */
@@ -233,16 +366,29 @@ run_transcript(void **state)
 			else if (strcmp(arg, "stopped") == 0)
 				n = tr_expand("$T05thread:01;#**", buf,
 				    sizeof buf);
-			else
+			else if (strcmp(arg, "kgdbwait") == 0)
 				n = tr_expand("KGDB: Waiting for connection "
 				    "from remote gdb...\\r\\n", buf,
 				    sizeof buf);
+			else {
+				print_error("%s:%d: unknown state '%s'\n",
+				    path, lineno, arg);
+				fail();
+				continue;	/* not reached */
+			}
 			br_target_input(t->br.target, buf, n);
 			tr_pump(t);
 			fk.wirelen = 0;
 			fk.consolelen = 0;
+			t->conspos = 0;
 		} else if (strncmp(line, "connect ", 8) == 0) {
-			g = &t->g[line[8] - 'A'];
+			g = tr_gdb_at(t, line[8], path, lineno, line);
+			if (g->used || line[9] != '\0') {
+				print_error("%s:%d: gdb %c connected before, or "
+				    "a bad line\n", path, lineno, line[8]);
+				fail();
+			}
+			g->used = true;
 			assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0,
 			    sv), 0);
 			fcntl(sv[0], F_SETFL, O_NONBLOCK);
@@ -250,13 +396,27 @@ run_transcript(void **state)
 			br_gdb_attach_fd(t->br.gdb, sv[1]);
 			tr_pump(t);
 		} else if (strncmp(line, "close ", 6) == 0) {
-			g = &t->g[line[6] - 'A'];
+			g = tr_gdb_at(t, line[6], path, lineno, line);
+			if (g->fd < 0 || line[7] != '\0') {
+				print_error("%s:%d: no gdb %c to close\n", path,
+				    lineno, line[6]);
+				fail();
+			}
+			/* What it got and did not read is gone with it. */
+			if (g->inlen > 0)
+				tr_fail(path, lineno, "gdb closed with unchecked "
+				    "input", "", 0, g->in, g->inlen);
 			close(g->fd);
 			g->fd = -1;
 			tr_pump(t);
 		} else if (line[0] >= 'A' && line[0] <= 'Z' && line[0] != 'T' &&
-		    line[0] != 'K' && line[1] == '>') {
-			g = &t->g[line[0] - 'A'];
+		    line[0] != 'K' && line[1] == '>' && line[2] == ' ') {
+			g = tr_gdb_at(t, line[0], path, lineno, line);
+			if (g->fd < 0) {
+				print_error("%s:%d: gdb %c is not connected\n",
+				    path, lineno, line[0]);
+				fail();
+			}
 			n = tr_expand(line + 3, buf, sizeof buf);
 			if (write(g->fd, buf, n) != (ssize_t)n) {
 				print_error("%s:%d: write: %s\n", path, lineno,
@@ -282,12 +442,14 @@ run_transcript(void **state)
 				tr_fail(path, lineno, "keyboard not held",
 				    "held", 4, "sent", 4);
 			tr_pump(t);
-		} else if (strncmp(line, "link ", 5) == 0) {
+		} else if (strcmp(line, "link up") == 0 ||
+		    strcmp(line, "link down") == 0) {
 			fk.up = strcmp(line + 5, "up") == 0;
 			br_target_link_changed(t->br.target, fk.up);
 			tr_pump(t);
-		} else if (line[0] >= 'A' && line[0] <= 'Z' && line[1] == ':') {
-			g = &t->g[line[0] - 'A'];
+		} else if (line[0] >= 'A' && line[0] <= 'Z' && line[1] == ':' &&
+		    (line[2] == '\0' || line[2] == ' ')) {
+			g = tr_gdb_at(t, line[0], path, lineno, line);
 			tr_pump(t);
 			n = line[2] == '\0' ? 0 : tr_expand(line + 3, buf,
 			    sizeof buf);
@@ -295,21 +457,26 @@ run_transcript(void **state)
 				tr_fail(path, lineno, "gdb received", buf, n,
 				    g->in, g->inlen);
 			g->inlen = 0;
-		} else if (line[0] >= 'A' && line[0] <= 'Z' && line[1] == '~') {
-			g = &t->g[line[0] - 'A'];
+		} else if (line[0] >= 'A' && line[0] <= 'Z' && line[1] == '~' &&
+		    line[2] == ' ' && line[3] != '\0') {
+			size_t	 unit;
+
+			g = tr_gdb_at(t, line[0], path, lineno, line);
 			tr_pump(t);
 			n = tr_expand(line + 3, buf, sizeof buf);
-			buf[n] = '\0';
-			if (strstr(g->in, buf) == NULL)
+			unit = tr_unit(g);
+			if (tr_find(g->in, unit, buf, n) == NULL)
 				tr_fail(path, lineno, "gdb received (part)",
 				    buf, n, g->in, g->inlen);
-			g->inlen = 0;
-		} else if (line[0] >= 'A' && line[0] <= 'Z' && line[1] == '!') {
-			g = &t->g[line[0] - 'A'];
+			tr_consume(g, unit);
+		} else if (line[0] >= 'A' && line[0] <= 'Z' && line[1] == '!' &&
+		    strcmp(line + 2, " closed") == 0) {
+			g = tr_gdb_at(t, line[0], path, lineno, line);
 			tr_pump(t);
 			if (!g->closed)
 				tr_fail(path, lineno, "gdb closed", "closed",
 				    6, "open", 4);
+			g->closed_seen = true;
 		} else if (strncmp(line, "wire:", 5) == 0) {
 			tr_pump(t);
 			n = line[5] == '\0' ? 0 : tr_expand(line + 6, buf,
@@ -318,12 +485,36 @@ run_transcript(void **state)
 				tr_fail(path, lineno, "target received", buf,
 				    n, fk.wire, fk.wirelen);
 			fk.wirelen = 0;
-		} else if (strncmp(line, "console~ ", 9) == 0) {
+		} else if (strncmp(line, "console~ ", 9) == 0 &&
+		    line[9] != '\0') {
+			const char	*at;
+
+			tr_pump(t);
 			n = tr_expand(line + 9, buf, sizeof buf);
-			buf[n] = '\0';
-			if (strstr(fk.console, buf) == NULL)
+			if ((at = tr_find(fk.console + t->conspos,
+			    fk.consolelen - t->conspos, buf, n)) == NULL)
 				tr_fail(path, lineno, "console", buf, n,
-				    fk.console, fk.consolelen);
+				    fk.console + t->conspos,
+				    fk.consolelen - t->conspos);
+			else {
+				/* Through the end of its line. */
+				t->conspos = (size_t)(at - fk.console) + n;
+				if (n > 0 && buf[n - 1] != '\n')
+					while (t->conspos < fk.consolelen &&
+					    fk.console[t->conspos++] != '\n')
+						;
+			}
+		} else if (strcmp(line, "console:") == 0 ||
+		    strncmp(line, "console: ", 9) == 0) {
+			tr_pump(t);
+			n = line[8] == '\0' ? 0 : tr_expand(line + 9, buf,
+			    sizeof buf);
+			if (n != fk.consolelen - t->conspos ||
+			    memcmp(buf, fk.console + t->conspos, n) != 0)
+				tr_fail(path, lineno, "console", buf, n,
+				    fk.console + t->conspos,
+				    fk.consolelen - t->conspos);
+			t->conspos = fk.consolelen;
 		} else if (strncmp(line, "state? ", 7) == 0) {
 			const char *st = br_target_state_name(
 			    br_target_state(t->br.target));
@@ -344,6 +535,12 @@ run_transcript(void **state)
 		}
 	}
 	fclose(fp);
+	if (t->br.gdb == NULL) {
+		print_error("%s: nothing but options\n", path);
+		fail();
+	}
+	if (tr_drained(t, path) > 0)
+		fail();
 	br_gdb_free(t->br.gdb);
 	br_target_free(t->br.target);
 	br_cache_free(t->br.cache);	/* after the target, as in main.c */
@@ -373,12 +570,22 @@ main(void)
 		fprintf(stderr, "%s: %s\n", TR_DIR, strerror(errno));
 		return (1);
 	}
-	while ((de = readdir(d)) != NULL && n < TR_MAX) {
+	while ((de = readdir(d)) != NULL) {
 		len = strlen(de->d_name);
-		if (len > 4 && strcmp(de->d_name + len - 4, ".txt") == 0)
-			tr_names[n++] = strdup(de->d_name);
+		if (len <= 4 || strcmp(de->d_name + len - 4, ".txt") != 0)
+			continue;
+		if (n == TR_MAX) {
+			fprintf(stderr, "%s: more than %d transcripts\n",
+			    TR_DIR, TR_MAX);
+			return (1);
+		}
+		tr_names[n++] = strdup(de->d_name);
 	}
 	closedir(d);
+	if (n == 0) {
+		fprintf(stderr, "%s: no transcripts\n", TR_DIR);
+		return (1);
+	}
 	qsort(tr_names, n, sizeof tr_names[0], cmp_names);
 	for (i = 0; i < n; i++) {
 		memset(&tests[i], 0, sizeof tests[i]);

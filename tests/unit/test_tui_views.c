@@ -5,7 +5,6 @@
  * letter per cell). TUI_UPDATE_GOLDEN=1 rewrites them; review the diff.
  */
 #include <elf.h>
-#include <glob.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +13,7 @@
 
 #include "rsp/rsp.h"
 #include "tui/tui.h"
+#include "tests/unit/labpath.h"
 
 static char *
 slurp(const char *path, size_t *len_out)
@@ -604,7 +604,7 @@ test_screens(void **state)
  * 2 KiB of stack from rsp, rsp/rbp, and gdb's bt on the same stop
  * (tests/data/tui/lab_panic_{stack.mem,bt.txt}). The frame-pointer walk
  * must find gdb's frames, return address for return address; with the
- * lab's vmlinux on this machine, the pane names them as gdb does.
+ * lab's vmlinux (the same build), the pane names them as gdb does.
  */
 struct bt_frame {
 	uint64_t	 pc;
@@ -671,30 +671,48 @@ load_stack(uint8_t *mem, size_t max, uint64_t rsp)
 	return total;
 }
 
+/*
+ * The lab's vmlinux (labpath.h), which must be the build the capture came
+ * from: gdb's frames in lab_panic_bt.txt name the functions at their
+ * addresses.  Fails with the reason otherwise.
+ */
 static struct tui_symtab *
-lab_symtab(void)
+lab_symtab(const struct bt_frame *bt, size_t nbt)
 {
-	const char		*env = getenv("KGDB_VMLINUX");
-	char			 err[TUI_ERRLEN];
-	glob_t			 g;
-	struct tui_symtab	*st = NULL;
-	uint64_t		 a;
+	char			 err[TUI_ERRLEN], why[1200], *path;
+	struct tui_symtab	*st;
+	const char		*name;
+	uint64_t		 off;
+	size_t			 i, named = 0;
 
-	if (env != NULL && env[0] != '\0') {
-		st = tui_symtab_open(env, err);
-	} else if (glob("/root/.cache/kgdb-bridge/lab/*/obj/vmlinux", 0, NULL,
-	    &g) == 0) {
-		for (size_t i = 0; i < g.gl_pathc && st == NULL; i++) {
-			st = tui_symtab_open(g.gl_pathv[i], err);
-			/* only the build these bytes came from */
-			if (st != NULL && (!tui_symtab_addr(st,
-			    "sysrq_handle_crash", &a) || a != 0xffffffff811534f4)) {
-				tui_symtab_free(st);
-				st = NULL;
-			}
-		}
-		globfree(&g);
+	if ((path = lab_vmlinux_path(why, sizeof why)) == NULL) {
+		print_error("no lab vmlinux to name the frames: %s\n", why);
+		fail();
 	}
+	if ((st = tui_symtab_open(path, err)) == NULL) {
+		print_error("%s: %s\n", path, err);
+		free(path);
+		fail();
+	}
+	/* frame 0 is a pc, the others return addresses (look before them) */
+	for (i = 0; i < nbt; i++) {
+		if (strcmp(bt[i].name, "delay_loop") != 0 &&
+		    strcmp(bt[i].name, "sysrq_handle_crash") != 0)
+			continue;
+		if (!tui_symtab_lookup(st, bt[i].pc - (i > 0), &name, &off,
+		    NULL) || strcmp(name, bt[i].name) != 0) {
+			print_error("%s is not the kernel tests/data/tui/"
+			    "lab_panic_* came from (%s at %#llx): capture "
+			    "them again (tests/data/tui/lab-capture.sh)\n",
+			    path, bt[i].name, (unsigned long long)bt[i].pc);
+			tui_symtab_free(st);
+			free(path);
+			fail();
+		}
+		named++;
+	}
+	free(path);
+	assert_int_equal(named, 2);
 	return st;
 }
 
@@ -730,10 +748,7 @@ test_lab_panic_stack(void **state)
 	for (i = 0; i < nfr; i++)
 		assert_true(fr[i].ret == bt[i + 2].pc);
 
-	if ((st = lab_symtab()) == NULL) {
-		print_message("# lab vmlinux absent: names not checked\n");
-		return;
-	}
+	st = lab_symtab(bt, nbt);
 	for (i = 0; i < nfr; i++) {
 		char buf[128];
 
