@@ -1,10 +1,12 @@
 /*
- * bridge/transport_telnet.c: telnet with RFC 2217, as ser2net, conserver,
- * labgrid and QEMU (telnet=on) serve serial ports.
+ * bridge/transport_telnet.c: telnet with RFC 2217, as ser2net, terminal
+ * servers and labgrid serve serial ports, and plain telnet (QEMU
+ * telnet=on).
  *
  * We offer BINARY, SGA and COM-PORT-OPTION. When the server agrees to
- * COM-PORT-OPTION we set the line (baud, size, parity, stop, flow) and
- * send BREAK as SET-CONTROL break-on/off. A server without RFC 2217 (QEMU)
+ * COM-PORT-OPTION we set what the TARGET word gives of the line (baud,
+ * size, parity, stop, flow), ask for the rest, and send BREAK as
+ * SET-CONTROL break-on/off. A server without RFC 2217 (QEMU)
  * gets IAC BRK, which QEMU turns into a BREAK on its UART.
  *
  * Replies to the server's negotiation queue up in pend and go out through
