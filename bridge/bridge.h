@@ -189,6 +189,11 @@ const char *br_opts_elf_arch(const char *path, char *err);
  * 127.0.0.0/8 or ::1 (0.0.0.0 and :: included): reachable from others. */
 bool	 br_opts_listen_loopback(const char *host);
 
+/* list.c: --list, this host's serial ports (libserialport, sysfs,
+ * /proc): path, by-id name, USB identity, driver, latency timer, who has
+ * it open. */
+int		 br_list_ports(FILE *f, char *err);
+
 /* boards.c: board profiles from boards.conf (libinih). */
 struct br_boards;
 struct br_board;

@@ -33,7 +33,7 @@ enum {
 	OPT_BREAK_ON_CONNECT, OPT_TAKEOVER, OPT_NO_STDIN, OPT_WAIT,
 	OPT_CONSOLE_RAW, OPT_NO_CACHE, OPT_VERSION, OPT_TUI, OPT_IDLE_TIMEOUT,
 	OPT_READ_ONLY_VIEWERS, OPT_GDB_SOCKET, OPT_CONSOLE_SOCKET,
-	OPT_TIMESTAMPS, OPT_LIST_BOARDS,
+	OPT_TIMESTAMPS, OPT_LIST_BOARDS, OPT_LIST,
 };
 
 static const struct option opts_long[] = {
@@ -60,6 +60,7 @@ static const struct option opts_long[] = {
 	{ "console-socket",	required_argument, NULL, OPT_CONSOLE_SOCKET },
 	{ "timestamps",		no_argument, NULL, OPT_TIMESTAMPS },
 	{ "list-boards",	no_argument, NULL, OPT_LIST_BOARDS },
+	{ "list",		no_argument, NULL, OPT_LIST },
 	{ "quiet",		no_argument, NULL, 'q' },
 	{ "verbose",		no_argument, NULL, 'v' },
 	{ "help",		no_argument, NULL, 'h' },
@@ -72,7 +73,7 @@ br_opts_usage(FILE *f)
 {
 	fprintf(f,
 "usage: kgdb-bridge [options] TARGET|BOARD\n"
-"       kgdb-bridge --list-boards\n"
+"       kgdb-bridge --list-boards | --list\n"
 "       kgdb-bridge ctl [BOARD|--ctl PATH] status|mem ADDR LEN|regs|break|\n"
 "                       continue|step|thread ID|mark TEXT|events|quit\n"
 "\n"
@@ -118,6 +119,9 @@ br_opts_usage(FILE *f)
 "  --no-cache          relay only: answer nothing from the stop-state cache\n"
 "  --tui               run kgdb-tui on this terminal (implies --quiet and\n"
 "                      --no-stdin; the bridge's log goes to CTL.log)\n"
+"  --list              this host's serial ports: by-id name, USB identity,\n"
+"                      driver, latency timer, who has each open\n"
+"  --list-boards       the boards of boards.conf, and which run\n"
 "  -q, --quiet         no console on stdout\n"
 "  -v, --verbose       more log (twice: debug)\n"
 "  -h, --help          this text\n"
@@ -680,6 +684,10 @@ br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 		case OPT_TIMESTAMPS:
 			o->timestamps = true;
 			break;
+		case OPT_LIST:
+			if (br_list_ports(stdout, err) != 0)
+				return -1;
+			return BR_OPTS_EXIT;
 		case OPT_LIST_BOARDS: {
 			struct br_boards	*bs;
 

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# tests/integration/list.sh: kgdb-bridge --list names this host's serial
+# ports with their driver and who holds each open. (The VM has one UART,
+# ttyS0; it is opened read-only here and never configured.)
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+bin=$BUILD/kgdb-bridge
+if [ ! -x "$bin" ]; then
+	echo "FAIL: list: no $bin"
+	exit 1
+fi
+port=$(ls /dev/ttyS0 /dev/ttyUSB0 /dev/ttyAMA0 2>/dev/null | head -1)
+if [ -z "$port" ]; then
+	echo "FAIL: list: no serial port on this host to list"
+	exit 1
+fi
+fails=0
+# A holder of our own, whose descriptor nobody else inherits.
+python3 -c 'import os, sys, time
+fd = os.open(sys.argv[1], os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
+time.sleep(30)' "$port" &
+holder=$!
+sleep 1
+out=$("$bin" --list 2>&1)
+rc=$?
+kill $holder 2>/dev/null
+wait $holder 2>/dev/null
+if [ $rc -eq 0 ] && printf '%s\n' "$out" | grep -qx "$port"; then
+	echo "PASS: list: $port is listed"
+else
+	echo "FAIL: list: $port not listed (rc $rc): $out"
+	fails=$((fails + 1))
+fi
+if printf '%s\n' "$out" | grep -A6 -x "$port" | grep -q "open by .*$holder (python3)"; then
+	echo "PASS: list: who holds $port open (pid $holder)"
+else
+	echo "FAIL: list: holder $holder not shown: $out"
+	fails=$((fails + 1))
+fi
+if printf '%s\n' "$out" | grep -A6 -x "$port" | grep -q "driver   [a-z0-9_]"; then
+	echo "PASS: list: $port's driver"
+else
+	echo "FAIL: list: no driver for $port: $out"
+	fails=$((fails + 1))
+fi
+[ $fails -eq 0 ]
