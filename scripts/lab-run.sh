@@ -122,7 +122,7 @@ qemu-system-x86_64 -accel tcg -m 256 -smp "$smp" -no-reboot \
 	-append "$cmdline" \
 	-chardev "$chardev" -serial chardev:s0 \
 	-monitor "unix:$mon,server=on,wait=off" \
-	-pidfile "$pidfile" 2>"$qlog" &
+	-pidfile "$pidfile" >"$qlog" 2>&1 &	# a pty's name comes on stdout
 qpid=$!
 if [ "$background" = 0 ]; then
 	trap cleanup EXIT
