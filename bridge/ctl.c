@@ -79,6 +79,7 @@ struct ctl_client {
 	bool			 subscribed;
 	bool			 dead;
 	bool			 in_read;	/* inside ctl_read_cb */
+	bool			 quit_after;	/* quit once the reply is out */
 	struct ctl_op		*op;		/* a target read in flight */
 	TAILQ_ENTRY(ctl_client)	 entry;
 };
@@ -249,11 +250,24 @@ ctl_client_lost(struct ctl_client *cl)
 
 static void	ctl_event_cb(struct bufferevent *, short, void *);
 
+/* A client that asked to quit is answered first; the bridge stops once
+ * the answer is out (or the client is gone). */
+static void
+ctl_client_gone(struct ctl_client *cl)
+{
+	struct bridge	*br = cl->c->br;
+	bool		 quit = cl->quit_after;
+
+	ctl_client_lost(cl);
+	if (quit)
+		br_quit(br);
+}
+
 static void
 ctl_flushed_cb(struct bufferevent *bev, void *arg)
 {
 	(void)bev;
-	ctl_client_lost(arg);
+	ctl_client_gone(arg);
 }
 
 /* Say the last words, then go: read no more, close once the reply is
@@ -265,7 +279,7 @@ ctl_close_after_flush(struct ctl_client *cl)
 
 	bufferevent_disable(cl->bev, EV_READ);
 	if (evbuffer_get_length(bufferevent_get_output(cl->bev)) == 0) {
-		ctl_client_lost(cl);
+		ctl_client_gone(cl);
 		return;
 	}
 	bufferevent_setcb(cl->bev, NULL, ctl_flushed_cb,
@@ -665,7 +679,8 @@ ctl_command(struct ctl_client *cl, const char *line)
 		ctl_reply(cl, cmd, true, NULL);
 	} else if (strcmp(cmd, "quit") == 0) {
 		ctl_reply(cl, cmd, true, NULL);
-		br_quit(br);
+		cl->quit_after = true;
+		ctl_close_after_flush(cl);
 	} else if (strcmp(cmd, "ping") == 0) {
 		ctl_reply(cl, cmd, true, NULL);
 	} else
@@ -706,7 +721,7 @@ ctl_event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	(void)bev;
 	if (what & (BEV_EVENT_EOF|BEV_EVENT_ERROR|BEV_EVENT_TIMEOUT))
-		ctl_client_lost(arg);
+		ctl_client_gone(arg);
 }
 
 static void

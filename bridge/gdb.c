@@ -656,12 +656,23 @@ gs_stop_ready(void *arg, bool ok, const char *why)
 	struct gsess	*s = gs_ctx_session(arg);
 	char		 stop[64];
 	size_t		 n;
+	enum br_tstate	 st;
 
 	if (s == NULL || !s->waiting_stop)
 		return;
 	if (ok && (n = br_target_last_stop(s->g->br->target, stop,
 	    sizeof stop)) > 0) {
 		br_gdb_stopped(s->g, stop, n);
+		return;
+	}
+	/*
+	 * Stopped (at kdb, or in gdb mode with no stop seen) but the stub
+	 * would not answer: there is nothing to break into and no stop to
+	 * wait for, so say so now.
+	 */
+	st = br_target_state(s->g->br->target);
+	if (st == BR_TS_KDB || st == BR_TS_STOPPED_GDB) {
+		gs_no_stop(s, why != NULL ? why : "the stub does not answer");
 		return;
 	}
 	/* Still waiting: the target may be running. */
@@ -707,12 +718,16 @@ gs_running_reply(struct gsess *s)
 static void
 gs_no_stop(struct gsess *s, const char *why)
 {
-	log_warn("gdb: %s: cannot answer '?': the kernel is running and "
-	    "cannot be stopped: %s", s->peer, why);
+	enum br_tstate	st = br_target_state(s->g->br->target);
+	const char	*what = st == BR_TS_KDB || st == BR_TS_STOPPED_GDB ?
+			    "it is stopped but its stub does not answer" :
+			    "it runs and cannot be stopped";
+
+	log_warn("gdb: %s: cannot answer '?': %s: %s", s->peer, what, why);
 	if (s->g->br->console != NULL)
 		br_console_notice(s->g->br->console, "gdb asked where the "
-		    "kernel stopped, but it runs and cannot be stopped (%s); "
-		    "gdb is told the target is not running", why);
+		    "kernel stopped, but %s (%s); gdb is told the target is "
+		    "not running", what, why);
 	s->waiting_stop = false;
 	gs_replys(s, "W00");
 	gs_process(s);
@@ -1337,6 +1352,7 @@ gs_demux_cb(void *arg, const struct rsp_event *ev)
 	struct br_gdb	*g = s->g;
 	char		 err[BR_ERRLEN];
 	size_t		 i;
+	int		 rc;
 
 	if (s->closing)
 		return;
@@ -1349,8 +1365,12 @@ gs_demux_cb(void *arg, const struct rsp_event *ev)
 			if (s->waiting_stop && s->range.on && gs_range_intr(s))
 				continue;
 			if (s->waiting_stop) {
-				if (br_target_break(g->br->target, err) != 0 &&
-				    s->resumed)
+				rc = br_target_break(g->br->target, err);
+				/* A failed break-in may have answered gdb
+				 * already (br_gdb_stop_failed): once only. */
+				if (!s->waiting_stop)
+					continue;
+				if (rc != 0 && s->resumed)
 					gs_outputf(s, "kgdb-bridge: %s\n",
 					    err);
 				else if (br_target_state(g->br->target) !=

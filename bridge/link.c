@@ -42,6 +42,7 @@ struct br_link {
 	bool			 connecting;
 	bool			 up;
 	bool			 breaking;	/* BREAK on, output held */
+	bool			 break_again;	/* another BREAK after this one */
 	bool			 ever_up;
 	bool			 lost_pending;
 	char			 lost_why[BR_ERRLEN];
@@ -211,6 +212,7 @@ link_close(struct br_link *l)
 	if (l->open)
 		l->t.ops->close(&l->t);
 	l->open = l->up = l->connecting = l->breaking = false;
+	l->break_again = false;
 	evbuffer_drain(l->out, evbuffer_get_length(l->out));
 }
 
@@ -456,6 +458,11 @@ link_brk_cb(evutil_socket_t fd, short what, void *arg)
 	if (l->up && l->t.ops->send_break(&l->t, false, err) == -1)
 		log_warn("%s", err);
 	link_arm_write(l);
+	if (l->break_again) {
+		l->break_again = false;
+		if (br_link_send_break(l, err) == -1)
+			log_warn("%s", err);
+	}
 }
 
 static struct br_link *
@@ -556,9 +563,15 @@ br_link_send_break(struct br_link *l, char *err)
 		br_seterr(err, "the target link is down");
 		return -1;
 	}
-	/* A second BREAK inside the sysrq window cancels the first. */
-	if (l->breaking)
+	/*
+	 * A BREAK asked for while one is on (a --break-seq with a guard
+	 * string, BREAK,wait:200,abc,BREAK,…, on a link whose BREAK lasts
+	 * longer than the wait) follows it, after the bytes held behind it.
+	 */
+	if (l->breaking) {
+		l->break_again = true;
 		return 0;
+	}
 	/* Bytes queued before the BREAK go first. */
 	if (link_flush(l, err) == -1)
 		return -1;

@@ -40,6 +40,7 @@
 #define TGT_MAX_BAD	8	/* corrupt frames NAKed for one request, or in
 				 * a row without one, before giving up */
 #define TGT_KGDB_MS	1500	/* wait for kdb's "kgdb" command to settle */
+#define TGT_PROMPT_MS	5000	/* kdb's prompt after its banner, at most */
 /* kdb's command line holds at most this much (CMD_BUFLEN in kdb_private.h):
  * erasing this many characters empties a line whose content is unknown. */
 #define TGT_KDB_LINE_MAX 200
@@ -102,6 +103,7 @@ struct br_target {
 	struct event	*tx_ev;		/* ack/reply timeout */
 	struct event	*brk_ev;	/* break sequence and its confirm */
 	struct event	*enter_ev;	/* kdb → gdb steps */
+	struct event	*stall_ev;	/* requests wait for a prompt */
 
 	unsigned	 ack_ms, reply_ms, break_ms;
 	uint64_t	 quiet_ms;	/* when our last bytes left the wire */
@@ -1231,6 +1233,10 @@ tgt_mark(struct br_target *t, const struct rsp_event *ev)
 		/* A request sent before the stop is now on kdb's line. */
 		if (t->tx != TX_IDLE)
 			tgt_kdb_polluted(t);
+		/* Requests now wait for kdb's prompt; if none comes (a cut
+		 * banner, noise), they must not wait for ever. */
+		if (tgt_head(t) != NULL)
+			tgt_timer(t->stall_ev, TGT_PROMPT_MS);
 		t->at_pager = false;
 		t->maybe_connected = false;
 		t->last_stop_len = 0;
@@ -1381,6 +1387,26 @@ tgt_stop_seen(struct br_target *t, const char *how)
 	} else if (t->br->gdb != NULL && br_gdb_waiting_stop(t->br->gdb) &&
 	    t->enter == EN_NONE && strcmp(how, "kgdb") == 0)
 		br_target_enter_gdb(t, tgt_synth_ready, t);
+}
+
+/*
+ * kdb said it was entered but no prompt followed, and requests wait. Go
+ * on as if the prompt had come: the switch to gdb mode erases whatever
+ * is on kdb's line, and if it fails the requests fail with the reason.
+ */
+static void
+tgt_stall_cb(int fd, short what, void *arg)
+{
+	struct br_target	*t = arg;
+
+	(void)fd;
+	(void)what;
+	if (tgt_head(t) == NULL || t->tx != TX_IDLE || t->enter != EN_NONE)
+		return;
+	log_info("target: kdb's banner came but no prompt; switching anyway");
+	t->kdb_fresh = false;
+	t->kdb_dirty = true;
+	tgt_kick(t);
 }
 
 static void
@@ -1844,8 +1870,9 @@ br_target_link_changed(struct br_target *t, bool up)
 	if (t->enter != EN_NONE)
 		tgt_enter_done(t, false, "target link went down");
 	if (t->breaking || t->confirming) {
+		/* Whoever waits for this break-in hears that it failed. */
 		evtimer_del(t->brk_ev);
-		t->breaking = t->confirming = false;
+		brk_failed(t, "the target link went down");
 	}
 	t->last_stop_len = 0;
 	tgt_set_state(t, BR_TS_UNKNOWN);
@@ -1903,8 +1930,9 @@ br_target_new(struct bridge *br)
 	t->tx_ev = evtimer_new(br->base, tgt_tx_timeout, t);
 	t->brk_ev = evtimer_new(br->base, brk_run, t);
 	t->enter_ev = evtimer_new(br->base, tgt_enter_step, t);
+	t->stall_ev = evtimer_new(br->base, tgt_stall_cb, t);
 	if (t->tick_ev == NULL || t->tx_ev == NULL || t->brk_ev == NULL ||
-	    t->enter_ev == NULL)
+	    t->enter_ev == NULL || t->stall_ev == NULL)
 		fatalx("evtimer_new");
 	return (t);
 }
@@ -1933,6 +1961,7 @@ br_target_free(struct br_target *t)
 	event_free(t->tx_ev);
 	event_free(t->brk_ev);
 	event_free(t->enter_ev);
+	event_free(t->stall_ev);
 	rsp_demux_free(t->dm);
 	free(t);
 }
