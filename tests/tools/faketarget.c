@@ -443,6 +443,7 @@ gdb_msg(const char *text)
 
 static int
 kdb_command(const char *cmd, bool via_gdb);
+static void	kdb_banner(void);
 
 /* Handle one packet; returns the next mode. */
 static int
@@ -538,6 +539,8 @@ stub_handle(char *in)
 			F.connected = false;
 			F.kdb_mode = true;
 			flog("TO_KDB");
+			/* As the lab kernel does (gdb-to-kdb.down.raw). */
+			kdb_banner();
 			return (KDB);
 		}
 		F.out[0] = '\0';
