@@ -62,7 +62,9 @@
 #define FB_NGDB		4		/* gdb connections A..D */
 #define FB_NCON		4		/* console clients */
 #define FB_NTIMERS	256
+#ifndef FB_MEM_MAX
 #define FB_MEM_MAX	(48u * 1024 * 1024)	/* heap growth per input */
+#endif
 #define FB_DRAIN_MS	(10u * 60 * 1000)	/* fake time after the input */
 #define FB_OUT_MAX	64		/* requests tracked per gdb */
 
