@@ -326,7 +326,7 @@ enum fb_rk {
 #else
 #define FB_KNOWN	0
 #endif
-static uint64_t	fb_known[3];
+static uint64_t	fb_known[4];
 
 struct fb_gdb {
 	int		 fd;		/* -1: not connected */
@@ -345,6 +345,7 @@ struct fb_gdb {
 	 * checked.
 	 */
 	bool		 desync;
+	bool		 intr_q;	/* ^C sent while a '?' waited (K3) */
 };
 
 struct fb_con {
@@ -384,6 +385,7 @@ struct fb {
 };
 
 static struct fb	*fbx;		/* the run in progress (callbacks) */
+static bool		 fb_trace;	/* FB_LOG: the log and each record */
 
 static void	fb_gdb_close(struct fb_gdb *);
 static void	fb_con_close(struct fb_con *);
@@ -695,6 +697,13 @@ fb_out_cb(void *arg, const struct rsp_event *ev)
 
 	if (ev->type == RSP_EV_CONSOLE && memchr(ev->data, '-', ev->len))
 		g->desync = true;
+	if (ev->type == RSP_EV_CONSOLE && memchr(ev->data, 3, ev->len)) {
+		size_t	i;
+
+		for (i = 0; i < g->nreq; i++)
+			if (g->req[i] == RK_STOPQ)
+				g->intr_q = true;
+	}
 	if (ev->type != RSP_EV_PACKET && ev->type != RSP_EV_OUTPUT)
 		return;
 	if (ev->len > 0 && strchr("cCsS", p[0]) != NULL)
@@ -744,6 +753,11 @@ fb_in_cb(void *arg, const struct rsp_event *ev)
 		if (g->nreq == 0) {
 			if (g->lost > 0) {
 				g->lost--;
+				break;
+			}
+			if (FB_KNOWN && g->intr_q) {
+				fb_known[3]++;
+				g->desync = true;
 				break;
 			}
 			fb_fail("gdb %d got a reply nobody asked for: %.*s",
@@ -1273,11 +1287,12 @@ fb_drain_and_check(struct fb *f)
 	fb_advance(f, FB_DRAIN_MS, 20000);
 	if (getenv("FB_VERBOSE") != NULL) {
 		fprintf(stderr, "fuzz_bridge: target %s, %zu console "
-		    "clients, %zu timers, heap +%zu peak, known K1 %ju K2 %ju\n",
+		    "clients, %zu timers, heap +%zu peak, known K1 %ju K2 %ju K3 %ju\n",
 		    br_target_state_name(br_target_state(f->br.target)),
 		    br_console_clients(f->br.console), fb_ntimers,
 		    f->mem_peak > f->mem0 ? f->mem_peak - f->mem0 : 0,
-		    (uintmax_t)fb_known[1], (uintmax_t)fb_known[2]);
+		    (uintmax_t)fb_known[1], (uintmax_t)fb_known[2],
+		    (uintmax_t)fb_known[3]);
 		for (i = 0; i < FB_NGDB; i++)
 			if (f->g[i].fd >= 0)
 				fprintf(stderr, "  gdb %d: %ju replies, %zu "
@@ -1352,8 +1367,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		signal(SIGPIPE, SIG_IGN);
 		/* Every log line is formatted (hostile text in it), then
 		 * thrown away. */
-		br_log_open(getenv("FB_LOG") != NULL ? NULL : "/dev/null",
-		    BR_LOG_DEBUG);
+		fb_trace = getenv("FB_LOG") != NULL;
+		br_log_open(fb_trace ? NULL : "/dev/null", BR_LOG_DEBUG);
 	}
 	if (size < 2)
 		return (0);
@@ -1370,6 +1385,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		arg = data[pos + 1];
 		pos += 2;
 		op = op >= 0x80 ? fb_side_ops[FB_SIDE][op & 7] : op % OP_COUNT;
+		if (fb_trace)
+			fprintf(stderr, "fuzz_bridge: @%ju record %zu: op %d "
+			    "arg 0x%02x\n", (uintmax_t)fb_now, pos - 2, op, arg);
 		len = 0;
 		d = NULL;
 		if (fb_has_data(op)) {
