@@ -326,7 +326,7 @@ enum fb_rk {
 #else
 #define FB_KNOWN	0
 #endif
-static uint64_t	fb_known[4];
+static uint64_t	fb_known[5];
 
 struct fb_gdb {
 	int		 fd;		/* -1: not connected */
@@ -346,6 +346,7 @@ struct fb_gdb {
 	 */
 	bool		 desync;
 	bool		 intr_q;	/* ^C sent while a '?' waited (K3) */
+	bool		 killed;	/* sent k: no reply, the bridge closes */
 };
 
 struct fb_con {
@@ -706,13 +707,18 @@ fb_out_cb(void *arg, const struct rsp_event *ev)
 	}
 	if (ev->type != RSP_EV_PACKET && ev->type != RSP_EV_OUTPUT)
 		return;
+	if (ev->len > 0 && p[0] == 'k') {
+		/* As gs_packet: no reply; the session ends once flushed. */
+		g->killed = true;
+		return;
+	}
 	if (ev->len > 0 && strchr("cCsS", p[0]) != NULL)
 		k = RK_RESUME;
 	else if (ev->len >= 6 && memcmp(p, "vCont;", 6) == 0)
 		k = RK_RESUME;
 	else if (ev->len >= 6 && memcmp(p, "qRcmd,", 6) == 0)
 		k = RK_RCMD;
-	else if (ev->len == 1 && p[0] == '?')
+	else if (ev->len > 0 && p[0] == '?')	/* as gs_packet */
 		k = RK_STOPQ;
 	if (g->nreq == FB_OUT_MAX) {
 		g->lost++;
@@ -1287,12 +1293,12 @@ fb_drain_and_check(struct fb *f)
 	fb_advance(f, FB_DRAIN_MS, 20000);
 	if (getenv("FB_VERBOSE") != NULL) {
 		fprintf(stderr, "fuzz_bridge: target %s, %zu console "
-		    "clients, %zu timers, heap +%zu peak, known K1 %ju K2 %ju K3 %ju\n",
+		    "clients, %zu timers, heap +%zu peak, known K1-4 %ju %ju %ju %ju\n",
 		    br_target_state_name(br_target_state(f->br.target)),
 		    br_console_clients(f->br.console), fb_ntimers,
 		    f->mem_peak > f->mem0 ? f->mem_peak - f->mem0 : 0,
 		    (uintmax_t)fb_known[1], (uintmax_t)fb_known[2],
-		    (uintmax_t)fb_known[3]);
+		    (uintmax_t)fb_known[3], (uintmax_t)fb_known[4]);
 		for (i = 0; i < FB_NGDB; i++)
 			if (f->g[i].fd >= 0)
 				fprintf(stderr, "  gdb %d: %ju replies, %zu "
@@ -1303,6 +1309,9 @@ fb_drain_and_check(struct fb *f)
 	}
 	for (i = 0; i < FB_NGDB; i++) {
 		g = &f->g[i];
+		if (g->fd >= 0 && !g->closed && g->killed)
+			fb_fail("gdb %d sent k and its connection is still open",
+			    i);
 		if (g->fd < 0 || g->closed || g->desync || g->nreq == 0)
 			continue;
 		if (g->req[0] == RK_RESUME)
@@ -1311,6 +1320,11 @@ fb_drain_and_check(struct fb *f)
 		    (br_target_state(f->br.target) == BR_TS_KDB ||
 		    br_target_state(f->br.target) == BR_TS_STOPPED_GDB)) {
 			fb_known[1]++;
+			continue;
+		}
+		if (FB_KNOWN && g->req[0] != RK_STOPQ &&
+		    br_target_state(f->br.target) == BR_TS_KDB) {
+			fb_known[4]++;
 			continue;
 		}
 		if (FB_KNOWN && g->req[0] == RK_STOPQ && fl.downs > 0) {
@@ -1330,10 +1344,15 @@ fb_teardown(struct fb *f)
 {
 	int	i, fds;
 
+	/* main.c's order: the target may still tell gdb or the console. */
 	br_gdb_free(f->br.gdb);
-	br_console_free(f->br.console);
+	f->br.gdb = NULL;
 	br_target_free(f->br.target);
+	f->br.target = NULL;
 	br_cache_free(f->br.cache);
+	f->br.cache = NULL;
+	br_console_free(f->br.console);
+	f->br.console = NULL;
 	for (i = 0; i < FB_NGDB; i++)
 		fb_gdb_close(&f->g[i]);
 	for (i = 0; i < FB_NCON; i++)
