@@ -179,6 +179,25 @@ $(FZ)/fuzz_%: $(FZ)/tests/fuzz/fuzz_%.o $(RSP_SRCS:%.c=$(FZ)/%.o)
 	$(FUZZ_CC) $(FUZZ_CF) -o $@ $^
 fuzz: deps $(FUZZ_SRCS:tests/fuzz/%.c=$(FZ)/%)
 
+# ---- fuzz_bridge_{gdb,target,console}: the whole daemon (gdb.c, target.c,
+# console.c, cache.c, peer.c …) on one loop, driven through socketpairs and
+# a fake link and clock (tests/fuzz/bridge_harness.h). They need the bridge
+# objects, libevent and --wrap, so they have their own link rules, which
+# take precedence over the rsp-only fuzz_% pattern rules above. The corpus
+# replays (gcc + ASan) are built by `make tests` like the others.
+FB_BINS		= fuzz_bridge_gdb fuzz_bridge_target fuzz_bridge_console
+FB_WRAP		= -Wl,--wrap=br_link_write,--wrap=br_link_send_break,$\
+		  --wrap=br_link_up,--wrap=br_link_caps,--wrap=br_link_baud,$\
+		  --wrap=br_link_name,--wrap=br_link_pending,--wrap=event_add,$\
+		  --wrap=event_del,--wrap=event_free,$\
+		  --wrap=evconnlistener_new_bind
+$(FB_BINS:%=$(T)/%): $(T)/%: $(T)/tests/fuzz/%.o $(T)/tests/fuzz/replay.o \
+    $(T_BRIDGE_OBJS) $(T_RSP_OBJS)
+	$(CC) $(SANFLAGS) $(LDFLAGS) $(FB_WRAP) -o $@ $^ $(BR_LIBS)
+$(FB_BINS:%=$(FZ)/%): $(FZ)/%: $(FZ)/tests/fuzz/%.o \
+    $(BRIDGE_LIB_SRCS:%.c=$(FZ)/%.o) $(RSP_SRCS:%.c=$(FZ)/%.o)
+	$(FUZZ_CC) $(FUZZ_CF) $(FB_WRAP) -o $@ $^ $(BR_LIBS)
+
 # ---- benchmarks
 $(BUILD)/tests/bench/%.o: tests/bench/%.c
 	@mkdir -p $(@D)

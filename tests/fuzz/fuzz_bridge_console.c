@@ -1,0 +1,6 @@
+/*
+ * tests/fuzz/fuzz_bridge_console.c: the whole daemon, favouring the console
+ * side (see tests/fuzz/bridge_harness.h). Corpus: tests/fuzz/corpus/bridge_console/.
+ */
+#define FB_SIDE	FB_SIDE_CONSOLE
+#include "tests/fuzz/bridge_harness.h"
