@@ -190,7 +190,7 @@ FB_WRAP		= -Wl,--wrap=br_link_write,--wrap=br_link_send_break,$\
 		  --wrap=br_link_up,--wrap=br_link_caps,--wrap=br_link_baud,$\
 		  --wrap=br_link_name,--wrap=br_link_pending,--wrap=event_add,$\
 		  --wrap=event_del,--wrap=event_free,$\
-		  --wrap=evconnlistener_new_bind
+		  --wrap=evconnlistener_new_bind,--wrap=br_open_private
 $(FB_BINS:%=$(T)/%): $(T)/%: $(T)/tests/fuzz/%.o $(T)/tests/fuzz/replay.o \
     $(T_BRIDGE_OBJS) $(T_RSP_OBJS)
 	$(CC) $(SANFLAGS) $(LDFLAGS) $(FB_WRAP) -o $@ $^ $(BR_LIBS)
