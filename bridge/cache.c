@@ -209,7 +209,11 @@ br_cache_new(struct bridge *br, const struct rsp_arch *a)
 		c->thread_size = 16384;
 		break;
 	case RSP_ARCH_I386:
+	case RSP_ARCH_ARM:	/* arm THREAD_SIZE_ORDER 1 */
 		c->thread_size = 8192;
+		break;
+	case RSP_ARCH_RISCV64:	/* 64-bit THREAD_SIZE_ORDER 2 */
+		c->thread_size = 16384;
 		break;
 	}
 	return (c);

@@ -125,6 +125,77 @@ static const struct rsp_reg arm64_regs[] = {
 	REG("fpcr", 4, 784, 67, "int", NULL),
 };
 
+/*
+ * 32-bit ARM. Kernel facts (torvalds/linux):
+ *  - arch/arm/include/asm/kgdb.h:72-80: 16 general registers, 8 FPA
+ *    registers and 2 extras; GDB_MAX_REGS counts words (16 + 8*3 + 2 = 42)
+ *    so NUMREGBYTES = 42 << 2 = 168, DBG_MAX_REG_NUM = 26, BUFMAX = 400.
+ *  - arch/arm/kernel/kgdb.c:21-49, dbg_reg_def[]: r0-r10, fp, ip, sp, lr,
+ *    pc (4 bytes each), f0-f7 (12 bytes each, always zero: offset -1),
+ *    fps (4, zero), cpsr (4, the real one). kernel/debug/gdbstub.c packs
+ *    them back to back in pt_regs_to_gdb_regs(), so cpsr sits at 164.
+ *  - 'p' stops at DBG_MAX_REG_NUM (gdb_cmd_reg_get()): every register it
+ *    can reach is already in 'g'.
+ * gdb side: org.gnu.gdb.arm.core wants r0-r12, sp, lr, pc numbered 0-15
+ * and cpsr at 25; org.gnu.gdb.arm.fpa fills 16-24 with f0-f7 (96 bits,
+ * type arm_fpa_ext) and fps. Without the FPA feature gdb would put cpsr
+ * right after pc and call kgdb's 'g' too long.
+ */
+#define ARMR(n)		REG("r" #n, 4, 4 * (n), n, "uint32", NULL)
+#define ARMF(n)		REG("f" #n, 12, 64 + 12 * (n), 16 + (n), \
+			    "arm_fpa_ext", NULL)
+
+static const struct rsp_reg arm_regs[] = {
+	ARMR(0), ARMR(1), ARMR(2), ARMR(3), ARMR(4), ARMR(5), ARMR(6),
+	ARMR(7), ARMR(8), ARMR(9), ARMR(10), ARMR(11), ARMR(12),
+	REG("sp", 4, 52, 13, "data_ptr", NULL),
+	REG("lr", 4, 56, 14, "int", NULL),
+	REG("pc", 4, 60, 15, "code_ptr", NULL),
+	ARMF(0), ARMF(1), ARMF(2), ARMF(3), ARMF(4), ARMF(5), ARMF(6),
+	ARMF(7),
+	REG("fps", 4, 160, 24, "int", "float"),
+	REG("cpsr", 4, 164, 25, "int", NULL),
+	/* NUMREGBYTES (168) ends here. */
+};
+
+/*
+ * RISC-V 64. Kernel facts (torvalds/linux):
+ *  - arch/riscv/include/asm/kgdb.h:10-15: registers are unsigned long
+ *    (8 bytes), DBG_MAX_REG_NUM = 36, NUMREGBYTES = 36 * 8 = 288,
+ *    BUFMAX = 2048. Lines 31-66 and 68-103 give the order: zero, ra, sp,
+ *    gp, tp, t0-t2, fp (s0), s1, a0-a7, s2-s11, t3-t6, then pc (epc) as
+ *    number 32 and sstatus, stval (badaddr), scause as 33-35. There is
+ *    no DBG_ALL_REG_NUM: nothing past the 'g' payload, and 'p' is
+ *    refused from 36 up (kernel/debug/gdbstub.c gdb_cmd_reg_get()).
+ *  - arch/riscv/kernel/kgdb.c dbg_reg_def[]: x0 has offset -1 (sent as
+ *    zero); the rest come from pt_regs.
+ * gdb side: org.gnu.gdb.riscv.cpu wants x0-x31 (ABI names accepted) and
+ * pc numbered 0-32. The three CSRs go in org.gnu.gdb.riscv.csr under
+ * their CSR names, so gdb knows them as CSRs; their tdesc numbers 33-35
+ * keep them at kgdb's 'g' offsets 264-280.
+ */
+#define RVX(nm, n, ty)	REG(nm, 8, 8 * (n), n, ty, NULL)
+
+static const struct rsp_reg riscv64_regs[] = {
+	RVX("zero", 0, "int"), RVX("ra", 1, "code_ptr"),
+	RVX("sp", 2, "data_ptr"), RVX("gp", 3, "data_ptr"),
+	RVX("tp", 4, "data_ptr"), RVX("t0", 5, "int"), RVX("t1", 6, "int"),
+	RVX("t2", 7, "int"), RVX("fp", 8, "data_ptr"), RVX("s1", 9, "int"),
+	RVX("a0", 10, "int"), RVX("a1", 11, "int"), RVX("a2", 12, "int"),
+	RVX("a3", 13, "int"), RVX("a4", 14, "int"), RVX("a5", 15, "int"),
+	RVX("a6", 16, "int"), RVX("a7", 17, "int"), RVX("s2", 18, "int"),
+	RVX("s3", 19, "int"), RVX("s4", 20, "int"), RVX("s5", 21, "int"),
+	RVX("s6", 22, "int"), RVX("s7", 23, "int"), RVX("s8", 24, "int"),
+	RVX("s9", 25, "int"), RVX("s10", 26, "int"), RVX("s11", 27, "int"),
+	RVX("t3", 28, "int"), RVX("t4", 29, "int"), RVX("t5", 30, "int"),
+	RVX("t6", 31, "int"),
+	RVX("pc", 32, "code_ptr"),
+	REG("sstatus", 8, 264, 33, "int", NULL),
+	REG("stval", 8, 272, 34, "int", NULL),
+	REG("scause", 8, 280, 35, "int", NULL),
+	/* NUMREGBYTES (288) ends here. */
+};
+
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 static const struct rsp_arch arches[] = {
@@ -150,16 +221,35 @@ static const struct rsp_arch arches[] = {
 		.regs = arm64_regs, .nregs = NELEM(arm64_regs),
 		.pc = 32, .sp = 31, .fp = 29,
 	},
+	{
+		/* kgdb.h: BUFMAX 400, so 'm' reads stop at 199 bytes. */
+		.id = RSP_ARCH_ARM, .name = "arm", .gdb_arch = "arm",
+		.bufmax = 400, .numregbytes = 168, .mem_read_max = 199,
+		.dbg_max_reg_num = 26,
+		.regs = arm_regs, .nregs = NELEM(arm_regs),
+		.pc = 15, .sp = 13, .fp = 11,
+	},
+	{
+		.id = RSP_ARCH_RISCV64, .name = "riscv64",
+		.gdb_arch = "riscv:rv64",
+		.bufmax = 2048, .numregbytes = 288, .mem_read_max = 1023,
+		.dbg_max_reg_num = 36,
+		.regs = riscv64_regs, .nregs = NELEM(riscv64_regs),
+		.pc = 32, .sp = 2, .fp = 8,
+	},
 };
 
 /*
- * Target description pieces. A feature covers the registers with gdb
- * numbers first..last and declares the types they use before them.
+ * Target description pieces. A feature covers the registers with tdesc
+ * numbers first..last, plus those in more_first..more_last when that
+ * range is not empty (ARM's cpsr comes after the FPA block yet belongs
+ * to the core feature), and declares the types they use before them.
  */
 struct tdesc_feature {
 	const char	*name;
 	unsigned	 first, last;
 	const char	*types;
+	unsigned	 more_first, more_last;
 };
 
 static const char x86_eflags_type[] =
@@ -217,17 +307,28 @@ static const char a64_vector_types[] =
 	"</union>\n";
 
 static const struct tdesc_feature x86_64_features[] = {
-	{ "org.gnu.gdb.i386.core", 0, 39, x86_eflags_type },
-	{ NULL, 0, 0, NULL },
+	{ "org.gnu.gdb.i386.core", 0, 39, x86_eflags_type, 1, 0 },
+	{ NULL, 0, 0, NULL, 1, 0 },
 };
 static const struct tdesc_feature i386_features[] = {
-	{ "org.gnu.gdb.i386.core", 0, 31, x86_eflags_type },
-	{ NULL, 0, 0, NULL },
+	{ "org.gnu.gdb.i386.core", 0, 31, x86_eflags_type, 1, 0 },
+	{ NULL, 0, 0, NULL, 1, 0 },
 };
 static const struct tdesc_feature arm64_features[] = {
-	{ "org.gnu.gdb.aarch64.core", 0, 33, "" },
-	{ "org.gnu.gdb.aarch64.fpu", 34, 67, a64_vector_types },
-	{ NULL, 0, 0, NULL },
+	{ "org.gnu.gdb.aarch64.core", 0, 33, "", 1, 0 },
+	{ "org.gnu.gdb.aarch64.fpu", 34, 67, a64_vector_types, 1, 0 },
+	{ NULL, 0, 0, NULL, 1, 0 },
+};
+static const struct tdesc_feature arm_features[] = {
+	/* gdb numbers cpsr 25, after the FPA block, but wants it in core. */
+	{ "org.gnu.gdb.arm.core", 0, 15, "", 25, 25 },
+	{ "org.gnu.gdb.arm.fpa", 16, 24, "", 1, 0 },
+	{ NULL, 0, 0, NULL, 1, 0 },
+};
+static const struct tdesc_feature riscv64_features[] = {
+	{ "org.gnu.gdb.riscv.cpu", 0, 32, "", 1, 0 },
+	{ "org.gnu.gdb.riscv.csr", 33, 35, "", 1, 0 },
+	{ NULL, 0, 0, NULL, 1, 0 },
 };
 
 /* x86 EFLAGS bits with a name, in the order gdb lists them. */
@@ -268,6 +369,10 @@ rsp_arch_by_name(const char *name)
 		{ "x86", RSP_ARCH_I386 },
 		{ "arm64", RSP_ARCH_ARM64 },
 		{ "aarch64", RSP_ARCH_ARM64 },
+		{ "arm", RSP_ARCH_ARM },
+		{ "armv7", RSP_ARCH_ARM },
+		{ "riscv64", RSP_ARCH_RISCV64 },
+		{ "riscv:rv64", RSP_ARCH_RISCV64 },
 	};
 	size_t	i;
 
@@ -441,7 +546,7 @@ rsp_regs_format(const struct rsp_regs *r, int idx, char *buf, size_t buflen)
 			sb_add(&sb, &digits[nib], 1);
 		}
 	}
-	if (r->arch->id != RSP_ARCH_ARM64 &&
+	if ((r->arch->id == RSP_ARCH_X86_64 || r->arch->id == RSP_ARCH_I386) &&
 	    strcmp(reg->name, "eflags") == 0 &&
 	    rsp_regs_get(r, idx, &v) == RSP_OK) {
 		sb_str(&sb, " [");
@@ -466,6 +571,10 @@ tdesc_features(const struct rsp_arch *a)
 		return i386_features;
 	case RSP_ARCH_ARM64:
 		return arm64_features;
+	case RSP_ARCH_ARM:
+		return arm_features;
+	case RSP_ARCH_RISCV64:
+		return riscv64_features;
 	}
 	return NULL;
 }
@@ -495,7 +604,10 @@ rsp_tdesc_xml(const struct rsp_arch *a, char *buf, size_t buflen)
 		sb_str(&sb, f->types);
 		for (i = 0; i < a->nregs; i++) {
 			reg = &a->regs[i];
-			if (reg->regnum < f->first || reg->regnum > f->last)
+			if ((reg->regnum < f->first ||
+			    reg->regnum > f->last) &&
+			    (reg->regnum < f->more_first ||
+			    reg->regnum > f->more_last))
 				continue;
 			sb_str(&sb, "<reg name=\"");
 			sb_str(&sb, reg->name);

@@ -235,6 +235,8 @@ enum rsp_arch_id {
 	RSP_ARCH_X86_64,
 	RSP_ARCH_I386,
 	RSP_ARCH_ARM64,
+	RSP_ARCH_ARM,		/* 32-bit ARM */
+	RSP_ARCH_RISCV64,
 };
 
 /* One register of a kgdb 'g' layout, or one only reachable with 'p'. */
@@ -242,15 +244,18 @@ struct rsp_reg {
 	const char	*name;		/* gdb's name: "rip", "eflags", "x0" */
 	uint16_t	 size;		/* bytes */
 	int16_t		 offset;	/* in the 'g' payload; -1 if not in it */
-	uint16_t	 regnum;	/* gdb register number */
+	uint16_t	 regnum;	/* tdesc regnum: the number gdb puts
+					 * in 'p', and the 'g' order */
 	const char	*type;		/* tdesc type: "int64", "code_ptr", … */
 	const char	*group;		/* tdesc group, or NULL */
 };
 
 struct rsp_arch {
 	enum rsp_arch_id id;
-	const char	*name;		/* "x86_64", "i386", "arm64" */
-	const char	*gdb_arch;	/* "i386:x86-64", "i386", "aarch64" */
+	const char	*name;		/* "x86_64", "i386", "arm64", "arm",
+					 * "riscv64" */
+	const char	*gdb_arch;	/* "i386:x86-64", "i386", "aarch64",
+					 * "arm", "riscv:rv64" */
 	size_t		 bufmax;	/* kgdb BUFMAX */
 	size_t		 numregbytes;	/* kgdb NUMREGBYTES: 'g' size */
 	size_t		 mem_read_max;	/* largest safe 'm' length:
@@ -270,7 +275,8 @@ struct rsp_regs {
 };
 
 const struct rsp_arch *rsp_arch_get(enum rsp_arch_id id);
-/* "x86_64"/"amd64"/"i386:x86-64", "i386"/"x86", "arm64"/"aarch64". */
+/* "x86_64"/"amd64"/"i386:x86-64", "i386"/"x86", "arm64"/"aarch64",
+ * "arm"/"armv7", "riscv64"/"riscv:rv64". */
 const struct rsp_arch *rsp_arch_by_name(const char *name);
 /* Index in arch->regs of gdb register regnum, or -1. */
 int		 rsp_arch_reg_by_num(const struct rsp_arch *a, unsigned regnum);

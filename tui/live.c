@@ -355,7 +355,8 @@ live_regs_reply(struct tui_live *l, const char *line)
 	l->stack.pc = pc;
 	l->stack.sp = sp;
 	l->stack.fp = fp;
-	l->stack.wsize = l->arch->id == RSP_ARCH_I386 ? 4 : 8;
+	/* A stack word is as wide as the stack pointer (i386, arm: 4). */
+	l->stack.wsize = l->arch->regs[l->arch->sp].size;
 	l->stack_sp = sp;
 	l->stack_got = 0;
 	l->have_stack = false;

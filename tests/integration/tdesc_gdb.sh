@@ -2,7 +2,7 @@
 # tests/integration/tdesc_gdb.sh: real gdb accepts rsp_tdesc_xml() and then
 # expects exactly kgdb's 'g' packet.
 #
-# Per architecture (x86_64, i386, arm64):
+# Per architecture (x86_64, i386, arm64, arm, riscv64):
 #  1. gdb -batch loads the XML with "set tdesc filename" and
 #     "maint print remote-registers" must list kgdb's 'g' layout (names,
 #     offsets, sizes) and nothing else below NUMREGBYTES.
@@ -129,7 +129,10 @@ check_arch() { # arch gdb_arch gdb_binary
 	local arch=$1 garch=$2 gdb=$3
 	local xml=$tmp/$arch.xml lim nrb bufmax mrm maxreg total ok
 	"$DUMP" "$arch" xml >"$xml" || { fail "$arch: tdesc_dump xml"; return; }
-	"$DUMP" "$arch" layout >"$tmp/$arch.kgdb"
+	# By offset: gdb lists registers by its own numbers, which for
+	# RISC-V CSRs (sstatus 321, scause 387, stval 388) are not the
+	# 'g' order.
+	"$DUMP" "$arch" layout | sort -n -k2 >"$tmp/$arch.kgdb"
 	read -r nrb bufmax mrm maxreg < <("$DUMP" "$arch" limits)
 
 	# Our own table: contiguous from 0 and adding up to NUMREGBYTES.
@@ -155,7 +158,8 @@ check_arch() { # arch gdb_arch gdb_binary
 	# Registers gdb places below NUMREGBYTES are kgdb's, at kgdb's
 	# offsets and sizes, with their gdb numbers as remote numbers.
 	gdb_g_layout "$tmp/$arch.off" |
-	    awk -v n="$nrb" '$2 < n { print $1, $2, $3, $4 }' >"$tmp/$arch.gdb0"
+	    awk -v n="$nrb" '$2 < n { print $1, $2, $3, $4 }' |
+	    sort -n -k2 >"$tmp/$arch.gdb0"
 	if diff -u "$tmp/$arch.kgdb" "$tmp/$arch.gdb0" >"$tmp/$arch.diff0"
 	then
 		pass "$arch: gdb layout below $nrb bytes = kgdb 'g' layout" \
@@ -177,6 +181,7 @@ check_arch() { # arch gdb_arch gdb_binary
 	# A 'g' reply of distinct values; x86 eflags 0x246 as kgdb reports.
 	python3 - "$tmp/$arch.kgdb" "$nrb" "$arch" >"$tmp/$arch.g" <<'PY'
 import sys
+arch = sys.argv[3]
 regs = [l.split() for l in open(sys.argv[1])]
 raw = bytearray(int(sys.argv[2]))
 for i, (name, off, size, num) in enumerate(regs):
@@ -192,6 +197,14 @@ for i, (name, off, size, num) in enumerate(regs):
         v = 0xffffc90000013e48
     if name in ('cs', 'ss', 'ds', 'es', 'fs', 'gs'):
         v = 0x10 + 8 * i % 0x40
+    if arch == 'arm':
+        v = {'pc': 0xc010a2b4, 'sp': 0xc1e01f48,
+             'cpsr': 0x600001d3}.get(name, v)
+    if arch == 'riscv64':
+        # kgdb sends x0 as zero (dbg_reg_def offset -1).
+        v = {'zero': 0, 'pc': 0xffffffff80a1b2c4,
+             'sp': 0xff20000000013e48, 'sstatus': 0x200000120,
+             'scause': 3}.get(name, v)
     b = v.to_bytes(8, 'little')[:size] + bytes(max(0, size - 8))
     if size > 8:
         b = bytes((i * 16 + k) & 0xff for k in range(size))
@@ -279,6 +292,8 @@ PY
 	x86_64) want=0xffffffff8113b4d4 ;;
 	i386) want=0xc10a1b2c ;;
 	arm64) want=0xffffffff8113b4d4 ;;
+	arm) want=0xc010a2b4 ;;
+	riscv64) want=0xffffffff80a1b2c4 ;;
 	esac
 	if grep -q "^\$1 = $want\$" "$tmp/$arch.live"; then
 		pass "$arch: \$pc = $want"
@@ -296,7 +311,11 @@ else
 fi
 if command -v gdb-multiarch >/dev/null; then
 	check_arch arm64 aarch64 gdb-multiarch
+	check_arch arm arm gdb-multiarch
+	check_arch riscv64 riscv:rv64 gdb-multiarch
 else
-	fail "arm64: gdb-multiarch not installed (scripts/deps.sh)"
+	for a in arm64 arm riscv64; do
+		fail "$a: gdb-multiarch not installed (scripts/deps.sh)"
+	done
 fi
 exit 0

@@ -13,8 +13,10 @@
 #include "rsp/rsp.h"
 
 static const enum rsp_arch_id all_ids[] = {
-	RSP_ARCH_X86_64, RSP_ARCH_I386, RSP_ARCH_ARM64,
+	RSP_ARCH_X86_64, RSP_ARCH_I386, RSP_ARCH_ARM64, RSP_ARCH_ARM,
+	RSP_ARCH_RISCV64,
 };
+#define NIDS	(sizeof all_ids / sizeof all_ids[0])
 
 /* Linux 6.1 kgdb.h values (kgdb-wire.md §1.1). */
 struct limits_row {
@@ -32,6 +34,12 @@ static const struct limits_row limits_rows[] = {
 	{ RSP_ARCH_I386, "i386", 1024, 64, 511, 16, 16, "eip", "esp", "ebp" },
 	{ RSP_ARCH_ARM64, "arm64", 2048, 788, 1023, 68, 68,
 	    "pc", "sp", "x29" },
+	/* arch/arm/include/asm/kgdb.h: BUFMAX 400, (16 + 8*3 + 2) << 2,
+	 * DBG_MAX_REG_NUM 16 + 8 + 2; _FP is r11. */
+	{ RSP_ARCH_ARM, "arm", 400, 168, 199, 26, 26, "pc", "sp", "r11" },
+	/* arch/riscv/include/asm/kgdb.h: BUFMAX 2048, 36 * 8. */
+	{ RSP_ARCH_RISCV64, "riscv64", 2048, 288, 1023, 36, 36,
+	    "pc", "sp", "fp" },
 };
 
 static void
@@ -74,7 +82,7 @@ static void
 test_tables_contiguous(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < NIDS; i++) {
 		const struct rsp_arch *a = rsp_arch_get(all_ids[i]);
 		size_t end = 0;
 		bool past_g = false;
@@ -143,6 +151,30 @@ static const struct layout_row layout_rows[] = {
 	{ RSP_ARCH_ARM64, "v31", 764, 16, 65 },
 	{ RSP_ARCH_ARM64, "fpsr", 780, 4, 66 },
 	{ RSP_ARCH_ARM64, "fpcr", 784, 4, 67 },
+	/* arch/arm/kernel/kgdb.c dbg_reg_def[]: 16 words, 8 x 12-byte FPA,
+	 * fps, cpsr; gdb numbers cpsr 25. */
+	{ RSP_ARCH_ARM, "r0", 0, 4, 0 },
+	{ RSP_ARCH_ARM, "r11", 44, 4, 11 },
+	{ RSP_ARCH_ARM, "r12", 48, 4, 12 },
+	{ RSP_ARCH_ARM, "sp", 52, 4, 13 },
+	{ RSP_ARCH_ARM, "lr", 56, 4, 14 },
+	{ RSP_ARCH_ARM, "pc", 60, 4, 15 },
+	{ RSP_ARCH_ARM, "f0", 64, 12, 16 },
+	{ RSP_ARCH_ARM, "f7", 148, 12, 23 },
+	{ RSP_ARCH_ARM, "fps", 160, 4, 24 },
+	{ RSP_ARCH_ARM, "cpsr", 164, 4, 25 },
+	/* arch/riscv/include/asm/kgdb.h DBG_REG_*_OFF, 8 bytes each. */
+	{ RSP_ARCH_RISCV64, "zero", 0, 8, 0 },
+	{ RSP_ARCH_RISCV64, "ra", 8, 8, 1 },
+	{ RSP_ARCH_RISCV64, "sp", 16, 8, 2 },
+	{ RSP_ARCH_RISCV64, "fp", 64, 8, 8 },
+	{ RSP_ARCH_RISCV64, "a0", 80, 8, 10 },
+	{ RSP_ARCH_RISCV64, "s2", 144, 8, 18 },
+	{ RSP_ARCH_RISCV64, "t6", 248, 8, 31 },
+	{ RSP_ARCH_RISCV64, "pc", 256, 8, 32 },
+	{ RSP_ARCH_RISCV64, "sstatus", 264, 8, 33 },
+	{ RSP_ARCH_RISCV64, "stval", 272, 8, 34 },
+	{ RSP_ARCH_RISCV64, "scause", 280, 8, 35 },
 };
 
 static void
@@ -182,8 +214,11 @@ static const struct name_row name_rows[] = {
 	{ "x86_64", RSP_ARCH_X86_64 }, { "amd64", RSP_ARCH_X86_64 },
 	{ "i386:x86-64", RSP_ARCH_X86_64 }, { "i386", RSP_ARCH_I386 },
 	{ "x86", RSP_ARCH_I386 }, { "arm64", RSP_ARCH_ARM64 },
-	{ "aarch64", RSP_ARCH_ARM64 }, { "arm", -1 }, { "", -1 },
-	{ "X86_64", -1 }, { "riscv64", -1 },
+	{ "aarch64", RSP_ARCH_ARM64 }, { "arm", RSP_ARCH_ARM },
+	{ "armv7", RSP_ARCH_ARM }, { "riscv64", RSP_ARCH_RISCV64 },
+	{ "riscv:rv64", RSP_ARCH_RISCV64 }, { "", -1 }, { "X86_64", -1 },
+	{ "ARM", -1 }, { "armv7l", -1 }, { "riscv", -1 },
+	{ "riscv:rv32", -1 }, { "riscv32", -1 },
 };
 
 static void
@@ -350,7 +385,7 @@ test_parse_lengths(void **state)
 	struct rsp_regs	regs;
 
 	(void)state;
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < NIDS; i++) {
 		const struct rsp_arch *a = rsp_arch_get(all_ids[i]);
 		size_t n = 2 * a->numregbytes;
 
@@ -417,6 +452,102 @@ test_parse_arm64(void **state)
 	assert_string_equal(buf, "0x0");
 }
 
+/* Put a little-endian value of size bytes at off in a 'g' hex string. */
+static void
+put_le(char *hex, size_t off, uint64_t v, size_t size)
+{
+	for (size_t b = 0; b < size; b++) {
+		snprintf(hex + 2 * (off + b), 3, "%02x",
+		    (unsigned)(v >> (8 * b) & 0xff));
+	}
+	hex[2 * (off + size)] = '0';	/* snprintf's NUL */
+}
+
+static void
+test_parse_arm(void **state)
+{
+	const struct rsp_arch	*a = rsp_arch_get(RSP_ARCH_ARM);
+	static char		 hex[2 * 168 + 4];
+	struct rsp_regs		 regs;
+	char			 buf[64];
+	uint64_t		 v;
+	int			 k;
+
+	(void)state;
+	memset(hex, '0', sizeof hex);
+	put_le(hex, 52, 0xc1e01f48, 4);		/* sp */
+	put_le(hex, 60, 0xc010a2b4, 4);		/* pc */
+	put_le(hex, 164, 0x600001d3, 4);	/* cpsr, the last word */
+	/* One byte short or long of NUMREGBYTES is refused. */
+	assert_int_equal(rsp_regs_parse_g(a, hex, 2 * 167, &regs),
+	    RSP_ERR_SHORT);
+	assert_int_equal(rsp_regs_parse_g(a, hex, 2 * 169, &regs),
+	    RSP_ERR_TOOBIG);
+	assert_int_equal(rsp_regs_parse_g(a, hex, 2 * 168, &regs), 168);
+	assert_int_equal(rsp_regs_get(&regs, a->pc, &v), RSP_OK);
+	assert_true(v == 0xc010a2b4);
+	assert_int_equal(rsp_regs_get(&regs, a->sp, &v), RSP_OK);
+	assert_true(v == 0xc1e01f48);
+	assert_int_equal(rsp_regs_format(&regs, a->pc, buf, sizeof buf), 10);
+	assert_string_equal(buf, "0xc010a2b4");
+	k = rsp_arch_reg_by_name(a, "cpsr");
+	assert_int_equal(rsp_regs_get(&regs, k, &v), RSP_OK);
+	assert_true(v == 0x600001d3);
+	assert_true(rsp_regs_format(&regs, k, buf, sizeof buf) > 0);
+	assert_string_equal(buf, "0x600001d3");
+	/* FPA registers: 12 bytes, too wide for a value, zero as kgdb
+	 * sends them. */
+	k = rsp_arch_reg_by_name(a, "f7");
+	assert_int_equal(rsp_regs_get(&regs, k, &v), RSP_ERR_ARG);
+	assert_int_equal(rsp_regs_format(&regs, k, buf, sizeof buf), 3);
+	assert_string_equal(buf, "0x0");
+}
+
+static void
+test_parse_riscv64(void **state)
+{
+	const struct rsp_arch	*a = rsp_arch_get(RSP_ARCH_RISCV64);
+	static char		 hex[2 * 288 + 4];
+	struct rsp_regs		 regs;
+	char			 buf[64];
+	uint64_t		 v;
+	int			 k;
+
+	(void)state;
+	memset(hex, '0', sizeof hex);
+	put_le(hex, 8, 0xffffffff80a0c0deULL, 8);	/* ra */
+	put_le(hex, 16, 0xff20000000013e48ULL, 8);	/* sp */
+	put_le(hex, 64, 0xff20000000013e80ULL, 8);	/* fp (s0) */
+	put_le(hex, 256, 0xffffffff80a1b2c4ULL, 8);	/* pc */
+	put_le(hex, 264, 0x200000120ULL, 8);		/* sstatus */
+	put_le(hex, 280, 3, 8);				/* scause */
+	assert_int_equal(rsp_regs_parse_g(a, hex, 2 * 287, &regs),
+	    RSP_ERR_SHORT);
+	assert_int_equal(rsp_regs_parse_g(a, hex, 2 * 289, &regs),
+	    RSP_ERR_TOOBIG);
+	assert_int_equal(rsp_regs_parse_g(a, hex, 2 * 288, &regs), 288);
+	assert_int_equal(rsp_regs_get(&regs, a->pc, &v), RSP_OK);
+	assert_true(v == 0xffffffff80a1b2c4ULL);
+	assert_int_equal(rsp_regs_get(&regs, a->sp, &v), RSP_OK);
+	assert_true(v == 0xff20000000013e48ULL);
+	assert_int_equal(rsp_regs_get(&regs, a->fp, &v), RSP_OK);
+	assert_true(v == 0xff20000000013e80ULL);
+	assert_int_equal(rsp_regs_format(&regs, a->pc, buf, sizeof buf), 18);
+	assert_string_equal(buf, "0xffffffff80a1b2c4");
+	k = rsp_arch_reg_by_name(a, "ra");
+	assert_true(rsp_regs_format(&regs, k, buf, sizeof buf) > 0);
+	assert_string_equal(buf, "0xffffffff80a0c0de");
+	k = rsp_arch_reg_by_name(a, "sstatus");
+	assert_true(rsp_regs_format(&regs, k, buf, sizeof buf) > 0);
+	assert_string_equal(buf, "0x200000120");
+	k = rsp_arch_reg_by_name(a, "stval");
+	assert_true(rsp_regs_format(&regs, k, buf, sizeof buf) > 0);
+	assert_string_equal(buf, "0x0");
+	k = rsp_arch_reg_by_name(a, "scause");
+	assert_int_equal(rsp_regs_get(&regs, k, &v), RSP_OK);
+	assert_true(v == 3);
+}
+
 /* A hand-made 'g' shorter than the layout (not from parse_g) leaves the
  * registers past its end unavailable. */
 static void
@@ -456,7 +587,7 @@ test_tdesc_xml(void **state)
 	int		n;
 
 	(void)state;
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < NIDS; i++) {
 		const struct rsp_arch *a = rsp_arch_get(all_ids[i]);
 
 		memset(xml, 'Z', sizeof xml);
@@ -512,6 +643,37 @@ test_tdesc_xml(void **state)
 	assert_int_equal(count_str(xml, "org.gnu.gdb.aarch64.fpu"), 1);
 	assert_non_null(strstr(xml,
 	    "<reg name=\"cpsr\" bitsize=\"32\" type=\"int\" regnum=\"33\"/>"));
+	/* ARM: cpsr (25) in the core feature, not after the FPA block;
+	 * the FPA registers 96 bits wide, as gdb's arm-fpa feature. */
+	n = rsp_tdesc_xml(rsp_arch_get(RSP_ARCH_ARM), xml, sizeof xml);
+	assert_true(n > 0);
+	assert_int_equal(count_str(xml, "<architecture>arm</architecture>"),
+	    1);
+	assert_int_equal(count_str(xml, "org.gnu.gdb.arm.core"), 1);
+	assert_int_equal(count_str(xml, "org.gnu.gdb.arm.fpa"), 1);
+	assert_true(strstr(xml, "name=\"cpsr\"") <
+	    strstr(xml, "org.gnu.gdb.arm.fpa"));
+	assert_non_null(strstr(xml,
+	    "<reg name=\"cpsr\" bitsize=\"32\" type=\"int\" regnum=\"25\"/>"));
+	assert_non_null(strstr(xml, "<reg name=\"f0\" bitsize=\"96\" "
+	    "type=\"arm_fpa_ext\" regnum=\"16\"/>"));
+	assert_true(strstr(xml, "org.gnu.gdb.arm.fpa") <
+	    strstr(xml, "name=\"f0\""));
+	/* RISC-V: x0-x31 and pc in cpu, the three CSRs in csr. */
+	n = rsp_tdesc_xml(rsp_arch_get(RSP_ARCH_RISCV64), xml, sizeof xml);
+	assert_true(n > 0);
+	assert_int_equal(count_str(xml,
+	    "<architecture>riscv:rv64</architecture>"), 1);
+	assert_int_equal(count_str(xml, "org.gnu.gdb.riscv.cpu"), 1);
+	assert_int_equal(count_str(xml, "org.gnu.gdb.riscv.csr"), 1);
+	assert_true(strstr(xml, "name=\"pc\"") <
+	    strstr(xml, "org.gnu.gdb.riscv.csr"));
+	assert_true(strstr(xml, "org.gnu.gdb.riscv.csr") <
+	    strstr(xml, "name=\"sstatus\""));
+	assert_non_null(strstr(xml,
+	    "<reg name=\"zero\" bitsize=\"64\" type=\"int\" regnum=\"0\"/>"));
+	assert_non_null(strstr(xml, "<reg name=\"scause\" bitsize=\"64\" "
+	    "type=\"int\" regnum=\"35\"/>"));
 	assert_int_equal(rsp_tdesc_xml(NULL, xml, sizeof xml), RSP_ERR_ARG);
 	(void)n;
 }
@@ -529,6 +691,8 @@ main(void)
 		cmocka_unit_test(test_eflags_rows),
 		cmocka_unit_test(test_parse_lengths),
 		cmocka_unit_test(test_parse_arm64),
+		cmocka_unit_test(test_parse_arm),
+		cmocka_unit_test(test_parse_riscv64),
 		cmocka_unit_test(test_partial_regs),
 		cmocka_unit_test(test_tdesc_xml),
 	};
