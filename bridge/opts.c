@@ -102,7 +102,7 @@ br_opts_usage(FILE *f)
 "  --ctl PATH          control socket (default under $XDG_RUNTIME_DIR)\n"
 "  --vmlinux FILE      the running kernel's image: its architecture, and\n"
 "                      read-only data served once checked against the kernel\n"
-"  --arch NAME         x86_64 (default), i386 or arm64\n"
+"  --arch NAME         x86_64 (default), i386, arm64, arm or riscv64\n"
 "  --console2 TARGET   a second console source, merged and tagged\n"
 "  --break-seq SEQ     break-in steps (default BREAK,wait:300,g)\n"
 "  --break-on-connect  break in when gdb connects\n"
@@ -628,14 +628,10 @@ br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 			opts_set(&o->vmlinux, optarg);
 			break;
 		case OPT_ARCH:
-			if (strcmp(optarg, "x86_64") != 0 &&
-			    strcmp(optarg, "amd64") != 0 &&
-			    strcmp(optarg, "i386") != 0 &&
-			    strcmp(optarg, "x86") != 0 &&
-			    strcmp(optarg, "arm64") != 0 &&
-			    strcmp(optarg, "aarch64") != 0) {
+			if (rsp_arch_by_name(optarg) == NULL) {
 				br_seterr(err, "unknown --arch '%s' (want "
-				    "x86_64, i386 or arm64)", optarg);
+				    "x86_64, i386, arm64, arm or riscv64)",
+				    optarg);
 				return -1;
 			}
 			opts_set(&o->arch, optarg);
@@ -830,8 +826,15 @@ br_opts_elf_arch(const char *path, char *err)
 		return "i386";
 	case 183:	/* EM_AARCH64 */
 		return "arm64";
+	case 40:	/* EM_ARM */
+		return "arm";
+	case 243:	/* EM_RISCV: only the 64-bit class has a layout */
+		if (h[4] == 2)
+			return "riscv64";
+		break;
 	}
-	br_seterr(err, "%s: unsupported ELF machine %u (kgdb-bridge knows "
-	    "x86_64, i386 and arm64)", path, machine);
+	br_seterr(err, "%s: unsupported ELF machine %u%s (kgdb-bridge knows "
+	    "x86_64, i386, arm64, arm and riscv64)", path, machine,
+	    h[4] == 1 ? ", 32-bit" : "");
 	return NULL;
 }

@@ -1124,7 +1124,10 @@ def test_arch(d):
     for arch, garch, gdb, pcname, pc in (
             ("i386", "i386", "gdb", "eip", "c10a1b2c"),
             ("arm64", "aarch64", "gdb-multiarch", "pc",
-             "ffff800008123456")):
+             "ffff800008123456"),
+            ("arm", "arm", "gdb-multiarch", "pc", "c010a2b4"),
+            ("riscv64", "riscv:rv64", "gdb-multiarch", "pc",
+             "ffffffff80a1b2c4")):
         if shutil.which(gdb) is None or not os.access(dump, os.X_OK):
             report(False, "--arch %s: needs %s and %s" % (arch, gdb, dump))
             continue

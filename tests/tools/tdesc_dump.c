@@ -2,6 +2,9 @@
  * tests/tools/tdesc_dump.c: print what rsp/regs.c knows about an
  * architecture, for tests/integration/tdesc_gdb.sh.
  *
+ * ARCH is any name rsp_arch_by_name() takes (x86_64, i386, arm64, arm,
+ * riscv64, ...).
+ *
  *   tdesc_dump ARCH xml        the target description
  *   tdesc_dump ARCH layout     "name offset size regnum" per 'g' register
  *   tdesc_dump ARCH limits     numregbytes bufmax mem_read_max maxreg

@@ -259,6 +259,9 @@ test_bad_options(void **state)
 		{ "--gdb-port", "70000", "/dev/ttyS0", "--gdb-port" },
 		{ "--console-port", "-1", "/dev/ttyS0", "--console-port" },
 		{ "--arch", "mips", "/dev/ttyS0", "--arch" },
+		{ "--arch", "riscv", "/dev/ttyS0", "--arch" },
+		{ "--arch", "riscv32", "/dev/ttyS0", "--arch" },
+		{ "--arch", "ARM", "/dev/ttyS0", "--arch" },
 		{ "/dev/ttyS0", "/dev/ttyS1", NULL, "one TARGET" },
 		{ "-q", NULL, NULL, "no TARGET" },
 		{ "/dev/ttyS0", "--gdb-port", NULL, "needs a value" },
@@ -321,6 +324,15 @@ test_elf_arch(void **state)
 	assert_string_equal(br_opts_elf_arch(path, err), "arm64");
 	write_elf(path, 2, 2, 183);	/* big-endian arm64 header */
 	assert_string_equal(br_opts_elf_arch(path, err), "arm64");
+	write_elf(path, 1, 1, 40);	/* EM_ARM */
+	assert_string_equal(br_opts_elf_arch(path, err), "arm");
+	write_elf(path, 1, 2, 40);	/* big-endian arm: same machine */
+	assert_string_equal(br_opts_elf_arch(path, err), "arm");
+	write_elf(path, 2, 1, 243);	/* EM_RISCV, 64-bit class */
+	assert_string_equal(br_opts_elf_arch(path, err), "riscv64");
+	write_elf(path, 1, 1, 243);	/* rv32: no kgdb layout for it */
+	assert_null(br_opts_elf_arch(path, err));
+	assert_non_null(strstr(err, "unsupported ELF machine 243, 32-bit"));
 	write_elf(path, 2, 1, 8);	/* MIPS */
 	assert_null(br_opts_elf_arch(path, err));
 	assert_non_null(strstr(err, "unsupported ELF machine 8"));
@@ -332,6 +344,32 @@ test_elf_arch(void **state)
 	unlink(path);
 	assert_null(br_opts_elf_arch(path, err));
 	assert_non_null(strstr(err, "cannot open"));
+}
+
+/* Every name rsp_arch_by_name() knows is a valid --arch, kept as given. */
+static void
+test_arch_names(void **state)
+{
+	static const char *const names[] = {
+		"x86_64", "amd64", "i386", "x86", "arm64", "aarch64", "arm",
+		"armv7", "riscv64", "riscv:rv64",
+	};
+	struct br_opts	o;
+	char		err[BR_ERRLEN];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		err[0] = '\0';
+		int rc = parse(&o, err, "--arch", names[i], "/dev/ttyS0",
+		    (char *)NULL);
+
+		if (rc != 0) {
+			br_opts_clear(&o);
+			fail_msg("--arch %s: %s", names[i], err);
+		}
+		assert_string_equal(o.arch, names[i]);
+		br_opts_clear(&o);
+	}
 }
 
 /* --listen: only 127.0.0.0/8 and ::1 stay private (no DNS: numeric). */
@@ -362,6 +400,7 @@ main(void)
 		cmocka_unit_test(test_tui),
 		cmocka_unit_test(test_bad_options),
 		cmocka_unit_test(test_elf_arch),
+		cmocka_unit_test(test_arch_names),
 		cmocka_unit_test(test_listen_loopback),
 	};
 
