@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # kgdb-bridge: one non-recursive GNU Makefile.
 #
 #   make             build the daemon (build/kgdb-bridge) and test tools

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * bridge/boards.c: board profiles, so a lab host runs many bridges by name.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * bridge/bridge.h: the kgdb-bridge daemon, one section per source file.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * bridge/cache.c: what a stopped target already said, said again without
  * the serial line.

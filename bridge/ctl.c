@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * bridge/ctl.c: the control socket, and `kgdb-bridge ctl`.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * bridge/gdb.c: the gdb port and the one controlling gdb.
  *

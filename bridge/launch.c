@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * bridge/launch.c: `kgdb-bridge --tui TARGET`, one command, one terminal.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * bridge/list.c: `kgdb-bridge --list`, the serial ports of this host.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * bridge/log.c: the daemon's diagnostic log (not the console transcript).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * bridge/main.c: kgdb-bridge, the daemon. Parses the command line, wires
  * struct bridge (transcript, console, link, target engine, gdb port,

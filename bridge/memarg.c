@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * bridge/memarg.c: the arguments of the control socket's mem command.
  *

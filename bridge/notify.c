@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * bridge/notify.c: br_notify() and br_now_ms(), the two hooks every module
  * calls (declared with main.c in bridge.h).

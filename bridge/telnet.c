@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * bridge/telnet.c: the telnet byte layer (RFC 854) and RFC 2217 framing.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * bridge/transcript.c: the console transcript and the protocol trace.
  *

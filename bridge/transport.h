@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * bridge/transport.h: private to link.c and the bridge/transport_*.c
  * backends (style.md rule 11). The link owns the loop events, the output

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * bridge/transport_fd.c: plain file descriptors. Two backends:
  *

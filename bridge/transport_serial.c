@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * bridge/transport_serial.c: local serial ports through libserialport
  * (the only file that includes it, style.md rule 6).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * bridge/transport_telnet.c: telnet with RFC 2217, as ser2net, terminal
  * servers and labgrid serve serial ports, and plain telnet (QEMU

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * bridge/vmlinux.c: read-only parts of the kernel image, served from the
  * vmlinux file on the host instead of the serial line.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * bridge/xmalloc.c: allocation that aborts on out-of-memory, so callers
  * carry no NULL checks (style.md rule 8).

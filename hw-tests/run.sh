@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Run the end-to-end checks against a real board through kgdb-bridge.
 # Never part of `make check` (needs hardware); prints the same PASS/FAIL/
 # SKIP lines as tests/e2e/.  See hw-tests/README.md for the board setup.

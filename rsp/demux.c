@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * rsp/demux.c: split one direction of a kgdb line into console text, RSP
  * frames, acks and console markers.

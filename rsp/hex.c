@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * rsp/hex.c: error names, hex digits, numbers and kgdb error replies.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * rsp/proto.h: the characters and fixed strings of the wire, by name.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * rsp/regs.c: kgdb register layouts, 'g' parsing, display text and the
  * GDB target description that makes gdb expect exactly kgdb's 'g'.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * rsp/rsp.h: the protocol core of kgdb-bridge.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * rsp/vcont.c: gdb's vCont packet taken apart, and the two things the
  * bridge reads out of kgdb's answers while it steps through a range: the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # `make demo`: the README's run command.  Installs the lab's packages,
 # builds the lab kernel (cached), boots it under QEMU with its UART on a
 # telnet socket (so a BREAK reaches it), and runs kgdb-bridge on it in the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Install the Debian packages kgdb-bridge needs, but only those missing.
 # Usage: scripts/deps.sh [build|lab|all]   (default: build)
 #   build  compiler, libraries and test tools for `make` and `make check`

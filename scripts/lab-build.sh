@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Build the virtual-lab kernel and initramfs once, into a cache outside the
 # repository, and print the cache directory on stdout (progress on stderr).
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Capture real wire bytes from the lab kernel into tests/data/kgdb/ (the
 # fixtures others' unit tests replay).  Each capture is what crossed a
 # recording shaper line between QEMU's UART and the client: *.down.raw is

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Boot the virtual-lab kernel under QEMU (TCG) with its UART on a socket or
 # pty, print where, and tear everything down on exit, INT, TERM, or when the
 # process that started us goes away.

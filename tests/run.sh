@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Run every test suite and print one closing line: "N passed, N failed, N skipped".
 #  - cmocka unit tests ($BUILD/t/test_* for every tests/unit/test_*.c),
 #    read as TAP: every test of its "1..N" plan must report;

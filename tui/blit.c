@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tui/blit.c: copy a canvas to the terminal with curses, read keys, and
  * put the terminal back however the program ends.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tui/json.c: just enough JSON to read the bridge's control-socket lines.
  *

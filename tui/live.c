@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tui/live.c: the TUI's session with a running kgdb-bridge.
  *

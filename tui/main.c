@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tui/main.c: kgdb-tui, the terminal view of a kgdb-bridge session.
  *

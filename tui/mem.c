@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tui/mem.c: what the TUI has read of a stopped target's memory.
  *

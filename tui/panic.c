@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tui/panic.c: make console text safe to show, and read kernel oops and
  * panic reports out of it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tui/printk.c: walk the 6.1 lockless printk ring in a stopped kernel's
  * memory (printk_ringbuffer.c desc_read/get_data/prb_read, done from the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tui/symtab.c: vmlinux symbols, parsed straight from the ELF section
  * headers, .symtab and its string table. No libelf: <elf.h> has the

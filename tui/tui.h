@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tui/tui.h: the kgdb-tui client, one section per source file.
  *

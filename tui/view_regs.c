@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tui/view_regs.c: the register pane, with values changed since the last
  * stop highlighted.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tui/view_stack.c: raw stack words from SP up, annotated, and the call
  * chain from saved frame pointers (the lab kernel has

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/bench/bench_demux.c: throughput of rsp_demux_feed on one core.
  *

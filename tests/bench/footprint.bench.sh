@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/bench/footprint.bench.sh: what kgdb-bridge costs while nothing
 # happens.  On the lab kernel (idle, no console ticks) with a console client
 # connected, the bridge's CPU time and wake-ups (context switches) are read

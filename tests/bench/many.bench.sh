@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/bench/many.bench.sh: one lab host, many boards. Starts
 # BENCH_BRIDGES (32) bridges, each on a board profile whose target is a pty
 # of its own that prints a console line every BENCH_TICK_S (10) seconds,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Run every benchmark: each $BUILD/bench_* binary, then every
 # tests/bench/*.bench.sh script. Extra arguments go to the binaries.
 # Benchmarks print their own numbers; this only reports failures.

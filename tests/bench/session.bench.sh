@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/bench/session.bench.sh: one fixed gdb session (session/session.gdb)
 # on the virtual lab, through kgdb-bridge and by gdb straight on the line,
 # over the shaper on each line in BENCH_LINES: a baud rate (0 = unthrottled:

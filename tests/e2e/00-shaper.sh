@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The serial-line shaper (tests/tools/shaper.c): its error and pacing maths
 # (--selftest), then real bytes through it from a fake target
 # (shaper_check.py): transparency, bit flips, drops, telnet, cut/restore.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End-to-end, direct: real gdb straight on the lab kernel's serial line (no
 # bridge).  Proves the lab, the kernel config and the gdb scripts that the
 # bridge suite (20-bridge.sh) runs through kgdb-bridge.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End-to-end through kgdb-bridge: the real kernel under QEMU, a shaper line
 # in front of it, build/kgdb-bridge on that line, real batch gdb on the
 # bridge's gdb port and raw clients on its console port.  Cases (issue 4):

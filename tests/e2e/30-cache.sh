@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End-to-end: may the bridge serve kernel memory from the vmlinux file?
 # On the lab kernel, stopped by SysRq-g once booted (alternatives, static
 # keys and __ro_after_init are all settled by then), every byte of every

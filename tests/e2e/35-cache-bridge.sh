@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End-to-end: the stop-state cache changes nothing gdb prints.
 # One boot of the lab kernel (stopped by SysRq-g once booted), one
 # kgdb-bridge started with --no-cache, and three gdb sessions in a row on

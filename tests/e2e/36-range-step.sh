@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End-to-end: range stepping (the bridge runs gdb's vCont;r itself)
 # prints what gdb's own instruction-by-instruction stepping prints, with
 # fewer register reads on the wire.  One boot of the lab kernel (init

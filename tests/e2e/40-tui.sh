@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End-to-end: kgdb-tui in tmux on kgdb-bridge and the real lab kernel,
 # behind the shaper at 115200 baud (issue 5).  tmux send-keys drives it,
 # capture-pane reads it.  Cases:

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End-to-end: the real-board procedure (hw-tests/run.sh) itself, run on the
 # virtual lab with --lab, so the script an engineer takes to a board is
 # known to work: connect, a second gdb refused, reattach, monitor ps, an

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # End-to-end: the lab kernel behind Debian's real ser2net, as a lab serves
 # its boards. QEMU's UART is a pty; ser2net serves it with RFC 2217 at
 # 921600 (its configuration, not the bridge's); kgdb-bridge reaches it as

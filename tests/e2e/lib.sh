@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/e2e/lib.sh: shared helpers for the end-to-end suites (bash).
 #
 # A suite sources this, calls e2e_setup, then for each group of cases boots

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Drive build/shaper between a fake target (a TCP server here) and a client,
 and check what crosses it.  Prints PASS/FAIL lines.  usage: shaper_check.py SHAPER"""
 import os, random, signal, socket, subprocess, sys, tempfile, time

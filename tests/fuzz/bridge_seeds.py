@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Write the seed inputs of the fuzz_bridge_* targets.
 
 Usage: tests/fuzz/bridge_seeds.py OUTDIR   (writes OUTDIR/bridge_{gdb,target,

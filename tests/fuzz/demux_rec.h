@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/fuzz/demux_rec.h: record rsp_demux events as one normalised string,
  * shared by tests/unit/test_demux.c and tests/fuzz/fuzz_demux.c.

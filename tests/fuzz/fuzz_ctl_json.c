@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/fuzz/fuzz_ctl_json.c: the bridge reads control requests with
  * br_ctl_json_str (bridge/json.c); any local process can write to the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/fuzz/fuzz_demux.c: rsp_demux must give the same events however the
  * input is cut, and console + frames + acks must add up to the input.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/fuzz/fuzz_packet.c: rsp_pkt_decode and rsp_pkt_unescape on any
  * bytes, into an output buffer of exactly the size they are told (so ASan

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/fuzz/fuzz_regs.c: rsp_regs_parse_g for each architecture, then
  * every register formatted into a large and a small buffer (both of exact

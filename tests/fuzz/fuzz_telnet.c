@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/fuzz/fuzz_telnet.c: the telnet byte layer (bridge/telnet.c) reads
  * what ser2net, QEMU's telnet=on and every console client send. Whatever

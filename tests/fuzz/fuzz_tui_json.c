@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/fuzz/fuzz_tui_json.c: the TUI's reader of control-socket lines on
  * any bytes. Whatever the line, a value copied out stays inside its buffer,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/fuzz/fuzz_tui_panic.c: the oops/panic parser on any text. Fed in
  * chunks cut at points taken from the input, it must stay within its caps

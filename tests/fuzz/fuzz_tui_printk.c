@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/fuzz/fuzz_tui_printk.c: the printk ring walker on a ring whose
  * contents are garbage, as a crashed kernel's memory may be. The harness

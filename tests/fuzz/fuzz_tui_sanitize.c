@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/fuzz/fuzz_tui_sanitize.c: wire bytes must never reach the terminal
  * raw. Whatever comes in, tui_sanitize() gives printable ASCII only, within

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/fuzz/fuzz_tui_symtab.c: the ELF symbol reader on any bytes. It
  * must refuse (saying why) or load, never read outside the image, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/fuzz/fuzz_vcont.c: rsp_vcont_parse, rsp_stop_thread and rsp_reg_le
  * on any bytes (an exact-size heap copy, so ASan sees a read past it).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Replay a fuzz corpus without libFuzzer: each argument is a file or a
  * directory of files, fed one by one to LLVMFuzzerTestOneInput. Built with

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/hostile/ctl_dir.sh: the control-socket directory.
 #
 # Without XDG_RUNTIME_DIR the sockets live in /tmp/kgdb-bridge-UID, a name

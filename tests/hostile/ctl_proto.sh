@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/hostile/ctl_proto.sh: control-socket requests at the limits.
 #  - mem: LEN is decimal (010 is ten, not eight), ADDR hex; an address
 #    over 64 bits or a range wrapping past 2^64 is refused with a reason

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/hostile/files.sh: --log and --trace pointed at things planted by
 # someone else: a symlink to a root-owned file, another user's file, a
 # hard link, a FIFO with and without a reader. The bridge must refuse at

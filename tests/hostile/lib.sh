@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/hostile/lib.sh: helpers for the hostile suites (sourced, not run).
 #
 # Each suite points the real daemon at something another user (or a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/hostile/listen.sh: --listen on an address other machines can
 # reach. The gdb and console ports have no password: the bridge must warn
 # at start-up for anything but 127.0.0.0/8 and ::1 (0.0.0.0 and ::

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """tests/hostile/peers.py: clients that misbehave, against the real daemon.
 
 Each case starts kgdb-bridge on a fake target (a Unix socket this script

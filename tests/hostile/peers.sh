@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/hostile/peers.sh: misbehaving gdb and console clients against the
 # real daemon (the work is in peers.py). Prefers the sanitized build.
 set -u

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/hostile/target.sh: a TARGET that is not a serial line. A regular
 # file, a FIFO, a directory or a Unix socket given as a device path must
 # be refused with the reason, at start-up (with or without --wait) and

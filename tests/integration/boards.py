@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """tests/integration/boards.py: board profiles (boards.conf) with the real
 daemon: listing, clashes, bad files, running a board by name with its
 options, the command line winning, its transcript and its control socket

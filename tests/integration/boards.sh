@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/integration/boards.sh: board profiles (the work is in boards.py).
 set -u
 cd "$(dirname "$0")/../.."

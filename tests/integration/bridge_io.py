@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """tests/integration/bridge_io.py: kgdb-bridge's I/O side, end to end.
 
 Runs the real daemon against fake targets: a pty pair reached through a

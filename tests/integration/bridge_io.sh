@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/integration/bridge_io.sh: the real daemon's I/O side (link, console,
 # transcript, control socket) against fake targets on ptys and sockets.
 # The work is in bridge_io.py; this wrapper finds the binary and python.

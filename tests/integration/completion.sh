@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/integration/completion.sh: bash completion for both programs
 # (dist/kgdb-bridge.bash-completion): options, target kinds, board names,
 # serial devices and ctl commands, asked as bash asks them.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """tests/integration/features.py: documented kgdb-bridge features that no
 other suite exercises, each through the real daemon.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/integration/features.sh: documented features no other suite
 # touches (viewer and local break-in, --break-seq, terminal restore on
 # fatal signals, monitor bridge kdb, the ctl client, usb: lookup, reconnect

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/integration/gdb_fake.sh: real gdb 13 through build/kgdb-bridge to
 # build/faketarget (a scripted kgdb/kdb imitation, tests/tools/faketarget.c).
 #

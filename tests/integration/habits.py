@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """tests/integration/habits.py: what users of tio, picocom and minicom
 expect: a hint for their options, and --timestamps on console lines.
 Prints "PASS: name" / "FAIL: name: why"."""

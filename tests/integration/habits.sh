@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/integration/habits.sh: serial-tool habits (the work is in habits.py).
 set -u
 cd "$(dirname "$0")/../.."

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """tests/integration/io_qemu.py: the bridge's transports on a real kernel.
 
 qemu-telnet: QEMU serves the UART as a telnet server (telnet=on), which

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/integration/io_qemu.sh: kgdb-bridge's transports against the real
 # kernel under QEMU (TCG): telnet (QEMU turns IAC BRK into a UART BREAK, so
 # a break-in must reach kdb) and a Unix socket across a QEMU restart.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/integration/list.sh: kgdb-bridge --list names this host's serial
 # ports with their driver and who holds each open. (The VM has one UART,
 # ttyS0; it is opened read-only here and never configured.)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/integration/package.sh: the Debian package. Builds it with
 # dpkg-buildpackage from a copy of the tracked files (so nothing is written
 # beside the repository), has lintian fail on any error, unpacks it into a

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """tests/integration/ser2net.py: the bridge behind Debian's real ser2net.
 
 A pty stands in for the board's UART (its master is the board); ser2net

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/integration/ser2net.sh: the bridge behind Debian's ser2net with
 # RFC 2217 (the work is in ser2net.py). ser2net comes from scripts/deps.sh.
 set -u

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/integration/service.sh: kgdb-bridge as a lab service.
 #  - the systemd unit that `make install` writes passes systemd-analyze
 #    verify without a word (and a broken copy does not: the check bites);

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/integration/tdesc_gdb.sh: real gdb accepts rsp_tdesc_xml() and then
 # expects exactly kgdb's 'g' packet.
 #

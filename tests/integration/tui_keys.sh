@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/integration/tui_keys.sh: kgdb-tui's keys in a real terminal (tmux).
 #  - on a replay (no bridge): scrolling (k j Up Down PgUp PgDn), g/Home,
 #    G/End/f, search with n and N, ? and h, and s/r refused without a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/integration/tui_replay.sh: kgdb-tui in a real terminal. tmux runs
 # it on a captured console transcript (--replay); send-keys drives it and
 # capture-pane reads the screen: the panic summary, search, resize, NO_COLOR,

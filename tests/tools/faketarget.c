@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/tools/faketarget.c: a scripted fake kgdb target.
  *

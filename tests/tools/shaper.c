@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/tools/shaper.c: a serial line between a target socket (QEMU's
  * UART) and whoever listens on it (kgdb-bridge or gdb), made to behave like

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/tools/tdesc_dump.c: print what rsp/regs.c knows about an
  * architecture, for tests/integration/tdesc_gdb.sh.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/unit/fakelink.h: the layer below target.c and gdb.c, faked.
  *

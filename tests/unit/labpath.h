@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/unit/labpath.h: the virtual lab's vmlinux, for the unit tests that
  * check against the real kernel.

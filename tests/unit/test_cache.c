@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/unit/test_cache.c: the stop-state cache (bridge/cache.c).
  *

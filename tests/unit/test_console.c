@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/unit/test_console.c: console clients on a real loop: telnet offer,
  * fan-out, IAC escaping, the per-client queue cap (a client that stops

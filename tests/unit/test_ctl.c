@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/unit/test_ctl.c: the control socket on a real loop: JSON helpers,
  * requests and replies, the version check, subscriptions, a subscriber

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/unit/test_gdb.c: gdb.c and target.c together, driven by golden
  * transcripts (tests/data/transcripts/NAME.txt, in the spirit of curl's

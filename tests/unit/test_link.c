@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/unit/test_link.c: the telnet and RFC 2217 byte layer
  * (bridge/telnet.c) that the telnet transport and the console port share,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/unit/test_memarg.c: the arguments of the control socket's mem
  * command (bridge/memarg.c), as data rows: hex addresses, decimal

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/unit/test_opts.c: the command line and the TARGET word
  * (bridge/opts.c), as data rows.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/unit/test_packet.c: rsp/packet.c — framing, checksums, '}' escapes,
  * '*' runs, limits. Frames in the rows are literal wire bytes.

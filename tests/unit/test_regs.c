@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/unit/test_regs.c: rsp/regs.c — kgdb layouts, 'g' parsing,
  * register values and display text, and the target description.

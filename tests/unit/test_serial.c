@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/unit/test_serial.c: what transport_serial.c makes of a USB device
  * (its capabilities from vendor/product, driver and name), and lowering an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/unit/test_transcript.c: the transcript's record format, source
  * tags, continuation, escapes, marks, the protocol trace, and mode 0600.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/unit/test_tui_json.c: tui/json.c's readers at their edges.
  */

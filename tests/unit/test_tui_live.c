@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/unit/test_tui_live.c: the pieces under the TUI's live session:
  * reading the bridge's JSON lines (tui/json.c) and the per-stop memory

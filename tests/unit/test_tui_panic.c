@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/unit/test_tui_panic.c: the console sanitizer and the oops/panic
  * parser, on 6.1-format reports (tests/data/tui/NAME.txt; the lab's real

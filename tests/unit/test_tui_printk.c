@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/unit/test_tui_printk.c: the printk ring walker against synthetic
  * memory images. The test writes records the way the 6.1 kernel does

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/unit/test_tui_symtab.c: the vmlinux symbol reader, on the test
  * binary itself (ELF64, PIE: the slide is measured from a known function)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/unit/test_tui_views.c: the canvas and every view, drawn from the
  * same realistic stop (tests/data/tui/oops_null.txt) and compared with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/unit/test_vcont.c: rsp/vcont.c — vCont packets as gdb 13 writes
  * them and as nobody should, the thread of a stop reply, 'p' values.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/unit/test_vmlinux.c: read-only sections of a vmlinux (bridge/
  * vmlinux.c) on a small ELF built here, the verification, and the cache

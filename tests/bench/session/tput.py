@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Console throughput through kgdb-bridge (tests/bench/session.bench.sh).
 
 Plays a target on a Unix socket: once the bridge has connected and the

@@ -1,0 +1,56 @@
+#!/bin/bash
+# tests/bench/ber.bench.sh: what a noisy line costs. One short gdb session
+# (connect, bt, info registers, x/128xb $sp, detach) through kgdb-bridge
+# (--no-cache: every request crosses the line) on the lab kernel stopped in
+# kgdbwait, over the shaper at 115200 baud with each bit error rate in
+# BENCH_BERS ("0 1e-4 1e-3"), BENCH_RUNS (3) runs each on one boot. Prints
+# per rate: wall time (median min max), the ratio to the clean line, the
+# bridge's retransmits, corrupt frames and timeouts, and whether gdb printed
+# the same as on the clean line.  Numbers, not verdicts: never in `make
+# check`.
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/../e2e/lib.sh"
+e2e_setup bench-ber
+
+RUNS=${BENCH_RUNS:-3}
+BERS=${BENCH_BERS:-0 1e-4 1e-3}
+say() { echo "bench: $*" >&2; }
+bridge_ready || { echo "FAIL: ber bench: $E2E_WHY"; exit 1; }
+need_lab || { echo "FAIL: ber bench: $E2E_WHY"; exit 1; }
+
+SESSION=(-ex 'bt' -ex 'info registers' -ex 'x/128xb $sp' -ex 'detach')
+clean=
+printf '%-8s %-22s %-7s %-8s %-8s %-8s %s\n' ber "seconds (med min max)" ratio retrans corrupt timeouts "same output"
+for ber in $BERS; do
+	lopts=(--baud 115200 --seed 7)
+	[ "$ber" != 0 ] && lopts+=(--ber "$ber")
+	lab_start "b$ber" --kgdbwait --mode idle --tick 0 || { echo "FAIL: lab"; exit 1; }
+	line_start "${lopts[@]}" || { echo "FAIL: shaper"; exit 1; }
+	bridge_start "tcp:127.0.0.1:$LINE_PORT" --no-cache || { echo "FAIL: $E2E_WHY"; exit 1; }
+	console_has() { wait_for "$1" "$2" "$3"; }
+	wait_for "$BR_LOG" 'kdb>|Waiting for connection' 120 || { echo "FAIL: no kgdbwait stop"; exit 1; }
+	times=()
+	for r in $(seq 1 "$RUNS"); do
+		t0=$(date +%s.%N)
+		GDB_TIMEOUT=600 gdb_run "s$ber-$r" "$BR_GDB_PORT" "${SESSION[@]}" 2>/dev/null
+		t1=$(date +%s.%N)
+		times+=("$(echo "$t1 - $t0" | bc)")
+		# What gdb printed, without the lines that differ by nature.
+		grep -avE '^(Remote debugging|Reading symbols|warning:|\[Inferior|Detaching)' \
+		    "$T/s$ber-$r.gdb" >"$T/s$ber-$r.out"
+	done
+	read -r med min max < <(printf '%s\n' "${times[@]}" | sort -n |
+	    awk '{ a[NR] = $1 } END { printf "%.2f %.2f %.2f\n", a[int((NR + 1) / 2)], a[1], a[NR] }')
+	[ -z "$clean" ] && clean=$med
+	st=$(bridge_ctl status)
+	get() { echo "$st" | python3 -c "import json,sys; print(json.load(sys.stdin)['stats'].get('$1', '?'))"; }
+	same=yes
+	for r in $(seq 1 "$RUNS"); do
+		cmp -s "$T/s$ber-$r.out" "$T/s$(echo $BERS | cut -d' ' -f1)-1.out" || same=no
+	done
+	printf '%-8s %-22s %-7s %-8s %-8s %-8s %s\n' "$ber" "$med $min $max" \
+	    "$(echo "scale=2; $med / $clean" | bc)" "$(get retransmits)" \
+	    "$(get cksum_errors)" "$(get timeouts)" "$same"
+	bridge_stop
+	lab_stop
+done
