@@ -1346,8 +1346,14 @@ tgt_synth_ready(void *arg, bool ok, const char *why)
 	char			 stop[sizeof t->last_stop];
 
 	if (!ok) {
-		br_console_notice(t->br->console, "the target stopped but "
-		    "would not switch to gdb mode: %s", why);
+		char	msg[256];
+
+		snprintf(msg, sizeof msg, "the target stopped but would not "
+		    "switch to gdb mode: %s", why != NULL ? why : "?");
+		br_console_notice(t->br->console, "%s", msg);
+		/* gdb waits for this stop: it must hear that none comes. */
+		if (t->br->gdb != NULL)
+			br_gdb_stop_failed(t->br->gdb, msg);
 		return;
 	}
 	if (t->br->gdb != NULL && br_gdb_waiting_stop(t->br->gdb)) {
