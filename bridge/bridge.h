@@ -194,6 +194,10 @@ bool	 br_opts_listen_loopback(const char *host);
  * /proc): path, by-id name, USB identity, driver, latency timer, who has
  * it open. */
 int		 br_list_ports(FILE *f, char *err);
+/* transport_serial.c: the kernel driver bound to tty path, from sysfs
+ * under sysroot ("ftdi_sio", "serial8250"), or "". */
+void		 br_serial_driver(const char *sysroot, const char *path,
+		    char *out, size_t max);
 
 /* boards.c: board profiles from boards.conf (libinih). */
 struct br_boards;

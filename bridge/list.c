@@ -64,23 +64,6 @@ list_sysfs(const char *sysroot, const char *name, const char *rel,
 	out[strcspn(out, "\n")] = '\0';
 }
 
-static void
-list_driver(const char *sysroot, const char *name, char *out, size_t max)
-{
-	char	 sys[PATH_MAX], link[PATH_MAX];
-	ssize_t	 n;
-	char	*slash;
-
-	out[0] = '\0';
-	snprintf(sys, sizeof sys, "%s/class/tty/%s/device/driver", sysroot,
-	    name);
-	if ((n = readlink(sys, link, sizeof link - 1)) <= 0)
-		return;
-	link[n] = '\0';
-	slash = strrchr(link, '/');
-	snprintf(out, max, "%.63s", slash != NULL ? slash + 1 : link);
-}
-
 /* "pid (comm), …" of the processes with path open, or "". */
 static void
 list_holders(const char *path, char *out, size_t max)
@@ -148,7 +131,7 @@ br_list_ports(FILE *f, char *err)
 		base = strrchr(name, '/') != NULL ? strrchr(name, '/') + 1 :
 		    name;
 		list_by_id(name, byid, sizeof byid);
-		list_driver(sysroot, base, drv, sizeof drv);
+		br_serial_driver(sysroot, name, drv, sizeof drv);
 		list_sysfs(sysroot, base, "device/latency_timer", lat,
 		    sizeof lat);
 		list_holders(name, held, sizeof held);

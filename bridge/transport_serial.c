@@ -99,8 +99,9 @@ br_serial_find_usb(struct br_transport *t, char *err)
 }
 
 /* The kernel driver bound to a tty, from sysfs ("ftdi_sio", "debug"). */
-static void
-ser_driver(const char *sysroot, const char *path, char *out, size_t max)
+void
+br_serial_driver(const char *sysroot, const char *path, char *out,
+    size_t max)
 {
 	const char	*base = strrchr(path, '/');
 	char		 link[PATH_MAX], sys[PATH_MAX];
@@ -196,7 +197,7 @@ ser_identify(struct br_transport *t, struct sp_port *port)
 	usb = sp_get_port_transport(port) == SP_TRANSPORT_USB;
 	if (usb)
 		sp_get_port_usb_vid_pid(port, &vid, &pid);
-	ser_driver(sysroot, t->path, drv, sizeof drv);
+	br_serial_driver(sysroot, t->path, drv, sizeof drv);
 	t->caps = br_serial_classify(vid, pid, drv, t->path);
 	if (usb && (t->caps & BR_LINK_HAS_BAUD))
 		(void)br_serial_latency(sysroot, t->path);

@@ -10,7 +10,6 @@ Memory bounds are generous on purpose: they tell a cap from no cap
 Prints "PASS: name" / "FAIL: name: why" per case.
 """
 import os
-import random
 import resource
 import select
 import socket
@@ -20,38 +19,19 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+from kbtest import all_passed, pick_port, reporter  # noqa: E402
+
+
 BRIDGE = sys.argv[1]
+report = reporter('')
 TMO = 10.0
 RSS_MAX_KB = 64 * 1024
-results = []
 
 
-def report(ok, name, why=""):
-    results.append(ok)
-    print(("PASS: %s" % name) if ok else ("FAIL: %s: %s" % (name, why)),
-          flush=True)
 
 
-def pick_port():
-    """A free port below the ephemeral range: a port there can be the
-    local end of a live connection, which no bind test can see."""
-    lo = 20000
-    try:
-        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
-            lo = int(f.read().split()[0])
-    except OSError:
-        pass
-    for _ in range(200):
-        p = random.randint(10000, max(10001, lo - 1))
-        s = socket.socket()
-        try:
-            s.bind(("127.0.0.1", p))
-            return p
-        except OSError:
-            continue
-        finally:
-            s.close()
-    raise RuntimeError("no free port")
 
 
 def frame(payload):
@@ -523,4 +503,4 @@ for c in (pipeline_no_read, o_flood_no_read, telnet_do_flood,
           telnet_ip_flood, idle_gdb, gdb_port_cap, emfile_backoff,
           read_only_viewers, unix_sockets):
     c()
-sys.exit(0 if all(results) and results else 1)
+sys.exit(0 if all_passed() else 1)

@@ -7,7 +7,6 @@ options, the command line winning, its transcript and its control socket
 import datetime
 import json
 import os
-import random
 import socket
 import subprocess
 import sys
@@ -15,35 +14,18 @@ import tempfile
 import time
 import tty
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+from kbtest import all_passed, pick_port, reporter  # noqa: E402
+
+
 BRIDGE = sys.argv[1]
+report = reporter('boards: ')
 TMO = 10.0
-results = []
 
 
-def report(ok, name, why=""):
-    results.append(ok)
-    print(("PASS: boards: %s" % name) if ok else
-          ("FAIL: boards: %s: %s" % (name, why)), flush=True)
 
 
-def pick_port():
-    lo = 20000
-    try:
-        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
-            lo = int(f.read().split()[0])
-    except OSError:
-        pass
-    for _ in range(200):
-        p = random.randint(10000, max(10001, lo - 1))
-        s = socket.socket()
-        try:
-            s.bind(("127.0.0.1", p))
-            return p
-        except OSError:
-            continue
-        finally:
-            s.close()
-    raise RuntimeError("no free port")
 
 
 def run(env, *args):
@@ -177,7 +159,7 @@ def main():
     os.close(m)
     os.close(s)
     subprocess.run(["rm", "-rf", d])
-    return 0 if results and all(results) else 1
+    return 0 if all_passed() else 1
 
 
 sys.exit(main())

@@ -4,7 +4,6 @@
 expect: a hint for their options, and --timestamps on console lines.
 Prints "PASS: name" / "FAIL: name: why"."""
 import os
-import random
 import re
 import select
 import socket
@@ -14,35 +13,18 @@ import tempfile
 import time
 import tty
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+from kbtest import all_passed, pick_port, reporter  # noqa: E402
+
+
 BRIDGE = sys.argv[1]
+report = reporter('habits: ')
 TMO = 10.0
-results = []
 
 
-def report(ok, name, why=""):
-    results.append(ok)
-    print(("PASS: habits: %s" % name) if ok else
-          ("FAIL: habits: %s: %s" % (name, why)), flush=True)
 
 
-def pick_port():
-    lo = 20000
-    try:
-        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
-            lo = int(f.read().split()[0])
-    except OSError:
-        pass
-    for _ in range(200):
-        p = random.randint(10000, max(10001, lo - 1))
-        s = socket.socket()
-        try:
-            s.bind(("127.0.0.1", p))
-            return p
-        except OSError:
-            continue
-        finally:
-            s.close()
-    raise RuntimeError("no free port")
 
 
 def test_hints():
@@ -119,4 +101,4 @@ def test_timestamps():
 
 test_hints()
 test_timestamps()
-sys.exit(0 if results and all(results) else 1)
+sys.exit(0 if all_passed() else 1)

@@ -12,7 +12,6 @@ Prints "PASS: name" / "FAIL: name: why".
 import json
 import os
 import pty  # noqa: F401  (openpty lives in os; pty documents the intent)
-import random
 import select
 import socket
 import subprocess
@@ -22,35 +21,18 @@ import termios
 import time
 import tty
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+from kbtest import all_passed, pick_port, reporter  # noqa: E402
+
+
 BRIDGE = sys.argv[1]
+report = reporter('ser2net: ')
 TMO = 10.0
-results = []
 
 
-def report(ok, name, why=""):
-    results.append(ok)
-    print(("PASS: ser2net: %s" % name) if ok else
-          ("FAIL: ser2net: %s: %s" % (name, why)), flush=True)
 
 
-def pick_port():
-    lo = 20000
-    try:
-        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
-            lo = int(f.read().split()[0])
-    except OSError:
-        pass
-    for _ in range(200):
-        p = random.randint(10000, max(10001, lo - 1))
-        s = socket.socket()
-        try:
-            s.bind(("127.0.0.1", p))
-            return p
-        except OSError:
-            continue
-        finally:
-            s.close()
-    raise RuntimeError("no free port")
 
 
 def speed(fd):
@@ -187,7 +169,7 @@ def main():
         except Exception as e:	# a broken case fails, never skips
             report(False, t.__name__, "exception %r" % (e,))
     subprocess.run(["rm", "-rf", d])
-    return 0 if results and all(results) else 1
+    return 0 if all_passed() else 1
 
 
 if __name__ == "__main__":
