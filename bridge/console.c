@@ -64,6 +64,7 @@ struct con_client {
 	uint8_t			 answered[32];	/* telnet options answered */
 	char			 addr[64];
 	uint64_t		 last_refused;
+	uint64_t		 last_typed;	/* its keys reached the target */
 	TAILQ_ENTRY(con_client)	 entry;
 };
 TAILQ_HEAD(con_clients, con_client);
@@ -382,8 +383,20 @@ con_input(struct br_console *c, struct con_client *cl, const uint8_t *buf,
 	if (cl != NULL && c->br->opts.read_only_viewers)
 		br_seterr(err, "this console is read-only "
 		    "(--read-only-viewers); type on the bridge's terminal");
-	else if (br_target_console_input(c->br->target, buf, len, err) == 0)
+	else if (br_target_console_input(c->br->target, buf, len, err) == 0) {
+		/*
+		 * Everyone watching should know when keys other than the
+		 * local terminal's reach the kernel: once per burst.
+		 */
+		now = br_now_ms();
+		if (cl != NULL && (cl->last_typed == 0 ||
+		    now - cl->last_typed > CON_REFUSE_QUIET_MS))
+			br_console_notice(c, "console client %s is typing into "
+			    "the target", cl->addr);
+		if (cl != NULL)
+			cl->last_typed = now;
 		return;
+	}
 	now = br_now_ms();
 	last = cl != NULL ? &cl->last_refused : &c->in_last_refused;
 	if (*last == 0 || now - *last > CON_REFUSE_QUIET_MS) {

@@ -99,6 +99,56 @@ def test_timestamps():
            repr(got[-200:]))
 
 
+def test_typing_notice():
+    """Keys from a viewer reach the target, and every viewer is told who
+    typed: once for a burst, not once a key."""
+    d = tempfile.mkdtemp(prefix="kb-habits-")
+    m, s = os.openpty()
+    tty.setraw(s)
+    port = pick_port()
+    b = subprocess.Popen([BRIDGE, "-q", "--no-stdin", "--gdb-port", "0",
+                          "--console-port", str(port), "--ctl",
+                          os.path.join(d, "ctl"), os.ttyname(s)],
+                         stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    conns = []
+    end = time.time() + TMO
+    while len(conns) < 2 and time.time() < end:
+        try:
+            conns.append(socket.create_connection(("127.0.0.1", port), 1))
+        except OSError:
+            time.sleep(0.05)
+    typist, watcher = conns
+    watcher.setblocking(False)
+    for ch in b"ls -l\r":
+        typist.sendall(bytes([ch]))
+        time.sleep(0.02)
+    got, reached = b"", b""
+    end = time.time() + TMO
+    while (b"is typing" not in got or b"ls -l" not in reached) and \
+            time.time() < end:
+        if select.select([watcher], [], [], 0.05)[0]:
+            got += watcher.recv(4096)
+        if select.select([m], [], [], 0.05)[0]:
+            reached += os.read(m, 4096)
+    time.sleep(0.3)
+    while select.select([watcher], [], [], 0.1)[0]:
+        chunk = watcher.recv(4096)
+        if not chunk:
+            break
+        got += chunk
+    for c in conns:
+        c.close()
+    b.terminate()
+    b.wait(TMO)
+    os.close(m)
+    os.close(s)
+    subprocess.run(["rm", "-rf", d])
+    report(b"ls -l" in reached and got.count(b"is typing into the target") == 1,
+           "a viewer's keys reach the target and the others are told once",
+           "target got %r, viewer saw %r" % (reached[-20:], got[-200:]))
+
+
 test_hints()
 test_timestamps()
+test_typing_notice()
 sys.exit(0 if all_passed() else 1)

@@ -52,6 +52,15 @@ grep -q "^ExecStart=$PWD/$BUILD/kgdb-bridge --quiet --no-stdin %i" "$unit" &&
 	pass "the unit runs the board headless, notify, restarts, hardened" ||
 	fail "unit contents" "$(grep -E '^(ExecStart|Type|DynamicUser|ProtectSystem|Restart)=' "$unit")"
 
+# A missing library is named with its package, not left to the linker.
+out=$(PKG_CONFIG_LIBDIR=/nonexistent make --no-print-directory -s depcheck 2>&1)
+rc=$?
+if [ $rc -ne 0 ] && echo "$out" | grep -q 'install libevent-dev'; then
+	pass "a missing build dependency is named: $(echo "$out" | head -1)"
+else
+	fail "depcheck" "rc $rc: $out"
+fi
+
 # 2 and 3: readiness and SIGHUP, with a pty for a target.
 python3 - "$bin" "$T" <<'PYEOF' || fails=$((fails + 1))
 import os, socket, subprocess, sys, time, tty, random
