@@ -84,6 +84,7 @@ struct br_opts {
 	char		*vmlinux;
 	char		*arch;		/* "x86_64", … when no vmlinux */
 	char		*console2;	/* a second console source (TARGET) */
+	char		*resolve;	/* tcp:/telnet: HOST:PORT from a command */
 	char		*break_seq;	/* "BREAK,g" etc. */
 	bool		 break_on_connect;
 	bool		 takeover;	/* a new gdb replaces the old one */

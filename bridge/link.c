@@ -13,9 +13,13 @@
  * reopen. An idle, healthy link has no timer.
  */
 #include <sys/socket.h>
+#include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +49,7 @@ struct br_link {
 	bool			 breaking;	/* BREAK on, output held */
 	bool			 break_again;	/* another BREAK after this one */
 	bool			 ever_up;
+	bool			 resolved;	/* --resolve answered this try */
 	bool			 lost_pending;
 	char			 lost_why[BR_ERRLEN];
 	unsigned		 backoff_ms;
@@ -56,9 +61,19 @@ struct br_link {
 	struct event		*brk;		/* end of a BREAK */
 	struct event		*lost;		/* deferred loss */
 	struct evbuffer		*out;
+
+	/* --resolve: a command that says where the target is now. */
+	pid_t			 rpid;		/* running, or 0 */
+	int			 rfd;		/* its stdout */
+	struct event		*rev_res;	/* its output, or its timeout */
+	char			 rbuf[256];
+	size_t			 rlen;
+	struct br_opts		 ropts;		/* *o with its answer */
+	char			 rhost[200], rport[16];
 };
 
 static void	link_try_open(struct br_link *, char *, bool);
+static void	link_resolve_start(struct br_link *);
 static void	link_arm_write(struct br_link *);
 
 const char *
@@ -402,7 +417,13 @@ link_try_open(struct br_link *l, char *why, bool failed)
 	struct timeval	 tv = { LINK_CONNECT_MS / 1000, 0 };
 	int		 rc;
 
+	if (!failed && l->o->resolve != NULL && l->rpid == 0 &&
+	    !l->resolved) {
+		link_resolve_start(l);
+		return;
+	}
 	if (!failed) {
+		l->resolved = false;	/* ask again before the next try */
 		rc = link_choose(l, err);
 		if (rc == 0)
 			rc = l->t.ops->open(&l->t, err);
@@ -432,6 +453,125 @@ link_try_open(struct br_link *l, char *why, bool failed)
 	snprintf(l->fail_why, sizeof l->fail_why, "%s", why);
 	if (!l->br->quit)
 		link_schedule_retry(l);
+}
+
+/*
+ * --resolve CMD: labgrid (and others) serve a re-plugged adapter on a new
+ * port, so where the target is can change between connects. CMD runs
+ * before every connect, off the loop's back (its output is read as it
+ * comes, with a deadline); its first line, HOST:PORT, is where to go.
+ */
+#define LINK_RESOLVE_MS	10000
+extern char **environ;
+
+static void
+link_resolve_end(struct br_link *l, const char *why)
+{
+	int	st;
+
+	event_del(l->rev_res);
+	if (l->rfd != -1)
+		close(l->rfd);
+	l->rfd = -1;
+	if (l->rpid > 0) {
+		if (waitpid(l->rpid, &st, WNOHANG) == 0) {
+			kill(l->rpid, SIGKILL);
+			(void)waitpid(l->rpid, &st, 0);
+		}
+		l->rpid = 0;
+	}
+	if (why != NULL) {
+		l->resolved = false;
+		link_try_open(l, (char *)why, true);
+		return;
+	}
+	l->resolved = true;
+	link_try_open(l, NULL, false);
+}
+
+static void
+link_resolve_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct br_link	*l = arg;
+	char		 why[BR_ERRLEN], *nl, *colon;
+	ssize_t		 n;
+
+	if (what & EV_TIMEOUT) {
+		link_resolve_end(l, "--resolve command gave no answer in time");
+		return;
+	}
+	n = read(fd, l->rbuf + l->rlen, sizeof l->rbuf - 1 - l->rlen);
+	if (n > 0) {
+		l->rlen += (size_t)n;
+		if (l->rlen < sizeof l->rbuf - 1 &&
+		    memchr(l->rbuf, '\n', l->rlen) == NULL)
+			return;
+	} else if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	l->rbuf[l->rlen] = '\0';
+	if ((nl = strchr(l->rbuf, '\n')) != NULL)
+		*nl = '\0';
+	colon = strrchr(l->rbuf, ':');
+	if (colon == NULL || colon == l->rbuf || colon[1] == '\0' ||
+	    strspn(colon + 1, "0123456789") != strlen(colon + 1) ||
+	    strlen(colon + 1) > 5 || (size_t)(colon - l->rbuf) >=
+	    sizeof l->rhost) {
+		snprintf(why, sizeof why, "--resolve said '%.60s', not "
+		    "HOST:PORT", l->rbuf);
+		link_resolve_end(l, why);
+		return;
+	}
+	*colon = '\0';
+	snprintf(l->rhost, sizeof l->rhost, "%.199s", l->rbuf[0] == '[' &&
+	    colon[-1] == ']' ? l->rbuf + 1 : l->rbuf);
+	if (l->rbuf[0] == '[' && colon[-1] == ']')
+		l->rhost[strlen(l->rhost) - 1] = '\0';
+	snprintf(l->rport, sizeof l->rport, "%s", colon + 1);
+	l->ropts = *l->o;
+	l->ropts.path = l->rhost;
+	l->ropts.port = l->rport;
+	l->t.o = &l->ropts;
+	log_debug("--resolve: %s:%s", l->rhost, l->rport);
+	link_resolve_end(l, NULL);
+}
+
+static void
+link_resolve_start(struct br_link *l)
+{
+	posix_spawn_file_actions_t	 fa;
+	struct timeval			 tv = { LINK_RESOLVE_MS / 1000, 0 };
+	char				 sh[] = "/bin/sh", dashc[] = "-c";
+	char				*argv[] = { sh, dashc, NULL, NULL };
+	char				 why[BR_ERRLEN];
+	int				 p[2], rc;
+
+	if (pipe(p) == -1 || fcntl(p[0], F_SETFD, FD_CLOEXEC) == -1 ||
+	    fcntl(p[1], F_SETFD, FD_CLOEXEC) == -1 ||
+	    fcntl(p[0], F_SETFL, O_NONBLOCK) == -1) {
+		snprintf(why, sizeof why, "--resolve: %s", strerror(errno));
+		link_try_open(l, why, true);
+		return;
+	}
+	argv[2] = l->o->resolve;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, p[1], STDOUT_FILENO);
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null",
+	    O_RDONLY, 0);
+	rc = posix_spawn(&l->rpid, "/bin/sh", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(p[1]);
+	if (rc != 0) {
+		close(p[0]);
+		l->rpid = 0;
+		snprintf(why, sizeof why, "--resolve: %s", strerror(rc));
+		link_try_open(l, why, true);
+		return;
+	}
+	l->rfd = p[0];
+	l->rlen = 0;
+	event_assign(l->rev_res, l->br->base, l->rfd, EV_READ | EV_PERSIST,
+	    link_resolve_cb, l);
+	event_add(l->rev_res, &tv);
 }
 
 static void
@@ -485,10 +625,18 @@ link_new(struct bridge *br, const struct br_opts *o, bool console2,
 	l->retry = evtimer_new(br->base, link_retry_cb, l);
 	l->brk = evtimer_new(br->base, link_brk_cb, l);
 	l->lost = event_new(br->base, -1, 0, link_lost_cb, l);
+	l->rev_res = event_new(br->base, -1, 0, link_resolve_cb, l);
+	l->rfd = -1;
 	if (l->out == NULL || l->rev == NULL || l->wev == NULL ||
-	    l->retry == NULL || l->brk == NULL || l->lost == NULL)
+	    l->retry == NULL || l->brk == NULL || l->lost == NULL ||
+	    l->rev_res == NULL)
 		fatalx("link: out of memory");
 	link_set_name(l);
+	if (o->resolve != NULL) {
+		/* Where it is comes from the command, at every connect. */
+		link_try_open(l, NULL, false);
+		return l;
+	}
 
 	/* The first open is synchronous, so a missing, busy or forbidden
 	 * device is one clear line at startup (unless --wait). */
@@ -618,6 +766,17 @@ br_link_free(struct br_link *l)
 	event_free(l->retry);
 	event_free(l->brk);
 	event_free(l->lost);
+	if (l->rpid != 0 || l->rfd != -1) {
+		l->resolved = true;	/* no retry from here */
+		event_del(l->rev_res);
+		if (l->rfd != -1)
+			close(l->rfd);
+		if (l->rpid > 0) {
+			kill(l->rpid, SIGKILL);
+			(void)waitpid(l->rpid, NULL, 0);
+		}
+	}
+	event_free(l->rev_res);
 	evbuffer_free(l->out);
 	free(l);
 }

@@ -34,7 +34,7 @@ enum {
 	OPT_BREAK_ON_CONNECT, OPT_TAKEOVER, OPT_NO_STDIN, OPT_WAIT,
 	OPT_CONSOLE_RAW, OPT_NO_CACHE, OPT_VERSION, OPT_TUI, OPT_IDLE_TIMEOUT,
 	OPT_READ_ONLY_VIEWERS, OPT_GDB_SOCKET, OPT_CONSOLE_SOCKET,
-	OPT_TIMESTAMPS, OPT_LIST_BOARDS, OPT_LIST,
+	OPT_TIMESTAMPS, OPT_LIST_BOARDS, OPT_LIST, OPT_RESOLVE,
 };
 
 static const struct option opts_long[] = {
@@ -62,6 +62,7 @@ static const struct option opts_long[] = {
 	{ "timestamps",		no_argument, NULL, OPT_TIMESTAMPS },
 	{ "list-boards",	no_argument, NULL, OPT_LIST_BOARDS },
 	{ "list",		no_argument, NULL, OPT_LIST },
+	{ "resolve",		required_argument, NULL, OPT_RESOLVE },
 	{ "quiet",		no_argument, NULL, 'q' },
 	{ "verbose",		no_argument, NULL, 'v' },
 	{ "help",		no_argument, NULL, 'h' },
@@ -105,6 +106,9 @@ br_opts_usage(FILE *f)
 "                      read-only data served once checked against the kernel\n"
 "  --arch NAME         x86_64 (default), i386, arm64, arm or riscv64\n"
 "  --console2 TARGET   a second console source, merged and tagged\n"
+"  --resolve CMD       tcp:/telnet: targets: run CMD before every connect;\n"
+"                      its first line HOST:PORT is where the target is now\n"
+"                      (labgrid re-exports a re-plugged adapter elsewhere)\n"
 "  --break-seq SEQ     break-in steps (default BREAK,wait:300,g)\n"
 "  --break-on-connect  break in when gdb connects\n"
 "  --takeover          a new gdb replaces the attached one\n"
@@ -460,6 +464,7 @@ br_opts_clear(struct br_opts *o)
 	free(o->vmlinux);
 	free(o->arch);
 	free(o->console2);
+	free(o->resolve);
 	free(o->break_seq);
 	memset(o, 0, sizeof *o);
 }
@@ -681,6 +686,9 @@ br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 		case OPT_TIMESTAMPS:
 			o->timestamps = true;
 			break;
+		case OPT_RESOLVE:
+			opts_set(&o->resolve, optarg);
+			break;
 		case OPT_LIST:
 			if (br_list_ports(stdout, err) != 0)
 				return -1;
@@ -749,6 +757,12 @@ br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 		return opts_board(o, argc, argv, optind, err);
 	if (br_opts_parse_target(o, argv[optind], err) == -1)
 		return -1;
+	if (o->resolve != NULL && o->kind != BR_TK_TCP &&
+	    o->kind != BR_TK_TELNET) {
+		br_seterr(err, "--resolve goes with a tcp: or telnet: target "
+		    "(its HOST:PORT is what the command answers)");
+		return -1;
+	}
 	if (o->gdb_port != 0 && o->gdb_port == o->console_port) {
 		br_seterr(err, "--gdb-port and --console-port are both %d",
 		    o->gdb_port);

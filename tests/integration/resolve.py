@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""tests/integration/resolve.py: --resolve CMD, for labgrid, which serves
+a re-plugged adapter on a new TCP port. The command prints HOST:PORT
+before every connect; the bridge follows the target from one port to the
+next, and says why when the command fails or answers nonsense."""
+import json
+import os
+import select
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+from kbtest import all_passed, reporter  # noqa: E402
+
+BRIDGE = sys.argv[1]
+TMO = 10.0
+report = reporter("resolve: ")
+
+
+class Server:
+    """A TCP 'serial port' that accepts one client and records bytes."""
+
+    def __init__(self):
+        self.s = socket.socket()
+        self.s.bind(("127.0.0.1", 0))
+        self.s.listen(1)
+        self.port = self.s.getsockname()[1]
+        self.conn = None
+
+    def accept(self, tmo=TMO):
+        if select.select([self.s], [], [], tmo)[0]:
+            self.conn, _ = self.s.accept()
+            return True
+        return False
+
+    def close(self):
+        if self.conn:
+            self.conn.close()
+        self.s.close()
+
+
+def status(ctl):
+    r = subprocess.run([BRIDGE, "ctl", "--ctl", ctl, "status"],
+                       capture_output=True, text=True, timeout=TMO)
+    try:
+        return json.loads(r.stdout)
+    except ValueError:
+        return {}
+
+
+def main():
+    d = tempfile.mkdtemp(prefix="kb-resolve-")
+    where = os.path.join(d, "where")
+    ctl = os.path.join(d, "ctl")
+    a, b = Server(), Server()
+    with open(where, "w") as f:
+        f.write("127.0.0.1:%d\n" % a.port)
+    err = open(os.path.join(d, "err"), "w+")
+    p = subprocess.Popen([BRIDGE, "-q", "--no-stdin", "-v", "--gdb-port", "0",
+                          "--console-port", "0", "--ctl", ctl, "--resolve",
+                          "cat " + where, "tcp:labgrid-place:1"],
+                         stdin=subprocess.DEVNULL, stderr=err)
+    first = a.accept()
+    report(first, "the first connect goes where the command says",
+           "port %d never got a client" % a.port)
+    end = time.time() + TMO
+    while time.time() < end and status(ctl).get("link") != "up":
+        time.sleep(0.1)
+    # Re-plug: the adapter comes back on another port.
+    with open(where, "w") as f:
+        f.write("127.0.0.1:%d\n" % b.port)
+    a.close()
+    second = b.accept()
+    end = time.time() + TMO
+    while time.time() < end and status(ctl).get("link") != "up":
+        time.sleep(0.1)
+    if second:
+        b.conn.sendall(b"hello after the re-plug\r\n")
+    up = status(ctl).get("link") == "up"
+    report(second and up, "after a re-plug it follows the target to its new "
+           "port", "accepted %s, link up %s" % (second, up))
+    # Nonsense, then a command that hangs: the reason is logged, and the
+    # bridge keeps trying without stalling (ctl answers meanwhile).
+    with open(where, "w") as f:
+        f.write("not an address\n")
+    b.close()
+    t0 = time.time()
+    answered = bool(status(ctl))
+    fast = time.time() - t0 < 5
+    end = time.time() + TMO
+    err.flush()
+    while time.time() < end and "not HOST:PORT" not in open(err.name).read():
+        time.sleep(0.2)
+    said = "not HOST:PORT" in open(err.name).read()
+    report(said and answered and fast, "a nonsense answer is logged, the "
+           "bridge stays responsive", open(err.name).read()[-300:])
+    p.terminate()
+    p.wait(TMO)
+    r = subprocess.run([BRIDGE, "--resolve", "true", "/dev/ttyS0"],
+                       capture_output=True, text=True, timeout=TMO)
+    report(r.returncode == 2 and "tcp: or telnet:" in r.stderr,
+           "--resolve with a device is refused", r.stderr)
+    subprocess.run(["rm", "-rf", d])
+    return 0 if all_passed() else 1
+
+
+sys.exit(main())
