@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The fixed gdb session of tests/bench/session.bench.sh (issue 6): what an
 # engineer does at a stop, then a breakpoint, three continues that hit it,
 # and five steps.  The kernel starts stopped by a SysRq-g from the booted

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # tests/data/tui/lab-capture.sh: how the lab_* fixtures here were made.
 # Not part of `make check`; run by hand when the lab kernel changes:
 #
