@@ -475,9 +475,10 @@ link_resolve_end(struct br_link *l, const char *why)
 	l->rfd = -1;
 	if (l->rpid > 0) {
 		if (waitpid(l->rpid, &st, WNOHANG) == 0) {
-			kill(l->rpid, SIGKILL);
+			kill(-l->rpid, SIGKILL);
 			(void)waitpid(l->rpid, &st, 0);
-		}
+		} else
+			kill(-l->rpid, SIGKILL);	/* what it left */
 		l->rpid = 0;
 	}
 	if (why != NULL) {
@@ -539,6 +540,7 @@ static void
 link_resolve_start(struct br_link *l)
 {
 	posix_spawn_file_actions_t	 fa;
+	posix_spawnattr_t		 attr;
 	struct timeval			 tv = { LINK_RESOLVE_MS / 1000, 0 };
 	char				 sh[] = "/bin/sh", dashc[] = "-c";
 	char				*argv[] = { sh, dashc, NULL, NULL };
@@ -557,7 +559,12 @@ link_resolve_start(struct br_link *l)
 	posix_spawn_file_actions_adddup2(&fa, p[1], STDOUT_FILENO);
 	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null",
 	    O_RDONLY, 0);
-	rc = posix_spawn(&l->rpid, "/bin/sh", &fa, NULL, argv, environ);
+	/* A group of its own, so a command that hangs goes whole. */
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+	posix_spawnattr_setpgroup(&attr, 0);
+	rc = posix_spawn(&l->rpid, "/bin/sh", &fa, &attr, argv, environ);
+	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	close(p[1]);
 	if (rc != 0) {
@@ -772,7 +779,7 @@ br_link_free(struct br_link *l)
 		if (l->rfd != -1)
 			close(l->rfd);
 		if (l->rpid > 0) {
-			kill(l->rpid, SIGKILL);
+			kill(-l->rpid, SIGKILL);
 			(void)waitpid(l->rpid, NULL, 0);
 		}
 	}

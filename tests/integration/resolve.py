@@ -101,6 +101,30 @@ def main():
            "bridge stays responsive", open(err.name).read()[-300:])
     p.terminate()
     p.wait(TMO)
+    err.close()
+    # A command that hangs: the bridge gives up on it after its 10 s
+    # deadline, says so, and answers ctl all the while.
+    err = open(os.path.join(d, "err2"), "w+")
+    p = subprocess.Popen([BRIDGE, "-q", "--no-stdin", "-v", "--gdb-port", "0",
+                          "--console-port", "0", "--ctl", ctl + "2",
+                          "--resolve", "sleep 60", "tcp:labgrid-place:1"],
+                         stdin=subprocess.DEVNULL, stderr=err)
+    slow, saw = 0.0, False
+    end = time.time() + 25
+    while time.time() < end and not saw:
+        t0 = time.time()
+        status(ctl + "2")
+        slow = max(slow, time.time() - t0)
+        saw = "no answer in time" in open(err.name).read()
+        time.sleep(0.5)
+    p.terminate()
+    p.wait(TMO)
+    left = subprocess.run(["pgrep", "-f", "^sleep 60$"], capture_output=True,
+                          text=True).stdout.split()
+    report(saw and slow < 3 and not left, "a command that hangs is given up "
+           "on (nothing of it left), and ctl answers meanwhile",
+           "said %s, slowest ctl %.1f s, left %r: %s" %
+           (saw, slow, left, open(err.name).read()[-200:]))
     r = subprocess.run([BRIDGE, "--resolve", "true", "/dev/ttyS0"],
                        capture_output=True, text=True, timeout=TMO)
     report(r.returncode == 2 and "tcp: or telnet:" in r.stderr,
