@@ -36,6 +36,15 @@
 #define TGT_REPLY_MS	1200	/* reply wait, plus the time to receive */
 #define TGT_BREAK_MS	5000	/* confirm a break-in within this */
 #define TGT_MAX_SENDS	4	/* first send plus retransmits */
+/*
+ * On a noisy line most losses are cheap to repair: the stub NAKs a request
+ * it got corrupt, and a reply that came garbled is asked for again within
+ * TGT_QUIET_MS. Those retries are bounded by the piece's deadline and by
+ * these counts, which are far above what noise needs (at a bit error rate
+ * of 1e-3 a 316-byte 'g' reply comes through about 1 time in 12).
+ */
+#define TGT_MAX_NAKED_SENDS	32	/* resends the stub asked for */
+#define TGT_MAX_GARBLED		64	/* replies asked for again */
 #define TGT_MAX_NAKS	3	/* '-' sent for one missing reply */
 #define TGT_QUIET_MS	50	/* line quiet this long before a resend */
 #define TGT_MAX_BAD	8	/* corrupt frames NAKed for one request, or in
@@ -126,6 +135,8 @@ struct br_target {
 	int		 req_bad;	/* corrupt frames since then */
 	size_t		 req_console;	/* console bytes since then */
 	int		 bad_run;	/* corrupt frames in a row, no request */
+	bool		 garbled;	/* text came while a reply was due */
+	int		 req_garbled;	/* replies asked for again */
 	/*
 	 * The previous reply, to spot kgdb retransmitting it when our '+' was
 	 * garbled: it then sees our next '$' in its ack wait, NAKs it and
@@ -185,6 +196,7 @@ static void	tgt_send_piece(struct br_target *, bool);
 static void	tgt_stop_seen(struct br_target *, const char *);
 static void	tgt_enter_done(struct br_target *, bool, const char *);
 static void	tgt_enter_probe(struct br_target *);
+static void	tgt_ack(struct br_target *);
 
 const char *
 br_target_state_name(enum br_tstate s)
@@ -615,6 +627,8 @@ tgt_send_piece(struct br_target *t, bool resend)
 		t->deadline_ms = t->sent_ms + tgt_budget_ms(t, (size_t)flen);
 		t->req_bad = 0;
 		t->req_console = 0;
+		t->garbled = false;
+		t->req_garbled = 0;
 	}
 	tgt_trace(t, '>', frame, (size_t)flen, resend ? "retransmit" : NULL);
 	rsp_demux_expect_ack(t->dm, true);
@@ -871,6 +885,32 @@ tgt_tx_timeout(int fd, short what, void *arg)
 	(void)what;
 	if (now >= t->deadline_ms) {
 		tgt_give_up(t, "no reply from the target in time");
+		return;
+	}
+	/*
+	 * The reply came garbled (text, or a frame whose '#' was hit and
+	 * that waits for bytes that will not come) and the line is quiet:
+	 * a stub sends its frame in one go, so it is over. NAK now.
+	 */
+	if (t->tx == TX_WAIT_REPLY && t->state == BR_TS_STOPPED_GDB &&
+	    (t->garbled || rsp_demux_holding(t->dm)) &&
+	    now - t->last_rx_ms >= TGT_QUIET_MS) {
+		if (rsp_demux_holding(t->dm)) {
+			rsp_demux_flush(t->dm, tgt_demux_cb, t);
+			tgt_arm_tick(t);
+			if (t->tx != TX_WAIT_REPLY)
+				return;
+		}
+		t->garbled = false;
+		if (++t->req_garbled > TGT_MAX_GARBLED) {
+			tgt_ack(t);
+			tgt_give_up(t, "every reply arrives garbled");
+			return;
+		}
+		tgt_trace(t, '>', "-", 1, "garbled reply");
+		(void)tgt_write(t, "-", 1, NULL);
+		tgt_timer(t->tx_ev, t->reply_ms + tgt_wire_ms(t,
+		    t->br->arch->bufmax));
 		return;
 	}
 	/* Bytes are still coming: the stub may be mid-packet. Wait, but
@@ -1167,8 +1207,8 @@ tgt_badpkt(struct br_target *t, const struct rsp_event *ev)
 	else if (t->maybe_connected && ev->rawlen > 1 &&
 	    strchr("TSWO", ev->raw[1]) != NULL)
 		nak = true;	/* a stub's packet: it waits for our answer */
-	if (nak && (t->tx != TX_IDLE ? ++t->req_bad : ++t->bad_run) >
-	    TGT_MAX_BAD) {
+	if (nak && (t->tx != TX_IDLE ? ++t->req_bad > TGT_MAX_GARBLED :
+	    ++t->bad_run > TGT_MAX_BAD)) {
 		/*
 		 * The stub resends whatever we NAK, and this line garbles
 		 * every copy. Take it with '+' so the stub is free to read
@@ -1206,6 +1246,18 @@ tgt_console(struct br_target *t, const uint8_t *buf, size_t len)
 	t->just_resumed = false;
 	if (t->tx != TX_IDLE)
 		t->req_console += len;
+	/*
+	 * A kernel stopped in kgdb prints nothing but O packets: text while
+	 * its reply is due is that reply with its '$' hit. Ask again as soon
+	 * as the line is quiet, not after a whole reply timeout.
+	 */
+	if (t->tx == TX_WAIT_REPLY && t->state == BR_TS_STOPPED_GDB &&
+	    !t->garbled) {
+		/* Once: tgt_tx_timeout then waits for quiet, within the
+		 * deadline, however long the text goes on. */
+		t->garbled = true;
+		tgt_timer(t->tx_ev, TGT_QUIET_MS + 1);
+	}
 	br_console_output(t->br->console, BR_SRC_TARGET, buf, len);
 	if (t->enter != EN_KGDB)
 		return;
@@ -1316,7 +1368,7 @@ tgt_demux_cb(void *arg, const struct rsp_event *ev)
 		t->suspect = false;
 		if (t->tx == TX_WAIT_ACK) {
 			evtimer_del(t->tx_ev);
-			if (t->sends < TGT_MAX_SENDS)
+			if (t->sends < TGT_MAX_NAKED_SENDS)
 				tgt_send_piece(t, true);
 			else
 				tgt_finish(t, NULL, 0, "the target NAKs "

@@ -836,17 +836,17 @@ test_nak_storm_bounded(void **state)
 	br_target_request(f->t, "g", 1, reply_cb, &r);
 	wire();
 	feed(f, "+");
-	for (i = 0; i < 40 && r.n == 0; i++)
+	for (i = 0; i < 100 && r.n == 0; i++)
 		feed(f, "$0011#00");
 	w = wire();
 	for (; *w == '-'; w++)
 		naks++;
-	assert_int_equal(naks, 8);
+	assert_int_equal(naks, 64);
 	assert_string_equal(w, "+");
 	assert_int_equal(r.n, 1);
 	assert_true(r.iserr);
 	assert_non_null(strstr(r.err, "every reply arrives corrupt"));
-	assert_non_null(strstr(r.err, "9 corrupt frames"));
+	assert_non_null(strstr(r.err, "65 corrupt frames"));
 	fk_take_console(console, sizeof console);
 	assert_non_null(strstr(console, "gave up on 'g'"));
 	/* The next request goes out as usual. */
@@ -1005,6 +1005,37 @@ test_typed_echo_not_stop(void **state)
 	assert_int_equal(br_target_state(f->t), BR_TS_STOPPED_GDB);
 }
 
+/* A reply whose '$' was hit arrives as text; the stopped kernel prints
+ * nothing else, so the bridge asks again as soon as the line is quiet,
+ * well before its reply timeout (5 s here). A '#' hit leaves a frame
+ * waiting for bytes that will not come: the same. */
+static void
+test_garbled_reply_naked_at_once(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+	char		 frame[64];
+
+	br_target_set_timeouts(f->t, 30, 5000, 300);
+	stop_it(f);
+	br_target_request(f->t, "g", 1, reply_cb, &r);
+	assert_string_equal(wire(), "$g#67");
+	feed(f, "+");
+	feed(f, "0011#92");		/* "$0011#92" with its '$' hit */
+	fk_run_until_wire(f->br.base, 2000);
+	assert_string_equal(wire(), "-");
+	assert_int_equal(r.n, 0);
+	feed(f, "$0011+92");		/* its '#' hit: held, then quiet */
+	fk_run_until_wire(f->br.base, 2000);
+	assert_string_equal(wire(), "-");
+	feed_pkt(f, "0011");
+	assert_string_equal(wire(), "+");
+	assert_int_equal(r.n, 1);
+	assert_false(r.iserr);
+	assert_string_equal(r.payload, "0011");
+	(void)frame;
+}
+
 int
 main(void)
 {
@@ -1054,6 +1085,7 @@ main(void)
 		T(test_unknown_probe_not_request),
 		T(test_running_frame_is_text),
 		T(test_typed_echo_not_stop),
+		T(test_garbled_reply_naked_at_once),
 #undef T
 	};
 
