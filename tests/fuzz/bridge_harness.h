@@ -304,6 +304,7 @@ enum fb_rk {
 	RK_RESUME,	/* answered by a stop reply, maybe never */
 	RK_RCMD,	/* qRcmd: O packets, then a reply */
 	RK_STOPQ,	/* '?': a stop reply, W00 or E. */
+	RK_KILL,	/* k: no reply; the bridge closes once flushed */
 };
 
 /*
@@ -346,7 +347,7 @@ struct fb_gdb {
 	 */
 	bool		 desync;
 	bool		 intr_q;	/* ^C sent while a '?' waited (K3) */
-	bool		 killed;	/* sent k: no reply, the bridge closes */
+	bool		 killed;	/* k taken, or refused: the bridge closes */
 };
 
 struct fb_con {
@@ -707,12 +708,9 @@ fb_out_cb(void *arg, const struct rsp_event *ev)
 	}
 	if (ev->type != RSP_EV_PACKET && ev->type != RSP_EV_OUTPUT)
 		return;
-	if (ev->len > 0 && p[0] == 'k') {
-		/* As gs_packet: no reply; the session ends once flushed. */
-		g->killed = true;
-		return;
-	}
-	if (ev->len > 0 && strchr("cCsS", p[0]) != NULL)
+	if (ev->len > 0 && p[0] == 'k')
+		k = RK_KILL;	/* as gs_packet: the session ends */
+	else if (ev->len > 0 && strchr("cCsS", p[0]) != NULL)
 		k = RK_RESUME;
 	else if (ev->len >= 6 && memcmp(p, "vCont;", 6) == 0)
 		k = RK_RESUME;
@@ -727,12 +725,38 @@ fb_out_cb(void *arg, const struct rsp_event *ev)
 	g->req[g->nreq++] = k;
 }
 
+static bool
+fb_prefix(const struct rsp_event *ev, const char *pre)
+{
+	size_t	n = strlen(pre);
+
+	return (ev->len >= n && memcmp(ev->data, pre, n) == 0);
+}
+
 static void
 fb_in_cb(void *arg, const struct rsp_event *ev)
 {
 	struct fb_gdb	*g = arg;
 	size_t		 i;
 
+	if (ev->type == RSP_EV_PACKET || ev->type == RSP_EV_OUTPUT) {
+		/* Anything after a k means the bridge took it (and goes on
+		 * with what was queued behind it until the close). */
+		while (g->nreq > 0 && g->req[0] == RK_KILL) {
+			memmove(&g->req[0], &g->req[1], (g->nreq - 1) *
+			    sizeof g->req[0]);
+			g->nreq--;
+			g->killed = true;
+		}
+	}
+	if (ev->type == RSP_EV_PACKET && (fb_prefix(ev, "E.another gdb") ||
+	    fb_prefix(ev, "E.this link") ||
+	    fb_prefix(ev, "E.kgdb-bridge: too many"))) {
+		/* Refused (another gdb holds the target, a console-only
+		 * link, a flood): gdb.c closes it after this reply. */
+		g->killed = true;
+		g->desync = true;
+	}
 	switch (ev->type) {
 	case RSP_EV_CONSOLE:
 		for (i = 0; i < ev->len; i++)
@@ -1309,9 +1333,10 @@ fb_drain_and_check(struct fb *f)
 	}
 	for (i = 0; i < FB_NGDB; i++) {
 		g = &f->g[i];
-		if (g->fd >= 0 && !g->closed && g->killed)
-			fb_fail("gdb %d sent k and its connection is still open",
-			    i);
+		if (g->fd >= 0 && !g->closed && (g->killed || (g->nreq > 0 &&
+		    g->req[0] == RK_KILL)))
+			fb_fail("gdb %d sent k (or was refused) and its "
+			    "connection is still open", i);
 		if (g->fd < 0 || g->closed || g->desync || g->nreq == 0)
 			continue;
 		if (g->req[0] == RK_RESUME)
