@@ -327,7 +327,7 @@ enum fb_rk {
 #else
 #define FB_KNOWN	0
 #endif
-static uint64_t	fb_known[5];
+static uint64_t	fb_known[6];
 
 struct fb_gdb {
 	int		 fd;		/* -1: not connected */
@@ -1317,12 +1317,13 @@ fb_drain_and_check(struct fb *f)
 	fb_advance(f, FB_DRAIN_MS, 20000);
 	if (getenv("FB_VERBOSE") != NULL) {
 		fprintf(stderr, "fuzz_bridge: target %s, %zu console "
-		    "clients, %zu timers, heap +%zu peak, known K1-4 %ju %ju %ju %ju\n",
+		    "clients, %zu timers, heap +%zu peak, known K1-5 %ju %ju %ju %ju %ju\n",
 		    br_target_state_name(br_target_state(f->br.target)),
 		    br_console_clients(f->br.console), fb_ntimers,
 		    f->mem_peak > f->mem0 ? f->mem_peak - f->mem0 : 0,
 		    (uintmax_t)fb_known[1], (uintmax_t)fb_known[2],
-		    (uintmax_t)fb_known[3], (uintmax_t)fb_known[4]);
+		    (uintmax_t)fb_known[3], (uintmax_t)fb_known[4],
+		    (uintmax_t)fb_known[5]);
 		for (i = 0; i < FB_NGDB; i++)
 			if (f->g[i].fd >= 0)
 				fprintf(stderr, "  gdb %d: %ju replies, %zu "
@@ -1350,6 +1351,12 @@ fb_drain_and_check(struct fb *f)
 		if (FB_KNOWN && g->req[0] != RK_STOPQ &&
 		    br_target_state(f->br.target) == BR_TS_KDB) {
 			fb_known[4]++;
+			continue;
+		}
+		if (FB_KNOWN && g->req[0] == RK_STOPQ &&
+		    (br_target_state(f->br.target) == BR_TS_RUNNING ||
+		    br_target_state(f->br.target) == BR_TS_PANIC)) {
+			fb_known[5]++;
 			continue;
 		}
 		if (FB_KNOWN && g->req[0] == RK_STOPQ && fl.downs > 0) {
