@@ -321,6 +321,24 @@ enum fb_rk {
  *      br_target_link_changed() cancels the break-in (brk_ev deleted)
  *      without br_gdb_stop_failed(), so '?' is never answered, even after
  *      the link is back. Counted when the link went down during the input.
+ *  K3  gdb's ^C while its '?' waits and the break-in fails at once: the
+ *      failure answers '?' (W00 from gs_no_stop), then gs_demux_cb goes on
+ *      to gs_want_stop(), which waits for a stop again: later a second
+ *      answer (W00 or a stop) that no request asked for, or, when no stop
+ *      comes, every later request held behind that stale wait for ever.
+ *      Counted when gdb sent ^C with a '?' outstanding.
+ *  K4  a gdb request waits for the switch to gdb mode (qC probe in flight)
+ *      when kdb's "Entering kdb" banner arrives with no prompt after it:
+ *      tgt_mark(KDB_ENTER) -> tgt_kdb_polluted() drops the probe and sets
+ *      enter = EN_NONE, but nothing kicks the queue or arms a timer until
+ *      a prompt comes, so the request (and gdb) wait for ever. Counted
+ *      when the target ends at kdb with a plain request unanswered.
+ *  K5  gdb's '?' waits on a break-in; the kernel's kgdb banner (or kdb)
+ *      confirms it and tgt_stop_seen() starts br_target_enter_gdb() with
+ *      tgt_synth_ready; the switch fails (the tty echoes the qC probe, so
+ *      the state becomes running). tgt_synth_ready(ok=false) only tells
+ *      the console; gdb's '?' is never answered. Counted when '?' is left
+ *      unanswered with the target running at the end.
  */
 #ifndef FB_STRICT
 #define FB_KNOWN	1
@@ -1346,6 +1364,10 @@ fb_drain_and_check(struct fb *f)
 		    (br_target_state(f->br.target) == BR_TS_KDB ||
 		    br_target_state(f->br.target) == BR_TS_STOPPED_GDB)) {
 			fb_known[1]++;
+			continue;
+		}
+		if (FB_KNOWN && g->intr_q) {
+			fb_known[3]++;
 			continue;
 		}
 		if (FB_KNOWN && g->req[0] != RK_STOPQ &&
