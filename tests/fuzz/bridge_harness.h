@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/fuzz/bridge_harness.h: the whole daemon under libFuzzer.
  *
@@ -319,27 +320,32 @@ enum fb_rk {
 	RK_RESUME,	/* answered by a stop reply, maybe never */
 	RK_RCMD,	/* qRcmd: O packets, then a reply */
 	RK_STOPQ,	/* '?': a stop reply, W00 or E. */
+	RK_KILL,	/* k: no reply; the bridge closes once flushed */
 };
 
 /*
- * Findings of this harness, fixed in the bridge (reproducers in the
- * bridge_gdb corpus, named K1..K4): every one is fatal again. Build with
- * -DFB_LENIENT to count them instead of aborting, to fuzz past one while
- * it is being fixed.
+ * Findings of this harness, all fixed in the bridge (reproducers in the
+ * bridge_gdb and bridge_target corpora, named K1..K5): every one is fatal.
+ * Build with -DFB_LENIENT to count them instead, to fuzz past a new one
+ * while it is being fixed.
  *  K1  '?' at kdb (or stopped, no stop known) whose switch to gdb mode
  *      failed was never answered (a break-in on a stopped kernel is a
  *      no-op).
  *  K2  '?' waiting on a break-in when the link went down was never
  *      answered.
- *  K3  '?' answered twice after gdb's ^C on a link without BREAK.
+ *  K3  gdb's ^C while its '?' waits and the break-in fails at once: '?'
+ *      was answered, then waited for again: a second answer no request
+ *      asked for, or every later request held behind the stale wait.
  *  K4  requests stuck for ever after a kdb banner with no prompt.
+ *  K5  '?' never answered when the switch to gdb mode after a confirmed
+ *      break-in failed (the probe was echoed).
  */
 #ifdef FB_LENIENT
 #define FB_KNOWN	1
 #else
 #define FB_KNOWN	0
 #endif
-static uint64_t	fb_known[5];
+static uint64_t	fb_known[6];
 
 struct fb_gdb {
 	int		 fd;		/* -1: not connected */
@@ -359,7 +365,7 @@ struct fb_gdb {
 	 */
 	bool		 desync;
 	bool		 intr_q;	/* ^C sent while a '?' waited (K3) */
-	bool		 killed;	/* sent k: no reply, the bridge closes */
+	bool		 killed;	/* k taken, or refused: the bridge closes */
 };
 
 struct fb_con {
@@ -720,12 +726,9 @@ fb_out_cb(void *arg, const struct rsp_event *ev)
 	}
 	if (ev->type != RSP_EV_PACKET && ev->type != RSP_EV_OUTPUT)
 		return;
-	if (ev->len > 0 && p[0] == 'k') {
-		/* As gs_packet: no reply; the session ends once flushed. */
-		g->killed = true;
-		return;
-	}
-	if (ev->len > 0 && strchr("cCsS", p[0]) != NULL)
+	if (ev->len > 0 && p[0] == 'k')
+		k = RK_KILL;	/* as gs_packet: the session ends */
+	else if (ev->len > 0 && strchr("cCsS", p[0]) != NULL)
 		k = RK_RESUME;
 	else if (ev->len >= 6 && memcmp(p, "vCont;", 6) == 0)
 		k = RK_RESUME;
@@ -740,12 +743,38 @@ fb_out_cb(void *arg, const struct rsp_event *ev)
 	g->req[g->nreq++] = k;
 }
 
+static bool
+fb_prefix(const struct rsp_event *ev, const char *pre)
+{
+	size_t	n = strlen(pre);
+
+	return (ev->len >= n && memcmp(ev->data, pre, n) == 0);
+}
+
 static void
 fb_in_cb(void *arg, const struct rsp_event *ev)
 {
 	struct fb_gdb	*g = arg;
 	size_t		 i;
 
+	if (ev->type == RSP_EV_PACKET || ev->type == RSP_EV_OUTPUT) {
+		/* Anything after a k means the bridge took it (and goes on
+		 * with what was queued behind it until the close). */
+		while (g->nreq > 0 && g->req[0] == RK_KILL) {
+			memmove(&g->req[0], &g->req[1], (g->nreq - 1) *
+			    sizeof g->req[0]);
+			g->nreq--;
+			g->killed = true;
+		}
+	}
+	if (ev->type == RSP_EV_PACKET && (fb_prefix(ev, "E.another gdb") ||
+	    fb_prefix(ev, "E.this link") ||
+	    fb_prefix(ev, "E.kgdb-bridge: too many"))) {
+		/* Refused (another gdb holds the target, a console-only
+		 * link, a flood): gdb.c closes it after this reply. */
+		g->killed = true;
+		g->desync = true;
+	}
 	switch (ev->type) {
 	case RSP_EV_CONSOLE:
 		for (i = 0; i < ev->len; i++)
@@ -1306,12 +1335,13 @@ fb_drain_and_check(struct fb *f)
 	fb_advance(f, FB_DRAIN_MS, 20000);
 	if (getenv("FB_VERBOSE") != NULL) {
 		fprintf(stderr, "fuzz_bridge: target %s, %zu console "
-		    "clients, %zu timers, heap +%zu peak, known K1-4 %ju %ju %ju %ju\n",
+		    "clients, %zu timers, heap +%zu peak, known K1-5 %ju %ju %ju %ju %ju\n",
 		    br_target_state_name(br_target_state(f->br.target)),
 		    br_console_clients(f->br.console), fb_ntimers,
 		    f->mem_peak > f->mem0 ? f->mem_peak - f->mem0 : 0,
 		    (uintmax_t)fb_known[1], (uintmax_t)fb_known[2],
-		    (uintmax_t)fb_known[3], (uintmax_t)fb_known[4]);
+		    (uintmax_t)fb_known[3], (uintmax_t)fb_known[4],
+		    (uintmax_t)fb_known[5]);
 		for (i = 0; i < FB_NGDB; i++)
 			if (f->g[i].fd >= 0)
 				fprintf(stderr, "  gdb %d: %ju replies, %zu "
@@ -1322,9 +1352,10 @@ fb_drain_and_check(struct fb *f)
 	}
 	for (i = 0; i < FB_NGDB; i++) {
 		g = &f->g[i];
-		if (g->fd >= 0 && !g->closed && g->killed)
-			fb_fail("gdb %d sent k and its connection is still open",
-			    i);
+		if (g->fd >= 0 && !g->closed && (g->killed || (g->nreq > 0 &&
+		    g->req[0] == RK_KILL)))
+			fb_fail("gdb %d sent k (or was refused) and its "
+			    "connection is still open", i);
 		if (g->fd < 0 || g->closed || g->desync || g->nreq == 0)
 			continue;
 		if (g->req[0] == RK_RESUME)
@@ -1335,9 +1366,19 @@ fb_drain_and_check(struct fb *f)
 			fb_known[1]++;
 			continue;
 		}
+		if (FB_KNOWN && g->intr_q) {
+			fb_known[3]++;
+			continue;
+		}
 		if (FB_KNOWN && g->req[0] != RK_STOPQ &&
 		    br_target_state(f->br.target) == BR_TS_KDB) {
 			fb_known[4]++;
+			continue;
+		}
+		if (FB_KNOWN && g->req[0] == RK_STOPQ &&
+		    (br_target_state(f->br.target) == BR_TS_RUNNING ||
+		    br_target_state(f->br.target) == BR_TS_PANIC)) {
+			fb_known[5]++;
 			continue;
 		}
 		if (FB_KNOWN && g->req[0] == RK_STOPQ && fl.downs > 0) {
