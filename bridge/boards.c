@@ -21,9 +21,7 @@
  * socket named after the board, and a transcript
  * $XDG_STATE_HOME/kgdb-bridge/BOARD-YYYY-MM-DD.log ("log = none": none).
  */
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 
 #include <ctype.h>
 #include <errno.h>
@@ -489,20 +487,12 @@ br_boards_ctl(const struct br_board *b)
 static bool
 board_alive(const char *path)
 {
-	struct sockaddr_un	sun;
-	int			fd;
-	bool			ok;
+	int	fd;
 
-	memset(&sun, 0, sizeof sun);
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof sun.sun_path)
+	if ((fd = br_peer_unix_connect(path)) == -1)
 		return (false);
-	memcpy(sun.sun_path, path, strlen(path) + 1);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
-		return (false);
-	ok = connect(fd, (struct sockaddr *)&sun, sizeof sun) == 0;
 	close(fd);
-	return (ok);
+	return (true);
 }
 
 /* --list-boards: one line a board, and whether its bridge runs. */

@@ -266,7 +266,6 @@ struct br_lguard;
 struct br_lguard *br_lguard_new(struct event_base *base,
 		    struct evconnlistener *lis, const char *what);
 void		 br_lguard_free(struct br_lguard *lg);
-uint64_t	 br_lguard_pauses(const struct br_lguard *lg);
 /* A peer's descriptor was closed: paused listeners try again now. */
 void		 br_peer_closed(void);
 /* Queue bytes for a peer unless its unread output would pass max: -1
@@ -279,6 +278,8 @@ size_t		 br_peer_unread(struct bufferevent *bev);
  * a live one or any other file refused. The fd, or -1 with err. */
 int		 br_peer_unix_listen(const char *path, const char *what,
 		    char *err);
+/* A connected Unix stream socket to path, or -1 with errno. */
+int		 br_peer_unix_connect(const char *path);
 
 /* telnet.c: telnet (RFC 854) and RFC 2217 encoding, no I/O. */
 #define BR_TN_IAC	255

@@ -790,31 +790,6 @@ br_ctl_notify(struct br_ctl *c, enum br_note note, const char *text)
 	}
 }
 
-static int
-ctl_connect(const char *path)
-{
-	struct sockaddr_un	sun;
-	int			fd;
-
-	memset(&sun, 0, sizeof sun);
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof sun.sun_path) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	strcpy(sun.sun_path, path);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC, 0)) == -1)
-		return -1;
-	if (connect(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	return fd;
-}
-
 struct br_ctl *
 br_ctl_new(struct bridge *br, const char *path, char *err)
 {
@@ -830,7 +805,7 @@ br_ctl_new(struct bridge *br, const char *path, char *err)
 	/* The directory: private, and checked before it is trusted. */
 	if (br_ctl_dir_check(path, true, err) == -1)
 		return NULL;
-	if ((fd = ctl_connect(path)) != -1) {
+	if ((fd = br_peer_unix_connect(path)) != -1) {
 		close(fd);
 		br_seterr(err, "another kgdb-bridge already serves %s (one "
 		    "bridge per target; or give --ctl)", path);
@@ -979,7 +954,7 @@ ctl_find(void)
 		if (len < 6 || strcmp(de->d_name + len - 5, ".sock") != 0)
 			continue;
 		xasprintf(&p, "%s/%s", dir, de->d_name);
-		if ((fd = ctl_connect(p)) == -1) {
+		if ((fd = br_peer_unix_connect(p)) == -1) {
 			free(p);
 			continue;
 		}
@@ -1095,7 +1070,7 @@ br_ctl_client_main(int argc, char **argv)
 		fprintf(stderr, "kgdb-bridge ctl: %s\n", err);
 		goto out;
 	}
-	if ((fd = ctl_connect(path)) == -1) {
+	if ((fd = br_peer_unix_connect(path)) == -1) {
 		fprintf(stderr, "kgdb-bridge ctl: cannot connect to %s: %s\n",
 		    path, strerror(errno));
 		goto out;

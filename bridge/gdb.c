@@ -1533,18 +1533,15 @@ gdb_accept(struct br_gdb *g, int fd, const char *peer)
 	int			 on = 1;
 
 	if (g->nsess >= GDB_SESS_MAX) {
-		static const char full[] = "$E.kgdb-bridge: too many "
-		    "connections on the gdb port#";
-		char	frame[sizeof full + 2];
-		unsigned sum = 0;
-		size_t	i;
+		static const char full[] = "E.kgdb-bridge: too many "
+		    "connections on the gdb port";
+		char	frame[sizeof full + RSP_PKT_OVERHEAD];
+		int	n;
 
-		for (i = 1; i < sizeof full - 2; i++)
-			sum += (uint8_t)full[i];
-		snprintf(frame, sizeof frame, "%s%02x", full, sum & 0xff);
 		log_warn("gdb: %s refused: %d connections already", peer,
 		    GDB_SESS_MAX);
-		if (write(fd, frame, strlen(frame)) == -1) {
+		n = rsp_pkt_encode(frame, sizeof frame, full, sizeof full - 1);
+		if (n > 0 && write(fd, frame, (size_t)n) == -1) {
 			/* It is refused either way. */
 		}
 		evutil_closesocket(fd);

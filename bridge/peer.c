@@ -103,12 +103,6 @@ br_lguard_new(struct event_base *base, struct evconnlistener *lis,
 	return (lg);
 }
 
-uint64_t
-br_lguard_pauses(const struct br_lguard *lg)
-{
-	return (lg->pauses);
-}
-
 void
 br_lguard_free(struct br_lguard *lg)
 {
@@ -188,6 +182,30 @@ peer_dir_ok(const char *path, char *err)
 }
 
 int
+br_peer_unix_connect(const char *path)
+{
+	struct sockaddr_un	sun;
+	int			fd, e;
+
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof sun.sun_path) {
+		errno = ENAMETOOLONG;
+		return (-1);
+	}
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return (-1);
+	if (connect(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return (-1);
+	}
+	return (fd);
+}
+
+int
 br_peer_unix_listen(const char *path, const char *what, char *err)
 {
 	struct sockaddr_un	 sun;
@@ -210,17 +228,11 @@ br_peer_unix_listen(const char *path, const char *what, char *err)
 			    "replacing it", path);
 			return (-1);
 		}
-		if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) ==
-		    -1) {
-			br_seterr(err, "%s socket: %s", what, strerror(errno));
-			return (-1);
-		}
-		if (connect(fd, (struct sockaddr *)&sun, sizeof sun) == 0) {
+		if ((fd = br_peer_unix_connect(path)) != -1) {
 			close(fd);
 			br_seterr(err, "%s: another program serves it", path);
 			return (-1);
 		}
-		close(fd);
 		if (unlink(path) == -1) {	/* a dead bridge's */
 			br_seterr(err, "cannot remove the stale %s: %s", path,
 			    strerror(errno));
