@@ -60,6 +60,13 @@ enum br_target_kind {
 	BR_TK_UNIX,	/* unix:PATH */
 };
 
+/* --verify-reads: when a read's reply needs a second copy that agrees. */
+enum br_verify {
+	BR_VERIFY_AUTO,		/* while the line corrupts frames */
+	BR_VERIFY_ALWAYS,
+	BR_VERIFY_OFF,
+};
+
 struct br_opts {
 	enum br_target_kind kind;
 	char		*target;	/* the TARGET word as given */
@@ -100,6 +107,7 @@ struct br_opts {
 	bool		 no_cache;	/* relay only: start with the
 					 * stop-state cache off */
 	bool		 tui;		/* run kgdb-tui on the terminal */
+	enum br_verify	 verify;	/* --verify-reads */
 };
 
 struct br_stats {
@@ -108,6 +116,9 @@ struct br_stats {
 	uint64_t	 retransmits, cksum_errors, timeouts;
 	uint64_t	 bad_replies;	/* checksummed, but not a reply */
 	uint64_t	 console_bytes;
+	uint64_t	 verify_reads;	/* reads repeated to confirm a copy */
+	uint64_t	 verify_mismatches; /* … whose copies differed */
+	uint64_t	 early_naks;	/* garbled replies NAKed once whole */
 };
 
 struct bridge {

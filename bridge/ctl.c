@@ -223,14 +223,20 @@ br_ctl_status_json(struct bridge *br)
 	evbuffer_add_printf(b, ",\"stats\":{\"rx_bytes\":%llu,\"tx_bytes\":"
 	    "%llu,\"rx_packets\":%llu,\"tx_packets\":%llu,\"retransmits\":"
 	    "%llu,\"cksum_errors\":%llu,\"timeouts\":%llu,\"console_bytes\":"
-	    "%llu}}", (unsigned long long)s->rx_bytes,
+	    "%llu,\"bad_replies\":%llu,\"verify_reads\":%llu,"
+	    "\"verify_mismatches\":%llu,\"early_naks\":%llu}}",
+	    (unsigned long long)s->rx_bytes,
 	    (unsigned long long)s->tx_bytes,
 	    (unsigned long long)s->rx_packets,
 	    (unsigned long long)s->tx_packets,
 	    (unsigned long long)s->retransmits,
 	    (unsigned long long)s->cksum_errors,
 	    (unsigned long long)s->timeouts,
-	    (unsigned long long)s->console_bytes);
+	    (unsigned long long)s->console_bytes,
+	    (unsigned long long)s->bad_replies,
+	    (unsigned long long)s->verify_reads,
+	    (unsigned long long)s->verify_mismatches,
+	    (unsigned long long)s->early_naks);
 	len = evbuffer_get_length(b);
 	out = xmalloc(len + 1);
 	evbuffer_remove(b, out, len);

@@ -576,6 +576,11 @@ gs_status_text(struct gsess *s)
 	    " retransmits, %" PRIu64 " checksum errors, %" PRIu64
 	    " timeouts\n", st->rx_packets, st->tx_packets, st->retransmits,
 	    st->cksum_errors, st->timeouts);
+	if (st->verify_reads > 0 || st->early_naks > 0)
+		gs_outputf(s, "noise: %" PRIu64 " reads repeated to confirm "
+		    "(%" PRIu64 " differed), %" PRIu64 " garbled replies "
+		    "NAKed as soon as whole\n", st->verify_reads,
+		    st->verify_mismatches, st->early_naks);
 }
 
 /* `monitor bridge cache [stats|on|off]`. */

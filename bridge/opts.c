@@ -32,7 +32,7 @@ enum {
 	OPT_GDB_PORT = 256, OPT_CONSOLE_PORT, OPT_LISTEN, OPT_LOG, OPT_TRACE,
 	OPT_CTL, OPT_VMLINUX, OPT_ARCH, OPT_CONSOLE2, OPT_BREAK_SEQ,
 	OPT_BREAK_ON_CONNECT, OPT_TAKEOVER, OPT_NO_STDIN, OPT_WAIT,
-	OPT_CONSOLE_RAW, OPT_NO_CACHE, OPT_VERSION, OPT_TUI, OPT_IDLE_TIMEOUT,
+	OPT_CONSOLE_RAW, OPT_NO_CACHE, OPT_VERIFY_READS, OPT_VERSION, OPT_TUI, OPT_IDLE_TIMEOUT,
 	OPT_READ_ONLY_VIEWERS, OPT_GDB_SOCKET, OPT_CONSOLE_SOCKET,
 	OPT_TIMESTAMPS, OPT_LIST_BOARDS, OPT_LIST, OPT_RESOLVE,
 };
@@ -54,6 +54,7 @@ static const struct option opts_long[] = {
 	{ "wait",		no_argument, NULL, OPT_WAIT },
 	{ "console-raw",	no_argument, NULL, OPT_CONSOLE_RAW },
 	{ "no-cache",		no_argument, NULL, OPT_NO_CACHE },
+	{ "verify-reads",	required_argument, NULL, OPT_VERIFY_READS },
 	{ "tui",		no_argument, NULL, OPT_TUI },
 	{ "idle-timeout",	required_argument, NULL, OPT_IDLE_TIMEOUT },
 	{ "read-only-viewers",	no_argument, NULL, OPT_READ_ONLY_VIEWERS },
@@ -122,6 +123,9 @@ br_opts_usage(FILE *f)
 "  --read-only-viewers console port clients watch only: no typing, no\n"
 "                      break-in (the local terminal still types)\n"
 "  --no-cache          relay only: answer nothing from the stop-state cache\n"
+"  --verify-reads WHEN auto (default): on a line that corrupts frames, take a\n"
+"                      memory or register read only when two copies agree;\n"
+"                      always; off\n"
 "  --tui               run kgdb-tui on this terminal (implies --quiet and\n"
 "                      --no-stdin; the bridge's log goes to CTL.log)\n"
 "  --list              this host's serial ports: by-id name, USB identity,\n"
@@ -710,6 +714,19 @@ br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 			break;
 		case OPT_NO_CACHE:
 			o->no_cache = true;
+			break;
+		case OPT_VERIFY_READS:
+			if (strcmp(optarg, "auto") == 0)
+				o->verify = BR_VERIFY_AUTO;
+			else if (strcmp(optarg, "always") == 0)
+				o->verify = BR_VERIFY_ALWAYS;
+			else if (strcmp(optarg, "off") == 0)
+				o->verify = BR_VERIFY_OFF;
+			else {
+				br_seterr(err, "--verify-reads: '%s' is not "
+				    "auto, always or off", optarg);
+				return -1;
+			}
 			break;
 		case OPT_TUI:
 			/* The terminal is the TUI's: nothing else on it. */

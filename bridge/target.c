@@ -47,6 +47,27 @@
 #define TGT_MAX_GARBLED		64	/* replies asked for again */
 #define TGT_MAX_NAKS	3	/* '-' sent for one missing reply */
 #define TGT_QUIET_MS	50	/* line quiet this long before a resend */
+/*
+ * A reply of known length (an 'm' piece, 'g') is over once that many
+ * bytes came: if none of it made a packet, a '-' goes out after this
+ * short gap instead of TGT_QUIET_MS.
+ */
+#define TGT_GAP_MS	3
+/*
+ * Noise. Every frame on the line (ours acked or NAKed, the stub's good or
+ * corrupt) updates a decaying count, a window of about TGT_NOISE_WINDOW
+ * frames. While it holds a corrupt frame, reads are confirmed by a second
+ * identical copy (an 8-bit checksum lets about one corrupt frame in 100
+ * through once frames carry several flipped bits) and 'm' pieces shrink
+ * to the size that costs the least at the error rate seen.
+ */
+#define TGT_NOISE_WINDOW	64
+#define TGT_NOISY	0.5	/* decayed corrupt frames: noisy from here */
+#define TGT_READ_MIN	16	/* smallest 'm' piece, bytes */
+#define TGT_REQ_CHARS	30	/* framing around one 'm' piece's data:
+				 * the request, '$' '#' xx, two acks */
+#define TGT_MAX_COPIES	8	/* reads of one piece before giving up on
+				 * two that agree */
 #define TGT_MAX_BAD	8	/* corrupt frames NAKed for one request, or in
 				 * a row without one, before giving up */
 #define TGT_KGDB_MS	1500	/* wait for kdb's "kgdb" command to settle */
@@ -89,6 +110,12 @@ struct treq {
 	uint8_t		*data;			/* WRITE: bytes to write */
 	char		*acc;			/* READ: joined hex reply */
 	size_t		 acclen;
+
+	/* On a noisy line: the current piece's copies so far, each waiting
+	 * for another that agrees. */
+	char		*cand[TGT_MAX_COPIES];
+	size_t		 candlen[TGT_MAX_COPIES];
+	int		 copies;
 };
 TAILQ_HEAD(treq_list, treq);
 
@@ -137,6 +164,15 @@ struct br_target {
 	int		 bad_run;	/* corrupt frames in a row, no request */
 	bool		 garbled;	/* text came while a reply was due */
 	int		 req_garbled;	/* replies asked for again */
+	/* Bytes the stub sends in answer to our last request or '-', when
+	 * known (0: not known), and the bytes that came since. */
+	size_t		 rx_expect;
+	size_t		 rx_count;
+	size_t		 rx_frame;	/* the reply alone (0: not known) */
+	unsigned	 our_naks;	/* '-' sent, ever */
+	/* Frames seen lately and how many of them were corrupt, and their
+	 * length in characters: decayed, see TGT_NOISE_WINDOW. */
+	double		 nz_frames, nz_bad, nz_chars;
 	/*
 	 * The previous reply, to spot kgdb retransmitting it when our '+' was
 	 * garbled: it then sees our next '$' in its ack wait, NAKs it and
@@ -323,8 +359,12 @@ tgt_tick_cb(int fd, short what, void *arg)
 static void
 treq_free(struct treq *r)
 {
+	int	i;
+
 	free(r->data);
 	free(r->acc);
+	for (i = 0; i < r->copies; i++)
+		free(r->cand[i]);
 	free(r);
 }
 
@@ -332,6 +372,67 @@ static struct treq *
 tgt_head(struct br_target *t)
 {
 	return (TAILQ_FIRST(&t->queue));
+}
+
+/* ---- noise */
+
+/* One frame of len characters crossed the line, corrupt or not. */
+static void
+tgt_noise(struct br_target *t, size_t len, bool bad)
+{
+	const double	keep = 1.0 - 1.0 / TGT_NOISE_WINDOW;
+
+	t->nz_frames = t->nz_frames * keep + 1;
+	t->nz_bad = t->nz_bad * keep + (bad ? 1 : 0);
+	t->nz_chars = t->nz_chars * keep + (double)len;
+}
+
+static bool
+tgt_noisy(const struct br_target *t)
+{
+	return (t->nz_bad >= TGT_NOISY);
+}
+
+/* A square root by Newton's method: one call does not need libm. */
+static double
+tgt_sqrt(double x)
+{
+	double	r = x > 1 ? x : 1;
+	int	i;
+
+	for (i = 0; i < 64; i++)
+		r = (r + x / r) / 2;
+	return (r);
+}
+
+/*
+ * The largest 'm' piece worth asking for: on a clean line the stub's
+ * limit. On a noisy one, with q the share of characters that arrive
+ * corrupt (corrupt frames over characters carried, which is right while
+ * q times a frame's length is small) and h the characters around the
+ * data (TGT_REQ_CHARS), a piece of c hex digits goes through whole with
+ * probability (1 - q)^(c + h), so each digit delivered costs about
+ * (c + h) / c * e^(q (c + h)) characters. That is least where
+ * c^2 + h c = h / q: c = (sqrt(h^2 + 4 h / q) - h) / 2. At a bit error
+ * rate of 1e-3 (q near 8e-3) that is about 48 digits, 24 bytes, at a cost
+ * of 3.2 characters per digit against 1.06 for a whole clean piece.
+ */
+static uint64_t
+tgt_read_cap(const struct br_target *t)
+{
+	uint64_t	max = t->br->arch->mem_read_max, n;
+	double		q, h = TGT_REQ_CHARS, c;
+
+	if (!tgt_noisy(t) || t->nz_chars < 1)
+		return (max);
+	q = t->nz_bad / t->nz_chars;
+	c = (tgt_sqrt(h * h + 4 * h / q) - h) / 2;
+	if (c >= 2.0 * (double)max)
+		return (max);
+	n = (uint64_t)(c / 2) & ~(uint64_t)7;
+	if (n < TGT_READ_MIN)
+		n = TGT_READ_MIN;
+	return (n < max ? n : max);
 }
 
 /* Fill r->piece with the next packet of a split request. */
@@ -346,8 +447,8 @@ tgt_next_piece(struct br_target *t, struct treq *r)
 	switch (r->kind) {
 	case TREQ_READ:
 		n = r->total - r->done;
-		if (n > a->mem_read_max)
-			n = a->mem_read_max;
+		if (n > tgt_read_cap(t))
+			n = tgt_read_cap(t);
 		room = TGT_PAGE - (addr % TGT_PAGE);
 		if (n > room)
 			n = room;
@@ -437,7 +538,7 @@ tgt_new_req(struct br_target *t, const char *payload, size_t len,
 			goto fail;
 		}
 		r->asked = n;
-		if (n > 0 && (n > a->mem_read_max ||
+		if (n > 0 && (n > tgt_read_cap(t) ||
 		    (addr % TGT_PAGE) + n > TGT_PAGE)) {
 			r->kind = TREQ_READ;
 			r->addr = addr;
@@ -605,6 +706,50 @@ tgt_give_up(struct br_target *t, const char *what)
 	tgt_finish(t, NULL, 0, msg);
 }
 
+/* The reply frame's length for the head request, when it is fixed (an
+ * 'm' piece's data, 'g'); 0 when it is not known. */
+static size_t
+tgt_reply_chars(const struct br_target *t, const struct treq *r)
+{
+	if (r->kind == TREQ_READ || (r->kind == TREQ_PLAIN && r->asked > 0 &&
+	    r->piece[0] == 'm'))
+		return (2 * r->asked + RSP_PKT_OVERHEAD);
+	if (r->kind == TREQ_PLAIN && r->piecelen == 1 && r->piece[0] == 'g')
+		return (2 * t->br->arch->numregbytes + RSP_PKT_OVERHEAD);
+	return (0);
+}
+
+/* Ask the stub to send its packet again. */
+static void
+tgt_nak(struct br_target *t, const char *why)
+{
+	tgt_trace(t, '>', "-", 1, why);
+	(void)tgt_write(t, "-", 1, NULL);
+	t->our_naks++;
+	t->rx_count = 0;
+	t->rx_expect = t->rx_frame;
+}
+
+/*
+ * Whether the reply in flight has come whole and garbled: exactly as many
+ * bytes as it has arrived and none of them made it, so nothing more is
+ * coming. Any other count (text that goes on, a byte lost) waits for the
+ * line to be quiet instead.
+ */
+static bool
+tgt_reply_over(const struct br_target *t)
+{
+	return (t->tx != TX_IDLE && t->state == BR_TS_STOPPED_GDB &&
+	    t->rx_expect > 0 && t->rx_count == t->rx_expect &&
+	    (t->garbled || rsp_demux_holding(t->dm)));
+}
+
+static unsigned
+tgt_quiet_ms(const struct br_target *t)
+{
+	return (tgt_reply_over(t) ? TGT_GAP_MS : TGT_QUIET_MS);
+}
+
 /* Send (or resend) the head request's current piece. */
 static void
 tgt_send_piece(struct br_target *t, bool resend)
@@ -639,6 +784,9 @@ tgt_send_piece(struct br_target *t, bool resend)
 	t->tx = TX_WAIT_ACK;
 	t->suspect = false;
 	t->sends++;
+	t->rx_frame = tgt_reply_chars(t, r);
+	t->rx_expect = t->rx_frame > 0 ? 1 + t->rx_frame : 0;
+	t->rx_count = 0;
 	tgt_timer(t->tx_ev, t->ack_ms + tgt_wire_ms(t, (size_t)flen));
 }
 
@@ -749,6 +897,20 @@ tgt_read_reply_ok(const struct treq *r, const char *p, size_t len)
 	return (len % 2 == 0 && len / 2 <= r->asked && tgt_all_hex(p, len));
 }
 
+/* Whether p can be the reply to 'g' or 'p': an error, empty, or hex
+ * digits in pairs (kgdb sends registers as hex, nothing else). */
+static bool
+tgt_regs_reply_ok(const struct treq *r, const char *p, size_t len)
+{
+	int	eno;
+
+	if (r->kind != TREQ_PLAIN || (r->piece[0] != 'g' && r->piece[0] != 'p'))
+		return (true);
+	if (len == 0 || rsp_reply_errno(p, len, &eno))
+		return (true);
+	return (len % 2 == 0 && tgt_all_hex(p, len));
+}
+
 /*
  * The target answered a read with something that cannot be its reply
  * (it checksummed, so it was acked). Reads are harmless to repeat: ask
@@ -760,9 +922,9 @@ tgt_bad_reply(struct br_target *t, struct treq *r, size_t len)
 	char	why[160];
 
 	t->br->stats.bad_replies++;
-	snprintf(why, sizeof why, "the target answered a read of %" PRIu64
-	    " bytes with %zu characters that are not its reply", r->asked,
-	    len);
+	snprintf(why, sizeof why, "the target answered '%.*s' with %zu "
+	    "characters that are not its reply", (int)(r->piecelen > 24 ? 24 :
+	    r->piecelen), r->piece, len);
 	tgt_trace(t, '<', "", 0, why);
 	log_warn("target: %s", why);
 	if (t->sends < TGT_MAX_SENDS) {
@@ -773,6 +935,87 @@ tgt_bad_reply(struct br_target *t, struct treq *r, size_t len)
 	br_console_notice(t->br->console, "%s; gave up after %d tries",
 	    why, t->sends);
 	tgt_finish(t, NULL, 0, why);
+}
+
+static void
+tgt_drop_copies(struct treq *r)
+{
+	int	i;
+
+	for (i = 0; i < r->copies; i++) {
+		free(r->cand[i]);
+		r->cand[i] = NULL;
+	}
+	r->copies = 0;
+}
+
+/* Whether the head request's reply is worth reading twice: memory and
+ * registers, which are harmless to read again and where a wrong digit
+ * would mislead. */
+static bool
+tgt_verifying(const struct br_target *t, const struct treq *r)
+{
+	bool	read;
+
+	read = r->kind == TREQ_READ || (r->kind == TREQ_PLAIN &&
+	    ((r->asked > 0 && r->piece[0] == 'm') ||
+	    (r->piecelen == 1 && r->piece[0] == 'g') ||
+	    (r->piecelen > 1 && r->piece[0] == 'p')));
+	if (!read)
+		return (false);
+	switch (t->br->opts.verify) {
+	case BR_VERIFY_OFF:
+		return (false);
+	case BR_VERIFY_ALWAYS:
+		return (true);
+	default:
+		return (tgt_noisy(t) || r->copies > 0);
+	}
+}
+
+/*
+ * A read's reply on a noisy line counts once another copy agrees with it.
+ * A frame with several flipped bits passes an 8-bit checksum now and then:
+ * at a bit error rate of 1e-3 about one in four 'g' replies that pass is
+ * wrong. Two identical wrong copies practically never happen. Returns
+ * false when the piece was asked for again.
+ */
+static bool
+tgt_confirmed(struct br_target *t, struct treq *r, const char *p,
+    size_t len)
+{
+	int	i;
+
+	for (i = 0; i < r->copies; i++) {
+		if (r->candlen[i] == len && memcmp(r->cand[i], p, len) == 0) {
+			tgt_drop_copies(r);
+			return (true);
+		}
+	}
+	if (r->copies > 0) {
+		t->br->stats.verify_mismatches++;
+		tgt_trace(t, '<', "", 0, "copies differ");
+	}
+	if (r->copies + 1 >= TGT_MAX_COPIES) {
+		br_console_notice(t->br->console, "'%.*s': %d copies of the "
+		    "reply and no two alike; passing the last one on "
+		    "unconfirmed (memory that changes as it is read, or a very "
+		    "noisy line)", (int)(r->piecelen > 24 ? 24 : r->piecelen),
+		    r->piece, r->copies + 1);
+		tgt_drop_copies(r);
+		return (true);
+	}
+	r->cand[r->copies] = xmalloc(len + 1);
+	memcpy(r->cand[r->copies], p, len);
+	r->candlen[r->copies] = len;
+	r->copies++;
+	t->br->stats.verify_reads++;
+	tgt_trace(t, '>', "", 0, "read again to confirm");
+	t->tx = TX_IDLE;
+	t->sends = 0;
+	t->naks = 0;
+	tgt_send_piece(t, false);
+	return (false);
 }
 
 /* A reply arrived for the head request's current piece. */
@@ -789,10 +1032,14 @@ tgt_reply(struct br_target *t, const char *p, size_t len)
 		memcpy(t->last_reply, p, len);
 		t->last_reply_len = len;
 	}
-	if (r->asked > 0 && !tgt_read_reply_ok(r, p, len)) {
+	if ((r->asked > 0 && !tgt_read_reply_ok(r, p, len)) ||
+	    !tgt_regs_reply_ok(r, p, len)) {
 		tgt_bad_reply(t, r, len);
 		return;
 	}
+	if (tgt_verifying(t, r) && !tgt_confirmed(t, r, p, len))
+		return;
+	tgt_drop_copies(r);
 	switch (r->kind) {
 	case TREQ_READ:
 		if (rsp_reply_errno(p, len, &eno) || len == 0) {
@@ -857,6 +1104,7 @@ tgt_acked(struct br_target *t)
 		return;
 	t->suspect = false;
 	evtimer_del(t->tx_ev);
+	tgt_noise(t, r->piecelen + RSP_PKT_OVERHEAD, false);
 	if ((r->kind == TREQ_RESUME || r->kind == TREQ_NOREPLY) &&
 	    !r->want_reply) {
 		if (r->kind == TREQ_RESUME) {
@@ -892,13 +1140,19 @@ tgt_tx_timeout(int fd, short what, void *arg)
 	 * that waits for bytes that will not come) and the line is quiet:
 	 * a stub sends its frame in one go, so it is over. NAK now.
 	 */
-	if (t->tx == TX_WAIT_REPLY && t->state == BR_TS_STOPPED_GDB &&
+	if (t->tx != TX_IDLE && t->state == BR_TS_STOPPED_GDB &&
 	    (t->garbled || rsp_demux_holding(t->dm)) &&
-	    now - t->last_rx_ms >= TGT_QUIET_MS) {
+	    now - t->last_rx_ms >= tgt_quiet_ms(t)) {
+		bool		early = tgt_reply_over(t);
+		size_t		seen = t->rx_count;
+		unsigned	naks = t->our_naks;
+
 		if (rsp_demux_holding(t->dm)) {
+			/* The held frame may turn out corrupt and be NAKed
+			 * right here: then that '-' is the one. */
 			rsp_demux_flush(t->dm, tgt_demux_cb, t);
 			tgt_arm_tick(t);
-			if (t->tx != TX_WAIT_REPLY)
+			if (t->tx == TX_IDLE || t->our_naks != naks)
 				return;
 		}
 		t->garbled = false;
@@ -907,17 +1161,20 @@ tgt_tx_timeout(int fd, short what, void *arg)
 			tgt_give_up(t, "every reply arrives garbled");
 			return;
 		}
-		tgt_trace(t, '>', "-", 1, "garbled reply");
-		(void)tgt_write(t, "-", 1, NULL);
+		if (early)
+			t->br->stats.early_naks++;
+		tgt_noise(t, seen, true);
+		tgt_nak(t, "garbled reply");
 		tgt_timer(t->tx_ev, t->reply_ms + tgt_wire_ms(t,
 		    t->br->arch->bufmax));
 		return;
 	}
 	/* Bytes are still coming: the stub may be mid-packet. Wait, but
 	 * never past the deadline. */
-	if (rsp_demux_holding(t->dm) || now - t->last_rx_ms < TGT_QUIET_MS) {
+	if (rsp_demux_holding(t->dm) || now - t->last_rx_ms <
+	    tgt_quiet_ms(t)) {
 		tgt_timer(t->tx_ev, (unsigned)(t->deadline_ms - now <
-		    TGT_QUIET_MS ? t->deadline_ms - now : TGT_QUIET_MS));
+		    tgt_quiet_ms(t) ? t->deadline_ms - now : tgt_quiet_ms(t)));
 		return;
 	}
 	if (t->tx == TX_WAIT_ACK && t->suspect) {
@@ -951,8 +1208,8 @@ tgt_tx_timeout(int fd, short what, void *arg)
 			 * waits 3 x remotetimeout before giving up).
 			 */
 			t->naks++;
-			tgt_trace(t, '>', "-", 1, "reply timeout");
-			(void)tgt_write(t, "-", 1, NULL);
+			tgt_noise(t, t->rx_frame, true);
+			tgt_nak(t, "reply timeout");
 			tgt_timer(t->tx_ev, t->reply_ms / 2 + 1);
 			return;
 		}
@@ -1100,6 +1357,8 @@ tgt_packet(struct br_target *t, const struct rsp_event *ev)
 	t->br->stats.rx_packets++;
 	tgt_trace(t, '<', ev->raw, ev->rawlen, NULL);
 	tgt_ack(t);
+	if (t->tx != TX_IDLE)
+		tgt_noise(t, ev->rawlen, false);
 	t->maybe_connected = true;
 	t->bad_run = 0;
 
@@ -1228,8 +1487,9 @@ tgt_badpkt(struct br_target *t, const struct rsp_event *ev)
 		return;
 	}
 	if (nak) {
-		tgt_trace(t, '>', "-", 1, "nak");
-		(void)tgt_write(t, "-", 1, NULL);
+		if (t->tx != TX_IDLE)
+			tgt_noise(t, ev->rawlen, true);
+		tgt_nak(t, "nak");
 		return;
 	}
 	/* Not ours to answer: it was console text after all. */
@@ -1251,12 +1511,16 @@ tgt_console(struct br_target *t, const uint8_t *buf, size_t len)
 	 * its reply is due is that reply with its '$' hit. Ask again as soon
 	 * as the line is quiet, not after a whole reply timeout.
 	 */
-	if (t->tx == TX_WAIT_REPLY && t->state == BR_TS_STOPPED_GDB &&
-	    !t->garbled) {
-		/* Once: tgt_tx_timeout then waits for quiet, within the
-		 * deadline, however long the text goes on. */
+	if (t->tx != TX_IDLE && t->state == BR_TS_STOPPED_GDB &&
+	    !t->garbled && (t->tx == TX_WAIT_REPLY || t->rx_count > 2)) {
+		/*
+		 * Once: tgt_tx_timeout then waits for quiet, within the
+		 * deadline, however long the text goes on. Before the ack,
+		 * text is the reply after a garbled '+' (more than the one
+		 * byte a garbled '+' or '-' makes).
+		 */
 		t->garbled = true;
-		tgt_timer(t->tx_ev, TGT_QUIET_MS + 1);
+		tgt_timer(t->tx_ev, tgt_quiet_ms(t) + 1);
 	}
 	br_console_output(t->br->console, BR_SRC_TARGET, buf, len);
 	if (t->enter != EN_KGDB)
@@ -1368,6 +1632,8 @@ tgt_demux_cb(void *arg, const struct rsp_event *ev)
 		t->suspect = false;
 		if (t->tx == TX_WAIT_ACK) {
 			evtimer_del(t->tx_ev);
+			tgt_noise(t, tgt_head(t)->piecelen + RSP_PKT_OVERHEAD,
+			    true);
 			if (t->sends < TGT_MAX_NAKED_SENDS)
 				tgt_send_piece(t, true);
 			else
@@ -1385,8 +1651,12 @@ void
 br_target_input(struct br_target *t, const void *buf, size_t len)
 {
 	t->last_rx_ms = br_now_ms();
+	t->rx_count += len;
 	rsp_demux_feed(t->dm, buf, len, t->last_rx_ms, tgt_demux_cb, t);
 	tgt_arm_tick(t);
+	/* A garbled reply is over as soon as all its bytes are here. */
+	if (tgt_reply_over(t))
+		tgt_timer(t->tx_ev, TGT_GAP_MS);
 }
 
 /* ---- stops, break-in */

@@ -28,7 +28,7 @@ for ber in $BERS; do
 	[ "$ber" != 0 ] && lopts+=(--ber "$ber")
 	lab_start "b$ber" --kgdbwait --mode idle --tick 0 || { echo "FAIL: lab"; exit 1; }
 	line_start "${lopts[@]}" || { echo "FAIL: shaper"; exit 1; }
-	bridge_start "tcp:127.0.0.1:$LINE_PORT" --no-cache || { echo "FAIL: $E2E_WHY"; exit 1; }
+	bridge_start "tcp:127.0.0.1:$LINE_PORT" --no-cache ${BENCH_TRACE:+--trace "$T/trace.$ber"} || { echo "FAIL: $E2E_WHY"; exit 1; }
 	console_has() { wait_for "$1" "$2" "$3"; }
 	wait_for "$BR_LOG" 'kdb>|Waiting for connection' 120 || { echo "FAIL: no kgdbwait stop"; exit 1; }
 	times=()

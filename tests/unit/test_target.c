@@ -249,8 +249,15 @@ test_stale_reply_not_taken(void **state)
 	assert_string_equal(wire(), "+$g#67");
 	feed(f, "+");
 	feed_pkt(f, "0011");
+	/* A '-' came: the line is noisy, so the registers are read again
+	 * and taken when the second copy agrees. */
+	assert_int_equal(r2.n, 0);
+	assert_string_equal(wire(), "+$g#67");
+	feed(f, "+");
+	feed_pkt(f, "0011");
 	assert_int_equal(r2.n, 1);
 	assert_string_equal(r2.payload, "0011");
+	assert_int_equal(f->br.stats.verify_reads, 1);
 }
 
 /* Two requests with the same reply, the second one's '+' lost: silence
@@ -1029,11 +1036,204 @@ test_garbled_reply_naked_at_once(void **state)
 	fk_run_until_wire(f->br.base, 2000);
 	assert_string_equal(wire(), "-");
 	feed_pkt(f, "0011");
+	/* Two garbled copies: the line is noisy, so a second copy must
+	 * agree before gdb gets the registers. */
+	assert_string_equal(wire(), "+$g#67");
+	assert_int_equal(r.n, 0);
+	feed(f, "+");
+	feed_pkt(f, "0011");
 	assert_string_equal(wire(), "+");
 	assert_int_equal(r.n, 1);
 	assert_false(r.iserr);
 	assert_string_equal(r.payload, "0011");
 	(void)frame;
+}
+
+
+/* --verify-reads always: a read is taken when two copies agree; a copy
+ * that differs is kept and compared with the ones after it. */
+static void
+test_verify_two_copies(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+
+	f->br.opts.verify = BR_VERIFY_ALWAYS;
+	stop_it(f);
+	br_target_request(f->t, "m1000,4", 7, reply_cb, &r);
+	assert_string_equal(wire(), "$m1000,4#8e");
+	feed(f, "+");
+	feed_pkt(f, "11223344");
+	assert_string_equal(wire(), "+$m1000,4#8e");
+	feed(f, "+");
+	feed_pkt(f, "11203344");	/* a flip the checksum missed */
+	assert_string_equal(wire(), "+$m1000,4#8e");
+	assert_int_equal(r.n, 0);
+	feed(f, "+");
+	feed_pkt(f, "11223344");	/* agrees with the first */
+	assert_string_equal(wire(), "+");
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.payload, "11223344");
+	assert_int_equal(f->br.stats.verify_reads, 2);
+	assert_int_equal(f->br.stats.verify_mismatches, 1);
+}
+
+/* Memory that changes at every read never gets two alike: after a few
+ * copies the last one goes to gdb, and the console says so. */
+static void
+test_verify_gives_up_with_notice(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+	char		 console[FK_BUF], hex[16];
+	int		 i;
+
+	f->br.opts.verify = BR_VERIFY_ALWAYS;
+	stop_it(f);
+	br_target_request(f->t, "m1000,4", 7, reply_cb, &r);
+	for (i = 0; i < 10 && r.n == 0; i++) {
+		wire();
+		feed(f, "+");
+		snprintf(hex, sizeof hex, "000000%02x", i);
+		feed_pkt(f, hex);
+	}
+	assert_int_equal(r.n, 1);
+	assert_false(r.iserr);
+	assert_int_equal(i, 8);
+	assert_string_equal(r.payload, "00000007");
+	fk_take_console(console, sizeof console);
+	assert_non_null(strstr(console, "unconfirmed"));
+}
+
+/* Registers and memory are read twice only while the line corrupts
+ * frames; --verify-reads off never does; other requests never are. */
+static void
+test_verify_only_when_noisy(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+
+	stop_it(f);
+	br_target_request(f->t, "m1000,4", 7, reply_cb, &r);
+	wire();
+	feed(f, "+");
+	feed_pkt(f, "11223344");
+	assert_string_equal(wire(), "+");
+	assert_int_equal(r.n, 1);
+
+	/* Now a corrupt frame: reads are confirmed, qC is not. */
+	memset(&r, 0, sizeof r);
+	br_target_request(f->t, "qC", 2, reply_cb, &r);
+	wire();
+	feed(f, "+$QC01#00");
+	assert_string_equal(wire(), "-");
+	feed_pkt(f, "QC01");
+	assert_string_equal(wire(), "+");
+	assert_int_equal(r.n, 1);
+	memset(&r, 0, sizeof r);
+	br_target_request(f->t, "g", 1, reply_cb, &r);
+	wire();
+	feed(f, "+");
+	feed_pkt(f, "0011");
+	assert_string_equal(wire(), "+$g#67");
+	assert_int_equal(r.n, 0);
+	feed(f, "+");
+	feed_pkt(f, "0011");
+	assert_int_equal(r.n, 1);
+
+	f->br.opts.verify = BR_VERIFY_OFF;
+	memset(&r, 0, sizeof r);
+	br_target_request(f->t, "g", 1, reply_cb, &r);
+	wire();
+	feed(f, "+");
+	feed_pkt(f, "0011");
+	assert_string_equal(wire(), "+");
+	assert_int_equal(r.n, 1);
+}
+
+/* While frames arrive corrupt, a long read goes in smaller pieces (the
+ * size that costs least at the error rate seen); a clean line keeps the
+ * stub's limit. */
+static void
+test_noisy_line_shrinks_reads(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+	int		 i;
+
+	f->br.opts.verify = BR_VERIFY_OFF;
+	stop_it(f);
+	br_target_request(f->t, "m1000,100", 9, reply_cb, &r);
+	assert_string_equal(wire(), "$m1000,100#eb");
+	feed(f, "+");
+	/* Four corrupt copies of a 16-byte reply, then the good one. */
+	for (i = 0; i < 4; i++) {
+		feed(f, "$00000000000000000000000000000000#11");
+		assert_string_equal(wire(), "-");
+	}
+	feed_pkt(f, "00000000000000000000000000000000");
+	/* A short reply ends the read; the next one is cut small. */
+	assert_int_equal(r.n, 1);
+	wire();
+	memset(&r, 0, sizeof r);
+	br_target_request(f->t, "m2000,100", 9, reply_cb, &r);
+	assert_string_equal(wire(), "$m2000,10#bc");
+}
+
+/* A garbled reply of known length is NAKed as soon as all its bytes are
+ * in, not after the line has been quiet for a while; and text before the
+ * ack (the '+' garbled too) is treated the same. */
+static void
+test_garbled_known_length_early(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+	char		 body[2 * 156 + 8];
+
+	br_target_set_timeouts(f->t, 5000, 5000, 300);
+	f->br.opts.verify = BR_VERIFY_OFF;
+	stop_it(f);
+	br_target_request(f->t, "g", 1, reply_cb, &r);
+	assert_string_equal(wire(), "$g#67");
+	/* '+' garbled to '*', then the 'g' reply with its '$' hit. */
+	memset(body, '0', sizeof body);
+	body[0] = '*';
+	body[1] = '4';
+	memcpy(body + 2 + 2 * 156, "#e0", 3);
+	body[sizeof body - 3] = '\0';
+	assert_int_equal(strlen(body), 1 + 2 * 156 + 4);
+	feed(f, body);
+	fk_run_until_wire(f->br.base, 2000);
+	assert_string_equal(wire(), "-");
+	assert_int_equal(f->br.stats.early_naks, 1);
+	assert_int_equal(r.n, 0);
+}
+
+
+/* A 'g' reply that is not hex digits in pairs (a corrupt frame whose
+ * checksum still matched) is never passed on: it is asked for again. */
+static void
+test_regs_reply_not_hex_asked_again(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+
+	f->br.opts.verify = BR_VERIFY_OFF;
+	stop_it(f);
+	br_target_request(f->t, "g", 1, reply_cb, &r);
+	wire();
+	feed(f, "+");
+	feed_pkt(f, "00&1");
+	assert_string_equal(wire(), "+$g#67");
+	assert_int_equal(r.n, 0);
+	feed(f, "+");
+	feed_pkt(f, "001");
+	assert_string_equal(wire(), "+$g#67");
+	feed(f, "+");
+	feed_pkt(f, "0011");
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.payload, "0011");
+	assert_int_equal(f->br.stats.bad_replies, 2);
 }
 
 int
@@ -1086,6 +1286,12 @@ main(void)
 		T(test_running_frame_is_text),
 		T(test_typed_echo_not_stop),
 		T(test_garbled_reply_naked_at_once),
+		T(test_verify_two_copies),
+		T(test_verify_gives_up_with_notice),
+		T(test_verify_only_when_noisy),
+		T(test_noisy_line_shrinks_reads),
+		T(test_garbled_known_length_early),
+		T(test_regs_reply_not_hex_asked_again),
 #undef T
 	};
 
