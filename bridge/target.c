@@ -33,6 +33,14 @@
 #include "bridge/bridge.h"
 
 #define TGT_ACK_MS	400	/* ack wait, plus the time to send */
+/*
+ * A request whose '$' was hit is never answered at all: the stub skips to
+ * the next '$'. Once acks have been timed, the wait is the smoothed round
+ * trip plus four deviations (as TCP sizes its retransmit timer), between
+ * TGT_ACK_MIN_MS and the configured ack wait.
+ */
+#define TGT_ACK_MIN_MS	20
+#define TGT_ACK_SLACK_MS 10
 #define TGT_REPLY_MS	1200	/* reply wait, plus the time to receive */
 #define TGT_BREAK_MS	5000	/* confirm a break-in within this */
 #define TGT_MAX_SENDS	4	/* first send plus retransmits */
@@ -143,6 +151,11 @@ struct br_target {
 	struct event	*stall_ev;	/* requests wait for a prompt */
 
 	unsigned	 ack_ms, reply_ms, break_ms;
+	/* Ack round trips: smoothed, and their deviation (ms). */
+	double		 srtt, rttvar;
+	bool		 have_rtt;
+	bool		 rtt_sample;	/* this send was the piece's first */
+	uint64_t	 sent_end_ms;	/* when its last byte left */
 	uint64_t	 quiet_ms;	/* when our last bytes left the wire */
 
 	struct treq_list queue;
@@ -750,6 +763,43 @@ tgt_quiet_ms(const struct br_target *t)
 	return (tgt_reply_over(t) ? TGT_GAP_MS : TGT_QUIET_MS);
 }
 
+/* How long an ack may take once the request is on the wire. */
+static unsigned
+tgt_ack_wait(const struct br_target *t)
+{
+	double	w;
+
+	if (!t->have_rtt)
+		return (t->ack_ms);
+	w = t->srtt + 4 * t->rttvar + TGT_ACK_SLACK_MS;
+	if (w < TGT_ACK_MIN_MS)
+		w = TGT_ACK_MIN_MS;
+	return (w < t->ack_ms ? (unsigned)w : t->ack_ms);
+}
+
+/* An ack came for a request sent once: time the round trip (a resent
+ * one's ack could be for either copy, so it is not timed). */
+static void
+tgt_rtt(struct br_target *t)
+{
+	uint64_t	now = br_now_ms();
+	double		s, d;
+
+	if (!t->rtt_sample)
+		return;
+	t->rtt_sample = false;
+	s = now > t->sent_end_ms ? (double)(now - t->sent_end_ms) : 0;
+	if (!t->have_rtt) {
+		t->srtt = s;
+		t->rttvar = s / 2;
+		t->have_rtt = true;
+		return;
+	}
+	d = s > t->srtt ? s - t->srtt : t->srtt - s;
+	t->rttvar = 0.75 * t->rttvar + 0.25 * d;
+	t->srtt = 0.875 * t->srtt + 0.125 * s;
+}
+
 /* Send (or resend) the head request's current piece. */
 static void
 tgt_send_piece(struct br_target *t, bool resend)
@@ -787,7 +837,9 @@ tgt_send_piece(struct br_target *t, bool resend)
 	t->rx_frame = tgt_reply_chars(t, r);
 	t->rx_expect = t->rx_frame > 0 ? 1 + t->rx_frame : 0;
 	t->rx_count = 0;
-	tgt_timer(t->tx_ev, t->ack_ms + tgt_wire_ms(t, (size_t)flen));
+	t->rtt_sample = !resend;
+	t->sent_end_ms = t->quiet_ms;
+	tgt_timer(t->tx_ev, tgt_ack_wait(t) + tgt_wire_ms(t, (size_t)flen));
 }
 
 /*
@@ -1104,6 +1156,7 @@ tgt_acked(struct br_target *t)
 		return;
 	t->suspect = false;
 	evtimer_del(t->tx_ev);
+	tgt_rtt(t);
 	tgt_noise(t, r->piecelen + RSP_PKT_OVERHEAD, false);
 	if ((r->kind == TREQ_RESUME || r->kind == TREQ_NOREPLY) &&
 	    !r->want_reply) {

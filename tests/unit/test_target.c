@@ -1236,6 +1236,39 @@ test_regs_reply_not_hex_asked_again(void **state)
 	assert_int_equal(f->br.stats.bad_replies, 2);
 }
 
+
+/* Once acks have been timed, a request that gets no ack at all (its '$'
+ * was hit, so the stub skipped it) is resent after the measured round
+ * trip, not after the configured ack wait (5 s here). */
+static void
+test_ack_wait_from_round_trips(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+	int		 i;
+
+	br_target_set_timeouts(f->t, 5000, 5000, 300);
+	stop_it(f);
+	for (i = 0; i < 4; i++) {
+		memset(&r, 0, sizeof r);
+		br_target_request(f->t, "qC", 2, reply_cb, &r);
+		assert_string_equal(wire(), "$qC#b4");
+		feed(f, "+");
+		feed_pkt(f, "QC01");
+		assert_int_equal(r.n, 1);
+		wire();
+	}
+	memset(&r, 0, sizeof r);
+	br_target_request(f->t, "qC", 2, reply_cb, &r);
+	assert_string_equal(wire(), "$qC#b4");
+	fk_run_until_wire(f->br.base, 1000);
+	assert_string_equal(wire(), "$qC#b4");
+	assert_int_equal(f->br.stats.retransmits, 1);
+	feed(f, "+");
+	feed_pkt(f, "QC01");
+	assert_int_equal(r.n, 1);
+}
+
 int
 main(void)
 {
@@ -1292,6 +1325,7 @@ main(void)
 		T(test_noisy_line_shrinks_reads),
 		T(test_garbled_known_length_early),
 		T(test_regs_reply_not_hex_asked_again),
+		T(test_ack_wait_from_round_trips),
 #undef T
 	};
 
