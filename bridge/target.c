@@ -35,11 +35,16 @@
 #define TGT_ACK_MS	400	/* ack wait, plus the time to send */
 /*
  * A request whose '$' was hit is never answered at all: the stub skips to
- * the next '$'. Once acks have been timed, the wait is the smoothed round
- * trip plus four deviations (as TCP sizes its retransmit timer), between
- * TGT_ACK_MIN_MS and the configured ack wait.
+ * the next '$'. On a line that corrupts frames, once acks have been timed
+ * (and only then: a resend the stub did not need makes it answer twice,
+ * and RSP cannot tell the copies apart), the first wait is the smoothed
+ * round trip plus four deviations (as TCP sizes its retransmit timer), at
+ * least TGT_ACK_MIN_MS, and each further one for the same piece doubles up
+ * to the configured ack wait. A piece gives up after TGT_MAX_SENDS waits
+ * of the full length, as it did before waits were timed: a host too busy
+ * to answer in time only costs resends.
  */
-#define TGT_ACK_MIN_MS	20
+#define TGT_ACK_MIN_MS	100
 #define TGT_ACK_SLACK_MS 10
 #define TGT_REPLY_MS	1200	/* reply wait, plus the time to receive */
 #define TGT_BREAK_MS	5000	/* confirm a break-in within this */
@@ -155,6 +160,9 @@ struct br_target {
 	double		 srtt, rttvar;
 	bool		 have_rtt;
 	bool		 rtt_sample;	/* this send was the piece's first */
+	int		 ack_timeouts;	/* in a row, for this piece */
+	int		 full_waits;	/* … of the configured length */
+	unsigned	 ack_wait_ms;	/* the wait running now */
 	uint64_t	 sent_end_ms;	/* when its last byte left */
 	uint64_t	 quiet_ms;	/* when our last bytes left the wire */
 
@@ -768,12 +776,15 @@ static unsigned
 tgt_ack_wait(const struct br_target *t)
 {
 	double	w;
+	int	i;
 
-	if (!t->have_rtt)
+	if (!t->have_rtt || !tgt_noisy(t))
 		return (t->ack_ms);
 	w = t->srtt + 4 * t->rttvar + TGT_ACK_SLACK_MS;
 	if (w < TGT_ACK_MIN_MS)
 		w = TGT_ACK_MIN_MS;
+	for (i = 0; i < t->ack_timeouts && w < t->ack_ms; i++)
+		w *= 2;
 	return (w < t->ack_ms ? (unsigned)w : t->ack_ms);
 }
 
@@ -824,6 +835,8 @@ tgt_send_piece(struct br_target *t, bool resend)
 		t->req_console = 0;
 		t->garbled = false;
 		t->req_garbled = 0;
+		t->ack_timeouts = 0;
+		t->full_waits = 0;
 	}
 	tgt_trace(t, '>', frame, (size_t)flen, resend ? "retransmit" : NULL);
 	rsp_demux_expect_ack(t->dm, true);
@@ -839,7 +852,8 @@ tgt_send_piece(struct br_target *t, bool resend)
 	t->rx_count = 0;
 	t->rtt_sample = !resend;
 	t->sent_end_ms = t->quiet_ms;
-	tgt_timer(t->tx_ev, tgt_ack_wait(t) + tgt_wire_ms(t, (size_t)flen));
+	t->ack_wait_ms = tgt_ack_wait(t);
+	tgt_timer(t->tx_ev, t->ack_wait_ms + tgt_wire_ms(t, (size_t)flen));
 }
 
 /*
@@ -1240,7 +1254,11 @@ tgt_tx_timeout(int fd, short what, void *arg)
 		return;
 	}
 	if (t->tx == TX_WAIT_ACK) {
-		if (t->sends < TGT_MAX_SENDS) {
+		t->ack_timeouts++;
+		if (t->ack_wait_ms >= t->ack_ms)
+			t->full_waits++;
+		if (t->full_waits < TGT_MAX_SENDS &&
+		    t->sends < TGT_MAX_NAKED_SENDS) {
 			log_info("target: no ack, resending");
 			tgt_send_piece(t, true);
 			return;
