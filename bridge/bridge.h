@@ -394,6 +394,27 @@ void		 br_target_enter_kdb(struct br_target *t);
  * is known (the target runs, or was never seen stopping). */
 size_t		 br_target_last_stop(const struct br_target *t, char *buf,
 		    size_t len);
+/*
+ * What the target tells the one client that drives the stub (gdb.c sets
+ * it), as Black Magic Probe's target_controller does: a stop packet, O
+ * text, a stop that will not come, and a stop in kdb or at kgdb's banner
+ * ("kdb", "kgdb") that the client may want to switch to gdb mode. Any
+ * member may be NULL.
+ */
+struct br_target_ctl {
+	void	(*stopped)(void *arg, const char *payload, size_t len);
+	void	(*output)(void *arg, const void *text, size_t len);
+	void	(*stop_failed)(void *arg, const char *why);
+	void	(*entered)(void *arg, const char *how);
+	void	*arg;
+};
+void		 br_target_set_controller(struct br_target *t,
+		    const struct br_target_ctl *c);
+/* A client holds the stopped stub in gdb mode: console keys would corrupt
+ * the protocol, so they are refused while this is set. */
+void		 br_target_hold_console(struct br_target *t, bool hold);
+/* A switch to gdb mode (br_target_enter_gdb) is under way. */
+bool		 br_target_switching(const struct br_target *t);
 /* Timeouts (ms): ack wait, reply wait, break-in confirmation. Tests use
  * short ones; the defaults suit a 115200 serial line. */
 void		 br_target_set_timeouts(struct br_target *t, unsigned ack_ms,

@@ -356,6 +356,8 @@ gs_close(struct gsess *s, const char *why)
 	evtimer_del(s->idle_ev);
 	if (g->ctl == s) {
 		g->ctl = NULL;
+		if (g->br->target != NULL)
+			br_target_hold_console(g->br->target, false);
 		br_notify(g->br, BR_NOTE_GDB_DETACH, why);
 		if (g->br->console != NULL)
 			br_console_notice(g->br->console, "gdb %s %s; the "
@@ -773,6 +775,69 @@ gs_want_stop(struct gsess *s)
 		return;
 	}
 	br_target_enter_gdb(g->br->target, gs_stop_ready, gs_ctx_new(s, '?'));
+}
+
+/*
+ * The kernel stopped in kdb or at kgdb's banner while gdb waits for a
+ * stop: switch the stub to gdb mode and make gdb its stop reply.
+ */
+static void
+gdb_synth_ready(void *arg, bool ok, const char *why)
+{
+	struct gsess	*s = gs_ctx_session(arg);
+	struct br_gdb	*g;
+	char		 stop[64], msg[256];
+
+	if (s == NULL)
+		return;		/* that gdb is gone */
+	g = s->g;
+	if (!ok) {
+		snprintf(msg, sizeof msg, "the target stopped but would not "
+		    "switch to gdb mode: %s", why != NULL ? why : "?");
+		if (g->br->console != NULL)
+			br_console_notice(g->br->console, "%s", msg);
+		/* gdb waits for this stop: it must hear that none comes. */
+		br_gdb_stop_failed(g, msg);
+		return;
+	}
+	if (br_gdb_waiting_stop(g)) {
+		br_target_last_stop(g->br->target, stop, sizeof stop);
+		br_gdb_stopped(g, stop, strlen(stop));
+	}
+}
+
+/* The target's controller callbacks (struct br_target_ctl). */
+static void
+gdb_ctl_stopped(void *arg, const char *payload, size_t len)
+{
+	br_gdb_stopped(arg, payload, len);
+}
+
+static void
+gdb_ctl_output(void *arg, const void *text, size_t len)
+{
+	br_gdb_output(arg, text, len);
+}
+
+static void
+gdb_ctl_stop_failed(void *arg, const char *why)
+{
+	br_gdb_stop_failed(arg, why);
+}
+
+static void
+gdb_ctl_entered(void *arg, const char *how)
+{
+	struct br_gdb		*g = arg;
+	struct br_target	*t = g->br->target;
+
+	if (!br_gdb_waiting_stop(g) || br_target_switching(t))
+		return;
+	/* At kdb, the prompt comes first: the switch waits for it. */
+	if ((strcmp(how, "kdb") == 0 && br_target_state(t) == BR_TS_KDB) ||
+	    strcmp(how, "kgdb") == 0)
+		br_target_enter_gdb(t, gdb_synth_ready, gs_ctx_new(g->ctl,
+		    'E'));
 }
 
 bool
@@ -1617,6 +1682,8 @@ gdb_accept(struct br_gdb *g, int fd, const char *peer)
 		gs_close(g->ctl, "replaced by a new gdb (--takeover)");
 	}
 	g->ctl = s;
+	if (g->br->target != NULL)
+		br_target_hold_console(g->br->target, true);
 	log_info("gdb: %s attached", peer);
 	br_notify(g->br, BR_NOTE_GDB_ATTACH, peer);
 	if (g->br->console != NULL)
@@ -1749,6 +1816,17 @@ br_gdb_new(struct bridge *br, char *err)
 	}
 	g->tdesc_len = (size_t)n;
 	g->reap_ev = event_new(br->base, -1, 0, gdb_reap, g);
+	if (br->target != NULL) {
+		struct br_target_ctl	ctl = {
+			.stopped = gdb_ctl_stopped,
+			.output = gdb_ctl_output,
+			.stop_failed = gdb_ctl_stop_failed,
+			.entered = gdb_ctl_entered,
+			.arg = g,
+		};
+
+		br_target_set_controller(br->target, &ctl);
+	}
 	if (br->opts.gdb_port != 0 && gdb_listen(g, br->opts.listen != NULL ?
 	    br->opts.listen : BR_DEFAULT_LISTEN, br->opts.gdb_port, err) != 0) {
 		br_gdb_free(g);
@@ -1784,6 +1862,10 @@ br_gdb_free(struct br_gdb *g)
 
 	if (g == NULL)
 		return;
+	if (g->br->target != NULL) {
+		br_target_set_controller(g->br->target, NULL);
+		br_target_hold_console(g->br->target, false);
+	}
 	br_lguard_free(g->guard);
 	if (g->lis != NULL)
 		evconnlistener_free(g->lis);

@@ -146,6 +146,8 @@ struct brk_step {
 
 struct br_target {
 	struct bridge	*br;
+	struct br_target_ctl ctl;	/* the client driving the stub */
+	bool		 hold_console;	/* … holds it in gdb mode */
 	struct rsp_demux *dm;
 	enum br_tstate	 state;
 
@@ -1456,8 +1458,8 @@ tgt_packet(struct br_target *t, const struct rsp_event *ev)
 			tgt_set_state(t, BR_TS_UNKNOWN);
 			snprintf(buf, sizeof buf, "%.*s", (int)len, p);
 			br_notify(t->br, BR_NOTE_STOP, buf);
-			if (t->br->gdb != NULL)
-				br_gdb_stopped(t->br->gdb, p, len);
+			if (t->ctl.stopped != NULL)
+				t->ctl.stopped(t->ctl.arg, p, len);
 			return;
 		}
 		if (len < sizeof t->last_stop) {
@@ -1475,8 +1477,8 @@ tgt_packet(struct br_target *t, const struct rsp_event *ev)
 		/* The stub refused to resume (e.g. "Can't switch threads"). */
 		t->just_resumed = false;
 		tgt_set_state(t, BR_TS_STOPPED_GDB);
-		if (t->br->gdb != NULL)
-			br_gdb_stopped(t->br->gdb, p, len);
+		if (t->ctl.stopped != NULL)
+			t->ctl.stopped(t->ctl.arg, p, len);
 		return;
 	}
 	log_debug("target: unsolicited packet %.*s", (int)(len > 40 ? 40 :
@@ -1506,8 +1508,8 @@ tgt_output(struct br_target *t, const struct rsp_event *ev)
 	tgt_ack(t);
 	t->maybe_connected = true;
 	br_console_output(t->br->console, BR_SRC_TARGET, ev->data, ev->len);
-	if (t->br->gdb != NULL)
-		br_gdb_output(t->br->gdb, ev->data, ev->len);
+	if (t->ctl.output != NULL)
+		t->ctl.output(t->ctl.arg, ev->data, ev->len);
 	/* An O packet while waiting for a reply (qRcmd) is progress: it
 	 * restarts the wait and moves the deadline. */
 	if (t->tx == TX_WAIT_REPLY) {
@@ -1732,29 +1734,6 @@ br_target_input(struct br_target *t, const void *buf, size_t len)
 
 /* ---- stops, break-in */
 
-static void
-tgt_synth_ready(void *arg, bool ok, const char *why)
-{
-	struct br_target	*t = arg;
-	char			 stop[sizeof t->last_stop];
-
-	if (!ok) {
-		char	msg[256];
-
-		snprintf(msg, sizeof msg, "the target stopped but would not "
-		    "switch to gdb mode: %s", why != NULL ? why : "?");
-		br_console_notice(t->br->console, "%s", msg);
-		/* gdb waits for this stop: it must hear that none comes. */
-		if (t->br->gdb != NULL)
-			br_gdb_stop_failed(t->br->gdb, msg);
-		return;
-	}
-	if (t->br->gdb != NULL && br_gdb_waiting_stop(t->br->gdb)) {
-		br_target_last_stop(t, stop, sizeof stop);
-		br_gdb_stopped(t->br->gdb, stop, strlen(stop));
-	}
-}
-
 /* The target stopped: a stop packet (how == NULL), kdb or kgdb's banner. */
 static void
 tgt_stop_seen(struct br_target *t, const char *how)
@@ -1772,21 +1751,15 @@ tgt_stop_seen(struct br_target *t, const char *how)
 		snprintf(buf, sizeof buf, "%.*s", (int)t->last_stop_len,
 		    t->last_stop);
 		br_notify(t->br, BR_NOTE_STOP, buf);
-		if (t->br->gdb != NULL)
-			br_gdb_stopped(t->br->gdb, t->last_stop,
+		if (t->ctl.stopped != NULL)
+			t->ctl.stopped(t->ctl.arg, t->last_stop,
 			    t->last_stop_len);
 		return;
 	}
 	br_notify(t->br, BR_NOTE_STOP, how);
-	/* gdb waits for a stop reply: get the stub talking and make one. */
-	if (t->br->gdb != NULL && br_gdb_waiting_stop(t->br->gdb) &&
-	    t->enter == EN_NONE && strcmp(how, "kdb") == 0 &&
-	    t->state == BR_TS_KDB) {
-		/* Let the prompt arrive first; enter_gdb runs on it. */
-		br_target_enter_gdb(t, tgt_synth_ready, t);
-	} else if (t->br->gdb != NULL && br_gdb_waiting_stop(t->br->gdb) &&
-	    t->enter == EN_NONE && strcmp(how, "kgdb") == 0)
-		br_target_enter_gdb(t, tgt_synth_ready, t);
+	/* Whether to switch to gdb mode now is the client's call. */
+	if (t->ctl.entered != NULL)
+		t->ctl.entered(t->ctl.arg, how);
 }
 
 /*
@@ -1919,8 +1892,8 @@ brk_failed(struct br_target *t, const char *what)
 	    "(--break-seq sysrq-trigger types it into a root shell)", what);
 	br_console_notice(t->br->console, "%s", msg);
 	br_notify(t->br, BR_NOTE_BREAK_FAILED, what);
-	if (t->br->gdb != NULL)
-		br_gdb_stop_failed(t->br->gdb, msg);
+	if (t->ctl.stop_failed != NULL)
+		t->ctl.stop_failed(t->ctl.arg, msg);
 }
 
 static void
@@ -2198,8 +2171,7 @@ br_target_console_input(struct br_target *t, const void *buf, size_t len,
 		br_seterr(err, "target link is down");
 		return (-1);
 	}
-	if (t->state == BR_TS_STOPPED_GDB && t->br->gdb != NULL &&
-	    br_gdb_attached(t->br->gdb)) {
+	if (t->state == BR_TS_STOPPED_GDB && t->hold_console) {
 		br_seterr(err, "gdb holds the stopped target; typing now "
 		    "would corrupt the protocol (use 'monitor bridge kdb' "
 		    "in gdb, or detach gdb)");
@@ -2249,6 +2221,27 @@ br_target_console_input(struct br_target *t, const void *buf, size_t len,
 }
 
 /* ---- link, state, lifetime */
+
+void
+br_target_set_controller(struct br_target *t, const struct br_target_ctl *c)
+{
+	if (c != NULL)
+		t->ctl = *c;
+	else
+		memset(&t->ctl, 0, sizeof t->ctl);
+}
+
+void
+br_target_hold_console(struct br_target *t, bool hold)
+{
+	t->hold_console = hold;
+}
+
+bool
+br_target_switching(const struct br_target *t)
+{
+	return (t->enter != EN_NONE);
+}
 
 void
 br_target_link_changed(struct br_target *t, bool up)
