@@ -26,7 +26,7 @@ need_lab || fail_every "$E2E_WHY"
 RUN=(-ex 'break hrtimer_nanosleep' -ex 'echo @@hit\n' -ex 'continue'
 	-ex 'step' -ex 'step' -ex 'step' -ex 'step' -ex 'step'
 	-ex 'next' -ex 'next' -ex 'next'
-	-ex 'bt' -ex 'info registers rip' -ex 'delete' -ex 'echo @@end\n')
+	-ex 'bt' -ex "info registers $E2E_PC" -ex 'delete' -ex 'echo @@end\n')
 
 # after NAME: gdb's lines from the continue to the end.  Each of init's
 # sleeps is a new process here, so its pid (gdb's thread number) and its
@@ -61,7 +61,7 @@ after r2 >"$T/r2.out"
 if check_clean range-1-same "$T/r1.gdb" &&
     check_clean range-1-same "$T/r2.gdb" &&
     check range-1-same "$T/r1.out" 'Breakpoint 1, hrtimer_nanosleep' \
-	'^#0 ' '^#1 ' '^rip +0xffffffff8'; then
+	'^#0 ' '^#1 ' "^$E2E_PC +$E2E_KTEXT"; then
 	n=$(wc -l <"$T/r1.out")
 	if ! cmp -s "$T/r1.out" "$T/r2.out"; then
 		fail range-1-same "$(diff "$T/r1.out" "$T/r2.out" |

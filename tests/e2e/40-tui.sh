@@ -147,7 +147,7 @@ group_p() {
 
 	# gdb on the same stop; meanwhile the TUI's continue key is refused.
 	gdb_bg p-gdb "$BR_GDB_PORT" -ex 'echo @@pc\n' -ex 'p/x $pc' \
-	    -ex 'info registers rip' -ex 'echo @@bt\n' -ex 'bt' \
+	    -ex "info registers $E2E_PC" -ex 'echo @@bt\n' -ex 'bt' \
 	    -ex 'echo @@dmesg\n' -ex 'monitor dmesg 12' \
 	    -ex 'shell sleep 6' -ex 'echo @@done\n' "${GDB_VANISH[@]}"
 	for _ in $(seq 1 100); do

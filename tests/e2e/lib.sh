@@ -12,14 +12,44 @@
 # `make check` installs every package the lab needs and builds the lab, so
 # a case that cannot run here (no lab, a missing tool, a kernel that did
 # not boot) FAILs with the reason: a skipped case proves nothing.
-# Logs of a run stay in $E2E_KEEP (default $BUILD/test-logs/e2e-<suite>).
+# Logs of a run stay in $E2E_KEEP (default $BUILD/test-logs/e2e-<suite>,
+# e2e-<suite>-<arch> for another cell than x86_64).
 
 E2E_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${BUILD:-build}
 case "$BUILD" in /*) ;; *) BUILD=$E2E_ROOT/$BUILD ;; esac
 BRIDGE=${KGDB_BRIDGE:-$BUILD/kgdb-bridge}
 SHAPER=$BUILD/shaper
-GDB=${GDB:-gdb}
+# The lab cell under test: LAB_ARCH (x86_64, arm64) and LAB_KVER (6.1),
+# passed on to scripts/lab-build.sh and lab-run.sh through the
+# environment.  What the suites expect to see differs per architecture:
+# the names gdb gives the pc, sp and flags registers, where kernel text
+# lives (nokaslr), the frame a syscall enters the kernel through, the
+# instructions after which stepi need not land on the next address, and
+# the gdb that can debug it.
+LAB_ARCH=${LAB_ARCH:-x86_64}
+LAB_KVER=${LAB_KVER:-6.1}
+export LAB_ARCH LAB_KVER
+case "$LAB_ARCH" in
+arm64)
+	E2E_QEMU=qemu-system-aarch64
+	GDB=${GDB:-gdb-multiarch}
+	E2E_PC=pc E2E_SP=sp E2E_FLAGS=cpsr
+	E2E_KTEXT=0xffff80000
+	E2E_SYSCALL='(invoke_syscall|el0_svc|el0t_64_sync)'
+	E2E_TTY=ttyAMA0
+	E2E_BRANCH='(b|bl|br|blr|b\.[a-z]+|cbn?z|tbn?z|ret|eret|brk|svc|hvc|wf[ie])'
+	;;
+*)
+	E2E_QEMU=qemu-system-x86_64
+	GDB=${GDB:-gdb}
+	E2E_PC=rip E2E_SP=rsp E2E_FLAGS=eflags
+	E2E_KTEXT=0xffffffff8
+	E2E_SYSCALL='do_syscall_64'
+	E2E_TTY=ttyS0
+	E2E_BRANCH='(call|jmp|j[a-z]+|ret|loop[a-z]*|int3?|iret[a-z]*|sys(call|ret|enter|exit)|ud2|hlt)'
+	;;
+esac
 E2E_PIDS=()
 E2E_FAILS=0
 
@@ -43,7 +73,9 @@ fail_all() {
 e2e_setup() {
 	E2E_SUITE=$1
 	T=$(mktemp -d "${TMPDIR:-/tmp}/kgdb-e2e-$1.XXXXXX")
-	E2E_KEEP=${E2E_KEEP:-$BUILD/test-logs/e2e-$1}
+	local cell=
+	[ "$LAB_ARCH" = x86_64 ] || cell=-$LAB_ARCH
+	E2E_KEEP=${E2E_KEEP:-$BUILD/test-logs/e2e-$1$cell}
 	trap e2e_cleanup EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
@@ -133,12 +165,12 @@ count_in() { grep -acE -- "$2" "$1" 2>/dev/null || true; }
 # returns 1 so the caller can fail its cases (fail_all).
 need_lab() {
 	[ -n "${LAB:-}" ] && return 0
-	if ! command -v qemu-system-x86_64 >/dev/null; then
-		E2E_WHY="qemu-system-x86_64 missing (scripts/deps.sh lab)"
+	if ! command -v "$E2E_QEMU" >/dev/null; then
+		E2E_WHY="$E2E_QEMU missing (scripts/deps.sh lab)"
 		return 1
 	fi
 	if ! command -v "$GDB" >/dev/null; then
-		E2E_WHY="gdb missing"
+		E2E_WHY="$GDB missing (scripts/deps.sh build)"
 		return 1
 	fi
 	if [ ! -x "$SHAPER" ]; then
@@ -371,7 +403,7 @@ check_steps() {
 		fail "$name" "no disassembly at the step's pc $stp"
 		return 1
 	fi
-	if echo "$ins" | head -n 1 | grep -qE ':[[:space:]]+(call|jmp|j[a-z]+|ret|loop[a-z]*|int3?|iret[a-z]*|sys(call|ret|enter|exit)|ud2|hlt)\b'; then
+	if echo "$ins" | head -n 1 | grep -qE ":[[:space:]]+$E2E_BRANCH\\b"; then
 		[ "$sti" != "$stp" ] && return 0
 		fail "$name" "stepi over a branch at $stp did not move"
 		return 1
