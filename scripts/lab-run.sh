@@ -184,6 +184,7 @@ for _ in $(seq 1 100); do
 	kill -0 "$qpid" 2>/dev/null || break
 	case "$chardev" in
 	socket*)
+		l=
 		if [ "$wait" = on ]; then
 			l=$(grep -o 'waiting for connection on: [^ ]*' "$qlog" 2>/dev/null | head -n 1)
 			l=${l#*disconnected:}

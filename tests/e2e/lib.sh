@@ -35,18 +35,18 @@ arm64)
 	E2E_QEMU=qemu-system-aarch64
 	GDB=${GDB:-gdb-multiarch}
 	E2E_PC=pc E2E_SP=sp E2E_FLAGS=cpsr
-	E2E_KTEXT=0xffff80000
 	E2E_SYSCALL='(invoke_syscall|el0_svc|el0t_64_sync)'
 	E2E_TTY=ttyAMA0
+	E2E_IRQ='(el1h_64_irq|el1h_64_irq_handler|el1_interrupt|__el1_irq|gic_handle_irq)'
 	E2E_BRANCH='(b|bl|br|blr|b\.[a-z]+|cbn?z|tbn?z|ret|eret|brk|svc|hvc|wf[ie])'
 	;;
 *)
 	E2E_QEMU=qemu-system-x86_64
 	GDB=${GDB:-gdb}
 	E2E_PC=rip E2E_SP=rsp E2E_FLAGS=eflags
-	E2E_KTEXT=0xffffffff8
 	E2E_SYSCALL='do_syscall_64'
 	E2E_TTY=ttyS0
+	E2E_IRQ='(asm_sysvec_[a-z_]+|sysvec_[a-z_]+|asm_common_interrupt|common_interrupt)'
 	E2E_BRANCH='(call|jmp|j[a-z]+|ret|loop[a-z]*|int3?|iret[a-z]*|sys(call|ret|enter|exit)|ud2|hlt)'
 	;;
 esac
@@ -184,6 +184,14 @@ need_lab() {
 		return 1
 	fi
 	VMLINUX=$LAB/vmlinux
+	# Where kernel text starts (nokaslr): the first 9 hex digits of
+	# _text, which every text address of this kernel shares (x86_64
+	# 0xffffffff8, arm64 with 39-bit VAs 0xffffffc00).
+	E2E_KTEXT=$(nm "$VMLINUX" 2>/dev/null | sed -n 's/^\([0-9a-f]\{9\}\)[0-9a-f]* [Tt] _text$/0x\1/p' | head -n 1)
+	if [ -z "$E2E_KTEXT" ]; then
+		E2E_WHY="no _text symbol in $VMLINUX"
+		return 1
+	fi
 	return 0
 }
 
@@ -373,7 +381,7 @@ step_fn() {
 # address after it, or elsewhere if it was a branch).  Prints FAIL and
 # returns 1 otherwise.
 check_steps() {
-	local name=$1 f=$2 func=$3 hit nxt stp sti fn ins at after
+	local name=$1 f=$2 func=$3 hit nxt stp sti fn ins at after sec
 	hit=$(step_pc "$f" hit) nxt=$(step_pc "$f" next)
 	stp=$(step_pc "$f" step) sti=$(step_pc "$f" stepi)
 	if [ -z "$hit" ] || [ -z "$nxt" ] || [ -z "$stp" ] || [ -z "$sti" ]; then
@@ -385,6 +393,13 @@ check_steps() {
 		fail "$name" "stopped in '$fn', not $func"
 		return 1
 	fi
+	for sec in next step stepi; do
+		fn=$(step_fn "$f" $sec)
+		if [[ "$fn" =~ ^$E2E_IRQ$ ]]; then
+			fail "$name" "$sec went into the interrupt handler ($fn): kgdb let a pending IRQ in while stepping"
+			return 1
+		fi
+	done
 	fn=$(step_fn "$f" next)
 	if [ "$nxt" = "$hit" ] || [ "$fn" != "$func" ]; then
 		fail "$name" "next went from $hit to $nxt ($fn), not on in $func"
