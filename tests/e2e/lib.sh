@@ -37,6 +37,7 @@ arm64)
 	E2E_PC=pc E2E_SP=sp E2E_FLAGS=cpsr
 	E2E_SYSCALL='(invoke_syscall|el0_svc|el0t_64_sync)'
 	E2E_TTY=ttyAMA0
+	E2E_STACK='0xffffff80[0-9a-f]{8}'
 	E2E_IRQ='(el1h_64_irq|el1h_64_irq_handler|el1_interrupt|__el1_irq|gic_handle_irq)'
 	E2E_BRANCH='(b|bl|br|blr|b\.[a-z]+|cbn?z|tbn?z|ret|eret|brk|svc|hvc|wf[ie])'
 	;;
@@ -46,6 +47,7 @@ arm64)
 	E2E_PC=rip E2E_SP=rsp E2E_FLAGS=eflags
 	E2E_SYSCALL='do_syscall_64'
 	E2E_TTY=ttyS0
+	E2E_STACK='0xffff888[0-9a-f]{9}'
 	E2E_IRQ='(asm_sysvec_[a-z_]+|sysvec_[a-z_]+|asm_common_interrupt|common_interrupt)'
 	E2E_BRANCH='(call|jmp|j[a-z]+|ret|loop[a-z]*|int3?|iret[a-z]*|sys(call|ret|enter|exit)|ud2|hlt)'
 	;;
@@ -292,7 +294,7 @@ gdb_interrupt() {
 	local t g
 	t=$(cat "$T/$1.pid" 2>/dev/null)
 	[ -n "$t" ] || return 1
-	g=$(pgrep -P "$t" -x gdb | head -n 1)
+	g=$(pgrep -P "$t" -x "$(basename "$GDB")" | head -n 1)
 	kill -INT "${g:-$t}" 2>/dev/null
 }
 
@@ -303,7 +305,7 @@ gdb_kill() {
 	local t g
 	t=$(cat "$T/$1.pid" 2>/dev/null)
 	[ -n "$t" ] || return 1
-	g=$(pgrep -P "$t" -x gdb | head -n 1)
+	g=$(pgrep -P "$t" -x "$(basename "$GDB")" | head -n 1)
 	[ -n "$g" ] || return 1
 	kill -KILL "$g" 2>/dev/null
 }
