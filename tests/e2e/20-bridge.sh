@@ -75,6 +75,19 @@ last_tick() {
 	tr -d '\r' <"$1" | sed -n 's/.*lab: tick \([0-9]\+\).*/\1/p' | tail -n 1 | grep . || echo 0
 }
 
+# tick_after FILE N SECONDS: wait (at most SECONDS) until FILE holds a
+# tick numbered above N, then a second more.  A kernel resumed from the
+# kgdbwait stop takes its time to reach init (about 6 s on the arm64
+# lab), so a fixed wait would interrupt it before its first tick.
+tick_after() {
+	local i
+	for ((i = 0; i < $3 * 5; i++)); do
+		[ "$(last_tick "$1")" -gt "$2" ] && break
+		sleep 0.2
+	done
+	sleep 1
+}
+
 # last_ran CASE: of the gdb cases of group A up to CASE, in the order
 # they run, the last one this run selected; empty if none.
 A_ORDER="bridge-1-connect bridge-10-second-gdb bridge-6-reattach bridge-5-kdb
@@ -234,12 +247,12 @@ group_a() {
 		    -ex 'echo @@stop1\n' -ex 'bt 2' -ex 'echo @@go2\n' \
 		    -ex 'continue' -ex 'echo @@stop2\n' \
 		    -ex "info registers $E2E_PC" -ex 'detach'
-		sleep 4
+		tick_after "$T/a1.console" "$n0" 30
 		n1=$(last_tick "$T/a1.console")
 		gdb_interrupt a-c3
 		wait_for "$T/a-c3.gdb" '@@stop1' 20
 		n1s=$(last_tick "$T/a1.console")
-		sleep 4
+		tick_after "$T/a1.console" "$n1s" 30
 		n2=$(last_tick "$T/a1.console")
 		gdb_interrupt a-c3
 		wait_for "$T/a-c3.gdb" '@@stop2' 20
