@@ -4,6 +4,8 @@
 #   make             build the daemon (build/kgdb-bridge) and test tools
 #   make check       unit tests, fuzz-corpus replays, integration and
 #                    end-to-end tests; last line is "N passed, N failed"
+#   make check-matrix  the end-to-end suites on every lab cell (x86_64,
+#                    arm64), with a table of the results
 #   make asan        the same with ASan+UBSan on everything
 #   make fuzz        libFuzzer targets (CC=clang, the default for this target)
 #   make bench       benchmarks (never part of check)
@@ -86,7 +88,7 @@ ifneq ($(wildcard tui/main.c),)
 PROGS += $(BUILD)/kgdb-tui
 endif
 
-.PHONY: all deps depcheck check asan fuzz bench demo install uninstall \
+.PHONY: all deps depcheck check check-matrix asan fuzz bench demo install uninstall \
 	clean tests deb
 # Keep every object: pattern-chained .o files are not throwaway here.
 .SECONDARY:
@@ -168,6 +170,14 @@ check: deps
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 check
+
+# The end-to-end suites on every lab cell (architecture x kernel; builds
+# each cell's kernel once, minutes on a fresh cache), then a table of
+# cell x suite.  CELLS="arm64/6.1" or SUITES="20-bridge" narrow it.
+check-matrix: deps
+	@scripts/deps.sh lab
+	@$(MAKE) --no-print-directory tests
+	@BUILD=$(BUILD) scripts/check-matrix.sh
 
 # ---- libFuzzer (clang); run e.g.: build/fuzz/fuzz_demux -max_total_time=900
 FUZZ_CC	?= clang

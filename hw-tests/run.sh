@@ -96,7 +96,7 @@ resume_kernel() {
 if [ "$lab" = 1 ]; then
 	# What the board procedure asks for: a shell that sleeps in a loop,
 	# so that --break-func is hit.  The lab's shell is on its console.
-	wait_for "$BR_LOG" 'lab: shell on ttyS0' 120 || die "no shell on the lab console"
+	wait_for "$BR_LOG" 'lab: shell on tty' 120 || die "no shell on the lab console"
 	sleep 2
 	type_on_board 'while sleep 1; do :; done &\r'
 	sleep 2

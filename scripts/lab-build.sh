@@ -1,29 +1,67 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Build the virtual-lab kernel and initramfs once, into a cache outside the
+# Build a virtual-lab kernel and initramfs once, into a cache outside the
 # repository, and print the cache directory on stdout (progress on stderr).
 #
-#   scripts/lab-build.sh            build if needed, print the directory
-#   scripts/lab-build.sh --path     print the directory it would use; exit 1
-#                                   if it is not built yet
+#   scripts/lab-build.sh [--arch A] [--kernel V]          build if needed,
+#                                   print the directory
+#   scripts/lab-build.sh [--arch A] [--kernel V] --path   print the directory
+#                                   it would use; exit 1 if not built yet
 #
-# The directory holds bzImage, vmlinux (with DWARF) and initramfs.cpio.gz.
-# The kernel is keyed by a hash of the config fragment, the kernel source
-# version and $recipe below (bump it when the kernel steps change); the
-# initramfs adds a hash of the init script, so editing /init repacks the
-# initramfs (a second) without rebuilding the kernel.
+# A lab cell is an architecture and a kernel version: --arch (or LAB_ARCH)
+# is x86_64 (the default) or arm64; --kernel (or LAB_KVER) is 6.1 (the
+# default), built from Debian's /usr/src/linux-source-V.tar.xz.
+# The directory holds the kernel image (kernel, and bzImage on x86_64),
+# vmlinux (with DWARF) and initramfs.cpio.gz.  The kernel is keyed by a
+# hash of the config fragment, the kernel source, the architecture and
+# $recipe below (bump it when the kernel steps change); the initramfs adds
+# a hash of the init script, busybox and this script, so editing /init
+# repacks the initramfs (a second) without rebuilding the kernel.
 # Two runs at once are safe: the second waits on a lock and then finds the
 # result.  Knobs: KGDB_LAB_CACHE (default $XDG_CACHE_HOME/kgdb-bridge/lab),
 # KGDB_LAB_JOBS (default 3), KGDB_LAB_SRC (default Debian's tarball).
 set -eu
 
 here=$(cd "$(dirname "$0")/.." && pwd)
-frag=$here/hw-tests/lab/kgdb.config
+arch=${LAB_ARCH:-x86_64}
+kver=${LAB_KVER:-6.1}
+pathonly=0
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--arch) arch=$2; shift ;;
+	--kernel) kver=$2; shift ;;
+	--path) pathonly=1 ;;
+	*) echo "lab-build: unknown argument $1" >&2; exit 2 ;;
+	esac
+	shift
+done
 init=$here/hw-tests/lab/init
 self=$here/scripts/lab-build.sh
-src_tar=${KGDB_LAB_SRC:-/usr/src/linux-source-6.1.tar.xz}
+src_tar=${KGDB_LAB_SRC:-/usr/src/linux-source-$kver.tar.xz}
 cache=${KGDB_LAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kgdb-bridge/lab}
 jobs=${KGDB_LAB_JOBS:-3}
+
+# One block per architecture: the kernel's ARCH and cross compiler, the
+# fragment, the image make builds and where it lands, Debian's name for
+# the architecture (for busybox-static) and the console tty with its
+# device numbers.  arm (PL011, ttyAMA0) and riscv64 (ns16550a, ttyS0)
+# slot in here.
+case "$arch" in
+x86_64)
+	karch=x86_64 cross= frag=$here/hw-tests/lab/kgdb.config
+	target=bzImage image=arch/x86/boot/bzImage
+	debarch=amd64 tty=ttyS0 ttydev="4 64"
+	;;
+arm64)
+	karch=arm64 cross=aarch64-linux-gnu- frag=$here/hw-tests/lab/kgdb-arm64.config
+	target=Image image=arch/arm64/boot/Image
+	debarch=arm64 tty=ttyAMA0 ttydev="204 64"
+	;;
+*)
+	echo "lab-build: error: no lab for architecture '$arch' (x86_64, arm64)" >&2
+	exit 2
+	;;
+esac
 
 say() { echo "lab-build: $*" >&2; }
 die() { echo "lab-build: error: $*" >&2; exit 1; }
@@ -31,12 +69,38 @@ die() { echo "lab-build: error: $*" >&2; exit 1; }
 [ -r "$src_tar" ] || die "no kernel source at $src_tar (run: scripts/deps.sh lab)"
 recipe=1
 srcver=$(basename "$src_tar")-$(stat -c %s "$src_tar")
-kkey=$( (cat "$frag"; echo "$srcver recipe $recipe") | sha256sum | cut -c1-16)
-ikey=$( (cat "$init" "$self") | sha256sum | cut -c1-8)
+# x86_64 keeps the key it had before there were other architectures (its
+# kernel stays cached); every other one hashes its name and compiler too.
+archkey=
+[ "$arch" = x86_64 ] || archkey="arch $arch $karch $cross"
+kkey=$( (cat "$frag"; echo "$srcver recipe $recipe"
+	[ -z "$archkey" ] || echo "$archkey") | sha256sum | cut -c1-16)
+
+# busybox-static for the guest: the host's own when it is the same
+# architecture, else Debian's package for the guest's, fetched once into
+# the cache (scripts/deps.sh lab enables the foreign architecture).
+hostarch=$(dpkg --print-architecture 2>/dev/null || echo unknown)
+if [ "$debarch" = "$hostarch" ]; then
+	busybox=/bin/busybox
+else
+	busybox=$cache/busybox-$debarch/bin/busybox
+	if [ ! -x "$busybox" ] && [ "$pathonly" = 0 ]; then
+		mkdir -p "$cache/busybox-$debarch.tmp"
+		(cd "$cache/busybox-$debarch.tmp" &&
+		    apt-get download -q "busybox-static:$debarch" >&2 &&
+		    dpkg-deb -x busybox-static_*_"$debarch".deb x) ||
+		    die "cannot fetch busybox-static:$debarch (run: scripts/deps.sh lab)"
+		rm -rf "$cache/busybox-$debarch"
+		mv "$cache/busybox-$debarch.tmp/x" "$cache/busybox-$debarch"
+		rm -rf "$cache/busybox-$debarch.tmp"
+	fi
+fi
+ikey=$( (cat "$init" "$self"; [ -r "$busybox" ] && cat "$busybox") |
+	sha256sum | cut -c1-8)
 kout=$cache/$kkey
 out=$cache/$kkey-$ikey
 
-if [ "${1:-}" = --path ]; then
+if [ "$pathonly" = 1 ]; then
 	echo "$out"
 	[ -e "$out/done" ]
 	exit
@@ -58,13 +122,13 @@ if [ -e "$out/done" ]; then
 	exit 0
 fi
 
-for t in make gcc flex bison bc cpio gzip xz perl; do
+for t in make gcc flex bison bc cpio gzip xz perl ${cross:+${cross}gcc}; do
 	command -v $t >/dev/null 2>&1 || die "missing $t (run: scripts/deps.sh lab)"
 done
-[ -x /bin/busybox ] || die "missing /bin/busybox (package busybox-static)"
-file -L /bin/busybox 2>/dev/null | grep -q 'statically linked' ||
-	ldd /bin/busybox 2>&1 | grep -q 'not a dynamic' ||
-	die "/bin/busybox is not static (install busybox-static)"
+[ -x "$busybox" ] || die "missing $busybox (package busybox-static:$debarch)"
+file -L "$busybox" 2>/dev/null | grep -q 'statically linked' ||
+	ldd "$busybox" 2>&1 | grep -q 'not a dynamic' ||
+	die "$busybox is not static (install busybox-static)"
 
 start=$(date +%s)
 srcdir=$cache/src-$(echo "$srcver" | sha256sum | cut -c1-12)
@@ -88,14 +152,14 @@ rm -rf "$kout"
 obj=$kout/obj
 mkdir -p "$obj"
 log=$kout/build.log
-say "building the kernel in $kout (log: $log)"
+say "building the $arch $kver kernel in $kout (log: $log)"
 
 kmake() {
-	make -C "$srcdir" O="$obj" ARCH=x86_64 "$@"
+	make -C "$srcdir" O="$obj" ARCH=$karch ${cross:+CROSS_COMPILE=$cross} "$@"
 }
 
 kmake tinyconfig >"$log" 2>&1 || { tail -n 30 "$log" >&2; die "tinyconfig failed"; }
-(cd "$obj" && ARCH=x86_64 "$srcdir/scripts/kconfig/merge_config.sh" -m \
+(cd "$obj" && ARCH=$karch "$srcdir/scripts/kconfig/merge_config.sh" -m \
 	.config "$frag") >>"$log" 2>&1 ||
 	{ tail -n 30 "$log" >&2; die "merge_config failed"; }
 kmake olddefconfig >>"$log" 2>&1 || { tail -n 30 "$log" >&2; die "olddefconfig failed"; }
@@ -126,7 +190,7 @@ say "compiling with make -j$jobs (about 4 minutes on 2 cores)"
 # Show one progress line every 20 objects rather than the whole log.
 set +e
 (
-	kmake -j"$jobs" bzImage vmlinux 2>&1
+	kmake -j"$jobs" "$target" vmlinux 2>&1
 	echo "lab-build-rc=$?"
 ) | tee -a "$log" | awk '
 	/^lab-build-rc=/ { sub(/^lab-build-rc=/, ""); rc = $0; next }
@@ -139,7 +203,7 @@ if [ $rc -ne 0 ]; then
 	die "kernel build failed (rc $rc; log: $log)"
 fi
 
-cp "$obj/arch/x86/boot/bzImage" "$kout/bzImage"
+cp "$obj/$image" "$kout/$(basename "$image")"
 ln -sf obj/vmlinux "$kout/vmlinux"
 cp "$obj/.config" "$kout/config"
 echo "$(($(date +%s) - start))" >"$kout/build-seconds"
@@ -155,7 +219,7 @@ cc -O2 -o "$out/gen_init_cpio" "$srcdir/usr/gen_init_cpio.c"
 cat >"$out/initramfs.list" <<LIST
 dir /dev 0755 0 0
 nod /dev/console 0600 0 0 c 5 1
-nod /dev/ttyS0 0600 0 0 c 4 64
+nod /dev/$tty 0600 0 0 c $ttydev
 nod /dev/null 0666 0 0 c 1 3
 dir /bin 0755 0 0
 dir /sbin 0755 0 0
@@ -163,12 +227,19 @@ dir /proc 0755 0 0
 dir /sys 0755 0 0
 dir /tmp 1777 0 0
 dir /root 0700 0 0
-file /bin/busybox /bin/busybox 0755 0 0
+file /bin/busybox $busybox 0755 0 0
 slink /bin/sh busybox 0777 0 0
 file /init $init 0755 0 0
 LIST
 "$out/gen_init_cpio" "$out/initramfs.list" | gzip -9 >"$out/initramfs.cpio.gz"
-ln -sf "../$kkey/bzImage" "$out/bzImage"
+ln -sf "../$kkey/$(basename "$image")" "$out/$(basename "$image")"
+ln -sf "../$kkey/$(basename "$image")" "$out/kernel"
+{
+	echo "LAB_ARCH=$arch"
+	echo "LAB_KVER=$kver"
+	echo "LAB_TTY=$tty"
+	echo "LAB_BUILD_SECONDS=$(cat "$kout/build-seconds" 2>/dev/null || echo 0)"
+} >"$out/cell"
 ln -sf "../$kkey/obj/vmlinux" "$out/vmlinux"
 # gdb's lx-* helpers load from here (add-auto-load-safe-path this dir).
 ln -sf "../$kkey/obj/vmlinux-gdb.py" "$out/vmlinux-gdb.py"

@@ -13,7 +13,10 @@
 #   --kgdbwait          stop in kgdb early in boot
 #   --flood N --after S --tick S   lab.flood= lab.after= lab.tick=
 #   --append ARGS       extra kernel command line
-#   --smp N             CPUs (default 1)
+#   --smp N             CPUs (default 1 on x86_64, 2 elsewhere)
+#   --arch A            the lab cell's architecture: x86_64 (default) or
+#                       arm64 (LAB_ARCH)
+#   --kernel V          the lab cell's kernel version: 6.1 (LAB_KVER)
 #   --dir DIR           run directory (pidfile, logs, info; default a temp dir)
 #   --info FILE         also write KEY=VALUE lines (LAB_SERIAL, LAB_QEMU_PID,
 #                       LAB_MONITOR, LAB_VMLINUX, LAB_DIR) there
@@ -25,7 +28,8 @@
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 
-serial=tcp:0 wait=on mode=idle kgdbwait= flood= after= tick= append= smp=1
+serial=tcp:0 wait=on mode=idle kgdbwait= flood= after= tick= append= smp=
+arch=${LAB_ARCH:-x86_64} kver=${LAB_KVER:-6.1}
 dir= info= watch=$PPID background=0
 usage() { sed -n '2,/^set -eu/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
@@ -39,6 +43,8 @@ while [ $# -gt 0 ]; do
 	--tick) tick=$2; shift ;;
 	--append) append=$2; shift ;;
 	--smp) smp=$2; shift ;;
+	--arch) arch=$2; shift ;;
+	--kernel) kver=$2; shift ;;
 	--dir) dir=$2; shift ;;
 	--info) info=$2; shift ;;
 	--watch) watch=$2; shift ;;
@@ -49,7 +55,10 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
-lab=$("$here/scripts/lab-build.sh")
+lab=$("$here/scripts/lab-build.sh" --arch "$arch" --kernel "$kver")
+tty=ttyS0
+# shellcheck disable=SC1091
+[ -r "$lab/cell" ] && . "$lab/cell" && tty=$LAB_TTY
 [ -n "$dir" ] || dir=$(mktemp -d "${TMPDIR:-/tmp}/kgdb-lab.XXXXXX")
 mkdir -p "$dir"
 pidfile=$dir/qemu.pid
@@ -89,11 +98,32 @@ pty) chardev="pty,id=s0" ;;
 *) echo "lab-run: bad --serial $serial" >&2; exit 2 ;;
 esac
 
-# no_timer_check: under TCG on a busy host the IO-APIC timer check can
-# fail and panic at boot ("IO-APIC + timer doesn't work!").  tsc=reliable:
-# on a busy host the clocksource watchdog sees TSC skew and prints a
-# warning at a random moment, in the middle of whatever a test compares.
-cmdline="nokaslr no_timer_check tsc=reliable console=ttyS0,115200 kgdboc=ttyS0,115200 $kgdbwait lab.mode=$mode"
+# One block per architecture: QEMU and its machine, and what the kernel
+# command line needs there.
+case "$arch" in
+x86_64)
+	# no_timer_check: under TCG on a busy host the IO-APIC timer check
+	# can fail and panic at boot ("IO-APIC + timer doesn't work!").
+	# tsc=reliable: on a busy host the clocksource watchdog sees TSC skew
+	# and prints a warning at a random moment, in the middle of whatever
+	# a test compares.
+	qemu=(qemu-system-x86_64 -vga none)
+	archargs="no_timer_check tsc=reliable"
+	: "${smp:=1}"
+	;;
+arm64)
+	# QEMU's virt board: a PL011 at 0x09000000 (ttyAMA0), GICv2, PSCI
+	# for the secondary CPUs.  rodata=off: kernel text is read-only on
+	# arm64 whatever the config (STRICT_KERNEL_RWX has no prompt there);
+	# see hw-tests/README.md for why the lab turns it off.
+	qemu=(qemu-system-aarch64 -M virt -cpu cortex-a57)
+	archargs="rodata=off"
+	: "${smp:=2}"
+	;;
+*) echo "lab-run: no lab for architecture '$arch' (x86_64, arm64)" >&2; exit 2 ;;
+esac
+
+cmdline="nokaslr $archargs console=$tty,115200 kgdboc=$tty,115200 $kgdbwait lab.mode=$mode"
 [ -n "$flood" ] && cmdline="$cmdline lab.flood=$flood"
 [ -n "$after" ] && cmdline="$cmdline lab.after=$after"
 [ -n "$tick" ] && cmdline="$cmdline lab.tick=$tick"
@@ -117,9 +147,9 @@ cleanup() {
 	rm -f "$pidfile"
 }
 
-qemu-system-x86_64 -accel tcg -m 256 -smp "$smp" -no-reboot \
-	-nodefaults -display none -vga none \
-	-kernel "$lab/bzImage" -initrd "$lab/initramfs.cpio.gz" \
+"${qemu[@]}" -accel tcg -m 256 -smp "$smp" -no-reboot \
+	-nodefaults -display none \
+	-kernel "$lab/kernel" -initrd "$lab/initramfs.cpio.gz" \
 	-append "$cmdline" \
 	-chardev "$chardev" -serial chardev:s0 \
 	-monitor "unix:$mon,server=on,wait=off" \
@@ -154,6 +184,7 @@ for _ in $(seq 1 100); do
 	kill -0 "$qpid" 2>/dev/null || break
 	case "$chardev" in
 	socket*)
+		l=
 		if [ "$wait" = on ]; then
 			l=$(grep -o 'waiting for connection on: [^ ]*' "$qlog" 2>/dev/null | head -n 1)
 			l=${l#*disconnected:}
@@ -195,6 +226,9 @@ if [ -n "$info" ]; then
 		echo "LAB_MONITOR=$mon"
 		echo "LAB_VMLINUX=$lab/vmlinux"
 		echo "LAB_BUILD=$lab"
+		echo "LAB_ARCH=$arch"
+		echo "LAB_TTY=$tty"
+		echo "LAB_SMP=$smp"
 		echo "LAB_DIR=$dir"
 		echo "LAB_WATCHDOG_PID=$wdpid"
 	} >"$info.tmp"

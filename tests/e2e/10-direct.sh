@@ -37,11 +37,11 @@ else
 	    -ex 'echo @@frame\n' -ex 'frame 1' -ex 'detach'
 	if check_clean direct-1-connect "$T/a.gdb" &&
 	    check direct-1-connect "$T/a.gdb" \
-		'^rip +0xffffffff8' '^rsp +0xffff' '^eflags' \
+		"^$E2E_PC +$E2E_KTEXT" "^$E2E_SP +0xffff" "^$E2E_FLAGS" \
 		'^#0 .*kgdb_breakpoint' '^#[0-9]+ .*kgdb_initial_breakpoint|^#[0-9]+ .*kgdb_register_io_module' \
 		'Thread .*(swapper|init|kthreadd|shadowCPU)' \
 		'^0xffff[0-9a-f]+:[[:space:]]+0x[0-9a-f]{16}' '^\$1 = [0-9]+' \
-		'=> 0xffffffff8[0-9a-f]+ <kgdb_breakpoint\+[0-9]+>:' \
+		"=> ${E2E_KTEXT}[0-9a-f]+ <kgdb_breakpoint\+[0-9]+>:" \
 		'^#1 '; then
 		pass direct-1-connect
 	fi
@@ -62,10 +62,10 @@ else
 	gdb_run a2 "$LINE_PORT" "${STEP_CMDS[@]}"
 	if check_clean direct-2-breakpoint "$T/a2.gdb" &&
 	    check direct-2-breakpoint "$T/a2.gdb" \
-		'Breakpoint 1 at 0xffffffff8' \
+		"Breakpoint 1 at $E2E_KTEXT" \
 		'hit Breakpoint 1, (0x[0-9a-f]+ in )?hrtimer_nanosleep' \
 		'^#0 .*hrtimer_nanosleep' '^#[1-9] .*(sys_clock_nanosleep|sys_nanosleep)' \
-		'^#[1-9] .*do_syscall_64' \
+		"^#[1-9] .*$E2E_SYSCALL" \
 		'@@finish' '(Run till exit from|^hrtimer_nanosleep \()' '@@detach' \
 		'detached\]|Detaching from program' &&
 	    check_steps direct-2-breakpoint "$T/a2.gdb" hrtimer_nanosleep; then
@@ -95,7 +95,7 @@ else
 	gdb_run b "$LINE_PORT" \
 	    -ex 'echo @@bt\n' -ex 'bt' \
 	    -ex 'echo @@mon\n' -ex 'monitor ps' \
-	    -ex 'echo @@regs\n' -ex 'info registers rip' "${GDB_VANISH[@]}"
+	    -ex 'echo @@regs\n' -ex "info registers $E2E_PC" "${GDB_VANISH[@]}"
 	# gdb vanished without a word (a quit would send k and resume the
 	# kernel); put the stub back into kdb by hand.
 	mark=$(stat -c %s "$rx")

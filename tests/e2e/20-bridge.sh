@@ -54,11 +54,11 @@ CASE1=(-ex 'echo @@regs\n' -ex 'info registers'
 
 check_case1() { # name file
 	check_clean "$1" "$2" &&
-	    check "$1" "$2" '^rip +0xffffffff8' '^rsp +0xffff' '^eflags' \
+	    check "$1" "$2" "^$E2E_PC +$E2E_KTEXT" "^$E2E_SP +0xffff" "^$E2E_FLAGS" \
 		'^#0 .*kgdb_breakpoint' \
 		'Thread .*(swapper|init|kthreadd|shadowCPU)' \
 		'^0xffff[0-9a-f]+:[[:space:]]+0x[0-9a-f]{16}' '^\$1 = [0-9]+' \
-		'=> 0xffffffff8[0-9a-f]+ <kgdb_breakpoint\+[0-9]+>:' '^#1 '
+		"=> ${E2E_KTEXT}[0-9a-f]+ <kgdb_breakpoint\+[0-9]+>:" '^#1 '
 }
 
 # gdb_bg NAME PORT [gdb args]: gdb_run in the background; sets GDB_PID.
@@ -73,6 +73,19 @@ gdb_bg() {
 # ones from old.
 last_tick() {
 	tr -d '\r' <"$1" | sed -n 's/.*lab: tick \([0-9]\+\).*/\1/p' | tail -n 1 | grep . || echo 0
+}
+
+# tick_after FILE N SECONDS: wait (at most SECONDS) until FILE holds a
+# tick numbered above N, then a second more.  A kernel resumed from the
+# kgdbwait stop takes its time to reach init (about 6 s on the arm64
+# lab), so a fixed wait would interrupt it before its first tick.
+tick_after() {
+	local i
+	for ((i = 0; i < $3 * 5; i++)); do
+		[ "$(last_tick "$1")" -gt "$2" ] && break
+		sleep 0.2
+	done
+	sleep 1
 }
 
 # last_ran CASE: of the gdb cases of group A up to CASE, in the order
@@ -139,18 +152,18 @@ group_a() {
 	# 10: gdb A holds control (sleeping inside gdb); gdb B must be refused.
 	ensure_stopped "$(last_ran bridge-1-connect)"
 	if want bridge-10-second-gdb; then
-		gdb_bg a-c10a "$BR_GDB_PORT" -ex 'info registers rip' \
-		    -ex 'shell sleep 6' -ex 'echo @@after\n' -ex 'info registers rip' -ex 'detach'
+		gdb_bg a-c10a "$BR_GDB_PORT" -ex "info registers $E2E_PC" \
+		    -ex 'shell sleep 6' -ex 'echo @@after\n' -ex "info registers $E2E_PC" -ex 'detach'
 		sleep 3
-		GDB_TIMEOUT=20 gdb_run a-c10b "$BR_GDB_PORT" -ex 'info registers rip'
+		GDB_TIMEOUT=20 gdb_run a-c10b "$BR_GDB_PORT" -ex "info registers $E2E_PC"
 		wait "$GDB_PID"
 		if check bridge-10-second-gdb "$T/a-c10b.gdb" \
 			'(refused|busy|already|in use|another gdb|controlled|owns)' &&
-		    ! grep -aqE '^rip +0x' "$T/a-c10b.gdb" &&
+		    ! grep -aqE "^$E2E_PC +0x" "$T/a-c10b.gdb" &&
 		    check_clean bridge-10-second-gdb "$T/a-c10a.gdb" &&
-		    check bridge-10-second-gdb "$T/a-c10a.gdb" '@@after' '^rip +0xffffffff8'; then
+		    check bridge-10-second-gdb "$T/a-c10a.gdb" '@@after' "^$E2E_PC +$E2E_KTEXT"; then
 			pass bridge-10-second-gdb
-		elif grep -aqE '^rip +0x' "$T/a-c10b.gdb"; then
+		elif grep -aqE "^$E2E_PC +0x" "$T/a-c10b.gdb"; then
 			fail bridge-10-second-gdb "the second gdb got registers"
 		fi
 	fi
@@ -158,22 +171,22 @@ group_a() {
 	# 6: detach leaves the kernel stopped; a SIGKILLed gdb too.
 	ensure_stopped "$(last_ran bridge-10-second-gdb)"
 	if want bridge-6-reattach; then
-		gdb_run a-c6a "$BR_GDB_PORT" -ex 'info registers rip' -ex 'detach'
-		gdb_run a-c6b "$BR_GDB_PORT" -ex 'info registers rip' -ex 'bt 3'
-		gdb_bg a-c6c "$BR_GDB_PORT" -ex 'info registers rip' -ex 'shell sleep 30'
-		wait_for "$T/a-c6c.gdb" '^rip' 30
+		gdb_run a-c6a "$BR_GDB_PORT" -ex "info registers $E2E_PC" -ex 'detach'
+		gdb_run a-c6b "$BR_GDB_PORT" -ex "info registers $E2E_PC" -ex 'bt 3'
+		gdb_bg a-c6c "$BR_GDB_PORT" -ex "info registers $E2E_PC" -ex 'shell sleep 30'
+		wait_for "$T/a-c6c.gdb" "^$E2E_PC " 30
 		gdb_kill a-c6c || fail bridge-6-reattach "no gdb process to kill"
 		wait "$GDB_PID" 2>/dev/null
 		sleep 1
-		gdb_run a-c6d "$BR_GDB_PORT" -ex 'info registers rip' -ex 'bt 3' -ex 'detach'
-		rip1=$(grep -a '^rip' "$T/a-c6a.gdb" | awk '{print $2}')
-		rip2=$(grep -a '^rip' "$T/a-c6d.gdb" | awk '{print $2}')
+		gdb_run a-c6d "$BR_GDB_PORT" -ex "info registers $E2E_PC" -ex 'bt 3' -ex 'detach'
+		rip1=$(grep -a "^$E2E_PC " "$T/a-c6a.gdb" | awk '{print $2}')
+		rip2=$(grep -a "^$E2E_PC " "$T/a-c6d.gdb" | awk '{print $2}')
 		if check_clean bridge-6-reattach "$T/a-c6b.gdb" &&
 		    check_clean bridge-6-reattach "$T/a-c6d.gdb" &&
-		    check bridge-6-reattach "$T/a-c6b.gdb" '^rip +0xffffffff8' '^#0 ' &&
-		    check bridge-6-reattach "$T/a-c6d.gdb" '^rip +0xffffffff8' '^#0 '; then
+		    check bridge-6-reattach "$T/a-c6b.gdb" "^$E2E_PC +$E2E_KTEXT" '^#0 ' &&
+		    check bridge-6-reattach "$T/a-c6d.gdb" "^$E2E_PC +$E2E_KTEXT" '^#0 '; then
 			if [ -n "$rip1" ] && [ "$rip1" = "$rip2" ] &&
-			    [ "$rip1" = "$(grep -a '^rip' "$T/a-c6b.gdb" | awk '{print $2}')" ]; then
+			    [ "$rip1" = "$(grep -a "^$E2E_PC " "$T/a-c6b.gdb" | awk '{print $2}')" ]; then
 				pass bridge-6-reattach
 			else
 				fail bridge-6-reattach "kernel moved between sessions ($rip1 vs $rip2)"
@@ -200,10 +213,10 @@ group_a() {
 	# 9: the line vanishes for 5 s under a stopped kernel; same gdb goes on.
 	ensure_stopped "$(last_ran bridge-5-kdb)"
 	if want bridge-9-cut; then
-		gdb_bg a-c9 "$BR_GDB_PORT" -ex 'info registers rip' \
+		gdb_bg a-c9 "$BR_GDB_PORT" -ex "info registers $E2E_PC" \
 		    -ex 'shell sleep 9' -ex 'echo @@after\n' \
-		    -ex 'info registers rip' -ex 'bt 3' -ex 'x/2i $pc' -ex 'detach'
-		wait_for "$T/a-c9.gdb" '^rip' 30
+		    -ex "info registers $E2E_PC" -ex 'bt 3' -ex 'x/2i $pc' -ex 'detach'
+		wait_for "$T/a-c9.gdb" "^$E2E_PC " 30
 		kill -USR1 "$LINE_PID"
 		sleep 1
 		bridge_ctl status >"$T/a-c9.status-down" 2>&1
@@ -212,9 +225,9 @@ group_a() {
 		wait "$GDB_PID"
 		bridge_ctl status >"$T/a-c9.status-up" 2>&1
 		if check_clean bridge-9-cut "$T/a-c9.gdb" &&
-		    check bridge-9-cut "$T/a-c9.gdb" '@@after' '^#0 ' '=> 0xffffffff8' &&
+		    check bridge-9-cut "$T/a-c9.gdb" '@@after' '^#0 ' "=> $E2E_KTEXT" &&
 		    check bridge-9-cut "$T/a-c9.status-down" '"link": ?"down"'; then
-			if [ "$(grep -acE '^rip +0xffffffff8' "$T/a-c9.gdb")" = 2 ]; then
+			if [ "$(grep -acE "^$E2E_PC +$E2E_KTEXT" "$T/a-c9.gdb")" = 2 ]; then
 				pass bridge-9-cut
 			else
 				fail bridge-9-cut "registers missing after the cut"
@@ -233,13 +246,13 @@ group_a() {
 		gdb_bg a-c3 "$BR_GDB_PORT" -ex 'echo @@go1\n' -ex 'continue' \
 		    -ex 'echo @@stop1\n' -ex 'bt 2' -ex 'echo @@go2\n' \
 		    -ex 'continue' -ex 'echo @@stop2\n' \
-		    -ex 'info registers rip' -ex 'detach'
-		sleep 4
+		    -ex "info registers $E2E_PC" -ex 'detach'
+		tick_after "$T/a1.console" "$n0" 30
 		n1=$(last_tick "$T/a1.console")
 		gdb_interrupt a-c3
 		wait_for "$T/a-c3.gdb" '@@stop1' 20
 		n1s=$(last_tick "$T/a1.console")
-		sleep 4
+		tick_after "$T/a1.console" "$n1s" 30
 		n2=$(last_tick "$T/a1.console")
 		gdb_interrupt a-c3
 		wait_for "$T/a-c3.gdb" '@@stop2' 20
@@ -250,7 +263,7 @@ group_a() {
 		s2=$(gdb_section "$T/a-c3.gdb" go2 | grep -aoE 'received signal SIG[A-Z]+' | head -n 1)
 		if check_clean bridge-3-interrupt "$T/a-c3.gdb" &&
 		    check bridge-3-interrupt "$T/a-c3.gdb" '@@stop1' '^#0 ' \
-			'@@stop2' '^rip +0xffffffff8'; then
+			'@@stop2' "^$E2E_PC +$E2E_KTEXT"; then
 			if [[ ! "$s1" =~ SIG(INT|TRAP)$ ]] || [[ ! "$s2" =~ SIG(INT|TRAP)$ ]]; then
 				fail bridge-3-interrupt "a stop without gdb's SIGINT/SIGTRAP report (first: '$s1', second: '$s2')"
 			elif [ "$n1" -le "$n0" ]; then
@@ -272,9 +285,9 @@ group_a() {
 		gdb_run a-c2 "$BR_GDB_PORT" "${STEP_CMDS[@]}"
 		check_clean bridge-2-breakpoint "$T/a-c2.gdb" &&
 		    check bridge-2-breakpoint "$T/a-c2.gdb" \
-			'Breakpoint 1 at 0xffffffff8' \
+			"Breakpoint 1 at $E2E_KTEXT" \
 			'Breakpoint 1, (0x[0-9a-f]+ in )?hrtimer_nanosleep' \
-			'^#0 .*hrtimer_nanosleep' '^#[1-9] .*do_syscall_64' \
+			'^#0 .*hrtimer_nanosleep' "^#[1-9] .*$E2E_SYSCALL" \
 			'@@finish' '(Run till exit from|^hrtimer_nanosleep \()' \
 			'detached\]|Detaching from program' &&
 		    check_steps bridge-2-breakpoint "$T/a-c2.gdb" hrtimer_nanosleep &&
@@ -323,7 +336,7 @@ group_c() {
 		fail bridge-7-flood "no kgdbwait stop"
 		return
 	fi
-	gdb_bg c-c7 "$BR_GDB_PORT" -ex 'info registers rip' -ex 'continue' \
+	gdb_bg c-c7 "$BR_GDB_PORT" -ex "info registers $E2E_PC" -ex 'continue' \
 	    -ex 'echo @@stopped\n' -ex 'detach'
 	wait_for "$T/c1.console" "lab: flood done $n" 120
 	sleep 1

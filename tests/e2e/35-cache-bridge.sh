@@ -102,14 +102,14 @@ block s3 b >"$T/s3-b.out"
 
 if check_clean cache-5-same-stop "$T/s1.gdb" &&
     check_clean cache-5-same-stop "$T/s2.gdb" &&
-    check cache-5-same-stop "$T/s1-a.out" '^rip +0xffffffff8' '^#0 ' \
+    check cache-5-same-stop "$T/s1-a.out" "^$E2E_PC +$E2E_KTEXT" '^#0 ' \
 	'^#1 ' 'Thread ' '^\$N = [0-9]+'; then
 	same cache-5-same-stop "$T/s1-a.out" "$T/s2-a.out"
 fi
 
 # The step must have moved the kernel, or case 6 proves nothing.
-rip_a=$(grep -m1 '^rip ' "$T/s2-a.out" | awk '{ print $2 }')
-rip_b=$(grep -m1 '^rip ' "$T/s2-b.out" | awk '{ print $2 }')
+rip_a=$(grep -m1 "^$E2E_PC " "$T/s2-a.out" | awk '{ print $2 }')
+rip_b=$(grep -m1 "^$E2E_PC " "$T/s2-b.out" | awk '{ print $2 }')
 if [ -z "$rip_b" ] || [ "$rip_a" = "$rip_b" ]; then
 	fail cache-6-after-step "stepi did not move rip ($rip_a, then ${rip_b:-nothing})"
 	tail -n 15 "$T/s2.gdb" | sed 's/^/    | /' >&2

@@ -147,7 +147,7 @@ group_p() {
 
 	# gdb on the same stop; meanwhile the TUI's continue key is refused.
 	gdb_bg p-gdb "$BR_GDB_PORT" -ex 'echo @@pc\n' -ex 'p/x $pc' \
-	    -ex 'info registers rip' -ex 'echo @@bt\n' -ex 'bt' \
+	    -ex "info registers $E2E_PC" -ex 'echo @@bt\n' -ex 'bt' \
 	    -ex 'echo @@dmesg\n' -ex 'monitor dmesg 12' \
 	    -ex 'shell sleep 6' -ex 'echo @@done\n' "${GDB_VANISH[@]}"
 	for _ in $(seq 1 100); do
@@ -164,11 +164,11 @@ group_p() {
 	wait "$GDB_PID" 2>/dev/null
 
 	# 2: RIP.
-	rip_tui=$(left_col "$T/p.pane" | grep -oE '^rip +[0-9a-f]{16}' | awk '{print $2}')
+	rip_tui=$(left_col "$T/p.pane" | grep -oE "^$E2E_PC +[0-9a-f]{16}" | awk '{print $2}')
 	rip_gdb=$(grep -oE '^\$1 = 0x[0-9a-f]+' "$T/p-gdb.gdb" | sed 's/.*0x//')
 	if [ -n "$rip_tui" ] && [ -n "$rip_gdb" ] &&
 	    [ "$((16#$rip_tui))" = "$((16#$rip_gdb))" ] &&
-	    grep -qE "^rip +0x0*$rip_gdb" "$T/p-gdb.gdb"; then
+	    grep -qE "^$E2E_PC +0x0*$rip_gdb" "$T/p-gdb.gdb"; then
 		pass tui-2-rip
 	else
 		fail tui-2-rip "pane rip '$rip_tui', gdb \$pc '$rip_gdb'"
@@ -320,7 +320,7 @@ group_i() {
 		fail tui-7-keys "no 'running' after c (see $E2E_KEEP/i-c.pane)"
 	elif [ -z "$m1" ] || [ -z "$m2" ] || [ "$m2" = "$m1" ] ||
 	    ! right_col "$T/i-b2.pane" | grep -q 'lab: tick' ||
-	    ! left_col "$T/i-b2.pane" | grep -qE '^rip +ffffffff8'; then
+	    ! left_col "$T/i-b2.pane" | grep -qE "^$E2E_PC +${E2E_KTEXT#0x}"; then
 		fail tui-7-keys "second view missing (see $E2E_KEEP/i-b2.pane)"
 	elif [ -z "$b1" ] || [ -z "$b2" ] || [ "$b2" -eq 0 ] ||
 	    [ "$b2" -ge "$b1" ]; then
@@ -337,8 +337,8 @@ group_i() {
 	if wait_pane i 'refreshed:' 60 && keep_pane i i-t1 &&
 	    ! grep -q 'thread:' "$T/i-t1.pane" &&
 	    left_col "$T/i-t1.pane" | grep -qE '^stack  sp ' &&
-	    [ "$(left_col "$T/i-t1.pane" | grep -oE '^rsp +[0-9a-f]+')" != \
-	      "$(left_col "$T/i-b2.pane" | grep -oE '^rsp +[0-9a-f]+')" ]; then
+	    [ "$(left_col "$T/i-t1.pane" | grep -oE "^$E2E_SP +[0-9a-f]+")" != \
+	      "$(left_col "$T/i-b2.pane" | grep -oE "^$E2E_SP +[0-9a-f]+")" ]; then
 		pass tui-11-thread
 	else
 		keep_pane i i-t1

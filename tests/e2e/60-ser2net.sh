@@ -90,9 +90,9 @@ for _ in $(seq 1 150); do
 	sleep 0.2
 done
 up=$(status_field link)
-gdb_run g2 "$BR_GDB_PORT" -ex 'info registers rip' -ex 'detach' 2>/dev/null
+gdb_run g2 "$BR_GDB_PORT" -ex "info registers $E2E_PC" -ex 'detach' 2>/dev/null
 if [ "$down" = down ] && [ "$up" = up ] && check_clean s2n-3-reconnect "$T/g2.gdb" &&
-    grep -aq '^rip' "$T/g2.gdb"; then
+    grep -aq "^$E2E_PC " "$T/g2.gdb"; then
 	pass s2n-3-reconnect
 else
 	fail s2n-3-reconnect "link '$down' then '$up'; $(grep -a rip "$T/g2.gdb" | head -1)"

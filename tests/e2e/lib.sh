@@ -12,14 +12,46 @@
 # `make check` installs every package the lab needs and builds the lab, so
 # a case that cannot run here (no lab, a missing tool, a kernel that did
 # not boot) FAILs with the reason: a skipped case proves nothing.
-# Logs of a run stay in $E2E_KEEP (default $BUILD/test-logs/e2e-<suite>).
+# Logs of a run stay in $E2E_KEEP (default $BUILD/test-logs/e2e-<suite>,
+# e2e-<suite>-<arch> for another cell than x86_64).
 
 E2E_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${BUILD:-build}
 case "$BUILD" in /*) ;; *) BUILD=$E2E_ROOT/$BUILD ;; esac
 BRIDGE=${KGDB_BRIDGE:-$BUILD/kgdb-bridge}
 SHAPER=$BUILD/shaper
-GDB=${GDB:-gdb}
+# The lab cell under test: LAB_ARCH (x86_64, arm64) and LAB_KVER (6.1),
+# passed on to scripts/lab-build.sh and lab-run.sh through the
+# environment.  What the suites expect to see differs per architecture:
+# the names gdb gives the pc, sp and flags registers, where kernel text
+# lives (nokaslr), the frame a syscall enters the kernel through, the
+# instructions after which stepi need not land on the next address, and
+# the gdb that can debug it.
+LAB_ARCH=${LAB_ARCH:-x86_64}
+LAB_KVER=${LAB_KVER:-6.1}
+export LAB_ARCH LAB_KVER
+case "$LAB_ARCH" in
+arm64)
+	E2E_QEMU=qemu-system-aarch64
+	GDB=${GDB:-gdb-multiarch}
+	E2E_PC=pc E2E_SP=sp E2E_FLAGS=cpsr
+	E2E_SYSCALL='(invoke_syscall|el0_svc|el0t_64_sync)'
+	E2E_TTY=ttyAMA0
+	E2E_STACK='0xffffff80[0-9a-f]{8}'
+	E2E_IRQ='(el1h_64_irq|el1h_64_irq_handler|el1_interrupt|__el1_irq|gic_handle_irq)'
+	E2E_BRANCH='(b|bl|br|blr|b\.[a-z]+|cbn?z|tbn?z|ret|eret|brk|svc|hvc|wf[ie])'
+	;;
+*)
+	E2E_QEMU=qemu-system-x86_64
+	GDB=${GDB:-gdb}
+	E2E_PC=rip E2E_SP=rsp E2E_FLAGS=eflags
+	E2E_SYSCALL='do_syscall_64'
+	E2E_TTY=ttyS0
+	E2E_STACK='0xffff888[0-9a-f]{9}'
+	E2E_IRQ='(asm_sysvec_[a-z_]+|sysvec_[a-z_]+|asm_common_interrupt|common_interrupt)'
+	E2E_BRANCH='(call|jmp|j[a-z]+|ret|loop[a-z]*|int3?|iret[a-z]*|sys(call|ret|enter|exit)|ud2|hlt)'
+	;;
+esac
 E2E_PIDS=()
 E2E_FAILS=0
 
@@ -43,7 +75,9 @@ fail_all() {
 e2e_setup() {
 	E2E_SUITE=$1
 	T=$(mktemp -d "${TMPDIR:-/tmp}/kgdb-e2e-$1.XXXXXX")
-	E2E_KEEP=${E2E_KEEP:-$BUILD/test-logs/e2e-$1}
+	local cell=
+	[ "$LAB_ARCH" = x86_64 ] || cell=-$LAB_ARCH
+	E2E_KEEP=${E2E_KEEP:-$BUILD/test-logs/e2e-$1$cell}
 	trap e2e_cleanup EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
@@ -133,12 +167,12 @@ count_in() { grep -acE -- "$2" "$1" 2>/dev/null || true; }
 # returns 1 so the caller can fail its cases (fail_all).
 need_lab() {
 	[ -n "${LAB:-}" ] && return 0
-	if ! command -v qemu-system-x86_64 >/dev/null; then
-		E2E_WHY="qemu-system-x86_64 missing (scripts/deps.sh lab)"
+	if ! command -v "$E2E_QEMU" >/dev/null; then
+		E2E_WHY="$E2E_QEMU missing (scripts/deps.sh lab)"
 		return 1
 	fi
 	if ! command -v "$GDB" >/dev/null; then
-		E2E_WHY="gdb missing"
+		E2E_WHY="$GDB missing (scripts/deps.sh build)"
 		return 1
 	fi
 	if [ ! -x "$SHAPER" ]; then
@@ -152,6 +186,14 @@ need_lab() {
 		return 1
 	fi
 	VMLINUX=$LAB/vmlinux
+	# Where kernel text starts (nokaslr): the first 9 hex digits of
+	# _text, which every text address of this kernel shares (x86_64
+	# 0xffffffff8, arm64 with 39-bit VAs 0xffffffc00).
+	E2E_KTEXT=$(nm "$VMLINUX" 2>/dev/null | sed -n 's/^\([0-9a-f]\{9\}\)[0-9a-f]* [Tt] _text$/0x\1/p' | head -n 1)
+	if [ -z "$E2E_KTEXT" ]; then
+		E2E_WHY="no _text symbol in $VMLINUX"
+		return 1
+	fi
 	return 0
 }
 
@@ -252,7 +294,7 @@ gdb_interrupt() {
 	local t g
 	t=$(cat "$T/$1.pid" 2>/dev/null)
 	[ -n "$t" ] || return 1
-	g=$(pgrep -P "$t" -x gdb | head -n 1)
+	g=$(pgrep -P "$t" -x "$(basename "$GDB")" | head -n 1)
 	kill -INT "${g:-$t}" 2>/dev/null
 }
 
@@ -263,7 +305,7 @@ gdb_kill() {
 	local t g
 	t=$(cat "$T/$1.pid" 2>/dev/null)
 	[ -n "$t" ] || return 1
-	g=$(pgrep -P "$t" -x gdb | head -n 1)
+	g=$(pgrep -P "$t" -x "$(basename "$GDB")" | head -n 1)
 	[ -n "$g" ] || return 1
 	kill -KILL "$g" 2>/dev/null
 }
@@ -341,7 +383,7 @@ step_fn() {
 # address after it, or elsewhere if it was a branch).  Prints FAIL and
 # returns 1 otherwise.
 check_steps() {
-	local name=$1 f=$2 func=$3 hit nxt stp sti fn ins at after
+	local name=$1 f=$2 func=$3 hit nxt stp sti fn ins at after sec
 	hit=$(step_pc "$f" hit) nxt=$(step_pc "$f" next)
 	stp=$(step_pc "$f" step) sti=$(step_pc "$f" stepi)
 	if [ -z "$hit" ] || [ -z "$nxt" ] || [ -z "$stp" ] || [ -z "$sti" ]; then
@@ -353,6 +395,13 @@ check_steps() {
 		fail "$name" "stopped in '$fn', not $func"
 		return 1
 	fi
+	for sec in next step stepi; do
+		fn=$(step_fn "$f" $sec)
+		if [[ "$fn" =~ ^$E2E_IRQ$ ]]; then
+			fail "$name" "$sec went into the interrupt handler ($fn): kgdb let a pending IRQ in while stepping"
+			return 1
+		fi
+	done
 	fn=$(step_fn "$f" next)
 	if [ "$nxt" = "$hit" ] || [ "$fn" != "$func" ]; then
 		fail "$name" "next went from $hit to $nxt ($fn), not on in $func"
@@ -371,7 +420,7 @@ check_steps() {
 		fail "$name" "no disassembly at the step's pc $stp"
 		return 1
 	fi
-	if echo "$ins" | head -n 1 | grep -qE ':[[:space:]]+(call|jmp|j[a-z]+|ret|loop[a-z]*|int3?|iret[a-z]*|sys(call|ret|enter|exit)|ud2|hlt)\b'; then
+	if echo "$ins" | head -n 1 | grep -qE ":[[:space:]]+$E2E_BRANCH\\b"; then
 		[ "$sti" != "$stp" ] && return 0
 		fail "$name" "stepi over a branch at $stp did not move"
 		return 1
