@@ -80,7 +80,7 @@ cm_elf_seterr(char *err, const char *fmt, ...)
 }
 
 static uint16_t
-get16(bool be, const uint8_t *p)
+rd16(bool be, const uint8_t *p)
 {
 	if (be)
 		return (uint16_t)(p[0] << 8 | p[1]);
@@ -88,46 +88,46 @@ get16(bool be, const uint8_t *p)
 }
 
 static uint32_t
-get32(bool be, const uint8_t *p)
+rd32(bool be, const uint8_t *p)
 {
 	if (be)
-		return ((uint32_t)get16(true, p) << 16 | get16(true, p + 2));
-	return ((uint32_t)get16(false, p + 2) << 16 | get16(false, p));
+		return ((uint32_t)rd16(true, p) << 16 | rd16(true, p + 2));
+	return ((uint32_t)rd16(false, p + 2) << 16 | rd16(false, p));
 }
 
 static uint64_t
-get64(bool be, const uint8_t *p)
+rd64(bool be, const uint8_t *p)
 {
 	if (be)
-		return ((uint64_t)get32(true, p) << 32 | get32(true, p + 4));
-	return ((uint64_t)get32(false, p + 4) << 32 | get32(false, p));
+		return ((uint64_t)rd32(true, p) << 32 | rd32(true, p + 4));
+	return ((uint64_t)rd32(false, p + 4) << 32 | rd32(false, p));
 }
 
 /* A word: 4 bytes in a 32-bit file, 8 in a 64-bit one. */
 static uint64_t
-getw(const struct cm_elf_info *in, const uint8_t *p)
+rdw(const struct cm_elf_info *in, const uint8_t *p)
 {
 	if (in->bits == 64)
-		return (get64(in->big_endian, p));
-	return (get32(in->big_endian, p));
+		return (rd64(in->big_endian, p));
+	return (rd32(in->big_endian, p));
 }
 
 uint16_t
 cm_elf_get16(const struct cm_elf *e, const uint8_t *p)
 {
-	return (get16(e->info.big_endian, p));
+	return (rd16(e->info.big_endian, p));
 }
 
 uint32_t
 cm_elf_get32(const struct cm_elf *e, const uint8_t *p)
 {
-	return (get32(e->info.big_endian, p));
+	return (rd32(e->info.big_endian, p));
 }
 
 uint64_t
 cm_elf_get64(const struct cm_elf *e, const uint8_t *p)
 {
-	return (get64(e->info.big_endian, p));
+	return (rd64(e->info.big_endian, p));
 }
 
 /* [off, off+len) inside a buffer of size total, without overflow. */
@@ -180,14 +180,14 @@ cm_elf_ident(const void *buf, size_t len, struct cm_elf_info *info_out,
 		return (-1);
 	}
 	in.osabi = p[EI_OSABI];
-	in.type = get16(in.big_endian, p + 16);
-	in.machine = get16(in.big_endian, p + 18);
-	in.entry = getw(&in, p + l->e_entry);
-	in.shoff = getw(&in, p + l->e_shoff);
-	in.flags = get32(in.big_endian, p + l->e_flags);
+	in.type = rd16(in.big_endian, p + 16);
+	in.machine = rd16(in.big_endian, p + 18);
+	in.entry = rdw(&in, p + l->e_entry);
+	in.shoff = rdw(&in, p + l->e_shoff);
+	in.flags = rd32(in.big_endian, p + l->e_flags);
 	/* Counts stay raw here: their escapes need section 0. */
-	in.shnum = get16(in.big_endian, p + l->e_shnum);
-	in.shstrndx = get16(in.big_endian, p + l->e_shstrndx);
+	in.shnum = rd16(in.big_endian, p + l->e_shnum);
+	in.shstrndx = rd16(in.big_endian, p + l->e_shstrndx);
 	*info_out = in;
 	return (0);
 }
@@ -220,15 +220,15 @@ cm_elf_read_shdr(struct cm_elf *e, uint64_t shentsize, uint32_t i,
 	p = e->buf + in->shoff + (uint64_t)i * shentsize;
 	memset(s, 0, sizeof *s);
 	s->index = i;
-	s->type = get32(be, p + 4);
-	s->flags = getw(in, p + l->sh_flags);
-	s->addr = getw(in, p + l->sh_addr);
-	s->offset = getw(in, p + l->sh_offset);
-	s->size = getw(in, p + l->sh_size);
-	s->link = get32(be, p + l->sh_link);
-	s->info = get32(be, p + l->sh_info);
-	s->align = getw(in, p + l->sh_align);
-	s->entsize = getw(in, p + l->sh_entsize);
+	s->type = rd32(be, p + 4);
+	s->flags = rdw(in, p + l->sh_flags);
+	s->addr = rdw(in, p + l->sh_addr);
+	s->offset = rdw(in, p + l->sh_offset);
+	s->size = rdw(in, p + l->sh_size);
+	s->link = rd32(be, p + l->sh_link);
+	s->info = rd32(be, p + l->sh_info);
+	s->align = rdw(in, p + l->sh_align);
+	s->entsize = rdw(in, p + l->sh_entsize);
 	s->in_file = s->type != SHT_NOBITS && s->type != SHT_NULL &&
 	    cm_elf_fits(e->len, s->offset, s->size);
 }
@@ -246,7 +246,7 @@ cm_elf_sections(struct cm_elf *e, char *err)
 	struct cm_elf_section	 s0;
 	uint64_t		 shentsize, shnum, shstrndx, i;
 
-	shentsize = get16(in->big_endian, h + e->l->e_shentsize);
+	shentsize = rd16(in->big_endian, h + e->l->e_shentsize);
 	shnum = in->shnum;
 	shstrndx = in->shstrndx;
 	if (in->shoff == 0) {
@@ -296,7 +296,7 @@ cm_elf_sections(struct cm_elf *e, char *err)
 	if (shstrndx != SHN_UNDEF && e->sec[shstrndx].type == SHT_STRTAB)
 		for (i = 0; i < shnum; i++)
 			e->sec[i].name = cm_elf_str(e, &e->sec[shstrndx],
-			    get32(in->big_endian, e->buf + in->shoff +
+			    rd32(in->big_endian, e->buf + in->shoff +
 			    i * shentsize));
 	return (0);
 }
@@ -510,18 +510,18 @@ cm_elf_sym(const struct cm_elf *e, size_t i, struct cm_elf_sym *sym_out)
 		return (false);
 	p = e->buf + e->symtab->offset + i * l->symsize;
 	memset(sym_out, 0, sizeof *sym_out);
-	sym_out->name_off = get32(in->big_endian, p);
+	sym_out->name_off = rd32(in->big_endian, p);
 	sym_out->name = cm_elf_str(e, e->strtab, sym_out->name_off);
-	sym_out->value = getw(in, p + l->st_value);
-	sym_out->size = getw(in, p + l->st_size);
+	sym_out->value = rdw(in, p + l->st_value);
+	sym_out->size = rdw(in, p + l->st_size);
 	info = p[l->st_info];
 	sym_out->type = info & 0xf;
 	sym_out->bind = info >> 4;
 	sym_out->other = p[l->st_other];
-	sym_out->shndx = get16(in->big_endian, p + l->st_shndx);
+	sym_out->shndx = rd16(in->big_endian, p + l->st_shndx);
 	if (sym_out->shndx == SHN_XINDEX && e->xindex != NULL &&
 	    i < e->xindex->size / 4)
-		sym_out->shndx = get32(in->big_endian, e->buf +
+		sym_out->shndx = rd32(in->big_endian, e->buf +
 		    e->xindex->offset + i * 4);
 	return (true);
 }
