@@ -12,6 +12,19 @@
  * file, then each section is marked in_file or not; a section that lies
  * outside is kept (its header is still true) but has no bytes. Strings
  * are accepted only when their NUL is inside their table.
+ *
+ * Why not libelf: what the three users need is a few hundred lines
+ * here, while libelf would be a new run-time library for both programs,
+ * would convert whole sections to host order (copies of a symbol table
+ * that can be tens of megabytes), and would sit outside the sanitized,
+ * coverage-guided fuzz builds, which link only our own objects. DWARF is
+ * another matter: a DWARF reader next to this one should use libdw
+ * (dwarf_begin() on the same descriptor) rather than grow here.
+ *
+ * A file mapped by cm_elf_open_fd() that another process truncates while
+ * it is mapped faults on access (SIGBUS), as any mapping does: callers
+ * map files they do not expect to be rewritten (vmlinux), or copy out
+ * what they need and free the view (tui/symtab.c).
  */
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -137,6 +150,7 @@ cm_elf_fits(uint64_t total, uint64_t off, uint64_t len)
 	return (off <= total && len <= total - off);
 }
 
+/* Class and byte order: they decide how every later field is read. */
 int
 cm_elf_ident(const void *buf, size_t len, struct cm_elf_info *info_out,
     char *err)
