@@ -15,11 +15,12 @@
  *
  * Why not libelf: what the three users need is a few hundred lines
  * here, while libelf would be a new run-time library for both programs,
- * would convert whole sections to host order (copies of a symbol table
- * that can be tens of megabytes), and would sit outside the sanitized,
- * coverage-guided fuzz builds, which link only our own objects. DWARF is
- * another matter: a DWARF reader next to this one should use libdw
- * (dwarf_begin() on the same descriptor) rather than grow here.
+ * would copy and convert whole sections whose byte order is not the
+ * host's (a vmlinux symbol table is megabytes), and would sit outside
+ * the sanitized, coverage-guided fuzz builds, which link only our own
+ * objects. DWARF is another matter: a DWARF reader next to this one
+ * should use libdw (dwarf_begin() on the same descriptor) rather than
+ * grow here.
  *
  * A file mapped by cm_elf_open_fd() that another process truncates while
  * it is mapped faults on access (SIGBUS), as any mapping does: callers
