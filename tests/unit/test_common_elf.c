@@ -652,24 +652,55 @@ test_fd(void **state)
 	cm_elf_free(e);
 }
 
-/* Write the four images into dir (the fuzz seed corpus). */
+static int
+write_seed(const char *dir, const char *name, const uint8_t *buf, size_t len)
+{
+	char	 path[512];
+	FILE	*fp;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if ((fp = fopen(path, "wb")) == NULL ||
+	    fwrite(buf, 1, len, fp) != len || fclose(fp) != 0) {
+		perror(path);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * The fuzz seed corpus into dir: the four images, each hostile edit of
+ * each, and a few that fail early (not ELF, bad class, cut header).
+ */
 static int
 write_seeds(const char *dir)
 {
 	struct fx	 f;
-	char		 path[512];
-	FILE		*fp;
-	size_t		 k;
+	char		 name[128];
+	size_t		 k, i, j;
 
 	for (k = 0; k < NSHAPES; k++) {
 		fx_build(&f, shapes[k].bits, shapes[k].be);
-		snprintf(path, sizeof path, "%s/%s", dir, shapes[k].name);
-		if ((fp = fopen(path, "wb")) == NULL ||
-		    fwrite(f.buf, 1, f.len, fp) != f.len || fclose(fp) != 0) {
-			perror(path);
+		if (write_seed(dir, shapes[k].name, f.buf, f.len) != 0 ||
+		    write_seed(dir, strcat(strcpy(name, shapes[k].name),
+		    "-cut-header"), f.buf, f.ehsize - 1) != 0)
 			return (1);
+		for (i = 0; i < NHOSTILE; i++) {
+			fx_build(&f, shapes[k].bits, shapes[k].be);
+			hostile[i].edit(&f);
+			snprintf(name, sizeof name, "%s-%s", shapes[k].name,
+			    hostile[i].what);
+			for (j = 0; name[j] != '\0'; j++)
+				if (name[j] == ' ' || name[j] == ',')
+					name[j] = '_';
+			if (write_seed(dir, name, f.buf, f.len) != 0)
+				return (1);
 		}
 	}
+	f.buf[EI_CLASS] = 7;
+	if (write_seed(dir, "bad-class", f.buf, f.len) != 0 ||
+	    write_seed(dir, "not-elf", (const uint8_t *)"#!/bin/sh\n",
+	    10) != 0)
+		return (1);
 	return (0);
 }
 
