@@ -10,9 +10,9 @@
 #   make demo        boot the virtual lab and run kgdb-bridge on it
 #   make install     PREFIX=/usr/local DESTDIR=
 #
-# New files are picked up by wildcard: rsp/*.c, common/*.c, bridge/*.c, tui/*.c,
-# tests/unit/test_*.c, tests/fuzz/fuzz_*.c, tests/bench/bench_*.c and
-# tests/tools/*.c each have one rule below.
+# New files are picked up by wildcard: rsp/*.c, common/*.c, bridge/*.c,
+# tui/*.c, tests/unit/test_*.c, tests/fuzz/fuzz_*.c, tests/bench/bench_*.c
+# and tests/tools/*.c each have one rule below.
 
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
