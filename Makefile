@@ -12,9 +12,9 @@
 #   make demo        boot the virtual lab and run kgdb-bridge on it
 #   make install     PREFIX=/usr/local DESTDIR=
 #
-# New files are picked up by wildcard: rsp/*.c, bridge/*.c, tui/*.c,
-# tests/unit/test_*.c, tests/fuzz/fuzz_*.c, tests/bench/bench_*.c and
-# tests/tools/*.c each have one rule below.
+# New files are picked up by wildcard: rsp/*.c, common/*.c, bridge/*.c,
+# tui/*.c, tests/unit/test_*.c, tests/fuzz/fuzz_*.c, tests/bench/bench_*.c
+# and tests/tools/*.c each have one rule below.
 
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
@@ -57,6 +57,10 @@ TUI_LIBS = $(shell pkg-config --libs ncursesw 2>/dev/null)
 TEST_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
 RSP_SRCS	:= $(wildcard rsp/*.c)
+# common/: pure code both programs link (ELF, ...), built like rsp/.
+COMMON_SRCS	:= $(wildcard common/*.c)
+COMMON_OBJS	:= $(COMMON_SRCS:%.c=$(BUILD)/%.o)
+T_COMMON_OBJS	:= $(COMMON_SRCS:%.c=$(BUILD)/t/%.o)
 BRIDGE_SRCS	:= $(wildcard bridge/*.c)
 BRIDGE_LIB_SRCS	:= $(filter-out bridge/main.c,$(BRIDGE_SRCS))
 TUI_SRCS	:= $(wildcard tui/*.c)
@@ -113,6 +117,9 @@ depcheck:
 $(BUILD)/rsp/%.o: rsp/%.c
 	@mkdir -p $(@D)
 	$(CC) $(RSP_CF) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+$(BUILD)/common/%.o: common/%.c
+	@mkdir -p $(@D)
+	$(CC) $(RSP_CF) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 $(BUILD)/bridge/%.o: bridge/%.c
 	@mkdir -p $(@D)
 	$(CC) $(BR_CF) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
@@ -121,9 +128,11 @@ $(BUILD)/tui/%.o: tui/%.c
 	$(CC) $(TUI_CF) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/bridge/main.o $(BUILD)/tui/main.o: | depcheck
-$(BUILD)/kgdb-bridge: $(BUILD)/bridge/main.o $(BRIDGE_LIB_OBJS) $(RSP_OBJS)
+$(BUILD)/kgdb-bridge: $(BUILD)/bridge/main.o $(BRIDGE_LIB_OBJS) $(RSP_OBJS) \
+    $(COMMON_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(BR_LIBS)
-$(BUILD)/kgdb-tui: $(BUILD)/tui/main.o $(TUI_LIB_OBJS) $(RSP_OBJS)
+$(BUILD)/kgdb-tui: $(BUILD)/tui/main.o $(TUI_LIB_OBJS) $(RSP_OBJS) \
+    $(COMMON_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TUI_LIBS)
 $(BUILD)/tests/tools/%.o: tests/tools/%.c
 	@mkdir -p $(@D)
@@ -133,6 +142,9 @@ $(TOOL_BINS): $(BUILD)/%: $(BUILD)/tests/tools/%.o $(RSP_OBJS)
 
 # ---- test objects (sanitized)
 $(T)/rsp/%.o: rsp/%.c
+	@mkdir -p $(@D)
+	$(CC) $(RSP_CF) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
+$(T)/common/%.o: common/%.c
 	@mkdir -p $(@D)
 	$(CC) $(RSP_CF) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
 $(T)/bridge/%.o: bridge/%.c
@@ -148,13 +160,16 @@ $(T)/tests/%.o: tests/%.c
 # A unit test may add link flags (e.g. -Wl,--wrap=...) in tests/unit/<name>.mk
 # as LDFLAGS_<name> = ...
 -include $(wildcard tests/unit/*.mk)
-$(T)/test_%: $(T)/tests/unit/test_%.o $(T_BRIDGE_OBJS) $(T_TUI_OBJS) $(T_RSP_OBJS)
+$(T)/test_%: $(T)/tests/unit/test_%.o $(T_BRIDGE_OBJS) $(T_TUI_OBJS) $(T_RSP_OBJS) \
+    $(T_COMMON_OBJS)
 	$(CC) $(SANFLAGS) $(LDFLAGS) $(LDFLAGS_test_$*) -o $@ $^ $(TEST_LIBS) $(BR_LIBS) $(if $(T_TUI_OBJS),$(TUI_LIBS))
-$(T)/fuzz_%: $(T)/tests/fuzz/fuzz_%.o $(T)/tests/fuzz/replay.o $(T_RSP_OBJS)
+$(T)/fuzz_%: $(T)/tests/fuzz/fuzz_%.o $(T)/tests/fuzz/replay.o $(T_RSP_OBJS) \
+    $(T_COMMON_OBJS)
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^
 # The daemon under ASan+UBSan, for tests/hostile (hostile input at the
 # real binary's edges: files, sockets, directories).
-$(T)/kgdb-bridge: $(T)/bridge/main.o $(T_BRIDGE_OBJS) $(T_RSP_OBJS)
+$(T)/kgdb-bridge: $(T)/bridge/main.o $(T_BRIDGE_OBJS) $(T_RSP_OBJS) \
+    $(T_COMMON_OBJS)
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(BR_LIBS)
 
 tests: $(PROGS) $(TOOL_BINS) $(UNIT_BINS) $(FUZZ_REPLAYS) $(T)/kgdb-bridge
@@ -186,7 +201,8 @@ FUZZ_CF	= $(BASE) -g -O1 -fsanitize=fuzzer,address,undefined
 $(FZ)/%.o: %.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CF) -D_DEFAULT_SOURCE -c -o $@ $<
-$(FZ)/fuzz_%: $(FZ)/tests/fuzz/fuzz_%.o $(RSP_SRCS:%.c=$(FZ)/%.o)
+$(FZ)/fuzz_%: $(FZ)/tests/fuzz/fuzz_%.o $(RSP_SRCS:%.c=$(FZ)/%.o) \
+    $(COMMON_SRCS:%.c=$(FZ)/%.o)
 	$(FUZZ_CC) $(FUZZ_CF) -o $@ $^
 fuzz: deps $(FUZZ_SRCS:tests/fuzz/%.c=$(FZ)/%)
 
@@ -203,10 +219,11 @@ FB_WRAP		= -Wl,--wrap=br_link_write,--wrap=br_link_send_break,$\
 		  --wrap=event_del,--wrap=event_free,$\
 		  --wrap=evconnlistener_new_bind,--wrap=br_open_private
 $(FB_BINS:%=$(T)/%): $(T)/%: $(T)/tests/fuzz/%.o $(T)/tests/fuzz/replay.o \
-    $(T_BRIDGE_OBJS) $(T_RSP_OBJS)
+    $(T_BRIDGE_OBJS) $(T_RSP_OBJS) $(T_COMMON_OBJS)
 	$(CC) $(SANFLAGS) $(LDFLAGS) $(FB_WRAP) -o $@ $^ $(BR_LIBS)
 $(FB_BINS:%=$(FZ)/%): $(FZ)/%: $(FZ)/tests/fuzz/%.o \
-    $(BRIDGE_LIB_SRCS:%.c=$(FZ)/%.o) $(RSP_SRCS:%.c=$(FZ)/%.o)
+    $(BRIDGE_LIB_SRCS:%.c=$(FZ)/%.o) $(RSP_SRCS:%.c=$(FZ)/%.o) \
+    $(COMMON_SRCS:%.c=$(FZ)/%.o)
 	$(FUZZ_CC) $(FUZZ_CF) $(FB_WRAP) -o $@ $^ $(BR_LIBS)
 
 # ---- benchmarks

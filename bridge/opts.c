@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 
 #include <ctype.h>
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 #include "bridge/bridge.h"
+#include "common/elf.h"
 
 #ifndef KGDB_BRIDGE_VERSION
 #define KGDB_BRIDGE_VERSION	"0.2"
@@ -827,16 +829,18 @@ br_opts_listen_loopback(const char *host)
 }
 
 /*
- * e_machine of an ELF file: two bytes at offset 18, in the byte order
- * e_ident[EI_DATA] names. Enough to choose a register layout.
+ * The machine an ELF file was built for, from its header alone
+ * (common/elf.c decodes it in the file's byte order). Enough to choose a
+ * register layout.
  */
 const char *
 br_opts_elf_arch(const char *path, char *err)
 {
-	unsigned char	h[20];
-	unsigned	machine;
-	ssize_t		n;
-	int		fd;
+	unsigned char		h[64];	/* the larger (64-bit) ELF header */
+	char			cerr[CM_ELF_ERRLEN];
+	struct cm_elf_info	in;
+	ssize_t			n;
+	int			fd;
 
 	if ((fd = open(path, O_RDONLY|O_CLOEXEC)) == -1) {
 		br_seterr(err, "cannot open %s: %s", path, strerror(errno));
@@ -844,29 +848,27 @@ br_opts_elf_arch(const char *path, char *err)
 	}
 	n = read(fd, h, sizeof h);
 	close(fd);
-	if (n != (ssize_t)sizeof h || memcmp(h, "\177ELF", 4) != 0 ||
-	    (h[5] != 1 && h[5] != 2)) {
-		br_seterr(err, "%s is not an ELF file", path);
+	if (n < 0 || cm_elf_ident(h, (size_t)n, &in, cerr) != 0) {
+		br_seterr(err, "%s: %s", path, n < 0 ? strerror(errno) :
+		    cerr);
 		return NULL;
 	}
-	machine = h[5] == 1 ? (unsigned)(h[18] | h[19] << 8) :
-	    (unsigned)(h[18] << 8 | h[19]);
-	switch (machine) {
-	case 62:	/* EM_X86_64 */
+	switch (in.machine) {
+	case EM_X86_64:
 		return "x86_64";
-	case 3:		/* EM_386 */
+	case EM_386:
 		return "i386";
-	case 183:	/* EM_AARCH64 */
+	case EM_AARCH64:
 		return "arm64";
-	case 40:	/* EM_ARM */
+	case EM_ARM:
 		return "arm";
-	case 243:	/* EM_RISCV: only the 64-bit class has a layout */
-		if (h[4] == 2)
+	case EM_RISCV:	/* only the 64-bit class has a layout */
+		if (in.bits == 64)
 			return "riscv64";
 		break;
 	}
 	br_seterr(err, "%s: unsupported ELF machine %u%s (kgdb-bridge knows "
-	    "x86_64, i386, arm64, arm and riscv64)", path, machine,
-	    h[4] == 1 ? ", 32-bit" : "");
+	    "x86_64, i386, arm64, arm and riscv64)", path, in.machine,
+	    in.bits == 32 ? ", 32-bit" : "");
 	return NULL;
 }

@@ -19,9 +19,6 @@
  * hands them to br_vmlinux_check(). One mismatch or failed read and nothing
  * is served until br_vmlinux_reset().
  */
-#include <sys/mman.h>
-#include <sys/stat.h>
-
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -32,6 +29,7 @@
 #include <unistd.h>
 
 #include "bridge/bridge.h"
+#include "common/elf.h"
 
 #define VML_MAX_RANGES	64
 #define VML_NSAMPLES	6
@@ -41,7 +39,8 @@
 
 struct br_vmlinux {
 	char		*path;
-	const uint8_t	*map;
+	struct cm_elf	*elf;
+	const uint8_t	*map;		/* the file, mapped by elf */
 	size_t		 size;
 	int		 flags;
 
@@ -59,74 +58,18 @@ struct br_vmlinux {
 	char		 why[BR_ERRLEN];
 };
 
-/* ---- ELF access, bounds-checked against the mapping */
-
-static const void *
-vml_at(const struct br_vmlinux *v, uint64_t off, uint64_t len)
-{
-	if (off > v->size || len > v->size - off)
-		return (NULL);
-	return (v->map + off);
-}
-
-static const Elf64_Shdr *
-vml_shdr(const struct br_vmlinux *v, size_t i)
-{
-	const Elf64_Ehdr	*eh = (const Elf64_Ehdr *)v->map;
-
-	if (i >= eh->e_shnum)
-		return (NULL);
-	return (vml_at(v, eh->e_shoff + (uint64_t)i * eh->e_shentsize,
-	    sizeof (Elf64_Shdr)));
-}
-
-static const char *
-vml_str(const struct br_vmlinux *v, const Elf64_Shdr *strtab, uint32_t off)
-{
-	const char	*s;
-	uint64_t	 n;
-
-	if (strtab == NULL || off >= strtab->sh_size)
-		return (NULL);
-	s = vml_at(v, strtab->sh_offset, strtab->sh_size);
-	if (s == NULL)
-		return (NULL);
-	/* Must end inside the table. */
-	n = strnlen(s + off, strtab->sh_size - off);
-	if (n == strtab->sh_size - off)
-		return (NULL);
-	return (s + off);
-}
+/* ---- symbols (common/elf.c checks every offset against the file) */
 
 bool
 br_vmlinux_symbol(const struct br_vmlinux *v, const char *name,
     uint64_t *addr_out)
 {
-	const Elf64_Shdr	*sh, *strtab;
-	const Elf64_Sym		*sym;
-	const char		*sn;
-	size_t			 i, j, n;
+	struct cm_elf_sym	s;
 
-	for (i = 0; (sh = vml_shdr(v, i)) != NULL; i++) {
-		if (sh->sh_type != SHT_SYMTAB || sh->sh_entsize !=
-		    sizeof (Elf64_Sym))
-			continue;
-		strtab = vml_shdr(v, sh->sh_link);
-		sym = vml_at(v, sh->sh_offset, sh->sh_size);
-		if (sym == NULL || strtab == NULL)
-			continue;
-		n = sh->sh_size / sizeof (Elf64_Sym);
-		for (j = 0; j < n; j++) {
-			if (sym[j].st_shndx == SHN_UNDEF)
-				continue;
-			sn = vml_str(v, strtab, sym[j].st_name);
-			if (sn != NULL && strcmp(sn, name) == 0) {
-				*addr_out = sym[j].st_value;
-				return (true);
-			}
-		}
-	}
-	return (false);
+	if (!cm_elf_sym_find(v->elf, name, &s))
+		return (false);
+	*addr_out = s.value;
+	return (true);
 }
 
 /* ---- the ranges to serve */
@@ -167,15 +110,13 @@ vml_add_minus(struct br_vmlinux *v, uint64_t addr, uint64_t len,
 static int
 vml_sections(struct br_vmlinux *v, char *err)
 {
-	const Elf64_Ehdr	*eh = (const Elf64_Ehdr *)v->map;
-	const Elf64_Shdr	*sh, *shstr;
-	const char		*name;
-	uint64_t		 ib = 0, ie = 0, rb = 0, re = 0;
-	size_t			 i;
-	bool			 exec, write;
+	const struct cm_elf_section	*sh;
+	const char			*name;
+	uint64_t			 ib = 0, ie = 0, rb = 0, re = 0;
+	size_t				 i;
+	bool				 exec, write;
 
-	shstr = vml_shdr(v, eh->e_shstrndx);
-	if (shstr == NULL) {
+	if (cm_elf_info(v->elf)->shstrndx == SHN_UNDEF) {
 		br_seterr(err, "%s: no section names", v->path);
 		return (-1);
 	}
@@ -187,23 +128,18 @@ vml_sections(struct br_vmlinux *v, char *err)
 	    !br_vmlinux_symbol(v, "_end", &v->text_end))
 		v->text_start = v->text_end = 0;
 
-	for (i = 0; (sh = vml_shdr(v, i)) != NULL; i++) {
-		if (!(sh->sh_flags & SHF_ALLOC) || sh->sh_size == 0 ||
-		    (sh->sh_type != SHT_PROGBITS && sh->sh_type != SHT_NOTE))
+	for (i = 0; (sh = cm_elf_section(v->elf, i)) != NULL; i++) {
+		if (!(sh->flags & SHF_ALLOC) || sh->size == 0 ||
+		    (sh->type != SHT_PROGBITS && sh->type != SHT_NOTE))
 			continue;
-		if (sh->sh_addr == 0 || sh->sh_addr + sh->sh_size <
-		    sh->sh_addr)
+		if (sh->addr == 0 || sh->addr + sh->size < sh->addr)
 			continue;	/* per-CPU templates, nonsense */
-		if (vml_at(v, sh->sh_offset, sh->sh_size) == NULL)
+		if (!sh->in_file || (name = sh->name) == NULL)
 			continue;
-		name = vml_str(v, shstr, sh->sh_name);
-		if (name == NULL)
-			continue;
-		exec = (sh->sh_flags & SHF_EXECINSTR) != 0;
-		write = (sh->sh_flags & SHF_WRITE) != 0;
+		exec = (sh->flags & SHF_EXECINSTR) != 0;
+		write = (sh->flags & SHF_WRITE) != 0;
 		/* Freed after boot and reused. */
-		if (ie > ib && sh->sh_addr < ie && sh->sh_addr +
-		    sh->sh_size > ib)
+		if (ie > ib && sh->addr < ie && sh->addr + sh->size > ib)
 			continue;
 		if (exec) {
 			if (!(v->flags & BR_VML_TEXT) || strcmp(name,
@@ -214,8 +150,8 @@ vml_sections(struct br_vmlinux *v, char *err)
 		/* Freed at boot on one-CPU systems (alternatives.c). */
 		if (strcmp(name, ".smp_locks") == 0)
 			continue;
-		vml_add_minus(v, sh->sh_addr, sh->sh_size, sh->sh_offset,
-		    name, exec, rb, re);
+		vml_add_minus(v, sh->addr, sh->size, sh->offset, name, exec,
+		    rb, re);
 	}
 	return (0);
 }
@@ -300,40 +236,26 @@ struct br_vmlinux *
 br_vmlinux_open(const char *path, int flags, char *err)
 {
 	struct br_vmlinux	*v;
-	const Elf64_Ehdr	*eh;
-	struct stat		 st;
-	void			*m;
+	struct cm_elf		*elf;
+	char			 cerr[CM_ELF_ERRLEN];
 	int			 fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		br_seterr(err, "%s: %s", path, strerror(errno));
 		return (NULL);
 	}
-	if (fstat(fd, &st) == -1 || st.st_size < (off_t)sizeof *eh) {
-		br_seterr(err, "%s: not an ELF file", path);
-		close(fd);
-		return (NULL);
-	}
-	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	/* Either class, either byte order: the bytes served are raw. */
+	elf = cm_elf_open_fd(fd, cerr);
 	close(fd);
-	if (m == MAP_FAILED) {
-		br_seterr(err, "%s: mmap: %s", path, strerror(errno));
+	if (elf == NULL) {
+		br_seterr(err, "%s: %s", path, cerr);
 		return (NULL);
 	}
 	v = xcalloc(1, sizeof *v);
 	v->path = xstrdup(path);
-	v->map = m;
-	v->size = (size_t)st.st_size;
+	v->elf = elf;
+	v->map = cm_elf_image(elf, &v->size);
 	v->flags = flags;
-	eh = m;
-	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ||
-	    eh->e_ident[EI_CLASS] != ELFCLASS64 ||
-	    eh->e_ident[EI_DATA] != ELFDATA2LSB ||
-	    eh->e_shentsize != sizeof (Elf64_Shdr)) {
-		br_seterr(err, "%s: not a 64-bit little-endian ELF file", path);
-		br_vmlinux_free(v);
-		return (NULL);
-	}
 	if (vml_sections(v, err) != 0) {
 		br_vmlinux_free(v);
 		return (NULL);
@@ -348,7 +270,7 @@ br_vmlinux_free(struct br_vmlinux *v)
 {
 	if (v == NULL)
 		return;
-	munmap((void *)(uintptr_t)v->map, v->size);
+	cm_elf_free(v->elf);
 	free(v->path);
 	free(v);
 }

@@ -3,7 +3,7 @@
  * rsp/proto.h: the characters and fixed strings of the wire, by name.
  *
  * GDB remote serial protocol framing, and the kdb/kgdb strings a Linux
- * target prints or accepts (shared/research/kgdb-wire.md §1, §4, §5).
+ * target prints or accepts (docs/kgdb-wire.md §1, §4, §5).
  */
 #ifndef RSP_PROTO_H
 #define RSP_PROTO_H

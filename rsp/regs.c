@@ -8,7 +8,7 @@
  * puts in its 'g' reply carry their byte offset in it; the rest have
  * offset -1 and gdb will ask for them with 'p' (the bridge answers those
  * itself). Layouts follow the kernel's dbg_reg_def[] and NUMREGBYTES
- * (shared/research/kgdb-wire.md §3); names and numbers follow gdb's own
+ * (docs/kgdb-wire.md §3); names and numbers follow gdb's own
  * feature files, which gdb checks when it accepts a description.
  */
 #include <stdbool.h>

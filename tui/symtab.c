@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * tui/symtab.c: vmlinux symbols, parsed straight from the ELF section
- * headers, .symtab and its string table. No libelf: <elf.h> has the
- * structures, and we need only a few fields of each.
+ * tui/symtab.c: vmlinux symbols, from the ELF .symtab and its string
+ * table as common/elf.c decodes them (either class, either byte order),
+ * copied out so the file need not stay open.
  */
 #include <elf.h>
 #include <errno.h>
@@ -10,11 +10,14 @@
 #include <inttypes.h>
 #include <unistd.h>
 
+#include "common/elf.h"
 #include "tui/tui.h"
 
 #define SYMTAB_MAX_BYTES	(512u << 20)	/* sanity caps */
-#define SYMTAB_MAX_SECTIONS	65535u
 #define SYMTAB_MAX_EXEC		64
+
+/* common/elf.c writes its errors straight into ours. */
+_Static_assert(TUI_ERRLEN >= CM_ELF_ERRLEN, "TUI_ERRLEN too small");
 
 struct sym {
 	uint64_t	 addr, size;	/* link-time address */
@@ -42,89 +45,6 @@ struct tui_symtab {
 	uint16_t	 data_shndx;	/* ".data", or 0 */
 };
 
-/* Where the ELF bytes come from: a file or memory. */
-struct src {
-	int		 fd;
-	const uint8_t	*mem;
-	uint64_t	 len;
-};
-
-static int
-src_read(const struct src *s, uint64_t off, void *buf, uint64_t len,
-    char *err)
-{
-	ssize_t	 n;
-	uint8_t	*p = buf;
-
-	if (off > s->len || len > s->len - off) {
-		snprintf(err, TUI_ERRLEN, "ELF truncated (need %" PRIu64
-		    " bytes at %" PRIu64 ")", len, off);
-		return -1;
-	}
-	if (s->mem != NULL) {
-		memcpy(buf, s->mem + off, len);
-		return 0;
-	}
-	while (len > 0) {
-		n = pread(s->fd, p, len, (off_t)off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			snprintf(err, TUI_ERRLEN, "read: %s",
-			    n < 0 ? strerror(errno) : "short file");
-			return -1;
-		}
-		p += n;
-		off += (uint64_t)n;
-		len -= (uint64_t)n;
-	}
-	return 0;
-}
-
-/* One section header, whatever the class. */
-struct shdr {
-	uint32_t	 name, type, link;
-	uint64_t	 flags, addr, off, size, entsize;
-};
-
-static int
-read_shdr(const struct src *s, bool is64, uint64_t shoff, unsigned shentsize,
-    unsigned i, struct shdr *h, char *err)
-{
-	if (is64) {
-		Elf64_Shdr	e;
-
-		if (src_read(s, shoff + (uint64_t)i * shentsize, &e, sizeof e,
-		    err) != 0)
-			return -1;
-		*h = (struct shdr){ e.sh_name, e.sh_type, e.sh_link,
-		    e.sh_flags, e.sh_addr, e.sh_offset, e.sh_size,
-		    e.sh_entsize };
-	} else {
-		Elf32_Shdr	e;
-
-		if (src_read(s, shoff + (uint64_t)i * shentsize, &e, sizeof e,
-		    err) != 0)
-			return -1;
-		*h = (struct shdr){ e.sh_name, e.sh_type, e.sh_link,
-		    e.sh_flags, e.sh_addr, e.sh_offset, e.sh_size,
-		    e.sh_entsize };
-	}
-	return 0;
-}
-
-/* A section's bytes lie inside the file (checked before allocating). */
-static bool
-sect_fits(const struct src *s, const struct shdr *h, char *err)
-{
-	if (h->off > s->len || h->size > s->len - h->off ||
-	    h->size > SYMTAB_MAX_BYTES) {
-		snprintf(err, TUI_ERRLEN, "section outside the file");
-		return false;
-	}
-	return true;
-}
-
 static int
 sym_cmp(const void *a, const void *b)
 {
@@ -148,140 +68,59 @@ sym_name(const struct tui_symtab *st, const struct sym *s)
 	return s->name < st->strsz ? st->strtab + s->name : "";
 }
 
+/* The symbols of an ELF view (common/elf.c has checked every offset). */
 static struct tui_symtab *
-symtab_load(const struct src *s, char *err)
+symtab_load(const struct cm_elf *e, char *err)
 {
-	struct tui_symtab *st = NULL;
-	unsigned char	 ident[EI_NIDENT];
-	bool		 is64;
-	uint64_t	 shoff, i, nsyms;
-	unsigned	 shnum, shentsize, shstrndx, symidx = 0, entsz;
-	struct shdr	 h, sh_sym = { 0 }, sh_str, sh_names;
-	char		*names = NULL;
-	uint8_t		*raw = NULL;
+	const struct cm_elf_section *h, *sh_sym, *sh_str;
+	struct cm_elf_sym	 cs;
+	struct tui_symtab	*st;
+	const char		*why;
+	size_t			 i, nsyms;
 
-	if (src_read(s, 0, ident, sizeof ident, err) != 0)
-		return NULL;
-	if (memcmp(ident, ELFMAG, SELFMAG) != 0) {
-		snprintf(err, TUI_ERRLEN, "not an ELF file");
+	if ((why = cm_elf_symtab_why(e)) != NULL) {
+		snprintf(err, TUI_ERRLEN, "%s", why);
 		return NULL;
 	}
-	if (ident[EI_DATA] != ELFDATA2LSB) {
-		snprintf(err, TUI_ERRLEN, "big-endian ELF not supported");
-		return NULL;
-	}
-	if (ident[EI_CLASS] == ELFCLASS64) {
-		Elf64_Ehdr e;
-
-		if (src_read(s, 0, &e, sizeof e, err) != 0)
-			return NULL;
-		is64 = true;
-		shoff = e.e_shoff;
-		shnum = e.e_shnum;
-		shentsize = e.e_shentsize;
-		shstrndx = e.e_shstrndx;
-		entsz = sizeof(Elf64_Shdr);
-	} else if (ident[EI_CLASS] == ELFCLASS32) {
-		Elf32_Ehdr e;
-
-		if (src_read(s, 0, &e, sizeof e, err) != 0)
-			return NULL;
-		is64 = false;
-		shoff = e.e_shoff;
-		shnum = e.e_shnum;
-		shentsize = e.e_shentsize;
-		shstrndx = e.e_shstrndx;
-		entsz = sizeof(Elf32_Shdr);
-	} else {
-		snprintf(err, TUI_ERRLEN, "unknown ELF class %u",
-		    ident[EI_CLASS]);
-		return NULL;
-	}
-	if (shnum == 0 || shnum > SYMTAB_MAX_SECTIONS || shentsize < entsz ||
-	    shstrndx >= shnum) {
-		snprintf(err, TUI_ERRLEN, "no usable section headers");
+	sh_sym = cm_elf_symtab(e);
+	sh_str = cm_elf_strtab(e);
+	if (sh_sym->size > SYMTAB_MAX_BYTES ||
+	    sh_str->size > SYMTAB_MAX_BYTES) {
+		snprintf(err, TUI_ERRLEN, "symbol table too large");
 		return NULL;
 	}
 
 	st = tui_xcalloc(1, sizeof *st);
-	st->bits = is64 ? 64 : 32;
-	if (read_shdr(s, is64, shoff, shentsize, shstrndx, &sh_names,
-	    err) != 0)
-		goto fail;
-	if (!sect_fits(s, &sh_names, err))
-		goto fail;
-	names = tui_xcalloc(1, sh_names.size + 1);
-	if (src_read(s, sh_names.off, names, sh_names.size, err) != 0)
-		goto fail;
-
-	for (i = 1; i < shnum; i++) {
-		if (read_shdr(s, is64, shoff, shentsize, (unsigned)i, &h,
-		    err) != 0)
-			goto fail;
-		if (h.type == SHT_SYMTAB && symidx == 0) {
-			symidx = (unsigned)i;
-			sh_sym = h;
-		}
-		if ((h.flags & SHF_EXECINSTR) && (h.flags & SHF_ALLOC) &&
-		    h.size > 0 && st->nexec < SYMTAB_MAX_EXEC) {
-			st->exec[st->nexec].lo = h.addr;
-			st->exec[st->nexec].hi = h.addr + h.size;
+	st->bits = cm_elf_info(e)->bits;
+	for (i = 1; (h = cm_elf_section(e, i)) != NULL; i++) {
+		if ((h->flags & SHF_EXECINSTR) && (h->flags & SHF_ALLOC) &&
+		    h->size > 0 && st->nexec < SYMTAB_MAX_EXEC) {
+			st->exec[st->nexec].lo = h->addr;
+			st->exec[st->nexec].hi = h->addr + h->size;
 			st->nexec++;
 		}
-		if (h.name < sh_names.size && strcmp(names + h.name,
-		    ".data") == 0)
+		if (h->name != NULL && strcmp(h->name, ".data") == 0 &&
+		    i < SHN_LORESERVE)
 			st->data_shndx = (uint16_t)i;
 	}
-	if (symidx == 0) {
-		snprintf(err, TUI_ERRLEN, "no .symtab (stripped?)");
-		goto fail;
-	}
-	if (sh_sym.link == 0 || sh_sym.link >= shnum ||
-	    read_shdr(s, is64, shoff, shentsize, sh_sym.link, &sh_str,
-	    err) != 0) {
-		if (err[0] == '\0')
-			snprintf(err, TUI_ERRLEN, "bad .symtab link");
-		goto fail;
-	}
-	if (!sect_fits(s, &sh_sym, err) || !sect_fits(s, &sh_str, err))
-		goto fail;
-	st->strsz = sh_str.size;
-	st->strtab = tui_xcalloc(1, sh_str.size + 1);
-	if (src_read(s, sh_str.off, st->strtab, sh_str.size, err) != 0)
-		goto fail;
-	entsz = is64 ? sizeof(Elf64_Sym) : sizeof(Elf32_Sym);
-	nsyms = sh_sym.size / entsz;
-	raw = tui_xcalloc(1, sh_sym.size);
-	if (src_read(s, sh_sym.off, raw, nsyms * entsz, err) != 0)
-		goto fail;
+	st->strsz = (size_t)sh_str->size;
+	st->strtab = tui_xcalloc(1, st->strsz + 1);
+	memcpy(st->strtab, cm_elf_section_bytes(e, sh_str), st->strsz);
 
+	nsyms = cm_elf_nsyms(e);
 	st->all = tui_xreallocarray(NULL, nsyms, sizeof *st->all);
 	st->text = tui_xreallocarray(NULL, nsyms, sizeof *st->text);
-	for (i = 1; i < nsyms; i++) {
+	for (i = 1; cm_elf_sym(e, i, &cs); i++) {
 		struct sym	 y;
 		const char	*nm;
 		bool		 in_exec = false;
 
-		if (is64) {
-			Elf64_Sym e;
-
-			memcpy(&e, raw + i * entsz, sizeof e);
-			y = (struct sym){ e.st_value, e.st_size, e.st_name,
-			    (uint8_t)ELF64_ST_TYPE(e.st_info),
-			    (uint8_t)ELF64_ST_BIND(e.st_info), e.st_shndx,
-			    e.st_size > 0 };
-		} else {
-			Elf32_Sym e;
-
-			memcpy(&e, raw + i * entsz, sizeof e);
-			y = (struct sym){ e.st_value, e.st_size, e.st_name,
-			    (uint8_t)ELF32_ST_TYPE(e.st_info),
-			    (uint8_t)ELF32_ST_BIND(e.st_info), e.st_shndx,
-			    e.st_size > 0 };
-		}
-		if (y.name == 0 || y.name >= st->strsz ||
-		    y.shndx == SHN_UNDEF || y.type == STT_SECTION ||
-		    y.type == STT_FILE)
+		/* Too large for 16 bits: as reserved as SHN_XINDEX. */
+		y = (struct sym){ cs.value, cs.size, cs.name_off, cs.type,
+		    cs.bind, cs.shndx > UINT16_MAX ? SHN_XINDEX :
+		    (uint16_t)cs.shndx, cs.size > 0 };
+		if (cs.name == NULL || y.shndx == SHN_UNDEF ||
+		    y.type == STT_SECTION || y.type == STT_FILE)
 			continue;
 		nm = st->strtab + y.name;
 		st->all[st->nall++] = y;
@@ -310,36 +149,28 @@ symtab_load(const struct src *s, char *err)
 				st->text[i].size = st->text[i + 1].addr -
 				    st->text[i].addr;
 	}
-	free(names);
-	free(raw);
 	return st;
-fail:
-	free(names);
-	free(raw);
-	tui_symtab_free(st);
-	return NULL;
 }
 
 struct tui_symtab *
 tui_symtab_open(const char *path, char *err)
 {
-	struct src		 s = { .fd = -1 };
-	struct tui_symtab	*st;
-	off_t			 end;
+	struct cm_elf		*e;
+	struct tui_symtab	*st = NULL;
+	int			 fd;
 
 	err[0] = '\0';
-	if ((s.fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		snprintf(err, TUI_ERRLEN, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	if ((end = lseek(s.fd, 0, SEEK_END)) < 0) {
-		snprintf(err, TUI_ERRLEN, "%s: %s", path, strerror(errno));
-		close(s.fd);
-		return NULL;
+	/* The mapping lives only while the symbols are copied out. */
+	e = cm_elf_open_fd(fd, err);
+	close(fd);
+	if (e != NULL) {
+		st = symtab_load(e, err);
+		cm_elf_free(e);
 	}
-	s.len = (uint64_t)end;
-	st = symtab_load(&s, err);
-	close(s.fd);
 	if (st == NULL) {
 		char tmp[TUI_ERRLEN];
 
@@ -352,10 +183,15 @@ tui_symtab_open(const char *path, char *err)
 struct tui_symtab *
 tui_symtab_from_mem(const void *buf, size_t len, char *err)
 {
-	struct src	s = { .fd = -1, .mem = buf, .len = len };
+	struct cm_elf		*e;
+	struct tui_symtab	*st;
 
 	err[0] = '\0';
-	return symtab_load(&s, err);
+	if ((e = cm_elf_open_mem(buf, len, err)) == NULL)
+		return NULL;
+	st = symtab_load(e, err);
+	cm_elf_free(e);
+	return st;
 }
 
 void

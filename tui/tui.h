@@ -213,7 +213,7 @@ const char	*tui_oops_kind_name(enum tui_oops_kind k);
 /* printk.c */
 /*
  * The kernel's own log, read out of target memory: the 6.1 lockless
- * printk ring (kernel/printk/printk_ringbuffer.[ch]; kgdb-wire.md §8).
+ * printk ring (kernel/printk/printk_ringbuffer.[ch]; docs/kgdb-wire.md §8).
  *
  * Memory comes through a callback (over RSP 'm' later), which returns 0
  * when all len bytes were read, -1 otherwise. Reads are never longer than
@@ -328,7 +328,7 @@ size_t		 tui_symtab_format_ret(const struct tui_symtab *st,
 bool		 tui_symtab_addr(const struct tui_symtab *st, const char *name,
 		     uint64_t *addr_out);
 /* The printk ring pointer `prb`: a local object in .data of pointer
- * size (kgdb-wire.md §8.1). */
+ * size (docs/kgdb-wire.md §8.1). */
 bool		 tui_symtab_prb(const struct tui_symtab *st, uint64_t *addr_out);
 /* Whether addr lies in an executable section. */
 bool		 tui_symtab_is_text(const struct tui_symtab *st, uint64_t addr);

@@ -3,7 +3,7 @@
  * tests/tools/faketarget.c: a scripted fake kgdb target.
  *
  * It plays a Linux 6.1 x86_64 kernel on a kgdboc console, by the stub's own
- * rules (shared/research/kgdb-wire.md §1, §4, §5), as the kernel's
+ * rules (docs/kgdb-wire.md §1, §4, §5), as the kernel's
  * drivers/misc/kgdbts.c plays gdb:
  *  - running: console text, a shell that echoes; "echo g >
  *    /proc/sysrq-trigger" or a BREAK (telnet IAC BRK or RFC 2217

@@ -19,7 +19,7 @@ static const enum rsp_arch_id all_ids[] = {
 };
 #define NIDS	(sizeof all_ids / sizeof all_ids[0])
 
-/* Linux 6.1 kgdb.h values (kgdb-wire.md §1.1). */
+/* Linux 6.1 kgdb.h values (docs/kgdb-wire.md §1.1). */
 struct limits_row {
 	enum rsp_arch_id id;
 	const char	*name;
@@ -119,7 +119,7 @@ struct layout_row {
 	int		 offset, size, regnum;
 };
 
-/* Spot checks against kgdb-wire.md §3. */
+/* Spot checks against docs/kgdb-wire.md §3. */
 static const struct layout_row layout_rows[] = {
 	{ RSP_ARCH_X86_64, "rax", 0, 8, 0 },
 	{ RSP_ARCH_X86_64, "rsp", 56, 8, 7 },

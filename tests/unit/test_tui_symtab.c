@@ -291,7 +291,7 @@ test_lab_vmlinux(void **state)
 	assert_true(tui_symtab_addr(st, "printk_rb_static", &b));
 	assert_true(a != b && a >> 32 == 0xffffffff);
 
-	/* kgdb-wire.md 8.4: a sysrq stop is at kgdb_breakpoint+11 */
+	/* docs/kgdb-wire.md 8.4: a sysrq stop is at kgdb_breakpoint+11 */
 	assert_true(tui_symtab_addr(st, "kgdb_breakpoint", &a));
 	assert_true(tui_symtab_lookup(st, a + 11, &got, &off, NULL));
 	assert_string_equal(got, "kgdb_breakpoint");
