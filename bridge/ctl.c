@@ -828,8 +828,12 @@ ctl_usage(FILE *f)
 	    "waits for a stop);\n"
 	    "          without gdb attached also continue, step, thread "
 	    "ID,\n"
-	    "          or one raw JSON request line, e.g. "
-	    "'{\"v\":1,\"cmd\":\"status\"}'\n"
+	    "          or one raw JSON request line with typed arguments, "
+	    "e.g.\n"
+	    "          '{\"v\":1,\"cmd\":\"mem\",\"addr\":"
+	    "\"0xffffffff81000000\",\"len\":16}'\n"
+	    "ADDR is hex (0x optional), LEN decimal (1 to 4096); the protocol "
+	    "is in\nkgdb-bridge(1), CONTROL.\n"
 	    "Without --ctl, the one bridge running for this user is used.\n");
 }
 
