@@ -3,16 +3,19 @@
  * bridge/ctl.c: the control socket, and `kgdb-bridge ctl`.
  *
  * A Unix stream socket, mode 0600 in a 0700 directory. One request per
- * line, either JSON ({"v":1,"cmd":"status"}) or plain words ("status",
- * "mark text"); one JSON reply per request, always carrying "v" (the
- * protocol version, CTL_PROTO_VERSION) and "ok". Commands:
+ * line, either JSON ({"v":1,"cmd":"mem","addr":"0xffff…","len":16}) or
+ * plain words ("mem ffff… 16", "mark text"), parsed and checked by
+ * common/ctlproto.c (the protocol's names, its version and the types and
+ * ranges of the arguments live there; docs/kgdb-bridge.1 describes it);
+ * one JSON reply per request, always carrying "v" (CTL_PROTO_VERSION)
+ * and "ok", written with common/json.c's quoting. Commands:
  *
  *   status              link, device, baud, target state, gdb, stats,
  *                       the last stop reply, vmlinux, largest read
- *   mem ADDR LEN        read target memory (hex ADDR, LEN up to 4096):
+ *   mem addr len        read target memory (len up to 4096):
  *                       {"ok":true,"cmd":"mem","addr":"0x…","hex":"…"}
  *   regs                the 'g' packet, raw ("g") and decoded ("regs")
- *   mark TEXT           a mark in the transcript
+ *   mark text           a mark in the transcript
  *   subscribe | events  from now on, one JSON event per line:
  *                       {"v":1,"event":"link_down","t":1234,"text":"…"}
  *   quit                shut the bridge down cleanly
@@ -23,7 +26,7 @@
  *                       too while an attached gdb waits for a stop: the
  *                       stop is then its reply)
  *   continue | step     resume the stopped kernel (c, s)
- *   thread ID           select the thread later reads see (Hg ID, hex)
+ *   thread id           select the thread later reads see (Hg ID, hex)
  *
  * Target reads (mem, regs, thread) go through br_target_request, one
  * packet at a time: a gdb request that arrives meanwhile waits for at
@@ -160,7 +163,7 @@ br_ctl_status_json(struct bridge *br)
 
 	if (b == NULL)
 		fatalx("ctl: out of memory");
-	evbuffer_add_printf(b, "{\"v\":%d,\"ok\":true,\"cmd\":\"status\"",
+	evbuffer_add_printf(b, "{\"v\":%d,\"ok\":true,\"cmd\":\"" CTL_CMD_STATUS "\"",
 	    CTL_PROTO_VERSION);
 	ctl_kv_u64(b, "pid", (uint64_t)getpid());
 	ctl_kv_u64(b, "uptime_ms", br_now_ms() - br->start_ms);
@@ -409,7 +412,7 @@ ctl_mem_cb(void *arg, const char *p, size_t len, const char *err)
 	op->hex[2 * op->len] = '\0';
 	if ((b = evbuffer_new()) == NULL)
 		fatalx("ctl: out of memory");
-	evbuffer_add_printf(b, "{\"v\":%d,\"ok\":true,\"cmd\":\"mem\","
+	evbuffer_add_printf(b, "{\"v\":%d,\"ok\":true,\"cmd\":\"" CTL_CMD_MEM "\","
 	    "\"addr\":\"0x%llx\",\"len\":%llu,\"hex\":\"%s\"}\n",
 	    CTL_PROTO_VERSION, (unsigned long long)op->addr,
 	    (unsigned long long)op->len, op->hex);
@@ -463,7 +466,7 @@ ctl_regs_cb(void *arg, const char *p, size_t len, const char *err)
 	}
 	if ((b = evbuffer_new()) == NULL)
 		fatalx("ctl: out of memory");
-	evbuffer_add_printf(b, "{\"v\":%d,\"ok\":true,\"cmd\":\"regs\","
+	evbuffer_add_printf(b, "{\"v\":%d,\"ok\":true,\"cmd\":\"" CTL_CMD_REGS "\","
 	    "\"arch\":\"%s\",\"g\":\"%.*s\",\"regs\":{", CTL_PROTO_VERSION,
 	    a->name, (int)len, p);
 	for (i = 0; i < a->nregs; i++) {
@@ -580,6 +583,7 @@ ctl_control(struct ctl_client *cl, enum ctl_cmd which)
 		ctl_reply(cl, cmd, true, NULL);
 }
 
+/* One request line: parsed and checked by common/ctlproto.c, then run. */
 static void
 ctl_command(struct ctl_client *cl, const char *line, size_t len)
 {

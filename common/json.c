@@ -83,6 +83,7 @@ cm_json_bool(const json_t *o, const char *key, bool *out)
 	return true;
 }
 
+/* The shortest-form rules of UTF-8: no overlong forms, no surrogates. */
 size_t
 cm_utf8_len(const unsigned char *s, size_t n)
 {
@@ -130,6 +131,7 @@ quote_put(char *out, size_t outlen, size_t *at, const char *p, size_t n)
 	*at += n;
 }
 
+/* Escape what JSON needs escaped; keep valid UTF-8, replace the rest. */
 size_t
 cm_json_quote(char *out, size_t outlen, const char *s, size_t len)
 {
