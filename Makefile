@@ -4,17 +4,15 @@
 #   make             build the daemon (build/kgdb-bridge) and test tools
 #   make check       unit tests, fuzz-corpus replays, integration and
 #                    end-to-end tests; last line is "N passed, N failed"
-#   make check-matrix  the end-to-end suites on every lab cell (x86_64,
-#                    arm64), with a table of the results
 #   make asan        the same with ASan+UBSan on everything
 #   make fuzz        libFuzzer targets (CC=clang, the default for this target)
 #   make bench       benchmarks (never part of check)
 #   make demo        boot the virtual lab and run kgdb-bridge on it
 #   make install     PREFIX=/usr/local DESTDIR=
 #
-# New files are picked up by wildcard: rsp/*.c, common/*.c, bridge/*.c,
-# tui/*.c, tests/unit/test_*.c, tests/fuzz/fuzz_*.c, tests/bench/bench_*.c
-# and tests/tools/*.c each have one rule below.
+# New files are picked up by wildcard: rsp/*.c, common/*.c, bridge/*.c, tui/*.c,
+# tests/unit/test_*.c, tests/fuzz/fuzz_*.c, tests/bench/bench_*.c and
+# tests/tools/*.c each have one rule below.
 
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
@@ -47,20 +45,20 @@ endif
 
 BASE	= -std=c11 -D_POSIX_C_SOURCE=200809L -MMD -MP -I.
 RSP_CF	= $(BASE) $(WARN) -Wconversion
+# common/: pure code shared by both programs (JSON through libjansson).
+CM_CF	= $(BASE) $(WARN) -Wconversion $(shell pkg-config --cflags jansson 2>/dev/null)
+CM_LIBS	= $(shell pkg-config --libs jansson 2>/dev/null)
 # bridge/ and tests need BSD/GNU extras (cfmakeraw, TIOCEXCL, CRTSCTS).
-PKG_BR	= libevent libserialport inih
+PKG_BR	= libevent libserialport inih jansson
 BR_CF	= $(BASE) -D_DEFAULT_SOURCE $(WARN) $(shell pkg-config --cflags $(PKG_BR) 2>/dev/null)
 BR_LIBS	= $(shell pkg-config --libs $(PKG_BR) 2>/dev/null)
 # ncursesw's cflags define _XOPEN_SOURCE: tui/ objects only (style.md 15).
-TUI_CF	= $(BASE) -D_DEFAULT_SOURCE $(WARN) $(shell pkg-config --cflags ncursesw 2>/dev/null)
-TUI_LIBS = $(shell pkg-config --libs ncursesw 2>/dev/null)
+TUI_CF	= $(BASE) -D_DEFAULT_SOURCE $(WARN) $(shell pkg-config --cflags ncursesw jansson 2>/dev/null)
+TUI_LIBS = $(shell pkg-config --libs ncursesw jansson 2>/dev/null)
 TEST_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
 RSP_SRCS	:= $(wildcard rsp/*.c)
-# common/: pure code both programs link (ELF, ...), built like rsp/.
-COMMON_SRCS	:= $(wildcard common/*.c)
-COMMON_OBJS	:= $(COMMON_SRCS:%.c=$(BUILD)/%.o)
-T_COMMON_OBJS	:= $(COMMON_SRCS:%.c=$(BUILD)/t/%.o)
+CM_SRCS		:= $(wildcard common/*.c)
 BRIDGE_SRCS	:= $(wildcard bridge/*.c)
 BRIDGE_LIB_SRCS	:= $(filter-out bridge/main.c,$(BRIDGE_SRCS))
 TUI_SRCS	:= $(wildcard tui/*.c)
@@ -71,12 +69,14 @@ BENCH_SRCS	:= $(wildcard tests/bench/bench_*.c)
 TOOL_SRCS	:= $(wildcard tests/tools/*.c)
 
 RSP_OBJS	:= $(RSP_SRCS:%.c=$(BUILD)/%.o)
+CM_OBJS		:= $(CM_SRCS:%.c=$(BUILD)/%.o)
 BRIDGE_LIB_OBJS	:= $(BRIDGE_LIB_SRCS:%.c=$(BUILD)/%.o)
 TUI_LIB_OBJS	:= $(TUI_LIB_SRCS:%.c=$(BUILD)/%.o)
 
 # Test builds always carry ASan+UBSan: they live under $(BUILD)/t.
 T		= $(BUILD)/t
 T_RSP_OBJS	:= $(RSP_SRCS:%.c=$(T)/%.o)
+T_CM_OBJS	:= $(CM_SRCS:%.c=$(T)/%.o)
 T_BRIDGE_OBJS	:= $(BRIDGE_LIB_SRCS:%.c=$(T)/%.o)
 T_TUI_OBJS	:= $(TUI_LIB_SRCS:%.c=$(T)/%.o)
 UNIT_BINS	:= $(UNIT_SRCS:tests/unit/%.c=$(T)/%)
@@ -92,7 +92,7 @@ ifneq ($(wildcard tui/main.c),)
 PROGS += $(BUILD)/kgdb-tui
 endif
 
-.PHONY: all deps depcheck check check-matrix asan fuzz bench demo install uninstall \
+.PHONY: all deps depcheck check asan fuzz bench demo install uninstall \
 	clean tests deb
 # Keep every object: pattern-chained .o files are not throwaway here.
 .SECONDARY:
@@ -104,7 +104,7 @@ deps:
 # A missing library is named with its Debian package, before the compiler
 # or the linker trips over it.
 DEPCHECK = libevent:libevent-dev libserialport:libserialport-dev \
-	   inih:libinih-dev ncursesw:libncurses-dev
+	   inih:libinih-dev ncursesw:libncurses-dev jansson:libjansson-dev
 depcheck:
 	@for d in $(DEPCHECK); do \
 		pkg-config --exists $${d%%:*} 2>/dev/null || { \
@@ -119,7 +119,7 @@ $(BUILD)/rsp/%.o: rsp/%.c
 	$(CC) $(RSP_CF) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 $(BUILD)/common/%.o: common/%.c
 	@mkdir -p $(@D)
-	$(CC) $(RSP_CF) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CM_CF) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 $(BUILD)/bridge/%.o: bridge/%.c
 	@mkdir -p $(@D)
 	$(CC) $(BR_CF) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
@@ -128,11 +128,9 @@ $(BUILD)/tui/%.o: tui/%.c
 	$(CC) $(TUI_CF) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/bridge/main.o $(BUILD)/tui/main.o: | depcheck
-$(BUILD)/kgdb-bridge: $(BUILD)/bridge/main.o $(BRIDGE_LIB_OBJS) $(RSP_OBJS) \
-    $(COMMON_OBJS)
+$(BUILD)/kgdb-bridge: $(BUILD)/bridge/main.o $(BRIDGE_LIB_OBJS) $(CM_OBJS) $(RSP_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(BR_LIBS)
-$(BUILD)/kgdb-tui: $(BUILD)/tui/main.o $(TUI_LIB_OBJS) $(RSP_OBJS) \
-    $(COMMON_OBJS)
+$(BUILD)/kgdb-tui: $(BUILD)/tui/main.o $(TUI_LIB_OBJS) $(CM_OBJS) $(RSP_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TUI_LIBS)
 $(BUILD)/tests/tools/%.o: tests/tools/%.c
 	@mkdir -p $(@D)
@@ -146,7 +144,7 @@ $(T)/rsp/%.o: rsp/%.c
 	$(CC) $(RSP_CF) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
 $(T)/common/%.o: common/%.c
 	@mkdir -p $(@D)
-	$(CC) $(RSP_CF) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
+	$(CC) $(CM_CF) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
 $(T)/bridge/%.o: bridge/%.c
 	@mkdir -p $(@D)
 	$(CC) $(BR_CF) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
@@ -160,16 +158,13 @@ $(T)/tests/%.o: tests/%.c
 # A unit test may add link flags (e.g. -Wl,--wrap=...) in tests/unit/<name>.mk
 # as LDFLAGS_<name> = ...
 -include $(wildcard tests/unit/*.mk)
-$(T)/test_%: $(T)/tests/unit/test_%.o $(T_BRIDGE_OBJS) $(T_TUI_OBJS) $(T_RSP_OBJS) \
-    $(T_COMMON_OBJS)
+$(T)/test_%: $(T)/tests/unit/test_%.o $(T_BRIDGE_OBJS) $(T_TUI_OBJS) $(T_CM_OBJS) $(T_RSP_OBJS)
 	$(CC) $(SANFLAGS) $(LDFLAGS) $(LDFLAGS_test_$*) -o $@ $^ $(TEST_LIBS) $(BR_LIBS) $(if $(T_TUI_OBJS),$(TUI_LIBS))
-$(T)/fuzz_%: $(T)/tests/fuzz/fuzz_%.o $(T)/tests/fuzz/replay.o $(T_RSP_OBJS) \
-    $(T_COMMON_OBJS)
-	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^
+$(T)/fuzz_%: $(T)/tests/fuzz/fuzz_%.o $(T)/tests/fuzz/replay.o $(T_CM_OBJS) $(T_RSP_OBJS)
+	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(CM_LIBS)
 # The daemon under ASan+UBSan, for tests/hostile (hostile input at the
 # real binary's edges: files, sockets, directories).
-$(T)/kgdb-bridge: $(T)/bridge/main.o $(T_BRIDGE_OBJS) $(T_RSP_OBJS) \
-    $(T_COMMON_OBJS)
+$(T)/kgdb-bridge: $(T)/bridge/main.o $(T_BRIDGE_OBJS) $(T_CM_OBJS) $(T_RSP_OBJS)
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(BR_LIBS)
 
 tests: $(PROGS) $(TOOL_BINS) $(UNIT_BINS) $(FUZZ_REPLAYS) $(T)/kgdb-bridge
@@ -186,14 +181,6 @@ check: deps
 asan:
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 check
 
-# The end-to-end suites on every lab cell (architecture x kernel; builds
-# each cell's kernel once, minutes on a fresh cache), then a table of
-# cell x suite.  CELLS="arm64/6.1" or SUITES="20-bridge" narrow it.
-check-matrix: deps
-	@scripts/deps.sh lab
-	@$(MAKE) --no-print-directory tests
-	@BUILD=$(BUILD) scripts/check-matrix.sh
-
 # ---- libFuzzer (clang); run e.g.: build/fuzz/fuzz_demux -max_total_time=900
 FUZZ_CC	?= clang
 FZ	= $(BUILD)/fuzz
@@ -201,9 +188,8 @@ FUZZ_CF	= $(BASE) -g -O1 -fsanitize=fuzzer,address,undefined
 $(FZ)/%.o: %.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CF) -D_DEFAULT_SOURCE -c -o $@ $<
-$(FZ)/fuzz_%: $(FZ)/tests/fuzz/fuzz_%.o $(RSP_SRCS:%.c=$(FZ)/%.o) \
-    $(COMMON_SRCS:%.c=$(FZ)/%.o)
-	$(FUZZ_CC) $(FUZZ_CF) -o $@ $^
+$(FZ)/fuzz_%: $(FZ)/tests/fuzz/fuzz_%.o $(CM_SRCS:%.c=$(FZ)/%.o) $(RSP_SRCS:%.c=$(FZ)/%.o)
+	$(FUZZ_CC) $(FUZZ_CF) -o $@ $^ $(CM_LIBS)
 fuzz: deps $(FUZZ_SRCS:tests/fuzz/%.c=$(FZ)/%)
 
 # ---- fuzz_bridge_{gdb,target,console}: the whole daemon (gdb.c, target.c,
@@ -219,11 +205,10 @@ FB_WRAP		= -Wl,--wrap=br_link_write,--wrap=br_link_send_break,$\
 		  --wrap=event_del,--wrap=event_free,$\
 		  --wrap=evconnlistener_new_bind,--wrap=br_open_private
 $(FB_BINS:%=$(T)/%): $(T)/%: $(T)/tests/fuzz/%.o $(T)/tests/fuzz/replay.o \
-    $(T_BRIDGE_OBJS) $(T_RSP_OBJS) $(T_COMMON_OBJS)
+    $(T_BRIDGE_OBJS) $(T_CM_OBJS) $(T_RSP_OBJS)
 	$(CC) $(SANFLAGS) $(LDFLAGS) $(FB_WRAP) -o $@ $^ $(BR_LIBS)
 $(FB_BINS:%=$(FZ)/%): $(FZ)/%: $(FZ)/tests/fuzz/%.o \
-    $(BRIDGE_LIB_SRCS:%.c=$(FZ)/%.o) $(RSP_SRCS:%.c=$(FZ)/%.o) \
-    $(COMMON_SRCS:%.c=$(FZ)/%.o)
+    $(BRIDGE_LIB_SRCS:%.c=$(FZ)/%.o) $(CM_SRCS:%.c=$(FZ)/%.o) $(RSP_SRCS:%.c=$(FZ)/%.o)
 	$(FUZZ_CC) $(FUZZ_CF) $(FB_WRAP) -o $@ $^ $(BR_LIBS)
 
 # ---- benchmarks

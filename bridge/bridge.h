@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/ctlproto.h"
 #include "rsp/rsp.h"
 
 #define BR_ERRLEN		256
@@ -473,7 +474,6 @@ void		 br_transcript_packet(struct br_transcript *tr, char dir,
 		    const void *buf, size_t len, const char *note);
 
 /* ctl.c: the control socket (mode 0600) and `kgdb-bridge ctl`. */
-#define BR_PROTO_VERSION	1
 struct br_ctl	*br_ctl_new(struct bridge *br, const char *path, char *err);
 void		 br_ctl_free(struct br_ctl *c);
 void		 br_ctl_notify(struct br_ctl *c, enum br_note note,
@@ -485,21 +485,6 @@ void		 br_quit(struct bridge *br);
 const char	*br_note_name(enum br_note note);
 /* Status as one JSON object (no newline), allocated. */
 char		*br_ctl_status_json(struct bridge *br);
-/* json.c: value of string member key in a flat JSON object line,
- * allocated, or NULL (missing, not a string, or malformed). Understands
- * the usual escapes; \uXXXX outside printable ASCII becomes '?'. */
-char		*br_ctl_json_str(const char *line, const char *key);
-/* Append s to buf as a JSON string (quoted, escaped); buf is an evbuffer. */
-struct evbuffer;
-void		 br_ctl_json_quote(struct evbuffer *buf, const char *s,
-		    size_t len);
-
-/* memarg.c: the arguments of `mem ADDR LEN`: ADDR in hex ("0x" optional,
- * 64 bits at most), LEN in decimal, 1 to max; ADDR + LEN - 1 must not wrap
- * past 2^64 - 1. -1 with err saying what is wrong. */
-int		 br_mem_args(const char *text, uint64_t max, uint64_t *addr,
-		    uint64_t *len, char *err);
-
 /* launch.c: --tui, kgdb-tui on the bridge's own terminal. */
 /* Start it on our control socket; the bridge's log moves to CTL.log so
  * nothing else writes to the terminal. When it exits, the bridge quits. */

@@ -3,16 +3,19 @@
  * bridge/ctl.c: the control socket, and `kgdb-bridge ctl`.
  *
  * A Unix stream socket, mode 0600 in a 0700 directory. One request per
- * line, either JSON ({"v":1,"cmd":"status"}) or plain words ("status",
- * "mark text"); one JSON reply per request, always carrying "v" (the
- * protocol version, BR_PROTO_VERSION) and "ok". Commands:
+ * line, either JSON ({"v":1,"cmd":"mem","addr":"0xffff…","len":16}) or
+ * plain words ("mem ffff… 16", "mark text"), parsed and checked by
+ * common/ctlproto.c (the protocol's names, its version and the types and
+ * ranges of the arguments live there; docs/kgdb-bridge.1 describes it);
+ * one JSON reply per request, always carrying "v" (CTL_PROTO_VERSION)
+ * and "ok", written with common/json.c's quoting. Commands:
  *
  *   status              link, device, baud, target state, gdb, stats,
  *                       the last stop reply, vmlinux, largest read
- *   mem ADDR LEN        read target memory (hex ADDR, LEN up to 4096):
+ *   mem addr len        read target memory (len up to 4096):
  *                       {"ok":true,"cmd":"mem","addr":"0x…","hex":"…"}
  *   regs                the 'g' packet, raw ("g") and decoded ("regs")
- *   mark TEXT           a mark in the transcript
+ *   mark text           a mark in the transcript
  *   subscribe | events  from now on, one JSON event per line:
  *                       {"v":1,"event":"link_down","t":1234,"text":"…"}
  *   quit                shut the bridge down cleanly
@@ -23,7 +26,7 @@
  *                       too while an attached gdb waits for a stop: the
  *                       stop is then its reply)
  *   continue | step     resume the stopped kernel (c, s)
- *   thread ID           select the thread later reads see (Hg ID, hex)
+ *   thread id           select the thread later reads see (Hg ID, hex)
  *
  * Target reads (mem, regs, thread) go through br_target_request, one
  * packet at a time: a gdb request that arrives meanwhile waits for at
@@ -55,21 +58,18 @@
 #include <event2/listener.h>
 
 #include "bridge/bridge.h"
+#include "common/json.h"
 
-#define CTL_LINE_MAX	4096
 #define CTL_QUEUE_MAX	(1024 * 1024)
 #define CTL_MAX_CLIENTS	32
-#define CTL_MEM_MAX	4096	/* bytes one mem request may ask for */
 #define CTL_PAGE	4096	/* a kgdb read is all-or-nothing per page */
-
-enum ctl_op_kind { CTL_OP_MEM, CTL_OP_REGS, CTL_OP_THREAD };
 
 /* One target request of a client, in flight. It outlives its client (the
  * target may answer after the client left): cl is NULL then. */
 struct ctl_op {
 	struct ctl_client	*cl;
 	struct bridge		*br;
-	enum ctl_op_kind	 kind;
+	enum ctl_cmd		 kind;		/* CTL_MEM, _REGS, _THREAD */
 	uint64_t		 addr, len, done, piece;
 	char			*hex;		/* MEM: 2*len + 1 */
 };
@@ -97,16 +97,16 @@ struct br_ctl {
 };
 
 static const char *const ctl_note_names[] = {
-	[BR_NOTE_LINK_UP] = "link_up",
-	[BR_NOTE_LINK_DOWN] = "link_down",
-	[BR_NOTE_STATE] = "state",
-	[BR_NOTE_STOP] = "stop",
-	[BR_NOTE_GDB_ATTACH] = "gdb_attach",
-	[BR_NOTE_GDB_DETACH] = "gdb_detach",
-	[BR_NOTE_PANIC] = "panic",
-	[BR_NOTE_BREAK_FAILED] = "break_failed",
-	[BR_NOTE_CONSOLE_LINE] = "console",
-	[BR_NOTE_MARK] = "mark",
+	[BR_NOTE_LINK_UP] = CTL_EV_LINK_UP,
+	[BR_NOTE_LINK_DOWN] = CTL_EV_LINK_DOWN,
+	[BR_NOTE_STATE] = CTL_EV_STATE,
+	[BR_NOTE_STOP] = CTL_EV_STOP,
+	[BR_NOTE_GDB_ATTACH] = CTL_EV_GDB_ATTACH,
+	[BR_NOTE_GDB_DETACH] = CTL_EV_GDB_DETACH,
+	[BR_NOTE_PANIC] = CTL_EV_PANIC,
+	[BR_NOTE_BREAK_FAILED] = CTL_EV_BREAK_FAILED,
+	[BR_NOTE_CONSOLE_LINE] = CTL_EV_CONSOLE,
+	[BR_NOTE_MARK] = CTL_EV_MARK,
 };
 
 void
@@ -126,31 +126,16 @@ br_note_name(enum br_note note)
 	return ctl_note_names[note];
 }
 
-void
-br_ctl_json_quote(struct evbuffer *b, const char *s, size_t len)
+/* s as a JSON string (common/json.c escapes it, both programs alike). */
+static void
+ctl_quote(struct evbuffer *b, const char *s, size_t len)
 {
-	size_t	i;
-	uint8_t	ch;
+	char	*q = xmalloc(CM_JSON_QUOTE_MAX(len));
+	size_t	 n;
 
-	evbuffer_add(b, "\"", 1);
-	for (i = 0; i < len; i++) {
-		ch = (uint8_t)s[i];
-		if (ch == '"' || ch == '\\')
-			evbuffer_add_printf(b, "\\%c", ch);
-		else if (ch == '\n')
-			evbuffer_add(b, "\\n", 2);
-		else if (ch == '\r')
-			evbuffer_add(b, "\\r", 2);
-		else if (ch == '\t')
-			evbuffer_add(b, "\\t", 2);
-		else if (ch < 0x20 || ch == 0x7f || ch >= 0x80)
-			/* Console bytes are not always UTF-8: keep JSON
-			 * valid by escaping every non-ASCII byte. */
-			evbuffer_add_printf(b, "\\u%04x", ch);
-		else
-			evbuffer_add(b, &s[i], 1);
-	}
-	evbuffer_add(b, "\"", 1);
+	n = cm_json_quote(q, CM_JSON_QUOTE_MAX(len), s, len);
+	evbuffer_add(b, q, n);
+	free(q);
 }
 
 static void
@@ -163,7 +148,7 @@ static void
 ctl_kv_str(struct evbuffer *b, const char *k, const char *v)
 {
 	evbuffer_add_printf(b, ",\"%s\":", k);
-	br_ctl_json_quote(b, v, strlen(v));
+	ctl_quote(b, v, strlen(v));
 }
 
 char *
@@ -178,8 +163,8 @@ br_ctl_status_json(struct bridge *br)
 
 	if (b == NULL)
 		fatalx("ctl: out of memory");
-	evbuffer_add_printf(b, "{\"v\":%d,\"ok\":true,\"cmd\":\"status\"",
-	    BR_PROTO_VERSION);
+	evbuffer_add_printf(b, "{\"v\":%d,\"ok\":true,\"cmd\":\"" CTL_CMD_STATUS "\"",
+	    CTL_PROTO_VERSION);
 	ctl_kv_u64(b, "pid", (uint64_t)getpid());
 	ctl_kv_u64(b, "uptime_ms", br_now_ms() - br->start_ms);
 	ctl_kv_str(b, "target", br->opts.target != NULL ? br->opts.target :
@@ -343,7 +328,7 @@ ctl_reply(struct ctl_client *cl, const char *cmd, bool ok, const char *err)
 
 	if (b == NULL)
 		fatalx("ctl: out of memory");
-	evbuffer_add_printf(b, "{\"v\":%d,\"ok\":%s", BR_PROTO_VERSION,
+	evbuffer_add_printf(b, "{\"v\":%d,\"ok\":%s", CTL_PROTO_VERSION,
 	    ok ? "true" : "false");
 	if (cmd != NULL)
 		ctl_kv_str(b, "cmd", cmd);
@@ -380,7 +365,6 @@ static void
 ctl_op_done(struct ctl_op *op, struct evbuffer *b, const char *err)
 {
 	struct ctl_client	*cl = op->cl;
-	static const char *const names[] = { "mem", "regs", "thread" };
 
 	if (cl == NULL) {
 		ctl_op_free(op);
@@ -390,7 +374,7 @@ ctl_op_done(struct ctl_op *op, struct evbuffer *b, const char *err)
 	if (b != NULL)
 		ctl_send(cl, b);
 	else
-		ctl_reply(cl, names[op->kind], err == NULL, err);
+		ctl_reply(cl, ctl_cmd_name(op->kind), err == NULL, err);
 	ctl_op_free(op);
 	if (cl->dead)
 		return;
@@ -434,9 +418,9 @@ ctl_mem_cb(void *arg, const char *p, size_t len, const char *err)
 	op->hex[2 * op->len] = '\0';
 	if ((b = evbuffer_new()) == NULL)
 		fatalx("ctl: out of memory");
-	evbuffer_add_printf(b, "{\"v\":%d,\"ok\":true,\"cmd\":\"mem\","
+	evbuffer_add_printf(b, "{\"v\":%d,\"ok\":true,\"cmd\":\"" CTL_CMD_MEM "\","
 	    "\"addr\":\"0x%llx\",\"len\":%llu,\"hex\":\"%s\"}\n",
-	    BR_PROTO_VERSION, (unsigned long long)op->addr,
+	    CTL_PROTO_VERSION, (unsigned long long)op->addr,
 	    (unsigned long long)op->len, op->hex);
 	ctl_op_done(op, b, NULL);
 	evbuffer_free(b);
@@ -488,8 +472,8 @@ ctl_regs_cb(void *arg, const char *p, size_t len, const char *err)
 	}
 	if ((b = evbuffer_new()) == NULL)
 		fatalx("ctl: out of memory");
-	evbuffer_add_printf(b, "{\"v\":%d,\"ok\":true,\"cmd\":\"regs\","
-	    "\"arch\":\"%s\",\"g\":\"%.*s\",\"regs\":{", BR_PROTO_VERSION,
+	evbuffer_add_printf(b, "{\"v\":%d,\"ok\":true,\"cmd\":\"" CTL_CMD_REGS "\","
+	    "\"arch\":\"%s\",\"g\":\"%.*s\",\"regs\":{", CTL_PROTO_VERSION,
 	    a->name, (int)len, p);
 	for (i = 0; i < a->nregs; i++) {
 		if (rsp_regs_get(&regs, (int)i, &v) < 0)
@@ -517,64 +501,46 @@ ctl_thread_cb(void *arg, const char *p, size_t len, const char *err)
 	ctl_op_done(op, NULL, err);
 }
 
-/* mem, regs, thread: start a target request for cl. */
+/* mem, regs, thread (arguments checked already): start a target request
+ * for cl. */
 static void
-ctl_target_op(struct ctl_client *cl, enum ctl_op_kind kind,
-    const char *text)
+ctl_target_op(struct ctl_client *cl, const struct ctl_req *req)
 {
 	struct bridge	*br = cl->c->br;
 	struct ctl_op	*op;
 	const char	*why;
-	char		 req[40], bad[BR_ERRLEN];
-	uint64_t	 addr = 0, len = 0;
-	size_t		 n;
-
-	static const char *const names[] = { "mem", "regs", "thread" };
+	char		 pkt[40];
 
 	if (br->target == NULL || br->arch == NULL) {
-		ctl_reply(cl, names[kind], false, br->target == NULL ?
+		ctl_reply(cl, req->name, false, br->target == NULL ?
 		    "no target" : "no register layout for this arch");
 		return;
 	}
-	if (kind == CTL_OP_MEM &&
-	    br_mem_args(text, CTL_MEM_MAX, &addr, &len, bad) == -1) {
-		ctl_reply(cl, "mem", false, bad);
+	if (req->cmd == CTL_THREAD && (why = ctl_no_control(br)) != NULL) {
+		ctl_reply(cl, req->name, false, why);
 		return;
-	}
-	if (kind == CTL_OP_THREAD) {
-		if ((why = ctl_no_control(br)) != NULL) {
-			ctl_reply(cl, "thread", false, why);
-			return;
-		}
-		n = text != NULL ? strlen(text) : 0;
-		if (n == 0 || n > 20 || strspn(text, "0123456789abcdefABCDEF-")
-		    != n) {
-			ctl_reply(cl, "thread", false, "usage: thread ID (a "
-			    "thread id in hex, as gdb and kgdb number them)");
-			return;
-		}
 	}
 	op = xcalloc(1, sizeof *op);
 	op->cl = cl;
 	op->br = br;
-	op->kind = kind;
+	op->kind = req->cmd;
 	cl->op = op;
 	bufferevent_disable(cl->bev, EV_READ);
-	switch (kind) {
-	case CTL_OP_MEM:
-		op->addr = addr;
-		op->len = len;
-		op->hex = xmalloc(2 * len + 1);
+	switch (req->cmd) {
+	case CTL_MEM:
+		op->addr = req->addr;
+		op->len = req->len;
+		op->hex = xmalloc(2 * req->len + 1);
 		ctl_mem_next(op);
 		break;
-	case CTL_OP_REGS:
+	case CTL_REGS:
 		(void)br_target_request(br->target, "g", 1, ctl_regs_cb, op);
 		break;
-	case CTL_OP_THREAD:
-		snprintf(req, sizeof req, "Hg%s", text);
+	default:
+		snprintf(pkt, sizeof pkt, "Hg%s", req->id);
 		/* The stub's Hg is no longer what the gdb cache believes. */
 		br_cache_invalidate(br->cache, BR_CE_THREAD);
-		(void)br_target_request(br->target, req, strlen(req),
+		(void)br_target_request(br->target, pkt, strlen(pkt),
 		    ctl_thread_cb, op);
 		break;
 	}
@@ -582,13 +548,13 @@ ctl_target_op(struct ctl_client *cl, enum ctl_op_kind kind,
 
 /* break, continue, step: only while no gdb holds control. */
 static void
-ctl_control(struct ctl_client *cl, const char *cmd)
+ctl_control(struct ctl_client *cl, enum ctl_cmd which)
 {
 	struct bridge	*br = cl->c->br;
-	const char	*why;
+	const char	*why, *cmd = ctl_cmd_name(which);
 	char		 err[BR_ERRLEN];
 	enum br_tstate	 s;
-	bool		 brk = strcmp(cmd, "break") == 0;
+	bool		 brk = which == CTL_BREAK;
 
 	/*
 	 * A gdb that continued and waits for the stop has asked for this
@@ -615,88 +581,66 @@ ctl_control(struct ctl_client *cl, const char *cmd)
 		ctl_reply(cl, cmd, false, "the target is not stopped");
 		return;
 	}
-	if (br_target_resume(br->target, cmd[0] == 'c' ? "c" : "s", 1) != 0)
+	if (br_target_resume(br->target, which == CTL_CONTINUE ? "c" : "s", 1)
+	    != 0)
 		ctl_reply(cl, cmd, false, "cannot resume (link down, or too "
 		    "many requests queued)");
 	else
 		ctl_reply(cl, cmd, true, NULL);
 }
 
+/* One request line: parsed and checked by common/ctlproto.c, then run. */
 static void
-ctl_command(struct ctl_client *cl, const char *line)
+ctl_command(struct ctl_client *cl, const char *line, size_t len)
 {
 	struct bridge	*br = cl->c->br;
 	struct evbuffer	*b;
-	char		*cmd = NULL, *text = NULL, *v, *sp;
-	const char	*vp;
+	struct ctl_req	*req = xmalloc(sizeof *req);
+	char		 err[BR_ERRLEN], *s;
 
-	if (line[0] == '{') {
-		vp = strstr(line, "\"v\"");
-		if (vp != NULL) {
-			vp = strchr(vp, ':');
-			if (vp == NULL || atoi(vp + 1) != BR_PROTO_VERSION) {
-				ctl_reply(cl, NULL, false, "unsupported "
-				    "protocol version (this bridge speaks v1)");
-				return;
-			}
-		}
-		cmd = br_ctl_json_str(line, "cmd");
-		text = br_ctl_json_str(line, "text");
-		if (cmd == NULL) {
-			ctl_reply(cl, NULL, false, "no \"cmd\" in request");
-			goto out;
-		}
-	} else {
-		v = xstrdup(line);
-		if ((sp = strchr(v, ' ')) != NULL) {
-			*sp++ = '\0';
-			text = xstrdup(sp);
-		}
-		cmd = v;
+	if (ctl_req_parse(req, line, len, err, sizeof err) == -1) {
+		ctl_reply(cl, req->name, false, err);
+		goto out;
 	}
-
-	if (strcmp(cmd, "status") == 0) {
-		char *s = br_ctl_status_json(br);
-
+	switch (req->cmd) {
+	case CTL_STATUS:
+		s = br_ctl_status_json(br);
 		if ((b = evbuffer_new()) == NULL)
 			fatalx("ctl: out of memory");
 		evbuffer_add_printf(b, "%s\n", s);
 		ctl_send(cl, b);
 		evbuffer_free(b);
 		free(s);
-	} else if (strcmp(cmd, "break") == 0 || strcmp(cmd, "continue") ==
-	    0 || strcmp(cmd, "step") == 0) {
-		ctl_control(cl, cmd);
-	} else if (strcmp(cmd, "mem") == 0) {
-		ctl_target_op(cl, CTL_OP_MEM, text);
-	} else if (strcmp(cmd, "regs") == 0) {
-		ctl_target_op(cl, CTL_OP_REGS, text);
-	} else if (strcmp(cmd, "thread") == 0) {
-		ctl_target_op(cl, CTL_OP_THREAD, text);
-	} else if (strcmp(cmd, "mark") == 0) {
-		if (text == NULL || *text == '\0') {
-			ctl_reply(cl, cmd, false, "mark needs a text");
-		} else {
-			br_notify(br, BR_NOTE_MARK, text);
-			ctl_reply(cl, cmd, true, NULL);
-		}
-	} else if (strcmp(cmd, "subscribe") == 0 ||
-	    strcmp(cmd, "events") == 0) {
+		break;
+	case CTL_BREAK:
+	case CTL_CONTINUE:
+	case CTL_STEP:
+		ctl_control(cl, req->cmd);
+		break;
+	case CTL_MEM:
+	case CTL_REGS:
+	case CTL_THREAD:
+		ctl_target_op(cl, req);
+		break;
+	case CTL_MARK:
+		br_notify(br, BR_NOTE_MARK, req->text);
+		ctl_reply(cl, req->name, true, NULL);
+		break;
+	case CTL_SUBSCRIBE:
 		cl->subscribed = true;
-		ctl_reply(cl, cmd, true, NULL);
-	} else if (strcmp(cmd, "quit") == 0) {
-		ctl_reply(cl, cmd, true, NULL);
+		ctl_reply(cl, req->name, true, NULL);
+		break;
+	case CTL_QUIT:
+		ctl_reply(cl, req->name, true, NULL);
 		cl->quit_after = true;
 		ctl_close_after_flush(cl);
-	} else if (strcmp(cmd, "ping") == 0) {
-		ctl_reply(cl, cmd, true, NULL);
-	} else
-		ctl_reply(cl, cmd, false, "unknown command (status, mem, "
-		    "regs, break, continue, step, thread, mark, subscribe, "
-		    "quit, ping)");
+		break;
+	case CTL_PING:
+		ctl_reply(cl, req->name, true, NULL);
+		break;
+	}
 out:
-	free(cmd);
-	free(text);
+	free(req);
 }
 
 static void
@@ -711,7 +655,7 @@ ctl_read_cb(struct bufferevent *bev, void *arg)
 	while (!cl->dead && cl->op == NULL &&
 	    (line = evbuffer_readln(in, &len, EVBUFFER_EOL_CRLF)) != NULL) {
 		if (len > 0)
-			ctl_command(cl, line);
+			ctl_command(cl, line, len);
 		free(line);
 	}
 	cl->in_read = false;
@@ -749,7 +693,7 @@ ctl_accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 
 		n = snprintf(msg, sizeof msg, "{\"v\":%d,\"ok\":false,"
 		    "\"error\":\"too many control clients (limit %d)\"}\n",
-		    BR_PROTO_VERSION, CTL_MAX_CLIENTS);
+		    CTL_PROTO_VERSION, CTL_MAX_CLIENTS);
 		(void)send(fd, msg, (size_t)n, MSG_NOSIGNAL|MSG_DONTWAIT);
 		evutil_closesocket(fd);
 		log_warn("control client refused: %d connected already",
@@ -786,7 +730,7 @@ br_ctl_notify(struct br_ctl *c, enum br_note note, const char *text)
 		if ((b = evbuffer_new()) == NULL)
 			fatalx("ctl: out of memory");
 		evbuffer_add_printf(b, "{\"v\":%d,\"event\":\"%s\",\"t\":%llu",
-		    BR_PROTO_VERSION, br_note_name(note),
+		    CTL_PROTO_VERSION, br_note_name(note),
 		    (unsigned long long)br_now_ms());
 		if (text != NULL)
 			ctl_kv_str(b, "text", text);
@@ -894,25 +838,19 @@ ctl_usage(FILE *f)
 	    "waits for a stop);\n"
 	    "          without gdb attached also continue, step, thread "
 	    "ID,\n"
-	    "          or one raw JSON request line, e.g. "
-	    "'{\"v\":1,\"cmd\":\"status\"}'\n"
+	    "          or one raw JSON request line with typed arguments, "
+	    "e.g.\n"
+	    "          '{\"v\":1,\"cmd\":\"mem\",\"addr\":"
+	    "\"0xffffffff81000000\",\"len\":16}'\n"
+	    "ADDR is hex (0x optional), LEN decimal (1 to 4096); the protocol "
+	    "is in\nkgdb-bridge(1), CONTROL.\n"
 	    "Without --ctl, the one bridge running for this user is used.\n");
 }
 
 static bool
 ctl_is_command(const char *w)
 {
-	static const char *const cmds[] = { "status", "mem", "regs", "break",
-	    "continue", "step", "thread", "mark", "events", "subscribe",
-	    "quit", "ping" };
-	size_t	i;
-
-	if (w[0] == '{')
-		return (true);
-	for (i = 0; i < nitems(cmds); i++)
-		if (strcmp(w, cmds[i]) == 0)
-			return (true);
-	return (false);
+	return w[0] == '{' || ctl_cmd_known(w);
 }
 
 /* The control socket of board name, or NULL if there is no such board. */
@@ -988,6 +926,73 @@ ctl_find(void)
 	return found;
 }
 
+/*
+ * The request line for the words of argv: a JSON line given as it is, or
+ * a command and its arguments, read by the parser the bridge uses and
+ * sent as typed JSON. Words that do not parse go as they are, for the
+ * bridge to refuse with its reason (unless a line break would split
+ * them). NULL after saying why. *events: the reply is a stream of events.
+ */
+static char *
+ctl_client_request(int argc, char **argv, bool *events)
+{
+	struct ctl_req	*req = xmalloc(sizeof *req);
+	char		 err[BR_ERRLEN], *line = NULL, *t, *out = NULL;
+	size_t		 n;
+	int		 i;
+
+	*events = false;
+	if (argv[0][0] == '{') {
+		out = xstrdup(argv[0]);
+		if (ctl_req_parse(req, out, strlen(out), err, sizeof err) == 0)
+			*events = req->cmd == CTL_SUBSCRIBE;
+		goto done;
+	}
+	for (i = 0; i < argc; i++) {
+		xasprintf(&t, "%s%s%s", line != NULL ? line : "", line != NULL ?
+		    " " : "", argv[i]);
+		free(line);
+		line = t;
+	}
+	if (ctl_req_parse(req, line, strlen(line), err, sizeof err) == -1) {
+		/* The bridge says what is wrong, in a JSON reply as for any
+		 * other request; a line break would make it two requests. */
+		if (strpbrk(line, "\r\n") != NULL)
+			fprintf(stderr, "kgdb-bridge ctl: %s\n", err);
+		else {
+			out = line;
+			line = NULL;
+		}
+		goto done;
+	}
+	*events = req->cmd == CTL_SUBSCRIBE;
+	n = ctl_req_json(req, NULL, 0);
+	if (n > CTL_LINE_MAX) {
+		fprintf(stderr, "kgdb-bridge ctl: the request is %zu bytes as "
+		    "JSON, over the limit of %d\n", n, CTL_LINE_MAX);
+		goto done;
+	}
+	out = xmalloc(n + 1);
+	(void)ctl_req_json(req, out, n + 1);
+done:
+	free(line);
+	free(req);
+	return out;
+}
+
+/* Whether a reply line says "ok": true. */
+static bool
+ctl_reply_ok(const char *line)
+{
+	json_t	*o = cm_json_parse(line, strlen(line), NULL, 0);
+	bool	 ok = false;
+
+	if (o != NULL)
+		(void)cm_json_bool(o, "ok", &ok);
+	json_decref(o);
+	return ok;
+}
+
 int
 br_ctl_client_main(int argc, char **argv)
 {
@@ -1000,9 +1005,8 @@ br_ctl_client_main(int argc, char **argv)
 	char		*path = NULL, *req = NULL, buf[65536];
 	char		 err[BR_ERRLEN];
 	FILE		*in;
-	int		 c, fd, i, rc = 1;
+	int		 c, fd, rc = 1;
 	bool		 events;
-	size_t		 len;
 
 	optind = 0;
 	opterr = 0;
@@ -1038,38 +1042,11 @@ br_ctl_client_main(int argc, char **argv)
 	if (path == NULL && optind + 1 < argc && !ctl_is_command(argv[optind])
 	    && (path = ctl_board_path(argv[optind])) != NULL)
 		optind++;
-	if (argv[optind][0] == '{')
-		req = xstrdup(argv[optind]);
-	else {
-		/* Words after the command are its text. */
-		struct evbuffer *b = evbuffer_new();
-
-		if (b == NULL)
-			fatalx("out of memory");
-		evbuffer_add_printf(b, "{\"v\":%d,\"cmd\":", BR_PROTO_VERSION);
-		br_ctl_json_quote(b, argv[optind], strlen(argv[optind]));
-		if (optind + 1 < argc) {
-			char *text = NULL, *t;
-
-			for (i = optind + 1; i < argc; i++) {
-				xasprintf(&t, "%s%s%s", text != NULL ? text :
-				    "", text != NULL ? " " : "", argv[i]);
-				free(text);
-				text = t;
-			}
-			evbuffer_add_printf(b, ",\"text\":");
-			br_ctl_json_quote(b, text, strlen(text));
-			free(text);
-		}
-		evbuffer_add(b, "}", 1);
-		len = evbuffer_get_length(b);
-		req = xmalloc(len + 1);
-		evbuffer_remove(b, req, len);
-		req[len] = '\0';
-		evbuffer_free(b);
+	if ((req = ctl_client_request(argc - optind, argv + optind,
+	    &events)) == NULL) {
+		rc = 2;
+		goto out;
 	}
-	events = strstr(req, "\"subscribe\"") != NULL ||
-	    strstr(req, "\"events\"") != NULL;
 	if (path == NULL && (path = ctl_find()) == NULL)
 		goto out;
 	if (br_ctl_dir_check(path, false, err) == -1) {
@@ -1091,7 +1068,7 @@ br_ctl_client_main(int argc, char **argv)
 		fputs(buf, stdout);
 		fflush(stdout);
 		if (!events) {
-			rc = strstr(buf, "\"ok\":true") != NULL ? 0 : 1;
+			rc = ctl_reply_ok(buf) ? 0 : 1;
 			break;
 		}
 		rc = 0;

@@ -747,7 +747,7 @@ br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 			return BR_OPTS_EXIT;
 		case OPT_VERSION:
 			printf("kgdb-bridge %s (control protocol v%d)\n",
-			    KGDB_BRIDGE_VERSION, BR_PROTO_VERSION);
+			    KGDB_BRIDGE_VERSION, CTL_PROTO_VERSION);
 			return BR_OPTS_EXIT;
 		case ':':
 			br_seterr(err, "option %s needs a value",

@@ -11,9 +11,9 @@
  * Requests are sent one at a time: "$…#xx", wait for '+', then for the
  * reply. A '-' or an ack timeout resends, a bounded number of times, but
  * never while the stub may be sending (a '$' during kgdb's ack wait makes it
- * NAK and drop its own packet, kgdb-wire.md §1.3). A reply timeout sends one
- * '-' (which makes a stub in its ack wait retransmit), then fails the request
- * so gdb sees an error and not a dead connection.
+ * NAK and drop its own packet, docs/kgdb-wire.md §1.3). A reply timeout
+ * sends one '-' (which makes a stub in its ack wait retransmit), then fails
+ * the request so gdb sees an error and not a dead connection.
  *
  * Reads larger than the stub's buffer allows are split (and at page
  * boundaries, since a kgdb read is all-or-nothing) and joined; writes are
@@ -199,17 +199,17 @@ struct br_target {
 	/*
 	 * The previous reply, to spot kgdb retransmitting it when our '+' was
 	 * garbled: it then sees our next '$' in its ack wait, NAKs it and
-	 * drops it (kgdb-wire.md §1.3). A copy arriving before the ack of the
-	 * next request is held as a suspect: a '-' right after proves it was
-	 * the old reply (we resend); silence until the ack timeout means it was
-	 * the new reply after all.
+	 * drops it (docs/kgdb-wire.md §1.3). A copy arriving before the ack of
+	 * the next request is held as a suspect: a '-' right after proves it
+	 * was the old reply (we resend); silence until the ack timeout means it
+	 * was the new reply after all.
 	 */
 	char		 last_reply[RSP_PKT_MAX];
 	size_t		 last_reply_len;
 	bool		 suspect;
 	uint64_t	 last_rx_ms;
 
-	/* kdb line state (kgdb-wire.md §5.1). */
+	/* kdb line state (docs/kgdb-wire.md §5.1). */
 	bool		 kdb_fresh;	/* no input since "Entering kdb" */
 	bool		 at_pager;
 	size_t		 kdb_linelen;	/* chars typed since the last '\r' */

@@ -25,6 +25,8 @@
 #include <inttypes.h>
 #include <time.h>
 
+#include "common/ctlproto.h"
+#include "common/json.h"
 #include "rsp/rsp.h"
 #include "tui/tui.h"
 
@@ -35,7 +37,6 @@
 #define LIVE_RECS_MAX	4000
 #define LIVE_LOG_LINES	20000
 #define LIVE_PEND_MAX	16
-#define LIVE_HEX_MAX	(2 * 4096 + 1)
 
 enum live_req { LR_REGS, LR_STACK, LR_LOG, LR_THREAD };
 enum live_step { LS_IDLE, LS_REGS, LS_STACK, LS_LOG };
@@ -80,7 +81,6 @@ struct tui_live {
 	uint64_t		 last_rx, last_tx, last_ms, next_status;
 	bool			 have_rates;
 	char			 msg[160];
-	char			 hex[LIVE_HEX_MAX];
 };
 
 static uint64_t
@@ -243,10 +243,10 @@ static void
 live_mem_request(struct tui_live *l, enum live_req kind, uint64_t addr,
     size_t len)
 {
-	char	line[96];
+	struct ctl_req	req = { .cmd = CTL_MEM, .addr = addr, .len = len };
+	char		line[128];
 
-	snprintf(line, sizeof line, "{\"v\":1,\"cmd\":\"mem\",\"text\":"
-	    "\"%" PRIx64 " %zu\"}", addr, len);
+	(void)ctl_req_json(&req, line, sizeof line);
 	l->req_bytes += len;
 	l->req_reads++;
 	if (live_send(l, l->rq, kind, line) != 0)
@@ -263,7 +263,7 @@ live_refresh_step(struct tui_live *l)
 	case LS_IDLE:
 		return;
 	case LS_REGS:
-		if (live_send(l, l->rq, LR_REGS, "regs") != 0)
+		if (live_send(l, l->rq, LR_REGS, CTL_CMD_REGS) != 0)
 			live_refresh_done(l, "cannot send to the bridge");
 		return;
 	case LS_STACK:
@@ -321,30 +321,29 @@ live_log_step(struct tui_live *l)
 
 /* Hex of a mem reply into buf; the byte count, or -1. */
 static int
-live_mem_reply(struct tui_live *l, const char *line, uint8_t *buf,
-    size_t max)
+live_mem_reply(const json_t *o, uint8_t *buf, size_t max)
 {
-	int	n = tui_json_str(line, "hex", l->hex, sizeof l->hex);
+	const char	*hex = cm_json_str(o, "hex");
+	size_t		 n = hex != NULL ? strlen(hex) : 0;
 
-	if (n <= 0 || n % 2 != 0 || (size_t)n / 2 > max)
+	if (n == 0 || n % 2 != 0 || n / 2 > max)
 		return -1;
-	return rsp_hex_decode(buf, max, l->hex, (size_t)n);
+	return rsp_hex_decode(buf, max, hex, n);
 }
 
 static void
-live_regs_reply(struct tui_live *l, const char *line)
+live_regs_reply(struct tui_live *l, const json_t *o)
 {
 	struct rsp_regs		 r;
 	struct tui_reg		 regs[TUI_REGS_MAX];
-	char			 arch[32];
+	const char		*arch, *g;
 	uint64_t		 pc = 0, sp = 0, fp = 0;
-	int			 n;
 
-	if (tui_json_str(line, "arch", arch, sizeof arch) > 0)
+	if ((arch = cm_json_str(o, "arch")) != NULL && arch[0] != '\0')
 		l->arch = rsp_arch_by_name(arch);
-	n = tui_json_str(line, "g", l->hex, sizeof l->hex);
-	if (l->arch == NULL || n <= 0 ||
-	    rsp_regs_parse_g(l->arch, l->hex, (size_t)n, &r) < 0) {
+	g = cm_json_str(o, "g");
+	if (l->arch == NULL || g == NULL || g[0] == '\0' ||
+	    rsp_regs_parse_g(l->arch, g, strlen(g), &r) < 0) {
 		live_refresh_done(l, "registers: no usable 'g' reply");
 		return;
 	}
@@ -366,12 +365,12 @@ live_regs_reply(struct tui_live *l, const char *line)
 }
 
 static void
-live_stack_reply(struct tui_live *l, const char *line, bool ok)
+live_stack_reply(struct tui_live *l, const json_t *o, bool ok)
 {
 	int	n = -1;
 
 	if (ok)
-		n = live_mem_reply(l, line, l->stackmem + l->stack_got,
+		n = live_mem_reply(o, l->stackmem + l->stack_got,
 		    LIVE_STACK_BYTES - l->stack_got);
 	if (n > 0) {
 		l->stack_got += (size_t)n;
@@ -385,14 +384,14 @@ live_stack_reply(struct tui_live *l, const char *line, bool ok)
 }
 
 static void
-live_log_reply(struct tui_live *l, const char *line, bool ok)
+live_log_reply(struct tui_live *l, const json_t *o, bool ok)
 {
-	uint8_t	buf[4096];
-	char	addr[32];
-	int	n;
+	uint8_t		 buf[4096];
+	const char	*addr;
+	int		 n;
 
-	if (!ok || tui_json_str(line, "addr", addr, sizeof addr) <= 0 ||
-	    (n = live_mem_reply(l, line, buf, sizeof buf)) <= 0) {
+	if (!ok || (addr = cm_json_str(o, "addr")) == NULL ||
+	    addr[0] == '\0' || (n = live_mem_reply(o, buf, sizeof buf)) <= 0) {
 		live_refresh_done(l, "the printk ring could not be read");
 		return;
 	}
@@ -405,29 +404,35 @@ live_log_reply(struct tui_live *l, const char *line, bool ok)
 static void
 live_rq_line(struct tui_live *l, const char *line)
 {
-	enum live_req	kind;
-	bool		ok = false;
-	char		err[128];
+	enum live_req	 kind;
+	json_t		*o;
+	bool		 ok = false;
+	char		 err[128];
+	const char	*e;
 
 	if (l->npend == 0)
 		return;		/* not ours */
 	kind = l->pend[0];
 	memmove(l->pend, l->pend + 1, --l->npend * sizeof l->pend[0]);
-	(void)tui_json_bool(line, "ok", &ok);
-	if (!ok && tui_json_str(line, "error", err, sizeof err) < 0)
-		snprintf(err, sizeof err, "failed");
+	/* A line that does not parse is a failed reply. */
+	if ((o = cm_json_parse(line, strlen(line), err, sizeof err)) != NULL) {
+		(void)cm_json_bool(o, "ok", &ok);
+		if (!ok)
+			snprintf(err, sizeof err, "%s", (e = cm_json_str(o,
+			    "error")) != NULL ? e : "failed");
+	}
 	switch (kind) {
 	case LR_REGS:
 		if (!ok)
 			live_refresh_done(l, err);
 		else
-			live_regs_reply(l, line);
+			live_regs_reply(l, o);
 		break;
 	case LR_STACK:
-		live_stack_reply(l, line, ok);
+		live_stack_reply(l, o, ok);
 		break;
 	case LR_LOG:
-		live_log_reply(l, line, ok);
+		live_log_reply(l, o, ok);
 		break;
 	case LR_THREAD:
 		if (!ok)
@@ -436,6 +441,7 @@ live_rq_line(struct tui_live *l, const char *line)
 			tui_live_refresh(l);
 		break;
 	}
+	json_decref(o);
 }
 
 static enum tui_tstate
@@ -461,45 +467,46 @@ live_thread_from_stop(struct tui_live *l, const char *stop)
 }
 
 static void
-live_status(struct tui_live *l, const char *line)
+live_status(struct tui_live *l, const json_t *o)
 {
 	struct tui_status	*s = &l->status;
-	char			 buf[256];
+	const json_t		*st = json_object_get(o, "stats");
+	const char		*p;
 	uint64_t		 v, rx = 0, tx = 0, now = live_now_ms();
 	bool			 b, first = s->device[0] == '\0';
 
-	if (tui_json_str(line, "link", buf, sizeof buf) > 0)
-		s->link_up = strcmp(buf, "up") == 0;
-	if (tui_json_str(line, "device", buf, sizeof buf) >= 0)
-		snprintf(s->device, sizeof s->device, "%.63s", buf);
-	if (tui_json_u64(line, "baud", &v))
+	if ((p = cm_json_str(o, "link")) != NULL && p[0] != '\0')
+		s->link_up = strcmp(p, "up") == 0;
+	if ((p = cm_json_str(o, "device")) != NULL)
+		snprintf(s->device, sizeof s->device, "%.63s", p);
+	if (cm_json_u64(o, "baud", &v) && v <= INT32_MAX)
 		s->baud = (int)v;
-	if (tui_json_str(line, "state", buf, sizeof buf) > 0) {
-		s->state = live_state(buf);
+	if ((p = cm_json_str(o, "state")) != NULL && p[0] != '\0') {
+		s->state = live_state(p);
 		if (s->state != TUI_TS_STOPPED && s->state != TUI_TS_KDB)
 			l->seen_stop = false;
 	}
-	if (tui_json_bool(line, "gdb", &b))
+	if (cm_json_bool(o, "gdb", &b))
 		s->gdb_attached = b;
-	if (tui_json_str(line, "stop", buf, sizeof buf) > 0)
-		live_thread_from_stop(l, buf);
-	if (tui_json_u64(line, "retransmits", &v))
+	if ((p = cm_json_str(o, "stop")) != NULL && p[0] != '\0')
+		live_thread_from_stop(l, p);
+	if (cm_json_u64(st, "retransmits", &v))
 		s->retransmits = v;
-	if (tui_json_u64(line, "cksum_errors", &v))
+	if (cm_json_u64(st, "cksum_errors", &v))
 		s->cksum_errors = v;
-	if (tui_json_u64(line, "mem_read_max", &v) && v > 0 && v <= 4096)
+	if (cm_json_u64(o, "mem_read_max", &v) && v > 0 && v <= 4096)
 		l->mem_read_max = (unsigned)v;
-	if (l->symtab == NULL &&
-	    tui_json_str(line, "vmlinux", buf, sizeof buf) > 0) {
+	if (l->symtab == NULL && (p = cm_json_str(o, "vmlinux")) != NULL &&
+	    p[0] != '\0') {
 		char	err[TUI_ERRLEN];
 
-		if ((l->symtab = tui_symtab_open(buf, err)) == NULL)
+		if ((l->symtab = tui_symtab_open(p, err)) == NULL)
 			snprintf(l->msg, sizeof l->msg, "%.159s", err);
 		else
 			l->own_symtab = true;
 	}
-	if (tui_json_u64(line, "rx_bytes", &rx) &&
-	    tui_json_u64(line, "tx_bytes", &tx)) {
+	if (cm_json_u64(st, "rx_bytes", &rx) &&
+	    cm_json_u64(st, "tx_bytes", &tx)) {
 		if (l->have_rates && now > l->last_ms) {
 			s->rx_bps = (rx - l->last_rx) * 1000 /
 			    (now - l->last_ms);
@@ -520,15 +527,19 @@ live_status(struct tui_live *l, const char *line)
 }
 
 static void
-live_event(struct tui_live *l, const char *ev, const char *line)
+live_event(struct tui_live *l, const char *ev, const json_t *o)
 {
-	char	text[TUI_LOG_LINE_MAX];
-	int	n;
+	char		 text[TUI_LOG_LINE_MAX];
+	const char	*p = cm_json_str(o, "text");
+	int		 n;
 
-	n = tui_json_str(line, "text", text, sizeof text);
+	/* Cut to the log's line length, as the old reader did. */
+	n = snprintf(text, sizeof text - 1, "%s", p != NULL ? p : "");
 	if (n < 0)
-		text[n = 0] = '\0';
-	if (strcmp(ev, "console") == 0) {
+		n = 0;
+	else if ((size_t)n > sizeof text - 2)
+		n = (int)(sizeof text - 2);
+	if (strcmp(ev, CTL_EV_CONSOLE) == 0) {
 		/* A stopped kernel logs nothing: what comes then is kdb
 		 * talking (its prompt, a monitor command's output). */
 		if (l->status.state == TUI_TS_STOPPED ||
@@ -537,7 +548,7 @@ live_event(struct tui_live *l, const char *ev, const char *line)
 		text[n] = '\n';
 		tui_log_console(l->log, text, (size_t)n + 1);
 		tui_panic_feed(l->panic, text, (size_t)n + 1);
-	} else if (strcmp(ev, "stop") == 0) {
+	} else if (strcmp(ev, CTL_EV_STOP) == 0) {
 		live_thread_from_stop(l, text);
 		if (strcmp(text, "kdb") == 0)
 			l->status.state = TUI_TS_KDB;
@@ -548,43 +559,48 @@ live_event(struct tui_live *l, const char *ev, const char *line)
 			l->seen_stop = true;
 			tui_live_refresh(l);
 		}
-	} else if (strcmp(ev, "state") == 0) {
+	} else if (strcmp(ev, CTL_EV_STATE) == 0) {
 		l->status.state = live_state(text);
 		if (l->status.state != TUI_TS_STOPPED &&
 		    l->status.state != TUI_TS_KDB)
 			l->seen_stop = false;
-	} else if (strcmp(ev, "gdb_attach") == 0) {
+	} else if (strcmp(ev, CTL_EV_GDB_ATTACH) == 0) {
 		l->status.gdb_attached = true;
-	} else if (strcmp(ev, "gdb_detach") == 0) {
+	} else if (strcmp(ev, CTL_EV_GDB_DETACH) == 0) {
 		l->status.gdb_attached = false;
-	} else if (strcmp(ev, "link_up") == 0) {
+	} else if (strcmp(ev, CTL_EV_LINK_UP) == 0) {
 		l->status.link_up = true;
-	} else if (strcmp(ev, "link_down") == 0) {
+	} else if (strcmp(ev, CTL_EV_LINK_DOWN) == 0) {
 		l->status.link_up = false;
-	} else if (strcmp(ev, "break_failed") == 0) {
-		snprintf(l->msg, sizeof l->msg, "break-in failed: %s", text);
+	} else if (strcmp(ev, CTL_EV_BREAK_FAILED) == 0) {
+		snprintf(l->msg, sizeof l->msg, "break-in failed: %.140s", text);
 	}
 }
 
 static void
 live_ev_line(struct tui_live *l, const char *line)
 {
-	char	buf[64], err[128];
-	bool	ok = true;
+	json_t		*o;
+	const char	*ev, *cmd, *err;
+	bool		 ok = true;
 
-	if (tui_json_str(line, "event", buf, sizeof buf) > 0) {
-		live_event(l, buf, line);
+	/* A line that does not parse is not the bridge's: dropped. */
+	if ((o = cm_json_parse(line, strlen(line), NULL, 0)) == NULL)
 		return;
+	if ((ev = cm_json_str(o, "event")) != NULL && ev[0] != '\0')
+		live_event(l, ev, o);
+	else if ((cmd = cm_json_str(o, "cmd")) == NULL || cmd[0] == '\0')
+		;
+	else if (strcmp(cmd, CTL_CMD_STATUS) == 0)
+		live_status(l, o);
+	else {
+		(void)cm_json_bool(o, "ok", &ok);
+		if (!ok && (err = cm_json_str(o, "error")) != NULL &&
+		    err[0] != '\0')
+			snprintf(l->msg, sizeof l->msg, "%.30s: %.120s", cmd,
+			    err);
 	}
-	if (tui_json_str(line, "cmd", buf, sizeof buf) <= 0)
-		return;
-	if (strcmp(buf, "status") == 0) {
-		live_status(l, line);
-		return;
-	}
-	(void)tui_json_bool(line, "ok", &ok);
-	if (!ok && tui_json_str(line, "error", err, sizeof err) > 0)
-		snprintf(l->msg, sizeof l->msg, "%.30s: %.120s", buf, err);
+	json_decref(o);
 }
 
 /* ---- the interface */
@@ -609,8 +625,8 @@ tui_live_open(const char *path, struct tui_symtab *st, char *err)
 	l->recs = tui_xcalloc(LIVE_RECS_MAX, sizeof *l->recs);
 	l->status.bridge = true;
 	l->status.cpu = l->status.thread = -1;
-	if (tui_conn_send(l->ev, "{\"v\":1,\"cmd\":\"subscribe\"}") != 0 ||
-	    tui_conn_send(l->ev, "{\"v\":1,\"cmd\":\"status\"}") != 0) {
+	if (tui_conn_send(l->ev, CTL_CMD_SUBSCRIBE) != 0 ||
+	    tui_conn_send(l->ev, CTL_CMD_STATUS) != 0) {
 		snprintf(err, TUI_ERRLEN, "cannot talk to the bridge at %s",
 		    path);
 		tui_live_free(l);
@@ -692,8 +708,7 @@ tui_live_tick(struct tui_live *l)
 	if (l->status.busy)
 		l->status.tick++;
 	if (now >= l->next_status) {
-		(void)live_send(l, l->ev, LR_REGS,
-		    "{\"v\":1,\"cmd\":\"status\"}");
+		(void)live_send(l, l->ev, LR_REGS, CTL_CMD_STATUS);
 		l->next_status = now + LIVE_STATUS_MS;
 	}
 }
@@ -701,16 +716,25 @@ tui_live_tick(struct tui_live *l)
 void
 tui_live_command(struct tui_live *l, const char *cmd)
 {
-	char	line[96];
+	struct ctl_req	*req = tui_xcalloc(1, sizeof *req);
+	char		 err[TUI_ERRLEN], *line;
+	size_t		 n;
 
-	if (strncmp(cmd, "thread ", 7) == 0) {
-		snprintf(line, sizeof line, "{\"v\":1,\"cmd\":\"thread\","
-		    "\"text\":\"%.40s\"}", cmd + 7);
-		(void)live_send(l, l->rq, LR_THREAD, line);
+	/* The words are checked as the bridge checks them. */
+	if (ctl_req_parse(req, cmd, strlen(cmd), err, sizeof err) == -1) {
+		snprintf(l->msg, sizeof l->msg, "%.159s", err);
+		free(req);
 		return;
 	}
-	snprintf(line, sizeof line, "{\"v\":1,\"cmd\":\"%.20s\"}", cmd);
-	(void)live_send(l, l->ev, LR_REGS, line);
+	n = ctl_req_json(req, NULL, 0);
+	line = tui_xcalloc(1, n + 1);
+	(void)ctl_req_json(req, line, n + 1);
+	if (req->cmd == CTL_THREAD)
+		(void)live_send(l, l->rq, LR_THREAD, line);
+	else
+		(void)live_send(l, l->ev, LR_REGS, line);
+	free(line);
+	free(req);
 }
 
 void

@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include "common/ctlproto.h"
 #include "tui/tui.h"
 
 #define REPLAY_MAX	(16u << 20)
@@ -135,7 +136,7 @@ key_prompt(struct tui *t, int k)
 		t->prompt = false;
 		if (t->prompt_kind == 't') {
 			if (t->qlen > 0) {
-				snprintf(cmd, sizeof cmd, "thread %s",
+				snprintf(cmd, sizeof cmd, CTL_CMD_THREAD " %s",
 				    t->query);
 				tui_live_command(t->live, cmd);
 			}
@@ -231,8 +232,8 @@ key(struct tui *t, int k, int h)
 			t->qlen = 0;
 			t->query[0] = '\0';
 		} else
-			tui_live_command(t->live, k == 'b' ? "break" :
-			    k == 'c' ? "continue" : "step");
+			tui_live_command(t->live, k == 'b' ? CTL_CMD_BREAK :
+			    k == 'c' ? CTL_CMD_CONTINUE : CTL_CMD_STEP);
 		break;
 	case '?':
 	case 'h':

@@ -73,21 +73,6 @@ tui_xstrndup(const char *s, size_t len)
 	return p;
 }
 
-/* json.c */
-/*
- * Members of one JSON line from the bridge, found by key at any depth
- * (strings are skipped whole, so text inside a value never matches).
- * tui_json_str copies the unescaped string into buf (cut to fit, always
- * terminated; \u escapes above 0xff become '?') and returns the length
- * written, or -1 when the key is missing or not a string. The others
- * return false when the key is missing or of another type.
- */
-int		 tui_json_str(const char *line, const char *key, char *buf,
-		     size_t buflen);
-bool		 tui_json_u64(const char *line, const char *key,
-		     uint64_t *out);
-bool		 tui_json_bool(const char *line, const char *key, bool *out);
-
 /* panic.c */
 /*
  * Console hygiene and the oops/panic parser.
@@ -391,8 +376,10 @@ int		 tui_live_input(struct tui_live *l, int fd, char *err);
 void		 tui_live_tick(struct tui_live *l);
 /* Read everything again (key r; every stop does it by itself). */
 void		 tui_live_refresh(struct tui_live *l);
-/* "break", "continue", "step" or "thread ID" to the bridge; a refusal
- * (gdb attached, target running) shows up in tui_live_message. */
+/* A control command in plain words ("break", "continue", "step",
+ * "thread ID"), checked by common/ctlproto.c and sent as JSON; a bad
+ * argument or a refusal (gdb attached, target running) shows up in
+ * tui_live_message. */
 void		 tui_live_command(struct tui_live *l, const char *cmd);
 /* Point the screen at the live models (again after every input: the log
  * is rebuilt at each stop). */

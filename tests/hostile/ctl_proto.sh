@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # tests/hostile/ctl_proto.sh: control-socket requests at the limits.
-#  - mem: LEN is decimal (010 is ten, not eight), ADDR hex; an address
-#    over 64 bits or a range wrapping past 2^64 is refused with a reason
-#    and nothing is read from the target;
+#  - mem in words: LEN is decimal (010 is ten, not eight), ADDR hex; an
+#    address over 64 bits or a range wrapping past 2^64 is refused with a
+#    reason and nothing is read from the target;
+#  - mem in JSON with typed arguments: "addr" a hex string (kernel
+#    addresses are above 2^53) or an exact number, "len" a number; every
+#    wrong type, range or member is refused with a reason, before the
+#    target sees anything; malformed JSON (no closing brace, a duplicate
+#    key, a NUL, bad UTF-8, a lone surrogate, deep nesting, huge numbers)
+#    is refused whole, and the bridge lives on;
 #  - the 33rd simultaneous client gets one JSON error line, then EOF;
 #  - a request line is refused past 4096 bytes, however it arrives.
 SUITE=ctl_proto
@@ -17,10 +23,16 @@ wait_grep "$TMP/br.out" "link up" 50
 ctl() { "$BR" ctl --ctl "$CTL" "$@" 2>&1; }
 
 # mem_case NAME ARGS REPLY_ERE FTLOG_ERE_ABSENT FTLOG_ERE_PRESENT
+# ARGS: the words after "mem", or one JSON request line (starting with
+# '{'), which `kgdb-bridge ctl` sends as it is.
 mem_case() {
 	local name=$1 args=$2 reply_re=$3 absent=$4 present=$5 r
 	: >"$FTLOG.mark"
-	r=$(ctl mem $args)
+	if [ "${args:0:1}" = "{" ]; then
+		r=$(ctl "$args")
+	else
+		r=$(ctl mem $args)
+	fi
 	sleep 0.2
 	if ! grep -qE -- "$reply_re" <<<"$r"; then
 		fail "$name" "reply: $r"
@@ -44,6 +56,38 @@ mem_case "mem address over 64 bits refused" "10000000000000000 1" \
     '"ok":false.*more than 64 bits' "^RX mffffffffffffffff," ""
 mem_case "mem LEN in hex refused" "ffffffff81000000 0x10" \
     '"ok":false.*LEN in decimal' "^RX mffffffff81000000,10$" ""
+
+# Typed JSON arguments, judged by the bridge.
+mem_case "json mem: addr as a hex string" \
+    '{"v":1,"cmd":"mem","addr":"0xffffffff81000200","len":10}' \
+    '"ok":true,"cmd":"mem","addr":"0xffffffff81000200","len":10,' "" \
+    "^RX mffffffff81000200,a$"
+mem_case "json mem: addr as a number" \
+    '{"v":1,"cmd":"mem","addr":4096,"len":16}' '"cmd":"mem"' "" \
+    "^RX m1000,10$"
+mem_case "json mem: wrapping past 2^64 refused" \
+    '{"v":1,"cmd":"mem","addr":"ffffffffffffffff","len":2}' \
+    '"ok":false,"cmd":"mem","error":"mem: 2 bytes at 0xffffffffffffffff run past the top' \
+    "^RX m(0|ffffffffffffffff)," ""
+mem_case "json mem: number above 2^53 refused" \
+    '{"v":1,"cmd":"mem","addr":9007199254740993,"len":1}' \
+    '"ok":false,"cmd":"mem",.*beyond 2\^53.*hex string' "^RX m20000000000001," ""
+mem_case "json mem: number above 2^63 refused" \
+    '{"v":1,"cmd":"mem","addr":18446744071562067968,"len":1}' \
+    '"ok":false,"error":"malformed JSON.*too big integer' "^RX mffffffff80000000," ""
+mem_case "json mem: len as a string refused" \
+    '{"v":1,"cmd":"mem","addr":"ffffffff81004000","len":"16"}' \
+    '"ok":false,"cmd":"mem","error":"mem: len must be an integer' \
+    "^RX mffffffff81004000," ""
+mem_case "json mem: len 4097 refused" \
+    '{"v":1,"cmd":"mem","addr":"ffffffff81003000","len":4097}' \
+    '"ok":false.*out of range \(1 to 4096' "^RX mffffffff81003000," ""
+mem_case "json mem: the old text member refused" \
+    '{"v":1,"cmd":"mem","text":"ffffffff81005000 8"}' \
+    '"ok":false.*unknown member \\"text\\"' "^RX mffffffff81005000," ""
+mem_case "json mem: no closing brace refused" \
+    '{"v":1,"cmd":"mem","addr":"ffffffff81006000","len":8' \
+    '"ok":false,"error":"malformed JSON' "^RX mffffffff81006000," ""
 
 # The client limit and the line limit, from python (many sockets at once).
 python3 - "$CTL" >"$TMP/py.out" 2>&1 <<'PY'
@@ -90,6 +134,42 @@ s = conn()
 s.sendall(b"ping\n")
 r = reply(s)
 say("a slot frees when a client leaves", b'"ok":true' in r, repr(r))
+s.close()
+
+# Hostile JSON and words, straight to the socket: refused with a reason,
+# one reply per line, the connection still served after each.
+s = conn()
+hostile = [
+    (b'{"v":1,"cmd":"ping"', b"malformed JSON"),
+    (b'{"v":1,"cmd":"ping"}}', b"malformed JSON"),
+    (b'{"cmd":"ping","cmd":"quit"}', b"malformed JSON"),
+    (b'{"cmd":"ping"}\0', b"malformed JSON"),
+    (b'{"cmd":"pi\\u0000ng"}', b"malformed JSON"),
+    (b'{"cmd":"mark","text":"\xff\xfe"}', b"malformed JSON"),
+    (b'{"cmd":"mark","text":"\\ud800"}', b"malformed JSON"),
+    (b'{"cmd":"mark","text":"\\x41"}', b"malformed JSON"),
+    (b'{"cmd":"mem","addr":' + b"9" * 400 + b',"len":1}', b"malformed JSON"),
+    (b'{"cmd":"mem","addr":1e999,"len":1}', b"malformed JSON"),
+    (b'{"cmd":"mem","addr":-1,"len":1}', b"negative"),
+    (b'{"cmd":"mem","addr":"' + b"f" * 3000 + b'","len":1}', b"more than 64 bits"),
+    (b'{"cmd":' + b"[" * 4000 + b"]" * 40, b"malformed JSON"),
+    (b'{"cmd":"thread","id":"1;c"}', b"not hex"),
+    (b'{"cmd":"thread","id":{"a":1}}', b"must be an integer"),
+    (b'{"cmd":"mark","text":""}', b"mark needs a text"),
+    (b'{"cmd":"ping","x":1}', b"takes no arguments"),
+    (b'{"v":2,"cmd":"ping"}', b"unsupported protocol version"),
+    (b"mem ffffffff81000000 0x10", b"LEN in decimal"),
+    (b"mark \xff", b"not UTF-8"),
+    (b"ping now", b"takes no arguments"),
+]
+for line, want in hostile:
+    s.sendall(line + b"\n")
+    r = reply(s)
+    say("hostile line %r refused" % line[:40],
+        b'"ok":false' in r and want in r, repr(r[:200]))
+s.sendall(b'{"v":1,"cmd":"mark","text":"caf\xc3\xa9 \\ud83d\\ude00"}\n')
+r = reply(s)
+say("a UTF-8 mark accepted", b'"ok":true,"cmd":"mark"' in r, repr(r))
 s.close()
 
 # Line limit: 4096 bytes before the newline, whatever the chunking.

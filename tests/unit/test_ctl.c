@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * tests/unit/test_ctl.c: the control socket on a real loop: JSON helpers,
- * requests and replies, the version check, subscriptions, a subscriber
+ * tests/unit/test_ctl.c: the control socket on a real loop: requests and
+ * replies (malformed ones refused), the version check, typed arguments,
+ * subscriptions and their escaping, a subscriber
  * that stops reading, the socket's mode and a stale socket; then the
  * TUI's target commands (mem, regs, thread, continue, step, break) over
  * the real target.c and gdb.c on the fake link: split reads, a gdb
@@ -28,57 +29,8 @@
 #include <event2/buffer.h>
 #include <event2/event.h>
 
+#include "common/json.h"
 #include "tests/unit/fakelink.h"
-
-static void
-test_json_str(void **state)
-{
-	static const struct {
-		const char	*line, *key, *want;
-	} rows[] = {
-		{ "{\"v\":1,\"cmd\":\"status\"}", "cmd", "status" },
-		{ "{ \"cmd\" : \"mark\", \"text\": \"a \\\"q\\\" \\\\ \\n\" }",
-		    "text", "a \"q\" \\ \n" },
-		{ "{\"text\":\"cmd\",\"cmd\":\"break\"}", "cmd", "break" },
-		{ "{\"x\":\"\\\"cmd\\\":\",\"cmd\":\"ping\"}", "cmd", "ping" },
-		{ "{\"text\":\"\\u0041\\u00e9\"}", "text", "A?" },
-		{ "{\"cmd\":1}", "cmd", NULL },
-		{ "{\"cmd\":\"open", "cmd", NULL },
-		{ "{\"cmd\":\"a\\", "cmd", NULL },
-		{ "{}", "cmd", NULL },
-		{ "", "cmd", NULL },
-	};
-	size_t	i;
-	char	*v;
-
-	(void)state;
-	for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-		v = br_ctl_json_str(rows[i].line, rows[i].key);
-		if (rows[i].want == NULL)
-			assert_null(v);
-		else {
-			assert_non_null(v);
-			assert_string_equal(v, rows[i].want);
-		}
-		free(v);
-	}
-}
-
-static void
-test_json_quote(void **state)
-{
-	struct evbuffer	*b = evbuffer_new();
-	char		 out[128];
-	size_t		 n;
-
-	(void)state;
-	br_ctl_json_quote(b, "a\"\\\n\r\t\x01\xff", 8);
-	n = evbuffer_get_length(b);
-	evbuffer_remove(b, out, n);
-	out[n] = '\0';
-	assert_string_equal(out, "\"a\\\"\\\\\\n\\r\\t\\u0001\\u00ff\"");
-	evbuffer_free(b);
-}
 
 static struct bridge	 br;
 static char		 dir[] = "/tmp/test_ctlXXXXXX";
@@ -216,6 +168,20 @@ test_socket(void **state)
 	assert_non_null(strstr(reply(fd), "unsupported protocol version"));
 	say(fd, "{\"v\":1}\n");
 	assert_non_null(strstr(reply(fd), "no \\\"cmd\\\""));
+	/* Malformed: refused whole, with the reason. */
+	say(fd, "{\"v\":1,\"cmd\":\"ping\"\n");
+	assert_non_null(strstr(reply(fd), "\"ok\":false,\"error\":"
+	    "\"malformed JSON"));
+	say(fd, "{\"cmd\":\"ping\",\"cmd\":\"quit\"}\n");
+	assert_non_null(strstr(reply(fd), "malformed JSON"));
+	say(fd, "{\"cmd\":\"ping\"}x\n");
+	assert_non_null(strstr(reply(fd), "malformed JSON"));
+	assert_int_equal(write(fd, "{\"cmd\":\"ping\"}\0\n", 16), 16);
+	assert_non_null(strstr(reply(fd), "malformed JSON"));
+	assert_int_equal(write(fd, "mark a\0b\n", 9), 9);
+	assert_non_null(strstr(reply(fd), "NUL"));
+	say(fd, "{\"cmd\":\"ping\",\"text\":\"x\"}\n");
+	assert_non_null(strstr(reply(fd), "\"ok\":false,\"cmd\":\"ping\""));
 	say(fd, "mark\n");
 	assert_non_null(strstr(reply(fd), "mark needs a text"));
 	say(fd, "break\n");
@@ -230,6 +196,19 @@ test_socket(void **state)
 	br_ctl_notify(c, BR_NOTE_LINK_DOWN, "link down: \"x\"");
 	assert_non_null(strstr(reply(fd2), "{\"v\":1,\"event\":\"link_down\","
 	    "\"t\":"));
+	/* Console bytes that are not UTF-8 still make valid JSON; UTF-8
+	 * passes as it is. */
+	br_ctl_notify(c, BR_NOTE_CONSOLE_LINE, "caf\xc3\xa9 \xff\x01\"\\");
+	{
+		char	*s = reply(fd2);
+		json_t	*o = cm_json_parse(s, strlen(s), NULL, 0);
+
+		assert_non_null(o);
+		assert_string_equal(cm_json_str(o, "event"), "console");
+		assert_string_equal(cm_json_str(o, "text"),
+		    "caf\xc3\xa9 \xef\xbf\xbd\x01\"\\");
+		json_decref(o);
+	}
 	say(fd, "ping\n");
 	assert_non_null(strstr(reply(fd), "ping"));	/* not the event */
 
@@ -358,7 +337,21 @@ test_target_ops(void **state)
 	say(fd, "mem ffff\n");
 	assert_non_null(strstr(reply(fd), "usage: mem"));
 	say(fd, "thread 1;c\n");
-	assert_non_null(strstr(reply(fd), "usage: thread"));
+	assert_non_null(strstr(reply(fd), "thread: the id is not hex"));
+	/* Typed JSON arguments are checked the same way. */
+	say(fd, "{\"cmd\":\"mem\",\"addr\":\"0xffff\",\"len\":5000}\n");
+	assert_non_null(strstr(reply(fd), "\"ok\":false,\"cmd\":\"mem\","
+	    "\"error\":\"mem: len 5000 is out of range"));
+	say(fd, "{\"cmd\":\"mem\",\"addr\":18446744071562067968,"
+	    "\"len\":8}\n");
+	assert_non_null(strstr(reply(fd), "malformed JSON"));
+	say(fd, "{\"cmd\":\"mem\",\"text\":\"ffff 8\"}\n");
+	assert_non_null(strstr(reply(fd), "unknown member \\\"text\\\""));
+	say(fd, "{\"cmd\":\"mem\",\"addr\":\"ffff\",\"len\":8\n");
+	assert_non_null(strstr(reply(fd), "\"ok\":false,\"error\":"
+	    "\"malformed JSON"));
+	say(fd, "{\"cmd\":\"thread\",\"id\":\"1;c\"}\n");
+	assert_non_null(strstr(reply(fd), "not hex"));
 	assert_string_equal(wire(w, sizeof w), "");
 
 	/* No gdb: thread, regs, step, continue, break. */
@@ -401,6 +394,20 @@ test_target_ops(void **state)
 	wire(w, sizeof w);
 	say(fd, "break\n");
 	assert_non_null(strstr(reply(fd), "stopped already"));
+
+	/* Typed arguments: a kernel address as a hex string, a small one as
+	 * a number; a thread id as a number goes out in hex. */
+	say(fd, "{\"v\":1,\"cmd\":\"mem\",\"addr\":\"0xffffffff81000010\","
+	    "\"len\":4}\n");
+	assert_string_equal(wire(w, sizeof w), F("mffffffff81000010,4"));
+	target_says("01020304");
+	assert_non_null(strstr(reply(fd), "\"ok\":true,\"cmd\":\"mem\","
+	    "\"addr\":\"0xffffffff81000010\",\"len\":4,\"hex\":\"01020304\""));
+	say(fd, "{\"v\":1,\"cmd\":\"mem\",\"addr\":4096,\"len\":2}\n");
+	assert_string_equal(wire(w, sizeof w) + 1, F("m1000,2"));
+	target_says("0506");
+	assert_non_null(strstr(reply(fd), "\"addr\":\"0x1000\",\"len\":2,"));
+	wire(w, sizeof w);
 
 	/* A read over a page boundary and the safe size: split in three. */
 	say(fd, "mem ffffffff81000f00 1000\n");
@@ -523,8 +530,6 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_json_str),
-		cmocka_unit_test(test_json_quote),
 		cmocka_unit_test(test_socket),
 		cmocka_unit_test(test_target_ops),
 	};

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * tests/unit/test_tui_live.c: the pieces under the TUI's live session:
- * reading the bridge's JSON lines (tui/json.c) and the per-stop memory
+ * tests/unit/test_tui_live.c: the pieces under the TUI's live session
+ * (its JSON reader, common/json.c, has test_json.c): the per-stop memory
  * snapshot the printk walk runs on (tui/mem.c), including the rerun loop
  * live.c drives: each miss fetched once, then never asked again.
  */
@@ -12,49 +12,6 @@
 #include <cmocka.h>
 
 #include "tui/tui.h"
-
-static void
-test_json(void **state)
-{
-	static const char status[] = "{\"v\":1,\"ok\":true,\"cmd\":\"status\","
-	    "\"text\":\"\\\"cmd\\\":\\\"no\\\"\",\"baud\":115200,\"gdb\":false,"
-	    "\"stats\":{\"rx_bytes\":1234,\"tx_bytes\":5}}";
-	char		 buf[16];
-	uint64_t	 v = 0;
-	bool		 b = true;
-
-	(void)state;
-	assert_int_equal(tui_json_str(status, "cmd", buf, sizeof buf), 6);
-	assert_string_equal(buf, "status");
-	/* A key inside a string value is not a key. */
-	assert_int_equal(tui_json_str(status, "no", buf, sizeof buf), -1);
-	assert_true(tui_json_u64(status, "rx_bytes", &v));
-	assert_int_equal(v, 1234);
-	assert_true(tui_json_u64(status, "baud", &v));
-	assert_int_equal(v, 115200);
-	assert_true(tui_json_bool(status, "gdb", &b));
-	assert_false(b);
-	assert_false(tui_json_bool(status, "baud", &b));
-	assert_false(tui_json_u64(status, "cmd", &v));
-	assert_false(tui_json_u64(status, "missing", &v));
-	/* Escapes, and a value cut to the buffer. */
-	assert_int_equal(tui_json_str("{\"text\":\"a\\tb\\u0041\\u00e9\\u263a\"}",
-	    "text", buf, sizeof buf), 6);
-	assert_memory_equal(buf, "a\tbA\xe9?", 6);
-	assert_int_equal(tui_json_str("{\"hex\":\"0123456789abcdef0123\"}",
-	    "hex", buf, sizeof buf), 15);
-	assert_string_equal(buf, "0123456789abcde");
-	/* Broken lines. */
-	assert_int_equal(tui_json_str("{\"text\":\"open", "text", buf,
-	    sizeof buf), -1);
-	assert_int_equal(tui_json_str("{\"text\":\"a\\", "text", buf,
-	    sizeof buf), -1);
-	assert_int_equal(tui_json_str("{\"text\":\"\\u12\"}", "text", buf,
-	    sizeof buf), -1);
-	assert_int_equal(tui_json_str("{\"text\":1}", "text", buf,
-	    sizeof buf), -1);
-	assert_false(tui_json_u64("{\"n\":99999999999999999999}", "n", &v));
-}
 
 static void
 test_mem(void **state)
@@ -131,7 +88,6 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_mem),
 		cmocka_unit_test(test_walk_on_snapshot),
 	};
