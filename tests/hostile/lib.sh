@@ -78,7 +78,7 @@ free_port() {
 run_br() {
 	local out=$1
 	shift
-	timeout -k 2 10 "$BR" --no-stdin -q --gdb-port 0 --console-port 0 \
+	timeout -k 2 10 "$BR" --no-stdin -q --gdb-port off --console-port off \
 	    "$@" </dev/null >"$out" 2>&1
 	RC=$?
 }

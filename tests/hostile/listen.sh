@@ -37,12 +37,12 @@ listen() {
 
 listen "0.0.0.0 warns" 0.0.0.0 yes
 listen "0.0.0.0 with only the gdb port warns" 0.0.0.0 yes \
-    --gdb-port "$(free_port)" --console-port 0
+    --gdb-port "$(free_port)" --console-port off
 listen ":: warns" :: yes
 listen "127.0.0.1 is quiet" 127.0.0.1 no
 listen "127.0.0.2 is quiet" 127.0.0.2 no
 listen "::1 is quiet" ::1 no
 listen "0.0.0.0 with both ports off is quiet" 0.0.0.0 no \
-    --gdb-port 0 --console-port 0
+    --gdb-port off --console-port off
 check "man page warns about --listen" "no warning in docs/kgdb-bridge.1" \
     grep -q "can read and write kernel memory" docs/kgdb-bridge.1

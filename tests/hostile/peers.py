@@ -484,8 +484,8 @@ def unix_sockets(d, t):
         f.write("keep me\n")
     for path, want in ((os.path.join(bad, "g.sock"), "writable by others"),
                        (notsock, "not a socket")):
-        r = subprocess.run([BRIDGE, "-q", "--no-stdin", "--gdb-port", "0",
-                            "--console-port", "0", "--ctl",
+        r = subprocess.run([BRIDGE, "-q", "--no-stdin", "--gdb-port", "off",
+                            "--console-port", "off", "--ctl",
                             os.path.join(d, "ctl2"), "--gdb-socket", path,
                             "unix:" + t.path], capture_output=True,
                            text=True, timeout=30)

@@ -544,7 +544,7 @@ def test_local_keys(d):
     """Ctrl-] b and Ctrl-] s on the bridge's own terminal."""
     ft = Fake(d, "lk", "--start", "running", telnet=True)
     ctl = os.path.join(d, "lk.ctl")
-    t = PtyRun([BRIDGE, "--gdb-port", "0", "--console-port", "0", "--ctl",
+    t = PtyRun([BRIDGE, "--gdb-port", "off", "--console-port", "off", "--ctl",
                 ctl, ft.target])
     ok = t.expect(b"link up")
     report(ok, "local keys: the bridge runs on a terminal", repr(t.out))
@@ -601,8 +601,8 @@ def test_fatal_signals(d):
         for f in (before, after, during):
             if os.path.exists(f):
                 os.unlink(f)
-        script = ('ulimit -c 0; stty -g >"$1"; "$3" --gdb-port 0 '
-                  '--console-port 0 --ctl "$4" "$5"; echo "rc=$?"; '
+        script = ('ulimit -c 0; stty -g >"$1"; "$3" --gdb-port off '
+                  '--console-port off --ctl "$4" "$5"; echo "rc=$?"; '
                   'stty -g >"$2"')
         t = PtyRun(["sh", "-c", script, "sh", before, after, BRIDGE,
                     os.path.join(d, "fs.ctl"), ft.target])
@@ -846,7 +846,7 @@ def test_usb_lookup(d):
 
     def bridge(target):
         return run(["unshare", "-m", "sh", setup, root, BRIDGE,
-                    "--gdb-port", "0", "--console-port", "0", "--no-stdin",
+                    "--gdb-port", "off", "--console-port", "off", "--no-stdin",
                     "-q", "--ctl", os.path.join(d, "usb.ctl"), target])
     for target, path in (("usb:0403:6001:A50285BI", "/dev/ttyUSB7"),
                          ("usb:0403:6001:OTHER0001", "/dev/ttyUSB8"),
@@ -958,8 +958,8 @@ def test_wait_busy_forbidden(d):
     PROCS.append(holder)
     time.sleep(0.3)
     t0 = time.time()
-    rc, out, err = run([BRIDGE, "--wait", "--gdb-port", "0",
-                        "--console-port", "0", "--no-stdin", "-q", "--ctl",
+    rc, out, err = run([BRIDGE, "--wait", "--gdb-port", "off",
+                        "--console-port", "off", "--no-stdin", "-q", "--ctl",
                         os.path.join(d, "busy.ctl"), name])
     report(rc == 1 and "busy" in err and
            len([l for l in err.splitlines() if l.strip()]) == 1 and
@@ -981,8 +981,8 @@ def test_wait_busy_forbidden(d):
     # Busy through TIOCEXCL (root ignores it; nobody does not).
     os.chmod(name, 0o666)
     fcntl.ioctl(slave, termios.TIOCEXCL)
-    rc, out, err = run(nobody + [BRIDGE, "--wait", "--gdb-port", "0",
-                                 "--console-port", "0", "--no-stdin", "-q",
+    rc, out, err = run(nobody + [BRIDGE, "--wait", "--gdb-port", "off",
+                                 "--console-port", "off", "--no-stdin", "-q",
                                  "--ctl", os.path.join(nd, "x.ctl"), name],
                        env=env)
     report(rc == 1 and "busy" in err and
@@ -992,8 +992,8 @@ def test_wait_busy_forbidden(d):
     fcntl.ioctl(slave, termios.TIOCNXCL)
     # Forbidden: mode 000 for a user who is not root.
     os.chmod(name, 0o000)
-    rc, out, err = run(nobody + [BRIDGE, "--wait", "--gdb-port", "0",
-                                 "--console-port", "0", "--no-stdin", "-q",
+    rc, out, err = run(nobody + [BRIDGE, "--wait", "--gdb-port", "off",
+                                 "--console-port", "off", "--no-stdin", "-q",
                                  "--ctl", os.path.join(nd, "x.ctl"), name],
                        env=env)
     report(rc == 1 and "permission denied" in err and "dialout" in err and
@@ -1203,8 +1203,8 @@ def test_tui_launch(d):
                    FAKE_TUI_EXIT=how, FAKE_TUI_BRIDGE=BRIDGE)
         t = PtyRun(["env"] + ["%s=%s" % kv for kv in env.items()
                               if kv[0].startswith(("KGDB_TUI", "FAKE_TUI"))]
-                   + [BRIDGE, "--tui", "--gdb-port", "0", "--console-port",
-                      "0", "--ctl", ctl, ft.target])
+                   + [BRIDGE, "--tui", "--gdb-port", "off", "--console-port",
+                      "off", "--ctl", ctl, ft.target])
         ok = wait_until(lambda: "regs_rc=" in readfile(out))
         rec = readfile(out)
         report(ok and "argc=2\narg=--ctl\narg=%s\n" % ctl in rec and

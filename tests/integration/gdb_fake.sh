@@ -77,7 +77,7 @@ start_pair() {
 		    2>/dev/null && break
 		sleep 0.05
 	done
-	"$BR" "$LINK" --gdb-port "$GPORT" --console-port 0 --no-stdin -q \
+	"$BR" "$LINK" --gdb-port "$GPORT" --console-port off --no-stdin -q \
 	    --ctl "$D/ctl" --log "$D/console.log" -v "${bargs[@]}" \
 	    >"$D/br.out" 2>"$D/br.err" &
 	BRPID=$!

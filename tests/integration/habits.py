@@ -49,7 +49,7 @@ def lines_from(stamps):
     m, s = os.openpty()
     tty.setraw(s)
     port = pick_port()
-    args = [BRIDGE, "-q", "--no-stdin", "--gdb-port", "0", "--console-port",
+    args = [BRIDGE, "-q", "--no-stdin", "--gdb-port", "off", "--console-port",
             str(port), "--ctl", os.path.join(d, "ctl")]
     if stamps:
         args.append("--timestamps")
@@ -106,7 +106,7 @@ def test_typing_notice():
     m, s = os.openpty()
     tty.setraw(s)
     port = pick_port()
-    b = subprocess.Popen([BRIDGE, "-q", "--no-stdin", "--gdb-port", "0",
+    b = subprocess.Popen([BRIDGE, "-q", "--no-stdin", "--gdb-port", "off",
                           "--console-port", str(port), "--ctl",
                           os.path.join(d, "ctl"), os.ttyname(s)],
                          stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -80,7 +80,7 @@ def run(d, word_tail):
     ctl = os.path.join(d, "ctl")
     err = open(os.path.join(d, "bridge.err"), "w+")
     b = subprocess.Popen([BRIDGE, "-q", "--no-stdin", "-v", "--gdb-port",
-                          "0", "--console-port", str(cport), "--ctl", ctl,
+                          "off", "--console-port", str(cport), "--ctl", ctl,
                           "telnet:127.0.0.1:%d%s" % (port, word_tail)],
                          stdin=subprocess.DEVNULL, stderr=err)
     b.err = err

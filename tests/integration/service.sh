@@ -88,7 +88,7 @@ srv.settimeout(10)
 gp = port()
 env = dict(os.environ, NOTIFY_SOCKET=ns)
 b = subprocess.Popen([bin, "-q", "--no-stdin", "--gdb-port", str(gp),
-                      "--console-port", "0", "--ctl",
+                      "--console-port", "off", "--ctl",
                       os.path.join(T, "ctl"), "--log", log, os.ttyname(s)],
                      env=env, stdin=subprocess.DEVNULL,
                      stderr=open(os.path.join(T, "err"), "w"))

@@ -159,7 +159,7 @@ FTLOG=$TMP/ft.log
 "$FT" --unix "$TMP/t.sock" --log "$FTLOG" --start kgdbwait 2>"$TMP/ft.err" &
 PIDS+=($!)
 for _ in $(seq 50); do [ -S "$TMP/t.sock" ] && break; sleep 0.1; done
-"$BR" --gdb-port 0 --console-port 0 --no-stdin -q --ctl "$TMP/ctl" \
+"$BR" --gdb-port off --console-port off --no-stdin -q --ctl "$TMP/ctl" \
     "unix:$TMP/t.sock" 2>"$TMP/br.err" &
 PIDS+=($!)
 for _ in $(seq 100); do
