@@ -54,7 +54,7 @@ CASE1=(-ex 'echo @@regs\n' -ex 'info registers'
 
 check_case1() { # name file
 	check_clean "$1" "$2" &&
-	    check "$1" "$2" '^rip +0xffffffff8' '^rsp +0xffff' '^eflags' \
+	    check_log "$1" "$2" '^rip +0xffffffff8' '^rsp +0xffff' '^eflags' \
 		'^#0 .*kgdb_breakpoint' \
 		'Thread .*(swapper|init|kthreadd|shadowCPU)' \
 		'^0xffff[0-9a-f]+:[[:space:]]+0x[0-9a-f]{16}' '^\$1 = [0-9]+' \
@@ -144,11 +144,11 @@ group_a() {
 		sleep 3
 		GDB_TIMEOUT=20 gdb_run a-c10b "$BR_GDB_PORT" -ex 'info registers rip'
 		wait "$GDB_PID"
-		if check bridge-10-second-gdb "$T/a-c10b.gdb" \
+		if check_log bridge-10-second-gdb "$T/a-c10b.gdb" \
 			'(refused|busy|already|in use|another gdb|controlled|owns)' &&
 		    ! grep -aqE '^rip +0x' "$T/a-c10b.gdb" &&
 		    check_clean bridge-10-second-gdb "$T/a-c10a.gdb" &&
-		    check bridge-10-second-gdb "$T/a-c10a.gdb" '@@after' '^rip +0xffffffff8'; then
+		    check_log bridge-10-second-gdb "$T/a-c10a.gdb" '@@after' '^rip +0xffffffff8'; then
 			pass bridge-10-second-gdb
 		elif grep -aqE '^rip +0x' "$T/a-c10b.gdb"; then
 			fail bridge-10-second-gdb "the second gdb got registers"
@@ -170,8 +170,8 @@ group_a() {
 		rip2=$(grep -a '^rip' "$T/a-c6d.gdb" | awk '{print $2}')
 		if check_clean bridge-6-reattach "$T/a-c6b.gdb" &&
 		    check_clean bridge-6-reattach "$T/a-c6d.gdb" &&
-		    check bridge-6-reattach "$T/a-c6b.gdb" '^rip +0xffffffff8' '^#0 ' &&
-		    check bridge-6-reattach "$T/a-c6d.gdb" '^rip +0xffffffff8' '^#0 '; then
+		    check_log bridge-6-reattach "$T/a-c6b.gdb" '^rip +0xffffffff8' '^#0 ' &&
+		    check_log bridge-6-reattach "$T/a-c6d.gdb" '^rip +0xffffffff8' '^#0 '; then
 			if [ -n "$rip1" ] && [ "$rip1" = "$rip2" ] &&
 			    [ "$rip1" = "$(grep -a '^rip' "$T/a-c6b.gdb" | awk '{print $2}')" ]; then
 				pass bridge-6-reattach
@@ -188,11 +188,11 @@ group_a() {
 		mark=$(stat -c %s "$T/a1.console")
 		(exec 3<>"/dev/tcp/127.0.0.1/$BR_CON_PORT"; sleep 1; printf 'ps\r' >&3; sleep 3) 2>/dev/null
 		tail -c +"$((mark + 1))" "$T/a1.console" >"$T/a.kdb2"
-		if check bridge-5-kdb "$T/a.kdb1" 'Task Addr' 'kdb>' &&
+		if check_log bridge-5-kdb "$T/a.kdb1" 'Task Addr' 'kdb>' &&
 		    check_clean bridge-5-kdb "$T/a-c5.gdb" &&
-		    check bridge-5-kdb "$T/a-c5.gdb" 'Task Addr +Pid +Parent' \
+		    check_log bridge-5-kdb "$T/a-c5.gdb" 'Task Addr +Pid +Parent' \
 			'^0x[0-9a-f]{16} +[0-9]+ +[0-9]+ +[01] +[0-9]+ +[A-Z] ' &&
-		    check bridge-5-kdb "$T/a.kdb2" 'Task Addr'; then
+		    check_log bridge-5-kdb "$T/a.kdb2" 'Task Addr'; then
 			pass bridge-5-kdb
 		fi
 	fi
@@ -212,8 +212,8 @@ group_a() {
 		wait "$GDB_PID"
 		bridge_ctl status >"$T/a-c9.status-up" 2>&1
 		if check_clean bridge-9-cut "$T/a-c9.gdb" &&
-		    check bridge-9-cut "$T/a-c9.gdb" '@@after' '^#0 ' '=> 0xffffffff8' &&
-		    check bridge-9-cut "$T/a-c9.status-down" '"link": ?"down"'; then
+		    check_log bridge-9-cut "$T/a-c9.gdb" '@@after' '^#0 ' '=> 0xffffffff8' &&
+		    check_log bridge-9-cut "$T/a-c9.status-down" '"link": ?"down"'; then
 			if [ "$(grep -acE '^rip +0xffffffff8' "$T/a-c9.gdb")" = 2 ]; then
 				pass bridge-9-cut
 			else
@@ -249,7 +249,7 @@ group_a() {
 		s1=$(gdb_section "$T/a-c3.gdb" go1 | grep -aoE 'received signal SIG[A-Z]+' | head -n 1)
 		s2=$(gdb_section "$T/a-c3.gdb" go2 | grep -aoE 'received signal SIG[A-Z]+' | head -n 1)
 		if check_clean bridge-3-interrupt "$T/a-c3.gdb" &&
-		    check bridge-3-interrupt "$T/a-c3.gdb" '@@stop1' '^#0 ' \
+		    check_log bridge-3-interrupt "$T/a-c3.gdb" '@@stop1' '^#0 ' \
 			'@@stop2' '^rip +0xffffffff8'; then
 			if [[ ! "$s1" =~ SIG(INT|TRAP)$ ]] || [[ ! "$s2" =~ SIG(INT|TRAP)$ ]]; then
 				fail bridge-3-interrupt "a stop without gdb's SIGINT/SIGTRAP report (first: '$s1', second: '$s2')"
@@ -271,7 +271,7 @@ group_a() {
 		step_cmds hrtimer_nanosleep
 		gdb_run a-c2 "$BR_GDB_PORT" "${STEP_CMDS[@]}"
 		check_clean bridge-2-breakpoint "$T/a-c2.gdb" &&
-		    check bridge-2-breakpoint "$T/a-c2.gdb" \
+		    check_log bridge-2-breakpoint "$T/a-c2.gdb" \
 			'Breakpoint 1 at 0xffffffff8' \
 			'Breakpoint 1, (0x[0-9a-f]+ in )?hrtimer_nanosleep' \
 			'^#0 .*hrtimer_nanosleep' '^#[1-9] .*do_syscall_64' \
@@ -300,9 +300,9 @@ group_b() {
 	sleep 1
 	gdb_run b-c4 "$BR_GDB_PORT" -ex 'bt' -ex 'detach'
 	check_clean bridge-4-panic "$T/b-c4.gdb" &&
-	    check bridge-4-panic "$T/b-c4.gdb" '^#[0-9]+ .*sysrq_handle_crash' \
+	    check_log bridge-4-panic "$T/b-c4.gdb" '^#[0-9]+ .*sysrq_handle_crash' \
 		'^#[0-9]+ .*panic' &&
-	    check bridge-4-panic "$BR_LOG" 'sysrq triggered crash' &&
+	    check_log bridge-4-panic "$BR_LOG" 'sysrq triggered crash' &&
 	    pass bridge-4-panic
 	bridge_stop
 	lab_stop

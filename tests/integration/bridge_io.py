@@ -25,6 +25,10 @@ import tempfile
 import time
 import tty
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+from kbtest import bridge_ports  # noqa: E402
+
 BRIDGE = os.path.abspath(sys.argv[1])
 TMO = 10.0              # generous: the machine is shared
 failures = 0
@@ -38,14 +42,6 @@ def report(ok, name, why=""):
     else:
         failures += 1
         print("FAIL: %s: %s: %s" % (SUITE, name, why), flush=True)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 class Pty:
@@ -148,13 +144,15 @@ class Bridge:
     def __init__(self, d, target, *extra, name="b"):
         self.ctl = os.path.join(d, name + ".sock")
         self.errpath = os.path.join(d, name + ".err")
-        self.cport = free_port()
-        args = [BRIDGE, "--gdb-port", "off", "--console-port", str(self.cport),
+        self.cport = 0          # port 0: the kernel picks, status says
+        args = [BRIDGE, "--gdb-port", "off", "--console-port", "0",
                 "--no-stdin", "-q", "--ctl", self.ctl] + list(extra) + [target]
         self.err = open(self.errpath, "wb")
         self.p = subprocess.Popen(args, stdin=subprocess.DEVNULL,
                                   stdout=subprocess.DEVNULL, stderr=self.err)
         self.ready = self.wait_ctl()
+        if self.ready:
+            self.cport = bridge_ports(self.ctl, TMO)[1]
 
     def wait_ctl(self):
         end = time.time() + TMO

@@ -29,6 +29,10 @@ import threading
 import time
 import tty
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+from kbtest import bridge_ports, fake_tcp_port  # noqa: E402
+
 BRIDGE = os.path.abspath(sys.argv[1])
 FAKE = os.path.abspath(sys.argv[2])
 TMO = 10.0
@@ -56,15 +60,6 @@ def wait_until(cond, tmo=TMO, step=0.05):
             return True
         time.sleep(step)
     return bool(cond())
-
-
-def free_port(host="127.0.0.1"):
-    fam = socket.AF_INET6 if ":" in host else socket.AF_INET
-    s = socket.socket(fam)
-    s.bind((host, 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 def readfile(path):
@@ -103,19 +98,20 @@ class Fake:
 
     def __init__(self, d, name, *args, telnet=False):
         self.log = os.path.join(d, name + ".ft.log")
+        err = os.path.join(d, name + ".ft.err")
         if telnet:
-            self.port = free_port()
-            where = ["--tcp", str(self.port), "--telnet"]
-            self.target = "telnet:127.0.0.1:%d" % self.port
+            where = ["--tcp", "0", "--telnet"]     # it says which port
         else:
             self.sock = os.path.join(d, name + ".ft.sock")
             where = ["--unix", self.sock]
             self.target = "unix:" + self.sock
         self.p = spawn([FAKE] + where + ["--log", self.log] + list(args),
-                       os.path.join(d, name + ".ft.err"))
+                       err)
         wait_until(lambda: os.path.exists(self.log) and
                    (telnet or os.path.exists(self.sock)))
         if telnet:
+            self.port = fake_tcp_port(err, TMO)
+            self.target = "telnet:127.0.0.1:%d" % self.port
             wait_until(self.listening)
 
     def listening(self):
@@ -147,15 +143,17 @@ class Bridge:
         self.name = name
         self.ctl = os.path.join(d, name + ".ctl") if ctl else None
         self.errpath = os.path.join(d, name + ".err")
-        self.cport = free_port() if console else 0
-        self.gport = free_port() if gdb else 0
-        args = [BRIDGE, "--gdb-port", str(self.gport), "--console-port",
-                str(self.cport), "--no-stdin", "-q", "-v"]
+        self.cport = self.gport = 0     # port 0: asked once it is up
+        args = [BRIDGE, "--gdb-port", "0" if gdb else "off",
+                "--console-port", "0" if console else "off", "--no-stdin",
+                "-q", "-v"]
         if ctl:
             args += ["--ctl", self.ctl]
         args += list(extra) + [target]
         self.p = spawn((pre or []) + args, self.errpath, env=env)
         self.ready = self.wait_ctl() if (ctl and wait_ready) else None
+        if self.ready:
+            self.gport, self.cport = bridge_ports(self.ctl, TMO)
 
     def wait_ctl(self):
         # A reply means the loop runs, so every port listens by now (the
@@ -1031,12 +1029,14 @@ def test_listen(d):
         report(False, "--listen ::1: this machine has no IPv6")
     for addr in addrs:
         ft = Fake(d, "ls", "--start", "kgdbwait")
-        cport, gport = free_port(addr), free_port(addr)
         ctl = os.path.join(d, "ls.ctl")
-        p = spawn([BRIDGE, "--listen", addr, "--console-port", str(cport),
-                   "--gdb-port", str(gport), "--no-stdin", "-q", "--ctl",
+        p = spawn([BRIDGE, "--listen", addr, "--console-port", "0",
+                   "--gdb-port", "0", "--no-stdin", "-q", "--ctl",
                    ctl, ft.target], os.path.join(d, "ls.err"))
-        wait_until(lambda: os.path.exists(ctl))
+        try:
+            gport, cport = bridge_ports(ctl, TMO)
+        except RuntimeError:
+            gport = cport = 0   # nothing to reach: the cases fail
         ok = wait_until(lambda: reach(addr, cport))
         v = Viewer(cport, telnet=False, host=addr) if ok else None
         report(ok and v.wait_for(b"console of"),
