@@ -236,7 +236,18 @@ boards_read(struct br_boards *bs, const char *path, bool must)
 	return (0);
 }
 
-/* A port key: a number, or "auto" (and absent) for the board's own. */
+/* A resolved port as --gdb-port takes it: a number or "off". */
+static void
+board_port_str(char *buf, size_t len, int port)
+{
+	if (port == BR_PORT_OFF)
+		snprintf(buf, len, "off");
+	else
+		snprintf(buf, len, "%d", port);
+}
+
+/* A port key: a number (0: any free one), "off", or "auto" (and absent)
+ * for the board's own. */
 static int
 board_port(const struct br_board *b, const char *key, int autoport,
     int *out, char *err)
@@ -249,11 +260,15 @@ board_port(const struct br_board *b, const char *key, int autoport,
 		*out = autoport;
 		return (0);
 	}
+	if (strcmp(v, "off") == 0) {
+		*out = BR_PORT_OFF;
+		return (0);
+	}
 	errno = 0;
 	n = strtol(v, &end, 10);
 	if (errno != 0 || *end != '\0' || n < 0 || n > 65535) {
 		br_seterr(err, "board '%s' (%s): bad %s '%s' (a port, 0 for "
-		    "off, or auto)", b->name, b->file, key, v);
+		    "any free one, off, or auto)", b->name, b->file, key, v);
 		return (-1);
 	}
 	*out = (int)n;
@@ -356,7 +371,7 @@ br_boards_check(const struct br_boards *bs, const struct br_board *me,
 
 	mine[0] = me->gdb_port;
 	mine[1] = me->console_port;
-	if (mine[0] != 0 && mine[0] == mine[1]) {
+	if (mine[0] > 0 && mine[0] == mine[1]) {
 		br_seterr(err, "board '%s' (%s): gdb and console port are "
 		    "both %d", me->name, me->file, mine[0]);
 		return (-1);
@@ -369,7 +384,7 @@ br_boards_check(const struct br_boards *bs, const struct br_board *me,
 		theirs[1] = o->console_port;
 		for (a = 0; a < 2; a++)
 			for (k = 0; k < 2; k++)
-				if (mine[a] != 0 && mine[a] == theirs[k]) {
+				if (mine[a] > 0 && mine[a] == theirs[k]) {
 					br_seterr(err, "board '%s': its %s port "
 					    "%d is board '%s''s %s port (%s); "
 					    "give one of them another port",
@@ -437,10 +452,10 @@ br_boards_argv(const struct br_board *b, int argc, char **argv, int at,
 		if (b->opt[i].value != NULL)
 			v[n++] = xstrdup(b->opt[i].value);
 	}
-	snprintf(port, sizeof port, "%d", b->gdb_port);
+	board_port_str(port, sizeof port, b->gdb_port);
 	v[n++] = xstrdup("--gdb-port");
 	v[n++] = xstrdup(port);
-	snprintf(port, sizeof port, "%d", b->console_port);
+	board_port_str(port, sizeof port, b->console_port);
 	v[n++] = xstrdup("--console-port");
 	v[n++] = xstrdup(port);
 	log = board_get(b, "log");
@@ -502,6 +517,7 @@ br_boards_list(const struct br_boards *bs, FILE *f)
 	const struct br_board	*b;
 	const char		*vml;
 	char			*ctl;
+	char			 gp[16], cp[16];
 	size_t			 i;
 
 	fprintf(f, "# %s\n", br_boards_files(bs));
@@ -511,8 +527,10 @@ br_boards_list(const struct br_boards *bs, FILE *f)
 		b = &bs->b[i];
 		ctl = br_boards_ctl(b);
 		vml = board_get(b, "vmlinux");
-		fprintf(f, "%-16s %-6d %-6d %-8s %s%s%s\n", b->name,
-		    b->gdb_port, b->console_port, board_alive(ctl) ?
+		board_port_str(gp, sizeof gp, b->gdb_port);
+		board_port_str(cp, sizeof cp, b->console_port);
+		fprintf(f, "%-16s %-6s %-6s %-8s %s%s%s\n", b->name,
+		    gp, cp, board_alive(ctl) ?
 		    "running" : "-", b->target, vml != NULL ? "  vmlinux=" :
 		    "", vml != NULL ? vml : "");
 		free(ctl);

@@ -34,6 +34,7 @@
 #define BR_DEFAULT_CONSOLE_PORT	4440
 #define BR_DEFAULT_GDB_PORT	4441
 #define BR_DEFAULT_LISTEN	"127.0.0.1"
+#define BR_PORT_OFF		(-1)	/* --gdb-port off: no listener */
 #define BR_DEFAULT_IDLE_TIMEOUT	10	/* seconds to a first gdb packet */
 
 #define printflike(a, b) __attribute__((format(printf, a, b)))
@@ -82,8 +83,8 @@ struct br_opts {
 	char		*usb_serial;
 
 	char		*listen;	/* address for the TCP listeners */
-	int		 gdb_port;	/* 0: off */
-	int		 console_port;	/* 0: off */
+	int		 gdb_port;	/* BR_PORT_OFF, or 0: any free */
+	int		 console_port;	/* BR_PORT_OFF, or 0: any free */
 	char		*ctl_path;	/* control socket */
 	char		*gdb_socket;	/* gdb on a Unix socket too, or NULL */
 	char		*console_socket; /* console viewers on one, or NULL */
@@ -272,6 +273,7 @@ struct br_link	*br_link_new_console2(struct bridge *br,
 /* peer.c: rules shared by every accepted connection (gdb, console, ctl). */
 struct evconnlistener;
 struct bufferevent;
+struct sockaddr;
 struct br_lguard;
 /* Pause lis for a while when accept() runs out of descriptors, instead
  * of spinning; said once in the log. Free the guard before lis. */
@@ -292,6 +294,13 @@ int		 br_peer_unix_listen(const char *path, const char *what,
 		    char *err);
 /* A connected Unix stream socket to path, or -1 with errno. */
 int		 br_peer_unix_connect(const char *path);
+/* A TCP listener on addr:port calling cb for each connection (port 0:
+ * any free one, as the kernel picks); *bound is the port it got. NULL
+ * with err naming what ("gdb", "console") and the option to change. */
+struct evconnlistener *br_peer_tcp_listen(struct event_base *base,
+		    const char *addr, int port, const char *what,
+		    void (*cb)(struct evconnlistener *, int, struct sockaddr *,
+		    int, void *), void *arg, int *bound, char *err);
 
 /* telnet.c: telnet (RFC 854) and RFC 2217 encoding, no I/O. */
 #define BR_TN_IAC	255
@@ -454,6 +463,8 @@ void		 br_console_notice(struct br_console *c, const char *fmt, ...)
 		    printflike(2, 3);
 /* Number of connected console clients (not counting stdout). */
 size_t		 br_console_clients(const struct br_console *c);
+/* The TCP port the console listener is bound to, or 0 when it is off. */
+int		 br_console_port(const struct br_console *c);
 /* Output cap per client: past this many queued bytes it is dropped. */
 #define BR_CONSOLE_QUEUE_MAX	(1024 * 1024)
 

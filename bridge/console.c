@@ -73,6 +73,7 @@ struct br_console {
 	struct bridge		*br;
 	struct evconnlistener	*lis;
 	struct br_lguard	*guard;
+	int			 port;		/* bound TCP port, 0: none */
 	struct evconnlistener	*ulis;		/* --console-socket */
 	struct br_lguard	*uguard;
 	struct con_clients	 clients;
@@ -752,33 +753,20 @@ con_setup_stdout(struct br_console *c)
 static int
 con_listen(struct br_console *c, char *err)
 {
-	struct bridge		*br = c->br;
-	struct addrinfo		 hints, *res;
-	char			 port[8];
-	int			 rc;
+	struct bridge	*br = c->br;
 
-	snprintf(port, sizeof port, "%d", br->opts.console_port);
-	memset(&hints, 0, sizeof hints);
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE|AI_NUMERICSERV;
-	if ((rc = getaddrinfo(br->opts.listen, port, &hints, &res)) != 0) {
-		br_seterr(err, "bad --listen address %s: %s", br->opts.listen,
-		    gai_strerror(rc));
+	c->lis = br_peer_tcp_listen(br->base, br->opts.listen,
+	    br->opts.console_port, "console", con_accept_cb, c, &c->port, err);
+	if (c->lis == NULL)
 		return -1;
-	}
-	c->lis = evconnlistener_new_bind(br->base, con_accept_cb, c,
-	    LEV_OPT_CLOSE_ON_FREE|LEV_OPT_REUSEABLE|LEV_OPT_CLOSE_ON_EXEC, 16,
-	    res->ai_addr, (int)res->ai_addrlen);
-	freeaddrinfo(res);
-	if (c->lis == NULL) {
-		br_seterr(err, "cannot listen on %s:%s for the console: %s "
-		    "(another kgdb-bridge? choose --console-port)",
-		    br->opts.listen, port, strerror(errno));
-		return -1;
-	}
 	c->guard = br_lguard_new(br->base, c->lis, "console port");
 	return 0;
+}
+
+int
+br_console_port(const struct br_console *c)
+{
+	return c->port;
 }
 
 static int
@@ -814,7 +802,7 @@ br_console_new(struct bridge *br, char *err)
 	c->reap = event_new(br->base, -1, 0, con_reap_cb, c);
 	if (c->reap == NULL)
 		fatalx("console: out of memory");
-	if (br->opts.console_port != 0 && con_listen(c, err) == -1) {
+	if (br->opts.console_port != BR_PORT_OFF && con_listen(c, err) == -1) {
 		br_console_free(c);
 		return NULL;
 	}

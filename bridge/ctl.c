@@ -160,6 +160,7 @@ br_ctl_status_json(struct bridge *br)
 	size_t		 len;
 	int		 caps = br_link_caps(br->link);
 	char		 capstr[64];
+	int		 gport, cport;
 
 	if (b == NULL)
 		fatalx("ctl: out of memory");
@@ -187,8 +188,13 @@ br_ctl_status_json(struct bridge *br)
 	ctl_kv_str(b, "control", br->gdb != NULL && br_gdb_attached(br->gdb) ?
 	    "gdb" : "console");
 	ctl_kv_u64(b, "console_clients", br_console_clients(br->console));
-	ctl_kv_u64(b, "gdb_port", (uint64_t)br->opts.gdb_port);
-	ctl_kv_u64(b, "console_port", (uint64_t)br->opts.console_port);
+	/* The ports bound (0: off), which port 0 leaves to the kernel. */
+	gport = br->gdb != NULL ? br_gdb_port(br->gdb) : 0;
+	cport = br->console != NULL ? br_console_port(br->console) : 0;
+	ctl_kv_u64(b, "gdb_port", (uint64_t)gport);
+	ctl_kv_u64(b, "console_port", (uint64_t)cport);
+	evbuffer_add_printf(b, ",\"ports\":{\"gdb\":%d,\"console\":%d}",
+	    gport, cport);
 	ctl_kv_str(b, "arch", br->arch != NULL ? br->arch->name :
 	    (br->opts.arch != NULL ? br->opts.arch : "x86_64"));
 	ctl_kv_str(b, "panic", br->panic);

@@ -1749,45 +1749,17 @@ br_gdb_port(const struct br_gdb *g)
 static int
 gdb_listen(struct br_gdb *g, const char *addr, int port, char *err)
 {
-	struct addrinfo		 hints, *res;
-	char			 serv[16];
-	struct sockaddr_storage	 ss;
-	socklen_t		 sslen = sizeof ss;
-	int			 rc;
-
-	memset(&hints, 0, sizeof hints);
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-	snprintf(serv, sizeof serv, "%d", port < 0 ? 0 : port);
-	if ((rc = getaddrinfo(addr, serv, &hints, &res)) != 0) {
-		br_seterr(err, "gdb port: %s: %s", addr, gai_strerror(rc));
+	g->lis = br_peer_tcp_listen(g->br->base, addr, port, "gdb",
+	    gdb_listen_cb, g, &g->port, err);
+	if (g->lis == NULL)
 		return (-1);
-	}
-	g->lis = evconnlistener_new_bind(g->br->base, gdb_listen_cb, g,
-	    LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
-	    8, res->ai_addr, (int)res->ai_addrlen);
-	freeaddrinfo(res);
-	if (g->lis == NULL) {
-		br_seterr(err, "gdb port %s:%d: %s", addr, port,
-		    strerror(errno));
-		return (-1);
-	}
 	g->guard = br_lguard_new(g->br->base, g->lis, "gdb port");
-	if (getsockname(evconnlistener_get_fd(g->lis), (struct sockaddr *)&ss,
-	    &sslen) == 0) {
-		if (ss.ss_family == AF_INET)
-			g->port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-		else if (ss.ss_family == AF_INET6)
-			g->port = ntohs(((struct sockaddr_in6 *)&ss)->
-			    sin6_port);
-	}
 	return (0);
 }
 
 /*
- * opts.gdb_port: 0 turns the listener off (br_gdb_attach_fd still works);
- * a negative value binds an ephemeral port (tests; see br_gdb_port).
+ * opts.gdb_port: BR_PORT_OFF turns the listener off (br_gdb_attach_fd
+ * still works); 0 binds any free port (see br_gdb_port).
  */
 struct br_gdb *
 br_gdb_new(struct bridge *br, char *err)
@@ -1827,8 +1799,9 @@ br_gdb_new(struct bridge *br, char *err)
 
 		br_target_set_controller(br->target, &ctl);
 	}
-	if (br->opts.gdb_port != 0 && gdb_listen(g, br->opts.listen != NULL ?
-	    br->opts.listen : BR_DEFAULT_LISTEN, br->opts.gdb_port, err) != 0) {
+	if (br->opts.gdb_port != BR_PORT_OFF && gdb_listen(g,
+	    br->opts.listen != NULL ? br->opts.listen : BR_DEFAULT_LISTEN,
+	    br->opts.gdb_port, err) != 0) {
 		br_gdb_free(g);
 		return (NULL);
 	}

@@ -124,6 +124,34 @@ main_cache_new(struct bridge *br)
 	}
 }
 
+/* "127.0.0.1:4441", "[::1]:4441" or "off": where a listener is. */
+static void
+main_port_str(char *buf, size_t len, const char *addr, int port, bool on)
+{
+	if (!on)
+		snprintf(buf, len, "off");
+	else if (strchr(addr, ':') != NULL)
+		snprintf(buf, len, "[%s]:%d", addr, port);
+	else
+		snprintf(buf, len, "%s:%d", addr, port);
+}
+
+/* The ports actually bound (port 0 asks for any free one). */
+static void
+main_log_ports(struct bridge *br)
+{
+	char	con[80], gdb[80];
+
+	main_port_str(con, sizeof con, br->opts.listen,
+	    br_console_port(br->console),
+	    br->opts.console_port != BR_PORT_OFF);
+	main_port_str(gdb, sizeof gdb, br->opts.listen,
+	    br->gdb != NULL ? br_gdb_port(br->gdb) : 0,
+	    br->opts.gdb_port != BR_PORT_OFF);
+	log_info("console port %s, gdb port %s, control %s", con, gdb,
+	    br->opts.ctl_path);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -157,14 +185,16 @@ main(int argc, char **argv)
 		return 2;
 	}
 	br_log_open(NULL, br.opts.verbose > 0 ? BR_LOG_DEBUG : BR_LOG_INFO);
-	if ((br.opts.gdb_port != 0 || br.opts.console_port != 0) &&
+	if ((br.opts.gdb_port != BR_PORT_OFF ||
+	    br.opts.console_port != BR_PORT_OFF) &&
 	    !br_opts_listen_loopback(br.opts.listen))
 		log_warn("--listen %s is not a loopback address: anyone who "
 		    "can reach the %s can read and write kernel memory and "
 		    "stop the kernel (no password, no encryption)",
 		    br.opts.listen,
-		    br.opts.gdb_port != 0 && br.opts.console_port != 0 ?
-		    "gdb and console ports" : br.opts.gdb_port != 0 ?
+		    br.opts.gdb_port != BR_PORT_OFF &&
+		    br.opts.console_port != BR_PORT_OFF ?
+		    "gdb and console ports" : br.opts.gdb_port != BR_PORT_OFF ?
 		    "gdb port" : "console port");
 	main_pick_arch(&br);
 	signal(SIGPIPE, SIG_IGN);
@@ -196,7 +226,7 @@ main(int argc, char **argv)
 	br.target = br_target_new(&br);
 	if (br_link_up(br.link))
 		br_target_link_changed(br.target, true);
-	if ((br.opts.gdb_port != 0 || br.opts.gdb_socket != NULL) &&
+	if ((br.opts.gdb_port != BR_PORT_OFF || br.opts.gdb_socket != NULL) &&
 	    (br.gdb = br_gdb_new(&br, err)) == NULL) {
 		br_console_free(br.console);
 		br_ctl_free(br.ctl);
@@ -209,10 +239,7 @@ main(int argc, char **argv)
 	}
 	if (br.opts.tui && (br.launch = br_launch_tui(&br, err)) == NULL)
 		fatalx("--tui: %s", err);
-	log_info("console port %s:%d%s, gdb port %s:%d%s, control %s",
-	    br.opts.listen, br.opts.console_port, br.opts.console_port == 0 ?
-	    " (off)" : "", br.opts.listen, br.opts.gdb_port,
-	    br.opts.gdb_port == 0 ? " (off)" : "", br.opts.ctl_path);
+	main_log_ports(&br);
 	if (br.opts.gdb_socket != NULL)
 		log_info("gdb socket %s: target remote %s", br.opts.gdb_socket,
 		    br.opts.gdb_socket);

@@ -94,8 +94,10 @@ br_opts_usage(FILE *f)
 "BOARD is a section of boards.conf (~/.config/kgdb-bridge/, /etc/kgdb-bridge/)\n"
 "\n"
 "options:\n"
-"  --gdb-port N        gdb port (default %d; 0: off)\n"
-"  --console-port N    console port for telnet/nc (default %d; 0: off)\n"
+"  --gdb-port N        gdb port (default %d; 0: any free one, see\n"
+"                      'kgdb-bridge ctl status'; off: none)\n"
+"  --console-port N    console port for telnet/nc (default %d; 0: any\n"
+"                      free one; off: none)\n"
 "  --listen ADDR       address of both ports (default %s); not loopback:\n"
 "                      anyone reaching them controls the kernel\n"
 "  --gdb-socket PATH   also serve gdb on a Unix socket (mode 0600):\n"
@@ -167,13 +169,19 @@ opts_number(const char *s, long lo, long hi, long *out)
 	return 0;
 }
 
+/* A listener's port: 1 to 65535, 0 for any free one, "off" for none. */
 static int
 opts_port(const char *s, int *out, const char *what, char *err)
 {
 	long	v;
 
+	if (s != NULL && strcmp(s, "off") == 0) {
+		*out = BR_PORT_OFF;
+		return 0;
+	}
 	if (opts_number(s, 0, 65535, &v) == -1) {
-		br_seterr(err, "bad %s '%s' (want 0 to 65535)", what, s);
+		br_seterr(err, "bad %s '%s' (want 0 to 65535, 0 for any free "
+		    "port, or off)", what, s);
 		return -1;
 	}
 	*out = (int)v;
@@ -782,7 +790,7 @@ br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 		    "(its HOST:PORT is what the command answers)");
 		return -1;
 	}
-	if (o->gdb_port != 0 && o->gdb_port == o->console_port) {
+	if (o->gdb_port > 0 && o->gdb_port == o->console_port) {
 		br_seterr(err, "--gdb-port and --console-port are both %d",
 		    o->gdb_port);
 		return -1;

@@ -10,6 +10,9 @@
  *    while instead of spinning on accept() (libevent retries at once
  *    otherwise, which took a core and wrote a warning per try); it says
  *    so once, and starts again after a pause or when a peer goes away;
+ *  - a TCP listener binds the port asked for, or any free one for port 0,
+ *    and says which it got (ctl status reports it, so nobody has to
+ *    guess a free port and race another program for it);
  *  - a peer's unread output is capped: br_peer_write refuses bytes past
  *    the cap and the caller drops that peer, so a client that never
  *    reads costs a bounded amount of memory.
@@ -18,8 +21,10 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <netinet/in.h>
 
 #include <errno.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -261,4 +266,52 @@ br_peer_unix_listen(const char *path, const char *what, char *err)
 		return (-1);
 	}
 	return (fd);
+}
+
+struct evconnlistener *
+br_peer_tcp_listen(struct event_base *base, const char *addr, int port,
+    const char *what, void (*cb)(struct evconnlistener *, int,
+    struct sockaddr *, int, void *), void *arg, int *bound, char *err)
+{
+	struct evconnlistener	*lis;
+	struct addrinfo		 hints, *res;
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen = sizeof ss;
+	char			 serv[16];
+	int			 rc;
+
+	*bound = 0;
+	if (port < 0 || port > 65535) {
+		br_seterr(err, "%s port %d: out of range", what, port);
+		return (NULL);
+	}
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	snprintf(serv, sizeof serv, "%d", port);
+	if ((rc = getaddrinfo(addr, serv, &hints, &res)) != 0) {
+		br_seterr(err, "bad --listen address %s for the %s port: %s",
+		    addr, what, gai_strerror(rc));
+		return (NULL);
+	}
+	lis = evconnlistener_new_bind(base, cb, arg, LEV_OPT_REUSEABLE |
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 16, res->ai_addr,
+	    (int)res->ai_addrlen);
+	freeaddrinfo(res);
+	if (lis == NULL) {
+		br_seterr(err, "cannot listen on %s:%s for the %s: %s "
+		    "(another kgdb-bridge? choose --%s-port, 0 for any)",
+		    addr, serv, what, strerror(errno), what);
+		return (NULL);
+	}
+	if (getsockname(evconnlistener_get_fd(lis), (struct sockaddr *)&ss,
+	    &sslen) == 0) {
+		if (ss.ss_family == AF_INET)
+			*bound = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+		else if (ss.ss_family == AF_INET6)
+			*bound = ntohs(((struct sockaddr_in6 *)&ss)->
+			    sin6_port);
+	}
+	return (lis);
 }

@@ -111,7 +111,7 @@ fi
 gdb_run hw-c1 "$BR_GDB_PORT" -ex 'info registers' -ex 'bt' -ex 'info threads' \
     -ex 'x/16xw $sp' -ex 'x/8i $pc' -ex 'detach'
 check_clean hw-1-connect "$T/hw-c1.gdb" &&
-    check hw-1-connect "$T/hw-c1.gdb" '^#0 ' 'Thread ' '=> 0x' && pass hw-1-connect
+    check_log hw-1-connect "$T/hw-c1.gdb" '^#0 ' 'Thread ' '=> 0x' && pass hw-1-connect
 
 # 10: a second gdb is refused while the first holds control.
 gdb_run hw-c10a "$BR_GDB_PORT" -ex 'info registers' -ex 'shell sleep 6' -ex 'detach' &
@@ -122,7 +122,7 @@ wait $g
 if grep -aqE '^#0 ' "$T/hw-c10b.gdb"; then
 	fail hw-10-second-gdb "the second gdb got a stack"
 else
-	check hw-10-second-gdb "$T/hw-c10b.gdb" '(refused|busy|already|in use|another gdb|controlled|owns)' &&
+	check_log hw-10-second-gdb "$T/hw-c10b.gdb" '(refused|busy|already|in use|another gdb|controlled|owns)' &&
 	    pass hw-10-second-gdb
 fi
 
@@ -134,7 +134,7 @@ if [ -n "$a" ] && [ "$a" = "$b" ]; then pass hw-6-reattach; else fail hw-6-reatt
 
 # 5: monitor ps through kdb.
 gdb_run hw-c5 "$BR_GDB_PORT" -ex 'monitor ps' -ex 'detach'
-check hw-5-monitor-ps "$T/hw-c5.gdb" 'Task Addr|sleeping system daemon' && pass hw-5-monitor-ps
+check_log hw-5-monitor-ps "$T/hw-c5.gdb" 'Task Addr|sleeping system daemon' && pass hw-5-monitor-ps
 
 # 9 (optional): pull the adapter while stopped.
 if [ "$cut" = 1 ]; then
@@ -158,7 +158,7 @@ fi
 step_cmds "$func"
 gdb_run hw-c2 "$BR_GDB_PORT" "${STEP_CMDS[@]}"
 check_clean hw-2-breakpoint "$T/hw-c2.gdb" &&
-    check hw-2-breakpoint "$T/hw-c2.gdb" "Breakpoint 1, .*$func" "Run till exit|^$func \\(" &&
+    check_log hw-2-breakpoint "$T/hw-c2.gdb" "Breakpoint 1, .*$func" "Run till exit|^$func \\(" &&
     check_steps hw-2-breakpoint "$T/hw-c2.gdb" "$func" &&
     pass hw-2-breakpoint
 # Each stop must be gdb's report of a signal, and jiffies must have moved
@@ -177,7 +177,7 @@ j0=$(gdb_section "$T/hw-c3.gdb" start | sed -n 's/^\$[0-9]* = \([0-9]*\)$/\1/p')
 j1=$(gdb_section "$T/hw-c3.gdb" stop1 | sed -n 's/^\$[0-9]* = \([0-9]*\)$/\1/p')
 j2=$(gdb_section "$T/hw-c3.gdb" stop2 | sed -n 's/^\$[0-9]* = \([0-9]*\)$/\1/p')
 if check_clean hw-3-interrupt "$T/hw-c3.gdb" &&
-    check hw-3-interrupt "$T/hw-c3.gdb" '@@stop1' '@@stop2'; then
+    check_log hw-3-interrupt "$T/hw-c3.gdb" '@@stop1' '@@stop2'; then
 	if [[ ! "$s1" =~ SIG(INT|TRAP)$ ]] || [[ ! "$s2" =~ SIG(INT|TRAP)$ ]]; then
 		fail hw-3-interrupt "a stop without gdb's SIGINT/SIGTRAP report (first: '$s1', second: '$s2')"
 	elif [ -z "$j0" ] || [ -z "$j1" ] || [ -z "$j2" ] ||
@@ -199,7 +199,7 @@ if [ "$panic" = 1 ]; then
 	if wait_for "$BR_LOG" 'sysrq triggered crash|Kernel panic' 120; then
 		sleep 2
 		gdb_run hw-c4 "$BR_GDB_PORT" -ex 'bt' -ex 'detach'
-		check hw-4-panic "$T/hw-c4.gdb" 'sysrq_handle_crash' && pass hw-4-panic
+		check_log hw-4-panic "$T/hw-c4.gdb" 'sysrq_handle_crash' && pass hw-4-panic
 	else
 		fail hw-4-panic "no panic seen on the console in 120 s"
 	fi

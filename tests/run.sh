@@ -15,13 +15,16 @@
 # that exits non-zero always adds a failure (for a cmocka binary: an exit
 # other than its count of failed tests), even after FAIL lines of its own:
 # what it did not get to say is lost otherwise.
-# Select suites with TESTS="unit fuzz integration hostile e2e" (default:
-# all).
+#  - the layer check (tests/layers.sh: no call up a layer or round a
+#    cycle between the built objects but those in tests/layers.allow),
+#    printed like a shell suite;
+# Select suites with TESTS="unit fuzz layers integration hostile e2e"
+# (default: all).
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 export BUILD
-TESTS=${TESTS:-unit fuzz integration hostile e2e}
+TESTS=${TESTS:-unit fuzz layers integration hostile e2e}
 pass=0 fail=0 skip=0
 failed=()
 logdir=$BUILD/test-logs
@@ -100,42 +103,47 @@ if want fuzz; then
 fi
 
 run_shell_suite() { # dir
-	local s name out rc line nres nplan
+	local s
 	for s in "$1"/*.sh; do
 		[ -f "$s" ] || continue
-		name=$(basename "$s" .sh)
-		[ "$name" = lib ] && continue	# shared helpers, not a suite
-		out=$logdir/$(basename "$1")-$name.out
-		echo "== $1/$name"
-		bash "$s" </dev/null 2>"${out%.out}.err" | tee "$out"
-		rc=${PIPESTATUS[0]}
-		nres=0 nplan=
-		while IFS= read -r line; do
-			case "$line" in
-			PASS:*) record PASS "${line#PASS: }"; nres=$((nres + 1)) ;;
-			FAIL:*) record FAIL "${line#FAIL: }"; nres=$((nres + 1)) ;;
-			SKIP:*) record SKIP "${line#SKIP: }"; nres=$((nres + 1)) ;;
-			PLAN:*)
-				case "${line#PLAN: }" in
-				''|*[!0-9]*) record FAIL "$name: bad line '$line'" ;;
-				*) nplan=$((${nplan:-0} + ${line#PLAN: })) ;;
-				esac ;;
-			esac
-		done <"$out"
-		if [ "$rc" -ne 0 ]; then
-			echo "FAIL: $name: suite exited $rc (stderr in ${out%.out}.err)"
-			tail -n 20 "${out%.out}.err"
-			record FAIL "$name: suite exited $rc"
-		fi
-		if [ "$nres" -eq 0 ]; then
-			echo "FAIL: $name: no results"
-			record FAIL "$name: no results"
-		elif [ -n "$nplan" ] && [ "$nres" -lt "$nplan" ]; then
-			echo "FAIL: $name: $nres of $nplan planned results"
-			record FAIL "$name: $nres of $nplan planned results"
-		fi
+		[ "$(basename "$s")" = lib.sh ] && continue	# helpers
+		run_suite_file "$s" "$(basename "$1")-"
 	done
 }
+run_suite_file() { # file log-prefix
+	local s=$1 name out rc line nres nplan
+	name=$(basename "$s" .sh)
+	out=$logdir/$2$name.out
+	echo "== ${s%.sh}"
+	bash "$s" </dev/null 2>"${out%.out}.err" | tee "$out"
+	rc=${PIPESTATUS[0]}
+	nres=0 nplan=
+	while IFS= read -r line; do
+		case "$line" in
+		PASS:*) record PASS "${line#PASS: }"; nres=$((nres + 1)) ;;
+		FAIL:*) record FAIL "${line#FAIL: }"; nres=$((nres + 1)) ;;
+		SKIP:*) record SKIP "${line#SKIP: }"; nres=$((nres + 1)) ;;
+		PLAN:*)
+			case "${line#PLAN: }" in
+			''|*[!0-9]*) record FAIL "$name: bad line '$line'" ;;
+			*) nplan=$((${nplan:-0} + ${line#PLAN: })) ;;
+			esac ;;
+		esac
+	done <"$out"
+	if [ "$rc" -ne 0 ]; then
+		echo "FAIL: $name: suite exited $rc (stderr in ${out%.out}.err)"
+		tail -n 20 "${out%.out}.err"
+		record FAIL "$name: suite exited $rc"
+	fi
+	if [ "$nres" -eq 0 ]; then
+		echo "FAIL: $name: no results"
+		record FAIL "$name: no results"
+	elif [ -n "$nplan" ] && [ "$nres" -lt "$nplan" ]; then
+		echo "FAIL: $name: $nres of $nplan planned results"
+		record FAIL "$name: $nres of $nplan planned results"
+	fi
+}
+want layers && run_suite_file tests/layers.sh ""
 want integration && run_shell_suite tests/integration
 want hostile && run_shell_suite tests/hostile
 want e2e && run_shell_suite tests/e2e

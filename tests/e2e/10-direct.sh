@@ -36,7 +36,7 @@ else
 	    -ex 'echo @@dis\n' -ex 'x/16i $pc' \
 	    -ex 'echo @@frame\n' -ex 'frame 1' -ex 'detach'
 	if check_clean direct-1-connect "$T/a.gdb" &&
-	    check direct-1-connect "$T/a.gdb" \
+	    check_log direct-1-connect "$T/a.gdb" \
 		"^$E2E_PC +$E2E_KTEXT" "^$E2E_SP +0xffff" "^$E2E_FLAGS" \
 		'^#0 .*kgdb_breakpoint' '^#[0-9]+ .*kgdb_initial_breakpoint|^#[0-9]+ .*kgdb_register_io_module' \
 		'Thread .*(swapper|init|kthreadd|shadowCPU)' \
@@ -61,7 +61,7 @@ else
 	step_cmds hrtimer_nanosleep
 	gdb_run a2 "$LINE_PORT" "${STEP_CMDS[@]}"
 	if check_clean direct-2-breakpoint "$T/a2.gdb" &&
-	    check direct-2-breakpoint "$T/a2.gdb" \
+	    check_log direct-2-breakpoint "$T/a2.gdb" \
 		"Breakpoint 1 at $E2E_KTEXT" \
 		'hit Breakpoint 1, (0x[0-9a-f]+ in )?hrtimer_nanosleep' \
 		'^#0 .*hrtimer_nanosleep' '^#[1-9] .*(sys_clock_nanosleep|sys_nanosleep)' \
@@ -103,16 +103,16 @@ else
 	line_send 'ps\r' 2
 	tail -c +"$((mark + 1))" "$rx" >"$T/b.kdb2"
 	if check_clean direct-4-panic "$T/b.gdb" &&
-	    check direct-4-panic "$T/b.gdb" \
+	    check_log direct-4-panic "$T/b.gdb" \
 		'^#[0-9]+ .*sysrq_handle_crash' '^#[0-9]+ .*panic' \
 		'^#[0-9]+ .*(__handle_sysrq|write_sysrq_trigger)'; then
 		pass direct-4-panic
 	fi
-	if check direct-5-kdb "$T/b.kdb1" '^ps' 'Task Addr' '\[0\]kdb>' \
+	if check_log direct-5-kdb "$T/b.kdb1" '^ps' 'Task Addr' '\[0\]kdb>' \
 		'sysrq triggered crash|Kernel panic' &&
 	    { gdb_section "$T/b.gdb" mon regs >"$T/b.mon"; true; } &&
-	    check direct-5-kdb "$T/b.mon" 'Task Addr +Pid +Parent' '^0x[0-9a-f]{16} +[0-9]+ +[0-9]+ +[01] +[0-9]+ +[A-Z] ' &&
-	    check direct-5-kdb "$T/b.kdb2" 'Entering kdb|kdb>' 'Task Addr'; then
+	    check_log direct-5-kdb "$T/b.mon" 'Task Addr +Pid +Parent' '^0x[0-9a-f]{16} +[0-9]+ +[0-9]+ +[01] +[0-9]+ +[A-Z] ' &&
+	    check_log direct-5-kdb "$T/b.kdb2" 'Entering kdb|kdb>' 'Task Addr'; then
 		pass direct-5-kdb
 	fi
 fi

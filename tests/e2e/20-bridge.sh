@@ -54,7 +54,7 @@ CASE1=(-ex 'echo @@regs\n' -ex 'info registers'
 
 check_case1() { # name file
 	check_clean "$1" "$2" &&
-	    check "$1" "$2" "^$E2E_PC +$E2E_KTEXT" "^$E2E_SP +0xffff" "^$E2E_FLAGS" \
+	    check_log "$1" "$2" "^$E2E_PC +$E2E_KTEXT" "^$E2E_SP +0xffff" "^$E2E_FLAGS" \
 		'^#0 .*kgdb_breakpoint' \
 		'Thread .*(swapper|init|kthreadd|shadowCPU)' \
 		'^0xffff[0-9a-f]+:[[:space:]]+0x[0-9a-f]{16}' '^\$1 = [0-9]+' \
@@ -157,11 +157,11 @@ group_a() {
 		sleep 3
 		GDB_TIMEOUT=20 gdb_run a-c10b "$BR_GDB_PORT" -ex "info registers $E2E_PC"
 		wait "$GDB_PID"
-		if check bridge-10-second-gdb "$T/a-c10b.gdb" \
+		if check_log bridge-10-second-gdb "$T/a-c10b.gdb" \
 			'(refused|busy|already|in use|another gdb|controlled|owns)' &&
 		    ! grep -aqE "^$E2E_PC +0x" "$T/a-c10b.gdb" &&
 		    check_clean bridge-10-second-gdb "$T/a-c10a.gdb" &&
-		    check bridge-10-second-gdb "$T/a-c10a.gdb" '@@after' "^$E2E_PC +$E2E_KTEXT"; then
+		    check_log bridge-10-second-gdb "$T/a-c10a.gdb" '@@after' "^$E2E_PC +$E2E_KTEXT"; then
 			pass bridge-10-second-gdb
 		elif grep -aqE "^$E2E_PC +0x" "$T/a-c10b.gdb"; then
 			fail bridge-10-second-gdb "the second gdb got registers"
@@ -183,8 +183,8 @@ group_a() {
 		rip2=$(grep -a "^$E2E_PC " "$T/a-c6d.gdb" | awk '{print $2}')
 		if check_clean bridge-6-reattach "$T/a-c6b.gdb" &&
 		    check_clean bridge-6-reattach "$T/a-c6d.gdb" &&
-		    check bridge-6-reattach "$T/a-c6b.gdb" "^$E2E_PC +$E2E_KTEXT" '^#0 ' &&
-		    check bridge-6-reattach "$T/a-c6d.gdb" "^$E2E_PC +$E2E_KTEXT" '^#0 '; then
+		    check_log bridge-6-reattach "$T/a-c6b.gdb" "^$E2E_PC +$E2E_KTEXT" '^#0 ' &&
+		    check_log bridge-6-reattach "$T/a-c6d.gdb" "^$E2E_PC +$E2E_KTEXT" '^#0 '; then
 			if [ -n "$rip1" ] && [ "$rip1" = "$rip2" ] &&
 			    [ "$rip1" = "$(grep -a "^$E2E_PC " "$T/a-c6b.gdb" | awk '{print $2}')" ]; then
 				pass bridge-6-reattach
@@ -201,11 +201,11 @@ group_a() {
 		mark=$(stat -c %s "$T/a1.console")
 		(exec 3<>"/dev/tcp/127.0.0.1/$BR_CON_PORT"; sleep 1; printf 'ps\r' >&3; sleep 3) 2>/dev/null
 		tail -c +"$((mark + 1))" "$T/a1.console" >"$T/a.kdb2"
-		if check bridge-5-kdb "$T/a.kdb1" 'Task Addr' 'kdb>' &&
+		if check_log bridge-5-kdb "$T/a.kdb1" 'Task Addr' 'kdb>' &&
 		    check_clean bridge-5-kdb "$T/a-c5.gdb" &&
-		    check bridge-5-kdb "$T/a-c5.gdb" 'Task Addr +Pid +Parent' \
+		    check_log bridge-5-kdb "$T/a-c5.gdb" 'Task Addr +Pid +Parent' \
 			'^0x[0-9a-f]{16} +[0-9]+ +[0-9]+ +[01] +[0-9]+ +[A-Z] ' &&
-		    check bridge-5-kdb "$T/a.kdb2" 'Task Addr'; then
+		    check_log bridge-5-kdb "$T/a.kdb2" 'Task Addr'; then
 			pass bridge-5-kdb
 		fi
 	fi
@@ -225,8 +225,8 @@ group_a() {
 		wait "$GDB_PID"
 		bridge_ctl status >"$T/a-c9.status-up" 2>&1
 		if check_clean bridge-9-cut "$T/a-c9.gdb" &&
-		    check bridge-9-cut "$T/a-c9.gdb" '@@after' '^#0 ' "=> $E2E_KTEXT" &&
-		    check bridge-9-cut "$T/a-c9.status-down" '"link": ?"down"'; then
+		    check_log bridge-9-cut "$T/a-c9.gdb" '@@after' '^#0 ' "=> $E2E_KTEXT" &&
+		    check_log bridge-9-cut "$T/a-c9.status-down" '"link": ?"down"'; then
 			if [ "$(grep -acE "^$E2E_PC +$E2E_KTEXT" "$T/a-c9.gdb")" = 2 ]; then
 				pass bridge-9-cut
 			else
@@ -262,7 +262,7 @@ group_a() {
 		s1=$(gdb_section "$T/a-c3.gdb" go1 | grep -aoE 'received signal SIG[A-Z]+' | head -n 1)
 		s2=$(gdb_section "$T/a-c3.gdb" go2 | grep -aoE 'received signal SIG[A-Z]+' | head -n 1)
 		if check_clean bridge-3-interrupt "$T/a-c3.gdb" &&
-		    check bridge-3-interrupt "$T/a-c3.gdb" '@@stop1' '^#0 ' \
+		    check_log bridge-3-interrupt "$T/a-c3.gdb" '@@stop1' '^#0 ' \
 			'@@stop2' "^$E2E_PC +$E2E_KTEXT"; then
 			if [[ ! "$s1" =~ SIG(INT|TRAP)$ ]] || [[ ! "$s2" =~ SIG(INT|TRAP)$ ]]; then
 				fail bridge-3-interrupt "a stop without gdb's SIGINT/SIGTRAP report (first: '$s1', second: '$s2')"
@@ -284,7 +284,7 @@ group_a() {
 		step_cmds hrtimer_nanosleep
 		gdb_run a-c2 "$BR_GDB_PORT" "${STEP_CMDS[@]}"
 		check_clean bridge-2-breakpoint "$T/a-c2.gdb" &&
-		    check bridge-2-breakpoint "$T/a-c2.gdb" \
+		    check_log bridge-2-breakpoint "$T/a-c2.gdb" \
 			"Breakpoint 1 at $E2E_KTEXT" \
 			'Breakpoint 1, (0x[0-9a-f]+ in )?hrtimer_nanosleep' \
 			'^#0 .*hrtimer_nanosleep' "^#[1-9] .*$E2E_SYSCALL" \
@@ -313,9 +313,9 @@ group_b() {
 	sleep 1
 	gdb_run b-c4 "$BR_GDB_PORT" -ex 'bt' -ex 'detach'
 	check_clean bridge-4-panic "$T/b-c4.gdb" &&
-	    check bridge-4-panic "$T/b-c4.gdb" '^#[0-9]+ .*sysrq_handle_crash' \
+	    check_log bridge-4-panic "$T/b-c4.gdb" '^#[0-9]+ .*sysrq_handle_crash' \
 		'^#[0-9]+ .*panic' &&
-	    check bridge-4-panic "$BR_LOG" 'sysrq triggered crash' &&
+	    check_log bridge-4-panic "$BR_LOG" 'sysrq triggered crash' &&
 	    pass bridge-4-panic
 	bridge_stop
 	lab_stop

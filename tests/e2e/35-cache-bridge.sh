@@ -102,7 +102,7 @@ block s3 b >"$T/s3-b.out"
 
 if check_clean cache-5-same-stop "$T/s1.gdb" &&
     check_clean cache-5-same-stop "$T/s2.gdb" &&
-    check cache-5-same-stop "$T/s1-a.out" "^$E2E_PC +$E2E_KTEXT" '^#0 ' \
+    check_log cache-5-same-stop "$T/s1-a.out" "^$E2E_PC +$E2E_KTEXT" '^#0 ' \
 	'^#1 ' 'Thread ' '^\$N = [0-9]+'; then
 	same cache-5-same-stop "$T/s1-a.out" "$T/s2-a.out"
 fi

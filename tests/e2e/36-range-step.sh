@@ -63,7 +63,7 @@ after r2 >"$T/r2.out"
 
 if check_clean range-1-same "$T/r1.gdb" &&
     check_clean range-1-same "$T/r2.gdb" &&
-    check range-1-same "$T/r1.out" 'Breakpoint 1, hrtimer_nanosleep' \
+    check_log range-1-same "$T/r1.out" 'Breakpoint 1, hrtimer_nanosleep' \
 	'^#0 ' '^#1 ' "^$E2E_PC +$E2E_KTEXT"; then
 	n=$(wc -l <"$T/r1.out")
 	if ! cmp -s "$T/r1.out" "$T/r2.out"; then

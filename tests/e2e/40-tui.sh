@@ -349,7 +349,7 @@ group_i() {
 
 	# 8: kgdb-bridge --tui on the same line (the shaper takes a new client).
 	local ctl=$T/i-launch.ctl
-	tui_run l "$BRIDGE --tui --ctl $ctl --gdb-port 0 --console-port 0 --vmlinux $VMLINUX telnet:127.0.0.1:$LINE_PORT; echo @@exit=\$?; sleep 100000"
+	tui_run l "$BRIDGE --tui --ctl $ctl --gdb-port off --console-port off --vmlinux $VMLINUX telnet:127.0.0.1:$LINE_PORT; echo @@exit=\$?; sleep 100000"
 	if wait_pane l 'telnet:127\.0\.0\.1:[0-9]+ .*(unknown|running|stopped|kdb)' 30 &&
 	    ! pane l | grep -q 'kgdb-bridge:' && [ -s "$ctl.log" ]; then
 		keep_pane l l

@@ -53,16 +53,11 @@ arm64)
 	;;
 esac
 E2E_PIDS=()
-E2E_FAILS=0
 
 e2e_log() { echo "e2e: $*" >&2; }
 
-pass() { echo "PASS: $1"; }
-fail() {
-	E2E_FAILS=$((E2E_FAILS + 1))
-	echo "FAIL: $1${2:+: $2}"
-}
-skip() { echo "SKIP: $1: $2"; }
+# pass NAME, fail NAME [WHY], skip NAME WHY; KB_FAILS counts the FAILs.
+. "$E2E_ROOT/tests/lib/kbtest.sh"
 # fail_all WHY CASE...: every named case fails for one reason; exits.
 fail_all() {
 	local why=$1 c
@@ -134,20 +129,6 @@ e2e_cleanup() {
 		cp -r "$T" "$E2E_KEEP" 2>/dev/null
 		rm -rf "$T"
 	fi
-}
-
-# A free TCP port on 127.0.0.1 (nothing answers on it right now), below
-# the kernel's ephemeral range: a port some open connection uses as its
-# own end cannot be told from a free one by connecting to it, and a
-# bridge could not listen there (seen once: a whole suite on such a port).
-free_port() {
-	local p lo
-	read -r lo _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null
-	[ "${lo:-0}" -gt 21000 ] 2>/dev/null || lo=32768
-	while :; do
-		p=$((20000 + RANDOM % (lo - 20000)))
-		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-	done
 }
 
 # wait_for FILE REGEX SECONDS: until grep -E finds REGEX in FILE.
@@ -319,9 +300,9 @@ gdb_bad() {
 	grep -aE "^timeout: sending signal|Remote 'g' packet reply is too long|Could not fetch register|E22|Remote connection closed|Remote communication error|Ignoring packet error|Connection timed out|not responding|Bogus trace status|Malformed response|Invalid remote reply" "$1"
 }
 
-# check NAME FILE REGEX...: every REGEX must match FILE.  Prints FAIL with
-# the first miss; returns 1 then.
-check() {
+# check_log NAME FILE REGEX...: every REGEX must match FILE.  Prints FAIL
+# with the first miss; returns 1 then.
+check_log() {
 	local name=$1 file=$2 re
 	shift 2
 	for re in "$@"; do
@@ -456,14 +437,13 @@ bridge_ready() {
 }
 
 # bridge_start TARGET [options]: run kgdb-bridge on TARGET in the
-# background with free ports, a private control socket and a transcript.
+# background on ports it picks (port 0) and reports, a private control
+# socket and a transcript.
 # Sets BR_PID BR_GDB_PORT BR_CON_PORT BR_CTL BR_LOG BR_OUT.
 bridge_start() {
-	local target=$1
+	local target=$1 ports
 	shift
-	BR_GDB_PORT=$(free_port)
-	BR_CON_PORT=$(free_port)
-	while [ "$BR_CON_PORT" = "$BR_GDB_PORT" ]; do BR_CON_PORT=$(free_port); done
+	BR_GDB_PORT= BR_CON_PORT=
 	BR_CTL=$T/$LAB_NAME.ctl
 	BR_LOG=$T/$LAB_NAME.transcript
 	BR_OUT=$T/$LAB_NAME.bridge.out
@@ -471,17 +451,22 @@ bridge_start() {
 	# negotiation), which is what the flood case compares.
 	local raw=()
 	"$BRIDGE" --help 2>&1 | grep -q -- '--console-raw' && raw=(--console-raw)
-	"$BRIDGE" "${raw[@]}" --gdb-port "$BR_GDB_PORT" --console-port "$BR_CON_PORT" \
+	"$BRIDGE" "${raw[@]}" --gdb-port 0 --console-port 0 \
 	    --listen 127.0.0.1 --log "$BR_LOG" --ctl "$BR_CTL" \
 	    --vmlinux "$VMLINUX" --no-stdin "$@" "$target" \
 	    >"$BR_OUT" 2>"$T/$LAB_NAME.bridge.err" </dev/null &
 	BR_PID=$!
 	e2e_track "$BR_PID"
-	# Up when its control socket exists and its console port answers (not
-	# the gdb port: a probe there would look like a gdb attaching).
+	# Up when its control socket says which ports it bound and its
+	# console port answers (not the gdb port: a probe there would look
+	# like a gdb attaching).
 	for _ in $(seq 1 100); do
 		kill -0 "$BR_PID" 2>/dev/null || break
-		if [ -S "$BR_CTL" ] &&
+		if [ -z "$BR_GDB_PORT" ] &&
+		    ports=$(kb_ports "$BRIDGE" "$BR_CTL" 1); then
+			read -r BR_GDB_PORT BR_CON_PORT <<<"$ports"
+		fi
+		if [ -n "$BR_CON_PORT" ] &&
 		    (exec 3<>"/dev/tcp/127.0.0.1/$BR_CON_PORT") 2>/dev/null; then
 			return 0
 		fi

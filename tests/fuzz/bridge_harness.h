@@ -1271,6 +1271,7 @@ fb_setup(struct fb *f, uint8_t c0, uint8_t c1)
 	f->br.opts.quiet = true;
 	f->br.opts.no_stdin = true;
 	f->br.opts.console_port = 1;	/* wrapped: no port is opened */
+	f->br.opts.gdb_port = BR_PORT_OFF;	/* gdb comes by socketpair */
 	f->br.opts.listen = (char *)"127.0.0.1";
 	f->br.link = (struct br_link *)&fl;
 	f->br.start_ms = fb_now;

@@ -25,8 +25,8 @@ NOLINK=unix:$TMP/nothing.sock	# never there: the bridge waits (--wait)
 refused() {
 	local name=$1 want=$2 out=$TMP/$1.out
 
-	as "$V" timeout -k 2 10 "$BR" --no-stdin -q --gdb-port 0 \
-	    --console-port 0 --wait "$NOLINK" </dev/null >"$out" 2>&1
+	as "$V" timeout -k 2 10 "$BR" --no-stdin -q --gdb-port off \
+	    --console-port off --wait "$NOLINK" </dev/null >"$out" 2>&1
 	RC=$?
 	if [ "$RC" != 1 ]; then
 		fail "$name" "exit $RC, not 1: $(tail -n 2 "$out")"
@@ -72,7 +72,7 @@ rm -f "$VDIR"
 out=$TMP/fresh.out
 # Not through as(): $! must be the bridge itself, for stop_br.
 env -u XDG_RUNTIME_DIR setpriv --reuid="$V" --regid="$V" --clear-groups \
-    "$BR" --no-stdin -q --gdb-port 0 --console-port 0 --wait "$NOLINK" \
+    "$BR" --no-stdin -q --gdb-port off --console-port off --wait "$NOLINK" \
     </dev/null >"$out" 2>&1 &
 BRPID=$!
 PIDS+=("$BRPID")
@@ -141,8 +141,8 @@ X=$TMP/xdg
 mkdir -m 0700 "$X" "$X/kgdb-bridge"
 chown 65534:65534 "$X/kgdb-bridge"
 chmod 0777 "$X/kgdb-bridge"
-XDG_RUNTIME_DIR=$X timeout -k 2 10 "$BR" --no-stdin -q --gdb-port 0 \
-    --console-port 0 --wait "$NOLINK" </dev/null >"$TMP/xdg.out" 2>&1
+XDG_RUNTIME_DIR=$X timeout -k 2 10 "$BR" --no-stdin -q --gdb-port off \
+    --console-port off --wait "$NOLINK" </dev/null >"$TMP/xdg.out" 2>&1
 rc=$?
 if [ "$rc" = 1 ] && grep -q "$X/kgdb-bridge belongs to uid 65534" \
     "$TMP/xdg.out" && ! ls "$X"/kgdb-bridge/*.sock >/dev/null 2>&1; then
@@ -152,7 +152,7 @@ else
 	    "exit $rc: $(tail -n 2 "$TMP/xdg.out")"
 fi
 rm -rf "$X/kgdb-bridge"
-XDG_RUNTIME_DIR=$X "$BR" --no-stdin -q --gdb-port 0 --console-port 0 \
+XDG_RUNTIME_DIR=$X "$BR" --no-stdin -q --gdb-port off --console-port off \
     --wait "$NOLINK" </dev/null >"$TMP/xdg2.out" 2>&1 &
 BRPID=$!
 PIDS+=("$BRPID")

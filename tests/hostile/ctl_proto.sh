@@ -17,7 +17,7 @@ SUITE=ctl_proto
 
 CTL=$TMP/ctl
 start_ft t --start gdb || fail "fake target" "did not start"
-start_br "$TMP/br.out" --gdb-port 0 --console-port 0 --ctl "$CTL" "$LINK"
+start_br "$TMP/br.out" --gdb-port off --console-port off --ctl "$CTL" "$LINK"
 wait_grep "$TMP/br.out" "link up" 50
 
 ctl() { "$BR" ctl --ctl "$CTL" "$@" 2>&1; }

@@ -87,7 +87,7 @@ refused "--trace /dev/null" trace /dev/null "$TMP/victim" \
 # appended to, not truncated.
 printf 'old line\n' >"$TMP/mine.log"
 chmod 0644 "$TMP/mine.log"
-start_br "$TMP/ok.out" --gdb-port 0 --console-port 0 --ctl "$CTL" --wait \
+start_br "$TMP/ok.out" --gdb-port off --console-port off --ctl "$CTL" --wait \
     --log "$TMP/mine.log" --trace "$TMP/new.trace" "$NOLINK"
 "$BR" ctl --ctl "$CTL" mark hello >/dev/null 2>&1
 stop_br

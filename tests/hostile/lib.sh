@@ -32,44 +32,12 @@ hostile_cleanup() {
 }
 trap hostile_cleanup EXIT
 
-pass() { echo "PASS: $SUITE: $1"; }
-fail() { echo "FAIL: $SUITE: $1: $2"; }
+KB_PREFIX="$SUITE: "
+. tests/lib/kbtest.sh	# pass, fail, check, wait_grep, kb_ports
 
 # sanitizer_ok FILE: no ASan/UBSan/LSan report in FILE.
 sanitizer_ok() {
 	! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$1" 2>/dev/null
-}
-
-# check NAME REASON CMD...: PASS when CMD succeeds, else FAIL with REASON.
-check() {
-	local name=$1 why=$2
-	shift 2
-	if "$@"; then pass "$name"; else fail "$name" "$why"; fi
-}
-
-# wait_grep FILE PATTERN [TENTHS]: until FILE matches PATTERN (ERE).
-wait_grep() {
-	local i n=${3:-100}
-	for ((i = 0; i < n; i++)); do
-		grep -qE -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-# A TCP port nobody listens on, below the ephemeral range.
-free_port() {
-	local p lo
-	read -r lo _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null
-	[ "${lo:-0}" -gt 21000 ] 2>/dev/null || lo=32768
-	for _ in $(seq 100); do
-		p=$((20000 + RANDOM % (lo - 20000)))
-		if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then
-			echo "$p"
-			return
-		fi
-	done
-	echo 0
 }
 
 # run_br OUT ARGS...: run the daemon to completion (at most 10 s, so a
@@ -78,7 +46,7 @@ free_port() {
 run_br() {
 	local out=$1
 	shift
-	timeout -k 2 10 "$BR" --no-stdin -q --gdb-port 0 --console-port 0 \
+	timeout -k 2 10 "$BR" --no-stdin -q --gdb-port off --console-port off \
 	    "$@" </dev/null >"$out" 2>&1
 	RC=$?
 }

@@ -21,7 +21,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
-from kbtest import all_passed, pick_port, reporter  # noqa: E402
+from kbtest import all_passed, bridge_ports, reporter  # noqa: E402
 
 
 BRIDGE = sys.argv[1]
@@ -114,13 +114,13 @@ class Target:
 
 class Bridge:
     def __init__(self, d, target, *extra, nofile=None, wait=True):
-        self.gdb_port = pick_port()
-        self.con_port = pick_port()
+        self.gdb_port = self.con_port = 0
+        self.ctl = os.path.join(d, "ctl")
         self.err = open(os.path.join(d, "stderr"), "w+")
+        # Port 0: the kernel picks, the bridge says (ctl status).
         args = [BRIDGE, "-q", "--no-stdin", "-v",
-                "--gdb-port", str(self.gdb_port),
-                "--console-port", str(self.con_port),
-                "--ctl", os.path.join(d, "ctl")] + list(extra) + \
+                "--gdb-port", "0", "--console-port", "0",
+                "--ctl", self.ctl] + list(extra) + \
                ["unix:" + target]
 
         def limit():
@@ -135,6 +135,7 @@ class Bridge:
                                   stdout=subprocess.DEVNULL, stderr=self.err,
                                   preexec_fn=limit, env=env)
         if wait:
+            self.gdb_port, self.con_port = bridge_ports(self.ctl, TMO)
             self.wait_port(self.gdb_port)
 
     def wait_port(self, port):
@@ -484,8 +485,8 @@ def unix_sockets(d, t):
         f.write("keep me\n")
     for path, want in ((os.path.join(bad, "g.sock"), "writable by others"),
                        (notsock, "not a socket")):
-        r = subprocess.run([BRIDGE, "-q", "--no-stdin", "--gdb-port", "0",
-                            "--console-port", "0", "--ctl",
+        r = subprocess.run([BRIDGE, "-q", "--no-stdin", "--gdb-port", "off",
+                            "--console-port", "off", "--ctl",
                             os.path.join(d, "ctl2"), "--gdb-socket", path,
                             "unix:" + t.path], capture_output=True,
                            text=True, timeout=30)

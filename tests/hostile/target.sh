@@ -50,7 +50,7 @@ refused "Unix socket as a device path" "give it as unix:" "$TMP/sock.sock"
 
 # On reconnect: the awaited device path turns up as a regular file.
 out=$TMP/late.out
-start_br "$out" --gdb-port 0 --console-port 0 --ctl "$CTL" --wait \
+start_br "$out" --gdb-port off --console-port off --ctl "$CTL" --wait \
     "$TMP/late"
 printf 'not a tty\n' >"$TMP/late"
 if ! wait_grep "$out" "late is a regular file" 50; then
@@ -79,7 +79,7 @@ time.sleep(30)
 PY
 PIDS+=("$!")
 for _ in $(seq 50); do [ -L "$TMP/pty" ] && break; sleep 0.1; done
-start_br "$TMP/pty.out" --gdb-port 0 --console-port 0 --ctl "$CTL" \
+start_br "$TMP/pty.out" --gdb-port off --console-port off --ctl "$CTL" \
     "$TMP/pty"
 check "a pty is accepted" "no link up: $(tail -n 2 "$TMP/pty.out")" \
     wait_grep "$TMP/pty.out" "link up" 50

@@ -16,7 +16,7 @@ import tty
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
-from kbtest import all_passed, pick_port, reporter  # noqa: E402
+from kbtest import all_passed, reporter  # noqa: E402
 
 
 BRIDGE = sys.argv[1]
@@ -44,31 +44,29 @@ def main():
     os.makedirs(env["XDG_RUNTIME_DIR"], mode=0o700)
     m, s = os.openpty()
     tty.setraw(s)
-    gp, cp = pick_port(), pick_port()
     conf = os.path.join(d, "config", "kgdb-bridge", "boards.conf")
     os.makedirs(os.path.dirname(conf))
     with open(conf, "w") as f:
         f.write("; lab boards\n"
                 "[rpi4]\n"
                 "target = %s\n"
-                "gdb-port = %d\n"
-                "console-port = %d\n"
+                "gdb-port = 0\n"
+                "console-port = 0\n"
                 "timestamps = yes\n"
                 "idle-timeout = 7\n"
                 "\n"
                 "[imx8]\n"
                 "target = telnet:127.0.0.1:3001,921600\n"
                 "log = none\n"
-                % (os.ttyname(s), gp, cp))
+                % os.ttyname(s))
 
     r = run(env, "--list-boards")
     lines = r.stdout.splitlines()
-    report(r.returncode == 0 and any(l.split()[:3] == ["rpi4", str(gp),
-                                                       str(cp)]
+    report(r.returncode == 0 and any(l.split()[:3] == ["rpi4", "0", "0"]
                                      for l in lines) and
            any(l.split()[:3] == ["imx8", "4443", "4442"] for l in lines),
-           "--list-boards: explicit ports, and 4440+2i/4441+2i for the "
-           "second", r.stdout + r.stderr)
+           "--list-boards: the board's own ports (0: any free one), and "
+           "4440+2i/4441+2i for the second", r.stdout + r.stderr)
 
     # Running a board by name: its target, options, log and socket.
     b = subprocess.Popen([BRIDGE, "-q", "--no-stdin", "rpi4"], env=env,
@@ -83,10 +81,11 @@ def main():
             time.sleep(0.1)
     day = datetime.date.today().isoformat()
     log = os.path.join(d, "state", "kgdb-bridge", "rpi4-%s.log" % day)
-    report(st.get("target") == os.ttyname(s) and st.get("gdb_port") == gp
-           and st.get("console_port") == cp,
-           "'kgdb-bridge rpi4' runs the board; 'ctl rpi4 status' finds it",
-           repr(st)[:300])
+    gp, cp = st.get("gdb_port", 0), st.get("console_port", 0)
+    report(st.get("target") == os.ttyname(s) and gp > 0 and cp > 0 and
+           gp != cp and st.get("ports") == {"gdb": gp, "console": cp},
+           "'kgdb-bridge rpi4' runs the board on the ports port 0 got; "
+           "'ctl rpi4 status' finds it and says which", repr(st)[:300])
     report(os.path.exists(log) and os.stat(log).st_mode & 0o777 == 0o600,
            "the board's transcript is %s, mode 0600" %
            "$XDG_STATE_HOME/kgdb-bridge/rpi4-DATE.log",
@@ -94,7 +93,7 @@ def main():
                 if os.path.isdir(os.path.join(d, "state", "kgdb-bridge"))
                 else "no dir"))
     r = run(env, "--list-boards")
-    report(any(l.split()[:4] == ["rpi4", str(gp), str(cp), "running"]
+    report(any(l.split()[:4] == ["rpi4", "0", "0", "running"]
                for l in r.stdout.splitlines()),
            "--list-boards shows rpi4 running", r.stdout)
     # kgdb-tui BOARD finds the same bridge (in tmux: it needs a terminal).
@@ -117,9 +116,8 @@ def main():
     b.wait(TMO)
 
     # The command line wins over the board.
-    gp2 = pick_port()
     b = subprocess.Popen([BRIDGE, "-q", "--no-stdin", "--gdb-port",
-                          str(gp2), "rpi4"], env=env,
+                          "off", "rpi4"], env=env,
                          stdin=subprocess.DEVNULL, stderr=subprocess.PIPE)
     st = {}
     end = time.time() + TMO
@@ -129,16 +127,17 @@ def main():
             st = json.loads(c.stdout)
         except ValueError:
             time.sleep(0.1)
-    report(st.get("gdb_port") == gp2, "--gdb-port on the command line wins",
+    report(st.get("gdb_port") == 0 and st.get("console_port", 0) > 0,
+           "--gdb-port on the command line wins (off over the board's 0)",
            repr(st)[:200])
     b.terminate()
     b.wait(TMO)
 
     # Clashes are named; bad files say where.
     with open(conf, "a") as f:
-        f.write("[imx93]\ntarget = /dev/ttyUSB7\nconsole-port = %d\n" % gp)
+        f.write("[imx93]\ntarget = /dev/ttyUSB7\nconsole-port = 4443\n")
     r = run(env, "imx93")
-    report(r.returncode == 2 and "board 'rpi4'" in r.stderr and
+    report(r.returncode == 2 and "board 'imx8'" in r.stderr and
            "imx93" in r.stderr, "a clash names the other board", r.stderr)
     r = run(env, "nosuch")
     report(r.returncode == 2 and "no board 'nosuch'" in r.stderr and

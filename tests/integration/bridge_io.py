@@ -25,6 +25,10 @@ import tempfile
 import time
 import tty
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+from kbtest import bridge_ports  # noqa: E402
+
 BRIDGE = os.path.abspath(sys.argv[1])
 TMO = 10.0              # generous: the machine is shared
 failures = 0
@@ -38,14 +42,6 @@ def report(ok, name, why=""):
     else:
         failures += 1
         print("FAIL: %s: %s: %s" % (SUITE, name, why), flush=True)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 class Pty:
@@ -148,13 +144,15 @@ class Bridge:
     def __init__(self, d, target, *extra, name="b"):
         self.ctl = os.path.join(d, name + ".sock")
         self.errpath = os.path.join(d, name + ".err")
-        self.cport = free_port()
-        args = [BRIDGE, "--gdb-port", "0", "--console-port", str(self.cport),
+        self.cport = 0          # port 0: the kernel picks, status says
+        args = [BRIDGE, "--gdb-port", "off", "--console-port", "0",
                 "--no-stdin", "-q", "--ctl", self.ctl] + list(extra) + [target]
         self.err = open(self.errpath, "wb")
         self.p = subprocess.Popen(args, stdin=subprocess.DEVNULL,
                                   stdout=subprocess.DEVNULL, stderr=self.err)
         self.ready = self.wait_ctl()
+        if self.ready:
+            self.cport = bridge_ports(self.ctl, TMO)[1]
 
     def wait_ctl(self):
         end = time.time() + TMO
@@ -227,7 +225,7 @@ def test_options(d):
            "Ctrl-]" in out, "--help", "rc=%d" % rc)
     rc, out, err = run(["--version"])
     report(rc == 0 and out.startswith("kgdb-bridge "), "--version")
-    rc, out, err = run(["--gdb-port", "0", "--no-stdin", "--ctl",
+    rc, out, err = run(["--gdb-port", "off", "--no-stdin", "--ctl",
                         os.path.join(d, "x.sock"), "/dev/ttyNOSUCH9"])
     lines = [l for l in err.splitlines() if "error" in l]
     report(rc == 1 and len(lines) == 1 and "no such device" in lines[0],
@@ -333,12 +331,12 @@ def test_pty(d):
 
     # Exclusive open: a second bridge on the same port fails (rather than
     # waiting for the port: run() gives up after TMO).
-    rc, out, err = run(["--gdb-port", "0", "--console-port", "0",
+    rc, out, err = run(["--gdb-port", "off", "--console-port", "off",
                         "--no-stdin", "-q", "--ctl",
                         os.path.join(d, "second.sock"), link])
     report(rc == 1 and "busy" in err,
            "second bridge on the same port: busy", err)
-    rc, out, err = run(["--gdb-port", "0", "--console-port", "0",
+    rc, out, err = run(["--gdb-port", "off", "--console-port", "off",
                         "--no-stdin", "-q", "--ctl", b.ctl, "/dev/null"])
     report(rc == 1 and "already serves" in err,
            "second bridge on the same control socket refused", err)
@@ -645,7 +643,7 @@ def test_local_terminal(d):
     ctl = os.path.join(d, "local.sock")
     pid, fd = ptymod.fork()
     if pid == 0:
-        os.execv(BRIDGE, [BRIDGE, "--gdb-port", "0", "--console-port", "0",
+        os.execv(BRIDGE, [BRIDGE, "--gdb-port", "off", "--console-port", "off",
                           "--ctl", ctl, tgt.link])
     before = termios.tcgetattr(fd)
     out = b""
@@ -737,7 +735,7 @@ def test_serial(d):
     report(st.get("baud") == 9600 and "break" in st.get("caps", []) and
            "9600 7E2" in b.stderr(), "serial: line settings",
            repr(st) + b.stderr())
-    rc, out, err = run(["--gdb-port", "0", "--console-port", "0",
+    rc, out, err = run(["--gdb-port", "off", "--console-port", "off",
                         "--no-stdin", "-q", "--ctl",
                         os.path.join(d, "ser2.sock"), dev])
     report(rc == 1 and "busy" in err, "serial: busy", err)
@@ -747,8 +745,8 @@ def test_serial(d):
               "setpriv" % SUITE)
         return
     p = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534",
-                        "--clear-groups", BRIDGE, "--gdb-port", "0",
-                        "--console-port", "0", "--no-stdin", "-q", "--ctl",
+                        "--clear-groups", BRIDGE, "--gdb-port", "off",
+                        "--console-port", "off", "--no-stdin", "-q", "--ctl",
                         "/tmp/kgdb-bridge-io-nobody.sock", dev],
                        stdin=subprocess.DEVNULL, capture_output=True,
                        timeout=TMO)

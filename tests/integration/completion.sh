@@ -15,7 +15,8 @@ trap 'rm -rf "$T"' EXIT
 printf '[rpi4]\ntarget = /dev/ttyUSB9\n[imx8]\ntarget = tcp:h:1\n' >"$T/boards.conf"
 export KGDB_BRIDGE_BOARDS=$T/boards.conf PATH=$PWD/$BUILD:$PATH
 . dist/kgdb-bridge.bash-completion
-fails=0
+KB_PREFIX="completion: "
+. tests/lib/kbtest.sh	# pass, fail; KB_FAILS counts
 # complete FUNC WORD... : what FUNC offers for the last word.
 complete_words() {
 	local fn=$1
@@ -28,10 +29,9 @@ complete_words() {
 }
 want() { # name expected-word output
 	if printf '%s\n' "$3" | grep -qx -- "$2"; then
-		echo "PASS: completion: $1"
+		pass "$1"
 	else
-		echo "FAIL: completion: $1: no '$2' in: $(echo $3)"
-		fails=$((fails + 1))
+		fail "$1" "no '$2' in: $(echo $3)"
 	fi
 }
 want "options" --vmlinux "$(complete_words _kgdb_bridge kgdb-bridge --vm)"
@@ -42,8 +42,7 @@ dev=$(ls /dev/ttyS* /dev/ttyUSB* 2>/dev/null | head -1)
 if [ -n "$dev" ]; then
 	want "serial devices" "$dev" "$(complete_words _kgdb_bridge kgdb-bridge "${dev%?}")"
 else
-	echo "FAIL: completion: serial devices: no /dev/ttyS* or /dev/ttyUSB* here to offer"
-	fails=$((fails + 1))
+	fail "serial devices" "no /dev/ttyS* or /dev/ttyUSB* here to offer"
 fi
 want "--arch values" arm64 "$(complete_words _kgdb_bridge kgdb-bridge --arch a)"
 want "--arch values" arm "$(complete_words _kgdb_bridge kgdb-bridge --arch a)"
@@ -52,4 +51,4 @@ want "ctl commands" status "$(complete_words _kgdb_bridge kgdb-bridge ctl st)"
 want "ctl board names" imx8 "$(complete_words _kgdb_bridge kgdb-bridge ctl im)"
 want "kgdb-tui boards" imx8 "$(complete_words _kgdb_tui kgdb-tui im)"
 want "kgdb-tui options" --replay "$(complete_words _kgdb_tui kgdb-tui --re)"
-[ $fails -eq 0 ]
+[ $KB_FAILS -eq 0 ]

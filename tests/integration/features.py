@@ -29,6 +29,10 @@ import threading
 import time
 import tty
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "lib"))
+from kbtest import bridge_ports, fake_tcp_port  # noqa: E402
+
 BRIDGE = os.path.abspath(sys.argv[1])
 FAKE = os.path.abspath(sys.argv[2])
 TMO = 10.0
@@ -56,15 +60,6 @@ def wait_until(cond, tmo=TMO, step=0.05):
             return True
         time.sleep(step)
     return bool(cond())
-
-
-def free_port(host="127.0.0.1"):
-    fam = socket.AF_INET6 if ":" in host else socket.AF_INET
-    s = socket.socket(fam)
-    s.bind((host, 0))
-    p = s.getsockname()[1]
-    s.close()
-    return p
 
 
 def readfile(path):
@@ -103,19 +98,20 @@ class Fake:
 
     def __init__(self, d, name, *args, telnet=False):
         self.log = os.path.join(d, name + ".ft.log")
+        err = os.path.join(d, name + ".ft.err")
         if telnet:
-            self.port = free_port()
-            where = ["--tcp", str(self.port), "--telnet"]
-            self.target = "telnet:127.0.0.1:%d" % self.port
+            where = ["--tcp", "0", "--telnet"]     # it says which port
         else:
             self.sock = os.path.join(d, name + ".ft.sock")
             where = ["--unix", self.sock]
             self.target = "unix:" + self.sock
         self.p = spawn([FAKE] + where + ["--log", self.log] + list(args),
-                       os.path.join(d, name + ".ft.err"))
+                       err)
         wait_until(lambda: os.path.exists(self.log) and
                    (telnet or os.path.exists(self.sock)))
         if telnet:
+            self.port = fake_tcp_port(err, TMO)
+            self.target = "telnet:127.0.0.1:%d" % self.port
             wait_until(self.listening)
 
     def listening(self):
@@ -147,15 +143,17 @@ class Bridge:
         self.name = name
         self.ctl = os.path.join(d, name + ".ctl") if ctl else None
         self.errpath = os.path.join(d, name + ".err")
-        self.cport = free_port() if console else 0
-        self.gport = free_port() if gdb else 0
-        args = [BRIDGE, "--gdb-port", str(self.gport), "--console-port",
-                str(self.cport), "--no-stdin", "-q", "-v"]
+        self.cport = self.gport = 0     # port 0: asked once it is up
+        args = [BRIDGE, "--gdb-port", "0" if gdb else "off",
+                "--console-port", "0" if console else "off", "--no-stdin",
+                "-q", "-v"]
         if ctl:
             args += ["--ctl", self.ctl]
         args += list(extra) + [target]
         self.p = spawn((pre or []) + args, self.errpath, env=env)
         self.ready = self.wait_ctl() if (ctl and wait_ready) else None
+        if self.ready:
+            self.gport, self.cport = bridge_ports(self.ctl, TMO)
 
     def wait_ctl(self):
         # A reply means the loop runs, so every port listens by now (the
@@ -544,7 +542,7 @@ def test_local_keys(d):
     """Ctrl-] b and Ctrl-] s on the bridge's own terminal."""
     ft = Fake(d, "lk", "--start", "running", telnet=True)
     ctl = os.path.join(d, "lk.ctl")
-    t = PtyRun([BRIDGE, "--gdb-port", "0", "--console-port", "0", "--ctl",
+    t = PtyRun([BRIDGE, "--gdb-port", "off", "--console-port", "off", "--ctl",
                 ctl, ft.target])
     ok = t.expect(b"link up")
     report(ok, "local keys: the bridge runs on a terminal", repr(t.out))
@@ -601,8 +599,8 @@ def test_fatal_signals(d):
         for f in (before, after, during):
             if os.path.exists(f):
                 os.unlink(f)
-        script = ('ulimit -c 0; stty -g >"$1"; "$3" --gdb-port 0 '
-                  '--console-port 0 --ctl "$4" "$5"; echo "rc=$?"; '
+        script = ('ulimit -c 0; stty -g >"$1"; "$3" --gdb-port off '
+                  '--console-port off --ctl "$4" "$5"; echo "rc=$?"; '
                   'stty -g >"$2"')
         t = PtyRun(["sh", "-c", script, "sh", before, after, BRIDGE,
                     os.path.join(d, "fs.ctl"), ft.target])
@@ -846,7 +844,7 @@ def test_usb_lookup(d):
 
     def bridge(target):
         return run(["unshare", "-m", "sh", setup, root, BRIDGE,
-                    "--gdb-port", "0", "--console-port", "0", "--no-stdin",
+                    "--gdb-port", "off", "--console-port", "off", "--no-stdin",
                     "-q", "--ctl", os.path.join(d, "usb.ctl"), target])
     for target, path in (("usb:0403:6001:A50285BI", "/dev/ttyUSB7"),
                          ("usb:0403:6001:OTHER0001", "/dev/ttyUSB8"),
@@ -958,8 +956,8 @@ def test_wait_busy_forbidden(d):
     PROCS.append(holder)
     time.sleep(0.3)
     t0 = time.time()
-    rc, out, err = run([BRIDGE, "--wait", "--gdb-port", "0",
-                        "--console-port", "0", "--no-stdin", "-q", "--ctl",
+    rc, out, err = run([BRIDGE, "--wait", "--gdb-port", "off",
+                        "--console-port", "off", "--no-stdin", "-q", "--ctl",
                         os.path.join(d, "busy.ctl"), name])
     report(rc == 1 and "busy" in err and
            len([l for l in err.splitlines() if l.strip()]) == 1 and
@@ -981,8 +979,8 @@ def test_wait_busy_forbidden(d):
     # Busy through TIOCEXCL (root ignores it; nobody does not).
     os.chmod(name, 0o666)
     fcntl.ioctl(slave, termios.TIOCEXCL)
-    rc, out, err = run(nobody + [BRIDGE, "--wait", "--gdb-port", "0",
-                                 "--console-port", "0", "--no-stdin", "-q",
+    rc, out, err = run(nobody + [BRIDGE, "--wait", "--gdb-port", "off",
+                                 "--console-port", "off", "--no-stdin", "-q",
                                  "--ctl", os.path.join(nd, "x.ctl"), name],
                        env=env)
     report(rc == 1 and "busy" in err and
@@ -992,8 +990,8 @@ def test_wait_busy_forbidden(d):
     fcntl.ioctl(slave, termios.TIOCNXCL)
     # Forbidden: mode 000 for a user who is not root.
     os.chmod(name, 0o000)
-    rc, out, err = run(nobody + [BRIDGE, "--wait", "--gdb-port", "0",
-                                 "--console-port", "0", "--no-stdin", "-q",
+    rc, out, err = run(nobody + [BRIDGE, "--wait", "--gdb-port", "off",
+                                 "--console-port", "off", "--no-stdin", "-q",
                                  "--ctl", os.path.join(nd, "x.ctl"), name],
                        env=env)
     report(rc == 1 and "permission denied" in err and "dialout" in err and
@@ -1031,12 +1029,14 @@ def test_listen(d):
         report(False, "--listen ::1: this machine has no IPv6")
     for addr in addrs:
         ft = Fake(d, "ls", "--start", "kgdbwait")
-        cport, gport = free_port(addr), free_port(addr)
         ctl = os.path.join(d, "ls.ctl")
-        p = spawn([BRIDGE, "--listen", addr, "--console-port", str(cport),
-                   "--gdb-port", str(gport), "--no-stdin", "-q", "--ctl",
+        p = spawn([BRIDGE, "--listen", addr, "--console-port", "0",
+                   "--gdb-port", "0", "--no-stdin", "-q", "--ctl",
                    ctl, ft.target], os.path.join(d, "ls.err"))
-        wait_until(lambda: os.path.exists(ctl))
+        try:
+            gport, cport = bridge_ports(ctl, TMO)
+        except RuntimeError:
+            gport = cport = 0   # nothing to reach: the cases fail
         ok = wait_until(lambda: reach(addr, cport))
         v = Viewer(cport, telnet=False, host=addr) if ok else None
         report(ok and v.wait_for(b"console of"),
@@ -1203,8 +1203,8 @@ def test_tui_launch(d):
                    FAKE_TUI_EXIT=how, FAKE_TUI_BRIDGE=BRIDGE)
         t = PtyRun(["env"] + ["%s=%s" % kv for kv in env.items()
                               if kv[0].startswith(("KGDB_TUI", "FAKE_TUI"))]
-                   + [BRIDGE, "--tui", "--gdb-port", "0", "--console-port",
-                      "0", "--ctl", ctl, ft.target])
+                   + [BRIDGE, "--tui", "--gdb-port", "off", "--console-port",
+                      "off", "--ctl", ctl, ft.target])
         ok = wait_until(lambda: "regs_rc=" in readfile(out))
         rec = readfile(out)
         report(ok and "argc=2\narg=--ctl\narg=%s\n" % ctl in rec and

@@ -23,6 +23,9 @@ if [ ! -x "$BR" ] || [ ! -x "$FT" ]; then
 	exit 1
 fi
 
+KB_PREFIX="gdb_fake: "
+. tests/lib/kbtest.sh	# pass, fail, check, wait_grep, kb_ports
+
 TMP=$(mktemp -d /tmp/kgdb-gdbfake.XXXXXX)
 PIDS=()
 cleanup() {
@@ -33,21 +36,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Below the ephemeral range (see free_port in tests/e2e/lib.sh).
-free_port() {
-	local p lo
-	read -r lo _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null
-	[ "${lo:-0}" -gt 21000 ] 2>/dev/null || lo=32768
-	for _ in $(seq 100); do
-		p=$((20000 + RANDOM % (lo - 20000)))
-		if ! (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then
-			echo "$p"
-			return
-		fi
-	done
-	echo 0
-}
-
 # start_pair NAME FAKE_ARGS... -- BRIDGE_ARGS...
 start_pair() {
 	local name=$1; shift
@@ -57,12 +45,15 @@ start_pair() {
 	bargs=("$@")
 	D=$TMP/$name
 	mkdir -p "$D"
-	GPORT=$(free_port)
+	GPORT=
 	if [[ " ${fargs[*]} " == *" --telnet "* ]]; then
-		TPORT=$(free_port)
-		"$FT" --tcp "$TPORT" --log "$D/ft.log" "${fargs[@]}" \
+		# Port 0: the fake target says which port it got.
+		"$FT" --tcp 0 --log "$D/ft.log" "${fargs[@]}" \
 		    2>"$D/ft.err" &
 		FTPID=$!
+		wait_grep "$D/ft.err" '^faketarget: tcp port [0-9]+$' 50
+		TPORT=$(sed -n 's/^faketarget: tcp port \([0-9]*\)$/\1/p' \
+		    "$D/ft.err")
 		LINK=telnet:127.0.0.1:$TPORT
 	else
 		"$FT" --unix "$D/t.sock" --log "$D/ft.log" "${fargs[@]}" \
@@ -77,15 +68,14 @@ start_pair() {
 		    2>/dev/null && break
 		sleep 0.05
 	done
-	"$BR" "$LINK" --gdb-port "$GPORT" --console-port 0 --no-stdin -q \
+	"$BR" "$LINK" --gdb-port 0 --console-port off --no-stdin -q \
 	    --ctl "$D/ctl" --log "$D/console.log" -v "${bargs[@]}" \
 	    >"$D/br.out" 2>"$D/br.err" &
 	BRPID=$!
 	PIDS+=("$BRPID")
-	for _ in $(seq 100); do
-		grep -q "gdb port" "$D/br.err" 2>/dev/null && break
-		sleep 0.05
-	done
+	# The port the kernel gave it, from ctl status (0 if it never said).
+	GPORT=$(kb_ports "$BR" "$D/ctl" | cut -d' ' -f1)
+	GPORT=${GPORT:-0}
 	TPORT=
 }
 
@@ -109,22 +99,11 @@ rungdb() {
 	timeout --verbose -k 5 "${GDB_TIMEOUT:-60}" gdb "${args[@]}" >"$out" 2>&1
 	rc=$?
 	if grep -q '^timeout: sending signal' "$out"; then
-		echo "FAIL: gdb_fake: $(basename "$(dirname "$out")"): $(basename "$out"): gdb timed out"
-		fails=$((fails + 1))
+		fail "$(basename "$(dirname "$out")"): $(basename "$out"): gdb timed out"
 	fi
 	return $rc
 }
 
-fails=0
-check() { # name, condition text, command...
-	local name=$1 what=$2; shift 2
-	if "$@"; then
-		echo "PASS: gdb_fake: $name: $what"
-	else
-		echo "FAIL: gdb_fake: $name: $what"
-		fails=$((fails + 1))
-	fi
-}
 has() { grep -q -- "$2" "$1"; }
 # Not in FILE, which must exist and not be empty: a log that was never
 # written proves nothing.
@@ -147,34 +126,34 @@ rungdb "$D/gdb.out" 'info registers' \
     "dump binary memory $D/mem.bin 0xffffffff81000000 0xffffffff81001000" \
     'x/2xg 0xffffffff81000ff8' 'info threads' 'monitor ps' \
     'monitor bridge status' 'detach'
-check kdb "registers printed" has "$D/gdb.out" "^rip  *0xffffffff8108cfa5"
-check kdb "eflags decoded" has "$D/gdb.out" "eflags *0x246 *\[ PF ZF IF \]"
+check "kdb: registers printed" "" has "$D/gdb.out" "^rip  *0xffffffff8108cfa5"
+check "kdb: eflags decoded" "" has "$D/gdb.out" "eflags *0x246 *\[ PF ZF IF \]"
 # kgdb answers 'p' below DBG_MAX_REG_NUM (24), fs and gs included.
-check kdb "fs/gs from kgdb's p, not E22" has "$D/gdb.out" "^gs  *0x0 "
-check kdb "no gdb protocol errors" no_gdb_errors "$D/gdb.out"
-check kdb "switched with \$qC#b4 at the fresh prompt" \
+check "kdb: fs/gs from kgdb's p, not E22" "" has "$D/gdb.out" "^gs  *0x0 "
+check "kdb: no gdb protocol errors" "" no_gdb_errors "$D/gdb.out"
+check "kdb: switched with \$qC#b4 at the fresh prompt" "" \
     has "$D/ft.log" 'KDB_TRANSITION $qC#b4'
-check kdb "4096-byte dump read" test "$(stat -c %s "$D/mem.bin" 2>/dev/null)" = 4096
-check kdb "reads split to <= 511 bytes" reads_capped "$D/ft.log"
-check kdb "no '?' ever sent" hasnt "$D/ft.log" QMARK
-check kdb "nothing over BUFMAX" hasnt "$D/ft.log" OVERFLOW
-check kdb "monitor ps output" has "$D/gdb.out" "swapper/0"
-check kdb "monitor bridge status" has "$D/gdb.out" "^target: stopped (gdb)"
-check kdb "gdb detach leaves the kernel stopped" hasnt "$D/ft.log" "^DETACH\|^RESUME\|^KILL"
-check kdb "console kept kdb text, no packets" \
+check "kdb: 4096-byte dump read" "" test "$(stat -c %s "$D/mem.bin" 2>/dev/null)" = 4096
+check "kdb: reads split to <= 511 bytes" "" reads_capped "$D/ft.log"
+check "kdb: no '?' ever sent" "" hasnt "$D/ft.log" QMARK
+check "kdb: nothing over BUFMAX" "" hasnt "$D/ft.log" OVERFLOW
+check "kdb: monitor ps output" "" has "$D/gdb.out" "swapper/0"
+check "kdb: monitor bridge status" "" has "$D/gdb.out" "^target: stopped (gdb)"
+check "kdb: gdb detach leaves the kernel stopped" "" hasnt "$D/ft.log" "^DETACH\|^RESUME\|^KILL"
+check "kdb: console kept kdb text, no packets" "" \
     bash -c "grep -q 'Entering kdb' '$D/console.log' && ! grep -q '\\\$T05\\|\\\$QC' '$D/console.log'"
 stop_pair
-check kdb "bridge exit detaches (D)" has "$D/ft.log" "^DETACH"
+check "kdb: bridge exit detaches (D)" "" has "$D/ft.log" "^DETACH"
 
 # ---- 2: kgdbwait: the stub waits silently in gdb mode
 start_pair kgdbwait --start kgdbwait
 rungdb "$D/gdb.out" 'info registers rip' 'x/2xg 0xffffffff81000000'
-check kgdbwait "registers printed" has "$D/gdb.out" "^rip  *0xffffffff8108cfa5"
-check kgdbwait "no gdb protocol errors" no_gdb_errors "$D/gdb.out"
-check kgdbwait "probed with qC, not ?" bash -c "grep -q '^RX qC$' '$D/ft.log' && ! grep -q QMARK '$D/ft.log'"
+check "kgdbwait: registers printed" "" has "$D/gdb.out" "^rip  *0xffffffff8108cfa5"
+check "kgdbwait: no gdb protocol errors" "" no_gdb_errors "$D/gdb.out"
+check "kgdbwait: probed with qC, not ?" "" bash -c "grep -q '^RX qC$' '$D/ft.log' && ! grep -q QMARK '$D/ft.log'"
 stop_pair
 # Shutdown with the target stopped in gdb mode: the bridge sends D.
-check kgdbwait "bridge exit detaches (D)" has "$D/ft.log" "^DETACH"
+check "kgdbwait: bridge exit detaches (D)" "" has "$D/ft.log" "^DETACH"
 
 # ---- 3: running kernel, RFC 2217 BREAK: break-on-connect, continue,
 # interrupt (ctl break), stepi, kill
@@ -184,14 +163,14 @@ start_pair run --telnet --start running --chatter 150 -- --break-on-connect
 rungdb "$D/gdb.out" 'info registers rip' 'continue' 'info registers rip' \
     'stepi' 'kill'
 wait $! 2>/dev/null
-check run "break-on-connect stopped it" has "$D/gdb.out" "^rip  *0xffffffff8108cfa5"
-check run "continue, then break stops again" has "$D/gdb.out" "received signal SIGTRAP"
-check run "exactly one BREAK per break-in" test "$(grep -c '^BREAK' "$D/ft.log")" = 2
-check run "stepi" has "$D/ft.log" "^RESUME s"
-check run "kill resumes with k" has "$D/ft.log" "^KILL"
-check run "no gdb protocol errors" no_gdb_errors "$D/gdb.out"
-check run "no gdb bytes reached the running tty as 0x03" hasnt "$D/ft.log" TTY_GOT_0x03
-check run "console saw the chatter" has "$D/console.log" "fake: tick"
+check "run: break-on-connect stopped it" "" has "$D/gdb.out" "^rip  *0xffffffff8108cfa5"
+check "run: continue, then break stops again" "" has "$D/gdb.out" "received signal SIGTRAP"
+check "run: exactly one BREAK per break-in" "" test "$(grep -c '^BREAK' "$D/ft.log")" = 2
+check "run: stepi" "" has "$D/ft.log" "^RESUME s"
+check "run: kill resumes with k" "" has "$D/ft.log" "^KILL"
+check "run: no gdb protocol errors" "" no_gdb_errors "$D/gdb.out"
+check "run: no gdb bytes reached the running tty as 0x03" "" hasnt "$D/ft.log" TTY_GOT_0x03
+check "run: console saw the chatter" "" has "$D/console.log" "fake: tick"
 stop_pair
 
 # ---- 4: line faults: a corrupt reply, a packet lost before its ack, a
@@ -199,11 +178,11 @@ stop_pair
 start_pair faults --start kdb --corrupt 6 --noack 9 --lose 12
 rungdb "$D/gdb.out" 'info registers rip' 'x/4xg 0xffffffff81000000' \
     'x/4xg 0xffffffff81000100' 'monitor bridge status'
-check faults "registers printed" has "$D/gdb.out" "^rip  *0xffffffff8108cfa5"
-check faults "no gdb protocol errors" no_gdb_errors "$D/gdb.out"
-check faults "checksum error NAKed" has "$D/gdb.out" "[1-9][0-9]* checksum errors"
-check faults "retransmitted" has "$D/gdb.out" " [1-9][0-9]* retransmits"
-check faults "stub saw retransmit requests" has "$D/ft.log" "^RETRANSMIT"
+check "faults: registers printed" "" has "$D/gdb.out" "^rip  *0xffffffff8108cfa5"
+check "faults: no gdb protocol errors" "" no_gdb_errors "$D/gdb.out"
+check "faults: checksum error NAKed" "" has "$D/gdb.out" "[1-9][0-9]* checksum errors"
+check "faults: retransmitted" "" has "$D/gdb.out" " [1-9][0-9]* retransmits"
+check "faults: stub saw retransmit requests" "" has "$D/ft.log" "^RETRANSMIT"
 stop_pair
 
 # ---- 5: one controlling gdb; drop and reattach; attach while running
@@ -211,26 +190,26 @@ start_pair ctl --start kdb -- --break-seq sysrq-trigger
 # gdb killed without detaching: the target must stay stopped.
 ( rungdb "$D/gdbA.out" 'info registers rip' 'shell kill -9 $PPID' ) 2>/dev/null
 sleep 0.3
-check ctl "dropped gdb leaves the target stopped" bash -c "grep -q '^RX g' '$D/ft.log' && ! grep -q '^DETACH\|^KILL\|^RESUME' '$D/ft.log'"
+check "ctl: dropped gdb leaves the target stopped" "" bash -c "grep -q '^RX g' '$D/ft.log' && ! grep -q '^DETACH\|^KILL\|^RESUME' '$D/ft.log'"
 rungdb "$D/gdbB.out" 'info registers rip' 'shell sleep 2' \
     'info registers rip' 'kill' &
 GB=$!
 for _ in $(seq 100); do grep -q "^rip" "$D/gdbB.out" 2>/dev/null && break; sleep 0.05; done
 rungdb "$D/gdbC.out" 'info registers rip'
 wait $GB
-check ctl "a new gdb attaches to the stopped kernel" test "$(grep -c '^rip  *0xffffffff8108cfa5' "$D/gdbB.out")" = 2
-check ctl "no resume before the kill" hasnt "$D/ft.log" '^DETACH\|^RESUME'
-check ctl "second gdb refused with a message" has "$D/gdbC.out" "another gdb is already attached"
-check ctl "reattach sent no '?'" hasnt "$D/ft.log" QMARK
-check ctl "no gdb protocol errors" no_gdb_errors "$D/gdbB.out"
-check ctl "gdb kill resumes the kernel (k)" has "$D/ft.log" "^KILL"
+check "ctl: a new gdb attaches to the stopped kernel" "" test "$(grep -c '^rip  *0xffffffff8108cfa5' "$D/gdbB.out")" = 2
+check "ctl: no resume before the kill" "" hasnt "$D/ft.log" '^DETACH\|^RESUME'
+check "ctl: second gdb refused with a message" "" has "$D/gdbC.out" "another gdb is already attached"
+check "ctl: reattach sent no '?'" "" hasnt "$D/ft.log" QMARK
+check "ctl: no gdb protocol errors" "" no_gdb_errors "$D/gdbB.out"
+check "ctl: gdb kill resumes the kernel (k)" "" has "$D/ft.log" "^KILL"
 # The kernel now runs: gdb 13 cannot attach to a running target in
 # all-stop mode, so the bridge breaks in (here by typing the sysrq-trigger
 # line into the fake shell, --break-seq sysrq-trigger).
 rungdb "$D/gdbD.out" 'info registers rip'
-check ctl "attach to a running kernel breaks in" has "$D/ft.log" "^ENTER sysrq-trigger"
-check ctl "then gdb gets registers" has "$D/gdbD.out" "^rip  *0xffffffff8108cfa5"
-check ctl "no gdb protocol errors (running attach)" no_gdb_errors "$D/gdbD.out"
+check "ctl: attach to a running kernel breaks in" "" has "$D/ft.log" "^ENTER sysrq-trigger"
+check "ctl: then gdb gets registers" "" has "$D/gdbD.out" "^rip  *0xffffffff8108cfa5"
+check "ctl: no gdb protocol errors (running attach)" "" no_gdb_errors "$D/gdbD.out"
 stop_pair
 
-[ "$fails" -eq 0 ]
+[ "$KB_FAILS" -eq 0 ]

@@ -15,7 +15,7 @@ import tty
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
-from kbtest import all_passed, pick_port, reporter  # noqa: E402
+from kbtest import all_passed, bridge_ports, reporter  # noqa: E402
 
 
 BRIDGE = sys.argv[1]
@@ -44,17 +44,26 @@ def test_hints():
                "rc %d: %r" % (r.returncode, r.stderr[:200]))
 
 
+def console_port(ctl):
+    """The console port the bridge bound (0, so connecting fails, when it
+    did not say)."""
+    try:
+        return bridge_ports(ctl, TMO)[1]
+    except RuntimeError:
+        return 0
+
+
 def lines_from(stamps):
     d = tempfile.mkdtemp(prefix="kb-habits-")
     m, s = os.openpty()
     tty.setraw(s)
-    port = pick_port()
-    args = [BRIDGE, "-q", "--no-stdin", "--gdb-port", "0", "--console-port",
-            str(port), "--ctl", os.path.join(d, "ctl")]
+    args = [BRIDGE, "-q", "--no-stdin", "--gdb-port", "off", "--console-port",
+            "0", "--ctl", os.path.join(d, "ctl")]
     if stamps:
         args.append("--timestamps")
     b = subprocess.Popen(args + [os.ttyname(s)], stdin=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL)
+    port = console_port(os.path.join(d, "ctl"))
     v = None
     end = time.time() + TMO
     while v is None and time.time() < end:
@@ -105,11 +114,11 @@ def test_typing_notice():
     d = tempfile.mkdtemp(prefix="kb-habits-")
     m, s = os.openpty()
     tty.setraw(s)
-    port = pick_port()
-    b = subprocess.Popen([BRIDGE, "-q", "--no-stdin", "--gdb-port", "0",
-                          "--console-port", str(port), "--ctl",
+    b = subprocess.Popen([BRIDGE, "-q", "--no-stdin", "--gdb-port", "off",
+                          "--console-port", "0", "--ctl",
                           os.path.join(d, "ctl"), os.ttyname(s)],
                          stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port = console_port(os.path.join(d, "ctl"))
     conns = []
     end = time.time() + TMO
     while len(conns) < 2 and time.time() < end:

@@ -9,10 +9,11 @@ set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 cases="qemu-telnet qemu-unix-restart"
-skip() { for c in $cases; do echo "FAIL: io_qemu: $c: $1"; done; exit 1; }
-[ -x "$BUILD/kgdb-bridge" ] || skip "no $BUILD/kgdb-bridge"
-command -v python3 >/dev/null || skip "no python3"
-command -v qemu-system-x86_64 >/dev/null || skip "no qemu-system-x86_64"
-lab=$(scripts/lab-build.sh) || skip "the lab did not build (scripts/lab-build.sh)"
-[ -r "$lab/bzImage" ] && [ -r "$lab/initramfs.cpio.gz" ] || skip "lab incomplete at $lab"
+# fail_all WHY: every case fails for one reason (a skip would prove nothing).
+fail_all() { for c in $cases; do echo "FAIL: io_qemu: $c: $1"; done; exit 1; }
+[ -x "$BUILD/kgdb-bridge" ] || fail_all "no $BUILD/kgdb-bridge"
+command -v python3 >/dev/null || fail_all "no python3"
+command -v qemu-system-x86_64 >/dev/null || fail_all "no qemu-system-x86_64"
+lab=$(scripts/lab-build.sh) || fail_all "the lab did not build (scripts/lab-build.sh)"
+[ -r "$lab/bzImage" ] && [ -r "$lab/initramfs.cpio.gz" ] || fail_all "lab incomplete at $lab"
 exec python3 tests/integration/io_qemu.py "$BUILD/kgdb-bridge" "$lab"

@@ -16,7 +16,8 @@ if [ -z "$port" ]; then
 	echo "FAIL: list: no serial port on this host to list"
 	exit 1
 fi
-fails=0
+KB_PREFIX="list: "
+. tests/lib/kbtest.sh	# pass, fail; KB_FAILS counts
 # A holder of our own, whose descriptor nobody else inherits.
 python3 -c 'import os, sys, time
 fd = os.open(sys.argv[1], os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
@@ -28,21 +29,18 @@ rc=$?
 kill $holder 2>/dev/null
 wait $holder 2>/dev/null
 if [ $rc -eq 0 ] && printf '%s\n' "$out" | grep -qx "$port"; then
-	echo "PASS: list: $port is listed"
+	pass "$port is listed"
 else
-	echo "FAIL: list: $port not listed (rc $rc): $out"
-	fails=$((fails + 1))
+	fail "$port not listed (rc $rc)" "$out"
 fi
 if printf '%s\n' "$out" | grep -A6 -x "$port" | grep -q "open by .*$holder (python3)"; then
-	echo "PASS: list: who holds $port open (pid $holder)"
+	pass "who holds $port open (pid $holder)"
 else
-	echo "FAIL: list: holder $holder not shown: $out"
-	fails=$((fails + 1))
+	fail "holder $holder not shown" "$out"
 fi
 if printf '%s\n' "$out" | grep -A6 -x "$port" | grep -q "driver   [a-z0-9_]"; then
-	echo "PASS: list: $port's driver"
+	pass "$port's driver"
 else
-	echo "FAIL: list: no driver for $port: $out"
-	fails=$((fails + 1))
+	fail "no driver for $port" "$out"
 fi
-[ $fails -eq 0 ]
+[ $KB_FAILS -eq 0 ]

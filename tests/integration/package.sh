@@ -14,9 +14,8 @@ for tool in dpkg-buildpackage lintian dh git; do
 done
 T=$(mktemp -d /tmp/kb-package.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-fails=0
-pass() { echo "PASS: package: $1"; }
-fail() { echo "FAIL: package: $1: $2"; fails=$((fails + 1)); }
+KB_PREFIX="package: "
+. tests/lib/kbtest.sh	# pass, fail; KB_FAILS counts
 
 mkdir -p "$T/src"
 git ls-files -z --cached --others --exclude-standard |
@@ -56,4 +55,4 @@ esac
 grep -q '^ExecStart=/usr/bin/kgdb-bridge ' "$T/root/lib/systemd/system/kgdb-bridge@.service" &&
 	pass "the packaged unit runs /usr/bin/kgdb-bridge" ||
 	fail "unit ExecStart" "$(grep ExecStart "$T/root/lib/systemd/system/kgdb-bridge@.service")"
-[ $fails -eq 0 ]
+[ $KB_FAILS -eq 0 ]

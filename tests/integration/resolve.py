@@ -61,8 +61,8 @@ def main():
     with open(where, "w") as f:
         f.write("127.0.0.1:%d\n" % a.port)
     err = open(os.path.join(d, "err"), "w+")
-    p = subprocess.Popen([BRIDGE, "-q", "--no-stdin", "-v", "--gdb-port", "0",
-                          "--console-port", "0", "--ctl", ctl, "--resolve",
+    p = subprocess.Popen([BRIDGE, "-q", "--no-stdin", "-v", "--gdb-port", "off",
+                          "--console-port", "off", "--ctl", ctl, "--resolve",
                           "cat " + where, "tcp:labgrid-place:1"],
                          stdin=subprocess.DEVNULL, stderr=err)
     first = a.accept()
@@ -105,8 +105,8 @@ def main():
     # A command that hangs: the bridge gives up on it after its 10 s
     # deadline, says so, and answers ctl all the while.
     err = open(os.path.join(d, "err2"), "w+")
-    p = subprocess.Popen([BRIDGE, "-q", "--no-stdin", "-v", "--gdb-port", "0",
-                          "--console-port", "0", "--ctl", ctl + "2",
+    p = subprocess.Popen([BRIDGE, "-q", "--no-stdin", "-v", "--gdb-port", "off",
+                          "--console-port", "off", "--ctl", ctl + "2",
                           "--resolve", "sleep 60", "tcp:labgrid-place:1"],
                          stdin=subprocess.DEVNULL, stderr=err)
     slow, saw = 0.0, False

@@ -23,7 +23,7 @@ import tty
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
-from kbtest import all_passed, pick_port, reporter  # noqa: E402
+from kbtest import all_passed, bridge_ports, pick_port, reporter  # noqa: E402
 
 
 BRIDGE = sys.argv[1]
@@ -58,7 +58,9 @@ def run(d, word_tail):
     a = termios.tcgetattr(s)
     a[4] = a[5] = termios.B9600	# ser2net must set its own 921600
     termios.tcsetattr(s, termios.TCSANOW, a)
-    port, cport = pick_port(), pick_port()
+    # ser2net takes its port from the configuration and does not report
+    # one it picked: guess that one; the bridge's it reports (port 0).
+    port = pick_port()
     conf = os.path.join(d, "ser2net.yaml")
     with open(conf, "w") as f:
         f.write("connection: &board\n"
@@ -80,10 +82,14 @@ def run(d, word_tail):
     ctl = os.path.join(d, "ctl")
     err = open(os.path.join(d, "bridge.err"), "w+")
     b = subprocess.Popen([BRIDGE, "-q", "--no-stdin", "-v", "--gdb-port",
-                          "0", "--console-port", str(cport), "--ctl", ctl,
+                          "off", "--console-port", "0", "--ctl", ctl,
                           "telnet:127.0.0.1:%d%s" % (port, word_tail)],
                          stdin=subprocess.DEVNULL, stderr=err)
     b.err = err
+    try:
+        cport = bridge_ports(ctl, TMO)[1]
+    except RuntimeError:
+        cport = 0       # the cases then fail to connect, and say so
     return m, s, b, s2n, cport, ctl
 
 

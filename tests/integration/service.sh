@@ -21,9 +21,8 @@ for tool in "$bin" systemd-analyze udevadm unshare python3; do
 done
 T=$(mktemp -d /tmp/kb-service.XXXXXX)
 trap 'rm -rf "$T"' EXIT
-fails=0
-pass() { echo "PASS: service: $1"; }
-fail() { echo "FAIL: service: $1: $2"; fails=$((fails + 1)); }
+KB_PREFIX="service: "
+. tests/lib/kbtest.sh	# pass, fail; KB_FAILS counts
 
 # 1. The unit.
 make --no-print-directory -s BUILD="$BUILD" install DESTDIR="$T/root" \
@@ -62,19 +61,11 @@ else
 fi
 
 # 2 and 3: readiness and SIGHUP, with a pty for a target.
-python3 - "$bin" "$T" <<'PYEOF' || fails=$((fails + 1))
+python3 - "$bin" "$T" <<'PYEOF' || KB_FAILS=$((KB_FAILS + 1))
 import os, socket, subprocess, sys, time, tty, random
 bin, T = sys.argv[1], sys.argv[2]
-def port():
-    for _ in range(200):
-        p = random.randint(10000, 30000)
-        s = socket.socket()
-        try:
-            s.bind(("127.0.0.1", p)); return p
-        except OSError:
-            pass
-        finally:
-            s.close()
+sys.path.insert(0, "tests/lib")
+from kbtest import bridge_ports
 ok = True
 def check(cond, name, why):
     global ok
@@ -85,10 +76,9 @@ m, s = os.openpty(); tty.setraw(s)
 ns = os.path.join(T, "notify"); log = os.path.join(T, "board.log")
 srv = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); srv.bind(ns)
 srv.settimeout(10)
-gp = port()
 env = dict(os.environ, NOTIFY_SOCKET=ns)
-b = subprocess.Popen([bin, "-q", "--no-stdin", "--gdb-port", str(gp),
-                      "--console-port", "0", "--ctl",
+b = subprocess.Popen([bin, "-q", "--no-stdin", "--gdb-port", "0",
+                      "--console-port", "off", "--ctl",
                       os.path.join(T, "ctl"), "--log", log, os.ttyname(s)],
                      env=env, stdin=subprocess.DEVNULL,
                      stderr=open(os.path.join(T, "err"), "w"))
@@ -98,8 +88,9 @@ except socket.timeout:
     msg = b""
 listening = False
 try:
+    gp = bridge_ports(os.path.join(T, "ctl"))[0]
     socket.create_connection(("127.0.0.1", gp), 2).close(); listening = True
-except OSError:
+except (OSError, RuntimeError):
     pass
 check(msg == b"READY=1" and listening, "READY=1 on NOTIFY_SOCKET once the "
       "gdb port listens", "got %r, listening %s" % (msg, listening))
@@ -138,4 +129,4 @@ if echo "$out" | grep -q 'Reading rules file: /run/udev/rules.d/60-kgdb-bridge.r
 else
 	fail "udev rule" "$(echo "$out" | grep -i -E 'kgdb|broken|invalid|error' | head -5)"
 fi
-[ $fails -eq 0 ]
+[ $KB_FAILS -eq 0 ]

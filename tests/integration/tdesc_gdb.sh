@@ -27,9 +27,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-pass() { echo "PASS: tdesc_gdb $*"; }
-fail() { echo "FAIL: tdesc_gdb $*"; }
-skip() { echo "SKIP: tdesc_gdb $*"; }
+KB_PREFIX="tdesc_gdb "
+. tests/lib/kbtest.sh	# pass NAME, fail NAME [WHY]
 
 if [ ! -x "$DUMP" ]; then
 	make --no-print-directory "$DUMP" >/dev/null 2>&1
@@ -163,8 +162,7 @@ check_arch() { # arch gdb_arch gdb_binary
 	    sort -n -k2 >"$tmp/$arch.gdb0"
 	if diff -u "$tmp/$arch.kgdb" "$tmp/$arch.gdb0" >"$tmp/$arch.diff0"
 	then
-		pass "$arch: gdb layout below $nrb bytes = kgdb 'g' layout" \
-		    "($(wc -l <"$tmp/$arch.kgdb") registers)"
+		pass "$arch: gdb layout below $nrb bytes = kgdb 'g' layout ($(wc -l <"$tmp/$arch.kgdb") registers)"
 	else
 		fail "$arch: gdb layout differs from kgdb:"
 		sed 's/^/    /' "$tmp/$arch.diff0"
@@ -259,12 +257,9 @@ PY
 	    comm -23 - <(cut -d' ' -f4 "$tmp/$arch.kgdb" | sort) |
 	    sort -n >"$tmp/$arch.pwant"
 	if cmp -s "$tmp/$arch.pasked" "$tmp/$arch.pwant"; then
-		pass "$arch: gdb asked 'p' for exactly the" \
-		    "$(wc -l <"$tmp/$arch.pwant") registers outside the" \
-		    "$nrb-byte 'g'"
+		pass "$arch: gdb asked 'p' for exactly the $(wc -l <"$tmp/$arch.pwant") registers outside the $nrb-byte 'g'"
 	else
-		fail "$arch: 'p' asked ($(tr '\n' ' ' <"$tmp/$arch.pasked"))" \
-		    "!= outside 'g' ($(tr '\n' ' ' <"$tmp/$arch.pwant"))"
+		fail "$arch: 'p' asked ($(tr '\n' ' ' <"$tmp/$arch.pasked")) != outside 'g' ($(tr '\n' ' ' <"$tmp/$arch.pwant"))"
 	fi
 	# Every value gdb shows equals rsp_regs_format() for the same 'g'.
 	"$DUMP" "$arch" format "$(cat "$tmp/$arch.g")" >"$tmp/$arch.fmt"

@@ -17,20 +17,14 @@ case $BUILD in /*) B=$BUILD ;; *) B=$PWD/$BUILD ;; esac
 TUI=$B/kgdb-tui
 BR=$B/kgdb-bridge
 FT=$B/faketarget
-fails=0
-ok() { echo "PASS: tui_keys $1"; }
-bad() { echo "FAIL: tui_keys $1${2:+: $2}"; fails=$((fails + 1)); }
-check() { # name command...
-	local name=$1
-	shift
-	if "$@"; then ok "$name"; else bad "$name"; fi
-}
+KB_PREFIX="tui_keys "
+. tests/lib/kbtest.sh	# pass, fail, check NAME WHY CMD...
 
 missing=
 command -v tmux >/dev/null || missing="$missing tmux"
 for f in "$TUI" "$BR" "$FT"; do [ -x "$f" ] || missing="$missing $f"; done
 if [ -n "$missing" ]; then
-	bad "tools" "missing:$missing (make; scripts/deps.sh build)"
+	fail "tools" "missing:$missing (make; scripts/deps.sh build)"
 	exit 1
 fi
 
@@ -93,73 +87,73 @@ done >"$TMP/keys.txt"
 # is tmux's own (screen), so Home and End arrive as ncurses expects.
 T new-session -d -s keys -x 100 -y 30 \
     "cd '$TMP' && TERM=screen NO_COLOR= '$TUI' --replay keys.txt; echo TUI EXITED \$?; sleep 600" ||
-    { bad "tmux start"; exit 1; }
+    { fail "tmux start"; exit 1; }
 if ! wait_for "line 60 plain"; then
-	bad "replay starts" "$(screen | head -5)"
+	fail "replay starts" "$(screen | head -5)"
 	exit 1
 fi
-check "starts following" wait_title "[follow]"
+check "starts following" "" wait_title "[follow]"
 
 key k
-check "k scrolls up one line" wait_title "[-1]"
-check "k: line 60 leaves the bottom" bash -c "! tmux -L '$sock' capture-pane -p -t keys | grep -q 'line 60 plain'"
+check "k scrolls up one line" "" wait_title "[-1]"
+check "k: line 60 leaves the bottom" "" bash -c "! tmux -L '$sock' capture-pane -p -t keys | grep -q 'line 60 plain'"
 key j
-check "j scrolls back down, following again" wait_title "[follow]"
+check "j scrolls back down, following again" "" wait_title "[follow]"
 key Up Up
-check "Up scrolls up" wait_title "[-2]"
+check "Up scrolls up" "" wait_title "[-2]"
 key Down
-check "Down scrolls down" wait_title "[-1]"
+check "Down scrolls down" "" wait_title "[-1]"
 key Down
 key PPage
-check "PgUp scrolls half a screen" wait_title "[-15]"
+check "PgUp scrolls half a screen" "" wait_title "[-15]"
 key NPage
-check "PgDn scrolls back" wait_title "[follow]"
+check "PgDn scrolls back" "" wait_title "[follow]"
 key g
-check "g goes to the oldest line" wait_title "[-59]"
-check "g shows line 01 at the top" bash -c "tmux -L '$sock' capture-pane -p -t keys | sed -n 3p | grep -q 'line 01 plain'"
+check "g goes to the oldest line" "" wait_title "[-59]"
+check "g shows line 01 at the top" "" bash -c "tmux -L '$sock' capture-pane -p -t keys | sed -n 3p | grep -q 'line 01 plain'"
 key G
-check "G follows again" wait_title "[follow]"
+check "G follows again" "" wait_title "[follow]"
 key Home
-check "Home goes to the oldest line" wait_title "[-59]"
+check "Home goes to the oldest line" "" wait_title "[-59]"
 key End
-check "End follows again" wait_title "[follow]"
+check "End follows again" "" wait_title "[follow]"
 key g f
-check "f follows again" wait_title "[follow]"
+check "f follows again" "" wait_title "[follow]"
 
 # Search: / needle Enter finds the newest match, n older, N newer.
 key / n e e d l e Enter
-check "/needle finds the newest match (line 50)" wait_match 50
+check "/needle finds the newest match (line 50)" "" wait_match 50
 key n
-check "n goes to the older match (line 30)" wait_match 30
-check "n scrolls it into view (line 60 off the screen)" bash -c "! tmux -L '$sock' capture-pane -p -t keys | grep -q 'line 60 plain'"
+check "n goes to the older match (line 30)" "" wait_match 30
+check "n scrolls it into view (line 60 off the screen)" "" bash -c "! tmux -L '$sock' capture-pane -p -t keys | grep -q 'line 60 plain'"
 key n
-check "n again: line 10" wait_match 10
+check "n again: line 10" "" wait_match 10
 key n
-check "n past the oldest says not found" wait_for "not found: needle"
-check "n past the oldest keeps line 10" wait_match 10
+check "n past the oldest says not found" "" wait_for "not found: needle"
+check "n past the oldest keeps line 10" "" wait_match 10
 key N
-check "N goes to the newer match (line 30)" wait_match 30
+check "N goes to the newer match (line 30)" "" wait_match 30
 key N
-check "N again: line 50" wait_match 50
+check "N again: line 50" "" wait_match 50
 
 key '?'
-check "? shows the key summary" wait_for "n N next  arrows PgUp PgDn  f follow  g oldest"
+check "? shows the key summary" "" wait_for "n N next  arrows PgUp PgDn  f follow  g oldest"
 key Escape f
 key h
-check "h shows it too" wait_for "r refresh  b break  c cont  s step"
+check "h shows it too" "" wait_for "r refresh  b break  c cont  s step"
 key s
-check "s on a replay says it needs the bridge" wait_for "need the bridge (--ctl)"
+check "s on a replay says it needs the bridge" "" wait_for "need the bridge (--ctl)"
 key f r
-check "r on a replay says it needs the bridge" wait_for "need the bridge (--ctl)"
+check "r on a replay says it needs the bridge" "" wait_for "need the bridge (--ctl)"
 key q
-check "q quits (exit 0)" wait_for "TUI EXITED 0"
+check "q quits (exit 0)" "" wait_for "TUI EXITED 0"
 
 # ---- live: the bridge on faketarget, a kernel stopped at kgdbwait
 FTLOG=$TMP/ft.log
 "$FT" --unix "$TMP/t.sock" --log "$FTLOG" --start kgdbwait 2>"$TMP/ft.err" &
 PIDS+=($!)
 for _ in $(seq 50); do [ -S "$TMP/t.sock" ] && break; sleep 0.1; done
-"$BR" --gdb-port 0 --console-port 0 --no-stdin -q --ctl "$TMP/ctl" \
+"$BR" --gdb-port off --console-port off --no-stdin -q --ctl "$TMP/ctl" \
     "unix:$TMP/t.sock" 2>"$TMP/br.err" &
 PIDS+=($!)
 for _ in $(seq 100); do
@@ -177,19 +171,19 @@ wait_gcount() { # at least N 'g' reads
 	echo "$(gcount) g reads, want $1" >&2
 	return 1
 }
-check "live: the TUI reads the registers at the stop" wait_for "rip    ffffffff8108cfa5"
-check "live: the first view is read" wait_for "refreshed:"
+check "live: the TUI reads the registers at the stop" "" wait_for "rip    ffffffff8108cfa5"
+check "live: the first view is read" "" wait_for "refreshed:"
 wait_gcount 1
 g0=$(gcount)
 key s
-check "live: s single-steps (the stub gets s)" bash -c "for _ in \$(seq 100); do grep -q '^RESUME s\$' '$FTLOG' && exit 0; sleep 0.1; done; exit 1"
-check "live: after the step the registers are read again" wait_gcount $((g0 + 1))
-check "live: the status line names the stop's thread" wait_for "stopped  no gdb  thr 1"
-check "live: s steps once" test "$(grep -c '^RESUME' "$FTLOG")" = 1
+check "live: s single-steps (the stub gets s)" "" bash -c "for _ in \$(seq 100); do grep -q '^RESUME s\$' '$FTLOG' && exit 0; sleep 0.1; done; exit 1"
+check "live: after the step the registers are read again" "" wait_gcount $((g0 + 1))
+check "live: the status line names the stop's thread" "" wait_for "stopped  no gdb  thr 1"
+check "live: s steps once" "" test "$(grep -c '^RESUME' "$FTLOG")" = 1
 g1=$(gcount)
 key r
-check "live: r reads the views again" wait_gcount $((g1 + 1))
-check "live: r does not resume the kernel" test "$(grep -c '^RESUME' "$FTLOG")" = 1
+check "live: r reads the views again" "" wait_gcount $((g1 + 1))
+check "live: r does not resume the kernel" "" test "$(grep -c '^RESUME' "$FTLOG")" = 1
 key q
-check "live: q quits (exit 0)" wait_for "TUI EXITED 0"
-[ "$fails" -eq 0 ]
+check "live: q quits (exit 0)" "" wait_for "TUI EXITED 0"
+[ "$KB_FAILS" -eq 0 ]

@@ -16,8 +16,9 @@
  *
  * It is blocking and per-character, like the real stub. It serves one
  * connection at a time on a Unix socket (--unix PATH) or TCP port (--tcp
- * PORT) and survives reconnects (a link loss). --log FILE records what it
- * received and any rule the bridge broke (QMARK, OVERFLOW), for tests.
+ * PORT; 0: any free one, printed as "faketarget: tcp port N") and
+ * survives reconnects (a link loss). --log FILE records what it received
+ * and any rule the bridge broke (QMARK, OVERFLOW), for tests.
  *
  * Fault injection counts valid packets received (1-based):
  *   --corrupt N   send the reply to packet N with a bad checksum once
@@ -957,6 +958,14 @@ main(int argc, char **argv)
 	if (listen(lfd, 1) != 0) {
 		perror("listen");
 		return (1);
+	}
+	if (upath == NULL) {
+		socklen_t	slen = sizeof sin;
+
+		/* --tcp 0 takes any free port: say which, for the tests. */
+		if (getsockname(lfd, (struct sockaddr *)&sin, &slen) == 0)
+			fprintf(stderr, "faketarget: tcp port %d\n",
+			    ntohs(sin.sin_port));
 	}
 	mode = RUNNING;
 	if (strcmp(start, "kdb") == 0)

@@ -63,29 +63,13 @@ __wrap_br_target_break(struct br_target *t, char *err)
 static struct bridge	br;
 
 static int
-free_port(void)
-{
-	struct sockaddr_in	sin = { .sin_family = AF_INET };
-	socklen_t		len = sizeof sin;
-	int			fd, port;
-
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	fd = socket(AF_INET, SOCK_STREAM, 0);
-	bind(fd, (struct sockaddr *)&sin, sizeof sin);
-	getsockname(fd, (struct sockaddr *)&sin, &len);
-	port = ntohs(sin.sin_port);
-	close(fd);
-	return port;
-}
-
-static int
 client(int rcvbuf)
 {
 	struct sockaddr_in	sin = { .sin_family = AF_INET };
 	int			fd;
 
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	sin.sin_port = htons((uint16_t)br.opts.console_port);
+	sin.sin_port = htons((uint16_t)br_console_port(br.console));
 	fd = socket(AF_INET, SOCK_STREAM, 0);
 	if (rcvbuf > 0)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
@@ -173,7 +157,7 @@ setup(void **state)
 	memset(&br, 0, sizeof br);
 	br.base = event_base_new();
 	br.opts.listen = (char *)"127.0.0.1";
-	br.opts.console_port = free_port();
+	br.opts.console_port = 0;	/* any free port: br_console_port */
 	br.opts.quiet = true;
 	br.opts.no_stdin = true;
 	br.target = (struct br_target *)&br;	/* opaque: only passed on */
@@ -200,6 +184,7 @@ test_clients(void **state)
 	(void)state;
 	br.console = br_console_new(&br, err);
 	assert_non_null(br.console);
+	assert_true(br_console_port(br.console) > 0);
 	fast.fd = client(0);
 	tn.fd = client(0);
 	slow.fd = client(4096);

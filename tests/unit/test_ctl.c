@@ -315,6 +315,7 @@ test_target_ops(void **state)
 	br.console = (struct br_console *)&fk;
 	br.target = br_target_new(&br);
 	br_target_set_timeouts(br.target, 30, 60, 300);
+	br.opts.gdb_port = BR_PORT_OFF;	/* sessions come by fd */
 	br.gdb = br_gdb_new(&br, err);
 	assert_non_null(br.gdb);
 	c = br_ctl_new(&br, path, err);

@@ -353,6 +353,7 @@ run_transcript(void **state)
 		}
 		/* The gdb side exists from the first non-opt line. */
 		if (t->br.gdb == NULL) {
+			t->br.opts.gdb_port = BR_PORT_OFF; /* by fd */
 			t->br.gdb = br_gdb_new(&t->br, err);
 			assert_non_null(t->br.gdb);
 		}

@@ -199,14 +199,14 @@ test_options(void **state)
 	(void)state;
 	/* Options may follow the TARGET (GNU argument order). */
 	assert_int_equal(parse(&o, err, "--gdb-port", "5001",
-	    "--console-port=0", "/dev/pts/4", "--listen", "0.0.0.0", "--log",
+	    "--console-port=off", "/dev/pts/4", "--listen", "0.0.0.0", "--log",
 	    "/tmp/t.log", "--trace", "/tmp/t.trace", "--ctl", "/tmp/c.sock",
 	    "--vmlinux", "/tmp/vmlinux", "--arch", "arm64", "--console2",
 	    "usb:0525:127a", "--break-seq", "BREAK,g", "--break-on-connect",
 	    "--takeover", "--no-stdin", "--wait", "--console-raw", "--no-cache",
 	    "-q", "-v", "-v", (char *)NULL), BR_OPTS_RUN);
 	assert_int_equal(o.gdb_port, 5001);
-	assert_int_equal(o.console_port, 0);
+	assert_int_equal(o.console_port, BR_PORT_OFF);
 	assert_string_equal(o.path, "/dev/pts/4");
 	assert_string_equal(o.listen, "0.0.0.0");
 	assert_string_equal(o.log_path, "/tmp/t.log");
@@ -219,6 +219,38 @@ test_options(void **state)
 	assert_true(o.break_on_connect && o.takeover && o.no_stdin &&
 	    o.wait && o.console_raw && o.no_cache && o.quiet);
 	assert_int_equal(o.verbose, 2);
+	br_opts_clear(&o);
+}
+
+/* Port 0 asks the kernel for any free port; "off" opens none. Two
+ * listeners on port 0 do not clash (each gets its own). */
+static void
+test_ports(void **state)
+{
+	struct br_opts	o;
+	char		err[BR_ERRLEN];
+
+	(void)state;
+	assert_int_equal(parse(&o, err, "--gdb-port", "0", "--console-port",
+	    "0", "/dev/pts/4", (char *)NULL), BR_OPTS_RUN);
+	assert_int_equal(o.gdb_port, 0);
+	assert_int_equal(o.console_port, 0);
+	br_opts_clear(&o);
+	assert_int_equal(parse(&o, err, "--gdb-port", "off", "--console-port",
+	    "65535", "/dev/pts/4", (char *)NULL), BR_OPTS_RUN);
+	assert_int_equal(o.gdb_port, BR_PORT_OFF);
+	assert_int_equal(o.console_port, 65535);
+	br_opts_clear(&o);
+	assert_int_equal(parse(&o, err, "--gdb-port", "4440",
+	    "/dev/pts/4", (char *)NULL), -1);
+	assert_non_null(strstr(err, "both 4440"));
+	br_opts_clear(&o);
+	assert_int_equal(parse(&o, err, "--gdb-port", "-1",
+	    "/dev/pts/4", (char *)NULL), -1);
+	assert_non_null(strstr(err, "off"));
+	br_opts_clear(&o);
+	assert_int_equal(parse(&o, err, "--console-port", "Off",
+	    "/dev/pts/4", (char *)NULL), -1);
 	br_opts_clear(&o);
 }
 
@@ -398,6 +430,7 @@ main(void)
 		cmocka_unit_test(test_targets),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_options),
+		cmocka_unit_test(test_ports),
 		cmocka_unit_test(test_tui),
 		cmocka_unit_test(test_bad_options),
 		cmocka_unit_test(test_elf_arch),
