@@ -1280,8 +1280,12 @@ tgt_tx_timeout(int fd, short what, void *arg)
 			 * so ask again a bounded number of times (gdb itself
 			 * waits 3 x remotetimeout before giving up).
 			 */
+			/*
+			 * Nothing came after the ack, not even garbled text
+			 * (that is the branch above): the stub is late, a busy
+			 * host, and the line said nothing about its noise.
+			 */
 			t->naks++;
-			tgt_noise(t, t->rx_frame, true);
 			tgt_nak(t, "reply timeout");
 			tgt_timer(t->tx_ev, t->reply_ms / 2 + 1);
 			return;

@@ -1281,6 +1281,36 @@ test_ack_wait_from_round_trips(void **state)
 	assert_int_equal(r.n, 1);
 }
 
+/* A reply that is only late (a busy host: the '+' came, then silence
+ * until the reply timeout) says nothing about the line: nothing came
+ * corrupt. The line stays clean, so the next read is not read twice. */
+static void
+test_late_reply_not_noise(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+
+	stop_it(f);
+	br_target_request(f->t, "qC", 2, reply_cb, &r);
+	assert_string_equal(wire(), "$qC#b4");
+	feed(f, "+");
+	fk_run_until_wire(f->br.base, 2000);
+	assert_string_equal(wire(), "-");
+	feed_pkt(f, "QC01");
+	assert_string_equal(wire(), "+");
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.payload, "QC01");
+
+	memset(&r, 0, sizeof r);
+	br_target_request(f->t, "m1000,4", 7, reply_cb, &r);
+	assert_string_equal(wire(), "$m1000,4#8e");
+	feed(f, "+");
+	feed_pkt(f, "11223344");
+	assert_string_equal(wire(), "+");
+	assert_int_equal(r.n, 1);
+	assert_int_equal(f->br.stats.verify_reads, 0);
+}
+
 int
 main(void)
 {
@@ -1338,6 +1368,7 @@ main(void)
 		T(test_garbled_known_length_early),
 		T(test_regs_reply_not_hex_asked_again),
 		T(test_ack_wait_from_round_trips),
+		T(test_late_reply_not_noise),
 #undef T
 	};
 
