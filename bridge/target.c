@@ -192,6 +192,7 @@ struct br_target {
 	size_t		 rx_expect;
 	size_t		 rx_count;
 	size_t		 rx_frame;	/* the reply alone (0: not known) */
+	size_t		 rx_text;	/* … of them console text */
 	unsigned	 our_naks;	/* '-' sent, ever */
 	/* Frames seen lately and how many of them were corrupt, and their
 	 * length in characters: decayed, see TGT_NOISE_WINDOW. */
@@ -750,6 +751,7 @@ tgt_nak(struct br_target *t, const char *why)
 	(void)tgt_write(t, "-", 1, NULL);
 	t->our_naks++;
 	t->rx_count = 0;
+	t->rx_text = 0;
 	t->rx_expect = t->rx_frame;
 }
 
@@ -852,6 +854,7 @@ tgt_send_piece(struct br_target *t, bool resend)
 	t->rx_frame = tgt_reply_chars(t, r);
 	t->rx_expect = t->rx_frame > 0 ? 1 + t->rx_frame : 0;
 	t->rx_count = 0;
+	t->rx_text = 0;
 	t->rtt_sample = !resend;
 	t->sent_end_ms = t->quiet_ms;
 	t->ack_wait_ms = tgt_ack_wait(t);
@@ -1581,20 +1584,23 @@ tgt_console(struct br_target *t, const uint8_t *buf, size_t len)
 	size_t			 i;
 
 	t->just_resumed = false;
-	if (t->tx != TX_IDLE)
+	if (t->tx != TX_IDLE) {
 		t->req_console += len;
+		t->rx_text += len;
+	}
 	/*
 	 * A kernel stopped in kgdb prints nothing but O packets: text while
 	 * its reply is due is that reply with its '$' hit. Ask again as soon
 	 * as the line is quiet, not after a whole reply timeout.
 	 */
 	if (t->tx != TX_IDLE && t->state == BR_TS_STOPPED_GDB &&
-	    !t->garbled && (t->tx == TX_WAIT_REPLY || t->rx_count > 2)) {
+	    !t->garbled && (t->tx == TX_WAIT_REPLY || t->rx_text > 2)) {
 		/*
 		 * Once: tgt_tx_timeout then waits for quiet, within the
 		 * deadline, however long the text goes on. Before the ack,
 		 * text is the reply after a garbled '+' (more than the one
-		 * byte a garbled '+' or '-' makes).
+		 * byte a garbled '+' or '-' makes). Text only: a read from
+		 * the link can hold a stray byte and a whole good frame.
 		 */
 		t->garbled = true;
 		tgt_timer(t->tx_ev, tgt_quiet_ms(t) + 1);

@@ -1311,6 +1311,39 @@ test_late_reply_not_noise(void **state)
 	assert_int_equal(f->br.stats.verify_reads, 0);
 }
 
+/*
+ * --verify-reads always: the second copy's '+' came garbled ('*') in the
+ * same read as the copy itself. One stray byte before the ack is not a
+ * garbled reply: no '-' goes out, and the copy (silence after it, no '-'
+ * from the stub) confirms the first one at the ack timeout.
+ */
+static void
+test_garbled_ack_with_copy_not_text(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+	char		 buf[64];
+
+	f->br.opts.verify = BR_VERIFY_ALWAYS;
+	br_target_set_timeouts(f->t, 30, 5000, 300);
+	stop_it(f);
+	br_target_request(f->t, "m1000,4", 7, reply_cb, &r);
+	assert_string_equal(wire(), "$m1000,4#8e");
+	feed(f, "+");
+	feed_pkt(f, "11223344");
+	assert_string_equal(wire(), "+$m1000,4#8e");
+	buf[0] = '*';
+	fk_frame(buf + 1, sizeof buf - 1, "11223344");
+	feed(f, buf);
+	assert_string_equal(wire(), "+");
+	fk_run_until(f->br.base, &r.n, 1000);
+	assert_int_equal(r.n, 1);
+	assert_false(r.iserr);
+	assert_string_equal(r.payload, "11223344");
+	assert_string_equal(wire(), "");
+	assert_int_equal(f->br.stats.early_naks, 0);
+}
+
 int
 main(void)
 {
@@ -1369,6 +1402,7 @@ main(void)
 		T(test_regs_reply_not_hex_asked_again),
 		T(test_ack_wait_from_round_trips),
 		T(test_late_reply_not_noise),
+		T(test_garbled_ack_with_copy_not_text),
 #undef T
 	};
 
