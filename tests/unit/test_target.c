@@ -1344,6 +1344,60 @@ test_garbled_ack_with_copy_not_text(void **state)
 	assert_int_equal(f->br.stats.early_naks, 0);
 }
 
+/*
+ * A long read across a page on a line that gets noisier as it goes: the
+ * pieces shrink mid-request, each is confirmed by a second copy, none
+ * crosses a page, and gdb gets every byte from its own address.
+ */
+static void
+test_split_read_noisy_confirmed(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+	const char	*req = "mffffffff81000f00,400";
+	char		 w[FK_BUF], hex[2048], bad[2100];
+	unsigned long long a, n, i, last_a = 0, last_n = 0;
+	int		 sends = 0, pieces = 0, k;
+
+	stop_it(f);
+	br_target_request(f->t, req, strlen(req), reply_cb, &r);
+	for (k = 0; k < 400 && r.n == 0; k++) {
+		fk_take_wire(w, sizeof w);
+		if (sscanf(w + (w[0] == '+'), "$m%llx,%llx#", &a, &n) != 2)
+			break;
+		sends++;
+		assert_true(n > 0 && n <= 511);
+		assert_true((a & 0xfff) + n <= 0x1000);
+		if (a != last_a || n != last_n)
+			pieces++;
+		last_a = a;
+		last_n = n;
+		for (i = 0; i < n; i++)
+			snprintf(hex + 2 * i, 3, "%02x",
+			    (unsigned)((a + i) & 0xff));
+		feed(f, "+");
+		/* Every other send, a copy with a bad checksum first. */
+		if (sends % 2 == 0) {
+			snprintf(bad, sizeof bad, "$%s#zz", hex);
+			feed(f, bad);
+			fk_take_wire(w, sizeof w);
+			assert_string_equal(w, "-");
+		}
+		feed_pkt(f, hex);
+	}
+	assert_int_equal(r.n, 1);
+	assert_false(r.iserr);
+	assert_int_equal(strlen(r.payload), 2 * 0x400);
+	for (i = 0; i < 0x400; i++) {
+		snprintf(hex, 3, "%02x", (unsigned)((0xf00 + i) & 0xff));
+		assert_memory_equal(r.payload + 2 * i, hex, 2);
+	}
+	/* The first piece went whole, then the pieces shrank. */
+	assert_true(pieces > 3);
+	assert_true(f->br.stats.verify_reads > 0);
+	assert_int_equal(f->br.stats.verify_mismatches, 0);
+}
+
 int
 main(void)
 {
@@ -1403,6 +1457,7 @@ main(void)
 		T(test_ack_wait_from_round_trips),
 		T(test_late_reply_not_noise),
 		T(test_garbled_ack_with_copy_not_text),
+		T(test_split_read_noisy_confirmed),
 #undef T
 	};
 
