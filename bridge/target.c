@@ -208,6 +208,10 @@ struct br_target {
 	char		 last_reply[RSP_PKT_MAX];
 	size_t		 last_reply_len;
 	bool		 suspect;
+	/* A second copy came while one was held: the stub repeats its old
+	 * reply, taking our request's bytes for bad acks; it never got the
+	 * request. */
+	bool		 stale;
 	uint64_t	 last_rx_ms;
 
 	/* kdb line state (kgdb-wire.md §5.1). */
@@ -850,6 +854,7 @@ tgt_send_piece(struct br_target *t, bool resend)
 	}
 	t->tx = TX_WAIT_ACK;
 	t->suspect = false;
+	t->stale = false;
 	t->sends++;
 	t->rx_frame = tgt_reply_chars(t, r);
 	t->rx_expect = t->rx_frame > 0 ? 1 + t->rx_frame : 0;
@@ -1249,7 +1254,14 @@ tgt_tx_timeout(int fd, short what, void *arg)
 		    tgt_quiet_ms(t) ? t->deadline_ms - now : tgt_quiet_ms(t)));
 		return;
 	}
-	if (t->tx == TX_WAIT_ACK && t->suspect) {
+	if (t->tx == TX_WAIT_ACK && t->suspect && t->stale &&
+	    t->sends < TGT_MAX_NAKED_SENDS) {
+		/* The stub never read the request (see struct br_target). */
+		tgt_trace(t, '<', "", 0, "copies of the old reply: resend");
+		tgt_send_piece(t, true);
+		return;
+	}
+	if (t->tx == TX_WAIT_ACK && t->suspect && !t->stale) {
 		/* No '-' came: the copy was this request's reply. */
 		char	copy[RSP_PKT_MAX];
 		size_t	n = t->last_reply_len;
@@ -1443,9 +1455,16 @@ tgt_packet(struct br_target *t, const struct rsp_event *ev)
 	t->bad_run = 0;
 
 	if (t->tx == TX_WAIT_ACK && tgt_head(t) != NULL &&
-	    tgt_head(t)->want_reply && !t->suspect && t->sends > 0 &&
+	    tgt_head(t)->want_reply && t->sends > 0 &&
 	    len == t->last_reply_len && memcmp(p, t->last_reply, len) == 0) {
-		/* Maybe the previous reply again (see struct br_target). */
+		/*
+		 * Maybe the previous reply again (see struct br_target). A
+		 * further copy before any ack is never the reply: kgdb is
+		 * still in its old ack wait, resending for every byte of
+		 * our request that it read as a bad ack.
+		 */
+		if (t->suspect)
+			t->stale = true;
 		t->suspect = true;
 		rsp_demux_expect_ack(t->dm, true);
 		return;

@@ -1398,6 +1398,61 @@ test_split_read_noisy_confirmed(void **state)
 	assert_int_equal(f->br.stats.verify_mismatches, 0);
 }
 
+/*
+ * Our '+' for the last reply came garbled, and so did the '$' of the next
+ * request: kgdb, still in its ack wait, takes each byte of that request
+ * as a bad ack and sends its old reply again and again. The stub never
+ * got the request, so none of those copies is its reply, however many
+ * come: the request is sent again. (Verification does not help: the
+ * copies agree with each other.)
+ */
+static void
+stale_copies_resent(struct fix *f, enum br_verify v)
+{
+	struct reply	 r = { 0 };
+	int		 i;
+
+	f->br.opts.verify = v;
+	stop_it(f);
+	br_target_request(f->t, "m1000,4", 7, reply_cb, &r);
+	assert_string_equal(wire(), "$m1000,4#8e");
+	for (i = 0; i < (v == BR_VERIFY_ALWAYS ? 2 : 1); i++) {
+		feed(f, "+");
+		feed_pkt(f, "11223344");
+		wire();
+	}
+	assert_int_equal(r.n, 1);
+	memset(&r, 0, sizeof r);
+	br_target_request(f->t, "m2000,4", 7, reply_cb, &r);
+	assert_string_equal(wire(), "$m2000,4#8f");
+	for (i = 0; i < 6; i++)
+		feed_pkt(f, "11223344");
+	assert_int_equal(r.n, 0);
+	fk_run_until_wire(f->br.base, 1000);
+	fk_run_ms(f->br.base, 200);
+	assert_int_equal(r.n, 0);
+	for (i = 0; i < (v == BR_VERIFY_ALWAYS ? 2 : 1); i++) {
+		assert_non_null(strstr(wire(), "$m2000,4#8f"));
+		feed(f, "+");
+		feed_pkt(f, "55667788");
+	}
+	assert_int_equal(r.n, 1);
+	assert_false(r.iserr);
+	assert_string_equal(r.payload, "55667788");
+}
+
+static void
+test_stale_copies_not_taken(void **state)
+{
+	stale_copies_resent(*state, BR_VERIFY_AUTO);
+}
+
+static void
+test_stale_copies_do_not_confirm(void **state)
+{
+	stale_copies_resent(*state, BR_VERIFY_ALWAYS);
+}
+
 int
 main(void)
 {
@@ -1458,6 +1513,8 @@ main(void)
 		T(test_late_reply_not_noise),
 		T(test_garbled_ack_with_copy_not_text),
 		T(test_split_read_noisy_confirmed),
+		T(test_stale_copies_not_taken),
+		T(test_stale_copies_do_not_confirm),
 #undef T
 	};
 
