@@ -192,6 +192,7 @@ struct br_target {
 	size_t		 rx_expect;
 	size_t		 rx_count;
 	size_t		 rx_frame;	/* the reply alone (0: not known) */
+	size_t		 rx_text;	/* … of them console text */
 	unsigned	 our_naks;	/* '-' sent, ever */
 	/* Frames seen lately and how many of them were corrupt, and their
 	 * length in characters: decayed, see TGT_NOISE_WINDOW. */
@@ -207,6 +208,10 @@ struct br_target {
 	char		 last_reply[RSP_PKT_MAX];
 	size_t		 last_reply_len;
 	bool		 suspect;
+	/* A second copy came while one was held: the stub repeats its old
+	 * reply, taking our request's bytes for bad acks; it never got the
+	 * request. */
+	bool		 stale;
 	uint64_t	 last_rx_ms;
 
 	/* kdb line state (docs/kgdb-wire.md §5.1). */
@@ -750,6 +755,7 @@ tgt_nak(struct br_target *t, const char *why)
 	(void)tgt_write(t, "-", 1, NULL);
 	t->our_naks++;
 	t->rx_count = 0;
+	t->rx_text = 0;
 	t->rx_expect = t->rx_frame;
 }
 
@@ -848,10 +854,12 @@ tgt_send_piece(struct br_target *t, bool resend)
 	}
 	t->tx = TX_WAIT_ACK;
 	t->suspect = false;
+	t->stale = false;
 	t->sends++;
 	t->rx_frame = tgt_reply_chars(t, r);
 	t->rx_expect = t->rx_frame > 0 ? 1 + t->rx_frame : 0;
 	t->rx_count = 0;
+	t->rx_text = 0;
 	t->rtt_sample = !resend;
 	t->sent_end_ms = t->quiet_ms;
 	t->ack_wait_ms = tgt_ack_wait(t);
@@ -1246,7 +1254,14 @@ tgt_tx_timeout(int fd, short what, void *arg)
 		    tgt_quiet_ms(t) ? t->deadline_ms - now : tgt_quiet_ms(t)));
 		return;
 	}
-	if (t->tx == TX_WAIT_ACK && t->suspect) {
+	if (t->tx == TX_WAIT_ACK && t->suspect && t->stale &&
+	    t->sends < TGT_MAX_NAKED_SENDS) {
+		/* The stub never read the request (see struct br_target). */
+		tgt_trace(t, '<', "", 0, "copies of the old reply: resend");
+		tgt_send_piece(t, true);
+		return;
+	}
+	if (t->tx == TX_WAIT_ACK && t->suspect && !t->stale) {
 		/* No '-' came: the copy was this request's reply. */
 		char	copy[RSP_PKT_MAX];
 		size_t	n = t->last_reply_len;
@@ -1280,8 +1295,12 @@ tgt_tx_timeout(int fd, short what, void *arg)
 			 * so ask again a bounded number of times (gdb itself
 			 * waits 3 x remotetimeout before giving up).
 			 */
+			/*
+			 * Nothing came after the ack, not even garbled text
+			 * (that is the branch above): the stub is late, a busy
+			 * host, and the line said nothing about its noise.
+			 */
 			t->naks++;
-			tgt_noise(t, t->rx_frame, true);
 			tgt_nak(t, "reply timeout");
 			tgt_timer(t->tx_ev, t->reply_ms / 2 + 1);
 			return;
@@ -1436,9 +1455,16 @@ tgt_packet(struct br_target *t, const struct rsp_event *ev)
 	t->bad_run = 0;
 
 	if (t->tx == TX_WAIT_ACK && tgt_head(t) != NULL &&
-	    tgt_head(t)->want_reply && !t->suspect && t->sends > 0 &&
+	    tgt_head(t)->want_reply && t->sends > 0 &&
 	    len == t->last_reply_len && memcmp(p, t->last_reply, len) == 0) {
-		/* Maybe the previous reply again (see struct br_target). */
+		/*
+		 * Maybe the previous reply again (see struct br_target). A
+		 * further copy before any ack is never the reply: kgdb is
+		 * still in its old ack wait, resending for every byte of
+		 * our request that it read as a bad ack.
+		 */
+		if (t->suspect)
+			t->stale = true;
 		t->suspect = true;
 		rsp_demux_expect_ack(t->dm, true);
 		return;
@@ -1577,20 +1603,23 @@ tgt_console(struct br_target *t, const uint8_t *buf, size_t len)
 	size_t			 i;
 
 	t->just_resumed = false;
-	if (t->tx != TX_IDLE)
+	if (t->tx != TX_IDLE) {
 		t->req_console += len;
+		t->rx_text += len;
+	}
 	/*
 	 * A kernel stopped in kgdb prints nothing but O packets: text while
 	 * its reply is due is that reply with its '$' hit. Ask again as soon
 	 * as the line is quiet, not after a whole reply timeout.
 	 */
 	if (t->tx != TX_IDLE && t->state == BR_TS_STOPPED_GDB &&
-	    !t->garbled && (t->tx == TX_WAIT_REPLY || t->rx_count > 2)) {
+	    !t->garbled && (t->tx == TX_WAIT_REPLY || t->rx_text > 2)) {
 		/*
 		 * Once: tgt_tx_timeout then waits for quiet, within the
 		 * deadline, however long the text goes on. Before the ack,
 		 * text is the reply after a garbled '+' (more than the one
-		 * byte a garbled '+' or '-' makes).
+		 * byte a garbled '+' or '-' makes). Text only: a read from
+		 * the link can hold a stray byte and a whole good frame.
 		 */
 		t->garbled = true;
 		tgt_timer(t->tx_ev, tgt_quiet_ms(t) + 1);

@@ -1281,6 +1281,178 @@ test_ack_wait_from_round_trips(void **state)
 	assert_int_equal(r.n, 1);
 }
 
+/* A reply that is only late (a busy host: the '+' came, then silence
+ * until the reply timeout) says nothing about the line: nothing came
+ * corrupt. The line stays clean, so the next read is not read twice. */
+static void
+test_late_reply_not_noise(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+
+	stop_it(f);
+	br_target_request(f->t, "qC", 2, reply_cb, &r);
+	assert_string_equal(wire(), "$qC#b4");
+	feed(f, "+");
+	fk_run_until_wire(f->br.base, 2000);
+	assert_string_equal(wire(), "-");
+	feed_pkt(f, "QC01");
+	assert_string_equal(wire(), "+");
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.payload, "QC01");
+
+	memset(&r, 0, sizeof r);
+	br_target_request(f->t, "m1000,4", 7, reply_cb, &r);
+	assert_string_equal(wire(), "$m1000,4#8e");
+	feed(f, "+");
+	feed_pkt(f, "11223344");
+	assert_string_equal(wire(), "+");
+	assert_int_equal(r.n, 1);
+	assert_int_equal(f->br.stats.verify_reads, 0);
+}
+
+/*
+ * --verify-reads always: the second copy's '+' came garbled ('*') in the
+ * same read as the copy itself. One stray byte before the ack is not a
+ * garbled reply: no '-' goes out, and the copy (silence after it, no '-'
+ * from the stub) confirms the first one at the ack timeout.
+ */
+static void
+test_garbled_ack_with_copy_not_text(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+	char		 buf[64];
+
+	f->br.opts.verify = BR_VERIFY_ALWAYS;
+	br_target_set_timeouts(f->t, 30, 5000, 300);
+	stop_it(f);
+	br_target_request(f->t, "m1000,4", 7, reply_cb, &r);
+	assert_string_equal(wire(), "$m1000,4#8e");
+	feed(f, "+");
+	feed_pkt(f, "11223344");
+	assert_string_equal(wire(), "+$m1000,4#8e");
+	buf[0] = '*';
+	fk_frame(buf + 1, sizeof buf - 1, "11223344");
+	feed(f, buf);
+	assert_string_equal(wire(), "+");
+	fk_run_until(f->br.base, &r.n, 1000);
+	assert_int_equal(r.n, 1);
+	assert_false(r.iserr);
+	assert_string_equal(r.payload, "11223344");
+	assert_string_equal(wire(), "");
+	assert_int_equal(f->br.stats.early_naks, 0);
+}
+
+/*
+ * A long read across a page on a line that gets noisier as it goes: the
+ * pieces shrink mid-request, each is confirmed by a second copy, none
+ * crosses a page, and gdb gets every byte from its own address.
+ */
+static void
+test_split_read_noisy_confirmed(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+	const char	*req = "mffffffff81000f00,400";
+	char		 w[FK_BUF], hex[2048], bad[2100];
+	unsigned long long a, n, i, last_a = 0, last_n = 0;
+	int		 sends = 0, pieces = 0, k;
+
+	stop_it(f);
+	br_target_request(f->t, req, strlen(req), reply_cb, &r);
+	for (k = 0; k < 400 && r.n == 0; k++) {
+		fk_take_wire(w, sizeof w);
+		if (sscanf(w + (w[0] == '+'), "$m%llx,%llx#", &a, &n) != 2)
+			break;
+		sends++;
+		assert_true(n > 0 && n <= 511);
+		assert_true((a & 0xfff) + n <= 0x1000);
+		if (a != last_a || n != last_n)
+			pieces++;
+		last_a = a;
+		last_n = n;
+		for (i = 0; i < n; i++)
+			snprintf(hex + 2 * i, 3, "%02x",
+			    (unsigned)((a + i) & 0xff));
+		feed(f, "+");
+		/* Every other send, a copy with a bad checksum first. */
+		if (sends % 2 == 0) {
+			snprintf(bad, sizeof bad, "$%s#zz", hex);
+			feed(f, bad);
+			fk_take_wire(w, sizeof w);
+			assert_string_equal(w, "-");
+		}
+		feed_pkt(f, hex);
+	}
+	assert_int_equal(r.n, 1);
+	assert_false(r.iserr);
+	assert_int_equal(strlen(r.payload), 2 * 0x400);
+	for (i = 0; i < 0x400; i++) {
+		snprintf(hex, 3, "%02x", (unsigned)((0xf00 + i) & 0xff));
+		assert_memory_equal(r.payload + 2 * i, hex, 2);
+	}
+	/* The first piece went whole, then the pieces shrank. */
+	assert_true(pieces > 3);
+	assert_true(f->br.stats.verify_reads > 0);
+	assert_int_equal(f->br.stats.verify_mismatches, 0);
+}
+
+/*
+ * Our '+' for the last reply came garbled, and so did the '$' of the next
+ * request: kgdb, still in its ack wait, takes each byte of that request
+ * as a bad ack and sends its old reply again and again. The stub never
+ * got the request, so none of those copies is its reply, however many
+ * come: the request is sent again. (Verification does not help: the
+ * copies agree with each other.)
+ */
+static void
+stale_copies_resent(struct fix *f, enum br_verify v)
+{
+	struct reply	 r = { 0 };
+	int		 i;
+
+	f->br.opts.verify = v;
+	stop_it(f);
+	br_target_request(f->t, "m1000,4", 7, reply_cb, &r);
+	assert_string_equal(wire(), "$m1000,4#8e");
+	for (i = 0; i < (v == BR_VERIFY_ALWAYS ? 2 : 1); i++) {
+		feed(f, "+");
+		feed_pkt(f, "11223344");
+		wire();
+	}
+	assert_int_equal(r.n, 1);
+	memset(&r, 0, sizeof r);
+	br_target_request(f->t, "m2000,4", 7, reply_cb, &r);
+	assert_string_equal(wire(), "$m2000,4#8f");
+	for (i = 0; i < 6; i++)
+		feed_pkt(f, "11223344");
+	assert_int_equal(r.n, 0);
+	fk_run_until_wire(f->br.base, 1000);
+	fk_run_ms(f->br.base, 200);
+	assert_int_equal(r.n, 0);
+	for (i = 0; i < (v == BR_VERIFY_ALWAYS ? 2 : 1); i++) {
+		assert_non_null(strstr(wire(), "$m2000,4#8f"));
+		feed(f, "+");
+		feed_pkt(f, "55667788");
+	}
+	assert_int_equal(r.n, 1);
+	assert_false(r.iserr);
+	assert_string_equal(r.payload, "55667788");
+}
+
+static void
+test_stale_copies_not_taken(void **state)
+{
+	stale_copies_resent(*state, BR_VERIFY_AUTO);
+}
+
+static void
+test_stale_copies_do_not_confirm(void **state)
+{
+	stale_copies_resent(*state, BR_VERIFY_ALWAYS);
+}
+
 int
 main(void)
 {
@@ -1338,6 +1510,11 @@ main(void)
 		T(test_garbled_known_length_early),
 		T(test_regs_reply_not_hex_asked_again),
 		T(test_ack_wait_from_round_trips),
+		T(test_late_reply_not_noise),
+		T(test_garbled_ack_with_copy_not_text),
+		T(test_split_read_noisy_confirmed),
+		T(test_stale_copies_not_taken),
+		T(test_stale_copies_do_not_confirm),
 #undef T
 	};
 
