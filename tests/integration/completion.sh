@@ -47,6 +47,7 @@ fi
 want "--arch values" arm64 "$(complete_words _kgdb_bridge kgdb-bridge --arch a)"
 want "--arch values" arm "$(complete_words _kgdb_bridge kgdb-bridge --arch a)"
 want "--arch values" riscv64 "$(complete_words _kgdb_bridge kgdb-bridge --arch r)"
+want "--verify-reads values" always "$(complete_words _kgdb_bridge kgdb-bridge --verify-reads a)"
 want "ctl commands" status "$(complete_words _kgdb_bridge kgdb-bridge ctl st)"
 want "ctl board names" imx8 "$(complete_words _kgdb_bridge kgdb-bridge ctl im)"
 want "kgdb-tui boards" imx8 "$(complete_words _kgdb_tui kgdb-tui im)"
