@@ -205,6 +205,7 @@ test_options(void **state)
 	    "usb:0525:127a", "--break-seq", "BREAK,g", "--break-on-connect",
 	    "--takeover", "--no-stdin", "--wait", "--console-raw", "--no-cache",
 	    "-q", "-v", "-v", (char *)NULL), BR_OPTS_RUN);
+	assert_int_equal(o.verify, BR_VERIFY_AUTO);
 	assert_int_equal(o.gdb_port, 5001);
 	assert_int_equal(o.console_port, BR_PORT_OFF);
 	assert_string_equal(o.path, "/dev/pts/4");
@@ -219,6 +220,24 @@ test_options(void **state)
 	assert_true(o.break_on_connect && o.takeover && o.no_stdin &&
 	    o.wait && o.console_raw && o.no_cache && o.quiet);
 	assert_int_equal(o.verbose, 2);
+	br_opts_clear(&o);
+}
+
+/* --verify-reads: auto unless told. */
+static void
+test_verify_reads(void **state)
+{
+	struct br_opts	o;
+	char		err[BR_ERRLEN];
+
+	(void)state;
+	assert_int_equal(parse(&o, err, "--verify-reads", "always",
+	    "/dev/pts/4", (char *)NULL), BR_OPTS_RUN);
+	assert_int_equal(o.verify, BR_VERIFY_ALWAYS);
+	br_opts_clear(&o);
+	assert_int_equal(parse(&o, err, "--verify-reads=off", "/dev/pts/4",
+	    (char *)NULL), BR_OPTS_RUN);
+	assert_int_equal(o.verify, BR_VERIFY_OFF);
 	br_opts_clear(&o);
 }
 
@@ -300,6 +319,7 @@ test_bad_options(void **state)
 		{ "/dev/ttyS0", "--gdb-port", NULL, "needs a value" },
 		{ "--gdb-port", "4440", "/dev/ttyS0", "both" },
 		{ "-x", "/dev/ttyS0", NULL, "-x" },
+		{ "--verify-reads", "maybe", "/dev/ttyS0", "--verify-reads" },
 	};
 	struct br_opts	o;
 	char		err[BR_ERRLEN];
@@ -431,6 +451,7 @@ main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_ports),
+		cmocka_unit_test(test_verify_reads),
 		cmocka_unit_test(test_tui),
 		cmocka_unit_test(test_bad_options),
 		cmocka_unit_test(test_elf_arch),
