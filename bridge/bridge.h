@@ -67,6 +67,12 @@ enum br_verify {
 	BR_VERIFY_OFF,
 };
 
+/* --step-irqs: what a single step does with interrupts (arm64). */
+enum br_step_irqs {
+	BR_STEP_IRQS_MASKED,	/* PSTATE.I,F set for the step, then restored */
+	BR_STEP_IRQS_KERNEL,	/* as kgdb does it: interrupts as they were */
+};
+
 struct br_opts {
 	enum br_target_kind kind;
 	char		*target;	/* the TARGET word as given */
@@ -108,6 +114,7 @@ struct br_opts {
 					 * stop-state cache off */
 	bool		 tui;		/* run kgdb-tui on the terminal */
 	enum br_verify	 verify;	/* --verify-reads */
+	enum br_step_irqs step_irqs;	/* --step-irqs */
 };
 
 struct br_stats {
