@@ -434,6 +434,10 @@ bool		 br_gdb_attached(const struct br_gdb *g);
 /* A stop reply (T…/S…/W…) arrived while gdb waits for one. */
 void		 br_gdb_stopped(struct br_gdb *g, const char *payload,
 		    size_t len);
+/* Resume for another client (the control socket): as br_target_resume(),
+ * with a step masked as for gdb (--step-irqs). */
+int		 br_gdb_resume(struct br_gdb *g, const char *payload,
+		    size_t len);
 /* O-packet text to show in gdb, when attached. */
 void		 br_gdb_output(struct br_gdb *g, const void *text, size_t len);
 /* Whether the controlling gdb waits for a stop reply (after c/s or '?'). */

@@ -615,7 +615,9 @@ ctl_control(struct ctl_client *cl, const char *cmd)
 		ctl_reply(cl, cmd, false, "the target is not stopped");
 		return;
 	}
-	if (br_target_resume(br->target, cmd[0] == 'c' ? "c" : "s", 1) != 0)
+	if ((br->gdb != NULL ? br_gdb_resume(br->gdb, cmd[0] == 'c' ? "c" :
+	    "s", 1) : br_target_resume(br->target, cmd[0] == 'c' ? "c" : "s",
+	    1)) != 0)
 		ctl_reply(cl, cmd, false, "cannot resume (link down, or too "
 		    "many requests queued)");
 	else

@@ -922,6 +922,13 @@ gs_target_resume(struct br_gdb *g, const char *payload, size_t len)
 	return (0);
 }
 
+int
+br_gdb_resume(struct br_gdb *g, const char *payload, size_t len)
+{
+	br_cache_invalidate(g->br->cache, BR_CE_RESUME);
+	return (gs_target_resume(g, payload, len));
+}
+
 static void
 gstep_restored(void *arg, const char *payload, size_t len, const char *err)
 {
