@@ -69,6 +69,12 @@ enum br_verify {
 	BR_VERIFY_OFF,
 };
 
+/* --step-irqs: what a single step does with interrupts (arm64). */
+enum br_step_irqs {
+	BR_STEP_IRQS_MASKED,	/* PSTATE.I,F set for the step, then restored */
+	BR_STEP_IRQS_KERNEL,	/* as kgdb does it: interrupts as they were */
+};
+
 struct br_opts {
 	enum br_target_kind kind;
 	char		*target;	/* the TARGET word as given */
@@ -110,6 +116,7 @@ struct br_opts {
 					 * stop-state cache off */
 	bool		 tui;		/* run kgdb-tui on the terminal */
 	enum br_verify	 verify;	/* --verify-reads */
+	enum br_step_irqs step_irqs;	/* --step-irqs */
 };
 
 struct br_stats {
@@ -144,6 +151,15 @@ struct bridge {
 	uint64_t		 start_ms;	/* br_now_ms() at startup */
 	char			 panic[256];	/* last panic/oops line, or "" */
 	bool			 quit;		/* shutting down */
+	/*
+	 * How other clients (the control socket) resume the kernel: gdb.c
+	 * installs its own, which masks a step as it does for gdb
+	 * (--step-irqs); NULL means br_target_resume(). A hook, so the
+	 * control socket needs no call into gdb.c (docs/hacking.md, Layers).
+	 */
+	int			(*resume)(void *arg, const char *payload,
+				    size_t len);
+	void			*resume_arg;
 };
 
 /* Notable moments, fanned out to control-socket subscribers and the log. */

@@ -587,8 +587,9 @@ ctl_control(struct ctl_client *cl, enum ctl_cmd which)
 		ctl_reply(cl, cmd, false, "the target is not stopped");
 		return;
 	}
-	if (br_target_resume(br->target, which == CTL_CONTINUE ? "c" : "s", 1)
-	    != 0)
+	if ((br->resume != NULL ? br->resume(br->resume_arg, which ==
+	    CTL_CONTINUE ? "c" : "s", 1) : br_target_resume(br->target, which ==
+	    CTL_CONTINUE ? "c" : "s", 1)) != 0)
 		ctl_reply(cl, cmd, false, "cannot resume (link down, or too "
 		    "many requests queued)");
 	else

@@ -95,6 +95,24 @@ struct gvcont {
 	uint32_t	 thread;
 };
 
+/* A step the bridge runs with interrupts masked (arm64, --step-irqs). */
+enum gstep_phase {
+	GSTEP_IDLE,
+	GSTEP_PREP,		/* reading pstate, pc, instruction; 'P' */
+	GSTEP_RUN,		/* stepping with the bits set */
+	GSTEP_FIX,		/* stopped: putting the bits back */
+};
+struct gstep {
+	enum gstep_phase phase;
+	bool		 cancel;	/* gdb got a stop meanwhile (^C) */
+	bool		 have_tid;
+	uint64_t	 tid;		/* the thread stepped */
+	uint32_t	 orig;		/* pstate before the step */
+	uint32_t	 set;		/* the bits the bridge set */
+	char		 stop[64];	/* held while they are put back */
+	size_t		 stoplen;
+};
+
 struct gsess {
 	TAILQ_ENTRY(gsess) entry;
 	struct br_gdb	*g;
@@ -168,6 +186,10 @@ struct br_gdb {
 	size_t		 nbp;
 	bool		 bp_full;		/* lost count: never range */
 	unsigned	 nwatch;		/* Z2..Z4 */
+
+	enum br_step_irqs step_irqs;
+	int		 pstate_reg;		/* index in arch->regs, or -1 */
+	struct gstep	 step;
 };
 
 static void	gs_process(struct gsess *);
@@ -179,6 +201,7 @@ static void	gs_resume(struct gsess *, const char *, size_t);
 static void	gs_stop_reply(struct gsess *, const char *, size_t);
 static bool	gs_range_stop(struct gsess *, const char *, size_t);
 static bool	gs_range_intr(struct gsess *);
+static void	gs_range_done(struct gsess *);
 
 /* ---- output to gdb */
 
@@ -614,6 +637,403 @@ gs_cache_cmd(struct gsess *s, const char *arg)
 		gs_outputf(s, "last notice: %s\n", br_cache_notice(cache));
 }
 
+/* ---- arm64: single steps with interrupts masked (--step-irqs) */
+
+/*
+ * kgdb on arm64 steps with PSTATE as the stopped code had it (6.1 to at
+ * least 6.12: kgdb_arch_handle_exception sets only the step bits). With
+ * interrupts enabled, the timer interrupt that came due during the stop
+ * is taken first, and every step lands in el1_interrupt. The bridge
+ * therefore steps the current thread with PSTATE.I and F set ('P' of
+ * pstate, which kgdb takes for the current thread only) and, at the
+ * stop, puts the bits it set back: kgdb's 'c' leaves PSTATE alone, so a
+ * bit left set would keep interrupts off for good. An instruction that
+ * writes DAIF itself (local_irq_enable and friends, ERET) is stepped as
+ * kgdb would, so the kernel's own choice stands. Every request here is
+ * the bridge's: gdb waits for the stop meanwhile, and the cache is
+ * invalidated after each register write.
+ */
+#define GSTEP_IRQ_BITS	0xc0U		/* PSTATE.I (bit 7), F (bit 6) */
+
+static void	gstep_go(struct br_gdb *);
+static void	gs_stopped_deliver(struct br_gdb *, const char *, size_t);
+
+static struct gctx *
+gstep_ctx(struct br_gdb *g)
+{
+	struct gctx	*c = xcalloc(1, sizeof *c);
+
+	c->g = g;
+	c->kind = 'I';
+	TAILQ_INSERT_TAIL(&g->ctxs, c, entry);
+	return (c);
+}
+
+/* The bridge a step request was made for (NULL once it is freed). */
+static struct br_gdb *
+gstep_ctx_gdb(struct gctx *c)
+{
+	struct br_gdb	*g = c->g;
+
+	if (g != NULL)
+		TAILQ_REMOVE(&g->ctxs, c, entry);
+	free(c);
+	return (g);
+}
+
+static bool
+gstep_applies(const struct br_gdb *g)
+{
+	const struct rsp_arch	*a = g->br->arch;
+
+	return (a != NULL && a->id == RSP_ARCH_ARM64 &&
+	    g->step_irqs == BR_STEP_IRQS_MASKED && g->pstate_reg >= 0 &&
+	    a->pc >= 0);
+}
+
+static int
+gstep_request(struct br_gdb *g, const char *req, br_reply_cb *cb)
+{
+	return (br_target_request(g->br->target, req, strlen(req), cb,
+	    gstep_ctx(g)));
+}
+
+/* kgdb's reply to the bridge's 'p' of pstate, as a number. */
+static bool
+gstep_pstate(const char *payload, size_t len, const char *err,
+    uint32_t *v)
+{
+	uint64_t	x;
+
+	if (err != NULL || rsp_reg_le(payload, len, 4, &x) != RSP_OK)
+		return (false);
+	*v = (uint32_t)x;
+	return (true);
+}
+
+/* "P<n>=<pstate, little-endian hex>". */
+static void
+gstep_write_req(const struct br_gdb *g, uint32_t v, char *buf, size_t len)
+{
+	uint8_t	le[4];
+	char	hex[9];
+
+	le[0] = v & 0xff;
+	le[1] = (v >> 8) & 0xff;
+	le[2] = (v >> 16) & 0xff;
+	le[3] = (v >> 24) & 0xff;
+	rsp_hex_encode(hex, sizeof hex, le, sizeof le);
+	hex[8] = '\0';
+	snprintf(buf, len, "P%x=%s", g->br->arch->regs[g->pstate_reg].regnum,
+	    hex);
+}
+
+/* The step could not be sent after all: what gs_resume does then. */
+static void
+gstep_failed(struct br_gdb *g)
+{
+	struct gsess	*s = g->ctl;
+
+	if (s == NULL || s->closing || !s->waiting_stop)
+		return;
+	if (s->range.on) {
+		gs_range_done(s);
+		return;
+	}
+	s->waiting_stop = false;
+	s->resumed = false;
+	gs_replys(s, "E05");
+}
+
+static void
+gstep_undone(void *arg, const char *payload, size_t len, const char *err)
+{
+	struct br_gdb	*g = gstep_ctx_gdb(arg);
+
+	(void)payload;
+	(void)len;
+	(void)err;
+	if (g != NULL)
+		br_cache_invalidate(g->br->cache, BR_CE_WRITE);
+}
+
+/* Step now, masked if the preparation got that far. */
+static void
+gstep_go(struct br_gdb *g)
+{
+	struct gstep	*st = &g->step;
+	char		 req[32];
+
+	if (st->cancel) {
+		/* gdb was handed the stop (a second ^C): no step, and the
+		 * bits go back at once if they were set. */
+		if (st->phase == GSTEP_RUN) {
+			gstep_write_req(g, st->orig, req, sizeof req);
+			(void)gstep_request(g, req, gstep_undone);
+		}
+		st->phase = GSTEP_IDLE;
+		return;
+	}
+	if (st->phase != GSTEP_RUN)
+		st->phase = GSTEP_IDLE;
+	/* Nothing read before this is served after it. */
+	br_cache_invalidate(g->br->cache, BR_CE_RESUME);
+	if (br_target_resume(g->br->target, "s", 1) != 0) {
+		st->phase = GSTEP_IDLE;
+		gstep_failed(g);
+	}
+}
+
+static void
+gstep_masked(void *arg, const char *payload, size_t len, const char *err)
+{
+	struct br_gdb	*g = gstep_ctx_gdb(arg);
+
+	if (g == NULL || g->step.phase != GSTEP_PREP)
+		return;
+	br_cache_invalidate(g->br->cache, BR_CE_WRITE);
+	if (err == NULL && is_exactly(payload, len, "OK"))
+		g->step.phase = GSTEP_RUN;
+	else
+		log_info("gdb: kgdb refused to mask interrupts for a step "
+		    "(%.*s): stepping as is", (int)len, err != NULL ? "" :
+		    payload);
+	gstep_go(g);
+}
+
+static void
+gstep_insn(void *arg, const char *payload, size_t len, const char *err)
+{
+	struct br_gdb	*g = gstep_ctx_gdb(arg);
+	struct gstep	*st;
+	uint8_t		 b[4];
+	uint32_t	 insn;
+	char		 req[32];
+
+	if (g == NULL || g->step.phase != GSTEP_PREP)
+		return;
+	st = &g->step;
+	if (err != NULL || len != 8 || rsp_hex_decode(b, sizeof b, payload,
+	    len) != 4) {
+		gstep_go(g);
+		return;
+	}
+	insn = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+	    (uint32_t)b[3] << 24;
+	if (rsp_a64_writes_daif(insn)) {
+		log_debug("gdb: step of %08x (writes DAIF) as kgdb does it",
+		    insn);
+		gstep_go(g);
+		return;
+	}
+	st->set = ~st->orig & GSTEP_IRQ_BITS;
+	gstep_write_req(g, st->orig | st->set, req, sizeof req);
+	if (gstep_request(g, req, gstep_masked) != 0)
+		gstep_go(g);
+}
+
+static void
+gstep_pc(void *arg, const char *payload, size_t len, const char *err)
+{
+	struct br_gdb	*g = gstep_ctx_gdb(arg);
+	uint64_t	 pc;
+	char		 req[48];
+
+	if (g == NULL || g->step.phase != GSTEP_PREP)
+		return;
+	if (err != NULL || rsp_reg_le(payload, len, 8, &pc) != RSP_OK) {
+		gstep_go(g);
+		return;
+	}
+	/* The instruction, from vmlinux when the cache has it. */
+	snprintf(req, sizeof req, "m%" PRIx64 ",4", pc);
+	if (br_cache_forward(g->br->cache, g->br->target, req, strlen(req),
+	    gstep_insn, gstep_ctx(g)) != 0)
+		gstep_go(g);
+}
+
+static void
+gstep_orig(void *arg, const char *payload, size_t len, const char *err)
+{
+	struct br_gdb		*g = gstep_ctx_gdb(arg);
+	const struct rsp_arch	*a;
+	char			 req[16];
+
+	if (g == NULL || g->step.phase != GSTEP_PREP)
+		return;
+	a = g->br->arch;
+	if (!gstep_pstate(payload, len, err, &g->step.orig) ||
+	    (g->step.orig & GSTEP_IRQ_BITS) == GSTEP_IRQ_BITS) {
+		gstep_go(g);	/* masked already, or unknown */
+		return;
+	}
+	snprintf(req, sizeof req, "p%x", a->regs[a->pc].regnum);
+	if (gstep_request(g, req, gstep_pc) != 0)
+		gstep_go(g);
+}
+
+static void
+gstep_hg(void *arg, const char *payload, size_t len, const char *err)
+{
+	struct br_gdb	*g = gstep_ctx_gdb(arg);
+	char		 req[16];
+
+	if (g == NULL || g->step.phase != GSTEP_PREP)
+		return;
+	if (err != NULL || !is_exactly(payload, len, "OK")) {
+		gstep_go(g);
+		return;
+	}
+	snprintf(req, sizeof req, "p%x",
+	    g->br->arch->regs[g->pstate_reg].regnum);
+	if (gstep_request(g, req, gstep_orig) != 0)
+		gstep_go(g);
+}
+
+/*
+ * Resume with payload (the callers have invalidated the cache). A plain
+ * 's' on arm64 first masks interrupts: Hg0 (kgdb's general thread back
+ * on the current one, the only thread 'P' may change), pstate, pc, the
+ * instruction, 'P' of pstate, then 's'. Returns -1 only if nothing could
+ * be sent; a later failure goes to gdb as for a refused resume.
+ */
+static int
+gs_target_resume(struct br_gdb *g, const char *payload, size_t len)
+{
+	struct gstep	*st = &g->step;
+	uint64_t	 tid;
+	char		 stop[64];
+	size_t		 n;
+
+	if (!(len == 1 && payload[0] == 's') || !gstep_applies(g) ||
+	    st->phase != GSTEP_IDLE)
+		return (br_target_resume(g->br->target, payload, len));
+	memset(st, 0, sizeof *st);
+	n = br_target_last_stop(g->br->target, stop, sizeof stop);
+	st->have_tid = rsp_stop_thread(stop, n, &tid);
+	st->tid = tid;
+	st->phase = GSTEP_PREP;
+	/* kgdb's Hg moves; the cache must name gdb's thread again. */
+	br_cache_invalidate(g->br->cache, BR_CE_THREAD);
+	if (gstep_request(g, "Hg0", gstep_hg) != 0) {
+		st->phase = GSTEP_IDLE;
+		return (br_target_resume(g->br->target, payload, len));
+	}
+	return (0);
+}
+
+/* Resume for another client (bridge.h, struct bridge's resume hook): as
+ * br_target_resume(), with a step masked as for gdb (--step-irqs). */
+static int
+gdb_resume_hook(void *arg, const char *payload, size_t len)
+{
+	struct br_gdb	*g = arg;
+
+	br_cache_invalidate(g->br->cache, BR_CE_RESUME);
+	return (gs_target_resume(g, payload, len));
+}
+
+static void
+gstep_restored(void *arg, const char *payload, size_t len, const char *err)
+{
+	struct br_gdb	*g = gstep_ctx_gdb(arg);
+	struct gstep	*st;
+
+	if (g == NULL || g->step.phase != GSTEP_FIX)
+		return;
+	st = &g->step;
+	st->phase = GSTEP_IDLE;
+	br_cache_invalidate(g->br->cache, BR_CE_WRITE);
+	if (err != NULL || !is_exactly(payload, len, "OK")) {
+		log_warn("gdb: could not put PSTATE back after a step (%s): "
+		    "interrupts stay masked in the stepped code until it "
+		    "unmasks them", err != NULL ? err : "refused");
+		if (g->br->console != NULL)
+			br_console_notice(g->br->console, "could not unmask "
+			    "interrupts after a step");
+	}
+	gs_stopped_deliver(g, st->stop, st->stoplen);
+}
+
+static void
+gstep_after(void *arg, const char *payload, size_t len, const char *err)
+{
+	struct br_gdb	*g = gstep_ctx_gdb(arg);
+	struct gstep	*st;
+	uint32_t	 v;
+	char		 req[32];
+
+	if (g == NULL || g->step.phase != GSTEP_FIX)
+		return;
+	st = &g->step;
+	if (gstep_pstate(payload, len, err, &v) && (v & st->set) == st->set) {
+		gstep_write_req(g, (v & ~st->set) | (st->orig & st->set), req,
+		    sizeof req);
+		if (gstep_request(g, req, gstep_restored) == 0)
+			return;
+	} else
+		log_info("gdb: PSTATE after a masked step is %s: left as "
+		    "it is", err != NULL ? "unknown" : "not as set");
+	st->phase = GSTEP_IDLE;
+	gs_stopped_deliver(g, st->stop, st->stoplen);
+}
+
+/*
+ * A stop after a masked step: read pstate and put the bits back, then
+ * the stop goes on as usual. Returns true if it holds the stop.
+ */
+static bool
+gstep_stopped(struct br_gdb *g, const char *payload, size_t len)
+{
+	struct gstep	*st = &g->step;
+	uint64_t	 tid;
+	char		 req[16];
+
+	if (st->phase != GSTEP_RUN)
+		return (false);
+	st->phase = GSTEP_IDLE;
+	if (len == 0 || (payload[0] != 'T' && payload[0] != 'S') ||
+	    len > sizeof st->stop || (st->have_tid &&
+	    rsp_stop_thread(payload, len, &tid) && tid != st->tid)) {
+		log_warn("gdb: a masked step ended in %.*s: PSTATE left as "
+		    "it is", (int)len, payload);
+		return (false);
+	}
+	memcpy(st->stop, payload, len);
+	st->stoplen = len;
+	st->phase = GSTEP_FIX;
+	/* kgdb's Hg is on the current thread at every stop. */
+	snprintf(req, sizeof req, "p%x",
+	    g->br->arch->regs[g->pstate_reg].regnum);
+	if (gstep_request(g, req, gstep_after) == 0)
+		return (true);
+	st->phase = GSTEP_IDLE;
+	return (false);
+}
+
+/* `monitor bridge step-irqs [masked|kernel]`. */
+static void
+gs_step_irqs_cmd(struct gsess *s, const char *arg)
+{
+	struct br_gdb	*g = s->g;
+
+	if (strcmp(arg, "masked") == 0)
+		g->step_irqs = BR_STEP_IRQS_MASKED;
+	else if (strcmp(arg, "kernel") == 0)
+		g->step_irqs = BR_STEP_IRQS_KERNEL;
+	else if (arg[0] != '\0') {
+		gs_outputf(s, "usage: monitor bridge step-irqs "
+		    "[masked|kernel]\n");
+		return;
+	}
+	if (arg[0] != '\0')
+		log_info("gdb: step-irqs %s (monitor)", arg);
+	gs_outputf(s, "step-irqs %s%s\n", g->step_irqs ==
+	    BR_STEP_IRQS_MASKED ? "masked" : "kernel", g->br->arch != NULL &&
+	    g->br->arch->id == RSP_ARCH_ARM64 ? "" : " (arm64 only: steps "
+	    "here are left to the kernel)");
+}
+
 static void
 gs_qrcmd(struct gsess *s, const char *p, size_t len)
 {
@@ -643,13 +1063,19 @@ gs_qrcmd(struct gsess *s, const char *p, size_t len)
 		gs_cache_cmd(s, "");
 	else if (strncmp(cmd, "bridge cache ", 13) == 0)
 		gs_cache_cmd(s, cmd + 13);
+	else if (strcmp(cmd, "bridge step-irqs") == 0)
+		gs_step_irqs_cmd(s, "");
+	else if (strncmp(cmd, "bridge step-irqs ", 17) == 0)
+		gs_step_irqs_cmd(s, cmd + 17);
 	else if (strcmp(cmd, "bridge help") == 0)
 		gs_outputf(s, "monitor bridge status   link, target state, "
 		    "counters\nmonitor bridge kdb      hand the target to kdb "
 		    "(console)\nmonitor bridge cache stats|on|off\n"
 		    "                        the stop-state cache: counters, "
-		    "or switch it\nmonitor <kdb command>   runs in kdb on the "
-		    "target\n");
+		    "or switch it\nmonitor bridge step-irqs masked|kernel\n"
+		    "                        arm64: steps with interrupts "
+		    "masked, or as kgdb does\nmonitor <kdb command>   runs in "
+		    "kdb on the target\n");
 	else
 		gs_outputf(s, "unknown bridge command '%s' (try 'monitor "
 		    "bridge help')\n", cmd + 6);
@@ -850,6 +1276,16 @@ br_gdb_waiting_stop(const struct br_gdb *g)
 void
 br_gdb_stopped(struct br_gdb *g, const char *payload, size_t len)
 {
+	if (g->step.phase == GSTEP_PREP)
+		g->step.cancel = true;	/* a ^C gave gdb the stop it has */
+	if (gstep_stopped(g, payload, len))
+		return;
+	gs_stopped_deliver(g, payload, len);
+}
+
+static void
+gs_stopped_deliver(struct br_gdb *g, const char *payload, size_t len)
+{
 	struct gsess	*s = g->ctl;
 	char		 status[64];
 	int		 n;
@@ -1022,7 +1458,7 @@ gs_range_pc(void *arg, const char *payload, size_t len, const char *err)
 		r->have_pc = true;
 		/* Nothing read at this stop may be served after it. */
 		br_cache_invalidate(s->g->br->cache, BR_CE_RESUME);
-		if (br_target_resume(s->g->br->target, "s", 1) == 0)
+		if (gs_target_resume(s->g, "s", 1) == 0)
 			return;
 	}
 	gs_range_done(s);
@@ -1279,7 +1715,7 @@ gs_resume(struct gsess *s, const char *p, size_t len)
 	s->busy = false;
 	s->waiting_stop = true;
 	s->resumed = true;
-	if (br_target_resume(g->br->target, p, len) != 0) {
+	if (gs_target_resume(g, p, len) != 0) {
 		s->waiting_stop = false;
 		s->resumed = false;
 		gs_replys(s, "E05");
@@ -1772,6 +2208,8 @@ br_gdb_new(struct bridge *br, char *err)
 	g->br = br;
 	TAILQ_INIT(&g->all);
 	TAILQ_INIT(&g->ctxs);
+	g->step_irqs = br->opts.step_irqs;
+	g->pstate_reg = rsp_arch_reg_by_name(br->arch, "cpsr");
 	for (;;) {
 		g->tdesc = xrealloc(g->tdesc, size);
 		n = rsp_tdesc_xml(br->arch, g->tdesc, size);
@@ -1788,6 +2226,8 @@ br_gdb_new(struct bridge *br, char *err)
 	}
 	g->tdesc_len = (size_t)n;
 	g->reap_ev = event_new(br->base, -1, 0, gdb_reap, g);
+	br->resume = gdb_resume_hook;
+	br->resume_arg = g;
 	if (br->target != NULL) {
 		struct br_target_ctl	ctl = {
 			.stopped = gdb_ctl_stopped,
@@ -1835,6 +2275,10 @@ br_gdb_free(struct br_gdb *g)
 
 	if (g == NULL)
 		return;
+	if (g->br->resume_arg == g) {
+		g->br->resume = NULL;
+		g->br->resume_arg = NULL;
+	}
 	if (g->br->target != NULL) {
 		br_target_set_controller(g->br->target, NULL);
 		br_target_hold_console(g->br->target, false);

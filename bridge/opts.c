@@ -37,6 +37,7 @@ enum {
 	OPT_CONSOLE_RAW, OPT_NO_CACHE, OPT_VERIFY_READS, OPT_VERSION, OPT_TUI, OPT_IDLE_TIMEOUT,
 	OPT_READ_ONLY_VIEWERS, OPT_GDB_SOCKET, OPT_CONSOLE_SOCKET,
 	OPT_TIMESTAMPS, OPT_LIST_BOARDS, OPT_LIST, OPT_RESOLVE,
+	OPT_STEP_IRQS,
 };
 
 static const struct option opts_long[] = {
@@ -57,6 +58,7 @@ static const struct option opts_long[] = {
 	{ "console-raw",	no_argument, NULL, OPT_CONSOLE_RAW },
 	{ "no-cache",		no_argument, NULL, OPT_NO_CACHE },
 	{ "verify-reads",	required_argument, NULL, OPT_VERIFY_READS },
+	{ "step-irqs",		required_argument, NULL, OPT_STEP_IRQS },
 	{ "tui",		no_argument, NULL, OPT_TUI },
 	{ "idle-timeout",	required_argument, NULL, OPT_IDLE_TIMEOUT },
 	{ "read-only-viewers",	no_argument, NULL, OPT_READ_ONLY_VIEWERS },
@@ -130,6 +132,9 @@ br_opts_usage(FILE *f)
 "  --verify-reads WHEN auto (default): on a line that corrupts frames, take a\n"
 "                      memory or register read only when two copies agree;\n"
 "                      always; off\n"
+"  --step-irqs MODE    arm64: masked (default): a single step runs with\n"
+"                      interrupts masked, as on x86_64; kernel: as kgdb\n"
+"                      steps (the next interrupt handler comes first)\n"
 "  --tui               run kgdb-tui on this terminal (implies --quiet and\n"
 "                      --no-stdin; the bridge's log goes to CTL.log)\n"
 "  --list              this host's serial ports: by-id name, USB identity,\n"
@@ -735,6 +740,17 @@ br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 			else {
 				br_seterr(err, "--verify-reads: '%s' is not "
 				    "auto, always or off", optarg);
+				return -1;
+			}
+			break;
+		case OPT_STEP_IRQS:
+			if (strcmp(optarg, "masked") == 0)
+				o->step_irqs = BR_STEP_IRQS_MASKED;
+			else if (strcmp(optarg, "kernel") == 0)
+				o->step_irqs = BR_STEP_IRQS_KERNEL;
+			else {
+				br_seterr(err, "--step-irqs: '%s' is not "
+				    "masked or kernel", optarg);
 				return -1;
 			}
 			break;

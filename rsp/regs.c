@@ -411,6 +411,21 @@ rsp_arch_reg_by_name(const struct rsp_arch *a, const char *n)
 	return -1;
 }
 
+bool
+rsp_a64_writes_daif(uint32_t insn)
+{
+	/* MSR <pstatefield>, #imm with op1 3, op2 110 (DAIFSet) or 111
+	 * (DAIFClr); CRm holds the bits. */
+	if ((insn & 0xfffff0dfU) == 0xd50340dfU)
+		return true;
+	/* MSR DAIF, Xt (op0 3, op1 3, CRn 4, CRm 2, op2 1). */
+	if ((insn & 0xffffffe0U) == 0xd51b4220U)
+		return true;
+	/* ERET, and ERETAA/ERETAB (pointer authentication). */
+	return (insn == 0xd69f03e0U || insn == 0xd69f0bffU ||
+	    insn == 0xd69f0fffU);
+}
+
 int
 rsp_regs_parse_g(const struct rsp_arch *a, const char *hex, size_t len,
     struct rsp_regs *out)

@@ -282,6 +282,9 @@ const struct rsp_arch *rsp_arch_by_name(const char *name);
 /* Index in arch->regs of gdb register regnum, or -1. */
 int		 rsp_arch_reg_by_num(const struct rsp_arch *a, unsigned regnum);
 int		 rsp_arch_reg_by_name(const struct rsp_arch *a, const char *n);
+/* An A64 instruction that sets PSTATE.DAIF itself: MSR DAIFSet/DAIFClr,
+ * MSR DAIF, Xt, ERET, ERETAA, ERETAB. */
+bool		 rsp_a64_writes_daif(uint32_t insn);
 /* Parse a 'g' reply (hex). Exactly numregbytes*2 digits, else
  * RSP_ERR_SHORT / RSP_ERR_TOOBIG / RSP_ERR_HEX. */
 int		 rsp_regs_parse_g(const struct rsp_arch *a, const char *hex,

@@ -527,12 +527,73 @@ test_target_ops(void **state)
 	br.console = NULL;
 }
 
+/* arm64: the TUI's step masks interrupts as gdb's does (--step-irqs). */
+static void
+test_step_arm64(void **state)
+{
+	struct br_ctl	*c;
+	char		 err[BR_ERRLEN], w[FK_BUF], frame[64];
+	int		 fd;
+
+	(void)state;
+	fk_reset();
+	allwirelen = 0;
+	br.arch = rsp_arch_get(RSP_ARCH_ARM64);
+	br.link = (struct br_link *)&fk;
+	br.console = (struct br_console *)&fk;
+	br.target = br_target_new(&br);
+	br_target_set_timeouts(br.target, 30, 60, 300);
+	br.gdb = br_gdb_new(&br, err);
+	assert_non_null(br.gdb);
+	c = br_ctl_new(&br, path, err);
+	assert_non_null(c);
+	br.ctl = c;
+	fd = connect_ctl();
+	fk_frame(frame, sizeof frame, "T05thread:01;");
+	br_target_input(br.target, frame, strlen(frame));
+	wire(w, sizeof w);
+
+	say(fd, "step\n");
+	assert_non_null(strstr(reply(fd), "\"ok\":true"));
+	assert_string_equal(wire(w, sizeof w), F("Hg0"));
+	target_says("OK");
+	assert_string_equal(wire(w, sizeof w) + 1, F("p21"));
+	target_says("05000060");
+	assert_string_equal(wire(w, sizeof w) + 1, F("p20"));
+	target_says("00100008c0ffffff");
+	assert_string_equal(wire(w, sizeof w) + 1,
+	    F("mffffffc008001000,4"));
+	target_says("1f2003d5");
+	assert_string_equal(wire(w, sizeof w) + 1, F("P21=c5000060"));
+	target_says("OK");
+	assert_string_equal(wire(w, sizeof w) + 1, F("s"));
+	br_target_input(br.target, "+", 1);
+	br_target_input(br.target, frame, strlen(frame));
+	assert_string_equal(wire(w, sizeof w), "+$p21#d3");
+	target_says("c5000060");
+	assert_string_equal(wire(w, sizeof w) + 1, F("P21=05000060"));
+	target_says("OK");
+	assert_string_equal(wire(w, sizeof w), "+");
+
+	close(fd);
+	fk_settle(br.base);
+	br_ctl_free(c);
+	br.ctl = NULL;
+	br_gdb_free(br.gdb);
+	br.gdb = NULL;
+	br_target_free(br.target);
+	br.target = NULL;
+	br.link = NULL;
+	br.console = NULL;
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_socket),
 		cmocka_unit_test(test_target_ops),
+		cmocka_unit_test(test_step_arm64),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -12,7 +12,8 @@
  *   # text              comment
  *   opt NAME            takeover | no8bit | break_on_connect | no_break |
  *                       console_only | cache (the stop-state cache, as
- *                       main.c sets it up)
+ *                       main.c sets it up) | arm64 (the target's
+ *                       architecture; before cache) | step_irqs_kernel
  *   state kdb|stopped|kgdbwait     put the target there (wire cleared)
  *   connect X           gdb X (a letter) connects
  *   close X             gdb X hangs up
@@ -341,6 +342,11 @@ run_transcript(void **state)
 				fk.caps &= ~BR_LINK_CAN_BREAK;
 			else if (strcmp(arg, "console_only") == 0)
 				fk.caps = BR_LINK_CONSOLE_ONLY;
+			else if (strcmp(arg, "arm64") == 0 &&
+			    t->br.cache == NULL)
+				t->br.arch = rsp_arch_get(RSP_ARCH_ARM64);
+			else if (strcmp(arg, "step_irqs_kernel") == 0)
+				t->br.opts.step_irqs = BR_STEP_IRQS_KERNEL;
 			else if (strcmp(arg, "cache") == 0 &&
 			    t->br.cache == NULL)
 				t->br.cache = br_cache_new(&t->br, t->br.arch);

@@ -142,14 +142,16 @@ test_targets(void **state)
 static int
 parse(struct br_opts *o, char *err, ...)
 {
-	char	*argv[32];
+	char	*argv[48];
 	int	 argc = 0, rc;
 	va_list	 ap;
 
 	va_start(ap, err);
 	argv[argc++] = (char *)"kgdb-bridge";
-	while ((argv[argc] = va_arg(ap, char *)) != NULL)
+	while ((argv[argc] = va_arg(ap, char *)) != NULL) {
 		argc++;
+		assert_true(argc < 48);
+	}
 	va_end(ap);
 	rc = br_opts_parse(o, argc, argv, err);
 	return rc;
@@ -173,6 +175,7 @@ test_defaults(void **state)
 	assert_false(o.quiet);
 	assert_false(o.break_on_connect);
 	assert_false(o.no_cache);	/* the cache is on unless asked */
+	assert_int_equal(o.step_irqs, BR_STEP_IRQS_MASKED);
 	assert_false(o.tui);
 	br_opts_clear(&o);
 
@@ -204,7 +207,8 @@ test_options(void **state)
 	    "--vmlinux", "/tmp/vmlinux", "--arch", "arm64", "--console2",
 	    "usb:0525:127a", "--break-seq", "BREAK,g", "--break-on-connect",
 	    "--takeover", "--no-stdin", "--wait", "--console-raw", "--no-cache",
-	    "-q", "-v", "-v", (char *)NULL), BR_OPTS_RUN);
+	    "--step-irqs", "kernel", "-q", "-v", "-v", (char *)NULL),
+	    BR_OPTS_RUN);
 	assert_int_equal(o.verify, BR_VERIFY_AUTO);
 	assert_int_equal(o.gdb_port, 5001);
 	assert_int_equal(o.console_port, BR_PORT_OFF);
@@ -220,6 +224,11 @@ test_options(void **state)
 	assert_true(o.break_on_connect && o.takeover && o.no_stdin &&
 	    o.wait && o.console_raw && o.no_cache && o.quiet);
 	assert_int_equal(o.verbose, 2);
+	assert_int_equal(o.step_irqs, BR_STEP_IRQS_KERNEL);
+	br_opts_clear(&o);
+	assert_int_equal(parse(&o, err, "--step-irqs=masked", "/dev/ttyS0",
+	    (char *)NULL), BR_OPTS_RUN);
+	assert_int_equal(o.step_irqs, BR_STEP_IRQS_MASKED);
 	br_opts_clear(&o);
 }
 
@@ -320,6 +329,7 @@ test_bad_options(void **state)
 		{ "--gdb-port", "4440", "/dev/ttyS0", "both" },
 		{ "-x", "/dev/ttyS0", NULL, "-x" },
 		{ "--verify-reads", "maybe", "/dev/ttyS0", "--verify-reads" },
+		{ "--step-irqs", "off", "/dev/ttyS0", "--step-irqs" },
 	};
 	struct br_opts	o;
 	char		err[BR_ERRLEN];

@@ -679,6 +679,41 @@ test_tdesc_xml(void **state)
 	(void)n;
 }
 
+/* Which A64 instructions the bridge steps with interrupts as they are. */
+static void
+test_a64_daif(void **state)
+{
+	static const uint32_t writes[] = {
+		0xd50342df,	/* msr daifset, #2 (local_irq_disable) */
+		0xd50343ff,	/* msr daifclr, #3 (local_irq_enable) */
+		0xd5034fdf,	/* msr daifset, #0xf */
+		0xd50340ff,	/* msr daifclr, #0 */
+		0xd51b4223,	/* msr daif, x3 (local_irq_restore) */
+		0xd51b423f,	/* msr daif, xzr */
+		0xd69f03e0,	/* eret */
+		0xd69f0bff,	/* eretaa */
+		0xd69f0fff,	/* eretab */
+	};
+	static const uint32_t others[] = {
+		0xd53b4220,	/* mrs x0, daif (a read) */
+		0xd50041bf,	/* msr spsel, #1 */
+		0xd500419f,	/* msr pan, #1 */
+		0xd503201f,	/* nop */
+		0xd65f03c0,	/* ret */
+		0xd51b4200,	/* msr nzcv, x0 */
+		0xd503409f,	/* msr pan-like op1 0 field, op2 4 */
+		0x00000000,
+		0xffffffff,
+	};
+	size_t	i;
+
+	(void)state;
+	for (i = 0; i < sizeof writes / sizeof writes[0]; i++)
+		assert_true(rsp_a64_writes_daif(writes[i]));
+	for (i = 0; i < sizeof others / sizeof others[0]; i++)
+		assert_false(rsp_a64_writes_daif(others[i]));
+}
+
 int
 main(void)
 {
@@ -696,6 +731,7 @@ main(void)
 		cmocka_unit_test(test_parse_riscv64),
 		cmocka_unit_test(test_partial_regs),
 		cmocka_unit_test(test_tdesc_xml),
+		cmocka_unit_test(test_a64_daif),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
