@@ -325,7 +325,7 @@ enum fb_rk {
 
 /*
  * Findings of this harness, all fixed in the bridge (reproducers in the
- * bridge_gdb and bridge_target corpora, named K1..K5): every one is fatal.
+ * bridge_gdb and bridge_target corpora, named K1..K6): every one is fatal.
  * Build with -DFB_LENIENT to count them instead, to fuzz past a new one
  * while it is being fixed.
  *  K1  '?' at kdb (or stopped, no stop known) whose switch to gdb mode
@@ -339,6 +339,9 @@ enum fb_rk {
  *  K4  requests stuck for ever after a kdb banner with no prompt.
  *  K5  '?' never answered when the switch to gdb mode after a confirmed
  *      break-in failed (the probe was echoed).
+ *  K6  a c answered with W00 (the switch to gdb mode at kdb failed)
+ *      left the session marked resumed: a later '?' got O text and
+ *      never an answer. Fatal only (no FB_LENIENT count).
  */
 #ifdef FB_LENIENT
 #define FB_KNOWN	1
