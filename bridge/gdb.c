@@ -1162,7 +1162,15 @@ gs_no_stop(struct gsess *s, const char *why)
 		br_console_notice(s->g->br->console, "gdb asked where the "
 		    "kernel stopped, but %s (%s); gdb is told the target is "
 		    "not running", what, why);
+	/*
+	 * W00 ends the wait whatever it was for, as a stop reply does: a
+	 * c/s answered here must not leave the session "resumed", or a
+	 * later '?' would be taken for a wait after c/s (O text, no W00)
+	 * and never answered.
+	 */
 	s->waiting_stop = false;
+	s->resumed = false;
+	s->range.on = false;
 	gs_replys(s, "W00");
 	gs_process(s);
 }

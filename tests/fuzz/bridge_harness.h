@@ -67,7 +67,6 @@
 #define FB_MEM_MAX	(48u * 1024 * 1024)	/* heap growth per input */
 #endif
 #define FB_DRAIN_MS	(10u * 60 * 1000)	/* fake time after the input */
-#define FB_OUT_MAX	64		/* requests tracked per gdb */
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -325,7 +324,7 @@ enum fb_rk {
 
 /*
  * Findings of this harness, all fixed in the bridge (reproducers in the
- * bridge_gdb and bridge_target corpora, named K1..K5): every one is fatal.
+ * bridge_gdb and bridge_target corpora, named K1..K6): every one is fatal.
  * Build with -DFB_LENIENT to count them instead, to fuzz past a new one
  * while it is being fixed.
  *  K1  '?' at kdb (or stopped, no stop known) whose switch to gdb mode
@@ -339,6 +338,9 @@ enum fb_rk {
  *  K4  requests stuck for ever after a kdb banner with no prompt.
  *  K5  '?' never answered when the switch to gdb mode after a confirmed
  *      break-in failed (the probe was echoed).
+ *  K6  a c answered with W00 (the switch to gdb mode at kdb failed)
+ *      left the session marked resumed: a later '?' got O text and
+ *      never an answer. Fatal only (no FB_LENIENT count).
  */
 #ifdef FB_LENIENT
 #define FB_KNOWN	1
@@ -353,9 +355,13 @@ struct fb_gdb {
 	bool		 slow;		/* we stopped reading */
 	struct rsp_demux *out;		/* what we sent, parsed as gdb.c does */
 	struct rsp_demux *in;		/* what the bridge sent */
-	enum fb_rk	 req[FB_OUT_MAX];	/* unanswered requests */
-	size_t		 nreq;
-	size_t		 lost;		/* requests past FB_OUT_MAX */
+	/*
+	 * Unanswered requests, oldest first, every one of them: a gdb may
+	 * pipeline as many as its socket holds, and a reply or O packet is
+	 * checked against the kind of the request it answers.
+	 */
+	enum fb_rk	*req;
+	size_t		 nreq, reqsize;
 	uint64_t	 replies;
 	/*
 	 * gdb sent a '-' outside a frame: the bridge may resend its last
@@ -736,9 +742,11 @@ fb_out_cb(void *arg, const struct rsp_event *ev)
 		k = RK_RCMD;
 	else if (ev->len > 0 && p[0] == '?')	/* as gs_packet */
 		k = RK_STOPQ;
-	if (g->nreq == FB_OUT_MAX) {
-		g->lost++;
-		return;
+	if (g->nreq == g->reqsize) {
+		g->reqsize = g->reqsize == 0 ? 64 : 2 * g->reqsize;
+		g->req = realloc(g->req, g->reqsize * sizeof g->req[0]);
+		if (g->req == NULL)
+			abort();
 	}
 	g->req[g->nreq++] = k;
 }
@@ -799,10 +807,6 @@ fb_in_cb(void *arg, const struct rsp_event *ev)
 		if (g->desync)
 			break;
 		if (g->nreq == 0) {
-			if (g->lost > 0) {
-				g->lost--;
-				break;
-			}
 			if (FB_KNOWN && g->intr_q) {
 				fb_known[3]++;
 				g->desync = true;
@@ -870,6 +874,9 @@ fb_gdb_close(struct fb_gdb *g)
 	rsp_demux_free(g->out);
 	rsp_demux_free(g->in);
 	g->out = g->in = NULL;
+	free(g->req);
+	g->req = NULL;
+	g->nreq = g->reqsize = 0;
 }
 
 static void
