@@ -15,6 +15,7 @@
 
 #include "common/ctlproto.h"
 #include "common/json.h"
+#include "rsp/rsp.h"
 
 #define A_ADDR	0x1
 #define A_LEN	0x2
@@ -60,18 +61,6 @@ ctl_err(char *err, size_t errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
-}
-
-static int
-ctl_hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 const char *
@@ -136,7 +125,7 @@ ctl_hex(const char *what, const char *s, size_t n, uint64_t *out, char *err,
 		return -1;
 	}
 	for (; i < n; i++) {
-		if ((d = ctl_hexval((unsigned char)s[i])) < 0) {
+		if ((d = rsp_hex_val((unsigned char)s[i])) < 0) {
 			ctl_err(err, errlen, "%s: \"%.*s\" is not hex", what,
 			    shown, s);
 			return -1;
@@ -246,7 +235,7 @@ ctl_id_text(struct ctl_req *req, const char *s, size_t n, char *err,
 		return -1;
 	}
 	for (; i < n; i++) {
-		if (ctl_hexval((unsigned char)s[i]) < 0) {
+		if (rsp_hex_val((unsigned char)s[i]) < 0) {
 			ctl_err(err, errlen, "thread: the id is not hex (as gdb "
 			    "and kgdb number threads)");
 			return -1;

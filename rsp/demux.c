@@ -126,18 +126,6 @@ struct rsp_demux {
 	uint8_t		 endmask[DMX_HASHSZ];
 };
 
-static int
-dmx_hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Length of the leading run of text-mode body bytes in p[0..n), eight at
  * a time: a word is skipped whole when none of its bytes is below 0x21,
@@ -602,7 +590,7 @@ dmx_is_output(const uint8_t *p, size_t len)
 	if (len < 3 || p[0] != 'O' || (len - 1) % 2 != 0)
 		return false;
 	for (size_t i = 1; i < len; i++)
-		if (dmx_hexval(p[i]) < 0)
+		if (rsp_hex_val(p[i]) < 0)
 			return false;
 	return true;
 }
@@ -616,8 +604,8 @@ dmx_finish(struct rsp_demux *d, rsp_demux_cb *cb, void *arg)
 	int		 hi, lo, r;
 
 	d->state = DMX_IDLE;
-	hi = dmx_hexval(d->cand[d->clen - 2]);
-	lo = dmx_hexval(d->cand[d->clen - 1]);
+	hi = rsp_hex_val(d->cand[d->clen - 2]);
+	lo = rsp_hex_val(d->cand[d->clen - 1]);
 	if (hi < 0 || lo < 0) {
 		dmx_bad(d, RSP_ERR_FRAME, cb, arg);
 		return;
@@ -634,8 +622,8 @@ dmx_finish(struct rsp_demux *d, rsp_demux_cb *cb, void *arg)
 	n = (size_t)r;
 	if (dmx_is_output(d->pay, n)) {
 		for (i = 0; 2 * i + 2 < n; i++)
-			d->pay[i] = (uint8_t)(dmx_hexval(d->pay[2 * i + 1]) << 4 |
-			    dmx_hexval(d->pay[2 * i + 2]));
+			d->pay[i] = (uint8_t)(rsp_hex_val(d->pay[2 * i + 1]) << 4 |
+			    rsp_hex_val(d->pay[2 * i + 2]));
 		dmx_emit(cb, arg, RSP_EV_OUTPUT, d->pay, i, d->cand, d->clen,
 		    0);
 	} else
@@ -763,7 +751,7 @@ dmx_frame_step(struct rsp_demux *d, const uint8_t *p, const uint8_t *end,
 		return p + 1;
 	case DMX_CK1:
 	case DMX_CK2:
-		if (dmx_hexval(c) >= 0)
+		if (rsp_hex_val(c) >= 0)
 			ok = true;
 		else if (d->cfg.binary)
 			ok = c != RSP_PKT_START;
