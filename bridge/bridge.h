@@ -130,6 +130,23 @@ struct br_stats {
 	uint64_t	 early_naks;	/* garbled replies NAKed once whole */
 };
 
+/* Notable moments, fanned out by br_notify() to the sinks main.c installs:
+ * the log, the transcript, the console, control-socket subscribers. */
+enum br_note {
+	BR_NOTE_LINK_UP,
+	BR_NOTE_LINK_DOWN,
+	BR_NOTE_STATE,		/* target state changed */
+	BR_NOTE_STOP,		/* target stopped: text is the stop reply */
+	BR_NOTE_GDB_ATTACH,
+	BR_NOTE_GDB_DETACH,
+	BR_NOTE_PANIC,		/* panic or oops seen on the console */
+	BR_NOTE_BREAK_FAILED,
+	BR_NOTE_CONSOLE_LINE,
+	BR_NOTE_MARK,		/* a user mark in the transcript */
+};
+
+#define BR_SINKS_MAX	8
+
 struct bridge {
 	struct event_base	*base;
 	struct br_opts		 opts;
@@ -160,21 +177,15 @@ struct bridge {
 	int			(*resume)(void *arg, const char *payload,
 				    size_t len);
 	void			*resume_arg;
+	/* Who hears br_notify(), in the order main.c installs them. */
+	struct br_sink {
+		void		(*fn)(void *arg, enum br_note note,
+			    const char *text);
+		void		*arg;
+	}			 sinks[BR_SINKS_MAX];
+	size_t			 nsinks;
 };
 
-/* Notable moments, fanned out to control-socket subscribers and the log. */
-enum br_note {
-	BR_NOTE_LINK_UP,
-	BR_NOTE_LINK_DOWN,
-	BR_NOTE_STATE,		/* target state changed */
-	BR_NOTE_STOP,		/* target stopped: text is the stop reply */
-	BR_NOTE_GDB_ATTACH,
-	BR_NOTE_GDB_DETACH,
-	BR_NOTE_PANIC,		/* panic or oops seen on the console */
-	BR_NOTE_BREAK_FAILED,
-	BR_NOTE_CONSOLE_LINE,
-	BR_NOTE_MARK,		/* a user mark in the transcript */
-};
 
 /* log.c */
 enum br_log_level { BR_LOG_ERROR, BR_LOG_WARN, BR_LOG_INFO, BR_LOG_DEBUG };
@@ -196,8 +207,10 @@ void	*xrealloc(void *, size_t);
 char	*xstrdup(const char *);
 int	 xasprintf(char **, const char *, ...) printflike(2, 3);
 
-/* notify.c (weak, so unit tests may replace them; main.c is the daemon) */
+/* notify.c: tell every sink in br->sinks, in order; add one. */
 void	 br_notify(struct bridge *br, enum br_note note, const char *text);
+void	 br_notify_sink(struct bridge *br, void (*fn)(void *, enum br_note,
+	    const char *), void *arg);
 uint64_t br_now_ms(void);	/* monotonic */
 
 /* opts.c: the command line and the TARGET word. */
@@ -474,6 +487,9 @@ void		 br_console_free(struct br_console *c);
  * to the transcript. */
 void		 br_console_output(struct br_console *c, enum br_source src,
 		    const void *buf, size_t len);
+/* A br_notify() sink: panics, marks and link changes as notices. */
+void		 br_console_note(struct br_console *c, enum br_note note,
+		    const char *text);
 /* A notice from the bridge itself, shown as "[kgdb-bridge] text". */
 void		 br_console_notice(struct br_console *c, const char *fmt, ...)
 		    printflike(2, 3);
@@ -495,6 +511,8 @@ int		 br_transcript_reopen(struct br_transcript *tr,
 void		 br_transcript_console(struct br_transcript *tr,
 		    enum br_source src, const void *buf, size_t len);
 void		 br_transcript_mark(struct br_transcript *tr, const char *text);
+void		 br_transcript_note(struct br_transcript *tr, enum br_note note,
+		    const char *text);
 /* Protocol trace: dir is '<' (from target), '>' (to target), 'g' (from
  * gdb), 'G' (to gdb); note is e.g. "retransmit", "cksum". */
 void		 br_transcript_packet(struct br_transcript *tr, char dir,

@@ -342,6 +342,28 @@ br_console_output(struct br_console *c, enum br_source src,
 		con_note_lines(c, buf, len);
 }
 
+/* How a notable moment shows on the console: main.c installs this as a
+ * br_notify() sink. */
+void
+br_console_note(struct br_console *c, enum br_note note, const char *text)
+{
+	switch (note) {
+	case BR_NOTE_PANIC:
+		br_console_notice(c, "PANIC/OOPS on the target: %s", text);
+		break;
+	case BR_NOTE_MARK:
+		br_console_notice(c, "mark: %s", text);
+		break;
+	case BR_NOTE_LINK_DOWN:
+	case BR_NOTE_LINK_UP:
+		br_console_notice(c, "%s", text);
+		break;
+	default:
+		/* target.c and gdb.c word the others themselves. */
+		break;
+	}
+}
+
 void
 br_console_notice(struct br_console *c, const char *fmt, ...)
 {

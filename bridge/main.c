@@ -152,6 +152,61 @@ main_log_ports(struct bridge *br)
 	    br->opts.ctl_path);
 }
 
+/*
+ * The br_notify() sinks, installed in this order before any module can
+ * speak: the log (and the last panic line for ctl status), the transcript,
+ * the console, then control-socket subscribers. Each reads its module from
+ * struct bridge when called, so a module made later still hears.
+ */
+static void
+main_log_sink(void *arg, enum br_note note, const char *text)
+{
+	struct bridge	*br = arg;
+
+	switch (note) {
+	case BR_NOTE_CONSOLE_LINE:
+		return;
+	case BR_NOTE_PANIC:
+		snprintf(br->panic, sizeof br->panic, "%s", text);
+		log_warn("target: %s", text);
+		return;
+	case BR_NOTE_MARK:
+		log_info("mark: %s", text);
+		return;
+	case BR_NOTE_LINK_DOWN:
+		log_warn("%s", text);
+		return;
+	case BR_NOTE_LINK_UP:
+		log_info("%s", text);
+		return;
+	case BR_NOTE_BREAK_FAILED:
+		log_warn("break-in failed: %s", text);
+		return;
+	default:
+		/* gdb.c logs attach and detach itself. */
+		log_debug("%s: %s", br_note_name(note), text);
+		return;
+	}
+}
+
+static void
+main_transcript_sink(void *arg, enum br_note note, const char *text)
+{
+	br_transcript_note(((struct bridge *)arg)->transcript, note, text);
+}
+
+static void
+main_console_sink(void *arg, enum br_note note, const char *text)
+{
+	br_console_note(((struct bridge *)arg)->console, note, text);
+}
+
+static void
+main_ctl_sink(void *arg, enum br_note note, const char *text)
+{
+	br_ctl_notify(((struct bridge *)arg)->ctl, note, text);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -202,6 +257,10 @@ main(int argc, char **argv)
 	if ((br.base = event_base_new()) == NULL)
 		fatalx("cannot create the event loop");
 	br.start_ms = br_now_ms();
+	br_notify_sink(&br, main_log_sink, &br);
+	br_notify_sink(&br, main_transcript_sink, &br);
+	br_notify_sink(&br, main_console_sink, &br);
+	br_notify_sink(&br, main_ctl_sink, &br);
 
 	if ((br.opts.log_path != NULL || br.opts.trace_path != NULL) &&
 	    (br.transcript = br_transcript_new(br.opts.log_path,

@@ -195,6 +195,15 @@ br_transcript_console(struct br_transcript *tr, enum br_source src,
 	tr_flush(tr);
 }
 
+/* A br_notify() sink: panics and user marks go in the transcript. */
+void
+br_transcript_note(struct br_transcript *tr, enum br_note note,
+    const char *text)
+{
+	if (note == BR_NOTE_PANIC || note == BR_NOTE_MARK)
+		br_transcript_mark(tr, text);
+}
+
 void
 br_transcript_mark(struct br_transcript *tr, const char *text)
 {

@@ -1229,6 +1229,12 @@ static const uint8_t fb_side_ops[3][8] = {
 static const unsigned fb_time_ms[8] = { 1, 10, 50, 100, 400, 1300, 5000,
     20000 };
 
+static void
+fb_console_sink(void *arg, enum br_note note, const char *text)
+{
+	br_console_note(((struct bridge *)arg)->console, note, text);
+}
+
 static bool
 fb_has_data(int op)
 {
@@ -1284,6 +1290,8 @@ fb_setup(struct fb *f, uint8_t c0, uint8_t c1)
 	f->br.start_ms = fb_now;
 	if ((f->br.console = br_console_new(&f->br, err)) == NULL)
 		fb_fail("console: %s", err);
+	/* As main.c: panics, marks and link changes reach the viewers. */
+	br_notify_sink(&f->br, fb_console_sink, &f->br);
 	if (c0 & 0x01) {
 		f->br.cache = br_cache_new(&f->br, f->br.arch);
 		/* A small cap, so eviction runs too. */
