@@ -557,7 +557,7 @@ static void
 ctl_control(struct ctl_client *cl, enum ctl_cmd which)
 {
 	struct bridge	*br = cl->c->br;
-	const char	*why, *cmd = ctl_cmd_name(which);
+	const char	*why, *how, *cmd = ctl_cmd_name(which);
 	char		 err[BR_ERRLEN];
 	enum br_tstate	 s;
 	bool		 brk = which == CTL_BREAK;
@@ -587,9 +587,9 @@ ctl_control(struct ctl_client *cl, enum ctl_cmd which)
 		ctl_reply(cl, cmd, false, "the target is not stopped");
 		return;
 	}
-	if ((br->resume != NULL ? br->resume(br->resume_arg, which ==
-	    CTL_CONTINUE ? "c" : "s", 1) : br_target_resume(br->target, which ==
-	    CTL_CONTINUE ? "c" : "s", 1)) != 0)
+	how = which == CTL_CONTINUE ? "c" : "s";
+	if ((br->resume != NULL ? br->resume(br->resume_arg, how, 1) :
+	    br_target_resume(br->target, how, 1)) != 0)
 		ctl_reply(cl, cmd, false, "cannot resume (link down, or too "
 		    "many requests queued)");
 	else

@@ -194,9 +194,9 @@ struct br_target {
 	size_t		 rx_frame;	/* the reply alone (0: not known) */
 	size_t		 rx_text;	/* … of them console text */
 	unsigned	 our_naks;	/* '-' sent, ever */
-	/* Frames seen lately and how many of them were corrupt, and their
-	 * length in characters: decayed, see TGT_NOISE_WINDOW. */
-	double		 nz_frames, nz_bad, nz_chars;
+	/* Corrupt frames seen lately, and the characters all recent frames
+	 * carried: decayed, see TGT_NOISE_WINDOW. */
+	double		 nz_bad, nz_chars;
 	/*
 	 * The previous reply, to spot kgdb retransmitting it when our '+' was
 	 * garbled: it then sees our next '$' in its ack wait, NAKs it and
@@ -385,14 +385,23 @@ tgt_tick_cb(int fd, short what, void *arg)
 /* ---- requests */
 
 static void
-treq_free(struct treq *r)
+tgt_drop_copies(struct treq *r)
 {
 	int	i;
 
+	for (i = 0; i < r->copies; i++) {
+		free(r->cand[i]);
+		r->cand[i] = NULL;
+	}
+	r->copies = 0;
+}
+
+static void
+treq_free(struct treq *r)
+{
 	free(r->data);
 	free(r->acc);
-	for (i = 0; i < r->copies; i++)
-		free(r->cand[i]);
+	tgt_drop_copies(r);
 	free(r);
 }
 
@@ -410,7 +419,6 @@ tgt_noise(struct br_target *t, size_t len, bool bad)
 {
 	const double	keep = 1.0 - 1.0 / TGT_NOISE_WINDOW;
 
-	t->nz_frames = t->nz_frames * keep + 1;
 	t->nz_bad = t->nz_bad * keep + (bad ? 1 : 0);
 	t->nz_chars = t->nz_chars * keep + (double)len;
 }
@@ -1011,18 +1019,6 @@ tgt_bad_reply(struct br_target *t, struct treq *r, size_t len)
 	br_console_notice(t->br->console, "%s; gave up after %d tries",
 	    why, t->sends);
 	tgt_finish(t, NULL, 0, why);
-}
-
-static void
-tgt_drop_copies(struct treq *r)
-{
-	int	i;
-
-	for (i = 0; i < r->copies; i++) {
-		free(r->cand[i]);
-		r->cand[i] = NULL;
-	}
-	r->copies = 0;
 }
 
 /* Whether the head request's reply is worth reading twice: memory and
