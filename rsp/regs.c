@@ -528,6 +528,7 @@ sb_done(const struct sbuf *sb)
 	return (int)sb->len;
 }
 
+/* One register as gdb prints it in hex, or "<unavailable>". */
 int
 rsp_regs_format(const struct rsp_regs *r, int idx, char *buf, size_t buflen)
 {
@@ -595,6 +596,7 @@ tdesc_features(const struct rsp_arch *a)
 	return NULL;
 }
 
+/* The target description gdb is served: the arch's features and registers. */
 int
 rsp_tdesc_xml(const struct rsp_arch *a, char *buf, size_t buflen)
 {
