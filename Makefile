@@ -6,7 +6,7 @@
 #                    end-to-end tests; last line is "N passed, N failed"
 #   make asan        the same with ASan+UBSan on everything
 #   make fuzz        libFuzzer targets (CC=clang, the default for this target)
-#   make bench       benchmarks (never part of check)
+#   make bench       benchmarks (never part of check; ARCH="x86_64 arm64")
 #   make demo        boot the virtual lab and run kgdb-bridge on it
 #   make install     PREFIX=/usr/local DESTDIR=
 #
@@ -217,8 +217,10 @@ $(BUILD)/tests/bench/%.o: tests/bench/%.c
 	$(CC) $(BR_CF) $(CFLAGS) -c -o $@ $<
 $(BENCH_BINS): $(BUILD)/%: $(BUILD)/tests/bench/%.o $(RSP_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(BR_LIBS)
+# ARCH="x86_64 arm64": the lab benchmarks once per lab architecture.
+ARCH	?= x86_64
 bench: deps $(BENCH_BINS) $(PROGS) $(TOOL_BINS)
-	@BUILD=$(BUILD) tests/bench/run.sh
+	@BUILD=$(BUILD) BENCH_ARCHS="$(ARCH)" tests/bench/run.sh
 
 demo: deps $(PROGS) $(TOOL_BINS)
 	@BUILD=$(BUILD) scripts/demo.sh

@@ -36,10 +36,10 @@ measure() { # label
 }
 
 measure "kernel running, no gdb:"
-gdb_run f-g "$BR_GDB_PORT" -ex 'info registers rip' -ex "shell sleep $((SECS + 15))" -ex 'detach' &
+gdb_run f-g "$BR_GDB_PORT" -ex 'info registers pc' -ex "shell sleep $((SECS + 15))" -ex 'detach' &
 GDB_PID=$!
 e2e_track "$GDB_PID"
-wait_for "$T/f-g.gdb" "^rip" 60 || { echo "footprint: gdb did not stop the kernel"; cat "$T/f-g.gdb"; tail -20 "$BR_LOG"; exit 1; }
+wait_for "$T/f-g.gdb" "^pc" 60 || { echo "footprint: gdb did not stop the kernel"; cat "$T/f-g.gdb"; tail -20 "$BR_LOG"; exit 1; }
 sleep 3
 measure "kernel stopped, gdb attached, idle:"
 echo "resident memory: VmRSS $(awk '/^VmRSS:/ { print $2 }' "/proc/$BR_PID/status") KiB," \

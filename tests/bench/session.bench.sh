@@ -218,7 +218,7 @@ GDBSTART=$(sort -g "$T/gdbstart" | sed -n 2p)
 # ---- the table
 host="$(uname -sr), $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')"
 {
-	echo "kgdb-bridge session benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $host"
+	echo "kgdb-bridge session benchmark, lab cell $LAB_ARCH/$LAB_KVER, $(date -u '+%Y-%m-%d %H:%M UTC'), $host"
 	echo "runs per cell: $RUNS; bridge options: ${BOPTS[*]:-(none)}"
 	echo
 	printf '| %-12s | %-6s | %-22s | %-9s | %-9s | %-7s | %-8s |\n' \

@@ -23,7 +23,7 @@ x/16gx $sp
 echo @@bt2\n
 bt
 frame 0
-info registers rip
+info registers pc
 echo @@break\n
 break hrtimer_nanosleep
 continue
@@ -32,7 +32,7 @@ bt
 x/8i $pc
 continue
 echo @@hit2\n
-info registers rip
+info registers pc
 bt
 continue
 echo @@hit3\n
@@ -45,6 +45,6 @@ step
 step
 step
 bt
-info registers rip
+info registers pc
 delete
 echo @@end\n
