@@ -207,6 +207,8 @@ main_ctl_sink(void *arg, enum br_note note, const char *text)
 	br_ctl_notify(((struct bridge *)arg)->ctl, note, text);
 }
 
+/* Parse the command line, make the modules in order, run the loop,
+ * free them in the reverse order. */
 int
 main(int argc, char **argv)
 {

@@ -26,7 +26,8 @@ enum {
 	OPT_GDB_PORT = 256, OPT_CONSOLE_PORT, OPT_LISTEN, OPT_LOG, OPT_TRACE,
 	OPT_CTL, OPT_VMLINUX, OPT_ARCH, OPT_CONSOLE2, OPT_BREAK_SEQ,
 	OPT_BREAK_ON_CONNECT, OPT_TAKEOVER, OPT_NO_STDIN, OPT_WAIT,
-	OPT_CONSOLE_RAW, OPT_NO_CACHE, OPT_VERIFY_READS, OPT_VERSION, OPT_TUI, OPT_IDLE_TIMEOUT,
+	OPT_CONSOLE_RAW, OPT_NO_CACHE, OPT_VERIFY_READS, OPT_VERSION, OPT_TUI,
+	OPT_IDLE_TIMEOUT,
 	OPT_READ_ONLY_VIEWERS, OPT_GDB_SOCKET, OPT_CONSOLE_SOCKET,
 	OPT_TIMESTAMPS, OPT_LIST_BOARDS, OPT_LIST, OPT_RESOLVE,
 	OPT_STEP_IRQS,
@@ -67,6 +68,7 @@ static const struct option opts_long[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/* --help: every option in a line or two (the man page has the rest). */
 void
 br_opts_usage(FILE *f)
 {
@@ -315,6 +317,8 @@ opts_fields(char *s, char **f, size_t *nout)
 	return -1;
 }
 
+/* Which kind of target a TARGET word names, its address and line
+ * settings; -1 with err for anything else. */
 int
 br_opts_parse_target(struct br_opts *o, const char *word, char *err)
 {
@@ -515,6 +519,8 @@ static const struct {
 	{ "-L", "the console transcript: --log FILE" },
 };
 
+/* Whether argv[at] is another serial tool's option; then err says
+ * where that setting goes here. */
 static bool
 opts_hint(int argc, char **argv, int at, int opt, char *err)
 {
@@ -574,6 +580,8 @@ opts_is_board_word(const char *w)
 	return (*w != '\0' && strpbrk(w, "/:,") == NULL);
 }
 
+/* What the command line asks: run (o filled and checked), --help,
+ * --version, --list, --list-boards, a board, or -1 with err. */
 int
 br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 {
