@@ -275,6 +275,8 @@ board_port(const struct br_board *b, const char *key, int autoport,
 	return (0);
 }
 
+/* Which boards there are: the files read in order, each board checked
+ * for a target and its ports resolved. */
 struct br_boards *
 br_boards_load(char *err)
 {

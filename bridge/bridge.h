@@ -79,6 +79,7 @@ struct br_opts {
 	enum br_target_kind kind;
 	char		*target;	/* the TARGET word as given */
 	char		*board;		/* the board it came from, or NULL */
+	int		 board_at;	/* BR_OPTS_BOARD: its name's argv index */
 	char		*path;		/* device path, unix path or host */
 	char		*port;		/* tcp/telnet port */
 	int		 baud;		/* 0: leave as is (115200 default) */
@@ -189,7 +190,10 @@ struct bridge {
 
 /* log.c */
 enum br_log_level { BR_LOG_ERROR, BR_LOG_WARN, BR_LOG_INFO, BR_LOG_DEBUG };
-void	 br_log_open(const char *path, int level);
+/* Lines go to fd from now on (-1: keep the current one, stderr at first;
+ * the caller opens it, e.g. with br_open_private); level is the most
+ * verbose one written. */
+void	 br_log_init(int fd, int level);
 void	 br_log(int level, const char *fmt, ...) printflike(2, 3);
 void	 br_logv(int level, const char *fmt, va_list ap);
 #define log_error(...)	br_log(BR_LOG_ERROR, __VA_ARGS__)
@@ -213,11 +217,19 @@ void	 br_notify_sink(struct bridge *br, void (*fn)(void *, enum br_note,
 	    const char *), void *arg);
 uint64_t br_now_ms(void);	/* monotonic */
 
-/* opts.c: the command line and the TARGET word. */
-#define BR_OPTS_RUN	0	/* parsed: run the daemon */
-#define BR_OPTS_EXIT	1	/* --help or --version was printed */
-/* Fill o from argv; -1 with err on a usage error (the caller prints the
- * usage and exits 2). Strings in o are allocated; br_opts_clear frees. */
+/* opts.c: the command line and the TARGET word, parsed (no I/O): what
+ * was asked, which cmdline.c then does. */
+#define BR_OPTS_RUN		0	/* parsed: run the daemon */
+#define BR_OPTS_EXIT		1	/* cmdline.c: asked and done (--help) */
+#define BR_OPTS_HELP		2	/* -h, --help: print br_opts_usage */
+#define BR_OPTS_VERSION		3	/* --version: br_opts_version */
+#define BR_OPTS_LIST		4	/* --list: the serial ports */
+#define BR_OPTS_LIST_BOARDS	5	/* --list-boards */
+#define BR_OPTS_BOARD		6	/* TARGET names a board: o->board,
+					 * at argv[o->board_at] */
+/* Fill o (not holding a parse: br_opts_clear first) from argv: one of
+ * BR_OPTS_*, or -1 with err on a usage error (the caller prints the usage
+ * and exits 2). Strings in o are allocated; br_opts_clear frees. */
 int	 br_opts_parse(struct br_opts *o, int argc, char **argv, char *err);
 /* Parse a TARGET word into o's target fields. */
 int	 br_opts_parse_target(struct br_opts *o, const char *word, char *err);
@@ -227,11 +239,46 @@ char	*br_opts_default_ctl(const char *target);
 /* The directory default control sockets live in (allocated). */
 char	*br_opts_ctl_dir(void);
 void	 br_opts_usage(FILE *f);
+void	 br_opts_version(FILE *f);
+
+/* cmdline.c: what the command line asks of the system. */
+/* br_opts_parse, then do what it asked: print the usage, the version, the
+ * serial ports or the boards (BR_OPTS_EXIT), or expand a board's name into
+ * its options and parse again. BR_OPTS_RUN, BR_OPTS_EXIT, or -1 with err
+ * (a usage error). */
+int	 br_cmdline_parse(struct br_opts *o, int argc, char **argv,
+	    char *err);
 /* Architecture name from a vmlinux ELF header, or NULL with err. */
-const char *br_opts_elf_arch(const char *path, char *err);
+const char *br_cmdline_elf_arch(const char *path, char *err);
 /* false when host (--listen) resolves to any address other than
  * 127.0.0.0/8 or ::1 (0.0.0.0 and :: included): reachable from others. */
-bool	 br_opts_listen_loopback(const char *host);
+bool	 br_cmdline_listen_loopback(const char *host);
+
+/* breakseq.c: the --break-seq language (no I/O): the steps to break in. */
+#define BR_BREAKSEQ_DEFAULT	"BREAK,wait:300,g"
+#define BR_BREAKSEQ_PAUSE_MS	100	/* after BREAK, unless a wait: */
+#define BR_BREAKSEQ_WAIT_MAX	10000	/* ms: the longest wait:MS */
+#define BR_BREAKSEQ_SYSRQ_TRIGGER "echo g > /proc/sysrq-trigger\r"
+enum br_breakseq_what {
+	BR_BREAKSEQ_BREAK,	/* send a line BREAK */
+	BR_BREAKSEQ_WAIT,	/* pause ms */
+	BR_BREAKSEQ_TEXT,	/* send text (len bytes) */
+};
+struct br_breakseq_step {
+	enum br_breakseq_what what;
+	unsigned	 ms;
+	char		*text;
+	size_t		 len;
+};
+struct br_breakseq {
+	struct br_breakseq_step *steps;
+	size_t		 n;
+};
+/* seq parsed into steps, or NULL with err naming the bad step. */
+struct br_breakseq *br_breakseq_new(const char *seq, char *err);
+void	 br_breakseq_free(struct br_breakseq *bs);
+/* 0 when seq is a valid break-in sequence, else -1 with err. */
+int	 br_breakseq_check(const char *seq, char *err);
 
 /* list.c: --list, this host's serial ports (libserialport, sysfs,
  * /proc): path, by-id name, USB identity, driver, latency timer, who has

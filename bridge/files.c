@@ -108,6 +108,8 @@ br_ctl_dir_check(const char *path, bool create, char *err)
 	return rc;
 }
 
+/* Whether path may be appended to: no symlink, FIFO, other user's
+ * file or hard link; the descriptor, the file made 0600. */
 int
 br_open_private(const char *path, const char *what, char *err)
 {

@@ -76,6 +76,8 @@ launch_sigchld_cb(evutil_socket_t sig, short what, void *arg)
 	}
 }
 
+/* Whether kgdb-tui starts on our terminal; then our own output moves
+ * to CTL.log. */
 struct br_launch *
 br_launch_tui(struct bridge *br, char *err)
 {

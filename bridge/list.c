@@ -111,6 +111,8 @@ list_holders(const char *path, char *out, size_t max)
 	closedir(proc);
 }
 
+/* --list: a paragraph per port libserialport finds, from sysfs and
+ * /proc. */
 int
 br_list_ports(FILE *f, char *err)
 {

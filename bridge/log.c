@@ -3,7 +3,9 @@
  * bridge/log.c: the daemon's diagnostic log (not the console transcript).
  *
  * One sink and one level for the whole process: the two globals style.md
- * rule 7 allows. Lines go to stderr, or to a file given to br_log_open.
+ * rule 7 allows. Lines go to stderr, or to a descriptor given to
+ * br_log_init: opening a file is the caller's (files.c is a layer above),
+ * so the log, which every file calls, calls none.
  * While the terminal is in raw input mode, output post-processing is kept
  * on (console.c), so a plain '\n' still ends a line.
  */
@@ -23,16 +25,11 @@ static int	log_level = BR_LOG_INFO;
 static const char *const log_names[] = { "error", "warning", "", "debug" };
 
 void
-br_log_open(const char *path, int level)
+br_log_init(int fd, int level)
 {
-	char	err[BR_ERRLEN];
-	int	fd;
-
 	log_level = level;
-	if (path == NULL)
+	if (fd == -1 || fd == log_fd)
 		return;
-	if ((fd = br_open_private(path, "log", err)) == -1)
-		fatalx("%s", err);
 	if (log_fd != STDERR_FILENO)
 		close(log_fd);
 	log_fd = fd;

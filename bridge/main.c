@@ -84,7 +84,7 @@ main_pick_arch(struct bridge *br)
 	char		 err[BR_ERRLEN];
 
 	if (br->opts.vmlinux != NULL) {
-		if ((name = br_opts_elf_arch(br->opts.vmlinux, err)) == NULL)
+		if ((name = br_cmdline_elf_arch(br->opts.vmlinux, err)) == NULL)
 			fatalx("%s", err);
 		if (br->opts.arch != NULL && rsp_arch_by_name(br->opts.arch) !=
 		    rsp_arch_by_name(name))
@@ -207,6 +207,8 @@ main_ctl_sink(void *arg, enum br_note note, const char *text)
 	br_ctl_notify(((struct bridge *)arg)->ctl, note, text);
 }
 
+/* Parse the command line, make the modules in order, run the loop,
+ * free them in the reverse order. */
 int
 main(int argc, char **argv)
 {
@@ -220,7 +222,7 @@ main(int argc, char **argv)
 		return br_ctl_client_main(argc - 1, argv + 1);
 
 	memset(&br, 0, sizeof br);
-	rc = br_opts_parse(&br.opts, argc, argv, err);
+	rc = br_cmdline_parse(&br.opts, argc, argv, err);
 	if (rc == BR_OPTS_EXIT) {
 		br_opts_clear(&br.opts);
 		return 0;
@@ -239,10 +241,10 @@ main(int argc, char **argv)
 		br_opts_clear(&br.opts2);
 		return 2;
 	}
-	br_log_open(NULL, br.opts.verbose > 0 ? BR_LOG_DEBUG : BR_LOG_INFO);
+	br_log_init(-1, br.opts.verbose > 0 ? BR_LOG_DEBUG : BR_LOG_INFO);
 	if ((br.opts.gdb_port != BR_PORT_OFF ||
 	    br.opts.console_port != BR_PORT_OFF) &&
-	    !br_opts_listen_loopback(br.opts.listen))
+	    !br_cmdline_listen_loopback(br.opts.listen))
 		log_warn("--listen %s is not a loopback address: anyone who "
 		    "can reach the %s can read and write kernel memory and "
 		    "stop the kernel (no password, no encryption)",

@@ -1,29 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * bridge/opts.c: the command line and the TARGET word.
+ * bridge/opts.c: the command line and the TARGET word, parsed.
  *
- * Kept apart from main.c so the unit tests can drive it. Everything a
- * parse allocates hangs off struct br_opts and goes in br_opts_clear.
+ * Layer 0: no I/O. A parse says what was asked (run, --list, a board's
+ * name, …) and cmdline.c does it, so the unit tests drive this alone.
+ * Everything a parse allocates hangs off struct br_opts and goes in
+ * br_opts_clear.
  */
-#include <sys/socket.h>
-#include <sys/stat.h>
-
-#include <netinet/in.h>
-
 #include <ctype.h>
-#include <elf.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <limits.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "bridge/bridge.h"
-#include "common/elf.h"
 
 #ifndef KGDB_BRIDGE_VERSION
 #define KGDB_BRIDGE_VERSION	"0.2"
@@ -34,7 +26,8 @@ enum {
 	OPT_GDB_PORT = 256, OPT_CONSOLE_PORT, OPT_LISTEN, OPT_LOG, OPT_TRACE,
 	OPT_CTL, OPT_VMLINUX, OPT_ARCH, OPT_CONSOLE2, OPT_BREAK_SEQ,
 	OPT_BREAK_ON_CONNECT, OPT_TAKEOVER, OPT_NO_STDIN, OPT_WAIT,
-	OPT_CONSOLE_RAW, OPT_NO_CACHE, OPT_VERIFY_READS, OPT_VERSION, OPT_TUI, OPT_IDLE_TIMEOUT,
+	OPT_CONSOLE_RAW, OPT_NO_CACHE, OPT_VERIFY_READS, OPT_VERSION, OPT_TUI,
+	OPT_IDLE_TIMEOUT,
 	OPT_READ_ONLY_VIEWERS, OPT_GDB_SOCKET, OPT_CONSOLE_SOCKET,
 	OPT_TIMESTAMPS, OPT_LIST_BOARDS, OPT_LIST, OPT_RESOLVE,
 	OPT_STEP_IRQS,
@@ -75,6 +68,7 @@ static const struct option opts_long[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/* --help: every option in a line or two (the man page has the rest). */
 void
 br_opts_usage(FILE *f)
 {
@@ -149,6 +143,13 @@ br_opts_usage(FILE *f)
 "Ctrl-] again sends a Ctrl-].\n",
 	    BR_DEFAULT_GDB_PORT, BR_DEFAULT_CONSOLE_PORT, BR_DEFAULT_LISTEN,
 	    BR_DEFAULT_IDLE_TIMEOUT);
+}
+
+void
+br_opts_version(FILE *f)
+{
+	fprintf(f, "kgdb-bridge %s (control protocol v%d)\n",
+	    KGDB_BRIDGE_VERSION, CTL_PROTO_VERSION);
 }
 
 static void
@@ -316,6 +317,8 @@ opts_fields(char *s, char **f, size_t *nout)
 	return -1;
 }
 
+/* Which kind of target a TARGET word names, its address and line
+ * settings; -1 with err for anything else. */
 int
 br_opts_parse_target(struct br_opts *o, const char *word, char *err)
 {
@@ -516,6 +519,8 @@ static const struct {
 	{ "-L", "the console transcript: --log FILE" },
 };
 
+/* Whether argv[at] is another serial tool's option; then err says
+ * where that setting goes here. */
 static bool
 opts_hint(int argc, char **argv, int at, int opt, char *err)
 {
@@ -575,43 +580,8 @@ opts_is_board_word(const char *w)
 	return (*w != '\0' && strpbrk(w, "/:,") == NULL);
 }
 
-/* Run a board: parse again with its options in front of the user's. */
-static int
-opts_board(struct br_opts *o, int argc, char **argv, int at, char *err)
-{
-	struct br_boards	*bs;
-	const struct br_board	*b;
-	char			**v, *name;
-	int			 n, rc;
-
-	if ((bs = br_boards_load(err)) == NULL)
-		return -1;
-	if ((b = br_boards_find(bs, argv[at])) == NULL) {
-		br_seterr(err, "no board '%s' in %s (a device needs its path, "
-		    "as in /dev/%s; kgdb-bridge --list-boards)", argv[at],
-		    br_boards_files(bs), argv[at]);
-		br_boards_free(bs);
-		return -1;
-	}
-	if (br_boards_check(bs, b, err) != 0) {
-		br_boards_free(bs);
-		return -1;
-	}
-	name = xstrdup(argv[at]);
-	v = br_boards_argv(b, argc, argv, at, &n);
-	br_boards_free(bs);
-	/* The board's target is a path or kind:…, so this does not come
-	 * back here (br_boards_load refused any other). */
-	rc = br_opts_parse(o, n, v, err);
-	br_boards_argv_free(v);
-	if (rc == BR_OPTS_RUN) {
-		free(o->board);
-		o->board = name;
-	} else
-		free(name);
-	return rc;
-}
-
+/* What the command line asks: run (o filled and checked), --help,
+ * --version, --list, --list-boards, a board, or -1 with err. */
 int
 br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 {
@@ -669,7 +639,7 @@ br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 				br_seterr(err, "empty --break-seq");
 				return -1;
 			}
-			if (br_target_check_break_seq(optarg, err) != 0)
+			if (br_breakseq_check(optarg, err) != 0)
 				return -1;
 			opts_set(&o->break_seq, optarg);
 			break;
@@ -709,18 +679,9 @@ br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 			opts_set(&o->resolve, optarg);
 			break;
 		case OPT_LIST:
-			if (br_list_ports(stdout, err) != 0)
-				return -1;
-			return BR_OPTS_EXIT;
-		case OPT_LIST_BOARDS: {
-			struct br_boards	*bs;
-
-			if ((bs = br_boards_load(err)) == NULL)
-				return -1;
-			br_boards_list(bs, stdout);
-			br_boards_free(bs);
-			return BR_OPTS_EXIT;
-		}
+			return BR_OPTS_LIST;
+		case OPT_LIST_BOARDS:
+			return BR_OPTS_LIST_BOARDS;
 		case OPT_GDB_SOCKET:
 			opts_set(&o->gdb_socket, optarg);
 			break;
@@ -767,12 +728,9 @@ br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 			o->verbose++;
 			break;
 		case 'h':
-			br_opts_usage(stdout);
-			return BR_OPTS_EXIT;
+			return BR_OPTS_HELP;
 		case OPT_VERSION:
-			printf("kgdb-bridge %s (control protocol v%d)\n",
-			    KGDB_BRIDGE_VERSION, CTL_PROTO_VERSION);
-			return BR_OPTS_EXIT;
+			return BR_OPTS_VERSION;
 		case ':':
 			br_seterr(err, "option %s needs a value",
 			    argv[optind - 1]);
@@ -796,8 +754,11 @@ br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 		br_seterr(err, "one TARGET only (extra '%s')", argv[optind + 1]);
 		return -1;
 	}
-	if (opts_is_board_word(argv[optind]))
-		return opts_board(o, argc, argv, optind, err);
+	if (opts_is_board_word(argv[optind])) {
+		opts_set(&o->board, argv[optind]);
+		o->board_at = optind;
+		return BR_OPTS_BOARD;
+	}
 	if (br_opts_parse_target(o, argv[optind], err) == -1)
 		return -1;
 	if (o->resolve != NULL && o->kind != BR_TK_TCP &&
@@ -814,85 +775,4 @@ br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 	if (o->ctl_path == NULL)
 		o->ctl_path = br_opts_default_ctl(o->target);
 	return BR_OPTS_RUN;
-}
-
-bool
-br_opts_listen_loopback(const char *host)
-{
-	struct addrinfo			 hints, *res, *ai;
-	const struct sockaddr_in	*sin;
-	const struct sockaddr_in6	*sin6;
-	const uint8_t			*a;
-	bool				 loop = true;
-
-	memset(&hints, 0, sizeof hints);
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_PASSIVE;
-	/* Unresolvable: nothing will listen there (the bind fails). */
-	if (getaddrinfo(host, NULL, &hints, &res) != 0)
-		return true;
-	for (ai = res; ai != NULL && loop; ai = ai->ai_next) {
-		if (ai->ai_family == AF_INET) {
-			sin = (const struct sockaddr_in *)(void *)ai->ai_addr;
-			a = (const uint8_t *)&sin->sin_addr;
-			loop = a[0] == 127;
-		} else if (ai->ai_family == AF_INET6) {
-			sin6 = (const struct sockaddr_in6 *)(void *)
-			    ai->ai_addr;
-			a = sin6->sin6_addr.s6_addr;
-			/* ::1, or ::ffff:127.x.y.z */
-			loop = IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr) ||
-			    (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr) &&
-			    a[12] == 127);
-		} else
-			loop = false;
-	}
-	freeaddrinfo(res);
-	return loop;
-}
-
-/*
- * The machine an ELF file was built for, from its header alone
- * (common/elf.c decodes it in the file's byte order). Enough to choose a
- * register layout.
- */
-const char *
-br_opts_elf_arch(const char *path, char *err)
-{
-	unsigned char		h[64];	/* the larger (64-bit) ELF header */
-	char			cerr[CM_ELF_ERRLEN];
-	struct cm_elf_info	in;
-	ssize_t			n;
-	int			fd;
-
-	if ((fd = open(path, O_RDONLY|O_CLOEXEC)) == -1) {
-		br_seterr(err, "cannot open %s: %s", path, strerror(errno));
-		return NULL;
-	}
-	n = read(fd, h, sizeof h);
-	close(fd);
-	if (n < 0 || cm_elf_ident(h, (size_t)n, &in, cerr) != 0) {
-		br_seterr(err, "%s: %s", path, n < 0 ? strerror(errno) :
-		    cerr);
-		return NULL;
-	}
-	switch (in.machine) {
-	case EM_X86_64:
-		return "x86_64";
-	case EM_386:
-		return "i386";
-	case EM_AARCH64:
-		return "arm64";
-	case EM_ARM:
-		return "arm";
-	case EM_RISCV:	/* only the 64-bit class has a layout */
-		if (in.bits == 64)
-			return "riscv64";
-		break;
-	}
-	br_seterr(err, "%s: unsupported ELF machine %u%s (kgdb-bridge knows "
-	    "x86_64, i386, arm64, arm and riscv64)", path, in.machine,
-	    in.bits == 32 ? ", 32-bit" : "");
-	return NULL;
 }

@@ -1457,7 +1457,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* Every log line is formatted (hostile text in it), then
 		 * thrown away. */
 		fb_trace = getenv("FB_LOG") != NULL;
-		br_log_open(fb_trace ? NULL : "/dev/null", BR_LOG_DEBUG);
+		br_log_init(fb_trace ? -1 : open("/dev/null",
+		    O_WRONLY | O_CLOEXEC), BR_LOG_DEBUG);
 	}
 	if (size < 2)
 		return (0);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/unit/test_elf_users.c: the three users of common/elf.c (the
- * daemon's --arch sniffing in bridge/opts.c, bridge/vmlinux.c and the
+ * daemon's --arch sniffing in bridge/cmdline.c, bridge/vmlinux.c and the
  * TUI's tui/symtab.c) on the same small image in all four shapes:
  * 32/64-bit, little/big-endian (big-endian ARM is on the roadmap).
  */
@@ -35,7 +35,7 @@ write_shape(size_t k, char *path, size_t pathlen)
 }
 
 static void
-test_opts_arch(void **state)
+test_cmdline_arch(void **state)
 {
 	char	path[256], err[BR_ERRLEN];
 	size_t	k;
@@ -43,7 +43,7 @@ test_opts_arch(void **state)
 	(void)state;
 	for (k = 0; k < NSHAPES; k++) {
 		write_shape(k, path, sizeof path);
-		assert_string_equal(br_opts_elf_arch(path, err),
+		assert_string_equal(br_cmdline_elf_arch(path, err),
 		    shapes[k].bits == 64 ? "arm64" : "arm");
 		unlink(path);
 	}
@@ -123,7 +123,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_opts_arch),
+		cmocka_unit_test(test_cmdline_arch),
 		cmocka_unit_test(test_vmlinux),
 		cmocka_unit_test(test_tui_symtab),
 	};

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/unit/test_opts.c: the command line and the TARGET word
- * (bridge/opts.c), as data rows.
+ * (bridge/opts.c), as data rows; the vmlinux and --listen checks of
+ * bridge/cmdline.c.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -380,32 +381,32 @@ test_elf_arch(void **state)
 	assert_true(fd != -1);
 	close(fd);
 	write_elf(path, 2, 1, 62);
-	assert_string_equal(br_opts_elf_arch(path, err), "x86_64");
+	assert_string_equal(br_cmdline_elf_arch(path, err), "x86_64");
 	write_elf(path, 1, 1, 3);
-	assert_string_equal(br_opts_elf_arch(path, err), "i386");
+	assert_string_equal(br_cmdline_elf_arch(path, err), "i386");
 	write_elf(path, 2, 1, 183);
-	assert_string_equal(br_opts_elf_arch(path, err), "arm64");
+	assert_string_equal(br_cmdline_elf_arch(path, err), "arm64");
 	write_elf(path, 2, 2, 183);	/* big-endian arm64 header */
-	assert_string_equal(br_opts_elf_arch(path, err), "arm64");
+	assert_string_equal(br_cmdline_elf_arch(path, err), "arm64");
 	write_elf(path, 1, 1, 40);	/* EM_ARM */
-	assert_string_equal(br_opts_elf_arch(path, err), "arm");
+	assert_string_equal(br_cmdline_elf_arch(path, err), "arm");
 	write_elf(path, 1, 2, 40);	/* big-endian arm: same machine */
-	assert_string_equal(br_opts_elf_arch(path, err), "arm");
+	assert_string_equal(br_cmdline_elf_arch(path, err), "arm");
 	write_elf(path, 2, 1, 243);	/* EM_RISCV, 64-bit class */
-	assert_string_equal(br_opts_elf_arch(path, err), "riscv64");
+	assert_string_equal(br_cmdline_elf_arch(path, err), "riscv64");
 	write_elf(path, 1, 1, 243);	/* rv32: no kgdb layout for it */
-	assert_null(br_opts_elf_arch(path, err));
+	assert_null(br_cmdline_elf_arch(path, err));
 	assert_non_null(strstr(err, "unsupported ELF machine 243, 32-bit"));
 	write_elf(path, 2, 1, 8);	/* MIPS */
-	assert_null(br_opts_elf_arch(path, err));
+	assert_null(br_cmdline_elf_arch(path, err));
 	assert_non_null(strstr(err, "unsupported ELF machine 8"));
 	fd = open(path, O_WRONLY|O_TRUNC);
 	assert_true(write(fd, "#!/bin/sh\n", 10) == 10);
 	close(fd);
-	assert_null(br_opts_elf_arch(path, err));
+	assert_null(br_cmdline_elf_arch(path, err));
 	assert_non_null(strstr(err, "not an ELF"));
 	unlink(path);
-	assert_null(br_opts_elf_arch(path, err));
+	assert_null(br_cmdline_elf_arch(path, err));
 	assert_non_null(strstr(err, "cannot open"));
 }
 
@@ -435,22 +436,112 @@ test_arch_names(void **state)
 	}
 }
 
+/*
+ * Parsing only says what was asked; nothing is printed, listed or read
+ * here (cmdline.c does it). The first such option decides, as before.
+ */
+static void
+test_asked(void **state)
+{
+	static const struct {
+		const char	*a, *b;
+		int		 rc;
+	} rows[] = {
+		{ "--help", "/dev/ttyS0", BR_OPTS_HELP },
+		{ "-h", NULL, BR_OPTS_HELP },
+		{ "--version", NULL, BR_OPTS_VERSION },
+		{ "--list", NULL, BR_OPTS_LIST },
+		{ "--list-boards", "/dev/ttyS0", BR_OPTS_LIST_BOARDS },
+		{ "--list", "--help", BR_OPTS_LIST },
+		{ "--version", "--list", BR_OPTS_VERSION },
+	};
+	struct br_opts	o;
+	char		err[BR_ERRLEN];
+	size_t		i;
+
+	(void)state;
+	setenv("KGDB_BRIDGE_BOARDS", "/nonexistent/boards.conf", 1);
+	for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		err[0] = '\0';
+		assert_int_equal(parse(&o, err, rows[i].a, rows[i].b,
+		    (char *)NULL), rows[i].rc);
+		assert_string_equal(err, "");
+		br_opts_clear(&o);
+	}
+	unsetenv("KGDB_BRIDGE_BOARDS");
+}
+
+/* A TARGET without '/', ':' or ',' names a board: its name and where it
+ * sits in argv (getopt moves the options in front of it). No file read. */
+static void
+test_board_word(void **state)
+{
+	struct br_opts	o;
+	char		err[BR_ERRLEN];
+	char		*argv[] = { (char *)"kgdb-bridge", (char *)"-q",
+			    (char *)"rpi4", (char *)"--wait", NULL };
+
+	(void)state;
+	setenv("KGDB_BRIDGE_BOARDS", "/nonexistent/boards.conf", 1);
+	assert_int_equal(br_opts_parse(&o, 4, argv, err), BR_OPTS_BOARD);
+	assert_string_equal(o.board, "rpi4");
+	assert_string_equal(argv[o.board_at], "rpi4");
+	assert_true(o.quiet && o.wait);
+	br_opts_clear(&o);
+	assert_int_equal(parse(&o, err, "imx8.a-b_c", (char *)NULL),
+	    BR_OPTS_BOARD);
+	assert_string_equal(o.board, "imx8.a-b_c");
+	assert_int_equal(o.board_at, 1);
+	br_opts_clear(&o);
+	/* A usage error still comes first. */
+	assert_int_equal(parse(&o, err, "--gdb-port", "x", "rpi4",
+	    (char *)NULL), -1);
+	br_opts_clear(&o);
+	unsetenv("KGDB_BRIDGE_BOARDS");
+}
+
+/* --break-seq is checked while parsing (breakseq.c). */
+static void
+test_break_seq(void **state)
+{
+	struct br_opts	o;
+	char		err[BR_ERRLEN];
+
+	(void)state;
+	assert_int_equal(parse(&o, err, "--break-seq",
+	    "BREAK,wait:200,abc,BREAK,wait:500,g", "/dev/ttyS0", (char *)NULL),
+	    BR_OPTS_RUN);
+	br_opts_clear(&o);
+	assert_int_equal(parse(&o, err, "--break-seq", "BREAK,wait:x,g",
+	    "/dev/ttyS0", (char *)NULL), -1);
+	assert_non_null(strstr(err, "wait:x"));
+	br_opts_clear(&o);
+	assert_int_equal(parse(&o, err, "--break-seq", "", "/dev/ttyS0",
+	    (char *)NULL), -1);
+	assert_non_null(strstr(err, "empty --break-seq"));
+	br_opts_clear(&o);
+	assert_int_equal(parse(&o, err, "--break-seq", ",,", "/dev/ttyS0",
+	    (char *)NULL), -1);
+	assert_non_null(strstr(err, "empty break sequence"));
+	br_opts_clear(&o);
+}
+
 /* --listen: only 127.0.0.0/8 and ::1 stay private (no DNS: numeric). */
 static void
 test_listen_loopback(void **state)
 {
 	(void)state;
-	assert_true(br_opts_listen_loopback("127.0.0.1"));
-	assert_true(br_opts_listen_loopback("127.1.2.3"));
-	assert_true(br_opts_listen_loopback("::1"));
-	assert_true(br_opts_listen_loopback("::ffff:127.0.0.1"));
-	assert_false(br_opts_listen_loopback("0.0.0.0"));
-	assert_false(br_opts_listen_loopback("::"));
-	assert_false(br_opts_listen_loopback("10.0.0.1"));
-	assert_false(br_opts_listen_loopback("128.0.0.1"));
-	assert_false(br_opts_listen_loopback("::2"));
-	assert_false(br_opts_listen_loopback("::ffff:10.0.0.1"));
-	assert_false(br_opts_listen_loopback("fe80::1"));
+	assert_true(br_cmdline_listen_loopback("127.0.0.1"));
+	assert_true(br_cmdline_listen_loopback("127.1.2.3"));
+	assert_true(br_cmdline_listen_loopback("::1"));
+	assert_true(br_cmdline_listen_loopback("::ffff:127.0.0.1"));
+	assert_false(br_cmdline_listen_loopback("0.0.0.0"));
+	assert_false(br_cmdline_listen_loopback("::"));
+	assert_false(br_cmdline_listen_loopback("10.0.0.1"));
+	assert_false(br_cmdline_listen_loopback("128.0.0.1"));
+	assert_false(br_cmdline_listen_loopback("::2"));
+	assert_false(br_cmdline_listen_loopback("::ffff:10.0.0.1"));
+	assert_false(br_cmdline_listen_loopback("fe80::1"));
 }
 
 int
@@ -467,6 +558,9 @@ main(void)
 		cmocka_unit_test(test_elf_arch),
 		cmocka_unit_test(test_arch_names),
 		cmocka_unit_test(test_listen_loopback),
+		cmocka_unit_test(test_asked),
+		cmocka_unit_test(test_board_word),
+		cmocka_unit_test(test_break_seq),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
