@@ -25,6 +25,7 @@ br_telnet_init(struct br_telnet *tn)
 	tn->state = TN_DATA;
 }
 
+/* Telnet bytes to data: commands to cb, IAC IAC and CR NUL undone. */
 size_t
 br_telnet_decode(struct br_telnet *tn, const void *in, size_t len,
     void *out, br_telnet_cb *cb, void *arg)

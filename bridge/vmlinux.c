@@ -107,6 +107,7 @@ vml_add_minus(struct br_vmlinux *v, uint64_t addr, uint64_t len,
 		vml_add(v, h1, end - h1, off + (h1 - addr), name, exec);
 }
 
+/* Which of the file's sections may be served: read-only, in the image. */
 static int
 vml_sections(struct br_vmlinux *v, char *err)
 {
@@ -323,6 +324,7 @@ br_vmlinux_sample(const struct br_vmlinux *v, size_t i, uint64_t *addr_out,
 	return (true);
 }
 
+/* Sample i read back from the target: it matches the file, or serving stops. */
 void
 br_vmlinux_check(struct br_vmlinux *v, size_t i, const void *bytes,
     size_t len)

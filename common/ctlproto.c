@@ -172,6 +172,7 @@ ctl_blanks(const char **p)
 		(*p)++;
 }
 
+/* "ADDR LEN" from a ctl mem command: hex address, decimal length up to max. */
 int
 ctl_mem_words(const char *text, uint64_t max, uint64_t *addr, uint64_t *len,
     char *err, size_t errlen)
