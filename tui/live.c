@@ -13,8 +13,8 @@
  * (up to LIVE_STACK_BYTES, page by page), then the printk ring. Where the
  * ring's fields are comes from the vmlinux's DWARF, read once (the first
  * time a vmlinux is known and the ring is wanted); without a vmlinux, or
- * with one without debug info, the log pane shows the console only and
- * its title says why. The ring
+ * with one without debug info, the log pane shows the console only, its
+ * title says so and the refresh message says why. The ring
  * walk (printk.c) runs on a memory snapshot (mem.c): each miss becomes one
  * "mem" request and the walk runs again when it is answered, until it
  * completes. Only records newer than the last one seen are read, so a
@@ -88,7 +88,7 @@ struct tui_live {
 	uint64_t		 t_start, req_bytes, req_reads;
 	uint64_t		 last_rx, last_tx, last_ms, next_status;
 	bool			 have_rates;
-	char			 msg[160];
+	char			 msg[TUI_ERRLEN];
 };
 
 static uint64_t
@@ -133,8 +133,8 @@ live_layout(struct tui_live *l, struct tui_prb_layout *lay, uint64_t *prb)
 	int		 rc = -1;
 
 	if (l->vmlinux == NULL) {
-		snprintf(l->log_why, sizeof l->log_why, "console only: the "
-		    "kernel log needs a vmlinux with debug info (--vmlinux)");
+		snprintf(l->log_why, sizeof l->log_why, "needs a vmlinux with "
+		    "debug info (--vmlinux FILE)");
 		return -1;
 	}
 	l->layout_done = true;
@@ -143,8 +143,7 @@ live_layout(struct tui_live *l, struct tui_prb_layout *lay, uint64_t *prb)
 		cm_dwarf_free(d);
 	}
 	if (rc != 0)
-		snprintf(l->log_why, sizeof l->log_why, "console only: %.140s",
-		    err);
+		snprintf(l->log_why, sizeof l->log_why, "%.150s", err);
 	return rc;
 }
 
@@ -157,7 +156,7 @@ live_printk_setup(struct tui_live *l)
 	if (l->pk != NULL || l->layout_done || l->mem_read_max == 0)
 		return;
 	if (live_layout(l, &lay, &prb) != 0) {
-		tui_log_set_note(l->log, l->log_why);
+		tui_log_set_note(l->log, "console only");
 		return;
 	}
 	l->log_why[0] = '\0';
@@ -247,9 +246,8 @@ live_refresh_done(struct tui_live *l, const char *err)
 		snprintf(l->msg, sizeof l->msg, "refresh: %s", err);
 	else if (l->pk == NULL && l->log_why[0] != '\0')
 		snprintf(l->msg, sizeof l->msg, "refreshed: %" PRIu64 " B in "
-		    "%" PRIu64 " reads, %" PRIu64 ".%01" PRIu64 " s (log: "
-		    "console only, the log pane says why)", l->req_bytes,
-		    l->req_reads, ms / 1000, (ms % 1000) / 100);
+		    "%" PRIu64 " reads; no kernel log: %.150s", l->req_bytes,
+		    l->req_reads, l->log_why);
 	else
 		snprintf(l->msg, sizeof l->msg, "refreshed: %" PRIu64 " B in "
 		    "%" PRIu64 " reads, %" PRIu64 ".%01" PRIu64 " s (%zu log "
