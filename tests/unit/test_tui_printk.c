@@ -369,8 +369,18 @@ basic_and_incremental(unsigned ls)
 	struct tui_printk	*pk = tui_printk_new(&f->l, f->r[0].addr,
 				    fake_read, f);
 	struct got		 g;
-	uint64_t		 bytes, hdr = ls + (ls == 8 ? 64 : 32);
-	uint64_t		 per = f->l.desc_size + 24;
+	const struct tui_prb_field *hf[] = { &f->l.count_bits, &f->l.descs,
+	    &f->l.infos, &f->l.head_id, &f->l.tail_id, &f->l.size_bits,
+	    &f->l.data };
+	uint64_t		 bytes, hdr = 0;
+	uint64_t		 per = f->l.desc_size + 24;	/* + info */
+	size_t			 i;
+
+	/* The pointer, then the ring header up to its last field read. */
+	for (i = 0; i < sizeof hf / sizeof hf[0]; i++)
+		if (hf[i]->off + hf[i]->size > hdr)
+			hdr = hf[i]->off + hf[i]->size;
+	hdr += ls;
 
 	fake_add(f, "Linux version 6.1.0", 5, 2, 0);
 	fake_add(f, "Command line: console=ttyS0 kgdboc=ttyS0", 6, 2, 0);
