@@ -225,6 +225,13 @@ dw_is_var(Dwarf_Die *die)
 }
 
 static bool
+dw_is_enum(Dwarf_Die *die)
+{
+	return dwarf_tag(die) == DW_TAG_enumeration_type &&
+	    !dwarf_hasattr(die, DW_AT_declaration);
+}
+
+static bool
 dw_is_base(Dwarf_Die *die)
 {
 	return dwarf_tag(die) == DW_TAG_base_type;
@@ -621,4 +628,42 @@ cm_dwarf_var(struct cm_dwarf *d, const char *name, struct cm_dwarf_var *out,
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- enumerators */
+
+int
+cm_dwarf_enum(struct cm_dwarf *d, const char *name, const char *value,
+    int64_t *out, char *err)
+{
+	Dwarf_Attribute	 a;
+	Dwarf_Die	 die, e;
+	Dwarf_Sword	 v;
+	const char	*n;
+	int		 rc;
+
+	if ((rc = dw_find(d, name, dw_is_enum, &die, err)) < 0)
+		return -1;
+	if (rc > 0) {
+		dw_err(err, "no enum %s in the debug info", name);
+		return -1;
+	}
+	if (dwarf_child(&die, &e) == 0) {
+		do {
+			if (dwarf_tag(&e) != DW_TAG_enumerator ||
+			    (n = dwarf_diename(&e)) == NULL ||
+			    strcmp(n, value) != 0)
+				continue;
+			if (dwarf_attr(&e, DW_AT_const_value, &a) == NULL ||
+			    dwarf_formsdata(&a, &v) != 0) {
+				dw_err(err, "enum %s: %s has no value", name,
+				    value);
+				return -1;
+			}
+			*out = v;
+			return 0;
+		} while (dwarf_siblingof(&e, &e) == 0);
+	}
+	dw_err(err, "enum %s has no value %s", name, value);
+	return -1;
 }

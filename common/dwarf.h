@@ -3,11 +3,12 @@
  * common/dwarf.h: kernel structure layouts from a vmlinux's DWARF (issue
  * 14: no kernel-version constants), through elfutils' libdw.
  *
- * Three questions, nothing more: how big is struct NAME; where is member
+ * A few questions, nothing more: how big is struct NAME; where is member
  * PATH of struct NAME ("desc_ring.count_bits": nested members through
  * struct members, anonymous struct and union members searched as if
  * their members were the outer struct's); where is variable NAME and what
- * is its type. Answers come from the first complete definition found in
+ * is its type; what is the value of an enumerator; how big is a base
+ * type. Answers come from the first complete definition found in
  * the unit order of .debug_info (a kernel is one build: every unit that
  * defines a struct defines the same one).
  *
@@ -71,5 +72,9 @@ int		 cm_dwarf_base_size(struct cm_dwarf *d, const char *name,
 		     uint64_t *size_out, char *err);
 int		 cm_dwarf_var(struct cm_dwarf *d, const char *name,
 		     struct cm_dwarf_var *out, char *err);
+/* The value of enumerator value of enum name ("desc_state",
+ * "desc_finalized"). */
+int		 cm_dwarf_enum(struct cm_dwarf *d, const char *name,
+		     const char *value, int64_t *out, char *err);
 
 #endif /* COMMON_DWARF_H */

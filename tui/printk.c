@@ -18,12 +18,6 @@
 #define PK_DBUF_MAX	512	/* descriptors read at once */
 #define PK_TBUF_MAX	512	/* text blocks read at once */
 
-/* Descriptor states (sv >> (W-2)). */
-#define PK_RESERVED	0
-#define PK_COMMITTED	1
-#define PK_FINALIZED	2
-#define PK_REUSABLE	3
-
 /* Data-less block positions. */
 #define PK_FAILED_LPOS	0x1
 #define PK_NO_LPOS	0x3
@@ -162,8 +156,18 @@ tui_prb_layout_dwarf(struct cm_dwarf *d, struct tui_prb_layout *l,
 		F("printk_info", "caller_id", caller_id),
 #undef F
 	};
+	static const struct {
+		const char	*name;
+		size_t		 off;
+	} states[] = {
+#define S(f)	{ #f, offsetof(struct tui_prb_layout, f) }
+		S(desc_reserved), S(desc_committed), S(desc_finalized),
+		S(desc_reusable),
+#undef S
+	};
 	struct cm_dwarf_var	 v;
 	uint64_t		 ls;
+	int64_t			 sv;
 	size_t			 i;
 
 	memset(l, 0, sizeof *l);
@@ -192,6 +196,19 @@ tui_prb_layout_dwarf(struct cm_dwarf *d, struct tui_prb_layout *l,
 		    (struct tui_prb_field *)((char *)l + fields[i].off),
 		    err) != 0)
 			return -1;
+	for (i = 0; i < sizeof states / sizeof states[0]; i++) {
+		if (cm_dwarf_enum(d, "desc_state", states[i].name, &sv,
+		    err) != 0)
+			return -1;
+		if (sv < 0 || sv > 3) {
+			snprintf(err, TUI_ERRLEN, "enum desc_state: %s is %lld, "
+			    "not a 2-bit state", states[i].name,
+			    (long long)sv);
+			return -1;
+		}
+		*(unsigned *)(void *)((char *)l + states[i].off) =
+		    (unsigned)sv;
+	}
 	if (tui_prb_layout_check(l, err) != 0)
 		return -1;
 	*prb_out = v.addr;
@@ -223,6 +240,18 @@ tui_prb_layout_check(const struct tui_prb_layout *l, char *err)
 	if (ls != 4 && ls != 8) {
 		snprintf(err, TUI_ERRLEN, "printk ring layout: a long of %u "
 		    "bytes", ls);
+		return -1;
+	}
+	if (l->desc_reserved > 3 || l->desc_committed > 3 ||
+	    l->desc_finalized > 3 || l->desc_reusable > 3 ||
+	    l->desc_reserved == l->desc_committed ||
+	    l->desc_reserved == l->desc_finalized ||
+	    l->desc_reserved == l->desc_reusable ||
+	    l->desc_committed == l->desc_finalized ||
+	    l->desc_committed == l->desc_reusable ||
+	    l->desc_finalized == l->desc_reusable) {
+		snprintf(err, TUI_ERRLEN, "printk ring layout: descriptor "
+		    "states not four distinct 2-bit values");
 		return -1;
 	}
 	if (rb > PK_HDR_MAX || ds > PK_DESC_MAX || is > 4096) {
@@ -574,11 +603,11 @@ tui_printk_poll(struct tui_printk *pk, tui_printk_rec_cb *cb, void *arg,
 		desc = w->dbuf + (idx - w->dfirst) * l->desc_size;
 		sv = get_field(desc, &l->state_var);
 		state = (unsigned)(sv >> (W - 2)) & 3;
-		if ((sv & r.idmask) != id || state == PK_REUSABLE) {
+		if ((sv & r.idmask) != id || state == l->desc_reusable) {
 			pk->st.skipped++;
 			continue;
 		}
-		if (state == PK_RESERVED) {
+		if (state == l->desc_reserved) {
 			/* Being written: come back to it next time. */
 			if (!have_new_resume)
 				new_resume = id, have_new_resume = true;
@@ -594,7 +623,7 @@ tui_printk_poll(struct tui_printk *pk, tui_printk_rec_cb *cb, void *arg,
 		rec.flags = (uint8_t)get_field(info, &l->flags);
 		rec.level = (uint8_t)get_field(info, &l->level);
 		rec.caller_id = (uint32_t)get_field(info, &l->caller_id);
-		rec.final = state == PK_FINALIZED;
+		rec.final = state == l->desc_finalized;
 
 		/* Already delivered in its final form? */
 		if (pk->have_max && rec.seq <= pk->max_seq &&

@@ -239,6 +239,9 @@ struct tui_prb_layout {
 	unsigned	 info_size;
 	struct tui_prb_field seq, ts_nsec, text_len, facility, flags, level,
 			 caller_id;
+	/* enum desc_state: the states in state_var's top two bits */
+	unsigned	 desc_reserved, desc_committed, desc_finalized,
+			 desc_reusable;
 };
 struct cm_dwarf;
 /*

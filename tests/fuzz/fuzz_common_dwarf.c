@@ -57,6 +57,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct cm_dwarf_var	 v;
 	struct tui_prb_layout	 l;
 	uint64_t		 n, prb;
+	int64_t			 e;
 	char			 err[TUI_ERRLEN] = "";
 	size_t			 i;
 
@@ -80,6 +81,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_err(err);
 	else if (n == 0 || n > 16)
 		abort();
+	err[0] = '\0';
+	if (cm_dwarf_enum(d, "desc_state", "desc_finalized", &e, err) != 0)
+		check_err(err);
 	err[0] = '\0';
 	if (tui_prb_layout_dwarf(d, &l, &prb, err) != 0)
 		check_err(err);

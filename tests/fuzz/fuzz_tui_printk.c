@@ -34,7 +34,9 @@ static const struct tui_prb_layout flay[2] = {
 	  .info_size = 88, .seq = FL(0, 8), .ts_nsec = FL(8, 8),
 	  .text_len = FL(16, 2), .facility = FL(18, 1),
 	  .flags = { 19, 1, 0, 5 }, .level = { 19, 1, 5, 3 },
-	  .caller_id = FL(20, 4) },
+	  .caller_id = FL(20, 4),
+	  .desc_reserved = 0, .desc_committed = 1, .desc_finalized = 2,
+	  .desc_reusable = 3 },
 	{ .long_size = 4, .rb_size = 44,
 	  .count_bits = FL(0, 4), .descs = FL(4, 4), .infos = FL(8, 4),
 	  .head_id = FL(12, 4), .tail_id = FL(16, 4), .size_bits = FL(24, 4),
@@ -44,7 +46,9 @@ static const struct tui_prb_layout flay[2] = {
 	  .info_size = 88, .seq = FL(0, 8), .ts_nsec = FL(8, 8),
 	  .text_len = FL(16, 2), .facility = FL(18, 1),
 	  .flags = { 19, 1, 0, 5 }, .level = { 19, 1, 5, 3 },
-	  .caller_id = FL(20, 4) },
+	  .caller_id = FL(20, 4),
+	  .desc_reserved = 0, .desc_committed = 1, .desc_finalized = 2,
+	  .desc_reusable = 3 },
 };
 
 struct fimg {

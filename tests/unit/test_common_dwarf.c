@@ -147,6 +147,7 @@ version_is(struct cm_dwarf *d, bool v612, unsigned bits)
 	struct cm_dwarf_var	v;
 	char			err[CM_DWARF_ERRLEN];
 	unsigned		ls = bits / 8;
+	int64_t			sv;
 
 	member_is(d, "printk_ringbuffer", v612 ?
 	    "desc_ring.last_finalized_seq" : "desc_ring.last_finalized_id",
@@ -160,6 +161,12 @@ version_is(struct cm_dwarf *d, bool v612, unsigned bits)
 	assert_string_equal(v.type, "struct printk_ringbuffer *");
 	assert_int_equal(v.size, ls);
 	assert_true(v.addr != 0);
+	assert_int_equal(cm_dwarf_enum(d, "desc_state", "desc_miss", &sv,
+	    err), 0);
+	assert_int_equal(sv, -1);
+	assert_int_equal(cm_dwarf_enum(d, "desc_state", "desc_reusable", &sv,
+	    err), 0);
+	assert_int_equal(sv, 3);
 }
 
 static void
@@ -228,6 +235,8 @@ test_prb_layout(void **state)
 		assert_int_equal(l.head_id.off, 3 * l.long_size);
 		assert_int_equal(l.level.bit, 5);
 		assert_int_equal(l.level.bits, 3);
+		assert_int_equal(l.desc_reserved, 0);
+		assert_int_equal(l.desc_finalized, 2);
 		assert_int_equal(tui_prb_layout_check(&l, err), 0);
 		/* A field outside its struct is refused. */
 		l.caller_id.off = 86;
@@ -244,6 +253,7 @@ test_errors(void **state)
 	struct cm_dwarf_member	 m;
 	struct cm_dwarf_var	 v;
 	uint64_t		 size;
+	int64_t			 sv;
 	char			 err[CM_DWARF_ERRLEN], path[1100];
 
 	(void)state;
@@ -270,6 +280,12 @@ test_errors(void **state)
 	    "info");
 	assert_int_equal(cm_dwarf_var(d, "prbb", &v, err), -1);
 	assert_string_equal(err, "no variable prbb in the debug info");
+	assert_int_equal(cm_dwarf_enum(d, "desc_state", "desc_final", &sv,
+	    err), -1);
+	assert_string_equal(err, "enum desc_state has no value desc_final");
+	assert_int_equal(cm_dwarf_enum(d, "desc_stat", "desc_finalized", &sv,
+	    err), -1);
+	assert_string_equal(err, "no enum desc_stat in the debug info");
 	assert_int_equal(cm_dwarf_base_size(d, "long long long", &size, err),
 	    -1);
 	assert_non_null(strstr(err, "long long long"));

@@ -68,6 +68,15 @@ struct prb_desc_ring {
 	atomic_long_t		last_finalized_seq;
 };
 
+/* The states a descriptor's state_var carries in its top two bits. */
+enum desc_state {
+	desc_miss	= -1,
+	desc_reserved	= 0x0,
+	desc_committed	= 0x1,
+	desc_finalized	= 0x2,
+	desc_reusable	= 0x3,
+};
+
 struct printk_ringbuffer {
 	struct prb_desc_ring	desc_ring;
 	struct prb_data_ring	text_data_ring;
@@ -84,6 +93,14 @@ static struct printk_ringbuffer printk_rb_static = {
 };
 /* 6.12: a global pointer (printk.c). */
 struct printk_ringbuffer *prb = &printk_rb_static;
+
+/* Keep the enum in the debug info, as printk_ringbuffer.c's use does. */
+enum desc_state fix_state(unsigned long sv);
+enum desc_state
+fix_state(unsigned long sv)
+{
+	return (enum desc_state)(sv >> (sizeof(long) * 8 - 2));
+}
 
 /* Keep prb in the image. */
 struct printk_ringbuffer **fix_keep(void);
