@@ -469,6 +469,8 @@ dw_member_one(struct cm_dwarf *d, Dwarf_Die *type, const char *one,
 	return rc < 0 ? -1 : 1;
 }
 
+/* Walk the path one member at a time, adding offsets; each step must be
+ * inside the outermost struct, and only the last may be a bit field. */
 int
 cm_dwarf_member(struct cm_dwarf *d, const char *name, const char *path,
     struct cm_dwarf_member *out, char *err)

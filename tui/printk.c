@@ -128,6 +128,8 @@ lay_size(struct cm_dwarf *d, const char *name, unsigned *out, char *err)
 	return 0;
 }
 
+/* Every field the walk reads, by name, from the DWARF; refuses what the
+ * walk could not read (big-endian, prb not a ring pointer, wide fields). */
 int
 tui_prb_layout_dwarf(struct cm_dwarf *d, struct tui_prb_layout *l,
     uint64_t *prb_out, char *err)
@@ -231,6 +233,8 @@ check_field(const struct tui_prb_field *f, const char *name, unsigned in,
 	return 0;
 }
 
+/* A layout the walk can trust: every field inside its struct and as wide
+ * as the walk reads it, states distinct. */
 int
 tui_prb_layout_check(const struct tui_prb_layout *l, char *err)
 {
