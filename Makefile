@@ -45,16 +45,17 @@ endif
 
 BASE	= -std=c11 -D_POSIX_C_SOURCE=200809L -MMD -MP -I.
 RSP_CF	= $(BASE) $(WARN) -Wconversion
-# common/: pure code shared by both programs (JSON through libjansson).
-CM_CF	= $(BASE) $(WARN) -Wconversion $(shell pkg-config --cflags jansson 2>/dev/null)
-CM_LIBS	= $(shell pkg-config --libs jansson 2>/dev/null)
+# common/: pure code shared by both programs (JSON through libjansson,
+# struct layouts from DWARF through libdw: kgdb-tui only, see BR_CM_OBJS).
+CM_CF	= $(BASE) $(WARN) -Wconversion $(shell pkg-config --cflags jansson libdw 2>/dev/null)
+CM_LIBS	= $(shell pkg-config --libs jansson libdw 2>/dev/null)
 # bridge/ and tests need BSD/GNU extras (cfmakeraw, TIOCEXCL, CRTSCTS).
 PKG_BR	= libevent libserialport inih jansson
 BR_CF	= $(BASE) -D_DEFAULT_SOURCE $(WARN) $(shell pkg-config --cflags $(PKG_BR) 2>/dev/null)
 BR_LIBS	= $(shell pkg-config --libs $(PKG_BR) 2>/dev/null)
 # ncursesw's cflags define _XOPEN_SOURCE: tui/ objects only (style.md 15).
-TUI_CF	= $(BASE) -D_DEFAULT_SOURCE $(WARN) $(shell pkg-config --cflags ncursesw jansson 2>/dev/null)
-TUI_LIBS = $(shell pkg-config --libs ncursesw jansson 2>/dev/null)
+TUI_CF	= $(BASE) -D_DEFAULT_SOURCE $(WARN) $(shell pkg-config --cflags ncursesw jansson libdw 2>/dev/null)
+TUI_LIBS = $(shell pkg-config --libs ncursesw jansson libdw 2>/dev/null)
 TEST_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
 RSP_SRCS	:= $(wildcard rsp/*.c)
@@ -70,6 +71,10 @@ TOOL_SRCS	:= $(wildcard tests/tools/*.c)
 
 RSP_OBJS	:= $(RSP_SRCS:%.c=$(BUILD)/%.o)
 CM_OBJS		:= $(CM_SRCS:%.c=$(BUILD)/%.o)
+# The daemon reads no kernel structures: it links common/ without the
+# DWARF reader, and so without libdw.
+CM_DWARF	:= common/dwarf.o
+BR_CM_OBJS	:= $(filter-out $(BUILD)/$(CM_DWARF),$(CM_OBJS))
 BRIDGE_LIB_OBJS	:= $(BRIDGE_LIB_SRCS:%.c=$(BUILD)/%.o)
 TUI_LIB_OBJS	:= $(TUI_LIB_SRCS:%.c=$(BUILD)/%.o)
 
@@ -77,6 +82,7 @@ TUI_LIB_OBJS	:= $(TUI_LIB_SRCS:%.c=$(BUILD)/%.o)
 T		= $(BUILD)/t
 T_RSP_OBJS	:= $(RSP_SRCS:%.c=$(T)/%.o)
 T_CM_OBJS	:= $(CM_SRCS:%.c=$(T)/%.o)
+T_BR_CM_OBJS	:= $(filter-out $(T)/$(CM_DWARF),$(T_CM_OBJS))
 T_BRIDGE_OBJS	:= $(BRIDGE_LIB_SRCS:%.c=$(T)/%.o)
 T_TUI_OBJS	:= $(TUI_LIB_SRCS:%.c=$(T)/%.o)
 UNIT_BINS	:= $(UNIT_SRCS:tests/unit/%.c=$(T)/%)
@@ -104,7 +110,8 @@ deps:
 # A missing library is named with its Debian package, before the compiler
 # or the linker trips over it.
 DEPCHECK = libevent:libevent-dev libserialport:libserialport-dev \
-	   inih:libinih-dev ncursesw:libncurses-dev jansson:libjansson-dev
+	   inih:libinih-dev ncursesw:libncurses-dev jansson:libjansson-dev \
+	   libdw:libdw-dev
 depcheck:
 	@for d in $(DEPCHECK); do \
 		pkg-config --exists $${d%%:*} 2>/dev/null || { \
@@ -128,7 +135,7 @@ $(BUILD)/tui/%.o: tui/%.c
 	$(CC) $(TUI_CF) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/bridge/main.o $(BUILD)/tui/main.o: | depcheck
-$(BUILD)/kgdb-bridge: $(BUILD)/bridge/main.o $(BRIDGE_LIB_OBJS) $(CM_OBJS) $(RSP_OBJS)
+$(BUILD)/kgdb-bridge: $(BUILD)/bridge/main.o $(BRIDGE_LIB_OBJS) $(BR_CM_OBJS) $(RSP_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(BR_LIBS)
 $(BUILD)/kgdb-tui: $(BUILD)/tui/main.o $(TUI_LIB_OBJS) $(CM_OBJS) $(RSP_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TUI_LIBS)
@@ -164,8 +171,30 @@ $(T)/fuzz_%: $(T)/tests/fuzz/fuzz_%.o $(T)/tests/fuzz/replay.o $(T_CM_OBJS) $(T_
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(CM_LIBS)
 # The daemon under ASan+UBSan, for tests/hostile (hostile input at the
 # real binary's edges: files, sockets, directories).
-$(T)/kgdb-bridge: $(T)/bridge/main.o $(T_BRIDGE_OBJS) $(T_CM_OBJS) $(T_RSP_OBJS)
+$(T)/kgdb-bridge: $(T)/bridge/main.o $(T_BRIDGE_OBJS) $(T_BR_CM_OBJS) $(T_RSP_OBJS)
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(BR_LIBS)
+
+# DWARF fixtures for test_common_dwarf and test_tui_printk: the printk
+# ring's types as Linux 6.1 and 6.12 declare them (tests/data/dwarf),
+# built into small shared objects (linked, so their debug info needs no
+# relocation) for 64 and 32 bits, in DWARF 5 and 4, and once without -g.
+DWARF_FIX_CF	= -O0 -nostdlib -shared -fPIC
+DWARF_FIXES	:= $(foreach v,6.1 6.12,$(T)/dwarf/prb-$(v)-64 \
+		   $(T)/dwarf/prb-$(v)-32 $(T)/dwarf/prb-$(v)-64-dwarf4) \
+		   $(T)/dwarf/prb-6.1-64-nodebug
+$(T)/dwarf/prb-%-64: tests/data/dwarf/prb-%.c
+	@mkdir -p $(@D)
+	$(CC) -m64 -g $(DWARF_FIX_CF) -o $@ $<
+$(T)/dwarf/prb-%-32: tests/data/dwarf/prb-%.c
+	@mkdir -p $(@D)
+	$(CC) -m32 -g $(DWARF_FIX_CF) -o $@ $<
+$(T)/dwarf/prb-%-64-dwarf4: tests/data/dwarf/prb-%.c
+	@mkdir -p $(@D)
+	$(CC) -m64 -gdwarf-4 $(DWARF_FIX_CF) -o $@ $<
+$(T)/dwarf/prb-%-64-nodebug: tests/data/dwarf/prb-%.c
+	@mkdir -p $(@D)
+	$(CC) -m64 $(DWARF_FIX_CF) -o $@ $<
+$(T)/test_common_dwarf $(T)/test_tui_printk: | $(DWARF_FIXES)
 
 tests: $(PROGS) $(TOOL_BINS) $(UNIT_BINS) $(FUZZ_REPLAYS) $(T)/kgdb-bridge
 
@@ -205,10 +234,10 @@ FB_WRAP		= -Wl,--wrap=br_link_write,--wrap=br_link_send_break,$\
 		  --wrap=event_del,--wrap=event_free,$\
 		  --wrap=evconnlistener_new_bind,--wrap=br_open_private
 $(FB_BINS:%=$(T)/%): $(T)/%: $(T)/tests/fuzz/%.o $(T)/tests/fuzz/replay.o \
-    $(T_BRIDGE_OBJS) $(T_CM_OBJS) $(T_RSP_OBJS)
+    $(T_BRIDGE_OBJS) $(T_BR_CM_OBJS) $(T_RSP_OBJS)
 	$(CC) $(SANFLAGS) $(LDFLAGS) $(FB_WRAP) -o $@ $^ $(BR_LIBS)
 $(FB_BINS:%=$(FZ)/%): $(FZ)/%: $(FZ)/tests/fuzz/%.o \
-    $(BRIDGE_LIB_SRCS:%.c=$(FZ)/%.o) $(CM_SRCS:%.c=$(FZ)/%.o) $(RSP_SRCS:%.c=$(FZ)/%.o)
+    $(BRIDGE_LIB_SRCS:%.c=$(FZ)/%.o) $(filter-out $(FZ)/$(CM_DWARF),$(CM_SRCS:%.c=$(FZ)/%.o)) $(RSP_SRCS:%.c=$(FZ)/%.o)
 	$(FUZZ_CC) $(FUZZ_CF) $(FB_WRAP) -o $@ $^ $(BR_LIBS)
 
 # ---- benchmarks

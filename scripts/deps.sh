@@ -12,7 +12,7 @@
 set -eu
 
 build_pkgs="build-essential pkg-config libcmocka-dev libevent-dev
-libserialport-dev libncurses-dev libelf-dev libjansson-dev clang gdb gdb-multiarch tmux python3
+libserialport-dev libncurses-dev libelf-dev libdw-dev libjansson-dev clang gdb gdb-multiarch tmux python3
 ser2net libinih-dev udev systemd debhelper lintian"
 lab_pkgs="qemu-system-x86 linux-source-6.1 busybox-static cpio bc flex bison
 libssl-dev libelf-dev dwarves xz-utils kmod procps file

@@ -10,7 +10,11 @@
  * so a gdb sharing the target waits for at most one of our packets.
  *
  * A refresh runs at every stop: registers ('g'), then the stack from SP
- * (up to LIVE_STACK_BYTES, page by page), then the printk ring. The ring
+ * (up to LIVE_STACK_BYTES, page by page), then the printk ring. Where the
+ * ring's fields are comes from the vmlinux's DWARF, read once (the first
+ * time a vmlinux is known and the ring is wanted); without a vmlinux, or
+ * with one without debug info, the log pane shows the console only, its
+ * title says so and the refresh message says why. The ring
  * walk (printk.c) runs on a memory snapshot (mem.c): each miss becomes one
  * "mem" request and the walk runs again when it is answered, until it
  * completes. Only records newer than the last one seen are read, so a
@@ -26,6 +30,7 @@
 #include <time.h>
 
 #include "common/ctlproto.h"
+#include "common/dwarf.h"
 #include "common/json.h"
 #include "rsp/rsp.h"
 #include "tui/tui.h"
@@ -60,6 +65,9 @@ struct tui_live {
 	struct tui_panic	*panic;
 	struct tui_symtab	*symtab;
 	bool			 own_symtab;
+	char			*vmlinux;	/* its path, or NULL */
+	bool			 layout_done;	/* DWARF read (or failed) */
+	char			 log_why[TUI_LOG_NOTE_MAX];
 	const struct rsp_arch	*arch;
 	struct tui_mem		*mem;
 	struct tui_printk	*pk;
@@ -80,7 +88,7 @@ struct tui_live {
 	uint64_t		 t_start, req_bytes, req_reads;
 	uint64_t		 last_rx, last_tx, last_ms, next_status;
 	bool			 have_rates;
-	char			 msg[160];
+	char			 msg[TUI_ERRLEN];
 };
 
 static uint64_t
@@ -113,23 +121,46 @@ live_send(struct tui_live *l, struct tui_conn *c, enum live_req kind,
 
 /* ---- the printk ring */
 
+/*
+ * The ring's layout from the vmlinux's DWARF, once per vmlinux; on
+ * failure log_why says why the pane shows the console only.
+ */
+static int
+live_layout(struct tui_live *l, struct tui_prb_layout *lay, uint64_t *prb)
+{
+	struct cm_dwarf	*d;
+	char		 err[TUI_ERRLEN];
+	int		 rc = -1;
+
+	if (l->vmlinux == NULL) {
+		snprintf(l->log_why, sizeof l->log_why, "needs a vmlinux with "
+		    "debug info (--vmlinux FILE)");
+		return -1;
+	}
+	l->layout_done = true;
+	if ((d = cm_dwarf_open(l->vmlinux, err)) != NULL) {
+		rc = tui_prb_layout_dwarf(d, lay, prb, err);
+		cm_dwarf_free(d);
+	}
+	if (rc != 0)
+		snprintf(l->log_why, sizeof l->log_why, "%.150s", err);
+	return rc;
+}
+
 static void
 live_printk_setup(struct tui_live *l)
 {
 	struct tui_prb_layout	lay;
 	uint64_t		prb;
 
-	if (l->pk != NULL || l->symtab == NULL || l->mem_read_max == 0)
+	if (l->pk != NULL || l->layout_done || l->mem_read_max == 0)
 		return;
-	if (!tui_symtab_prb(l->symtab, &prb)) {
-		snprintf(l->msg, sizeof l->msg, "no printk ring symbol (prb) "
-		    "in vmlinux: the log shows the console only");
+	if (live_layout(l, &lay, &prb) != 0) {
+		tui_log_set_note(l->log, "console only");
 		return;
 	}
-	if (tui_symtab_bits(l->symtab) == 32)
-		tui_prb_layout_ilp32(&lay);
-	else
-		tui_prb_layout_lp64(&lay);
+	l->log_why[0] = '\0';
+	tui_log_set_note(l->log, NULL);
 	lay.mem_read_max = l->mem_read_max;
 	l->pk = tui_printk_new(&lay, prb, tui_mem_read, l->mem);
 	tui_printk_set_backlog(l->pk, LIVE_BACKLOG);
@@ -213,6 +244,10 @@ live_refresh_done(struct tui_live *l, const char *err)
 		live_rebuild(l);
 	if (err != NULL)
 		snprintf(l->msg, sizeof l->msg, "refresh: %s", err);
+	else if (l->pk == NULL && l->log_why[0] != '\0')
+		snprintf(l->msg, sizeof l->msg, "refreshed: %" PRIu64 " B in "
+		    "%" PRIu64 " reads; no kernel log: %.150s", l->req_bytes,
+		    l->req_reads, l->log_why);
 	else
 		snprintf(l->msg, sizeof l->msg, "refreshed: %" PRIu64 " B in "
 		    "%" PRIu64 " reads, %" PRIu64 ".%01" PRIu64 " s (%zu log "
@@ -502,8 +537,11 @@ live_status(struct tui_live *l, const json_t *o)
 
 		if ((l->symtab = tui_symtab_open(p, err)) == NULL)
 			snprintf(l->msg, sizeof l->msg, "%.159s", err);
-		else
+		else {
 			l->own_symtab = true;
+			free(l->vmlinux);
+			l->vmlinux = tui_xstrndup(p, strlen(p));
+		}
 	}
 	if (cm_json_u64(st, "rx_bytes", &rx) &&
 	    cm_json_u64(st, "tx_bytes", &tx)) {
@@ -606,7 +644,8 @@ live_ev_line(struct tui_live *l, const char *line)
 /* ---- the interface */
 
 struct tui_live *
-tui_live_open(const char *path, struct tui_symtab *st, char *err)
+tui_live_open(const char *path, struct tui_symtab *st, const char *vmlinux,
+    char *err)
 {
 	struct tui_live	*l;
 
@@ -618,6 +657,8 @@ tui_live_open(const char *path, struct tui_symtab *st, char *err)
 		return NULL;
 	}
 	l->symtab = st;
+	if (st != NULL && vmlinux != NULL)
+		l->vmlinux = tui_xstrndup(vmlinux, strlen(vmlinux));
 	l->regs = tui_regs_view_new();
 	l->log = tui_log_new(LIVE_LOG_LINES);
 	l->panic = tui_panic_new();
@@ -655,6 +696,7 @@ tui_live_free(struct tui_live *l)
 	free(l->recs);
 	if (l->own_symtab)
 		tui_symtab_free(l->symtab);
+	free(l->vmlinux);
 	free(l);
 }
 

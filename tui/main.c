@@ -423,7 +423,7 @@ main(int argc, char **argv)
 	t.screen.status.cpu = t.screen.status.thread = -1;
 	if (ctl != NULL) {
 		signal(SIGPIPE, SIG_IGN);
-		if ((t.live = tui_live_open(ctl, t.symtab, err)) == NULL) {
+		if ((t.live = tui_live_open(ctl, t.symtab, vmlinux, err)) == NULL) {
 			fprintf(stderr, "kgdb-tui: %s\n", err);
 			return 1;
 		}

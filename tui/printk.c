@@ -1,23 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * tui/printk.c: walk the 6.1 lockless printk ring in a stopped kernel's
- * memory (printk_ringbuffer.c desc_read/get_data/prb_read, done from the
- * outside), delivering only records not seen before.
+ * tui/printk.c: walk the lockless printk ring (5.10 and later) in a
+ * stopped kernel's memory (printk_ringbuffer.c desc_read/get_data/
+ * prb_read, done from the outside), delivering only records not seen
+ * before. Every size and offset comes from the vmlinux's DWARF
+ * (tui_prb_layout_dwarf, once per vmlinux).
  */
 #include <inttypes.h>
 
+#include "common/dwarf.h"
 #include "tui/tui.h"
 
 /* Sizes of the leading parts we read. */
-#define PK_HDR_MAX	256
+#define PK_HDR_MAX	256	/* ring header */
+#define PK_DESC_MAX	64	/* one descriptor */
+#define PK_INFO_MAX	256	/* the leading fields of one info */
 #define PK_DBUF_MAX	512	/* descriptors read at once */
 #define PK_TBUF_MAX	512	/* text blocks read at once */
-
-/* Descriptor states (sv >> (W-2)). */
-#define PK_RESERVED	0
-#define PK_COMMITTED	1
-#define PK_FINALIZED	2
-#define PK_REUSABLE	3
 
 /* Data-less block positions. */
 #define PK_FAILED_LPOS	0x1
@@ -64,50 +63,6 @@ struct pk_ring {
 	uint64_t	 idmask;
 };
 
-void
-tui_prb_layout_lp64(struct tui_prb_layout *l)
-{
-	memset(l, 0, sizeof *l);
-	l->long_size = 8;
-	l->mem_read_max = 511;
-	l->rb_desc_ring = 0;
-	l->rb_text_data_ring = 48;
-	l->dr_count_bits = 0;
-	l->dr_descs = 8;
-	l->dr_infos = 16;
-	l->dr_head_id = 24;
-	l->dr_tail_id = 32;
-	l->da_size_bits = 0;
-	l->da_data = 8;
-	l->desc_size = 24;
-	l->desc_state_var = 0;
-	l->desc_begin = 8;
-	l->desc_next = 16;
-	l->info_size = 88;
-	l->info_seq = 0;
-	l->info_ts_nsec = 8;
-	l->info_text_len = 16;
-	l->info_facility = 18;
-	l->info_flags = 19;
-	l->info_caller_id = 20;
-}
-
-void
-tui_prb_layout_ilp32(struct tui_prb_layout *l)
-{
-	tui_prb_layout_lp64(l);
-	l->long_size = 4;
-	l->rb_text_data_ring = 24;
-	l->dr_descs = 4;
-	l->dr_infos = 8;
-	l->dr_head_id = 12;
-	l->dr_tail_id = 16;
-	l->da_data = 4;
-	l->desc_size = 12;
-	l->desc_begin = 4;
-	l->desc_next = 8;
-}
-
 static uint64_t
 get_le(const uint8_t *p, unsigned n)
 {
@@ -116,6 +71,232 @@ get_le(const uint8_t *p, unsigned n)
 	while (n-- > 0)
 		v = (v << 8) | p[n];
 	return v;
+}
+
+/* A field of the struct at buf (the layout is checked: it lies inside). */
+static uint64_t
+get_field(const uint8_t *buf, const struct tui_prb_field *f)
+{
+	uint64_t	v = get_le(buf + f->off, f->size);
+
+	if (f->bits > 0)
+		v = (v >> f->bit) & ((UINT64_C(1) << f->bits) - 1);
+	return v;
+}
+
+static unsigned
+field_end(const struct tui_prb_field *f)
+{
+	return f->off + f->size;
+}
+
+/* One field from the DWARF: member path of struct name. */
+static int
+lay_field(struct cm_dwarf *d, const char *name, const char *path,
+    struct tui_prb_field *f, char *err)
+{
+	struct cm_dwarf_member	m;
+
+	if (cm_dwarf_member(d, name, path, &m, err) != 0)
+		return -1;
+	if (m.size == 0 || m.size > 8 || m.offset > 4096) {
+		snprintf(err, TUI_ERRLEN, "struct %s: member %s is %" PRIu64
+		    " bytes at %" PRIu64 ": not a field the log reader can "
+		    "read", name, path, m.size, m.offset);
+		return -1;
+	}
+	f->off = (unsigned)m.offset;
+	f->size = (unsigned)m.size;
+	f->bit = m.bit_offset;
+	f->bits = m.bit_size;
+	return 0;
+}
+
+static int
+lay_size(struct cm_dwarf *d, const char *name, unsigned *out, char *err)
+{
+	uint64_t	v;
+
+	if (cm_dwarf_struct_size(d, name, &v, err) != 0)
+		return -1;
+	if (v == 0 || v > 4096) {
+		snprintf(err, TUI_ERRLEN, "struct %s is %" PRIu64 " bytes: not "
+		    "a printk ring the log reader knows", name, v);
+		return -1;
+	}
+	*out = (unsigned)v;
+	return 0;
+}
+
+/* Every field the walk reads, by name, from the DWARF; refuses what the
+ * walk could not read (big-endian, prb not a ring pointer, wide fields). */
+int
+tui_prb_layout_dwarf(struct cm_dwarf *d, struct tui_prb_layout *l,
+    uint64_t *prb_out, char *err)
+{
+	static const struct {
+		const char	*st, *path;
+		size_t		 off;
+	} fields[] = {
+#define F(st, path, f)	{ st, path, offsetof(struct tui_prb_layout, f) }
+		F("printk_ringbuffer", "desc_ring.count_bits", count_bits),
+		F("printk_ringbuffer", "desc_ring.descs", descs),
+		F("printk_ringbuffer", "desc_ring.infos", infos),
+		F("printk_ringbuffer", "desc_ring.head_id", head_id),
+		F("printk_ringbuffer", "desc_ring.tail_id", tail_id),
+		F("printk_ringbuffer", "text_data_ring.size_bits", size_bits),
+		F("printk_ringbuffer", "text_data_ring.data", data),
+		F("prb_desc", "state_var", state_var),
+		F("prb_desc", "text_blk_lpos.begin", begin),
+		F("prb_desc", "text_blk_lpos.next", next),
+		F("printk_info", "seq", seq),
+		F("printk_info", "ts_nsec", ts_nsec),
+		F("printk_info", "text_len", text_len),
+		F("printk_info", "facility", facility),
+		F("printk_info", "flags", flags),
+		F("printk_info", "level", level),
+		F("printk_info", "caller_id", caller_id),
+#undef F
+	};
+	static const struct {
+		const char	*name;
+		size_t		 off;
+	} states[] = {
+#define S(f)	{ #f, offsetof(struct tui_prb_layout, f) }
+		S(desc_reserved), S(desc_committed), S(desc_finalized),
+		S(desc_reusable),
+#undef S
+	};
+	struct cm_dwarf_var	 v;
+	uint64_t		 ls;
+	int64_t			 sv;
+	size_t			 i;
+
+	memset(l, 0, sizeof *l);
+	if (cm_dwarf_big_endian(d)) {
+		snprintf(err, TUI_ERRLEN, "a big-endian kernel: the log "
+		    "reader reads little-endian rings only");
+		return -1;
+	}
+	if (cm_dwarf_var(d, "prb", &v, err) != 0)
+		return -1;
+	if (strcmp(v.type, "struct printk_ringbuffer *") != 0 ||
+	    v.size != cm_dwarf_bits(d) / 8) {
+		snprintf(err, TUI_ERRLEN, "variable prb is a %s, not a "
+		    "struct printk_ringbuffer *", v.type);
+		return -1;
+	}
+	if (cm_dwarf_base_size(d, "long unsigned int", &ls, err) != 0)
+		return -1;
+	l->long_size = (unsigned)ls;
+	if (lay_size(d, "printk_ringbuffer", &l->rb_size, err) != 0 ||
+	    lay_size(d, "prb_desc", &l->desc_size, err) != 0 ||
+	    lay_size(d, "printk_info", &l->info_size, err) != 0)
+		return -1;
+	for (i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		if (lay_field(d, fields[i].st, fields[i].path,
+		    (struct tui_prb_field *)((char *)l + fields[i].off),
+		    err) != 0)
+			return -1;
+	for (i = 0; i < sizeof states / sizeof states[0]; i++) {
+		if (cm_dwarf_enum(d, "desc_state", states[i].name, &sv,
+		    err) != 0)
+			return -1;
+		if (sv < 0 || sv > 3) {
+			snprintf(err, TUI_ERRLEN, "enum desc_state: %s is %lld, "
+			    "not a 2-bit state", states[i].name,
+			    (long long)sv);
+			return -1;
+		}
+		*(unsigned *)(void *)((char *)l + states[i].off) =
+		    (unsigned)sv;
+	}
+	if (tui_prb_layout_check(l, err) != 0)
+		return -1;
+	*prb_out = v.addr;
+	return 0;
+}
+
+static int
+check_field(const struct tui_prb_field *f, const char *name, unsigned in,
+    unsigned want, char *err)
+{
+	if (f->size == 0 || f->size > 8 || f->off > in ||
+	    f->size > in - f->off || (want != 0 && f->size != want) ||
+	    f->bits > 32 || f->bit + f->bits > f->size * 8) {
+		snprintf(err, TUI_ERRLEN, "printk ring layout: %s is %u "
+		    "bytes at %u%s", name, f->size, f->off,
+		    want != 0 && f->size != want ? ", not as wide as a long" :
+		    "");
+		return -1;
+	}
+	return 0;
+}
+
+/* A layout the walk can trust: every field inside its struct and as wide
+ * as the walk reads it, states distinct. */
+int
+tui_prb_layout_check(const struct tui_prb_layout *l, char *err)
+{
+	unsigned	ls = l->long_size, rb = l->rb_size;
+	unsigned	ds = l->desc_size, is = l->info_size;
+
+	if (ls != 4 && ls != 8) {
+		snprintf(err, TUI_ERRLEN, "printk ring layout: a long of %u "
+		    "bytes", ls);
+		return -1;
+	}
+	if (l->desc_reserved > 3 || l->desc_committed > 3 ||
+	    l->desc_finalized > 3 || l->desc_reusable > 3 ||
+	    l->desc_reserved == l->desc_committed ||
+	    l->desc_reserved == l->desc_finalized ||
+	    l->desc_reserved == l->desc_reusable ||
+	    l->desc_committed == l->desc_finalized ||
+	    l->desc_committed == l->desc_reusable ||
+	    l->desc_finalized == l->desc_reusable) {
+		snprintf(err, TUI_ERRLEN, "printk ring layout: descriptor "
+		    "states not four distinct 2-bit values");
+		return -1;
+	}
+	if (rb > PK_HDR_MAX || ds > PK_DESC_MAX || is > 4096) {
+		snprintf(err, TUI_ERRLEN, "printk ring layout: structs too "
+		    "large (%u, %u, %u bytes)", rb, ds, is);
+		return -1;
+	}
+	if (check_field(&l->count_bits, "count_bits", rb, 0, err) != 0 ||
+	    check_field(&l->descs, "descs", rb, ls, err) != 0 ||
+	    check_field(&l->infos, "infos", rb, ls, err) != 0 ||
+	    check_field(&l->head_id, "head_id", rb, ls, err) != 0 ||
+	    check_field(&l->tail_id, "tail_id", rb, ls, err) != 0 ||
+	    check_field(&l->size_bits, "size_bits", rb, 0, err) != 0 ||
+	    check_field(&l->data, "data", rb, ls, err) != 0 ||
+	    check_field(&l->state_var, "state_var", ds, ls, err) != 0 ||
+	    check_field(&l->begin, "begin", ds, ls, err) != 0 ||
+	    check_field(&l->next, "next", ds, ls, err) != 0 ||
+	    check_field(&l->seq, "seq", is, 0, err) != 0 ||
+	    check_field(&l->ts_nsec, "ts_nsec", is, 0, err) != 0 ||
+	    check_field(&l->text_len, "text_len", is, 0, err) != 0 ||
+	    check_field(&l->facility, "facility", is, 0, err) != 0 ||
+	    check_field(&l->flags, "flags", is, 0, err) != 0 ||
+	    check_field(&l->level, "level", is, 0, err) != 0 ||
+	    check_field(&l->caller_id, "caller_id", is, 0, err) != 0)
+		return -1;
+	return 0;
+}
+
+/* Bytes of an info the walk reads: up to the end of its last field. */
+static unsigned
+info_need(const struct tui_prb_layout *l)
+{
+	const struct tui_prb_field *f[] = { &l->seq, &l->ts_nsec,
+	    &l->text_len, &l->facility, &l->flags, &l->level, &l->caller_id };
+	unsigned	n = 0;
+	size_t		i;
+
+	for (i = 0; i < sizeof f / sizeof f[0]; i++)
+		if (field_end(f[i]) > n)
+			n = field_end(f[i]);
+	return n;
 }
 
 static uint64_t
@@ -155,8 +336,6 @@ tui_printk_new(const struct tui_prb_layout *l, uint64_t prb_sym,
 	struct tui_printk	*pk = tui_xcalloc(1, sizeof *pk);
 
 	pk->l = *l;
-	if (pk->l.long_size != 4)
-		pk->l.long_size = 8;
 	if (pk->l.mem_read_max == 0)
 		pk->l.mem_read_max = 511;
 	pk->prb_sym = prb_sym;
@@ -198,39 +377,32 @@ static int
 pk_header(struct tui_printk *pk, struct pk_ring *r, char *err)
 {
 	const struct tui_prb_layout *l = &pk->l;
+	const struct tui_prb_field *f[] = { &l->count_bits, &l->descs,
+	    &l->infos, &l->head_id, &l->tail_id, &l->size_bits, &l->data };
 	uint8_t		 ptr[8], hdr[PK_HDR_MAX];
-	unsigned	 dr = l->rb_desc_ring, da = l->rb_text_data_ring;
-	unsigned	 end, e, W = l->long_size * 8;
+	unsigned	 W = l->long_size * 8, end = 0;
+	size_t		 i;
+
+	/* Only as far as the last field we use. */
+	for (i = 0; i < sizeof f / sizeof f[0]; i++)
+		if (field_end(f[i]) > end)
+			end = field_end(f[i]);
 
 	/* prb may switch from the static ring to the dynamic one: reread. */
 	if (pk_read(pk, pk->prb_sym, ptr, l->long_size, err) != 0)
 		return -1;
 	r->rb = get_long(pk, ptr, 0);
-
-	end = dr + l->dr_tail_id + l->long_size;
-	if ((e = dr + l->dr_head_id + l->long_size) > end)
-		end = e;
-	if ((e = dr + l->dr_descs + l->long_size) > end)
-		end = e;
-	if ((e = dr + l->dr_infos + l->long_size) > end)
-		end = e;
-	if ((e = da + l->da_data + l->long_size) > end)
-		end = e;
-	if (end > sizeof hdr) {
-		snprintf(err, TUI_ERRLEN, "ring layout too large (%u)", end);
-		return -1;
-	}
 	if (pk_read(pk, r->rb, hdr, end, err) != 0)
 		return -1;
-	r->count_bits = (unsigned)get_le(hdr + dr + l->dr_count_bits, 4);
-	r->size_bits = (unsigned)get_le(hdr + da + l->da_size_bits, 4);
-	r->descs = get_long(pk, hdr, dr + l->dr_descs);
-	r->infos = get_long(pk, hdr, dr + l->dr_infos);
-	r->head_id = get_long(pk, hdr, dr + l->dr_head_id);
-	r->tail_id = get_long(pk, hdr, dr + l->dr_tail_id);
-	r->data = get_long(pk, hdr, da + l->da_data);
+	r->count_bits = (unsigned)get_field(hdr, &l->count_bits);
+	r->size_bits = (unsigned)get_field(hdr, &l->size_bits);
+	r->descs = get_field(hdr, &l->descs);
+	r->infos = get_field(hdr, &l->infos);
+	r->head_id = get_field(hdr, &l->head_id);
+	r->tail_id = get_field(hdr, &l->tail_id);
+	r->data = get_field(hdr, &l->data);
 	r->idmask = (UINT64_C(1) << (W - 2)) - 1;
-	/* Sanity: 6.1 sizes are a few thousand descriptors, < 2^31 bytes. */
+	/* Sanity: rings are a few thousand descriptors, < 2^31 bytes. */
 	if (r->count_bits > 24 || r->size_bits < 5 || r->size_bits > 31 ||
 	    r->count_bits == 0) {
 		snprintf(err, TUI_ERRLEN,
@@ -295,8 +467,8 @@ pk_data(struct tui_printk *pk, const struct pk_ring *r, struct pk_walk *w,
 	}
 	for (j = idx + 1; j < cnt && j - w->dfirst < w->dcount; j++) {
 		d = w->dbuf + (j - w->dfirst) * l->desc_size;
-		b2 = get_long(pk, d, l->desc_begin);
-		n2 = get_long(pk, d, l->desc_next);
+		b2 = get_field(d, &l->begin);
+		n2 = get_field(d, &l->next);
 		if (b2 != next || (b2 >> r->size_bits) != (n2 >> r->size_bits) ||
 		    b2 >= n2 || len + (n2 - b2) > max)
 			break;
@@ -369,27 +541,21 @@ tui_printk_poll(struct tui_printk *pk, tui_printk_rec_cb *cb, void *arg,
 	const struct tui_prb_layout *l = &pk->l;
 	struct pk_ring	 r;
 	struct pk_walk	*w = &pk->walk;
-	uint8_t		 info[64];
+	uint8_t		 info[PK_INFO_MAX];
 	const uint8_t	*desc;
 	uint64_t	 m;
 	uint64_t	 id, start, n, k, cnt, sv, begin, next, d_head, d_res;
 	uint64_t	 new_resume = 0;
 	bool		 have_new_resume = false;
-	unsigned	 W = l->long_size * 8, info_need, state;
+	unsigned	 W = l->long_size * 8, ineed, state;
 	size_t		 pidx;
 	int		 delivered = 0;
 
-	if (l->desc_size == 0 || l->desc_size > 64) {
-		snprintf(err, TUI_ERRLEN, "descriptor too large");
+	if (tui_prb_layout_check(l, err) != 0)
 		return -1;
-	}
-	info_need = l->info_caller_id + 4;
-	if (l->info_seq + 8 > info_need)
-		info_need = l->info_seq + 8;
-	if (l->info_ts_nsec + 8 > info_need)
-		info_need = l->info_ts_nsec + 8;
-	if (info_need > sizeof info) {
-		snprintf(err, TUI_ERRLEN, "info layout too large");
+	if ((ineed = info_need(l)) > sizeof info) {
+		snprintf(err, TUI_ERRLEN, "printk ring layout: info fields "
+		    "past %zu bytes", sizeof info);
 		return -1;
 	}
 	w->dcount = w->tlen = 0;
@@ -439,29 +605,29 @@ tui_printk_poll(struct tui_printk *pk, tui_printk_rec_cb *cb, void *arg,
 			w->dcount = m;
 		}
 		desc = w->dbuf + (idx - w->dfirst) * l->desc_size;
-		sv = get_long(pk, desc, l->desc_state_var);
+		sv = get_field(desc, &l->state_var);
 		state = (unsigned)(sv >> (W - 2)) & 3;
-		if ((sv & r.idmask) != id || state == PK_REUSABLE) {
+		if ((sv & r.idmask) != id || state == l->desc_reusable) {
 			pk->st.skipped++;
 			continue;
 		}
-		if (state == PK_RESERVED) {
+		if (state == l->desc_reserved) {
 			/* Being written: come back to it next time. */
 			if (!have_new_resume)
 				new_resume = id, have_new_resume = true;
 			break;
 		}
-		if (pk_read(pk, r.infos + idx * l->info_size, info, info_need,
+		if (pk_read(pk, r.infos + idx * l->info_size, info, ineed,
 		    err) != 0)
 			return -1;
 		memset(&rec, 0, sizeof rec);
-		rec.seq = get_le(info + l->info_seq, 8);
-		rec.ts_nsec = get_le(info + l->info_ts_nsec, 8);
-		rec.facility = info[l->info_facility];
-		rec.flags = info[l->info_flags] & 0x1f;
-		rec.level = info[l->info_flags] >> 5;
-		rec.caller_id = (uint32_t)get_le(info + l->info_caller_id, 4);
-		rec.final = state == PK_FINALIZED;
+		rec.seq = get_field(info, &l->seq);
+		rec.ts_nsec = get_field(info, &l->ts_nsec);
+		rec.facility = (uint8_t)get_field(info, &l->facility);
+		rec.flags = (uint8_t)get_field(info, &l->flags);
+		rec.level = (uint8_t)get_field(info, &l->level);
+		rec.caller_id = (uint32_t)get_field(info, &l->caller_id);
+		rec.final = state == l->desc_finalized;
 
 		/* Already delivered in its final form? */
 		if (pk->have_max && rec.seq <= pk->max_seq &&
@@ -476,11 +642,10 @@ tui_printk_poll(struct tui_printk *pk, tui_printk_rec_cb *cb, void *arg,
 			}
 			pk->pending[pk->npending++] = rec.seq;
 		}
-		begin = get_long(pk, desc, l->desc_begin);
-		next = get_long(pk, desc, l->desc_next);
+		begin = get_field(desc, &l->begin);
+		next = get_field(desc, &l->next);
 		if (pk_text(pk, &r, w, id, idx, begin, next,
-		    (unsigned)get_le(info + l->info_text_len, 2), &rec,
-		    err) != 0)
+		    (unsigned)get_field(info, &l->text_len), &rec, err) != 0)
 			return -1;
 		if (rec.final && pk_is_pending(pk, rec.seq, &pidx))
 			pk_unpend(pk, pidx);

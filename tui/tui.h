@@ -197,8 +197,9 @@ const char	*tui_oops_kind_name(enum tui_oops_kind k);
 
 /* printk.c */
 /*
- * The kernel's own log, read out of target memory: the 6.1 lockless
- * printk ring (kernel/printk/printk_ringbuffer.[ch]; docs/kgdb-wire.md §8).
+ * The kernel's own log, read out of target memory: the lockless printk
+ * ring of 5.10 and later (kernel/printk/printk_ringbuffer.[ch];
+ * docs/kgdb-wire.md §8), laid out as the vmlinux's DWARF says.
  *
  * Memory comes through a callback (over RSP 'm' later), which returns 0
  * when all len bytes were read, -1 otherwise. Reads are never longer than
@@ -211,25 +212,50 @@ const char	*tui_oops_kind_name(enum tui_oops_kind k);
  */
 typedef int tui_mem_read_cb(void *arg, uint64_t addr, void *buf, size_t len);
 
-/* Byte offsets of the fields the walk uses; _lp64/_ilp32 fill defaults. */
+/*
+ * Where the fields the walk uses are, all from the vmlinux's DWARF
+ * (tui_prb_layout_dwarf): the kernel's own sizes and offsets, never
+ * numbers of one version. A field is bytes [off, off + size) read
+ * little-endian; a bit field (bits > 0) is bits [bit, bit + bits) of that
+ * value. Ring header fields are offsets from the start of struct
+ * printk_ringbuffer (desc_ring.X, text_data_ring.X).
+ */
+struct tui_prb_field {
+	unsigned	 off, size;
+	unsigned	 bit, bits;
+};
+
 struct tui_prb_layout {
-	unsigned	 long_size;	/* sizeof(long): 8 or 4 */
+	unsigned	 long_size;	/* sizeof(unsigned long): 8 or 4 */
 	unsigned	 mem_read_max;	/* largest single read */
 	/* struct printk_ringbuffer */
-	unsigned	 rb_desc_ring, rb_text_data_ring;
-	/* struct prb_desc_ring */
-	unsigned	 dr_count_bits, dr_descs, dr_infos, dr_head_id,
-			 dr_tail_id;
-	/* struct prb_data_ring */
-	unsigned	 da_size_bits, da_data;
+	unsigned	 rb_size;
+	struct tui_prb_field count_bits, descs, infos, head_id, tail_id,
+			 size_bits, data;
 	/* struct prb_desc */
-	unsigned	 desc_size, desc_state_var, desc_begin, desc_next;
+	unsigned	 desc_size;
+	struct tui_prb_field state_var, begin, next;
 	/* struct printk_info */
-	unsigned	 info_size, info_seq, info_ts_nsec, info_text_len,
-			 info_facility, info_flags, info_caller_id;
+	unsigned	 info_size;
+	struct tui_prb_field seq, ts_nsec, text_len, facility, flags, level,
+			 caller_id;
+	/* enum desc_state: the states in state_var's top two bits */
+	unsigned	 desc_reserved, desc_committed, desc_finalized,
+			 desc_reusable;
 };
-void		 tui_prb_layout_lp64(struct tui_prb_layout *l);
-void		 tui_prb_layout_ilp32(struct tui_prb_layout *l);
+struct cm_dwarf;
+/*
+ * The layout from a vmlinux's DWARF, and the address of its `prb`
+ * pointer. -1 with err naming what is missing (no debug info, a struct,
+ * a member, the variable) or what the walk cannot read (a big-endian
+ * kernel, a field wider than 8 bytes). mem_read_max is left 0.
+ */
+int		 tui_prb_layout_dwarf(struct cm_dwarf *d,
+		     struct tui_prb_layout *l, uint64_t *prb_out, char *err);
+/* Whether a layout is one the walk can use (every field inside its
+ * struct, sizes 1 to 8, the long as wide as the ids); -1 says why. */
+int		 tui_prb_layout_check(const struct tui_prb_layout *l,
+		     char *err);
 
 #define TUI_PRINTK_TEXT_MAX	2048	/* longer record texts are cut */
 #define TUI_PRINTK_PENDING_MAX	16
@@ -361,13 +387,14 @@ bool		 tui_mem_take_miss(struct tui_mem *m, uint64_t *addr_out,
  * reads the registers, the stack from SP and the new printk records, one
  * read in flight at a time. Nothing here blocks: the caller polls the fds
  * of tui_live_fds (readable: tui_live_input) with tui_live_timeout, and
- * calls tui_live_tick after every wakeup. st (may be NULL) is borrowed;
- * without it the vmlinux the bridge names is opened.
+ * calls tui_live_tick after every wakeup. st (may be NULL) is borrowed,
+ * vmlinux is the file it was read from (the printk ring's layout comes
+ * from its DWARF); without them the vmlinux the bridge names is opened.
  */
 struct tui_live;
 struct tui_screen;
 struct tui_live	*tui_live_open(const char *path, struct tui_symtab *st,
-		     char *err);
+		     const char *vmlinux, char *err);
 void		 tui_live_free(struct tui_live *l);
 size_t		 tui_live_fds(const struct tui_live *l, int *fds, size_t max);
 int		 tui_live_timeout(const struct tui_live *l);
@@ -474,7 +501,8 @@ const char	*tui_tstate_name(enum tui_tstate s);
 void		 tui_status_draw(struct tui_canvas *c, struct tui_rect r,
 		     const struct tui_status *s);
 
-/* view_regs.c */
+/* regs.c */
+/* The registers of the pane (view_regs.c draws them). */
 #define TUI_REGS_MAX	64
 
 struct tui_reg {
@@ -493,13 +521,19 @@ void		 tui_regs_view_set(struct tui_regs_view *v,
 		     const struct tui_reg *regs, size_t n);
 bool		 tui_regs_view_changed(const struct tui_regs_view *v,
 		     const char *name);
-/* "0x246 [ PF ZF IF ]" (x86 EFLAGS, as gdb 13 prints it). */
-size_t		 tui_eflags_format(uint64_t v, char *buf, size_t buflen);
+size_t		 tui_regs_view_count(const struct tui_regs_view *v);
+/* Register i of this stop, in the order set; NULL past the end. */
+const struct tui_reg *tui_regs_view_get(const struct tui_regs_view *v,
+		     size_t i);
 /* The registers of a parsed 'g' reply (rsp/regs), those up to 8 bytes
  * wide that the reply holds. Returns the count. */
 struct rsp_regs;
 size_t		 tui_regs_from_rsp(const struct rsp_regs *r, struct tui_reg *out,
 		     size_t max);
+
+/* view_regs.c */
+/* "0x246 [ PF ZF IF ]" (x86 EFLAGS, as gdb 13 prints it). */
+size_t		 tui_eflags_format(uint64_t v, char *buf, size_t buflen);
 /* Draw with the pc first (annotated from st when given), then sp, fp,
  * flags, then the rest in table order; two columns when wide enough. */
 void		 tui_regs_draw(struct tui_canvas *c, struct tui_rect r,
@@ -543,9 +577,9 @@ size_t		 tui_stack_where(const struct tui_stack *s,
 void		 tui_stack_draw(struct tui_canvas *c, struct tui_rect r,
 		     const struct tui_stack *s, const struct tui_symtab *st);
 
-/* view_log.c */
+/* log.c */
 /*
- * The log pane's model and drawing. Lines come from the live console
+ * The log pane's model (view_log.c draws it). Lines come from the live console
  * (raw bytes: split at newlines, "<N>" levels and "[ ts]" stamps read,
  * everything sanitized) and from printk records (level, stamp and seq
  * given). The ring keeps the newest cap lines. The view follows the
@@ -577,6 +611,30 @@ bool		 tui_log_following(const struct tui_log *l);
  * -1; the view scrolls to show it. An empty pat clears the search. */
 long		 tui_log_search(struct tui_log *l, const char *pat,
 		     bool older);
+/* Line i (0 oldest) with its stamp and level (-1: unknown); false past
+ * the end. text lives until the line leaves the ring. */
+struct tui_log_line {
+	const char	*text;
+	uint64_t	 ts;
+	int		 level;
+	bool		 has_ts;
+};
+bool		 tui_log_line(const struct tui_log *l, size_t i,
+		     struct tui_log_line *out);
+/* Lines hidden below the view (0 when following). */
+size_t		 tui_log_scrolled(const struct tui_log *l);
+/* The search pattern ("" if none) and the matching line, or -1. */
+const char	*tui_log_pattern(const struct tui_log *l, long *match_out);
+/* The rows the pane showed at its last draw (a search centres on them). */
+void		 tui_log_set_rows(struct tui_log *l, int rows);
+/* A short note for the pane's title ("" or NULL: none), e.g. why the
+ * kernel's own log cannot be read and the console is shown instead. */
+#define TUI_LOG_NOTE_MAX	160
+void		 tui_log_set_note(struct tui_log *l, const char *note);
+const char	*tui_log_note(const struct tui_log *l);
+
+/* view_log.c */
+/* Title (line count, scroll, search, note), then the lines. */
 void		 tui_log_draw(struct tui_canvas *c, struct tui_rect r,
 		     struct tui_log *l);
 

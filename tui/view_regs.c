@@ -1,65 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * tui/view_regs.c: the register pane, with values changed since the last
- * stop highlighted.
+ * tui/view_regs.c: the register pane, drawn from its model (regs.c), with
+ * values changed since the last stop highlighted.
  */
 #include <inttypes.h>
 
-#include "rsp/rsp.h"
 #include "tui/tui.h"
-
-struct tui_regs_view {
-	struct tui_reg	 cur[TUI_REGS_MAX];
-	size_t		 n;
-	struct tui_reg	 prev[TUI_REGS_MAX];
-	size_t		 nprev;
-	unsigned	 stops;
-};
-
-struct tui_regs_view *
-tui_regs_view_new(void)
-{
-	return tui_xcalloc(1, sizeof(struct tui_regs_view));
-}
-
-void
-tui_regs_view_free(struct tui_regs_view *v)
-{
-	free(v);
-}
-
-void
-tui_regs_view_set(struct tui_regs_view *v, const struct tui_reg *regs,
-    size_t n)
-{
-	if (n > TUI_REGS_MAX)
-		n = TUI_REGS_MAX;
-	memcpy(v->prev, v->cur, sizeof v->prev);
-	v->nprev = v->n;
-	memcpy(v->cur, regs, n * sizeof *regs);
-	v->n = n;
-	for (size_t i = 0; i < n; i++)
-		v->cur[i].name[sizeof v->cur[i].name - 1] = '\0';
-	v->stops++;
-}
-
-static const struct tui_reg *
-find(const struct tui_reg *set, size_t n, const char *name)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(set[i].name, name) == 0)
-			return &set[i];
-	return NULL;
-}
-
-bool
-tui_regs_view_changed(const struct tui_regs_view *v, const char *name)
-{
-	const struct tui_reg *a = find(v->cur, v->n, name);
-	const struct tui_reg *b = find(v->prev, v->nprev, name);
-
-	return a != NULL && b != NULL && a->value != b->value;
-}
 
 size_t
 tui_eflags_format(uint64_t v, char *buf, size_t buflen)
@@ -127,7 +73,7 @@ tui_regs_draw(struct tui_canvas *c, struct tui_rect r,
     const struct tui_regs_view *v, const struct tui_symtab *st)
 {
 	const struct tui_reg *order[TUI_REGS_MAX];
-	size_t		 n = 0, i, k;
+	size_t		 n = 0, i, k, nregs = tui_regs_view_count(v);
 	int		 y = r.y, end = r.x + r.w, cols, colw, row, rows;
 	char		 sym[96];
 
@@ -135,22 +81,23 @@ tui_regs_draw(struct tui_canvas *c, struct tui_rect r,
 		return;
 	tui_canvas_fill(c, r, ' ', TUI_A_NORMAL);
 	tui_canvas_printf(c, r.x, y++, end, TUI_A_TITLE, "registers%s",
-	    v->n == 0 ? " (none)" : "");
-	if (v->n == 0)
+	    nregs == 0 ? " (none)" : "");
+	if (nregs == 0)
 		return;
 
 	/* pc first, on its own line with its symbol; then the others. */
-	for (i = 0; i < v->n; i++)
-		if (is_name(v->cur[i].name, pc_names))
-			order[n++] = &v->cur[i];
+	for (i = 0; i < nregs; i++)
+		if (is_name(tui_regs_view_get(v, i)->name, pc_names))
+			order[n++] = tui_regs_view_get(v, i);
 	for (k = 0; prio_names[k] != NULL; k++)
-		for (i = 0; i < v->n; i++)
-			if (strcmp(v->cur[i].name, prio_names[k]) == 0)
-				order[n++] = &v->cur[i];
-	for (i = 0; i < v->n; i++)
-		if (!is_name(v->cur[i].name, pc_names) &&
-		    !is_name(v->cur[i].name, prio_names))
-			order[n++] = &v->cur[i];
+		for (i = 0; i < nregs; i++)
+			if (strcmp(tui_regs_view_get(v, i)->name,
+			    prio_names[k]) == 0)
+				order[n++] = tui_regs_view_get(v, i);
+	for (i = 0; i < nregs; i++)
+		if (!is_name(tui_regs_view_get(v, i)->name, pc_names) &&
+		    !is_name(tui_regs_view_get(v, i)->name, prio_names))
+			order[n++] = tui_regs_view_get(v, i);
 
 	k = 0;
 	if (n > 0 && is_name(order[0]->name, pc_names) && y < r.y + r.h) {
@@ -190,25 +137,3 @@ tui_regs_draw(struct tui_canvas *c, struct tui_rect r,
 	}
 }
 
-size_t
-tui_regs_from_rsp(const struct rsp_regs *r, struct tui_reg *out, size_t max)
-{
-	const struct rsp_arch	*a = r->arch;
-	size_t			 i, n = 0;
-	uint64_t		 v;
-
-	if (a == NULL)
-		return 0;
-	for (i = 0; i < a->nregs && n < max; i++) {
-		if (a->regs[i].offset < 0 || a->regs[i].size > 8 ||
-		    rsp_regs_get(r, (int)i, &v) < 0)
-			continue;
-		memset(&out[n], 0, sizeof out[n]);
-		snprintf(out[n].name, sizeof out[n].name, "%s",
-		    a->regs[i].name);
-		out[n].value = v;
-		out[n].size = (uint8_t)a->regs[i].size;
-		n++;
-	}
-	return n;
-}

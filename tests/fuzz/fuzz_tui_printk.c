@@ -6,7 +6,12 @@
  * descriptors, infos and text from the rest; the walker must finish, keep
  * every read within 511 bytes, and never deliver more than it may.
  *
- * The fuzz link has only rsp/ objects, so the file under test is included.
+ * The ring is laid out as the 6.1 and 6.12 kernels' DWARF says for 64-
+ * and 32-bit little-endian targets (the numbers test_common_dwarf reads
+ * from the fixtures; kgdb-tui itself takes them from the vmlinux).
+ *
+ * The fuzz link has only rsp/ and common/ objects, so the file under
+ * test is included.
  */
 #include "tui/printk.c"
 
@@ -17,6 +22,34 @@ int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define F_DESCS	0x10000u
 #define F_INFOS	0x20000u
 #define F_DATA	0x40000u
+
+#define FL(o, s)	{ (o), (s), 0, 0 }
+static const struct tui_prb_layout flay[2] = {
+	{ .long_size = 8, .rb_size = 88,
+	  .count_bits = FL(0, 4), .descs = FL(8, 8), .infos = FL(16, 8),
+	  .head_id = FL(24, 8), .tail_id = FL(32, 8), .size_bits = FL(48, 4),
+	  .data = FL(56, 8),
+	  .desc_size = 24, .state_var = FL(0, 8), .begin = FL(8, 8),
+	  .next = FL(16, 8),
+	  .info_size = 88, .seq = FL(0, 8), .ts_nsec = FL(8, 8),
+	  .text_len = FL(16, 2), .facility = FL(18, 1),
+	  .flags = { 19, 1, 0, 5 }, .level = { 19, 1, 5, 3 },
+	  .caller_id = FL(20, 4),
+	  .desc_reserved = 0, .desc_committed = 1, .desc_finalized = 2,
+	  .desc_reusable = 3 },
+	{ .long_size = 4, .rb_size = 44,
+	  .count_bits = FL(0, 4), .descs = FL(4, 4), .infos = FL(8, 4),
+	  .head_id = FL(12, 4), .tail_id = FL(16, 4), .size_bits = FL(24, 4),
+	  .data = FL(28, 4),
+	  .desc_size = 12, .state_var = FL(0, 4), .begin = FL(4, 4),
+	  .next = FL(8, 4),
+	  .info_size = 88, .seq = FL(0, 8), .ts_nsec = FL(8, 8),
+	  .text_len = FL(16, 2), .facility = FL(18, 1),
+	  .flags = { 19, 1, 0, 5 }, .level = { 19, 1, 5, 3 },
+	  .caller_id = FL(20, 4),
+	  .desc_reserved = 0, .desc_committed = 1, .desc_finalized = 2,
+	  .desc_reusable = 3 },
+};
 
 struct fimg {
 	uint8_t		 prb[8], rb[128];
@@ -96,10 +129,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 16 || size > 1 << 16)
 		return 0;
 	memset(&m, 0, sizeof m);
-	if (data[0] & 1)
-		tui_prb_layout_ilp32(&l);
-	else
-		tui_prb_layout_lp64(&l);
+	l = flay[data[0] & 1];
 	ls = l.long_size;
 	W = ls * 8;
 	cb = 1 + data[1] % 6;
@@ -112,13 +142,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (data[7] & 1)	/* bootstrap ids as the kernel computes them */
 		tail = (uint32_t)-(uint32_t)(cnt + 1) & mask;
 	fput(m.prb, F_RB, ls);
-	fput(m.rb + l.rb_desc_ring + l.dr_count_bits, cb, 4);
-	fput(m.rb + l.rb_desc_ring + l.dr_descs, F_DESCS, ls);
-	fput(m.rb + l.rb_desc_ring + l.dr_infos, F_INFOS, ls);
-	fput(m.rb + l.rb_desc_ring + l.dr_head_id, head, ls);
-	fput(m.rb + l.rb_desc_ring + l.dr_tail_id, tail, ls);
-	fput(m.rb + l.rb_text_data_ring + l.da_size_bits, sb, 4);
-	fput(m.rb + l.rb_text_data_ring + l.da_data, F_DATA, ls);
+	fput(m.rb + l.count_bits.off, cb, l.count_bits.size);
+	fput(m.rb + l.descs.off, F_DESCS, ls);
+	fput(m.rb + l.infos.off, F_INFOS, ls);
+	fput(m.rb + l.head_id.off, head, ls);
+	fput(m.rb + l.tail_id.off, tail, ls);
+	fput(m.rb + l.size_bits.off, sb, l.size_bits.size);
+	fput(m.rb + l.data.off, F_DATA, ls);
 
 	p = data + 8;
 	left = size - 8;

@@ -173,6 +173,12 @@ wait_gcount() { # at least N 'g' reads
 }
 check "live: the TUI reads the registers at the stop" "" wait_for "rip    ffffffff8108cfa5"
 check "live: the first view is read" "" wait_for "refreshed:"
+# No vmlinux (neither --vmlinux nor the bridge's): no guessed layout, the
+# log pane is the console's and the TUI says what it needs.
+check "live: without a vmlinux the log pane says console only" "" \
+    wait_for "[follow]  console only"
+check "live: without a vmlinux the TUI asks for one" "" \
+    wait_for "no kernel log: needs a vmlinux with debug info (--vmlinux FILE)"
 wait_gcount 1
 g0=$(gcount)
 key s
@@ -186,4 +192,15 @@ check "live: r reads the views again" "" wait_gcount $((g1 + 1))
 check "live: r does not resume the kernel" "" test "$(grep -c '^RESUME' "$FTLOG")" = 1
 key q
 check "live: q quits (exit 0)" "" wait_for "TUI EXITED 0"
+# A vmlinux without debug info: the same, and the message says so.
+cp "$B/t/dwarf/prb-6.1-64-nodebug" "$TMP/vmlinux"
+NODEBUG=$TMP/vmlinux
+T respawn-pane -k -t keys \
+    "TERM=screen NO_COLOR= '$TUI' --ctl '$TMP/ctl' --vmlinux '$NODEBUG'; echo TUI EXITED \$?; sleep 600"
+check "live: a vmlinux without DWARF: console only" "" \
+    wait_for "[follow]  console only"
+check "live: a vmlinux without DWARF is named so" "" \
+    wait_for "no kernel log: $NODEBUG: no debug info"
+key q
+check "live: q quits again (exit 0)" "" wait_for "TUI EXITED 0"
 [ "$KB_FAILS" -eq 0 ]

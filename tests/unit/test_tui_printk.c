@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tests/unit/test_tui_printk.c: the printk ring walker against synthetic
- * memory images. The test writes records the way the 6.1 kernel does
+ * memory images, laid out as the DWARF of the 6.1 and 6.12 fixtures
+ * (tests/data/dwarf, built by make) says, and against memory captured
+ * from the lab's kernel, laid out as its vmlinux's DWARF says. The test
+ * writes records the way the kernel does
  * (printk_ringbuffer.c data_alloc/desc_reserve, reduced to one writer):
  * descriptor ids starting at DESC0_ID, blocks that wrap to the start of the
  * data ring with the id written at both ends, data-less records, tail
@@ -14,6 +17,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "common/dwarf.h"
+#include "tests/unit/labpath.h"
 #include "tui/tui.h"
 
 #define PRB_SYM		UINT64_C(0xffffffff82000000)
@@ -28,8 +33,14 @@ struct region {
 	size_t		 len;
 };
 
+/* The fixtures' directory (next to this binary), and the kernel version
+ * whose layout the fake rings take. */
+static char		 fixdir[1024];
+static const char	*fix_version = "6.1";
+
 struct fake {
 	struct tui_prb_layout l;
+	unsigned	 head_lpos_off, tail_lpos_off;	/* text_data_ring */
 	unsigned	 ls, W;
 	unsigned	 count_bits, size_bits;
 	uint64_t	 cnt, dsize, idmask;
@@ -103,21 +114,51 @@ set_desc(struct fake *f, uint64_t id, unsigned state, uint64_t begin,
 {
 	uint8_t	*d = desc_at(f, id);
 
-	put_le(d + f->l.desc_state_var, sv_make(f, id, state), f->ls);
-	put_le(d + f->l.desc_begin, begin, f->ls);
-	put_le(d + f->l.desc_next, next, f->ls);
+	put_le(d + f->l.state_var.off, sv_make(f, id, state), f->ls);
+	put_le(d + f->l.begin.off, begin, f->ls);
+	put_le(d + f->l.next.off, next, f->ls);
 }
 
 static void
 sync_header(struct fake *f)
 {
 	uint8_t	*rb = f->r[1].mem;
-	unsigned dr = f->l.rb_desc_ring, da = f->l.rb_text_data_ring;
 
-	put_le(rb + dr + f->l.dr_head_id, f->head_id, f->ls);
-	put_le(rb + dr + f->l.dr_tail_id, f->tail_id, f->ls);
-	put_le(rb + da + f->ls * 2, f->head_lpos, f->ls);	/* head_lpos */
-	put_le(rb + da + f->ls * 3, f->tail_lpos, f->ls);	/* tail_lpos */
+	put_le(rb + f->l.head_id.off, f->head_id, f->ls);
+	put_le(rb + f->l.tail_id.off, f->tail_id, f->ls);
+	put_le(rb + f->head_lpos_off, f->head_lpos, f->ls);
+	put_le(rb + f->tail_lpos_off, f->tail_lpos, f->ls);
+}
+
+/*
+ * The ring layout of fixture prb-VERSION-BITS from its DWARF, and where
+ * the data ring's head and tail are (the walk does not read them; the
+ * fake writes them as the kernel does).
+ */
+static void
+fix_layout(const char *version, unsigned long_size, struct fake *f)
+{
+	struct cm_dwarf		*d;
+	struct cm_dwarf_member	 m;
+	char			 path[1100], err[TUI_ERRLEN];
+	uint64_t		 prb;
+
+	snprintf(path, sizeof path, "%s/prb-%s-%u", fixdir, version,
+	    long_size * 8);
+	d = cm_dwarf_open(path, err);
+	if (d == NULL)
+		print_message("# %s\n", err);
+	assert_non_null(d);
+	if (tui_prb_layout_dwarf(d, &f->l, &prb, err) != 0)
+		print_message("# %s\n", err);
+	assert_int_equal(f->l.long_size, long_size);
+	assert_int_equal(cm_dwarf_member(d, "printk_ringbuffer",
+	    "text_data_ring.head_lpos", &m, err), 0);
+	f->head_lpos_off = (unsigned)m.offset;
+	assert_int_equal(cm_dwarf_member(d, "printk_ringbuffer",
+	    "text_data_ring.tail_lpos", &m, err), 0);
+	f->tail_lpos_off = (unsigned)m.offset;
+	cm_dwarf_free(d);
 }
 
 static struct fake *
@@ -125,12 +166,8 @@ fake_new(unsigned long_size, unsigned count_bits, unsigned size_bits)
 {
 	struct fake	*f = tui_xcalloc(1, sizeof *f);
 	uint8_t		*rb;
-	unsigned	 dr, da;
 
-	if (long_size == 8)
-		tui_prb_layout_lp64(&f->l);
-	else
-		tui_prb_layout_ilp32(&f->l);
+	fix_layout(fix_version, long_size, f);
 	f->ls = long_size;
 	f->W = long_size * 8;
 	f->count_bits = count_bits;
@@ -139,8 +176,8 @@ fake_new(unsigned long_size, unsigned count_bits, unsigned size_bits)
 	f->dsize = UINT64_C(1) << size_bits;
 	f->idmask = (UINT64_C(1) << (f->W - 2)) - 1;
 	f->r[0] = (struct region){ PRB_SYM, tui_xcalloc(1, 8), long_size };
-	f->r[1] = (struct region){ RB_ADDR, tui_xcalloc(1, 128),
-	    long_size == 8 ? 88 : 44 };
+	f->r[1] = (struct region){ RB_ADDR, tui_xcalloc(1, f->l.rb_size),
+	    f->l.rb_size };
 	f->r[2] = (struct region){ DESCS_ADDR,
 	    tui_xcalloc(f->cnt, f->l.desc_size), f->cnt * f->l.desc_size };
 	f->r[3] = (struct region){ INFOS_ADDR,
@@ -154,13 +191,11 @@ fake_new(unsigned long_size, unsigned count_bits, unsigned size_bits)
 	put_le(f->r[0].mem, f->r[1].addr, long_size);
 
 	rb = f->r[1].mem;
-	dr = f->l.rb_desc_ring;
-	da = f->l.rb_text_data_ring;
-	put_le(rb + dr + f->l.dr_count_bits, count_bits, 4);
-	put_le(rb + dr + f->l.dr_descs, f->r[2].addr, long_size);
-	put_le(rb + dr + f->l.dr_infos, f->r[3].addr, long_size);
-	put_le(rb + da + f->l.da_size_bits, size_bits, 4);
-	put_le(rb + da + f->l.da_data, f->r[4].addr, long_size);
+	put_le(rb + f->l.count_bits.off, count_bits, f->l.count_bits.size);
+	put_le(rb + f->l.descs.off, f->r[2].addr, long_size);
+	put_le(rb + f->l.infos.off, f->r[3].addr, long_size);
+	put_le(rb + f->l.size_bits.off, size_bits, f->l.size_bits.size);
+	put_le(rb + f->l.data.off, f->r[4].addr, long_size);
 
 	/* DESC0_ID: -(count+1) in 32-bit unsigned, as the kernel computes. */
 	f->head_id = f->tail_id = (uint32_t)-(uint32_t)(f->cnt + 1) &
@@ -187,11 +222,11 @@ static void
 push_tail(struct fake *f)
 {
 	uint8_t		*d = desc_at(f, f->tail_id);
-	uint64_t	 next = get_le(d + f->l.desc_next, f->ls);
+	uint64_t	 next = get_le(d + f->l.next.off, f->ls);
 
 	if (!(next & 1))
 		f->tail_lpos = next;
-	put_le(d + f->l.desc_state_var, sv_make(f, f->tail_id, 3), f->ls);
+	put_le(d + f->l.state_var.off, sv_make(f, f->tail_id, 3), f->ls);
 	f->tail_id = (f->tail_id + 1) & f->idmask;
 }
 
@@ -248,11 +283,14 @@ fake_add(struct fake *f, const char *text, unsigned level, unsigned state,
 	set_desc(f, id, state, begin, next);
 	info = info_at(f, id);
 	memset(info, 0, f->l.info_size);
-	put_le(info + f->l.info_seq, f->seq, 8);
-	put_le(info + f->l.info_ts_nsec, 1000000ULL * (f->seq + 1) + 7, 8);
-	put_le(info + f->l.info_text_len, len, 2);
-	info[f->l.info_flags] = (uint8_t)(level << 5 | TUI_LOG_NEWLINE);
-	put_le(info + f->l.info_caller_id, caller, 4);
+	put_le(info + f->l.seq.off, f->seq, f->l.seq.size);
+	put_le(info + f->l.ts_nsec.off, 1000000ULL * (f->seq + 1) + 7,
+	    f->l.ts_nsec.size);
+	put_le(info + f->l.text_len.off, len, f->l.text_len.size);
+	/* flags and level share a byte (bit fields) */
+	info[f->l.level.off] |= (uint8_t)(level << f->l.level.bit);
+	info[f->l.flags.off] |= (uint8_t)(TUI_LOG_NEWLINE << f->l.flags.bit);
+	put_le(info + f->l.caller_id.off, caller, f->l.caller_id.size);
 	f->seq++;
 	f->head_id = id;
 	sync_header(f);
@@ -331,8 +369,18 @@ basic_and_incremental(unsigned ls)
 	struct tui_printk	*pk = tui_printk_new(&f->l, f->r[0].addr,
 				    fake_read, f);
 	struct got		 g;
-	uint64_t		 bytes, hdr = ls + (ls == 8 ? 64 : 32);
-	uint64_t		 per = f->l.desc_size + 24;
+	const struct tui_prb_field *hf[] = { &f->l.count_bits, &f->l.descs,
+	    &f->l.infos, &f->l.head_id, &f->l.tail_id, &f->l.size_bits,
+	    &f->l.data };
+	uint64_t		 bytes, hdr = 0;
+	uint64_t		 per = f->l.desc_size + 24;	/* + info */
+	size_t			 i;
+
+	/* The pointer, then the ring header up to its last field read. */
+	for (i = 0; i < sizeof hf / sizeof hf[0]; i++)
+		if (hf[i]->off + hf[i]->size > hdr)
+			hdr = hf[i]->off + hf[i]->size;
+	hdr += ls;
 
 	fake_add(f, "Linux version 6.1.0", 5, 2, 0);
 	fake_add(f, "Command line: console=ttyS0 kgdboc=ttyS0", 6, 2, 0);
@@ -380,6 +428,37 @@ test_basic_ilp32(void **state)
 {
 	(void)state;
 	basic_and_incremental(4);
+}
+
+/* The same on the 6.12 layout (its desc_ring differs: last_finalized_seq
+ * for last_finalized_id; the fields the walk reads sit where 6.1's do,
+ * but only the DWARF says so). */
+static void
+test_basic_612_lp64(void **state)
+{
+	(void)state;
+	fix_version = "6.12";
+	basic_and_incremental(8);
+	fix_version = "6.1";
+}
+
+static void
+test_basic_612_ilp32(void **state)
+{
+	(void)state;
+	fix_version = "6.12";
+	basic_and_incremental(4);
+	fix_version = "6.1";
+}
+
+static void test_wrap_and_tail_overtake(void **);
+
+static void
+test_wrap_612(void **state)
+{
+	fix_version = "6.12";
+	test_wrap_and_tail_overtake(state);
+	fix_version = "6.1";
 }
 
 static void
@@ -803,12 +882,24 @@ test_lab_ring(void **state)
 	struct lines		*o = tui_xcalloc(1, sizeof *o);
 	struct tui_printk	*pk;
 	struct tui_printk_stats	 a, b;
-	char			 err[TUI_ERRLEN];
+	struct cm_dwarf		*d;
+	char			 err[TUI_ERRLEN], *vml;
+	uint64_t		 prb;
 
 	(void)state;
-	tui_prb_layout_lp64(&l);
+	/* The layout from the lab vmlinux's own DWARF. */
+	vml = lab_vmlinux_path(err, sizeof err);
+	if (vml == NULL)
+		print_message("# %s\n", err);
+	assert_non_null(vml);
+	d = cm_dwarf_open(vml, err);
+	free(vml);
+	assert_non_null(d);
+	assert_int_equal(tui_prb_layout_dwarf(d, &l, &prb, err), 0);
+	cm_dwarf_free(d);
 	sparse_load(m, "tests/data/tui/lab_prb_look1.mem");
-	/* prb is the .data pointer the lab vmlinux has at this address */
+	/* prb is the .data pointer the captured kernel had at this address
+	 * (the memory was captured from an earlier build of the lab). */
 	pk = tui_printk_new(&l, 0xffffffff81833ef0, sparse_read, m);
 	tui_printk_set_backlog(pk, 40);
 	assert_int_equal(tui_printk_poll(pk, lines_cb, o, err), 40);
@@ -837,11 +928,14 @@ test_lab_ring(void **state)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_basic_lp64),
 		cmocka_unit_test(test_basic_ilp32),
+		cmocka_unit_test(test_basic_612_lp64),
+		cmocka_unit_test(test_basic_612_ilp32),
+		cmocka_unit_test(test_wrap_612),
 		cmocka_unit_test(test_wrap_and_tail_overtake),
 		cmocka_unit_test(test_dataless_and_overwritten),
 		cmocka_unit_test(test_committed_then_final),
@@ -853,5 +947,12 @@ main(void)
 		cmocka_unit_test(test_lab_ring),
 	};
 
+	const char	*slash;
+
+	(void)argc;
+	slash = strrchr(argv[0], '/');
+	snprintf(fixdir, sizeof fixdir, "%.*s/dwarf",
+	    slash != NULL ? (int)(slash - argv[0]) : 1,
+	    slash != NULL ? argv[0] : ".");
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -162,12 +162,19 @@ main(int argc, char **argv)
 	struct tui_prb_layout l;
 	struct img a, b;
 	struct tui_printk *pk;
+	struct cm_dwarf *d;
 	char err[256];
-	uint64_t at[5];
+	uint64_t at[5], prb;
 	(void)argc;
 	for (int i = 0; i < 5; i++)
 		at[i] = strtoull(argv[3 + i], NULL, 16);
-	tui_prb_layout_lp64(&l);
+	/* the layout from the lab vmlinux's DWARF, as kgdb-tui does */
+	if ((d = cm_dwarf_open(argv[8], err)) == NULL ||
+	    tui_prb_layout_dwarf(d, &l, &prb, err) != 0) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	cm_dwarf_free(d);
 	load(&a, argv[1], at);
 	load(&b, argv[2], at);
 	a.rec = fopen("lab_prb_look1.mem", "w");
@@ -182,10 +189,11 @@ main(int argc, char **argv)
 	return 0;
 }
 C
-cc -std=c11 -D_DEFAULT_SOURCE -I"$repo" -o "$w/rec" "$w/rec.c"
+cc -std=c11 -D_DEFAULT_SOURCE -I"$repo" -o "$w/rec" "$w/rec.c" \
+    "$repo/common/dwarf.c" -ldw -lelf
 cd "$repo/tests/data/tui"
 # shellcheck disable=SC2046
-"$w/rec" "$w/img1" "$w/img2" $(cat "$w/addrs")
+"$w/rec" "$w/img1" "$w/img2" $(cat "$w/addrs") "$lab/vmlinux"
 python3 - "$w" <<'PY'
 import sys
 w = sys.argv[1]
