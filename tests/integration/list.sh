@@ -23,7 +23,13 @@ python3 -c 'import os, sys, time
 fd = os.open(sys.argv[1], os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
 time.sleep(30)' "$port" &
 holder=$!
-sleep 1
+# Wait until it has the port open (a loaded machine may take seconds to
+# start python), so the listing below can only miss a holder it should
+# see.
+for _ in $(seq 100); do
+	ls -l /proc/$holder/fd 2>/dev/null | grep -q -- "-> $port\$" && break
+	sleep 0.1
+done
 out=$("$bin" --list 2>&1)
 rc=$?
 kill $holder 2>/dev/null
