@@ -52,6 +52,7 @@ struct br_ctl;
 struct br_cache;
 struct br_vmlinux;
 struct br_launch;
+struct br_kbd;
 
 /* What the target is and how to reach it (parsed from the TARGET word). */
 enum br_target_kind {
@@ -162,6 +163,7 @@ struct bridge {
 	struct br_cache		*cache;		/* NULL: relay only */
 	struct br_vmlinux	*vmlinux;	/* --vmlinux, or NULL */
 	struct br_launch	*launch;	/* --tui, or NULL */
+	struct br_kbd		*kbd;		/* stdin, or NULL */
 
 	struct br_link		*link2;		/* --console2, or NULL */
 	struct br_opts		 opts2;		/* its parsed TARGET */
@@ -493,12 +495,26 @@ void		 br_console_note(struct br_console *c, enum br_note note,
 /* A notice from the bridge itself, shown as "[kgdb-bridge] text". */
 void		 br_console_notice(struct br_console *c, const char *fmt, ...)
 		    printflike(2, 3);
+/* Keys from the local keyboard (kbd.c): typed as a console client's are,
+ * refusals shown on stdout only. */
+void		 br_console_type(struct br_console *c, const void *buf,
+		    size_t len);
+/* Text for the bridge's own terminal only (stdout), not the viewers. */
+void		 br_console_local(struct br_console *c, const void *buf,
+		    size_t len);
+/* Put stdout's file flags back (at exit; safe in a signal handler). */
+void		 br_console_restore_stdout(void);
 /* Number of connected console clients (not counting stdout). */
 size_t		 br_console_clients(const struct br_console *c);
 /* The TCP port the console listener is bound to, or 0 when it is off. */
 int		 br_console_port(const struct br_console *c);
 /* Output cap per client: past this many queued bytes it is dropped. */
 #define BR_CONSOLE_QUEUE_MAX	(1024 * 1024)
+
+/* kbd.c: stdin (unless --no-stdin), raw mode on a terminal, Ctrl-] keys. */
+struct br_kbd	*br_kbd_new(struct bridge *br);
+/* Stop reading stdin and put the terminal back. */
+void		 br_kbd_free(struct br_kbd *k);
 
 /* transcript.c: every console byte with timestamps, and the trace. */
 struct br_transcript *br_transcript_new(const char *log_path,
@@ -518,11 +534,12 @@ void		 br_transcript_note(struct br_transcript *tr, enum br_note note,
 void		 br_transcript_packet(struct br_transcript *tr, char dir,
 		    const void *buf, size_t len, const char *note);
 
-/* ctl.c: the control socket (mode 0600) and `kgdb-bridge ctl`. */
+/* ctl.c: the control socket (mode 0600). */
 struct br_ctl	*br_ctl_new(struct bridge *br, const char *path, char *err);
 void		 br_ctl_free(struct br_ctl *c);
 void		 br_ctl_notify(struct br_ctl *c, enum br_note note,
 		    const char *text);
+/* ctl_client.c: `kgdb-bridge ctl …` (argv[0] is "ctl"); the exit code. */
 int		 br_ctl_client_main(int argc, char **argv);
 /* Ask the loop to stop (console escape key, ctl quit, signals); main.c
  * then shuts down cleanly. */
