@@ -121,6 +121,7 @@ con_reap_cb(evutil_socket_t fd, short what, void *arg)
 			continue;
 		TAILQ_REMOVE(&c->clients, cl, entry);
 		c->nclients--;
+		c->br->front.console_clients = c->nclients;
 		slow = cl->slow;
 		memcpy(addr, cl->addr, sizeof addr);
 		bufferevent_free(cl->bev);
@@ -460,6 +461,11 @@ con_telnet_cmd(void *arg, uint8_t cmd, uint8_t opt, const uint8_t *sb,
 			break;
 		}
 		c->brk_last_ms = now;
+		/*
+		 * A telnet event, not a command: cmd.c's break would do the
+		 * same, but console.c stays below the command table while
+		 * link.c and target.c still call it by name (layers.allow).
+		 */
 		if (c->br->target == NULL ||
 		    br_target_break(c->br->target, err) == -1)
 			br_console_notice(c, "break-in failed: %s", c->br->target
@@ -569,6 +575,7 @@ con_accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 	bufferevent_enable(cl->bev, EV_READ|EV_WRITE);
 	TAILQ_INSERT_TAIL(&c->clients, cl, entry);
 	c->nclients++;
+	c->br->front.console_clients = c->nclients;
 
 	if (!c->br->opts.console_raw) {
 		br_telnet_cmd(neg, BR_TN_WILL, BR_TN_OPT_ECHO);
@@ -626,6 +633,7 @@ con_listen(struct br_console *c, char *err)
 	    br->opts.console_port, "console", con_accept_cb, c, &c->port, err);
 	if (c->lis == NULL)
 		return -1;
+	br->front.console_port = c->port;
 	c->guard = br_lguard_new(br->base, c->lis, "console port");
 	return 0;
 }
@@ -705,6 +713,8 @@ br_console_free(struct br_console *c)
 	if (c->out != NULL)
 		bufferevent_free(c->out);
 	event_free(c->reap);
+	c->br->front.console_clients = 0;
+	c->br->front.console_port = 0;
 	br_console_restore_stdout();
 	free(c);
 }

@@ -509,6 +509,7 @@ gdb_accept(struct br_gdb *g, int fd, const char *peer)
 		gs_close(g->ctl, "replaced by a new gdb (--takeover)");
 	}
 	g->ctl = s;
+	g->br->front.gdb_attached = true;
 	if (g->br->target != NULL)
 		br_target_hold_console(g->br->target, true);
 	log_info("gdb: %s attached", peer);
@@ -573,6 +574,22 @@ br_gdb_port(const struct br_gdb *g)
 	return (g->port);
 }
 
+/* struct br_front's question: does gdb wait for a stop? */
+static bool
+gdb_waiting_hook(void *arg)
+{
+	return (br_gdb_waiting_stop(arg));
+}
+
+/* Another client moved the stub's Hg: the cache's thread is stale. */
+static void
+gdb_thread_moved(void *arg)
+{
+	struct br_gdb	*g = arg;
+
+	br_cache_invalidate(g->br->cache, BR_CE_THREAD);
+}
+
 static int
 gdb_listen(struct br_gdb *g, const char *addr, int port, char *err)
 {
@@ -581,6 +598,7 @@ gdb_listen(struct br_gdb *g, const char *addr, int port, char *err)
 	if (g->lis == NULL)
 		return (-1);
 	g->guard = br_lguard_new(g->br->base, g->lis, "gdb port");
+	g->br->front.gdb_port = g->port;
 	return (0);
 }
 
@@ -620,6 +638,13 @@ br_gdb_new(struct bridge *br, char *err)
 	g->packet = gs_packet;
 	br->resume = gdb_resume_hook;
 	br->resume_arg = g;
+	br->thread_moved = gdb_thread_moved;
+	br->thread_moved_arg = g;
+	br->front.gdb_waiting = gdb_waiting_hook;
+	br->front.gdb_arg = g;
+	br->front.cmds = gdb_monitor_cmds;
+	br->front.ncmds = GDB_MONITOR_NCMDS;
+	br->front.cmds_owner = g;
 	if (br->target != NULL) {
 		struct br_target_ctl	ctl = {
 			.stopped = gdb_ctl_stopped,
@@ -670,6 +695,21 @@ br_gdb_free(struct br_gdb *g)
 	if (g->br->resume_arg == g) {
 		g->br->resume = NULL;
 		g->br->resume_arg = NULL;
+	}
+	if (g->br->thread_moved_arg == g) {
+		g->br->thread_moved = NULL;
+		g->br->thread_moved_arg = NULL;
+	}
+	if (g->br->front.gdb_arg == g) {
+		g->br->front.gdb_waiting = NULL;
+		g->br->front.gdb_arg = NULL;
+		g->br->front.gdb_attached = false;
+		g->br->front.gdb_port = 0;
+	}
+	if (g->br->front.cmds_owner == g) {
+		g->br->front.cmds = NULL;
+		g->br->front.ncmds = 0;
+		g->br->front.cmds_owner = NULL;
 	}
 	if (g->br->target != NULL) {
 		br_target_set_controller(g->br->target, NULL);

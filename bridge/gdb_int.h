@@ -212,7 +212,9 @@ void	 gdb_ctl_output(void *arg, const void *text, size_t len);
 void	 gdb_ctl_stop_failed(void *arg, const char *why);
 void	 gdb_ctl_entered(void *arg, const char *how);
 
-/* gdb_monitor.c: `monitor ...` */
+/* gdb_monitor.c: `monitor ...`, and the commands gdb adds to cmd.c's */
+#define GDB_MONITOR_NCMDS	2
+extern const struct br_cmd gdb_monitor_cmds[GDB_MONITOR_NCMDS];
 void	 gs_qrcmd(struct gsess *s, const char *p, size_t len);
 
 #endif

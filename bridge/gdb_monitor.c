@@ -1,100 +1,102 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * bridge/gdb_monitor.c: gdb's `monitor` (qRcmd). `monitor bridge ...` is
- * answered here; anything else goes to kdb on the target.
+ * bridge/gdb_monitor.c: gdb's `monitor` (qRcmd). `monitor bridge NAME
+ * [WORDS]` runs the command NAME of cmd.c's table that the monitor
+ * offers, its text going to gdb as O packets; anything else goes to kdb
+ * on the target. The two commands on state gdb.c owns, cache and
+ * step-irqs, are defined here and added to the table by br_gdb_new
+ * (gdb_monitor_cmds).
  */
-#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bridge/bridge.h"
 #include "bridge/gdb_int.h"
 
-static void
-gs_status_text(struct gsess *s)
-{
-	struct bridge		*br = s->g->br;
-	const struct br_stats	*st = &br->stats;
-	char			 stop[64];
-
-	stop[0] = '\0';
-	if (br->target != NULL)
-		br_target_last_stop(br->target, stop, sizeof stop);
-	gs_outputf(s, "link: %s (%s)\n", br->link != NULL ?
-	    br_link_name(br->link) : "none", br->link != NULL &&
-	    br_link_up(br->link) ? "up" : "down");
-	gs_outputf(s, "target: %s%s%s\narch: %s (BUFMAX %zu)\n",
-	    br->target != NULL ? br_target_state_name(br_target_state(
-	    br->target)) : "?", stop[0] ? ", last stop " : "", stop,
-	    br->arch->name, br->arch->bufmax);
-	gs_outputf(s, "packets: %" PRIu64 " in, %" PRIu64 " out, %" PRIu64
-	    " retransmits, %" PRIu64 " checksum errors, %" PRIu64
-	    " timeouts\n", st->rx_packets, st->tx_packets, st->retransmits,
-	    st->cksum_errors, st->timeouts);
-	if (st->verify_reads > 0 || st->early_naks > 0)
-		gs_outputf(s, "noise: %" PRIu64 " reads repeated to confirm "
-		    "(%" PRIu64 " differed), %" PRIu64 " garbled replies "
-		    "NAKed as soon as whole\n", st->verify_reads,
-		    st->verify_mismatches, st->early_naks);
-}
-
 /* `monitor bridge cache [stats|on|off]`. */
-static void
-gs_cache_cmd(struct gsess *s, const char *arg)
+static int
+gdb_cache_cmd(struct br_cmdq *q)
 {
-	struct br_cache	*cache = s->g->br->cache;
+	struct br_cache	*cache = q->br->cache;
+	const char	*arg = q->args;
 	char		 buf[2048];
 	size_t		 n;
 
 	if (cache == NULL) {
-		gs_outputf(s, "no cache in this bridge (unknown architecture)"
-		    "\n");
-		return;
+		br_cmd_printf(q, "no cache in this bridge (unknown "
+		    "architecture)\n");
+		return BR_CMD_OK;
 	}
 	if (strcmp(arg, "on") == 0 || strcmp(arg, "off") == 0) {
 		br_cache_set_enabled(cache, strcmp(arg, "on") == 0);
 		log_info("cache: %s (monitor)", arg);
-		gs_outputf(s, "cache %s\n", arg);
-		return;
+		br_cmd_printf(q, "cache %s\n", arg);
+		return BR_CMD_OK;
 	}
 	if (arg[0] != '\0' && strcmp(arg, "stats") != 0) {
-		gs_outputf(s, "usage: monitor bridge cache [stats|on|off]\n");
-		return;
+		br_cmd_printf(q, "usage: monitor bridge cache "
+		    "[stats|on|off]\n");
+		return BR_CMD_OK;
 	}
 	n = br_cache_stats_text(cache, buf, sizeof buf);
-	gs_output(s, buf, n);
+	q->print(q->arg, buf, n);
 	if (br_cache_notice(cache)[0] != '\0')
-		gs_outputf(s, "last notice: %s\n", br_cache_notice(cache));
+		br_cmd_printf(q, "last notice: %s\n", br_cache_notice(cache));
+	return BR_CMD_OK;
 }
 
 /* `monitor bridge step-irqs [masked|kernel]`. */
-static void
-gs_step_irqs_cmd(struct gsess *s, const char *arg)
+static int
+gdb_step_irqs_cmd(struct br_cmdq *q)
 {
-	struct br_gdb	*g = s->g;
+	struct br_gdb	*g = q->owner;
+	const char	*arg = q->args;
 
 	if (strcmp(arg, "masked") == 0)
 		g->step_irqs = BR_STEP_IRQS_MASKED;
 	else if (strcmp(arg, "kernel") == 0)
 		g->step_irqs = BR_STEP_IRQS_KERNEL;
 	else if (arg[0] != '\0') {
-		gs_outputf(s, "usage: monitor bridge step-irqs "
+		br_cmd_printf(q, "usage: monitor bridge step-irqs "
 		    "[masked|kernel]\n");
-		return;
+		return BR_CMD_OK;
 	}
 	if (arg[0] != '\0')
 		log_info("gdb: step-irqs %s (monitor)", arg);
-	gs_outputf(s, "step-irqs %s%s\n", g->step_irqs ==
-	    BR_STEP_IRQS_MASKED ? "masked" : "kernel", g->br->arch != NULL &&
-	    g->br->arch->id == RSP_ARCH_ARM64 ? "" : " (arm64 only: steps "
+	br_cmd_printf(q, "step-irqs %s%s\n", g->step_irqs ==
+	    BR_STEP_IRQS_MASKED ? "masked" : "kernel", q->br->arch != NULL &&
+	    q->br->arch->id == RSP_ARCH_ARM64 ? "" : " (arm64 only: steps "
 	    "here are left to the kernel)");
+	return BR_CMD_OK;
 }
 
+const struct br_cmd gdb_monitor_cmds[GDB_MONITOR_NCMDS] = {
+	{ .name = "cache", .from = BR_CMD_MONITOR, .args = true,
+	  .fn = gdb_cache_cmd, .usage = "cache stats|on|off",
+	  .help = "the stop-state cache: counters, or switch it" },
+	{ .name = "step-irqs", .from = BR_CMD_MONITOR, .args = true,
+	  .fn = gdb_step_irqs_cmd, .usage = "step-irqs masked|kernel",
+	  .help = "arm64: steps with interrupts masked, or as kgdb does" },
+};
+
+static void
+gs_monitor_print(void *arg, const char *text, size_t len)
+{
+	gs_output(arg, text, len);
+}
+
+/* gdb's qRcmd: `monitor bridge …` runs here, the rest goes to kdb. */
 void
 gs_qrcmd(struct gsess *s, const char *p, size_t len)
 {
-	char	cmd[512];
-	int	n;
+	struct br_cmdq		 q;
+	const struct br_cmd	*c = NULL;
+	void			*owner = NULL;
+	char			 cmd[512], name[32];
+	const char		*word = "status", *args = "";
+	size_t			 wl;
+	int			 n, rc;
 
 	n = rsp_hex_decode(cmd, sizeof cmd - 1, p + 6, len - 6);
 	if (n < 0) {
@@ -109,32 +111,34 @@ gs_qrcmd(struct gsess *s, const char *p, size_t len)
 		return;
 	}
 	s->in_qrcmd = true;
-	if (strcmp(cmd, "bridge status") == 0 || strcmp(cmd, "bridge") == 0)
-		gs_status_text(s);
-	else if (strcmp(cmd, "bridge kdb") == 0) {
-		br_target_enter_kdb(s->g->br->target);
-		gs_outputf(s, "switching the target to kdb ($3#33); gdb "
-		    "requests switch it back. Detach or use the console.\n");
-	} else if (strcmp(cmd, "bridge cache") == 0)
-		gs_cache_cmd(s, "");
-	else if (strncmp(cmd, "bridge cache ", 13) == 0)
-		gs_cache_cmd(s, cmd + 13);
-	else if (strcmp(cmd, "bridge step-irqs") == 0)
-		gs_step_irqs_cmd(s, "");
-	else if (strncmp(cmd, "bridge step-irqs ", 17) == 0)
-		gs_step_irqs_cmd(s, cmd + 17);
-	else if (strcmp(cmd, "bridge help") == 0)
-		gs_outputf(s, "monitor bridge status   link, target state, "
-		    "counters\nmonitor bridge kdb      hand the target to kdb "
-		    "(console)\nmonitor bridge cache stats|on|off\n"
-		    "                        the stop-state cache: counters, "
-		    "or switch it\nmonitor bridge step-irqs masked|kernel\n"
-		    "                        arm64: steps with interrupts "
-		    "masked, or as kgdb does\nmonitor <kdb command>   runs in "
-		    "kdb on the target\n");
-	else
+	/* "bridge" alone is "bridge status"; a name takes words after one
+	 * space only if the command has any. */
+	if (cmd[6] == ' ') {
+		word = cmd + 7;
+		wl = strcspn(word, " ");
+		args = word[wl] == ' ' ? word + wl + 1 : word + wl;
+	} else
+		wl = strlen(word);
+	if (wl < sizeof name) {
+		memcpy(name, word, wl);
+		name[wl] = '\0';
+		c = br_cmd_find(s->g->br, BR_CMD_MONITOR, name, &owner);
+	}
+	if (c == NULL || (!c->args && word[wl] != '\0')) {
 		gs_outputf(s, "unknown bridge command '%s' (try 'monitor "
 		    "bridge help')\n", cmd + 6);
+		gs_replys(s, "OK");
+		return;
+	}
+	memset(&q, 0, sizeof q);
+	q.br = s->g->br;
+	q.from = BR_CMD_MONITOR;
+	q.args = args;
+	q.print = gs_monitor_print;
+	q.arg = s;
+	rc = br_cmd_run(&q, c, owner);
+	if (rc == BR_CMD_ERR || rc == BR_CMD_NOOP)
+		gs_outputf(s, "%s\n", q.err);
+	free(q.reply);
 	gs_replys(s, "OK");
 }
-

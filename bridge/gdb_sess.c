@@ -199,6 +199,7 @@ gs_close(struct gsess *s, const char *why)
 	evtimer_del(s->idle_ev);
 	if (g->ctl == s) {
 		g->ctl = NULL;
+		g->br->front.gdb_attached = false;
 		if (g->br->target != NULL)
 			br_target_hold_console(g->br->target, false);
 		br_notify(g->br, BR_NOTE_GDB_DETACH, why);

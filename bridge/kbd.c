@@ -5,9 +5,11 @@
  * stdin's bytes are typed into the target through the console's typing
  * policy (br_console_type). When stdin is a terminal in the foreground it
  * goes to raw input mode, restored on every exit path, including fatal
- * signals, and Ctrl-] starts a command: q quit, b break in, s status,
- * ? help, Ctrl-] sends a literal Ctrl-]. Answers go to this terminal only
- * (br_console_local); notices to every viewer.
+ * signals, and Ctrl-] starts a command: the key of one of cmd.c's
+ * console commands (q quit, b break in, s status, ? help; any other key
+ * shows the help), or Ctrl-] again for a literal Ctrl-]. The console runs
+ * it (kbd_run): answers to this terminal only, failures to every
+ * viewer.
  */
 #include <sys/stat.h>
 
@@ -59,31 +61,35 @@ kbd_fatal_signal(int sig)
 }
 
 static void
-kbd_help(struct br_kbd *k)
+kbd_print(void *arg, const char *text, size_t len)
 {
-	static const char help[] = "\r\n[kgdb-bridge] keys after Ctrl-]: "
-	    "q quit, b break in, s status, Ctrl-] send Ctrl-], ? this "
-	    "help\r\n";
-
-	br_console_local(k->br->console, help, sizeof help - 1);
+	br_console_local(arg, text, len);
 }
 
-static void
-kbd_status(struct br_kbd *k)
+/* Run the command of a Ctrl-] key: its text to this terminal only, a
+ * failure to every viewer as a notice ("break-in failed: …"). True when
+ * it asks the bridge to quit. */
+static bool
+kbd_run(struct br_kbd *k, const struct br_cmd *cmd, void *owner)
 {
-	struct bridge	*br = k->br;
-	char		 msg[512];
-	int		 n;
+	struct br_cmdq	q;
+	int		rc;
 
-	n = snprintf(msg, sizeof msg, "\r\n[kgdb-bridge] %s link %s, target "
-	    "%s, gdb %s, %zu console clients%s%s\r\n", br_link_name(br->link),
-	    br_link_up(br->link) ? "up" : "down", br->target != NULL ?
-	    br_target_state_name(br_target_state(br->target)) : "?",
-	    br->gdb != NULL && br_gdb_attached(br->gdb) ? "attached" : "not "
-	    "attached", br_console_clients(br->console), br->panic[0] != '\0' ? ", last panic: " :
-	    "", br->panic);
-	if (n > 0 && (size_t)n < sizeof msg)
-		br_console_local(br->console, msg, (size_t)n);
+	if (cmd == NULL)
+		return false;
+	memset(&q, 0, sizeof q);
+	q.br = k->br;
+	q.from = BR_CMD_CONSOLE;
+	q.args = "";
+	q.print = kbd_print;
+	q.arg = k->br->console;
+	rc = br_cmd_run(&q, cmd, owner);
+	free(q.reply);
+	/* A key that has nothing to do (break-in while stopped) is quiet. */
+	if (rc == BR_CMD_ERR)
+		br_console_notice(k->br->console, "%s: %s", cmd->fail != NULL ?
+		    cmd->fail : cmd->name, q.err);
+	return q.quit;
 }
 
 static void
@@ -92,7 +98,8 @@ kbd_stdin_cb(evutil_socket_t fd, short what, void *arg)
 	struct br_kbd		*k = arg;
 	struct br_console	*c = k->br->console;
 	uint8_t			 buf[1024], data[1024], esc = KBD_ESCAPE;
-	char			 err[BR_ERRLEN];
+	const struct br_cmd	*cmd;
+	void			*owner;
 	ssize_t			 n, i;
 	size_t			 m = 0;
 
@@ -118,33 +125,20 @@ kbd_stdin_cb(evutil_socket_t fd, short what, void *arg)
 			continue;
 		}
 		k->escape = false;
-		switch (buf[i]) {
-		case 'q':
-		case 'Q':
-		case '.':
-			br_console_type(c, data, m);
-			m = 0;
+		if (buf[i] == KBD_ESCAPE) {
+			data[m++] = esc;
+			continue;
+		}
+		/* Any other key without a command shows the help. */
+		if ((cmd = br_cmd_key(k->br, buf[i], &owner)) == NULL)
+			cmd = br_cmd_find(k->br, BR_CMD_CONSOLE, "help",
+			    &owner);
+		/* What was typed before the key goes first. */
+		br_console_type(c, data, m);
+		m = 0;
+		if (kbd_run(k, cmd, owner)) {
 			br_quit(k->br);
 			return;
-		case 'b':
-		case 'B':
-			br_console_type(c, data, m);
-			m = 0;
-			if (k->br->target == NULL ||
-			    br_target_break(k->br->target, err) == -1)
-				br_console_notice(c, "break-in failed: %s",
-				    k->br->target == NULL ? "no target" : err);
-			break;
-		case 's':
-		case 'S':
-			kbd_status(k);
-			break;
-		case KBD_ESCAPE:
-			data[m++] = esc;
-			break;
-		default:
-			kbd_help(k);
-			break;
 		}
 	}
 	br_console_type(c, data, m);
