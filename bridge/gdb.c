@@ -136,116 +136,227 @@ gs_local_p(struct gsess *s, const char *p, size_t len)
 	return (true);
 }
 
-/* ---- dispatch */
+/* ---- dispatch: one handler per packet kind */
 
+/* '?': answered by the next stop reply, not as a request. */
+static bool
+gp_stop_query(struct gsess *s, const char *p, size_t len)
+{
+	(void)p;
+	(void)len;
+	s->busy = false;
+	gs_want_stop(s);
+	return (true);
+}
+
+/* c, s, C, S, D, k. */
+static bool
+gp_resume(struct gsess *s, const char *p, size_t len)
+{
+	gs_resume(s, p, len);
+	return (true);
+}
+
+static bool
+gp_reg(struct gsess *s, const char *p, size_t len)
+{
+	return (gs_local_p(s, p, len));
+}
+
+/* Z, z: forwarded; kept to count once the stub says OK. */
+static bool
+gp_breakpoint(struct gsess *s, const char *p, size_t len)
+{
+	if (len < sizeof s->z_req)
+		snprintf(s->z_req, sizeof s->z_req, "%.*s", (int)len, p);
+	else
+		s->g->bp_full = true;	/* not a breakpoint we know */
+	return (false);
+}
+
+/* H: forwarded; an Hc is kept once the stub says OK. */
+static bool
+gp_thread(struct gsess *s, const char *p, size_t len)
+{
+	if (len > 2 && p[1] == 'c' && len - 2 < sizeof s->hc_req)
+		snprintf(s->hc_req, sizeof s->hc_req, "%.*s", (int)(len - 2),
+		    p + 2);
+	return (false);
+}
+
+/* X over a link that loses bit 7: "" makes gdb fall back to M. */
+static bool
+gp_binary_write(struct gsess *s, const char *p, size_t len)
+{
+	struct bridge	*br = s->g->br;
+
+	(void)p;
+	(void)len;
+	if (!((br->link != NULL ? br_link_caps(br->link) : 0) &
+	    BR_LINK_NO_8BIT))
+		return (false);
+	gs_replys(s, "");
+	return (true);
+}
+
+/* The maintenance packet 3: the stub to kdb. */
+static bool
+gp_kdb(struct gsess *s, const char *p, size_t len)
+{
+	struct br_gdb	*g = s->g;
+
+	(void)p;
+	(void)len;
+	gs_bp_forget(g);	/* kgdb removes them all */
+	br_cache_invalidate(g->br->cache, BR_CE_KDB);
+	br_target_enter_kdb(g->br->target);
+	gs_replys(s, "OK");
+	return (true);
+}
+
+static bool
+gp_supported(struct gsess *s, const char *p, size_t len)
+{
+	(void)p;
+	(void)len;
+	gs_qsupported(s);
+	return (true);
+}
+
+static bool
+gp_noack(struct gsess *s, const char *p, size_t len)
+{
+	(void)p;
+	(void)len;
+	gs_replys(s, "OK");
+	s->noack = true;
+	rsp_demux_expect_ack(s->dm, false);
+	return (true);
+}
+
+static bool
+gp_features(struct gsess *s, const char *p, size_t len)
+{
+	gs_xfer_features(s, p, len);
+	return (true);
+}
+
+static bool
+gp_monitor(struct gsess *s, const char *p, size_t len)
+{
+	gs_qrcmd(s, p, len);
+	return (true);
+}
+
+static bool
+gp_attached(struct gsess *s, const char *p, size_t len)
+{
+	(void)p;
+	(void)len;
+	gs_replys(s, "1");
+	return (true);
+}
+
+/* gdb wants all four of c C s S, or uses none. */
+static bool
+gp_vcont_query(struct gsess *s, const char *p, size_t len)
+{
+	const struct rsp_arch	*a = s->g->br->arch;
+
+	(void)p;
+	(void)len;
+	gs_replys(s, a != NULL && a->pc >= 0 ? "vCont;c;C;s;S;r" : "");
+	return (true);
+}
+
+static bool
+gp_vcont(struct gsess *s, const char *p, size_t len)
+{
+	gs_vcont(s, p, len);
+	return (true);
+}
+
+static bool
+gp_ok(struct gsess *s, const char *p, size_t len)
+{
+	(void)p;
+	(void)len;
+	gs_replys(s, "OK");
+	return (true);
+}
+
+/* Not supported: the empty reply says so. */
+static bool
+gp_empty(struct gsess *s, const char *p, size_t len)
+{
+	(void)p;
+	(void)len;
+	gs_replys(s, "");
+	return (true);
+}
+
+/*
+ * gdb's packets, by prefix (or the whole packet when exact). The first
+ * entry that matches decides: its handler answers (true) or lets the
+ * packet go on to the target (false); a packet no entry matches goes
+ * on to the target too. Order matters where prefixes overlap.
+ */
+static const struct gs_handler {
+	const char	*prefix;
+	bool		 exact;
+	bool		(*fn)(struct gsess *, const char *, size_t);
+} gs_handlers[] = {
+	{ "?", false, gp_stop_query },
+	{ "c", false, gp_resume },
+	{ "s", false, gp_resume },
+	{ "C", false, gp_resume },
+	{ "S", false, gp_resume },
+	{ "D", false, gp_resume },
+	{ "k", false, gp_resume },
+	{ "p", false, gp_reg },
+	{ "Z", false, gp_breakpoint },
+	{ "z", false, gp_breakpoint },
+	{ "H", false, gp_thread },
+	{ "X", false, gp_binary_write },
+	{ "3", true, gp_kdb },
+	{ "qSupported", false, gp_supported },
+	{ "QStartNoAckMode", true, gp_noack },
+	{ "qXfer:features:read:target.xml:", false, gp_features },
+	{ "qRcmd,", false, gp_monitor },
+	{ "qAttached", true, gp_attached },
+	{ "qAttached:", false, gp_attached },
+	{ "vCont?", true, gp_vcont_query },
+	{ "vCont;", false, gp_vcont },
+	{ "qSymbol", false, gp_ok },
+	{ "vMustReplyEmpty", true, gp_empty },
+	{ "qTStatus", true, gp_empty },
+	{ "qOffsets", true, gp_empty },
+	{ "vKill", false, gp_empty },
+	{ "qXfer:", false, gp_empty },
+	{ "vFile:", false, gp_empty },
+	{ "qTfP", false, gp_empty },
+	{ "qTfV", false, gp_empty },
+};
+
+/* One packet of gdb's: answered here or sent on (gs_handlers). */
 static void
 gs_packet(struct gsess *s, const char *p, size_t len)
 {
-	struct br_gdb	*g = s->g;
-	int		 caps;
+	const struct gs_handler	*h;
+	size_t			 i;
 
 	s->busy = true;
 	if (len == 0) {
 		gs_replys(s, "");
 		return;
 	}
-	switch (p[0]) {
-	case '?':
-		/* Answered by the next stop reply, not as a request. */
-		s->busy = false;
-		gs_want_stop(s);
-		return;
-	case 'c':
-	case 's':
-	case 'C':
-	case 'S':
-	case 'D':
-	case 'k':
-		gs_resume(s, p, len);
-		return;
-	case 'p':
-		if (gs_local_p(s, p, len))
+	for (i = 0; i < nitems(gs_handlers); i++) {
+		h = &gs_handlers[i];
+		if (!(h->exact ? is_exactly(p, len, h->prefix) :
+		    has_prefix(p, len, h->prefix)))
+			continue;
+		if (h->fn(s, p, len))
 			return;
-		break;
-	case 'Z':
-	case 'z':
-		if (len < sizeof s->z_req)
-			snprintf(s->z_req, sizeof s->z_req, "%.*s", (int)len,
-			    p);
-		else
-			g->bp_full = true;	/* not a breakpoint we know */
-		break;
-	case 'H':
-		if (len > 2 && p[1] == 'c' && len - 2 < sizeof s->hc_req)
-			snprintf(s->hc_req, sizeof s->hc_req, "%.*s",
-			    (int)(len - 2), p + 2);
-		break;
-	case 'X':
-		caps = g->br->link != NULL ? br_link_caps(g->br->link) : 0;
-		if (caps & BR_LINK_NO_8BIT) {
-			gs_replys(s, "");	/* gdb falls back to M */
-			return;
-		}
-		break;
-	case '3':
-		if (len == 1) {
-			gs_bp_forget(g);	/* kgdb removes them all */
-			br_cache_invalidate(g->br->cache, BR_CE_KDB);
-			br_target_enter_kdb(g->br->target);
-			gs_replys(s, "OK");
-			return;
-		}
-		break;
-	case 'q':
-	case 'Q':
-	case 'v':
-		if (has_prefix(p, len, "qSupported")) {
-			gs_qsupported(s);
-			return;
-		}
-		if (is_exactly(p, len, "QStartNoAckMode")) {
-			gs_replys(s, "OK");
-			s->noack = true;
-			rsp_demux_expect_ack(s->dm, false);
-			return;
-		}
-		if (has_prefix(p, len, "qXfer:features:read:target.xml:")) {
-			gs_xfer_features(s, p, len);
-			return;
-		}
-		if (has_prefix(p, len, "qRcmd,")) {
-			gs_qrcmd(s, p, len);
-			return;
-		}
-		if (is_exactly(p, len, "qAttached") ||
-		    has_prefix(p, len, "qAttached:")) {
-			gs_replys(s, "1");
-			return;
-		}
-		if (is_exactly(p, len, "vCont?")) {
-			/* gdb wants all four of c C s S, or uses none. */
-			gs_replys(s, g->br->arch != NULL && g->br->arch->pc >=
-			    0 ? "vCont;c;C;s;S;r" : "");
-			return;
-		}
-		if (has_prefix(p, len, "vCont;")) {
-			gs_vcont(s, p, len);
-			return;
-		}
-		if (has_prefix(p, len, "qSymbol")) {
-			gs_replys(s, "OK");
-			return;
-		}
-		if (is_exactly(p, len, "vMustReplyEmpty") ||
-		    is_exactly(p, len, "qTStatus") ||
-		    is_exactly(p, len, "qOffsets") ||
-		    has_prefix(p, len, "vKill") ||
-		    has_prefix(p, len, "qXfer:") ||
-		    has_prefix(p, len, "vFile:") ||
-		    has_prefix(p, len, "qTfP") || has_prefix(p, len, "qTfV")) {
-			gs_replys(s, "");
-			return;
-		}
 		break;
 	}
 	gs_forward(s, p, len);
