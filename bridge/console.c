@@ -429,6 +429,9 @@ br_console_local(struct br_console *c, const void *buf, size_t len)
 		con_stdout_send(c, buf, len);
 }
 
+/* A viewer's telnet command: BREAK and IP break in, at most once a second
+ * (a read-only viewer's become a ^C); options we do not do are refused,
+ * once each. */
 static void
 con_telnet_cmd(void *arg, uint8_t cmd, uint8_t opt, const uint8_t *sb,
     size_t sblen)
@@ -534,6 +537,8 @@ con_client_event_cb(struct bufferevent *bev, short what, void *arg)
 	}
 }
 
+/* A new viewer: refused past CON_MAX_CLIENTS, else offered telnet's
+ * character mode (unless --console-raw) and told what it watches. */
 static void
 con_accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)

@@ -420,6 +420,8 @@ br_ctl_notify(struct br_ctl *c, enum br_note note, const char *text)
 	}
 }
 
+/* The control socket at path: refused while another bridge serves it, a
+ * stale one replaced, bound 0600 in a directory checked first. */
 struct br_ctl *
 br_ctl_new(struct bridge *br, const char *path, char *err)
 {

@@ -188,6 +188,11 @@ ctl_reply_ok(const char *line)
 	return ok;
 }
 
+/*
+ * kgdb-bridge ctl: which socket (--ctl, --target, a board's name, or the
+ * only bridge running), one request; then its reply (exit 0 if "ok") or,
+ * for events, every line until the bridge closes.
+ */
 int
 br_ctl_client_main(int argc, char **argv)
 {

@@ -362,6 +362,11 @@ gs_packet(struct gsess *s, const char *p, size_t len)
 	gs_forward(s, p, len);
 }
 
+/*
+ * What gdb's stream brings: ^C breaks in (or ends a range step), a bad
+ * frame is NAKed, a NAK resends, a packet is acked and queued; a refused
+ * gdb gets its error and a flooding one is closed.
+ */
 static void
 gs_demux_cb(void *arg, const struct rsp_event *ev)
 {
@@ -532,6 +537,12 @@ gs_event_cb(struct bufferevent *bev, short what, void *arg)
 	}
 }
 
+/*
+ * A new connection: refused when the port is full or the link carries
+ * no kgdb; a holder that never spoke is replaced; a second gdb refused
+ * unless --takeover; else it takes control (console keys held, kdb
+ * switched to gdb mode, --break-on-connect).
+ */
 static void
 gdb_accept(struct br_gdb *g, int fd, const char *peer)
 {
@@ -795,6 +806,8 @@ br_gdb_new(struct bridge *br, char *err)
 	return (g);
 }
 
+/* Take back what gdb installed in struct bridge and the target; requests
+ * in flight outlive it (their context forgets g). */
 void
 br_gdb_free(struct br_gdb *g)
 {

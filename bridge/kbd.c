@@ -92,6 +92,8 @@ kbd_run(struct br_kbd *k, const struct br_cmd *cmd, void *owner)
 	return q.quit;
 }
 
+/* stdin's bytes: typed into the target, except that in raw mode the key
+ * after Ctrl-] runs its command (Ctrl-] again sends a Ctrl-]). */
 static void
 kbd_stdin_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -155,6 +157,8 @@ kbd_pollable(int fd)
 	return isatty(fd) || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode);
 }
 
+/* Read stdin if it can be polled; raw mode only on our foreground
+ * terminal, put back at exit and on fatal signals. */
 struct br_kbd *
 br_kbd_new(struct bridge *br)
 {
