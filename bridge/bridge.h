@@ -11,7 +11,9 @@
  *                                      └► transcript.c (file, 0600)
  *   target.c replies and stops ─────► gdb.c (the one controlling gdb)
  *   gdb.c requests ─────────────────► target.c ──► link.c writes
- *   console.c keyboard input ───────► target.c (held while gdb owns a stop)
+ *   console.c, kbd.c typed keys ────► target.c (held while gdb owns a stop)
+ *   kbd.c Ctrl-] keys, gdb.c monitor bridge, ctl.c requests
+ *                                ───► cmd.c (one command table) ──► status.c
  *   every module's notable moments ─► br_notify() ──► ctl.c subscribers
  *
  * Errors (style.md rule 6): OS and user-facing calls return -1 and fill a
