@@ -11,7 +11,9 @@
  *                                      └► transcript.c (file, 0600)
  *   target.c replies and stops ─────► gdb.c (the one controlling gdb)
  *   gdb.c requests ─────────────────► target.c ──► link.c writes
- *   console.c keyboard input ───────► target.c (held while gdb owns a stop)
+ *   console.c, kbd.c typed keys ────► target.c (held while gdb owns a stop)
+ *   kbd.c Ctrl-] keys, gdb.c monitor bridge, ctl.c requests
+ *                                ───► cmd.c (one command table) ──► status.c
  *   every module's notable moments ─► br_notify() ──► ctl.c subscribers
  *
  * Errors (style.md rule 6): OS and user-facing calls return -1 and fill a
@@ -52,6 +54,8 @@ struct br_ctl;
 struct br_cache;
 struct br_vmlinux;
 struct br_launch;
+struct br_kbd;
+struct br_cmd;
 
 /* What the target is and how to reach it (parsed from the TARGET word). */
 enum br_target_kind {
@@ -163,6 +167,7 @@ struct bridge {
 	struct br_cache		*cache;		/* NULL: relay only */
 	struct br_vmlinux	*vmlinux;	/* --vmlinux, or NULL */
 	struct br_launch	*launch;	/* --tui, or NULL */
+	struct br_kbd		*kbd;		/* stdin, or NULL */
 
 	struct br_link		*link2;		/* --console2, or NULL */
 	struct br_opts		 opts2;		/* its parsed TARGET */
@@ -178,6 +183,33 @@ struct bridge {
 	int			(*resume)(void *arg, const char *payload,
 				    size_t len);
 	void			*resume_arg;
+	/*
+	 * Another client (ctl's thread) is about to move the stub's general
+	 * thread (Hg): gdb.c installs this to tell its cache, which would
+	 * otherwise answer for the wrong thread. NULL: nobody to tell.
+	 */
+	void			(*thread_moved)(void *arg);
+	void			*thread_moved_arg;
+	/*
+	 * What only the front ends know, published by them as it changes,
+	 * for the layers below them (status.c, cmd.c) to read without a call
+	 * up (docs/hacking.md, Layers).
+	 */
+	struct br_front {
+		bool	 gdb_attached;		/* gdb.c: a gdb holds control */
+		int	 gdb_port;		/* gdb.c: bound TCP port, 0: none */
+		int	 console_port;		/* console.c: the same */
+		size_t	 console_clients;	/* console.c: viewers connected */
+		/* gdb.c: whether its gdb waits for a stop reply (after c/s
+		 * or '?'); a question, as it changes in many places. */
+		bool	(*gdb_waiting)(void *arg);
+		void	*gdb_arg;
+		/* Commands a front end adds to cmd.c's table, for the state
+		 * it owns (gdb.c: cache, step-irqs); owner is their q->owner. */
+		const struct br_cmd *cmds;
+		size_t	 ncmds;
+		void	*cmds_owner;
+	}			 front;
 	/* Who hears br_notify(), in the order main.c installs them. */
 	struct br_sink {
 		void		(*fn)(void *arg, enum br_note note,
@@ -540,12 +572,26 @@ void		 br_console_note(struct br_console *c, enum br_note note,
 /* A notice from the bridge itself, shown as "[kgdb-bridge] text". */
 void		 br_console_notice(struct br_console *c, const char *fmt, ...)
 		    printflike(2, 3);
+/* Keys from the local keyboard (kbd.c): typed as a console client's are,
+ * refusals shown on stdout only. */
+void		 br_console_type(struct br_console *c, const void *buf,
+		    size_t len);
+/* Text for the bridge's own terminal only (stdout), not the viewers. */
+void		 br_console_local(struct br_console *c, const void *buf,
+		    size_t len);
+/* Put stdout's file flags back (at exit; safe in a signal handler). */
+void		 br_console_restore_stdout(void);
 /* Number of connected console clients (not counting stdout). */
 size_t		 br_console_clients(const struct br_console *c);
 /* The TCP port the console listener is bound to, or 0 when it is off. */
 int		 br_console_port(const struct br_console *c);
 /* Output cap per client: past this many queued bytes it is dropped. */
 #define BR_CONSOLE_QUEUE_MAX	(1024 * 1024)
+
+/* kbd.c: stdin (unless --no-stdin), raw mode on a terminal, Ctrl-] keys. */
+struct br_kbd	*br_kbd_new(struct bridge *br);
+/* Stop reading stdin and put the terminal back. */
+void		 br_kbd_free(struct br_kbd *k);
 
 /* transcript.c: every console byte with timestamps, and the trace. */
 struct br_transcript *br_transcript_new(const char *log_path,
@@ -565,18 +611,122 @@ void		 br_transcript_note(struct br_transcript *tr, enum br_note note,
 void		 br_transcript_packet(struct br_transcript *tr, char dir,
 		    const void *buf, size_t len, const char *note);
 
-/* ctl.c: the control socket (mode 0600) and `kgdb-bridge ctl`. */
+/* ctl.c: the control socket (mode 0600). */
 struct br_ctl	*br_ctl_new(struct bridge *br, const char *path, char *err);
 void		 br_ctl_free(struct br_ctl *c);
 void		 br_ctl_notify(struct br_ctl *c, enum br_note note,
 		    const char *text);
+/* ctl_client.c: `kgdb-bridge ctl …` (argv[0] is "ctl"); the exit code. */
 int		 br_ctl_client_main(int argc, char **argv);
-/* Ask the loop to stop (console escape key, ctl quit, signals); main.c
- * then shuts down cleanly. */
-void		 br_quit(struct bridge *br);
 const char	*br_note_name(enum br_note note);
-/* Status as one JSON object (no newline), allocated. */
-char		*br_ctl_status_json(struct bridge *br);
+/* status.c: one snapshot of the bridge's state, rendered three ways. */
+struct br_status {
+	uint64_t	 pid, uptime_ms;
+	const char	*target;	/* the TARGET word, or "" */
+	bool		 have_link;
+	bool		 link_up;
+	const char	*device;	/* br_link_name() */
+	int		 baud, caps;
+	const char	*state;		/* the target's state, NULL: no target */
+	char		 stop[64];	/* the last stop reply, or "" */
+	bool		 gdb;		/* a gdb is attached */
+	size_t		 console_clients;
+	int		 gdb_port, console_port;	/* 0: none */
+	const struct rsp_arch *arch;	/* NULL: no register layout */
+	const char	*arch_name;
+	const char	*panic;		/* the last panic line, or "" */
+	const char	*vmlinux, *log;	/* NULL: none */
+	struct br_stats	 stats;
+};
+/* Fill st from br (its strings are br's: valid until br changes). */
+void		 br_status_get(struct bridge *br, struct br_status *st);
+/* ctl status's reply: one JSON object, no newline (allocated). */
+char		*br_status_json(const struct br_status *st);
+/* `monitor bridge status`: its text, in the pieces gdb gets as one O
+ * packet each. */
+void		 br_status_text(const struct br_status *st, void (*out)(void *,
+		    const char *, size_t), void *arg);
+/* The console's Ctrl-] s line ("\r\n[kgdb-bridge] … \r\n"), as snprintf. */
+int		 br_status_line(const struct br_status *st, char *buf,
+		    size_t len);
+
+/*
+ * cmd.c: the one command table. The console's Ctrl-] keys (and a
+ * viewer's telnet BREAK), gdb's `monitor bridge …` and the control socket
+ * look a command up here and run it through br_cmd_run(); each front end
+ * only turns its input into a struct br_cmdq and shows the outcome its
+ * own way. docs/hacking.md says how to add a command.
+ */
+#define BR_CMD_CONSOLE	0x1	/* the console: Ctrl-] keys, telnet BREAK */
+#define BR_CMD_MONITOR	0x2	/* gdb's monitor bridge … */
+#define BR_CMD_CTL	0x4	/* the control socket */
+/* What a command needs, checked in this order before it runs. */
+#define BR_CMD_NEED_TARGET	0x1	/* else "no target" */
+#define BR_CMD_NEED_ARCH	0x2	/* else "no register layout …" */
+/* needs_control: refused to a control-socket client while a gdb holds
+ * control. gdb itself and the bridge's own terminal are never refused. */
+#define BR_CMD_NEED_CONTROL	0x4
+#define BR_CMD_OR_GDB_WAITS	0x8	/* … unless that gdb waits for a stop
+					 * (a break-in then is its stop) */
+/* What br_cmd_run() and a command's fn return. */
+#define BR_CMD_OK	0
+#define BR_CMD_ERR	(-1)	/* q->err says why */
+#define BR_CMD_NOOP	1	/* nothing to do, q->err says why: an error
+				 * to a script, silence to a key */
+#define BR_CMD_PENDING	2	/* a target request: q->done comes later */
+struct br_cmdq;
+struct br_cmd_op;
+struct br_cmd {
+	const char	*name;
+	int		 from;		/* the front ends offering it */
+	const char	*keys;		/* its Ctrl-] keys (first one shown) */
+	int		 needs;		/* BR_CMD_NEED_* */
+	bool		 args;		/* monitor: words may follow the name */
+	int		(*fn)(struct br_cmdq *q);
+	const char	*usage;		/* monitor help: the words after it */
+	const char	*help;		/* monitor help */
+	const char	*keyhelp;	/* the console's Ctrl-] ? help */
+	const char	*fail;		/* a failure on the console: "%s: err" */
+};
+/* One run of a command: filled by the front end, then by the command. */
+struct br_cmdq {
+	struct bridge	*br;
+	int		 from;		/* one BR_CMD_CONSOLE, _MONITOR, _CTL */
+	const char	*args;		/* monitor: the words after the name */
+	const struct ctl_req *req;	/* ctl: its typed arguments */
+	/* Text for whoever asked; each call is one piece (an O packet). */
+	void		(*print)(void *arg, const char *text, size_t len);
+	/* BR_CMD_PENDING: the end (rc, err, reply); q is cmd.c's copy. */
+	void		(*done)(struct br_cmdq *q, int rc);
+	void		*arg;
+	/* Filled by br_cmd_run and the command. */
+	const struct br_cmd *cmd;
+	void		*owner;		/* an added command's (front.cmds) */
+	char		 err[BR_ERRLEN];
+	char		*reply;		/* ctl: the whole reply (allocated;
+					 * the caller frees it, cmd.c after
+					 * done) or NULL: the plain one */
+	bool		 quit;		/* stop the bridge once answered */
+	bool		 subscribe;	/* ctl: events from now on */
+	struct br_cmd_op *op;		/* PENDING: for br_cmd_cancel */
+};
+/* The command called name (or bound to key) that front end from offers,
+ * NULL if none; *owner is what to run it with. */
+const struct br_cmd *br_cmd_find(struct bridge *br, int from,
+		    const char *name, void **owner);
+const struct br_cmd *br_cmd_key(struct bridge *br, int key, void **owner);
+/* Check what cmd needs, then run it (see BR_CMD_OK …). */
+int		 br_cmd_run(struct br_cmdq *q, const struct br_cmd *cmd,
+		    void *owner);
+/* Its asker is gone: a pending command ends without calling done. */
+void		 br_cmd_cancel(struct br_cmd_op *op);
+/* Text for the asker, printf-like (one piece, at most 1 KiB). */
+void		 br_cmd_printf(struct br_cmdq *q, const char *fmt, ...)
+		    printflike(2, 3);
+/* Ask the loop to stop (a quit command, kgdb-tui's exit, signals);
+ * main.c then shuts down cleanly. */
+void		 br_quit(struct bridge *br);
+
 /* launch.c: --tui, kgdb-tui on the bridge's own terminal. */
 /* Start it on our control socket; the bridge's log moves to CTL.log so
  * nothing else writes to the terminal. When it exits, the bridge quits. */

@@ -19,10 +19,8 @@
  * is doubled. CR LF and CR NUL from telnet, and a lone LF from nc, arrive
  * at the target as CR, which is what kdb wants.
  *
- * Local keys (stdin is a terminal in the foreground): the terminal goes to
- * raw input mode, restored on every exit path, including fatal signals.
- * Ctrl-] starts a command: q quit, b break in, s status, ? help, Ctrl-]
- * sends a literal Ctrl-].
+ * The local keyboard (stdin) is kbd.c's: it types through
+ * br_console_type() and shows its answers with br_console_local().
  */
 #include <sys/queue.h>
 #include <sys/socket.h>
@@ -33,11 +31,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -51,7 +47,6 @@
 #define CON_MAX_CLIENTS		64
 #define CON_LINE_MAX		512
 #define CON_REFUSE_QUIET_MS	3000
-#define CON_ESCAPE		0x1d	/* Ctrl-] */
 #define CON_BREAK_GAP_MS	1000	/* viewers' break requests: one a second */
 
 struct con_client {
@@ -83,10 +78,7 @@ struct br_console {
 	struct bufferevent	*out;		/* stdout, or NULL */
 	bool			 out_direct;	/* stdout is a file: write(2) */
 	uint64_t		 out_skipped;
-	struct event		*in;		/* stdin, or NULL */
-	bool			 raw_tty;	/* we changed the terminal */
-	bool			 escape;	/* Ctrl-] seen */
-	uint64_t		 in_last_refused;
+	uint64_t		 in_last_refused; /* the local keyboard */
 	uint64_t		 brk_last_ms;	/* a viewer's last break request */
 	uint64_t		 brk_ignored;	/* requests inside the gap */
 
@@ -96,35 +88,6 @@ struct br_console {
 	size_t			 linelen;
 };
 
-/*
- * The terminal state to put back. Static because a fatal-signal handler
- * must reach it (as picocom's term_exitfunc does); only console.c touches
- * it, and only for the one controlling terminal a process can have.
- */
-static struct termios	con_saved_tio;
-static volatile sig_atomic_t con_tio_saved;
-static int		con_saved_flags = -1;
-
-static void
-con_restore_tty(void)
-{
-	if (con_tio_saved) {
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &con_saved_tio);
-		con_tio_saved = 0;
-	}
-	if (con_saved_flags != -1) {
-		fcntl(STDOUT_FILENO, F_SETFL, con_saved_flags);
-		con_saved_flags = -1;
-	}
-}
-
-static void
-con_fatal_signal(int sig)
-{
-	con_restore_tty();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
 
 static void
 con_reap_later(struct br_console *c)
@@ -158,6 +121,7 @@ con_reap_cb(evutil_socket_t fd, short what, void *arg)
 			continue;
 		TAILQ_REMOVE(&c->clients, cl, entry);
 		c->nclients--;
+		c->br->front.console_clients = c->nclients;
 		slow = cl->slow;
 		memcpy(addr, cl->addr, sizeof addr);
 		bufferevent_free(cl->bev);
@@ -168,6 +132,22 @@ con_reap_cb(evutil_socket_t fd, short what, void *arg)
 		if (slow)
 			br_console_notice(c, "console client %s dropped: it "
 			    "stopped reading", addr);
+	}
+}
+
+/*
+ * stdout's file flags before it was made non-blocking, to put back at
+ * exit (the shell shares them). Static because kbd.c's fatal-signal
+ * handler puts them back too.
+ */
+static int		con_saved_flags = -1;
+
+void
+br_console_restore_stdout(void)
+{
+	if (con_saved_flags != -1) {
+		fcntl(STDOUT_FILENO, F_SETFL, con_saved_flags);
+		con_saved_flags = -1;
 	}
 }
 
@@ -435,6 +415,23 @@ con_input(struct br_console *c, struct con_client *cl, const uint8_t *buf,
 	*last = now;
 }
 
+void
+br_console_type(struct br_console *c, const void *buf, size_t len)
+{
+	if (c != NULL)
+		con_input(c, NULL, buf, len);
+}
+
+void
+br_console_local(struct br_console *c, const void *buf, size_t len)
+{
+	if (c != NULL)
+		con_stdout_send(c, buf, len);
+}
+
+/* A viewer's telnet command: BREAK and IP break in, at most once a second
+ * (a read-only viewer's become a ^C); options we do not do are refused,
+ * once each. */
 static void
 con_telnet_cmd(void *arg, uint8_t cmd, uint8_t opt, const uint8_t *sb,
     size_t sblen)
@@ -467,6 +464,11 @@ con_telnet_cmd(void *arg, uint8_t cmd, uint8_t opt, const uint8_t *sb,
 			break;
 		}
 		c->brk_last_ms = now;
+		/*
+		 * A telnet event, not a command: cmd.c's break would do the
+		 * same, but console.c stays below the command table while
+		 * link.c and target.c still call it by name (layers.allow).
+		 */
 		if (c->br->target == NULL ||
 		    br_target_break(c->br->target, err) == -1)
 			br_console_notice(c, "break-in failed: %s", c->br->target
@@ -535,6 +537,8 @@ con_client_event_cb(struct bufferevent *bev, short what, void *arg)
 	}
 }
 
+/* A new viewer: refused past CON_MAX_CLIENTS, else offered telnet's
+ * character mode (unless --console-raw) and told what it watches. */
 static void
 con_accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
@@ -576,6 +580,7 @@ con_accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 	bufferevent_enable(cl->bev, EV_READ|EV_WRITE);
 	TAILQ_INSERT_TAIL(&c->clients, cl, entry);
 	c->nclients++;
+	c->br->front.console_clients = c->nclients;
 
 	if (!c->br->opts.console_raw) {
 		br_telnet_cmd(neg, BR_TN_WILL, BR_TN_OPT_ECHO);
@@ -591,154 +596,6 @@ con_accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 		con_client_raw(cl, hello, (size_t)n);
 	log_info("console client %s connected (%zu now)", cl->addr,
 	    c->nclients);
-}
-
-static void
-con_help(struct br_console *c)
-{
-	static const char help[] = "\r\n[kgdb-bridge] keys after Ctrl-]: "
-	    "q quit, b break in, s status, Ctrl-] send Ctrl-], ? this "
-	    "help\r\n";
-
-	con_stdout_send(c, help, sizeof help - 1);
-}
-
-static void
-con_status(struct br_console *c)
-{
-	struct bridge	*br = c->br;
-	char		 msg[512];
-	int		 n;
-
-	n = snprintf(msg, sizeof msg, "\r\n[kgdb-bridge] %s link %s, target "
-	    "%s, gdb %s, %zu console clients%s%s\r\n", br_link_name(br->link),
-	    br_link_up(br->link) ? "up" : "down", br->target != NULL ?
-	    br_target_state_name(br_target_state(br->target)) : "?",
-	    br->gdb != NULL && br_gdb_attached(br->gdb) ? "attached" : "not "
-	    "attached", c->nclients, br->panic[0] != '\0' ? ", last panic: " :
-	    "", br->panic);
-	if (n > 0 && (size_t)n < sizeof msg)
-		con_stdout_send(c, msg, (size_t)n);
-}
-
-static void
-con_stdin_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct br_console	*c = arg;
-	uint8_t			 buf[1024], data[1024], esc = CON_ESCAPE;
-	char			 err[BR_ERRLEN];
-	ssize_t			 n, i;
-	size_t			 m = 0;
-
-	(void)what;
-	n = read(fd, buf, sizeof buf);
-	if (n <= 0) {
-		if (n == -1 && (errno == EAGAIN || errno == EINTR))
-			return;
-		/* End of a piped stdin: stop reading it, keep running. */
-		event_del(c->in);
-		return;
-	}
-	if (!c->raw_tty) {
-		con_input(c, NULL, buf, (size_t)n);
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		if (!c->escape) {
-			if (buf[i] == CON_ESCAPE)
-				c->escape = true;
-			else
-				data[m++] = buf[i];
-			continue;
-		}
-		c->escape = false;
-		switch (buf[i]) {
-		case 'q':
-		case 'Q':
-		case '.':
-			con_input(c, NULL, data, m);
-			m = 0;
-			br_quit(c->br);
-			return;
-		case 'b':
-		case 'B':
-			con_input(c, NULL, data, m);
-			m = 0;
-			if (c->br->target == NULL ||
-			    br_target_break(c->br->target, err) == -1)
-				br_console_notice(c, "break-in failed: %s",
-				    c->br->target == NULL ? "no target" : err);
-			break;
-		case 's':
-		case 'S':
-			con_status(c);
-			break;
-		case CON_ESCAPE:
-			data[m++] = esc;
-			break;
-		default:
-			con_help(c);
-			break;
-		}
-	}
-	con_input(c, NULL, data, m);
-}
-
-/* epoll refuses regular files and /dev/null; don't even ask. */
-static bool
-con_pollable(int fd)
-{
-	struct stat	st;
-
-	if (fstat(fd, &st) == -1)
-		return false;
-	return isatty(fd) || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode);
-}
-
-static void
-con_setup_stdin(struct br_console *c)
-{
-	struct termios	tio;
-	struct sigaction sa;
-	static const int fatal_sigs[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE,
-	    SIGILL, SIGQUIT };
-	size_t		i;
-
-	if (isatty(STDIN_FILENO)) {
-		/* A background job must not touch the terminal. */
-		if (tcgetpgrp(STDIN_FILENO) != getpgrp())
-			return;
-		if (tcgetattr(STDIN_FILENO, &con_saved_tio) == -1)
-			return;
-		con_tio_saved = 1;
-		atexit(con_restore_tty);
-		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = con_fatal_signal;
-		sigemptyset(&sa.sa_mask);
-		for (i = 0; i < sizeof fatal_sigs / sizeof fatal_sigs[0]; i++)
-			sigaction(fatal_sigs[i], &sa, NULL);
-		tio = con_saved_tio;
-		/* Raw input, but keep output processing so log lines and
-		 * console text still end their lines. */
-		tio.c_lflag &= ~(ICANON|ECHO|ECHONL|ISIG|IEXTEN);
-		tio.c_iflag &= ~(IXON|IXOFF|ICRNL|INLCR|IGNCR|BRKINT|ISTRIP);
-		tio.c_cc[VMIN] = 1;
-		tio.c_cc[VTIME] = 0;
-		if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &tio) == -1)
-			return;
-		c->raw_tty = true;
-	}
-	c->in = event_new(c->br->base, STDIN_FILENO, EV_READ|EV_PERSIST,
-	    con_stdin_cb, c);
-	if (c->in == NULL || !con_pollable(STDIN_FILENO) ||
-	    event_add(c->in, NULL) == -1) {
-		/* /dev/null and regular files cannot be polled: no input. */
-		if (c->in != NULL)
-			event_free(c->in);
-		c->in = NULL;
-	}
-	if (c->raw_tty)
-		log_info("keys: Ctrl-] then q quits, b breaks in, ? helps");
 }
 
 static void
@@ -759,8 +616,8 @@ con_setup_stdout(struct br_console *c)
 	if ((flags = fcntl(STDOUT_FILENO, F_GETFL)) == -1)
 		return;
 	if (!(flags & O_NONBLOCK)) {
-		if (con_saved_flags == -1 && con_tio_saved == 0)
-			atexit(con_restore_tty);
+		if (con_saved_flags == -1)
+			atexit(br_console_restore_stdout);
 		con_saved_flags = flags;
 		fcntl(STDOUT_FILENO, F_SETFL, flags | O_NONBLOCK);
 	}
@@ -781,6 +638,7 @@ con_listen(struct br_console *c, char *err)
 	    br->opts.console_port, "console", con_accept_cb, c, &c->port, err);
 	if (c->lis == NULL)
 		return -1;
+	br->front.console_port = c->port;
 	c->guard = br_lguard_new(br->base, c->lis, "console port");
 	return 0;
 }
@@ -834,8 +692,6 @@ br_console_new(struct bridge *br, char *err)
 	}
 	if (!br->opts.quiet)
 		con_setup_stdout(c);
-	if (!br->opts.no_stdin)
-		con_setup_stdin(c);
 	return c;
 }
 
@@ -861,9 +717,9 @@ br_console_free(struct br_console *c)
 	}
 	if (c->out != NULL)
 		bufferevent_free(c->out);
-	if (c->in != NULL)
-		event_free(c->in);
 	event_free(c->reap);
-	con_restore_tty();
+	c->br->front.console_clients = 0;
+	c->br->front.console_port = 0;
+	br_console_restore_stdout();
 	free(c);
 }

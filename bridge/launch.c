@@ -76,8 +76,8 @@ launch_sigchld_cb(evutil_socket_t sig, short what, void *arg)
 	}
 }
 
-/* Whether kgdb-tui starts on our terminal; then our own output moves
- * to CTL.log. */
+/* Fork kgdb-tui on our terminal and control socket; then our stdout and
+ * stderr go to CTL.log, so nothing else writes to its screen. */
 struct br_launch *
 br_launch_tui(struct bridge *br, char *err)
 {

@@ -272,13 +272,17 @@ main(int argc, char **argv)
 		fatalx("%s", err);
 	if ((br.console = br_console_new(&br, err)) == NULL)
 		fatalx("%s", err);
+	if (!br.opts.no_stdin)
+		br.kbd = br_kbd_new(&br);
 	if ((br.link = br_link_new(&br, &br.opts, err)) == NULL) {
+		br_kbd_free(br.kbd);
 		br_console_free(br.console);
 		br_ctl_free(br.ctl);
 		fatalx("%s", err);
 	}
 	if (br.opts.console2 != NULL &&
 	    (br.link2 = br_link_new_console2(&br, &br.opts2, err)) == NULL) {
+		br_kbd_free(br.kbd);
 		br_console_free(br.console);
 		br_ctl_free(br.ctl);
 		fatalx("--console2: %s", err);
@@ -289,6 +293,7 @@ main(int argc, char **argv)
 		br_target_link_changed(br.target, true);
 	if ((br.opts.gdb_port != BR_PORT_OFF || br.opts.gdb_socket != NULL) &&
 	    (br.gdb = br_gdb_new(&br, err)) == NULL) {
+		br_kbd_free(br.kbd);
 		br_console_free(br.console);
 		br_ctl_free(br.ctl);
 		fatalx("%s", err);
@@ -328,6 +333,8 @@ main(int argc, char **argv)
 	br.link2 = NULL;
 	br_link_free(br.link);		/* flushes that D first */
 	br.link = NULL;
+	br_kbd_free(br.kbd);
+	br.kbd = NULL;
 	br_console_free(br.console);
 	br.console = NULL;
 	br_transcript_free(br.transcript);

@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * bridge/gdb_int.h: what the gdb front end's files share, and no one else
+ * includes. Its files call each other in one direction only (the layer
+ * check sees no cycle among them), top to bottom:
+ *   gdb.c          listeners, sessions' input, the packet dispatch table
+ *   gdb_monitor.c  `monitor` (qRcmd)
+ *   gdb_stop.c     '?', stops, the target engine's controller callbacks
+ *   gdb_vcont.c    resumes: vCont, range stepping, masked steps on arm64
+ *   gdb_sess.c     output to gdb, closing, requests, breakpoints, and the
+ *                  queue pump, which calls gdb.c's dispatcher through
+ *                  br_gdb's packet hook
+ */
+#ifndef BRIDGE_GDB_INT_H
+#define BRIDGE_GDB_INT_H
+
+#include <sys/queue.h>
+
+#include <string.h>
+
+#include "bridge/bridge.h"
+
+#define GDB_PKT_MAX	RSP_PKT_MAX		/* our PacketSize */
+#define GDB_FRAME_MAX	(2 * GDB_PKT_MAX + RSP_PKT_OVERHEAD + 8)
+#define GDB_QUEUE_MAX	16
+#define GDB_OUT_MAX	(256 * 1024)		/* unread output: drop gdb */
+#define GDB_OUT_SOFT	(64 * 1024)		/* unread output: stop reading */
+#define GDB_SESS_MAX	8			/* connections on the port */
+#define GDB_FLUSH_MS	2000			/* a refusal or detach reply */
+#define GDB_O_CHUNK	400			/* text bytes per O packet */
+
+#define GDB_BP_MAX	64			/* breakpoints range stepping knows */
+#define GDB_RANGE_SHORT	4			/* bytes: likely one instruction */
+
+struct gpend {
+	char	*p;
+	size_t	 len;
+};
+
+/*
+ * A vCont;r the bridge runs itself: kgdb has no range stepping, so the
+ * bridge sends 's', reads the pc ('p'; 'g' through the cache at the
+ * first stop of a short range) and steps again while the pc
+ * stays in [start, end) on the same thread, and gdb sees one stop instead
+ * of one per instruction (each of which it would answer with a 'g' and
+ * often a stack read). It stops early at a breakpoint gdb set, when the pc
+ * does not move, on any other kind of stop, or on gdb's ^C (then the stop
+ * says SIGINT). With a watchpoint set it never goes on: kgdb's stop
+ * replies do not say that one fired.
+ */
+struct grange {
+	bool		 on;
+	bool		 intr;		/* gdb's ^C came while stepping */
+	uint64_t	 start, end;
+	uint32_t	 thread;
+	bool		 have_pc;
+	uint64_t	 pc;		/* before the last step */
+	char		 stop[64];	/* held while the pc is read */
+	size_t		 stoplen;
+};
+
+/* A resume from vCont, waiting for the bridge's own Hc. */
+struct gvcont {
+	char		 cmd[8];	/* "c", "s", "C09", … */
+	char		 hc[24];	/* the Hc it needs */
+	bool		 range;
+	bool		 any;		/* the range is for the stopped thread */
+	uint64_t	 start, end;
+	uint32_t	 thread;
+};
+
+/* A step the bridge runs with interrupts masked (arm64, --step-irqs). */
+enum gstep_phase {
+	GSTEP_IDLE,
+	GSTEP_PREP,		/* reading pstate, pc, instruction; 'P' */
+	GSTEP_RUN,		/* stepping with the bits set */
+	GSTEP_FIX,		/* stopped: putting the bits back */
+};
+struct gstep {
+	enum gstep_phase phase;
+	bool		 cancel;	/* gdb got a stop meanwhile (^C) */
+	bool		 have_tid;
+	uint64_t	 tid;		/* the thread stepped */
+	uint32_t	 orig;		/* pstate before the step */
+	uint32_t	 set;		/* the bits the bridge set */
+	char		 stop[64];	/* held while they are put back */
+	size_t		 stoplen;
+};
+
+struct gsess {
+	TAILQ_ENTRY(gsess) entry;
+	struct br_gdb	*g;
+	unsigned	 id;
+	struct bufferevent *bev;
+	struct rsp_demux *dm;
+	char		 peer[64];
+	struct event	*idle_ev;	/* no valid packet yet: close */
+	struct event	*resume_ev;	/* read what waits in the input */
+	bool		 spoke;		/* a valid packet came */
+	bool		 rpaused;	/* not reading: output or queue full */
+	bool		 flush;		/* closing: let the output drain */
+	uint64_t	 flush_until;
+
+	bool		 refused;	/* a second gdb: error, then close */
+	const char	*refuse_why;	/* NULL: another gdb holds the target */
+	bool		 closing;
+	bool		 noack;
+	bool		 busy;		/* a reply is pending */
+	bool		 waiting_stop;	/* after c/s, or a held '?' */
+	bool		 resumed;	/* after c/s: gdb takes O packets */
+	char		 pending_stop[64];	/* a stop while busy */
+	size_t		 pending_len;
+	bool		 in_qrcmd;	/* O packets go to gdb now */
+	bool		 detached;	/* D or k seen: close after flush */
+
+	char		*last;		/* last frame, for a NAK */
+	size_t		 lastlen;
+
+	/* The stub's Hc as last set since the stop, "" if none: kgdb puts it
+	 * on the current thread at every stop. */
+	char		 hc[24];
+	char		 hc_req[24];	/* gdb's Hc on its way: kept on OK */
+	char		 z_req[48];	/* gdb's Z/z on its way: counted on OK */
+	struct grange	 range;
+	struct gvcont	 vc;
+
+	struct gpend	 queue[GDB_QUEUE_MAX];
+	size_t		 nqueue;
+};
+TAILQ_HEAD(gsess_list, gsess);
+
+/* A request in flight; outlives the session (and gdb) if it must. */
+struct gctx {
+	TAILQ_ENTRY(gctx) entry;
+	struct br_gdb	*g;		/* NULL once gdb is freed */
+	unsigned	 sess_id;
+	char		 kind;		/* first byte of the request */
+};
+TAILQ_HEAD(gctx_list, gctx);
+
+struct br_gdb {
+	struct bridge	*br;
+	struct evconnlistener *lis;
+	struct evconnlistener *ulis;	/* --gdb-socket */
+	struct br_lguard *uguard;
+	int		 port;
+	struct gsess	*ctl;		/* the controlling gdb */
+	struct gsess_list all;
+	size_t		 nsess;		/* in all, closing ones too */
+	struct br_lguard *guard;
+	struct gctx_list ctxs;
+	unsigned	 next_id;
+	struct event	*reap_ev;
+	char		*tdesc;
+	size_t		 tdesc_len;
+
+	/* What gdb has planted (Z/z seen), for range stepping. kgdb keeps
+	 * breakpoints across gdb sessions, so these do too. */
+	uint64_t	 bp[GDB_BP_MAX];	/* Z0, Z1 */
+	size_t		 nbp;
+	bool		 bp_full;		/* lost count: never range */
+	unsigned	 nwatch;		/* Z2..Z4 */
+
+	enum br_step_irqs step_irqs;
+	int		 pstate_reg;		/* index in arch->regs, or -1 */
+	struct gstep	 step;
+
+	/* gdb.c's dispatcher: gs_process hands it each queued packet. */
+	void		(*packet)(struct gsess *, const char *, size_t);
+};
+
+static inline bool
+is_exactly(const char *p, size_t len, const char *str)
+{
+	return (len == strlen(str) && memcmp(p, str, len) == 0);
+}
+
+/* gdb_sess.c: output, close, requests, breakpoints, the queue pump */
+int	 gs_raw(struct gsess *s, const void *buf, size_t len);
+void	 gs_sends(struct gsess *s, const char *str);
+void	 gs_output(struct gsess *s, const void *text, size_t len);
+void	 gs_outputf(struct gsess *s, const char *fmt, ...)
+	    printflike(2, 3);
+void	 gs_reply(struct gsess *s, const void *payload, size_t len);
+void	 gs_replys(struct gsess *s, const char *str);
+void	 gs_free(struct gsess *s);
+void	 gdb_reap(int fd, short what, void *arg);
+void	 gs_close(struct gsess *s, const char *why);
+void	 gs_close_after_flush(struct gsess *s, const char *why);
+struct gsess	*gs_ctx_session(struct gctx *c);
+struct gctx	*gs_ctx_new(struct gsess *s, char kind);
+void	 gs_forward(struct gsess *s, const char *p, size_t len);
+void	 gs_process(struct gsess *s);
+void	 gs_unpause(struct gsess *s);
+void	 gs_stop_reply(struct gsess *s, const char *payload, size_t len);
+bool	 gs_bp_at(const struct br_gdb *g, uint64_t pc);
+void	 gs_bp_forget(struct br_gdb *g);
+
+/* gdb_vcont.c: resumes, vCont, range steps, masked steps */
+void	 gs_resume(struct gsess *s, const char *p, size_t len);
+void	 gs_vcont(struct gsess *s, const char *p, size_t len);
+bool	 gs_range_intr(struct gsess *s);
+void	 gs_stopped_deliver(struct br_gdb *g, const char *payload,
+	    size_t len);
+bool	 gstep_stopped(struct br_gdb *g, const char *payload, size_t len);
+int	 gdb_resume_hook(void *arg, const char *payload, size_t len);
+
+/* gdb_stop.c: '?', stops, the target's controller callbacks */
+void	 gs_want_stop(struct gsess *s);
+void	 gdb_ctl_stopped(void *arg, const char *payload, size_t len);
+void	 gdb_ctl_output(void *arg, const void *text, size_t len);
+void	 gdb_ctl_stop_failed(void *arg, const char *why);
+void	 gdb_ctl_entered(void *arg, const char *how);
+
+/* gdb_monitor.c: `monitor ...`, and the commands gdb adds to cmd.c's */
+#define GDB_MONITOR_NCMDS	2
+extern const struct br_cmd gdb_monitor_cmds[GDB_MONITOR_NCMDS];
+void	 gs_qrcmd(struct gsess *s, const char *p, size_t len);
+
+#endif

@@ -1,0 +1,405 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * bridge/gdb_sess.c: the bottom of the gdb front end, called by its other
+ * files and calling none of them: output to gdb (packets, O text,
+ * replies), a session's close and free, requests to the target on a
+ * session's behalf (through the stop-state cache), the breakpoints gdb
+ * planted, and the pump that takes gdb's queued packets, which it hands
+ * to the dispatcher gdb.c installed (br_gdb's packet).
+ */
+#include <sys/queue.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "bridge/bridge.h"
+#include "bridge/gdb_int.h"
+
+static void	gs_bp_track(struct br_gdb *, const char *, size_t);
+
+/* ---- output to gdb */
+
+/*
+ * Every byte for gdb goes through here. Past GDB_OUT_MAX unread bytes
+ * (O text to a gdb that does not read, say) gdb is dropped: its memory
+ * is the bridge's memory.
+ */
+int
+gs_raw(struct gsess *s, const void *buf, size_t len)
+{
+	char	why[80];
+
+	if (s->closing)
+		return (-1);
+	if (br_peer_write(s->bev, buf, len, GDB_OUT_MAX) != 0) {
+		snprintf(why, sizeof why, "does not read what it is sent "
+		    "(%zu bytes unread)", br_peer_unread(s->bev));
+		s->flush = false;
+		gs_close(s, why);
+		return (-1);
+	}
+	return (0);
+}
+
+static void
+gs_send(struct gsess *s, const void *payload, size_t len)
+{
+	char	frame[GDB_FRAME_MAX];
+	int	n;
+
+	if (s->closing)
+		return;
+	n = rsp_pkt_encode(frame, sizeof frame, payload, len);
+	if (n < 0) {
+		log_error("gdb: reply too long to frame (%zu)", len);
+		n = rsp_pkt_encode(frame, sizeof frame, "E01", 3);
+	}
+	if (s->g->br->transcript != NULL)
+		br_transcript_packet(s->g->br->transcript, 'G', frame,
+		    (size_t)n, NULL);
+	if (gs_raw(s, frame, (size_t)n) != 0)
+		return;
+	if (!s->noack) {
+		free(s->last);
+		s->last = xmalloc((size_t)n);
+		memcpy(s->last, frame, (size_t)n);
+		s->lastlen = (size_t)n;
+		rsp_demux_expect_ack(s->dm, true);
+	}
+}
+
+void
+gs_sends(struct gsess *s, const char *str)
+{
+	gs_send(s, str, strlen(str));
+}
+
+/* Text as O packets (only while gdb accepts them). */
+void
+gs_output(struct gsess *s, const void *text, size_t len)
+{
+	const uint8_t	*p = text;
+	char		 buf[1 + 2 * GDB_O_CHUNK];
+	size_t		 n;
+
+	while (len > 0) {
+		n = len > GDB_O_CHUNK ? GDB_O_CHUNK : len;
+		buf[0] = 'O';
+		rsp_hex_encode(buf + 1, sizeof buf - 1, p, n);
+		gs_send(s, buf, 1 + 2 * n);
+		p += n;
+		len -= n;
+	}
+}
+
+void printflike(2, 3)
+gs_outputf(struct gsess *s, const char *fmt, ...)
+{
+	char	 buf[1024];
+	va_list	 ap;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof buf)
+		n = sizeof buf - 1;
+	gs_output(s, buf, (size_t)n);
+}
+
+/* The reply to the current packet: the session may take the next. */
+void
+gs_reply(struct gsess *s, const void *payload, size_t len)
+{
+	gs_send(s, payload, len);
+	s->busy = false;
+	s->in_qrcmd = false;
+	if (s->pending_len > 0 && s->waiting_stop) {
+		/* A stop arrived while gdb's query was in flight. */
+		s->waiting_stop = s->resumed = false;
+		gs_send(s, s->pending_stop, s->pending_len);
+		s->pending_len = 0;
+	}
+}
+
+void
+gs_replys(struct gsess *s, const char *str)
+{
+	gs_reply(s, str, strlen(str));
+}
+
+/* ---- session lifetime */
+
+void
+gs_free(struct gsess *s)
+{
+	size_t	i;
+
+	TAILQ_REMOVE(&s->g->all, s, entry);
+	s->g->nsess--;
+	if (s->bev != NULL) {
+		bufferevent_free(s->bev);
+		br_peer_closed();
+	}
+	event_free(s->idle_ev);
+	event_free(s->resume_ev);
+	rsp_demux_free(s->dm);
+	for (i = 0; i < s->nqueue; i++)
+		free(s->queue[i].p);
+	free(s->last);
+	free(s);
+}
+
+void
+gdb_reap(int fd, short what, void *arg)
+{
+	struct br_gdb	*g = arg;
+	struct gsess	*s, *tmp;
+	struct timeval	 tv = { 0, 50 * 1000 };
+	uint64_t	 now = br_now_ms();
+	bool		 later = false;
+
+	(void)fd;
+	(void)what;
+	for (s = TAILQ_FIRST(&g->all); s != NULL; s = tmp) {
+		tmp = TAILQ_NEXT(s, entry);
+		if (!s->closing)
+			continue;
+		/* Let a refusal or a detach reply reach gdb first, for a
+		 * while: a gdb that does not read does not keep it. */
+		if (s->flush && s->bev != NULL && br_peer_unread(s->bev) > 0 &&
+		    now < s->flush_until) {
+			later = true;
+			continue;
+		}
+		gs_free(s);
+	}
+	if (later)
+		event_add(g->reap_ev, &tv);
+}
+
+void
+gs_close(struct gsess *s, const char *why)
+{
+	struct br_gdb	*g = s->g;
+
+	if (s->closing)
+		return;
+	log_info("gdb: %s: closing (%s)", s->peer, why);
+	s->closing = true;
+	s->flush_until = br_now_ms() + GDB_FLUSH_MS;
+	evtimer_del(s->idle_ev);
+	if (g->ctl == s) {
+		g->ctl = NULL;
+		g->br->front.gdb_attached = false;
+		if (g->br->target != NULL)
+			br_target_hold_console(g->br->target, false);
+		br_notify(g->br, BR_NOTE_GDB_DETACH, why);
+		if (g->br->console != NULL)
+			br_console_notice(g->br->console, "gdb %s %s; the "
+			    "target is %s", s->peer, why,
+			    g->br->target != NULL ? br_target_state_name(
+			    br_target_state(g->br->target)) : "unknown");
+	}
+	bufferevent_disable(s->bev, EV_READ);
+	event_active(g->reap_ev, EV_TIMEOUT, 0);
+}
+
+/* Close once the output has drained (refusals, detach). */
+void
+gs_close_after_flush(struct gsess *s, const char *why)
+{
+	s->detached = true;
+	s->flush = true;
+	if (evbuffer_get_length(bufferevent_get_output(s->bev)) == 0)
+		gs_close(s, why);
+	else
+		bufferevent_disable(s->bev, EV_READ);
+}
+
+/* ---- requests to the target */
+
+/* The controlling session a request was made for, if it is still there;
+ * frees the context. */
+struct gsess *
+gs_ctx_session(struct gctx *c)
+{
+	struct br_gdb	*g = c->g;
+	struct gsess	*s;
+
+	if (g != NULL)
+		TAILQ_REMOVE(&g->ctxs, c, entry);
+	s = g != NULL ? g->ctl : NULL;
+	if (s == NULL || s->id != c->sess_id || s->closing)
+		s = NULL;
+	free(c);
+	return (s);
+}
+
+struct gctx *
+gs_ctx_new(struct gsess *s, char kind)
+{
+	struct gctx	*c = xcalloc(1, sizeof *c);
+
+	c->g = s->g;
+	c->sess_id = s->id;
+	c->kind = kind;
+	TAILQ_INSERT_TAIL(&s->g->ctxs, c, entry);
+	return (c);
+}
+
+
+/* What kgdb now holds after gdb's own Hc, Z or z (see gs_packet). */
+static void
+gs_track_reply(struct gsess *s, char kind, bool ok)
+{
+	if (kind == 'H' && s->hc_req[0] != '\0' && ok)
+		snprintf(s->hc, sizeof s->hc, "%s", s->hc_req);
+	s->hc_req[0] = '\0';
+	/* A refused Z planted nothing; a z lifts what may be there. */
+	if ((kind == 'Z' && ok) || kind == 'z')
+		gs_bp_track(s->g, s->z_req, strlen(s->z_req));
+	s->z_req[0] = '\0';
+}
+
+static void
+gdb_reply_cb(void *arg, const char *payload, size_t len, const char *err)
+{
+	struct gctx	*c = arg;
+	char		 kind = c->kind;
+	struct gsess	*s;
+
+	if ((s = gs_ctx_session(c)) == NULL)
+		return;
+	gs_track_reply(s, kind, err == NULL && is_exactly(payload, len, "OK"));
+	if (err != NULL) {
+		log_warn("gdb: request failed: %s", err);
+		if (s->g->br->console != NULL)
+			br_console_notice(s->g->br->console, "gdb request "
+			    "failed: %s", err);
+		if (kind == 'q' && s->in_qrcmd)
+			gs_outputf(s, "kgdb-bridge: %s\n", err);
+		/* An error gdb understands for every packet kind. */
+		gs_replys(s, "E05");
+	} else
+		gs_reply(s, payload, len);
+	gs_process(s);
+}
+
+void
+gs_forward(struct gsess *s, const char *p, size_t len)
+{
+	struct br_gdb	*g = s->g;
+	struct gctx	*c = gs_ctx_new(s, len > 0 ? p[0] : 0);
+
+	/*
+	 * Through the stop-state cache (relays as is when there is none or
+	 * it is off). A hit, like a refusal, has already run the callback.
+	 */
+	(void)br_cache_forward(g->br->cache, g->br->target, p, len,
+	    gdb_reply_cb, c);
+}
+
+/* Take queued packets while the session is free. */
+void
+gs_process(struct gsess *s)
+{
+	struct gpend	 pk;
+
+	while (!s->closing && !s->busy && !s->waiting_stop && s->nqueue > 0) {
+		pk = s->queue[0];
+		memmove(&s->queue[0], &s->queue[1], (s->nqueue - 1) *
+		    sizeof s->queue[0]);
+		s->nqueue--;
+		s->g->packet(s, pk.p, pk.len);
+		free(pk.p);
+	}
+	gs_unpause(s);
+}
+
+/* Queue or output room again: read on (outside any callback of ours). */
+void
+gs_unpause(struct gsess *s)
+{
+	if (s->rpaused && !s->closing)
+		event_active(s->resume_ev, EV_TIMEOUT, 0);
+}
+
+/* The stop reply gdb waits for (now or once its query is answered). */
+void
+gs_stop_reply(struct gsess *s, const char *payload, size_t len)
+{
+	s->range.on = false;
+	if (len > 0 && (payload[0] == 'T' || payload[0] == 'S'))
+		s->hc[0] = '\0';	/* kgdb_cpu_enter: Hc is current again */
+	if (s->busy) {
+		if (len < sizeof s->pending_stop) {
+			memcpy(s->pending_stop, payload, len);
+			s->pending_len = len;
+		}
+		return;
+	}
+	s->waiting_stop = false;
+	s->resumed = false;
+	gs_reply(s, payload, len);
+	gs_process(s);
+}
+
+bool
+gs_bp_at(const struct br_gdb *g, uint64_t pc)
+{
+	size_t	i;
+
+	for (i = 0; i < g->nbp; i++)
+		if (g->bp[i] == pc)
+			return (true);
+	return (false);
+}
+
+void
+gs_bp_forget(struct br_gdb *g)
+{
+	g->nbp = 0;
+	g->nwatch = 0;
+	g->bp_full = false;
+}
+
+/* gdb planted or lifted a breakpoint: "Zt,addr,kind" / "zt,addr,kind". */
+static void
+gs_bp_track(struct br_gdb *g, const char *p, size_t len)
+{
+	uint64_t	addr;
+	size_t		i;
+
+	if (len < 4 || p[2] != ',' || p[1] < '0' || p[1] > '4' ||
+	    p[3] == '-' || rsp_hex_u64(p + 3, len - 3, &addr) <= 0) {
+		g->bp_full = true;	/* unknown: be careful from now on */
+		return;
+	}
+	if (p[1] >= '2') {
+		if (p[0] == 'Z')
+			g->nwatch++;
+		else if (g->nwatch > 0)
+			g->nwatch--;
+		return;
+	}
+	for (i = 0; i < g->nbp && g->bp[i] != addr; i++)
+		continue;
+	if (p[0] == 'z') {
+		if (i < g->nbp)
+			g->bp[i] = g->bp[--g->nbp];
+	} else if (i == g->nbp) {
+		if (g->nbp == GDB_BP_MAX)
+			g->bp_full = true;
+		else
+			g->bp[g->nbp++] = addr;
+	}
+}
