@@ -1046,9 +1046,8 @@ br_cache_reply(struct br_cache *c, struct br_cache_req *r, const char *p,
 				snprintf(c->notice, sizeof c->notice, "%s",
 				    br_vmlinux_why(c->vml));
 				log_warn("%s", c->notice);
-				if (c->br != NULL && c->br->console != NULL)
-					br_console_notice(c->br->console, "%s",
-					    c->notice);
+				if (c->br != NULL)
+					br_notice(c->br, "%s", c->notice);
 			} else if (br_vmlinux_state(c->vml) ==
 			    BR_VML_VERIFIED)
 				log_info("vmlinux matches the running kernel: "

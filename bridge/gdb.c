@@ -383,7 +383,7 @@ gs_close(struct gsess *s, const char *why)
 			br_target_hold_console(g->br->target, false);
 		br_notify(g->br, BR_NOTE_GDB_DETACH, why);
 		if (g->br->console != NULL)
-			br_console_notice(g->br->console, "gdb %s %s; the "
+			br_notice(g->br, "gdb %s %s; the "
 			    "target is %s", s->peer, why,
 			    g->br->target != NULL ? br_target_state_name(
 			    br_target_state(g->br->target)) : "unknown");
@@ -478,7 +478,7 @@ gdb_reply_cb(void *arg, const char *payload, size_t len, const char *err)
 	if (err != NULL) {
 		log_warn("gdb: request failed: %s", err);
 		if (s->g->br->console != NULL)
-			br_console_notice(s->g->br->console, "gdb request "
+			br_notice(s->g->br, "gdb request "
 			    "failed: %s", err);
 		if (kind == 'q' && s->in_qrcmd)
 			gs_outputf(s, "kgdb-bridge: %s\n", err);
@@ -949,7 +949,7 @@ gstep_restored(void *arg, const char *payload, size_t len, const char *err)
 		    "interrupts stay masked in the stepped code until it "
 		    "unmasks them", err != NULL ? err : "refused");
 		if (g->br->console != NULL)
-			br_console_notice(g->br->console, "could not unmask "
+			br_notice(g->br, "could not unmask "
 			    "interrupts after a step");
 	}
 	gs_stopped_deliver(g, st->stop, st->stoplen);
@@ -1130,7 +1130,7 @@ gs_running_reply(struct gsess *s)
 	s->waiting_stop = true;
 	if (br_target_break(s->g->br->target, err) == 0) {
 		if (s->g->br->console != NULL)
-			br_console_notice(s->g->br->console, "gdb attached "
+			br_notice(s->g->br, "gdb attached "
 			    "while the kernel runs: breaking in");
 		return;
 	}
@@ -1159,7 +1159,7 @@ gs_no_stop(struct gsess *s, const char *why)
 
 	log_warn("gdb: %s: cannot answer '?': %s: %s", s->peer, what, why);
 	if (s->g->br->console != NULL)
-		br_console_notice(s->g->br->console, "gdb asked where the "
+		br_notice(s->g->br, "gdb asked where the "
 		    "kernel stopped, but %s (%s); gdb is told the target is "
 		    "not running", what, why);
 	/*
@@ -1229,7 +1229,7 @@ gdb_synth_ready(void *arg, bool ok, const char *why)
 		snprintf(msg, sizeof msg, "the target stopped but would not "
 		    "switch to gdb mode: %s", why != NULL ? why : "?");
 		if (g->br->console != NULL)
-			br_console_notice(g->br->console, "%s", msg);
+			br_notice(g->br, "%s", msg);
 		/* gdb waits for this stop: it must hear that none comes. */
 		br_gdb_stop_failed(g, msg);
 		return;
@@ -2116,7 +2116,7 @@ gdb_accept(struct br_gdb *g, int fd, const char *peer)
 			log_warn("gdb: %s refused: %s holds the target", peer,
 			    g->ctl->peer);
 			if (g->br->console != NULL)
-				br_console_notice(g->br->console, "refused a "
+				br_notice(g->br, "refused a "
 				    "second gdb from %s (%s is attached; "
 				    "--takeover allows it)", peer,
 				    g->ctl->peer);
@@ -2131,7 +2131,7 @@ gdb_accept(struct br_gdb *g, int fd, const char *peer)
 	log_info("gdb: %s attached", peer);
 	br_notify(g->br, BR_NOTE_GDB_ATTACH, peer);
 	if (g->br->console != NULL)
-		br_console_notice(g->br->console, "gdb attached from %s", peer);
+		br_notice(g->br, "gdb attached from %s", peer);
 	st = br_target_state(g->br->target);
 	if (st == BR_TS_KDB)
 		br_target_enter_gdb(g->br->target, NULL, NULL);

@@ -9,6 +9,10 @@
  * re-created ptys are found again; or by USB identity; or by address) and
  * says "link up" when it is back.
  *
+ * It calls nothing above it: what it reads, and its coming up and going
+ * down, go to the struct br_link_cb it was made with (main.c hands the
+ * target link's bytes to target.c, a second console's to the bus).
+ *
  * Timers run only while something is pending: a connect, a BREAK, or a
  * reopen. An idle, healthy link has no timer.
  */
@@ -39,7 +43,8 @@
 struct br_link {
 	struct bridge		*br;
 	const struct br_opts	*o;
-	bool			 console2;	/* bytes go to the console */
+	struct br_link_cb	 cb;		/* who hears bytes, up, down */
+	bool			 console2;	/* read-only, never kgdb */
 	struct br_transport	 t;
 	char			 name[200];
 
@@ -207,16 +212,12 @@ link_went_up(struct br_link *l)
 	snprintf(msg, sizeof msg, "%slink up: %s", l->console2 ? "console2 " :
 	    "", desc);
 	l->ever_up = true;
-	if (l->console2) {
+	if (l->console2)
 		log_info("%s", msg);
-		if (br->console != NULL)
-			br_console_notice(br->console, "%s", msg);
-		return;
-	}
-	br_notify(br, BR_NOTE_LINK_UP, msg);
-	if (br->target != NULL)
-		br_target_link_changed(br->target, true);
-	link_arm_write(l);
+	if (l->cb.up != NULL)
+		l->cb.up(l->cb.arg, msg);
+	if (!l->console2)
+		link_arm_write(l);
 }
 
 static void
@@ -258,15 +259,10 @@ link_lose(struct br_link *l, const char *why)
 	if (was_up) {
 		snprintf(msg, sizeof msg, "%slink down: %s: %s; reconnecting",
 		    l->console2 ? "console2 " : "", l->name, why);
-		if (l->console2) {
+		if (l->console2)
 			log_warn("%s", msg);
-			if (br->console != NULL)
-				br_console_notice(br->console, "%s", msg);
-		} else {
-			br_notify(br, BR_NOTE_LINK_DOWN, msg);
-			if (br->target != NULL)
-				br_target_link_changed(br->target, false);
-		}
+		if (l->cb.down != NULL)
+			l->cb.down(l->cb.arg, msg);
 	}
 	if (!br->quit)
 		link_schedule_retry(l);
@@ -313,15 +309,10 @@ link_read_cb(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	if (n > 0) {
-		if (l->console2) {
-			if (br->console != NULL)
-				br_console_output(br->console,
-				    BR_SRC_CONSOLE2, buf, (size_t)n);
-		} else {
+		if (!l->console2)
 			br->stats.rx_bytes += (uint64_t)n;
-			if (br->target != NULL)
-				br_target_input(br->target, buf, (size_t)n);
-		}
+		if (l->cb.read != NULL)
+			l->cb.read(l->cb.arg, buf, (size_t)n);
 	}
 	/* A telnet server's negotiation may have queued replies. */
 	if (l->up && l->t.ops->drain != NULL)
@@ -614,8 +605,8 @@ link_brk_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 static struct br_link *
-link_new(struct bridge *br, const struct br_opts *o, bool console2,
-    char *err)
+link_new(struct bridge *br, const struct br_opts *o,
+    const struct br_link_cb *cb, bool console2, char *err)
 {
 	struct br_link	*l;
 	int		 rc;
@@ -623,6 +614,7 @@ link_new(struct bridge *br, const struct br_opts *o, bool console2,
 	l = xcalloc(1, sizeof *l);
 	l->br = br;
 	l->o = o;
+	l->cb = *cb;
 	l->console2 = console2;
 	l->t.o = o;
 	l->backoff_ms = LINK_BACKOFF_MIN_MS;
@@ -677,15 +669,17 @@ link_new(struct bridge *br, const struct br_opts *o, bool console2,
 }
 
 struct br_link *
-br_link_new(struct bridge *br, const struct br_opts *o, char *err)
+br_link_new(struct bridge *br, const struct br_opts *o,
+    const struct br_link_cb *cb, char *err)
 {
-	return link_new(br, o, false, err);
+	return link_new(br, o, cb, false, err);
 }
 
 struct br_link *
-br_link_new_console2(struct bridge *br, const struct br_opts *o, char *err)
+br_link_new_console2(struct bridge *br, const struct br_opts *o,
+    const struct br_link_cb *cb, char *err)
 {
-	return link_new(br, o, true, err);
+	return link_new(br, o, cb, true, err);
 }
 
 int

@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * bridge/notify.c: br_notify() and br_now_ms(), the two hooks every module
- * calls.
+ * bridge/notify.c: the event bus, and br_now_ms().
  *
- * br_notify() knows no module: it tells each sink main.c installed (the
- * log, the transcript, the console, the control socket), in that order,
- * so a lower layer can announce a moment without calling the upper ones.
+ * br_notify_event() knows no module: it tells each sink main.c installed
+ * (the log, the cache, the transcript, the console, the control socket),
+ * in that order, so a lower layer can announce a moment, console bytes or
+ * a notice without calling the upper ones. The other br_notify*() and
+ * br_notice() only fill a struct br_event.
  * br_now_ms() is weak so a test with a fake clock can put its own in.
  */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "bridge/bridge.h"
@@ -22,19 +26,57 @@ br_now_ms(void)
 }
 
 void
-br_notify(struct bridge *br, enum br_note note, const char *text)
+br_notify_event(struct bridge *br, const struct br_event *ev)
 {
-	size_t	i;
+	struct br_event	 e = *ev;
+	size_t		 i;
 
-	if (text == NULL)
-		text = "";
+	if (e.text == NULL)
+		e.text = "";
 	for (i = 0; i < br->nsinks; i++)
-		br->sinks[i].fn(br->sinks[i].arg, note, text);
+		br->sinks[i].fn(br->sinks[i].arg, &e);
 }
 
 void
-br_notify_sink(struct bridge *br, void (*fn)(void *, enum br_note,
-    const char *), void *arg)
+br_notify(struct bridge *br, enum br_note note, const char *text)
+{
+	struct br_event	ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.note = note;
+	ev.text = text;
+	br_notify_event(br, &ev);
+}
+
+void
+br_notify_console(struct bridge *br, enum br_source src, const void *buf,
+    size_t len)
+{
+	struct br_event	ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.note = BR_NOTE_CONSOLE;
+	ev.buf = buf;
+	ev.len = len;
+	ev.src = src;
+	br_notify_event(br, &ev);
+}
+
+void
+br_notice(struct bridge *br, const char *fmt, ...)
+{
+	char	msg[768];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	br_notify(br, BR_NOTE_NOTICE, msg);
+}
+
+void
+br_notify_sink(struct bridge *br, void (*fn)(void *, const struct br_event *),
+    void *arg)
 {
 	if (br->nsinks == BR_SINKS_MAX)
 		fatalx("too many notification sinks");

@@ -258,6 +258,8 @@ static void	tgt_finish(struct br_target *, const char *, size_t,
 		    const char *);
 static void	tgt_send_piece(struct br_target *, bool);
 static void	tgt_stop_seen(struct br_target *, const char *);
+static void	tgt_notify_stop(struct br_target *, const char *, const char *,
+	    size_t);
 static void	tgt_enter_done(struct br_target *, bool, const char *);
 static void	tgt_enter_probe(struct br_target *);
 static void	tgt_ack(struct br_target *);
@@ -283,6 +285,9 @@ br_target_state_name(enum br_tstate s)
 static void
 tgt_set_state(struct br_target *t, enum br_tstate s)
 {
+	struct br_event	ev;
+
+	memset(&ev, 0, sizeof ev);
 	if (t->state == s)
 		return;
 	log_debug("target: %s -> %s", br_target_state_name(t->state),
@@ -296,8 +301,12 @@ tgt_set_state(struct br_target *t, enum br_tstate s)
 	    s == BR_TS_UNKNOWN ? BR_CE_LINK : s == BR_TS_RUNNING ||
 	    s == BR_TS_PANIC ? BR_CE_RESUME : t->state == BR_TS_UNKNOWN ?
 	    BR_CE_LINK : BR_CE_STOP);
+	ev.note = BR_NOTE_STATE;
+	ev.text = br_target_state_name(s);
+	ev.from = t->state;
+	ev.to = s;
 	t->state = s;
-	br_notify(t->br, BR_NOTE_STATE, br_target_state_name(s));
+	br_notify_event(t->br, &ev);
 }
 
 /* ---- writing to the wire */
@@ -738,7 +747,7 @@ tgt_give_up(struct br_target *t, const char *what)
 	    "console bytes meanwhile", what, r != NULL ? (int)(r->piecelen >
 	    16 ? 16 : r->piecelen) : 0, r != NULL ? r->piece : "",
 	    br_now_ms() - t->sent_ms, t->sends, t->req_bad, t->req_console);
-	br_console_notice(t->br->console, "%s", msg);
+	br_notice(t->br, "%s", msg);
 	tgt_finish(t, NULL, 0, msg);
 }
 
@@ -1016,7 +1025,7 @@ tgt_bad_reply(struct br_target *t, struct treq *r, size_t len)
 		tgt_send_piece(t, true);
 		return;
 	}
-	br_console_notice(t->br->console, "%s; gave up after %d tries",
+	br_notice(t->br, "%s; gave up after %d tries",
 	    why, t->sends);
 	tgt_finish(t, NULL, 0, why);
 }
@@ -1069,7 +1078,7 @@ tgt_confirmed(struct br_target *t, struct treq *r, const char *p,
 		tgt_trace(t, '<', "", 0, "copies differ");
 	}
 	if (r->copies + 1 >= TGT_MAX_COPIES) {
-		br_console_notice(t->br->console, "'%.*s': %d copies of the "
+		br_notice(t->br, "'%.*s': %d copies of the "
 		    "reply and no two alike; passing the last one on "
 		    "unconfirmed (memory that changes as it is read, or a very "
 		    "noisy line)", (int)(r->piecelen > 24 ? 24 : r->piecelen),
@@ -1277,7 +1286,7 @@ tgt_tx_timeout(int fd, short what, void *arg)
 			return;
 		}
 		t->br->stats.timeouts++;
-		br_console_notice(t->br->console, "the target does not ack "
+		br_notice(t->br, "the target does not ack "
 		    "packets (is it stopped in the debugger, and is kgdboc "
 		    "on this port?)");
 		tgt_finish(t, NULL, 0, "no ack from the target");
@@ -1393,7 +1402,7 @@ tgt_packet(struct br_target *t, const struct rsp_event *ev)
 	 */
 	if ((len == 1 && (p[0] == 'D' || p[0] == '3')) ||
 	    tgt_frame_is_text(t, ev)) {
-		br_console_output(t->br->console, BR_SRC_TARGET, ev->raw,
+		br_notify_console(t->br, BR_SRC_TARGET, ev->raw,
 		    ev->rawlen);
 		return;
 	}
@@ -1407,7 +1416,7 @@ tgt_packet(struct br_target *t, const struct rsp_event *ev)
 		char	del[RSP_PKT_MAX + RSP_PKT_OVERHEAD];
 		size_t	n = ev->rawlen < sizeof del ? ev->rawlen : sizeof del;
 
-		br_console_output(t->br->console, BR_SRC_TARGET, ev->raw,
+		br_notify_console(t->br, BR_SRC_TARGET, ev->raw,
 		    ev->rawlen);
 		if (t->state == BR_TS_KDB &&
 		    t->kdb_echoes++ < TGT_KDB_RETRIES) {
@@ -1438,7 +1447,7 @@ tgt_packet(struct br_target *t, const struct rsp_event *ev)
 	 */
 	if (t->state == BR_TS_KDB &&
 	    !(t->enter == EN_PROBE && t->tx != TX_IDLE)) {
-		br_console_output(t->br->console, BR_SRC_TARGET, ev->raw,
+		br_notify_console(t->br, BR_SRC_TARGET, ev->raw,
 		    ev->rawlen);
 		return;
 	}
@@ -1479,7 +1488,7 @@ tgt_packet(struct br_target *t, const struct rsp_event *ev)
 			t->maybe_connected = false;
 			tgt_set_state(t, BR_TS_UNKNOWN);
 			snprintf(buf, sizeof buf, "%.*s", (int)len, p);
-			br_notify(t->br, BR_NOTE_STOP, buf);
+			tgt_notify_stop(t, buf, p, len);
 			if (t->ctl.stopped != NULL)
 				t->ctl.stopped(t->ctl.arg, p, len);
 			return;
@@ -1521,7 +1530,7 @@ tgt_output(struct br_target *t, const struct rsp_event *ev)
 		return;
 	}
 	if (tgt_frame_is_text(t, ev)) {
-		br_console_output(t->br->console, BR_SRC_TARGET, ev->raw,
+		br_notify_console(t->br, BR_SRC_TARGET, ev->raw,
 		    ev->rawlen);
 		return;
 	}
@@ -1529,7 +1538,7 @@ tgt_output(struct br_target *t, const struct rsp_event *ev)
 	tgt_trace(t, '<', ev->raw, ev->rawlen, "output");
 	tgt_ack(t);
 	t->maybe_connected = true;
-	br_console_output(t->br->console, BR_SRC_TARGET, ev->data, ev->len);
+	br_notify_console(t->br, BR_SRC_TARGET, ev->data, ev->len);
 	if (t->ctl.output != NULL)
 		t->ctl.output(t->ctl.arg, ev->data, ev->len);
 	/* An O packet while waiting for a reply (qRcmd) is progress: it
@@ -1549,7 +1558,7 @@ tgt_badpkt(struct br_target *t, const struct rsp_event *ev)
 	bool	 nak = false;
 
 	if (tgt_in_typed(t, ev->raw, ev->rawlen)) {
-		br_console_output(t->br->console, BR_SRC_TARGET, ev->raw,
+		br_notify_console(t->br, BR_SRC_TARGET, ev->raw,
 		    ev->rawlen);
 		return;
 	}
@@ -1574,7 +1583,7 @@ tgt_badpkt(struct br_target *t, const struct rsp_event *ev)
 			return;
 		}
 		if (t->bad_run == TGT_MAX_BAD + 1)
-			br_console_notice(t->br->console, "the target's "
+			br_notice(t->br, "the target's "
 			    "packets keep arriving corrupt (%d in a row): "
 			    "noise on the line, or a wrong baud rate?",
 			    t->bad_run);
@@ -1588,7 +1597,7 @@ tgt_badpkt(struct br_target *t, const struct rsp_event *ev)
 		return;
 	}
 	/* Not ours to answer: it was console text after all. */
-	br_console_output(t->br->console, BR_SRC_TARGET, ev->raw, ev->rawlen);
+	br_notify_console(t->br, BR_SRC_TARGET, ev->raw, ev->rawlen);
 }
 
 /* Console text: watch for kdb's reply to the "kgdb" command. */
@@ -1620,7 +1629,7 @@ tgt_console(struct br_target *t, const uint8_t *buf, size_t len)
 		t->garbled = true;
 		tgt_timer(t->tx_ev, tgt_quiet_ms(t) + 1);
 	}
-	br_console_output(t->br->console, BR_SRC_TARGET, buf, len);
+	br_notify_console(t->br, BR_SRC_TARGET, buf, len);
 	if (t->enter != EN_KGDB)
 		return;
 	for (i = 0; i < len; i++) {
@@ -1759,6 +1768,21 @@ br_target_input(struct br_target *t, const void *buf, size_t len)
 
 /* ---- stops, break-in */
 
+/* BR_NOTE_STOP with its stop packet (text: the packet as a string). */
+static void
+tgt_notify_stop(struct br_target *t, const char *text, const char *stop,
+    size_t len)
+{
+	struct br_event	ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.note = BR_NOTE_STOP;
+	ev.text = text;
+	ev.stop = stop;
+	ev.stoplen = len;
+	br_notify_event(t->br, &ev);
+}
+
 /* The target stopped: a stop packet (how == NULL), kdb or kgdb's banner. */
 static void
 tgt_stop_seen(struct br_target *t, const char *how)
@@ -1775,7 +1799,7 @@ tgt_stop_seen(struct br_target *t, const char *how)
 
 		snprintf(buf, sizeof buf, "%.*s", (int)t->last_stop_len,
 		    t->last_stop);
-		br_notify(t->br, BR_NOTE_STOP, buf);
+		tgt_notify_stop(t, buf, t->last_stop, t->last_stop_len);
 		if (t->ctl.stopped != NULL)
 			t->ctl.stopped(t->ctl.arg, t->last_stop,
 			    t->last_stop_len);
@@ -1915,7 +1939,7 @@ brk_failed(struct br_target *t, const char *what)
 	    "kernel.sysrq is 1 (or use sysrq_always_enabled), or run "
 	    "'echo g > /proc/sysrq-trigger' on the target "
 	    "(--break-seq sysrq-trigger types it into a root shell)", what);
-	br_console_notice(t->br->console, "%s", msg);
+	br_notice(t->br, "%s", msg);
 	br_notify(t->br, BR_NOTE_BREAK_FAILED, what);
 	if (t->ctl.stop_failed != NULL)
 		t->ctl.stop_failed(t->ctl.arg, msg);
@@ -2219,7 +2243,7 @@ br_target_console_input(struct br_target *t, const void *buf, size_t len,
 			return (-1);
 		}
 		if (t->held_len == 0) {
-			br_console_notice(t->br->console, "the kernel is "
+			br_notice(t->br, "the kernel is "
 			    "stopped in gdb mode and no gdb is attached: "
 			    "switching back to kdb");
 			br_target_enter_kdb(t);

@@ -1230,9 +1230,9 @@ static const unsigned fb_time_ms[8] = { 1, 10, 50, 100, 400, 1300, 5000,
     20000 };
 
 static void
-fb_console_sink(void *arg, enum br_note note, const char *text)
+fb_console_sink(void *arg, const struct br_event *ev)
 {
-	br_console_note(((struct bridge *)arg)->console, note, text);
+	br_console_event(((struct bridge *)arg)->console, ev);
 }
 
 static bool
@@ -1290,7 +1290,8 @@ fb_setup(struct fb *f, uint8_t c0, uint8_t c1)
 	f->br.start_ms = fb_now;
 	if ((f->br.console = br_console_new(&f->br, err)) == NULL)
 		fb_fail("console: %s", err);
-	/* As main.c: panics, marks and link changes reach the viewers. */
+	/* As main.c: console bytes, notices, panics, marks and link changes
+	 * reach the viewers. */
 	br_notify_sink(&f->br, fb_console_sink, &f->br);
 	if (c0 & 0x01) {
 		f->br.cache = br_cache_new(&f->br, f->br.arch);

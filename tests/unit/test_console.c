@@ -260,6 +260,28 @@ test_clients(void **state)
 	br_console_notice(br.console, "hello %d", 42);
 	spin(all, 2, 20);
 	assert_true(has(&fast, "[kgdb-bridge] hello 42\r\n", 24));
+	/* The bus sink renders console bytes and notices the same way. */
+	{
+		struct br_event	ev;
+
+		memset(&ev, 0, sizeof ev);
+		ev.note = BR_NOTE_CONSOLE;
+		ev.text = "";
+		ev.buf = "tail";
+		ev.len = 4;
+		ev.src = BR_SRC_TARGET;
+		br_console_event(br.console, &ev);
+		ev.note = BR_NOTE_NOTICE;
+		ev.text = "bus 7";
+		br_console_event(br.console, &ev);
+		ev.note = BR_NOTE_STATE;	/* not the console's to show */
+		ev.text = "kdb";
+		br_console_event(br.console, &ev);
+		spin(all, 2, 20);
+		/* Not at the start of a line: the notice starts one. */
+		assert_true(has(&fast, "tail\r\n[kgdb-bridge] bus 7\r\n", 27));
+		assert_false(has(&fast, "kdb", 3));
+	}
 	br_console_free(br.console);
 	br.console = NULL;
 	close(fast.fd);

@@ -322,6 +322,8 @@ run_transcript(void **state)
 	t->br.arch = rsp_arch_get(RSP_ARCH_X86_64);
 	t->br.link = (struct br_link *)&fk;
 	t->br.console = (struct br_console *)&fk;
+	t->br.nsinks = 0;
+	br_notify_sink(&t->br, fk_sink, NULL);
 	t->br.target = br_target_new(&t->br);
 	br_target_set_timeouts(t->br.target, 30, 60, 300);
 
