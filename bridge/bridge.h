@@ -647,7 +647,8 @@ bool		 br_vmlinux_read(const struct br_vmlinux *v, uint64_t addr,
 
 
 /* bridge/cache.c: a stopped target's replies, served again until it moves;
- * small reads widened where reading is harmless; vmlinux for RO data. */
+ * small reads widened where reading is harmless; vmlinux for RO data. The
+ * planner is pure (layer 0); cache_fwd.c connects it to the daemon. */
 #define BR_CACHE_MEM_MAX	(4 * 1024 * 1024)	/* memory bytes held */
 enum br_cache_event {
 	BR_CE_RESUME,		/* c, s, C, S, D, k, vCont…: the kernel runs */
@@ -700,12 +701,26 @@ struct br_cache_stats {
 #define BR_CACHE_REGION_IMAGE	0
 #define BR_CACHE_REGION_RAM	1
 struct br_cache;
-/* br may be NULL (tests): then no console notices. */
-struct br_cache	*br_cache_new(struct bridge *br, const struct rsp_arch *a);
+struct br_cache	*br_cache_new(const struct rsp_arch *a);
 void		 br_cache_free(struct br_cache *c);
-/* Serve verified read-only sections from v (not owned; NULL: none). */
+/* What the planner asks of a vmlinux file: vmlinux.c's functions, which
+ * cache_fwd.c hands in (the planner calls no file by name). */
+struct br_cache_file {
+	bool	(*image)(const struct br_vmlinux *, uint64_t *, uint64_t *);
+	void	(*reset)(struct br_vmlinux *);
+	bool	(*read)(const struct br_vmlinux *, uint64_t, void *, size_t);
+	enum br_vml_state (*state)(const struct br_vmlinux *);
+	bool	(*covers)(const struct br_vmlinux *, uint64_t, size_t);
+	size_t	(*nsamples)(const struct br_vmlinux *);
+	bool	(*sample)(const struct br_vmlinux *, size_t, uint64_t *,
+		    size_t *);
+	void	(*check)(struct br_vmlinux *, size_t, const void *, size_t);
+	const char *(*why)(const struct br_vmlinux *);
+};
+/* Serve verified read-only sections from v (not owned; NULL: none),
+ * read through ops. */
 void		 br_cache_set_vmlinux(struct br_cache *c,
-		    struct br_vmlinux *v);
+		    const struct br_cache_file *ops, struct br_vmlinux *v);
 /* Override a harmless region (the image comes from vmlinux's _text.._end;
  * the direct map defaults to its first 64 GiB on x86_64). */
 void		 br_cache_set_region(struct br_cache *c, int which,
@@ -733,10 +748,7 @@ enum br_cache_verdict br_cache_reply(struct br_cache *c,
 		    struct br_cache_req *req, const char *p, size_t len,
 		    const char *reply, size_t rlen, char *out, size_t outmax,
 		    size_t *outlen);
-/* A drop-in for br_target_request() that runs the above: cb gets gdb's
- * reply (at once, on a hit). */
-int		 br_cache_forward(struct br_cache *c, struct br_target *t,
-		    const char *p, size_t len, br_reply_cb *cb, void *arg);
+
 /* The read to send for gdb's m addr,len: widened to at most the arch's
  * mem_read_max, inside one page and one harmless region, not over cached
  * bytes. False (and addr,len back) when it stays as asked. */
@@ -749,5 +761,22 @@ size_t		 br_cache_stats_text(const struct br_cache *c, char *buf,
 /* The last thing worth telling the user ("vmlinux does not match …"),
  * or "". */
 const char	*br_cache_notice(const struct br_cache *c);
+/* How many notices it has made (a new one: the count moved). */
+uint64_t	 br_cache_notices(const struct br_cache *c);
+
+/* bridge/cache_fwd.c: the cache in the daemon (layer 3). */
+/* A drop-in for br_target_request(br->target, …) that runs gdb's request
+ * through br->cache (if any, and on): cb gets gdb's reply (at once, on a
+ * hit). A notice the cache makes goes on the bus. */
+int		 br_cache_forward(struct bridge *br, const char *p,
+		    size_t len, br_reply_cb *cb, void *arg);
+/* The cache's bus sink (main.c installs it second, after the log): the
+ * target's state changes (BR_NOTE_STATE, by old and new state), stop
+ * packets (BR_NOTE_STOP) and link resets (BR_NOTE_TARGET_LINK) invalidate
+ * it. c may be NULL. */
+void		 br_cache_note(struct br_cache *c, const struct br_event *ev);
+/* Serve v's verified read-only sections (br_cache_set_vmlinux with
+ * vmlinux.c's functions). */
+void		 br_cache_use_vmlinux(struct br_cache *c, struct br_vmlinux *v);
 
 #endif

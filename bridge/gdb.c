@@ -499,7 +499,7 @@ gs_forward(struct gsess *s, const char *p, size_t len)
 	 * Through the stop-state cache (relays as is when there is none or
 	 * it is off). A hit, like a refusal, has already run the callback.
 	 */
-	(void)br_cache_forward(g->br->cache, g->br->target, p, len,
+	(void)br_cache_forward(g->br, p, len,
 	    gdb_reply_cb, c);
 }
 
@@ -847,7 +847,7 @@ gstep_pc(void *arg, const char *payload, size_t len, const char *err)
 	}
 	/* The instruction, from vmlinux when the cache has it. */
 	snprintf(req, sizeof req, "m%" PRIx64 ",4", pc);
-	if (br_cache_forward(g->br->cache, g->br->target, req, strlen(req),
+	if (br_cache_forward(g->br, req, strlen(req),
 	    gstep_insn, gstep_ctx(g)) != 0)
 		gstep_go(g);
 }
@@ -1508,7 +1508,7 @@ gs_range_stop(struct gsess *s, const char *payload, size_t len)
 		 * gdb's own 'g' with them, one round trip less. Otherwise
 		 * read the pc alone (22 bytes, not 316).
 		 */
-		(void)br_cache_forward(g->br->cache, g->br->target, "g", 1,
+		(void)br_cache_forward(g->br, "g", 1,
 		    gs_range_pc, gs_ctx_new(s, 'r'));
 		return (true);
 	}

@@ -110,13 +110,13 @@ main_cache_new(struct bridge *br)
 
 	if (br->arch == NULL)
 		return;
-	br->cache = br_cache_new(br, br->arch);
+	br->cache = br_cache_new(br->arch);
 	if (br->opts.vmlinux != NULL) {
 		br->vmlinux = br_vmlinux_open(br->opts.vmlinux, 0, err);
 		if (br->vmlinux == NULL)
 			log_warn("%s: no read-only data from the file", err);
 		else
-			br_cache_set_vmlinux(br->cache, br->vmlinux);
+			br_cache_use_vmlinux(br->cache, br->vmlinux);
 	}
 	if (br->opts.no_cache) {
 		br_cache_set_enabled(br->cache, false);
@@ -154,7 +154,9 @@ main_log_ports(struct bridge *br)
 
 /*
  * The bus sinks (notify.c), installed in this order before any module can
- * speak: the log (and the last panic line for ctl status), the transcript,
+ * speak: the log (and the last panic line for ctl status), the cache
+ * (invalidated by the target's state changes, stops and link resets,
+ * before anyone who hears of them can ask it), the transcript,
  * the console (which also renders console bytes and notices, and writes
  * them to the transcript), then control-socket subscribers, who hear only
  * the notes ctl.c names (never BR_NOTE_INTERNAL ones). Each reads its
@@ -193,6 +195,12 @@ main_log_sink(void *arg, const struct br_event *ev)
 		log_debug("%s: %s", br_note_name(ev->note), text);
 		return;
 	}
+}
+
+static void
+main_cache_sink(void *arg, const struct br_event *ev)
+{
+	br_cache_note(((struct bridge *)arg)->cache, ev);
 }
 
 static void
@@ -315,6 +323,7 @@ main(int argc, char **argv)
 		fatalx("cannot create the event loop");
 	br.start_ms = br_now_ms();
 	br_notify_sink(&br, main_log_sink, &br);
+	br_notify_sink(&br, main_cache_sink, &br);
 	br_notify_sink(&br, main_transcript_sink, &br);
 	br_notify_sink(&br, main_console_sink, &br);
 	br_notify_sink(&br, main_ctl_sink, &br);

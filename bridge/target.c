@@ -292,15 +292,8 @@ tgt_set_state(struct br_target *t, enum br_tstate s)
 		return;
 	log_debug("target: %s -> %s", br_target_state_name(t->state),
 	    br_target_state_name(s));
-	/*
-	 * Whatever the stop-state cache holds belongs to the old state. From
-	 * unknown to stopped (the probe after a link came back) need not be
-	 * a new stop: the stub may still be on gdb's thread.
-	 */
-	br_cache_invalidate(t->br->cache, s == BR_TS_KDB ? BR_CE_KDB :
-	    s == BR_TS_UNKNOWN ? BR_CE_LINK : s == BR_TS_RUNNING ||
-	    s == BR_TS_PANIC ? BR_CE_RESUME : t->state == BR_TS_UNKNOWN ?
-	    BR_CE_LINK : BR_CE_STOP);
+	/* The old and new state go with it: the cache's sink drops what
+	 * belonged to the old one (cache_fwd.c). */
 	ev.note = BR_NOTE_STATE;
 	ev.text = br_target_state_name(s);
 	ev.from = t->state;
@@ -1498,9 +1491,8 @@ tgt_packet(struct br_target *t, const struct rsp_event *ev)
 			t->last_stop_len = len;
 		}
 		tgt_set_state(t, BR_TS_STOPPED_GDB);
-		/* A new stop (a new generation, even in the same state), and
-		 * the stub is on the current thread again. */
-		br_cache_invalidate(t->br->cache, BR_CE_STOP);
+		/* A new stop (a new generation, even in the same state): the
+		 * STOP event carries its packet (tgt_stop_seen). */
 		tgt_stop_seen(t, NULL);
 		return;
 	}
@@ -2295,10 +2287,16 @@ br_target_switching(const struct br_target *t)
 void
 br_target_link_changed(struct br_target *t, bool up)
 {
+	struct br_event	ev;
+
 	rsp_demux_flush(t->dm, tgt_demux_cb, t);
 	tgt_arm_tick(t);
-	/* Maybe another kernel now: drop all, compare the vmlinux again. */
-	br_cache_invalidate(t->br->cache, BR_CE_LINK);
+	/* Maybe another kernel now: whatever is known about the stopped
+	 * kernel goes (the cache's sink drops all). */
+	memset(&ev, 0, sizeof ev);
+	ev.note = BR_NOTE_TARGET_LINK;
+	ev.up = up;
+	br_notify_event(t->br, &ev);
 	if (up) {
 		/* No probe: a '?' would drop every breakpoint. */
 		tgt_set_state(t, BR_TS_UNKNOWN);

@@ -1230,6 +1230,12 @@ static const unsigned fb_time_ms[8] = { 1, 10, 50, 100, 400, 1300, 5000,
     20000 };
 
 static void
+fb_cache_sink(void *arg, const struct br_event *ev)
+{
+	br_cache_note(((struct bridge *)arg)->cache, ev);
+}
+
+static void
 fb_console_sink(void *arg, const struct br_event *ev)
 {
 	br_console_event(((struct bridge *)arg)->console, ev);
@@ -1292,9 +1298,10 @@ fb_setup(struct fb *f, uint8_t c0, uint8_t c1)
 		fb_fail("console: %s", err);
 	/* As main.c: console bytes, notices, panics, marks and link changes
 	 * reach the viewers. */
+	br_notify_sink(&f->br, fb_cache_sink, &f->br);
 	br_notify_sink(&f->br, fb_console_sink, &f->br);
 	if (c0 & 0x01) {
-		f->br.cache = br_cache_new(&f->br, f->br.arch);
+		f->br.cache = br_cache_new(f->br.arch);
 		/* A small cap, so eviction runs too. */
 		if (c1 & 0x40)
 			br_cache_set_limit(f->br.cache, 8192);

@@ -169,6 +169,13 @@ fk_sink(void *arg, const struct br_event *ev)
 	snprintf(fk.last_note, sizeof fk.last_note, "%s", ev->text);
 }
 
+/* The cache's sink, as main.c installs it (arg: the struct bridge). */
+static __attribute__((unused)) void
+fk_cache_sink(void *arg, const struct br_event *ev)
+{
+	br_cache_note(((struct bridge *)arg)->cache, ev);
+}
+
 void
 __wrap_br_transcript_packet(struct br_transcript *tr, char dir,
     const void *buf, size_t len, const char *note)
