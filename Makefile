@@ -199,9 +199,7 @@ fuzz: deps $(FUZZ_SRCS:tests/fuzz/%.c=$(FZ)/%)
 # take precedence over the rsp-only fuzz_% pattern rules above. The corpus
 # replays (gcc + ASan) are built by `make tests` like the others.
 FB_BINS		= fuzz_bridge_gdb fuzz_bridge_target fuzz_bridge_console
-FB_WRAP		= -Wl,--wrap=br_link_write,--wrap=br_link_send_break,$\
-		  --wrap=br_link_up,--wrap=br_link_caps,--wrap=br_link_baud,$\
-		  --wrap=br_link_name,--wrap=br_link_pending,--wrap=event_add,$\
+FB_WRAP		= -Wl,--wrap=event_add,$\
 		  --wrap=event_del,--wrap=event_free,$\
 		  --wrap=evconnlistener_new_bind,--wrap=br_open_private
 $(FB_BINS:%=$(T)/%): $(T)/%: $(T)/tests/fuzz/%.o $(T)/tests/fuzz/replay.o \

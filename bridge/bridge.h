@@ -343,6 +343,24 @@ struct br_link_cb {
 };
 struct br_link	*br_link_new(struct bridge *br, const struct br_opts *o,
 		    const struct br_link_cb *cb, char *err);
+/*
+ * The link as its users call it (linkops.c): every link begins with a
+ * struct br_link_base, whose ops br_link_write() … br_link_pending() go
+ * through: link.c's for the real wire, a test's for a fake one. A NULL
+ * link is down.
+ */
+struct br_link_ops {
+	int		(*write)(struct br_link *, const void *, size_t, char *);
+	int		(*send_break)(struct br_link *, char *);
+	bool		(*up)(const struct br_link *);
+	int		(*caps)(const struct br_link *);
+	int		(*baud)(const struct br_link *);
+	const char	*(*name)(const struct br_link *);
+	size_t		(*pending)(const struct br_link *);
+};
+struct br_link_base {
+	const struct br_link_ops *ops;
+};
 void		 br_link_free(struct br_link *l);
 bool		 br_link_up(const struct br_link *l);
 int		 br_link_caps(const struct br_link *l);
@@ -456,7 +474,10 @@ size_t	 br_telnet_cpo(uint8_t *out, uint8_t sub, const uint8_t *val,
 /* Reply to one request: payload (NULL with err on timeout/link loss). */
 typedef void br_reply_cb(void *arg, const char *payload, size_t len,
     const char *err);
-struct br_target *br_target_new(struct bridge *br);
+/* The engine talks to the target through link (br_link_*(): link.c's, or
+ * a test's fake), whose bytes and changes the caller hands to
+ * br_target_input() and br_target_link_changed(). */
+struct br_target *br_target_new(struct bridge *br, struct br_link *link);
 void		 br_target_free(struct br_target *t);
 void		 br_target_input(struct br_target *t, const void *buf,
 		    size_t len);

@@ -41,6 +41,7 @@
 #define LINK_CONNECT_MS		5000
 
 struct br_link {
+	struct br_link_base	 base;		/* first: br_link_*() use it */
 	struct bridge		*br;
 	const struct br_opts	*o;
 	struct br_link_cb	 cb;		/* who hears bytes, up, down */
@@ -77,38 +78,42 @@ struct br_link {
 	char			 rhost[200], rport[16];
 };
 
+static int	link_op_write(struct br_link *, const void *, size_t, char *);
+static int	link_op_send_break(struct br_link *, char *);
 static void	link_try_open(struct br_link *, char *, bool);
 static void	link_resolve_start(struct br_link *);
 static void	link_arm_write(struct br_link *);
 
-const char *
-br_link_name(const struct br_link *l)
+/* The link's side of struct br_link_ops (linkops.c dispatches; l is never
+ * NULL here). */
+static const char *
+link_op_name(const struct br_link *l)
 {
-	return l != NULL ? l->name : "(none)";
+	return l->name;
 }
 
-bool
-br_link_up(const struct br_link *l)
+static bool
+link_op_up(const struct br_link *l)
 {
-	return l != NULL && l->up;
+	return l->up;
 }
 
-int
-br_link_caps(const struct br_link *l)
+static int
+link_op_caps(const struct br_link *l)
 {
-	return l != NULL ? l->t.caps : 0;
+	return l->t.caps;
 }
 
-int
-br_link_baud(const struct br_link *l)
+static int
+link_op_baud(const struct br_link *l)
 {
-	return l != NULL ? l->t.baud : 0;
+	return l->t.baud;
 }
 
-size_t
-br_link_pending(const struct br_link *l)
+static size_t
+link_op_pending(const struct br_link *l)
 {
-	return l != NULL && l->out != NULL ? evbuffer_get_length(l->out) : 0;
+	return l->out != NULL ? evbuffer_get_length(l->out) : 0;
 }
 
 static void
@@ -599,10 +604,20 @@ link_brk_cb(evutil_socket_t fd, short what, void *arg)
 	link_arm_write(l);
 	if (l->break_again) {
 		l->break_again = false;
-		if (br_link_send_break(l, err) == -1)
+		if (link_op_send_break(l, err) == -1)
 			log_warn("%s", err);
 	}
 }
+
+static const struct br_link_ops link_ops = {
+	.write = link_op_write,
+	.send_break = link_op_send_break,
+	.up = link_op_up,
+	.caps = link_op_caps,
+	.baud = link_op_baud,
+	.name = link_op_name,
+	.pending = link_op_pending,
+};
 
 static struct br_link *
 link_new(struct bridge *br, const struct br_opts *o,
@@ -612,6 +627,7 @@ link_new(struct bridge *br, const struct br_opts *o,
 	int		 rc;
 
 	l = xcalloc(1, sizeof *l);
+	l->base.ops = &link_ops;
 	l->br = br;
 	l->o = o;
 	l->cb = *cb;
@@ -682,10 +698,10 @@ br_link_new_console2(struct bridge *br, const struct br_opts *o,
 	return link_new(br, o, cb, true, err);
 }
 
-int
-br_link_write(struct br_link *l, const void *buf, size_t len, char *err)
+static int
+link_op_write(struct br_link *l, const void *buf, size_t len, char *err)
 {
-	if (l == NULL || !l->up || l->lost_pending) {
+	if (!l->up || l->lost_pending) {
 		br_seterr(err, "the target link is down");
 		return -1;
 	}
@@ -703,13 +719,13 @@ br_link_write(struct br_link *l, const void *buf, size_t len, char *err)
 	return 0;
 }
 
-int
-br_link_send_break(struct br_link *l, char *err)
+static int
+link_op_send_break(struct br_link *l, char *err)
 {
 	struct timeval	tv = { 0, BR_BREAK_MS * 1000 };
 	int		rc;
 
-	if (l == NULL || !l->up) {
+	if (!l->up) {
 		br_seterr(err, "the target link is down");
 		return -1;
 	}

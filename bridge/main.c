@@ -349,7 +349,7 @@ main(int argc, char **argv)
 		fatalx("--console2: %s", err);
 	}
 	main_cache_new(&br);
-	br.target = br_target_new(&br);
+	br.target = br_target_new(&br, br.link);
 	if (br_link_up(br.link))
 		br_target_link_changed(br.target, true);
 	if ((br.opts.gdb_port != BR_PORT_OFF || br.opts.gdb_socket != NULL) &&

@@ -146,6 +146,7 @@ struct brk_step {
 
 struct br_target {
 	struct bridge	*br;
+	struct br_link	*link;		/* the wire (br_link_*()) */
 	struct br_target_ctl ctl;	/* the client driving the stub */
 	bool		 hold_console;	/* … holds it in gdb mode */
 	struct rsp_demux *dm;
@@ -314,7 +315,7 @@ tgt_write(struct br_target *t, const void *buf, size_t len, char *err)
 
 	if (err == NULL)
 		err = e;
-	if (t->br->link == NULL) {
+	if (t->link == NULL) {
 		br_seterr(err, "no link");
 		return (-1);
 	}
@@ -322,7 +323,7 @@ tgt_write(struct br_target *t, const void *buf, size_t len, char *err)
 	if (t->quiet_ms < now)
 		t->quiet_ms = now;
 	t->quiet_ms += tgt_wire_ms(t, len);
-	return (br_link_write(t->br->link, buf, len, err));
+	return (br_link_write(t->link, buf, len, err));
 }
 
 static void
@@ -339,8 +340,8 @@ tgt_wire_ms(struct br_target *t, size_t n)
 {
 	int	baud = 0;
 
-	if (t->br->link != NULL)
-		baud = br_link_baud(t->br->link);
+	if (t->link != NULL)
+		baud = br_link_baud(t->link);
 	if (baud <= 0)
 		baud = 115200;
 	return ((unsigned)((n * 10 * 1000) / (size_t)baud) + 1);
@@ -678,7 +679,7 @@ br_target_request(struct br_target *t, const char *payload, size_t len,
 	struct treq	*r;
 	const char	*why = "bad request";
 
-	if (!br_link_up(t->br->link)) {
+	if (!br_link_up(t->link)) {
 		cb(arg, NULL, 0, "target link is down");
 		return (-1);
 	}
@@ -703,7 +704,7 @@ br_target_resume(struct br_target *t, const char *payload, size_t len)
 	struct treq	*r;
 	const char	*why = "bad request";
 
-	if (!br_link_up(t->br->link))
+	if (!br_link_up(t->link))
 		return (-1);
 	if ((r = tgt_new_req(t, payload, len, NULL, NULL, &why)) == NULL)
 		return (-1);
@@ -909,7 +910,7 @@ tgt_kick(struct br_target *t)
 	struct treq	*r;
 
 	while (t->tx == TX_IDLE && (r = tgt_head(t)) != NULL) {
-		if (!br_link_up(t->br->link)) {
+		if (!br_link_up(t->link)) {
 			t->draining = true;
 			tgt_finish(t, NULL, 0, "target link is down");
 			t->draining = false;
@@ -1954,7 +1955,7 @@ brk_run(int fd, short what, void *arg)
 		s = &t->steps[t->step++];
 		switch (s->what) {
 		case 'B':
-			if (br_link_send_break(t->br->link, err) != 0) {
+			if (br_link_send_break(t->link, err) != 0) {
 				brk_failed(t, err);
 				return;
 			}
@@ -1984,7 +1985,7 @@ br_target_break(struct br_target *t, char *err)
 	uint64_t	 now;
 	int		 caps;
 
-	if (!br_link_up(t->br->link)) {
+	if (!br_link_up(t->link)) {
 		br_seterr(err, "target link is down");
 		return (-1);
 	}
@@ -1992,7 +1993,7 @@ br_target_break(struct br_target *t, char *err)
 		return (0);	/* already stopped */
 	if (t->breaking || t->confirming)
 		return (0);	/* one BREAK at a time: two cancel */
-	caps = br_link_caps(t->br->link);
+	caps = br_link_caps(t->link);
 	if (caps & BR_LINK_CONSOLE_ONLY) {
 		br_seterr(err, "this link (xHCI DbC) carries the console "
 		    "only: kgdb cannot stop the kernel through it");
@@ -2144,7 +2145,7 @@ br_target_enter_gdb(struct br_target *t, br_ready_cb *cb, void *arg)
 	}
 	if (t->enter != EN_NONE)
 		return;
-	if (!br_link_up(t->br->link)) {
+	if (!br_link_up(t->link)) {
 		tgt_enter_done(t, false, "target link is down");
 		return;
 	}
@@ -2208,7 +2209,7 @@ br_target_console_input(struct br_target *t, const void *buf, size_t len,
 	const uint8_t	*p = buf;
 	size_t		 i;
 
-	if (!br_link_up(t->br->link)) {
+	if (!br_link_up(t->link)) {
 		br_seterr(err, "target link is down");
 		return (-1);
 	}
@@ -2343,13 +2344,14 @@ br_target_set_timeouts(struct br_target *t, unsigned ack_ms,
 }
 
 struct br_target *
-br_target_new(struct bridge *br)
+br_target_new(struct bridge *br, struct br_link *link)
 {
 	struct br_target	*t;
 	struct rsp_demux_cfg	 cfg;
 
 	t = xcalloc(1, sizeof *t);
 	t->br = br;
+	t->link = link;
 	t->state = BR_TS_UNKNOWN;
 	t->ack_ms = TGT_ACK_MS;
 	t->reply_ms = TGT_REPLY_MS;
@@ -2387,7 +2389,7 @@ br_target_free(struct br_target *t)
 	 * acks the stub's "OK" to D, so it resumes without us (kdb itself
 	 * suggests "$D#44+").
 	 */
-	if (t->state == BR_TS_STOPPED_GDB && br_link_up(t->br->link)) {
+	if (t->state == BR_TS_STOPPED_GDB && br_link_up(t->link)) {
 		log_info("target: detaching (D) on shutdown");
 		(void)tgt_write(t, "$D#44+", 6, NULL);
 	}

@@ -182,6 +182,7 @@ fb_timer_next(uint64_t limit)
 /* ---- the fake target link */
 
 struct fb_link {
+	struct br_link_base base;	/* first: the fake is a link */
 	bool	 up;
 	int	 downs;		/* times it went down in this input */
 	int	 caps;
@@ -191,16 +192,8 @@ struct fb_link {
 };
 static struct fb_link	fl;
 
-int	__wrap_br_link_write(struct br_link *, const void *, size_t, char *);
-int	__wrap_br_link_send_break(struct br_link *, char *);
-bool	__wrap_br_link_up(const struct br_link *);
-int	__wrap_br_link_caps(const struct br_link *);
-int	__wrap_br_link_baud(const struct br_link *);
-const char *__wrap_br_link_name(const struct br_link *);
-size_t	__wrap_br_link_pending(const struct br_link *);
-
-int
-__wrap_br_link_write(struct br_link *l, const void *buf, size_t len,
+static int
+fb_link_write(struct br_link *l, const void *buf, size_t len,
     char *err)
 {
 	(void)l;
@@ -218,8 +211,8 @@ __wrap_br_link_write(struct br_link *l, const void *buf, size_t len,
 	return (0);
 }
 
-int
-__wrap_br_link_send_break(struct br_link *l, char *err)
+static int
+fb_link_send_break(struct br_link *l, char *err)
 {
 	(void)l;
 	if (!(fl.caps & BR_LINK_CAN_BREAK)) {
@@ -234,40 +227,51 @@ __wrap_br_link_send_break(struct br_link *l, char *err)
 	return (0);
 }
 
-bool
-__wrap_br_link_up(const struct br_link *l)
+static bool
+fb_link_up(const struct br_link *l)
 {
 	(void)l;
 	return (fl.up);
 }
 
-int
-__wrap_br_link_caps(const struct br_link *l)
+static int
+fb_link_caps(const struct br_link *l)
 {
 	(void)l;
 	return (fl.caps);
 }
 
-int
-__wrap_br_link_baud(const struct br_link *l)
+static int
+fb_link_baud(const struct br_link *l)
 {
 	(void)l;
 	return (115200);
 }
 
-const char *
-__wrap_br_link_name(const struct br_link *l)
+static const char *
+fb_link_name(const struct br_link *l)
 {
 	(void)l;
 	return ("fuzz");
 }
 
-size_t
-__wrap_br_link_pending(const struct br_link *l)
+static size_t
+fb_link_pending(const struct br_link *l)
 {
 	(void)l;
 	return (0);
 }
+
+/* The fake link's side of struct br_link_ops: no link.c, no --wrap. */
+static const struct br_link_ops fb_link_ops = {
+	.write = fb_link_write,
+	.send_break = fb_link_send_break,
+	.up = fb_link_up,
+	.caps = fb_link_caps,
+	.baud = fb_link_baud,
+	.name = fb_link_name,
+	.pending = fb_link_pending,
+};
 
 /* ---- console clients: console.c's listener, without a port */
 
@@ -1259,6 +1263,7 @@ fb_setup(struct fb *f, uint8_t c0, uint8_t c1)
 	int	i;
 
 	memset(&fl, 0, sizeof fl);
+	fl.base.ops = &fb_link_ops;
 	fl.up = true;
 	fl.caps = BR_LINK_CAN_BREAK | BR_LINK_HAS_BAUD;
 	if (c0 & 0x08)
@@ -1306,7 +1311,7 @@ fb_setup(struct fb *f, uint8_t c0, uint8_t c1)
 		if (c1 & 0x40)
 			br_cache_set_limit(f->br.cache, 8192);
 	}
-	f->br.target = br_target_new(&f->br);
+	f->br.target = br_target_new(&f->br, f->br.link);
 	if ((f->br.gdb = br_gdb_new(&f->br, err)) == NULL)
 		fb_fail("gdb: %s", err);
 

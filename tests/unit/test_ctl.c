@@ -342,7 +342,7 @@ test_target_ops(void **state)
 	br.console = (struct br_console *)&fk;
 	br.nsinks = 0;
 	br_notify_sink(&br, fk_sink, NULL);
-	br.target = br_target_new(&br);
+	br.target = br_target_new(&br, br.link);
 	br_target_set_timeouts(br.target, 30, 60, 300);
 	br.opts.gdb_port = BR_PORT_OFF;	/* sessions come by fd */
 	br.gdb = br_gdb_new(&br, err);
@@ -572,7 +572,7 @@ test_step_arm64(void **state)
 	br.console = (struct br_console *)&fk;
 	br.nsinks = 0;
 	br_notify_sink(&br, fk_sink, NULL);
-	br.target = br_target_new(&br);
+	br.target = br_target_new(&br, br.link);
 	br_target_set_timeouts(br.target, 30, 60, 300);
 	br.gdb = br_gdb_new(&br, err);
 	assert_non_null(br.gdb);

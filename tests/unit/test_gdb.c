@@ -325,7 +325,7 @@ run_transcript(void **state)
 	t->br.nsinks = 0;
 	br_notify_sink(&t->br, fk_cache_sink, &t->br);	/* as main.c */
 	br_notify_sink(&t->br, fk_sink, NULL);
-	t->br.target = br_target_new(&t->br);
+	t->br.target = br_target_new(&t->br, t->br.link);
 	br_target_set_timeouts(t->br.target, 30, 60, 300);
 
 	while (fgets(line, sizeof line, fp) != NULL) {

@@ -48,7 +48,7 @@ setup(void **state)
 	f->br.console = (struct br_console *)&fk;
 	f->br.nsinks = 0;
 	br_notify_sink(&f->br, fk_sink, NULL);
-	f->t = br_target_new(&f->br);
+	f->t = br_target_new(&f->br, f->br.link);
 	f->br.target = f->t;
 	br_target_set_timeouts(f->t, 30, 60, 300);
 	*state = f;
