@@ -155,10 +155,18 @@ $(T)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(BR_CF) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
 
-# A unit test may add link flags (e.g. -Wl,--wrap=...) in tests/unit/<name>.mk
-# as LDFLAGS_<name> = ...
+# The sanitized bridge objects as an archive: a unit test links only the
+# members it uses (and what they use), so a test of target.c does not pull
+# in the console, the control socket or the option parser. Fakes go in
+# through the seams the code has (a link's ops, a bus sink, br_set_clock),
+# never through the linker.
+$(T)/libbridge.a: $(T_BRIDGE_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+# A unit test may add link flags in tests/unit/<name>.mk as
+# LDFLAGS_<name> = ... (test_demux counts rsp/'s allocations with --wrap).
 -include $(wildcard tests/unit/*.mk)
-$(T)/test_%: $(T)/tests/unit/test_%.o $(T_BRIDGE_OBJS) $(T_TUI_OBJS) $(T_CM_OBJS) $(T_RSP_OBJS)
+$(T)/test_%: $(T)/tests/unit/test_%.o $(T)/libbridge.a $(T_TUI_OBJS) $(T_CM_OBJS) $(T_RSP_OBJS)
 	$(CC) $(SANFLAGS) $(LDFLAGS) $(LDFLAGS_test_$*) -o $@ $^ $(TEST_LIBS) $(BR_LIBS) $(if $(T_TUI_OBJS),$(TUI_LIBS))
 $(T)/fuzz_%: $(T)/tests/fuzz/fuzz_%.o $(T)/tests/fuzz/replay.o $(T_CM_OBJS) $(T_RSP_OBJS)
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(CM_LIBS)

@@ -264,6 +264,9 @@ void	 br_notice(struct bridge *br, const char *fmt, ...) printflike(2, 3);
 void	 br_notify_sink(struct bridge *br, void (*fn)(void *,
 	    const struct br_event *), void *arg);
 uint64_t br_now_ms(void);	/* monotonic */
+/* The clock br_now_ms() reads (a test's fake one); NULL: the monotonic
+ * clock again. */
+void	 br_set_clock(uint64_t (*fn)(void));
 
 /* opts.c: the command line and the TARGET word. */
 #define BR_OPTS_RUN	0	/* parsed: run the daemon */

@@ -7,7 +7,8 @@
  * in that order, so a lower layer can announce a moment, console bytes or
  * a notice without calling the upper ones. The other br_notify*() and
  * br_notice() only fill a struct br_event.
- * br_now_ms() is weak so a test with a fake clock can put its own in.
+ * br_now_ms() reads the monotonic clock, or the one br_set_clock() put in
+ * (a test's fake clock: the fuzz harness steps time by hand).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,13 +17,27 @@
 
 #include "bridge/bridge.h"
 
-__attribute__((weak)) uint64_t
-br_now_ms(void)
+static uint64_t
+notify_mono_ms(void)
 {
 	struct timespec	ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static uint64_t	(*notify_clock)(void) = notify_mono_ms;
+
+uint64_t
+br_now_ms(void)
+{
+	return (notify_clock());
+}
+
+void
+br_set_clock(uint64_t (*fn)(void))
+{
+	notify_clock = fn != NULL ? fn : notify_mono_ms;
 }
 
 void

@@ -5,10 +5,11 @@
  * The real gdb.c, target.c, cache.c, console.c, peer.c and notify.c run on
  * one libevent loop. gdb connections and console clients are socketpairs
  * (console clients reach console.c's accept callback through a wrapped
- * evconnlistener_new_bind); the target link is faked (br_link_* wrapped),
- * and a small kgdb stub model can answer what the bridge writes to it.
- * Time is a fake clock: br_now_ms() is ours and every timer the bridge
- * arms (event_add with a timeout) is kept here and fired in order when an
+ * evconnlistener_new_bind); the target link is a fake (fl: a struct
+ * br_link_base with its own ops), and a small kgdb stub model can answer
+ * what the bridge writes to it. Time is a fake clock: br_now_ms() reads
+ * ours (br_set_clock) and every timer the bridge arms (event_add with a
+ * timeout) is kept here and fired in order when an
  * input advances the clock. So a run is deterministic and timeouts cost
  * nothing.
  *
@@ -92,8 +93,9 @@ fb_fail(const char *fmt, ...)
 
 static uint64_t	fb_now = 1000000;
 
-uint64_t
-br_now_ms(void)
+/* br_now_ms() reads this (br_set_clock in fb_setup). */
+static uint64_t
+fb_clock(void)
 {
 	return (fb_now);
 }
@@ -1262,6 +1264,7 @@ fb_setup(struct fb *f, uint8_t c0, uint8_t c1)
 	char	err[BR_ERRLEN];
 	int	i;
 
+	br_set_clock(fb_clock);
 	memset(&fl, 0, sizeof fl);
 	fl.base.ops = &fb_link_ops;
 	fl.up = true;

@@ -181,16 +181,6 @@ fk_cache_sink(void *arg, const struct br_event *ev)
 	br_cache_note(((struct bridge *)arg)->cache, ev);
 }
 
-/* main.c is not in unit tests; weak in case another object has it. */
-__attribute__((weak)) uint64_t
-br_now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
-}
-
 /* Run the loop until nothing is ready (bytes settle between sockets). */
 static __attribute__((unused)) void
 fk_settle(struct event_base *base)
