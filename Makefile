@@ -162,10 +162,18 @@ $(T)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(BR_CF) $(CFLAGS) $(SANFLAGS) -c -o $@ $<
 
-# A unit test may add link flags (e.g. -Wl,--wrap=...) in tests/unit/<name>.mk
-# as LDFLAGS_<name> = ...
+# The sanitized bridge objects as an archive: a unit test links only the
+# members it uses (and what they use), so a test of target.c does not pull
+# in the console, the control socket or the option parser. Fakes go in
+# through the seams the code has (a link's ops, a bus sink, br_set_clock),
+# never through the linker.
+$(T)/libbridge.a: $(T_BRIDGE_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+# A unit test may add link flags in tests/unit/<name>.mk as
+# LDFLAGS_<name> = ... (test_demux counts rsp/'s allocations with --wrap).
 -include $(wildcard tests/unit/*.mk)
-$(T)/test_%: $(T)/tests/unit/test_%.o $(T_BRIDGE_OBJS) $(T_TUI_OBJS) $(T_CM_OBJS) $(T_RSP_OBJS)
+$(T)/test_%: $(T)/tests/unit/test_%.o $(T)/libbridge.a $(T_TUI_OBJS) $(T_CM_OBJS) $(T_RSP_OBJS)
 	$(CC) $(SANFLAGS) $(LDFLAGS) $(LDFLAGS_test_$*) -o $@ $^ $(TEST_LIBS) $(BR_LIBS) $(if $(T_TUI_OBJS),$(TUI_LIBS))
 $(T)/fuzz_%: $(T)/tests/fuzz/fuzz_%.o $(T)/tests/fuzz/replay.o $(T_CM_OBJS) $(T_RSP_OBJS)
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(CM_LIBS)
@@ -228,9 +236,7 @@ fuzz: deps $(FUZZ_SRCS:tests/fuzz/%.c=$(FZ)/%)
 # take precedence over the rsp-only fuzz_% pattern rules above. The corpus
 # replays (gcc + ASan) are built by `make tests` like the others.
 FB_BINS		= fuzz_bridge_gdb fuzz_bridge_target fuzz_bridge_console
-FB_WRAP		= -Wl,--wrap=br_link_write,--wrap=br_link_send_break,$\
-		  --wrap=br_link_up,--wrap=br_link_caps,--wrap=br_link_baud,$\
-		  --wrap=br_link_name,--wrap=br_link_pending,--wrap=event_add,$\
+FB_WRAP		= -Wl,--wrap=event_add,$\
 		  --wrap=event_del,--wrap=event_free,$\
 		  --wrap=evconnlistener_new_bind,--wrap=br_open_private
 $(FB_BINS:%=$(T)/%): $(T)/%: $(T)/tests/fuzz/%.o $(T)/tests/fuzz/replay.o \

@@ -135,12 +135,29 @@ struct br_stats {
 	uint64_t	 early_naks;	/* garbled replies NAKed once whole */
 };
 
-/* Notable moments, fanned out by br_notify() to the sinks main.c installs:
- * the log, the transcript, the console, control-socket subscribers. */
+/* Where console bytes came from. */
+enum br_source { BR_SRC_TARGET, BR_SRC_CONSOLE2, BR_SRC_BRIDGE };
+
+/* What the target engine (target.c) believes the kernel is doing. */
+enum br_tstate {
+	BR_TS_UNKNOWN,
+	BR_TS_RUNNING,
+	BR_TS_STOPPED_GDB,	/* stub waiting for packets */
+	BR_TS_KDB,		/* at a kdb prompt */
+	BR_TS_PANIC,		/* running state, panic seen; stays until stop */
+};
+/*
+ * The event bus (notify.c): every notable moment, fanned out by
+ * br_notify_event() to the sinks main.c installs, in this order: the log,
+ * the cache, the transcript, the console, control-socket subscribers.
+ * Lower layers announce through it and never call the upper ones.
+ * The notes up to BR_NOTE_MARK are the control socket's events (ctl.c
+ * names them); the ones after it stay inside the daemon.
+ */
 enum br_note {
 	BR_NOTE_LINK_UP,
 	BR_NOTE_LINK_DOWN,
-	BR_NOTE_STATE,		/* target state changed */
+	BR_NOTE_STATE,		/* target state changed: from, to */
 	BR_NOTE_STOP,		/* target stopped: text is the stop reply */
 	BR_NOTE_GDB_ATTACH,
 	BR_NOTE_GDB_DETACH,
@@ -148,6 +165,33 @@ enum br_note {
 	BR_NOTE_BREAK_FAILED,
 	BR_NOTE_CONSOLE_LINE,
 	BR_NOTE_MARK,		/* a user mark in the transcript */
+	/* Internal: never on the control socket. */
+	BR_NOTE_CONSOLE,	/* console bytes: buf, len, src */
+	BR_NOTE_NOTICE,		/* a bridge notice ("[kgdb-bridge] text") */
+	BR_NOTE_TARGET_LINK,	/* the target engine saw the link go up or
+				 * down: what it knew may be another
+				 * kernel's (up says which) */
+};
+/* Whether a note stays inside the daemon (no control-socket event). */
+#define BR_NOTE_INTERNAL(n)	((n) > BR_NOTE_MARK)
+
+/* One event on the bus. Sinks must not keep the pointers. */
+struct br_event {
+	enum br_note	 note;
+	const char	*text;		/* never NULL: "" when there is none */
+	/* BR_NOTE_CONSOLE: the bytes and their source */
+	const void	*buf;
+	size_t		 len;
+	enum br_source	 src;
+	/* BR_NOTE_STATE: the transition */
+	enum br_tstate	 from, to;
+	/* BR_NOTE_STOP: the stop packet as the target sent it (T…, S…, W…,
+	 * X…), or NULL for a stop seen otherwise (kdb's prompt, kgdb's
+	 * banner: then text says which) */
+	const char	*stop;
+	size_t		 stoplen;
+	/* BR_NOTE_TARGET_LINK */
+	bool		 up;
 };
 
 #define BR_SINKS_MAX	8
@@ -212,8 +256,7 @@ struct bridge {
 	}			 front;
 	/* Who hears br_notify(), in the order main.c installs them. */
 	struct br_sink {
-		void		(*fn)(void *arg, enum br_note note,
-			    const char *text);
+		void		(*fn)(void *arg, const struct br_event *ev);
 		void		*arg;
 	}			 sinks[BR_SINKS_MAX];
 	size_t			 nsinks;
@@ -243,11 +286,23 @@ void	*xrealloc(void *, size_t);
 char	*xstrdup(const char *);
 int	 xasprintf(char **, const char *, ...) printflike(2, 3);
 
-/* notify.c: tell every sink in br->sinks, in order; add one. */
+/* notify.c: the event bus. Tell every sink in br->sinks, in order. */
+void	 br_notify_event(struct bridge *br, const struct br_event *ev);
+/* An event with nothing but its note and text (NULL: ""). */
 void	 br_notify(struct bridge *br, enum br_note note, const char *text);
-void	 br_notify_sink(struct bridge *br, void (*fn)(void *, enum br_note,
-	    const char *), void *arg);
+/* BR_NOTE_CONSOLE: console bytes from src. */
+void	 br_notify_console(struct bridge *br, enum br_source src,
+	    const void *buf, size_t len);
+/* BR_NOTE_NOTICE: a notice from the bridge, shown on the console as
+ * "[kgdb-bridge] text" (at most 767 bytes of it). */
+void	 br_notice(struct bridge *br, const char *fmt, ...) printflike(2, 3);
+/* Add a sink at the end of the order (main.c, tests). */
+void	 br_notify_sink(struct bridge *br, void (*fn)(void *,
+	    const struct br_event *), void *arg);
 uint64_t br_now_ms(void);	/* monotonic */
+/* The clock br_now_ms() reads (a test's fake one); NULL: the monotonic
+ * clock again. */
+void	 br_set_clock(uint64_t (*fn)(void));
 
 /* opts.c: the command line and the TARGET word, parsed (no I/O): what
  * was asked, which cmdline.c then does. */
@@ -359,8 +414,35 @@ int	 br_open_private(const char *path, const char *what, char *err);
 #define BR_LINK_NO_8BIT		0x4	/* bytes >= 0x80 are lost (kgdbdbgp) */
 #define BR_LINK_INT_03		0x8	/* 0x03 breaks in (kgdbdbgp polling) */
 #define BR_LINK_CONSOLE_ONLY	0x10	/* xHCI DbC: console, never kgdb */
+/* What the link tells the layer above, given at construction: the bytes it
+ * read, and its coming up and going down (msg: "link up: …", "link down:
+ * …; reconnecting"). Any member may be NULL. */
+struct br_link_cb {
+	void	(*read)(void *arg, const void *buf, size_t len);
+	void	(*up)(void *arg, const char *msg);
+	void	(*down)(void *arg, const char *msg);
+	void	*arg;
+};
 struct br_link	*br_link_new(struct bridge *br, const struct br_opts *o,
-		    char *err);
+		    const struct br_link_cb *cb, char *err);
+/*
+ * The link as its users call it (linkops.c): every link begins with a
+ * struct br_link_base, whose ops br_link_write() … br_link_pending() go
+ * through: link.c's for the real wire, a test's for a fake one. A NULL
+ * link is down.
+ */
+struct br_link_ops {
+	int		(*write)(struct br_link *, const void *, size_t, char *);
+	int		(*send_break)(struct br_link *, char *);
+	bool		(*up)(const struct br_link *);
+	int		(*caps)(const struct br_link *);
+	int		(*baud)(const struct br_link *);
+	const char	*(*name)(const struct br_link *);
+	size_t		(*pending)(const struct br_link *);
+};
+struct br_link_base {
+	const struct br_link_ops *ops;
+};
 void		 br_link_free(struct br_link *l);
 bool		 br_link_up(const struct br_link *l);
 int		 br_link_caps(const struct br_link *l);
@@ -373,10 +455,11 @@ int		 br_link_write(struct br_link *l, const void *buf, size_t len,
 int		 br_link_send_break(struct br_link *l, char *err);
 /* Bytes queued but not yet written to the wire. */
 size_t		 br_link_pending(const struct br_link *l);
-/* A second console source (--console2): its bytes go straight to
- * br_console_output(BR_SRC_CONSOLE2); it is never written to. */
+/* A second console source (--console2): read-only, never kgdb; main.c's
+ * callbacks put its bytes on the bus (BR_SRC_CONSOLE2). */
 struct br_link	*br_link_new_console2(struct bridge *br,
-		    const struct br_opts *o, char *err);
+		    const struct br_opts *o, const struct br_link_cb *cb,
+		    char *err);
 
 /* peer.c: rules shared by every accepted connection (gdb, console, ctl). */
 struct evconnlistener;
@@ -470,17 +553,13 @@ size_t	 br_telnet_cpo(uint8_t *out, uint8_t sub, const uint8_t *val,
 
 /* target.c: the serial side of the protocol (acks, retransmits, timeouts,
  * kdb/gdb mode, break-in). Gets every byte link.c reads. */
-enum br_tstate {
-	BR_TS_UNKNOWN,
-	BR_TS_RUNNING,
-	BR_TS_STOPPED_GDB,	/* stub waiting for packets */
-	BR_TS_KDB,		/* at a kdb prompt */
-	BR_TS_PANIC,		/* running state, panic seen; stays until stop */
-};
 /* Reply to one request: payload (NULL with err on timeout/link loss). */
 typedef void br_reply_cb(void *arg, const char *payload, size_t len,
     const char *err);
-struct br_target *br_target_new(struct bridge *br);
+/* The engine talks to the target through link (br_link_*(): link.c's, or
+ * a test's fake), whose bytes and changes the caller hands to
+ * br_target_input() and br_target_link_changed(). */
+struct br_target *br_target_new(struct bridge *br, struct br_link *link);
 void		 br_target_free(struct br_target *t);
 void		 br_target_input(struct br_target *t, const void *buf,
 		    size_t len);
@@ -559,16 +638,16 @@ void		 br_gdb_attach_fd(struct br_gdb *g, int fd);
 int		 br_gdb_port(const struct br_gdb *g);
 
 /* console.c: stdout and console clients; each client has a capped queue. */
-enum br_source { BR_SRC_TARGET, BR_SRC_CONSOLE2, BR_SRC_BRIDGE };
 struct br_console *br_console_new(struct bridge *br, char *err);
 void		 br_console_free(struct br_console *c);
 /* Console text from the target (or a second source): to every viewer and
  * to the transcript. */
 void		 br_console_output(struct br_console *c, enum br_source src,
 		    const void *buf, size_t len);
-/* A br_notify() sink: panics, marks and link changes as notices. */
-void		 br_console_note(struct br_console *c, enum br_note note,
-		    const char *text);
+/* The console's bus sink: console bytes (br_console_output), notices
+ * (br_console_notice), panics, marks and link changes as notices. */
+void		 br_console_event(struct br_console *c,
+		    const struct br_event *ev);
 /* A notice from the bridge itself, shown as "[kgdb-bridge] text". */
 void		 br_console_notice(struct br_console *c, const char *fmt, ...)
 		    printflike(2, 3);
@@ -614,8 +693,9 @@ void		 br_transcript_packet(struct br_transcript *tr, char dir,
 /* ctl.c: the control socket (mode 0600). */
 struct br_ctl	*br_ctl_new(struct bridge *br, const char *path, char *err);
 void		 br_ctl_free(struct br_ctl *c);
-void		 br_ctl_notify(struct br_ctl *c, enum br_note note,
-		    const char *text);
+/* The control socket's bus sink: an event to every subscriber (never a
+ * BR_NOTE_INTERNAL one). */
+void		 br_ctl_notify(struct br_ctl *c, const struct br_event *ev);
 /* ctl_client.c: `kgdb-bridge ctl …` (argv[0] is "ctl"); the exit code. */
 int		 br_ctl_client_main(int argc, char **argv);
 const char	*br_note_name(enum br_note note);
@@ -788,7 +868,8 @@ bool		 br_vmlinux_read(const struct br_vmlinux *v, uint64_t addr,
 
 
 /* bridge/cache.c: a stopped target's replies, served again until it moves;
- * small reads widened where reading is harmless; vmlinux for RO data. */
+ * small reads widened where reading is harmless; vmlinux for RO data. The
+ * planner is pure (layer 0); cache_fwd.c connects it to the daemon. */
 #define BR_CACHE_MEM_MAX	(4 * 1024 * 1024)	/* memory bytes held */
 enum br_cache_event {
 	BR_CE_RESUME,		/* c, s, C, S, D, k, vCont…: the kernel runs */
@@ -841,12 +922,26 @@ struct br_cache_stats {
 #define BR_CACHE_REGION_IMAGE	0
 #define BR_CACHE_REGION_RAM	1
 struct br_cache;
-/* br may be NULL (tests): then no console notices. */
-struct br_cache	*br_cache_new(struct bridge *br, const struct rsp_arch *a);
+struct br_cache	*br_cache_new(const struct rsp_arch *a);
 void		 br_cache_free(struct br_cache *c);
-/* Serve verified read-only sections from v (not owned; NULL: none). */
+/* What the planner asks of a vmlinux file: vmlinux.c's functions, which
+ * cache_fwd.c hands in (the planner calls no file by name). */
+struct br_cache_file {
+	bool	(*image)(const struct br_vmlinux *, uint64_t *, uint64_t *);
+	void	(*reset)(struct br_vmlinux *);
+	bool	(*read)(const struct br_vmlinux *, uint64_t, void *, size_t);
+	enum br_vml_state (*state)(const struct br_vmlinux *);
+	bool	(*covers)(const struct br_vmlinux *, uint64_t, size_t);
+	size_t	(*nsamples)(const struct br_vmlinux *);
+	bool	(*sample)(const struct br_vmlinux *, size_t, uint64_t *,
+		    size_t *);
+	void	(*check)(struct br_vmlinux *, size_t, const void *, size_t);
+	const char *(*why)(const struct br_vmlinux *);
+};
+/* Serve verified read-only sections from v (not owned; NULL: none),
+ * read through ops. */
 void		 br_cache_set_vmlinux(struct br_cache *c,
-		    struct br_vmlinux *v);
+		    const struct br_cache_file *ops, struct br_vmlinux *v);
 /* Override a harmless region (the image comes from vmlinux's _text.._end;
  * the direct map defaults to its first 64 GiB on x86_64). */
 void		 br_cache_set_region(struct br_cache *c, int which,
@@ -874,10 +969,7 @@ enum br_cache_verdict br_cache_reply(struct br_cache *c,
 		    struct br_cache_req *req, const char *p, size_t len,
 		    const char *reply, size_t rlen, char *out, size_t outmax,
 		    size_t *outlen);
-/* A drop-in for br_target_request() that runs the above: cb gets gdb's
- * reply (at once, on a hit). */
-int		 br_cache_forward(struct br_cache *c, struct br_target *t,
-		    const char *p, size_t len, br_reply_cb *cb, void *arg);
+
 /* The read to send for gdb's m addr,len: widened to at most the arch's
  * mem_read_max, inside one page and one harmless region, not over cached
  * bytes. False (and addr,len back) when it stays as asked. */
@@ -890,5 +982,22 @@ size_t		 br_cache_stats_text(const struct br_cache *c, char *buf,
 /* The last thing worth telling the user ("vmlinux does not match …"),
  * or "". */
 const char	*br_cache_notice(const struct br_cache *c);
+/* How many notices it has made (a new one: the count moved). */
+uint64_t	 br_cache_notices(const struct br_cache *c);
+
+/* bridge/cache_fwd.c: the cache in the daemon (layer 3). */
+/* A drop-in for br_target_request(br->target, …) that runs gdb's request
+ * through br->cache (if any, and on): cb gets gdb's reply (at once, on a
+ * hit). A notice the cache makes goes on the bus. */
+int		 br_cache_forward(struct bridge *br, const char *p,
+		    size_t len, br_reply_cb *cb, void *arg);
+/* The cache's bus sink (main.c installs it second, after the log): the
+ * target's state changes (BR_NOTE_STATE, by old and new state), stop
+ * packets (BR_NOTE_STOP) and link resets (BR_NOTE_TARGET_LINK) invalidate
+ * it. c may be NULL. */
+void		 br_cache_note(struct br_cache *c, const struct br_event *ev);
+/* Serve v's verified read-only sections (br_cache_set_vmlinux with
+ * vmlinux.c's functions). */
+void		 br_cache_use_vmlinux(struct br_cache *c, struct br_vmlinux *v);
 
 #endif

@@ -27,7 +27,11 @@
  * before a thread-dependent request goes to the wire the stub is brought
  * to gdb's thread with an Hg of the cache's own.
  *
- * No I/O except br_cache_forward(), which drives br_target_request().
+ * The planner only (layer 0): no I/O, no struct bridge, no call to the
+ * target or the console. cache_fwd.c runs it against the target engine
+ * (br_cache_forward), invalidates it from the event bus and hands it the
+ * vmlinux functions (struct br_cache_file); a notice it makes is told
+ * from there.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -70,9 +74,9 @@ struct cregion {
 };
 
 struct br_cache {
-	struct bridge		*br;	/* NULL in tests */
 	const struct rsp_arch	*arch;
 	struct br_vmlinux	*vml;
+	const struct br_cache_file *vops;	/* vml's functions */
 	bool			 enabled;
 	uint64_t		 gen;
 	size_t			 mem_max;
@@ -107,6 +111,7 @@ struct br_cache {
 
 	struct br_cache_stats	 st;
 	char			 notice[BR_ERRLEN];
+	uint64_t		 nnotices;	/* notices made so far */
 };
 
 /* ---- small helpers */
@@ -183,12 +188,11 @@ parse_tid(const char *p, size_t len, uint64_t *tid)
 /* ---- lifetime, switches */
 
 struct br_cache *
-br_cache_new(struct bridge *br, const struct rsp_arch *a)
+br_cache_new(const struct rsp_arch *a)
 {
 	struct br_cache	*c;
 
 	c = xcalloc(1, sizeof *c);
-	c->br = br;
 	c->arch = a;
 	c->enabled = true;
 	c->gen = 1;
@@ -266,12 +270,14 @@ br_cache_free(struct br_cache *c)
 }
 
 void
-br_cache_set_vmlinux(struct br_cache *c, struct br_vmlinux *v)
+br_cache_set_vmlinux(struct br_cache *c, const struct br_cache_file *ops,
+    struct br_vmlinux *v)
 {
 	uint64_t	s, e;
 
 	c->vml = v;
-	if (v != NULL && br_vmlinux_image(v, &s, &e)) {
+	c->vops = ops;
+	if (v != NULL && ops->image(v, &s, &e)) {
 		c->image.start = s;
 		c->image.end = e;
 	}
@@ -358,7 +364,7 @@ br_cache_invalidate(struct br_cache *c, enum br_cache_event ev)
 		 * next thread-dependent request names gdb's thread first. */
 		c->stub_hg = CACHE_TID_UNKNOWN;
 		if (c->vml != NULL)
-			br_vmlinux_reset(c->vml);
+			c->vops->reset(c->vml);
 		return;
 	default:
 		/* kgdb starts every stop on the current thread. */
@@ -711,7 +717,7 @@ serve_mem(struct br_cache *c, uint64_t addr, uint64_t n, char *out,
 		return (false);
 	if (mem_get(c, addr, (size_t)n, buf)) {
 		/* counted by hit() */
-	} else if (c->vml != NULL && br_vmlinux_read(c->vml, addr, buf,
+	} else if (c->vml != NULL && c->vops->read(c->vml, addr, buf,
 	    (size_t)n))
 		c->st.file_bytes += n;
 	else
@@ -765,11 +771,11 @@ plan_miss(struct br_cache *c, const char *p, size_t len,
 	if (!parse_m(p, len, &addr, &n))
 		return (BR_CACHE_PASS);
 	/* A read the file could serve: verify the file first. */
-	if (c->vml != NULL && br_vmlinux_state(c->vml) == BR_VML_UNVERIFIED &&
-	    br_vmlinux_covers(c->vml, addr, (size_t)n) &&
-	    br_vmlinux_nsamples(c->vml) > 0) {
+	if (c->vml != NULL && c->vops->state(c->vml) == BR_VML_UNVERIFIED &&
+	    c->vops->covers(c->vml, addr, (size_t)n) &&
+	    c->vops->nsamples(c->vml) > 0) {
 		i = r->sample;
-		if (br_vmlinux_sample(c->vml, i, &wa, &r->sample_len)) {
+		if (c->vops->sample(c->vml, i, &wa, &r->sample_len)) {
 			set_fwd_m(r, wa, r->sample_len);
 			r->step = BR_CACHE_STEP_VERIFY;
 			return (BR_CACHE_SEND);
@@ -1035,21 +1041,19 @@ br_cache_reply(struct br_cache *c, struct br_cache_req *r, const char *p,
 		r->step = BR_CACHE_STEP_ORIG;
 		return (BR_CACHE_PASS);
 	case BR_CACHE_STEP_VERIFY:
-		if (c->vml != NULL && br_vmlinux_state(c->vml) ==
+		if (c->vml != NULL && c->vops->state(c->vml) ==
 		    BR_VML_UNVERIFIED) {
 			k = rsp_hex_decode(buf, sizeof buf, reply, rlen);
-			if (br_vmlinux_sample(c->vml, r->sample, &sa, &sl))
-				br_vmlinux_check(c->vml, r->sample, k >= 0 &&
+			if (c->vops->sample(c->vml, r->sample, &sa, &sl))
+				c->vops->check(c->vml, r->sample, k >= 0 &&
 				    !is_error_reply(reply, rlen) ? buf : NULL,
 				    k >= 0 ? (size_t)k : 0);
-			if (br_vmlinux_state(c->vml) == BR_VML_MISMATCH) {
+			if (c->vops->state(c->vml) == BR_VML_MISMATCH) {
 				snprintf(c->notice, sizeof c->notice, "%s",
-				    br_vmlinux_why(c->vml));
+				    c->vops->why(c->vml));
 				log_warn("%s", c->notice);
-				if (c->br != NULL && c->br->console != NULL)
-					br_console_notice(c->br->console, "%s",
-					    c->notice);
-			} else if (br_vmlinux_state(c->vml) ==
+				c->nnotices++;
+			} else if (c->vops->state(c->vml) ==
 			    BR_VML_VERIFIED)
 				log_info("vmlinux matches the running kernel: "
 				    "serving its read-only sections");
@@ -1100,7 +1104,7 @@ br_cache_stats_text(const struct br_cache *c, char *buf, size_t len)
 	const char			*vml = "no --vmlinux";
 
 	if (c->vml != NULL)
-		switch (br_vmlinux_state(c->vml)) {
+		switch (c->vops->state(c->vml)) {
 		case BR_VML_UNVERIFIED:
 			vml = "not yet compared with the kernel";
 			break;
@@ -1108,7 +1112,7 @@ br_cache_stats_text(const struct br_cache *c, char *buf, size_t len)
 			vml = "matches the kernel: serving read-only sections";
 			break;
 		case BR_VML_MISMATCH:
-			vml = br_vmlinux_why(c->vml);
+			vml = c->vops->why(c->vml);
 			break;
 		}
 	n = snprintf(buf, len, "cache: %s\n"
@@ -1136,76 +1140,8 @@ br_cache_notice(const struct br_cache *c)
 	return (c->notice);
 }
 
-/* ---- the drop-in for br_target_request */
-
-struct cfwd {
-	struct br_cache		*c;
-	struct br_target	*t;
-	br_reply_cb		*cb;
-	void			*arg;
-	struct br_cache_req	 r;
-	char			*orig;
-	size_t			 origlen;
-};
-
-static void	cfwd_reply(void *, const char *, size_t, const char *);
-
-static void
-cfwd_send(struct cfwd *f, enum br_cache_verdict v, const char *out,
-    size_t outlen, const char *err)
+uint64_t
+br_cache_notices(const struct br_cache *c)
 {
-	switch (v) {
-	case BR_CACHE_HIT:
-		f->cb(f->arg, out, outlen, NULL);
-		break;
-	case BR_CACHE_FAIL:
-		f->cb(f->arg, NULL, 0, err != NULL ? err : "request failed");
-		break;
-	case BR_CACHE_PASS:
-		(void)br_target_request(f->t, f->orig, f->origlen, cfwd_reply,
-		    f);
-		return;
-	case BR_CACHE_SEND:
-		(void)br_target_request(f->t, f->r.fwd, f->r.fwdlen,
-		    cfwd_reply, f);
-		return;
-	}
-	free(f->orig);
-	free(f);
-}
-
-static void
-cfwd_reply(void *arg, const char *payload, size_t len, const char *err)
-{
-	struct cfwd		*f = arg;
-	char			 out[RSP_PKT_MAX + 1];
-	size_t			 outlen;
-	enum br_cache_verdict	 v;
-
-	v = br_cache_reply(f->c, &f->r, f->orig, f->origlen,
-	    err != NULL ? NULL : payload, len, out, sizeof out, &outlen);
-	cfwd_send(f, v, out, outlen, err);
-}
-
-int
-br_cache_forward(struct br_cache *c, struct br_target *t, const char *p,
-    size_t len, br_reply_cb *cb, void *arg)
-{
-	struct cfwd		*f;
-	char			 out[RSP_PKT_MAX + 1];
-	size_t			 outlen;
-	enum br_cache_verdict	 v;
-
-	if (c == NULL || !c->enabled)
-		return (br_target_request(t, p, len, cb, arg));
-	f = xcalloc(1, sizeof *f);
-	f->c = c;
-	f->t = t;
-	f->cb = cb;
-	f->arg = arg;
-	f->orig = dupn(p, len);
-	f->origlen = len;
-	v = br_cache_request(c, p, len, &f->r, out, sizeof out, &outlen);
-	cfwd_send(f, v, out, outlen, NULL);
-	return (0);
+	return (c->nnotices);
 }

@@ -322,21 +322,28 @@ br_console_output(struct br_console *c, enum br_source src,
 		con_note_lines(c, buf, len);
 }
 
-/* How a notable moment shows on the console: main.c installs this as a
- * br_notify() sink. */
+/* How an event shows on the console: main.c installs this as a bus sink.
+ * Console bytes and notices are rendered here; panics, marks and link
+ * changes become notices. */
 void
-br_console_note(struct br_console *c, enum br_note note, const char *text)
+br_console_event(struct br_console *c, const struct br_event *ev)
 {
-	switch (note) {
+	switch (ev->note) {
+	case BR_NOTE_CONSOLE:
+		br_console_output(c, ev->src, ev->buf, ev->len);
+		break;
+	case BR_NOTE_NOTICE:
+		br_console_notice(c, "%s", ev->text);
+		break;
 	case BR_NOTE_PANIC:
-		br_console_notice(c, "PANIC/OOPS on the target: %s", text);
+		br_console_notice(c, "PANIC/OOPS on the target: %s", ev->text);
 		break;
 	case BR_NOTE_MARK:
-		br_console_notice(c, "mark: %s", text);
+		br_console_notice(c, "mark: %s", ev->text);
 		break;
 	case BR_NOTE_LINK_DOWN:
 	case BR_NOTE_LINK_UP:
-		br_console_notice(c, "%s", text);
+		br_console_notice(c, "%s", ev->text);
 		break;
 	default:
 		/* target.c and gdb.c word the others themselves. */
@@ -465,9 +472,10 @@ con_telnet_cmd(void *arg, uint8_t cmd, uint8_t opt, const uint8_t *sb,
 		}
 		c->brk_last_ms = now;
 		/*
-		 * A telnet event, not a command: cmd.c's break would do the
-		 * same, but console.c stays below the command table while
-		 * link.c and target.c still call it by name (layers.allow).
+		 * A telnet event, not a typed command: it goes to the target
+		 * engine directly (a call down), with the rate limit above,
+		 * and says nothing when the kernel is stopped already, as
+		 * before the command table existed.
 		 */
 		if (c->br->target == NULL ||
 		    br_target_break(c->br->target, err) == -1)

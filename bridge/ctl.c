@@ -397,12 +397,15 @@ ctl_accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 }
 
 void
-br_ctl_notify(struct br_ctl *c, enum br_note note, const char *text)
+br_ctl_notify(struct br_ctl *c, const struct br_event *ev)
 {
 	struct ctl_client	*cl;
 	struct evbuffer		*b;
+	enum br_note		 note = ev->note;
+	const char		*text = ev->text;
 
-	if (c == NULL)
+	/* Console bytes and notices are no control-socket events. */
+	if (c == NULL || BR_NOTE_INTERNAL(note))
 		return;
 	TAILQ_FOREACH(cl, &c->clients, entry) {
 		if (!cl->subscribed || cl->dead)

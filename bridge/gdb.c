@@ -621,7 +621,7 @@ gdb_accept(struct br_gdb *g, int fd, const char *peer)
 			log_warn("gdb: %s refused: %s holds the target", peer,
 			    g->ctl->peer);
 			if (g->br->console != NULL)
-				br_console_notice(g->br->console, "refused a "
+				br_notice(g->br, "refused a "
 				    "second gdb from %s (%s is attached; "
 				    "--takeover allows it)", peer,
 				    g->ctl->peer);
@@ -637,7 +637,7 @@ gdb_accept(struct br_gdb *g, int fd, const char *peer)
 	log_info("gdb: %s attached", peer);
 	br_notify(g->br, BR_NOTE_GDB_ATTACH, peer);
 	if (g->br->console != NULL)
-		br_console_notice(g->br->console, "gdb attached from %s", peer);
+		br_notice(g->br, "gdb attached from %s", peer);
 	st = br_target_state(g->br->target);
 	if (st == BR_TS_KDB)
 		br_target_enter_gdb(g->br->target, NULL, NULL);

@@ -204,7 +204,7 @@ gs_close(struct gsess *s, const char *why)
 			br_target_hold_console(g->br->target, false);
 		br_notify(g->br, BR_NOTE_GDB_DETACH, why);
 		if (g->br->console != NULL)
-			br_console_notice(g->br->console, "gdb %s %s; the "
+			br_notice(g->br, "gdb %s %s; the "
 			    "target is %s", s->peer, why,
 			    g->br->target != NULL ? br_target_state_name(
 			    br_target_state(g->br->target)) : "unknown");
@@ -283,7 +283,7 @@ gdb_reply_cb(void *arg, const char *payload, size_t len, const char *err)
 	if (err != NULL) {
 		log_warn("gdb: request failed: %s", err);
 		if (s->g->br->console != NULL)
-			br_console_notice(s->g->br->console, "gdb request "
+			br_notice(s->g->br, "gdb request "
 			    "failed: %s", err);
 		if (kind == 'q' && s->in_qrcmd)
 			gs_outputf(s, "kgdb-bridge: %s\n", err);
@@ -304,7 +304,7 @@ gs_forward(struct gsess *s, const char *p, size_t len)
 	 * Through the stop-state cache (relays as is when there is none or
 	 * it is off). A hit, like a refusal, has already run the callback.
 	 */
-	(void)br_cache_forward(g->br->cache, g->br->target, p, len,
+	(void)br_cache_forward(g->br, p, len,
 	    gdb_reply_cb, c);
 }
 

@@ -63,7 +63,7 @@ gs_running_reply(struct gsess *s)
 	s->waiting_stop = true;
 	if (br_target_break(s->g->br->target, err) == 0) {
 		if (s->g->br->console != NULL)
-			br_console_notice(s->g->br->console, "gdb attached "
+			br_notice(s->g->br, "gdb attached "
 			    "while the kernel runs: breaking in");
 		return;
 	}
@@ -92,7 +92,7 @@ gs_no_stop(struct gsess *s, const char *why)
 
 	log_warn("gdb: %s: cannot answer '?': %s: %s", s->peer, what, why);
 	if (s->g->br->console != NULL)
-		br_console_notice(s->g->br->console, "gdb asked where the "
+		br_notice(s->g->br, "gdb asked where the "
 		    "kernel stopped, but %s (%s); gdb is told the target is "
 		    "not running", what, why);
 	/*
@@ -162,7 +162,7 @@ gdb_synth_ready(void *arg, bool ok, const char *why)
 		snprintf(msg, sizeof msg, "the target stopped but would not "
 		    "switch to gdb mode: %s", why != NULL ? why : "?");
 		if (g->br->console != NULL)
-			br_console_notice(g->br->console, "%s", msg);
+			br_notice(g->br, "%s", msg);
 		/* gdb waits for this stop: it must hear that none comes. */
 		br_gdb_stop_failed(g, msg);
 		return;

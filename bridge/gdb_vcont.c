@@ -225,7 +225,7 @@ gstep_pc(void *arg, const char *payload, size_t len, const char *err)
 	}
 	/* The instruction, from vmlinux when the cache has it. */
 	snprintf(req, sizeof req, "m%" PRIx64 ",4", pc);
-	if (br_cache_forward(g->br->cache, g->br->target, req, strlen(req),
+	if (br_cache_forward(g->br, req, strlen(req),
 	    gstep_insn, gstep_ctx(g)) != 0)
 		gstep_go(g);
 }
@@ -327,7 +327,7 @@ gstep_restored(void *arg, const char *payload, size_t len, const char *err)
 		    "interrupts stay masked in the stepped code until it "
 		    "unmasks them", err != NULL ? err : "refused");
 		if (g->br->console != NULL)
-			br_console_notice(g->br->console, "could not unmask "
+			br_notice(g->br, "could not unmask "
 			    "interrupts after a step");
 	}
 	gs_stopped_deliver(g, st->stop, st->stoplen);
@@ -508,7 +508,7 @@ gs_range_stop(struct gsess *s, const char *payload, size_t len)
 		 * gdb's own 'g' with them, one round trip less. Otherwise
 		 * read the pc alone (22 bytes, not 316).
 		 */
-		(void)br_cache_forward(g->br->cache, g->br->target, "g", 1,
+		(void)br_cache_forward(g->br, "g", 1,
 		    gs_range_pc, gs_ctx_new(s, 'r'));
 		return (true);
 	}

@@ -87,7 +87,7 @@ kbd_run(struct br_kbd *k, const struct br_cmd *cmd, void *owner)
 	free(q.reply);
 	/* A key that has nothing to do (break-in while stopped) is quiet. */
 	if (rc == BR_CMD_ERR)
-		br_console_notice(k->br->console, "%s: %s", cmd->fail != NULL ?
+		br_notice(k->br, "%s: %s", cmd->fail != NULL ?
 		    cmd->fail : cmd->name, q.err);
 	return q.quit;
 }

@@ -9,6 +9,10 @@
  * re-created ptys are found again; or by USB identity; or by address) and
  * says "link up" when it is back.
  *
+ * It calls nothing above it: what it reads, and its coming up and going
+ * down, go to the struct br_link_cb it was made with (main.c hands the
+ * target link's bytes to target.c, a second console's to the bus).
+ *
  * Timers run only while something is pending: a connect, a BREAK, or a
  * reopen. An idle, healthy link has no timer.
  */
@@ -37,9 +41,11 @@
 #define LINK_CONNECT_MS		5000
 
 struct br_link {
+	struct br_link_base	 base;		/* first: br_link_*() use it */
 	struct bridge		*br;
 	const struct br_opts	*o;
-	bool			 console2;	/* bytes go to the console */
+	struct br_link_cb	 cb;		/* who hears bytes, up, down */
+	bool			 console2;	/* read-only, never kgdb */
 	struct br_transport	 t;
 	char			 name[200];
 
@@ -72,38 +78,42 @@ struct br_link {
 	char			 rhost[200], rport[16];
 };
 
+static int	link_op_write(struct br_link *, const void *, size_t, char *);
+static int	link_op_send_break(struct br_link *, char *);
 static void	link_try_open(struct br_link *, char *, bool);
 static void	link_resolve_start(struct br_link *);
 static void	link_arm_write(struct br_link *);
 
-const char *
-br_link_name(const struct br_link *l)
+/* The link's side of struct br_link_ops (linkops.c dispatches; l is never
+ * NULL here). */
+static const char *
+link_op_name(const struct br_link *l)
 {
-	return l != NULL ? l->name : "(none)";
+	return l->name;
 }
 
-bool
-br_link_up(const struct br_link *l)
+static bool
+link_op_up(const struct br_link *l)
 {
-	return l != NULL && l->up;
+	return l->up;
 }
 
-int
-br_link_caps(const struct br_link *l)
+static int
+link_op_caps(const struct br_link *l)
 {
-	return l != NULL ? l->t.caps : 0;
+	return l->t.caps;
 }
 
-int
-br_link_baud(const struct br_link *l)
+static int
+link_op_baud(const struct br_link *l)
 {
-	return l != NULL ? l->t.baud : 0;
+	return l->t.baud;
 }
 
-size_t
-br_link_pending(const struct br_link *l)
+static size_t
+link_op_pending(const struct br_link *l)
 {
-	return l != NULL && l->out != NULL ? evbuffer_get_length(l->out) : 0;
+	return l->out != NULL ? evbuffer_get_length(l->out) : 0;
 }
 
 static void
@@ -207,16 +217,12 @@ link_went_up(struct br_link *l)
 	snprintf(msg, sizeof msg, "%slink up: %s", l->console2 ? "console2 " :
 	    "", desc);
 	l->ever_up = true;
-	if (l->console2) {
+	if (l->console2)
 		log_info("%s", msg);
-		if (br->console != NULL)
-			br_console_notice(br->console, "%s", msg);
-		return;
-	}
-	br_notify(br, BR_NOTE_LINK_UP, msg);
-	if (br->target != NULL)
-		br_target_link_changed(br->target, true);
-	link_arm_write(l);
+	if (l->cb.up != NULL)
+		l->cb.up(l->cb.arg, msg);
+	if (!l->console2)
+		link_arm_write(l);
 }
 
 static void
@@ -258,15 +264,10 @@ link_lose(struct br_link *l, const char *why)
 	if (was_up) {
 		snprintf(msg, sizeof msg, "%slink down: %s: %s; reconnecting",
 		    l->console2 ? "console2 " : "", l->name, why);
-		if (l->console2) {
+		if (l->console2)
 			log_warn("%s", msg);
-			if (br->console != NULL)
-				br_console_notice(br->console, "%s", msg);
-		} else {
-			br_notify(br, BR_NOTE_LINK_DOWN, msg);
-			if (br->target != NULL)
-				br_target_link_changed(br->target, false);
-		}
+		if (l->cb.down != NULL)
+			l->cb.down(l->cb.arg, msg);
 	}
 	if (!br->quit)
 		link_schedule_retry(l);
@@ -313,15 +314,10 @@ link_read_cb(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	if (n > 0) {
-		if (l->console2) {
-			if (br->console != NULL)
-				br_console_output(br->console,
-				    BR_SRC_CONSOLE2, buf, (size_t)n);
-		} else {
+		if (!l->console2)
 			br->stats.rx_bytes += (uint64_t)n;
-			if (br->target != NULL)
-				br_target_input(br->target, buf, (size_t)n);
-		}
+		if (l->cb.read != NULL)
+			l->cb.read(l->cb.arg, buf, (size_t)n);
 	}
 	/* A telnet server's negotiation may have queued replies. */
 	if (l->up && l->t.ops->drain != NULL)
@@ -608,21 +604,33 @@ link_brk_cb(evutil_socket_t fd, short what, void *arg)
 	link_arm_write(l);
 	if (l->break_again) {
 		l->break_again = false;
-		if (br_link_send_break(l, err) == -1)
+		if (link_op_send_break(l, err) == -1)
 			log_warn("%s", err);
 	}
 }
 
+static const struct br_link_ops link_ops = {
+	.write = link_op_write,
+	.send_break = link_op_send_break,
+	.up = link_op_up,
+	.caps = link_op_caps,
+	.baud = link_op_baud,
+	.name = link_op_name,
+	.pending = link_op_pending,
+};
+
 static struct br_link *
-link_new(struct bridge *br, const struct br_opts *o, bool console2,
-    char *err)
+link_new(struct bridge *br, const struct br_opts *o,
+    const struct br_link_cb *cb, bool console2, char *err)
 {
 	struct br_link	*l;
 	int		 rc;
 
 	l = xcalloc(1, sizeof *l);
+	l->base.ops = &link_ops;
 	l->br = br;
 	l->o = o;
+	l->cb = *cb;
 	l->console2 = console2;
 	l->t.o = o;
 	l->backoff_ms = LINK_BACKOFF_MIN_MS;
@@ -677,21 +685,23 @@ link_new(struct bridge *br, const struct br_opts *o, bool console2,
 }
 
 struct br_link *
-br_link_new(struct bridge *br, const struct br_opts *o, char *err)
+br_link_new(struct bridge *br, const struct br_opts *o,
+    const struct br_link_cb *cb, char *err)
 {
-	return link_new(br, o, false, err);
+	return link_new(br, o, cb, false, err);
 }
 
 struct br_link *
-br_link_new_console2(struct bridge *br, const struct br_opts *o, char *err)
+br_link_new_console2(struct bridge *br, const struct br_opts *o,
+    const struct br_link_cb *cb, char *err)
 {
-	return link_new(br, o, true, err);
+	return link_new(br, o, cb, true, err);
 }
 
-int
-br_link_write(struct br_link *l, const void *buf, size_t len, char *err)
+static int
+link_op_write(struct br_link *l, const void *buf, size_t len, char *err)
 {
-	if (l == NULL || !l->up || l->lost_pending) {
+	if (!l->up || l->lost_pending) {
 		br_seterr(err, "the target link is down");
 		return -1;
 	}
@@ -709,13 +719,13 @@ br_link_write(struct br_link *l, const void *buf, size_t len, char *err)
 	return 0;
 }
 
-int
-br_link_send_break(struct br_link *l, char *err)
+static int
+link_op_send_break(struct br_link *l, char *err)
 {
 	struct timeval	tv = { 0, BR_BREAK_MS * 1000 };
 	int		rc;
 
-	if (l == NULL || !l->up) {
+	if (!l->up) {
 		br_seterr(err, "the target link is down");
 		return -1;
 	}

@@ -110,13 +110,13 @@ main_cache_new(struct bridge *br)
 
 	if (br->arch == NULL)
 		return;
-	br->cache = br_cache_new(br, br->arch);
+	br->cache = br_cache_new(br->arch);
 	if (br->opts.vmlinux != NULL) {
 		br->vmlinux = br_vmlinux_open(br->opts.vmlinux, 0, err);
 		if (br->vmlinux == NULL)
 			log_warn("%s: no read-only data from the file", err);
 		else
-			br_cache_set_vmlinux(br->cache, br->vmlinux);
+			br_cache_use_vmlinux(br->cache, br->vmlinux);
 	}
 	if (br->opts.no_cache) {
 		br_cache_set_enabled(br->cache, false);
@@ -153,17 +153,25 @@ main_log_ports(struct bridge *br)
 }
 
 /*
- * The br_notify() sinks, installed in this order before any module can
- * speak: the log (and the last panic line for ctl status), the transcript,
- * the console, then control-socket subscribers. Each reads its module from
- * struct bridge when called, so a module made later still hears.
+ * The bus sinks (notify.c), installed in this order before any module can
+ * speak: the log (and the last panic line for ctl status), the cache
+ * (invalidated by the target's state changes, stops and link resets,
+ * before anyone who hears of them can ask it), the transcript,
+ * the console (which also renders console bytes and notices, and writes
+ * them to the transcript), then control-socket subscribers, who hear only
+ * the notes ctl.c names (never BR_NOTE_INTERNAL ones). Each reads its
+ * module from struct bridge when called, so a module made later still
+ * hears.
  */
 static void
-main_log_sink(void *arg, enum br_note note, const char *text)
+main_log_sink(void *arg, const struct br_event *ev)
 {
 	struct bridge	*br = arg;
+	const char	*text = ev->text;
 
-	switch (note) {
+	if (BR_NOTE_INTERNAL(ev->note))
+		return;
+	switch (ev->note) {
 	case BR_NOTE_CONSOLE_LINE:
 		return;
 	case BR_NOTE_PANIC:
@@ -184,27 +192,80 @@ main_log_sink(void *arg, enum br_note note, const char *text)
 		return;
 	default:
 		/* gdb.c logs attach and detach itself. */
-		log_debug("%s: %s", br_note_name(note), text);
+		log_debug("%s: %s", br_note_name(ev->note), text);
 		return;
 	}
 }
 
 static void
-main_transcript_sink(void *arg, enum br_note note, const char *text)
+main_cache_sink(void *arg, const struct br_event *ev)
 {
-	br_transcript_note(((struct bridge *)arg)->transcript, note, text);
+	br_cache_note(((struct bridge *)arg)->cache, ev);
 }
 
 static void
-main_console_sink(void *arg, enum br_note note, const char *text)
+main_transcript_sink(void *arg, const struct br_event *ev)
 {
-	br_console_note(((struct bridge *)arg)->console, note, text);
+	br_transcript_note(((struct bridge *)arg)->transcript, ev->note,
+	    ev->text);
 }
 
 static void
-main_ctl_sink(void *arg, enum br_note note, const char *text)
+main_console_sink(void *arg, const struct br_event *ev)
 {
-	br_ctl_notify(((struct bridge *)arg)->ctl, note, text);
+	br_console_event(((struct bridge *)arg)->console, ev);
+}
+
+static void
+main_ctl_sink(void *arg, const struct br_event *ev)
+{
+	br_ctl_notify(((struct bridge *)arg)->ctl, ev);
+}
+
+/*
+ * The links' callbacks (struct br_link_cb): the target link's bytes go to
+ * the target engine, its coming and going to the bus (LINK_UP/DOWN), then
+ * to the engine; a second console's bytes and changes go to the bus only.
+ */
+static void
+main_link_read(void *arg, const void *buf, size_t len)
+{
+	struct bridge	*br = arg;
+
+	if (br->target != NULL)
+		br_target_input(br->target, buf, len);
+}
+
+static void
+main_link_up(void *arg, const char *msg)
+{
+	struct bridge	*br = arg;
+
+	br_notify(br, BR_NOTE_LINK_UP, msg);
+	if (br->target != NULL)
+		br_target_link_changed(br->target, true);
+}
+
+static void
+main_link_down(void *arg, const char *msg)
+{
+	struct bridge	*br = arg;
+
+	br_notify(br, BR_NOTE_LINK_DOWN, msg);
+	if (br->target != NULL)
+		br_target_link_changed(br->target, false);
+}
+
+static void
+main_console2_read(void *arg, const void *buf, size_t len)
+{
+	br_notify_console(arg, BR_SRC_CONSOLE2, buf, len);
+}
+
+static void
+main_console2_changed(void *arg, const char *msg)
+{
+	br_notice(arg, "%s", msg);
 }
 
 /* Parse the command line, make the modules in order, run the loop,
@@ -213,6 +274,10 @@ int
 main(int argc, char **argv)
 {
 	struct bridge	 br;
+	struct br_link_cb link_cb = { main_link_read, main_link_up,
+			    main_link_down, &br };
+	struct br_link_cb link2_cb = { main_console2_read,
+			    main_console2_changed, main_console2_changed, &br };
 	struct event	*sigs[3];
 	static const int signums[3] = { SIGINT, SIGTERM, SIGHUP };
 	char		 err[BR_ERRLEN];
@@ -260,6 +325,7 @@ main(int argc, char **argv)
 		fatalx("cannot create the event loop");
 	br.start_ms = br_now_ms();
 	br_notify_sink(&br, main_log_sink, &br);
+	br_notify_sink(&br, main_cache_sink, &br);
 	br_notify_sink(&br, main_transcript_sink, &br);
 	br_notify_sink(&br, main_console_sink, &br);
 	br_notify_sink(&br, main_ctl_sink, &br);
@@ -274,21 +340,22 @@ main(int argc, char **argv)
 		fatalx("%s", err);
 	if (!br.opts.no_stdin)
 		br.kbd = br_kbd_new(&br);
-	if ((br.link = br_link_new(&br, &br.opts, err)) == NULL) {
+	if ((br.link = br_link_new(&br, &br.opts, &link_cb, err)) == NULL) {
 		br_kbd_free(br.kbd);
 		br_console_free(br.console);
 		br_ctl_free(br.ctl);
 		fatalx("%s", err);
 	}
 	if (br.opts.console2 != NULL &&
-	    (br.link2 = br_link_new_console2(&br, &br.opts2, err)) == NULL) {
+	    (br.link2 = br_link_new_console2(&br, &br.opts2, &link2_cb,
+	    err)) == NULL) {
 		br_kbd_free(br.kbd);
 		br_console_free(br.console);
 		br_ctl_free(br.ctl);
 		fatalx("--console2: %s", err);
 	}
 	main_cache_new(&br);
-	br.target = br_target_new(&br);
+	br.target = br_target_new(&br, br.link);
 	if (br_link_up(br.link))
 		br_target_link_changed(br.target, true);
 	if ((br.opts.gdb_port != BR_PORT_OFF || br.opts.gdb_socket != NULL) &&

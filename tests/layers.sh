@@ -9,27 +9,25 @@
 # layer. A call is bad when it goes up a layer, or stays in its layer
 # between two files on one cycle of calls (the same strongly connected
 # component): every cycle has a call of one kind or the other, so no
-# cycle passes. Bad calls that exist today are listed, one per line, in
-# tests/layers.allow: that list is debt, and may only shrink.
+# cycle passes. There is no list of exceptions: the debt this check
+# started with (tests/layers.allow, 67 calls) was paid off and the list
+# removed, so any bad call fails.
 #
-# Three results, as the other suites print them (tests/run.sh counts):
-#   layers: every object has a layer        (a new file must be placed)
-#   layers: no bad call outside layers.allow (names caller, callee,
-#           symbol and both layers; for a cycle, the way back round)
-#   layers: layers.allow names only bad calls that still exist (a fixed
-#           call must leave the list, so it cannot come back unnoticed)
-# Exit status 1 when any of them fails.
+# Two results, as the other suites print them (tests/run.sh counts):
+#   layers: every object has a layer   (a new file must be placed)
+#   layers: no call goes up a layer or round a cycle (names caller,
+#           callee, symbol and both layers; for a cycle, the way back)
+# Exit status 1 when either fails.
 #
 # Usage: tests/layers.sh [--print-bad]   (BUILD=build by default)
-#   --print-bad  print every bad call in layers.allow syntax and exit
-#                (to seed the list; never to paper over a new call)
+#   --print-bad  print every bad call, one "caller.o -> callee.o symbol"
+#                per line, and exit 0
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 TABLE=${LAYERS_TABLE:-tests/layers.txt}
-ALLOW=${LAYERS_ALLOW:-tests/layers.allow}
 
-[ "${1:-}" = --print-bad ] || echo "PLAN: 3"
+[ "${1:-}" = --print-bad ] || echo "PLAN: 2"
 objs=()
 for d in rsp common bridge tui; do
 	for o in "$BUILD/$d"/*.o; do
@@ -38,8 +36,8 @@ for d in rsp common bridge tui; do
 done
 if [ ${#objs[@]} -eq 0 ] || ! command -v nm >/dev/null ||
     ! command -v python3 >/dev/null; then
-	for c in "every object has a layer" "no bad call outside layers.allow" \
-	    "layers.allow names only bad calls that still exist"; do
+	for c in "every object has a layer" \
+	    "no call goes up a layer or round a cycle"; do
 		echo "FAIL: layers: $c: no objects in $BUILD (make) or no nm/python3"
 	done
 	exit 1
@@ -52,7 +50,7 @@ done | python3 -c '
 import fnmatch
 import sys
 
-table_path, allow_path, mode = sys.argv[1:4]
+table_path, mode = sys.argv[1:3]
 
 layers = []                     # (glob for the .c file, layer)
 for n, line in enumerate(open(table_path), 1):
@@ -195,15 +193,6 @@ if mode == "--print-bad":
         print(k)
     sys.exit(0)
 
-allow = {}
-try:
-    for n, line in enumerate(open(allow_path), 1):
-        line = line.split("#", 1)[0].strip()
-        if line:
-            allow[" ".join(line.split())] = n
-except FileNotFoundError:
-    pass
-
 failed = False
 if unplaced:
     failed = True
@@ -212,28 +201,17 @@ if unplaced:
 else:
     print("PASS: layers: every object has a layer (%d objects)" % len(objs))
 
-new = [k for k in sorted(bad) if k not in allow]
-if new:
+if bad:
     failed = True
-    print("FAIL: layers: no bad call outside layers.allow: %d new:" % len(new))
-    for k in new:
+    print("FAIL: layers: no call goes up a layer or round a cycle: %d bad:"
+          % len(bad))
+    for k in sorted(bad):
         a, la, b, lb, s, why = bad[k]
         print("  %s (L%d) calls %s in %s (L%d): %s" % (a, la, s, b, lb, why))
     print("  Move the work to the lower layer, or pass a callback down;"
           " see docs/hacking.md, \"Layers\".")
 else:
-    print("PASS: layers: no bad call outside layers.allow (%d bad calls"
-          " left in it)" % len(bad))
-
-stale = [k for k in allow if k not in bad]
-if stale:
-    failed = True
-    print("FAIL: layers: layers.allow names only bad calls that still"
-          " exist: %d fixed or gone, delete them:" % len(stale))
-    for k in sorted(stale, key=allow.get):
-        print("  %s:%d: %s" % (allow_path, allow[k], k))
-else:
-    print("PASS: layers: layers.allow names only bad calls that still"
-          " exist (%d lines)" % len(allow))
+    print("PASS: layers: no call goes up a layer or round a cycle (%d calls"
+          " between %d files)" % (len(calls), len(objs)))
 sys.exit(1 if failed else 0)
-' "$TABLE" "$ALLOW" "${1:-}"
+' "$TABLE" "${1:-}"

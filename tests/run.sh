@@ -16,7 +16,7 @@
 # other than its count of failed tests), even after FAIL lines of its own:
 # what it did not get to say is lost otherwise.
 #  - the layer check (tests/layers.sh: no call up a layer or round a
-#    cycle between the built objects but those in tests/layers.allow),
+#    cycle between the built objects, no exceptions),
 #    printed like a shell suite;
 # Select suites with TESTS="unit fuzz layers integration hostile e2e"
 # (default: all).

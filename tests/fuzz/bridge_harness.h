@@ -5,10 +5,11 @@
  * The real gdb.c, target.c, cache.c, console.c, peer.c and notify.c run on
  * one libevent loop. gdb connections and console clients are socketpairs
  * (console clients reach console.c's accept callback through a wrapped
- * evconnlistener_new_bind); the target link is faked (br_link_* wrapped),
- * and a small kgdb stub model can answer what the bridge writes to it.
- * Time is a fake clock: br_now_ms() is ours and every timer the bridge
- * arms (event_add with a timeout) is kept here and fired in order when an
+ * evconnlistener_new_bind); the target link is a fake (fl: a struct
+ * br_link_base with its own ops), and a small kgdb stub model can answer
+ * what the bridge writes to it. Time is a fake clock: br_now_ms() reads
+ * ours (br_set_clock) and every timer the bridge arms (event_add with a
+ * timeout) is kept here and fired in order when an
  * input advances the clock. So a run is deterministic and timeouts cost
  * nothing.
  *
@@ -92,8 +93,9 @@ fb_fail(const char *fmt, ...)
 
 static uint64_t	fb_now = 1000000;
 
-uint64_t
-br_now_ms(void)
+/* br_now_ms() reads this (br_set_clock in fb_setup). */
+static uint64_t
+fb_clock(void)
 {
 	return (fb_now);
 }
@@ -182,6 +184,7 @@ fb_timer_next(uint64_t limit)
 /* ---- the fake target link */
 
 struct fb_link {
+	struct br_link_base base;	/* first: the fake is a link */
 	bool	 up;
 	int	 downs;		/* times it went down in this input */
 	int	 caps;
@@ -191,16 +194,8 @@ struct fb_link {
 };
 static struct fb_link	fl;
 
-int	__wrap_br_link_write(struct br_link *, const void *, size_t, char *);
-int	__wrap_br_link_send_break(struct br_link *, char *);
-bool	__wrap_br_link_up(const struct br_link *);
-int	__wrap_br_link_caps(const struct br_link *);
-int	__wrap_br_link_baud(const struct br_link *);
-const char *__wrap_br_link_name(const struct br_link *);
-size_t	__wrap_br_link_pending(const struct br_link *);
-
-int
-__wrap_br_link_write(struct br_link *l, const void *buf, size_t len,
+static int
+fb_link_write(struct br_link *l, const void *buf, size_t len,
     char *err)
 {
 	(void)l;
@@ -218,8 +213,8 @@ __wrap_br_link_write(struct br_link *l, const void *buf, size_t len,
 	return (0);
 }
 
-int
-__wrap_br_link_send_break(struct br_link *l, char *err)
+static int
+fb_link_send_break(struct br_link *l, char *err)
 {
 	(void)l;
 	if (!(fl.caps & BR_LINK_CAN_BREAK)) {
@@ -234,40 +229,51 @@ __wrap_br_link_send_break(struct br_link *l, char *err)
 	return (0);
 }
 
-bool
-__wrap_br_link_up(const struct br_link *l)
+static bool
+fb_link_up(const struct br_link *l)
 {
 	(void)l;
 	return (fl.up);
 }
 
-int
-__wrap_br_link_caps(const struct br_link *l)
+static int
+fb_link_caps(const struct br_link *l)
 {
 	(void)l;
 	return (fl.caps);
 }
 
-int
-__wrap_br_link_baud(const struct br_link *l)
+static int
+fb_link_baud(const struct br_link *l)
 {
 	(void)l;
 	return (115200);
 }
 
-const char *
-__wrap_br_link_name(const struct br_link *l)
+static const char *
+fb_link_name(const struct br_link *l)
 {
 	(void)l;
 	return ("fuzz");
 }
 
-size_t
-__wrap_br_link_pending(const struct br_link *l)
+static size_t
+fb_link_pending(const struct br_link *l)
 {
 	(void)l;
 	return (0);
 }
+
+/* The fake link's side of struct br_link_ops: no link.c, no --wrap. */
+static const struct br_link_ops fb_link_ops = {
+	.write = fb_link_write,
+	.send_break = fb_link_send_break,
+	.up = fb_link_up,
+	.caps = fb_link_caps,
+	.baud = fb_link_baud,
+	.name = fb_link_name,
+	.pending = fb_link_pending,
+};
 
 /* ---- console clients: console.c's listener, without a port */
 
@@ -1230,9 +1236,15 @@ static const unsigned fb_time_ms[8] = { 1, 10, 50, 100, 400, 1300, 5000,
     20000 };
 
 static void
-fb_console_sink(void *arg, enum br_note note, const char *text)
+fb_cache_sink(void *arg, const struct br_event *ev)
 {
-	br_console_note(((struct bridge *)arg)->console, note, text);
+	br_cache_note(((struct bridge *)arg)->cache, ev);
+}
+
+static void
+fb_console_sink(void *arg, const struct br_event *ev)
+{
+	br_console_event(((struct bridge *)arg)->console, ev);
 }
 
 static bool
@@ -1252,7 +1264,9 @@ fb_setup(struct fb *f, uint8_t c0, uint8_t c1)
 	char	err[BR_ERRLEN];
 	int	i;
 
+	br_set_clock(fb_clock);
 	memset(&fl, 0, sizeof fl);
+	fl.base.ops = &fb_link_ops;
 	fl.up = true;
 	fl.caps = BR_LINK_CAN_BREAK | BR_LINK_HAS_BAUD;
 	if (c0 & 0x08)
@@ -1290,15 +1304,17 @@ fb_setup(struct fb *f, uint8_t c0, uint8_t c1)
 	f->br.start_ms = fb_now;
 	if ((f->br.console = br_console_new(&f->br, err)) == NULL)
 		fb_fail("console: %s", err);
-	/* As main.c: panics, marks and link changes reach the viewers. */
+	/* As main.c: console bytes, notices, panics, marks and link changes
+	 * reach the viewers. */
+	br_notify_sink(&f->br, fb_cache_sink, &f->br);
 	br_notify_sink(&f->br, fb_console_sink, &f->br);
 	if (c0 & 0x01) {
-		f->br.cache = br_cache_new(&f->br, f->br.arch);
+		f->br.cache = br_cache_new(f->br.arch);
 		/* A small cap, so eviction runs too. */
 		if (c1 & 0x40)
 			br_cache_set_limit(f->br.cache, 8192);
 	}
-	f->br.target = br_target_new(&f->br);
+	f->br.target = br_target_new(&f->br, f->br.link);
 	if ((f->br.gdb = br_gdb_new(&f->br, err)) == NULL)
 		fb_fail("gdb: %s", err);
 

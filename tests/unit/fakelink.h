@@ -2,10 +2,11 @@
 /*
  * tests/unit/fakelink.h: the layer below target.c and gdb.c, faked.
  *
- * Included by test_target.c and test_gdb.c, whose .mk files route link.c,
- * console.c and transcript.c calls here with -Wl,--wrap. The fake link
- * records what the bridge wrote to the target; tests inject target bytes
- * with br_target_input(). Console output and notices are recorded too.
+ * Included by test_target.c, test_gdb.c and test_ctl.c. The fake link
+ * (fk, a struct br_link_base with fk_link_ops) records what the bridge
+ * wrote to the target; tests hand it to br_target_new() and inject target
+ * bytes with br_target_input(). Console output and notices are recorded
+ * by the bus sink fk_sink.
  */
 #ifndef TESTS_UNIT_FAKELINK_H
 #define TESTS_UNIT_FAKELINK_H
@@ -23,6 +24,7 @@
 #define FK_BUF	65536
 
 struct fake_io {
+	struct br_link_base base;	/* first: the fake is a link */
 	char	 wire[FK_BUF];		/* bridge → target */
 	size_t	 wirelen;
 	char	 console[FK_BUF];	/* console text, notices */
@@ -35,11 +37,13 @@ struct fake_io {
 };
 
 static struct fake_io fk;
+static const struct br_link_ops fk_link_ops;
 
 static __attribute__((unused)) void
 fk_reset(void)
 {
 	memset(&fk, 0, sizeof fk);
+	fk.base.ops = &fk_link_ops;
 	fk.up = true;
 	fk.caps = BR_LINK_CAN_BREAK | BR_LINK_HAS_BAUD;
 }
@@ -73,21 +77,8 @@ fk_take_console(char *out, size_t outlen)
 	return (out);
 }
 
-int	__wrap_br_link_write(struct br_link *, const void *, size_t, char *);
-int	__wrap_br_link_send_break(struct br_link *, char *);
-bool	__wrap_br_link_up(const struct br_link *);
-int	__wrap_br_link_caps(const struct br_link *);
-int	__wrap_br_link_baud(const struct br_link *);
-const char *__wrap_br_link_name(const struct br_link *);
-size_t	__wrap_br_link_pending(const struct br_link *);
-void	__wrap_br_console_output(struct br_console *, enum br_source,
-	    const void *, size_t);
-void	__wrap_br_console_notice(struct br_console *, const char *, ...);
-void	__wrap_br_transcript_packet(struct br_transcript *, char,
-	    const void *, size_t, const char *);
-
-int
-__wrap_br_link_write(struct br_link *l, const void *buf, size_t len,
+static int
+fk_link_write(struct br_link *l, const void *buf, size_t len,
     char *err)
 {
 	(void)l;
@@ -99,8 +90,8 @@ __wrap_br_link_write(struct br_link *l, const void *buf, size_t len,
 	return (0);
 }
 
-int
-__wrap_br_link_send_break(struct br_link *l, char *err)
+static int
+fk_link_send_break(struct br_link *l, char *err)
 {
 	(void)l;
 	if (!(fk.caps & BR_LINK_CAN_BREAK)) {
@@ -112,95 +103,82 @@ __wrap_br_link_send_break(struct br_link *l, char *err)
 	return (0);
 }
 
-bool
-__wrap_br_link_up(const struct br_link *l)
+static bool
+fk_link_up(const struct br_link *l)
 {
 	(void)l;
 	return (fk.up);
 }
 
-int
-__wrap_br_link_caps(const struct br_link *l)
+static int
+fk_link_caps(const struct br_link *l)
 {
 	(void)l;
 	return (fk.caps);
 }
 
-int
-__wrap_br_link_baud(const struct br_link *l)
+static int
+fk_link_baud(const struct br_link *l)
 {
 	(void)l;
 	return (115200);
 }
 
-const char *
-__wrap_br_link_name(const struct br_link *l)
+static const char *
+fk_link_name(const struct br_link *l)
 {
 	(void)l;
 	return ("fake");
 }
 
-size_t
-__wrap_br_link_pending(const struct br_link *l)
+static size_t
+fk_link_pending(const struct br_link *l)
 {
 	(void)l;
 	return (0);
 }
 
-void
-__wrap_br_console_output(struct br_console *c, enum br_source src,
-    const void *buf, size_t len)
+/* The fake link's side of struct br_link_ops. */
+static const struct br_link_ops fk_link_ops = {
+	.write = fk_link_write,
+	.send_break = fk_link_send_break,
+	.up = fk_link_up,
+	.caps = fk_link_caps,
+	.baud = fk_link_baud,
+	.name = fk_link_name,
+	.pending = fk_link_pending,
+};
+
+/*
+ * The test's bus sink (install it with br_notify_sink(&br, fk_sink,
+ * NULL)): console bytes and notices land in fk.console, every note is
+ * counted, the last text kept.
+ */
+static __attribute__((unused)) void
+fk_sink(void *arg, const struct br_event *ev)
 {
-	(void)c;
-	(void)src;
-	fk_append(fk.console, &fk.consolelen, buf, len);
+	(void)arg;
+	if (ev->note == BR_NOTE_CONSOLE) {
+		fk_append(fk.console, &fk.consolelen, ev->buf, ev->len);
+		return;
+	}
+	if (ev->note == BR_NOTE_NOTICE) {
+		fk_append(fk.console, &fk.consolelen, "[kgdb-bridge] ", 14);
+		fk_append(fk.console, &fk.consolelen, ev->text,
+		    strlen(ev->text));
+		fk_append(fk.console, &fk.consolelen, "\n", 1);
+		return;
+	}
+	if ((unsigned)ev->note < 16)
+		fk.notes[ev->note]++;
+	snprintf(fk.last_note, sizeof fk.last_note, "%s", ev->text);
 }
 
-void
-__wrap_br_console_notice(struct br_console *c, const char *fmt, ...)
+/* The cache's sink, as main.c installs it (arg: the struct bridge). */
+static __attribute__((unused)) void
+fk_cache_sink(void *arg, const struct br_event *ev)
 {
-	char	buf[1024];
-	va_list	ap;
-
-	(void)c;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	fk_append(fk.console, &fk.consolelen, "[kgdb-bridge] ", 14);
-	fk_append(fk.console, &fk.consolelen, buf, strlen(buf));
-	fk_append(fk.console, &fk.consolelen, "\n", 1);
-}
-
-void
-__wrap_br_transcript_packet(struct br_transcript *tr, char dir,
-    const void *buf, size_t len, const char *note)
-{
-	(void)tr;
-	(void)dir;
-	(void)buf;
-	(void)len;
-	(void)note;
-}
-
-void	__wrap_br_notify(struct bridge *, enum br_note, const char *);
-
-void
-__wrap_br_notify(struct bridge *br, enum br_note note, const char *text)
-{
-	(void)br;
-	if ((unsigned)note < 16)
-		fk.notes[note]++;
-	snprintf(fk.last_note, sizeof fk.last_note, "%s", text ? text : "");
-}
-
-/* main.c is not in unit tests; weak in case another object has it. */
-__attribute__((weak)) uint64_t
-br_now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
+	br_cache_note(((struct bridge *)arg)->cache, ev);
 }
 
 /* Run the loop until nothing is ready (bytes settle between sockets). */

@@ -330,7 +330,7 @@ x86(void)
 static struct br_cache *
 new_cache(void)
 {
-	struct br_cache	*c = br_cache_new(NULL, x86());
+	struct br_cache	*c = br_cache_new(x86());
 
 	br_cache_set_region(c, BR_CACHE_REGION_IMAGE, IMG_BASE,
 	    IMG_BASE + IMG_LEN);
@@ -496,6 +496,66 @@ test_invalidate_events(void **state)
 		assert_false(is_hit(c, "mffffffff81000100,8"));
 		/* Breakpoints drop memory only. */
 		assert_int_equal(is_hit(c, "g"), evs[i] == BR_CE_BREAKPOINT);
+		br_cache_invalidate(c, BR_CE_STOP);
+	}
+	br_cache_free(c);
+}
+
+/* The cache's bus sink (cache_fwd.c): the events that invalidate, once
+ * each, and the ones that leave it alone. */
+static void
+test_bus_events(void **state)
+{
+	static const struct {
+		enum br_note	 note;
+		enum br_tstate	 from, to;
+		const char	*stop;
+		int		 drops;
+	} evs[] = {
+		{ BR_NOTE_STATE, BR_TS_STOPPED_GDB, BR_TS_RUNNING, NULL, 1 },
+		{ BR_NOTE_STATE, BR_TS_RUNNING, BR_TS_STOPPED_GDB, NULL, 1 },
+		{ BR_NOTE_STATE, BR_TS_UNKNOWN, BR_TS_STOPPED_GDB, NULL, 1 },
+		{ BR_NOTE_STATE, BR_TS_STOPPED_GDB, BR_TS_KDB, NULL, 1 },
+		{ BR_NOTE_STATE, BR_TS_STOPPED_GDB, BR_TS_UNKNOWN, NULL, 1 },
+		{ BR_NOTE_STOP, 0, 0, "T05thread:01;", 1 },
+		{ BR_NOTE_STOP, 0, 0, "W00", 0 },
+		{ BR_NOTE_STOP, 0, 0, "X09", 0 },
+		{ BR_NOTE_STOP, 0, 0, NULL, 0 },	/* "kdb", "kgdb" */
+		{ BR_NOTE_TARGET_LINK, 0, 0, NULL, 1 },
+		{ BR_NOTE_LINK_UP, 0, 0, NULL, 0 },
+		{ BR_NOTE_CONSOLE, 0, 0, NULL, 0 },
+		{ BR_NOTE_GDB_DETACH, 0, 0, NULL, 0 },
+	};
+	static struct fake	 f;
+	struct br_cache		*c = new_cache();
+	struct br_event		 ev;
+	uint64_t		 n;
+	size_t			 i;
+
+	(void)state;
+	fake_init(&f, x86());
+	memset(&ev, 0, sizeof ev);
+	ev.note = BR_NOTE_TARGET_LINK;
+	br_cache_note(NULL, &ev);	/* relay only: nothing to do */
+	for (i = 0; i < sizeof evs / sizeof evs[0]; i++) {
+		fill(c, &f, "mffffffff81000100,8");
+		assert_true(is_hit(c, "mffffffff81000100,8"));
+		memset(&ev, 0, sizeof ev);
+		ev.note = evs[i].note;
+		ev.text = evs[i].stop != NULL ? evs[i].stop : "kdb";
+		ev.from = evs[i].from;
+		ev.to = evs[i].to;
+		ev.stop = evs[i].stop;
+		ev.stoplen = evs[i].stop != NULL ? strlen(evs[i].stop) : 0;
+		n = br_cache_stats(c)->invalidations;
+		br_cache_note(c, &ev);
+		if (br_cache_stats(c)->invalidations - n !=
+		    (uint64_t)evs[i].drops)
+			fail_msg("event %zu: %llu invalidations, want %d", i,
+			    (unsigned long long)(br_cache_stats(c)->
+			    invalidations - n), evs[i].drops);
+		assert_int_equal(is_hit(c, "mffffffff81000100,8"),
+		    evs[i].drops == 0);
 		br_cache_invalidate(c, BR_CE_STOP);
 	}
 	br_cache_free(c);
@@ -747,6 +807,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_model),
 		cmocka_unit_test(test_invalidate_events),
+		cmocka_unit_test(test_bus_events),
 		cmocka_unit_test(test_invalidate_requests),
 		cmocka_unit_test(test_generation),
 		cmocka_unit_test(test_plan_bounds),

@@ -3,7 +3,8 @@
  * tests/unit/test_console.c: console clients on a real loop: telnet offer,
  * fan-out, IAC escaping, the per-client queue cap (a client that stops
  * reading is dropped, the others get every byte and a notice), and input
- * decoding on its way to the target engine (faked with --wrap).
+ * decoding on its way to the real target engine, over the fake link of
+ * tests/unit/fakelink.h (what the keys became is read off its wire).
  */
 #include <sys/socket.h>
 
@@ -26,39 +27,7 @@
 
 #include "bridge/bridge.h"
 
-/* The target engine, faked (tests/unit/test_console.mk). */
-static char	typed[4096];
-static size_t	typedlen;
-static int	breaks;
-static bool	refuse;
-
-int	__wrap_br_target_console_input(struct br_target *, const void *,
-	    size_t, char *);
-int	__wrap_br_target_break(struct br_target *, char *);
-
-int
-__wrap_br_target_console_input(struct br_target *t, const void *buf,
-    size_t len, char *err)
-{
-	(void)t;
-	if (refuse) {
-		br_seterr(err, "gdb holds the stopped target");
-		return -1;
-	}
-	assert_true(typedlen + len <= sizeof typed);
-	memcpy(typed + typedlen, buf, len);
-	typedlen += len;
-	return 0;
-}
-
-int
-__wrap_br_target_break(struct br_target *t, char *err)
-{
-	(void)t;
-	(void)err;
-	breaks++;
-	return 0;
-}
+#include "tests/unit/fakelink.h"
 
 static struct bridge	br;
 
@@ -160,7 +129,10 @@ setup(void **state)
 	br.opts.console_port = 0;	/* any free port: br_console_port */
 	br.opts.quiet = true;
 	br.opts.no_stdin = true;
-	br.target = (struct br_target *)&br;	/* opaque: only passed on */
+	fk_reset();
+	br.arch = rsp_arch_get(RSP_ARCH_X86_64);
+	br.link = (struct br_link *)&fk;
+	br.target = br_target_new(&br, br.link);
 	return 0;
 }
 
@@ -168,6 +140,8 @@ static int
 teardown(void **state)
 {
 	(void)state;
+	fk.up = false;		/* no detach on the way out */
+	br_target_free(br.target);
 	event_base_free(br.base);
 	return 0;
 }
@@ -205,13 +179,32 @@ test_clients(void **state)
 	assert_int_equal(write(tn.fd, "ls\r\0\xff\xf4", 6), 6);
 	assert_int_equal(write(fast.fd, "go\n", 3), 3);
 	spin(all, 3, 20);
-	assert_int_equal(typedlen, 6);
-	assert_true(memcmp(typed, "ls\rgo\r", 6) == 0 ||
-	    memcmp(typed, "go\rls\r", 6) == 0);
-	assert_int_equal(breaks, 1);
+	fk_run_until(br.base, &fk.breaks, 2000);
+	assert_int_equal(fk.breaks, 1);
+	{
+		char	w[FK_BUF], keys[FK_BUF], *p;
+		size_t	n = 0;
+
+		/* The keys, without the break-in's "<BREAK>" (and the 'g' it
+		 * types once its wait is over). */
+		fk_take_wire(w, sizeof w);
+		for (p = w; *p != '\0'; p++) {
+			if (strncmp(p, "<BREAK>", 7) == 0)
+				p += 6;
+			else
+				keys[n++] = *p;
+		}
+		assert_true(n == 6 || (n == 7 && keys[6] == 'g'));
+		assert_true(memcmp(keys, "ls\rgo\r", 6) == 0 ||
+		    memcmp(keys, "go\rls\r", 6) == 0);
+	}
 
 	/* Refused input: told once per burst, to the typist only. */
-	refuse = true;
+	/* The kernel stops and gdb holds it: keys would corrupt the
+	 * protocol. */
+	br_target_input(br.target, "$S05#b8", 7);
+	assert_int_equal(br_target_state(br.target), BR_TS_STOPPED_GDB);
+	br_target_hold_console(br.target, true);
 	fast.len = tn.len = 0;
 	assert_int_equal(write(fast.fd, "x", 1), 1);
 	spin(all, 3, 10);
@@ -220,7 +213,7 @@ test_clients(void **state)
 	assert_true(has(&fast, "input not sent: gdb holds", 25));
 	assert_int_equal(count(&fast, "input not sent", 14), 1);
 	assert_false(has(&tn, "input not sent", 14));
-	refuse = false;
+	br_target_hold_console(br.target, false);
 	fast.xs = tn.xs = 0;
 
 	/* Flood: the slow client never reads and is dropped; the others
@@ -260,6 +253,28 @@ test_clients(void **state)
 	br_console_notice(br.console, "hello %d", 42);
 	spin(all, 2, 20);
 	assert_true(has(&fast, "[kgdb-bridge] hello 42\r\n", 24));
+	/* The bus sink renders console bytes and notices the same way. */
+	{
+		struct br_event	ev;
+
+		memset(&ev, 0, sizeof ev);
+		ev.note = BR_NOTE_CONSOLE;
+		ev.text = "";
+		ev.buf = "tail";
+		ev.len = 4;
+		ev.src = BR_SRC_TARGET;
+		br_console_event(br.console, &ev);
+		ev.note = BR_NOTE_NOTICE;
+		ev.text = "bus 7";
+		br_console_event(br.console, &ev);
+		ev.note = BR_NOTE_STATE;	/* not the console's to show */
+		ev.text = "kdb";
+		br_console_event(br.console, &ev);
+		spin(all, 2, 20);
+		/* Not at the start of a line: the notice starts one. */
+		assert_true(has(&fast, "tail\r\n[kgdb-bridge] bus 7\r\n", 27));
+		assert_false(has(&fast, "kdb", 3));
+	}
 	br_console_free(br.console);
 	br.console = NULL;
 	close(fast.fd);

@@ -117,6 +117,18 @@ say(int fd, const char *s)
 	assert_int_equal(write(fd, s, strlen(s)), (ssize_t)strlen(s));
 }
 
+/* A text-only bus event to the control socket's sink. */
+static void
+ctl_note(struct br_ctl *c, enum br_note note, const char *text)
+{
+	struct br_event	ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.note = note;
+	ev.text = text;
+	br_ctl_notify(c, &ev);
+}
+
 static void
 test_socket(void **state)
 {
@@ -193,12 +205,27 @@ test_socket(void **state)
 	fd2 = connect_ctl();
 	say(fd2, "{\"v\":1,\"cmd\":\"subscribe\"}\n");
 	assert_non_null(strstr(reply(fd2), "\"ok\":true"));
-	br_ctl_notify(c, BR_NOTE_LINK_DOWN, "link down: \"x\"");
+	/* Console bytes and notices stay inside the daemon: the first
+	 * thing the subscriber reads is the link_down after them. */
+	{
+		struct br_event	ev;
+
+		memset(&ev, 0, sizeof ev);
+		ev.note = BR_NOTE_CONSOLE;
+		ev.text = "";
+		ev.buf = "boot\n";
+		ev.len = 5;
+		br_ctl_notify(c, &ev);
+		ev.note = BR_NOTE_NOTICE;
+		ev.text = "a notice";
+		br_ctl_notify(c, &ev);
+	}
+	ctl_note(c, BR_NOTE_LINK_DOWN, "link down: \"x\"");
 	assert_non_null(strstr(reply(fd2), "{\"v\":1,\"event\":\"link_down\","
 	    "\"t\":"));
 	/* Console bytes that are not UTF-8 still make valid JSON; UTF-8
 	 * passes as it is. */
-	br_ctl_notify(c, BR_NOTE_CONSOLE_LINE, "caf\xc3\xa9 \xff\x01\"\\");
+	ctl_note(c, BR_NOTE_CONSOLE_LINE, "caf\xc3\xa9 \xff\x01\"\\");
 	{
 		char	*s = reply(fd2);
 		json_t	*o = cm_json_parse(s, strlen(s), NULL, 0);
@@ -232,7 +259,7 @@ test_socket(void **state)
 		memset(text, 'e', sizeof text - 1);
 		text[sizeof text - 1] = '\0';
 		for (i = 0; i < 4000; i++) {
-			br_ctl_notify(c, BR_NOTE_CONSOLE_LINE, text);
+			ctl_note(c, BR_NOTE_CONSOLE_LINE, text);
 			event_base_loop(br.base, EVLOOP_NONBLOCK);
 		}
 		for (i = 0; i < 50; i++)
@@ -313,7 +340,9 @@ test_target_ops(void **state)
 	br.arch = rsp_arch_get(RSP_ARCH_X86_64);
 	br.link = (struct br_link *)&fk;
 	br.console = (struct br_console *)&fk;
-	br.target = br_target_new(&br);
+	br.nsinks = 0;
+	br_notify_sink(&br, fk_sink, NULL);
+	br.target = br_target_new(&br, br.link);
 	br_target_set_timeouts(br.target, 30, 60, 300);
 	br.opts.gdb_port = BR_PORT_OFF;	/* sessions come by fd */
 	br.gdb = br_gdb_new(&br, err);
@@ -541,7 +570,9 @@ test_step_arm64(void **state)
 	br.arch = rsp_arch_get(RSP_ARCH_ARM64);
 	br.link = (struct br_link *)&fk;
 	br.console = (struct br_console *)&fk;
-	br.target = br_target_new(&br);
+	br.nsinks = 0;
+	br_notify_sink(&br, fk_sink, NULL);
+	br.target = br_target_new(&br, br.link);
 	br_target_set_timeouts(br.target, 30, 60, 300);
 	br.gdb = br_gdb_new(&br, err);
 	assert_non_null(br.gdb);

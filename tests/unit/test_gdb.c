@@ -322,7 +322,10 @@ run_transcript(void **state)
 	t->br.arch = rsp_arch_get(RSP_ARCH_X86_64);
 	t->br.link = (struct br_link *)&fk;
 	t->br.console = (struct br_console *)&fk;
-	t->br.target = br_target_new(&t->br);
+	t->br.nsinks = 0;
+	br_notify_sink(&t->br, fk_cache_sink, &t->br);	/* as main.c */
+	br_notify_sink(&t->br, fk_sink, NULL);
+	t->br.target = br_target_new(&t->br, t->br.link);
 	br_target_set_timeouts(t->br.target, 30, 60, 300);
 
 	while (fgets(line, sizeof line, fp) != NULL) {
@@ -349,7 +352,7 @@ run_transcript(void **state)
 				t->br.opts.step_irqs = BR_STEP_IRQS_KERNEL;
 			else if (strcmp(arg, "cache") == 0 &&
 			    t->br.cache == NULL)
-				t->br.cache = br_cache_new(&t->br, t->br.arch);
+				t->br.cache = br_cache_new(t->br.arch);
 			else {
 				print_error("%s:%d: unknown opt '%s'\n", path,
 				    lineno, arg);

@@ -46,7 +46,9 @@ setup(void **state)
 	f->br.arch = rsp_arch_get(RSP_ARCH_X86_64);
 	f->br.link = (struct br_link *)&fk;
 	f->br.console = (struct br_console *)&fk;
-	f->t = br_target_new(&f->br);
+	f->br.nsinks = 0;
+	br_notify_sink(&f->br, fk_sink, NULL);
+	f->t = br_target_new(&f->br, f->br.link);
 	f->br.target = f->t;
 	br_target_set_timeouts(f->t, 30, 60, 300);
 	*state = f;

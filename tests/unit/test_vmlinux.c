@@ -374,8 +374,8 @@ test_cache_serves_file(void **state)
 	build_elf(path, sizeof path);
 	for (i = 0; i < 2; i++) {
 		v = br_vmlinux_open(path, 0, err);
-		c = br_cache_new(NULL, rsp_arch_get(RSP_ARCH_X86_64));
-		br_cache_set_vmlinux(c, v);
+		c = br_cache_new(rsp_arch_get(RSP_ARCH_X86_64));
+		br_cache_use_vmlinux(c, v);
 		snprintf(req, sizeof req, "m%llx,8",
 		    (unsigned long long)(RODATA + 0x1800));
 		/* First read: the samples go first, then the answer. */
@@ -401,6 +401,8 @@ test_cache_serves_file(void **state)
 			assert_non_null(strstr(br_cache_notice(c),
 			    "does not match"));
 		}
+		/* One notice, counted (cache_fwd.c tells it on the bus). */
+		assert_int_equal(br_cache_notices(c), i == 1 ? 1 : 0);
 		/* Link loss: compared again before serving. */
 		br_cache_invalidate(c, BR_CE_LINK);
 		assert_int_equal(br_vmlinux_state(v), BR_VML_UNVERIFIED);

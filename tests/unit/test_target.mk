@@ -1,4 +1,0 @@
-# SPDX-License-Identifier: GPL-2.0-or-later
-# test_target fakes the link, console and transcript (tests/unit/fakelink.h).
-FAKELINK_WRAP = -Wl,--wrap=br_link_write,--wrap=br_link_send_break,--wrap=br_link_up,--wrap=br_link_caps,--wrap=br_link_baud,--wrap=br_link_name,--wrap=br_link_pending,--wrap=br_console_output,--wrap=br_console_notice,--wrap=br_transcript_packet,--wrap=br_notify
-LDFLAGS_test_target = $(FAKELINK_WRAP)
