@@ -576,8 +576,6 @@ int		 br_target_resume(struct br_target *t, const char *payload,
 		    size_t len);
 /* Break in with the configured sequence, then confirm the stop. */
 int		 br_target_break(struct br_target *t, char *err);
-/* 0 when SEQ is a valid break-in sequence, else -1 with err. */
-int		 br_target_check_break_seq(const char *seq, char *err);
 /* Keyboard bytes from a console client or stdin. Returns -1 with err when
  * held back (gdb owns a stopped target). */
 int		 br_target_console_input(struct br_target *t, const void *buf,

@@ -82,10 +82,7 @@
 #define TGT_KDB_LINE_MAX 200
 #define TGT_KDB_RETRIES	2	/* echoed handovers before giving up */
 #define TGT_PAGE	4096	/* kgdb reads are all-or-nothing per call */
-#define TGT_DEFAULT_BREAK "BREAK,wait:300,g"
 #define TGT_BREAK_GAP_MS	50	/* quiet line before a break-in */
-#define TGT_BREAK_PAUSE_MS 100
-#define TGT_SYSRQ_TRIGGER "echo g > /proc/sysrq-trigger\r"
 #define TGT_MAX_QUEUE	64
 #define TGT_TYPED_MAX	256	/* typed bytes kept to spot their echo */
 #define TGT_TYPED_MS	5000	/* … for this long after the last key */
@@ -127,14 +124,6 @@ TAILQ_HEAD(treq_list, treq);
 enum tx_state { TX_IDLE, TX_WAIT_ACK, TX_WAIT_REPLY };
 
 enum enter_step { EN_NONE, EN_PAGER, EN_KGDB, EN_PROBE };
-
-struct brk_step {
-	int		 what;		/* 'B' break, 'w' wait, 't' text */
-	unsigned	 ms;
-	bool		 autow;		/* the pause we add after a BREAK */
-	char		*text;
-	size_t		 len;
-};
 
 struct br_target {
 	struct bridge	*br;
@@ -238,8 +227,8 @@ struct br_target {
 	size_t		 nwaiters;
 
 	/* Break-in. */
-	struct brk_step	*steps;
-	size_t		 nsteps, step;
+	struct br_breakseq *brk;	/* the sequence being run, or NULL */
+	size_t		 step;		/* its next step */
 	bool		 breaking;	/* sequence running */
 	bool		 confirming;	/* waiting for the stop */
 
@@ -295,15 +284,12 @@ void	tgt_reply(struct br_target *t, const char *p, size_t len);
 void	tgt_acked(struct br_target *t);
 void	tgt_stall_cb(int fd, short what, void *arg);
 
-/* target_rx.c */
+/* target.c */
 void	tgt_arm_tick(struct br_target *t);
 void	tgt_tick_cb(int fd, short what, void *arg);
 void	tgt_tx_timeout(int fd, short what, void *arg);
 void	tgt_typed(struct br_target *t, const void *buf, size_t len);
 void	tgt_demux_cb(void *arg, const struct rsp_event *ev);
 
-/* target.c */
-void	brk_free_steps(struct br_target *t);
-int	brk_parse(struct br_target *t, const char *seq, char *err);
 
 #endif

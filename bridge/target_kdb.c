@@ -51,7 +51,7 @@ static void
 brk_run(int fd, short what, void *arg)
 {
 	struct br_target	*t = arg;
-	struct brk_step		*s;
+	const struct br_breakseq_step *s;
 	char			 err[BR_ERRLEN];
 
 	(void)fd;
@@ -60,19 +60,19 @@ brk_run(int fd, short what, void *arg)
 		brk_failed(t, "the target did not stop within the timeout");
 		return;
 	}
-	while (t->breaking && t->step < t->nsteps) {
-		s = &t->steps[t->step++];
+	while (t->breaking && t->brk != NULL && t->step < t->brk->n) {
+		s = &t->brk->steps[t->step++];
 		switch (s->what) {
-		case 'B':
+		case BR_BREAKSEQ_BREAK:
 			if (br_link_send_break(t->link, err) != 0) {
 				brk_failed(t, err);
 				return;
 			}
 			break;
-		case 'w':
+		case BR_BREAKSEQ_WAIT:
 			tgt_timer(t->brk_ev, s->ms);
 			return;
-		case 't':
+		case BR_BREAKSEQ_TEXT:
 			if (tgt_write(t, s->text, s->len, err) != 0) {
 				brk_failed(t, err);
 				return;
@@ -113,7 +113,7 @@ br_target_break(struct br_target *t, char *err)
 		if (caps & BR_LINK_INT_03)
 			seq = "0x03";
 		else if (caps & BR_LINK_CAN_BREAK)
-			seq = TGT_DEFAULT_BREAK;
+			seq = BR_BREAKSEQ_DEFAULT;
 		else {
 			br_seterr(err, "this link cannot send a BREAK; run "
 			    "'echo g > /proc/sysrq-trigger' on the target, or "
@@ -122,7 +122,8 @@ br_target_break(struct br_target *t, char *err)
 			return (-1);
 		}
 	}
-	if (brk_parse(t, seq, err) != 0)
+	br_breakseq_free(t->brk);
+	if ((t->brk = br_breakseq_new(seq, err)) == NULL)
 		return (-1);
 	log_info("target: breaking in with '%s'", seq);
 	t->breaking = true;
@@ -466,7 +467,7 @@ br_target_free(struct br_target *t)
 		tgt_finish(t, NULL, 0, "bridge shutting down");
 	while (t->nwaiters > 0)
 		tgt_enter_done(t, false, "bridge shutting down");
-	brk_free_steps(t);
+	br_breakseq_free(t->brk);
 	event_free(t->tick_ev);
 	event_free(t->tx_ev);
 	event_free(t->brk_ev);

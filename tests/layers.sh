@@ -31,7 +31,9 @@ TABLE=${LAYERS_TABLE:-tests/layers.txt}
 objs=()
 for d in rsp common bridge tui; do
 	for o in "$BUILD/$d"/*.o; do
-		[ -f "$o" ] && objs+=("$o")
+		# An object whose source is gone (a renamed file) is stale.
+		src=${o#"$BUILD"/}
+		[ -f "$o" ] && [ -f "${src%.o}.c" ] && objs+=("$o")
 	done
 done
 if [ ${#objs[@]} -eq 0 ] || ! command -v nm >/dev/null ||
