@@ -13,7 +13,7 @@
 #   --kgdbwait          stop in kgdb early in boot
 #   --flood N --after S --tick S   lab.flood= lab.after= lab.tick=
 #   --append ARGS       extra kernel command line
-#   --smp N             CPUs (default 1 on x86_64, 2 elsewhere)
+#   --smp N             CPUs (default 2)
 #   --arch A            the lab cell's architecture: x86_64 (default) or
 #                       arm64 (LAB_ARCH)
 #   --kernel V          the lab cell's kernel version: 6.1 (LAB_KVER)
@@ -107,9 +107,14 @@ x86_64)
 	# tsc=reliable: on a busy host the clocksource watchdog sees TSC skew
 	# and prints a warning at a random moment, in the middle of whatever
 	# a test compares.
+	# The CPUs go in as one socket each: without ACPI (tinyconfig has
+	# none) the kernel finds CPUs only in SeaBIOS's MP table, which has
+	# one entry per socket, so "-smp 2" (QEMU 7.2 makes that one socket
+	# with two cores) came up with a single CPU.
 	qemu=(qemu-system-x86_64 -vga none)
 	archargs="no_timer_check tsc=reliable"
-	: "${smp:=1}"
+	: "${smp:=2}"
+	smpargs="$smp,sockets=$smp,cores=1,threads=1"
 	;;
 arm64)
 	# QEMU's virt board: a PL011 at 0x09000000 (ttyAMA0), GICv2, PSCI
@@ -119,6 +124,7 @@ arm64)
 	qemu=(qemu-system-aarch64 -M virt -cpu cortex-a57)
 	archargs="rodata=off"
 	: "${smp:=2}"
+	smpargs=$smp
 	;;
 *) echo "lab-run: no lab for architecture '$arch' (x86_64, arm64)" >&2; exit 2 ;;
 esac
@@ -147,7 +153,7 @@ cleanup() {
 	rm -f "$pidfile"
 }
 
-"${qemu[@]}" -accel tcg -m 256 -smp "$smp" -no-reboot \
+"${qemu[@]}" -accel tcg -m 256 -smp "$smpargs" -no-reboot \
 	-nodefaults -display none \
 	-kernel "$lab/kernel" -initrd "$lab/initramfs.cpio.gz" \
 	-append "$cmdline" \

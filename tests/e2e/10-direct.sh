@@ -11,11 +11,15 @@
 #   direct-4-panic       sysrq-c panic: bt through sysrq_handle_crash
 #   direct-5-kdb         kdb ps/dmesg on the line, gdb monitor ps, $3#33
 #                        back to kdb
+#   direct-6-smp         the guest's shell: nproc and the online CPUs (2 or
+#                        more, as QEMU was given); sysrq-g, then gdb's info
+#                        threads shows one shadowCPU thread per CPU
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 e2e_setup direct
 
-CASES="direct-1-connect direct-2-breakpoint direct-4-panic direct-5-kdb"
+CASES="direct-1-connect direct-2-breakpoint direct-4-panic direct-5-kdb
+direct-6-smp"
 # shellcheck disable=SC2086
 echo "PLAN: $(echo $CASES | wc -w)"
 # shellcheck disable=SC2086
@@ -118,4 +122,38 @@ else
 fi
 lab_stop
 cp "$(line_rx)" "$T/b.console.raw" 2>/dev/null
+
+# ---- group C: SMP.  The shell says how many CPUs are online (nproc and
+# sysfs), then sysrq-g stops every CPU and gdb lists their threads.
+lab_start c --mode shell || { fail direct-lab-boot; exit 1; }
+line_start || { fail direct-lab-line "shaper did not start"; exit 1; }
+rx=$(line_rx)
+if ! wait_for "$rx" 'lab: shell on' 60; then
+	fail direct-6-smp "no shell on the console"
+	tail -c 2000 "$rx" | sed 's/^/    | /' >&2
+else
+	sleep 1
+	# $(...) keeps the echoed command line from matching the answer.
+	line_send 'echo "lab: cpus $(nproc) online $(cat /sys/devices/system/cpu/online)"\r' 2
+	wait_for "$rx" 'lab: cpus [0-9]+ online' 10
+	line_send 'echo g >/proc/sysrq-trigger\r' 1
+	ncpu=$(tr -d '\r' <"$rx" | sed -n 's/.*lab: cpus \([0-9]*\) online \([-0-9,]*\).*/\1/p' | tail -n 1)
+	online=$(tr -d '\r' <"$rx" | sed -n 's/.*lab: cpus \([0-9]*\) online \([-0-9,]*\).*/\2/p' | tail -n 1)
+	if ! wait_for "$rx" 'kdb>' 30; then
+		fail direct-6-smp "no kdb prompt after sysrq-g (cpus '$ncpu' online '$online')"
+		tail -c 2000 "$rx" | sed 's/^/    | /' >&2
+	else
+		gdb_run c "$LINE_PORT" -ex 'echo @@threads\n' -ex 'info threads' \
+		    -ex 'echo @@end\n' "${GDB_VANISH[@]}"
+		if check_clean direct-6-smp "$T/c.gdb" &&
+		    check_cpu_threads direct-6-smp "$T/c.gdb" "$ncpu"; then
+			if [ "$online" != "0-$((ncpu - 1))" ]; then
+				fail direct-6-smp "nproc says $ncpu, sysfs online is '$online'"
+			else
+				pass direct-6-smp
+			fi
+		fi
+	fi
+fi
+lab_stop
 exit 0

@@ -3,7 +3,9 @@
 # End-to-end through kgdb-bridge: the real kernel under QEMU, a shaper line
 # in front of it, build/kgdb-bridge on that line, real batch gdb on the
 # bridge's gdb port and raw clients on its console port.  Cases (issue 4):
-#   bridge-1-connect      kdb prompt after kgdbwait: regs, bt, threads, mem, dis
+#   bridge-1-connect      kdb prompt after kgdbwait: regs, bt, threads (one
+#                         shadowCPU per CPU the kernel brought up, 2 or
+#                         more), mem, dis
 #   bridge-2-breakpoint   break, continue, hit, bt, next/step/stepi, finish
 #   bridge-3-interrupt    running kernel, gdb interrupt -> BREAK+g, continue
 #   bridge-4-panic        sysrq-c panic, bt through sysrq_handle_crash
@@ -147,7 +149,11 @@ group_a() {
 
 	# 1
 	want bridge-1-connect && gdb_run a-c1 "$BR_GDB_PORT" "${CASE1[@]}" -ex 'detach'
-	want bridge-1-connect && check_case1 bridge-1-connect "$T/a-c1.gdb" && pass bridge-1-connect
+	# Every CPU the kernel brought up (its boot log on the line) is one
+	# shadowCPU thread through the bridge too.
+	want bridge-1-connect && check_case1 bridge-1-connect "$T/a-c1.gdb" &&
+	    check_cpu_threads bridge-1-connect "$T/a-c1.gdb" "$(boot_cpus "$(line_rx)")" &&
+	    pass bridge-1-connect
 
 	# 10: gdb A holds control (sleeping inside gdb); gdb B must be refused.
 	ensure_stopped "$(last_ran bridge-1-connect)"

@@ -425,6 +425,38 @@ check_clean() {
 	return 0
 }
 
+# boot_cpus FILE: how many CPUs the kernel brought up, from its boot log
+# ("smp: Brought up 1 node, 2 CPUs"; empty if the line is not there).
+boot_cpus() {
+	tr -d '\r' <"$1" | sed -n 's/.*smp: Brought up [0-9]* nodes\{0,1\}, \([0-9]*\) CPUs\{0,1\}.*/\1/p' | tail -n 1
+}
+
+# check_cpu_threads NAME GDBFILE N: the lab boots with several CPUs
+# (LAB_SMP, at least 2) and N of them are online; gdb's `info threads` in
+# GDBFILE lists exactly one shadowCPU thread per online CPU, numbered 0 to
+# N-1 (kgdb gives each CPU's current context a thread of its own).
+check_cpu_threads() {
+	local name=$1 f=$2 n=$3 got want i
+	if ! [[ "$n" =~ ^[0-9]+$ ]] || [ "$n" -lt 2 ]; then
+		fail "$name" "the guest has '$n' CPUs online, not 2 or more"
+		return 1
+	fi
+	if [ -n "${LAB_SMP:-}" ] && [ "$n" != "$LAB_SMP" ]; then
+		fail "$name" "$n CPUs online, QEMU was given $LAB_SMP"
+		return 1
+	fi
+	got=$(grep -aoE '^[* ] +[0-9]+ +Thread [0-9]+ \(shadowCPU[0-9]+\)' "$f" |
+	    sed 's/.*(shadowCPU\([0-9]*\))/\1/' | sort -n | tr '\n' ' ')
+	want=
+	for ((i = 0; i < n; i++)); do want="$want$i "; done
+	if [ "$got" != "$want" ]; then
+		fail "$name" "gdb's shadowCPU threads are '${got% }', not one per CPU ('${want% }')"
+		sed -n '/@@threads/,/@@[a-z]/p' "$f" | head -n 12 | sed 's/^/    | /' >&2
+		return 1
+	fi
+	return 0
+}
+
 # ---- kgdb-bridge
 
 # bridge_ready: is there a bridge to test?  Sets E2E_WHY if not.
