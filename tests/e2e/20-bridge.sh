@@ -342,9 +342,12 @@ group_c() {
 		fail bridge-7-flood "no kgdbwait stop"
 		return
 	fi
-	gdb_bg c-c7 "$BR_GDB_PORT" -ex "info registers $E2E_PC" -ex 'continue' \
+	# gdb waits in continue for the whole flood: its timeout must outlast
+	# the wait for "flood done" (a loaded host with 2 guest CPUs under
+	# TCG took over 60 s; gdb's default timeout killed it mid-flood).
+	GDB_TIMEOUT=240 gdb_bg c-c7 "$BR_GDB_PORT" -ex "info registers $E2E_PC" -ex 'continue' \
 	    -ex 'echo @@stopped\n' -ex 'detach'
-	wait_for "$T/c1.console" "lab: flood done $n" 120
+	wait_for "$T/c1.console" "lab: flood done $n" 180
 	sleep 1
 	gdb_interrupt c-c7
 	wait_for "$T/c-c7.gdb" '@@stopped' 20
