@@ -168,6 +168,9 @@ gdb_run hw-c3 "$BR_GDB_PORT" -ex 'echo @@start\n' -ex 'p/u jiffies' \
     -ex 'echo @@stop1\n' -ex 'bt 1' -ex 'p/u jiffies' -ex 'echo @@go2\n' \
     -ex 'continue' -ex 'echo @@stop2\n' -ex 'p/u jiffies' -ex 'detach' &
 g=$!
+# Interrupt only once gdb is connected and in continue: a Ctrl-C while
+# `target remote` still runs (slow on a loaded host) quits the connect.
+wait_for "$T/hw-c3.gdb" '@@go1' 60
 sleep 4; gdb_interrupt hw-c3; wait_for "$T/hw-c3.gdb" '@@stop1' 20
 sleep 4; gdb_interrupt hw-c3; wait_for "$T/hw-c3.gdb" '@@stop2' 20
 sleep 1; gdb_interrupt hw-c3; wait $g
