@@ -14,9 +14,10 @@
 #   --flood N --after S --tick S   lab.flood= lab.after= lab.tick=
 #   --append ARGS       extra kernel command line
 #   --smp N             CPUs (default 2)
-#   --arch A            the lab cell's architecture: x86_64 (default) or
-#                       arm64 (LAB_ARCH)
-#   --kernel V          the lab cell's kernel version: 6.1 (LAB_KVER)
+#   --arch A            the lab cell's architecture: x86_64 (default),
+#                       arm64, arm or riscv64 (LAB_ARCH)
+#   --kernel V          the lab cell's kernel version: 6.1 (default) or
+#                       6.12 (LAB_KVER)
 #   --dir DIR           run directory (pidfile, logs, info; default a temp dir)
 #   --info FILE         also write KEY=VALUE lines (LAB_SERIAL, LAB_QEMU_PID,
 #                       LAB_MONITOR, LAB_VMLINUX, LAB_DIR) there
@@ -126,7 +127,27 @@ arm64)
 	: "${smp:=2}"
 	smpargs=$smp
 	;;
-*) echo "lab-run: no lab for architecture '$arch' (x86_64, arm64)" >&2; exit 2 ;;
+arm)
+	# QEMU's virt board for 32-bit ARM: the same PL011 (ttyAMA0), GIC and
+	# PSCI as arm64.  highmem=off: this kernel has no LPAE, so nothing
+	# (PCIe windows) may sit above 4 GiB.  Text stays read-only: arm's
+	# kgdb writes breakpoints through __patch_text (hw-tests/README.md).
+	qemu=(qemu-system-arm -M virt,highmem=off -cpu cortex-a15)
+	archargs=
+	: "${smp:=2}"
+	smpargs=$smp
+	;;
+riscv64)
+	# QEMU's virt board: OpenSBI (QEMU's own copy, -bios default) starts
+	# the kernel in S-mode and the secondary CPUs through SBI HSM; the
+	# UART is an ns16550a (ttyS0).  The kernel is built without
+	# STRICT_KERNEL_RWX (hw-tests/README.md), so no rodata=off.
+	qemu=(qemu-system-riscv64 -M virt -bios default)
+	archargs=
+	: "${smp:=2}"
+	smpargs=$smp
+	;;
+*) echo "lab-run: no lab for architecture '$arch' (x86_64, arm64, arm, riscv64)" >&2; exit 2 ;;
 esac
 
 cmdline="nokaslr $archargs console=$tty,115200 kgdboc=$tty,115200 $kgdbwait lab.mode=$mode"
