@@ -158,8 +158,9 @@ fi
 step_cmds "$func"
 gdb_run hw-c2 "$BR_GDB_PORT" "${STEP_CMDS[@]}"
 check_clean hw-2-breakpoint "$T/hw-c2.gdb" &&
-    check_log hw-2-breakpoint "$T/hw-c2.gdb" "Breakpoint 1, .*$func" "Run till exit|^$func \\(" &&
+    check_log hw-2-breakpoint "$T/hw-c2.gdb" "Breakpoint 1, .*$func" '@@finish' &&
     check_steps hw-2-breakpoint "$T/hw-c2.gdb" "$func" &&
+    check_finish hw-2-breakpoint "$T/hw-c2.gdb" &&
     pass hw-2-breakpoint
 # Each stop must be gdb's report of a signal, and jiffies must have moved
 # on after each continue: the kernel really ran.

@@ -70,9 +70,9 @@ else
 		'hit Breakpoint 1, (0x[0-9a-f]+ in )?hrtimer_nanosleep' \
 		'^#0 .*hrtimer_nanosleep' '^#[1-9] .*(sys_clock_nanosleep|sys_nanosleep)' \
 		"^#[1-9] .*$E2E_SYSCALL" \
-		'@@finish' '(Run till exit from|^hrtimer_nanosleep \()' '@@detach' \
-		'detached\]|Detaching from program' &&
-	    check_steps direct-2-breakpoint "$T/a2.gdb" hrtimer_nanosleep; then
+		'@@finish' '@@detach' 'detached\]|Detaching from program' &&
+	    check_steps direct-2-breakpoint "$T/a2.gdb" hrtimer_nanosleep &&
+	    check_finish direct-2-breakpoint "$T/a2.gdb"; then
 		if sed -n '/^@@next/,/^@@finish/p' "$T/a2.gdb" | grep -q 'running'; then
 			fail direct-2-breakpoint "a step left gdb thinking the target runs"
 		else
@@ -112,7 +112,7 @@ else
 		'^#[0-9]+ .*(__handle_sysrq|write_sysrq_trigger)'; then
 		pass direct-4-panic
 	fi
-	if check_log direct-5-kdb "$T/b.kdb1" '^ps' 'Task Addr' '\[0\]kdb>' \
+	if check_log direct-5-kdb "$T/b.kdb1" '^ps' 'Task Addr' '\[[0-9]+\]kdb>' \
 		'sysrq triggered crash|Kernel panic' &&
 	    { gdb_section "$T/b.gdb" mon regs >"$T/b.mon"; true; } &&
 	    check_log direct-5-kdb "$T/b.mon" 'Task Addr +Pid +Parent' '^0x[0-9a-f]{16} +[0-9]+ +[0-9]+ +[01] +[0-9]+ +[A-Z] ' &&

@@ -294,9 +294,9 @@ group_a() {
 			"Breakpoint 1 at $E2E_KTEXT" \
 			'Breakpoint 1, (0x[0-9a-f]+ in )?hrtimer_nanosleep' \
 			'^#0 .*hrtimer_nanosleep' "^#[1-9] .*$E2E_SYSCALL" \
-			'@@finish' '(Run till exit from|^hrtimer_nanosleep \()' \
-			'detached\]|Detaching from program' &&
+			'@@finish' 'detached\]|Detaching from program' &&
 		    check_steps bridge-2-breakpoint "$T/a-c2.gdb" hrtimer_nanosleep &&
+		    check_finish bridge-2-breakpoint "$T/a-c2.gdb" &&
 		    pass bridge-2-breakpoint
 	fi
 

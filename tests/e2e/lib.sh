@@ -437,6 +437,27 @@ check_steps() {
 	return 0
 }
 
+# check_finish NAME FILE: the `finish` of STEP_CMDS left the frame the
+# stepi stopped in: the location it printed names another function (the
+# caller, or the function an inlined frame sat in).  Batch gdb does not
+# print "Run till exit from"; which frame finish leaves depends on where
+# stepi landed (6.1: inside an inlined get_current; 6.12: in
+# hrtimer_nanosleep itself, so finish returns to the syscall).
+check_finish() {
+	local from to
+	from=$(step_loc "$2" stepi)
+	from=${from%% at *}
+	to=$(gdb_section "$2" finish detach |
+	    grep -aE '^(0x[0-9a-f]+ in )?[A-Za-z_][A-Za-z0-9_.]* \(' | head -n 1 |
+	    sed -E 's/^(0x[0-9a-f]+ in )?([A-Za-z_][A-Za-z0-9_.]*) \(.*/\2/')
+	if [ -z "$from" ] || [ -z "$to" ] || [ "$to" = "$from" ]; then
+		fail "$1" "finish did not leave ${from:-the stepi frame} (it stopped in '${to:-nowhere}')"
+		gdb_section "$2" finish detach | sed 's/^/    | /' >&2
+		return 1
+	fi
+	return 0
+}
+
 # check_clean NAME FILE: no sign of a broken remote session.
 check_clean() {
 	local bad
