@@ -41,11 +41,11 @@ else
 	    -ex 'echo @@frame\n' -ex 'frame 1' -ex 'detach'
 	if check_clean direct-1-connect "$T/a.gdb" &&
 	    check_log direct-1-connect "$T/a.gdb" \
-		"^$E2E_PC +$E2E_KTEXT" "^$E2E_SP +0xffff" "^$E2E_FLAGS" \
+		"^$E2E_PC +$E2E_KTEXT" "^$E2E_SP +$E2E_KSP" "^$E2E_FLAGS" \
 		'^#0 .*kgdb_breakpoint' '^#[0-9]+ .*kgdb_initial_breakpoint|^#[0-9]+ .*kgdb_register_io_module' \
 		'Thread .*(swapper|init|kthreadd|shadowCPU)' \
-		'^0xffff[0-9a-f]+:[[:space:]]+0x[0-9a-f]{16}' '^\$1 = [0-9]+' \
-		"=> ${E2E_KTEXT}[0-9a-f]+ <kgdb_breakpoint\+[0-9]+>:" \
+		"^${E2E_KSP}[0-9a-f]+:[[:space:]]+0x[0-9a-f]{16}" '^\$1 = [0-9]+' \
+		"=> ${E2E_KTEXT}[0-9a-f]+ <(arch_)?kgdb_breakpoint\+[0-9]+>:" \
 		'^#1 '; then
 		pass direct-1-connect
 	fi

@@ -56,11 +56,11 @@ CASE1=(-ex 'echo @@regs\n' -ex 'info registers'
 
 check_case1() { # name file
 	check_clean "$1" "$2" &&
-	    check_log "$1" "$2" "^$E2E_PC +$E2E_KTEXT" "^$E2E_SP +0xffff" "^$E2E_FLAGS" \
+	    check_log "$1" "$2" "^$E2E_PC +$E2E_KTEXT" "^$E2E_SP +$E2E_KSP" "^$E2E_FLAGS" \
 		'^#0 .*kgdb_breakpoint' \
 		'Thread .*(swapper|init|kthreadd|shadowCPU)' \
-		'^0xffff[0-9a-f]+:[[:space:]]+0x[0-9a-f]{16}' '^\$1 = [0-9]+' \
-		"=> ${E2E_KTEXT}[0-9a-f]+ <kgdb_breakpoint\+[0-9]+>:" '^#1 '
+		"^${E2E_KSP}[0-9a-f]+:[[:space:]]+0x[0-9a-f]{16}" '^\$1 = [0-9]+' \
+		"=> ${E2E_KTEXT}[0-9a-f]+ <(arch_)?kgdb_breakpoint\+[0-9]+>:" '^#1 '
 }
 
 # gdb_bg NAME PORT [gdb args]: gdb_run in the background; sets GDB_PID.

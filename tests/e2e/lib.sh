@@ -24,7 +24,8 @@ SHAPER=$BUILD/shaper
 # The lab cell under test: LAB_ARCH (x86_64, arm64, arm, riscv64) and
 # LAB_KVER (6.1, 6.12), passed on to scripts/lab-build.sh and lab-run.sh
 # through the environment.  What the suites expect to see differs per architecture:
-# the names gdb gives the pc, sp and flags registers, where kernel text
+# the names gdb gives the pc, sp and flags registers, how a kernel stack
+# address starts (E2E_KSP: riscv64's linear map is 0xff60...), where kernel text
 # lives (nokaslr), the frame a syscall enters the kernel through, the
 # instructions after which stepi need not land on the next address, and
 # the gdb that can debug it.
@@ -35,7 +36,7 @@ case "$LAB_ARCH" in
 arm64)
 	E2E_QEMU=qemu-system-aarch64
 	GDB=${GDB:-gdb-multiarch}
-	E2E_PC=pc E2E_SP=sp E2E_FLAGS=cpsr
+	E2E_PC=pc E2E_SP=sp E2E_FLAGS=cpsr E2E_KSP=0xffff
 	E2E_SYSCALL='(invoke_syscall|el0_svc|el0t_64_sync)'
 	E2E_TTY=ttyAMA0
 	E2E_STACK='0xffffff80[0-9a-f]{8}'
@@ -45,7 +46,7 @@ arm64)
 arm)
 	E2E_QEMU=qemu-system-arm
 	GDB=${GDB:-gdb-multiarch}
-	E2E_PC=pc E2E_SP=sp E2E_FLAGS=cpsr
+	E2E_PC=pc E2E_SP=sp E2E_FLAGS=cpsr E2E_KSP=0xc
 	E2E_SYSCALL='(vector_swi|ret_fast_syscall|__sys_trace_return|invoke_syscall)'
 	E2E_TTY=ttyAMA0
 	E2E_STACK='0xc[0-9a-f]{7}'
@@ -56,7 +57,7 @@ arm)
 riscv64)
 	E2E_QEMU=qemu-system-riscv64
 	GDB=${GDB:-gdb-multiarch}
-	E2E_PC=pc E2E_SP=sp E2E_FLAGS=ra
+	E2E_PC=pc E2E_SP=sp E2E_FLAGS=ra E2E_KSP=0xff6
 	E2E_SYSCALL='(do_trap_ecall_u|handle_exception|ret_from_exception)'
 	E2E_TTY=ttyS0
 	E2E_STACK='0xff[0-9a-f]{14}'
@@ -66,7 +67,7 @@ riscv64)
 *)
 	E2E_QEMU=qemu-system-x86_64
 	GDB=${GDB:-gdb}
-	E2E_PC=rip E2E_SP=rsp E2E_FLAGS=eflags
+	E2E_PC=rip E2E_SP=rsp E2E_FLAGS=eflags E2E_KSP=0xffff
 	E2E_SYSCALL='do_syscall_64'
 	E2E_TTY=ttyS0
 	E2E_STACK='0xffff888[0-9a-f]{9}'
