@@ -115,7 +115,7 @@ else
 	if check_log direct-5-kdb "$T/b.kdb1" '^ps' 'Task Addr' '\[[0-9]+\]kdb>' \
 		'sysrq triggered crash|Kernel panic' &&
 	    { gdb_section "$T/b.gdb" mon regs >"$T/b.mon"; true; } &&
-	    check_log direct-5-kdb "$T/b.mon" 'Task Addr +Pid +Parent' '^0x[0-9a-f]{16} +[0-9]+ +[0-9]+ +[01] +[0-9]+ +[A-Z] ' &&
+	    check_log direct-5-kdb "$T/b.mon" 'Task Addr +Pid +Parent' '^0x([0-9a-f]{8}){1,2} +[0-9]+ +[0-9]+ +[01] +[0-9]+ +[A-Z] ' &&
 	    check_log direct-5-kdb "$T/b.kdb2" 'Entering kdb|kdb>' 'Task Addr'; then
 		pass direct-5-kdb
 	fi

@@ -210,7 +210,7 @@ group_a() {
 		if check_log bridge-5-kdb "$T/a.kdb1" 'Task Addr' 'kdb>' &&
 		    check_clean bridge-5-kdb "$T/a-c5.gdb" &&
 		    check_log bridge-5-kdb "$T/a-c5.gdb" 'Task Addr +Pid +Parent' \
-			'^0x[0-9a-f]{16} +[0-9]+ +[0-9]+ +[01] +[0-9]+ +[A-Z] ' &&
+			'^0x([0-9a-f]{8}){1,2} +[0-9]+ +[0-9]+ +[01] +[0-9]+ +[A-Z] ' &&
 		    check_log bridge-5-kdb "$T/a.kdb2" 'Task Addr'; then
 			pass bridge-5-kdb
 		fi

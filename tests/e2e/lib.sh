@@ -46,7 +46,7 @@ arm64)
 arm)
 	E2E_QEMU=qemu-system-arm
 	GDB=${GDB:-gdb-multiarch}
-	E2E_PC=pc E2E_SP=sp E2E_FLAGS=cpsr E2E_KSP=0xc
+	E2E_PC=pc E2E_SP=sp E2E_FLAGS=cpsr E2E_KSP='0x[c-f]'
 	E2E_SYSCALL='(vector_swi|ret_fast_syscall|__sys_trace_return|invoke_syscall)'
 	E2E_TTY=ttyAMA0
 	E2E_STACK='0xc[0-9a-f]{7}'
