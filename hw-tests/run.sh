@@ -158,8 +158,9 @@ fi
 step_cmds "$func"
 gdb_run hw-c2 "$BR_GDB_PORT" "${STEP_CMDS[@]}"
 check_clean hw-2-breakpoint "$T/hw-c2.gdb" &&
-    check_log hw-2-breakpoint "$T/hw-c2.gdb" "Breakpoint 1, .*$func" "Run till exit|^$func \\(" &&
+    check_log hw-2-breakpoint "$T/hw-c2.gdb" "Breakpoint 1, .*$func" '@@finish' &&
     check_steps hw-2-breakpoint "$T/hw-c2.gdb" "$func" &&
+    check_finish hw-2-breakpoint "$T/hw-c2.gdb" &&
     pass hw-2-breakpoint
 # Each stop must be gdb's report of a signal, and jiffies must have moved
 # on after each continue: the kernel really ran.
@@ -168,6 +169,9 @@ gdb_run hw-c3 "$BR_GDB_PORT" -ex 'echo @@start\n' -ex 'p/u jiffies' \
     -ex 'echo @@stop1\n' -ex 'bt 1' -ex 'p/u jiffies' -ex 'echo @@go2\n' \
     -ex 'continue' -ex 'echo @@stop2\n' -ex 'p/u jiffies' -ex 'detach' &
 g=$!
+# Interrupt only once gdb is connected and in continue: a Ctrl-C while
+# `target remote` still runs (slow on a loaded host) quits the connect.
+wait_for "$T/hw-c3.gdb" '@@go1' 60
 sleep 4; gdb_interrupt hw-c3; wait_for "$T/hw-c3.gdb" '@@stop1' 20
 sleep 4; gdb_interrupt hw-c3; wait_for "$T/hw-c3.gdb" '@@stop2' 20
 sleep 1; gdb_interrupt hw-c3; wait $g

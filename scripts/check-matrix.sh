@@ -18,7 +18,7 @@ set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 export BUILD
-CELLS=${CELLS:-x86_64/6.1 arm64/6.1}
+CELLS=${CELLS:-x86_64/6.1 arm64/6.1 riscv64/6.1 arm/6.1 x86_64/6.12 arm64/6.12 riscv64/6.12 arm/6.12}
 SUITES=${SUITES:-}
 top=$BUILD/test-logs/matrix
 mkdir -p "$top"

@@ -9,8 +9,9 @@
 #                                   it would use; exit 1 if not built yet
 #
 # A lab cell is an architecture and a kernel version: --arch (or LAB_ARCH)
-# is x86_64 (the default) or arm64; --kernel (or LAB_KVER) is 6.1 (the
-# default), built from Debian's /usr/src/linux-source-V.tar.xz.
+# is x86_64 (the default), arm64, arm or riscv64; --kernel (or LAB_KVER)
+# is 6.1 (the default) or 6.12, built from Debian's
+# /usr/src/linux-source-V.tar.xz.
 # The directory holds the kernel image (kernel, and bzImage on x86_64),
 # vmlinux (with DWARF) and initramfs.cpio.gz.  The kernel is keyed by a
 # hash of the config fragment, the kernel source, the architecture and
@@ -44,8 +45,7 @@ jobs=${KGDB_LAB_JOBS:-3}
 # One block per architecture: the kernel's ARCH and cross compiler, the
 # fragment, the image make builds and where it lands, Debian's name for
 # the architecture (for busybox-static) and the console tty with its
-# device numbers.  arm (PL011, ttyAMA0) and riscv64 (ns16550a, ttyS0)
-# slot in here.
+# device numbers.
 case "$arch" in
 x86_64)
 	karch=x86_64 cross= frag=$here/hw-tests/lab/kgdb.config
@@ -57,8 +57,18 @@ arm64)
 	target=Image image=arch/arm64/boot/Image
 	debarch=arm64 tty=ttyAMA0 ttydev="204 64"
 	;;
+arm)
+	karch=arm cross=arm-linux-gnueabihf- frag=$here/hw-tests/lab/kgdb-arm.config
+	target=zImage image=arch/arm/boot/zImage
+	debarch=armhf tty=ttyAMA0 ttydev="204 64"
+	;;
+riscv64)
+	karch=riscv cross=riscv64-linux-gnu- frag=$here/hw-tests/lab/kgdb-riscv64.config
+	target=Image image=arch/riscv/boot/Image
+	debarch=riscv64 tty=ttyS0 ttydev="4 64"
+	;;
 *)
-	echo "lab-build: error: no lab for architecture '$arch' (x86_64, arm64)" >&2
+	echo "lab-build: error: no lab for architecture '$arch' (x86_64, arm64, arm, riscv64)" >&2
 	exit 2
 	;;
 esac
@@ -67,29 +77,59 @@ say() { echo "lab-build: $*" >&2; }
 die() { echo "lab-build: error: $*" >&2; exit 1; }
 
 [ -r "$src_tar" ] || die "no kernel source at $src_tar (run: scripts/deps.sh lab)"
+# What differs between kernel versions goes in a per-version fragment next
+# to the architecture's: kgdb-6.12.config (x86_64), kgdb-arm64-6.12.config.
+# It is merged after the base one; its "# lab-gone: CONFIG_X" lines name
+# options of the base fragment that this version no longer has (they are
+# then neither merged nor checked).  A version without such a file builds
+# from the base fragment alone, and its key stays what it was.
+vfrag=${frag%.config}-$kver.config
+[ -r "$vfrag" ] || vfrag=
+gone=
+[ -z "$vfrag" ] || gone=$(sed -n 's/^# lab-gone: \(CONFIG_[A-Za-z0-9_]*\).*/\1/p' "$vfrag" | paste -sd "|")
 recipe=1
 srcver=$(basename "$src_tar")-$(stat -c %s "$src_tar")
 # x86_64 keeps the key it had before there were other architectures (its
 # kernel stays cached); every other one hashes its name and compiler too.
 archkey=
 [ "$arch" = x86_64 ] || archkey="arch $arch $karch $cross"
-kkey=$( (cat "$frag"; echo "$srcver recipe $recipe"
+kkey=$( (cat "$frag" ${vfrag:+"$vfrag"}; echo "$srcver recipe $recipe"
 	[ -z "$archkey" ] || echo "$archkey") | sha256sum | cut -c1-16)
 
 # busybox-static for the guest: the host's own when it is the same
 # architecture, else Debian's package for the guest's, fetched once into
 # the cache (scripts/deps.sh lab enables the foreign architecture).
+# Debian 12 has no riscv64 packages: there busybox is built once from
+# Debian's busybox source package with the cross compiler and Debian's
+# own static configuration (scripts/deps.sh lab enables deb-src).
 hostarch=$(dpkg --print-architecture 2>/dev/null || echo unknown)
+bb_from_source() { # into $cache/busybox-$debarch.tmp/x/bin/busybox
+	local t=$cache/busybox-$debarch.tmp
+	(cd "$t" && apt-get source --download-only -q busybox >&2 &&
+	    dpkg-source -x -q busybox_*.dsc src >&2) || return 1
+	cp "$t/src/debian/config/pkg/static" "$t/src/.config"
+	(cd "$t/src" && yes "" | make CROSS_COMPILE="$cross" oldconfig >&2 &&
+	    make CROSS_COMPILE="$cross" -j"$jobs" busybox >&2) || return 1
+	mkdir -p "$t/x/bin"
+	cp "$t/src/busybox" "$t/x/bin/busybox"
+}
 if [ "$debarch" = "$hostarch" ]; then
 	busybox=/bin/busybox
 else
 	busybox=$cache/busybox-$debarch/bin/busybox
 	if [ ! -x "$busybox" ] && [ "$pathonly" = 0 ]; then
+		rm -rf "$cache/busybox-$debarch.tmp"
 		mkdir -p "$cache/busybox-$debarch.tmp"
-		(cd "$cache/busybox-$debarch.tmp" &&
-		    apt-get download -q "busybox-static:$debarch" >&2 &&
-		    dpkg-deb -x busybox-static_*_"$debarch".deb x) ||
-		    die "cannot fetch busybox-static:$debarch (run: scripts/deps.sh lab)"
+		if [ "$debarch" = riscv64 ]; then
+			say "building busybox for $debarch from Debian's source (a few minutes)"
+			bb_from_source ||
+			    die "cannot build busybox for $debarch (run: scripts/deps.sh lab)"
+		else
+			(cd "$cache/busybox-$debarch.tmp" &&
+			    apt-get download -q "busybox-static:$debarch" >&2 &&
+			    dpkg-deb -x busybox-static_*_"$debarch".deb x) ||
+			    die "cannot fetch busybox-static:$debarch (run: scripts/deps.sh lab)"
+		fi
 		rm -rf "$cache/busybox-$debarch"
 		mv "$cache/busybox-$debarch.tmp/x" "$cache/busybox-$debarch"
 		rm -rf "$cache/busybox-$debarch.tmp"
@@ -159,8 +199,13 @@ kmake() {
 }
 
 kmake tinyconfig >"$log" 2>&1 || { tail -n 30 "$log" >&2; die "tinyconfig failed"; }
+# The fragments as this version takes them: the base without its gone
+# options, then the version's own.
+want=$kout/fragment.config
+grep -v -E "^(# )?(${gone:-NONE_GONE})[= ]" "$frag" >"$want" || true
+[ -z "$vfrag" ] || cat "$vfrag" >>"$want"
 (cd "$obj" && ARCH=$karch "$srcdir/scripts/kconfig/merge_config.sh" -m \
-	.config "$frag") >>"$log" 2>&1 ||
+	.config "$want") >>"$log" 2>&1 ||
 	{ tail -n 30 "$log" >&2; die "merge_config failed"; }
 kmake olddefconfig >>"$log" 2>&1 || { tail -n 30 "$log" >&2; die "olddefconfig failed"; }
 
@@ -183,7 +228,7 @@ while IFS= read -r line; do
 		fi
 		;;
 	esac
-done <"$frag"
+done <"$want"
 [ $bad -eq 0 ] || die "config fragment did not apply (see $obj/.config)"
 
 say "compiling with make -j$jobs (about 4 minutes on 2 cores)"

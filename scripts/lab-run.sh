@@ -13,10 +13,11 @@
 #   --kgdbwait          stop in kgdb early in boot
 #   --flood N --after S --tick S   lab.flood= lab.after= lab.tick=
 #   --append ARGS       extra kernel command line
-#   --smp N             CPUs (default 1 on x86_64, 2 elsewhere)
-#   --arch A            the lab cell's architecture: x86_64 (default) or
-#                       arm64 (LAB_ARCH)
-#   --kernel V          the lab cell's kernel version: 6.1 (LAB_KVER)
+#   --smp N             CPUs (default 2)
+#   --arch A            the lab cell's architecture: x86_64 (default),
+#                       arm64, arm or riscv64 (LAB_ARCH)
+#   --kernel V          the lab cell's kernel version: 6.1 (default) or
+#                       6.12 (LAB_KVER)
 #   --dir DIR           run directory (pidfile, logs, info; default a temp dir)
 #   --info FILE         also write KEY=VALUE lines (LAB_SERIAL, LAB_QEMU_PID,
 #                       LAB_MONITOR, LAB_VMLINUX, LAB_DIR) there
@@ -107,9 +108,14 @@ x86_64)
 	# tsc=reliable: on a busy host the clocksource watchdog sees TSC skew
 	# and prints a warning at a random moment, in the middle of whatever
 	# a test compares.
+	# The CPUs go in as one socket each: without ACPI (tinyconfig has
+	# none) the kernel finds CPUs only in SeaBIOS's MP table, which has
+	# one entry per socket, so "-smp 2" (QEMU 7.2 makes that one socket
+	# with two cores) came up with a single CPU.
 	qemu=(qemu-system-x86_64 -vga none)
 	archargs="no_timer_check tsc=reliable"
-	: "${smp:=1}"
+	: "${smp:=2}"
+	smpargs="$smp,sockets=$smp,cores=1,threads=1"
 	;;
 arm64)
 	# QEMU's virt board: a PL011 at 0x09000000 (ttyAMA0), GICv2, PSCI
@@ -119,8 +125,29 @@ arm64)
 	qemu=(qemu-system-aarch64 -M virt -cpu cortex-a57)
 	archargs="rodata=off"
 	: "${smp:=2}"
+	smpargs=$smp
 	;;
-*) echo "lab-run: no lab for architecture '$arch' (x86_64, arm64)" >&2; exit 2 ;;
+arm)
+	# QEMU's virt board for 32-bit ARM: the same PL011 (ttyAMA0), GIC and
+	# PSCI as arm64.  highmem=off: this kernel has no LPAE, so nothing
+	# (PCIe windows) may sit above 4 GiB.  Text stays read-only: arm's
+	# kgdb writes breakpoints through __patch_text (hw-tests/README.md).
+	qemu=(qemu-system-arm -M virt,highmem=off -cpu cortex-a15)
+	archargs=
+	: "${smp:=2}"
+	smpargs=$smp
+	;;
+riscv64)
+	# QEMU's virt board: OpenSBI (QEMU's own copy, -bios default) starts
+	# the kernel in S-mode and the secondary CPUs through SBI HSM; the
+	# UART is an ns16550a (ttyS0).  The kernel is built without
+	# STRICT_KERNEL_RWX (hw-tests/README.md), so no rodata=off.
+	qemu=(qemu-system-riscv64 -M virt -bios default)
+	archargs=
+	: "${smp:=2}"
+	smpargs=$smp
+	;;
+*) echo "lab-run: no lab for architecture '$arch' (x86_64, arm64, arm, riscv64)" >&2; exit 2 ;;
 esac
 
 cmdline="nokaslr $archargs console=$tty,115200 kgdboc=$tty,115200 $kgdbwait lab.mode=$mode"
@@ -147,7 +174,7 @@ cleanup() {
 	rm -f "$pidfile"
 }
 
-"${qemu[@]}" -accel tcg -m 256 -smp "$smp" -no-reboot \
+"${qemu[@]}" -accel tcg -m 256 -smp "$smpargs" -no-reboot \
 	-nodefaults -display none \
 	-kernel "$lab/kernel" -initrd "$lab/initramfs.cpio.gz" \
 	-append "$cmdline" \

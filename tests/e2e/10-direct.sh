@@ -11,11 +11,15 @@
 #   direct-4-panic       sysrq-c panic: bt through sysrq_handle_crash
 #   direct-5-kdb         kdb ps/dmesg on the line, gdb monitor ps, $3#33
 #                        back to kdb
+#   direct-6-smp         the guest's shell: nproc and the online CPUs (2 or
+#                        more, as QEMU was given); sysrq-g, then gdb's info
+#                        threads shows one shadowCPU thread per CPU
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 e2e_setup direct
 
-CASES="direct-1-connect direct-2-breakpoint direct-4-panic direct-5-kdb"
+CASES="direct-1-connect direct-2-breakpoint direct-4-panic direct-5-kdb
+direct-6-smp"
 # shellcheck disable=SC2086
 echo "PLAN: $(echo $CASES | wc -w)"
 # shellcheck disable=SC2086
@@ -37,11 +41,11 @@ else
 	    -ex 'echo @@frame\n' -ex 'frame 1' -ex 'detach'
 	if check_clean direct-1-connect "$T/a.gdb" &&
 	    check_log direct-1-connect "$T/a.gdb" \
-		"^$E2E_PC +$E2E_KTEXT" "^$E2E_SP +0xffff" "^$E2E_FLAGS" \
+		"^$E2E_PC +$E2E_KTEXT" "^$E2E_SP +$E2E_KSP" "^$E2E_FLAGS" \
 		'^#0 .*kgdb_breakpoint' '^#[0-9]+ .*kgdb_initial_breakpoint|^#[0-9]+ .*kgdb_register_io_module' \
 		'Thread .*(swapper|init|kthreadd|shadowCPU)' \
-		'^0xffff[0-9a-f]+:[[:space:]]+0x[0-9a-f]{16}' '^\$1 = [0-9]+' \
-		"=> ${E2E_KTEXT}[0-9a-f]+ <kgdb_breakpoint\+[0-9]+>:" \
+		"^${E2E_KSP}[0-9a-f]+:[[:space:]]+0x[0-9a-f]{16}" '^\$1 = [0-9]+' \
+		"=> ${E2E_KTEXT}[0-9a-f]+ <(arch_)?kgdb_breakpoint\+[0-9]+>:" \
 		'^#1 '; then
 		pass direct-1-connect
 	fi
@@ -66,9 +70,9 @@ else
 		'hit Breakpoint 1, (0x[0-9a-f]+ in )?hrtimer_nanosleep' \
 		'^#0 .*hrtimer_nanosleep' '^#[1-9] .*(sys_clock_nanosleep|sys_nanosleep)' \
 		"^#[1-9] .*$E2E_SYSCALL" \
-		'@@finish' '(Run till exit from|^hrtimer_nanosleep \()' '@@detach' \
-		'detached\]|Detaching from program' &&
-	    check_steps direct-2-breakpoint "$T/a2.gdb" hrtimer_nanosleep; then
+		'@@finish' '@@detach' 'detached\]|Detaching from program' &&
+	    check_steps direct-2-breakpoint "$T/a2.gdb" hrtimer_nanosleep &&
+	    check_finish direct-2-breakpoint "$T/a2.gdb"; then
 		if sed -n '/^@@next/,/^@@finish/p' "$T/a2.gdb" | grep -q 'running'; then
 			fail direct-2-breakpoint "a step left gdb thinking the target runs"
 		else
@@ -108,14 +112,48 @@ else
 		'^#[0-9]+ .*(__handle_sysrq|write_sysrq_trigger)'; then
 		pass direct-4-panic
 	fi
-	if check_log direct-5-kdb "$T/b.kdb1" '^ps' 'Task Addr' '\[0\]kdb>' \
+	if check_log direct-5-kdb "$T/b.kdb1" '^ps' 'Task Addr' '\[[0-9]+\]kdb>' \
 		'sysrq triggered crash|Kernel panic' &&
 	    { gdb_section "$T/b.gdb" mon regs >"$T/b.mon"; true; } &&
-	    check_log direct-5-kdb "$T/b.mon" 'Task Addr +Pid +Parent' '^0x[0-9a-f]{16} +[0-9]+ +[0-9]+ +[01] +[0-9]+ +[A-Z] ' &&
+	    check_log direct-5-kdb "$T/b.mon" 'Task Addr +Pid +Parent' '^0x([0-9a-f]{8}){1,2} +[0-9]+ +[0-9]+ +[01] +[0-9]+ +[A-Z] ' &&
 	    check_log direct-5-kdb "$T/b.kdb2" 'Entering kdb|kdb>' 'Task Addr'; then
 		pass direct-5-kdb
 	fi
 fi
 lab_stop
 cp "$(line_rx)" "$T/b.console.raw" 2>/dev/null
+
+# ---- group C: SMP.  The shell says how many CPUs are online (nproc and
+# sysfs), then sysrq-g stops every CPU and gdb lists their threads.
+lab_start c --mode shell || { fail direct-lab-boot; exit 1; }
+line_start || { fail direct-lab-line "shaper did not start"; exit 1; }
+rx=$(line_rx)
+if ! wait_for "$rx" 'lab: shell on' 60; then
+	fail direct-6-smp "no shell on the console"
+	tail -c 2000 "$rx" | sed 's/^/    | /' >&2
+else
+	sleep 1
+	# $(...) keeps the echoed command line from matching the answer.
+	line_send 'echo "lab: cpus $(nproc) online $(cat /sys/devices/system/cpu/online)"\r' 2
+	wait_for "$rx" 'lab: cpus [0-9]+ online' 10
+	line_send 'echo g >/proc/sysrq-trigger\r' 1
+	ncpu=$(tr -d '\r' <"$rx" | sed -n 's/.*lab: cpus \([0-9]*\) online \([-0-9,]*\).*/\1/p' | tail -n 1)
+	online=$(tr -d '\r' <"$rx" | sed -n 's/.*lab: cpus \([0-9]*\) online \([-0-9,]*\).*/\2/p' | tail -n 1)
+	if ! wait_for "$rx" 'kdb>' 30; then
+		fail direct-6-smp "no kdb prompt after sysrq-g (cpus '$ncpu' online '$online')"
+		tail -c 2000 "$rx" | sed 's/^/    | /' >&2
+	else
+		gdb_run c "$LINE_PORT" -ex 'echo @@threads\n' -ex 'info threads' \
+		    -ex 'echo @@end\n' "${GDB_VANISH[@]}"
+		if check_clean direct-6-smp "$T/c.gdb" &&
+		    check_cpu_threads direct-6-smp "$T/c.gdb" "$ncpu"; then
+			if [ "$online" != "0-$((ncpu - 1))" ]; then
+				fail direct-6-smp "nproc says $ncpu, sysfs online is '$online'"
+			else
+				pass direct-6-smp
+			fi
+		fi
+	fi
+fi
+lab_stop
 exit 0

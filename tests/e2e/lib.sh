@@ -13,17 +13,19 @@
 # a case that cannot run here (no lab, a missing tool, a kernel that did
 # not boot) FAILs with the reason: a skipped case proves nothing.
 # Logs of a run stay in $E2E_KEEP (default $BUILD/test-logs/e2e-<suite>,
-# e2e-<suite>-<arch> for another cell than x86_64).
+# e2e-<suite>-<arch>-<kver> for another cell than x86_64/6.1, without the
+# part that is the default).
 
 E2E_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${BUILD:-build}
 case "$BUILD" in /*) ;; *) BUILD=$E2E_ROOT/$BUILD ;; esac
 BRIDGE=${KGDB_BRIDGE:-$BUILD/kgdb-bridge}
 SHAPER=$BUILD/shaper
-# The lab cell under test: LAB_ARCH (x86_64, arm64) and LAB_KVER (6.1),
-# passed on to scripts/lab-build.sh and lab-run.sh through the
-# environment.  What the suites expect to see differs per architecture:
-# the names gdb gives the pc, sp and flags registers, where kernel text
+# The lab cell under test: LAB_ARCH (x86_64, arm64, arm, riscv64) and
+# LAB_KVER (6.1, 6.12), passed on to scripts/lab-build.sh and lab-run.sh
+# through the environment.  What the suites expect to see differs per architecture:
+# the names gdb gives the pc, sp and flags registers, how a kernel stack
+# address starts (E2E_KSP: riscv64's linear map is 0xff60...), where kernel text
 # lives (nokaslr), the frame a syscall enters the kernel through, the
 # instructions after which stepi need not land on the next address, and
 # the gdb that can debug it.
@@ -34,17 +36,38 @@ case "$LAB_ARCH" in
 arm64)
 	E2E_QEMU=qemu-system-aarch64
 	GDB=${GDB:-gdb-multiarch}
-	E2E_PC=pc E2E_SP=sp E2E_FLAGS=cpsr
+	E2E_PC=pc E2E_SP=sp E2E_FLAGS=cpsr E2E_KSP=0xffff
 	E2E_SYSCALL='(invoke_syscall|el0_svc|el0t_64_sync)'
 	E2E_TTY=ttyAMA0
 	E2E_STACK='0xffffff80[0-9a-f]{8}'
 	E2E_IRQ='(el1h_64_irq|el1h_64_irq_handler|el1_interrupt|__el1_irq|gic_handle_irq)'
 	E2E_BRANCH='(b|bl|br|blr|b\.[a-z]+|cbn?z|tbn?z|ret|eret|brk|svc|hvc|wf[ie])'
 	;;
+arm)
+	E2E_QEMU=qemu-system-arm
+	GDB=${GDB:-gdb-multiarch}
+	E2E_PC=pc E2E_SP=sp E2E_FLAGS=cpsr E2E_KSP='0x[c-f]'
+	E2E_SYSCALL='(vector_swi|ret_fast_syscall|__sys_trace_return|invoke_syscall)'
+	E2E_TTY=ttyAMA0
+	E2E_STACK='0xc[0-9a-f]{7}'
+	E2E_IRQ='(__irq_svc|__irq_usr|gic_handle_irq|generic_handle_arch_irq|handle_irq_event|arch_timer_handler_virt)'
+	# A pop or ldm can load the pc; ldr pc too, but is rare in this code.
+	E2E_BRANCH='(b|bl|blx|bx|b[a-z]{2}|bl[a-z]{2}|bx[a-z]{2}|cbn?z|pop|ldm[a-z]*|svc|udf|wf[ie]|eret)'
+	;;
+riscv64)
+	E2E_QEMU=qemu-system-riscv64
+	GDB=${GDB:-gdb-multiarch}
+	E2E_PC=pc E2E_SP=sp E2E_FLAGS=ra E2E_KSP=0xff6
+	E2E_SYSCALL='(do_trap_ecall_u|handle_exception|ret_from_exception)'
+	E2E_TTY=ttyS0
+	E2E_STACK='0xff[0-9a-f]{14}'
+	E2E_IRQ='(handle_riscv_irq|riscv_intc_irq|do_irq|generic_handle_arch_irq|plic_handle_irq|handle_exception|riscv_timer_interrupt)'
+	E2E_BRANCH='(j|jal|jalr|jr|ret|call|tail|beqz?|bnez?|bltu?|bgeu?|bgtu?|bleu?|bgtz|blez|bltz|bgez|c\.[a-z]+|ebreak|ecall|sret|wfi)'
+	;;
 *)
 	E2E_QEMU=qemu-system-x86_64
 	GDB=${GDB:-gdb}
-	E2E_PC=rip E2E_SP=rsp E2E_FLAGS=eflags
+	E2E_PC=rip E2E_SP=rsp E2E_FLAGS=eflags E2E_KSP=0xffff
 	E2E_SYSCALL='do_syscall_64'
 	E2E_TTY=ttyS0
 	E2E_STACK='0xffff888[0-9a-f]{9}'
@@ -72,6 +95,7 @@ e2e_setup() {
 	T=$(mktemp -d "${TMPDIR:-/tmp}/kgdb-e2e-$1.XXXXXX")
 	local cell=
 	[ "$LAB_ARCH" = x86_64 ] || cell=-$LAB_ARCH
+	[ "$LAB_KVER" = 6.1 ] || cell=$cell-$LAB_KVER
 	E2E_KEEP=${E2E_KEEP:-$BUILD/test-logs/e2e-$1$cell}
 	trap e2e_cleanup EXIT
 	trap 'exit 130' INT
@@ -167,10 +191,11 @@ need_lab() {
 		return 1
 	fi
 	VMLINUX=$LAB/vmlinux
-	# Where kernel text starts (nokaslr): the first 9 hex digits of
-	# _text, which every text address of this kernel shares (x86_64
-	# 0xffffffff8, arm64 with 39-bit VAs 0xffffffc00).
-	E2E_KTEXT=$(nm "$VMLINUX" 2>/dev/null | sed -n 's/^\([0-9a-f]\{9\}\)[0-9a-f]* [Tt] _text$/0x\1/p' | head -n 1)
+	# Where kernel text starts (nokaslr): _text without its last 7 hex
+	# digits, which every text address of this kernel shares (x86_64
+	# 0xffffffff8, arm64 with 39-bit VAs 0xffffffc00, riscv64
+	# 0xffffffff8, arm 0xc).
+	E2E_KTEXT=$(nm "$VMLINUX" 2>/dev/null | sed -n 's/^\([0-9a-f]*\)[0-9a-f]\{7\} [Tt] _text$/0x\1/p' | head -n 1)
 	if [ -z "$E2E_KTEXT" ]; then
 		E2E_WHY="no _text symbol in $VMLINUX"
 		return 1
@@ -413,6 +438,27 @@ check_steps() {
 	return 0
 }
 
+# check_finish NAME FILE: the `finish` of STEP_CMDS left the frame the
+# stepi stopped in: the location it printed names another function (the
+# caller, or the function an inlined frame sat in).  Batch gdb does not
+# print "Run till exit from"; which frame finish leaves depends on where
+# stepi landed (6.1: inside an inlined get_current; 6.12: in
+# hrtimer_nanosleep itself, so finish returns to the syscall).
+check_finish() {
+	local from to
+	from=$(step_loc "$2" stepi)
+	from=${from%% at *}
+	to=$(gdb_section "$2" finish detach |
+	    grep -aE '^(0x[0-9a-f]+ in )?[A-Za-z_][A-Za-z0-9_.]* \(' | head -n 1 |
+	    sed -E 's/^(0x[0-9a-f]+ in )?([A-Za-z_][A-Za-z0-9_.]*) \(.*/\2/')
+	if [ -z "$from" ] || [ -z "$to" ] || [ "$to" = "$from" ]; then
+		fail "$1" "finish did not leave ${from:-the stepi frame} (it stopped in '${to:-nowhere}')"
+		gdb_section "$2" finish detach | sed 's/^/    | /' >&2
+		return 1
+	fi
+	return 0
+}
+
 # check_clean NAME FILE: no sign of a broken remote session.
 check_clean() {
 	local bad
@@ -420,6 +466,38 @@ check_clean() {
 	if [ -n "$bad" ]; then
 		fail "$1" "gdb said: $(echo "$bad" | head -n 1)"
 		sed 's/^/    | /' "$2" | tail -n 25 >&2
+		return 1
+	fi
+	return 0
+}
+
+# boot_cpus FILE: how many CPUs the kernel brought up, from its boot log
+# ("smp: Brought up 1 node, 2 CPUs"; empty if the line is not there).
+boot_cpus() {
+	tr -d '\r' <"$1" | sed -n 's/.*smp: Brought up [0-9]* nodes\{0,1\}, \([0-9]*\) CPUs\{0,1\}.*/\1/p' | tail -n 1
+}
+
+# check_cpu_threads NAME GDBFILE N: the lab boots with several CPUs
+# (LAB_SMP, at least 2) and N of them are online; gdb's `info threads` in
+# GDBFILE lists exactly one shadowCPU thread per online CPU, numbered 0 to
+# N-1 (kgdb gives each CPU's current context a thread of its own).
+check_cpu_threads() {
+	local name=$1 f=$2 n=$3 got want i
+	if ! [[ "$n" =~ ^[0-9]+$ ]] || [ "$n" -lt 2 ]; then
+		fail "$name" "the guest has '$n' CPUs online, not 2 or more"
+		return 1
+	fi
+	if [ -n "${LAB_SMP:-}" ] && [ "$n" != "$LAB_SMP" ]; then
+		fail "$name" "$n CPUs online, QEMU was given $LAB_SMP"
+		return 1
+	fi
+	got=$(grep -aoE '^[* ] +[0-9]+ +Thread [0-9]+ \(shadowCPU[0-9]+\)' "$f" |
+	    sed 's/.*(shadowCPU\([0-9]*\))/\1/' | sort -n | tr '\n' ' ')
+	want=
+	for ((i = 0; i < n; i++)); do want="$want$i "; done
+	if [ "$got" != "$want" ]; then
+		fail "$name" "gdb's shadowCPU threads are '${got% }', not one per CPU ('${want% }')"
+		sed -n '/@@threads/,/@@[a-z]/p' "$f" | head -n 12 | sed 's/^/    | /' >&2
 		return 1
 	fi
 	return 0
