@@ -30,7 +30,7 @@ breakseq_add(struct br_breakseq *bs, enum br_breakseq_what what)
 	s = &bs->steps[bs->n++];
 	memset(s, 0, sizeof *s);
 	s->what = what;
-	return s;
+	return (s);
 }
 
 /* Decimal digits only (no sign, no blanks), 0 to BR_BREAKSEQ_WAIT_MAX. */
@@ -40,28 +40,28 @@ breakseq_ms(const char *s, unsigned *out)
 	unsigned	v = 0;
 
 	if (*s == '\0')
-		return -1;
+		return (-1);
 	for (; *s != '\0'; s++) {
 		if (!isdigit((unsigned char)*s))
-			return -1;
+			return (-1);
 		v = v * 10 + (unsigned)(*s - '0');
 		if (v > BR_BREAKSEQ_WAIT_MAX)
-			return -1;
+			return (-1);
 	}
 	*out = v;
-	return 0;
+	return (0);
 }
 
 static int
 breakseq_hexdigit(char c)
 {
 	if (c >= '0' && c <= '9')
-		return c - '0';
+		return (c - '0');
 	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
+		return (c - 'a' + 10);
 	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+		return (c - 'A' + 10);
+	return (-1);
 }
 
 /* One step; auto_pause says whether the step before is BREAK's pause. */
@@ -79,7 +79,7 @@ breakseq_step(struct br_breakseq *bs, const char *tok, bool *auto_pause,
 		s = breakseq_add(bs, BR_BREAKSEQ_WAIT);
 		s->ms = BR_BREAKSEQ_PAUSE_MS;
 		*auto_pause = true;
-		return 0;
+		return (0);
 	}
 	if (strncmp(tok, "wait:", 5) == 0) {
 		/* A wait of the user's replaces the pause BREAK added. */
@@ -88,9 +88,9 @@ breakseq_step(struct br_breakseq *bs, const char *tok, bool *auto_pause,
 		if (breakseq_ms(tok + 5, &s->ms) != 0) {
 			br_seterr(err, "bad break step '%s' (want wait:MS, "
 			    "0 to %d)", tok, BR_BREAKSEQ_WAIT_MAX);
-			return -1;
+			return (-1);
 		}
-		return 0;
+		return (0);
 	}
 	s = breakseq_add(bs, BR_BREAKSEQ_TEXT);
 	if (strncmp(tok, "0x", 2) == 0 && strlen(tok) == 4) {
@@ -99,7 +99,7 @@ breakseq_step(struct br_breakseq *bs, const char *tok, bool *auto_pause,
 		if (hi == -1 || lo == -1) {
 			br_seterr(err, "bad break step '%s' (want 0xNN, two "
 			    "hex digits)", tok);
-			return -1;
+			return (-1);
 		}
 		s->text = xmalloc(1);
 		s->text[0] = (char)(hi * 16 + lo);
@@ -111,7 +111,7 @@ breakseq_step(struct br_breakseq *bs, const char *tok, bool *auto_pause,
 		s->text = xstrdup(tok);
 		s->len = strlen(tok);
 	}
-	return 0;
+	return (0);
 }
 
 struct br_breakseq *
@@ -132,13 +132,13 @@ br_breakseq_new(const char *seq, char *err)
 	if (bs->n == 0) {
 		br_seterr(err, "empty break sequence");
 		br_breakseq_free(bs);
-		return NULL;
+		return (NULL);
 	}
-	return bs;
+	return (bs);
 fail:
 	free(copy);
 	br_breakseq_free(bs);
-	return NULL;
+	return (NULL);
 }
 
 void
@@ -160,7 +160,7 @@ br_breakseq_check(const char *seq, char *err)
 	struct br_breakseq	*bs;
 
 	if ((bs = br_breakseq_new(seq, err)) == NULL)
-		return -1;
+		return (-1);
 	br_breakseq_free(bs);
-	return 0;
+	return (0);
 }

@@ -115,17 +115,17 @@ br_cmd_find(struct bridge *br, int from, const char *name, void **owner)
 		if ((cmd_table[i].from & from) &&
 		    strcmp(cmd_table[i].name, name) == 0) {
 			*owner = NULL;
-			return &cmd_table[i];
+			return (&cmd_table[i]);
 		}
 	}
 	for (i = 0; i < br->front.ncmds; i++) {
 		if ((br->front.cmds[i].from & from) &&
 		    strcmp(br->front.cmds[i].name, name) == 0) {
 			*owner = br->front.cmds_owner;
-			return &br->front.cmds[i];
+			return (&br->front.cmds[i]);
 		}
 	}
-	return NULL;
+	return (NULL);
 }
 
 const struct br_cmd *
@@ -139,9 +139,9 @@ br_cmd_key(struct bridge *br, int key, void **owner)
 		if ((cmd_table[i].from & BR_CMD_CONSOLE) && key != '\0' &&
 		    cmd_table[i].keys != NULL &&
 		    strchr(cmd_table[i].keys, key) != NULL)
-			return &cmd_table[i];
+			return (&cmd_table[i]);
 	}
-	return NULL;
+	return (NULL);
 }
 
 /* Why q's command may not run now, or NULL. */
@@ -153,14 +153,14 @@ cmd_refused(const struct br_cmdq *q)
 	int			 needs = q->cmd->needs;
 
 	if ((needs & BR_CMD_NEED_TARGET) && br->target == NULL)
-		return "no target";
+		return ("no target");
 	if ((needs & BR_CMD_NEED_ARCH) && br->arch == NULL)
-		return "no register layout for this arch";
+		return ("no register layout for this arch");
 	if ((needs & BR_CMD_NEED_CONTROL) && q->from == BR_CMD_CTL &&
 	    f->gdb_attached && !((needs & BR_CMD_OR_GDB_WAITS) &&
 	    f->gdb_waiting != NULL && f->gdb_waiting(f->gdb_arg)))
-		return "gdb holds control (detach it first)";
-	return NULL;
+		return ("gdb holds control (detach it first)");
+	return (NULL);
 }
 
 int
@@ -176,9 +176,9 @@ br_cmd_run(struct br_cmdq *q, const struct br_cmd *cmd, void *owner)
 	q->op = NULL;
 	if ((why = cmd_refused(q)) != NULL) {
 		br_seterr(q->err, "%s", why);
-		return BR_CMD_ERR;
+		return (BR_CMD_ERR);
 	}
-	return cmd->fn(q);
+	return (cmd->fn(q));
 }
 
 void
@@ -210,7 +210,7 @@ cmd_op_new(struct br_cmdq *q)
 	op->q.args = NULL;
 	op->q.req = NULL;
 	op->starting = true;
-	return op;
+	return (op);
 }
 
 static void
@@ -246,14 +246,14 @@ cmd_op_started(struct br_cmdq *q, struct br_cmd_op *op)
 	op->starting = false;
 	if (!op->finished) {
 		q->op = op;
-		return BR_CMD_PENDING;
+		return (BR_CMD_PENDING);
 	}
 	rc = op->rc;
 	memcpy(q->err, op->q.err, sizeof q->err);
 	q->reply = op->q.reply;
 	op->q.reply = NULL;
 	cmd_op_free(op);
-	return rc;
+	return (rc);
 }
 
 void
@@ -276,9 +276,9 @@ static bool
 cmd_op_gone(struct br_cmd_op *op)
 {
 	if (op->q.done != NULL || op->starting)
-		return false;
+		return (false);
 	cmd_op_free(op);
-	return true;
+	return (true);
 }
 
 static void	cmd_mem_next(struct br_cmd_op *);
@@ -351,7 +351,7 @@ cmd_mem(struct br_cmdq *q)
 	op->len = q->req->len;
 	op->hex = xmalloc(2 * q->req->len + 1);
 	cmd_mem_next(op);
-	return cmd_op_started(q, op);
+	return (cmd_op_started(q, op));
 }
 
 static void
@@ -398,7 +398,7 @@ cmd_regs(struct br_cmdq *q)
 	struct br_cmd_op	*op = cmd_op_new(q);
 
 	(void)br_target_request(q->br->target, "g", 1, cmd_regs_cb, op);
-	return cmd_op_started(q, op);
+	return (cmd_op_started(q, op));
 }
 
 static void
@@ -430,7 +430,7 @@ cmd_thread(struct br_cmdq *q)
 		br->thread_moved(br->thread_moved_arg);
 	(void)br_target_request(br->target, pkt, strlen(pkt), cmd_thread_cb,
 	    op);
-	return cmd_op_started(q, op);
+	return (cmd_op_started(q, op));
 }
 
 /* ---- the others */
@@ -464,7 +464,7 @@ cmd_status(struct br_cmdq *q)
 			q->print(q->arg, line, (size_t)n);
 		break;
 	}
-	return BR_CMD_OK;
+	return (BR_CMD_OK);
 }
 
 /* A break-in; on a stopped target there is nothing to do (NOOP). */
@@ -475,11 +475,11 @@ cmd_break(struct br_cmdq *q)
 
 	if (s == BR_TS_STOPPED_GDB || s == BR_TS_KDB) {
 		br_seterr(q->err, "the target is stopped already");
-		return BR_CMD_NOOP;
+		return (BR_CMD_NOOP);
 	}
 	if (br_target_break(q->br->target, q->err) == -1)
-		return BR_CMD_ERR;
-	return BR_CMD_OK;
+		return (BR_CMD_ERR);
+	return (BR_CMD_OK);
 }
 
 /* continue, step: as gdb would resume (br->resume, --step-irqs). */
@@ -493,22 +493,22 @@ cmd_resume(struct br_cmdq *q)
 
 	if (s != BR_TS_STOPPED_GDB && s != BR_TS_KDB) {
 		br_seterr(q->err, "the target is not stopped");
-		return BR_CMD_ERR;
+		return (BR_CMD_ERR);
 	}
 	if ((br->resume != NULL ? br->resume(br->resume_arg, how, 1) :
 	    br_target_resume(br->target, how, 1)) != 0) {
 		br_seterr(q->err, "cannot resume (link down, or too many "
 		    "requests queued)");
-		return BR_CMD_ERR;
+		return (BR_CMD_ERR);
 	}
-	return BR_CMD_OK;
+	return (BR_CMD_OK);
 }
 
 static int
 cmd_mark(struct br_cmdq *q)
 {
 	br_notify(q->br, BR_NOTE_MARK, q->req->text);
-	return BR_CMD_OK;
+	return (BR_CMD_OK);
 }
 
 /* The front end stops the bridge once its answer is out. */
@@ -516,21 +516,21 @@ static int
 cmd_quit(struct br_cmdq *q)
 {
 	q->quit = true;
-	return BR_CMD_OK;
+	return (BR_CMD_OK);
 }
 
 static int
 cmd_subscribe(struct br_cmdq *q)
 {
 	q->subscribe = true;
-	return BR_CMD_OK;
+	return (BR_CMD_OK);
 }
 
 static int
 cmd_ping(struct br_cmdq *q)
 {
 	(void)q;
-	return BR_CMD_OK;
+	return (BR_CMD_OK);
 }
 
 static int
@@ -539,7 +539,7 @@ cmd_kdb(struct br_cmdq *q)
 	br_target_enter_kdb(q->br->target);
 	br_cmd_printf(q, "switching the target to kdb ($3#33); gdb requests "
 	    "switch it back. Detach or use the console.\n");
-	return BR_CMD_OK;
+	return (BR_CMD_OK);
 }
 
 /* One line of `monitor bridge help` for c. */
@@ -584,7 +584,7 @@ cmd_help(struct br_cmdq *q)
 		}
 		br_cmd_printf(q, "%.*smonitor <kdb command>   runs in kdb on "
 		    "the target\n", (int)used, buf);
-		return BR_CMD_OK;
+		return (BR_CMD_OK);
 	}
 	n = snprintf(buf, sizeof buf, "\r\n[kgdb-bridge] keys after Ctrl-]: ");
 	used = (size_t)n;
@@ -601,5 +601,5 @@ cmd_help(struct br_cmdq *q)
 	    "%s\r\n", q->cmd->keys[0], q->cmd->keyhelp);
 	if (n > 0 && (size_t)n < sizeof buf - used)
 		q->print(q->arg, buf, used + (size_t)n);
-	return BR_CMD_OK;
+	return (BR_CMD_OK);
 }

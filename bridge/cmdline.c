@@ -38,7 +38,7 @@ cmdline_board(struct br_opts *o, int argc, char **argv, char *err)
 	br_opts_clear(o);
 	if ((bs = br_boards_load(err)) == NULL) {
 		free(name);
-		return -1;
+		return (-1);
 	}
 	if ((b = br_boards_find(bs, name)) == NULL) {
 		br_seterr(err, "no board '%s' in %s (a device needs its path, "
@@ -54,7 +54,7 @@ cmdline_board(struct br_opts *o, int argc, char **argv, char *err)
 	br_boards_argv_free(v);
 	if (rc == BR_OPTS_RUN) {
 		o->board = name;
-		return BR_OPTS_RUN;
+		return (BR_OPTS_RUN);
 	}
 	/* A board's keys are options that run (boards.c), its target a path
 	 * or kind:… (br_boards_load), and the user's options parsed once
@@ -63,11 +63,11 @@ cmdline_board(struct br_opts *o, int argc, char **argv, char *err)
 		br_seterr(err, "board '%s': its options ask for something "
 		    "other than running it", name);
 	free(name);
-	return -1;
+	return (-1);
 fail:
 	br_boards_free(bs);
 	free(name);
-	return -1;
+	return (-1);
 }
 
 int
@@ -80,24 +80,24 @@ br_cmdline_parse(struct br_opts *o, int argc, char **argv, char *err)
 	switch (rc) {
 	case BR_OPTS_HELP:
 		br_opts_usage(stdout);
-		return BR_OPTS_EXIT;
+		return (BR_OPTS_EXIT);
 	case BR_OPTS_VERSION:
 		br_opts_version(stdout);
-		return BR_OPTS_EXIT;
+		return (BR_OPTS_EXIT);
 	case BR_OPTS_LIST:
 		if (br_list_ports(stdout, err) != 0)
-			return -1;
-		return BR_OPTS_EXIT;
+			return (-1);
+		return (BR_OPTS_EXIT);
 	case BR_OPTS_LIST_BOARDS:
 		if ((bs = br_boards_load(err)) == NULL)
-			return -1;
+			return (-1);
 		br_boards_list(bs, stdout);
 		br_boards_free(bs);
-		return BR_OPTS_EXIT;
+		return (BR_OPTS_EXIT);
 	case BR_OPTS_BOARD:
-		return cmdline_board(o, argc, argv, err);
+		return (cmdline_board(o, argc, argv, err));
 	}
-	return rc;
+	return (rc);
 }
 
 bool
@@ -115,7 +115,7 @@ br_cmdline_listen_loopback(const char *host)
 	hints.ai_flags = AI_PASSIVE;
 	/* Unresolvable: nothing will listen there (the bind fails). */
 	if (getaddrinfo(host, NULL, &hints, &res) != 0)
-		return true;
+		return (true);
 	for (ai = res; ai != NULL && loop; ai = ai->ai_next) {
 		if (ai->ai_family == AF_INET) {
 			sin = (const struct sockaddr_in *)(void *)ai->ai_addr;
@@ -133,7 +133,7 @@ br_cmdline_listen_loopback(const char *host)
 			loop = false;
 	}
 	freeaddrinfo(res);
-	return loop;
+	return (loop);
 }
 
 /*
@@ -152,31 +152,31 @@ br_cmdline_elf_arch(const char *path, char *err)
 
 	if ((fd = open(path, O_RDONLY|O_CLOEXEC)) == -1) {
 		br_seterr(err, "cannot open %s: %s", path, strerror(errno));
-		return NULL;
+		return (NULL);
 	}
 	n = read(fd, h, sizeof h);
 	close(fd);
 	if (n < 0 || cm_elf_ident(h, (size_t)n, &in, cerr) != 0) {
 		br_seterr(err, "%s: %s", path, n < 0 ? strerror(errno) :
 		    cerr);
-		return NULL;
+		return (NULL);
 	}
 	switch (in.machine) {
 	case EM_X86_64:
-		return "x86_64";
+		return ("x86_64");
 	case EM_386:
-		return "i386";
+		return ("i386");
 	case EM_AARCH64:
-		return "arm64";
+		return ("arm64");
 	case EM_ARM:
-		return "arm";
+		return ("arm");
 	case EM_RISCV:	/* only the 64-bit class has a layout */
 		if (in.bits == 64)
-			return "riscv64";
+			return ("riscv64");
 		break;
 	}
 	br_seterr(err, "%s: unsupported ELF machine %u%s (kgdb-bridge knows "
 	    "x86_64, i386, arm64, arm and riscv64)", path, in.machine,
 	    in.bits == 32 ? ", 32-bit" : "");
-	return NULL;
+	return (NULL);
 }

@@ -376,7 +376,7 @@ br_console_notice(struct br_console *c, const char *fmt, ...)
 size_t
 br_console_clients(const struct br_console *c)
 {
-	return c != NULL ? c->nclients : 0;
+	return (c != NULL ? c->nclients : 0);
 }
 
 /* Bytes a typist sent; cl is NULL for the local keyboard. */
@@ -514,7 +514,7 @@ con_lf_to_cr(uint8_t *p, size_t len)
 		if (p[i] == '\n')
 			p[i] = '\r';
 	}
-	return len;
+	return (len);
 }
 
 static void
@@ -645,16 +645,16 @@ con_listen(struct br_console *c, char *err)
 	c->lis = br_peer_tcp_listen(br->base, br->opts.listen,
 	    br->opts.console_port, "console", con_accept_cb, c, &c->port, err);
 	if (c->lis == NULL)
-		return -1;
+		return (-1);
 	br->front.console_port = c->port;
 	c->guard = br_lguard_new(br->base, c->lis, "console port");
-	return 0;
+	return (0);
 }
 
 int
 br_console_port(const struct br_console *c)
 {
-	return c->port;
+	return (c->port);
 }
 
 static int
@@ -664,17 +664,17 @@ con_listen_unix(struct br_console *c, char *err)
 
 	if ((fd = br_peer_unix_listen(c->br->opts.console_socket, "console",
 	    err)) == -1)
-		return -1;
+		return (-1);
 	c->ulis = evconnlistener_new(c->br->base, con_accept_cb, c,
 	    LEV_OPT_CLOSE_ON_FREE|LEV_OPT_CLOSE_ON_EXEC, 0, fd);
 	if (c->ulis == NULL) {
 		br_seterr(err, "console socket: %s", strerror(errno));
 		close(fd);
 		unlink(c->br->opts.console_socket);
-		return -1;
+		return (-1);
 	}
 	c->uguard = br_lguard_new(c->br->base, c->ulis, "console socket");
-	return 0;
+	return (0);
 }
 
 struct br_console *
@@ -692,15 +692,15 @@ br_console_new(struct bridge *br, char *err)
 		fatalx("console: out of memory");
 	if (br->opts.console_port != BR_PORT_OFF && con_listen(c, err) == -1) {
 		br_console_free(c);
-		return NULL;
+		return (NULL);
 	}
 	if (br->opts.console_socket != NULL && con_listen_unix(c, err) == -1) {
 		br_console_free(c);
-		return NULL;
+		return (NULL);
 	}
 	if (!br->opts.quiet)
 		con_setup_stdout(c);
-	return c;
+	return (c);
 }
 
 void

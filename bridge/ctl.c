@@ -103,8 +103,8 @@ const char *
 br_note_name(enum br_note note)
 {
 	if ((unsigned)note >= sizeof ctl_note_names / sizeof ctl_note_names[0])
-		return "unknown";
-	return ctl_note_names[note];
+		return ("unknown");
+	return (ctl_note_names[note]);
 }
 
 /* s as a JSON string (common/json.c escapes it, both programs alike). */
@@ -435,16 +435,16 @@ br_ctl_new(struct bridge *br, const char *path, char *err)
 
 	if (strlen(path) >= sizeof sun.sun_path) {
 		br_seterr(err, "control socket path too long: %s", path);
-		return NULL;
+		return (NULL);
 	}
 	/* The directory: private, and checked before it is trusted. */
 	if (br_ctl_dir_check(path, true, err) == -1)
-		return NULL;
+		return (NULL);
 	if ((fd = br_peer_unix_connect(path)) != -1) {
 		close(fd);
 		br_seterr(err, "another kgdb-bridge already serves %s (one "
 		    "bridge per target; or give --ctl)", path);
-		return NULL;
+		return (NULL);
 	}
 	unlink(path);	/* stale socket of a killed bridge */
 
@@ -454,7 +454,7 @@ br_ctl_new(struct bridge *br, const char *path, char *err)
 	if ((fd = socket(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC|SOCK_NONBLOCK,
 	    0)) == -1) {
 		br_seterr(err, "control socket: %s", strerror(errno));
-		return NULL;
+		return (NULL);
 	}
 	old = umask(077);
 	if (bind(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
@@ -462,7 +462,7 @@ br_ctl_new(struct bridge *br, const char *path, char *err)
 		br_seterr(err, "cannot bind control socket %s: %s", path,
 		    strerror(errno));
 		close(fd);
-		return NULL;
+		return (NULL);
 	}
 	umask(old);
 	chmod(path, 0600);
@@ -479,10 +479,10 @@ br_ctl_new(struct bridge *br, const char *path, char *err)
 		if (c->lis == NULL)
 			close(fd);
 		br_ctl_free(c);
-		return NULL;
+		return (NULL);
 	}
 	c->guard = br_lguard_new(br->base, c->lis, "control socket");
-	return c;
+	return (c);
 }
 
 void

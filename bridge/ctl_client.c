@@ -45,7 +45,7 @@ ctl_usage(FILE *f)
 static bool
 ctl_is_command(const char *w)
 {
-	return w[0] == '{' || ctl_cmd_known(w);
+	return (w[0] == '{' || ctl_cmd_known(w));
 }
 
 /* The control socket of board name, or NULL if there is no such board. */
@@ -79,13 +79,13 @@ ctl_find(void)
 	if (br_private_dir(dir, false, err) == -1 && access(dir, F_OK) == 0) {
 		fprintf(stderr, "kgdb-bridge ctl: %s\n", err);
 		free(dir);
-		return NULL;
+		return (NULL);
 	}
 	if ((d = opendir(dir)) == NULL) {
 		fprintf(stderr, "kgdb-bridge ctl: no bridge is running (no "
 		    "%s)\n", dir);
 		free(dir);
-		return NULL;
+		return (NULL);
 	}
 	while ((de = readdir(d)) != NULL) {
 		size_t len = strlen(de->d_name);
@@ -116,9 +116,9 @@ ctl_find(void)
 	free(dir);
 	if (n != 1) {
 		free(found);
-		return NULL;
+		return (NULL);
 	}
-	return found;
+	return (found);
 }
 
 /*
@@ -172,7 +172,7 @@ ctl_client_request(int argc, char **argv, bool *events)
 done:
 	free(line);
 	free(req);
-	return out;
+	return (out);
 }
 
 /* Whether a reply line says "ok": true. */
@@ -185,7 +185,7 @@ ctl_reply_ok(const char *line)
 	if (o != NULL)
 		(void)cm_json_bool(o, "ok", &ok);
 	json_decref(o);
-	return ok;
+	return (ok);
 }
 
 /*
@@ -225,17 +225,17 @@ br_ctl_client_main(int argc, char **argv)
 		case 'h':
 			ctl_usage(stdout);
 			free(path);
-			return 0;
+			return (0);
 		default:
 			ctl_usage(stderr);
 			free(path);
-			return 2;
+			return (2);
 		}
 	}
 	if (optind >= argc) {
 		ctl_usage(stderr);
 		free(path);
-		return 2;
+		return (2);
 	}
 	/* "kgdb-bridge ctl BOARD status": a board's name before the
 	 * command (a command word is never taken for a board). */
@@ -277,5 +277,5 @@ br_ctl_client_main(int argc, char **argv)
 out:
 	free(path);
 	free(req);
-	return rc;
+	return (rc);
 }

@@ -30,20 +30,20 @@ static const char *
 files_kind(mode_t mode)
 {
 	if (S_ISDIR(mode))
-		return "a directory";
+		return ("a directory");
 	if (S_ISLNK(mode))
-		return "a symbolic link";
+		return ("a symbolic link");
 	if (S_ISFIFO(mode))
-		return "a FIFO";
+		return ("a FIFO");
 	if (S_ISSOCK(mode))
-		return "a socket";
+		return ("a socket");
 	if (S_ISCHR(mode))
-		return "a character device";
+		return ("a character device");
 	if (S_ISBLK(mode))
-		return "a block device";
+		return ("a block device");
 	if (S_ISREG(mode))
-		return "a regular file";
-	return "not a regular file";
+		return ("a regular file");
+	return ("not a regular file");
 }
 
 int
@@ -54,32 +54,32 @@ br_private_dir(const char *dir, bool create, char *err)
 
 	if (create && mkdir(dir, 0700) == -1 && errno != EEXIST) {
 		br_seterr(err, "cannot create %s: %s", dir, strerror(errno));
-		return -1;
+		return (-1);
 	}
 	if (lstat(dir, &st) == -1) {
 		br_seterr(err, "%s: %s", dir, strerror(errno));
-		return -1;
+		return (-1);
 	}
 	if (!S_ISDIR(st.st_mode)) {
 		br_seterr(err, "%s is %s, not a directory: refusing to use it "
 		    "for control sockets (remove it)", dir,
 		    files_kind(st.st_mode));
-		return -1;
+		return (-1);
 	}
 	if (st.st_uid != uid) {
 		br_seterr(err, "%s belongs to uid %u, not to you (uid %u): "
 		    "its owner could replace the control socket; refusing "
 		    "(remove it, or give --ctl)", dir, (unsigned)st.st_uid,
 		    (unsigned)uid);
-		return -1;
+		return (-1);
 	}
 	if ((st.st_mode & 077) != 0) {
 		br_seterr(err, "%s has mode %04o: others could replace the "
 		    "control socket; refusing (chmod 700 it, or remove it)",
 		    dir, (unsigned)(st.st_mode & 07777));
-		return -1;
+		return (-1);
 	}
-	return 0;
+	return (0);
 }
 
 int
@@ -91,7 +91,7 @@ br_ctl_dir_check(const char *path, bool create, char *err)
 	dir = xstrdup(path);
 	if ((slash = strrchr(dir, '/')) == NULL || slash == dir) {
 		free(dir);
-		return 0;
+		return (0);
 	}
 	*slash = '\0';
 	def = br_opts_ctl_dir();
@@ -105,7 +105,7 @@ br_ctl_dir_check(const char *path, bool create, char *err)
 	}
 	free(def);
 	free(dir);
-	return rc;
+	return (rc);
 }
 
 /* Whether path may be appended to: no symlink, FIFO, other user's
@@ -132,7 +132,7 @@ br_open_private(const char *path, const char *what, char *err)
 		else
 			br_seterr(err, "%s: cannot open %s: %s", what, path,
 			    strerror(errno));
-		return -1;
+		return (-1);
 	}
 	if (fstat(fd, &st) == -1) {
 		br_seterr(err, "%s: %s: %s", what, path, strerror(errno));
@@ -163,8 +163,8 @@ br_open_private(const char *path, const char *what, char *err)
 	}
 	if ((fl = fcntl(fd, F_GETFL)) != -1)
 		(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-	return fd;
+	return (fd);
 fail:
 	close(fd);
-	return -1;
+	return (-1);
 }

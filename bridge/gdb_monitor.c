@@ -26,24 +26,24 @@ gdb_cache_cmd(struct br_cmdq *q)
 	if (cache == NULL) {
 		br_cmd_printf(q, "no cache in this bridge (unknown "
 		    "architecture)\n");
-		return BR_CMD_OK;
+		return (BR_CMD_OK);
 	}
 	if (strcmp(arg, "on") == 0 || strcmp(arg, "off") == 0) {
 		br_cache_set_enabled(cache, strcmp(arg, "on") == 0);
 		log_info("cache: %s (monitor)", arg);
 		br_cmd_printf(q, "cache %s\n", arg);
-		return BR_CMD_OK;
+		return (BR_CMD_OK);
 	}
 	if (arg[0] != '\0' && strcmp(arg, "stats") != 0) {
 		br_cmd_printf(q, "usage: monitor bridge cache "
 		    "[stats|on|off]\n");
-		return BR_CMD_OK;
+		return (BR_CMD_OK);
 	}
 	n = br_cache_stats_text(cache, buf, sizeof buf);
 	q->print(q->arg, buf, n);
 	if (br_cache_notice(cache)[0] != '\0')
 		br_cmd_printf(q, "last notice: %s\n", br_cache_notice(cache));
-	return BR_CMD_OK;
+	return (BR_CMD_OK);
 }
 
 /* `monitor bridge step-irqs [masked|kernel]`. */
@@ -60,7 +60,7 @@ gdb_step_irqs_cmd(struct br_cmdq *q)
 	else if (arg[0] != '\0') {
 		br_cmd_printf(q, "usage: monitor bridge step-irqs "
 		    "[masked|kernel]\n");
-		return BR_CMD_OK;
+		return (BR_CMD_OK);
 	}
 	if (arg[0] != '\0')
 		log_info("gdb: step-irqs %s (monitor)", arg);
@@ -68,7 +68,7 @@ gdb_step_irqs_cmd(struct br_cmdq *q)
 	    BR_STEP_IRQS_MASKED ? "masked" : "kernel", q->br->arch != NULL &&
 	    q->br->arch->id == RSP_ARCH_ARM64 ? "" : " (arm64 only: steps "
 	    "here are left to the kernel)");
-	return BR_CMD_OK;
+	return (BR_CMD_OK);
 }
 
 const struct br_cmd gdb_monitor_cmds[GDB_MONITOR_NCMDS] = {

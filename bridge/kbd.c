@@ -76,7 +76,7 @@ kbd_run(struct br_kbd *k, const struct br_cmd *cmd, void *owner)
 	int		rc;
 
 	if (cmd == NULL)
-		return false;
+		return (false);
 	memset(&q, 0, sizeof q);
 	q.br = k->br;
 	q.from = BR_CMD_CONSOLE;
@@ -89,7 +89,7 @@ kbd_run(struct br_kbd *k, const struct br_cmd *cmd, void *owner)
 	if (rc == BR_CMD_ERR)
 		br_notice(k->br, "%s: %s", cmd->fail != NULL ?
 		    cmd->fail : cmd->name, q.err);
-	return q.quit;
+	return (q.quit);
 }
 
 /* stdin's bytes: typed into the target, except that in raw mode the key
@@ -153,8 +153,8 @@ kbd_pollable(int fd)
 	struct stat	st;
 
 	if (fstat(fd, &st) == -1)
-		return false;
-	return isatty(fd) || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode);
+		return (false);
+	return (isatty(fd) || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
 }
 
 /* Read stdin if it can be polled; raw mode only on our foreground
@@ -174,9 +174,9 @@ br_kbd_new(struct bridge *br)
 	if (isatty(STDIN_FILENO)) {
 		/* A background job must not touch the terminal. */
 		if (tcgetpgrp(STDIN_FILENO) != getpgrp())
-			return k;
+			return (k);
 		if (tcgetattr(STDIN_FILENO, &kbd_saved_tio) == -1)
-			return k;
+			return (k);
 		kbd_tio_saved = 1;
 		atexit(kbd_restore_tty);
 		memset(&sa, 0, sizeof sa);
@@ -192,7 +192,7 @@ br_kbd_new(struct bridge *br)
 		tio.c_cc[VMIN] = 1;
 		tio.c_cc[VTIME] = 0;
 		if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &tio) == -1)
-			return k;
+			return (k);
 		k->raw_tty = true;
 	}
 	k->in = event_new(br->base, STDIN_FILENO, EV_READ|EV_PERSIST,
@@ -206,7 +206,7 @@ br_kbd_new(struct bridge *br)
 	}
 	if (k->raw_tty)
 		log_info("keys: Ctrl-] then q quits, b breaks in, ? helps");
-	return k;
+	return (k);
 }
 
 void

@@ -38,7 +38,7 @@ br_launch_tui_path(void)
 	ssize_t		 n;
 
 	if (env != NULL && *env != '\0')
-		return xstrdup(env);
+		return (xstrdup(env));
 	n = readlink("/proc/self/exe", self, sizeof self - 1);
 	if (n > 0) {
 		self[n] = '\0';
@@ -46,11 +46,11 @@ br_launch_tui_path(void)
 			*slash = '\0';
 			xasprintf(&p, "%s/kgdb-tui", self);
 			if (access(p, X_OK) == 0)
-				return p;
+				return (p);
 			free(p);
 		}
 	}
-	return xstrdup("kgdb-tui");
+	return (xstrdup("kgdb-tui"));
 }
 
 static void
@@ -89,7 +89,7 @@ br_launch_tui(struct bridge *br, char *err)
 	xasprintf(&logpath, "%s.log", br->opts.ctl_path);
 	if ((fd = br_open_private(logpath, "log", err)) == -1) {
 		free(logpath);
-		return NULL;
+		return (NULL);
 	}
 	l = xcalloc(1, sizeof *l);
 	l->br = br;
@@ -132,13 +132,13 @@ br_launch_tui(struct bridge *br, char *err)
 	dup2(fd, STDERR_FILENO);
 	close(fd);
 	free(logpath);
-	return l;
+	return (l);
 
 fail:
 	close(fd);
 	free(logpath);
 	br_launch_free(l);
-	return NULL;
+	return (NULL);
 }
 
 void

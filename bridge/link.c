@@ -89,31 +89,31 @@ static void	link_arm_write(struct br_link *);
 static const char *
 link_op_name(const struct br_link *l)
 {
-	return l->name;
+	return (l->name);
 }
 
 static bool
 link_op_up(const struct br_link *l)
 {
-	return l->up;
+	return (l->up);
 }
 
 static int
 link_op_caps(const struct br_link *l)
 {
-	return l->t.caps;
+	return (l->t.caps);
 }
 
 static int
 link_op_baud(const struct br_link *l)
 {
-	return l->t.baud;
+	return (l->t.baud);
 }
 
 static size_t
 link_op_pending(const struct br_link *l)
 {
-	return l->out != NULL ? evbuffer_get_length(l->out) : 0;
+	return (l->out != NULL ? evbuffer_get_length(l->out) : 0);
 }
 
 static void
@@ -159,29 +159,29 @@ link_choose(struct br_link *l, char *err)
 	case BR_TK_TCP:
 	case BR_TK_UNIX:
 		t->ops = &br_transport_sock_ops;
-		return 0;
+		return (0);
 	case BR_TK_TELNET:
 		t->ops = &br_transport_telnet_ops;
-		return 0;
+		return (0);
 	case BR_TK_USB:
 		t->ops = &br_transport_serial_ops;
-		return 0;
+		return (0);
 	case BR_TK_DEVICE:
 		break;
 	}
 	if (realpath(l->o->path, real) == NULL) {
 		t->errnum = errno;
 		br_open_error(err, l->o->path, errno);
-		return -1;
+		return (-1);
 	}
 	snprintf(t->path, sizeof t->path, "%s", real);
 	if (br_check_device(l->o->path, real, -1, err) == -1) {
 		t->errnum = ENOTTY;
-		return -1;
+		return (-1);
 	}
 	t->ops = br_serial_supported(real) ? &br_transport_serial_ops :
 	    &br_transport_fd_ops;
-	return 0;
+	return (0);
 }
 
 static void
@@ -334,24 +334,24 @@ link_flush(struct br_link *l, char *err)
 	int		 rc;
 
 	if (l->t.ops->drain != NULL && (rc = l->t.ops->drain(&l->t, err)) != 0)
-		return rc;
+		return (rc);
 	if (l->breaking)
-		return 0;
+		return (0);
 	while ((len = evbuffer_get_length(l->out)) > 0) {
 		if (len > 4096)
 			len = 4096;
 		p = evbuffer_pullup(l->out, (ssize_t)len);
 		n = l->t.ops->write(&l->t, p, len, err);
 		if (n == -1)
-			return -1;
+			return (-1);
 		if (n == 0)
-			return 1;
+			return (1);
 		l->br->stats.tx_bytes += l->console2 ? 0 : (uint64_t)n;
 		evbuffer_drain(l->out, (size_t)n);
 	}
 	if (l->t.ops->drain != NULL)
-		return l->t.ops->drain(&l->t, err);
-	return 0;
+		return (l->t.ops->drain(&l->t, err));
+	return (0);
 }
 
 static void
@@ -486,6 +486,7 @@ link_resolve_end(struct br_link *l, const char *why)
 	link_try_open(l, NULL, false);
 }
 
+/* The --resolve command's answer: HOST:PORT to connect to, or why not. */
 static void
 link_resolve_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -619,6 +620,7 @@ static const struct br_link_ops link_ops = {
 	.pending = link_op_pending,
 };
 
+/* A link for o: its transport chosen, opened now or retried later. */
 static struct br_link *
 link_new(struct bridge *br, const struct br_opts *o,
     const struct br_link_cb *cb, bool console2, char *err)
@@ -650,7 +652,7 @@ link_new(struct bridge *br, const struct br_opts *o,
 	if (o->resolve != NULL) {
 		/* Where it is comes from the command, at every connect. */
 		link_try_open(l, NULL, false);
-		return l;
+		return (l);
 	}
 
 	/* The first open is synchronous, so a missing, busy or forbidden
@@ -663,13 +665,13 @@ link_new(struct bridge *br, const struct br_opts *o,
 		    l->t.errnum == EACCES || l->t.errnum == EPERM ||
 		    l->t.errnum == ENOTTY) {
 			br_link_free(l);
-			return NULL;
+			return (NULL);
 		}
 		log_info("%s (waiting for it)", err);
 		snprintf(l->fail_why, sizeof l->fail_why, "%s", err);
 		l->failures = 1;
 		link_schedule_retry(l);
-		return l;
+		return (l);
 	}
 	l->open = true;
 	event_assign(l->wev, br->base, l->t.ops->fd(&l->t), EV_WRITE,
@@ -681,21 +683,21 @@ link_new(struct bridge *br, const struct br_opts *o,
 		event_add(l->wev, &tv);
 	} else
 		link_went_up(l);
-	return l;
+	return (l);
 }
 
 struct br_link *
 br_link_new(struct bridge *br, const struct br_opts *o,
     const struct br_link_cb *cb, char *err)
 {
-	return link_new(br, o, cb, false, err);
+	return (link_new(br, o, cb, false, err));
 }
 
 struct br_link *
 br_link_new_console2(struct bridge *br, const struct br_opts *o,
     const struct br_link_cb *cb, char *err)
 {
-	return link_new(br, o, cb, true, err);
+	return (link_new(br, o, cb, true, err));
 }
 
 static int
@@ -703,20 +705,20 @@ link_op_write(struct br_link *l, const void *buf, size_t len, char *err)
 {
 	if (!l->up || l->lost_pending) {
 		br_seterr(err, "the target link is down");
-		return -1;
+		return (-1);
 	}
 	if (l->console2) {
 		br_seterr(err, "the second console is read-only");
-		return -1;
+		return (-1);
 	}
 	if (evbuffer_get_length(l->out) + len > LINK_OUT_MAX) {
 		br_seterr(err, "the target link is not taking data (%zu bytes "
 		    "queued)", evbuffer_get_length(l->out));
-		return -1;
+		return (-1);
 	}
 	evbuffer_add(l->out, buf, len);
 	link_arm_write(l);
-	return 0;
+	return (0);
 }
 
 static int
@@ -727,7 +729,7 @@ link_op_send_break(struct br_link *l, char *err)
 
 	if (!l->up) {
 		br_seterr(err, "the target link is down");
-		return -1;
+		return (-1);
 	}
 	/*
 	 * A BREAK asked for while one is on (a --break-seq with a guard
@@ -736,20 +738,20 @@ link_op_send_break(struct br_link *l, char *err)
 	 */
 	if (l->breaking) {
 		l->break_again = true;
-		return 0;
+		return (0);
 	}
 	/* Bytes queued before the BREAK go first. */
 	if (link_flush(l, err) == -1)
-		return -1;
+		return (-1);
 	rc = l->t.ops->send_break(&l->t, true, err);
 	if (rc == -1)
-		return -1;
+		return (-1);
 	if (rc == 1) {
 		l->breaking = true;
 		evtimer_add(l->brk, &tv);
 	}
 	link_arm_write(l);
-	return 0;
+	return (0);
 }
 
 /* Push what is queued (the D of a clean detach) before closing, for a

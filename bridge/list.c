@@ -126,7 +126,7 @@ br_list_ports(FILE *f, char *err)
 		sysroot = "/sys";
 	if (sp_list_ports(&list) != SP_OK) {
 		br_seterr(err, "cannot list serial ports");
-		return -1;
+		return (-1);
 	}
 	for (i = 0; list[i] != NULL; i++) {
 		name = sp_get_port_name(list[i]);
@@ -163,5 +163,5 @@ br_list_ports(FILE *f, char *err)
 	sp_free_port_list(list);
 	if (n == 0)
 		fprintf(f, "no serial ports found\n");
-	return 0;
+	return (0);
 }

@@ -284,27 +284,27 @@ main(int argc, char **argv)
 	int		 rc, i;
 
 	if (argc > 1 && strcmp(argv[1], "ctl") == 0)
-		return br_ctl_client_main(argc - 1, argv + 1);
+		return (br_ctl_client_main(argc - 1, argv + 1));
 
 	memset(&br, 0, sizeof br);
 	rc = br_cmdline_parse(&br.opts, argc, argv, err);
 	if (rc == BR_OPTS_EXIT) {
 		br_opts_clear(&br.opts);
-		return 0;
+		return (0);
 	}
 	if (rc == -1) {
 		fprintf(stderr, "kgdb-bridge: %s\n"
 		    "usage: kgdb-bridge [options] TARGET   (--help for more)\n",
 		    err);
 		br_opts_clear(&br.opts);
-		return 2;
+		return (2);
 	}
 	if (br.opts.console2 != NULL &&
 	    br_opts_parse_target(&br.opts2, br.opts.console2, err) == -1) {
 		fprintf(stderr, "kgdb-bridge: --console2: %s\n", err);
 		br_opts_clear(&br.opts);
 		br_opts_clear(&br.opts2);
-		return 2;
+		return (2);
 	}
 	br_log_init(-1, br.opts.verbose > 0 ? BR_LOG_DEBUG : BR_LOG_INFO);
 	if ((br.opts.gdb_port != BR_PORT_OFF ||
@@ -410,5 +410,5 @@ main(int argc, char **argv)
 	event_base_free(br.base);
 	br_opts_clear(&br.opts);
 	br_opts_clear(&br.opts2);
-	return 0;
+	return (0);
 }

@@ -166,13 +166,13 @@ opts_number(const char *s, long lo, long hi, long *out)
 	long	 v;
 
 	if (s == NULL || *s == '\0')
-		return -1;
+		return (-1);
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (errno != 0 || *end != '\0' || v < lo || v > hi)
-		return -1;
+		return (-1);
 	*out = v;
-	return 0;
+	return (0);
 }
 
 /* A listener's port: 1 to 65535, 0 for any free one, "off" for none. */
@@ -183,15 +183,15 @@ opts_port(const char *s, int *out, const char *what, char *err)
 
 	if (s != NULL && strcmp(s, "off") == 0) {
 		*out = BR_PORT_OFF;
-		return 0;
+		return (0);
 	}
 	if (opts_number(s, 0, 65535, &v) == -1) {
 		br_seterr(err, "bad %s '%s' (want 0 to 65535, 0 for any free "
 		    "port, or off)", what, s);
-		return -1;
+		return (-1);
 	}
 	*out = (int)v;
-	return 0;
+	return (0);
 }
 
 /* "8n1", "7E2", …: data bits, parity, stop bits. */
@@ -202,12 +202,12 @@ opts_frame(struct br_opts *o, const char *s, char *err)
 	    strchr("neoNEO", s[1]) == NULL || (s[2] != '1' && s[2] != '2')) {
 		br_seterr(err, "bad line settings '%s' (want e.g. 8n1, 7e1)",
 		    s);
-		return -1;
+		return (-1);
 	}
 	o->data_bits = s[0] - '0';
 	o->parity = (char)tolower((unsigned char)s[1]);
 	o->stop_bits = s[2] - '0';
-	return 0;
+	return (0);
 }
 
 /* host:port, with [v6]:port accepted. */
@@ -223,11 +223,11 @@ opts_hostport(struct br_opts *o, const char *s, const char *kind, char *err)
 	if (colon == NULL || colon == s || colon[1] == '\0') {
 		br_seterr(err, "bad %s target '%s' (want %s:HOST:PORT)", kind,
 		    s, kind);
-		return -1;
+		return (-1);
 	}
 	if (opts_port(colon + 1, &port, "port", err) == -1 || port == 0) {
 		br_seterr(err, "bad port in %s:%s", kind, s);
-		return -1;
+		return (-1);
 	}
 	hlen = (size_t)(colon - s);
 	if (s[0] == '[' && hlen >= 2 && s[hlen - 1] == ']') {
@@ -240,7 +240,7 @@ opts_hostport(struct br_opts *o, const char *s, const char *kind, char *err)
 	free(o->path);
 	o->path = host;
 	opts_set(&o->port, colon + 1);
-	return 0;
+	return (0);
 }
 
 static int
@@ -250,15 +250,15 @@ opts_hex16(const char *s, size_t len, unsigned *out)
 	size_t		i;
 
 	if (len == 0 || len > 4)
-		return -1;
+		return (-1);
 	for (i = 0; i < len; i++) {
 		if (!isxdigit((unsigned char)s[i]))
-			return -1;
+			return (-1);
 		v = v * 16 + (unsigned)(isdigit((unsigned char)s[i]) ?
 		    s[i] - '0' : (tolower((unsigned char)s[i]) - 'a' + 10));
 	}
 	*out = v;
-	return 0;
+	return (0);
 }
 
 /*
@@ -276,12 +276,12 @@ opts_line(struct br_opts *o, char **f, size_t n, const char *word,
 		if (i == 1) {
 			if (opts_number(f[i], 50, 100000000, &baud) == -1) {
 				br_seterr(err, "bad baud rate '%s'", f[i]);
-				return -1;
+				return (-1);
 			}
 			o->baud = (int)baud;
 		} else if (i == 2) {
 			if (opts_frame(o, f[i], err) == -1)
-				return -1;
+				return (-1);
 		} else if (i == 3 && (strcmp(f[i], "rtscts") == 0 ||
 		    strcmp(f[i], "xonxoff") == 0 ||
 		    strcmp(f[i], "none") == 0)) {
@@ -289,14 +289,14 @@ opts_line(struct br_opts *o, char **f, size_t n, const char *word,
 		} else if (i == 3) {
 			br_seterr(err, "bad flow control '%s' (want rtscts, "
 			    "xonxoff or none)", f[i]);
-			return -1;
+			return (-1);
 		} else {
 			br_seterr(err, "bad %s target '%s' (want %s)", kind,
 			    word, want);
-			return -1;
+			return (-1);
 		}
 	}
-	return 0;
+	return (0);
 }
 
 /* Split s at commas into at most 5 fields (s is modified); n out. */
@@ -310,11 +310,11 @@ opts_fields(char *s, char **f, size_t *nout)
 		f[n] = p;
 		if ((p = strchr(p, ',')) == NULL) {
 			*nout = n + 1;
-			return 0;
+			return (0);
 		}
 		*p++ = '\0';
 	}
-	return -1;
+	return (-1);
 }
 
 /* Which kind of target a TARGET word names, its address and line
@@ -339,11 +339,11 @@ br_opts_parse_target(struct br_opts *o, const char *word, char *err)
 
 	if (word == NULL || *word == '\0') {
 		br_seterr(err, "empty TARGET");
-		return -1;
+		return (-1);
 	}
 	if (strncmp(word, "tcp:", 4) == 0) {
 		o->kind = BR_TK_TCP;
-		return opts_hostport(o, word + 4, "tcp", err);
+		return (opts_hostport(o, word + 4, "tcp", err));
 	}
 	if (strncmp(word, "telnet:", 7) == 0 ||
 	    strncmp(word, "rfc2217:", 8) == 0) {
@@ -368,17 +368,17 @@ br_opts_parse_target(struct br_opts *o, const char *word, char *err)
 		    opts_line(o, f, n, word, "telnet", want, err) == 0)
 			rc = 0;
 		free(copy);
-		return rc;
+		return (rc);
 	}
 	if (strncmp(word, "unix:", 5) == 0) {
 		o->kind = BR_TK_UNIX;
 		if (word[5] == '\0') {
 			br_seterr(err, "bad unix target '%s' (want unix:PATH)",
 			    word);
-			return -1;
+			return (-1);
 		}
 		opts_set(&o->path, word + 5);
-		return 0;
+		return (0);
 	}
 	if (strncmp(word, "usb:", 4) == 0) {
 		const char *vid = word + 4, *pid, *ser;
@@ -397,11 +397,11 @@ br_opts_parse_target(struct br_opts *o, const char *word, char *err)
 				goto bad_usb;
 			opts_set(&o->usb_serial, ser + 1);
 		}
-		return 0;
+		return (0);
 bad_usb:
 		br_seterr(err, "bad USB target '%s' (want usb:VID:PID[:SERIAL]"
 		    " in hex, e.g. usb:0403:6001)", word);
-		return -1;
+		return (-1);
 	}
 	/* Anything else that looks like "scheme:" is a typo, not a path. */
 	for (q = word; isalnum((unsigned char)*q); q++)
@@ -410,7 +410,7 @@ bad_usb:
 		br_seterr(err, "unknown target kind '%.*s:' (want tcp:, "
 		    "telnet:, unix:, usb: or a device path)", (int)(q - word),
 		    word);
-		return -1;
+		return (-1);
 	}
 
 	o->kind = BR_TK_DEVICE;
@@ -425,10 +425,10 @@ bad_usb:
 	    err) != 0)
 		goto fail;
 	free(copy);
-	return 0;
+	return (0);
 fail:
 	free(copy);
-	return -1;
+	return (-1);
 }
 
 char *
@@ -441,7 +441,7 @@ br_opts_ctl_dir(void)
 		xasprintf(&dir, "%s/kgdb-bridge", xdg);
 	else
 		xasprintf(&dir, "/tmp/kgdb-bridge-%u", (unsigned)getuid());
-	return dir;
+	return (dir);
 }
 
 char *
@@ -465,7 +465,7 @@ br_opts_default_ctl(const char *target)
 	xasprintf(&path, "%s/%s.sock", dir, p);
 	free(dir);
 	free(name);
-	return path;
+	return (path);
 }
 
 void
@@ -568,9 +568,9 @@ opts_hint(int argc, char **argv, int at, int opt, char *err)
 		else
 			br_seterr(err, "unknown option %.*s: %s", (int)n, arg,
 			    h);
-		return true;
+		return (true);
 	}
-	return false;
+	return (false);
 }
 
 /* A TARGET word with no '/', ':' or ',' is a board's name. */
@@ -600,12 +600,12 @@ br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 		case OPT_GDB_PORT:
 			if (opts_port(optarg, &o->gdb_port, "--gdb-port",
 			    err) == -1)
-				return -1;
+				return (-1);
 			break;
 		case OPT_CONSOLE_PORT:
 			if (opts_port(optarg, &o->console_port,
 			    "--console-port", err) == -1)
-				return -1;
+				return (-1);
 			break;
 		case OPT_LISTEN:
 			opts_set(&o->listen, optarg);
@@ -627,7 +627,7 @@ br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 				br_seterr(err, "unknown --arch '%s' (want "
 				    "x86_64, i386, arm64, arm or riscv64)",
 				    optarg);
-				return -1;
+				return (-1);
 			}
 			opts_set(&o->arch, optarg);
 			break;
@@ -637,10 +637,10 @@ br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 		case OPT_BREAK_SEQ:
 			if (*optarg == '\0') {
 				br_seterr(err, "empty --break-seq");
-				return -1;
+				return (-1);
 			}
 			if (br_breakseq_check(optarg, err) != 0)
-				return -1;
+				return (-1);
 			opts_set(&o->break_seq, optarg);
 			break;
 		case OPT_BREAK_ON_CONNECT:
@@ -655,7 +655,7 @@ br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 			if (opts_number(optarg, 0, 86400, &v) == -1) {
 				br_seterr(err, "bad --idle-timeout '%s' (want "
 				    "0 to 86400 seconds)", optarg);
-				return -1;
+				return (-1);
 			}
 			o->idle_timeout = (int)v;
 			break;
@@ -679,9 +679,9 @@ br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 			opts_set(&o->resolve, optarg);
 			break;
 		case OPT_LIST:
-			return BR_OPTS_LIST;
+			return (BR_OPTS_LIST);
 		case OPT_LIST_BOARDS:
-			return BR_OPTS_LIST_BOARDS;
+			return (BR_OPTS_LIST_BOARDS);
 		case OPT_GDB_SOCKET:
 			opts_set(&o->gdb_socket, optarg);
 			break;
@@ -701,7 +701,7 @@ br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 			else {
 				br_seterr(err, "--verify-reads: '%s' is not "
 				    "auto, always or off", optarg);
-				return -1;
+				return (-1);
 			}
 			break;
 		case OPT_STEP_IRQS:
@@ -712,7 +712,7 @@ br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 			else {
 				br_seterr(err, "--step-irqs: '%s' is not "
 				    "masked or kernel", optarg);
-				return -1;
+				return (-1);
 			}
 			break;
 		case OPT_TUI:
@@ -728,51 +728,51 @@ br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 			o->verbose++;
 			break;
 		case 'h':
-			return BR_OPTS_HELP;
+			return (BR_OPTS_HELP);
 		case OPT_VERSION:
-			return BR_OPTS_VERSION;
+			return (BR_OPTS_VERSION);
 		case ':':
 			br_seterr(err, "option %s needs a value",
 			    argv[optind - 1]);
-			return -1;
+			return (-1);
 		default:
 			if (opts_hint(argc, argv, optind - 1, optopt, err))
-				return -1;
+				return (-1);
 			if (optopt != 0 && optopt < 256)
 				br_seterr(err, "unknown option -%c", optopt);
 			else
 				br_seterr(err, "unknown or incomplete option "
 				    "'%s'", argv[optind - 1]);
-			return -1;
+			return (-1);
 		}
 	}
 	if (optind >= argc) {
 		br_seterr(err, "no TARGET given");
-		return -1;
+		return (-1);
 	}
 	if (optind + 1 < argc) {
 		br_seterr(err, "one TARGET only (extra '%s')", argv[optind + 1]);
-		return -1;
+		return (-1);
 	}
 	if (opts_is_board_word(argv[optind])) {
 		opts_set(&o->board, argv[optind]);
 		o->board_at = optind;
-		return BR_OPTS_BOARD;
+		return (BR_OPTS_BOARD);
 	}
 	if (br_opts_parse_target(o, argv[optind], err) == -1)
-		return -1;
+		return (-1);
 	if (o->resolve != NULL && o->kind != BR_TK_TCP &&
 	    o->kind != BR_TK_TELNET) {
 		br_seterr(err, "--resolve goes with a tcp: or telnet: target "
 		    "(its HOST:PORT is what the command answers)");
-		return -1;
+		return (-1);
 	}
 	if (o->gdb_port > 0 && o->gdb_port == o->console_port) {
 		br_seterr(err, "--gdb-port and --console-port are both %d",
 		    o->gdb_port);
-		return -1;
+		return (-1);
 	}
 	if (o->ctl_path == NULL)
 		o->ctl_path = br_opts_default_ctl(o->target);
-	return BR_OPTS_RUN;
+	return (BR_OPTS_RUN);
 }

@@ -210,6 +210,7 @@ br_peer_unix_connect(const char *path)
 	return (fd);
 }
 
+/* A private listening socket at path, replacing only a dead one. */
 int
 br_peer_unix_listen(const char *path, const char *what, char *err)
 {
@@ -268,6 +269,7 @@ br_peer_unix_listen(const char *path, const char *what, char *err)
 	return (fd);
 }
 
+/* A TCP listener on addr:port (0: any), and the port it got. */
 struct evconnlistener *
 br_peer_tcp_listen(struct event_base *base, const char *addr, int port,
     const char *what, void (*cb)(struct evconnlistener *, int,

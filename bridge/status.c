@@ -145,7 +145,7 @@ br_status_json(const struct br_status *st)
 	evbuffer_remove(b, out, len);
 	out[len] = '\0';
 	evbuffer_free(b);
-	return out;
+	return (out);
 }
 
 /*
@@ -195,9 +195,9 @@ br_status_text(const struct br_status *st, void (*out)(void *,
 int
 br_status_line(const struct br_status *st, char *buf, size_t len)
 {
-	return snprintf(buf, len, "\r\n[kgdb-bridge] %s link %s, target %s, "
+	return (snprintf(buf, len, "\r\n[kgdb-bridge] %s link %s, target %s, "
 	    "gdb %s, %zu console clients%s%s\r\n", st->device, st->link_up ?
 	    "up" : "down", st->state != NULL ? st->state : "?", st->gdb ?
 	    "attached" : "not attached", st->console_clients,
-	    st->panic[0] != '\0' ? ", last panic: " : "", st->panic);
+	    st->panic[0] != '\0' ? ", last panic: " : "", st->panic));
 }

@@ -95,7 +95,7 @@ br_telnet_decode(struct br_telnet *tn, const void *in, size_t len,
 			break;
 		}
 	}
-	return n;
+	return (n);
 }
 
 size_t
@@ -120,7 +120,7 @@ br_telnet_escape(void *out, size_t outmax, const void *in, size_t len,
 	}
 	if (used_out != NULL)
 		*used_out = i;
-	return n;
+	return (n);
 }
 
 size_t
@@ -129,7 +129,7 @@ br_telnet_cmd(uint8_t *out, uint8_t cmd, uint8_t opt)
 	out[0] = BR_TN_IAC;
 	out[1] = cmd;
 	out[2] = opt;
-	return 3;
+	return (3);
 }
 
 size_t
@@ -148,5 +148,5 @@ br_telnet_cpo(uint8_t *out, uint8_t sub, const uint8_t *val, size_t vlen)
 	}
 	out[n++] = BR_TN_IAC;
 	out[n++] = BR_TN_SE;
-	return n;
+	return (n);
 }

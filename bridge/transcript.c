@@ -55,10 +55,10 @@ br_transcript_new(const char *log_path, const char *trace_path, char *err)
 	    (tr->trace_fd = br_open_private(trace_path, "--trace",
 	    err)) == -1)
 		goto fail;
-	return tr;
+	return (tr);
 fail:
 	br_transcript_free(tr);
-	return NULL;
+	return (NULL);
 }
 
 static void
@@ -112,7 +112,7 @@ tr_stamp(char *out, size_t max)
 	n += (size_t)snprintf(out + n, max - n, ".%03ldZ %llu.%03llu ",
 	    ts.tv_nsec / 1000000, (unsigned long long)(mono / 1000),
 	    (unsigned long long)(mono % 1000));
-	return n;
+	return (n);
 }
 
 static void
@@ -268,7 +268,7 @@ br_transcript_reopen(struct br_transcript *tr, const char *log_path,
 	int	fd, rc = 0;
 
 	if (tr == NULL)
-		return 0;
+		return (0);
 	if (tr->log_fd != -1 && log_path != NULL) {
 		if (tr->open_line)
 			tr_end(tr);
@@ -288,7 +288,7 @@ br_transcript_reopen(struct br_transcript *tr, const char *log_path,
 			tr->trace_fd = fd;
 		}
 	}
-	return rc;
+	return (rc);
 }
 
 void

@@ -73,14 +73,14 @@ br_check_device(const char *name, const char *path, int fd, char *err)
 
 	if ((fd != -1 ? fstat(fd, &st) : stat(path, &st)) == -1) {
 		br_open_error(err, name, errno);
-		return -1;
+		return (-1);
 	}
 	if (S_ISCHR(st.st_mode))
-		return 0;
+		return (0);
 	if (S_ISSOCK(st.st_mode)) {
 		br_seterr(err, "%s is a Unix socket, not a device: give it as "
 		    "unix:%s", name, name);
-		return -1;
+		return (-1);
 	}
 	if (S_ISREG(st.st_mode))
 		what = "a regular file";
@@ -94,7 +94,7 @@ br_check_device(const char *name, const char *path, int fd, char *err)
 		what = "not a device";
 	br_seterr(err, "%s is %s, not a serial port or terminal: refusing "
 	    "it (the bridge would write keystrokes into it)", name, what);
-	return -1;
+	return (-1);
 }
 
 ssize_t
@@ -104,18 +104,18 @@ br_fd_read(int fd, void *buf, size_t len, char *err)
 
 	n = read(fd, buf, len);
 	if (n > 0)
-		return n;
+		return (n);
 	if (n == 0) {
 		br_seterr(err, "end of file (the other side closed)");
-		return -1;
+		return (-1);
 	}
 	if (errno == EAGAIN || errno == EINTR)
-		return 0;
+		return (0);
 	if (errno == EIO)
 		br_seterr(err, "hung up");
 	else
 		br_seterr(err, "%s", strerror(errno));
-	return -1;
+	return (-1);
 }
 
 ssize_t
@@ -127,11 +127,11 @@ br_fd_write(int fd, const void *buf, size_t len, char *err)
 	if (n == -1 && errno == ENOTSOCK)
 		n = write(fd, buf, len);
 	if (n >= 0)
-		return n;
+		return (n);
 	if (errno == EAGAIN || errno == EINTR)
-		return 0;
+		return (0);
 	br_seterr(err, "%s", strerror(errno));
-	return -1;
+	return (-1);
 }
 
 /* ---- fd: a tty with termios */
@@ -152,11 +152,12 @@ fd_speed(int baud)
 
 	for (i = 0; i < sizeof tab / sizeof tab[0]; i++) {
 		if (tab[i].baud == baud)
-			return tab[i].sp;
+			return (tab[i].sp);
 	}
-	return B0;
+	return (B0);
 }
 
+/* The tty's line settings from the options: raw, baud, framing, flow. */
 static int
 fd_termios(struct br_transport *t, int fd, char *err)
 {
@@ -167,7 +168,7 @@ fd_termios(struct br_transport *t, int fd, char *err)
 	if (tcgetattr(fd, &tio) == -1) {
 		br_seterr(err, "%s: not a terminal: %s", t->path,
 		    strerror(errno));
-		return -1;
+		return (-1);
 	}
 	cfmakeraw(&tio);
 	tio.c_cflag |= CLOCAL|CREAD;
@@ -191,7 +192,7 @@ fd_termios(struct br_transport *t, int fd, char *err)
 		if ((sp = fd_speed(o->baud)) == B0) {
 			br_seterr(err, "%s: baud rate %d is not a standard "
 			    "rate this backend can set", t->path, o->baud);
-			return -1;
+			return (-1);
 		}
 		cfsetispeed(&tio, sp);
 		cfsetospeed(&tio, sp);
@@ -200,11 +201,12 @@ fd_termios(struct br_transport *t, int fd, char *err)
 	if (tcsetattr(fd, TCSANOW, &tio) == -1) {
 		br_seterr(err, "%s: cannot set line settings: %s", t->path,
 		    strerror(errno));
-		return -1;
+		return (-1);
 	}
-	return 0;
+	return (0);
 }
 
+/* Open a tty or pty path, checked to be what was asked for. */
 static int
 fd_open(struct br_transport *t, char *err)
 {
@@ -215,13 +217,13 @@ fd_open(struct br_transport *t, char *err)
 	if (fd == -1) {
 		t->errnum = errno;
 		br_open_error(err, t->path, errno);
-		return -1;
+		return (-1);
 	}
 	/* What was opened, not what the path named a moment ago. */
 	if (br_check_device(t->path, t->path, fd, err) == -1) {
 		t->errnum = ENOTTY;
 		close(fd);
-		return -1;
+		return (-1);
 	}
 	/* A second bridge (or picocom, which locks the same way) fails
 	 * here at once instead of sharing the line. */
@@ -229,13 +231,13 @@ fd_open(struct br_transport *t, char *err)
 		t->errnum = errno == EWOULDBLOCK ? EBUSY : errno;
 		br_open_error(err, t->path, t->errnum);
 		close(fd);
-		return -1;
+		return (-1);
 	}
 	if (isatty(fd)) {
 		if (fd_termios(t, fd, err) == -1) {
 			t->errnum = EINVAL;
 			close(fd);
-			return -1;
+			return (-1);
 		}
 		ioctl(fd, TIOCEXCL);
 	}
@@ -248,7 +250,7 @@ fd_open(struct br_transport *t, char *err)
 	p = xcalloc(1, sizeof *p);
 	p->fd = fd;
 	t->priv = p;
-	return 0;
+	return (0);
 }
 
 static void
@@ -268,19 +270,19 @@ fd_fd(const struct br_transport *t)
 {
 	const struct fd_priv	*p = t->priv;
 
-	return p != NULL ? p->fd : -1;
+	return (p != NULL ? p->fd : -1);
 }
 
 static ssize_t
 fd_read(struct br_transport *t, void *buf, size_t len, char *err)
 {
-	return br_fd_read(fd_fd(t), buf, len, err);
+	return (br_fd_read(fd_fd(t), buf, len, err));
 }
 
 static ssize_t
 fd_write(struct br_transport *t, const void *buf, size_t len, char *err)
 {
-	return br_fd_write(fd_fd(t), buf, len, err);
+	return (br_fd_write(fd_fd(t), buf, len, err));
 }
 
 static int
@@ -288,13 +290,13 @@ fd_send_break(struct br_transport *t, bool on, char *err)
 {
 	if (!(t->caps & BR_LINK_CAN_BREAK)) {
 		br_seterr(err, "%s cannot send a BREAK", t->path);
-		return -1;
+		return (-1);
 	}
 	if (ioctl(fd_fd(t), on ? TIOCSBRK : TIOCCBRK) == -1) {
 		br_seterr(err, "BREAK on %s: %s", t->path, strerror(errno));
-		return -1;
+		return (-1);
 	}
-	return on ? 1 : 0;
+	return (on ? 1 : 0);
 }
 
 const struct br_transport_ops br_transport_fd_ops = {
@@ -310,6 +312,7 @@ const struct br_transport_ops br_transport_fd_ops = {
 
 /* ---- sock: TCP and Unix stream sockets */
 
+/* Connect to a unix:, tcp: or telnet: target; errno-like reason on failure. */
 int
 br_sock_connect(const struct br_opts *o, int *errnum, char *err)
 {
@@ -326,7 +329,7 @@ br_sock_connect(const struct br_opts *o, int *errnum, char *err)
 			*errnum = ENAMETOOLONG;
 			br_seterr(err, "unix socket path too long: %s",
 			    o->path);
-			return -1;
+			return (-1);
 		}
 		strcpy(sun.sun_path, o->path);
 		fd = socket(AF_UNIX, SOCK_STREAM|SOCK_NONBLOCK|SOCK_CLOEXEC,
@@ -336,7 +339,7 @@ br_sock_connect(const struct br_opts *o, int *errnum, char *err)
 		if (connect(fd, (struct sockaddr *)&sun, sizeof sun) == -1 &&
 		    errno != EINPROGRESS && errno != EAGAIN)
 			goto fail;
-		return fd;
+		return (fd);
 	}
 
 	snprintf(where, sizeof where, "%s:%s", o->path, o->port);
@@ -348,7 +351,7 @@ br_sock_connect(const struct br_opts *o, int *errnum, char *err)
 		*errnum = ENOENT;
 		br_seterr(err, "cannot resolve %s: %s", o->path,
 		    gai_strerror(rc));
-		return -1;
+		return (-1);
 	}
 	errno = ECONNREFUSED;
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
@@ -368,13 +371,13 @@ br_sock_connect(const struct br_opts *o, int *errnum, char *err)
 	freeaddrinfo(res);
 	if (fd == -1)
 		goto fail;
-	return fd;
+	return (fd);
 fail:
 	*errnum = errno;
 	br_open_error(err, where, errno);
 	if (fd != -1)
 		close(fd);
-	return -1;
+	return (-1);
 }
 
 static int
@@ -384,13 +387,13 @@ sock_open(struct br_transport *t, char *err)
 	int		 fd;
 
 	if ((fd = br_sock_connect(t->o, &t->errnum, err)) == -1)
-		return -1;
+		return (-1);
 	p = xcalloc(1, sizeof *p);
 	p->fd = fd;
 	t->priv = p;
 	t->caps = 0;
 	t->baud = 0;
-	return 1;
+	return (1);
 }
 
 static int
@@ -400,7 +403,7 @@ sock_send_break(struct br_transport *t, bool on, char *err)
 	br_seterr(err, "a raw %s socket cannot carry a BREAK (use telnet: "
 	    "with RFC 2217, or run echo g > /proc/sysrq-trigger on the target)",
 	    t->o->kind == BR_TK_UNIX ? "Unix" : "TCP");
-	return -1;
+	return (-1);
 }
 
 const struct br_transport_ops br_transport_sock_ops = {

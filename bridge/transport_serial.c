@@ -48,9 +48,9 @@ br_serial_supported(const char *path)
 	struct sp_port	*port;
 
 	if (sp_get_port_by_name(path, &port) != SP_OK)
-		return false;
+		return (false);
 	sp_free_port(port);
-	return true;
+	return (true);
 }
 
 int
@@ -64,7 +64,7 @@ br_serial_find_usb(struct br_transport *t, char *err)
 	if (sp_list_ports(&list) != SP_OK) {
 		ser_error(err, "cannot list", "serial ports");
 		t->errnum = EIO;
-		return -1;
+		return (-1);
 	}
 	for (i = 0; list[i] != NULL; i++) {
 		if (sp_get_port_transport(list[i]) != SP_TRANSPORT_USB ||
@@ -87,7 +87,7 @@ br_serial_find_usb(struct br_transport *t, char *err)
 		    o->usb_serial != NULL ? " serial " : "",
 		    o->usb_serial != NULL ? o->usb_serial : "");
 		sp_free_port_list(list);
-		return -1;
+		return (-1);
 	}
 	if (n > 1)
 		log_warn("%d devices match usb:%04x:%04x, using %s; add the "
@@ -95,7 +95,7 @@ br_serial_find_usb(struct br_transport *t, char *err)
 		    sp_get_port_name(match));
 	snprintf(t->path, sizeof t->path, "%s", sp_get_port_name(match));
 	sp_free_port_list(list);
-	return 0;
+	return (0);
 }
 
 /* The kernel driver bound to a tty, from sysfs ("ftdi_sio", "debug"). */
@@ -212,7 +212,7 @@ ser_configure(struct br_transport *t, struct sp_port *port, char *err)
 
 	if (!(t->caps & BR_LINK_HAS_BAUD)) {
 		t->baud = 0;
-		return 0;
+		return (0);
 	}
 	if (o->parity == 'e')
 		par = SP_PARITY_EVEN;
@@ -228,12 +228,13 @@ ser_configure(struct br_transport *t, struct sp_port *port, char *err)
 	    sp_set_stopbits(port, o->stop_bits > 0 ? o->stop_bits : 1) !=
 	    SP_OK || sp_set_flowcontrol(port, fc) != SP_OK) {
 		ser_error(err, "cannot set line settings on", t->path);
-		return -1;
+		return (-1);
 	}
 	t->baud = o->baud > 0 ? o->baud : 115200;
-	return 0;
+	return (0);
 }
 
+/* Open a serial port through libserialport, at the options' settings. */
 static int
 ser_open(struct br_transport *t, char *err)
 {
@@ -242,11 +243,11 @@ ser_open(struct br_transport *t, char *err)
 	int		 fd, e;
 
 	if (t->o->kind == BR_TK_USB && br_serial_find_usb(t, err) == -1)
-		return -1;
+		return (-1);
 	if (sp_get_port_by_name(t->path, &port) != SP_OK) {
 		t->errnum = access(t->path, F_OK) == 0 ? ENODEV : ENOENT;
 		br_open_error(err, t->path, t->errnum);
-		return -1;
+		return (-1);
 	}
 	if (sp_open(port, SP_MODE_READ_WRITE) != SP_OK) {
 		e = sp_last_error_code();
@@ -257,7 +258,7 @@ ser_open(struct br_transport *t, char *err)
 		else
 			ser_error(err, "cannot open", t->path);
 		sp_free_port(port);
-		return -1;
+		return (-1);
 	}
 	if (sp_get_port_handle(port, &fd) != SP_OK) {
 		ser_error(err, "no handle for", t->path);
@@ -277,11 +278,11 @@ ser_open(struct br_transport *t, char *err)
 	p->port = port;
 	p->fd = fd;
 	t->priv = p;
-	return 0;
+	return (0);
 fail:
 	sp_close(port);
 	sp_free_port(port);
-	return -1;
+	return (-1);
 }
 
 static void
@@ -302,7 +303,7 @@ ser_fd(const struct br_transport *t)
 {
 	const struct ser_priv	*p = t->priv;
 
-	return p != NULL ? p->fd : -1;
+	return (p != NULL ? p->fd : -1);
 }
 
 static ssize_t
@@ -314,10 +315,10 @@ ser_read(struct br_transport *t, void *buf, size_t len, char *err)
 
 	n = sp_nonblocking_read(p->port, buf, len);
 	if (n > 0)
-		return n;
+		return (n);
 	if (n < 0) {
 		ser_error(err, "read from", t->path);
-		return -1;
+		return (-1);
 	}
 	/* 0: nothing, or gone. The loop said readable, so look closer:
 	 * a hangup, or readable twice over with no byte, is an unplug. */
@@ -330,12 +331,12 @@ ser_read(struct br_transport *t, void *buf, size_t len, char *err)
 		    (n = sp_nonblocking_read(p->port, buf, len)) == 0)
 			goto gone;
 		if (n > 0)
-			return n;
+			return (n);
 	}
-	return 0;
+	return (0);
 gone:
 	br_seterr(err, "device gone (unplugged or reset)");
-	return -1;
+	return (-1);
 }
 
 static ssize_t
@@ -347,9 +348,9 @@ ser_write(struct br_transport *t, const void *buf, size_t len, char *err)
 	n = sp_nonblocking_write(p->port, buf, len);
 	if (n < 0) {
 		ser_error(err, "write to", t->path);
-		return -1;
+		return (-1);
 	}
-	return n;
+	return (n);
 }
 
 static int
@@ -359,13 +360,13 @@ ser_send_break(struct br_transport *t, bool on, char *err)
 
 	if (!(t->caps & BR_LINK_CAN_BREAK)) {
 		br_seterr(err, "%s has no BREAK (USB debug port)", t->path);
-		return -1;
+		return (-1);
 	}
 	if ((on ? sp_start_break(p->port) : sp_end_break(p->port)) != SP_OK) {
 		ser_error(err, "BREAK on", t->path);
-		return -1;
+		return (-1);
 	}
-	return on ? 1 : 0;
+	return (on ? 1 : 0);
 }
 
 const struct br_transport_ops br_transport_serial_ops = {

@@ -149,17 +149,18 @@ tn_report(struct br_transport *t, struct tn_priv *p, const uint8_t *sb,
 static bool
 tn_we_do(uint8_t opt)
 {
-	return opt == BR_TN_OPT_BINARY || opt == BR_TN_OPT_SGA ||
-	    opt == BR_TN_OPT_COMPORT;
+	return (opt == BR_TN_OPT_BINARY || opt == BR_TN_OPT_SGA ||
+	    opt == BR_TN_OPT_COMPORT);
 }
 
 static bool
 tn_they_may(uint8_t opt)
 {
-	return opt == BR_TN_OPT_BINARY || opt == BR_TN_OPT_SGA ||
-	    opt == BR_TN_OPT_ECHO || opt == BR_TN_OPT_COMPORT;
+	return (opt == BR_TN_OPT_BINARY || opt == BR_TN_OPT_SGA ||
+	    opt == BR_TN_OPT_ECHO || opt == BR_TN_OPT_COMPORT);
 }
 
+/* A telnet negotiation from the server: which options we agree to. */
 static void
 tn_command(void *arg, uint8_t cmd, uint8_t opt, const uint8_t *sb,
     size_t sblen)
@@ -235,13 +236,13 @@ tn_flush(struct tn_priv *p, char *err)
 	while (p->plen > 0) {
 		n = br_fd_write(p->fd, p->pend, p->plen, err);
 		if (n == -1)
-			return -1;
+			return (-1);
 		if (n == 0)
-			return 1;
+			return (1);
 		memmove(p->pend, p->pend + n, p->plen - (size_t)n);
 		p->plen -= (size_t)n;
 	}
-	return 0;
+	return (0);
 }
 
 static int
@@ -251,7 +252,7 @@ tn_open(struct br_transport *t, char *err)
 	int		 fd;
 
 	if ((fd = br_sock_connect(t->o, &t->errnum, err)) == -1)
-		return -1;
+		return (-1);
 	p = xcalloc(1, sizeof *p);
 	p->fd = fd;
 	br_telnet_init(&p->tn);
@@ -270,7 +271,7 @@ tn_open(struct br_transport *t, char *err)
 	p->her[BR_TN_OPT_BINARY] = p->her[BR_TN_OPT_SGA] = true;
 	/* IAC BRK works on QEMU even without RFC 2217. */
 	t->caps |= BR_LINK_CAN_BREAK;
-	return 1;
+	return (1);
 }
 
 static void
@@ -290,7 +291,7 @@ tn_fd(const struct br_transport *t)
 {
 	const struct tn_priv	*p = t->priv;
 
-	return p != NULL ? p->fd : -1;
+	return (p != NULL ? p->fd : -1);
 }
 
 static ssize_t
@@ -301,10 +302,10 @@ tn_read(struct br_transport *t, void *buf, size_t len, char *err)
 
 	n = br_fd_read(p->fd, buf, len, err);
 	if (n <= 0)
-		return n;
+		return (n);
 	/* Decoding only shrinks, so it can work in place. */
-	return (ssize_t)br_telnet_decode(&p->tn, buf, (size_t)n, buf,
-	    tn_command, t);
+	return ((ssize_t)br_telnet_decode(&p->tn, buf, (size_t)n, buf,
+	    tn_command, t));
 }
 
 static ssize_t
@@ -315,19 +316,19 @@ tn_write(struct br_transport *t, const void *buf, size_t len, char *err)
 	int		 rc;
 
 	if ((rc = tn_flush(p, err)) != 0)
-		return rc == -1 ? -1 : 0;
+		return (rc == -1 ? -1 : 0);
 	room = sizeof p->pend - p->plen;
 	p->plen += br_telnet_escape(p->pend + p->plen, room, buf, len,
 	    !p->bin_tx, &used);
 	if (tn_flush(p, err) == -1)
-		return -1;
-	return (ssize_t)used;
+		return (-1);
+	return ((ssize_t)used);
 }
 
 static int
 tn_drain(struct br_transport *t, char *err)
 {
-	return tn_flush(t->priv, err);
+	return (tn_flush(t->priv, err));
 }
 
 static int
@@ -342,13 +343,13 @@ tn_send_break(struct br_transport *t, bool on, char *err)
 
 			tn_queue(p, b, 2);
 		}
-		return tn_flush(p, err) == -1 ? -1 : 0;
+		return (tn_flush(p, err) == -1 ? -1 : 0);
 	}
 	v = on ? BR_CPO_CTL_BREAK_ON : BR_CPO_CTL_BREAK_OFF;
 	tn_cpo(p, BR_CPO_SET_CONTROL, &v, 1);
 	if (tn_flush(p, err) == -1)
-		return -1;
-	return on ? 1 : 0;
+		return (-1);
+	return (on ? 1 : 0);
 }
 
 const struct br_transport_ops br_transport_telnet_ops = {

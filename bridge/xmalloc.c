@@ -19,7 +19,7 @@ xmalloc(size_t size)
 		size = 1;
 	if ((p = malloc(size)) == NULL)
 		fatal("xmalloc %zu bytes", size);
-	return p;
+	return (p);
 }
 
 void *
@@ -31,7 +31,7 @@ xcalloc(size_t n, size_t size)
 		n = size = 1;
 	if ((p = calloc(n, size)) == NULL)
 		fatal("xcalloc %zu x %zu bytes", n, size);
-	return p;
+	return (p);
 }
 
 void *
@@ -43,7 +43,7 @@ xrealloc(void *old, size_t size)
 		size = 1;
 	if ((p = realloc(old, size)) == NULL)
 		fatal("xrealloc %zu bytes", size);
-	return p;
+	return (p);
 }
 
 char *
@@ -53,7 +53,7 @@ xstrdup(const char *s)
 
 	if ((p = strdup(s)) == NULL)
 		fatal("xstrdup");
-	return p;
+	return (p);
 }
 
 int
@@ -71,5 +71,5 @@ xasprintf(char **out, const char *fmt, ...)
 	*out = xmalloc((size_t)n + 1);
 	vsnprintf(*out, (size_t)n + 1, fmt, ap2);
 	va_end(ap2);
-	return n;
+	return (n);
 }

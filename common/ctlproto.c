@@ -70,8 +70,8 @@ ctl_cmd_name(enum ctl_cmd cmd)
 
 	for (i = 0; i < CTL_NCMDS; i++)
 		if (ctl_cmds[i].cmd == cmd)
-			return ctl_cmds[i].name;
-	return "unknown";
+			return (ctl_cmds[i].name);
+	return ("unknown");
 }
 
 static const struct ctl_cmd_ent *
@@ -82,14 +82,14 @@ ctl_cmd_find(const char *name, size_t len)
 	for (i = 0; i < CTL_NCMDS; i++)
 		if (strlen(ctl_cmds[i].name) == len &&
 		    memcmp(ctl_cmds[i].name, name, len) == 0)
-			return &ctl_cmds[i];
-	return NULL;
+			return (&ctl_cmds[i]);
+	return (NULL);
 }
 
 bool
 ctl_cmd_known(const char *name)
 {
-	return ctl_cmd_find(name, strlen(name)) != NULL;
+	return (ctl_cmd_find(name, strlen(name)) != NULL);
 }
 
 static void
@@ -122,23 +122,23 @@ ctl_hex(const char *what, const char *s, size_t n, uint64_t *out, char *err,
 		i = 2;
 	if (i == n) {
 		ctl_err(err, errlen, "%s: no hex digits", what);
-		return -1;
+		return (-1);
 	}
 	for (; i < n; i++) {
 		if ((d = rsp_hex_val((unsigned char)s[i])) < 0) {
 			ctl_err(err, errlen, "%s: \"%.*s\" is not hex", what,
 			    shown, s);
-			return -1;
+			return (-1);
 		}
 		if (v > UINT64_MAX >> 4) {
 			ctl_err(err, errlen, "%s: address %.*s is more than "
 			    "64 bits", what, shown, s);
-			return -1;
+			return (-1);
 		}
 		v = v << 4 | (uint64_t)d;
 	}
 	*out = v;
-	return 0;
+	return (0);
 }
 
 /* addr and len together: len in 1..max, no wrap past 2^64 - 1. */
@@ -149,20 +149,20 @@ ctl_mem_range(uint64_t addr, uint64_t len, uint64_t max, char *err,
 	if (len == 0) {
 		ctl_err(err, errlen, "mem: length 0 (want 1 to %llu bytes)",
 		    (unsigned long long)max);
-		return -1;
+		return (-1);
 	}
 	if (len > max) {
 		ctl_err(err, errlen, "mem: length %llu is over %llu bytes",
 		    (unsigned long long)len, (unsigned long long)max);
-		return -1;
+		return (-1);
 	}
 	if (len - 1 > UINT64_MAX - addr) {
 		ctl_err(err, errlen, "mem: %llu bytes at 0x%llx run past the "
 		    "top of the address space", (unsigned long long)len,
 		    (unsigned long long)addr);
-		return -1;
+		return (-1);
 	}
-	return 0;
+	return (0);
 }
 
 static void
@@ -193,7 +193,7 @@ ctl_mem_words(const char *text, uint64_t max, uint64_t *addr, uint64_t *len,
 	if (p == q || (*p != ' ' && *p != '\t'))
 		goto usage;
 	if (ctl_hex("mem", start, (size_t)(p - start), &a, err, errlen) == -1)
-		return -1;
+		return (-1);
 	ctl_blanks(&p);
 	/* LEN: decimal (so "010" is ten), 1 to max. */
 	start = p;
@@ -204,7 +204,7 @@ ctl_mem_words(const char *text, uint64_t max, uint64_t *addr, uint64_t *len,
 		if (l > (UINT64_MAX - d) / 10 || (l = l * 10 + d) > max) {
 			ctl_err(err, errlen, "mem: length %.*s is over %llu "
 			    "bytes", n, start, (unsigned long long)max);
-			return -1;
+			return (-1);
 		}
 	}
 	if (p == start)
@@ -213,14 +213,14 @@ ctl_mem_words(const char *text, uint64_t max, uint64_t *addr, uint64_t *len,
 	if (*p != '\0')
 		goto usage;
 	if (ctl_mem_range(a, l, max, err, errlen) == -1)
-		return -1;
+		return (-1);
 	*addr = a;
 	*len = l;
-	return 0;
+	return (0);
 usage:
 	ctl_err(err, errlen, "usage: mem ADDR LEN (ADDR in hex, 0x optional; "
 	    "LEN in decimal, 1 to %llu bytes)", (unsigned long long)max);
-	return -1;
+	return (-1);
 }
 
 /* A thread id as text: an optional '-', then 1 to 16 hex digits. */
@@ -233,18 +233,18 @@ ctl_id_text(struct ctl_req *req, const char *s, size_t n, char *err,
 	if (n == i || n - i > 16) {
 		ctl_err(err, errlen, "thread: the id must be 1 to 16 hex "
 		    "digits, with an optional '-'");
-		return -1;
+		return (-1);
 	}
 	for (; i < n; i++) {
 		if (rsp_hex_val((unsigned char)s[i]) < 0) {
 			ctl_err(err, errlen, "thread: the id is not hex (as gdb "
 			    "and kgdb number threads)");
-			return -1;
+			return (-1);
 		}
 	}
 	memcpy(req->id, s, n);
 	req->id[n] = '\0';
-	return 0;
+	return (0);
 }
 
 /* A JSON integer argument, exact in any JSON implementation. */
@@ -256,7 +256,7 @@ ctl_json_exact(const char *what, const json_t *v, json_int_t *out, char *err,
 
 	if (!json_is_integer(v)) {
 		ctl_err(err, errlen, "%s must be an integer", what);
-		return -1;
+		return (-1);
 	}
 	n = json_integer_value(v);
 	if (n > (json_int_t)CM_JSON_EXACT_MAX ||
@@ -264,10 +264,10 @@ ctl_json_exact(const char *what, const json_t *v, json_int_t *out, char *err,
 		ctl_err(err, errlen, "%s: %lld is beyond 2^53, where JSON "
 		    "numbers stop being exact: send it as a hex string", what,
 		    (long long)n);
-		return -1;
+		return (-1);
 	}
 	*out = n;
-	return 0;
+	return (0);
 }
 
 static int
@@ -276,21 +276,21 @@ ctl_json_addr(struct ctl_req *req, const json_t *v, char *err, size_t errlen)
 	json_int_t	n;
 
 	if (json_is_string(v))
-		return ctl_hex("mem: addr", json_string_value(v),
-		    json_string_length(v), &req->addr, err, errlen);
+		return (ctl_hex("mem: addr", json_string_value(v),
+		    json_string_length(v), &req->addr, err, errlen));
 	if (!json_is_number(v)) {
 		ctl_err(err, errlen, "mem: addr must be a number or a string in "
 		    "hex");
-		return -1;
+		return (-1);
 	}
 	if (ctl_json_exact("mem: addr", v, &n, err, errlen) == -1)
-		return -1;
+		return (-1);
 	if (n < 0) {
 		ctl_err(err, errlen, "mem: addr must not be negative");
-		return -1;
+		return (-1);
 	}
 	req->addr = (uint64_t)n;
-	return 0;
+	return (0);
 }
 
 static int
@@ -299,14 +299,14 @@ ctl_json_len(struct ctl_req *req, const json_t *v, char *err, size_t errlen)
 	json_int_t	n;
 
 	if (ctl_json_exact("mem: len", v, &n, err, errlen) == -1)
-		return -1;
+		return (-1);
 	if (n < 1 || n > CTL_MEM_MAX) {
 		ctl_err(err, errlen, "mem: len %lld is out of range (1 to %d "
 		    "bytes)", (long long)n, CTL_MEM_MAX);
-		return -1;
+		return (-1);
 	}
 	req->len = (uint64_t)n;
-	return 0;
+	return (0);
 }
 
 static int
@@ -317,14 +317,14 @@ ctl_json_id(struct ctl_req *req, const json_t *v, char *err, size_t errlen)
 	int		len;
 
 	if (json_is_string(v))
-		return ctl_id_text(req, json_string_value(v),
-		    json_string_length(v), err, errlen);
+		return (ctl_id_text(req, json_string_value(v),
+		    json_string_length(v), err, errlen));
 	if (ctl_json_exact("thread: id", v, &n, err, errlen) == -1)
-		return -1;
+		return (-1);
 	/* A number is the id's value; the wire wants hex. */
 	len = snprintf(buf, sizeof buf, "%s%llx", n < 0 ? "-" : "",
 	    (unsigned long long)(n < 0 ? -n : n));
-	return ctl_id_text(req, buf, (size_t)len, err, errlen);
+	return (ctl_id_text(req, buf, (size_t)len, err, errlen));
 }
 
 static int
@@ -335,24 +335,24 @@ ctl_text(struct ctl_req *req, const char *s, size_t n, char *err,
 
 	if (n == 0) {
 		ctl_err(err, errlen, "mark needs a text");
-		return -1;
+		return (-1);
 	}
 	if (n > CTL_LINE_MAX || memchr(s, '\0', n) != NULL) {
 		ctl_err(err, errlen, "mark: the text is too long or holds a "
 		    "NUL");
-		return -1;
+		return (-1);
 	}
 	/* UTF-8 in either form, so that words and JSON say the same. */
 	for (i = 0; i < n; i += k) {
 		if ((k = cm_utf8_len((const unsigned char *)s + i, n - i)) ==
 		    0) {
 			ctl_err(err, errlen, "mark: the text is not UTF-8");
-			return -1;
+			return (-1);
 		}
 	}
 	memcpy(req->text, s, n);
 	req->text[n] = '\0';
-	return 0;
+	return (0);
 }
 
 /* The members of a JSON request, beyond "v" and "cmd", for e. */
@@ -389,7 +389,7 @@ ctl_json_args(struct ctl_req *req, const struct ctl_cmd_ent *e,
 				ctl_err(err, errlen, "%s: unknown member (%s)",
 				    e->name, e->usage != NULL ? e->usage :
 				    "it takes no arguments");
-			return -1;
+			return (-1);
 		}
 		seen |= bit;
 		switch (bit) {
@@ -406,24 +406,24 @@ ctl_json_args(struct ctl_req *req, const struct ctl_cmd_ent *e,
 			if (!json_is_string(v)) {
 				ctl_err(err, errlen, "mark: text must be a "
 				    "string");
-				return -1;
+				return (-1);
 			}
 			rc = ctl_text(req, json_string_value(v),
 			    json_string_length(v), err, errlen);
 			break;
 		}
 		if (rc == -1)
-			return -1;
+			return (-1);
 	}
 	if (seen != e->args) {
 		ctl_err(err, errlen, "%s: missing argument (%s)", e->name,
 		    e->usage);
-		return -1;
+		return (-1);
 	}
 	if (e->cmd == CTL_MEM)
-		return ctl_mem_range(req->addr, req->len, CTL_MEM_MAX, err,
-		    errlen);
-	return 0;
+		return (ctl_mem_range(req->addr, req->len, CTL_MEM_MAX, err,
+		    errlen));
+	return (0);
 }
 
 static int
@@ -436,7 +436,7 @@ ctl_req_json_parse(struct ctl_req *req, const char *line, size_t len,
 	int				 rc = -1;
 
 	if ((o = cm_json_parse(line, len, err, errlen)) == NULL)
-		return -1;
+		return (-1);
 	/* "v" is optional; if there, it must be ours. */
 	if ((v = json_object_get(o, "v")) != NULL && (!json_is_integer(v) ||
 	    json_integer_value(v) != CTL_PROTO_VERSION)) {
@@ -462,7 +462,7 @@ ctl_req_json_parse(struct ctl_req *req, const char *line, size_t len,
 	rc = ctl_json_args(req, e, o, err, errlen);
 out:
 	json_decref(o);
-	return rc;
+	return (rc);
 }
 
 /* Plain words: the command, then its arguments as text. */
@@ -477,7 +477,7 @@ ctl_req_words(struct ctl_req *req, const char *line, size_t len, char *err,
 
 	if (memchr(line, '\0', len) != NULL) {
 		ctl_err(err, errlen, "a NUL byte in the request");
-		return -1;
+		return (-1);
 	}
 	/* The words as a string of their own: line need not end in NUL. */
 	memcpy(buf, line, len);
@@ -486,7 +486,7 @@ ctl_req_words(struct ctl_req *req, const char *line, size_t len, char *err,
 	n = strcspn(line, " \t");
 	if ((e = ctl_cmd_find(line, n)) == NULL) {
 		ctl_unknown(err, errlen);
-		return -1;
+		return (-1);
 	}
 	req->cmd = e->cmd;
 	req->name = e->name;
@@ -495,10 +495,10 @@ ctl_req_words(struct ctl_req *req, const char *line, size_t len, char *err,
 		rest++;		/* one separator: the rest is a mark's text */
 	switch (e->cmd) {
 	case CTL_MEM:
-		return ctl_mem_words(rest, CTL_MEM_MAX, &req->addr, &req->len,
-		    err, errlen);
+		return (ctl_mem_words(rest, CTL_MEM_MAX, &req->addr, &req->len,
+		    err, errlen));
 	case CTL_MARK:
-		return ctl_text(req, rest, strlen(rest), err, errlen);
+		return (ctl_text(req, rest, strlen(rest), err, errlen));
 	case CTL_THREAD:
 		ctl_blanks(&rest);
 		end = rest + strcspn(rest, " \t");
@@ -507,16 +507,16 @@ ctl_req_words(struct ctl_req *req, const char *line, size_t len, char *err,
 		if (n == 0 || *end != '\0') {
 			ctl_err(err, errlen, "usage: thread ID (a thread id in "
 			    "hex, as gdb and kgdb number them)");
-			return -1;
+			return (-1);
 		}
-		return ctl_id_text(req, rest, n, err, errlen);
+		return (ctl_id_text(req, rest, n, err, errlen));
 	default:
 		ctl_blanks(&rest);
 		if (*rest != '\0') {
 			ctl_err(err, errlen, "%s takes no arguments", e->name);
-			return -1;
+			return (-1);
 		}
-		return 0;
+		return (0);
 	}
 }
 
@@ -528,11 +528,11 @@ ctl_req_parse(struct ctl_req *req, const char *line, size_t len, char *err,
 	req->name = NULL;
 	if (len > CTL_LINE_MAX) {
 		ctl_err(err, errlen, "request line too long");
-		return -1;
+		return (-1);
 	}
 	if (len > 0 && line[0] == '{')
-		return ctl_req_json_parse(req, line, len, err, errlen);
-	return ctl_req_words(req, line, len, err, errlen);
+		return (ctl_req_json_parse(req, line, len, err, errlen));
+	return (ctl_req_words(req, line, len, err, errlen));
 }
 
 size_t
@@ -573,5 +573,5 @@ ctl_req_json(const struct ctl_req *req, char *out, size_t outlen)
 		out[at + 1] = '\0';
 	} else if (outlen > 0)
 		out[outlen - 1] = '\0';
-	return at + 1;
+	return (at + 1);
 }

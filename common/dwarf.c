@@ -68,7 +68,7 @@ dw_has_info(Elf *elf)
 	size_t		 shstrndx;
 
 	if (elf_getshdrstrndx(elf, &shstrndx) != 0)
-		return false;
+		return (false);
 	while ((scn = elf_nextscn(elf, scn)) != NULL) {
 		if (gelf_getshdr(scn, &sh) == NULL || sh.sh_type == SHT_NOBITS ||
 		    sh.sh_size == 0 ||
@@ -76,9 +76,9 @@ dw_has_info(Elf *elf)
 			continue;
 		if (strcmp(n, ".debug_info") == 0 ||
 		    strcmp(n, ".zdebug_info") == 0)
-			return true;
+			return (true);
 	}
-	return false;
+	return (false);
 }
 
 /* Both constructors end here: ELF checks, then the DWARF. */
@@ -109,10 +109,10 @@ dw_start(struct cm_dwarf *d, const char *what, char *err)
 		dw_err(err, "%s: bad debug info: %s", what, dwarf_errmsg(-1));
 		goto fail;
 	}
-	return d;
+	return (d);
 fail:
 	cm_dwarf_free(d);
-	return NULL;
+	return (NULL);
 }
 
 static struct cm_dwarf *
@@ -121,9 +121,9 @@ dw_new(void)
 	struct cm_dwarf	*d;
 
 	if ((d = calloc(1, sizeof *d)) == NULL)
-		return NULL;
+		return (NULL);
 	d->fd = -1;
-	return d;
+	return (d);
 }
 
 struct cm_dwarf *
@@ -134,7 +134,7 @@ cm_dwarf_open(const char *path, char *err)
 
 	if ((d = dw_new()) == NULL) {
 		dw_err(err, "out of memory");
-		return NULL;
+		return (NULL);
 	}
 	if (elf_version(EV_CURRENT) == EV_NONE) {
 		dw_err(err, "libelf: %s", elf_errmsg(-1));
@@ -149,10 +149,10 @@ cm_dwarf_open(const char *path, char *err)
 		goto fail;
 	}
 	d->elf = elf_begin(d->fd, ELF_C_READ_MMAP, NULL);
-	return dw_start(d, path, err);
+	return (dw_start(d, path, err));
 fail:
 	cm_dwarf_free(d);
-	return NULL;
+	return (NULL);
 }
 
 struct cm_dwarf *
@@ -163,17 +163,17 @@ cm_dwarf_open_mem(const void *buf, size_t len, char *err)
 	if ((d = dw_new()) == NULL || (d->image = malloc(len + 1)) == NULL) {
 		free(d);
 		dw_err(err, "out of memory");
-		return NULL;
+		return (NULL);
 	}
 	if (elf_version(EV_CURRENT) == EV_NONE) {
 		dw_err(err, "libelf: %s", elf_errmsg(-1));
 		cm_dwarf_free(d);
-		return NULL;
+		return (NULL);
 	}
 	if (len > 0)
 		memcpy(d->image, buf, len);
 	d->elf = elf_memory(d->image, len);
-	return dw_start(d, "image", err);
+	return (dw_start(d, "image", err));
 }
 
 void
@@ -194,13 +194,13 @@ cm_dwarf_free(struct cm_dwarf *d)
 unsigned
 cm_dwarf_bits(const struct cm_dwarf *d)
 {
-	return d->bits;
+	return (d->bits);
 }
 
 bool
 cm_dwarf_big_endian(const struct cm_dwarf *d)
 {
-	return d->big_endian;
+	return (d->big_endian);
 }
 
 /* ---- finding a top-level DIE */
@@ -212,29 +212,29 @@ dw_is_struct(Dwarf_Die *die)
 {
 	int	tag = dwarf_tag(die);
 
-	return (tag == DW_TAG_structure_type || tag == DW_TAG_union_type) &&
+	return ((tag == DW_TAG_structure_type || tag == DW_TAG_union_type) &&
 	    !dwarf_hasattr(die, DW_AT_declaration) &&
-	    dwarf_hasattr(die, DW_AT_byte_size);
+	    dwarf_hasattr(die, DW_AT_byte_size));
 }
 
 static bool
 dw_is_var(Dwarf_Die *die)
 {
-	return dwarf_tag(die) == DW_TAG_variable &&
-	    dwarf_hasattr(die, DW_AT_location);
+	return (dwarf_tag(die) == DW_TAG_variable &&
+	    dwarf_hasattr(die, DW_AT_location));
 }
 
 static bool
 dw_is_enum(Dwarf_Die *die)
 {
-	return dwarf_tag(die) == DW_TAG_enumeration_type &&
-	    !dwarf_hasattr(die, DW_AT_declaration);
+	return (dwarf_tag(die) == DW_TAG_enumeration_type &&
+	    !dwarf_hasattr(die, DW_AT_declaration));
 }
 
 static bool
 dw_is_base(Dwarf_Die *die)
 {
-	return dwarf_tag(die) == DW_TAG_base_type;
+	return (dwarf_tag(die) == DW_TAG_base_type);
 }
 
 /* A top-level DIE of unit cu named name that match accepts. */
@@ -246,15 +246,15 @@ dw_find_in(Dwarf_Die *cu, const char *name, dw_match_fn *match,
 	const char	*n;
 
 	if (dwarf_child(cu, &die) != 0)
-		return false;
+		return (false);
 	do {
 		if ((n = dwarf_diename(&die)) != NULL && strcmp(n, name) == 0 &&
 		    match(&die)) {
 			*out = die;
-			return true;
+			return (true);
 		}
 	} while (dwarf_siblingof(&die, &die) == 0);
-	return false;
+	return (false);
 }
 
 /* 0 found, 1 not found, -1 bad DWARF (err filled). */
@@ -269,7 +269,7 @@ dw_find(struct cm_dwarf *d, const char *name, dw_match_fn *match,
 	int		 rc;
 
 	if (d->have_hint && dw_find_in(&d->hint, name, match, out))
-		return 0;
+		return (0);
 	while ((rc = dwarf_get_units(d->dw, cu, &cu, &version, &type, &cudie,
 	    NULL)) == 0) {
 		if (type != DW_UT_compile && type != DW_UT_partial)
@@ -277,14 +277,14 @@ dw_find(struct cm_dwarf *d, const char *name, dw_match_fn *match,
 		if (dw_find_in(&cudie, name, match, out)) {
 			d->hint = cudie;
 			d->have_hint = true;
-			return 0;
+			return (0);
 		}
 	}
 	if (rc < 0) {
 		dw_err(err, "bad debug info: %s", dwarf_errmsg(-1));
-		return -1;
+		return (-1);
 	}
-	return 1;
+	return (1);
 }
 
 /* Past typedefs and qualifiers to the type itself; false on a bad or
@@ -302,13 +302,13 @@ dw_peel(Dwarf_Die *die, Dwarf_Die *out)
 		    tag != DW_TAG_volatile_type &&
 		    tag != DW_TAG_restrict_type && tag != DW_TAG_atomic_type) {
 			*out = t;
-			return true;
+			return (true);
 		}
 		if (dwarf_attr(&t, DW_AT_type, &a) == NULL ||
 		    dwarf_formref_die(&a, &t) == NULL)
-			return false;
+			return (false);
 	}
-	return false;
+	return (false);
 }
 
 /* The DIE's DW_AT_type; false if it has none. */
@@ -317,8 +317,8 @@ dw_type(Dwarf_Die *die, Dwarf_Die *out)
 {
 	Dwarf_Attribute	 a;
 
-	return dwarf_attr_integrate(die, DW_AT_type, &a) != NULL &&
-	    dwarf_formref_die(&a, out) != NULL;
+	return (dwarf_attr_integrate(die, DW_AT_type, &a) != NULL &&
+	    dwarf_formref_die(&a, out) != NULL);
 }
 
 static bool
@@ -327,9 +327,9 @@ dw_size(Dwarf_Die *type, uint64_t *out)
 	Dwarf_Word	sz;
 
 	if (dwarf_aggregate_size(type, &sz) != 0 || sz > DW_SIZE_MAX)
-		return false;
+		return (false);
 	*out = sz;
-	return true;
+	return (true);
 }
 
 static int
@@ -339,16 +339,16 @@ dw_struct(struct cm_dwarf *d, const char *name, Dwarf_Die *out,
 	int	rc;
 
 	if ((rc = dw_find(d, name, dw_is_struct, out, err)) < 0)
-		return -1;
+		return (-1);
 	if (rc > 0) {
 		dw_err(err, "no struct %s in the debug info", name);
-		return -1;
+		return (-1);
 	}
 	if (!dw_size(out, size_out)) {
 		dw_err(err, "struct %s: bad size", name);
-		return -1;
+		return (-1);
 	}
-	return 0;
+	return (0);
 }
 
 int
@@ -357,7 +357,7 @@ cm_dwarf_struct_size(struct cm_dwarf *d, const char *name,
 {
 	Dwarf_Die	die;
 
-	return dw_struct(d, name, &die, size_out, err);
+	return (dw_struct(d, name, &die, size_out, err));
 }
 
 /* ---- members */
@@ -373,18 +373,18 @@ dw_member_loc(Dwarf_Die *m, uint64_t *out)
 
 	if (dwarf_attr(m, DW_AT_data_member_location, &a) == NULL) {
 		*out = 0;	/* a union's members */
-		return true;
+		return (true);
 	}
 	if (dwarf_formudata(&a, &w) == 0) {
 		*out = w;
-		return true;
+		return (true);
 	}
 	if (dwarf_getlocation(&a, &ops, &nops) == 0 && nops == 1 &&
 	    ops[0].atom == DW_OP_plus_uconst) {
 		*out = ops[0].number;
-		return true;
+		return (true);
 	}
-	return false;
+	return (false);
 }
 
 static bool
@@ -394,9 +394,9 @@ dw_udata(Dwarf_Die *die, unsigned int name, uint64_t *out)
 	Dwarf_Word	 w;
 
 	if (dwarf_attr(die, name, &a) == NULL || dwarf_formudata(&a, &w) != 0)
-		return false;
+		return (false);
 	*out = w;
-	return true;
+	return (true);
 }
 
 /*
@@ -414,15 +414,15 @@ dw_member_one(struct cm_dwarf *d, Dwarf_Die *type, const char *one,
 	int		 rc;
 
 	if (depth > DW_NEST_MAX || dwarf_child(type, &m) != 0)
-		return 1;
+		return (1);
 	do {
 		if (dwarf_tag(&m) != DW_TAG_member)
 			continue;
 		n = dwarf_diename(&m);
 		if (!dw_type(&m, &t) || !dw_peel(&t, &t))
-			return -1;
+			return (-1);
 		if (!dw_member_loc(&m, &loc))
-			return -1;
+			return (-1);
 		if (n == NULL) {
 			/* An anonymous struct or union: look inside. */
 			if (dwarf_tag(&t) != DW_TAG_structure_type &&
@@ -432,7 +432,7 @@ dw_member_one(struct cm_dwarf *d, Dwarf_Die *type, const char *one,
 			if (rc != 1) {
 				if (rc == 0)
 					out->offset += loc;
-				return rc;
+				return (rc);
 			}
 			continue;
 		}
@@ -441,13 +441,13 @@ dw_member_one(struct cm_dwarf *d, Dwarf_Die *type, const char *one,
 		*mtype = t;
 		memset(out, 0, sizeof *out);
 		if (!dw_size(&t, &out->size))
-			return -1;
+			return (-1);
 		out->offset = loc;
 		if (!dw_udata(&m, DW_AT_bit_size, &bits))
-			return 0;
+			return (0);
 		/* A bit field: make its first bit's position absolute. */
 		if (d->big_endian || bits == 0 || bits > 64)
-			return -1;
+			return (-1);
 		if (dw_udata(&m, DW_AT_data_bit_offset, &boff))
 			;
 		else if (dw_udata(&m, DW_AT_bit_offset, &boff)) {
@@ -456,17 +456,17 @@ dw_member_one(struct cm_dwarf *d, Dwarf_Die *type, const char *one,
 			if (!dw_udata(&m, DW_AT_byte_size, &bsz))
 				bsz = out->size;
 			if (bsz > 8 || boff + bits > bsz * 8)
-				return -1;
+				return (-1);
 			boff = loc * 8 + bsz * 8 - boff - bits;
 		} else
-			return -1;
+			return (-1);
 		out->offset = boff / 8;
 		out->bit_offset = (unsigned)(boff % 8);
 		out->bit_size = (unsigned)bits;
 		out->size = (out->bit_offset + bits + 7) / 8;
-		return 0;
+		return (0);
 	} while ((rc = dwarf_siblingof(&m, &m)) == 0);
-	return rc < 0 ? -1 : 1;
+	return (rc < 0 ? -1 : 1);
 }
 
 /* Walk the path one member at a time, adding offsets; each step must be
@@ -484,14 +484,14 @@ cm_dwarf_member(struct cm_dwarf *d, const char *name, const char *path,
 	int			 i, rc;
 
 	if (dw_struct(d, name, &type, &ssize, err) != 0)
-		return -1;
+		return (-1);
 	for (i = 0; ; i++) {
 		dot = strchr(p, '.');
 		n = dot != NULL ? (size_t)(dot - p) : strlen(p);
 		if (n == 0 || n >= sizeof one || i == CM_DWARF_PATH_MAX) {
 			dw_err(err, "struct %s: bad member path %s", name,
 			    path);
-			return -1;
+			return (-1);
 		}
 		memcpy(one, p, n);
 		one[n] = '\0';
@@ -503,16 +503,16 @@ cm_dwarf_member(struct cm_dwarf *d, const char *name, const char *path,
 		if (rc < 0) {
 			dw_err(err, "struct %s: bad debug info for member %s",
 			    name, path);
-			return -1;
+			return (-1);
 		}
 		if (rc > 0) {
 			dw_err(err, "struct %s has no member %s", name, path);
-			return -1;
+			return (-1);
 		}
 		if (m.offset > ssize - off) {
 			dw_err(err, "struct %s: member %s lies outside it",
 			    name, path);
-			return -1;
+			return (-1);
 		}
 		off += m.offset;
 		if (dot == NULL)
@@ -520,7 +520,7 @@ cm_dwarf_member(struct cm_dwarf *d, const char *name, const char *path,
 		if (m.bit_size > 0) {
 			dw_err(err, "struct %s: %.*s is a bit field", name,
 			    (int)(dot - path), path);
-			return -1;
+			return (-1);
 		}
 		type = mtype;
 		p = dot + 1;
@@ -528,11 +528,11 @@ cm_dwarf_member(struct cm_dwarf *d, const char *name, const char *path,
 	if (m.size > ssize - off) {
 		dw_err(err, "struct %s: member %s lies outside it", name,
 		    path);
-		return -1;
+		return (-1);
 	}
 	*out = m;
 	out->offset = off;
-	return 0;
+	return (0);
 }
 
 int
@@ -543,16 +543,16 @@ cm_dwarf_base_size(struct cm_dwarf *d, const char *name, uint64_t *size_out,
 	int		rc;
 
 	if ((rc = dw_find(d, name, dw_is_base, &die, err)) < 0)
-		return -1;
+		return (-1);
 	if (rc > 0) {
 		dw_err(err, "no base type %s in the debug info", name);
-		return -1;
+		return (-1);
 	}
 	if (!dw_size(&die, size_out) || *size_out == 0 || *size_out > 16) {
 		dw_err(err, "base type %s: bad size", name);
-		return -1;
+		return (-1);
 	}
-	return 0;
+	return (0);
 }
 
 /* ---- variables */
@@ -568,9 +568,9 @@ dw_type_name(Dwarf_Die *type, bool has, char *buf, size_t max, int depth)
 	int		 tag;
 
 	if (depth > DW_CHAIN_MAX)
-		return false;
+		return (false);
 	if (!has)
-		return (size_t)snprintf(buf, max, "void") < max;
+		return ((size_t)snprintf(buf, max, "void") < max);
 	tag = dwarf_tag(type);
 	n = dwarf_diename(type);
 	switch (tag) {
@@ -579,13 +579,13 @@ dw_type_name(Dwarf_Die *type, bool has, char *buf, size_t max, int depth)
 	case DW_TAG_volatile_type:
 	case DW_TAG_array_type:
 		if (!dw_type_name(&t, dw_type(type, &t), buf, max, depth + 1))
-			return false;
+			return (false);
 		len = strlen(buf);
 		n = tag == DW_TAG_pointer_type ? " *" :
 		    tag == DW_TAG_const_type ? " const" :
 		    tag == DW_TAG_volatile_type ? " volatile" : "[]";
-		return (size_t)snprintf(buf + len, max - len, "%s", n) <
-		    max - len;
+		return ((size_t)snprintf(buf + len, max - len, "%s", n) <
+		    max - len);
 	case DW_TAG_structure_type:
 		kw = "struct ";
 		break;
@@ -596,8 +596,8 @@ dw_type_name(Dwarf_Die *type, bool has, char *buf, size_t max, int depth)
 		kw = "enum ";
 		break;
 	}
-	return (size_t)snprintf(buf, max, "%s%s", kw, n != NULL ? n :
-	    "(anonymous)") < max;
+	return ((size_t)snprintf(buf, max, "%s%s", kw, n != NULL ? n :
+	    "(anonymous)") < max);
 }
 
 int
@@ -611,25 +611,25 @@ cm_dwarf_var(struct cm_dwarf *d, const char *name, struct cm_dwarf_var *out,
 	int		 rc;
 
 	if ((rc = dw_find(d, name, dw_is_var, &die, err)) < 0)
-		return -1;
+		return (-1);
 	if (rc > 0) {
 		dw_err(err, "no variable %s in the debug info", name);
-		return -1;
+		return (-1);
 	}
 	memset(out, 0, sizeof *out);
 	if (dwarf_attr(&die, DW_AT_location, &a) == NULL ||
 	    dwarf_getlocation(&a, &ops, &nops) != 0 || nops != 1 ||
 	    ops[0].atom != DW_OP_addr) {
 		dw_err(err, "variable %s has no fixed address", name);
-		return -1;
+		return (-1);
 	}
 	out->addr = ops[0].number;
 	if (!dw_type(&die, &type) || !dw_size(&type, &out->size) ||
 	    !dw_type_name(&type, true, out->type, sizeof out->type, 0)) {
 		dw_err(err, "variable %s: bad type", name);
-		return -1;
+		return (-1);
 	}
-	return 0;
+	return (0);
 }
 
 /* ---- enumerators */
@@ -645,10 +645,10 @@ cm_dwarf_enum(struct cm_dwarf *d, const char *name, const char *value,
 	int		 rc;
 
 	if ((rc = dw_find(d, name, dw_is_enum, &die, err)) < 0)
-		return -1;
+		return (-1);
 	if (rc > 0) {
 		dw_err(err, "no enum %s in the debug info", name);
-		return -1;
+		return (-1);
 	}
 	if (dwarf_child(&die, &e) == 0) {
 		do {
@@ -660,12 +660,12 @@ cm_dwarf_enum(struct cm_dwarf *d, const char *name, const char *value,
 			    dwarf_formsdata(&a, &v) != 0) {
 				dw_err(err, "enum %s: %s has no value", name,
 				    value);
-				return -1;
+				return (-1);
 			}
 			*out = v;
-			return 0;
+			return (0);
 		} while (dwarf_siblingof(&e, &e) == 0);
 	}
 	dw_err(err, "enum %s has no value %s", name, value);
-	return -1;
+	return (-1);
 }

@@ -97,8 +97,8 @@ static uint16_t
 rd16(bool be, const uint8_t *p)
 {
 	if (be)
-		return (uint16_t)(p[0] << 8 | p[1]);
-	return (uint16_t)(p[1] << 8 | p[0]);
+		return ((uint16_t)(p[0] << 8 | p[1]));
+	return ((uint16_t)(p[1] << 8 | p[0]));
 }
 
 static uint32_t

@@ -27,7 +27,7 @@ cm_json_parse(const char *buf, size_t len, char *err, size_t errlen)
 		if (errlen > 0)
 			snprintf(err, errlen, "malformed JSON at byte %zu: a NUL "
 			    "byte", (size_t)(nul - buf));
-		return NULL;
+		return (NULL);
 	}
 	/* No JSON_DECODE_ANY (the top must be an object or array), no
 	 * JSON_ALLOW_NUL, no JSON_DISABLE_EOF_CHECK. */
@@ -36,15 +36,15 @@ cm_json_parse(const char *buf, size_t len, char *err, size_t errlen)
 		if (errlen > 0)
 			snprintf(err, errlen, "malformed JSON at byte %d: %s",
 			    je.position, je.text);
-		return NULL;
+		return (NULL);
 	}
 	if (!json_is_object(o)) {
 		if (errlen > 0)
 			snprintf(err, errlen, "malformed JSON: not an object");
 		json_decref(o);
-		return NULL;
+		return (NULL);
 	}
-	return o;
+	return (o);
 }
 
 const char *
@@ -54,8 +54,8 @@ cm_json_str(const json_t *o, const char *key)
 
 	if (!json_is_object(o) || (v = json_object_get(o, key)) == NULL ||
 	    !json_is_string(v))
-		return NULL;
-	return json_string_value(v);
+		return (NULL);
+	return (json_string_value(v));
 }
 
 bool
@@ -66,9 +66,9 @@ cm_json_u64(const json_t *o, const char *key, uint64_t *out)
 
 	if (!json_is_object(o) || (v = json_object_get(o, key)) == NULL ||
 	    !json_is_integer(v) || (n = json_integer_value(v)) < 0)
-		return false;
+		return (false);
 	*out = (uint64_t)n;
-	return true;
+	return (true);
 }
 
 bool
@@ -78,9 +78,9 @@ cm_json_bool(const json_t *o, const char *key, bool *out)
 
 	if (!json_is_object(o) || (v = json_object_get(o, key)) == NULL ||
 	    !json_is_boolean(v))
-		return false;
+		return (false);
 	*out = json_is_true(v);
-	return true;
+	return (true);
 }
 
 /* The shortest-form rules of UTF-8: no overlong forms, no surrogates. */
@@ -91,9 +91,9 @@ cm_utf8_len(const unsigned char *s, size_t n)
 	size_t		need, i;
 
 	if (n == 0)
-		return 0;
+		return (0);
 	if (s[0] < 0x80)
-		return 1;
+		return (1);
 	if (s[0] >= 0xc2 && s[0] <= 0xdf)
 		need = 2;
 	else if (s[0] >= 0xe0 && s[0] <= 0xef) {
@@ -109,13 +109,13 @@ cm_utf8_len(const unsigned char *s, size_t n)
 		else if (s[0] == 0xf4)
 			hi = 0x8f;	/* nothing above U+10FFFF */
 	} else
-		return 0;
+		return (0);
 	if (n < need || s[1] < lo || s[1] > hi)
-		return 0;
+		return (0);
 	for (i = 2; i < need; i++)
 		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return need;
+			return (0);
+	return (need);
 }
 
 /* Append n bytes of p at *at in out, as far as they fit. */
@@ -177,5 +177,5 @@ cm_json_quote(char *out, size_t outlen, const char *s, size_t len)
 	quote_put(out, outlen, &at, "\"", 1);
 	if (outlen > 0)
 		out[at < outlen ? at : outlen - 1] = '\0';
-	return at;
+	return (at);
 }

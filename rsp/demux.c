@@ -73,7 +73,7 @@ dmx_text_span(const uint8_t *p, size_t n)
 	for (; i < n; i++)
 		if ((dmx_class[p[i]] & DMX_C_TEXT) == 0)
 			break;
-	return i;
+	return (i);
 }
 
 /* 8-bit sum; eight byte lanes at a time, adding without carries. */
@@ -93,7 +93,7 @@ dmx_checksum(const uint8_t *p, size_t len)
 		sum += (unsigned)(acc >> (8 * k)) & 0xff;
 	for (; i < len; i++)
 		sum += p[i];
-	return (uint8_t)sum;
+	return ((uint8_t)sum);
 }
 
 /* Undo '}' escapes and expand "x*n" runs (repeat x n-29 more times). */
@@ -106,34 +106,34 @@ dmx_unescape(uint8_t *out, size_t outmax, const uint8_t *in, size_t len)
 	if (memchr(in, RSP_PKT_ESCAPE, len) == NULL &&
 	    memchr(in, RSP_PKT_RLE, len) == NULL) {
 		if (len > outmax)
-			return RSP_ERR_TOOBIG;
+			return (RSP_ERR_TOOBIG);
 		memcpy(out, in, len);
-		return (int)len;
+		return ((int)len);
 	}
 	for (size_t i = 0; i < len; i++) {
 		c = in[i];
 		if (c == RSP_PKT_RLE) {
 			if (o == 0 || ++i == len)
-				return RSP_ERR_RLE;
+				return (RSP_ERR_RLE);
 			if (in[i] < 32 || in[i] > 126)
-				return RSP_ERR_RLE;
+				return (RSP_ERR_RLE);
 			n = (size_t)in[i] - 29;
 			if (n > outmax - o)
-				return RSP_ERR_TOOBIG;
+				return (RSP_ERR_TOOBIG);
 			memset(out + o, out[o - 1], n);
 			o += n;
 			continue;
 		}
 		if (c == RSP_PKT_ESCAPE) {
 			if (++i == len)
-				return RSP_ERR_ESCAPE;
+				return (RSP_ERR_ESCAPE);
 			c = (uint8_t)(in[i] ^ RSP_PKT_ESCAPE_XOR);
 		}
 		if (o == outmax)
-			return RSP_ERR_TOOBIG;
+			return (RSP_ERR_TOOBIG);
 		out[o++] = c;
 	}
-	return (int)o;
+	return ((int)o);
 }
 
 /* ---- frames */
@@ -164,11 +164,11 @@ static bool
 dmx_is_output(const uint8_t *p, size_t len)
 {
 	if (len < 3 || p[0] != 'O' || (len - 1) % 2 != 0)
-		return false;
+		return (false);
 	for (size_t i = 1; i < len; i++)
 		if (rsp_hex_val(p[i]) < 0)
-			return false;
-	return true;
+			return (false);
+	return (true);
 }
 
 /* cand holds "$body#xx": report it and go back to console. */
@@ -236,7 +236,7 @@ dmx_check_hold(struct rsp_demux *d, rsp_demux_cb *cb, void *arg)
 static bool
 dmx_printable(uint8_t c)
 {
-	return c >= 0x21 && c <= 0x7e;
+	return (c >= 0x21 && c <= 0x7e);
 }
 
 /* Text-mode body: the hot loop for packet-heavy input. */
@@ -256,19 +256,19 @@ dmx_text_body(struct rsp_demux *d, const uint8_t *p, const uint8_t *end,
 	p += i;
 	if (d->clen >= d->hold) {
 		dmx_release(d, cb, arg);
-		return p;
+		return (p);
 	}
 	if (p == end)
-		return p;
+		return (p);
 	c = *p;
 	if (c == RSP_PKT_END) {
 		d->cand[d->clen++] = c;
 		d->state = DMX_CK1;
-		return p + 1;
+		return (p + 1);
 	}
 	/* '$', space, CR, LF or a control byte: not a frame after all. */
 	dmx_release(d, cb, arg);
-	return p;
+	return (p);
 }
 
 /* Binary-mode body: copy plain bytes up to '$', '#', '}' or the limit. */
@@ -285,7 +285,7 @@ dmx_bin_body(struct rsp_demux *d, const uint8_t *p, const uint8_t *end)
 			break;
 	memcpy(d->cand + d->clen, p, i);
 	d->clen += i;
-	return p + i;
+	return (p + i);
 }
 
 /* One step in a candidate state; returns the first unconsumed byte. */
@@ -299,32 +299,32 @@ dmx_frame_step(struct rsp_demux *d, const uint8_t *p, const uint8_t *end,
 	switch (d->state) {
 	case DMX_BODY:
 		if (!d->cfg.binary)
-			return dmx_text_body(d, p, end, cb, arg);
+			return (dmx_text_body(d, p, end, cb, arg));
 		if (d->hold - d->clen > 1) {
 			/* Plain bytes that cannot reach the limit. */
 			p = dmx_bin_body(d, p, end);
 			if (p == end)
-				return p;
+				return (p);
 			c = *p;
 		}
 		if (c == RSP_PKT_START) {
 			dmx_release(d, cb, arg);
-			return p;
+			return (p);
 		}
 		d->cand[d->clen++] = c;
 		if (c == RSP_PKT_END) {
 			d->state = DMX_CK1;
-			return p + 1;
+			return (p + 1);
 		}
 		if (c == RSP_PKT_ESCAPE)
 			d->state = DMX_ESC;
 		dmx_check_hold(d, cb, arg);
-		return p + 1;
+		return (p + 1);
 	case DMX_ESC:
 		d->cand[d->clen++] = c;
 		d->state = DMX_BODY;
 		dmx_check_hold(d, cb, arg);
-		return p + 1;
+		return (p + 1);
 	case DMX_CK1:
 	case DMX_CK2:
 		if (rsp_hex_val(c) >= 0)
@@ -339,21 +339,21 @@ dmx_frame_step(struct rsp_demux *d, const uint8_t *p, const uint8_t *end,
 				dmx_bad(d, RSP_ERR_FRAME, cb, arg);
 			} else
 				dmx_release(d, cb, arg);
-			return p;
+			return (p);
 		}
 		d->cand[d->clen++] = c;
 		if (d->state == DMX_CK1)
 			d->state = DMX_CK2;
 		else
 			dmx_finish(d, cb, arg);
-		return p + 1;
+		return (p + 1);
 	case DMX_SKIP:
 	case DMX_SKIP_CK1:
 	case DMX_SKIP_CK2:
 		if (c == RSP_PKT_START) {
 			d->state = DMX_IDLE;
 			dmx_bad(d, RSP_ERR_TOOBIG, cb, arg);
-			return p;
+			return (p);
 		}
 		dmx_skip_put(d, c, cb, arg);
 		if (d->state == DMX_SKIP_CK2) {
@@ -365,15 +365,15 @@ dmx_frame_step(struct rsp_demux *d, const uint8_t *p, const uint8_t *end,
 			d->state = DMX_SKIP_CK1;
 		else if (c == RSP_PKT_ESCAPE)
 			d->state = DMX_SKIP_ESC;
-		return p + 1;
+		return (p + 1);
 	case DMX_SKIP_ESC:
 		dmx_skip_put(d, c, cb, arg);
 		d->state = DMX_SKIP;
-		return p + 1;
+		return (p + 1);
 	case DMX_IDLE:
 		break;
 	}
-	return p;
+	return (p);
 }
 
 /* Let go of whatever is held: a candidate is console, a skip is BADPKT. */
@@ -413,8 +413,8 @@ dmx_text_skip(const struct rsp_demux *d, const uint8_t *q,
 	i = q + 1 + dmx_text_span(q + 1, (size_t)(lim - q - 1));
 	*next = i;
 	if (i == q + d->hold)
-		return true;
-	return i < end && *i != RSP_PKT_END;
+		return (true);
+	return (i < end && *i != RSP_PKT_END);
 }
 
 /* ---- public */
@@ -427,9 +427,9 @@ rsp_demux_new(const struct rsp_demux_cfg *cfg)
 
 	if (cfg == NULL || cfg->max_payload > RSP_PKT_MAX ||
 	    cfg->hold_bytes > DMX_HOLD_MAX)
-		return NULL;
+		return (NULL);
 	if ((d = calloc(1, sizeof *d)) == NULL)
-		return NULL;
+		return (NULL);
 	d->cfg = *cfg;
 	if (d->cfg.max_payload == 0)
 		d->cfg.max_payload = RSP_PKT_MAX;
@@ -443,11 +443,11 @@ rsp_demux_new(const struct rsp_demux_cfg *cfg)
 	d->pay = malloc(d->cfg.max_payload);
 	if (d->cand == NULL || d->pay == NULL) {
 		rsp_demux_free(d);
-		return NULL;
+		return (NULL);
 	}
 	d->state = DMX_IDLE;
 	rsp_dmx_marks_init(d);
-	return d;
+	return (d);
 }
 
 void
@@ -538,10 +538,10 @@ uint64_t
 rsp_demux_deadline(const struct rsp_demux *d)
 {
 	if (d == NULL || d->state == DMX_IDLE || d->cfg.hold_ms == 0)
-		return UINT64_MAX;
+		return (UINT64_MAX);
 	if (d->last_ms > UINT64_MAX - d->cfg.hold_ms)
-		return UINT64_MAX;
-	return d->last_ms + d->cfg.hold_ms;
+		return (UINT64_MAX);
+	return (d->last_ms + d->cfg.hold_ms);
 }
 
 void
@@ -561,5 +561,5 @@ rsp_demux_expect_ack(struct rsp_demux *d, bool on)
 bool
 rsp_demux_holding(const struct rsp_demux *d)
 {
-	return d != NULL && d->state != DMX_IDLE;
+	return (d != NULL && d->state != DMX_IDLE);
 }

@@ -109,11 +109,11 @@ static int
 dmx_before(const struct rsp_demux *d, const uint8_t *run, size_t i, size_t k)
 {
 	if (k <= i)
-		return run[i - k];
+		return (run[i - k]);
 	k -= i;
 	if (k > d->tlen)
-		return -1;
-	return d->tail[d->tlen - k];
+		return (-1);
+	return (d->tail[d->tlen - k]);
 }
 
 /* Does pat end exactly at run[e]? */
@@ -124,12 +124,12 @@ dmx_ends(const struct rsp_demux *d, const uint8_t *run, size_t e,
 	size_t	have = e + 1, need;
 
 	if (have >= plen)
-		return memcmp(run + have - plen, pat, plen) == 0;
+		return (memcmp(run + have - plen, pat, plen) == 0);
 	need = plen - have;
 	if (need > d->tlen)
-		return false;
-	return memcmp(d->tail + d->tlen - need, pat, need) == 0 &&
-	    memcmp(run, pat + need, have) == 0;
+		return (false);
+	return (memcmp(d->tail + d->tlen - need, pat, need) == 0 &&
+	    memcmp(run, pat + need, have) == 0);
 }
 
 /* Next long marker ending at or after from (set Horspool on 3 bytes). */
@@ -159,13 +159,13 @@ dmx_find_long(const struct rsp_demux *d, const uint8_t *run, size_t n,
 				if (dmx_ends(d, run, e, dmx_long[k].s,
 				    dmx_long[k].len)) {
 					*mark_out = dmx_long[k].mark;
-					return e;
+					return (e);
 				}
 			}
 		}
 		e += d->shift[h];
 	}
-	return SIZE_MAX;
+	return (SIZE_MAX);
 }
 
 /* First match of pat ending at or after lo, found by its anchor byte. */
@@ -182,10 +182,10 @@ dmx_find_anchor(const uint8_t *run, size_t n, size_t lo, const char *pat,
 		if (e >= n)
 			break;
 		if (memcmp(run + e + 1 - plen, pat, plen) == 0)
-			return e;
+			return (e);
 		at = (size_t)(p - run) + 1;
 	}
-	return SIZE_MAX;
+	return (SIZE_MAX);
 }
 
 /*
@@ -225,7 +225,7 @@ dmx_find_short(const struct rsp_demux *d, const uint8_t *run, size_t n,
 			*mark_out = dmx_short[k].mark;
 		}
 	}
-	return best;
+	return (best);
 }
 
 /*
@@ -246,38 +246,38 @@ dmx_prompt_at(const struct rsp_demux *d, const uint8_t *run, size_t i,
 	if (len == i) {
 		/* No line end in the run before '>': count the tail too. */
 		if (d->linelen >= DMX_LINE_SAT)
-			return false;
+			return (false);
 		len = i + d->linelen;
 	}
 	if (len > DMX_PROMPT_MAX || len < 3)
-		return false;
+		return (false);
 	for (k = 0; k < len; k++) {
 		if ((c = dmx_before(d, run, i, len - k)) < 0)
-			return false;
+			return (false);
 		line[k] = (char)c;
 	}
 	line[len] = '\0';
 	if (strcmp(line, "more") == 0) {
 		*mark_out = RSP_MARK_KDB_PAGER;
 		*cpu_out = -1;
-		return true;
+		return (true);
 	}
 	if (len < 3 || memcmp(line + len - 3, "kdb", 3) != 0)
-		return false;
+		return (false);
 	*mark_out = RSP_MARK_KDB_PROMPT;
 	*cpu_out = -1;
 	if (len == 3)
-		return true;
+		return (true);
 	if (len < 6 || len > 10 || line[0] != '[' || line[len - 4] != ']')
-		return false;
+		return (false);
 	cpu = 0;
 	for (k = 1; k < len - 4; k++) {
 		if (line[k] < '0' || line[k] > '9')
-			return false;
+			return (false);
 		cpu = cpu * 10 + (line[k] - '0');
 	}
 	*cpu_out = cpu;
-	return true;
+	return (true);
 }
 
 /*
@@ -299,10 +299,10 @@ dmx_find_prompt(const struct rsp_demux *d, const uint8_t *run, size_t n,
 		if (!dmx_prompt_at(d, run, i, mark_out, cpu_out))
 			continue;
 		if (i + 1 < n)
-			return i + 1;
+			return (i + 1);
 		*pend = true;
 	}
-	return SIZE_MAX;
+	return (SIZE_MAX);
 }
 
 /* Console bytes out, with markers placed after the byte completing them. */

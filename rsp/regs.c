@@ -352,8 +352,8 @@ rsp_arch_get(enum rsp_arch_id id)
 
 	for (i = 0; i < NELEM(arches); i++)
 		if (arches[i].id == id)
-			return &arches[i];
-	return NULL;
+			return (&arches[i]);
+	return (NULL);
 }
 
 const struct rsp_arch *
@@ -378,11 +378,11 @@ rsp_arch_by_name(const char *name)
 	size_t	i;
 
 	if (name == NULL)
-		return NULL;
+		return (NULL);
 	for (i = 0; i < NELEM(aliases); i++)
 		if (strcmp(name, aliases[i].alias) == 0)
-			return rsp_arch_get(aliases[i].id);
-	return NULL;
+			return (rsp_arch_get(aliases[i].id));
+	return (NULL);
 }
 
 int
@@ -391,11 +391,11 @@ rsp_arch_reg_by_num(const struct rsp_arch *a, unsigned regnum)
 	size_t	i;
 
 	if (a == NULL)
-		return -1;
+		return (-1);
 	for (i = 0; i < a->nregs; i++)
 		if (a->regs[i].regnum == regnum)
-			return (int)i;
-	return -1;
+			return ((int)i);
+	return (-1);
 }
 
 int
@@ -404,11 +404,11 @@ rsp_arch_reg_by_name(const struct rsp_arch *a, const char *n)
 	size_t	i;
 
 	if (a == NULL || n == NULL)
-		return -1;
+		return (-1);
 	for (i = 0; i < a->nregs; i++)
 		if (strcmp(a->regs[i].name, n) == 0)
-			return (int)i;
-	return -1;
+			return ((int)i);
+	return (-1);
 }
 
 bool
@@ -417,10 +417,10 @@ rsp_a64_writes_daif(uint32_t insn)
 	/* MSR <pstatefield>, #imm with op1 3, op2 110 (DAIFSet) or 111
 	 * (DAIFClr); CRm holds the bits. */
 	if ((insn & 0xfffff0dfU) == 0xd50340dfU)
-		return true;
+		return (true);
 	/* MSR DAIF, Xt (op0 3, op1 3, CRn 4, CRm 2, op2 1). */
 	if ((insn & 0xffffffe0U) == 0xd51b4220U)
-		return true;
+		return (true);
 	/* ERET, and ERETAA/ERETAB (pointer authentication). */
 	return (insn == 0xd69f03e0U || insn == 0xd69f0bffU ||
 	    insn == 0xd69f0fffU);
@@ -434,20 +434,20 @@ rsp_regs_parse_g(const struct rsp_arch *a, const char *hex, size_t len,
 	int	n;
 
 	if (a == NULL || out == NULL || (hex == NULL && len != 0))
-		return RSP_ERR_ARG;
+		return (RSP_ERR_ARG);
 	if (a->numregbytes > sizeof out->raw)
-		return RSP_ERR_ARCH;
+		return (RSP_ERR_ARCH);
 	want = 2 * a->numregbytes;
 	if (len < want)
-		return RSP_ERR_SHORT;
+		return (RSP_ERR_SHORT);
 	if (len > want)
-		return RSP_ERR_TOOBIG;
+		return (RSP_ERR_TOOBIG);
 	n = rsp_hex_decode(out->raw, sizeof out->raw, hex, len);
 	if (n < 0)
-		return n;
+		return (n);
 	out->arch = a;
 	out->len = (size_t)n;
-	return n;
+	return (n);
 }
 
 /* The register idx if the parsed 'g' holds all of it, else NULL. */
@@ -458,11 +458,11 @@ regs_present(const struct rsp_regs *r, int idx)
 
 	if (r == NULL || r->arch == NULL || idx < 0 ||
 	    (size_t)idx >= r->arch->nregs)
-		return NULL;
+		return (NULL);
 	reg = &r->arch->regs[idx];
 	if (reg->offset < 0 || (size_t)reg->offset + reg->size > r->len)
-		return NULL;
-	return reg;
+		return (NULL);
+	return (reg);
 }
 
 int
@@ -474,11 +474,11 @@ rsp_regs_get(const struct rsp_regs *r, int idx, uint64_t *value_out)
 
 	if ((reg = regs_present(r, idx)) == NULL || reg->size > 8 ||
 	    value_out == NULL)
-		return RSP_ERR_ARG;
+		return (RSP_ERR_ARG);
 	for (i = reg->size; i > 0; i--)
 		v = (v << 8) | r->raw[(size_t)reg->offset + i - 1];
 	*value_out = v;
-	return RSP_OK;
+	return (RSP_OK);
 }
 
 /* Bounded string builder; once full, it stays failed. */
@@ -524,8 +524,8 @@ static int
 sb_done(const struct sbuf *sb)
 {
 	if (sb->over || sb->len > (size_t)INT32_MAX)
-		return RSP_ERR_TOOBIG;
-	return (int)sb->len;
+		return (RSP_ERR_TOOBIG);
+	return ((int)sb->len);
 }
 
 /* One register as gdb prints it in hex, or "<unavailable>". */
@@ -542,11 +542,11 @@ rsp_regs_format(const struct rsp_regs *r, int idx, char *buf, size_t buflen)
 
 	if (buf == NULL || buflen == 0 || r == NULL || r->arch == NULL ||
 	    idx < 0 || (size_t)idx >= r->arch->nregs)
-		return RSP_ERR_ARG;
+		return (RSP_ERR_ARG);
 	buf[0] = '\0';
 	if ((reg = regs_present(r, idx)) == NULL) {
 		sb_str(&sb, "<unavailable>");
-		return sb_done(&sb);
+		return (sb_done(&sb));
 	}
 	/* Most significant byte first; the target is little-endian. */
 	sb_str(&sb, "0x");
@@ -575,7 +575,7 @@ rsp_regs_format(const struct rsp_regs *r, int idx, char *buf, size_t buflen)
 		}
 		sb_str(&sb, " ]");
 	}
-	return sb_done(&sb);
+	return (sb_done(&sb));
 }
 
 static const struct tdesc_feature *
@@ -583,17 +583,17 @@ tdesc_features(const struct rsp_arch *a)
 {
 	switch (a->id) {
 	case RSP_ARCH_X86_64:
-		return x86_64_features;
+		return (x86_64_features);
 	case RSP_ARCH_I386:
-		return i386_features;
+		return (i386_features);
 	case RSP_ARCH_ARM64:
-		return arm64_features;
+		return (arm64_features);
 	case RSP_ARCH_ARM:
-		return arm_features;
+		return (arm_features);
 	case RSP_ARCH_RISCV64:
-		return riscv64_features;
+		return (riscv64_features);
 	}
-	return NULL;
+	return (NULL);
 }
 
 /* The target description gdb is served: the arch's features and registers. */
@@ -606,9 +606,9 @@ rsp_tdesc_xml(const struct rsp_arch *a, char *buf, size_t buflen)
 	size_t				 i;
 
 	if (a == NULL || buf == NULL || buflen == 0)
-		return RSP_ERR_ARG;
+		return (RSP_ERR_ARG);
 	if ((f = tdesc_features(a)) == NULL)
-		return RSP_ERR_ARCH;
+		return (RSP_ERR_ARCH);
 	buf[0] = '\0';
 	sb_str(&sb, "<?xml version=\"1.0\"?>\n"
 	    "<!DOCTYPE target SYSTEM \"gdb-target.dtd\">\n"
@@ -644,5 +644,5 @@ rsp_tdesc_xml(const struct rsp_arch *a, char *buf, size_t buflen)
 		sb_str(&sb, "</feature>\n");
 	}
 	sb_str(&sb, "</target>\n");
-	return sb_done(&sb);
+	return (sb_done(&sb));
 }

@@ -67,6 +67,7 @@ add_cap(const char *name)
 /* Colour pairs by tui_attr. */
 enum { P_TITLE = 1, P_CHANGED, P_ERR, P_WARN, P_NOTICE, P_FAULT };
 
+/* Take the terminal for curses: colours (unless NO_COLOR), restored on exit. */
 int
 tui_term_open(char *err)
 {
@@ -76,12 +77,12 @@ tui_term_open(char *err)
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		snprintf(err, TUI_ERRLEN, "not a terminal");
-		return -1;
+		return (-1);
 	}
 	term_have_saved = tcgetattr(STDIN_FILENO, &term_saved) == 0;
 	if (initscr() == NULL) {
 		snprintf(err, TUI_ERRLEN, "cannot initialise the terminal");
-		return -1;
+		return (-1);
 	}
 	term_reset_len = 0;
 	term_cnorm[0] = '\0';
@@ -125,7 +126,7 @@ tui_term_open(char *err)
 		init_pair(P_NOTICE, COLOR_CYAN, -1);
 		init_pair(P_FAULT, COLOR_WHITE, COLOR_RED);
 	}
-	return 0;
+	return (0);
 }
 
 void
@@ -150,7 +151,7 @@ tui_term_close(void)
 bool
 tui_term_color(void)
 {
-	return term_colors;
+	return (term_colors);
 }
 
 void
@@ -165,30 +166,30 @@ curses_attr(int a)
 {
 	if (!term_colors) {
 		switch (a) {
-		case TUI_A_BOLD:	return A_BOLD;
-		case TUI_A_DIM:		return A_DIM;
-		case TUI_A_REVERSE:	return A_REVERSE;
-		case TUI_A_TITLE:	return A_BOLD;
-		case TUI_A_CHANGED:	return A_BOLD | A_UNDERLINE;
-		case TUI_A_ERR:		return A_BOLD;
-		case TUI_A_WARN:	return A_BOLD;
-		case TUI_A_MATCH:	return A_UNDERLINE;
-		case TUI_A_FAULT:	return A_REVERSE;
-		default:		return A_NORMAL;
+		case TUI_A_BOLD:	return (A_BOLD);
+		case TUI_A_DIM:		return (A_DIM);
+		case TUI_A_REVERSE:	return (A_REVERSE);
+		case TUI_A_TITLE:	return (A_BOLD);
+		case TUI_A_CHANGED:	return (A_BOLD | A_UNDERLINE);
+		case TUI_A_ERR:		return (A_BOLD);
+		case TUI_A_WARN:	return (A_BOLD);
+		case TUI_A_MATCH:	return (A_UNDERLINE);
+		case TUI_A_FAULT:	return (A_REVERSE);
+		default:		return (A_NORMAL);
 		}
 	}
 	switch (a) {
-	case TUI_A_BOLD:	return A_BOLD;
-	case TUI_A_DIM:		return A_DIM;
-	case TUI_A_REVERSE:	return A_REVERSE;
-	case TUI_A_TITLE:	return A_BOLD | COLOR_PAIR(P_TITLE);
-	case TUI_A_CHANGED:	return A_BOLD | COLOR_PAIR(P_CHANGED);
-	case TUI_A_ERR:		return A_BOLD | COLOR_PAIR(P_ERR);
-	case TUI_A_WARN:	return COLOR_PAIR(P_WARN);
-	case TUI_A_NOTICE:	return COLOR_PAIR(P_NOTICE);
-	case TUI_A_MATCH:	return A_REVERSE | COLOR_PAIR(P_CHANGED);
-	case TUI_A_FAULT:	return A_BOLD | COLOR_PAIR(P_FAULT);
-	default:		return A_NORMAL;
+	case TUI_A_BOLD:	return (A_BOLD);
+	case TUI_A_DIM:		return (A_DIM);
+	case TUI_A_REVERSE:	return (A_REVERSE);
+	case TUI_A_TITLE:	return (A_BOLD | COLOR_PAIR(P_TITLE));
+	case TUI_A_CHANGED:	return (A_BOLD | COLOR_PAIR(P_CHANGED));
+	case TUI_A_ERR:		return (A_BOLD | COLOR_PAIR(P_ERR));
+	case TUI_A_WARN:	return (COLOR_PAIR(P_WARN));
+	case TUI_A_NOTICE:	return (COLOR_PAIR(P_NOTICE));
+	case TUI_A_MATCH:	return (A_REVERSE | COLOR_PAIR(P_CHANGED));
+	case TUI_A_FAULT:	return (A_BOLD | COLOR_PAIR(P_FAULT));
+	default:		return (A_NORMAL);
 	}
 }
 
@@ -223,18 +224,19 @@ tui_term_key(int timeout_ms)
 	timeout(timeout_ms);
 	ch = getch();
 	switch (ch) {
-	case ERR:		return TUI_KEY_NONE;
-	case KEY_UP:		return TUI_KEY_UP;
-	case KEY_DOWN:		return TUI_KEY_DOWN;
-	case KEY_PPAGE:		return TUI_KEY_PGUP;
-	case KEY_NPAGE:		return TUI_KEY_PGDN;
-	case KEY_HOME:		return TUI_KEY_HOME;
-	case KEY_END:		return TUI_KEY_END;
-	case KEY_RESIZE:	return TUI_KEY_RESIZE;
+	case ERR:		return (TUI_KEY_NONE);
+	case KEY_UP:		return (TUI_KEY_UP);
+	case KEY_DOWN:		return (TUI_KEY_DOWN);
+	case KEY_PPAGE:		return (TUI_KEY_PGUP);
+	case KEY_NPAGE:		return (TUI_KEY_PGDN);
+	case KEY_HOME:		return (TUI_KEY_HOME);
+	case KEY_END:		return (TUI_KEY_END);
+	case KEY_RESIZE:	return (TUI_KEY_RESIZE);
 	case KEY_BACKSPACE:
 	case 0x7f:
-	case 0x08:		return TUI_KEY_BACKSPACE;
-	case KEY_ENTER:		return '\r';
-	default:		return ch >= 0 && ch < 0x100 ? ch : TUI_KEY_NONE;
+	case 0x08:		return (TUI_KEY_BACKSPACE);
+	case KEY_ENTER:		return ('\r');
+	default:
+		return (ch >= 0 && ch < 0x100 ? ch : TUI_KEY_NONE);
 	}
 }

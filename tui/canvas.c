@@ -17,7 +17,7 @@ tui_canvas_new(int w, int h)
 	struct tui_canvas	*c = tui_xcalloc(1, sizeof *c);
 
 	tui_canvas_resize(c, w, h);
-	return c;
+	return (c);
 }
 
 void
@@ -53,21 +53,21 @@ tui_canvas_clear(struct tui_canvas *c)
 int
 tui_canvas_width(const struct tui_canvas *c)
 {
-	return c->w;
+	return (c->w);
 }
 
 int
 tui_canvas_height(const struct tui_canvas *c)
 {
-	return c->h;
+	return (c->h);
 }
 
 const struct tui_cell *
 tui_canvas_cell(const struct tui_canvas *c, int x, int y)
 {
 	if (x < 0 || y < 0 || x >= c->w || y >= c->h)
-		return NULL;
-	return &c->cells[y * c->w + x];
+		return (NULL);
+	return (&c->cells[y * c->w + x]);
 }
 
 int
@@ -77,7 +77,7 @@ tui_canvas_put(struct tui_canvas *c, int x, int y, int x_end,
 	int	n = 0;
 
 	if (y < 0 || y >= c->h)
-		return 0;
+		return (0);
 	if (x_end < 0 || x_end > c->w)
 		x_end = c->w;
 	for (; *s != '\0' && x < x_end; s++, x++) {
@@ -90,7 +90,7 @@ tui_canvas_put(struct tui_canvas *c, int x, int y, int x_end,
 		c->cells[y * c->w + x].attr = (uint8_t)a;
 		n++;
 	}
-	return n;
+	return (n);
 }
 
 int
@@ -103,7 +103,7 @@ tui_canvas_printf(struct tui_canvas *c, int x, int y, int x_end,
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	return tui_canvas_put(c, x, y, x_end, a, buf);
+	return (tui_canvas_put(c, x, y, x_end, a, buf));
 }
 
 void
@@ -138,7 +138,7 @@ tui_attr_letter(enum tui_attr a)
 		[TUI_A_NOTICE] = 'n', [TUI_A_MATCH] = 'm', [TUI_A_FAULT] = 'f',
 	};
 
-	return (unsigned)a < TUI_A_COUNT ? letters[a] : '?';
+	return ((unsigned)a < TUI_A_COUNT ? letters[a] : '?');
 }
 
 char *
@@ -168,5 +168,5 @@ tui_canvas_dump(const struct tui_canvas *c)
 		out[o++] = '\n';
 	}
 	out[o] = '\0';
-	return out;
+	return (out);
 }

@@ -32,23 +32,23 @@ tui_conn_open(const char *path, char *err)
 	sun.sun_family = AF_UNIX;
 	if (strlen(path) >= sizeof sun.sun_path) {
 		snprintf(err, TUI_ERRLEN, "socket path too long: %s", path);
-		return NULL;
+		return (NULL);
 	}
 	memcpy(sun.sun_path, path, strlen(path));
 	if ((fd = socket(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC, 0)) == -1) {
 		snprintf(err, TUI_ERRLEN, "socket: %s", strerror(errno));
-		return NULL;
+		return (NULL);
 	}
 	if (connect(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
 		snprintf(err, TUI_ERRLEN, "cannot connect to %s: %s", path,
 		    strerror(errno));
 		close(fd);
-		return NULL;
+		return (NULL);
 	}
 	c = tui_xcalloc(1, sizeof *c);
 	c->fd = fd;
 	c->buf = tui_xcalloc(1, TUI_CONN_LINE_MAX + 1);
-	return c;
+	return (c);
 }
 
 void
@@ -64,7 +64,7 @@ tui_conn_free(struct tui_conn *c)
 int
 tui_conn_fd(const struct tui_conn *c)
 {
-	return c->fd;
+	return (c->fd);
 }
 
 int
@@ -81,10 +81,10 @@ tui_conn_send(struct tui_conn *c, const char *line)
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return -1;
+			return (-1);
 		done += (size_t)n;
 	}
-	return 0;
+	return (0);
 }
 
 int
@@ -98,14 +98,14 @@ tui_conn_read(struct tui_conn *c)
 		c->off = 0;
 	}
 	if (c->len == TUI_CONN_LINE_MAX)
-		return -1;	/* no newline in a whole buffer */
+		return (-1);	/* no newline in a whole buffer */
 	do
 		n = read(c->fd, c->buf + c->len, TUI_CONN_LINE_MAX - c->len);
 	while (n == -1 && errno == EINTR);
 	if (n <= 0)
-		return -1;
+		return (-1);
 	c->len += (size_t)n;
-	return 0;
+	return (0);
 }
 
 const char *
@@ -115,8 +115,8 @@ tui_conn_line(struct tui_conn *c)
 
 	nl = memchr(start, '\n', c->len - c->off);
 	if (nl == NULL)
-		return NULL;
+		return (NULL);
 	*nl = '\0';
 	c->off = (size_t)(nl - c->buf) + 1;
-	return start;
+	return (start);
 }

@@ -10,11 +10,12 @@ panic_rows(const struct tui_panic *p)
 	const struct tui_oops	*o;
 
 	if (p == NULL || (o = tui_panic_get(p, 0)) == NULL)
-		return 0;
-	return 6 + (o->ncode > 0) + (int)o->nframes +
-	    (tui_panic_seen(p) > 1);
+		return (0);
+	return (6 + (o->ncode > 0) + (int)o->nframes +
+	    (tui_panic_seen(p) > 1));
 }
 
+/* Where each pane goes for the terminal's size; the log alone when small. */
 void
 tui_screen_draw(struct tui_canvas *c, const struct tui_screen *s)
 {

@@ -97,7 +97,7 @@ live_now_ms(void)
 	struct timespec	ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
 }
 
 static void	live_refresh_step(struct tui_live *);
@@ -109,14 +109,14 @@ live_send(struct tui_live *l, struct tui_conn *c, enum live_req kind,
 {
 	if (c == l->rq) {
 		if (l->npend == LIVE_PEND_MAX)
-			return -1;
+			return (-1);
 		l->pend[l->npend++] = kind;
 	}
 	if (tui_conn_send(c, line) != 0) {
 		snprintf(l->msg, sizeof l->msg, "bridge: write failed");
-		return -1;
+		return (-1);
 	}
-	return 0;
+	return (0);
 }
 
 /* ---- the printk ring */
@@ -135,7 +135,7 @@ live_layout(struct tui_live *l, struct tui_prb_layout *lay, uint64_t *prb)
 	if (l->vmlinux == NULL) {
 		snprintf(l->log_why, sizeof l->log_why, "needs a vmlinux with "
 		    "debug info (--vmlinux FILE)");
-		return -1;
+		return (-1);
 	}
 	l->layout_done = true;
 	if ((d = cm_dwarf_open(l->vmlinux, err)) != NULL) {
@@ -144,7 +144,7 @@ live_layout(struct tui_live *l, struct tui_prb_layout *lay, uint64_t *prb)
 	}
 	if (rc != 0)
 		snprintf(l->log_why, sizeof l->log_why, "%.150s", err);
-	return rc;
+	return (rc);
 }
 
 static void
@@ -362,8 +362,8 @@ live_mem_reply(const json_t *o, uint8_t *buf, size_t max)
 	size_t		 n = hex != NULL ? strlen(hex) : 0;
 
 	if (n == 0 || n % 2 != 0 || n / 2 > max)
-		return -1;
-	return rsp_hex_decode(buf, max, hex, n);
+		return (-1);
+	return (rsp_hex_decode(buf, max, hex, n));
 }
 
 static void
@@ -483,14 +483,14 @@ static enum tui_tstate
 live_state(const char *s)
 {
 	if (strcmp(s, "running") == 0)
-		return TUI_TS_RUNNING;
+		return (TUI_TS_RUNNING);
 	if (strncmp(s, "stopped", 7) == 0)
-		return TUI_TS_STOPPED;
+		return (TUI_TS_STOPPED);
 	if (strcmp(s, "kdb") == 0)
-		return TUI_TS_KDB;
+		return (TUI_TS_KDB);
 	if (strncmp(s, "running (panic", 14) == 0)
-		return TUI_TS_PANIC;
-	return TUI_TS_UNKNOWN;
+		return (TUI_TS_PANIC);
+	return (TUI_TS_UNKNOWN);
 }
 
 static void
@@ -501,6 +501,7 @@ live_thread_from_stop(struct tui_live *l, const char *stop)
 	l->status.thread = p != NULL ? (int)strtol(p + 7, NULL, 16) : -1;
 }
 
+/* The bridge's ctl status into the status bar: link, rates, target state. */
 static void
 live_status(struct tui_live *l, const json_t *o)
 {
@@ -564,6 +565,7 @@ live_status(struct tui_live *l, const json_t *o)
 	}
 }
 
+/* A ctl event: console lines to the log, stops and state to a refresh. */
 static void
 live_event(struct tui_live *l, const char *ev, const json_t *o)
 {
@@ -654,7 +656,7 @@ tui_live_open(const char *path, struct tui_symtab *st, const char *vmlinux,
 	    (l->rq = tui_conn_open(path, err)) == NULL) {
 		tui_conn_free(l->ev);
 		free(l);
-		return NULL;
+		return (NULL);
 	}
 	l->symtab = st;
 	if (st != NULL && vmlinux != NULL)
@@ -671,10 +673,10 @@ tui_live_open(const char *path, struct tui_symtab *st, const char *vmlinux,
 		snprintf(err, TUI_ERRLEN, "cannot talk to the bridge at %s",
 		    path);
 		tui_live_free(l);
-		return NULL;
+		return (NULL);
 	}
 	l->next_status = live_now_ms() + LIVE_STATUS_MS;
-	return l;
+	return (l);
 }
 
 void
@@ -704,10 +706,10 @@ size_t
 tui_live_fds(const struct tui_live *l, int *fds, size_t max)
 {
 	if (max < 2)
-		return 0;
+		return (0);
 	fds[0] = tui_conn_fd(l->ev);
 	fds[1] = tui_conn_fd(l->rq);
-	return 2;
+	return (2);
 }
 
 int
@@ -719,7 +721,7 @@ tui_live_timeout(const struct tui_live *l)
 	ms = l->next_status > now ? (int)(l->next_status - now) : 0;
 	if (l->status.busy && ms > 120)
 		ms = 120;	/* keep the indicator turning */
-	return ms;
+	return (ms);
 }
 
 int
@@ -731,7 +733,7 @@ tui_live_input(struct tui_live *l, int fd, char *err)
 	if (tui_conn_read(c) != 0) {
 		snprintf(err, TUI_ERRLEN, "the bridge closed the control "
 		    "connection");
-		return -1;
+		return (-1);
 	}
 	while ((line = tui_conn_line(c)) != NULL) {
 		if (c == l->ev)
@@ -739,7 +741,7 @@ tui_live_input(struct tui_live *l, int fd, char *err)
 		else
 			live_rq_line(l, line);
 	}
-	return 0;
+	return (0);
 }
 
 void
@@ -793,13 +795,13 @@ tui_live_screen(struct tui_live *l, struct tui_screen *s)
 struct tui_log *
 tui_live_log(struct tui_live *l)
 {
-	return l->log;
+	return (l->log);
 }
 
 const char *
 tui_live_message(const struct tui_live *l)
 {
-	return l->msg;
+	return (l->msg);
 }
 
 void

@@ -39,7 +39,7 @@ tui_log_new(size_t cap)
 	l->follow = true;
 	l->match = -1;
 	l->last_h = 1;
-	return l;
+	return (l);
 }
 
 void
@@ -56,7 +56,7 @@ tui_log_free(struct tui_log *l)
 static struct logline *
 line_at(const struct tui_log *l, size_t i)
 {
-	return &l->lines[(l->head + i) % l->cap];
+	return (&l->lines[(l->head + i) % l->cap]);
 }
 
 static void
@@ -96,11 +96,11 @@ guess_level(const char *s, size_t len)
 	for (i = 0; i < sizeof emerg / sizeof emerg[0]; i++) {
 		n = strlen(emerg[i]);
 		if (len >= n && memcmp(s, emerg[i], n) == 0)
-			return 0;
+			return (0);
 	}
 	if (len >= 9 && memcmp(s, "WARNING: ", 9) == 0)
-		return 4;
-	return -1;
+		return (4);
+	return (-1);
 }
 
 static void
@@ -184,13 +184,13 @@ tui_log_record(struct tui_log *l, const struct tui_printk_rec *r)
 size_t
 tui_log_count(const struct tui_log *l)
 {
-	return l->n;
+	return (l->n);
 }
 
 const char *
 tui_log_text(const struct tui_log *l, size_t i)
 {
-	return i < l->n ? line_at(l, i)->text : NULL;
+	return (i < l->n ? line_at(l, i)->text : NULL);
 }
 
 void
@@ -220,7 +220,7 @@ tui_log_follow(struct tui_log *l)
 bool
 tui_log_following(const struct tui_log *l)
 {
-	return l->follow;
+	return (l->follow);
 }
 
 long
@@ -231,14 +231,14 @@ tui_log_search(struct tui_log *l, const char *pat, bool older)
 	if (pat[0] == '\0') {
 		l->pat[0] = '\0';
 		l->match = -1;
-		return -1;
+		return (-1);
 	}
 	if (strcmp(pat, l->pat) != 0) {
 		snprintf(l->pat, sizeof l->pat, "%s", pat);
 		l->match = -1;
 	}
 	if (l->n == 0)
-		return -1;
+		return (-1);
 	bottom = (long)l->n - 1 - (long)l->scroll;
 	if (l->match >= 0)
 		start = l->match + (older ? -1 : 1);
@@ -256,10 +256,10 @@ tui_log_search(struct tui_log *l, const char *pat, bool older)
 				l->scroll = (size_t)s;
 			}
 			l->follow = false;
-			return i;
+			return (i);
 		}
 	}
-	return -1;
+	return (-1);
 }
 
 bool
@@ -268,26 +268,26 @@ tui_log_line(const struct tui_log *l, size_t i, struct tui_log_line *out)
 	const struct logline	*ln;
 
 	if (i >= l->n)
-		return false;
+		return (false);
 	ln = line_at(l, i);
 	out->text = ln->text;
 	out->ts = ln->ts;
 	out->level = ln->level;
 	out->has_ts = ln->has_ts;
-	return true;
+	return (true);
 }
 
 size_t
 tui_log_scrolled(const struct tui_log *l)
 {
-	return l->scroll;
+	return (l->scroll);
 }
 
 const char *
 tui_log_pattern(const struct tui_log *l, long *match_out)
 {
 	*match_out = l->match;
-	return l->pat;
+	return (l->pat);
 }
 
 void
@@ -305,5 +305,5 @@ tui_log_set_note(struct tui_log *l, const char *note)
 const char *
 tui_log_note(const struct tui_log *l)
 {
-	return l->note;
+	return (l->note);
 }

@@ -71,7 +71,7 @@ replay_load(struct tui *t, const char *path, char *err)
 
 	if ((f = fopen(path, "rb")) == NULL) {
 		snprintf(err, TUI_ERRLEN, "%s: %s", path, strerror(errno));
-		return -1;
+		return (-1);
 	}
 	buf = tui_xcalloc(1, REPLAY_MAX);
 	n = fread(buf, 1, REPLAY_MAX, f);
@@ -79,7 +79,7 @@ replay_load(struct tui *t, const char *path, char *err)
 		snprintf(err, TUI_ERRLEN, "%s: read error", path);
 		fclose(f);
 		free(buf);
-		return -1;
+		return (-1);
 	}
 	fclose(f);
 	tui_log_console(t->log, buf, n);
@@ -87,7 +87,7 @@ replay_load(struct tui *t, const char *path, char *err)
 	tui_panic_feed(t->panic, buf, n);
 	tui_panic_flush(t->panic);
 	free(buf);
-	return 0;
+	return (0);
 }
 
 static void
@@ -159,6 +159,7 @@ key_prompt(struct tui *t, int k)
 	}
 }
 
+/* What a key does: scroll, search, switch panes, refresh, quit. */
 static void
 key(struct tui *t, int k, int h)
 {
@@ -270,18 +271,18 @@ wait_input(struct tui *t, char *err)
 	}
 	if (poll(pfd, (nfds_t)n, timeout) == -1) {
 		if (errno == EINTR)
-			return 0;
+			return (0);
 		snprintf(err, TUI_ERRLEN, "poll: %s", strerror(errno));
-		return -1;
+		return (-1);
 	}
 	for (i = 1; i < n; i++) {
 		if (pfd[i].revents != 0 &&
 		    tui_live_input(t->live, pfd[i].fd, err) != 0)
-			return -1;
+			return (-1);
 	}
 	if (t->live != NULL)
 		tui_live_tick(t->live);
-	return 0;
+	return (0);
 }
 
 static int
@@ -299,7 +300,7 @@ run(struct tui *t)
 	sigaction(SIGHUP, &sa, NULL);
 	if (tui_term_open(err) != 0) {
 		fprintf(stderr, "kgdb-tui: %s\n", err);
-		return 1;
+		return (1);
 	}
 	tui_term_size(&w, &h);
 	draw(t, w, h);
@@ -308,7 +309,7 @@ run(struct tui *t)
 		if (wait_input(t, err) != 0) {
 			tui_term_close();
 			fprintf(stderr, "kgdb-tui: %s\n", err);
-			return 1;
+			return (1);
 		}
 		/* Every key typed so far (curses may hold several). */
 		while (!t->quit && (k = tui_term_key(0)) != TUI_KEY_NONE) {
@@ -321,7 +322,7 @@ run(struct tui *t)
 		tui_term_blit(t->canvas);
 	}
 	tui_term_close();
-	return 0;
+	return (0);
 }
 
 static int
@@ -333,7 +334,7 @@ dump(struct tui *t, const char *size)
 	if (sscanf(size, "%dx%d", &w, &h) != 2 || w < 1 || h < 1 ||
 	    w > 1000 || h > 1000) {
 		fprintf(stderr, "kgdb-tui: bad size %s (want WxH)\n", size);
-		return 2;
+		return (2);
 	}
 	draw(t, w, h);
 	d = tui_canvas_dump(t->canvas);
@@ -341,7 +342,7 @@ dump(struct tui *t, const char *size)
 		*end = '\0';
 	fputs(d, stdout);
 	free(d);
-	return 0;
+	return (0);
 }
 
 /*
@@ -358,19 +359,20 @@ board_ctl(const char *name, char *buf, size_t len)
 	int		 n;
 
 	if (*name == '\0' || strlen(name) > 64)
-		return NULL;
+		return (NULL);
 	for (p = name; *p != '\0'; p++)
 		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' &&
 		    *p != '.')
-			return NULL;
+			return (NULL);
 	if (xdg != NULL && *xdg == '/')
 		n = snprintf(buf, len, "%s/kgdb-bridge/%s.sock", xdg, name);
 	else
 		n = snprintf(buf, len, "/tmp/kgdb-bridge-%u/%s.sock",
 		    (unsigned)getuid(), name);
-	return n > 0 && (size_t)n < len ? buf : NULL;
+	return (n > 0 && (size_t)n < len ? buf : NULL);
 }
 
+/* Parse the command line, open the bridge or a replay, run the screen. */
 int
 main(int argc, char **argv)
 {
@@ -395,20 +397,20 @@ main(int argc, char **argv)
 		else if (strcmp(argv[i], "--help") == 0 ||
 		    strcmp(argv[i], "-h") == 0) {
 			usage(stdout);
-			return 0;
+			return (0);
 		} else if (argv[i][0] != '-' && ctl == NULL &&
 		    (ctl = board_ctl(argv[i], boardctl, sizeof boardctl)) !=
 		    NULL)
 			continue;
 		else {
 			usage(stderr);
-			return 2;
+			return (2);
 		}
 	}
 	if ((replay == NULL) == (ctl == NULL) ||
 	    (dumpsz != NULL && replay == NULL)) {
 		usage(stderr);
-		return 2;
+		return (2);
 	}
 
 	memset(&t, 0, sizeof t);
@@ -418,14 +420,14 @@ main(int argc, char **argv)
 	if (vmlinux != NULL &&
 	    (t.symtab = tui_symtab_open(vmlinux, err)) == NULL) {
 		fprintf(stderr, "kgdb-tui: %s\n", err);
-		return 1;
+		return (1);
 	}
 	t.screen.status.cpu = t.screen.status.thread = -1;
 	if (ctl != NULL) {
 		signal(SIGPIPE, SIG_IGN);
 		if ((t.live = tui_live_open(ctl, t.symtab, vmlinux, err)) == NULL) {
 			fprintf(stderr, "kgdb-tui: %s\n", err);
-			return 1;
+			return (1);
 		}
 		rc = run(&t);
 		tui_live_free(t.live);
@@ -434,7 +436,7 @@ main(int argc, char **argv)
 	}
 	if (replay_load(&t, replay, err) != 0) {
 		fprintf(stderr, "kgdb-tui: %s\n", err);
-		return 1;
+		return (1);
 	}
 	base = strrchr(replay, '/');
 	snprintf(t.screen.status.mode, sizeof t.screen.status.mode,
@@ -451,5 +453,5 @@ out:
 	tui_panic_free(t.panic);
 	tui_log_free(t.log);
 	tui_canvas_free(t.canvas);
-	return rc;
+	return (rc);
 }

@@ -31,7 +31,7 @@ struct tui_mem {
 struct tui_mem *
 tui_mem_new(void)
 {
-	return tui_xcalloc(1, sizeof (struct tui_mem));
+	return (tui_xcalloc(1, sizeof (struct tui_mem)));
 }
 
 void
@@ -82,10 +82,10 @@ tui_mem_get(const struct tui_mem *m, uint64_t addr, void *buf, size_t len)
 		if (addr >= c->addr && addr - c->addr <= c->len &&
 		    len <= c->len - (addr - c->addr)) {
 			memcpy(buf, c->data + (addr - c->addr), len);
-			return true;
+			return (true);
 		}
 	}
-	return false;
+	return (false);
 }
 
 int
@@ -94,22 +94,22 @@ tui_mem_read(void *arg, uint64_t addr, void *buf, size_t len)
 	struct tui_mem	*m = arg;
 
 	if (tui_mem_get(m, addr, buf, len))
-		return 0;
+		return (0);
 	if (!m->missed) {
 		m->missed = true;
 		m->miss_addr = addr;
 		m->miss_len = len;
 	}
-	return -1;
+	return (-1);
 }
 
 bool
 tui_mem_take_miss(struct tui_mem *m, uint64_t *addr_out, size_t *len_out)
 {
 	if (!m->missed)
-		return false;
+		return (false);
 	m->missed = false;
 	*addr_out = m->miss_addr;
 	*len_out = m->miss_len;
-	return true;
+	return (true);
 }

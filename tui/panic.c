@@ -37,12 +37,13 @@ static bool
 san_put(char *out, size_t outmax, size_t *o, const char *s, size_t n)
 {
 	if (*o + n + 1 > outmax)
-		return false;
+		return (false);
 	memcpy(out + *o, s, n);
 	*o += n;
-	return true;
+	return (true);
 }
 
+/* Terminal-safe text: escapes and control bytes shown as hex, never passed. */
 size_t
 tui_sanitize(char *out, size_t outmax, const void *in, size_t len)
 {
@@ -51,7 +52,7 @@ tui_sanitize(char *out, size_t outmax, const void *in, size_t len)
 	char		 hex[5];
 
 	if (outmax == 0)
-		return 0;
+		return (0);
 	for (i = 0; i < len; i++) {
 		uint8_t c = p[i];
 
@@ -100,9 +101,10 @@ tui_sanitize(char *out, size_t outmax, const void *in, size_t len)
 	}
 done:
 	out[o] = '\0';
-	return o;
+	return (o);
 }
 
+/* The length of a leading "[ sec.usec]" printk stamp, and its time. */
 size_t
 tui_strip_timestamp(const char *s, size_t len, uint64_t *ts_nsec_out)
 {
@@ -110,7 +112,7 @@ tui_strip_timestamp(const char *s, size_t len, uint64_t *ts_nsec_out)
 	uint64_t	sec = 0, usec = 0;
 
 	if (len < 4 || s[0] != '[')
-		return 0;
+		return (0);
 	i = 1;
 	while (i < len && s[i] == ' ')
 		i++;
@@ -118,13 +120,13 @@ tui_strip_timestamp(const char *s, size_t len, uint64_t *ts_nsec_out)
 		if (nd < 12)
 			sec = sec * 10 + (uint64_t)(s[i] - '0');
 	if (nd == 0 || i >= len || s[i] != '.')
-		return 0;
+		return (0);
 	i++;
 	for (nd = 0; i < len && isdigit((unsigned char)s[i]); i++, nd++)
 		if (nd < 6)
 			usec = usec * 10 + (uint64_t)(s[i] - '0');
 	if (nd == 0 || i >= len || s[i] != ']')
-		return 0;
+		return (0);
 	for (; nd < 6; nd++)
 		usec *= 10;
 	i++;
@@ -146,7 +148,7 @@ tui_strip_timestamp(const char *s, size_t len, uint64_t *ts_nsec_out)
 		i++;
 	if (ts_nsec_out != NULL)
 		*ts_nsec_out = sec * 1000000000ULL + usec * 1000ULL;
-	return i;
+	return (i);
 }
 
 /* ---- taint */
@@ -183,8 +185,8 @@ tui_taint_word(char letter)
 
 	for (i = 0; i < sizeof taint_table / sizeof taint_table[0]; i++)
 		if (taint_table[i].letter == letter)
-			return taint_table[i].word;
-	return NULL;
+			return (taint_table[i].word);
+	return (NULL);
 }
 
 size_t
@@ -194,7 +196,7 @@ tui_taint_words(const char *letters, char *buf, size_t buflen)
 	const char	*w;
 
 	if (buflen == 0)
-		return 0;
+		return (0);
 	buf[0] = '\0';
 	for (; *letters != '\0'; letters++) {
 		/* 'G' means "only GPL modules": not a taint. */
@@ -206,7 +208,7 @@ tui_taint_words(const char *letters, char *buf, size_t buflen)
 		snprintf(buf + o, buflen - o, "%s%s", o > 0 ? ", " : "", w);
 		o += n;
 	}
-	return o;
+	return (o);
 }
 
 /* ---- small parsing helpers */
@@ -214,7 +216,7 @@ tui_taint_words(const char *letters, char *buf, size_t buflen)
 static bool
 starts(const char *s, const char *prefix)
 {
-	return strncmp(s, prefix, strlen(prefix)) == 0;
+	return (strncmp(s, prefix, strlen(prefix)) == 0);
 }
 
 static void
@@ -239,22 +241,22 @@ parse_hex(const char **sp, uint64_t *v_out)
 		s += 2;
 	while (isxdigit((unsigned char)*s)) {
 		if (++n > 16)
-			return false;
+			return (false);
 		v = v * 16 + (uint64_t)(isdigit((unsigned char)*s) ? *s - '0' :
 		    (tolower((unsigned char)*s) - 'a' + 10));
 		s++;
 	}
 	if (n == 0)
-		return false;
+		return (false);
 	*sp = s;
 	*v_out = v;
-	return true;
+	return (true);
 }
 
 static bool
 sym_char(int c)
 {
-	return isalnum(c) || c == '_' || c == '.' || c == '$';
+	return (isalnum(c) || c == '_' || c == '.' || c == '$');
 }
 
 /*
@@ -270,20 +272,20 @@ parse_symoff(const char *s, struct tui_frame *f)
 	if (s[0] == '0' && s[1] == 'x') {
 		p = s;
 		if (!parse_hex(&p, &f->addr))
-			return NULL;
-		return (*p == '\0' || *p == ' ') ? p : NULL;
+			return (NULL);
+		return ((*p == '\0' || *p == ' ') ? p : NULL);
 	}
 	while (sym_char((unsigned char)*s))
 		s++;
 	if (s == start || *s != '+')
-		return NULL;
+		return (NULL);
 	copy_str(f->func, sizeof f->func, start, (size_t)(s - start));
 	p = s + 1;
 	if (!parse_hex(&p, &f->off) || *p != '/')
-		return NULL;
+		return (NULL);
 	p++;
 	if (!parse_hex(&p, &f->size))
-		return NULL;
+		return (NULL);
 	if (p[0] == ' ' && p[1] == '[') {
 		const char *m = p + 2;
 		size_t n = strcspn(m, " ]");
@@ -292,7 +294,7 @@ parse_symoff(const char *s, struct tui_frame *f)
 		p = strchr(m, ']');
 		p = p != NULL ? p + 1 : m + strlen(m);
 	}
-	return p;
+	return (p);
 }
 
 static int
@@ -300,7 +302,7 @@ parse_die_no(const char *s)
 {
 	const char	*p = strstr(s, "[#");
 
-	return p != NULL ? atoi(p + 2) : 0;
+	return (p != NULL ? atoi(p + 2) : 0);
 }
 
 /* ---- report state */
@@ -316,7 +318,7 @@ oops_start(struct tui_panic *p, enum tui_oops_kind kind, const char *title)
 	p->ctx = TUI_CTX_NONE;
 	if (p->count >= TUI_OOPS_MAX) {
 		p->cur = NULL;
-		return NULL;
+		return (NULL);
 	}
 	o = &p->oops[p->count++];
 	memset(o, 0, sizeof *o);
@@ -325,7 +327,7 @@ oops_start(struct tui_panic *p, enum tui_oops_kind kind, const char *title)
 	o->code_fault = -1;
 	copy_str(o->title, sizeof o->title, title, strlen(title));
 	p->cur = o;
-	return o;
+	return (o);
 }
 
 /* A die header ("Oops: 0002 [#1]", "invalid opcode: 0000 [#1]") that
@@ -333,8 +335,8 @@ oops_start(struct tui_panic *p, enum tui_oops_kind kind, const char *title)
 static bool
 oops_open(const struct tui_panic *p)
 {
-	return p->cur != NULL && p->cur->cpu < 0 && !p->cur->ended &&
-	    p->cur->kind != TUI_OOPS_PANIC && p->cur->kind != TUI_OOPS_WARN;
+	return (p->cur != NULL && p->cur->cpu < 0 && !p->cur->ended &&
+	    p->cur->kind != TUI_OOPS_PANIC && p->cur->kind != TUI_OOPS_WARN);
 }
 
 /* "invalid opcode: 0000 [#1] …", "int3: 0000 [#1]", "stack segment: …" */
@@ -345,20 +347,21 @@ is_die_header(const char *s)
 	const char	*q;
 
 	if (c == NULL || c == s || strstr(c, " [#") == NULL)
-		return false;
+		return (false);
 	for (q = s; q < c; q++)
 		if (!islower((unsigned char)*q) && *q != ' ' && *q != '#' &&
 		    !isdigit((unsigned char)*q))
-			return false;
+			return (false);
 	q = c + 1;
 	if (*q++ != ' ')
-		return false;
+		return (false);
 	for (int n = 0; n < 4; n++, q++)
 		if (!isxdigit((unsigned char)*q))
-			return false;
-	return *q == ' ';
+			return (false);
+	return (*q == ' ');
 }
 
+/* "CPU: n PID: p Comm: c ..." into the oops: CPU, pid, comm, taint. */
 static void
 parse_cpu_line(struct tui_oops *o, const char *s)
 {
@@ -412,6 +415,7 @@ parse_cpu_line(struct tui_oops *o, const char *s)
 	copy_str(o->release, sizeof o->release, rel, strcspn(rel, " "));
 }
 
+/* The "Code:" bytes, and which one the fault was at (<xx> or (xxxx)). */
 static void
 parse_code(struct tui_oops *o, const char *s)
 {
@@ -497,21 +501,21 @@ trace_marker(struct tui_panic *p, const char *s)
 	size_t	i;
 
 	if (s[0] != '<')
-		return false;
+		return (false);
 	if (s[1] == '/') {
 		if (strcmp(s, "</TASK>") == 0)
 			p->in_trace = false;
 		p->ctx = TUI_CTX_NONE;
-		return true;
+		return (true);
 	}
 	for (i = 0; i < sizeof tags / sizeof tags[0]; i++) {
 		if (strcmp(s, tags[i].tag) == 0) {
 			p->ctx = tags[i].ctx;
 			p->trace_marked = true;
-			return true;
+			return (true);
 		}
 	}
-	return false;
+	return (false);
 }
 
 /* Register dump lines that may sit inside an x86 trace. */
@@ -527,8 +531,8 @@ regdump_line(const char *s)
 
 	for (i = 0; i < sizeof pfx / sizeof pfx[0]; i++)
 		if (starts(s, pfx[i]))
-			return true;
-	return false;
+			return (true);
+	return (false);
 }
 
 static void
@@ -691,7 +695,7 @@ panic_parse(struct tui_panic *p, const char *line)
 struct tui_panic *
 tui_panic_new(void)
 {
-	return tui_xcalloc(1, sizeof(struct tui_panic));
+	return (tui_xcalloc(1, sizeof(struct tui_panic)));
 }
 
 void
@@ -764,19 +768,19 @@ tui_panic_flush(struct tui_panic *p)
 size_t
 tui_panic_count(const struct tui_panic *p)
 {
-	return p->count;
+	return (p->count);
 }
 
 size_t
 tui_panic_seen(const struct tui_panic *p)
 {
-	return p->seen;
+	return (p->seen);
 }
 
 const struct tui_oops *
 tui_panic_get(const struct tui_panic *p, size_t i)
 {
-	return i < p->count ? &p->oops[i] : NULL;
+	return (i < p->count ? &p->oops[i] : NULL);
 }
 
 /* Functions that report a problem rather than have it. */
@@ -802,9 +806,9 @@ tui_frame_is_reporting(const char *f)
 		/* "panic.cold" is still panic */
 		if (strncmp(f, names[i], n) == 0 &&
 		    (f[n] == '\0' || f[n] == '.'))
-			return true;
+			return (true);
 	}
-	return false;
+	return (false);
 }
 
 const struct tui_frame *
@@ -813,12 +817,12 @@ tui_oops_where(const struct tui_oops *o)
 	size_t	i;
 
 	if (o->has_rip)
-		return &o->rip;
+		return (&o->rip);
 	for (i = 0; i < o->nframes; i++)
 		if (!o->frames[i].unreliable && o->frames[i].func[0] != '\0' &&
 		    !tui_frame_is_reporting(o->frames[i].func))
-			return &o->frames[i];
-	return NULL;
+			return (&o->frames[i]);
+	return (NULL);
 }
 
 size_t
@@ -827,7 +831,7 @@ tui_frame_format(const struct tui_frame *f, char *buf, size_t buflen)
 	int	n;
 
 	if (buflen == 0)
-		return 0;
+		return (0);
 	if (f->func[0] == '\0')
 		n = snprintf(buf, buflen, "0x%" PRIx64, f->addr);
 	else if (f->module[0] != '\0')
@@ -838,20 +842,20 @@ tui_frame_format(const struct tui_frame *f, char *buf, size_t buflen)
 		    f->func, f->off, f->size);
 	if (n < 0)
 		n = 0;
-	return (size_t)n < buflen ? (size_t)n : buflen - 1;
+	return ((size_t)n < buflen ? (size_t)n : buflen - 1);
 }
 
 const char *
 tui_oops_kind_name(enum tui_oops_kind k)
 {
 	switch (k) {
-	case TUI_OOPS_BUG:	return "BUG";
-	case TUI_OOPS_OOPS:	return "Oops";
-	case TUI_OOPS_GPF:	return "general protection fault";
-	case TUI_OOPS_KBUG:	return "kernel BUG";
-	case TUI_OOPS_PANIC:	return "panic";
-	case TUI_OOPS_WARN:	return "warning";
-	case TUI_OOPS_ARM64:	return "arm64 fault";
+	case TUI_OOPS_BUG:	return ("BUG");
+	case TUI_OOPS_OOPS:	return ("Oops");
+	case TUI_OOPS_GPF:	return ("general protection fault");
+	case TUI_OOPS_KBUG:	return ("kernel BUG");
+	case TUI_OOPS_PANIC:	return ("panic");
+	case TUI_OOPS_WARN:	return ("warning");
+	case TUI_OOPS_ARM64:	return ("arm64 fault");
 	}
-	return "?";
+	return ("?");
 }

@@ -70,7 +70,7 @@ get_le(const uint8_t *p, unsigned n)
 
 	while (n-- > 0)
 		v = (v << 8) | p[n];
-	return v;
+	return (v);
 }
 
 /* A field of the struct at buf (the layout is checked: it lies inside). */
@@ -81,13 +81,13 @@ get_field(const uint8_t *buf, const struct tui_prb_field *f)
 
 	if (f->bits > 0)
 		v = (v >> f->bit) & ((UINT64_C(1) << f->bits) - 1);
-	return v;
+	return (v);
 }
 
 static unsigned
 field_end(const struct tui_prb_field *f)
 {
-	return f->off + f->size;
+	return (f->off + f->size);
 }
 
 /* One field from the DWARF: member path of struct name. */
@@ -98,18 +98,18 @@ lay_field(struct cm_dwarf *d, const char *name, const char *path,
 	struct cm_dwarf_member	m;
 
 	if (cm_dwarf_member(d, name, path, &m, err) != 0)
-		return -1;
+		return (-1);
 	if (m.size == 0 || m.size > 8 || m.offset > 4096) {
 		snprintf(err, TUI_ERRLEN, "struct %s: member %s is %" PRIu64
 		    " bytes at %" PRIu64 ": not a field the log reader can "
 		    "read", name, path, m.size, m.offset);
-		return -1;
+		return (-1);
 	}
 	f->off = (unsigned)m.offset;
 	f->size = (unsigned)m.size;
 	f->bit = m.bit_offset;
 	f->bits = m.bit_size;
-	return 0;
+	return (0);
 }
 
 static int
@@ -118,14 +118,14 @@ lay_size(struct cm_dwarf *d, const char *name, unsigned *out, char *err)
 	uint64_t	v;
 
 	if (cm_dwarf_struct_size(d, name, &v, err) != 0)
-		return -1;
+		return (-1);
 	if (v == 0 || v > 4096) {
 		snprintf(err, TUI_ERRLEN, "struct %s is %" PRIu64 " bytes: not "
 		    "a printk ring the log reader knows", name, v);
-		return -1;
+		return (-1);
 	}
 	*out = (unsigned)v;
-	return 0;
+	return (0);
 }
 
 /* Every field the walk reads, by name, from the DWARF; refuses what the
@@ -176,45 +176,45 @@ tui_prb_layout_dwarf(struct cm_dwarf *d, struct tui_prb_layout *l,
 	if (cm_dwarf_big_endian(d)) {
 		snprintf(err, TUI_ERRLEN, "a big-endian kernel: the log "
 		    "reader reads little-endian rings only");
-		return -1;
+		return (-1);
 	}
 	if (cm_dwarf_var(d, "prb", &v, err) != 0)
-		return -1;
+		return (-1);
 	if (strcmp(v.type, "struct printk_ringbuffer *") != 0 ||
 	    v.size != cm_dwarf_bits(d) / 8) {
 		snprintf(err, TUI_ERRLEN, "variable prb is a %s, not a "
 		    "struct printk_ringbuffer *", v.type);
-		return -1;
+		return (-1);
 	}
 	if (cm_dwarf_base_size(d, "long unsigned int", &ls, err) != 0)
-		return -1;
+		return (-1);
 	l->long_size = (unsigned)ls;
 	if (lay_size(d, "printk_ringbuffer", &l->rb_size, err) != 0 ||
 	    lay_size(d, "prb_desc", &l->desc_size, err) != 0 ||
 	    lay_size(d, "printk_info", &l->info_size, err) != 0)
-		return -1;
+		return (-1);
 	for (i = 0; i < sizeof fields / sizeof fields[0]; i++)
 		if (lay_field(d, fields[i].st, fields[i].path,
 		    (struct tui_prb_field *)((char *)l + fields[i].off),
 		    err) != 0)
-			return -1;
+			return (-1);
 	for (i = 0; i < sizeof states / sizeof states[0]; i++) {
 		if (cm_dwarf_enum(d, "desc_state", states[i].name, &sv,
 		    err) != 0)
-			return -1;
+			return (-1);
 		if (sv < 0 || sv > 3) {
 			snprintf(err, TUI_ERRLEN, "enum desc_state: %s is %lld, "
 			    "not a 2-bit state", states[i].name,
 			    (long long)sv);
-			return -1;
+			return (-1);
 		}
 		*(unsigned *)(void *)((char *)l + states[i].off) =
 		    (unsigned)sv;
 	}
 	if (tui_prb_layout_check(l, err) != 0)
-		return -1;
+		return (-1);
 	*prb_out = v.addr;
-	return 0;
+	return (0);
 }
 
 static int
@@ -228,9 +228,9 @@ check_field(const struct tui_prb_field *f, const char *name, unsigned in,
 		    "bytes at %u%s", name, f->size, f->off,
 		    want != 0 && f->size != want ? ", not as wide as a long" :
 		    "");
-		return -1;
+		return (-1);
 	}
-	return 0;
+	return (0);
 }
 
 /* A layout the walk can trust: every field inside its struct and as wide
@@ -244,7 +244,7 @@ tui_prb_layout_check(const struct tui_prb_layout *l, char *err)
 	if (ls != 4 && ls != 8) {
 		snprintf(err, TUI_ERRLEN, "printk ring layout: a long of %u "
 		    "bytes", ls);
-		return -1;
+		return (-1);
 	}
 	if (l->desc_reserved > 3 || l->desc_committed > 3 ||
 	    l->desc_finalized > 3 || l->desc_reusable > 3 ||
@@ -256,12 +256,12 @@ tui_prb_layout_check(const struct tui_prb_layout *l, char *err)
 	    l->desc_finalized == l->desc_reusable) {
 		snprintf(err, TUI_ERRLEN, "printk ring layout: descriptor "
 		    "states not four distinct 2-bit values");
-		return -1;
+		return (-1);
 	}
 	if (rb > PK_HDR_MAX || ds > PK_DESC_MAX || is > 4096) {
 		snprintf(err, TUI_ERRLEN, "printk ring layout: structs too "
 		    "large (%u, %u, %u bytes)", rb, ds, is);
-		return -1;
+		return (-1);
 	}
 	if (check_field(&l->count_bits, "count_bits", rb, 0, err) != 0 ||
 	    check_field(&l->descs, "descs", rb, ls, err) != 0 ||
@@ -280,8 +280,8 @@ tui_prb_layout_check(const struct tui_prb_layout *l, char *err)
 	    check_field(&l->flags, "flags", is, 0, err) != 0 ||
 	    check_field(&l->level, "level", is, 0, err) != 0 ||
 	    check_field(&l->caller_id, "caller_id", is, 0, err) != 0)
-		return -1;
-	return 0;
+		return (-1);
+	return (0);
 }
 
 /* Bytes of an info the walk reads: up to the end of its last field. */
@@ -296,13 +296,13 @@ info_need(const struct tui_prb_layout *l)
 	for (i = 0; i < sizeof f / sizeof f[0]; i++)
 		if (field_end(f[i]) > n)
 			n = field_end(f[i]);
-	return n;
+	return (n);
 }
 
 static uint64_t
 get_long(const struct tui_printk *pk, const uint8_t *buf, unsigned off)
 {
-	return get_le(buf + off, pk->l.long_size);
+	return (get_le(buf + off, pk->l.long_size));
 }
 
 /* Read in pieces no longer than mem_read_max, counting the cost. */
@@ -320,13 +320,13 @@ pk_read(struct tui_printk *pk, uint64_t addr, void *buf, size_t len,
 		if (pk->read(pk->arg, addr, p, n) != 0) {
 			snprintf(err, TUI_ERRLEN,
 			    "cannot read %zu bytes at 0x%" PRIx64, n, addr);
-			return -1;
+			return (-1);
 		}
 		addr += n;
 		p += n;
 		len -= n;
 	}
-	return 0;
+	return (0);
 }
 
 struct tui_printk *
@@ -342,7 +342,7 @@ tui_printk_new(const struct tui_prb_layout *l, uint64_t prb_sym,
 	pk->read = read;
 	pk->arg = arg;
 	pk->text = tui_xcalloc(1, pk->l.long_size + TUI_PRINTK_TEXT_MAX);
-	return pk;
+	return (pk);
 }
 
 void
@@ -390,10 +390,10 @@ pk_header(struct tui_printk *pk, struct pk_ring *r, char *err)
 
 	/* prb may switch from the static ring to the dynamic one: reread. */
 	if (pk_read(pk, pk->prb_sym, ptr, l->long_size, err) != 0)
-		return -1;
+		return (-1);
 	r->rb = get_long(pk, ptr, 0);
 	if (pk_read(pk, r->rb, hdr, end, err) != 0)
-		return -1;
+		return (-1);
 	r->count_bits = (unsigned)get_field(hdr, &l->count_bits);
 	r->size_bits = (unsigned)get_field(hdr, &l->size_bits);
 	r->descs = get_field(hdr, &l->descs);
@@ -408,11 +408,11 @@ pk_header(struct tui_printk *pk, struct pk_ring *r, char *err)
 		snprintf(err, TUI_ERRLEN,
 		    "no printk ring at 0x%" PRIx64 " (count_bits %u, "
 		    "size_bits %u)", r->rb, r->count_bits, r->size_bits);
-		return -1;
+		return (-1);
 	}
 	r->head_id &= r->idmask;
 	r->tail_id &= r->idmask;
-	return 0;
+	return (0);
 }
 
 static bool
@@ -424,9 +424,9 @@ pk_is_pending(const struct tui_printk *pk, uint64_t seq, size_t *idx_out)
 		if (pk->pending[i] == seq) {
 			if (idx_out != NULL)
 				*idx_out = i;
-			return true;
+			return (true);
 		}
-	return false;
+	return (false);
 }
 
 static void
@@ -459,11 +459,11 @@ pk_data(struct tui_printk *pk, const struct pk_ring *r, struct pk_walk *w,
 	if (w->tlen > 0 && start >= w->tstart &&
 	    start + need <= w->tstart + w->tlen) {
 		memcpy(pk->text, w->tbuf + (start - w->tstart), need);
-		return 0;
+		return (0);
 	}
 	if (len > max || len < need) {
 		w->tlen = 0;
-		return pk_read(pk, r->data + start, pk->text, need, err);
+		return (pk_read(pk, r->data + start, pk->text, need, err));
 	}
 	for (j = idx + 1; j < cnt && j - w->dfirst < w->dcount; j++) {
 		d = w->dbuf + (j - w->dfirst) * l->desc_size;
@@ -476,11 +476,11 @@ pk_data(struct tui_printk *pk, const struct pk_ring *r, struct pk_walk *w,
 		next = n2;
 	}
 	if (pk_read(pk, r->data + start, w->tbuf, len, err) != 0)
-		return -1;
+		return (-1);
 	w->tstart = start;
 	w->tlen = len;
 	memcpy(pk->text, w->tbuf, need);
-	return 0;
+	return (0);
 }
 
 /*
@@ -501,7 +501,7 @@ pk_text(struct tui_printk *pk, const struct pk_ring *r, struct pk_walk *w,
 	if ((begin & 1) && (next & 1)) {
 		/* No data: empty (NO_LPOS) or lost (FAILED_LPOS). */
 		rec->lost = !(begin == PK_NO_LPOS && next == PK_NO_LPOS);
-		return 0;
+		return (0);
 	}
 	if ((begin >> r->size_bits) == (next >> r->size_bits) &&
 	    begin < next) {
@@ -512,11 +512,11 @@ pk_text(struct tui_printk *pk, const struct pk_ring *r, struct pk_walk *w,
 		blk = next & (dsize - 1);
 	} else {
 		rec->lost = true;
-		return 0;
+		return (0);
 	}
 	if (blk < ls || blk > dsize || start + blk > dsize) {
 		rec->lost = true;
-		return 0;
+		return (0);
 	}
 	want = text_len;
 	if (want > blk - ls)
@@ -524,16 +524,17 @@ pk_text(struct tui_printk *pk, const struct pk_ring *r, struct pk_walk *w,
 	if (want > TUI_PRINTK_TEXT_MAX)
 		want = TUI_PRINTK_TEXT_MAX;
 	if (pk_data(pk, r, w, idx, start, blk, next, ls + want, err) != 0)
-		return -1;
+		return (-1);
 	/* The block starts with its descriptor's id. */
 	if ((get_long(pk, pk->text, 0) & r->idmask) != id) {
 		rec->lost = true;
-		return 0;
+		return (0);
 	}
 	rec->len = want;
-	return 0;
+	return (0);
 }
 
+/* Walk the ring from where the last poll stopped: each whole record to cb. */
 int
 tui_printk_poll(struct tui_printk *pk, tui_printk_rec_cb *cb, void *arg,
     char *err)
@@ -552,15 +553,15 @@ tui_printk_poll(struct tui_printk *pk, tui_printk_rec_cb *cb, void *arg,
 	int		 delivered = 0;
 
 	if (tui_prb_layout_check(l, err) != 0)
-		return -1;
+		return (-1);
 	if ((ineed = info_need(l)) > sizeof info) {
 		snprintf(err, TUI_ERRLEN, "printk ring layout: info fields "
 		    "past %zu bytes", sizeof info);
-		return -1;
+		return (-1);
 	}
 	w->dcount = w->tlen = 0;
 	if (pk_header(pk, &r, err) != 0)
-		return -1;
+		return (-1);
 	cnt = UINT64_C(1) << r.count_bits;
 	d_head = (r.head_id - r.tail_id) & r.idmask;
 	if (d_head >= cnt)	/* not a ring we understand: read the last cnt */
@@ -600,7 +601,7 @@ tui_printk_poll(struct tui_printk *pk, tui_printk_rec_cb *cb, void *arg,
 				m = 1;
 			if (pk_read(pk, r.descs + idx * l->desc_size, w->dbuf,
 			    (size_t)m * l->desc_size, err) != 0)
-				return -1;
+				return (-1);
 			w->dfirst = idx;
 			w->dcount = m;
 		}
@@ -619,7 +620,7 @@ tui_printk_poll(struct tui_printk *pk, tui_printk_rec_cb *cb, void *arg,
 		}
 		if (pk_read(pk, r.infos + idx * l->info_size, info, ineed,
 		    err) != 0)
-			return -1;
+			return (-1);
 		memset(&rec, 0, sizeof rec);
 		rec.seq = get_field(info, &l->seq);
 		rec.ts_nsec = get_field(info, &l->ts_nsec);
@@ -646,7 +647,7 @@ tui_printk_poll(struct tui_printk *pk, tui_printk_rec_cb *cb, void *arg,
 		next = get_field(desc, &l->next);
 		if (pk_text(pk, &r, w, id, idx, begin, next,
 		    (unsigned)get_field(info, &l->text_len), &rec, err) != 0)
-			return -1;
+			return (-1);
 		if (rec.final && pk_is_pending(pk, rec.seq, &pidx))
 			pk_unpend(pk, pidx);
 		if (!rec.final && !have_new_resume)
@@ -661,5 +662,5 @@ tui_printk_poll(struct tui_printk *pk, tui_printk_rec_cb *cb, void *arg,
 	if (!pk->have_resume && !have_new_resume && n == 0)
 		pk->resume_id = start;
 	pk->have_resume = true;
-	return delivered;
+	return (delivered);
 }

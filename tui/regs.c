@@ -20,7 +20,7 @@ struct tui_regs_view {
 struct tui_regs_view *
 tui_regs_view_new(void)
 {
-	return tui_xcalloc(1, sizeof(struct tui_regs_view));
+	return (tui_xcalloc(1, sizeof(struct tui_regs_view)));
 }
 
 void
@@ -49,8 +49,8 @@ find(const struct tui_reg *set, size_t n, const char *name)
 {
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(set[i].name, name) == 0)
-			return &set[i];
-	return NULL;
+			return (&set[i]);
+	return (NULL);
 }
 
 bool
@@ -59,7 +59,7 @@ tui_regs_view_changed(const struct tui_regs_view *v, const char *name)
 	const struct tui_reg *a = find(v->cur, v->n, name);
 	const struct tui_reg *b = find(v->prev, v->nprev, name);
 
-	return a != NULL && b != NULL && a->value != b->value;
+	return (a != NULL && b != NULL && a->value != b->value);
 }
 
 size_t
@@ -70,7 +70,7 @@ tui_regs_from_rsp(const struct rsp_regs *r, struct tui_reg *out, size_t max)
 	uint64_t		 v;
 
 	if (a == NULL)
-		return 0;
+		return (0);
 	for (i = 0; i < a->nregs && n < max; i++) {
 		if (a->regs[i].offset < 0 || a->regs[i].size > 8 ||
 		    rsp_regs_get(r, (int)i, &v) < 0)
@@ -82,17 +82,17 @@ tui_regs_from_rsp(const struct rsp_regs *r, struct tui_reg *out, size_t max)
 		out[n].size = (uint8_t)a->regs[i].size;
 		n++;
 	}
-	return n;
+	return (n);
 }
 
 size_t
 tui_regs_view_count(const struct tui_regs_view *v)
 {
-	return v->n;
+	return (v->n);
 }
 
 const struct tui_reg *
 tui_regs_view_get(const struct tui_regs_view *v, size_t i)
 {
-	return i < v->n ? &v->cur[i] : NULL;
+	return (i < v->n ? &v->cur[i] : NULL);
 }

@@ -51,21 +51,21 @@ sym_cmp(const void *a, const void *b)
 	const struct sym	*x = a, *y = b;
 
 	if (x->addr != y->addr)
-		return x->addr < y->addr ? -1 : 1;
+		return (x->addr < y->addr ? -1 : 1);
 	/* At one address, the best name first: sized functions, globals. */
 	if (x->sized != y->sized)
-		return x->sized ? -1 : 1;
+		return (x->sized ? -1 : 1);
 	if ((x->type == STT_FUNC) != (y->type == STT_FUNC))
-		return x->type == STT_FUNC ? -1 : 1;
+		return (x->type == STT_FUNC ? -1 : 1);
 	if ((x->bind == STB_GLOBAL) != (y->bind == STB_GLOBAL))
-		return x->bind == STB_GLOBAL ? -1 : 1;
-	return x->name < y->name ? -1 : x->name > y->name;
+		return (x->bind == STB_GLOBAL ? -1 : 1);
+	return (x->name < y->name ? -1 : x->name > y->name);
 }
 
 static const char *
 sym_name(const struct tui_symtab *st, const struct sym *s)
 {
-	return s->name < st->strsz ? st->strtab + s->name : "";
+	return (s->name < st->strsz ? st->strtab + s->name : "");
 }
 
 /* The symbols of an ELF view (common/elf.c has checked every offset). */
@@ -80,14 +80,14 @@ symtab_load(const struct cm_elf *e, char *err)
 
 	if ((why = cm_elf_symtab_why(e)) != NULL) {
 		snprintf(err, TUI_ERRLEN, "%s", why);
-		return NULL;
+		return (NULL);
 	}
 	sh_sym = cm_elf_symtab(e);
 	sh_str = cm_elf_strtab(e);
 	if (sh_sym->size > SYMTAB_MAX_BYTES ||
 	    sh_str->size > SYMTAB_MAX_BYTES) {
 		snprintf(err, TUI_ERRLEN, "symbol table too large");
-		return NULL;
+		return (NULL);
 	}
 
 	st = tui_xcalloc(1, sizeof *st);
@@ -149,7 +149,7 @@ symtab_load(const struct cm_elf *e, char *err)
 				st->text[i].size = st->text[i + 1].addr -
 				    st->text[i].addr;
 	}
-	return st;
+	return (st);
 }
 
 struct tui_symtab *
@@ -162,7 +162,7 @@ tui_symtab_open(const char *path, char *err)
 	err[0] = '\0';
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		snprintf(err, TUI_ERRLEN, "%s: %s", path, strerror(errno));
-		return NULL;
+		return (NULL);
 	}
 	/* The mapping lives only while the symbols are copied out. */
 	e = cm_elf_open_fd(fd, err);
@@ -177,7 +177,7 @@ tui_symtab_open(const char *path, char *err)
 		snprintf(tmp, sizeof tmp, "%s: %s", path, err);
 		memcpy(err, tmp, TUI_ERRLEN);
 	}
-	return st;
+	return (st);
 }
 
 struct tui_symtab *
@@ -188,10 +188,10 @@ tui_symtab_from_mem(const void *buf, size_t len, char *err)
 
 	err[0] = '\0';
 	if ((e = cm_elf_open_mem(buf, len, err)) == NULL)
-		return NULL;
+		return (NULL);
 	st = symtab_load(e, err);
 	cm_elf_free(e);
-	return st;
+	return (st);
 }
 
 void
@@ -214,13 +214,13 @@ tui_symtab_set_slide(struct tui_symtab *st, int64_t slide)
 size_t
 tui_symtab_count(const struct tui_symtab *st)
 {
-	return st->ntext;
+	return (st->ntext);
 }
 
 unsigned
 tui_symtab_bits(const struct tui_symtab *st)
 {
-	return st->bits;
+	return (st->bits);
 }
 
 bool
@@ -240,17 +240,17 @@ tui_symtab_lookup(const struct tui_symtab *st, uint64_t addr,
 			hi = mid;
 	}
 	if (lo == 0)
-		return false;
+		return (false);
 	s = &st->text[lo - 1];
 	if (a - s->addr >= s->size)
-		return false;
+		return (false);
 	if (name_out != NULL)
 		*name_out = sym_name(st, s);
 	if (off_out != NULL)
 		*off_out = a - s->addr;
 	if (size_out != NULL)
 		*size_out = s->size;
-	return true;
+	return (true);
 }
 
 size_t
@@ -262,15 +262,15 @@ tui_symtab_format(const struct tui_symtab *st, uint64_t addr, char *buf,
 	int		 n;
 
 	if (buflen == 0)
-		return 0;
+		return (0);
 	buf[0] = '\0';
 	if (st == NULL || !tui_symtab_lookup(st, addr, &name, &off, &size))
-		return 0;
+		return (0);
 	n = snprintf(buf, buflen, "%s+0x%" PRIx64 "/0x%" PRIx64, name, off,
 	    size);
 	if (n < 0)
-		return 0;
-	return (size_t)n < buflen ? (size_t)n : buflen - 1;
+		return (0);
+	return ((size_t)n < buflen ? (size_t)n : buflen - 1);
 }
 
 bool
@@ -288,9 +288,9 @@ tui_symtab_addr(const struct tui_symtab *st, const char *name,
 			found = &st->all[i];
 	}
 	if (found == NULL)
-		return false;
+		return (false);
 	*addr_out = found->addr + (uint64_t)st->slide;
-	return true;
+	return (true);
 }
 
 bool
@@ -305,10 +305,10 @@ tui_symtab_prb(const struct tui_symtab *st, uint64_t *addr_out)
 		    st->data_shndx != 0 && y->shndx == st->data_shndx &&
 		    strcmp(sym_name(st, y), "prb") == 0) {
 			*addr_out = y->addr + (uint64_t)st->slide;
-			return true;
+			return (true);
 		}
 	}
-	return false;
+	return (false);
 }
 
 bool
@@ -319,8 +319,8 @@ tui_symtab_is_text(const struct tui_symtab *st, uint64_t addr)
 
 	for (i = 0; i < st->nexec; i++)
 		if (a >= st->exec[i].lo && a < st->exec[i].hi)
-			return true;
-	return false;
+			return (true);
+	return (false);
 }
 
 size_t
@@ -332,16 +332,16 @@ tui_symtab_format_ret(const struct tui_symtab *st, uint64_t addr, char *buf,
 	int		 n;
 
 	if (buflen == 0)
-		return 0;
+		return (0);
 	buf[0] = '\0';
 	/* A call that never returns (panic) is its function's last
 	 * instruction: its return address is already the next function. */
 	if (st == NULL || addr == 0 ||
 	    !tui_symtab_lookup(st, addr - 1, &name, &off, &size))
-		return 0;
+		return (0);
 	n = snprintf(buf, buflen, "%s+0x%" PRIx64 "/0x%" PRIx64, name, off + 1,
 	    size);
 	if (n < 0)
-		return 0;
-	return (size_t)n < buflen ? (size_t)n : buflen - 1;
+		return (0);
+	return ((size_t)n < buflen ? (size_t)n : buflen - 1);
 }

@@ -47,7 +47,7 @@ tui_xcalloc(size_t n, size_t size)
 		fputs("kgdb-tui: out of memory\n", stderr);
 		abort();
 	}
-	return p;
+	return (p);
 }
 
 static inline void *
@@ -61,7 +61,7 @@ tui_xreallocarray(void *old, size_t n, size_t size)
 		fputs("kgdb-tui: out of memory\n", stderr);
 		abort();
 	}
-	return p;
+	return (p);
 }
 
 static inline char *
@@ -70,7 +70,7 @@ tui_xstrndup(const char *s, size_t len)
 	char	*p = tui_xcalloc(1, len + 1);
 
 	memcpy(p, s, len);
-	return p;
+	return (p);
 }
 
 /* panic.c */

@@ -10,18 +10,19 @@ static enum tui_attr
 level_attr(int level)
 {
 	if (level < 0)
-		return TUI_A_NORMAL;
+		return (TUI_A_NORMAL);
 	if (level <= 3)
-		return TUI_A_ERR;
+		return (TUI_A_ERR);
 	if (level == 4)
-		return TUI_A_WARN;
+		return (TUI_A_WARN);
 	if (level == 5)
-		return TUI_A_NOTICE;
+		return (TUI_A_NOTICE);
 	if (level == 7)
-		return TUI_A_DIM;
-	return TUI_A_NORMAL;
+		return (TUI_A_DIM);
+	return (TUI_A_NORMAL);
 }
 
+/* The log pane: the lines that fit, the search match marked. */
 void
 tui_log_draw(struct tui_canvas *c, struct tui_rect r, struct tui_log *l)
 {

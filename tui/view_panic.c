@@ -22,7 +22,7 @@ static int
 label(struct tui_canvas *c, struct tui_rect r, int y, const char *name)
 {
 	tui_canvas_put(c, r.x, y, r.x + r.w, TUI_A_DIM, name);
-	return r.x + LABEL_W;
+	return (r.x + LABEL_W);
 }
 
 static void
@@ -59,6 +59,7 @@ draw_code(struct tui_canvas *c, struct tui_rect r, int y,
 	}
 }
 
+/* The panic pane: what, where, who, and as much of the trace as fits. */
 void
 tui_panic_draw(struct tui_canvas *c, struct tui_rect r,
     const struct tui_panic *p, const char *where_hint)

@@ -23,7 +23,7 @@ tui_eflags_format(uint64_t v, char *buf, size_t buflen)
 	int	i;
 
 	if (buflen == 0)
-		return 0;
+		return (0);
 	/* gdb 13 names the flags from bit 0 up: "[ PF ZF IF ]" */
 	o = (size_t)snprintf(buf, buflen, "0x%" PRIx64 " [", v);
 	for (i = 0; i < (int)(sizeof bits / sizeof bits[0]); i++)
@@ -32,7 +32,7 @@ tui_eflags_format(uint64_t v, char *buf, size_t buflen)
 			    bits[i].name);
 	if (o < buflen)
 		o += (size_t)snprintf(buf + o, buflen - o, " ]");
-	return o < buflen ? o : buflen - 1;
+	return (o < buflen ? o : buflen - 1);
 }
 
 /* pc, sp, fp and flags by their names on each architecture. */
@@ -41,8 +41,8 @@ is_name(const char *n, const char *const *list)
 {
 	for (; *list != NULL; list++)
 		if (strcmp(n, *list) == 0)
-			return true;
-	return false;
+			return (true);
+	return (false);
 }
 
 static const char *const pc_names[] = { "rip", "eip", "pc", NULL };
@@ -68,6 +68,7 @@ draw_value(struct tui_canvas *c, int x, int y, int end,
 	}
 }
 
+/* The registers pane: pc first with its symbol, then columns as wide as fit. */
 void
 tui_regs_draw(struct tui_canvas *c, struct tui_rect r,
     const struct tui_regs_view *v, const struct tui_symtab *st)

@@ -16,7 +16,7 @@ word_at(const uint8_t *p, unsigned w)
 
 	while (w-- > 0)
 		v = (v << 8) | p[w];
-	return v;
+	return (v);
 }
 
 size_t
@@ -27,7 +27,7 @@ tui_stack_fp_walk(const uint8_t *mem, size_t len, uint64_t base,
 	uint64_t	off, next;
 
 	if (wsize != 4 && wsize != 8)
-		return 0;
+		return (0);
 	while (n < max) {
 		if (fp < base || fp % wsize != 0)
 			break;
@@ -42,7 +42,7 @@ tui_stack_fp_walk(const uint8_t *mem, size_t len, uint64_t base,
 			break;
 		fp = next;
 	}
-	return n;
+	return (n);
 }
 
 size_t
@@ -53,10 +53,10 @@ tui_stack_where(const struct tui_stack *s, const struct tui_symtab *st,
 	size_t		 n, i, len;
 
 	if (buflen == 0)
-		return 0;
+		return (0);
 	buf[0] = '\0';
 	if (s == NULL || s->mem == NULL || st == NULL)
-		return 0;
+		return (0);
 	n = tui_stack_fp_walk(s->mem, s->len, s->sp, s->wsize, s->fp, fr,
 	    TUI_FP_MAX);
 	for (i = 0; i < n; i++) {
@@ -73,13 +73,14 @@ tui_stack_where(const struct tui_stack *s, const struct tui_symtab *st,
 			memcpy(name, buf, k);
 			name[k] = '\0';
 			if (!tui_frame_is_reporting(name))
-				return len;
+				return (len);
 		}
 	}
 	buf[0] = '\0';
-	return 0;
+	return (0);
 }
 
+/* The stack pane: words from sp, return addresses and frames marked. */
 void
 tui_stack_draw(struct tui_canvas *c, struct tui_rect r,
     const struct tui_stack *s, const struct tui_symtab *st)

@@ -10,13 +10,13 @@ const char *
 tui_tstate_name(enum tui_tstate s)
 {
 	switch (s) {
-	case TUI_TS_UNKNOWN:	return "unknown";
-	case TUI_TS_RUNNING:	return "running";
-	case TUI_TS_STOPPED:	return "stopped";
-	case TUI_TS_KDB:	return "kdb";
-	case TUI_TS_PANIC:	return "PANIC";
+	case TUI_TS_UNKNOWN:	return ("unknown");
+	case TUI_TS_RUNNING:	return ("running");
+	case TUI_TS_STOPPED:	return ("stopped");
+	case TUI_TS_KDB:	return ("kdb");
+	case TUI_TS_PANIC:	return ("PANIC");
 	}
-	return "?";
+	return ("?");
 }
 
 /* 950, 1.2k, 11k */
@@ -32,6 +32,7 @@ rate(char *buf, size_t len, uint64_t bps)
 		snprintf(buf, len, "%" PRIu64 "k", bps / 1000);
 }
 
+/* The status bar: the link, the target state, its CPU and thread, rates. */
 void
 tui_status_draw(struct tui_canvas *c, struct tui_rect r,
     const struct tui_status *s)

@@ -188,7 +188,7 @@ now_s(void)
 	struct timespec	ts;
 
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
 }
 
 static int
@@ -196,7 +196,7 @@ cmp_d(const void *a, const void *b)
 {
 	double	x = *(const double *)a, y = *(const double *)b;
 
-	return x < y ? -1 : x > y;
+	return (x < y ? -1 : x > y);
 }
 
 static void
@@ -280,5 +280,5 @@ main(int argc, char **argv)
 	free(con.p);
 	free(pkt.p);
 	free(gdb.p);
-	return 0;
+	return (0);
 }

@@ -95,19 +95,19 @@ demux_rec_markname(enum rsp_mark m)
 {
 	switch (m) {
 	case RSP_MARK_KDB_PROMPT:
-		return "prompt";
+		return ("prompt");
 	case RSP_MARK_KDB_PAGER:
-		return "pager";
+		return ("pager");
 	case RSP_MARK_KDB_ENTER:
-		return "enter";
+		return ("enter");
 	case RSP_MARK_KGDB_WAIT:
-		return "wait";
+		return ("wait");
 	case RSP_MARK_PANIC:
-		return "panic";
+		return ("panic");
 	case RSP_MARK_OOPS:
-		return "oops";
+		return ("oops");
 	}
-	return "?";
+	return ("?");
 }
 
 /*
@@ -251,7 +251,7 @@ demux_rec_run(struct demux_rec *r, const struct rsp_demux_cfg *cfg,
 
 	demux_rec_init(r, cfg->max_payload);
 	if ((d = rsp_demux_new(cfg)) == NULL)
-		return false;
+		return (false);
 	r->d = d;
 	r->ack_after_pkt = ack_after_pkt;
 	rsp_demux_expect_ack(d, expect_ack);
@@ -271,7 +271,7 @@ demux_rec_run(struct demux_rec *r, const struct rsp_demux_cfg *cfg,
 		r->bad = r->bad ? r->bad : "console+frames+acks != input";
 	rsp_demux_free(d);
 	r->d = NULL;
-	return true;
+	return (true);
 }
 
 /*
@@ -291,7 +291,7 @@ demux_rec_run_timed(struct demux_rec *r, const struct rsp_demux_cfg *cfg,
 
 	demux_rec_init(r, cfg->max_payload);
 	if ((d = rsp_demux_new(cfg)) == NULL)
-		return false;
+		return (false);
 	r->d = d;
 	r->ack_after_pkt = 1;
 	for (size_t i = 0; i <= ncuts; i++) {
@@ -322,7 +322,7 @@ demux_rec_run_timed(struct demux_rec *r, const struct rsp_demux_cfg *cfg,
 		r->bad = r->bad ? r->bad : "console+frames+acks != input";
 	rsp_demux_free(d);
 	r->d = NULL;
-	return true;
+	return (true);
 }
 
 #endif

@@ -62,10 +62,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t			 i;
 
 	if (size > 1 << 20)
-		return 0;
+		return (0);
 	if ((d = cm_dwarf_open_mem(data, size, err)) == NULL) {
 		check_err(err);
-		return 0;
+		return (0);
 	}
 	if (cm_dwarf_bits(d) != 32 && cm_dwarf_bits(d) != 64)
 		abort();
@@ -90,5 +90,5 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	else if (tui_prb_layout_check(&l, err) != 0)
 		abort();
 	cm_dwarf_free(d);
-	return 0;
+	return (0);
 }

@@ -150,7 +150,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t		 off, n;
 
 	if (size > 1 << 20)
-		return 0;
+		return (0);
 	in_buf = data;
 	in_len = size;
 	err[0] = '\0';
@@ -161,7 +161,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((e = cm_elf_open_mem(data, size, err)) == NULL) {
 		if (err[0] == '\0' || strlen(err) >= sizeof err)
 			abort();
-		return 0;
+		return (0);
 	}
 	if (idr != 0)
 		abort();
@@ -185,5 +185,5 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	cm_elf_free(e);
-	return 0;
+	return (0);
 }

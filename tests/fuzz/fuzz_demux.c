@@ -26,7 +26,7 @@ fuzz_cmp(const void *a, const void *b)
 {
 	size_t	x = *(const size_t *)a, y = *(const size_t *)b;
 
-	return x < y ? -1 : x > y;
+	return (x < y ? -1 : x > y);
 }
 
 static void
@@ -51,11 +51,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int			 ackmode;
 
 	if (size < 2)
-		return 0;
+		return (0);
 	mode = data[0];
 	ncut = data[1] % 16u;
 	if (size < 2 + 2 * ncut)
-		return 0;
+		return (0);
 	in = data + 2 + 2 * ncut;
 	len = size - 2 - 2 * ncut;
 	for (i = 0; i < ncut; i++)
@@ -106,5 +106,5 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	demux_rec_free(&cut);
 	demux_rec_free(&bytes);
 	demux_rec_free(&timed);
-	return 0;
+	return (0);
 }

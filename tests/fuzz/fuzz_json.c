@@ -145,9 +145,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char	*line = (const char *)data;
 
 	if (size > 65536)
-		return 0;
+		return (0);
 	check_request(line, size);
 	check_json(line, size);
 	check_quote(line, size);
-	return 0;
+	return (0);
 }

@@ -24,7 +24,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int		 n, m, u;
 
 	if (size < 2)
-		return 0;
+		return (0);
 	outmax = ((size_t)data[0] << 8 | data[1]) % (2 * RSP_PKT_MAX + 1);
 	data += 2;
 	size -= 2;
@@ -80,5 +80,5 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	free(in);
 	free(out);
-	return 0;
+	return (0);
 }

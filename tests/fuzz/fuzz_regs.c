@@ -68,7 +68,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int			 n;
 
 	if (size < 1)
-		return 0;
+		return (0);
 	a = rsp_arch_get(ids[data[0] & 3]);
 	small = (size_t)(data[0] >> 3) + 1;	/* 1 .. 32 */
 	regs = malloc(sizeof *regs);
@@ -106,5 +106,5 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	free(hex);
 	free(regs);
-	return 0;
+	return (0);
 }

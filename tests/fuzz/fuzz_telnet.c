@@ -67,7 +67,7 @@ tf_decode(const uint8_t *in, size_t len, size_t stride, uint8_t flags,
 		n += got;
 		off += step;
 	}
-	return n;
+	return (n);
 }
 
 int
@@ -80,7 +80,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t		 stride, na, nb, ne, nback, used;
 
 	if (size < 2 || size - 2 > TF_MAX)
-		return 0;
+		return (0);
 	flags = data[0];
 	stride = data[1] % 17;		/* 0: one read */
 	data += 2;
@@ -99,5 +99,5 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nback = tf_decode(esc, ne, stride, flags & 1, back, &sc);
 	if (sc.n != 0 || nback != na || memcmp(back, a, na) != 0)
 		abort();
-	return 0;
+	return (0);
 }

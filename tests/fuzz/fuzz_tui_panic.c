@@ -99,7 +99,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t			 i, step;
 
 	if (size > 65536)
-		return 0;
+		return (0);
 	p = tui_panic_new();
 	for (i = 0; i < size; i += step) {
 		step = 1 + (size_t)data[i] * 3;
@@ -138,5 +138,5 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		tui_taint_words(o->taint, buf, sizeof buf);
 	}
 	tui_panic_free(p);
-	return 0;
+	return (0);
 }

@@ -84,9 +84,9 @@ fread_mem(void *arg, uint64_t addr, void *buf, size_t len)
 	for (size_t i = 0; i < sizeof r / sizeof r[0]; i++)
 		if (addr >= r[i].at && addr + len <= r[i].at + r[i].n) {
 			memcpy(buf, r[i].p + (addr - r[i].at), len);
-			return 0;
+			return (0);
 		}
-	return -1;
+	return (-1);
 }
 
 static size_t	fdelivered;
@@ -111,7 +111,7 @@ take(uint8_t *dst, size_t n, const uint8_t **src, size_t *left)
 	memcpy(dst, *src, k);
 	*src += k;
 	*left -= k;
-	return k;
+	return (k);
 }
 
 int
@@ -127,7 +127,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t			 left;
 
 	if (size < 16 || size > 1 << 16)
-		return 0;
+		return (0);
 	memset(&m, 0, sizeof m);
 	l = flay[data[0] & 1];
 	ls = l.long_size;
@@ -181,5 +181,5 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(m.descs);
 	free(m.infos);
 	free(m.text);
-	return 0;
+	return (0);
 }

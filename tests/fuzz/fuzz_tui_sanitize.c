@@ -35,10 +35,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t	ts;
 
 	if (size > 4096)
-		return 0;
+		return (0);
 	check(data, size, 4 * size + 1);
 	check(data, size, 1 + size / 3);
 	check(data, size, 1);
 	(void)tui_strip_timestamp((const char *)data, size, &ts);
-	return 0;
+	return (0);
 }

@@ -35,8 +35,8 @@ scan(const struct tui_symtab *st, uint64_t a)
 		if (st->text[i].addr <= a)
 			best = &st->text[i];
 	if (best == NULL || a - best->addr >= best->size)
-		return NULL;
-	return best;
+		return (NULL);
+	return (best);
 }
 
 /* buf, n bytes long, is name then "+0x", either maybe cut short. */
@@ -46,9 +46,9 @@ starts_with_name(const char *buf, size_t n, const char *name)
 	size_t	m = strlen(name);
 
 	if (n <= m)
-		return memcmp(buf, name, n) == 0;
-	return memcmp(buf, name, m) == 0 &&
-	    memcmp(buf + m, "+0x", n - m < 3 ? n - m : 3) == 0;
+		return (memcmp(buf, name, n) == 0);
+	return (memcmp(buf, name, m) == 0 &&
+	    memcmp(buf + m, "+0x", n - m < 3 ? n - m : 3) == 0);
 }
 
 /* Lookup, format and format_ret at addr (runtime) with st's slide, for
@@ -151,11 +151,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t		 slide = 0;
 
 	if (size > 1 << 20)
-		return 0;
+		return (0);
 	if ((st = tui_symtab_from_mem(data, size, err)) == NULL) {
 		if (err[0] == '\0' || strlen(err) >= sizeof err)
 			abort();
-		return 0;
+		return (0);
 	}
 	check_table(st, data, size);
 	/* Again under a slide taken from the input (KASLR moves the kernel
@@ -167,5 +167,5 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tui_symtab_set_slide(st, -0x1000);
 	check_table(st, data, size);
 	tui_symtab_free(st);
-	return 0;
+	return (0);
 }

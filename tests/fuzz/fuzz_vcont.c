@@ -28,8 +28,8 @@ int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static bool
 same_act(const struct rsp_vcont_act *a, const struct rsp_vcont_act *b)
 {
-	return a->op == b->op && a->sig == b->sig && a->start == b->start &&
-	    a->end == b->end && a->any == b->any && a->thread == b->thread;
+	return (a->op == b->op && a->sig == b->sig && a->start == b->start &&
+	    a->end == b->end && a->any == b->any && a->thread == b->thread);
 }
 
 /* The actions in gdb's plain form: "vCont;s:1f;c". */
@@ -54,7 +54,7 @@ encode(char *out, size_t max, const struct rsp_vcont *v)
 	}
 	if (n >= max)
 		abort();
-	return n;
+	return (n);
 }
 
 static void
@@ -116,9 +116,9 @@ static uint8_t
 take(struct recipe *r)
 {
 	if (r->left == 0)
-		return 0;
+		return (0);
 	r->left--;
-	return *r->p++;
+	return (*r->p++);
 }
 
 static uint64_t
@@ -129,7 +129,7 @@ take64(struct recipe *r)
 
 	for (i = 0; i < n; i++)
 		v = v << 8 | take(r);
-	return v;
+	return (v);
 }
 
 /* Append one action made from the recipe to pkt at *n; its expected
@@ -257,5 +257,5 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)rsp_reg_le(in, size, i, &x);
 	free(in);
 	check_recipe(data, size);
-	return 0;
+	return (0);
 }

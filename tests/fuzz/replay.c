@@ -22,7 +22,7 @@ replay_file(const char *path)
 
 	if ((f = fopen(path, "rb")) == NULL) {
 		perror(path);
-		return -1;
+		return (-1);
 	}
 	fseek(f, 0, SEEK_END);
 	n = ftell(f);
@@ -30,7 +30,7 @@ replay_file(const char *path)
 	if (n < 0) {
 		perror(path);
 		fclose(f);
-		return -1;
+		return (-1);
 	}
 	/*
 	 * Exactly n bytes, no slack: a target that reads its input in place
@@ -42,18 +42,18 @@ replay_file(const char *path)
 	if ((buf = malloc(n > 0 ? (size_t)n : 1)) == NULL) {
 		perror(path);
 		fclose(f);
-		return -1;
+		return (-1);
 	}
 	if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
 		perror(path);
 		free(buf);
 		fclose(f);
-		return -1;
+		return (-1);
 	}
 	fclose(f);
 	LLVMFuzzerTestOneInput(n > 0 ? buf : buf + 1, (size_t)n);
 	free(buf);
-	return 0;
+	return (0);
 }
 
 static int
@@ -67,15 +67,15 @@ replay_path(const char *path, unsigned *count)
 
 	if (stat(path, &st) != 0) {
 		perror(path);
-		return -1;
+		return (-1);
 	}
 	if (!S_ISDIR(st.st_mode)) {
 		(*count)++;
-		return replay_file(path);
+		return (replay_file(path));
 	}
 	if ((dir = opendir(path)) == NULL) {
 		perror(path);
-		return -1;
+		return (-1);
 	}
 	while ((de = readdir(dir)) != NULL) {
 		if (de->d_name[0] == '.')
@@ -85,7 +85,7 @@ replay_path(const char *path, unsigned *count)
 			rc = -1;
 	}
 	closedir(dir);
-	return rc;
+	return (rc);
 }
 
 int
@@ -98,5 +98,5 @@ main(int argc, char **argv)
 		if (replay_path(argv[i], &count) != 0)
 			rc = 1;
 	printf("replayed %u inputs\n", count);
-	return rc;
+	return (rc);
 }

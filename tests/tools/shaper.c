@@ -154,7 +154,7 @@ sh_now_ns(void)
 	struct timespec	ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec);
 }
 
 /* xorshift64*: small, seedable, good enough to place errors. */
@@ -167,14 +167,14 @@ sh_rng_next(uint64_t *s)
 	x ^= x << 25;
 	x ^= x >> 27;
 	*s = x;
-	return x * 0x2545f4914f6cdd1dULL;
+	return (x * 0x2545f4914f6cdd1dULL);
 }
 
 /* Uniform in (0, 1]. */
 static double
 sh_rng_unit(uint64_t *s)
 {
-	return ((double)(sh_rng_next(s) >> 11) + 1.0) / 9007199254740992.0;
+	return (((double)(sh_rng_next(s) >> 11) + 1.0) / 9007199254740992.0);
 }
 
 /*
@@ -199,7 +199,7 @@ sh_ln(double x)
 		sum += term / i;
 		term *= z2;
 	}
-	return 2 * sum - k * 0.69314718055994530942;
+	return (2 * sum - k * 0.69314718055994530942);
 }
 
 /*
@@ -213,13 +213,13 @@ sh_geometric(uint64_t *s, double p)
 	double	n;
 
 	if (p <= 0)
-		return UINT64_MAX;
+		return (UINT64_MAX);
 	if (p >= 1)
-		return 0;
+		return (0);
 	n = sh_ln(sh_rng_unit(s)) / sh_ln(1 - p);
 	if (n >= 1.8e19)
-		return UINT64_MAX;
-	return (uint64_t)n;
+		return (UINT64_MAX);
+	return ((uint64_t)n);
 }
 
 static void
@@ -259,11 +259,11 @@ sh_dir_shape(struct sh_dir *d, unsigned char *c)
 	unsigned	bit;
 
 	if (!d->impair)
-		return true;
+		return (true);
 	if (d->bytes_to_drop == 0) {
 		d->drops++;
 		d->bytes_to_drop = sh_geometric(&d->rng, d->drop);
-		return false;
+		return (false);
 	}
 	if (d->bytes_to_drop != UINT64_MAX)
 		d->bytes_to_drop--;
@@ -277,7 +277,7 @@ sh_dir_shape(struct sh_dir *d, unsigned char *c)
 		} else
 			d->bits_to_flip--;
 	}
-	return true;
+	return (true);
 }
 
 /* Feed bytes read from one side through telnet parsing and shaping. */
@@ -375,25 +375,25 @@ sh_parse_addr(const char *spec, bool listen, struct sockaddr_storage *ss,
 	if (strncmp(spec, "unix:", 5) == 0) {
 		if (strlen(spec + 5) >= sizeof sun->sun_path) {
 			snprintf(err, SH_ERRLEN, "socket path too long: %s", spec);
-			return -1;
+			return (-1);
 		}
 		sun->sun_family = AF_UNIX;
 		strcpy(sun->sun_path, spec + 5);
 		*len = sizeof *sun;
-		return 0;
+		return (0);
 	}
 	if (strncmp(spec, "tcp:", 4) == 0)
 		spec += 4;
 	if (strlen(spec) >= sizeof host) {
 		snprintf(err, SH_ERRLEN, "address too long");
-		return -1;
+		return (-1);
 	}
 	strcpy(host, spec);
 	colon = strrchr(host, ':');
 	if (colon == NULL) {
 		if (!listen) {
 			snprintf(err, SH_ERRLEN, "want tcp:HOST:PORT: %s", spec);
-			return -1;
+			return (-1);
 		}
 		port = host;
 		memmove(host + 10, host, strlen(host) + 1);
@@ -409,12 +409,12 @@ sh_parse_addr(const char *spec, bool listen, struct sockaddr_storage *ss,
 	rc = getaddrinfo(host, port, &hints, &ai);
 	if (rc != 0) {
 		snprintf(err, SH_ERRLEN, "%s: %s", spec, gai_strerror(rc));
-		return -1;
+		return (-1);
 	}
 	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
 	*len = ai->ai_addrlen;
 	freeaddrinfo(ai);
-	return 0;
+	return (0);
 }
 
 static void
@@ -446,7 +446,7 @@ sh_listen_open(struct shaper *sh, char *err)
 	fd = socket(sh->laddr.ss_family, SOCK_STREAM, 0);
 	if (fd == -1) {
 		snprintf(err, SH_ERRLEN, "socket: %s", strerror(errno));
-		return -1;
+		return (-1);
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 	if (sh->laddr.ss_family == AF_UNIX)
@@ -456,7 +456,7 @@ sh_listen_open(struct shaper *sh, char *err)
 		snprintf(err, SH_ERRLEN, "listen %s: %s", sh->listen_spec,
 		    strerror(errno));
 		close(fd);
-		return -1;
+		return (-1);
 	}
 	sh_nonblock(fd);
 	if (sh->laddr.ss_family == AF_INET &&
@@ -479,7 +479,7 @@ sh_listen_open(struct shaper *sh, char *err)
 			fclose(f);
 		}
 	}
-	return 0;
+	return (0);
 }
 
 static int
@@ -490,22 +490,22 @@ sh_upstream_open(struct shaper *sh, char *err)
 	int			fd;
 
 	if (sh_parse_addr(sh->upstream_spec, false, &ss, &len, err) == -1)
-		return -1;
+		return (-1);
 	fd = socket(ss.ss_family, SOCK_STREAM, 0);
 	if (fd == -1) {
 		snprintf(err, SH_ERRLEN, "socket: %s", strerror(errno));
-		return -1;
+		return (-1);
 	}
 	if (connect(fd, (struct sockaddr *)&ss, len) == -1) {
 		snprintf(err, SH_ERRLEN, "connect %s: %s", sh->upstream_spec,
 		    strerror(errno));
 		close(fd);
-		return -1;
+		return (-1);
 	}
 	sh_nonblock(fd);
 	sh_nodelay(fd, &ss);
 	sh->ufd = fd;
-	return 0;
+	return (0);
 }
 
 static void
@@ -568,7 +568,7 @@ sh_restore(struct shaper *sh)
 static uint64_t
 sh_byte_ns(unsigned long baud)
 {
-	return baud > 0 ? 10000000000ull / baud : 0;
+	return (baud > 0 ? 10000000000ull / baud : 0);
 }
 
 /*
@@ -590,13 +590,13 @@ sh_usb_take(struct shaper *sh, const unsigned char *p, size_t n, uint64_t now)
 	if (n > sizeof sh->usb_buf - sh->usb_len)
 		n = sizeof sh->usb_buf - sh->usb_len;
 	if (n == 0)
-		return 0;
+		return (0);
 	if (sh->usb_len == 0 && now > sh->usb_last_ns)
 		/* Idle until now: status packets kept the timer stepping. */
 		sh->usb_last_ns += (now - sh->usb_last_ns) / lat * lat;
 	memcpy(sh->usb_buf + sh->usb_len, p, n);
 	sh->usb_len += n;
-	return n;
+	return (n);
 }
 
 static void
@@ -673,20 +673,20 @@ sh_timeout_ms(struct shaper *sh, uint64_t now)
 	if (sh->usb_len > 0) {
 		if (sh->usb_len >= SH_USB_PKT ||
 		    now >= sh->usb_last_ns + sh->usb_lat_ns)
-			return 0;
+			return (0);
 		best = sh->usb_last_ns + sh->usb_lat_ns - now;
 	}
 	for (i = 0; i < 2 && sh->byte_ns > 0; i++) {
 		if (dirs[i]->qlen == 0)
 			continue;
 		if (dirs[i]->next_ns <= now + SH_TICK_NS)
-			return 0;
+			return (0);
 		if (dirs[i]->next_ns - SH_TICK_NS - now < best)
 			best = dirs[i]->next_ns - SH_TICK_NS - now;
 	}
 	if (best == UINT64_MAX)
-		return -1;
-	return (int)((best + 999999) / 1000000);
+		return (-1);
+	return ((int)((best + 999999) / 1000000));
 }
 
 static void
@@ -766,7 +766,7 @@ sh_rate(const char *s)
 		fprintf(stderr, "shaper: bad rate %s\n", s);
 		exit(2);
 	}
-	return v;
+	return (v);
 }
 
 /* Check the geometric draws give the asked rate, and the pacing sums. */
@@ -832,7 +832,7 @@ sh_selftest(void)
 			sh_dir_push(&p.down, 'x');
 		if (pipe(pfd) == -1) {
 			perror("shaper: pipe");
-			return 1;
+			return (1);
 		}
 		fcntl(pfd[0], F_SETFL, O_NONBLOCK);
 		for (now = 0; now <= 1000000000ull; now += 1000000) {
@@ -907,7 +907,7 @@ sh_selftest(void)
 		    ok ? "PASS" : "FAIL");
 		bad |= !ok;
 	}
-	return bad;
+	return (bad);
 }
 
 static void
@@ -965,7 +965,7 @@ main(int argc, char **argv)
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (strcmp(a, "--selftest") == 0)
-			return sh_selftest();
+			return (sh_selftest());
 		if (strcmp(a, "--telnet") == 0) {
 			sh.telnet = true;
 			continue;
@@ -1043,12 +1043,12 @@ main(int argc, char **argv)
 		if (sh.down.rec == NULL || sh.up.rec == NULL ||
 		    sh.events == NULL) {
 			sh_log("--record %s: %s", record, strerror(errno));
-			return 1;
+			return (1);
 		}
 	}
 
 	if (pipe(sh.sigpipe) == -1)
-		return 1;
+		return (1);
 	sh_nonblock(sh.sigpipe[0]);
 	sh_nonblock(sh.sigpipe[1]);
 	sh_sig_fd = sh.sigpipe[1];
@@ -1065,7 +1065,7 @@ main(int argc, char **argv)
 	if (sh_parse_addr(listen_spec, true, &sh.laddr, &sh.laddrlen, err) == -1 ||
 	    sh_listen_open(&sh, err) == -1) {
 		sh_log("%s", err);
-		return 1;
+		return (1);
 	}
 	if (sh.laddr.ss_family == AF_INET)
 		sh_log("listening on tcp:127.0.0.1:%u, upstream %s, baud %lu%s",
@@ -1078,7 +1078,7 @@ main(int argc, char **argv)
 	if (connect_now) {
 		if (sh_upstream_open(&sh, err) == -1) {
 			sh_log("%s", err);
-			return 1;
+			return (1);
 		}
 		sh_log("upstream %s connected", up_spec);
 	}
@@ -1195,5 +1195,5 @@ main(int argc, char **argv)
 		fclose(sh.events);
 	free(sh.down.q);
 	free(sh.up.q);
-	return rc;
+	return (rc);
 }

@@ -28,12 +28,12 @@ main(int argc, char **argv)
 	if (argc < 3 || (a = rsp_arch_by_name(argv[1])) == NULL) {
 		fprintf(stderr, "usage: tdesc_dump ARCH xml|layout|limits|"
 		    "format HEX\n");
-		return 2;
+		return (2);
 	}
 	if (strcmp(argv[2], "xml") == 0) {
 		if ((n = rsp_tdesc_xml(a, xml, sizeof xml)) < 0) {
 			fprintf(stderr, "%s\n", rsp_strerror(n));
-			return 1;
+			return (1);
 		}
 		fwrite(xml, 1, (size_t)n, stdout);
 	} else if (strcmp(argv[2], "layout") == 0) {
@@ -49,19 +49,19 @@ main(int argc, char **argv)
 		n = rsp_regs_parse_g(a, argv[3], strlen(argv[3]), &regs);
 		if (n < 0) {
 			fprintf(stderr, "%s\n", rsp_strerror(n));
-			return 1;
+			return (1);
 		}
 		for (size_t i = 0; i < a->nregs; i++) {
 			if (a->regs[i].offset < 0)
 				continue;
 			n = rsp_regs_format(&regs, (int)i, val, sizeof val);
 			if (n < 0)
-				return 1;
+				return (1);
 			printf("%s %s\n", a->regs[i].name, val);
 		}
 	} else {
 		fprintf(stderr, "unknown command %s\n", argv[2]);
-		return 2;
+		return (2);
 	}
-	return 0;
+	return (0);
 }

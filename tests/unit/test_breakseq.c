@@ -152,5 +152,5 @@ main(void)
 		cmocka_unit_test(test_long),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

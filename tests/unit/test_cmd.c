@@ -46,14 +46,14 @@ fake_fn(struct br_cmdq *q)
 {
 	(void)q;
 	ran++;
-	return BR_CMD_OK;
+	return (BR_CMD_OK);
 }
 
 static bool
 fake_waiting(void *arg)
 {
 	(void)arg;
-	return waiting;
+	return (waiting);
 }
 
 /* Commands a front end adds (as gdb.c adds cache and step-irqs). */
@@ -82,7 +82,7 @@ setup(void **state)
 	out[0] = '\0';
 	pieces = ran = 0;
 	waiting = false;
-	return 0;
+	return (0);
 }
 
 /* Run name as front end from would; its rc, q in *qp. */
@@ -99,7 +99,7 @@ run(int from, const char *name, struct br_cmdq *q)
 	q->from = from;
 	q->args = "";
 	q->print = print;
-	return br_cmd_run(q, c, owner);
+	return (br_cmd_run(q, c, owner));
 }
 
 static void
@@ -372,5 +372,5 @@ main(void)
 		cmocka_unit_test_setup(test_status, setup),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -46,7 +46,7 @@ run(struct br_opts *o, char *err, ...)
 	}
 	va_end(ap);
 	err[0] = '\0';
-	return br_cmdline_parse(o, argc, argv, err);
+	return (br_cmdline_parse(o, argc, argv, err));
 }
 
 static void
@@ -157,9 +157,9 @@ setup(void **state)
 
 	(void)state;
 	if ((fd = mkstemp(conf)) == -1)
-		return -1;
+		return (-1);
 	close(fd);
-	return 0;
+	return (0);
 }
 
 static int
@@ -168,7 +168,7 @@ teardown(void **state)
 	(void)state;
 	unlink(conf);
 	unsetenv("KGDB_BRIDGE_BOARDS");
-	return 0;
+	return (0);
 }
 
 int
@@ -180,5 +180,5 @@ main(void)
 		cmocka_unit_test(test_exit),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return (cmocka_run_group_tests(tests, setup, teardown));
 }

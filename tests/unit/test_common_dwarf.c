@@ -34,7 +34,7 @@ fix_open(const char *name)
 	if ((d = cm_dwarf_open(path, err)) == NULL)
 		print_message("# %s\n", err);
 	assert_non_null(d);
-	return d;
+	return (d);
 }
 
 static void
@@ -425,5 +425,5 @@ main(int argc, char **argv)
 	snprintf(fixdir, sizeof fixdir, "%.*s/dwarf",
 	    slash != NULL ? (int)(slash - argv[0]) : 1,
 	    slash != NULL ? argv[0] : ".");
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -44,7 +44,7 @@ client(int rcvbuf)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
 	assert_int_equal(connect(fd, (struct sockaddr *)&sin, sizeof sin), 0);
 	fcntl(fd, F_SETFL, O_NONBLOCK);
-	return fd;
+	return (fd);
 }
 
 /* What a client read: the last SINK_KEEP bytes, and a count of 'x'. */
@@ -110,13 +110,13 @@ count(const struct sink *s, const char *want, size_t wlen)
 		if (memcmp(s->buf + i, want, wlen) == 0)
 			n++;
 	}
-	return n;
+	return (n);
 }
 
 static bool
 has(const struct sink *s, const char *want, size_t wlen)
 {
-	return count(s, want, wlen) > 0;
+	return (count(s, want, wlen) > 0);
 }
 
 static int
@@ -133,7 +133,7 @@ setup(void **state)
 	br.arch = rsp_arch_get(RSP_ARCH_X86_64);
 	br.link = (struct br_link *)&fk;
 	br.target = br_target_new(&br, br.link);
-	return 0;
+	return (0);
 }
 
 static int
@@ -143,7 +143,7 @@ teardown(void **state)
 	fk.up = false;		/* no detach on the way out */
 	br_target_free(br.target);
 	event_base_free(br.base);
-	return 0;
+	return (0);
 }
 
 static void
@@ -289,5 +289,5 @@ main(void)
 		cmocka_unit_test(test_clients),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return (cmocka_run_group_tests(tests, setup, teardown));
 }

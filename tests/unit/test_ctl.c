@@ -41,12 +41,12 @@ setup(void **state)
 {
 	(void)state;
 	if (mkdtemp(dir) == NULL)
-		return -1;
+		return (-1);
 	snprintf(path, sizeof path, "%s/sub/b.sock", dir);
 	memset(&br, 0, sizeof br);
 	br.base = event_base_new();
 	br.opts.target = (char *)"/dev/ttyTEST";
-	return br.base == NULL ? -1 : 0;
+	return (br.base == NULL ? -1 : 0);
 }
 
 static int
@@ -60,7 +60,7 @@ teardown(void **state)
 	snprintf(sub, sizeof sub, "%s/sub", dir);
 	rmdir(sub);
 	rmdir(dir);
-	return 0;
+	return (0);
 }
 
 static int
@@ -75,7 +75,7 @@ connect_ctl(void)
 	fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	assert_true(fd != -1);
 	assert_int_equal(connect(fd, (struct sockaddr *)&sun, sizeof sun), 0);
-	return fd;
+	return (fd);
 }
 
 /* Run the loop until fd has a full line, and return it. */
@@ -100,7 +100,7 @@ reply(int fd)
 				goto out;
 			if (line[n] == '\n') {
 				line[n] = '\0';
-				return line;
+				return (line);
 			}
 			if (++n == sizeof line - 1)
 				goto out;
@@ -108,7 +108,7 @@ reply(int fd)
 	}
 out:
 	line[n] = '\0';
-	return line;
+	return (line);
 }
 
 static void
@@ -293,7 +293,7 @@ wire(char *out, size_t outlen)
 {
 	fk_settle(br.base);
 	fk_append(allwire, &allwirelen, fk.wire, fk.wirelen);
-	return fk_take_wire(out, outlen);
+	return (fk_take_wire(out, outlen));
 }
 
 /* The target acks the last request and replies with payload. */
@@ -314,7 +314,7 @@ F(const char *payload)
 {
 	static char	buf[256];
 
-	return fk_frame(buf, sizeof buf, payload);
+	return (fk_frame(buf, sizeof buf, payload));
 }
 
 static char *
@@ -322,7 +322,7 @@ hexrun(char *buf, size_t nbytes, char digit)
 {
 	memset(buf, digit, 2 * nbytes);
 	buf[2 * nbytes] = '\0';
-	return buf;
+	return (buf);
 }
 
 static void
@@ -627,5 +627,5 @@ main(void)
 		cmocka_unit_test(test_step_arm64),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return (cmocka_run_group_tests(tests, setup, teardown));
 }

@@ -396,5 +396,5 @@ main(void)
 		cmocka_unit_test(test_req_json),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -36,21 +36,21 @@ void *
 __wrap_malloc(size_t n)
 {
 	test_allocs++;
-	return __real_malloc(n);
+	return (__real_malloc(n));
 }
 
 void *
 __wrap_calloc(size_t n, size_t m)
 {
 	test_allocs++;
-	return __real_calloc(n, m);
+	return (__real_calloc(n, m));
 }
 
 void *
 __wrap_realloc(void *p, size_t n)
 {
 	test_allocs++;
-	return __real_realloc(p, n);
+	return (__real_realloc(p, n));
 }
 
 /* ---- rows */
@@ -231,7 +231,7 @@ rnd(size_t n)
 	test_rng ^= test_rng << 13;
 	test_rng ^= test_rng >> 7;
 	test_rng ^= test_rng << 17;
-	return n ? (size_t)(test_rng % n) : 0;
+	return (n ? (size_t)(test_rng % n) : 0);
 }
 
 static int
@@ -239,7 +239,7 @@ cmp_size(const void *a, const void *b)
 {
 	size_t	x = *(const size_t *)a, y = *(const size_t *)b;
 
-	return x < y ? -1 : x > y;
+	return (x < y ? -1 : x > y);
 }
 
 static int
@@ -247,7 +247,7 @@ cmp_u64(const void *a, const void *b)
 {
 	uint64_t	x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
-	return x < y ? -1 : x > y;
+	return (x < y ? -1 : x > y);
 }
 
 /* Same events for every single cut and for random multi-cuts. */
@@ -321,7 +321,7 @@ read_all(const char *path, size_t *len_out)
 	long	 n;
 
 	if ((f = fopen(path, "rb")) == NULL)
-		return NULL;
+		return (NULL);
 	fseek(f, 0, SEEK_END);
 	n = ftell(f);
 	fseek(f, 0, SEEK_SET);
@@ -329,11 +329,11 @@ read_all(const char *path, size_t *len_out)
 	if (buf == NULL || n < 0 || fread(buf, 1, (size_t)n, f) != (size_t)n) {
 		free(buf);
 		fclose(f);
-		return NULL;
+		return (NULL);
 	}
 	fclose(f);
 	*len_out = (size_t)n;
-	return buf;
+	return (buf);
 }
 
 /* Replay every file of dir in each mode; returns how many were found. */
@@ -373,7 +373,7 @@ fixtures_in(const char *dir)
 		free(in);
 	}
 	closedir(dp);
-	return found;
+	return (found);
 }
 
 static void
@@ -709,5 +709,5 @@ main(void)
 		cmocka_unit_test(test_no_alloc),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

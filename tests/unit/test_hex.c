@@ -269,5 +269,5 @@ main(void)
 		cmocka_unit_test(test_strerror),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -27,10 +27,10 @@ parses(const char *s, size_t len)
 
 	if (o == NULL) {
 		assert_non_null(strstr(err, "malformed JSON"));
-		return false;
+		return (false);
 	}
 	json_decref(o);
-	return true;
+	return (true);
 }
 
 #define PARSES(lit)	parses(lit, sizeof lit - 1)
@@ -353,5 +353,5 @@ main(void)
 		cmocka_unit_test(test_long),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

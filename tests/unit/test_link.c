@@ -224,5 +224,5 @@ main(void)
 		cmocka_unit_test(test_sb_cap),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -155,7 +155,7 @@ parse(struct br_opts *o, char *err, ...)
 	}
 	va_end(ap);
 	rc = br_opts_parse(o, argc, argv, err);
-	return rc;
+	return (rc);
 }
 
 static void
@@ -563,5 +563,5 @@ main(void)
 		cmocka_unit_test(test_break_seq),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

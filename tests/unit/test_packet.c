@@ -21,7 +21,7 @@ mkframe(char *out, size_t outmax, const char *body, size_t len)
 	out[0] = '$';
 	memcpy(out + 1, body, len);
 	snprintf(out + 1 + len, 4, "#%02x", rsp_pkt_checksum(body, len));
-	return len + 4;
+	return (len + 4);
 }
 
 static void
@@ -376,5 +376,5 @@ main(void)
 		cmocka_unit_test(test_decode_oversize),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -577,7 +577,7 @@ count_str(const char *hay, const char *needle)
 
 	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
 		n++;
-	return n;
+	return (n);
 }
 
 static void
@@ -734,5 +734,5 @@ main(void)
 		cmocka_unit_test(test_a64_daif),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

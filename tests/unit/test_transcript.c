@@ -28,10 +28,10 @@ setup(void **state)
 {
 	(void)state;
 	if (mkdtemp(dir) == NULL)
-		return -1;
+		return (-1);
 	snprintf(logp, sizeof logp, "%s/console.log", dir);
 	snprintf(tracep, sizeof tracep, "%s/trace", dir);
-	return 0;
+	return (0);
 }
 
 static int
@@ -41,7 +41,7 @@ teardown(void **state)
 	unlink(logp);
 	unlink(tracep);
 	rmdir(dir);
-	return 0;
+	return (0);
 }
 
 static char *
@@ -57,7 +57,7 @@ slurp(const char *path)
 	assert_true(n >= 0);
 	buf[n] = '\0';
 	close(fd);
-	return buf;
+	return (buf);
 }
 
 /* Strip "2026-…Z 12.345 " from each line so lines compare exactly. */
@@ -168,5 +168,5 @@ main(void)
 		cmocka_unit_test(test_open_error),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return (cmocka_run_group_tests(tests, setup, teardown));
 }

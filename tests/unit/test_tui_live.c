@@ -48,9 +48,9 @@ img_read(const uint8_t *img, uint64_t addr, void *buf, size_t len)
 {
 	if (addr < 0x10000 || addr - 0x10000 > 4096 ||
 	    len > 4096 - (addr - 0x10000))
-		return -1;
+		return (-1);
 	memcpy(buf, img + (addr - 0x10000), len);
-	return 0;
+	return (0);
 }
 
 static void
@@ -92,5 +92,5 @@ main(void)
 		cmocka_unit_test(test_walk_on_snapshot),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

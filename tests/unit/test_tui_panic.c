@@ -27,7 +27,7 @@ slurp(const char *path, size_t *len_out)
 	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
 	fclose(f);
 	*len_out = (size_t)n;
-	return buf;
+	return (buf);
 }
 
 static struct tui_panic *
@@ -49,7 +49,7 @@ parse_file(const char *name)
 	}
 	tui_panic_flush(p);
 	free(text);
-	return p;
+	return (p);
 }
 
 static const char *
@@ -59,9 +59,9 @@ where(const struct tui_oops *o)
 	const struct tui_frame	*f = tui_oops_where(o);
 
 	if (f == NULL)
-		return "";
+		return ("");
 	tui_frame_format(f, buf, sizeof buf);
-	return buf;
+	return (buf);
 }
 
 /* ---- sanitizer */
@@ -465,5 +465,5 @@ main(void)
 		cmocka_unit_test(test_hostile_lines),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

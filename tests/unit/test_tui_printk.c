@@ -64,7 +64,7 @@ get_le(const uint8_t *p, unsigned n)
 
 	while (n-- > 0)
 		v = (v << 8) | p[n];
-	return v;
+	return (v);
 }
 
 static int
@@ -78,34 +78,34 @@ fake_read(void *arg, uint64_t addr, void *buf, size_t len)
 		f->max_read = len;
 	assert_true(len <= 511);
 	if (f->fail_reads)
-		return -1;
+		return (-1);
 	for (i = 0; i < 5; i++) {
 		struct region *r = &f->r[i];
 
 		if (addr >= r->addr && addr + len <= r->addr + r->len) {
 			memcpy(buf, r->mem + (addr - r->addr), len);
-			return 0;
+			return (0);
 		}
 	}
-	return -1;
+	return (-1);
 }
 
 static uint8_t *
 desc_at(struct fake *f, uint64_t id)
 {
-	return f->r[2].mem + (id & (f->cnt - 1)) * f->l.desc_size;
+	return (f->r[2].mem + (id & (f->cnt - 1)) * f->l.desc_size);
 }
 
 static uint8_t *
 info_at(struct fake *f, uint64_t id)
 {
-	return f->r[3].mem + (id & (f->cnt - 1)) * f->l.info_size;
+	return (f->r[3].mem + (id & (f->cnt - 1)) * f->l.info_size);
 }
 
 static uint64_t
 sv_make(struct fake *f, uint64_t id, unsigned state)
 {
-	return ((uint64_t)state << (f->W - 2)) | (id & f->idmask);
+	return (((uint64_t)state << (f->W - 2)) | (id & f->idmask));
 }
 
 static void
@@ -205,7 +205,7 @@ fake_new(unsigned long_size, unsigned count_bits, unsigned size_bits)
 	f->head_lpos = f->tail_lpos = (-(f->dsize)) &
 	    (long_size == 8 ? UINT64_MAX : UINT32_MAX);
 	sync_header(f);
-	return f;
+	return (f);
 }
 
 static void
@@ -233,7 +233,7 @@ push_tail(struct fake *f)
 static uint64_t
 lmask(const struct fake *f)
 {
-	return f->ls == 8 ? UINT64_MAX : UINT32_MAX;
+	return (f->ls == 8 ? UINT64_MAX : UINT32_MAX);
 }
 
 /*
@@ -294,7 +294,7 @@ fake_add(struct fake *f, const char *text, unsigned level, unsigned state,
 	f->seq++;
 	f->head_id = id;
 	sync_header(f);
-	return id;
+	return (id);
 }
 
 /* What a poll delivered. */
@@ -352,14 +352,14 @@ poll(struct tui_printk *pk, struct got *g, uint64_t *bytes_out)
 		assert_int_equal((size_t)n, g->n);
 	else
 		print_message("# poll: %s\n", err);
-	return n;
+	return (n);
 }
 
 /* A text block: the id, the text, padding to a long. */
 static uint64_t
 blk(unsigned ls, size_t len)
 {
-	return (ls + len + ls - 1) & ~(uint64_t)(ls - 1);
+	return ((ls + len + ls - 1) & ~(uint64_t)(ls - 1));
 }
 
 static void
@@ -809,9 +809,9 @@ sparse_read(void *arg, uint64_t addr, void *buf, size_t len)
 		if (addr >= m->s[i].addr &&
 		    addr + len <= m->s[i].addr + m->s[i].len) {
 			memcpy(buf, m->s[i].bytes + (addr - m->s[i].addr), len);
-			return 0;
+			return (0);
 		}
-	return -1;
+	return (-1);
 }
 
 /* Records as lx-dmesg prints them: "[%5u.%06u] line" per text line. */
@@ -954,5 +954,5 @@ main(int argc, char **argv)
 	snprintf(fixdir, sizeof fixdir, "%.*s/dwarf",
 	    slash != NULL ? (int)(slash - argv[0]) : 1,
 	    slash != NULL ? argv[0] : ".");
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

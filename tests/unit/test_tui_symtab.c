@@ -22,7 +22,7 @@ __attribute__((noinline, used)) int tui_test_marker(int x);
 __attribute__((noinline, used)) int
 tui_test_marker(int x)
 {
-	return x * 3 + (int)prb;
+	return (x * 3 + (int)prb);
 }
 
 static void
@@ -84,7 +84,7 @@ eb_add(struct elfb *b, const void *p, size_t n)
 	assert_true(at + n <= sizeof b->buf);
 	memcpy(b->buf + at, p, n);
 	b->len = at + n;
-	return at;
+	return (at);
 }
 
 static Elf32_Sym
@@ -99,7 +99,7 @@ sym32(uint32_t name, uint32_t value, uint32_t size, int bind, int type,
 	s.st_size = size;
 	s.st_info = (unsigned char)ELF32_ST_INFO(bind, type);
 	s.st_shndx = shndx;
-	return s;
+	return (s);
 }
 
 static void
@@ -333,5 +333,5 @@ main(void)
 		cmocka_unit_test(test_lab_vmlinux),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -24,7 +24,7 @@ slurp(const char *path, size_t *len_out)
 	long	 n;
 
 	if (f == NULL)
-		return NULL;
+		return (NULL);
 	fseek(f, 0, SEEK_END);
 	n = ftell(f);
 	fseek(f, 0, SEEK_SET);
@@ -34,7 +34,7 @@ slurp(const char *path, size_t *len_out)
 	fclose(f);
 	if (len_out != NULL)
 		*len_out = (size_t)n;
-	return buf;
+	return (buf);
 }
 
 static void
@@ -152,7 +152,7 @@ make_symtab(void)
 	if (st == NULL)
 		print_message("# %s\n", err);
 	assert_non_null(st);
-	return st;
+	return (st);
 }
 
 /* ---- the stop: registers as the oops printed them */
@@ -220,7 +220,7 @@ panic_from(const char *name)
 	tui_panic_feed(p, t, len);
 	tui_panic_flush(p);
 	free(t);
-	return p;
+	return (p);
 }
 
 static struct tui_log *
@@ -236,7 +236,7 @@ log_from(const char *name)
 	assert_non_null(t);
 	tui_log_console(l, t, len);
 	free(t);
-	return l;
+	return (l);
 }
 
 /* ---- tests */
@@ -645,7 +645,7 @@ load_bt(struct bt_frame *f, size_t max, uint64_t *rip, uint64_t *rsp,
 		}
 	}
 	fclose(in);
-	return n;
+	return (n);
 }
 
 static size_t
@@ -669,7 +669,7 @@ load_stack(uint8_t *mem, size_t max, uint64_t rsp)
 		total += len;
 	}
 	fclose(in);
-	return total;
+	return (total);
 }
 
 /*
@@ -714,7 +714,7 @@ lab_symtab(const struct bt_frame *bt, size_t nbt)
 	}
 	free(path);
 	assert_int_equal(named, 2);
-	return st;
+	return (st);
 }
 
 static void
@@ -819,5 +819,5 @@ main(void)
 		cmocka_unit_test(test_lab_panic_stack),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -155,5 +155,5 @@ main(void)
 		cmocka_unit_test(test_reg_le),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -99,7 +99,7 @@ enum desc_state fix_state(unsigned long sv);
 enum desc_state
 fix_state(unsigned long sv)
 {
-	return (enum desc_state)(sv >> (sizeof(long) * 8 - 2));
+	return ((enum desc_state)(sv >> (sizeof(long) * 8 - 2)));
 }
 
 /* Keep prb in the image. */
@@ -107,5 +107,5 @@ struct printk_ringbuffer **fix_keep(void);
 struct printk_ringbuffer **
 fix_keep(void)
 {
-	return &prb;
+	return (&prb);
 }
