@@ -865,9 +865,10 @@ bool		 br_vmlinux_read(const struct br_vmlinux *v, uint64_t addr,
 		    void *buf, size_t len);
 
 
-/* bridge/cache.c: a stopped target's replies, served again until it moves;
- * small reads widened where reading is harmless; vmlinux for RO data. The
- * planner is pure (layer 0); cache_fwd.c connects it to the daemon. */
+/* bridge/cache.c, cache_plan.c: a stopped target's replies, served again
+ * until it moves; small reads widened where reading is harmless; vmlinux
+ * for RO data. Both are pure (layer 0); cache_fwd.c connects them to the
+ * daemon. */
 #define BR_CACHE_MEM_MAX	(4 * 1024 * 1024)	/* memory bytes held */
 enum br_cache_event {
 	BR_CE_RESUME,		/* c, s, C, S, D, k, vCont…: the kernel runs */

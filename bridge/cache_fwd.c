@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * bridge/cache_fwd.c: the stop-state cache (cache.c, a pure planner) in
- * the daemon.
+ * bridge/cache_fwd.c: the stop-state cache (cache.c and cache_plan.c, a
+ * pure store and planner) in the daemon.
  *
  * Three jobs, each the link between the planner and a module it must not
  * call itself: br_cache_forward() runs a gdb request through the planner

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * tests/unit/test_cache.c: the stop-state cache (bridge/cache.c).
+ * tests/unit/test_cache.c: the stop-state cache (bridge/cache.c,
+ * bridge/cache_plan.c).
  *
  * The main test is a model check: two identical fake kgdb targets, one
  * asked directly, the other through the cache; a long random sequence of
