@@ -262,7 +262,6 @@ struct bridge {
 	size_t			 nsinks;
 };
 
-
 /* log.c */
 enum br_log_level { BR_LOG_ERROR, BR_LOG_WARN, BR_LOG_INFO, BR_LOG_DEBUG };
 /* Lines go to fd from now on (-1: keep the current one, stderr at first;
@@ -863,7 +862,6 @@ void		 br_vmlinux_reset(struct br_vmlinux *v);
 /* Fill buf from the file if verified and inside one served range. */
 bool		 br_vmlinux_read(const struct br_vmlinux *v, uint64_t addr,
 		    void *buf, size_t len);
-
 
 /* bridge/cache.c, cache_plan.c: a stopped target's replies, served again
  * until it moves; small reads widened where reading is harmless; vmlinux

@@ -18,13 +18,15 @@
 #  - the layer check (tests/layers.sh: no call up a layer or round a
 #    cycle between the built objects, no exceptions),
 #    printed like a shell suite;
-# Select suites with TESTS="unit fuzz layers integration hostile e2e"
+#  - the style check (tests/style.sh: scripts/style.py on the sources),
+#    printed like a shell suite;
+# Select suites with TESTS="unit fuzz layers style integration hostile e2e"
 # (default: all).
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 export BUILD
-TESTS=${TESTS:-unit fuzz layers integration hostile e2e}
+TESTS=${TESTS:-unit fuzz layers style integration hostile e2e}
 pass=0 fail=0 skip=0
 failed=()
 logdir=$BUILD/test-logs
@@ -144,6 +146,7 @@ run_suite_file() { # file log-prefix
 	fi
 }
 want layers && run_suite_file tests/layers.sh ""
+want style && run_suite_file tests/style.sh ""
 want integration && run_shell_suite tests/integration
 want hostile && run_shell_suite tests/hostile
 want e2e && run_shell_suite tests/e2e
