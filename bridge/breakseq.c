@@ -52,18 +52,6 @@ breakseq_ms(const char *s, unsigned *out)
 	return (0);
 }
 
-static int
-breakseq_hexdigit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return (c - '0');
-	if (c >= 'a' && c <= 'f')
-		return (c - 'a' + 10);
-	if (c >= 'A' && c <= 'F')
-		return (c - 'A' + 10);
-	return (-1);
-}
-
 /* One step; auto_pause says whether the step before is BREAK's pause. */
 static int
 breakseq_step(struct br_breakseq *bs, const char *tok, bool *auto_pause,
@@ -94,8 +82,8 @@ breakseq_step(struct br_breakseq *bs, const char *tok, bool *auto_pause,
 	}
 	s = breakseq_add(bs, BR_BREAKSEQ_TEXT);
 	if (strncmp(tok, "0x", 2) == 0 && strlen(tok) == 4) {
-		hi = breakseq_hexdigit(tok[2]);
-		lo = breakseq_hexdigit(tok[3]);
+		hi = rsp_hex_val(tok[2]);
+		lo = rsp_hex_val(tok[3]);
 		if (hi == -1 || lo == -1) {
 			br_seterr(err, "bad break step '%s' (want 0xNN, two "
 			    "hex digits)", tok);

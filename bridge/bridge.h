@@ -3,18 +3,16 @@
  * bridge/bridge.h: the kgdb-bridge daemon, one section per source file.
  *
  * One libevent loop, no threads. All state hangs off struct bridge, passed
- * explicitly; the only globals are the log sink (log.c) and signal flags.
+ * explicitly; the only globals are the log sink (log.c), the clock
+ * (notify.c, which a test may set) and signal flags.
  *
- * Data flow:
- *   link.c   reads the target wire ──► target.c (rsp_demux, protocol engine)
- *   target.c console text ──────────► console.c (stdout, TCP clients)
- *                                      └► transcript.c (file, 0600)
- *   target.c replies and stops ─────► gdb.c (the one controlling gdb)
- *   gdb.c requests ─────────────────► target.c ──► link.c writes
- *   console.c, kbd.c typed keys ────► target.c (held while gdb owns a stop)
- *   kbd.c Ctrl-] keys, gdb.c monitor bridge, ctl.c requests
- *                                ───► cmd.c (one command table) ──► status.c
- *   every module's notable moments ─► br_notify() ──► ctl.c subscribers
+ * Data flow (docs/hacking.md draws the layers):
+ *   link.c reads the wire ──► target*.c (the engine, via br_link_cb)
+ *   target*.c console text, notices, states, stops ──► the event bus
+ *     (notify.c) ──► log, cache, transcript, console viewers, ctl
+ *   target*.c replies and stops ──► gdb*.c (through br_target_ctl)
+ *   gdb*.c requests ──► cache_fwd.c ──► target*.c ──► link.c writes
+ *   kbd.c keys, gdb monitor, ctl requests ──► cmd.c ──► status.c
  *
  * Errors (style.md rule 6): OS and user-facing calls return -1 and fill a
  * caller-owned char err[BR_ERRLEN]; fatal()/fatalx() only for startup and
@@ -147,12 +145,10 @@ enum br_tstate {
 	BR_TS_PANIC,		/* running state, panic seen; stays until stop */
 };
 /*
- * The event bus (notify.c): every notable moment, fanned out by
- * br_notify_event() to the sinks main.c installs, in this order: the log,
- * the cache, the transcript, the console, control-socket subscribers.
- * Lower layers announce through it and never call the upper ones.
- * The notes up to BR_NOTE_MARK are the control socket's events (ctl.c
- * names them); the ones after it stay inside the daemon.
+ * The event bus (notify.c): br_notify_event() tells the sinks main.c
+ * installs, in order: log, cache, transcript, console, ctl subscribers.
+ * Lower layers announce through it and never call the upper ones. Notes
+ * up to BR_NOTE_MARK are ctl events; those after it stay inside.
  */
 enum br_note {
 	BR_NOTE_LINK_UP,
@@ -277,6 +273,9 @@ void	 br_logv(int level, const char *fmt, va_list ap);
 __attribute__((noreturn)) void fatal(const char *fmt, ...) printflike(1, 2);
 __attribute__((noreturn)) void fatalx(const char *fmt, ...) printflike(1, 2);
 void	 br_seterr(char *err, const char *fmt, ...) printflike(2, 3);
+/* fmt's text, cut at 1023 bytes, as one piece to out (if not NULL). */
+void	 br_voutf(void (*out)(void *, const char *, size_t), void *arg,
+	    const char *fmt, va_list ap);
 
 /* xmalloc.c: abort on out-of-memory. */
 void	*xmalloc(size_t);

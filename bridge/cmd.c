@@ -184,18 +184,11 @@ br_cmd_run(struct br_cmdq *q, const struct br_cmd *cmd, void *owner)
 void
 br_cmd_printf(struct br_cmdq *q, const char *fmt, ...)
 {
-	char	 buf[1024];
 	va_list	 ap;
-	int	 n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof buf, fmt, ap);
+	br_voutf(q->print, q->arg, fmt, ap);
 	va_end(ap);
-	if (n < 0 || q->print == NULL)
-		return;
-	if ((size_t)n >= sizeof buf)
-		n = sizeof buf - 1;
-	q->print(q->arg, buf, (size_t)n);
 }
 
 /* ---- commands waiting for the target */

@@ -98,21 +98,20 @@ gs_output(struct gsess *s, const void *text, size_t len)
 	}
 }
 
+static void
+gs_output_text(void *arg, const char *text, size_t len)
+{
+	gs_output(arg, text, len);
+}
+
 void printflike(2, 3)
 gs_outputf(struct gsess *s, const char *fmt, ...)
 {
-	char	 buf[1024];
 	va_list	 ap;
-	int	 n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof buf, fmt, ap);
+	br_voutf(gs_output_text, s, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof buf)
-		n = sizeof buf - 1;
-	gs_output(s, buf, (size_t)n);
 }
 
 /* The reply to the current packet: the session may take the next. */

@@ -107,3 +107,18 @@ br_seterr(char *err, const char *fmt, ...)
 	vsnprintf(err, BR_ERRLEN, fmt, ap);
 	va_end(ap);
 }
+
+void
+br_voutf(void (*out)(void *, const char *, size_t), void *arg,
+    const char *fmt, va_list ap)
+{
+	char	buf[1024];
+	int	n;
+
+	n = vsnprintf(buf, sizeof buf, fmt, ap);
+	if (n < 0 || out == NULL)
+		return;
+	if ((size_t)n >= sizeof buf)
+		n = sizeof buf - 1;
+	out(arg, buf, (size_t)n);
+}

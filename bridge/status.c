@@ -156,18 +156,11 @@ static void printflike(3, 4)
 status_out(void (*out)(void *, const char *, size_t), void *arg,
     const char *fmt, ...)
 {
-	char	buf[1024];
 	va_list	ap;
-	int	n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof buf, fmt, ap);
+	br_voutf(out, arg, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof buf)
-		n = sizeof buf - 1;
-	out(arg, buf, (size_t)n);
 }
 
 void
