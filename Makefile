@@ -238,7 +238,7 @@ fuzz: deps $(FUZZ_SRCS:tests/fuzz/%.c=$(FZ)/%)
 FB_BINS		= fuzz_bridge_gdb fuzz_bridge_target fuzz_bridge_console
 FB_WRAP		= -Wl,--wrap=event_add,$\
 		  --wrap=event_del,--wrap=event_free,$\
-		  --wrap=evconnlistener_new_bind,--wrap=br_open_private
+		  --wrap=evconnlistener_new_bind
 $(FB_BINS:%=$(T)/%): $(T)/%: $(T)/tests/fuzz/%.o $(T)/tests/fuzz/replay.o \
     $(T_BRIDGE_OBJS) $(T_BR_CM_OBJS) $(T_RSP_OBJS)
 	$(CC) $(SANFLAGS) $(LDFLAGS) $(FB_WRAP) -o $@ $^ $(BR_LIBS)

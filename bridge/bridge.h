@@ -616,7 +616,6 @@ void		 br_target_set_timeouts(struct br_target *t, unsigned ack_ms,
 /* gdb.c: the gdb port and the one controlling session. */
 struct br_gdb	*br_gdb_new(struct bridge *br, char *err);
 void		 br_gdb_free(struct br_gdb *g);
-bool		 br_gdb_attached(const struct br_gdb *g);
 /* A stop reply (T…/S…/W…) arrived while gdb waits for one. */
 void		 br_gdb_stopped(struct br_gdb *g, const char *payload,
 		    size_t len);

@@ -235,9 +235,4 @@ br_gdb_output(struct br_gdb *g, const void *text, size_t len)
 	gs_output(s, text, len);
 }
 
-bool
-br_gdb_attached(const struct br_gdb *g)
-{
-	return (g != NULL && g->ctl != NULL && !g->ctl->closing);
-}
 

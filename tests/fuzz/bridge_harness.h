@@ -280,21 +280,6 @@ static const struct br_link_ops fb_link_ops = {
 static evconnlistener_cb	 fb_con_accept;
 static void			*fb_con_arg;
 
-/*
- * The bridge refuses a log that is not a regular file (files.c), and the
- * harness logs every line to /dev/null (formatted, hostile text and all,
- * then thrown away): that one path is let through here.
- */
-int	__real_br_open_private(const char *, const char *, char *);
-int	__wrap_br_open_private(const char *, const char *, char *);
-int
-__wrap_br_open_private(const char *path, const char *what, char *err)
-{
-	if (strcmp(path, "/dev/null") == 0)
-		return (open("/dev/null", O_WRONLY | O_CLOEXEC));
-	return (__real_br_open_private(path, what, err));
-}
-
 struct evconnlistener *__wrap_evconnlistener_new_bind(struct event_base *,
 	    evconnlistener_cb, void *, unsigned, int, const struct sockaddr *,
 	    int);
