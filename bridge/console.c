@@ -402,6 +402,39 @@ br_console_local(struct br_console *c, const void *buf, size_t len)
 		con_stdout_send(c, buf, len);
 }
 
+static void
+con_client_print(void *arg, const char *text, size_t len)
+{
+	con_client_send(arg, text, len);
+}
+
+/* A viewer's telnet BREAK: cmd.c's break, as Ctrl-] b runs it (quiet on
+ * a stopped kernel, a failure told to every viewer). */
+static void
+con_break(struct con_client *cl)
+{
+	struct bridge		*br = cl->c->br;
+	const struct br_cmd	*cmd;
+	struct br_cmdq		 q;
+	void			*owner;
+	int			 rc;
+
+	if ((cmd = br_cmd_find(br, BR_CMD_CONSOLE, CTL_CMD_BREAK,
+	    &owner)) == NULL)
+		return;
+	memset(&q, 0, sizeof q);
+	q.br = br;
+	q.from = BR_CMD_CONSOLE;
+	q.args = "";
+	q.print = con_client_print;
+	q.arg = cl;
+	rc = br_cmd_run(&q, cmd, owner);
+	free(q.reply);
+	if (rc == BR_CMD_ERR)
+		br_console_notice(cl->c, "%s: %s", cmd->fail != NULL ?
+		    cmd->fail : cmd->name, q.err);
+}
+
 /* A viewer's telnet command: BREAK and IP break in, at most once a second
  * (a read-only viewer's become a ^C); options we do not do are refused,
  * once each. */
@@ -411,7 +444,6 @@ con_telnet_cmd(void *arg, uint8_t cmd, uint8_t opt, const uint8_t *sb,
 {
 	struct con_client	*cl = arg;
 	struct br_console	*c = cl->c;
-	char			 err[BR_ERRLEN];
 	uint8_t			 b[3];
 	uint64_t		 now;
 
@@ -437,16 +469,7 @@ con_telnet_cmd(void *arg, uint8_t cmd, uint8_t opt, const uint8_t *sb,
 			break;
 		}
 		c->brk_last_ms = now;
-		/*
-		 * A telnet event, not a typed command: it goes to the target
-		 * engine directly (a call down), with the rate limit above,
-		 * and says nothing when the kernel is stopped already, as
-		 * before the command table existed.
-		 */
-		if (c->br->target == NULL ||
-		    br_target_break(c->br->target, err) == -1)
-			br_console_notice(c, "break-in failed: %s", c->br->target
-			    == NULL ? "no target" : err);
+		con_break(cl);
 		break;
 	case BR_TN_DO:
 	case BR_TN_WILL:
