@@ -297,6 +297,10 @@ peer_event_cb(struct bufferevent *bev, short what, void *arg)
 	if (!(what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)))
 		return;
 	p->flush_until = 0;	/* nobody left to read it */
+	if (p->closed) {	/* its kept output: free it now */
+		peer_reap_later(p);
+		return;
+	}
 	peer_close_now(p, p->cb.log_level, what & BEV_EVENT_EOF ?
 	    "disconnected" : "connection error");
 }

@@ -3,7 +3,8 @@
  * tests/unit/test_peer.c: the one lifecycle every accepted connection has
  * (bridge/peer.c), on a real loop over socketpairs: the output cap closes
  * a peer, close after flush delivers every queued byte and then frees it,
- * a peer that never reads is freed at the flush deadline anyway, closing
+ * a peer that never reads is freed at the flush deadline anyway, one
+ * that hangs up while its last words go out is freed at once, closing
  * from inside the peer's own read callback is safe (ASan watches), the
  * idle timeout applies only to peers made with one, and freeing a peer
  * lets a listener paused for want of descriptors accept again.
@@ -19,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -151,6 +153,7 @@ static int
 setup(void **state)
 {
 	(void)state;
+	signal(SIGPIPE, SIG_IGN);	/* as main.c: EPIPE, not a signal */
 	br_log_init(-1, BR_LOG_DEBUG);
 	base = event_base_new();
 	return (base == NULL ? -1 : 0);
@@ -273,6 +276,31 @@ test_flush_deadline(void **state)
 	assert_non_null(strstr(r.why, "not taken in 100 ms"));
 	free(junk);
 	close(other);
+}
+
+/* Closed while its last words are still going out: they keep going
+ * until the deadline, but a client that hangs up frees it at once. */
+static void
+test_flush_hangup(void **state)
+{
+	struct rec	 r;
+	uint8_t		*junk = calloc(1, BIG);
+	int		 other;
+
+	(void)state;
+	mkpeer(&r, &other, 2 * BIG, 0);
+	assert_int_equal(br_peer_send(r.p, junk, BIG), 0);
+	br_peer_close_after_flush(r.p, "said goodbye", 600000);
+	br_peer_close(r.p, "replaced");
+	assert_int_equal(r.closed, 1);
+	assert_string_equal(r.why, "replaced");
+	assert_true(br_peer_gone(r.p));
+	loop_once();
+	assert_int_equal(r.freed, 0);		/* its output still goes */
+	close(other);
+	run_until(&r.freed);			/* not the ten minutes */
+	assert_int_equal(r.closed, 1);
+	free(junk);
 }
 
 /* Closing inside the read callback: the callback goes on using the
@@ -428,6 +456,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_flush_delivers, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_flush_deadline, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_flush_hangup, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_close_in_read, setup,
 		    teardown),
