@@ -459,9 +459,8 @@ struct br_link	*br_link_new_console2(struct bridge *br,
 		    const struct br_opts *o, const struct br_link_cb *cb,
 		    char *err);
 
-/* peer.c: rules shared by every accepted connection (gdb, console, ctl). */
+/* peer.c: listening, and (peer.h) every accepted connection's life. */
 struct evconnlistener;
-struct bufferevent;
 struct sockaddr;
 struct br_lguard;
 /* Pause lis for a while when accept() runs out of descriptors, instead
@@ -469,13 +468,6 @@ struct br_lguard;
 struct br_lguard *br_lguard_new(struct event_base *base,
 		    struct evconnlistener *lis, const char *what);
 void		 br_lguard_free(struct br_lguard *lg);
-/* A peer's descriptor was closed: paused listeners try again now. */
-void		 br_peer_closed(void);
-/* Queue bytes for a peer unless its unread output would pass max: -1
- * then, and the caller drops the peer. */
-int		 br_peer_write(struct bufferevent *bev, const void *buf,
-		    size_t len, size_t max);
-size_t		 br_peer_unread(struct bufferevent *bev);
 /* A listening Unix socket at path, mode 0600, in a directory nobody
  * else can write to (or a sticky one). A dead socket there is replaced,
  * a live one or any other file refused. The fd, or -1 with err. */

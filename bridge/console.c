@@ -43,6 +43,7 @@
 #include <event2/listener.h>
 
 #include "bridge/bridge.h"
+#include "bridge/peer.h"
 
 #define CON_MAX_CLIENTS		64
 #define CON_LINE_MAX		512
@@ -51,13 +52,11 @@
 
 struct con_client {
 	struct br_console	*c;
-	struct bufferevent	*bev;
+	struct br_peer		*pr;		/* the connection (peer.c) */
 	struct br_telnet	 tn;
 	bool			 telnet;	/* it spoke telnet to us */
-	bool			 dead;
 	bool			 slow;		/* dropped for not reading */
 	uint8_t			 answered[32];	/* telnet options answered */
-	char			 addr[64];
 	uint64_t		 last_refused;
 	uint64_t		 last_typed;	/* its keys reached the target */
 	TAILQ_ENTRY(con_client)	 entry;
@@ -73,7 +72,6 @@ struct br_console {
 	struct br_lguard	*uguard;
 	struct con_clients	 clients;
 	size_t			 nclients;
-	struct event		*reap;
 
 	struct bufferevent	*out;		/* stdout, or NULL */
 	bool			 out_direct;	/* stdout is a file: write(2) */
@@ -89,50 +87,22 @@ struct br_console {
 };
 
 
+/* A viewer's connection is freed (peer.c's reap): forget it. */
 static void
-con_reap_later(struct br_console *c)
+con_client_freed(void *arg)
 {
-	event_active(c->reap, EV_TIMEOUT, 0);
-}
+	struct con_client	*cl = arg;
+	struct br_console	*c = cl->c;
 
-static void
-con_client_lost(struct con_client *cl)
-{
-	if (cl->dead)
-		return;
-	cl->dead = true;
-	bufferevent_disable(cl->bev, EV_READ|EV_WRITE);
-	con_reap_later(cl->c);
-}
-
-static void
-con_reap_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct br_console	*c = arg;
-	struct con_client	*cl, *next;
-	char			 addr[64];
-	bool			 slow;
-
-	(void)fd;
-	(void)what;
-	for (cl = TAILQ_FIRST(&c->clients); cl != NULL; cl = next) {
-		next = TAILQ_NEXT(cl, entry);
-		if (!cl->dead)
-			continue;
-		TAILQ_REMOVE(&c->clients, cl, entry);
-		c->nclients--;
-		c->br->front.console_clients = c->nclients;
-		slow = cl->slow;
-		memcpy(addr, cl->addr, sizeof addr);
-		bufferevent_free(cl->bev);
-		free(cl);
-		br_peer_closed();
-		/* Told here, not mid-fanout, so no viewer gets it inside
-		 * a chunk of console text. */
-		if (slow)
-			br_console_notice(c, "console client %s dropped: it "
-			    "stopped reading", addr);
-	}
+	TAILQ_REMOVE(&c->clients, cl, entry);
+	c->nclients--;
+	c->br->front.console_clients = c->nclients;
+	/* Told here, not mid-fanout, so no viewer gets it inside a chunk
+	 * of console text. */
+	if (cl->slow)
+		br_console_notice(c, "console client %s dropped: it stopped "
+		    "reading", br_peer_name(cl->pr));
+	free(cl);
 }
 
 /*
@@ -151,19 +121,15 @@ br_console_restore_stdout(void)
 	}
 }
 
-/* Every byte for a viewer goes through here: over its cap, it is
- * dropped. */
+/* Every byte for a viewer goes through here: over its cap, the peer
+ * closes it. */
 static void
 con_client_raw(struct con_client *cl, const void *buf, size_t len)
 {
-	if (cl->dead)
+	if (br_peer_gone(cl->pr))
 		return;
-	if (br_peer_write(cl->bev, buf, len, BR_CONSOLE_QUEUE_MAX) != 0) {
-		log_warn("console client %s dropped: not reading (%zu bytes "
-		    "queued)", cl->addr, br_peer_unread(cl->bev));
+	if (br_peer_send(cl->pr, buf, len) != 0)
 		cl->slow = true;
-		con_client_lost(cl);
-	}
 }
 
 /* Queue text for one client, escaped for telnet if it speaks it. */
@@ -174,13 +140,13 @@ con_client_send(struct con_client *cl, const void *buf, size_t len)
 	const uint8_t		*p = buf;
 	size_t			 used, n;
 
-	if (cl->dead)
+	if (br_peer_gone(cl->pr))
 		return;
 	if (!cl->telnet) {
 		con_client_raw(cl, buf, len);
 		return;
 	}
-	while (len > 0 && !cl->dead) {
+	while (len > 0 && !br_peer_gone(cl->pr)) {
 		n = br_telnet_escape(esc, sizeof esc, p, len, false, &used);
 		con_client_raw(cl, esc, n);
 		p += used;
@@ -402,7 +368,7 @@ con_input(struct br_console *c, struct con_client *cl, const uint8_t *buf,
 		if (cl != NULL && (cl->last_typed == 0 ||
 		    now - cl->last_typed > CON_REFUSE_QUIET_MS))
 			br_console_notice(c, "console client %s is typing into "
-			    "the target", cl->addr);
+			    "the target", br_peer_name(cl->pr));
 		if (cl != NULL)
 			cl->last_typed = now;
 		return;
@@ -436,6 +402,39 @@ br_console_local(struct br_console *c, const void *buf, size_t len)
 		con_stdout_send(c, buf, len);
 }
 
+static void
+con_client_print(void *arg, const char *text, size_t len)
+{
+	con_client_send(arg, text, len);
+}
+
+/* A viewer's telnet BREAK: cmd.c's break, as Ctrl-] b runs it (quiet on
+ * a stopped kernel, a failure told to every viewer). */
+static void
+con_break(struct con_client *cl)
+{
+	struct bridge		*br = cl->c->br;
+	const struct br_cmd	*cmd;
+	struct br_cmdq		 q;
+	void			*owner;
+	int			 rc;
+
+	if ((cmd = br_cmd_find(br, BR_CMD_CONSOLE, CTL_CMD_BREAK,
+	    &owner)) == NULL)
+		return;
+	memset(&q, 0, sizeof q);
+	q.br = br;
+	q.from = BR_CMD_CONSOLE;
+	q.args = "";
+	q.print = con_client_print;
+	q.arg = cl;
+	rc = br_cmd_run(&q, cmd, owner);
+	free(q.reply);
+	if (rc == BR_CMD_ERR)
+		br_console_notice(cl->c, "%s: %s", cmd->fail != NULL ?
+		    cmd->fail : cmd->name, q.err);
+}
+
 /* A viewer's telnet command: BREAK and IP break in, at most once a second
  * (a read-only viewer's become a ^C); options we do not do are refused,
  * once each. */
@@ -445,7 +444,6 @@ con_telnet_cmd(void *arg, uint8_t cmd, uint8_t opt, const uint8_t *sb,
 {
 	struct con_client	*cl = arg;
 	struct br_console	*c = cl->c;
-	char			 err[BR_ERRLEN];
 	uint8_t			 b[3];
 	uint64_t		 now;
 
@@ -467,20 +465,11 @@ con_telnet_cmd(void *arg, uint8_t cmd, uint8_t opt, const uint8_t *sb,
 			if (c->brk_ignored++ == 0)
 				log_info("console client %s: break requests "
 				    "closer than %d ms apart are ignored",
-				    cl->addr, CON_BREAK_GAP_MS);
+				    br_peer_name(cl->pr), CON_BREAK_GAP_MS);
 			break;
 		}
 		c->brk_last_ms = now;
-		/*
-		 * A telnet event, not a typed command: it goes to the target
-		 * engine directly (a call down), with the rate limit above,
-		 * and says nothing when the kernel is stopped already, as
-		 * before the command table existed.
-		 */
-		if (c->br->target == NULL ||
-		    br_target_break(c->br->target, err) == -1)
-			br_console_notice(c, "break-in failed: %s", c->br->target
-			    == NULL ? "no target" : err);
+		con_break(cl);
 		break;
 	case BR_TN_DO:
 	case BR_TN_WILL:
@@ -518,30 +507,19 @@ con_lf_to_cr(uint8_t *p, size_t len)
 }
 
 static void
-con_client_read_cb(struct bufferevent *bev, void *arg)
+con_client_read_cb(struct br_peer *p, void *arg)
 {
 	struct con_client	*cl = arg;
 	uint8_t			 buf[4096], data[4096];
-	size_t			 n, m;
+	size_t			 m;
+	int			 n;
 
-	while ((n = bufferevent_read(bev, buf, sizeof buf)) > 0) {
-		if (cl->dead)
+	while ((n = evbuffer_remove(br_peer_input(p), buf, sizeof buf)) > 0) {
+		if (br_peer_gone(p))
 			return;
-		m = br_telnet_decode(&cl->tn, buf, n, data, con_telnet_cmd,
-		    cl);
+		m = br_telnet_decode(&cl->tn, buf, (size_t)n, data,
+		    con_telnet_cmd, cl);
 		con_input(cl->c, cl, data, con_lf_to_cr(data, m));
-	}
-}
-
-static void
-con_client_event_cb(struct bufferevent *bev, short what, void *arg)
-{
-	struct con_client	*cl = arg;
-
-	(void)bev;
-	if (what & (BEV_EVENT_EOF|BEV_EVENT_ERROR)) {
-		log_debug("console client %s left", cl->addr);
-		con_client_lost(cl);
 	}
 }
 
@@ -553,7 +531,12 @@ con_accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 {
 	struct br_console	*c = arg;
 	struct con_client	*cl;
-	char			 host[48], serv[8], hello[512];
+	char			 host[48], serv[8], hello[512], addr[64];
+	struct br_peer_cfg	 pc = {
+		.what = "console client", .name = addr,
+		.out_max = BR_CONSOLE_QUEUE_MAX, .log_level = BR_LOG_DEBUG,
+		.read = con_client_read_cb, .freed = con_client_freed,
+	};
 	uint8_t			 neg[9];
 	int			 n;
 
@@ -573,19 +556,15 @@ con_accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 	br_telnet_init(&cl->tn);
 	cl->tn.strip_crnul = cl->tn.crlf_to_cr = true;
 	if (sa->sa_family == AF_UNIX)
-		snprintf(cl->addr, sizeof cl->addr, "unix socket");
+		snprintf(addr, sizeof addr, "unix socket");
 	else if (getnameinfo(sa, (socklen_t)salen, host, sizeof host, serv,
 	    sizeof serv, NI_NUMERICHOST|NI_NUMERICSERV) == 0)
-		snprintf(cl->addr, sizeof cl->addr, "%s:%s", host, serv);
+		snprintf(addr, sizeof addr, "%s:%s", host, serv);
 	else
-		snprintf(cl->addr, sizeof cl->addr, "?");
-	cl->bev = bufferevent_socket_new(c->br->base, fd,
-	    BEV_OPT_CLOSE_ON_FREE);
-	if (cl->bev == NULL)
-		fatalx("console: out of memory");
-	bufferevent_setcb(cl->bev, con_client_read_cb, NULL,
-	    con_client_event_cb, cl);
-	bufferevent_enable(cl->bev, EV_READ|EV_WRITE);
+		snprintf(addr, sizeof addr, "?");
+	/* Viewers may watch in silence for ever: no idle timeout. */
+	pc.arg = cl;
+	cl->pr = br_peer_new(c->br->base, fd, &pc);
 	TAILQ_INSERT_TAIL(&c->clients, cl, entry);
 	c->nclients++;
 	c->br->front.console_clients = c->nclients;
@@ -602,8 +581,7 @@ con_accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 	    br_target_state_name(br_target_state(c->br->target)) : "?");
 	if (n > 0 && (size_t)n < sizeof hello)
 		con_client_raw(cl, hello, (size_t)n);
-	log_info("console client %s connected (%zu now)", cl->addr,
-	    c->nclients);
+	log_info("console client %s connected (%zu now)", addr, c->nclients);
 }
 
 static void
@@ -687,9 +665,6 @@ br_console_new(struct bridge *br, char *err)
 	c->at_bol = true;
 	c->ts_bol = true;
 	TAILQ_INIT(&c->clients);
-	c->reap = event_new(br->base, -1, 0, con_reap_cb, c);
-	if (c->reap == NULL)
-		fatalx("console: out of memory");
 	if (br->opts.console_port != BR_PORT_OFF && con_listen(c, err) == -1) {
 		br_console_free(c);
 		return (NULL);
@@ -720,12 +695,11 @@ br_console_free(struct br_console *c)
 	}
 	while ((cl = TAILQ_FIRST(&c->clients)) != NULL) {
 		TAILQ_REMOVE(&c->clients, cl, entry);
-		bufferevent_free(cl->bev);
+		br_peer_free(cl->pr);
 		free(cl);
 	}
 	if (c->out != NULL)
 		bufferevent_free(c->out);
-	event_free(c->reap);
 	c->br->front.console_clients = 0;
 	c->br->front.console_port = 0;
 	br_console_restore_stdout();

@@ -53,21 +53,21 @@
 #include <unistd.h>
 
 #include <event2/buffer.h>
-#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/listener.h>
 
 #include "bridge/bridge.h"
+#include "bridge/peer.h"
 #include "common/json.h"
 
 #define CTL_QUEUE_MAX	(1024 * 1024)
 #define CTL_MAX_CLIENTS	32
+#define CTL_FLUSH_MS	3000	/* last words: then closed regardless */
 
 struct ctl_client {
 	struct br_ctl		*c;
-	struct bufferevent	*bev;
+	struct br_peer		*pr;		/* the connection (peer.c) */
 	bool			 subscribed;
-	bool			 dead;
 	bool			 in_read;	/* inside ctl_read_cb */
 	bool			 quit_after;	/* quit once the reply is out */
 	struct br_cmd_op	*op;		/* a command waiting for the
@@ -83,7 +83,7 @@ struct br_ctl {
 	struct br_lguard	*guard;
 	struct ctl_clients	 clients;
 	size_t			 nclients;
-	struct event		*reap;
+	unsigned		 next_id;	/* names clients in the log */
 };
 
 static const char *const ctl_note_names[] = {
@@ -126,93 +126,51 @@ ctl_kv_str(struct evbuffer *b, const char *k, const char *v)
 	ctl_quote(b, v, strlen(v));
 }
 
+/* The connection closed: a client that asked to quit was answered (or
+ * is gone), so the bridge stops now. */
 static void
-ctl_client_lost(struct ctl_client *cl)
+ctl_client_closed(struct br_peer *p, const char *why, void *arg)
 {
-	if (cl->dead)
-		return;
-	cl->dead = true;
-	bufferevent_disable(cl->bev, EV_READ|EV_WRITE);
-	event_active(cl->c->reap, EV_TIMEOUT, 0);
+	struct ctl_client	*cl = arg;
+
+	(void)p;
+	(void)why;
+	if (cl->quit_after)
+		br_quit(cl->c->br);
 }
 
-static void	ctl_event_cb(struct bufferevent *, short, void *);
-
-/* A client that asked to quit is answered first; the bridge stops once
- * the answer is out (or the client is gone). */
+/* Freed (peer.c's reap): a command it waits for ends unanswered. */
 static void
-ctl_client_gone(struct ctl_client *cl)
+ctl_client_freed(void *arg)
 {
-	struct bridge	*br = cl->c->br;
-	bool		 quit = cl->quit_after;
+	struct ctl_client	*cl = arg;
 
-	ctl_client_lost(cl);
-	if (quit)
-		br_quit(br);
-}
-
-static void
-ctl_flushed_cb(struct bufferevent *bev, void *arg)
-{
-	(void)bev;
-	ctl_client_gone(arg);
+	TAILQ_REMOVE(&cl->c->clients, cl, entry);
+	cl->c->nclients--;
+	br_cmd_cancel(cl->op);
+	free(cl);
 }
 
 /* Say the last words, then go: read no more, close once the reply is
  * out (or after a few seconds if the client does not take it). */
 static void
-ctl_close_after_flush(struct ctl_client *cl)
+ctl_close_after_flush(struct ctl_client *cl, const char *why)
 {
-	struct timeval	tv = { 3, 0 };
-
-	bufferevent_disable(cl->bev, EV_READ);
-	if (evbuffer_get_length(bufferevent_get_output(cl->bev)) == 0) {
-		ctl_client_gone(cl);
-		return;
-	}
-	bufferevent_setcb(cl->bev, NULL, ctl_flushed_cb,
-	    ctl_event_cb, cl);
-	bufferevent_set_timeouts(cl->bev, NULL, &tv);
+	br_peer_close_after_flush(cl->pr, why, CTL_FLUSH_MS);
 }
 
-static void
-ctl_reap_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct br_ctl		*c = arg;
-	struct ctl_client	*cl, *next;
-
-	(void)fd;
-	(void)what;
-	for (cl = TAILQ_FIRST(&c->clients); cl != NULL; cl = next) {
-		next = TAILQ_NEXT(cl, entry);
-		if (!cl->dead)
-			continue;
-		TAILQ_REMOVE(&c->clients, cl, entry);
-		c->nclients--;
-		br_cmd_cancel(cl->op);
-		bufferevent_free(cl->bev);
-		free(cl);
-		br_peer_closed();
-	}
-}
-
+/* A line for the client; past its cap the peer closes it. */
 static void
 ctl_send(struct ctl_client *cl, struct evbuffer *line)
 {
-	struct evbuffer	*ob = bufferevent_get_output(cl->bev);
-	size_t		 len;
+	size_t	len;
 
-	if (cl->dead)
+	if (br_peer_gone(cl->pr))
 		return;
 	/* Copied, not moved: moving would keep one chain of 1 KiB or more
 	 * per short event line, seven times the bytes the cap counts. */
 	len = evbuffer_get_length(line);
-	if (br_peer_write(cl->bev, evbuffer_pullup(line, (ssize_t)len), len,
-	    CTL_QUEUE_MAX) != 0) {
-		log_warn("control client dropped: not reading (%zu bytes "
-		    "queued)", evbuffer_get_length(ob));
-		ctl_client_lost(cl);
-	}
+	(void)br_peer_send(cl->pr, evbuffer_pullup(line, (ssize_t)len), len);
 	evbuffer_drain(line, len);
 }
 
@@ -234,7 +192,7 @@ ctl_reply(struct ctl_client *cl, const char *cmd, bool ok, const char *err)
 	evbuffer_free(b);
 }
 
-static void	ctl_read_cb(struct bufferevent *, void *);
+static void	ctl_read_cb(struct br_peer *, void *);
 
 /* A command's outcome, as its one reply line. */
 static void
@@ -265,11 +223,11 @@ ctl_cmd_done(struct br_cmdq *q, int rc)
 
 	cl->op = NULL;
 	ctl_answer(cl, q->cmd->name, q, rc);
-	if (cl->dead)
+	if (br_peer_gone(cl->pr))
 		return;
-	bufferevent_enable(cl->bev, EV_READ);
+	br_peer_reading(cl->pr, true);
 	if (!cl->in_read)
-		ctl_read_cb(cl->bev, cl);
+		ctl_read_cb(cl->pr, cl);
 }
 
 /*
@@ -308,7 +266,7 @@ ctl_command(struct ctl_client *cl, const char *line, size_t len)
 	rc = br_cmd_run(&q, cmd, owner);
 	if (rc == BR_CMD_PENDING) {
 		cl->op = q.op;
-		bufferevent_disable(cl->bev, EV_READ);
+		br_peer_reading(cl->pr, false);
 		goto out;
 	}
 	if (q.subscribe)
@@ -317,22 +275,22 @@ ctl_command(struct ctl_client *cl, const char *line, size_t len)
 	free(q.reply);
 	if (q.quit) {
 		cl->quit_after = true;
-		ctl_close_after_flush(cl);
+		ctl_close_after_flush(cl, "asked the bridge to quit");
 	}
 out:
 	free(req);
 }
 
 static void
-ctl_read_cb(struct bufferevent *bev, void *arg)
+ctl_read_cb(struct br_peer *p, void *arg)
 {
 	struct ctl_client	*cl = arg;
-	struct evbuffer		*in = bufferevent_get_input(bev);
+	struct evbuffer		*in = br_peer_input(p);
 	char			*line;
 	size_t			 len;
 
 	cl->in_read = true;
-	while (!cl->dead && cl->op == NULL &&
+	while (!br_peer_gone(p) && cl->op == NULL &&
 	    (line = evbuffer_readln(in, &len, EVBUFFER_EOL_CRLF)) != NULL) {
 		if (len > 0)
 			ctl_command(cl, line, len);
@@ -343,24 +301,32 @@ ctl_read_cb(struct bufferevent *bev, void *arg)
 		return;	/* lines after it wait for its reply */
 	if (evbuffer_get_length(in) > CTL_LINE_MAX) {
 		ctl_reply(cl, NULL, false, "request line too long");
-		ctl_close_after_flush(cl);
+		ctl_close_after_flush(cl, "request line too long");
 	}
 }
 
-static void
-ctl_event_cb(struct bufferevent *bev, short what, void *arg)
-{
-	(void)bev;
-	if (what & (BEV_EVENT_EOF|BEV_EVENT_ERROR|BEV_EVENT_TIMEOUT))
-		ctl_client_gone(arg);
-}
-
+/* A new control client: refused with one JSON line past
+ * CTL_MAX_CLIENTS, else a peer reading one request line at a time. */
 static void
 ctl_accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
 {
 	struct br_ctl		*c = arg;
 	struct ctl_client	*cl;
+	char			 name[16];
+	/*
+	 * Never more than one line's worth unread: a longer line is then
+	 * refused at exactly CTL_LINE_MAX bytes (before its newline), not
+	 * at whatever size the reads happened to come in. No idle timeout:
+	 * a subscriber is quiet by design, the socket is the user's own and
+	 * CTL_MAX_CLIENTS bounds what idle clients hold.
+	 */
+	struct br_peer_cfg	 pc = {
+		.what = "control client", .name = name,
+		.out_max = CTL_QUEUE_MAX, .in_max = CTL_LINE_MAX + 1,
+		.log_level = BR_LOG_DEBUG, .read = ctl_read_cb,
+		.closed = ctl_client_closed, .freed = ctl_client_freed,
+	};
 
 	(void)lis;
 	(void)sa;
@@ -382,16 +348,9 @@ ctl_accept_cb(struct evconnlistener *lis, evutil_socket_t fd,
 	}
 	cl = xcalloc(1, sizeof *cl);
 	cl->c = c;
-	cl->bev = bufferevent_socket_new(c->br->base, fd,
-	    BEV_OPT_CLOSE_ON_FREE);
-	if (cl->bev == NULL)
-		fatalx("ctl: out of memory");
-	bufferevent_setcb(cl->bev, ctl_read_cb, NULL, ctl_event_cb, cl);
-	/* Never more than one line's worth unread: a longer line is then
-	 * refused at exactly CTL_LINE_MAX bytes (before its newline), not
-	 * at whatever size the reads happened to come in. */
-	bufferevent_setwatermark(cl->bev, EV_READ, 0, CTL_LINE_MAX + 1);
-	bufferevent_enable(cl->bev, EV_READ|EV_WRITE);
+	snprintf(name, sizeof name, "#%u", ++c->next_id);
+	pc.arg = cl;
+	cl->pr = br_peer_new(c->br->base, fd, &pc);
 	TAILQ_INSERT_TAIL(&c->clients, cl, entry);
 	c->nclients++;
 }
@@ -408,7 +367,7 @@ br_ctl_notify(struct br_ctl *c, const struct br_event *ev)
 	if (c == NULL || BR_NOTE_INTERNAL(note))
 		return;
 	TAILQ_FOREACH(cl, &c->clients, entry) {
-		if (!cl->subscribed || cl->dead)
+		if (!cl->subscribed || br_peer_gone(cl->pr))
 			continue;
 		if ((b = evbuffer_new()) == NULL)
 			fatalx("ctl: out of memory");
@@ -470,10 +429,9 @@ br_ctl_new(struct bridge *br, const char *path, char *err)
 	c->br = br;
 	c->path = xstrdup(path);
 	TAILQ_INIT(&c->clients);
-	c->reap = event_new(br->base, -1, 0, ctl_reap_cb, c);
 	c->lis = evconnlistener_new(br->base, ctl_accept_cb, c,
 	    LEV_OPT_CLOSE_ON_FREE|LEV_OPT_CLOSE_ON_EXEC, 8, fd);
-	if (c->lis == NULL || c->reap == NULL) {
+	if (c->lis == NULL) {
 		br_seterr(err, "cannot listen on %s: %s", path,
 		    strerror(errno));
 		if (c->lis == NULL)
@@ -495,7 +453,7 @@ br_ctl_free(struct br_ctl *c)
 	while ((cl = TAILQ_FIRST(&c->clients)) != NULL) {
 		TAILQ_REMOVE(&c->clients, cl, entry);
 		br_cmd_cancel(cl->op);
-		bufferevent_free(cl->bev);
+		br_peer_free(cl->pr);
 		free(cl);
 	}
 	br_lguard_free(c->guard);
@@ -503,8 +461,6 @@ br_ctl_free(struct br_ctl *c)
 		evconnlistener_free(c->lis);
 		unlink(c->path);
 	}
-	if (c->reap != NULL)
-		event_free(c->reap);
 	free(c->path);
 	free(c);
 }

@@ -42,7 +42,6 @@
 #include <unistd.h>
 
 #include <event2/buffer.h>
-#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <event2/util.h>
@@ -376,7 +375,7 @@ gs_demux_cb(void *arg, const struct rsp_event *ev)
 	size_t		 i;
 	int		 rc;
 
-	if (s->closing)
+	if (gs_gone(s))
 		return;
 	switch (ev->type) {
 	case RSP_EV_CONSOLE:
@@ -416,10 +415,7 @@ gs_demux_cb(void *arg, const struct rsp_event *ev)
 	case RSP_EV_OUTPUT:
 		if (!s->noack && gs_raw(s, "+", 1) != 0)
 			return;
-		if (!s->spoke) {
-			s->spoke = true;
-			evtimer_del(s->idle_ev);
-		}
+		br_peer_spoke(s->pr);
 		if (g->br->transcript != NULL)
 			br_transcript_packet(g->br->transcript, 'g', ev->raw,
 			    ev->rawlen, NULL);
@@ -433,7 +429,8 @@ gs_demux_cb(void *arg, const struct rsp_event *ev)
 		if (s->nqueue == GDB_QUEUE_MAX) {
 			/* gs_read_cb feeds no more than fits: a broken
 			 * invariant, but never a crash. */
-			log_warn("gdb: %s: too many queued packets", s->peer);
+			log_warn("gdb: %s: too many queued packets",
+			    br_peer_name(s->pr));
 			gs_sends(s, "E.kgdb-bridge: too many requests in "
 			    "flight");
 			gs_close_after_flush(s, "flooded the bridge");
@@ -455,26 +452,26 @@ gs_demux_cb(void *arg, const struct rsp_event *ev)
  * slowed down by TCP, not cut off, and costs bounded memory.
  */
 static void
-gs_read_cb(struct bufferevent *bev, void *arg)
+gs_read_cb(struct br_peer *p, void *arg)
 {
 	struct gsess	*s = arg;
-	struct evbuffer	*in = bufferevent_get_input(bev);
+	struct evbuffer	*in = br_peer_input(p);
 	uint8_t		 buf[4096];
 	size_t		 room;
 	int		 n;
 
 	for (;;) {
-		if (s->closing) {
+		if (gs_gone(s)) {
 			evbuffer_drain(in, evbuffer_get_length(in));
 			return;
 		}
 		room = (GDB_QUEUE_MAX - s->nqueue) * 4;
 		if (room > sizeof buf)
 			room = sizeof buf;
-		if (room == 0 || br_peer_unread(bev) > GDB_OUT_SOFT) {
+		if (room == 0 || br_peer_unread(p) > GDB_OUT_SOFT) {
 			if (evbuffer_get_length(in) > 0 && !s->rpaused) {
 				s->rpaused = true;
-				bufferevent_disable(bev, EV_READ);
+				br_peer_reading(p, false);
 			}
 			return;
 		}
@@ -485,7 +482,7 @@ gs_read_cb(struct bufferevent *bev, void *arg)
 	}
 	if (s->rpaused) {
 		s->rpaused = false;
-		bufferevent_enable(bev, EV_READ);
+		br_peer_reading(p, true);
 	}
 }
 
@@ -496,45 +493,15 @@ gs_resume_cb(int fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	gs_read_cb(s->bev, s);
+	gs_read_cb(s->pr, s);
 }
 
+/* All output written: read on if that was what held us. */
 static void
-gs_idle_cb(int fd, short what, void *arg)
+gs_drained(struct br_peer *p, void *arg)
 {
-	struct gsess	*s = arg;
-
-	(void)fd;
-	(void)what;
-	if (s->spoke || s->closing)
-		return;
-	gs_close(s, "sent no gdb packet in time (--idle-timeout)");
-}
-
-static void
-gs_write_cb(struct bufferevent *bev, void *arg)
-{
-	struct gsess	*s = arg;
-
-	(void)bev;
-	if (s->detached && !s->closing)
-		gs_close(s, s->refused ? "refused" : "detached");
-	gs_unpause(s);
-}
-
-static void
-gs_event_cb(struct bufferevent *bev, short what, void *arg)
-{
-	struct gsess	*s = arg;
-
-	(void)bev;
-	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
-		if (s->detached)
-			s->refused = true;
-		s->flush = false;	/* nobody left to read it */
-		gs_close(s, what & BEV_EVENT_EOF ? "disconnected" :
-		    "connection error");
-	}
+	(void)p;
+	gs_unpause(arg);
 }
 
 /*
@@ -548,6 +515,12 @@ gdb_accept(struct br_gdb *g, int fd, const char *peer)
 {
 	struct gsess		*s;
 	struct rsp_demux_cfg	 cfg;
+	struct br_peer_cfg	 pc = {
+		.what = "gdb", .name = peer, .out_max = GDB_OUT_MAX,
+		.idle_why = "sent no gdb packet in time (--idle-timeout)",
+		.log_level = BR_LOG_INFO, .read = gs_read_cb,
+		.drained = gs_drained, .closed = gs_closed, .freed = gs_freed,
+	};
 	enum br_tstate		 st;
 	int			 on = 1;
 
@@ -576,30 +549,20 @@ gdb_accept(struct br_gdb *g, int fd, const char *peer)
 	s = xcalloc(1, sizeof *s);
 	s->g = g;
 	s->id = ++g->next_id;
-	snprintf(s->peer, sizeof s->peer, "%s", peer);
 	memset(&cfg, 0, sizeof cfg);
 	cfg.max_payload = GDB_PKT_MAX;
 	cfg.hold_bytes = 2 * GDB_PKT_MAX + RSP_PKT_OVERHEAD;
 	cfg.binary = true;
 	if ((s->dm = rsp_demux_new(&cfg)) == NULL)
 		fatalx("rsp_demux_new");
-	s->bev = bufferevent_socket_new(g->br->base, fd,
-	    BEV_OPT_CLOSE_ON_FREE);
-	if (s->bev == NULL)
-		fatalx("bufferevent_socket_new");
-	bufferevent_setcb(s->bev, gs_read_cb, gs_write_cb, gs_event_cb, s);
-	bufferevent_enable(s->bev, EV_READ | EV_WRITE);
+	pc.idle_ms = g->br->opts.idle_timeout * 1000;
+	pc.arg = s;
+	s->pr = br_peer_new(g->br->base, fd, &pc);
 	TAILQ_INSERT_TAIL(&g->all, s, entry);
 	g->nsess++;
-	s->idle_ev = evtimer_new(g->br->base, gs_idle_cb, s);
-	s->resume_ev = event_new(g->br->base, -1, 0, gs_resume_cb, s);
-	if (s->idle_ev == NULL || s->resume_ev == NULL)
+	if ((s->resume_ev = event_new(g->br->base, -1, 0, gs_resume_cb,
+	    s)) == NULL)
 		fatalx("gdb: out of memory");
-	if (g->br->opts.idle_timeout > 0) {
-		struct timeval	tv = { g->br->opts.idle_timeout, 0 };
-
-		evtimer_add(s->idle_ev, &tv);
-	}
 
 	if (br_link_caps(g->br->link) & BR_LINK_CONSOLE_ONLY) {
 		log_warn("gdb: %s refused: %s carries no kgdb", peer,
@@ -610,21 +573,21 @@ gdb_accept(struct br_gdb *g, int fd, const char *peer)
 		    "kgdboc on a serial port)";
 		return;
 	}
-	if (g->ctl != NULL && !g->ctl->closing && !g->ctl->spoke) {
+	if (g->ctl != NULL && !gs_gone(g->ctl) &&
+	    !br_peer_has_spoken(g->ctl->pr)) {
 		/* A port scan or a health check never holds the target
 		 * against a real gdb. */
-		g->ctl->flush = false;
 		gs_close(g->ctl, "replaced: it never sent a gdb packet");
 	}
-	if (g->ctl != NULL && !g->ctl->closing) {
+	if (g->ctl != NULL && !gs_gone(g->ctl)) {
 		if (!g->br->opts.takeover) {
 			log_warn("gdb: %s refused: %s holds the target", peer,
-			    g->ctl->peer);
+			    br_peer_name(g->ctl->pr));
 			if (g->br->console != NULL)
 				br_notice(g->br, "refused a "
 				    "second gdb from %s (%s is attached; "
 				    "--takeover allows it)", peer,
-				    g->ctl->peer);
+				    br_peer_name(g->ctl->pr));
 			s->refused = true;
 			return;
 		}
@@ -756,7 +719,6 @@ br_gdb_new(struct bridge *br, char *err)
 		size *= 2;
 	}
 	g->tdesc_len = (size_t)n;
-	g->reap_ev = event_new(br->base, -1, 0, gdb_reap, g);
 	g->packet = gs_packet;
 	br->resume = gdb_resume_hook;
 	br->resume_arg = g;
@@ -853,7 +815,6 @@ br_gdb_free(struct br_gdb *g)
 	}
 	while ((s = TAILQ_FIRST(&g->all)) != NULL)
 		gs_free(s);
-	event_free(g->reap_ev);
 	free(g->tdesc);
 	free(g);
 }

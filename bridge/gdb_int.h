@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "bridge/bridge.h"
+#include "bridge/peer.h"
 
 #define GDB_PKT_MAX	RSP_PKT_MAX		/* our PacketSize */
 #define GDB_FRAME_MAX	(2 * GDB_PKT_MAX + RSP_PKT_OVERHEAD + 8)
@@ -91,19 +92,13 @@ struct gsess {
 	TAILQ_ENTRY(gsess) entry;
 	struct br_gdb	*g;
 	unsigned	 id;
-	struct bufferevent *bev;
+	struct br_peer	*pr;		/* the connection (peer.c) */
 	struct rsp_demux *dm;
-	char		 peer[64];
-	struct event	*idle_ev;	/* no valid packet yet: close */
 	struct event	*resume_ev;	/* read what waits in the input */
-	bool		 spoke;		/* a valid packet came */
 	bool		 rpaused;	/* not reading: output or queue full */
-	bool		 flush;		/* closing: let the output drain */
-	uint64_t	 flush_until;
 
 	bool		 refused;	/* a second gdb: error, then close */
 	const char	*refuse_why;	/* NULL: another gdb holds the target */
-	bool		 closing;
 	bool		 noack;
 	bool		 busy;		/* a reply is pending */
 	bool		 waiting_stop;	/* after c/s, or a held '?' */
@@ -111,7 +106,6 @@ struct gsess {
 	char		 pending_stop[64];	/* a stop while busy */
 	size_t		 pending_len;
 	bool		 in_qrcmd;	/* O packets go to gdb now */
-	bool		 detached;	/* D or k seen: close after flush */
 
 	char		*last;		/* last frame, for a NAK */
 	size_t		 lastlen;
@@ -150,7 +144,6 @@ struct br_gdb {
 	struct br_lguard *guard;
 	struct gctx_list ctxs;
 	unsigned	 next_id;
-	struct event	*reap_ev;
 	char		*tdesc;
 	size_t		 tdesc_len;
 
@@ -169,6 +162,13 @@ struct br_gdb {
 	void		(*packet)(struct gsess *, const char *, size_t);
 };
 
+/* The session's connection is closed: it takes no more. */
+static inline bool
+gs_gone(const struct gsess *s)
+{
+	return (br_peer_gone(s->pr));
+}
+
 static inline bool
 is_exactly(const char *p, size_t len, const char *str)
 {
@@ -184,7 +184,8 @@ void	 gs_outputf(struct gsess *s, const char *fmt, ...)
 void	 gs_reply(struct gsess *s, const void *payload, size_t len);
 void	 gs_replys(struct gsess *s, const char *str);
 void	 gs_free(struct gsess *s);
-void	 gdb_reap(int fd, short what, void *arg);
+void	 gs_closed(struct br_peer *p, const char *why, void *arg);
+void	 gs_freed(void *arg);
 void	 gs_close(struct gsess *s, const char *why);
 void	 gs_close_after_flush(struct gsess *s, const char *why);
 struct gsess	*gs_ctx_session(struct gctx *c);

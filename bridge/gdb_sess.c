@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include <event2/buffer.h>
-#include <event2/bufferevent.h>
 #include <event2/event.h>
 
 #include "bridge/bridge.h"
@@ -25,26 +24,12 @@ static void	gs_bp_track(struct br_gdb *, const char *, size_t);
 
 /* ---- output to gdb */
 
-/*
- * Every byte for gdb goes through here. Past GDB_OUT_MAX unread bytes
- * (O text to a gdb that does not read, say) gdb is dropped: its memory
- * is the bridge's memory.
- */
+/* Every byte for gdb goes through here; past GDB_OUT_MAX unread bytes
+ * (O text to a gdb that does not read) the peer closes it. */
 int
 gs_raw(struct gsess *s, const void *buf, size_t len)
 {
-	char	why[80];
-
-	if (s->closing)
-		return (-1);
-	if (br_peer_write(s->bev, buf, len, GDB_OUT_MAX) != 0) {
-		snprintf(why, sizeof why, "does not read what it is sent "
-		    "(%zu bytes unread)", br_peer_unread(s->bev));
-		s->flush = false;
-		gs_close(s, why);
-		return (-1);
-	}
-	return (0);
+	return (br_peer_send(s->pr, buf, len));
 }
 
 static void
@@ -53,7 +38,7 @@ gs_send(struct gsess *s, const void *payload, size_t len)
 	char	frame[GDB_FRAME_MAX];
 	int	n;
 
-	if (s->closing)
+	if (gs_gone(s))
 		return;
 	n = rsp_pkt_encode(frame, sizeof frame, payload, len);
 	if (n < 0) {
@@ -135,20 +120,17 @@ gs_replys(struct gsess *s, const char *str)
 	gs_reply(s, str, strlen(str));
 }
 
-/* ---- session lifetime */
+/* ---- session lifetime (the connection's is peer.c's) */
 
+/* The session's own state; its peer is freed already (or by the caller). */
 void
-gs_free(struct gsess *s)
+gs_freed(void *arg)
 {
-	size_t	i;
+	struct gsess	*s = arg;
+	size_t		 i;
 
 	TAILQ_REMOVE(&s->g->all, s, entry);
 	s->g->nsess--;
-	if (s->bev != NULL) {
-		bufferevent_free(s->bev);
-		br_peer_closed();
-	}
-	event_free(s->idle_ev);
 	event_free(s->resume_ev);
 	rsp_demux_free(s->dm);
 	for (i = 0; i < s->nqueue; i++)
@@ -157,71 +139,48 @@ gs_free(struct gsess *s)
 	free(s);
 }
 
+/* At once, with its connection (br_gdb_free). */
 void
-gdb_reap(int fd, short what, void *arg)
+gs_free(struct gsess *s)
 {
-	struct br_gdb	*g = arg;
-	struct gsess	*s, *tmp;
-	struct timeval	 tv = { 0, 50 * 1000 };
-	uint64_t	 now = br_now_ms();
-	bool		 later = false;
+	br_peer_free(s->pr);
+	gs_freed(s);
+}
 
-	(void)fd;
-	(void)what;
-	for (s = TAILQ_FIRST(&g->all); s != NULL; s = tmp) {
-		tmp = TAILQ_NEXT(s, entry);
-		if (!s->closing)
-			continue;
-		/* Let a refusal or a detach reply reach gdb first, for a
-		 * while: a gdb that does not read does not keep it. */
-		if (s->flush && s->bev != NULL && br_peer_unread(s->bev) > 0 &&
-		    now < s->flush_until) {
-			later = true;
-			continue;
-		}
-		gs_free(s);
-	}
-	if (later)
-		event_add(g->reap_ev, &tv);
+/* The connection closed, for whatever reason: the controlling gdb is
+ * gone (console keys free, a detach announced). */
+void
+gs_closed(struct br_peer *p, const char *why, void *arg)
+{
+	struct gsess	*s = arg;
+	struct br_gdb	*g = s->g;
+
+	(void)p;
+	if (g->ctl != s)
+		return;
+	g->ctl = NULL;
+	g->br->front.gdb_attached = false;
+	if (g->br->target != NULL)
+		br_target_hold_console(g->br->target, false);
+	br_notify(g->br, BR_NOTE_GDB_DETACH, why);
+	if (g->br->console != NULL)
+		br_notice(g->br, "gdb %s %s; the target is %s",
+		    br_peer_name(s->pr), why, g->br->target != NULL ?
+		    br_target_state_name(br_target_state(g->br->target)) :
+		    "unknown");
 }
 
 void
 gs_close(struct gsess *s, const char *why)
 {
-	struct br_gdb	*g = s->g;
-
-	if (s->closing)
-		return;
-	log_info("gdb: %s: closing (%s)", s->peer, why);
-	s->closing = true;
-	s->flush_until = br_now_ms() + GDB_FLUSH_MS;
-	evtimer_del(s->idle_ev);
-	if (g->ctl == s) {
-		g->ctl = NULL;
-		g->br->front.gdb_attached = false;
-		if (g->br->target != NULL)
-			br_target_hold_console(g->br->target, false);
-		br_notify(g->br, BR_NOTE_GDB_DETACH, why);
-		if (g->br->console != NULL)
-			br_notice(g->br, "gdb %s %s; the "
-			    "target is %s", s->peer, why,
-			    g->br->target != NULL ? br_target_state_name(
-			    br_target_state(g->br->target)) : "unknown");
-	}
-	bufferevent_disable(s->bev, EV_READ);
-	event_active(g->reap_ev, EV_TIMEOUT, 0);
+	br_peer_close(s->pr, why);
 }
 
 /* Close once the output has drained (refusals, detach). */
 void
 gs_close_after_flush(struct gsess *s, const char *why)
 {
-	s->detached = true;
-	s->flush = true;
-	if (evbuffer_get_length(bufferevent_get_output(s->bev)) == 0)
-		gs_close(s, why);
-	else
-		bufferevent_disable(s->bev, EV_READ);
+	br_peer_close_after_flush(s->pr, why, GDB_FLUSH_MS);
 }
 
 /* ---- requests to the target */
@@ -237,7 +196,7 @@ gs_ctx_session(struct gctx *c)
 	if (g != NULL)
 		TAILQ_REMOVE(&g->ctxs, c, entry);
 	s = g != NULL ? g->ctl : NULL;
-	if (s == NULL || s->id != c->sess_id || s->closing)
+	if (s == NULL || s->id != c->sess_id || gs_gone(s))
 		s = NULL;
 	free(c);
 	return (s);
@@ -313,7 +272,7 @@ gs_process(struct gsess *s)
 {
 	struct gpend	 pk;
 
-	while (!s->closing && !s->busy && !s->waiting_stop && s->nqueue > 0) {
+	while (!gs_gone(s) && !s->busy && !s->waiting_stop && s->nqueue > 0) {
 		pk = s->queue[0];
 		memmove(&s->queue[0], &s->queue[1], (s->nqueue - 1) *
 		    sizeof s->queue[0]);
@@ -328,7 +287,7 @@ gs_process(struct gsess *s)
 void
 gs_unpause(struct gsess *s)
 {
-	if (s->rpaused && !s->closing)
+	if (s->rpaused && !gs_gone(s))
 		event_active(s->resume_ev, EV_TIMEOUT, 0);
 }
 

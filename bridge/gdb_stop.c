@@ -90,7 +90,8 @@ gs_no_stop(struct gsess *s, const char *why)
 			    "it is stopped but its stub does not answer" :
 			    "it runs and cannot be stopped";
 
-	log_warn("gdb: %s: cannot answer '?': %s: %s", s->peer, what, why);
+	log_warn("gdb: %s: cannot answer '?': %s: %s", br_peer_name(s->pr),
+	    what, why);
 	if (s->g->br->console != NULL)
 		br_notice(s->g->br, "gdb asked where the "
 		    "kernel stopped, but %s (%s); gdb is told the target is "
@@ -113,7 +114,7 @@ br_gdb_stop_failed(struct br_gdb *g, const char *why)
 {
 	struct gsess	*s = g->ctl;
 
-	if (s == NULL || s->closing || !s->waiting_stop)
+	if (s == NULL || gs_gone(s) || !s->waiting_stop)
 		return;
 	if (s->resumed) {
 		/* gdb shows O text while it waits after c/s. */
@@ -210,7 +211,7 @@ gdb_ctl_entered(void *arg, const char *how)
 bool
 br_gdb_waiting_stop(const struct br_gdb *g)
 {
-	return (g != NULL && g->ctl != NULL && !g->ctl->closing &&
+	return (g != NULL && g->ctl != NULL && !gs_gone(g->ctl) &&
 	    g->ctl->waiting_stop);
 }
 
@@ -229,7 +230,7 @@ br_gdb_output(struct br_gdb *g, const void *text, size_t len)
 {
 	struct gsess	*s = g->ctl;
 
-	if (s == NULL || s->closing || !((s->waiting_stop && s->resumed) ||
+	if (s == NULL || gs_gone(s) || !((s->waiting_stop && s->resumed) ||
 	    s->in_qrcmd))
 		return;
 	gs_output(s, text, len);

@@ -112,7 +112,7 @@ gstep_failed(struct br_gdb *g)
 {
 	struct gsess	*s = g->ctl;
 
-	if (s == NULL || s->closing || !s->waiting_stop)
+	if (s == NULL || gs_gone(s) || !s->waiting_stop)
 		return;
 	if (s->range.on) {
 		gs_range_done(s);
@@ -683,7 +683,7 @@ gs_stopped_deliver(struct br_gdb *g, const char *payload, size_t len)
 	char		 status[64];
 	int		 n;
 
-	if (s == NULL || s->closing || !s->waiting_stop)
+	if (s == NULL || gs_gone(s) || !s->waiting_stop)
 		return;
 	if (!s->resumed) {
 		/*

@@ -3,19 +3,27 @@
  * bridge/peer.c: what every accepted connection shares.
  *
  * The gdb port, the console port and the control socket each accept
- * connections from anyone who can reach them. Two rules hold for all of
- * them and live here, so no front end can forget one:
+ * connections from anyone who can reach them. What holds for all of them
+ * lives here, so no front end can forget a rule or get one subtly wrong:
  *
- *  - out of descriptors (EMFILE, ENFILE), a listener stops accepting for a
- *    while instead of spinning on accept() (libevent retries at once
- *    otherwise, which took a core and wrote a warning per try); it says
- *    so once, and starts again after a pause or when a peer goes away;
- *  - a TCP listener binds the port asked for, or any free one for port 0,
- *    and says which it got (ctl status reports it, so nobody has to
- *    guess a free port and race another program for it);
- *  - a peer's unread output is capped: br_peer_write refuses bytes past
- *    the cap and the caller drops that peer, so a client that never
- *    reads costs a bounded amount of memory.
+ *  - listening: out of descriptors (EMFILE, ENFILE), a listener stops
+ *    accepting for a while instead of spinning on accept() (libevent
+ *    retries at once otherwise, which took a core and wrote a warning per
+ *    try); it says so once, and starts again after a pause or as soon as
+ *    a peer is freed; a TCP listener binds the port asked for, or any
+ *    free one for port 0, and says which it got;
+ *  - one lifecycle for a connection (struct br_peer, peer.h): its
+ *    bufferevent, its name, the cap on its unread output (checked in
+ *    br_peer_send only: past it the peer is closed and the log says how
+ *    much it left unread), close, close after a flush with a deadline,
+ *    the idle timeout of the kinds that have one, and the free, which
+ *    always comes from the peer's reap event: a front end may close a
+ *    peer from any callback, its own read callback included, and the
+ *    memory stays valid until that callback has returned.
+ *
+ * The front ends keep their protocol state only and hear of the peer
+ * through the callbacks they gave br_peer_new (read, drained, closed,
+ * freed).
  */
 #include <sys/queue.h>
 #include <sys/socket.h>
@@ -24,6 +32,7 @@
 #include <netinet/in.h>
 
 #include <errno.h>
+#include <stdarg.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +45,7 @@
 #include <event2/listener.h>
 
 #include "bridge/bridge.h"
+#include "bridge/peer.h"
 
 #define PEER_PAUSE_MS	500	/* no descriptors: try again after this */
 
@@ -128,23 +138,318 @@ br_peer_closed(void)
 		peer_resume_cb(-1, 0, lg);
 }
 
-int
-br_peer_write(struct bufferevent *bev, const void *buf, size_t len,
-    size_t max)
-{
-	struct evbuffer	*ob = bufferevent_get_output(bev);
+/* ---- one accepted connection */
 
-	if (evbuffer_get_length(ob) + len > max)
+struct br_peer {
+	struct bufferevent	*bev;
+	struct event		*reap;		/* the free; the flush deadline */
+	struct event		*idle;		/* NULL: no idle timeout */
+	struct br_peer_cfg	 cb;		/* callbacks, cap (no strings) */
+	const char		*what;
+	char			 name[64];
+	char			 idle_why[96];
+	char			 flush_why[64];
+	int			 flush_ms;
+	bool			 spoke;
+	bool			 flushing;	/* closes once the output is out */
+	bool			 closed;	/* freed at the reap */
+	uint64_t		 flush_until;	/* closed: output kept till then */
+};
+
+/* "gdb 127.0.0.1:4242", or the kind alone for a peer with no name. */
+static void
+peer_log(const struct br_peer *p, int level, const char *fmt, ...)
+    printflike(3, 4);
+
+static void
+peer_log(const struct br_peer *p, int level, const char *fmt, ...)
+{
+	char	msg[256];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	br_log(level, "%s%s%s: %s", p->what, p->name[0] != '\0' ? " " : "",
+	    p->name, msg);
+}
+
+/*
+ * Close p now (once): no more reading, no more sends, the front end told
+ * why. The output is dropped, unless a flush deadline is still running
+ * (it was closing after a flush when something else closed it).
+ */
+static void
+peer_shut(struct br_peer *p, int level, const char *why)
+{
+	if (p->closed)
+		return;
+	p->closed = true;
+	p->flushing = false;
+	if (p->idle != NULL)
+		evtimer_del(p->idle);
+	bufferevent_disable(p->bev, p->flush_until != 0 ? EV_READ :
+	    EV_READ | EV_WRITE);
+	peer_log(p, level, "closing (%s)", why);
+	if (p->cb.closed != NULL)
+		p->cb.closed(p, why, p->cb.arg);
+}
+
+/* Free p from its reap event: now, or when the kept output is out. */
+static void
+peer_reap_later(struct br_peer *p)
+{
+	uint64_t	now = br_now_ms();
+	struct timeval	tv;
+
+	if (p->flush_until != 0 && br_peer_unread(p) > 0 &&
+	    now < p->flush_until) {
+		tv.tv_sec = (time_t)((p->flush_until - now) / 1000);
+		tv.tv_usec = (suseconds_t)((p->flush_until - now) % 1000 * 1000);
+		evtimer_add(p->reap, &tv);
+	} else
+		event_active(p->reap, EV_TIMEOUT, 0);
+}
+
+static void
+peer_close_now(struct br_peer *p, int level, const char *why)
+{
+	if (p->closed)
+		return;
+	peer_shut(p, level, why);
+	peer_reap_later(p);
+}
+
+static void
+peer_release(struct br_peer *p)
+{
+	bufferevent_free(p->bev);
+	event_free(p->reap);
+	if (p->idle != NULL)
+		event_free(p->idle);
+	free(p);
+	br_peer_closed();
+}
+
+/* The reap: free a closed peer whose kept output is out or late; a peer
+ * still flushing at its deadline is closed and freed. */
+static void
+peer_reap_cb(int fd, short what, void *arg)
+{
+	struct br_peer	*p = arg;
+	char		 why[160];
+
+	(void)fd;
+	(void)what;
+	if (!p->closed) {
+		snprintf(why, sizeof why, "%s; %zu bytes of its last output "
+		    "not taken in %d ms", p->flush_why, br_peer_unread(p),
+		    p->flush_ms);
+		p->flush_until = 0;
+		peer_shut(p, BR_LOG_WARN, why);
+	} else if (p->flush_until != 0 && br_peer_unread(p) > 0 &&
+	    br_now_ms() < p->flush_until) {
+		peer_reap_later(p);
+		return;
+	}
+	if (p->cb.freed != NULL)
+		p->cb.freed(p->cb.arg);
+	peer_release(p);
+}
+
+static void
+peer_read_cb(struct bufferevent *bev, void *arg)
+{
+	struct br_peer	*p = arg;
+	struct evbuffer	*in = bufferevent_get_input(bev);
+
+	if (p->closed || p->flushing) {
+		evbuffer_drain(in, evbuffer_get_length(in));
+		return;
+	}
+	p->cb.read(p, p->cb.arg);
+}
+
+/* All the output is written: a flushing peer closes, a closed one with
+ * kept output is freed, an open one is told. */
+static void
+peer_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct br_peer	*p = arg;
+
+	(void)bev;
+	if (br_peer_unread(p) > 0)
+		return;
+	if (p->closed)
+		peer_reap_later(p);
+	else if (p->flushing)
+		peer_close_now(p, p->cb.log_level, p->flush_why);
+	else if (p->cb.drained != NULL)
+		p->cb.drained(p, p->cb.arg);
+}
+
+static void
+peer_event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct br_peer	*p = arg;
+
+	(void)bev;
+	if (!(what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)))
+		return;
+	p->flush_until = 0;	/* nobody left to read it */
+	if (p->closed) {	/* its kept output: free it now */
+		peer_reap_later(p);
+		return;
+	}
+	peer_close_now(p, p->cb.log_level, what & BEV_EVENT_EOF ?
+	    "disconnected" : "connection error");
+}
+
+static void
+peer_idle_cb(int fd, short what, void *arg)
+{
+	struct br_peer	*p = arg;
+
+	(void)fd;
+	(void)what;
+	if (!p->spoke && !p->closed)
+		peer_close_now(p, p->cb.log_level, p->idle_why);
+}
+
+struct br_peer *
+br_peer_new(struct event_base *base, int fd, const struct br_peer_cfg *cfg)
+{
+	struct br_peer	*p = xcalloc(1, sizeof *p);
+	struct timeval	 tv;
+
+	p->cb = *cfg;
+	p->what = cfg->what;
+	snprintf(p->name, sizeof p->name, "%s", cfg->name != NULL ?
+	    cfg->name : "");
+	snprintf(p->idle_why, sizeof p->idle_why, "%s", cfg->idle_why !=
+	    NULL ? cfg->idle_why : "said nothing in time");
+	p->bev = bufferevent_socket_new(base, fd, BEV_OPT_CLOSE_ON_FREE);
+	p->reap = event_new(base, -1, 0, peer_reap_cb, p);
+	if (p->bev == NULL || p->reap == NULL)
+		fatalx("%s: out of memory", cfg->what);
+	bufferevent_setcb(p->bev, peer_read_cb, peer_write_cb, peer_event_cb,
+	    p);
+	if (cfg->in_max > 0)
+		bufferevent_setwatermark(p->bev, EV_READ, 0, cfg->in_max);
+	bufferevent_enable(p->bev, EV_READ | EV_WRITE);
+	if (cfg->idle_ms > 0) {
+		if ((p->idle = evtimer_new(base, peer_idle_cb, p)) == NULL)
+			fatalx("%s: out of memory", cfg->what);
+		tv.tv_sec = cfg->idle_ms / 1000;
+		tv.tv_usec = cfg->idle_ms % 1000 * 1000;
+		evtimer_add(p->idle, &tv);
+	}
+	return (p);
+}
+
+void
+br_peer_free(struct br_peer *p)
+{
+	if (p != NULL)
+		peer_release(p);
+}
+
+/* Every byte for a peer goes through here: its cap is checked here only. */
+int
+br_peer_send(struct br_peer *p, const void *buf, size_t len)
+{
+	char	why[128];
+	size_t	unread = br_peer_unread(p);
+
+	if (p->closed)
 		return (-1);
-	if (evbuffer_add(ob, buf, len) != 0)
+	if (unread + len > p->cb.out_max) {
+		snprintf(why, sizeof why, "does not read what it is sent: "
+		    "%zu bytes unread, %zu more would pass its cap of %zu",
+		    unread, len, p->cb.out_max);
+		p->flush_until = 0;
+		peer_close_now(p, BR_LOG_WARN, why);
 		return (-1);
+	}
+	if (evbuffer_add(bufferevent_get_output(p->bev), buf, len) != 0)
+		fatalx("%s: out of memory", p->what);
 	return (0);
 }
 
 size_t
-br_peer_unread(struct bufferevent *bev)
+br_peer_unread(const struct br_peer *p)
 {
-	return (evbuffer_get_length(bufferevent_get_output(bev)));
+	return (evbuffer_get_length(bufferevent_get_output(p->bev)));
+}
+
+struct evbuffer *
+br_peer_input(struct br_peer *p)
+{
+	return (bufferevent_get_input(p->bev));
+}
+
+void
+br_peer_reading(struct br_peer *p, bool on)
+{
+	if (p->closed || p->flushing)
+		return;
+	if (on)
+		bufferevent_enable(p->bev, EV_READ);
+	else
+		bufferevent_disable(p->bev, EV_READ);
+}
+
+void
+br_peer_spoke(struct br_peer *p)
+{
+	p->spoke = true;
+	if (p->idle != NULL)
+		evtimer_del(p->idle);
+}
+
+bool
+br_peer_has_spoken(const struct br_peer *p)
+{
+	return (p->spoke);
+}
+
+void
+br_peer_close(struct br_peer *p, const char *why)
+{
+	peer_close_now(p, p->cb.log_level, why);
+}
+
+/* Read no more; closed once the output is out, and freed by the deadline
+ * (ms from now) whether the peer took it or not. */
+void
+br_peer_close_after_flush(struct br_peer *p, const char *why, int ms)
+{
+	struct timeval	tv = { ms / 1000, ms % 1000 * 1000 };
+
+	if (p->closed || p->flushing)
+		return;
+	p->flush_until = br_now_ms() + (uint64_t)ms;
+	if (br_peer_unread(p) == 0) {
+		br_peer_close(p, why);
+		return;
+	}
+	p->flushing = true;
+	p->flush_ms = ms;
+	snprintf(p->flush_why, sizeof p->flush_why, "%s", why);
+	bufferevent_disable(p->bev, EV_READ);
+	evtimer_add(p->reap, &tv);
+}
+
+bool
+br_peer_gone(const struct br_peer *p)
+{
+	return (p->closed);
+}
+
+const char *
+br_peer_name(const struct br_peer *p)
+{
+	return (p->name);
 }
 
 /*

@@ -282,11 +282,37 @@ test_clients(void **state)
 	close(slow.fd);
 }
 
+/* A viewer that only watches, in silence, stays past gdb's
+ * --idle-timeout: only gdb connections have one. */
+static void
+test_quiet_viewer(void **state)
+{
+	static struct sink	 quiet;
+	struct sink		*all[1] = { &quiet };
+	char			 err[BR_ERRLEN];
+
+	(void)state;
+	br.opts.idle_timeout = 1;
+	br.console = br_console_new(&br, err);
+	assert_non_null(br.console);
+	quiet.fd = client(0);
+	spin(all, 1, 1500);		/* 1.5 s and more: past the 1 s */
+	assert_false(quiet.eof);
+	assert_int_equal(br_console_clients(br.console), 1);
+	br_console_notice(br.console, "still here");
+	spin(all, 1, 20);
+	assert_true(has(&quiet, "[kgdb-bridge] still here", 24));
+	br_console_free(br.console);
+	br.console = NULL;
+	close(quiet.fd);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_clients),
+		cmocka_unit_test(test_quiet_viewer),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));

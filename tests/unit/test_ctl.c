@@ -618,6 +618,31 @@ test_step_arm64(void **state)
 	br.console = NULL;
 }
 
+/* A control client may wait in silence for longer than gdb's
+ * --idle-timeout: only gdb connections have one. */
+static void
+test_quiet_client(void **state)
+{
+	struct br_ctl	*c;
+	char		 err[BR_ERRLEN];
+	int		 fd, i;
+
+	(void)state;
+	br.opts.idle_timeout = 1;
+	c = br_ctl_new(&br, path, err);
+	assert_non_null(c);
+	fd = connect_ctl();
+	for (i = 0; i < 150; i++) {	/* 1.5 s and more: past the 1 s */
+		event_base_loop(br.base, EVLOOP_NONBLOCK);
+		poll(NULL, 0, 10);
+	}
+	say(fd, "ping\n");
+	assert_string_equal(reply(fd), "{\"v\":1,\"ok\":true,\"cmd\":\"ping\"}");
+	close(fd);
+	br_ctl_free(c);
+	br.opts.idle_timeout = 0;
+}
+
 int
 main(void)
 {
@@ -625,6 +650,7 @@ main(void)
 		cmocka_unit_test(test_socket),
 		cmocka_unit_test(test_target_ops),
 		cmocka_unit_test(test_step_arm64),
+		cmocka_unit_test(test_quiet_client),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));
