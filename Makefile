@@ -18,6 +18,7 @@ PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
 DOCDIR	?= $(PREFIX)/share/doc/kgdb-bridge
+SHAREDIR ?= $(PREFIX)/share/kgdb-bridge
 UNITDIR	?= $(PREFIX)/lib/systemd/system
 UDEVDIR	?= $(PREFIX)/lib/udev/rules.d
 COMPDIR	?= $(PREFIX)/share/bash-completion/completions
@@ -274,6 +275,8 @@ install: $(PROGS)
 	    >$(DESTDIR)$(UNITDIR)/kgdb-bridge@.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/kgdb-bridge@.service
 	install -m 644 dist/60-kgdb-bridge.rules $(DESTDIR)$(UDEVDIR)
+	install -d $(DESTDIR)$(SHAREDIR)
+	install -m 644 dist/kgdb-lx.py $(DESTDIR)$(SHAREDIR)
 	install -m 644 dist/kgdb-bridge.bash-completion \
 	    $(DESTDIR)$(COMPDIR)/kgdb-bridge
 	ln -sf kgdb-bridge $(DESTDIR)$(COMPDIR)/kgdb-tui
@@ -284,8 +287,9 @@ uninstall:
 	    $(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(DOCS))) \
 	    $(DESTDIR)$(UNITDIR)/kgdb-bridge@.service \
 	    $(DESTDIR)$(UDEVDIR)/60-kgdb-bridge.rules \
-	    $(DESTDIR)$(COMPDIR)/kgdb-bridge $(DESTDIR)$(COMPDIR)/kgdb-tui
-	-rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null
+	    $(DESTDIR)$(COMPDIR)/kgdb-bridge $(DESTDIR)$(COMPDIR)/kgdb-tui \
+	    $(DESTDIR)$(SHAREDIR)/kgdb-lx.py
+	-rmdir $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SHAREDIR) 2>/dev/null
 
 # The Debian package (debian/), built into ../ as dpkg does, then moved to
 # $(BUILD)/deb-out; lintian then has its say.

@@ -135,7 +135,8 @@ else
 		rm -rf "$cache/busybox-$debarch.tmp"
 	fi
 fi
-ikey=$( (cat "$init" "$self"; [ -r "$busybox" ] && cat "$busybox") |
+modsrc=$here/hw-tests/lab/module
+ikey=$( (cat "$init" "$self" "$modsrc"/*; [ -r "$busybox" ] && cat "$busybox") |
 	sha256sum | cut -c1-8)
 kout=$cache/$kkey
 out=$cache/$kkey-$ikey
@@ -235,7 +236,11 @@ say "compiling with make -j$jobs (about 4 minutes on 2 cores)"
 # Show one progress line every 20 objects rather than the whole log.
 set +e
 (
-	kmake -j"$jobs" "$target" vmlinux 2>&1
+	# With modules, "modules" also writes Module.symvers, which the
+	# lab's own module (hw-tests/lab/module) is built against.
+	mods=
+	grep -qx CONFIG_MODULES=y "$obj/.config" && mods=modules
+	kmake -j"$jobs" "$target" vmlinux $mods 2>&1
 	echo "lab-build-rc=$?"
 ) | tee -a "$log" | awk '
 	/^lab-build-rc=/ { sub(/^lab-build-rc=/, ""); rc = $0; next }
@@ -254,6 +259,16 @@ cp "$obj/.config" "$kout/config"
 echo "$(($(date +%s) - start))" >"$kout/build-seconds"
 touch "$kout/done"
 say "kernel built in $(cat "$kout/build-seconds") s"
+fi
+
+# gdb's lx- helpers (vmlinux-gdb.py and scripts/gdb/linux with its
+# generated constants.py) are not part of the bzImage/vmlinux targets:
+# make them here, once per kernel, under the kernel's lock.
+if grep -qx CONFIG_GDB_SCRIPTS=y "$kout/config" &&
+    [ ! -e "$kout/obj/scripts/gdb/linux/constants.py" ]; then
+	make -C "$srcdir" O="$kout/obj" ARCH=$karch ${cross:+CROSS_COMPILE=$cross} \
+	    scripts_gdb >>"$kout/build.log" 2>&1 ||
+	    { tail -n 20 "$kout/build.log" >&2; die "make scripts_gdb failed (log: $kout/build.log)"; }
 fi
 
 # initramfs: busybox-static plus our /init, packed with the kernel's own
@@ -276,6 +291,22 @@ file /bin/busybox $busybox 0755 0 0
 slink /bin/sh busybox 0777 0 0
 file /init $init 0755 0 0
 LIST
+# The lab's module, when the kernel takes modules: built out of tree
+# against this kernel, loaded by /init, and kept in modules/ for gdb's
+# lx-symbols.
+if grep -qx CONFIG_MODULES=y "$kout/config"; then
+	mkdir -p "$out/modules" "$out/module-src"
+	cp "$modsrc"/* "$out/module-src/"
+	make -C "$srcdir" O="$kout/obj" ARCH=$karch ${cross:+CROSS_COMPILE=$cross} \
+	    M="$out/module-src" modules >"$out/module.log" 2>&1 ||
+	    { tail -n 20 "$out/module.log" >&2; die "the lab module did not build (log: $out/module.log)"; }
+	cp "$out/module-src/kgdb_lab.ko" "$out/modules/"
+	cat >>"$out/initramfs.list" <<LIST
+dir /lib 0755 0 0
+dir /lib/modules 0755 0 0
+file /lib/modules/kgdb_lab.ko $out/modules/kgdb_lab.ko 0644 0 0
+LIST
+fi
 "$out/gen_init_cpio" "$out/initramfs.list" | gzip -9 >"$out/initramfs.cpio.gz"
 ln -sf "../$kkey/$(basename "$image")" "$out/$(basename "$image")"
 ln -sf "../$kkey/$(basename "$image")" "$out/kernel"

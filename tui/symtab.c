@@ -42,7 +42,6 @@ struct tui_symtab {
 	size_t		 ntext;
 	struct range	 exec[SYMTAB_MAX_EXEC];
 	size_t		 nexec;
-	uint16_t	 data_shndx;	/* ".data", or 0 */
 };
 
 static int
@@ -99,9 +98,6 @@ symtab_load(const struct cm_elf *e, char *err)
 			st->exec[st->nexec].hi = h->addr + h->size;
 			st->nexec++;
 		}
-		if (h->name != NULL && strcmp(h->name, ".data") == 0 &&
-		    i < SHN_LORESERVE)
-			st->data_shndx = (uint16_t)i;
 	}
 	st->strsz = (size_t)sh_str->size;
 	st->strtab = tui_xcalloc(1, st->strsz + 1);
@@ -291,24 +287,6 @@ tui_symtab_addr(const struct tui_symtab *st, const char *name,
 		return (false);
 	*addr_out = found->addr + (uint64_t)st->slide;
 	return (true);
-}
-
-bool
-tui_symtab_prb(const struct tui_symtab *st, uint64_t *addr_out)
-{
-	size_t	i;
-
-	for (i = 0; i < st->nall; i++) {
-		const struct sym *y = &st->all[i];
-
-		if (y->type == STT_OBJECT && y->size == st->bits / 8 &&
-		    st->data_shndx != 0 && y->shndx == st->data_shndx &&
-		    strcmp(sym_name(st, y), "prb") == 0) {
-			*addr_out = y->addr + (uint64_t)st->slide;
-			return (true);
-		}
-	}
-	return (false);
 }
 
 bool

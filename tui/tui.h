@@ -338,9 +338,6 @@ size_t		 tui_symtab_format_ret(const struct tui_symtab *st,
 /* Address of a symbol by name (functions and data; globals first). */
 bool		 tui_symtab_addr(const struct tui_symtab *st, const char *name,
 		     uint64_t *addr_out);
-/* The printk ring pointer `prb`: a local object in .data of pointer
- * size (docs/kgdb-wire.md §8.1). */
-bool		 tui_symtab_prb(const struct tui_symtab *st, uint64_t *addr_out);
 /* Whether addr lies in an executable section. */
 bool		 tui_symtab_is_text(const struct tui_symtab *st, uint64_t addr);
 

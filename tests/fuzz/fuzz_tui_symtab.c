@@ -136,11 +136,6 @@ check_table(const struct tui_symtab *st, const uint8_t *data, size_t size)
 		if (!named)
 			abort();
 	}
-	if (tui_symtab_prb(st, &a)) {
-		/* prb is found by name too (maybe a global of that name). */
-		if (!tui_symtab_addr(st, "prb", &a))
-			abort();
-	}
 }
 
 int

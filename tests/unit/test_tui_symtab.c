@@ -61,8 +61,8 @@ test_self_elf64(void **state)
 	assert_string_equal(name, "test_self_elf64");
 	assert_true(off == 0);
 
-	/* The static `prb` in .data, size 8, at its runtime address. */
-	assert_true(tui_symtab_prb(st, &addr));
+	/* A static object (`prb`), at its runtime address. */
+	assert_true(tui_symtab_addr(st, "prb", &addr));
 	assert_true(addr == (uint64_t)(uintptr_t)&prb);
 	assert_false(tui_symtab_is_text(st, addr));
 	assert_false(tui_symtab_lookup(st, addr, NULL, NULL, NULL));
@@ -221,8 +221,6 @@ test_elf32_image(void **state)
 	assert_true(tui_symtab_addr(st, "jiffies", &a));
 	assert_true(a == 0xc2000004);
 	assert_false(tui_symtab_addr(st, "nosuch", &a));
-	assert_true(tui_symtab_prb(st, &a));
-	assert_true(a == 0xc2000008);
 	assert_true(tui_symtab_is_text(st, 0xc10000ff));
 	assert_false(tui_symtab_is_text(st, 0xc1000100));
 
@@ -230,8 +228,8 @@ test_elf32_image(void **state)
 	tui_symtab_set_slide(st, 0x200000);
 	tui_symtab_format(st, 0xc1200010, buf, sizeof buf);
 	assert_string_equal(buf, "start_kernel+0x10/0x40");
-	assert_true(tui_symtab_prb(st, &a));
-	assert_true(a == 0xc2200008);
+	assert_true(tui_symtab_addr(st, "jiffies", &a));
+	assert_true(a == 0xc2200004);
 	tui_symtab_free(st);
 
 	/* Cut anywhere, it fails cleanly. */
@@ -286,8 +284,8 @@ test_lab_vmlinux(void **state)
 	assert_int_equal(tui_symtab_bits(st), 64);
 	assert_true(tui_symtab_count(st) > 10000);
 
-	/* prb: .data, 8 bytes, and not printk_rb_static itself */
-	assert_true(tui_symtab_prb(st, &a));
+	/* prb by name, and not printk_rb_static itself */
+	assert_true(tui_symtab_addr(st, "prb", &a));
 	assert_true(tui_symtab_addr(st, "printk_rb_static", &b));
 	assert_true(a != b && a >> 32 == 0xffffffff);
 
