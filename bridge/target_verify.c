@@ -226,19 +226,24 @@ tgt_regs_reply_ok(const struct treq *r, const char *p, size_t len)
 	return (len % 2 == 0 && tgt_all_hex(p, len));
 }
 
+/* Whether a request only reads (memory, registers): harmless to send
+ * again. */
+bool
+tgt_rereadable(const struct treq *r)
+{
+	return (r != NULL && (r->kind == TREQ_READ || (r->kind == TREQ_PLAIN &&
+	    ((r->asked > 0 && r->piece[0] == 'm') ||
+	    (r->piecelen == 1 && r->piece[0] == 'g') ||
+	    (r->piecelen > 1 && r->piece[0] == 'p')))));
+}
+
 /* Whether the head request's reply is worth reading twice: memory and
  * registers, which are harmless to read again and where a wrong digit
  * would mislead. */
 bool
 tgt_verifying(const struct br_target *t, const struct treq *r)
 {
-	bool	read;
-
-	read = r->kind == TREQ_READ || (r->kind == TREQ_PLAIN &&
-	    ((r->asked > 0 && r->piece[0] == 'm') ||
-	    (r->piecelen == 1 && r->piece[0] == 'g') ||
-	    (r->piecelen > 1 && r->piece[0] == 'p')));
-	if (!read)
+	if (!tgt_rereadable(r))
 		return (false);
 	switch (t->br->opts.verify) {
 	case BR_VERIFY_OFF:
