@@ -1672,6 +1672,70 @@ test_reply_lost_read_asked_again(void **state)
 	assert_string_equal(wire(), "$qC#b4");
 }
 
+/*
+ * The bytes of the failing lab run (x86_64, Linux 6.1, BER 1e-4, shaper
+ * seed 14728, gdb's x/32gx $sp, no bit flipped in this stretch), as the
+ * bridge received them: "T " lines are the target's bytes, "wait" is an
+ * ack wait that ran out, "m" is gdb's next read. kgdb sends its late
+ * replies to resent copies of the fc18 and fc28 reads, each with its '+'.
+ * Whatever the bridge sends in between, a read that gdb gets must hold
+ * its own address's words (an error is allowed: no more bytes come).
+ */
+static const char *const lab_ber_run[] = {
+	"m fc20", "wait",
+	"T +", "T $38fc15008088ffff#6a",			/* fc18, late */
+	"T +$b4650881ffffffff#02", "T -", "T +$b4650881ffffffff#02",
+	"m fc28",
+	"T +$b4650881ffffffff#02",				/* fc20, late */
+	"T -", "wait", "T +$20028b81ffffffff#f7", "T +$20028b81ffffffff#f7-",
+	"m fc30", "wait",
+	"T +$20028b81ffffffff#f7", "T +$20028b81ffffffff#f7",	/* late */
+	"T +$f83650008088ffff#3c", "T -", "T +$f83650008088ffff#3c",
+};
+
+static void
+test_lab_ber_late_replies_replayed(void **state)
+{
+	struct fix	*f = *state;
+	static struct reply rs[4];
+	static const char *const want[] = {
+		"b4650881ffffffff", "20028b81ffffffff", "f83650008088ffff",
+	};
+	char		 req[64];
+	size_t		 i;
+	int		 n = 0, done;
+
+	memset(rs, 0, sizeof rs);
+	f->br.opts.verify = BR_VERIFY_ALWAYS;
+	stop_it(f);
+	for (i = 0; i < nitems(lab_ber_run); i++) {
+		const char	*s = lab_ber_run[i];
+
+		if (s[0] == 'm') {
+			snprintf(req, sizeof req, "mffff88800015%s,8", s + 2);
+			br_target_request(f->t, req, strlen(req), reply_cb,
+			    &rs[n++]);
+		} else if (s[0] == 'w') {
+			wire();
+			fk_run_until_wire(f->br.base, 1000);
+		} else
+			feed(f, s + 2);
+	}
+	/* Let every request end: with its data, or failed. */
+	for (done = 0; done < 200; done++) {
+		if (rs[0].n && rs[1].n && rs[2].n)
+			break;
+		fk_run_ms(f->br.base, 20);
+	}
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(rs[i].n, 1);
+		if (!rs[i].iserr)
+			assert_string_equal(rs[i].payload, want[i]);
+	}
+	/* The reads before the late replies are answered. */
+	assert_false(rs[0].iserr);
+}
+
 int
 main(void)
 {
@@ -1736,6 +1800,7 @@ main(void)
 		T(test_stale_copies_do_not_confirm),
 		T(test_slow_stub_late_replies_not_taken),
 		T(test_reply_lost_read_asked_again),
+		T(test_lab_ber_late_replies_replayed),
 #undef T
 	};
 
