@@ -220,10 +220,11 @@ tgt_tx_timeout(int fd, short what, void *arg)
 		/*
 		 * No '-' brought the reply back: kgdb took a '$' in its ack
 		 * wait for the end of it (it NAKs that frame and forgets its
-		 * reply), or never read the request whole. A read is safe to
-		 * ask again: the qC sync drops whatever the stub still owes.
+		 * reply), or never read the request whole. A read (or a
+		 * query answered the same each time) is safe to ask again:
+		 * the qC sync drops whatever the stub still owes.
 		 */
-		if (tgt_rereadable(tgt_head(t)) && t->sends < TGT_MAX_SENDS) {
+		if (tgt_resendable(tgt_head(t)) && t->sends < TGT_MAX_SENDS) {
 			log_info("target: no reply after NAKs, asking again");
 			t->naks = 0;
 			tgt_send_piece(t, true);

@@ -269,6 +269,7 @@ void	tgt_rtt(struct br_target *t);
 bool	tgt_read_reply_ok(const struct treq *r, const char *p, size_t len);
 bool	tgt_regs_reply_ok(const struct treq *r, const char *p, size_t len);
 bool	tgt_rereadable(const struct treq *r);
+bool	tgt_resendable(const struct treq *r);
 bool	tgt_verifying(const struct br_target *t, const struct treq *r);
 
 /* target_req.c */

@@ -237,6 +237,22 @@ tgt_rereadable(const struct treq *r)
 	    (r->piecelen > 1 && r->piece[0] == 'p')))));
 }
 
+/* Whether a request may be sent again when its reply was lost: reads,
+ * and the queries and thread selections kgdb answers the same way each
+ * time (never qfThreadInfo/qsThreadInfo, which move a list along). */
+bool
+tgt_resendable(const struct treq *r)
+{
+	if (tgt_rereadable(r))
+		return (true);
+	if (r == NULL || r->kind != TREQ_PLAIN || r->piecelen < 2)
+		return (false);
+	return (r->piece[0] == 'H' || r->piece[0] == 'T' ||
+	    (r->piecelen == 2 && memcmp(r->piece, "qC", 2) == 0) ||
+	    (r->piecelen > 17 && memcmp(r->piece, "qThreadExtraInfo,",
+	    17) == 0));
+}
+
 /* Whether the head request's reply is worth reading twice: memory and
  * registers, which are harmless to read again and where a wrong digit
  * would mislead. */

@@ -1736,6 +1736,51 @@ test_lab_ber_late_replies_replayed(void **state)
 	assert_false(rs[0].iserr);
 }
 
+/*
+ * The same loss for gdb's "info threads" query: its reply was lost and
+ * the bridge answered E05, which gdb decodes as hex into a thread name
+ * ("(\xe0)" on the x86_64/6.1 lab at BER 1e-4). The query is asked
+ * again; a qfThreadInfo/qsThreadInfo never is (each moves kgdb's list).
+ */
+static void
+test_reply_lost_query_asked_again(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+	char		 w[FK_BUF];
+	int		 i;
+
+	stop_it(f);
+	br_target_request(f->t, "qThreadExtraInfo,f", 18, reply_cb, &r);
+	assert_string_equal(wire(), "$qThreadExtraInfo,f#eb");
+	feed(f, "+");
+	for (i = 0; i < 40 && r.n == 0; i++) {
+		fk_run_until_wire(f->br.base, 1000);
+		fk_take_wire(w, sizeof w);
+		if (strstr(w, "$qThreadExtraInfo,f#eb") != NULL)
+			break;
+		assert_string_equal(w, "-");
+	}
+	assert_int_equal(r.n, 0);
+	feed(f, "+");
+	feed_pkt(f, "6b736f667469727164");
+	assert_int_equal(r.n, 1);
+	assert_false(r.iserr);
+	assert_string_equal(r.payload, "6b736f667469727164");
+
+	memset(&r, 0, sizeof r);
+	wire();
+	br_target_request(f->t, "qsThreadInfo", 12, reply_cb, &r);
+	assert_string_equal(wire(), "$qC#b4");
+	feed_pkt(f, "QC01");
+	assert_non_null(strstr(wire(), "$qsThreadInfo#"));
+	feed(f, "+");
+	fk_run_until(f->br.base, &r.n, 2000);
+	assert_int_equal(r.n, 1);
+	assert_true(r.iserr);
+	assert_null(strstr(wire(), "$qsThreadInfo#"));
+}
+
 int
 main(void)
 {
@@ -1801,6 +1846,7 @@ main(void)
 		T(test_slow_stub_late_replies_not_taken),
 		T(test_reply_lost_read_asked_again),
 		T(test_lab_ber_late_replies_replayed),
+		T(test_reply_lost_query_asked_again),
 #undef T
 	};
 
