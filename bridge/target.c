@@ -391,7 +391,7 @@ tgt_packet(struct br_target *t, const struct rsp_event *ev)
 		return;
 	}
 	if (t->tx != TX_IDLE && tgt_head(t) != NULL &&
-	    tgt_head(t)->want_reply) {
+	    (tgt_head(t)->want_reply || t->syncing)) {
 		/* The reply (its ack may have been lost on the way). */
 		tgt_reply(t, p, len);
 		return;

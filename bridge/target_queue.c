@@ -474,8 +474,9 @@ tgt_acked(struct br_target *t)
 	evtimer_del(t->tx_ev);
 	tgt_rtt(t);
 	tgt_noise(t, r->piecelen + RSP_PKT_OVERHEAD, false);
+	/* While syncing, the '+' is the qC's: its reply is still due. */
 	if ((r->kind == TREQ_RESUME || r->kind == TREQ_NOREPLY) &&
-	    !r->want_reply) {
+	    !r->want_reply && !t->syncing) {
 		if (r->kind == TREQ_RESUME) {
 			tgt_set_state(t, BR_TS_RUNNING);
 			t->last_stop_len = 0;

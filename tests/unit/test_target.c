@@ -1781,6 +1781,39 @@ test_reply_lost_query_asked_again(void **state)
 	assert_null(strstr(wire(), "$qsThreadInfo#"));
 }
 
+/* A continue after a resent request goes behind the qC sync: the '+'
+ * for the qC is not the continue's, and the kernel is not running until
+ * the 'c' itself is acked. */
+static void
+test_resume_after_resend_synced(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+
+	stop_it(f);
+	br_target_request(f->t, "g", 1, reply_cb, &r);
+	assert_string_equal(wire(), "$g#67");
+	feed(f, "-");
+	assert_string_equal(wire(), "$g#67");
+	feed(f, "+");
+	feed_pkt(f, "0011");
+	assert_int_equal(r.n, 0);	/* noisy: a second copy */
+	assert_string_equal(wire(), "+$g#67");
+	feed(f, "+");
+	feed_pkt(f, "0011");
+	assert_int_equal(r.n, 1);
+	wire();
+	assert_int_equal(br_target_resume(f->t, "c", 1), 0);
+	assert_string_equal(wire(), "$qC#b4");
+	feed(f, "+");
+	assert_int_equal(br_target_state(f->t), BR_TS_STOPPED_GDB);
+	feed_pkt(f, "QC01");
+	assert_string_equal(wire(), "+$c#63");
+	assert_int_equal(br_target_state(f->t), BR_TS_STOPPED_GDB);
+	feed(f, "+");
+	assert_int_equal(br_target_state(f->t), BR_TS_RUNNING);
+}
+
 int
 main(void)
 {
@@ -1847,6 +1880,7 @@ main(void)
 		T(test_reply_lost_read_asked_again),
 		T(test_lab_ber_late_replies_replayed),
 		T(test_reply_lost_query_asked_again),
+		T(test_resume_after_resend_synced),
 #undef T
 	};
 
