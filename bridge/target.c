@@ -211,7 +211,23 @@ tgt_tx_timeout(int fd, short what, void *arg)
 			 */
 			t->naks++;
 			tgt_nak(t, "reply timeout");
+			/* A stub that was only slow resends its reply when it
+			 * reads this '-' in its ack wait: one copy too many. */
+			t->unsynced = true;
 			tgt_timer(t->tx_ev, t->reply_ms / 2 + 1);
+			return;
+		}
+		/*
+		 * No '-' brought the reply back: kgdb took a '$' in its ack
+		 * wait for the end of it (it NAKs that frame and forgets its
+		 * reply), or never read the request whole. A read (or a
+		 * query answered the same each time) is safe to ask again:
+		 * the qC sync drops whatever the stub still owes.
+		 */
+		if (tgt_resendable(tgt_head(t)) && t->sends < TGT_MAX_SENDS) {
+			log_info("target: no reply after NAKs, asking again");
+			t->naks = 0;
+			tgt_send_piece(t, true);
 			return;
 		}
 		t->br->stats.timeouts++;
@@ -357,6 +373,8 @@ tgt_packet(struct br_target *t, const struct rsp_event *ev)
 	t->maybe_connected = true;
 	t->bad_run = 0;
 
+	if (tgt_stale_sync(t, p, len))
+		return;
 	if (t->tx == TX_WAIT_ACK && tgt_head(t) != NULL &&
 	    tgt_head(t)->want_reply && t->sends > 0 &&
 	    len == t->last_reply_len && memcmp(p, t->last_reply, len) == 0) {
@@ -373,7 +391,7 @@ tgt_packet(struct br_target *t, const struct rsp_event *ev)
 		return;
 	}
 	if (t->tx != TX_IDLE && tgt_head(t) != NULL &&
-	    tgt_head(t)->want_reply) {
+	    (tgt_head(t)->want_reply || t->syncing)) {
 		/* The reply (its ack may have been lost on the way). */
 		tgt_reply(t, p, len);
 		return;

@@ -203,6 +203,18 @@ struct br_target {
 	 * request. */
 	bool		 stale;
 	uint64_t	 last_rx_ms;
+	/*
+	 * RSP ties no reply to its request, and a stub slower than our ack
+	 * wait answers copies we resent (and NAKs others) long after the
+	 * piece they were for is done: a later piece, even both its copies
+	 * on a noisy line, would take those replies for its own. So once a
+	 * frame went out twice or we NAKed (unsynced), the next new piece
+	 * first sends a qC (syncing): the stub answers in order, so what
+	 * comes before its "QC" reply is old and dropped, and a "QC" is never
+	 * the reply to anything but qC.
+	 */
+	bool		 unsynced;
+	bool		 syncing;
 
 	/* kdb line state (docs/kgdb-wire.md §5.1). */
 	bool		 kdb_fresh;	/* no input since "Entering kdb" */
@@ -256,6 +268,8 @@ unsigned	tgt_ack_wait(const struct br_target *t);
 void	tgt_rtt(struct br_target *t);
 bool	tgt_read_reply_ok(const struct treq *r, const char *p, size_t len);
 bool	tgt_regs_reply_ok(const struct treq *r, const char *p, size_t len);
+bool	tgt_rereadable(const struct treq *r);
+bool	tgt_resendable(const struct treq *r);
 bool	tgt_verifying(const struct br_target *t, const struct treq *r);
 
 /* target_req.c */
@@ -277,6 +291,7 @@ struct treq *	tgt_head(struct br_target *t);
 int	tgt_enqueue(struct br_target *t, struct treq *r, bool front);
 void	tgt_give_up(struct br_target *t, const char *what);
 void	tgt_send_piece(struct br_target *t, bool resend);
+bool	tgt_stale_sync(struct br_target *t, const char *p, size_t len);
 void	tgt_kick(struct br_target *t);
 void	tgt_finish(struct br_target *t, const char *payload, size_t len, const
 	    char *err);

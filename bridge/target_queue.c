@@ -22,6 +22,7 @@
 #include "bridge/target_int.h"
 
 static void	tgt_bad_reply(struct br_target *t, struct treq *r, size_t len);
+static void	tgt_start_piece(struct br_target *t);
 static bool	tgt_confirmed(struct br_target *t, struct treq *r, const char
 	    *p, size_t len);
 
@@ -60,6 +61,8 @@ tgt_set_state(struct br_target *t, enum br_tstate s)
 	ev.from = t->state;
 	ev.to = s;
 	t->state = s;
+	if (s != BR_TS_STOPPED_GDB)
+		t->unsynced = false;	/* the stub left its loop */
 	br_notify_event(t->br, &ev);
 }
 
@@ -152,13 +155,19 @@ tgt_send_piece(struct br_target *t, bool resend)
 	char		 err[BR_ERRLEN];
 	int		 flen;
 
-	flen = rsp_pkt_encode(frame, sizeof frame, r->piece, r->piecelen);
+	if (t->syncing)
+		flen = rsp_pkt_encode(frame, sizeof frame, "qC", 2);
+	else
+		flen = rsp_pkt_encode(frame, sizeof frame, r->piece,
+		    r->piecelen);
 	if (flen < 0) {
 		tgt_finish(t, NULL, 0, "cannot frame request");
 		return;
 	}
-	if (resend)
+	if (resend) {
 		t->br->stats.retransmits++;
+		t->unsynced = true;	/* the stub may answer both copies */
+	}
 	else {
 		t->br->stats.tx_packets++;
 		t->sent_ms = br_now_ms();
@@ -180,7 +189,7 @@ tgt_send_piece(struct br_target *t, bool resend)
 	t->suspect = false;
 	t->stale = false;
 	t->sends++;
-	t->rx_frame = tgt_reply_chars(t, r);
+	t->rx_frame = t->syncing ? 0 : tgt_reply_chars(t, r);
 	t->rx_expect = t->rx_frame > 0 ? 1 + t->rx_frame : 0;
 	t->rx_count = 0;
 	t->rx_text = 0;
@@ -188,6 +197,45 @@ tgt_send_piece(struct br_target *t, bool resend)
 	t->sent_end_ms = t->quiet_ms;
 	t->ack_wait_ms = tgt_ack_wait(t);
 	tgt_timer(t->tx_ev, t->ack_wait_ms + tgt_wire_ms(t, (size_t)flen));
+}
+
+/* Send the head request's next piece, behind a qC if replies to frames
+ * sent before may still come (see unsynced in struct br_target). */
+static void
+tgt_start_piece(struct br_target *t)
+{
+	struct treq	*r = tgt_head(t);
+
+	if (t->unsynced && t->state == BR_TS_STOPPED_GDB && r != NULL &&
+	    !r->internal) {
+		t->syncing = true;
+		tgt_trace(t, '>', "", 0, "replies may be owed: qC first");
+	}
+	t->sends = 0;
+	t->naks = 0;
+	tgt_send_piece(t, false);
+}
+
+/*
+ * A packet that is not the head request's reply although it came while
+ * one was due: while syncing, anything before "QC" (the answer to a frame
+ * sent earlier); otherwise a "QC" to anything but qC (a copy of the sync
+ * reply). Acked already; dropped here, the waits go on.
+ */
+bool
+tgt_stale_sync(struct br_target *t, const char *p, size_t len)
+{
+	struct treq	*r = tgt_head(t);
+	bool		 qc = len >= 2 && p[0] == 'Q' && p[1] == 'C';
+
+	if (r == NULL || t->tx == TX_IDLE)
+		return (false);
+	if (t->syncing ? qc : !qc || (r->piecelen == 2 &&
+	    memcmp(r->piece, "qC", 2) == 0))
+		return (false);
+	tgt_trace(t, '<', "", 0, t->syncing ? "an old reply before the "
+	    "sync: dropped" : "a copy of the sync reply: dropped");
+	return (true);
 }
 
 /* Start the head request if nothing is in flight. */
@@ -226,9 +274,7 @@ tgt_kick(struct br_target *t)
 		}
 		if (t->enter != EN_NONE && !r->internal)
 			return;
-		t->sends = 0;
-		t->naks = 0;
-		tgt_send_piece(t, false);
+		tgt_start_piece(t);
 	}
 }
 
@@ -242,6 +288,7 @@ tgt_finish(struct br_target *t, const char *payload, size_t len,
 	evtimer_del(t->tx_ev);
 	rsp_demux_expect_ack(t->dm, false);
 	t->tx = TX_IDLE;
+	t->syncing = false;
 	if (r == NULL)
 		return;
 	TAILQ_REMOVE(&t->queue, r, entry);
@@ -341,6 +388,20 @@ tgt_reply(struct br_target *t, const char *p, size_t len)
 		memcpy(t->last_reply, p, len);
 		t->last_reply_len = len;
 	}
+	if (t->syncing) {
+		/* The stub has answered every earlier frame. */
+		t->tx = TX_IDLE;
+		if (len < 2 || p[0] != 'Q' || p[1] != 'C') {
+			tgt_send_piece(t, true);	/* still syncing */
+			return;
+		}
+		t->syncing = false;
+		t->unsynced = false;
+		t->sends = 0;
+		t->naks = 0;
+		tgt_send_piece(t, false);
+		return;
+	}
 	if ((r->asked > 0 && !tgt_read_reply_ok(r, p, len)) ||
 	    !tgt_regs_reply_ok(r, p, len)) {
 		tgt_bad_reply(t, r, len);
@@ -399,9 +460,7 @@ tgt_reply(struct br_target *t, const char *p, size_t len)
 		return;
 	}
 	t->tx = TX_IDLE;
-	t->sends = 0;
-	t->naks = 0;
-	tgt_send_piece(t, false);
+	tgt_start_piece(t);
 }
 
 void
@@ -415,8 +474,9 @@ tgt_acked(struct br_target *t)
 	evtimer_del(t->tx_ev);
 	tgt_rtt(t);
 	tgt_noise(t, r->piecelen + RSP_PKT_OVERHEAD, false);
+	/* While syncing, the '+' is the qC's: its reply is still due. */
 	if ((r->kind == TREQ_RESUME || r->kind == TREQ_NOREPLY) &&
-	    !r->want_reply) {
+	    !r->want_reply && !t->syncing) {
 		if (r->kind == TREQ_RESUME) {
 			tgt_set_state(t, BR_TS_RUNNING);
 			t->last_stop_len = 0;

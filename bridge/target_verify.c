@@ -226,19 +226,40 @@ tgt_regs_reply_ok(const struct treq *r, const char *p, size_t len)
 	return (len % 2 == 0 && tgt_all_hex(p, len));
 }
 
+/* Whether a request only reads (memory, registers): harmless to send
+ * again. */
+bool
+tgt_rereadable(const struct treq *r)
+{
+	return (r != NULL && (r->kind == TREQ_READ || (r->kind == TREQ_PLAIN &&
+	    ((r->asked > 0 && r->piece[0] == 'm') ||
+	    (r->piecelen == 1 && r->piece[0] == 'g') ||
+	    (r->piecelen > 1 && r->piece[0] == 'p')))));
+}
+
+/* Whether a request may be sent again when its reply was lost: reads,
+ * and the queries and thread selections kgdb answers the same way each
+ * time (never qfThreadInfo/qsThreadInfo, which move a list along). */
+bool
+tgt_resendable(const struct treq *r)
+{
+	if (tgt_rereadable(r))
+		return (true);
+	if (r == NULL || r->kind != TREQ_PLAIN || r->piecelen < 2)
+		return (false);
+	return (r->piece[0] == 'H' || r->piece[0] == 'T' ||
+	    (r->piecelen == 2 && memcmp(r->piece, "qC", 2) == 0) ||
+	    (r->piecelen > 17 && memcmp(r->piece, "qThreadExtraInfo,",
+	    17) == 0));
+}
+
 /* Whether the head request's reply is worth reading twice: memory and
  * registers, which are harmless to read again and where a wrong digit
  * would mislead. */
 bool
 tgt_verifying(const struct br_target *t, const struct treq *r)
 {
-	bool	read;
-
-	read = r->kind == TREQ_READ || (r->kind == TREQ_PLAIN &&
-	    ((r->asked > 0 && r->piece[0] == 'm') ||
-	    (r->piecelen == 1 && r->piece[0] == 'g') ||
-	    (r->piecelen > 1 && r->piece[0] == 'p')));
-	if (!read)
+	if (!tgt_rereadable(r))
 		return (false);
 	switch (t->br->opts.verify) {
 	case BR_VERIFY_OFF:
