@@ -55,8 +55,6 @@
 #include "common/elf.h"
 
 #define SL_FRAME_MAX	256		/* a bigger frame is not this one */
-#define SL_KERNEL_CS	0x10		/* x86_64 __KERNEL_CS */
-#define SL_KERNEL_DS	0x18		/* x86_64 __KERNEL_DS, kgdb's ss */
 #define SL_STACK_MIN	4096
 #define SL_STACK_MAX	(1u << 20)
 
@@ -71,6 +69,11 @@ struct br_sleepers {
 	char			 why[BR_ERRLEN];
 	bool			 told_refusal;	/* one refusal logged */
 	struct br_sleepers_stats st;
+	/* gdb's thread as seen here, for when the cache is off: the last
+	 * Hg the stub (or the cache) said OK to, at cache generation gen
+	 * (which moves on every stop and resume, cache on or off). */
+	bool			 hg_known;
+	uint64_t		 hg_tid, hg_gen;
 };
 
 /* The frame's members and the registers they fill (NULL: the pc). */
@@ -202,7 +205,7 @@ br_sleepers_pattern(const struct rsp_arch *a, const char *g, size_t glen,
 {
 	static const char *const zero[] = { "rax", "rbx", "rcx", "rdx",
 	    "rsi", "rdi", "r8", "r9", "r10", "r11", "r12", "r13", "r14",
-	    "r15", "rip", "eflags" };
+	    "r15", "rip" };
 	struct rsp_regs	 r;
 	uint64_t	 v;
 	size_t		 i;
@@ -213,10 +216,14 @@ br_sleepers_pattern(const struct rsp_arch *a, const char *g, size_t glen,
 	for (i = 0; i < nitems(zero); i++)
 		if (!sl_get(&r, zero[i], &v) || v != 0)
 			return (false);
-	/* ds and es are not set for a sleeping task: whatever was there. */
-	if (!sl_get(&r, "cs", &v) || v != SL_KERNEL_CS ||
-	    !sl_get(&r, "ss", &v) || v != SL_KERNEL_DS ||
-	    !sl_get(&r, "rsp", sp) || *sp == 0 || *sp % 8 != 0 ||
+	/*
+	 * eflags, cs, ss, ds and es are whatever the stub's buffer held
+	 * from its previous answer: kgdb means to set the first three, but
+	 * on x86_64 it writes them as 32-bit words at 64-bit register
+	 * indexes (inside r8 and r9, zeroed right after), so they are no
+	 * part of the pattern.
+	 */
+	if (!sl_get(&r, "rsp", sp) || *sp == 0 || *sp % 8 != 0 ||
 	    !sl_get(&r, "rbp", bp))
 		return (false);
 	return (true);
@@ -560,6 +567,65 @@ sl_p_reg(const struct rsp_arch *a, const char *p, size_t len)
 	return (-1);
 }
 
+/* An Hg of gdb's on its way: its thread, known once it is said OK. */
+struct sl_hg {
+	struct bridge	*br;
+	br_reply_cb	*cb;
+	void		*arg;
+	bool		 known;		/* a number, not 0 or -1 (current) */
+	uint64_t	 tid;
+};
+
+static void
+sl_hg_cb(void *arg, const char *payload, size_t len, const char *err)
+{
+	struct sl_hg		*h = arg;
+	struct br_sleepers	*s = h->br->sleepers;
+
+	if (s != NULL && err == NULL && payload != NULL && len == 2 &&
+	    memcmp(payload, "OK", 2) == 0) {
+		s->hg_known = h->known;
+		s->hg_tid = h->tid;
+		s->hg_gen = br_cache_generation(h->br->cache);
+	}
+	h->cb(h->arg, payload, len, err);
+	free(h);
+}
+
+/* Watch gdb's Hg (the cache off keeps no track of it). */
+static int
+sl_hg(struct bridge *br, const char *p, size_t len, br_reply_cb *cb,
+    void *arg)
+{
+	struct sl_hg	*h = xcalloc(1, sizeof *h);
+	uint64_t	 v;
+
+	h->br = br;
+	h->cb = cb;
+	h->arg = arg;
+	if (rsp_hex_u64(p + 2, len - 2, &v) == (int)(len - 2) &&
+	    (uint32_t)v != 0 && (uint32_t)v != 0xffffffffu) {
+		h->known = true;
+		h->tid = (uint32_t)v;
+	}
+	return (br_cache_forward(br, p, len, sl_hg_cb, h));
+}
+
+/* The thread gdb's 'g' is for: the cache's view, else the one here. */
+static bool
+sl_thread(struct bridge *br, uint64_t *tid)
+{
+	struct br_sleepers	*s = br->sleepers;
+
+	if (br->cache != NULL && br_cache_enabled(br->cache))
+		return (br_cache_gdb_thread(br->cache, tid));
+	if (br->cache == NULL || !s->hg_known ||
+	    s->hg_gen != br_cache_generation(br->cache))
+		return (false);
+	*tid = s->hg_tid;
+	return (true);
+}
+
 int
 br_sleepers_forward(struct bridge *br, const char *p, size_t len,
     br_reply_cb *cb, void *arg)
@@ -569,9 +635,11 @@ br_sleepers_forward(struct bridge *br, const char *p, size_t len,
 	int			 reg = -1;
 	uint64_t		 tid;
 
+	if (s != NULL && len >= 3 && p[0] == 'H' && p[1] == 'g')
+		return (sl_hg(br, p, len, cb, arg));
 	if (s == NULL || !s->on || s->state == SL_UNUSABLE ||
 	    br->arch == NULL || br->arch->id != RSP_ARCH_X86_64 ||
-	    !br_cache_gdb_thread(br->cache, &tid) || sl_shadow(tid) ||
+	    !sl_thread(br, &tid) || sl_shadow(tid) ||
 	    len == 0 || !((len == 1 && p[0] == 'g') || (p[0] == 'p' &&
 	    (reg = sl_p_reg(br->arch, p, len)) >= 0)))
 		return (br_cache_forward(br, p, len, cb, arg));
