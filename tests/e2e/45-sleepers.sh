@@ -21,6 +21,7 @@
 #   sleepers-3-reads   one frame read per such task at this stop, none
 #                      for the second thread apply all bt (the cache)
 # The times of each thread apply all bt go to the log (not pass/fail).
+# SL_BRIDGE_OPTS: more kgdb-bridge options (e.g. --trace FILE).
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 e2e_setup sleepers
