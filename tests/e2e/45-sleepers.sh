@@ -21,7 +21,8 @@
 #   sleepers-3-reads   one frame read per such task at this stop, none
 #                      for the second thread apply all bt (the cache)
 # The times of each thread apply all bt go to the log (not pass/fail).
-# SL_BRIDGE_OPTS: more kgdb-bridge options (e.g. --trace FILE).
+# SL_BRIDGE_OPTS: more kgdb-bridge options (e.g. --trace FILE);
+# SL_LINE_OPTS: shaper options for the line (e.g. --baud 115200).
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
 e2e_setup sleepers
@@ -65,7 +66,8 @@ thread_of() {
 
 lab_start s --mode sleepers --after 2 --tick 0 --append norandmaps ||
     fail_every "lab did not boot"
-line_start || fail_every "shaper did not start"
+# shellcheck disable=SC2086
+line_start ${SL_LINE_OPTS:-} || fail_every "shaper did not start"
 if ! wait_for "$(line_rx)" 'kdb>' 120; then
 	fail_every "no SysRq-g stop on the console"
 fi
@@ -92,6 +94,7 @@ GDB_TIMEOUT=600 gdb_run d "$LINE_PORT" "${T0[@]}" \
     -ex 'echo @@bt\n' "${ALLBT[@]}" -ex 'echo @@end-bt\n' "${T1[@]}" \
     "${GDB_VANISH[@]}" 2>/dev/null
 sleep 0.5
+# shellcheck disable=SC2086
 bridge_start "tcp:127.0.0.1:$LINE_PORT" ${SL_BRIDGE_OPTS:-} || fail_every "$E2E_WHY"
 GDB_TIMEOUT=600 gdb_run on "$BR_GDB_PORT" -ex 'monitor bridge sleepers' \
     "${T0[@]}" -ex 'echo @@bt\n' "${ALLBT[@]}" -ex 'echo @@end-bt\n' "${T1[@]}" \
