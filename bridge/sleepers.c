@@ -346,6 +346,14 @@ br_sleepers_free(struct br_sleepers *s)
 }
 
 void
+br_sleepers_use_layout(struct br_sleepers *s, const struct br_sl_layout *l)
+{
+	s->lay = *l;
+	s->state = SL_READY;
+	s->why[0] = '\0';
+}
+
+void
 br_sleepers_set(struct bridge *br, bool on)
 {
 	struct br_sleepers	*s = br->sleepers;
@@ -582,8 +590,8 @@ sl_hg_cb(void *arg, const char *payload, size_t len, const char *err)
 	struct sl_hg		*h = arg;
 	struct br_sleepers	*s = h->br->sleepers;
 
-	if (s != NULL && err == NULL && payload != NULL && len == 2 &&
-	    memcmp(payload, "OK", 2) == 0) {
+	if (s != NULL && h->br->cache != NULL && err == NULL &&
+	    payload != NULL && len == 2 && memcmp(payload, "OK", 2) == 0) {
 		s->hg_known = h->known;
 		s->hg_tid = h->tid;
 		s->hg_gen = br_cache_generation(h->br->cache);

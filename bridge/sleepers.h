@@ -57,6 +57,10 @@ const char	*br_sleepers_why(const struct br_sleepers *s);
 int		 br_sleepers_forward(struct bridge *br, const char *p,
 		    size_t len, br_reply_cb *cb, void *arg);
 
+/* A test's seam (the fuzz harness has no vmlinux): use l as if read. */
+void		 br_sleepers_use_layout(struct br_sleepers *s,
+		    const struct br_sl_layout *l);
+
 /* The pure steps, for tests. */
 /* The layout from a vmlinux (DWARF and symbols); -1 with err. */
 int		 br_sleepers_layout(const char *path, struct br_sl_layout *l,
