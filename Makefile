@@ -47,11 +47,11 @@ endif
 BASE	= -std=c11 -D_POSIX_C_SOURCE=200809L -MMD -MP -I.
 RSP_CF	= $(BASE) $(WARN) -Wconversion
 # common/: pure code shared by both programs (JSON through libjansson,
-# struct layouts from DWARF through libdw: kgdb-tui only, see BR_CM_OBJS).
+# struct layouts from DWARF through libdw).
 CM_CF	= $(BASE) $(WARN) -Wconversion $(shell pkg-config --cflags jansson libdw 2>/dev/null)
 CM_LIBS	= $(shell pkg-config --libs jansson libdw 2>/dev/null)
 # bridge/ and tests need BSD/GNU extras (cfmakeraw, TIOCEXCL, CRTSCTS).
-PKG_BR	= libevent libserialport inih jansson
+PKG_BR	= libevent libserialport inih jansson libdw
 BR_CF	= $(BASE) -D_DEFAULT_SOURCE $(WARN) $(shell pkg-config --cflags $(PKG_BR) 2>/dev/null)
 BR_LIBS	= $(shell pkg-config --libs $(PKG_BR) 2>/dev/null)
 # ncursesw's cflags define _XOPEN_SOURCE: tui/ objects only (style.md 15).
@@ -72,10 +72,9 @@ TOOL_SRCS	:= $(wildcard tests/tools/*.c)
 
 RSP_OBJS	:= $(RSP_SRCS:%.c=$(BUILD)/%.o)
 CM_OBJS		:= $(CM_SRCS:%.c=$(BUILD)/%.o)
-# The daemon reads no kernel structures: it links common/ without the
-# DWARF reader, and so without libdw.
-CM_DWARF	:= common/dwarf.o
-BR_CM_OBJS	:= $(filter-out $(BUILD)/$(CM_DWARF),$(CM_OBJS))
+# The daemon reads one kernel structure (bridge/sleepers.c: the frame a
+# sleeping x86_64 task left on its stack), so it links the DWARF reader.
+BR_CM_OBJS	:= $(CM_OBJS)
 BRIDGE_LIB_OBJS	:= $(BRIDGE_LIB_SRCS:%.c=$(BUILD)/%.o)
 TUI_LIB_OBJS	:= $(TUI_LIB_SRCS:%.c=$(BUILD)/%.o)
 
@@ -83,7 +82,7 @@ TUI_LIB_OBJS	:= $(TUI_LIB_SRCS:%.c=$(BUILD)/%.o)
 T		= $(BUILD)/t
 T_RSP_OBJS	:= $(RSP_SRCS:%.c=$(T)/%.o)
 T_CM_OBJS	:= $(CM_SRCS:%.c=$(T)/%.o)
-T_BR_CM_OBJS	:= $(filter-out $(T)/$(CM_DWARF),$(T_CM_OBJS))
+T_BR_CM_OBJS	:= $(T_CM_OBJS)
 T_BRIDGE_OBJS	:= $(BRIDGE_LIB_SRCS:%.c=$(T)/%.o)
 T_TUI_OBJS	:= $(TUI_LIB_SRCS:%.c=$(T)/%.o)
 UNIT_BINS	:= $(UNIT_SRCS:tests/unit/%.c=$(T)/%)
@@ -204,6 +203,16 @@ $(T)/dwarf/prb-%-64-nodebug: tests/data/dwarf/prb-%.c
 	@mkdir -p $(@D)
 	$(CC) -m64 $(DWARF_FIX_CF) -o $@ $<
 $(T)/test_common_dwarf $(T)/test_tui_printk: | $(DWARF_FIXES)
+# The sleeping-task frame and the symbols bridge/sleepers.c reads
+# (tests/data/transcripts/sleepers*.txt, run by test_gdb).
+ITF_FIXES	:= $(T)/dwarf/itf-6.1-64 $(T)/dwarf/itf-6.1-64-nodebug
+$(T)/dwarf/itf-%-64: tests/data/dwarf/itf-%.c
+	@mkdir -p $(@D)
+	$(CC) -m64 -g $(DWARF_FIX_CF) -o $@ $<
+$(T)/dwarf/itf-%-64-nodebug: tests/data/dwarf/itf-%.c
+	@mkdir -p $(@D)
+	$(CC) -m64 $(DWARF_FIX_CF) -o $@ $<
+$(T)/test_gdb: | $(ITF_FIXES)
 
 tests: $(PROGS) $(TOOL_BINS) $(UNIT_BINS) $(FUZZ_REPLAYS) $(T)/kgdb-bridge
 
@@ -244,7 +253,7 @@ $(FB_BINS:%=$(T)/%): $(T)/%: $(T)/tests/fuzz/%.o $(T)/tests/fuzz/replay.o \
     $(T_BRIDGE_OBJS) $(T_BR_CM_OBJS) $(T_RSP_OBJS)
 	$(CC) $(SANFLAGS) $(LDFLAGS) $(FB_WRAP) -o $@ $^ $(BR_LIBS)
 $(FB_BINS:%=$(FZ)/%): $(FZ)/%: $(FZ)/tests/fuzz/%.o \
-    $(BRIDGE_LIB_SRCS:%.c=$(FZ)/%.o) $(filter-out $(FZ)/$(CM_DWARF),$(CM_SRCS:%.c=$(FZ)/%.o)) $(RSP_SRCS:%.c=$(FZ)/%.o)
+    $(BRIDGE_LIB_SRCS:%.c=$(FZ)/%.o) $(CM_SRCS:%.c=$(FZ)/%.o) $(RSP_SRCS:%.c=$(FZ)/%.o)
 	$(FUZZ_CC) $(FUZZ_CF) $(FB_WRAP) -o $@ $^ $(BR_LIBS)
 
 # ---- benchmarks

@@ -117,6 +117,7 @@ struct br_opts {
 	bool		 timestamps;	/* time stamps on the console lines */
 	bool		 no_cache;	/* relay only: start with the
 					 * stop-state cache off */
+	bool		 no_sleepers;	/* kgdb's registers for sleepers */
 	bool		 tui;		/* run kgdb-tui on the terminal */
 	enum br_verify	 verify;	/* --verify-reads */
 	enum br_step_irqs step_irqs;	/* --step-irqs */
@@ -206,6 +207,7 @@ struct bridge {
 	struct br_ctl		*ctl;
 	struct br_cache		*cache;		/* NULL: relay only */
 	struct br_vmlinux	*vmlinux;	/* --vmlinux, or NULL */
+	struct br_sleepers	*sleepers;	/* bridge/sleepers.h, or NULL */
 	struct br_launch	*launch;	/* --tui, or NULL */
 	struct br_kbd		*kbd;		/* stdin, or NULL */
 

@@ -26,6 +26,7 @@
  * from there.
  */
 #include "bridge/cache_int.h"
+#include "bridge/sleepers.h"
 
 /* ---- lifetime, switches */
 
@@ -414,6 +415,34 @@ cache_stack_learn(struct br_cache *c, const char *g, size_t len)
 	c->stacks[c->nstacks].start = base;
 	c->stacks[c->nstacks].end = base + c->thread_size;
 	c->nstacks++;
+}
+
+
+/* ---- for sleepers.c: the thread gdb's 'g' is for, and its new answer */
+
+bool
+br_cache_gdb_thread(const struct br_cache *c, uint64_t *tid_out)
+{
+	if (c == NULL || !c->enabled || c->want_hg == CACHE_TID_UNKNOWN ||
+	    c->want_hg == CACHE_TID_CURRENT)
+		return (false);
+	*tid_out = c->want_hg;
+	return (true);
+}
+
+void
+br_cache_put_g(struct br_cache *c, uint64_t gen, uint64_t tid, const char *g,
+    size_t len)
+{
+	struct cthread	*t;
+
+	if (c == NULL || !c->enabled || gen != c->gen || len == 0 ||
+	    (t = cache_thread_get(c, tid, true)) == NULL)
+		return;
+	free(t->g);
+	t->g = cache_dupn(g, len);
+	t->glen = len;
+	t->valid = true;
 }
 
 

@@ -21,6 +21,7 @@
  * through br_target_request, one packet at a time: a gdb request that
  * arrives meanwhile waits for at most one of them.
  */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@
 #include <event2/event.h>
 
 #include "bridge/bridge.h"
+#include "bridge/sleepers.h"
 
 #define CMD_PAGE	4096	/* a kgdb read is all-or-nothing per page */
 
@@ -54,6 +56,7 @@ static int	cmd_subscribe(struct br_cmdq *);
 static int	cmd_ping(struct br_cmdq *);
 static int	cmd_kdb(struct br_cmdq *);
 static int	cmd_help(struct br_cmdq *);
+static int	cmd_sleepers(struct br_cmdq *);
 
 #define CON	BR_CMD_CONSOLE
 #define MON	BR_CMD_MONITOR
@@ -78,6 +81,9 @@ static const struct br_cmd cmd_table[] = {
 	  .help = "link, target state, counters", .keyhelp = "status" },
 	{ .name = "kdb", .from = MON, .needs = TGT|CTRL, .fn = cmd_kdb,
 	  .usage = "kdb", .help = "hand the target to kdb (console)" },
+	{ .name = "sleepers", .from = MON, .args = true, .fn = cmd_sleepers,
+	  .usage = "sleepers",
+	  .help = "[on|off] x86_64: sleeping tasks' saved registers" },
 	{ .name = CTL_CMD_CONTINUE, .from = CTL, .needs = TGT|CTRL,
 	  .fn = cmd_resume },
 	{ .name = CTL_CMD_STEP, .from = CTL, .needs = TGT|CTRL,
@@ -532,6 +538,38 @@ cmd_kdb(struct br_cmdq *q)
 	br_target_enter_kdb(q->br->target);
 	br_cmd_printf(q, "switching the target to kdb ($3#33); gdb requests "
 	    "switch it back. Detach or use the console.\n");
+	return (BR_CMD_OK);
+}
+
+/* `monitor bridge sleepers [on|off]`: the switch, or what it did. */
+static int
+cmd_sleepers(struct br_cmdq *q)
+{
+	struct br_sleepers			*s = q->br->sleepers;
+	const struct br_sleepers_stats		*st;
+	const char				*arg = q->args;
+
+	if (s == NULL) {
+		br_cmd_printf(q, "sleepers: only on x86_64 (kgdb gives other "
+		    "architectures' sleeping tasks their saved registers)\n");
+		return (BR_CMD_OK);
+	}
+	if (strcmp(arg, "on") == 0 || strcmp(arg, "off") == 0) {
+		br_sleepers_set(q->br, strcmp(arg, "on") == 0);
+		log_info("sleepers: %s (monitor)", arg);
+		br_cmd_printf(q, "sleepers %s\n", arg);
+		return (BR_CMD_OK);
+	}
+	if (arg[0] != '\0') {
+		br_cmd_printf(q, "usage: monitor bridge sleepers [on|off]\n");
+		return (BR_CMD_OK);
+	}
+	st = br_sleepers_stats(s);
+	br_cmd_printf(q, "sleepers: %s; %" PRIu64 " answered from the saved "
+	    "frame, %" PRIu64 " left as kgdb gave them, %" PRIu64 " frames "
+	    "read%s%s\n", br_sleepers_on(s) ? "on" : "off", st->rewritten,
+	    st->refused, st->frame_reads, br_sleepers_why(s)[0] != '\0' ?
+	    "; unusable: " : "", br_sleepers_why(s));
 	return (BR_CMD_OK);
 }
 

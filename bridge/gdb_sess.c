@@ -19,6 +19,7 @@
 
 #include "bridge/bridge.h"
 #include "bridge/gdb_int.h"
+#include "bridge/sleepers.h"
 
 static void	gs_bp_track(struct br_gdb *, const char *, size_t);
 
@@ -260,9 +261,10 @@ gs_forward(struct gsess *s, const char *p, size_t len)
 
 	/*
 	 * Through the stop-state cache (relays as is when there is none or
-	 * it is off). A hit, like a refusal, has already run the callback.
+	 * it is off), by way of sleepers.c (a sleeping task's registers). A
+	 * hit, like a refusal, has already run the callback.
 	 */
-	(void)br_cache_forward(g->br, p, len,
+	(void)br_sleepers_forward(g->br, p, len,
 	    gdb_reply_cb, c);
 }
 

@@ -25,6 +25,7 @@
 #include <event2/event.h>
 
 #include "bridge/bridge.h"
+#include "bridge/sleepers.h"
 
 static void
 main_signal_cb(evutil_socket_t sig, short what, void *arg)
@@ -122,6 +123,11 @@ main_cache_new(struct bridge *br)
 		br_cache_set_enabled(br->cache, false);
 		log_info("cache: off (--no-cache)");
 	}
+	/* Sleeping tasks' registers (x86_64): the vmlinux is read at the
+	 * first sleeping task gdb asks for. */
+	if (br->arch->id == RSP_ARCH_X86_64)
+		br->sleepers = br_sleepers_new(br->arch, br->opts.vmlinux,
+		    !br->opts.no_sleepers);
 }
 
 /* "127.0.0.1:4441", "[::1]:4441" or "off": where a listener is. */
@@ -393,6 +399,8 @@ main(int argc, char **argv)
 	br.target = NULL;
 	/* After the target: its last callbacks still go through the cache. */
 	br_cache_free(br.cache);
+	br_sleepers_free(br.sleepers);
+	br.sleepers = NULL;
 	br.cache = NULL;
 	br_vmlinux_free(br.vmlinux);
 	br.vmlinux = NULL;

@@ -30,7 +30,7 @@ enum {
 	OPT_IDLE_TIMEOUT,
 	OPT_READ_ONLY_VIEWERS, OPT_GDB_SOCKET, OPT_CONSOLE_SOCKET,
 	OPT_TIMESTAMPS, OPT_LIST_BOARDS, OPT_LIST, OPT_RESOLVE,
-	OPT_STEP_IRQS,
+	OPT_STEP_IRQS, OPT_NO_SLEEPERS,
 };
 
 static const struct option opts_long[] = {
@@ -50,6 +50,7 @@ static const struct option opts_long[] = {
 	{ "wait",		no_argument, NULL, OPT_WAIT },
 	{ "console-raw",	no_argument, NULL, OPT_CONSOLE_RAW },
 	{ "no-cache",		no_argument, NULL, OPT_NO_CACHE },
+	{ "no-sleepers",	no_argument, NULL, OPT_NO_SLEEPERS },
 	{ "verify-reads",	required_argument, NULL, OPT_VERIFY_READS },
 	{ "step-irqs",		required_argument, NULL, OPT_STEP_IRQS },
 	{ "tui",		no_argument, NULL, OPT_TUI },
@@ -123,6 +124,8 @@ br_opts_usage(FILE *f)
 "  --read-only-viewers console port clients watch only: no typing, no\n"
 "                      break-in (the local terminal still types)\n"
 "  --no-cache          relay only: answer nothing from the stop-state cache\n"
+"  --no-sleepers       x86_64: sleeping tasks keep kgdb's registers (pc 0)\n"
+"                      instead of those saved by switch_to (--vmlinux)\n"
 "  --verify-reads WHEN auto (default): on a line that corrupts frames, take a\n"
 "                      memory or register read only when two copies agree;\n"
 "                      always; off\n"
@@ -690,6 +693,9 @@ br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 			break;
 		case OPT_NO_CACHE:
 			o->no_cache = true;
+			break;
+		case OPT_NO_SLEEPERS:
+			o->no_sleepers = true;
 			break;
 		case OPT_VERIFY_READS:
 			if (strcmp(optarg, "auto") == 0)

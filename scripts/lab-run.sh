@@ -9,7 +9,7 @@
 #                       UART endpoint (default tcp:0, a free port).  telnet
 #                       turns a telnet BREAK (IAC BRK) into a UART BREAK.
 #   --no-wait           don't hold the guest until the first client connects
-#   --mode MODE         lab.mode= (idle flood oops panic sysrq shell)
+#   --mode MODE         lab.mode= (idle flood oops panic sysrq sleepers shell)
 #   --kgdbwait          stop in kgdb early in boot
 #   --flood N --after S --tick S   lab.flood= lab.after= lab.tick=
 #   --append ARGS       extra kernel command line

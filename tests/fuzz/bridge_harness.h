@@ -56,6 +56,7 @@
 #include <event2/listener.h>
 
 #include "bridge/bridge.h"
+#include "bridge/sleepers.h"
 
 #define FB_SIDE_GDB	0
 #define FB_SIDE_TARGET	1
@@ -387,7 +388,15 @@ struct fb_stub {
 	size_t		 linelen;
 	char		 last[RSP_PKT_MAX + 8];	/* last frame, for a '-' */
 	size_t		 lastlen;
+	bool		 sleeping;	/* Hg named a task off its CPU */
 };
+
+/* x86_64 'g' of a task off its CPU (bridge/sleepers.c): pc 0, sp at its
+ * switch_to frame, whose bp and return address (in the harness's text)
+ * the stub's 'm' answers with. */
+#define FB_SLEEP_SP	0xffffc90000013e00ULL
+#define FB_SLEEP_BP	0xffffc90000013e90ULL
+#define FB_SLEEP_RET	0xffffffff81234567ULL
 
 struct fb {
 	struct bridge	 br;
@@ -504,6 +513,18 @@ fb_stub_stop(struct fb *f)
 	}
 }
 
+/* v as kgdb puts a register in 'g': 16 hex digits, little-endian. */
+static void
+fb_hex64(char *out, unsigned long long v)
+{
+	int	i;
+
+	for (i = 0; i < 8; i++, v >>= 8) {
+		out[2 * i] = "0123456789abcdef"[(v >> 4) & 15];
+		out[2 * i + 1] = "0123456789abcdef"[v & 15];
+	}
+}
+
 static void
 fb_stub_reply(struct fb *f, const char *p, size_t len)
 {
@@ -520,6 +541,13 @@ fb_stub_reply(struct fb *f, const char *p, size_t len)
 	switch (p[0]) {
 	case 'g':
 		n = a->numregbytes;
+		if (s->sleeping && a->id == RSP_ARCH_X86_64) {
+			memset(buf, '0', 2 * n);
+			fb_hex64(buf + 2 * 48, FB_SLEEP_BP);
+			fb_hex64(buf + 2 * 56, FB_SLEEP_SP);
+			fb_stub_send(f, buf, 2 * n);
+			return;
+		}
 		for (i = 0; i < 2 * n && i < sizeof buf - 1; i++)
 			buf[i] = "0123456789abcdef"[(i * 7) & 15];
 		fb_stub_send(f, buf, i);
@@ -537,6 +565,13 @@ fb_stub_reply(struct fb *f, const char *p, size_t len)
 		}
 		for (i = 0; i < 2 * n; i++)
 			buf[i] = "0123456789abcdef"[(addr + i / 2) & 15];
+		/* The sleeping task's frame: its bp and return address. */
+		if (addr <= FB_SLEEP_SP + 40 && addr + n >= FB_SLEEP_SP + 56) {
+			fb_hex64(buf + 2 * (FB_SLEEP_SP + 40 - addr),
+			    FB_SLEEP_BP);
+			fb_hex64(buf + 2 * (FB_SLEEP_SP + 48 - addr),
+			    FB_SLEEP_RET);
+		}
 		fb_stub_send(f, buf, i);
 		return;
 	case 'c':
@@ -576,13 +611,18 @@ fb_stub_reply(struct fb *f, const char *p, size_t len)
 		} else
 			fb_stub_sends(f, "");
 		return;
+	case 'H':
+		if (len >= 2 && p[1] == 'g')
+			s->sleeping = !(len == 3 && (p[2] == '0' ||
+			    p[2] == '1')) && !(len == 4 && p[2] == '-');
+		fb_stub_sends(f, "OK");
+		return;
 	case 'M':
 	case 'X':
 	case 'G':
 	case 'P':
 	case 'Z':
 	case 'z':
-	case 'H':
 	case 'T':
 		fb_stub_sends(f, "OK");
 		return;
@@ -1299,6 +1339,17 @@ fb_setup(struct fb *f, uint8_t c0, uint8_t c1)
 		if (c1 & 0x40)
 			br_cache_set_limit(f->br.cache, 8192);
 	}
+	/* As main.c on x86_64: sleeping tasks' frames read and answered
+	 * (tests/data/dwarf/itf-6.1.c's layout: no vmlinux here). */
+	if (f->br.arch->id == RSP_ARCH_X86_64) {
+		static const struct br_sl_layout lay = { .size = 56,
+		    .off = { 0, 8, 16, 24, 32, 40, 48 },
+		    .text_lo = 0xffffffff81000000ULL,
+		    .text_hi = 0xffffffff81400000ULL, .thread_size = 16384 };
+
+		f->br.sleepers = br_sleepers_new(f->br.arch, NULL, true);
+		br_sleepers_use_layout(f->br.sleepers, &lay);
+	}
 	f->br.target = br_target_new(&f->br, f->br.link);
 	if ((f->br.gdb = br_gdb_new(&f->br, err)) == NULL)
 		fb_fail("gdb: %s", err);
@@ -1422,6 +1473,8 @@ fb_teardown(struct fb *f)
 	f->br.target = NULL;
 	br_cache_free(f->br.cache);
 	f->br.cache = NULL;
+	br_sleepers_free(f->br.sleepers);
+	f->br.sleepers = NULL;
 	br_console_free(f->br.console);
 	f->br.console = NULL;
 	for (i = 0; i < FB_NGDB; i++)

@@ -132,6 +132,17 @@ def gdb_seeds():
             x.gdb(w).time(2)
         x.op("GDB_INTR", 0).time(6).gdb("g").time(2)
         s["arch%d" % arch] = x
+    # x86_64 sleeping tasks (bridge/sleepers.c): the harness's stub
+    # answers a thread other than 0/1 with kgdb's pc-0 registers and the
+    # frame at their sp; with the cache and without.
+    for cache in (0, 1):
+        x = Seed(cache, 0)
+        for w in ["qSupported", "?", "qfThreadInfo", "qsThreadInfo"]:
+            x.gdb(w)
+        x.pkt("Hg2").gdb("g").gdb("g").gdb("p10").pkt("p7").pkt("Hg3")
+        x.gdb("g").gdb("Hg0").gdb("g").gdb("c").time(4)
+        x.op("GDB_INTR", 0).time(5).pkt("Hg2").gdb("g").gdb("D").time(6)
+        s["sleepers%d" % cache] = x
     x = Seed(0, 0)
     x.gdb("?").gdb("g").op("LINK", 0).gdb("g").time(4).op("LINK", 1)
     x.gdb("?").time(6).gdb("g").time(6)

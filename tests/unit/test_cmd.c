@@ -260,6 +260,8 @@ test_help(void **state)
 	assert_string_equal(out,
 	    "monitor bridge status   link, target state, counters\n"
 	    "monitor bridge kdb      hand the target to kdb (console)\n"
+	    "monitor bridge sleepers [on|off] x86_64: sleeping tasks' "
+	    "saved registers\n"
 	    "monitor bridge frob a|b frobs the bridge\n"
 	    "monitor <kdb command>   runs in kdb on the target\n");
 	assert_int_equal(pieces, 1);	/* one O packet's worth */

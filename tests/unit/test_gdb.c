@@ -13,7 +13,11 @@
  *   opt NAME            takeover | no8bit | break_on_connect | no_break |
  *                       console_only | cache (the stop-state cache, as
  *                       main.c sets it up) | arm64 (the target's
- *                       architecture; before cache) | step_irqs_kernel
+ *                       architecture; before cache) | step_irqs_kernel |
+ *                       sleepers | sleepers_off | sleepers_nodwarf
+ *                       (bridge/sleepers.c on the vmlinux fixture
+ *                       tests/data/dwarf/itf-6.1.c, built with and
+ *                       without DWARF; _off: --no-sleepers)
  *   state kdb|stopped|kgdbwait     put the target there (wire cleared)
  *   connect X           gdb X (a letter) connects
  *   close X             gdb X hangs up
@@ -53,6 +57,7 @@
 #include <cmocka.h>
 
 #include "tests/unit/fakelink.h"
+#include "bridge/sleepers.h"
 
 #define TR_DIR	"tests/data/transcripts"
 #define TR_MAX	64
@@ -74,6 +79,7 @@ struct tr {
 };
 
 static char	*tr_names[TR_MAX];
+static char	 fixdir[1024];	/* the DWARF fixtures, by test_gdb */
 
 /* Expand escapes, "{s*N}" runs and "$payload#**" checksums. */
 static size_t
@@ -353,6 +359,14 @@ run_transcript(void **state)
 			else if (strcmp(arg, "cache") == 0 &&
 			    t->br.cache == NULL)
 				t->br.cache = br_cache_new(t->br.arch);
+			else if (strncmp(arg, "sleepers", 8) == 0 &&
+			    t->br.sleepers == NULL) {
+				snprintf(buf, sizeof buf, "%s/itf-6.1-64%s",
+				    fixdir, strcmp(arg, "sleepers_nodwarf") ==
+				    0 ? "-nodebug" : "");
+				t->br.sleepers = br_sleepers_new(t->br.arch,
+				    buf, strcmp(arg, "sleepers_off") != 0);
+			}
 			else {
 				print_error("%s:%d: unknown opt '%s'\n", path,
 				    lineno, arg);
@@ -555,6 +569,7 @@ run_transcript(void **state)
 	br_gdb_free(t->br.gdb);
 	br_target_free(t->br.target);
 	br_cache_free(t->br.cache);	/* after the target, as in main.c */
+	br_sleepers_free(t->br.sleepers);
 	for (i = 0; i < 26; i++)
 		if (t->g[i].fd >= 0)
 			close(t->g[i].fd);
@@ -569,14 +584,20 @@ cmp_names(const void *a, const void *b)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
 	struct CMUnitTest	 tests[TR_MAX];
 	DIR			*d;
 	struct dirent		*de;
 	size_t			 n = 0, i, len;
 	int			 rc;
+	const char		*slash;
 
+	(void)argc;
+	slash = strrchr(argv[0], '/');
+	snprintf(fixdir, sizeof fixdir, "%.*s/dwarf",
+	    slash != NULL ? (int)(slash - argv[0]) : 1,
+	    slash != NULL ? argv[0] : ".");
 	if ((d = opendir(TR_DIR)) == NULL) {
 		fprintf(stderr, "%s: %s\n", TR_DIR, strerror(errno));
 		return (1);

@@ -176,6 +176,7 @@ test_defaults(void **state)
 	assert_false(o.quiet);
 	assert_false(o.break_on_connect);
 	assert_false(o.no_cache);	/* the cache is on unless asked */
+	assert_false(o.no_sleepers);	/* sleepers too */
 	assert_int_equal(o.step_irqs, BR_STEP_IRQS_MASKED);
 	assert_false(o.tui);
 	br_opts_clear(&o);
@@ -208,7 +209,7 @@ test_options(void **state)
 	    "--vmlinux", "/tmp/vmlinux", "--arch", "arm64", "--console2",
 	    "usb:0525:127a", "--break-seq", "BREAK,g", "--break-on-connect",
 	    "--takeover", "--no-stdin", "--wait", "--console-raw", "--no-cache",
-	    "--step-irqs", "kernel", "-q", "-v", "-v", (char *)NULL),
+	    "--no-sleepers", "--step-irqs", "kernel", "-q", "-v", "-v", (char *)NULL),
 	    BR_OPTS_RUN);
 	assert_int_equal(o.verify, BR_VERIFY_AUTO);
 	assert_int_equal(o.gdb_port, 5001);
@@ -223,7 +224,8 @@ test_options(void **state)
 	assert_string_equal(o.console2, "usb:0525:127a");
 	assert_string_equal(o.break_seq, "BREAK,g");
 	assert_true(o.break_on_connect && o.takeover && o.no_stdin &&
-	    o.wait && o.console_raw && o.no_cache && o.quiet);
+	    o.wait && o.console_raw && o.no_cache && o.no_sleepers &&
+	    o.quiet);
 	assert_int_equal(o.verbose, 2);
 	assert_int_equal(o.step_irqs, BR_STEP_IRQS_KERNEL);
 	br_opts_clear(&o);
