@@ -14,6 +14,8 @@
 # 3. On the console: an lkdtm EXCEPTION oops, then echo c > sysrq-trigger.
 #    The console transcript from the flood's end on is lab_oops_panic.txt.
 #    Dump again (look 2).
+#    gdb on QEMU's stub also writes the panic loop's registers, backtrace and
+#    stack (lab_panic_bt.txt, lab_panic_stack.mem).
 # 4. A small program built on tui/printk.c walks look 1 with a backlog of
 #    40, then look 2 incrementally, recording every read it made: those are
 #    lab_prb_look{1,2}.mem ("ADDR LEN HEX" lines). The reference lines are
@@ -115,6 +117,38 @@ for _ in $(seq 1 120); do [ -f "$w/console.raw.stage2" ] && break; sleep 1; done
 sed "s|DIR|$w/img2|g" "$w/dump.gdb" >"$w/d2.gdb"
 gdb -batch -nx -x "$w/d2.gdb" "$lab/vmlinux" >/dev/null
 
+# The same stop, the kernel spinning in panic's delay loop: rip, rsp and
+# rbp, every frame of gdb's backtrace down to the kernel entry ("#N  0xPC
+# in NAME", or "#N  NAME" for the frame an inlined one sits in) and 2 KiB
+# of stack from rsp: lab_panic_bt.txt and lab_panic_stack.mem, for
+# test_tui_views' test_lab_panic_stack.
+cat >"$w/panic.py" <<PY
+import gdb
+f = gdb.newest_frame()
+regs = [int(gdb.parse_and_eval(r)) & (2**64 - 1) for r in ('\$rip', '\$rsp', '\$rbp')]
+out = ['regs %x %x %x' % tuple(regs)]
+n = 0
+inl = False     # the frame before was inlined into this one: same pc
+while f is not None:
+    name = f.name() or '??'
+    if inl:
+        out.append('#%-2d %s' % (n, name))
+    else:
+        out.append('#%-2d 0x%x in %s' % (n, f.pc(), name))
+    inl = f.type() == gdb.INLINE_FRAME
+    n += 1
+    if name.startswith('entry_'):
+        break
+    f = f.older()
+open('$w/panic_bt.txt', 'w').write('\n'.join(out) + '\n')
+with open('$w/panic_stack.mem', 'w') as m:
+    for i in range(4):
+        a = regs[1] + 512 * i
+        m.write('%x 512 %s\n' % (a, bytes(gdb.selected_inferior().read_memory(a, 512)).hex()))
+PY
+gdb -batch -nx -ex "target remote 127.0.0.1:$port" -ex "source $w/panic.py" \
+    -ex detach "$lab/vmlinux" >/dev/null
+
 cat >"$w/rec.c" <<'C'
 #include "tui/printk.c"
 #include <inttypes.h>
@@ -209,5 +243,7 @@ idx = max(i for i, l in enumerate(d2) if strip(l) == last)
 open('lab_prb_look1.dmesg', 'w').write('\n'.join(d1[-40:]) + '\n')
 open('lab_prb_look2.dmesg', 'w').write('\n'.join(d2[idx + 1:]) + '\n')
 PY
+cp "$w/panic_bt.txt" lab_panic_bt.txt
+cp "$w/panic_stack.mem" lab_panic_stack.mem
 echo "lab-capture: fixtures rewritten in tests/data/tui (review the diff;"
 echo "the byte counts asserted in test_tui_printk change with the kernel)"
