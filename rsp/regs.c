@@ -170,10 +170,12 @@ static const struct rsp_reg arm_regs[] = {
  *    refused from 36 up (kernel/debug/gdbstub.c gdb_cmd_reg_get()).
  *  - arch/riscv/kernel/kgdb.c dbg_reg_def[]: x0 has offset -1 (sent as
  *    zero); the rest come from pt_regs.
- * gdb side: org.gnu.gdb.riscv.cpu wants x0-x31 (ABI names accepted) and
- * pc numbered 0-32. The three CSRs go in org.gnu.gdb.riscv.csr under
- * their CSR names, so gdb knows them as CSRs; their tdesc numbers 33-35
- * keep them at kgdb's 'g' offsets 264-280.
+ *  - arch/riscv/include/asm/gdb_xml.h: kgdb answers qXfer:features:read
+ *    itself with one feature, org.gnu.gdb.riscv.cpu, holding x0-x31 (ABI
+ *    names), pc and the three CSRs as registers 33-35, and no
+ *    <architecture>. The bridge forwards that description (gdb_tdesc.c);
+ *    its own, served while the target runs, groups them the same way, so
+ *    gdb prints the same registers through the bridge as directly.
  */
 #define RVX(nm, n, ty)	REG(nm, 8, 8 * (n), n, ty, NULL)
 
@@ -236,7 +238,7 @@ static const struct rsp_arch arches[] = {
 		.bufmax = 2048, .numregbytes = 288, .mem_read_max = 1023,
 		.dbg_max_reg_num = 36,
 		.regs = riscv64_regs, .nregs = NELEM(riscv64_regs),
-		.pc = 32, .sp = 2, .fp = 8,
+		.pc = 32, .sp = 2, .fp = 8, .stub_tdesc = true,
 	},
 };
 
@@ -327,8 +329,8 @@ static const struct tdesc_feature arm_features[] = {
 	{ NULL, 0, 0, NULL, 1, 0 },
 };
 static const struct tdesc_feature riscv64_features[] = {
-	{ "org.gnu.gdb.riscv.cpu", 0, 32, "", 1, 0 },
-	{ "org.gnu.gdb.riscv.csr", 33, 35, "", 1, 0 },
+	/* As kgdb's own: the CSRs in the cpu feature too. */
+	{ "org.gnu.gdb.riscv.cpu", 0, 35, "", 1, 0 },
 	{ NULL, 0, 0, NULL, 1, 0 },
 };
 
