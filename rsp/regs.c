@@ -141,6 +141,12 @@ static const struct rsp_reg arm64_regs[] = {
  * and cpsr at 25; org.gnu.gdb.arm.fpa fills 16-24 with f0-f7 (96 bits,
  * type arm_fpa_ext) and fps. Without the FPA feature gdb would put cpsr
  * right after pc and call kgdb's 'g' too long.
+ * gdb-multiarch straight on kgdb (which serves no description on arm)
+ * uses its built-in layout: lr, cpsr and fps unsigned 32-bit, fps in the
+ * float group only. With a description gdb puts any register of an
+ * integer type in the general group whatever its group attribute says,
+ * so fps gets a 32-bit float type (kgdb sends it as zero anyway), and lr
+ * and cpsr uint32: `info registers` then prints what it prints directly.
  */
 #define ARMR(n)		REG("r" #n, 4, 4 * (n), n, "uint32", NULL)
 #define ARMF(n)		REG("f" #n, 12, 64 + 12 * (n), 16 + (n), \
@@ -150,12 +156,13 @@ static const struct rsp_reg arm_regs[] = {
 	ARMR(0), ARMR(1), ARMR(2), ARMR(3), ARMR(4), ARMR(5), ARMR(6),
 	ARMR(7), ARMR(8), ARMR(9), ARMR(10), ARMR(11), ARMR(12),
 	REG("sp", 4, 52, 13, "data_ptr", NULL),
-	REG("lr", 4, 56, 14, "int", NULL),
+	REG("lr", 4, 56, 14, "uint32", NULL),
 	REG("pc", 4, 60, 15, "code_ptr", NULL),
 	ARMF(0), ARMF(1), ARMF(2), ARMF(3), ARMF(4), ARMF(5), ARMF(6),
 	ARMF(7),
-	REG("fps", 4, 160, 24, "int", "float"),
-	REG("cpsr", 4, 164, 25, "int", NULL),
+	/* A float type keeps fps out of `info registers` (see above). */
+	REG("fps", 4, 160, 24, "ieee_single", "float"),
+	REG("cpsr", 4, 164, 25, "uint32", NULL),
 	/* NUMREGBYTES (168) ends here. */
 };
 

@@ -654,8 +654,17 @@ test_tdesc_xml(void **state)
 	assert_int_equal(count_str(xml, "org.gnu.gdb.arm.fpa"), 1);
 	assert_true(strstr(xml, "name=\"cpsr\"") <
 	    strstr(xml, "org.gnu.gdb.arm.fpa"));
+	/* As gdb's built-in arm layout (what gdb uses straight on kgdb):
+	 * lr and cpsr unsigned, and fps of a type that keeps it out of
+	 * `info registers`. */
 	assert_non_null(strstr(xml,
-	    "<reg name=\"cpsr\" bitsize=\"32\" type=\"int\" regnum=\"25\"/>"));
+	    "<reg name=\"cpsr\" bitsize=\"32\" type=\"uint32\" "
+	    "regnum=\"25\"/>"));
+	assert_non_null(strstr(xml,
+	    "<reg name=\"lr\" bitsize=\"32\" type=\"uint32\" "
+	    "regnum=\"14\"/>"));
+	assert_non_null(strstr(xml, "<reg name=\"fps\" bitsize=\"32\" "
+	    "type=\"ieee_single\" regnum=\"24\" group=\"float\"/>"));
 	assert_non_null(strstr(xml, "<reg name=\"f0\" bitsize=\"96\" "
 	    "type=\"arm_fpa_ext\" regnum=\"16\"/>"));
 	assert_true(strstr(xml, "org.gnu.gdb.arm.fpa") <
