@@ -70,39 +70,6 @@ gs_qsupported(struct gsess *s)
 	gs_replys(s, buf);
 }
 
-static void
-gs_xfer_features(struct gsess *s, const char *p, size_t len)
-{
-	static const char pre[] = "qXfer:features:read:target.xml:";
-	struct br_gdb	*g = s->g;
-	uint64_t	 off, n;
-	char		 buf[GDB_PKT_MAX];
-	size_t		 room;
-	int		 k;
-
-	p += sizeof pre - 1;
-	len -= sizeof pre - 1;
-	if ((k = rsp_hex_u64(p, len, &off)) <= 0 || (size_t)k >= len ||
-	    p[k] != ',' || rsp_hex_u64(p + k + 1, len - (size_t)k - 1,
-	    &n) <= 0) {
-		gs_replys(s, "E00");
-		return;
-	}
-	if (off >= g->tdesc_len) {
-		gs_replys(s, "l");
-		return;
-	}
-	/* Leave room for escapes: at worst every byte doubles. */
-	room = (sizeof buf - 1) / 2;
-	if (n > room)
-		n = room;
-	if (n > g->tdesc_len - off)
-		n = g->tdesc_len - off;
-	buf[0] = off + n >= g->tdesc_len ? 'l' : 'm';
-	memcpy(buf + 1, g->tdesc + off, n);
-	gs_reply(s, buf, 1 + n);
-}
-
 /*
  * 'p' past the stub's registers: "unavailable" of the right size, or E22
  * for a number the layout does not know. Below dbg_max_reg_num kgdb
@@ -236,7 +203,7 @@ gp_noack(struct gsess *s, const char *p, size_t len)
 static bool
 gp_features(struct gsess *s, const char *p, size_t len)
 {
-	gs_xfer_features(s, p, len);
+	gs_tdesc_read(s, p, len);
 	return (true);
 }
 
@@ -320,7 +287,7 @@ static const struct gs_handler {
 	{ "3", true, gp_kdb },
 	{ "qSupported", false, gp_supported },
 	{ "QStartNoAckMode", true, gp_noack },
-	{ "qXfer:features:read:target.xml:", false, gp_features },
+	{ "qXfer:features:read:", false, gp_features },
 	{ "qRcmd,", false, gp_monitor },
 	{ "qAttached", true, gp_attached },
 	{ "qAttached:", false, gp_attached },
@@ -695,8 +662,6 @@ struct br_gdb *
 br_gdb_new(struct bridge *br, char *err)
 {
 	struct br_gdb	*g;
-	size_t		 size = 16384;
-	int		 n;
 
 	g = xcalloc(1, sizeof *g);
 	g->br = br;
@@ -704,21 +669,10 @@ br_gdb_new(struct bridge *br, char *err)
 	TAILQ_INIT(&g->ctxs);
 	g->step_irqs = br->opts.step_irqs;
 	g->pstate_reg = rsp_arch_reg_by_name(br->arch, "cpsr");
-	for (;;) {
-		g->tdesc = xrealloc(g->tdesc, size);
-		n = rsp_tdesc_xml(br->arch, g->tdesc, size);
-		if (n >= 0)
-			break;
-		if (n != RSP_ERR_TOOBIG || size > 1024 * 1024) {
-			br_seterr(err, "target description: %s",
-			    rsp_strerror(n));
-			free(g->tdesc);
-			free(g);
-			return (NULL);
-		}
-		size *= 2;
+	if (gs_tdesc_init(g, err) != 0) {
+		free(g);
+		return (NULL);
 	}
-	g->tdesc_len = (size_t)n;
 	g->packet = gs_packet;
 	br->resume = gdb_resume_hook;
 	br->resume_arg = g;
@@ -815,6 +769,6 @@ br_gdb_free(struct br_gdb *g)
 	}
 	while ((s = TAILQ_FIRST(&g->all)) != NULL)
 		gs_free(s);
-	free(g->tdesc);
+	gs_tdesc_free(g);
 	free(g);
 }

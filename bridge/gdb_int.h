@@ -7,6 +7,7 @@
  *   gdb_monitor.c  `monitor` (qRcmd)
  *   gdb_stop.c     '?', stops, the target engine's controller callbacks
  *   gdb_vcont.c    resumes: vCont, range stepping, masked steps on arm64
+ *   gdb_tdesc.c    the target description: the bridge's, or kgdb's own
  *   gdb_sess.c     output to gdb, closing, requests, breakpoints, and the
  *                  queue pump, which calls gdb.c's dispatcher through
  *                  br_gdb's packet hook
@@ -144,8 +145,9 @@ struct br_gdb {
 	struct br_lguard *guard;
 	struct gctx_list ctxs;
 	unsigned	 next_id;
-	char		*tdesc;
+	char		*tdesc;		/* the bridge's own description */
 	size_t		 tdesc_len;
+	struct gtdesc	*stub;		/* kgdb's, read once (gdb_tdesc.c) */
 
 	/* What gdb has planted (Z/z seen), for range stepping. kgdb keeps
 	 * breakpoints across gdb sessions, so these do too. */
@@ -212,6 +214,11 @@ void	 gdb_ctl_stopped(void *arg, const char *payload, size_t len);
 void	 gdb_ctl_output(void *arg, const void *text, size_t len);
 void	 gdb_ctl_stop_failed(void *arg, const char *why);
 void	 gdb_ctl_entered(void *arg, const char *how);
+
+/* gdb_tdesc.c: qXfer:features:read, from kgdb's documents or the bridge's */
+int	 gs_tdesc_init(struct br_gdb *g, char *err);
+void	 gs_tdesc_free(struct br_gdb *g);
+void	 gs_tdesc_read(struct gsess *s, const char *p, size_t len);
 
 /* gdb_monitor.c: `monitor ...`, and the commands gdb adds to cmd.c's */
 #define GDB_MONITOR_NCMDS	2

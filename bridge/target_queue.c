@@ -181,6 +181,10 @@ tgt_send_piece(struct br_target *t, bool resend)
 	}
 	tgt_trace(t, '>', frame, (size_t)flen, resend ? "retransmit" : NULL);
 	rsp_demux_expect_ack(t->dm, true);
+	/* A qXfer reply is binary data (kgdb's XML has spaces, which text
+	 * mode takes for console); anything else puts text mode back. */
+	rsp_demux_set_binary(t->dm, r->piecelen > 6 &&
+	    memcmp(r->piece, "qXfer:", 6) == 0);
 	if (tgt_write(t, frame, (size_t)flen, err) != 0) {
 		tgt_finish(t, NULL, 0, err);
 		return;

@@ -558,6 +558,13 @@ rsp_demux_expect_ack(struct rsp_demux *d, bool on)
 		d->expect_ack = on;
 }
 
+void
+rsp_demux_set_binary(struct rsp_demux *d, bool on)
+{
+	if (d != NULL && d->state == DMX_IDLE)
+		d->cfg.binary = on;
+}
+
 bool
 rsp_demux_holding(const struct rsp_demux *d)
 {

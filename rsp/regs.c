@@ -141,6 +141,12 @@ static const struct rsp_reg arm64_regs[] = {
  * and cpsr at 25; org.gnu.gdb.arm.fpa fills 16-24 with f0-f7 (96 bits,
  * type arm_fpa_ext) and fps. Without the FPA feature gdb would put cpsr
  * right after pc and call kgdb's 'g' too long.
+ * gdb-multiarch straight on kgdb (which serves no description on arm)
+ * uses its built-in layout: lr, cpsr and fps unsigned 32-bit, fps in the
+ * float group only. With a description gdb puts any register of an
+ * integer type in the general group whatever its group attribute says,
+ * so fps gets a 32-bit float type (kgdb sends it as zero anyway), and lr
+ * and cpsr uint32: `info registers` then prints what it prints directly.
  */
 #define ARMR(n)		REG("r" #n, 4, 4 * (n), n, "uint32", NULL)
 #define ARMF(n)		REG("f" #n, 12, 64 + 12 * (n), 16 + (n), \
@@ -150,12 +156,13 @@ static const struct rsp_reg arm_regs[] = {
 	ARMR(0), ARMR(1), ARMR(2), ARMR(3), ARMR(4), ARMR(5), ARMR(6),
 	ARMR(7), ARMR(8), ARMR(9), ARMR(10), ARMR(11), ARMR(12),
 	REG("sp", 4, 52, 13, "data_ptr", NULL),
-	REG("lr", 4, 56, 14, "int", NULL),
+	REG("lr", 4, 56, 14, "uint32", NULL),
 	REG("pc", 4, 60, 15, "code_ptr", NULL),
 	ARMF(0), ARMF(1), ARMF(2), ARMF(3), ARMF(4), ARMF(5), ARMF(6),
 	ARMF(7),
-	REG("fps", 4, 160, 24, "int", "float"),
-	REG("cpsr", 4, 164, 25, "int", NULL),
+	/* A float type keeps fps out of `info registers` (see above). */
+	REG("fps", 4, 160, 24, "ieee_single", "float"),
+	REG("cpsr", 4, 164, 25, "uint32", NULL),
 	/* NUMREGBYTES (168) ends here. */
 };
 
@@ -170,10 +177,12 @@ static const struct rsp_reg arm_regs[] = {
  *    refused from 36 up (kernel/debug/gdbstub.c gdb_cmd_reg_get()).
  *  - arch/riscv/kernel/kgdb.c dbg_reg_def[]: x0 has offset -1 (sent as
  *    zero); the rest come from pt_regs.
- * gdb side: org.gnu.gdb.riscv.cpu wants x0-x31 (ABI names accepted) and
- * pc numbered 0-32. The three CSRs go in org.gnu.gdb.riscv.csr under
- * their CSR names, so gdb knows them as CSRs; their tdesc numbers 33-35
- * keep them at kgdb's 'g' offsets 264-280.
+ *  - arch/riscv/include/asm/gdb_xml.h: kgdb answers qXfer:features:read
+ *    itself with one feature, org.gnu.gdb.riscv.cpu, holding x0-x31 (ABI
+ *    names), pc and the three CSRs as registers 33-35, and no
+ *    <architecture>. The bridge forwards that description (gdb_tdesc.c);
+ *    its own, served while the target runs, groups them the same way, so
+ *    gdb prints the same registers through the bridge as directly.
  */
 #define RVX(nm, n, ty)	REG(nm, 8, 8 * (n), n, ty, NULL)
 
@@ -236,7 +245,7 @@ static const struct rsp_arch arches[] = {
 		.bufmax = 2048, .numregbytes = 288, .mem_read_max = 1023,
 		.dbg_max_reg_num = 36,
 		.regs = riscv64_regs, .nregs = NELEM(riscv64_regs),
-		.pc = 32, .sp = 2, .fp = 8,
+		.pc = 32, .sp = 2, .fp = 8, .stub_tdesc = true,
 	},
 };
 
@@ -327,8 +336,8 @@ static const struct tdesc_feature arm_features[] = {
 	{ NULL, 0, 0, NULL, 1, 0 },
 };
 static const struct tdesc_feature riscv64_features[] = {
-	{ "org.gnu.gdb.riscv.cpu", 0, 32, "", 1, 0 },
-	{ "org.gnu.gdb.riscv.csr", 33, 35, "", 1, 0 },
+	/* As kgdb's own: the CSRs in the cpu feature too. */
+	{ "org.gnu.gdb.riscv.cpu", 0, 35, "", 1, 0 },
 	{ NULL, 0, 0, NULL, 1, 0 },
 };
 

@@ -229,6 +229,10 @@ void		 rsp_demux_flush(struct rsp_demux *d, rsp_demux_cb *cb,
 /* Whether '+'/'-' are acks (set after sending a packet). A received ack or
  * nak clears it. Outside that, '+' and '-' are console text. */
 void		 rsp_demux_expect_ack(struct rsp_demux *d, bool on);
+/* Switch between binary and text frames (struct rsp_demux_cfg) for what
+ * comes next; ignored while a frame is being read. The target's side
+ * takes a qXfer reply (XML with spaces) in binary mode. */
+void		 rsp_demux_set_binary(struct rsp_demux *d, bool on);
 bool		 rsp_demux_holding(const struct rsp_demux *d);
 
 /* rsp/regs.c */
@@ -265,6 +269,8 @@ struct rsp_arch {
 	const struct rsp_reg *regs;	/* every register the tdesc names */
 	size_t		 nregs;
 	int		 pc, sp, fp;	/* indexes into regs */
+	bool		 stub_tdesc;	/* kgdb serves its own target
+					 * description (qXfer) */
 };
 
 /* Registers from one 'g' reply. */

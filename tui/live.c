@@ -373,6 +373,7 @@ live_regs_reply(struct tui_live *l, const json_t *o)
 	struct tui_reg		 regs[TUI_REGS_MAX];
 	const char		*arch, *g;
 	uint64_t		 pc = 0, sp = 0, fp = 0;
+	int			 ra;
 
 	if ((arch = cm_json_str(o, "arch")) != NULL && arch[0] != '\0')
 		l->arch = rsp_arch_by_name(arch);
@@ -392,6 +393,10 @@ live_regs_reply(struct tui_live *l, const json_t *o)
 	l->stack.fp = fp;
 	/* A stack word is as wide as the stack pointer (i386, arm: 4). */
 	l->stack.wsize = l->arch->regs[l->arch->sp].size;
+	l->stack.fpk = tui_fp_kind_for(l->arch->name);
+	l->stack.lr = 0;
+	if ((ra = rsp_arch_reg_by_name(l->arch, "ra")) >= 0)
+		(void)rsp_regs_get(&r, ra, &l->stack.lr);
 	l->stack_sp = sp;
 	l->stack_got = 0;
 	l->have_stack = false;

@@ -539,28 +539,52 @@ void		 tui_regs_draw(struct tui_canvas *c, struct tui_rect r,
 /* view_stack.c */
 #define TUI_FP_MAX	32
 
-/* One frame of a frame-pointer walk: where the saved fp was, and the
- * return address above it. */
+/*
+ * Where a function keeps its frame record (caller's fp and return
+ * address) around its frame pointer, per architecture (the kernels'
+ * own unwinders: arch/<arch>/kernel/stacktrace.c):
+ *   TUI_FP_UP     x86_64, i386, arm64: [fp] caller's fp, [fp + w] return
+ *   TUI_FP_RISCV  riscv: [fp - 2w] caller's fp, [fp - w] return; a leaf
+ *                 function saves only the caller's fp, at [fp - w], and
+ *                 its return address is still in ra (tui_stack.lr)
+ *   TUI_FP_APCS   arm built by gcc (APCS frame): [fp - 3w] caller's fp,
+ *                 [fp - w] return (the saved lr)
+ */
+enum tui_fp_kind {
+	TUI_FP_UP = 0,
+	TUI_FP_RISCV,
+	TUI_FP_APCS,
+};
+/* The kind for an rsp_arch name ("riscv64", "arm", ...). */
+enum tui_fp_kind tui_fp_kind_for(const char *arch_name);
+
+/* One frame of a frame-pointer walk. */
 struct tui_fp_frame {
-	uint64_t	 fp;		/* address of the saved fp */
+	uint64_t	 fp;		/* the frame pointer */
+	uint64_t	 saved_at;	/* where the caller's fp is kept */
+	uint64_t	 ret_at;	/* where ret was read; 0: a register */
 	uint64_t	 ret;		/* return address */
 };
-
-/*
- * Walk saved frame pointers inside mem (len bytes of stack read at base):
- * [fp] is the caller's fp, [fp + w] the return address. Stops when fp
- * leaves the buffer, is misaligned, or does not grow. Returns the count.
- */
-size_t		 tui_stack_fp_walk(const uint8_t *mem, size_t len,
-		     uint64_t base, unsigned wsize, uint64_t fp,
-		     struct tui_fp_frame *out, size_t max);
 
 struct tui_stack {
 	uint64_t	 sp, fp, pc;
 	const uint8_t	*mem;		/* stack bytes from sp up */
 	size_t		 len;
 	unsigned	 wsize;		/* 8 or 4 */
+	enum tui_fp_kind fpk;
+	uint64_t	 lr;		/* the return address register (riscv
+					 * ra), 0 if unknown */
 };
+
+/*
+ * Walk saved frame pointers inside s->mem (s->len bytes of stack read at
+ * s->sp), from s->fp, as s->fpk lays frames out. Stops when a record
+ * leaves the buffer, fp is misaligned, or the chain does not grow.
+ * Returns the count.
+ */
+size_t		 tui_stack_fp_walk(const struct tui_stack *s,
+		     struct tui_fp_frame *out, size_t max);
+
 /*
  * Where the stack says it happened, for a report whose text does not (a
  * panic printed without a trace): the first frame-pointer frame, return

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * tui/view_stack.c: raw stack words from SP up, annotated, and the call
- * chain from saved frame pointers (the lab kernel has
- * CONFIG_FRAME_POINTER; x86_64 and arm64 both keep [fp] = caller's fp,
- * [fp + w] = return address).
+ * chain from saved frame pointers (the lab kernels have
+ * CONFIG_FRAME_POINTER; where each architecture keeps the caller's fp and
+ * the return address is enum tui_fp_kind).
  */
 #include <inttypes.h>
 
@@ -19,25 +19,88 @@ word_at(const uint8_t *p, unsigned w)
 	return (v);
 }
 
-size_t
-tui_stack_fp_walk(const uint8_t *mem, size_t len, uint64_t base,
-    unsigned wsize, uint64_t fp, struct tui_fp_frame *out, size_t max)
+enum tui_fp_kind
+tui_fp_kind_for(const char *arch_name)
 {
-	size_t		n = 0;
-	uint64_t	off, next;
+	if (arch_name == NULL)
+		return (TUI_FP_UP);
+	if (strcmp(arch_name, "riscv64") == 0)
+		return (TUI_FP_RISCV);
+	if (strcmp(arch_name, "arm") == 0)
+		return (TUI_FP_APCS);
+	return (TUI_FP_UP);
+}
 
-	if (wsize != 4 && wsize != 8)
+/*
+ * The word at addr, if the buffer holds it whole: the stack read at base.
+ */
+static bool
+stack_word(const struct tui_stack *s, uint64_t addr, uint64_t *out)
+{
+	uint64_t	off;
+
+	if (addr < s->sp || addr % s->wsize != 0)
+		return (false);
+	off = addr - s->sp;
+	if (off > s->len || s->len - off < s->wsize)
+		return (false);
+	*out = word_at(s->mem + off, s->wsize);
+	return (true);
+}
+
+/*
+ * One record per frame, where s->fpk says the caller's fp and the return
+ * address are; on riscv the first frame may be a leaf's, which keeps the
+ * caller's fp where others keep ra (then ra comes from s->lr).
+ */
+size_t
+tui_stack_fp_walk(const struct tui_stack *s, struct tui_fp_frame *out,
+    size_t max)
+{
+	uint64_t	fp, w, next, saved_at, ret_at;
+	size_t		n = 0;
+
+	if (s == NULL || s->mem == NULL || (s->wsize != 4 && s->wsize != 8))
 		return (0);
+	w = s->wsize;
+	fp = s->fp;
 	while (n < max) {
-		if (fp < base || fp % wsize != 0)
+		if (fp % w != 0 || fp < 3 * w)
 			break;
-		off = fp - base;
-		if (off > len || len - off < 2 * (uint64_t)wsize)
+		switch (s->fpk) {
+		case TUI_FP_RISCV:
+			saved_at = fp - 2 * w;
+			ret_at = fp - w;
+			break;
+		case TUI_FP_APCS:
+			saved_at = fp - 3 * w;
+			ret_at = fp - w;
+			break;
+		default:
+			saved_at = fp;
+			ret_at = fp + w;
+			break;
+		}
+		/*
+		 * A riscv leaf keeps only the caller's fp, at [fp - w]: the
+		 * word there is then a stack address above fp, not a return
+		 * address, and the return address is still in ra.
+		 */
+		if (s->fpk == TUI_FP_RISCV && n == 0 && s->lr != 0 &&
+		    stack_word(s, ret_at, &next) && next > fp &&
+		    next - s->sp <= s->len) {
+			out[n++] = (struct tui_fp_frame){ fp, ret_at, 0,
+			    s->lr };
+			fp = next;
+			continue;
+		}
+		if (!stack_word(s, saved_at, &next) ||
+		    !stack_word(s, ret_at, &out[n].ret))
 			break;
 		out[n].fp = fp;
-		out[n].ret = word_at(mem + off + wsize, wsize);
+		out[n].saved_at = saved_at;
+		out[n].ret_at = ret_at;
 		n++;
-		next = word_at(mem + off, wsize);
 		if (next <= fp)
 			break;
 		fp = next;
@@ -57,8 +120,7 @@ tui_stack_where(const struct tui_stack *s, const struct tui_symtab *st,
 	buf[0] = '\0';
 	if (s == NULL || s->mem == NULL || st == NULL)
 		return (0);
-	n = tui_stack_fp_walk(s->mem, s->len, s->sp, s->wsize, s->fp, fr,
-	    TUI_FP_MAX);
+	n = tui_stack_fp_walk(s, fr, TUI_FP_MAX);
 	for (i = 0; i < n; i++) {
 		len = tui_symtab_format_ret(st, fr[i].ret, buf, buflen);
 		if (len == 0)
@@ -99,8 +161,7 @@ tui_stack_draw(struct tui_canvas *c, struct tui_rect r,
 		tui_canvas_put(c, r.x, y, end, TUI_A_TITLE, "stack (none)");
 		return;
 	}
-	nfr = tui_stack_fp_walk(s->mem, s->len, s->sp, s->wsize, s->fp, fr,
-	    TUI_FP_MAX);
+	nfr = tui_stack_fp_walk(s, fr, TUI_FP_MAX);
 	tui_canvas_printf(c, r.x, y++, end, TUI_A_TITLE,
 	    "stack  sp %0*" PRIx64 "  %zu fp frame%s", (int)s->wsize * 2,
 	    s->sp, nfr, nfr == 1 ? "" : "s");
@@ -112,9 +173,9 @@ tui_stack_draw(struct tui_canvas *c, struct tui_rect r,
 		w = word_at(s->mem + i, s->wsize);
 		ret = saved = false;
 		for (f = 0; f < nfr; f++) {
-			if (fr[f].fp + s->wsize == addr)
+			if (fr[f].ret_at == addr)
 				ret = true;
-			if (fr[f].fp == addr)
+			if (fr[f].saved_at == addr)
 				saved = true;
 		}
 		/* offset from sp: short, and what one reads a frame by */

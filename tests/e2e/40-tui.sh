@@ -164,7 +164,8 @@ group_p() {
 	wait "$GDB_PID" 2>/dev/null
 
 	# 2: RIP.
-	rip_tui=$(left_col "$T/p.pane" | grep -oE "^$E2E_PC +[0-9a-f]{16}" | awk '{print $2}')
+	# (a register or stack word: 16 hex digits, 8 on 32-bit arm)
+	rip_tui=$(left_col "$T/p.pane" | grep -oE "^$E2E_PC +([0-9a-f]{16}|[0-9a-f]{8})( |$)" | awk '{print $2}')
 	rip_gdb=$(grep -oE '^\$1 = 0x[0-9a-f]+' "$T/p-gdb.gdb" | sed 's/.*0x//')
 	if [ -n "$rip_tui" ] && [ -n "$rip_gdb" ] &&
 	    [ "$((16#$rip_tui))" = "$((16#$rip_gdb))" ] &&
@@ -177,7 +178,7 @@ group_p() {
 
 	# 3: the stack pane's frame-pointer return addresses ('>' rows).
 	names=$(left_col "$T/p.pane" |
-	    sed -nE 's/^\+[0-9a-f]+>[0-9a-f]{16} ([A-Za-z0-9_.]+)\+0x.*/\1/p')
+	    sed -nE 's/^\+[0-9a-f]+>([0-9a-f]{16}|[0-9a-f]{8}) ([A-Za-z0-9_.]+)\+0x.*/\2/p')
 	sed -n '/@@bt/,/@@dmesg/p' "$T/p-gdb.gdb" >"$T/p.bt"
 	n=0 bad=
 	for f in $names; do

@@ -12,11 +12,11 @@
  *   # text              comment
  *   opt NAME            takeover | no8bit | break_on_connect | no_break |
  *                       console_only | cache (the stop-state cache, as
- *                       main.c sets it up) | arm64 (the target's
- *                       architecture; before cache) | step_irqs_kernel |
- *                       sleepers | sleepers_off | sleepers_nodwarf
- *                       (bridge/sleepers.c on the vmlinux fixture
- *                       tests/data/dwarf/itf-6.1.c, built with and
+ *                       main.c sets it up) | arm64, riscv64 (the
+ *                       target's architecture; before cache) |
+ *                       step_irqs_kernel | sleepers | sleepers_off |
+ *                       sleepers_nodwarf (bridge/sleepers.c on the vmlinux
+ *                       fixture tests/data/dwarf/itf-6.1.c, built with and
  *                       without DWARF; _off: --no-sleepers)
  *   state kdb|stopped|kgdbwait     put the target there (wire cleared)
  *   connect X           gdb X (a letter) connects
@@ -331,8 +331,6 @@ run_transcript(void **state)
 	t->br.nsinks = 0;
 	br_notify_sink(&t->br, fk_cache_sink, &t->br);	/* as main.c */
 	br_notify_sink(&t->br, fk_sink, NULL);
-	t->br.target = br_target_new(&t->br, t->br.link);
-	br_target_set_timeouts(t->br.target, 30, 60, 300);
 
 	while (fgets(line, sizeof line, fp) != NULL) {
 		lineno++;
@@ -354,6 +352,9 @@ run_transcript(void **state)
 			else if (strcmp(arg, "arm64") == 0 &&
 			    t->br.cache == NULL)
 				t->br.arch = rsp_arch_get(RSP_ARCH_ARM64);
+			else if (strcmp(arg, "riscv64") == 0 &&
+			    t->br.cache == NULL)
+				t->br.arch = rsp_arch_get(RSP_ARCH_RISCV64);
 			else if (strcmp(arg, "step_irqs_kernel") == 0)
 				t->br.opts.step_irqs = BR_STEP_IRQS_KERNEL;
 			else if (strcmp(arg, "cache") == 0 &&
@@ -376,6 +377,9 @@ run_transcript(void **state)
 		}
 		/* The gdb side exists from the first non-opt line. */
 		if (t->br.gdb == NULL) {
+			/* The target's limits come from the architecture. */
+			t->br.target = br_target_new(&t->br, t->br.link);
+			br_target_set_timeouts(t->br.target, 30, 60, 300);
 			t->br.opts.gdb_port = BR_PORT_OFF; /* by fd */
 			t->br.gdb = br_gdb_new(&t->br, err);
 			assert_non_null(t->br.gdb);

@@ -654,23 +654,37 @@ test_tdesc_xml(void **state)
 	assert_int_equal(count_str(xml, "org.gnu.gdb.arm.fpa"), 1);
 	assert_true(strstr(xml, "name=\"cpsr\"") <
 	    strstr(xml, "org.gnu.gdb.arm.fpa"));
+	/* As gdb's built-in arm layout (what gdb uses straight on kgdb):
+	 * lr and cpsr unsigned, and fps of a type that keeps it out of
+	 * `info registers`. */
 	assert_non_null(strstr(xml,
-	    "<reg name=\"cpsr\" bitsize=\"32\" type=\"int\" regnum=\"25\"/>"));
+	    "<reg name=\"cpsr\" bitsize=\"32\" type=\"uint32\" "
+	    "regnum=\"25\"/>"));
+	assert_non_null(strstr(xml,
+	    "<reg name=\"lr\" bitsize=\"32\" type=\"uint32\" "
+	    "regnum=\"14\"/>"));
+	assert_non_null(strstr(xml, "<reg name=\"fps\" bitsize=\"32\" "
+	    "type=\"ieee_single\" regnum=\"24\" group=\"float\"/>"));
 	assert_non_null(strstr(xml, "<reg name=\"f0\" bitsize=\"96\" "
 	    "type=\"arm_fpa_ext\" regnum=\"16\"/>"));
 	assert_true(strstr(xml, "org.gnu.gdb.arm.fpa") <
 	    strstr(xml, "name=\"f0\""));
-	/* RISC-V: x0-x31 and pc in cpu, the three CSRs in csr. */
+	/* RISC-V: as kgdb's own (arch/riscv/include/asm/gdb_xml.h): x0-x31,
+	 * pc and the three CSRs all in the cpu feature, none in csr, where
+	 * gdb would keep them out of `info registers`. */
 	n = rsp_tdesc_xml(rsp_arch_get(RSP_ARCH_RISCV64), xml, sizeof xml);
 	assert_true(n > 0);
 	assert_int_equal(count_str(xml,
 	    "<architecture>riscv:rv64</architecture>"), 1);
 	assert_int_equal(count_str(xml, "org.gnu.gdb.riscv.cpu"), 1);
-	assert_int_equal(count_str(xml, "org.gnu.gdb.riscv.csr"), 1);
-	assert_true(strstr(xml, "name=\"pc\"") <
-	    strstr(xml, "org.gnu.gdb.riscv.csr"));
-	assert_true(strstr(xml, "org.gnu.gdb.riscv.csr") <
+	assert_int_equal(count_str(xml, "org.gnu.gdb.riscv.csr"), 0);
+	assert_int_equal(count_str(xml, "<feature "), 1);
+	assert_true(strstr(xml, "org.gnu.gdb.riscv.cpu") <
 	    strstr(xml, "name=\"sstatus\""));
+	assert_non_null(strstr(xml, "<reg name=\"stval\" bitsize=\"64\" "
+	    "type=\"int\" regnum=\"34\"/>"));
+	assert_true(rsp_arch_get(RSP_ARCH_RISCV64)->stub_tdesc);
+	assert_false(rsp_arch_get(RSP_ARCH_ARM)->stub_tdesc);
 	assert_non_null(strstr(xml,
 	    "<reg name=\"zero\" bitsize=\"64\" type=\"int\" regnum=\"0\"/>"));
 	assert_non_null(strstr(xml, "<reg name=\"scause\" bitsize=\"64\" "

@@ -204,6 +204,8 @@ make_stack(uint8_t *mem, size_t len, struct tui_stack *s)
 	s->mem = mem;
 	s->len = sizeof words;
 	s->wsize = 8;
+	s->fpk = TUI_FP_UP;
+	s->lr = 0;
 }
 
 static struct tui_panic *
@@ -405,18 +407,22 @@ test_stack(void **state)
 
 	(void)state;
 	make_stack(mem, sizeof mem, &s);
-	n = tui_stack_fp_walk(s.mem, s.len, s.sp, 8, s.fp, fr, 8);
+	n = tui_stack_fp_walk(&s, fr, 8);
 	assert_int_equal(n, 3);
 	assert_true(fr[0].ret == 0xffffffff8168a08f);
 	assert_true(fr[1].ret == 0xffffffff8168a324);
 	assert_true(fr[2].ret == 0xffffffff8130b156);
+	assert_true(fr[0].saved_at == s.fp && fr[0].ret_at == s.fp + 8);
 	/* fp outside, misaligned, or a loop: stop at once */
-	assert_int_equal(tui_stack_fp_walk(s.mem, s.len, s.sp, 8, 0x10, fr,
-	    8), 0);
-	assert_int_equal(tui_stack_fp_walk(s.mem, s.len, s.sp, 8, s.fp + 1,
-	    fr, 8), 0);
-	assert_int_equal(tui_stack_fp_walk(s.mem, s.len, s.sp, 8, s.fp, fr,
-	    1), 1);
+	{
+		struct tui_stack t = s;
+
+		t.fp = 0x10;
+		assert_int_equal(tui_stack_fp_walk(&t, fr, 8), 0);
+		t.fp = s.fp + 1;
+		assert_int_equal(tui_stack_fp_walk(&t, fr, 8), 0);
+	}
+	assert_int_equal(tui_stack_fp_walk(&s, fr, 1), 1);
 	tui_stack_draw(c, (struct tui_rect){ 0, 0, 60, 18 }, &s, st);
 	golden(c, "stack");
 	{
@@ -432,6 +438,104 @@ test_stack(void **state)
 	assert_int_equal(tui_canvas_cell(c, 6, 0)->ch, '(');
 	tui_symtab_free(st);
 	tui_canvas_free(c);
+}
+
+/* Little-endian words into mem at word index i (w bytes each). */
+static void
+put_words(uint8_t *mem, unsigned w, const uint64_t *words, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (unsigned b = 0; b < w; b++)
+			mem[i * w + b] = (uint8_t)(words[i] >> (8 * b));
+}
+
+/*
+ * riscv (arch/riscv/kernel/stacktrace.c): the record sits below fp, the
+ * caller's fp at fp-16 and ra at fp-8; the kgdb stop is in a leaf
+ * (arch_kgdb_breakpoint saves only s0, at fp-8), whose return address
+ * is still in ra.
+ */
+static void
+test_stack_riscv(void **state)
+{
+	const uint64_t	 sp = 0xff6000000061fa90;
+	const uint64_t	 words[] = {
+		0x00000000deadbeef,	/* +00 stale (leaf's sp) */
+		sp + 0x40,		/* +08 leaf: caller's fp (fp0 = +10) */
+		0x0000000000000001,	/* +10 */
+		0x0000000000000002,	/* +18 */
+		0x0000000000000003,	/* +20 */
+		0x0000000000000004,	/* +28 */
+		sp + 0x70,		/* +30 fp1-16: caller's fp */
+		0xffffffff80400010,	/* +38 fp1-8: return address */
+		0x0000000000000005,	/* +40 */
+		0x0000000000000006,	/* +48 */
+		0x0000000000000007,	/* +50 */
+		0x0000000000000008,	/* +58 */
+		sp + 0xa0,		/* +60 fp2-16 */
+		0xffffffff80400020,	/* +68 fp2-8 */
+		0x0000000000000009,	/* +70 */
+		0x000000000000000a,	/* +78 */
+		0x000000000000000b,	/* +80 */
+		0x000000000000000c,	/* +88 */
+		0x0000000000000000,	/* +90 fp3-16: end of the chain */
+		0xffffffff80400030,	/* +98 fp3-8 */
+	};
+	uint8_t			 mem[sizeof words];
+	struct tui_stack	 s = { sp, sp + 0x10, 0xffffffff80005708, mem,
+	    sizeof mem, 8, TUI_FP_RISCV, 0xffffffff80052624 };
+	struct tui_fp_frame	 fr[8];
+
+	(void)state;
+	put_words(mem, 8, words, sizeof words / sizeof words[0]);
+	assert_int_equal(tui_fp_kind_for("riscv64"), TUI_FP_RISCV);
+	assert_int_equal(tui_fp_kind_for("arm"), TUI_FP_APCS);
+	assert_int_equal(tui_fp_kind_for("x86_64"), TUI_FP_UP);
+	assert_int_equal(tui_fp_kind_for("arm64"), TUI_FP_UP);
+	assert_int_equal(tui_stack_fp_walk(&s, fr, 8), 4);
+	assert_true(fr[0].ret == 0xffffffff80052624 && fr[0].ret_at == 0);
+	assert_true(fr[1].ret == 0xffffffff80400010);
+	assert_true(fr[1].fp == sp + 0x40 && fr[1].ret_at == sp + 0x38 &&
+	    fr[1].saved_at == sp + 0x30);
+	assert_true(fr[2].ret == 0xffffffff80400020);
+	assert_true(fr[3].ret == 0xffffffff80400030);
+	/* Without ra the leaf cannot be told: the walk reads fp0's record
+	 * as a full one (its "return address" the saved fp) and stops at
+	 * the stale word below it. */
+	s.lr = 0;
+	assert_int_equal(tui_stack_fp_walk(&s, fr, 8), 1);
+	assert_true(fr[0].ret == sp + 0x40);
+	/* From a frame that keeps ra, the same chain. */
+	s.fp = sp + 0x40;
+	assert_int_equal(tui_stack_fp_walk(&s, fr, 8), 3);
+	assert_true(fr[0].ret == 0xffffffff80400010);
+}
+
+/* arm built by gcc: the APCS frame, [fp-12] caller's fp, [fp-4] lr. */
+static void
+test_stack_apcs(void **state)
+{
+	const uint64_t	 sp = 0xc1001e00;
+	const uint64_t	 words[] = {
+		0x11111111,	/* +00 */
+		sp + 0x1c,	/* +04 fp0-12: caller's fp */
+		sp + 0x14,	/* +08 fp0-8: sp */
+		0xc0163730,	/* +0c fp0-4: lr */
+		0xc0100000,	/* +10 fp0: pc slot */
+		0x22222222,	/* +14 */
+		0x00000000,	/* +18 fp1-4 */
+		0xc0163800,	/* +1c fp1: pc slot */
+	};
+	uint8_t			 mem[8 * 4];
+	struct tui_stack	 s = { sp, sp + 0x10, 0xc0100000, mem,
+	    sizeof mem, 4, TUI_FP_APCS, 0 };
+	struct tui_fp_frame	 fr[8];
+
+	(void)state;
+	put_words(mem, 4, words, sizeof words / sizeof words[0]);
+	assert_int_equal(tui_stack_fp_walk(&s, fr, 8), 2);
+	assert_true(fr[0].ret == 0xc0163730 && fr[0].saved_at == sp + 0x04);
+	assert_true(fr[1].fp == sp + 0x1c && fr[1].ret == 0);
 }
 
 static void
@@ -732,8 +836,14 @@ test_lab_panic_stack(void **state)
 	assert_int_equal(nbt, 14);
 	len = load_stack(mem, sizeof mem, rsp);
 	assert_int_equal(len, 2048);
-	nfr = tui_stack_fp_walk(mem, len, rsp, 8, rbp, fr, TUI_FP_MAX);
-	/* The delay function keeps no frame: its return (bt #1) is the word at rsp;
+	{
+		struct tui_stack walk = { rsp, rbp, rip, mem, len, 8,
+		    TUI_FP_UP, 0 };
+
+		nfr = tui_stack_fp_walk(&walk, fr, TUI_FP_MAX);
+	}
+	/* The delay function keeps no frame: its return (bt #1) is the word
+	 * at rsp;
 	 * the walk starts at __delay's frame and finds every later one up
 	 * to entry_SYSCALL_64, which keeps none. */
 	assert_true(bt[0].pc == rip);
@@ -767,7 +877,8 @@ test_lab_panic_stack(void **state)
 	print_message("# %zu fp frames match gdb's bt by name\n", nfr);
 	{
 		/* The panic's text names no function; the stack does. */
-		struct tui_stack	 stk = { rsp, rbp, rip, mem, len, 8 };
+		struct tui_stack	 stk = { rsp, rbp, rip, mem, len, 8,
+		    TUI_FP_UP, 0 };
 		struct tui_canvas	*c = tui_canvas_new(80, 24);
 		struct tui_panic	*p = panic_from("lab_panic.txt");
 		struct tui_screen	 scr;
@@ -811,6 +922,8 @@ main(void)
 		cmocka_unit_test(test_regs_from_rsp),
 		cmocka_unit_test(test_regs),
 		cmocka_unit_test(test_stack),
+		cmocka_unit_test(test_stack_riscv),
+		cmocka_unit_test(test_stack_apcs),
 		cmocka_unit_test(test_panic_view),
 		cmocka_unit_test(test_log_view),
 		cmocka_unit_test(test_log_ring_and_hostile),
