@@ -19,6 +19,7 @@
 
 #include "common/dwarf.h"
 #include "common/elf.h"
+#include "tests/unit/fixdir.h"
 #include "tests/unit/labpath.h"
 #include "tui/tui.h"
 
@@ -418,12 +419,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_damaged),
 		cmocka_unit_test(test_lab_vmlinux),
 	};
-	const char	*slash;
 
 	(void)argc;
-	slash = strrchr(argv[0], '/');
-	snprintf(fixdir, sizeof fixdir, "%.*s/dwarf",
-	    slash != NULL ? (int)(slash - argv[0]) : 1,
-	    slash != NULL ? argv[0] : ".");
+	fixdir_init(fixdir, sizeof fixdir, argv[0]);
 	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

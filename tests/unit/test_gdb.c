@@ -57,6 +57,7 @@
 #include <cmocka.h>
 
 #include "tests/unit/fakelink.h"
+#include "tests/unit/fixdir.h"
 #include "bridge/sleepers.h"
 
 #define TR_DIR	"tests/data/transcripts"
@@ -595,13 +596,9 @@ main(int argc, char **argv)
 	struct dirent		*de;
 	size_t			 n = 0, i, len;
 	int			 rc;
-	const char		*slash;
 
 	(void)argc;
-	slash = strrchr(argv[0], '/');
-	snprintf(fixdir, sizeof fixdir, "%.*s/dwarf",
-	    slash != NULL ? (int)(slash - argv[0]) : 1,
-	    slash != NULL ? argv[0] : ".");
+	fixdir_init(fixdir, sizeof fixdir, argv[0]);
 	if ((d = opendir(TR_DIR)) == NULL) {
 		fprintf(stderr, "%s: %s\n", TR_DIR, strerror(errno));
 		return (1);

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "common/dwarf.h"
+#include "tests/unit/fixdir.h"
 #include "tests/unit/labpath.h"
 #include "tui/tui.h"
 
@@ -947,12 +948,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_lab_ring),
 	};
 
-	const char	*slash;
 
 	(void)argc;
-	slash = strrchr(argv[0], '/');
-	snprintf(fixdir, sizeof fixdir, "%.*s/dwarf",
-	    slash != NULL ? (int)(slash - argv[0]) : 1,
-	    slash != NULL ? argv[0] : ".");
+	fixdir_init(fixdir, sizeof fixdir, argv[0]);
 	return (cmocka_run_group_tests(tests, NULL, NULL));
 }
