@@ -5,6 +5,7 @@
  * the live session fills it from a 'g' reply, view_regs.c draws it.
  */
 #include <inttypes.h>
+#include <string.h>
 
 #include "rsp/rsp.h"
 #include "tui/tui.h"
@@ -95,4 +96,19 @@ const struct tui_reg *
 tui_regs_view_get(const struct tui_regs_view *v, size_t i)
 {
 	return (i < v->n ? &v->cur[i] : NULL);
+}
+
+/* How the architecture's code keeps its frame records (tui_stack_fp_walk):
+ * here with the other per-architecture knowledge, so that the live
+ * session (layer 2) can ask without reaching up into the views. */
+enum tui_fp_kind
+tui_fp_kind_for(const char *arch_name)
+{
+	if (arch_name == NULL)
+		return (TUI_FP_UP);
+	if (strcmp(arch_name, "riscv64") == 0)
+		return (TUI_FP_RISCV);
+	if (strcmp(arch_name, "arm") == 0)
+		return (TUI_FP_APCS);
+	return (TUI_FP_UP);
 }

@@ -19,18 +19,6 @@ word_at(const uint8_t *p, unsigned w)
 	return (v);
 }
 
-enum tui_fp_kind
-tui_fp_kind_for(const char *arch_name)
-{
-	if (arch_name == NULL)
-		return (TUI_FP_UP);
-	if (strcmp(arch_name, "riscv64") == 0)
-		return (TUI_FP_RISCV);
-	if (strcmp(arch_name, "arm") == 0)
-		return (TUI_FP_APCS);
-	return (TUI_FP_UP);
-}
-
 /*
  * The word at addr, if the buffer holds it whole: the stack read at base.
  */
