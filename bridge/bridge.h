@@ -231,6 +231,14 @@ struct bridge {
 	void			(*thread_moved)(void *arg);
 	void			*thread_moved_arg;
 	/*
+	 * cmd.c: the control socket's target requests, one in the target's
+	 * queue at a time (cmd_busy), the others waiting their turn in
+	 * order (cmd_wait, linked through their next), so that a gdb
+	 * request waits for at most one of them, however many clients ask.
+	 */
+	struct br_cmd_op	*cmd_busy;
+	struct br_cmd_op	*cmd_wait;
+	/*
 	 * What only the front ends know, published by them as it changes,
 	 * for the layers below them (status.c, cmd.c) to read without a call
 	 * up (docs/hacking.md, Layers).
