@@ -230,14 +230,9 @@ struct bridge {
 	 */
 	void			(*thread_moved)(void *arg);
 	void			*thread_moved_arg;
-	/*
-	 * cmd.c: the control socket's target requests, one in the target's
-	 * queue at a time (cmd_busy), the others waiting their turn in
-	 * order (cmd_wait, linked through their next), so that a gdb
-	 * request waits for at most one of them, however many clients ask.
-	 */
-	struct br_cmd_op	*cmd_busy;
-	struct br_cmd_op	*cmd_wait;
+	/* cmd.c: control requests, one in the target's queue (busy), the
+	 * rest in line (wait): gdb waits behind one of them at most. */
+	struct br_cmd_op	*cmd_busy, *cmd_wait;
 	/*
 	 * What only the front ends know, published by them as it changes,
 	 * for the layers below them (status.c, cmd.c) to read without a call
@@ -758,7 +753,6 @@ int		 br_status_line(const struct br_status *st, char *buf,
 				 * to a script, silence to a key */
 #define BR_CMD_PENDING	2	/* a target request: q->done comes later */
 struct br_cmdq;
-struct br_cmd_op;
 struct br_cmd {
 	const char	*name;
 	int		 from;		/* the front ends offering it */
