@@ -15,7 +15,11 @@ peers.sh does for peers.py).
    read are not run (the old code ran them: a mark, and an Hg sent to the
    target after the quit was acknowledged);
  - a NUL byte in a kernel console line does not cut the line's console
-   event short: the text after it arrives (the old code stopped at it).
+   event short: the text after it arrives (the old code stopped at it);
+ - a client that leaves while its read waits its turn is seen to leave:
+   its read is never sent (the old code stopped reading a client with a
+   read pending, so it missed the EOF and sent the read anyway, for a
+   reply nobody takes).
 """
 import json
 import os
@@ -44,7 +48,8 @@ class Target:
     """A Unix-socket stub: acks packets, answers Hg with OK, records
     every packet it received."""
 
-    def __init__(self, path):
+    def __init__(self, path, answer_m=True):
+        self.answer_m = answer_m
         self.srv = socket.socket(socket.AF_UNIX)
         self.srv.bind(path)
         self.srv.listen(1)
@@ -89,6 +94,9 @@ class Target:
                     self.conn.sendall(b"+")
                     if pkt.startswith(b"Hg"):
                         self.conn.sendall(frame(b"OK"))
+                    elif pkt.startswith(b"m") and self.answer_m:
+                        n = int(pkt.split(b",")[1], 16)
+                        self.conn.sendall(frame(b"ab" * n))
                 except OSError:
                     return
 
@@ -188,6 +196,32 @@ def nul_in_console_line():
            "a NUL does not cut a console event short", "events %r" % texts)
 
 
+def leaver_read_not_sent():
+    d = tempfile.mkdtemp(prefix="kb-pending-")
+    t = Target(os.path.join(d, "t"), answer_m=False)
+    p, ctl, err = start(d, os.path.join(d, "t"))
+    t.ready.wait(TMO)
+    t.send(frame(b"T05thread:01;"))
+    time.sleep(0.3)
+    a = socket.socket(socket.AF_UNIX)
+    a.connect(ctl)
+    a.sendall(b"mem ffffffff81000000 8\n")
+    time.sleep(0.3)
+    b = socket.socket(socket.AF_UNIX)
+    b.connect(ctl)
+    b.sendall(b"mem ffffffff81abc000 8\n")
+    time.sleep(0.3)
+    b.close()
+    lines(a, 8)	# the first read times out
+    time.sleep(0.5)
+    stop(p, err)
+    t.close()
+    sent = [x for x in t.pkts if x.startswith(b"mffffffff81abc000")]
+    report(not sent, "a read whose client left is never sent",
+           "target got %r" % sent)
+
+
 quit_is_last()
 nul_in_console_line()
+leaver_read_not_sent()
 sys.exit(0 if all_passed() else 1)
