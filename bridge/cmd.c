@@ -596,9 +596,24 @@ cmd_ping(struct br_cmdq *q)
 	return (BR_CMD_OK);
 }
 
+/* gdb hands the stopped target to kdb: said only when it is sent. */
 static int
 cmd_kdb(struct br_cmdq *q)
 {
+	enum br_tstate	s = br_target_state(q->br->target);
+
+	if (!br_link_up(q->br->link)) {
+		br_seterr(q->err, "the target link is down: nothing sent");
+		return (BR_CMD_ERR);
+	}
+	if (s == BR_TS_KDB) {
+		br_seterr(q->err, "the target is in kdb already");
+		return (BR_CMD_NOOP);
+	}
+	if (s == BR_TS_RUNNING || s == BR_TS_PANIC) {
+		br_seterr(q->err, "the target is running: nothing sent");
+		return (BR_CMD_ERR);
+	}
 	br_target_enter_kdb(q->br->target);
 	br_cmd_printf(q, "switching the target to kdb ($3#33); gdb requests "
 	    "switch it back. Detach or use the console.\n");
