@@ -232,6 +232,9 @@ struct bridge {
 	 */
 	void			(*thread_moved)(void *arg);
 	void			*thread_moved_arg;
+	/* cmd.c: control requests, one in the target's queue (busy), the
+	 * rest in line (wait): gdb waits behind one of them at most. */
+	struct br_cmd_op	*cmd_busy, *cmd_wait;
 	/*
 	 * What only the front ends know, published by them as it changes,
 	 * for the layers below them (status.c, cmd.c) to read without a call
@@ -744,7 +747,6 @@ int		 br_status_line(const struct br_status *st, char *buf,
 				 * to a script, silence to a key */
 #define BR_CMD_PENDING	2	/* a target request: q->done comes later */
 struct br_cmdq;
-struct br_cmd_op;
 struct br_cmd {
 	const char	*name;
 	int		 from;		/* the front ends offering it */

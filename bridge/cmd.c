@@ -18,7 +18,9 @@
  * their owner.
  *
  * Reads for the control socket (mem, regs) and its thread selection go
- * through br_target_request, one packet at a time: a gdb request that
+ * through br_target_request, one packet at a time for all control
+ * clients together (br->cmd_busy; the others wait in br->cmd_wait, a
+ * long read going to the back after each piece): a gdb request that
  * arrives meanwhile waits for at most one of them.
  */
 #include <inttypes.h>
@@ -42,6 +44,13 @@ struct br_cmd_op {
 	int		 rc;
 	uint64_t	 addr, len, done, piece;	/* mem */
 	char		*hex;			/* mem: 2 * len + 1 */
+	/* The packet that waits its turn (cmd_send), and for whom. */
+	char		 pkt[48];
+	size_t		 pktlen;
+	br_reply_cb	*cb;
+	bool		 waiting;	/* in br->cmd_wait */
+	bool		 moves_thread;	/* an Hg: tell gdb's cache when sent */
+	struct br_cmd_op *next;		/* in br->cmd_wait */
 };
 
 static int	cmd_status(struct br_cmdq *);
@@ -258,8 +267,21 @@ cmd_op_started(struct br_cmdq *q, struct br_cmd_op *op)
 void
 br_cmd_cancel(struct br_cmd_op *op)
 {
-	if (op != NULL)
-		op->q.done = NULL;
+	struct br_cmd_op	**pp;
+
+	if (op == NULL)
+		return;
+	op->q.done = NULL;
+	if (!op->waiting)
+		return;		/* in the target's queue: its reply frees it */
+	/* Not sent yet: nothing will call it back, so it goes now. */
+	for (pp = &op->q.br->cmd_wait; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == op) {
+			*pp = op->next;
+			break;
+		}
+	}
+	cmd_op_free(op);
 }
 
 /* An error that ends op (the reply is the plain one, with err). */
@@ -281,6 +303,61 @@ cmd_op_gone(struct br_cmd_op *op)
 }
 
 static void	cmd_mem_next(struct br_cmd_op *);
+static void	cmd_send_next(struct bridge *);
+
+/* The target is done with the op in flight: on to its callback, then to
+ * the next op waiting (op may be gone by then). */
+static void
+cmd_sent_cb(void *arg, const char *p, size_t len, const char *err)
+{
+	struct br_cmd_op	*op = arg;
+	struct bridge		*br = op->q.br;
+
+	if (br->cmd_busy == op)
+		br->cmd_busy = NULL;
+	op->cb(op, p, len, err);
+	cmd_send_next(br);
+}
+
+/* Send the ops waiting, in order, while none is in the target's queue. On
+ * a refusal (link down) the callback has run, and the next one goes. */
+static void
+cmd_send_next(struct bridge *br)
+{
+	struct br_cmd_op	*op;
+
+	while (br->cmd_busy == NULL && (op = br->cmd_wait) != NULL) {
+		br->cmd_wait = op->next;
+		op->next = NULL;
+		op->waiting = false;
+		br->cmd_busy = op;
+		/* The stub's Hg is no longer what gdb's cache believes. */
+		if (op->moves_thread && br->thread_moved != NULL)
+			br->thread_moved(br->thread_moved_arg);
+		(void)br_target_request(br->target, op->pkt, op->pktlen,
+		    cmd_sent_cb, op);
+	}
+}
+
+/* op's next packet, cb its reply: behind the other clients' requests. */
+static void
+cmd_send(struct br_cmd_op *op, const char *pkt, br_reply_cb *cb)
+{
+	struct bridge		*br = op->q.br;
+	struct br_cmd_op	**pp;
+
+	op->pktlen = strlen(pkt);
+	if (op->pktlen >= sizeof op->pkt)
+		fatalx("cmd: packet too long: %s", pkt);
+	memcpy(op->pkt, pkt, op->pktlen + 1);
+	op->cb = cb;
+	op->waiting = true;
+	op->next = NULL;
+	for (pp = &br->cmd_wait; *pp != NULL; pp = &(*pp)->next)
+		;
+	*pp = op;
+	cmd_send_next(br);
+}
 
 static void
 cmd_mem_cb(void *arg, const char *p, size_t len, const char *err)
@@ -326,18 +403,15 @@ cmd_mem_next(struct br_cmd_op *op)
 	uint64_t	 addr = op->addr + op->done, n = op->len - op->done;
 	uint64_t	 room = CMD_PAGE - addr % CMD_PAGE;
 	char		 req[48];
-	int		 rlen;
 
 	if (n > br->arch->mem_read_max)
 		n = br->arch->mem_read_max;
 	if (n > room)
 		n = room;
 	op->piece = n;
-	rlen = snprintf(req, sizeof req, "m%llx,%llx",
-	    (unsigned long long)addr, (unsigned long long)n);
-	/* On failure the callback has run (and ended op) already. */
-	(void)br_target_request(br->target, req, (size_t)rlen, cmd_mem_cb,
-	    op);
+	snprintf(req, sizeof req, "m%llx,%llx", (unsigned long long)addr,
+	    (unsigned long long)n);
+	cmd_send(op, req, cmd_mem_cb);
 }
 
 /* ctl mem ADDR LEN: the hex of the bytes, read page by page. */
@@ -396,7 +470,7 @@ cmd_regs(struct br_cmdq *q)
 {
 	struct br_cmd_op	*op = cmd_op_new(q);
 
-	(void)br_target_request(q->br->target, "g", 1, cmd_regs_cb, op);
+	cmd_send(op, "g", cmd_regs_cb);
 	return (cmd_op_started(q, op));
 }
 
@@ -419,16 +493,12 @@ cmd_thread_cb(void *arg, const char *p, size_t len, const char *err)
 static int
 cmd_thread(struct br_cmdq *q)
 {
-	struct bridge		*br = q->br;
 	struct br_cmd_op	*op = cmd_op_new(q);
 	char			 pkt[40];
 
 	snprintf(pkt, sizeof pkt, "Hg%s", q->req->id);
-	/* The stub's Hg is no longer what gdb's cache believes. */
-	if (br->thread_moved != NULL)
-		br->thread_moved(br->thread_moved_arg);
-	(void)br_target_request(br->target, pkt, strlen(pkt), cmd_thread_cb,
-	    op);
+	op->moves_thread = true;
+	cmd_send(op, pkt, cmd_thread_cb);
 	return (cmd_op_started(q, op));
 }
 
@@ -532,9 +602,24 @@ cmd_ping(struct br_cmdq *q)
 	return (BR_CMD_OK);
 }
 
+/* gdb hands the stopped target to kdb: said only when it is sent. */
 static int
 cmd_kdb(struct br_cmdq *q)
 {
+	enum br_tstate	s = br_target_state(q->br->target);
+
+	if (!br_link_up(q->br->link)) {
+		br_seterr(q->err, "the target link is down: nothing sent");
+		return (BR_CMD_ERR);
+	}
+	if (s == BR_TS_KDB) {
+		br_seterr(q->err, "the target is in kdb already");
+		return (BR_CMD_NOOP);
+	}
+	if (s == BR_TS_RUNNING || s == BR_TS_PANIC) {
+		br_seterr(q->err, "the target is running: nothing sent");
+		return (BR_CMD_ERR);
+	}
 	br_target_enter_kdb(q->br->target);
 	br_cmd_printf(q, "switching the target to kdb ($3#33); gdb requests "
 	    "switch it back. Detach or use the console.\n");

@@ -122,11 +122,13 @@ ctl_find(void)
 }
 
 /*
- * The request line for the words of argv: a JSON line given as it is, or
- * a command and its arguments, read by the parser the bridge uses and
- * sent as typed JSON. Words that do not parse go as they are, for the
- * bridge to refuse with its reason (unless a line break would split
- * them). NULL after saying why. *events: the reply is a stream of events.
+ * The request line for the words of argv: a JSON request, or a command
+ * and its arguments, read by the parser the bridge uses and sent as one
+ * line of typed JSON (so a JSON request written over several lines is
+ * still one request). What does not parse goes as it is, for the bridge
+ * to refuse with its reason, unless a line break would make it two
+ * requests (a "quit" after the break would run). NULL after saying why.
+ * *events: the reply is a stream of events.
  */
 static char *
 ctl_client_request(int argc, char **argv, bool *events)
@@ -137,13 +139,8 @@ ctl_client_request(int argc, char **argv, bool *events)
 	int		 i;
 
 	*events = false;
-	if (argv[0][0] == '{') {
-		out = xstrdup(argv[0]);
-		if (ctl_req_parse(req, out, strlen(out), err, sizeof err) == 0)
-			*events = req->cmd == CTL_SUBSCRIBE;
-		goto done;
-	}
-	for (i = 0; i < argc; i++) {
+	/* A JSON request is one word; the words of a command, joined. */
+	for (i = 0; i < (argv[0][0] == '{' ? 1 : argc); i++) {
 		xasprintf(&t, "%s%s%s", line != NULL ? line : "", line != NULL ?
 		    " " : "", argv[i]);
 		free(line);

@@ -289,6 +289,28 @@ tgt_frame_is_text(const struct br_target *t, const struct rsp_event *ev)
 	    t->tx == TX_IDLE && t->enter == EN_NONE);
 }
 
+/*
+ * Keep a stop reply as the last stop. One too long for last_stop keeps
+ * its signal and the whole "n:r;" pairs that fit, a shorter reply of its
+ * own kind: never the previous stop's text, which would tell status, the
+ * stop event and gdb another signal and thread.
+ */
+static void
+tgt_keep_stop(struct br_target *t, const char *p, size_t len)
+{
+	size_t	n = len;
+
+	if (n >= sizeof t->last_stop) {
+		n = sizeof t->last_stop - 1;
+		while (n > 3 && p[n - 1] != ';')
+			n--;
+		log_debug("target: stop reply of %zu bytes kept as %.*s", len,
+		    (int)n, p);
+	}
+	memcpy(t->last_stop, p, n);
+	t->last_stop_len = n;
+}
+
 static bool
 tgt_is_stop(const char *p, size_t len)
 {
@@ -409,10 +431,7 @@ tgt_packet(struct br_target *t, const struct rsp_event *ev)
 				t->ctl.stopped(t->ctl.arg, p, len);
 			return;
 		}
-		if (len < sizeof t->last_stop) {
-			memcpy(t->last_stop, p, len);
-			t->last_stop_len = len;
-		}
+		tgt_keep_stop(t, p, len);
 		tgt_set_state(t, BR_TS_STOPPED_GDB);
 		/* A new stop (a new generation, even in the same state): the
 		 * STOP event carries its packet (tgt_stop_seen). */

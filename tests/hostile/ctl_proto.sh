@@ -11,7 +11,9 @@
 #    key, a NUL, bad UTF-8, a lone surrogate, deep nesting, huge numbers)
 #    is refused whole, and the bridge lives on;
 #  - the 33rd simultaneous client gets one JSON error line, then EOF;
-#  - a request line is refused past 4096 bytes, however it arrives.
+#  - a request line is refused past 4096 bytes, however it arrives;
+#  - `kgdb-bridge ctl` sends a JSON request written over several lines
+#    as one line, and a line break never lets a second request through.
 SUITE=ctl_proto
 . "$(dirname "$0")/lib.sh"
 
@@ -24,7 +26,7 @@ ctl() { "$BR" ctl --ctl "$CTL" "$@" 2>&1; }
 
 # mem_case NAME ARGS REPLY_ERE FTLOG_ERE_ABSENT FTLOG_ERE_PRESENT
 # ARGS: the words after "mem", or one JSON request line (starting with
-# '{'), which `kgdb-bridge ctl` sends as it is.
+# '{'), which `kgdb-bridge ctl` sends on one line.
 mem_case() {
 	local name=$1 args=$2 reply_re=$3 absent=$4 present=$5 r
 	: >"$FTLOG.mark"
@@ -88,6 +90,22 @@ mem_case "json mem: the old text member refused" \
 mem_case "json mem: no closing brace refused" \
     '{"v":1,"cmd":"mem","addr":"ffffffff81006000","len":8' \
     '"ok":false,"error":"malformed JSON' "^RX mffffffff81006000," ""
+
+# `kgdb-bridge ctl` with a JSON request written over several lines: one
+# request; a line break in it never lets a second one (a quit) through.
+r=$(ctl "$(printf '{\n  "v": 1,\n  "cmd": "ping"\n}')")
+check "ctl: JSON over several lines is one request" "reply: $r" \
+    test "$r" = '{"v":1,"ok":true,"cmd":"ping"}'
+r=$(ctl "$(printf '{"cmd":"mark","text":"before"}\nquit')")
+sleep 0.3
+if grep -q '"cmd":"quit"' <<<"$r" || ! ctl ping >/dev/null; then
+	fail "ctl: no quit smuggled after a line break" "reply: $r; bridge gone"
+	start_br "$TMP/br2.out" --gdb-port off --console-port off --ctl "$CTL" \
+	    "$LINK"
+	wait_grep "$TMP/br2.out" "link up" 50
+else
+	pass "ctl: no quit smuggled after a line break"
+fi
 
 # The client limit and the line limit, from python (many sockets at once).
 python3 - "$CTL" >"$TMP/py.out" 2>&1 <<'PY'

@@ -331,7 +331,7 @@ test_target_ops(void **state)
 	struct br_ctl	*c;
 	char		 err[BR_ERRLEN], w[FK_BUF], hex[RSP_PKT_MAX + 1], *s;
 	char		 frame[64], gin[4096];
-	int		 fd, sv[2];
+	int		 fd, fd2, fd3, sv[2];
 	ssize_t		 n;
 
 	(void)state;
@@ -497,6 +497,38 @@ test_target_ops(void **state)
 	s = reply(fd);
 	assert_non_null(strstr(s, "\"len\":600"));
 	assert_null(strstr(s, "0102030405060708"));
+	wire(w, sizeof w);
+
+	/*
+	 * Many clients, each with a read: still at most one of ours before a
+	 * gdb request, never all of them (on a slow or silent line each
+	 * costs a reply timeout, and gdb gives up long before).
+	 */
+	fd2 = connect_ctl();
+	fd3 = connect_ctl();
+	say(fd, "mem ffffffff81004000 8\n");
+	assert_string_equal(wire(w, sizeof w), F("mffffffff81004000,8"));
+	say(fd2, "mem ffffffff81005000 8\n");
+	say(fd3, "mem ffffffff81006000 8\n");
+	assert_string_equal(wire(w, sizeof w), "");
+	assert_int_equal(write(sv[0], F("mffffffff81007000,8"), 23), 23);
+	assert_string_equal(wire(w, sizeof w), "");
+	target_says("1111111111111111");
+	assert_string_equal(wire(w, sizeof w) + 1, F("mffffffff81007000,8"));
+	target_says("2222222222222222");
+	n = read(sv[0], gin, sizeof gin - 1);
+	assert_true(n > 0);
+	gin[n] = '\0';
+	assert_non_null(strstr(gin, "$2222222222222222#"));
+	assert_string_equal(wire(w, sizeof w) + 1, F("mffffffff81005000,8"));
+	target_says("3333333333333333");
+	assert_string_equal(wire(w, sizeof w) + 1, F("mffffffff81006000,8"));
+	target_says("4444444444444444");
+	assert_non_null(strstr(reply(fd), "\"hex\":\"1111111111111111\""));
+	assert_non_null(strstr(reply(fd2), "\"hex\":\"3333333333333333\""));
+	assert_non_null(strstr(reply(fd3), "\"hex\":\"4444444444444444\""));
+	close(fd2);
+	close(fd3);
 	wire(w, sizeof w);
 
 	/* gdb continues and waits: a ctl break is its interrupt now. */

@@ -135,6 +135,42 @@ test_stop_acked_without_gdb(void **state)
 	assert_string_equal(buf, "T05thread:01;");
 }
 
+/*
+ * A stop reply longer than the bridge keeps (a hostile or unusual stub)
+ * must not leave the previous stop's text in place: that would be a
+ * different signal and thread, told to status, the stop event and gdb.
+ * What is kept is the new reply cut after its last whole "n:r;" pair.
+ */
+static void
+test_long_stop_not_stale(void **state)
+{
+	struct fix	*f = *state;
+	char		 buf[64], pkt[200];
+	int		 i, n;
+
+	stop_it(f);
+	n = snprintf(pkt, sizeof pkt, "T0bthread:02;");
+	for (i = 0; i < 4; i++)
+		n += snprintf(pkt + n, sizeof pkt - (size_t)n, "%02x:%016x;",
+		    i, i);
+	feed_pkt(f, pkt);
+	assert_string_equal(wire(), "+");
+	assert_int_equal(fk.notes[BR_NOTE_STOP], 2);
+	br_target_last_stop(f->t, buf, sizeof buf);
+	assert_string_equal(buf, "T0bthread:02;00:0000000000000000;"
+	    "01:0000000000000001;");
+	/* No pair fits: the signal alone, never the old stop. */
+	feed_pkt(f, "S05");
+	assert_string_equal(wire(), "+");
+	memset(pkt, 'a', 100);
+	memcpy(pkt, "T0a", 3);
+	pkt[100] = '\0';
+	feed_pkt(f, pkt);
+	assert_string_equal(wire(), "+");
+	br_target_last_stop(f->t, buf, sizeof buf);
+	assert_string_equal(buf, "T0a");
+}
+
 static void
 test_output_packet_to_console(void **state)
 {
@@ -1820,6 +1856,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 #define T(x) cmocka_unit_test_setup_teardown(x, setup, teardown)
 		T(test_stop_acked_without_gdb),
+		T(test_long_stop_not_stale),
 		T(test_output_packet_to_console),
 		T(test_request_reply),
 		T(test_nak_retransmits),
