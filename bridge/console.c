@@ -260,7 +260,8 @@ con_note_lines(struct br_console *c, const uint8_t *p, size_t len)
 	size_t	i;
 
 	for (i = 0; i < len; i++) {
-		if (p[i] == '\n' || c->linelen == sizeof c->line - 1) {
+		/* Room for the longest thing one byte becomes (3 bytes). */
+		if (p[i] == '\n' || c->linelen >= sizeof c->line - 4) {
 			while (c->linelen > 0 && c->line[c->linelen - 1] ==
 			    '\r')
 				c->linelen--;
@@ -269,6 +270,13 @@ con_note_lines(struct br_console *c, const uint8_t *p, size_t len)
 			c->linelen = 0;
 			if (p[i] == '\n')
 				continue;
+		}
+		if (p[i] == '\0') {
+			/* The line is a C string from here on: a NUL would
+			 * end it early, so it shows as U+FFFD. */
+			memcpy(c->line + c->linelen, "\xef\xbf\xbd", 3);
+			c->linelen += 3;
+			continue;
 		}
 		c->line[c->linelen++] = (char)p[i];
 	}

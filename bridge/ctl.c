@@ -290,7 +290,8 @@ ctl_read_cb(struct br_peer *p, void *arg)
 	size_t			 len;
 
 	cl->in_read = true;
-	while (!br_peer_gone(p) && cl->op == NULL &&
+	/* Nothing after a quit runs, even from the same write. */
+	while (!br_peer_gone(p) && cl->op == NULL && !cl->quit_after &&
 	    (line = evbuffer_readln(in, &len, EVBUFFER_EOL_CRLF)) != NULL) {
 		if (len > 0)
 			ctl_command(cl, line, len);

@@ -1,25 +1,15 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""tests/hostile/pending_ctl.py: findings whose fix lives in bridge/ctl.c or
-bridge/console.c, held back while those files are rewritten.
-
-Not run by tests/run.sh (it runs tests/hostile/*.sh only): these cases
-FAIL on the code they were written against. Run by hand:
-
-    python3 tests/hostile/pending_ctl.py build/t/kgdb-bridge
-
-and, once fixed, wire it in with a tests/hostile/*.sh that execs it (as
-peers.sh does for peers.py).
+"""tests/hostile/ctl_edges.py: control clients at the edges (run by
+ctl_edges.sh, the work of a hostile-client review):
 
  - quit is the last request of its client: lines after it in the same
-   read are not run (the old code ran them: a mark, and an Hg sent to the
-   target after the quit was acknowledged);
+   read are not run (they once ran: a mark, and an Hg sent to the target
+   after the quit was acknowledged);
  - a NUL byte in a kernel console line does not cut the line's console
-   event short: the text after it arrives (the old code stopped at it);
+   event short: it shows as U+FFFD and the text after it arrives;
  - a client that leaves while its read waits its turn is seen to leave:
-   its read is never sent (the old code stopped reading a client with a
-   read pending, so it missed the EOF and sent the read anyway, for a
-   reply nobody takes).
+   its read is never sent, for a reply nobody would take.
 """
 import json
 import os
@@ -36,7 +26,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 from kbtest import all_passed, bridge_ports, reporter  # noqa: E402
 
 BRIDGE = sys.argv[1]
-report = reporter("pending_ctl: ")
+report = reporter("ctl_edges: ")
 TMO = 10.0
 
 
