@@ -81,6 +81,7 @@ enum gstep_phase {
 struct gstep {
 	enum gstep_phase phase;
 	bool		 cancel;	/* gdb got a stop meanwhile (^C) */
+	bool		 requesting;	/* inside gstep_request */
 	bool		 have_tid;
 	uint64_t	 tid;		/* the thread stepped */
 	uint32_t	 orig;		/* pstate before the step */

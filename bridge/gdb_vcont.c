@@ -47,7 +47,14 @@ gstep_ctx(struct br_gdb *g)
 	return (c);
 }
 
-/* The bridge a step request was made for (NULL once it is freed). */
+/*
+ * The bridge a step request was made for: NULL once it is freed, and
+ * NULL while gstep_request is still running. br_target_request answers a
+ * request it cannot queue through the callback at once and also returns
+ * -1; every caller of gstep_request handles the -1, so the callback must
+ * not handle the same failure a second time (two resumes, or two replies
+ * to gdb's one 's').
+ */
 static struct br_gdb *
 gstep_ctx_gdb(struct gctx *c)
 {
@@ -56,6 +63,8 @@ gstep_ctx_gdb(struct gctx *c)
 	if (g != NULL)
 		TAILQ_REMOVE(&g->ctxs, c, entry);
 	free(c);
+	if (g != NULL && g->step.requesting)
+		return (NULL);
 	return (g);
 }
 
@@ -72,8 +81,13 @@ gstep_applies(const struct br_gdb *g)
 static int
 gstep_request(struct br_gdb *g, const char *req, br_reply_cb *cb)
 {
-	return (br_target_request(g->br->target, req, strlen(req), cb,
-	    gstep_ctx(g)));
+	int	rc;
+
+	g->step.requesting = true;
+	rc = br_target_request(g->br->target, req, strlen(req), cb,
+	    gstep_ctx(g));
+	g->step.requesting = false;
+	return (rc);
 }
 
 /* kgdb's reply to the bridge's 'p' of pstate, as a number. */
