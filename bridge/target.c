@@ -197,7 +197,11 @@ tgt_tx_timeout(int fd, short what, void *arg)
 		return;
 	}
 	if (t->tx == TX_WAIT_REPLY) {
-		if (t->naks < TGT_MAX_NAKS) {
+		/* Once the piece was sent again, no '-' that would end after
+		 * gdb stopped waiting (TGT_GDB_PATIENCE_MS). */
+		if (t->naks < TGT_MAX_NAKS && (t->sends <= 1 ||
+		    br_now_ms() + t->reply_ms / 2 + 1 <= t->sent_ms +
+		    TGT_GDB_PATIENCE_MS)) {
 			/*
 			 * A stub waiting for its ack resends on '-'. A frame
 			 * whose '$' or '#' was garbled never shows up as one,
@@ -224,7 +228,9 @@ tgt_tx_timeout(int fd, short what, void *arg)
 		 * query answered the same each time) is safe to ask again:
 		 * the qC sync drops whatever the stub still owes.
 		 */
-		if (tgt_resendable(tgt_head(t)) && t->sends < TGT_MAX_SENDS) {
+		if (tgt_resendable(tgt_head(t)) && t->sends < TGT_MAX_SENDS &&
+		    br_now_ms() + t->ack_ms + t->reply_ms <= t->sent_ms +
+		    TGT_GDB_PATIENCE_MS) {
 			log_info("target: no reply after NAKs, asking again");
 			t->naks = 0;
 			tgt_send_piece(t, true);

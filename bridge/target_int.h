@@ -51,6 +51,11 @@
 #define TGT_MAX_NAKED_SENDS	32	/* resends the stub asked for */
 #define TGT_MAX_GARBLED		64	/* replies asked for again */
 #define TGT_MAX_NAKS	3	/* '-' sent for one missing reply */
+/* gdb gives up on a reply after 3 x remotetimeout (2 s by default) and
+ * goes on with its next packet; a reply after that would be taken for the
+ * next one's. A lost reply is asked for again only while the answer can
+ * still come before this, counted from the request's first send. */
+#define TGT_GDB_PATIENCE_MS	5500
 #define TGT_QUIET_MS	50	/* line quiet this long before a resend */
 /*
  * A reply of known length (an 'm' piece, 'g') is over once that many

@@ -1817,6 +1817,43 @@ test_reply_lost_query_asked_again(void **state)
 	assert_null(strstr(wire(), "$qsThreadInfo#"));
 }
 
+/* A stub that acks a request and never answers it: the bridge gives up
+ * while gdb still waits (3 x remotetimeout, TGT_GDB_PATIENCE_MS), not
+ * after, when gdb would take the late error for its next packet's reply.
+ * With the daemon's timeouts that leaves room for one send again, never
+ * the TGT_MAX_SENDS that once took 12 s. A loaded machine only makes it
+ * fewer. */
+static void
+test_silent_stub_answered_while_gdb_waits(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+	char		 w[FK_BUF];
+	const char	*p;
+	int		 i, sends = 1;
+
+	stop_it(f);
+	/* The daemon's own timeouts (the fixture's are much shorter). */
+	br_target_set_timeouts(f->t, 400, 1200, 300);
+	br_target_request(f->t, "Hc-1", 4, reply_cb, &r);
+	assert_string_equal(wire(), "$Hc-1#09");
+	feed(f, "+");
+	for (i = 0; i < 200 && r.n == 0; i++) {
+		fk_run_until_wire(f->br.base, 500);
+		fk_take_wire(w, sizeof w);
+		for (p = w; (p = strstr(p, "$Hc-1#09")) != NULL; p++) {
+			sends++;
+			feed(f, "+");
+		}
+		/* a qC sync goes before the second send: answer it */
+		if (strstr(w, "$qC#b4") != NULL)
+			feed_pkt(f, "QC01");
+	}
+	assert_int_equal(r.n, 1);
+	assert_true(r.iserr);
+	assert_true(sends <= 2);
+}
+
 /* A continue after a resent request goes behind the qC sync: the '+'
  * for the qC is not the continue's, and the kernel is not running until
  * the 'c' itself is acked. */
@@ -1918,6 +1955,7 @@ main(void)
 		T(test_lab_ber_late_replies_replayed),
 		T(test_reply_lost_query_asked_again),
 		T(test_resume_after_resend_synced),
+		T(test_silent_stub_answered_while_gdb_waits),
 #undef T
 	};
 
