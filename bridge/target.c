@@ -108,6 +108,14 @@ tgt_kdb_polluted(struct br_target *t)
 	}
 }
 
+/* Whether an answer that takes ms more would still reach gdb before it
+ * gives up on the head piece (TGT_GDB_PATIENCE_MS from its first send). */
+static bool
+tgt_gdb_still_waits(const struct br_target *t, unsigned ms)
+{
+	return (br_now_ms() + ms <= t->sent_ms + TGT_GDB_PATIENCE_MS);
+}
+
 /* A wait ran out: NAK a garbled reply, resend, wait on or give up. */
 void
 tgt_tx_timeout(int fd, short what, void *arg)
@@ -200,8 +208,7 @@ tgt_tx_timeout(int fd, short what, void *arg)
 		/* Once the piece was sent again, no '-' that would end after
 		 * gdb stopped waiting (TGT_GDB_PATIENCE_MS). */
 		if (t->naks < TGT_MAX_NAKS && (t->sends <= 1 ||
-		    br_now_ms() + t->reply_ms / 2 + 1 <= t->sent_ms +
-		    TGT_GDB_PATIENCE_MS)) {
+		    tgt_gdb_still_waits(t, t->reply_ms / 2 + 1))) {
 			/*
 			 * A stub waiting for its ack resends on '-'. A frame
 			 * whose '$' or '#' was garbled never shows up as one,
@@ -229,8 +236,7 @@ tgt_tx_timeout(int fd, short what, void *arg)
 		 * the qC sync drops whatever the stub still owes.
 		 */
 		if (tgt_resendable(tgt_head(t)) && t->sends < TGT_MAX_SENDS &&
-		    br_now_ms() + t->ack_ms + t->reply_ms <= t->sent_ms +
-		    TGT_GDB_PATIENCE_MS) {
+		    tgt_gdb_still_waits(t, t->ack_ms + t->reply_ms)) {
 			log_info("target: no reply after NAKs, asking again");
 			t->naks = 0;
 			tgt_send_piece(t, true);
