@@ -105,6 +105,11 @@ class Fake:
             self.sock = os.path.join(d, name + ".ft.sock")
             where = ["--unix", self.sock]
             self.target = "unix:" + self.sock
+        # A socket and log left by an earlier fake of the same name would
+        # make the wait below return before this one is listening.
+        for f in (self.log, getattr(self, "sock", None)):
+            if f is not None and os.path.exists(f):
+                os.unlink(f)
         self.p = spawn([FAKE] + where + ["--log", self.log] + list(args),
                        err)
         wait_until(lambda: os.path.exists(self.log) and
@@ -1028,11 +1033,13 @@ def test_listen(d):
     else:
         report(False, "--listen ::1: this machine has no IPv6")
     for addr in addrs:
-        ft = Fake(d, "ls", "--start", "kgdbwait")
-        ctl = os.path.join(d, "ls.ctl")
+        tag = "ls%d" % addrs.index(addr)
+        ft = Fake(d, tag, "--start", "kgdbwait")
+        ctl = os.path.join(d, tag + ".ctl")
+        errf = os.path.join(d, tag + ".err")
         p = spawn([BRIDGE, "--listen", addr, "--console-port", "0",
                    "--gdb-port", "0", "--no-stdin", "-q", "--ctl",
-                   ctl, ft.target], os.path.join(d, "ls.err"))
+                   ctl, ft.target], errf)
         try:
             gport, cport = bridge_ports(ctl, TMO)
         except RuntimeError:
@@ -1040,7 +1047,9 @@ def test_listen(d):
         ok = wait_until(lambda: reach(addr, cport))
         v = Viewer(cport, telnet=False, host=addr) if ok else None
         report(ok and v.wait_for(b"console of"),
-               "--listen %s: console port there" % addr)
+               "--listen %s: console port there" % addr,
+               "ports %d/%d, bridge said %r" %
+               (gport, cport, open(errf, errors="replace").read()[-300:]))
         args = ["gdb", "-batch", "-nx", "-ex",
                 "set architecture i386:x86-64", "-ex",
                 "target remote %s:%d" % ("[%s]" % addr if ":" in addr
