@@ -212,7 +212,11 @@ $(T)/dwarf/itf-%-64: tests/data/dwarf/itf-%.c
 $(T)/dwarf/itf-%-64-nodebug: tests/data/dwarf/itf-%.c
 	@mkdir -p $(@D)
 	$(CC) -m64 $(DWARF_FIX_CF) -o $@ $<
-$(T)/test_gdb: | $(ITF_FIXES)
+# The symbols bridge/gdb_rvbreak.c reads (tests/data/transcripts/rvbreak*).
+$(T)/dwarf/rvbreak-64: tests/data/dwarf/rvbreak.c
+	@mkdir -p $(@D)
+	$(CC) -m64 $(DWARF_FIX_CF) -o $@ $<
+$(T)/test_gdb: | $(ITF_FIXES) $(T)/dwarf/rvbreak-64
 
 tests: $(PROGS) $(TOOL_BINS) $(UNIT_BINS) $(FUZZ_REPLAYS) $(T)/kgdb-bridge
 

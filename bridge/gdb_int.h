@@ -90,6 +90,37 @@ struct gstep {
 	size_t		 stoplen;
 };
 
+/*
+ * riscv64: resuming from kgdb's compiled break (gdb_rvbreak.c). PROBE
+ * reads whether the kernel sits in it, PLANT puts the bridge's own
+ * breakpoint after it for a step, RUN waits for the stop, UNPLANT lifts
+ * that breakpoint before gdb hears of the stop.
+ */
+enum grv_phase {
+	GRV_IDLE,
+	GRV_PROBE,
+	GRV_PLANT,
+	GRV_RUN,
+	GRV_UNPLANT,
+};
+struct grv {
+	bool		 on;		/* riscv64 with both symbols known */
+	uint64_t	 kcb;		/* kgdb_compiled_break */
+	uint64_t	 flag;		/* kgdb_setting_breakpoint */
+	enum grv_phase	 phase;
+	bool		 requesting;	/* inside grv_request */
+	bool		 cancel;	/* gdb got a stop meanwhile (^C) */
+	bool		 virt_z;	/* gdb's Z0 at 0, taken here */
+	bool		 step;		/* this resume steps off the break */
+	bool		 planted;	/* the bridge's Z0 at kcb + 2 is in */
+	char		 cmd[8];	/* the resume asked for: "c" or "s" */
+	char		 stop[64];	/* held while the breakpoint goes */
+	size_t		 stoplen;
+	uint64_t	 fixed;		/* resumes corrected (monitor, tests) */
+	/* Hands a held stop on (gs_stopped_deliver, given by gdb.c). */
+	void		(*deliver)(struct br_gdb *, const char *, size_t);
+};
+
 struct gsess {
 	TAILQ_ENTRY(gsess) entry;
 	struct br_gdb	*g;
@@ -160,6 +191,7 @@ struct br_gdb {
 	enum br_step_irqs step_irqs;
 	int		 pstate_reg;		/* index in arch->regs, or -1 */
 	struct gstep	 step;
+	struct grv	 rv;
 
 	/* gdb.c's dispatcher: gs_process hands it each queued packet. */
 	void		(*packet)(struct gsess *, const char *, size_t);
@@ -208,6 +240,14 @@ void	 gs_stopped_deliver(struct br_gdb *g, const char *payload,
 	    size_t len);
 bool	 gstep_stopped(struct br_gdb *g, const char *payload, size_t len);
 int	 gdb_resume_hook(void *arg, const char *payload, size_t len);
+
+/* gdb_rvbreak.c: riscv64, resumes from kgdb's 2-byte compiled break */
+void	 grv_init(struct br_gdb *g,
+	    void (*deliver)(struct br_gdb *, const char *, size_t));
+void	 grv_use(struct br_gdb *g, uint64_t kcb, uint64_t flag);
+bool	 grv_breakpoint(struct gsess *s, const char *p, size_t len);
+int	 grv_resume(struct br_gdb *g, const char *payload, size_t len);
+bool	 grv_stopped(struct br_gdb *g, const char *payload, size_t len);
 
 /* gdb_stop.c: '?', stops, the target's controller callbacks */
 void	 gs_want_stop(struct gsess *s);

@@ -330,6 +330,7 @@ gs_bp_forget(struct br_gdb *g)
 	g->nbp = 0;
 	g->nwatch = 0;
 	g->bp_full = false;
+	g->rv.virt_z = false;
 }
 
 /* gdb planted or lifted a breakpoint: "Zt,addr,kind" / "zt,addr,kind". */

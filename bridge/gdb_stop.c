@@ -220,7 +220,7 @@ br_gdb_stopped(struct br_gdb *g, const char *payload, size_t len)
 {
 	if (g->step.phase == GSTEP_PREP)
 		g->step.cancel = true;	/* a ^C gave gdb the stop it has */
-	if (gstep_stopped(g, payload, len))
+	if (grv_stopped(g, payload, len) || gstep_stopped(g, payload, len))
 		return;
 	gs_stopped_deliver(g, payload, len);
 }

@@ -296,7 +296,10 @@ gs_target_resume(struct br_gdb *g, const char *payload, size_t len)
 	uint64_t	 tid;
 	char		 stop[64];
 	size_t		 n;
+	int		 rc;
 
+	if ((rc = grv_resume(g, payload, len)) <= 0)
+		return (rc);	/* riscv64: gdb_rvbreak.c */
 	if (!(len == 1 && payload[0] == 's') || !gstep_applies(g) ||
 	    st->phase != GSTEP_IDLE)
 		return (br_target_resume(g->br->target, payload, len));

@@ -57,6 +57,7 @@
 
 #include "bridge/bridge.h"
 #include "bridge/sleepers.h"
+#include "bridge/gdb_int.h"		/* grv_use: riscv64's compiled break */
 
 #define FB_SIDE_GDB	0
 #define FB_SIDE_TARGET	1
@@ -397,6 +398,10 @@ struct fb_stub {
 #define FB_SLEEP_SP	0xffffc90000013e00ULL
 #define FB_SLEEP_BP	0xffffc90000013e90ULL
 #define FB_SLEEP_RET	0xffffffff81234567ULL
+/* riscv64: kgdb's compiled break, a c.ebreak the pc sits on, and the
+ * counter kgdb_breakpoint() raises (bridge/gdb_rvbreak.c). */
+#define FB_RV_KCB	0xffffffff80005706ULL
+#define FB_RV_FLAG	0xffffffff80a01230ULL
 
 struct fb {
 	struct bridge	 br;
@@ -553,6 +558,11 @@ fb_stub_reply(struct fb *f, const char *p, size_t len)
 		fb_stub_send(f, buf, i);
 		return;
 	case 'p':
+		if (a->id == RSP_ARCH_RISCV64) {
+			fb_hex64(buf, FB_RV_KCB);
+			fb_stub_send(f, buf, 16);
+			return;
+		}
 		fb_stub_sends(f, "0000000000000000");
 		return;
 	case 'm':
@@ -561,6 +571,10 @@ fb_stub_reply(struct fb *f, const char *p, size_t len)
 		if (sscanf(buf + 1, "%llx,%llx", &addr, &n) != 2 ||
 		    n > a->mem_read_max) {
 			fb_stub_sends(f, "E22");
+			return;
+		}
+		if (a->id == RSP_ARCH_RISCV64 && addr == FB_RV_KCB && n == 2) {
+			fb_stub_sends(f, "0290");
 			return;
 		}
 		for (i = 0; i < 2 * n; i++)
@@ -1285,7 +1299,7 @@ fb_setup(struct fb *f, uint8_t c0, uint8_t c1)
 	static const char *const seqs[4] = { NULL, "sysrq-trigger", "0x03",
 	    "BREAK,wait:20,g" };
 	static const enum rsp_arch_id arches[4] = { RSP_ARCH_X86_64,
-	    RSP_ARCH_X86_64, RSP_ARCH_I386, RSP_ARCH_ARM64 };
+	    RSP_ARCH_RISCV64, RSP_ARCH_I386, RSP_ARCH_ARM64 };
 	char	err[BR_ERRLEN];
 	int	i;
 
@@ -1353,6 +1367,8 @@ fb_setup(struct fb *f, uint8_t c0, uint8_t c1)
 	f->br.target = br_target_new(&f->br, f->br.link);
 	if ((f->br.gdb = br_gdb_new(&f->br, err)) == NULL)
 		fb_fail("gdb: %s", err);
+	if (f->br.arch->id == RSP_ARCH_RISCV64)
+		grv_use(f->br.gdb, FB_RV_KCB, FB_RV_FLAG);
 
 	memset(&f->stub, 0, sizeof f->stub);
 	{

@@ -143,6 +143,17 @@ def gdb_seeds():
         x.gdb("g").gdb("Hg0").gdb("g").gdb("c").time(4)
         x.op("GDB_INTR", 0).time(5).pkt("Hg2").gdb("g").gdb("D").time(6)
         s["sleepers%d" % cache] = x
+    # riscv64's compiled break (bridge/gdb_rvbreak.c): the harness's stub
+    # says the kernel sits on a c.ebreak there; gdb's step off it (Z0 at
+    # 0, then c), a plain continue, an 's', and a ^C during the probe.
+    for cache in (0, 1):
+        x = Seed(cache, 0x11)     # riscv64, the stub stops after a resume
+        x.gdb("qSupported").gdb("?").gdb("g")
+        x.pkt("Z0,0,2").gdb("c").time(3).pkt("z0,0,2")
+        x.gdb("c").time(3).gdb("s").time(3)
+        x.pkt("Z0,0,4").gdb("c").op("GDB_INTR", 0).time(5)
+        x.pkt("z0,0,4").gdb("D").time(6)
+        s["rvbreak%d" % cache] = x
     x = Seed(0, 0)
     x.gdb("?").gdb("g").op("LINK", 0).gdb("g").time(4).op("LINK", 1)
     x.gdb("?").time(6).gdb("g").time(6)

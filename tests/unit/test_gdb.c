@@ -17,7 +17,10 @@
  *                       step_irqs_kernel | sleepers | sleepers_off |
  *                       sleepers_nodwarf (bridge/sleepers.c on the vmlinux
  *                       fixture tests/data/dwarf/itf-6.1.c, built with and
- *                       without DWARF; _off: --no-sleepers)
+ *                       without DWARF; _off: --no-sleepers) |
+ *                       rvbreak (a vmlinux with kgdb_compiled_break and
+ *                       kgdb_setting_breakpoint: tests/data/dwarf/
+ *                       rvbreak.c; after riscv64)
  *   state kdb|stopped|kgdbwait     put the target there (wire cleared)
  *   connect X           gdb X (a letter) connects
  *   close X             gdb X hangs up
@@ -369,6 +372,13 @@ run_transcript(void **state)
 				t->br.sleepers = br_sleepers_new(t->br.arch,
 				    buf, strcmp(arg, "sleepers_off") != 0);
 			}
+			else if (strcmp(arg, "rvbreak") == 0 &&
+			    t->br.vmlinux == NULL) {
+				snprintf(buf, sizeof buf, "%s/rvbreak-64",
+				    fixdir);
+				t->br.vmlinux = br_vmlinux_open(buf, 0, err);
+				assert_non_null(t->br.vmlinux);
+			}
 			else {
 				print_error("%s:%d: unknown opt '%s'\n", path,
 				    lineno, arg);
@@ -575,6 +585,7 @@ run_transcript(void **state)
 	br_target_free(t->br.target);
 	br_cache_free(t->br.cache);	/* after the target, as in main.c */
 	br_sleepers_free(t->br.sleepers);
+	br_vmlinux_free(t->br.vmlinux);
 	for (i = 0; i < 26; i++)
 		if (t->g[i].fd >= 0)
 			close(t->g[i].fd);
