@@ -154,6 +154,7 @@ grv_failed(struct br_gdb *g)
 	s->waiting_stop = false;
 	s->resumed = false;
 	gs_replys(s, "E05");
+	gs_process(s);		/* what gdb sent meanwhile waits for this */
 }
 
 /* Resume as asked: the kernel is not at the compiled break. */

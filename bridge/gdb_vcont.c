@@ -135,6 +135,7 @@ gstep_failed(struct br_gdb *g)
 	s->waiting_stop = false;
 	s->resumed = false;
 	gs_replys(s, "E05");
+	gs_process(s);		/* what gdb sent meanwhile waits for this */
 }
 
 static void
