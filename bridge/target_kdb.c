@@ -22,7 +22,8 @@
 
 #include "bridge/target_int.h"
 
-static void	brk_failed(struct br_target *t, const char *what);
+static void	brk_failed(struct br_target *t, const char *what,
+		    bool announce);
 static void	brk_run(int fd, short what, void *arg);
 static void	tgt_enter_done(struct br_target *t, bool ok, const char *why);
 static void	tgt_probe_cb(void *arg, const char *p, size_t len, const char
@@ -30,8 +31,13 @@ static void	tgt_probe_cb(void *arg, const char *p, size_t len, const char
 static void	tgt_enter_probe(struct br_target *t);
 static void	tgt_enter_step(int fd, short what, void *arg);
 
+/*
+ * A break-in failed: gdb, if it waits, and the bus hear of it; the
+ * viewers too (announce) unless whoever asked gets the error back at once
+ * and reports it to them itself (br_target_break returning -1).
+ */
 static void
-brk_failed(struct br_target *t, const char *what)
+brk_failed(struct br_target *t, const char *what, bool announce)
 {
 	char	msg[512];
 
@@ -41,7 +47,8 @@ brk_failed(struct br_target *t, const char *what)
 	    "kernel.sysrq is 1 (or use sysrq_always_enabled), or run "
 	    "'echo g > /proc/sysrq-trigger' on the target "
 	    "(--break-seq sysrq-trigger types it into a root shell)", what);
-	br_notice(t->br, "%s", msg);
+	if (announce)
+		br_notice(t->br, "%s", msg);
 	br_notify(t->br, BR_NOTE_BREAK_FAILED, what);
 	if (t->ctl.stop_failed != NULL)
 		t->ctl.stop_failed(t->ctl.arg, msg);
@@ -57,7 +64,8 @@ brk_run(int fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	if (t->confirming) {
-		brk_failed(t, "the target did not stop within the timeout");
+		brk_failed(t, "the target did not stop within the timeout",
+		    true);
 		return;
 	}
 	while (t->breaking && t->brk != NULL && t->step < t->brk->n) {
@@ -65,7 +73,7 @@ brk_run(int fd, short what, void *arg)
 		switch (s->what) {
 		case BR_BREAKSEQ_BREAK:
 			if (br_link_send_break(t->link, err) != 0) {
-				brk_failed(t, err);
+				brk_failed(t, err, true);
 				return;
 			}
 			break;
@@ -74,7 +82,7 @@ brk_run(int fd, short what, void *arg)
 			return;
 		case BR_BREAKSEQ_TEXT:
 			if (tgt_write(t, s->text, s->len, err) != 0) {
-				brk_failed(t, err);
+				brk_failed(t, err, true);
 				return;
 			}
 			break;
@@ -115,10 +123,10 @@ br_target_break(struct br_target *t, char *err)
 		else if (caps & BR_LINK_CAN_BREAK)
 			seq = BR_BREAKSEQ_DEFAULT;
 		else {
-			br_seterr(err, "this link cannot send a BREAK; run "
-			    "'echo g > /proc/sysrq-trigger' on the target, or "
-			    "use --break-seq sysrq-trigger");
-			brk_failed(t, "no BREAK on this link");
+			br_seterr(err, "no BREAK on this link: run 'echo g "
+			    "> /proc/sysrq-trigger' on the target, or use "
+			    "--break-seq sysrq-trigger");
+			brk_failed(t, "no BREAK on this link", false);
 			return (-1);
 		}
 	}
@@ -403,7 +411,7 @@ br_target_link_changed(struct br_target *t, bool up)
 	if (t->breaking || t->confirming) {
 		/* Whoever waits for this break-in hears that it failed. */
 		evtimer_del(t->brk_ev);
-		brk_failed(t, "the target link went down");
+		brk_failed(t, "the target link went down", true);
 	}
 	t->last_stop_len = 0;
 	tgt_set_state(t, BR_TS_UNKNOWN);

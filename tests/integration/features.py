@@ -292,6 +292,9 @@ def test_viewer_break(d):
     n1 = v.buf.count(b"no BREAK on this link")
     report(n1 == 1, "viewer break: 40 requests at once are one attempt",
            "%d attempts: %r" % (n1, v.text()[-400:]))
+    n1 = v.buf.count(b"break-in failed")
+    report(n1 == 1, "viewer break: a failed attempt is told once",
+           "%d notices: %r" % (n1, v.text()[-400:]))
     report("closer than 1000 ms apart are ignored" in b.stderr(),
            "viewer break: the log says the flood was ignored",
            b.stderr()[-400:])
