@@ -830,6 +830,9 @@ size_t		 br_vmlinux_ranges(const struct br_vmlinux *v,
 		    const struct br_vml_range **ranges_out);
 bool		 br_vmlinux_symbol(const struct br_vmlinux *v,
 		    const char *name, uint64_t *addr_out);
+/* A symbol with its size (a function); false if missing or sizeless. */
+bool		 br_vmlinux_function(const struct br_vmlinux *v,
+		    const char *name, uint64_t *addr_out, uint64_t *size_out);
 /* _text.._end, the kernel image; false if the symbols are missing. */
 bool		 br_vmlinux_image(const struct br_vmlinux *v,
 		    uint64_t *start_out, uint64_t *end_out);

@@ -133,8 +133,8 @@ gp_reg(struct gsess *s, const char *p, size_t len)
 static bool
 gp_breakpoint(struct gsess *s, const char *p, size_t len)
 {
-	if (grv_breakpoint(s, p, len))
-		return (true);	/* riscv64: gdb_rvbreak.c */
+	if (grv_breakpoint(s, p, len) || gbpg_breakpoint(s, p, len))
+		return (true);	/* gdb_rvbreak.c, gdb_bpguard.c */
 	if (len < sizeof s->z_req)
 		snprintf(s->z_req, sizeof s->z_req, "%.*s", (int)len, p);
 	else
@@ -672,6 +672,7 @@ br_gdb_new(struct bridge *br, char *err)
 	g->step_irqs = br->opts.step_irqs;
 	g->pstate_reg = rsp_arch_reg_by_name(br->arch, "cpsr");
 	grv_init(g, gs_stopped_deliver);
+	gbpg_init(g);
 	if (gs_tdesc_init(g, err) != 0) {
 		free(g);
 		return (NULL);

@@ -121,6 +121,16 @@ struct grv {
 	void		(*deliver)(struct br_gdb *, const char *, size_t);
 };
 
+/* Functions no breakpoint may go into (gdb_bpguard.c). */
+#define GDB_BPG_MAX	8
+struct gbpg {
+	struct {
+		const char	*name;
+		uint64_t	 start, end;
+	}		 fn[GDB_BPG_MAX];
+	size_t		 n;
+};
+
 struct gsess {
 	TAILQ_ENTRY(gsess) entry;
 	struct br_gdb	*g;
@@ -192,6 +202,7 @@ struct br_gdb {
 	int		 pstate_reg;		/* index in arch->regs, or -1 */
 	struct gstep	 step;
 	struct grv	 rv;
+	struct gbpg	 bpg;
 
 	/* gdb.c's dispatcher: gs_process hands it each queued packet. */
 	void		(*packet)(struct gsess *, const char *, size_t);
@@ -248,6 +259,10 @@ void	 grv_use(struct br_gdb *g, uint64_t kcb, uint64_t flag);
 bool	 grv_breakpoint(struct gsess *s, const char *p, size_t len);
 int	 grv_resume(struct br_gdb *g, const char *payload, size_t len);
 bool	 grv_stopped(struct br_gdb *g, const char *payload, size_t len);
+
+/* gdb_bpguard.c: breakpoints that would hang kgdb, refused */
+void	 gbpg_init(struct br_gdb *g);
+bool	 gbpg_breakpoint(struct gsess *s, const char *p, size_t len);
 
 /* gdb_stop.c: '?', stops, the target's controller callbacks */
 void	 gs_want_stop(struct gsess *s);

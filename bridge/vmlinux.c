@@ -72,6 +72,19 @@ br_vmlinux_symbol(const struct br_vmlinux *v, const char *name,
 	return (true);
 }
 
+bool
+br_vmlinux_function(const struct br_vmlinux *v, const char *name,
+    uint64_t *addr_out, uint64_t *size_out)
+{
+	struct cm_elf_sym	s;
+
+	if (!cm_elf_sym_find(v->elf, name, &s) || s.size == 0)
+		return (false);
+	*addr_out = s.value;
+	*size_out = s.size;
+	return (true);
+}
+
 /* ---- the ranges to serve */
 
 static void

@@ -402,6 +402,7 @@ struct fb_stub {
  * counter kgdb_breakpoint() raises (bridge/gdb_rvbreak.c). */
 #define FB_RV_KCB	0xffffffff80005706ULL
 #define FB_RV_FLAG	0xffffffff80a01230ULL
+#define FB_RV_MEMSET	0xffffffff80155580ULL
 
 struct fb {
 	struct bridge	 br;
@@ -1367,8 +1368,14 @@ fb_setup(struct fb *f, uint8_t c0, uint8_t c1)
 	f->br.target = br_target_new(&f->br, f->br.link);
 	if ((f->br.gdb = br_gdb_new(&f->br, err)) == NULL)
 		fb_fail("gdb: %s", err);
-	if (f->br.arch->id == RSP_ARCH_RISCV64)
+	if (f->br.arch->id == RSP_ARCH_RISCV64) {
 		grv_use(f->br.gdb, FB_RV_KCB, FB_RV_FLAG);
+		/* A function no breakpoint may go into (gdb_bpguard.c). */
+		f->br.gdb->bpg.fn[0].name = "memset";
+		f->br.gdb->bpg.fn[0].start = FB_RV_MEMSET;
+		f->br.gdb->bpg.fn[0].end = FB_RV_MEMSET + 0x40;
+		f->br.gdb->bpg.n = 1;
+	}
 
 	memset(&f->stub, 0, sizeof f->stub);
 	{

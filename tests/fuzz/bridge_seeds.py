@@ -152,7 +152,9 @@ def gdb_seeds():
         x.pkt("Z0,0,2").gdb("c").time(3).pkt("z0,0,2")
         x.gdb("c").time(3).gdb("s").time(3)
         x.pkt("Z0,0,4").gdb("c").op("GDB_INTR", 0).time(5)
-        x.pkt("z0,0,4").gdb("D").time(6)
+        x.pkt("z0,0,4").pkt("Z0,ffffffff80155580,2")
+        x.pkt("Z1,ffffffff801555bf,4").pkt("Z0,ffffffff801555c0,2")
+        x.gdb("D").time(6)
         s["rvbreak%d" % cache] = x
     x = Seed(0, 0)
     x.gdb("?").gdb("g").op("LINK", 0).gdb("g").time(4).op("LINK", 1)
