@@ -78,6 +78,7 @@ struct tui_live {
 	bool			 tasks_view;	/* the tasks view is shown */
 	size_t			 tsel;
 	uint64_t		 more_t0, more_bytes, more_reads;
+	bool			 walked;	/* the walk was over at the start */
 	uint64_t		 more_addr;	/* the read in flight */
 	size_t			 more_len;
 
@@ -391,6 +392,8 @@ live_more_start(struct tui_live *l)
 	l->more_t0 = live_now_ms();
 	l->more_bytes = l->req_bytes;
 	l->more_reads = l->req_reads;
+	l->walked = tui_behind_tasks(l->behind) != NULL &&
+	    tui_tasks_done(tui_behind_tasks(l->behind));
 	live_more_step(l);
 }
 
@@ -403,7 +406,8 @@ live_panic_wants(const struct tui_live *l)
 	return (o != NULL && (o->cpu < 0 || o->nframes == 0));
 }
 
-/* All read: say what the tasks cost when the view shows them. */
+/* All read: say what the walk cost when this step made it (a new
+ * selection only reads that task's stack: no message). */
 static void
 live_more_done(struct tui_live *l)
 {
@@ -414,8 +418,7 @@ live_more_done(struct tui_live *l)
 	if (l->tasks_view && t == NULL)
 		snprintf(l->msg, sizeof l->msg, "tasks: %.200s",
 		    tui_behind_why(l->behind));
-	else if (l->tasks_view && tui_tasks_done(t) &&
-	    l->req_reads > l->more_reads)
+	else if (l->tasks_view && !l->walked && tui_tasks_done(t))
 		snprintf(l->msg, sizeof l->msg, "tasks: %zu, %" PRIu64 " B in "
 		    "%" PRIu64 " reads, %" PRIu64 ".%01" PRIu64 " s",
 		    tui_tasks_count(t), l->req_bytes - l->more_bytes,

@@ -48,6 +48,7 @@
 #define TK_STACK_MAX	(1u << 20)
 #define TK_FRAME_MAX	256
 #define TK_WCHAN_DEPTH	16
+#define TK_STACK_AHEAD	128	/* stack read with a sleeper's frame */
 #define TK_GAP		32	/* fields closer than this: one read (a round trip
 				 * costs more than this many bytes) */
 
@@ -278,11 +279,22 @@ tui_task_layout_dwarf(struct cm_dwarf *d, const struct tui_symtab *st,
 	}
 	if (tk_sym(st, "init_task", &l->init_task, err) != 0 ||
 	    tk_sym(st, "_stext", &l->text_lo, err) != 0 ||
-	    tk_sym(st, "_etext", &l->text_hi, err) != 0 ||
-	    tk_sym(st, "__start_init_task", &a, err) != 0 ||
-	    tk_sym(st, "__end_init_task", &b, err) != 0)
+	    tk_sym(st, "_etext", &l->text_hi, err) != 0)
 		return (-1);
-	/* The linker script puts exactly THREAD_SIZE between them. */
+	/*
+	 * The linker script puts exactly THREAD_SIZE between the bounds of
+	 * the init task's stack (include/asm-generic/vmlinux.lds.h,
+	 * INIT_TASK_DATA), named *_init_task before 6.10 and *_init_stack
+	 * since.
+	 */
+	if ((!tui_symtab_addr(st, "__start_init_task", &a) ||
+	    !tui_symtab_addr(st, "__end_init_task", &b)) &&
+	    (!tui_symtab_addr(st, "__start_init_stack", &a) ||
+	    !tui_symtab_addr(st, "__end_init_stack", &b))) {
+		snprintf(err, TUI_ERRLEN, "the vmlinux has no symbols "
+		    "__start_init_task/__end_init_task (nor *_init_stack)");
+		return (-1);
+	}
 	l->thread_size = b - a;
 	if (b <= a || l->thread_size < TK_STACK_MIN ||
 	    l->thread_size > TK_STACK_MAX ||
@@ -443,9 +455,15 @@ tk_resume(struct tui_tasks *t, struct tui_task *k, const uint8_t *img)
 			    " is outside its stack", sp);
 			return (0);
 		}
-		/* The frame and the stack above it, for the wchan walk. */
-		len = l->mem_read_max > l->frame_size ? l->mem_read_max :
-		    l->frame_size;
+		/*
+		 * The frame and the stack above it, for the wchan walk: on
+		 * the lab kernel the first frame outside the scheduler is
+		 * nearly always within 128 bytes of it (more costs bytes,
+		 * less costs round trips).
+		 */
+		len = l->frame_size + TK_STACK_AHEAD;
+		if (l->mem_read_max > l->frame_size && len > l->mem_read_max)
+			len = l->mem_read_max;
 		if (len > k->stack + l->thread_size - sp)
 			len = k->stack + l->thread_size - sp;
 		{

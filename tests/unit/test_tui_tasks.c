@@ -289,7 +289,7 @@ test_lab_walk_by_misses(void **state)
 	char			 err[TUI_ERRLEN];
 	static uint8_t		 buf[4096];
 	uint64_t		 addr, seen[1024];
-	size_t			 len, i, j, fetches = 0;
+	size_t			 len, i, j, fetches = 0, bytes = 0;
 	int			 rc;
 
 	(void)state;
@@ -305,6 +305,7 @@ test_lab_walk_by_misses(void **state)
 			assert_true(seen[j] != addr);
 		assert_true(fetches < 1024);
 		seen[fetches++] = addr;
+		bytes += len;
 		if (sparse_read(m, addr, buf, len) == 0)
 			tui_mem_put(mem, addr, buf, len);
 		else
@@ -315,8 +316,8 @@ test_lab_walk_by_misses(void **state)
 	for (i = 0; i < tui_tasks_count(t); i++)
 		assert_memory_equal(tui_tasks_get(t, i), tui_tasks_get(ref, i),
 		    sizeof(struct tui_task));
-	print_message("# lab walk by misses: %zu fetches for %zu tasks\n",
-	    fetches, tui_tasks_count(t));
+	print_message("# lab walk by misses: %zu fetches, %zu bytes for %zu "
+	    "tasks\n", fetches, bytes, tui_tasks_count(t));
 	/* About seven per task: the fields in five reads, the frame with
 	 * the stack above it in one, rarely a frame record past that. */
 	assert_true(fetches <= 8 * tui_tasks_count(t));
