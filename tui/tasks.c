@@ -4,7 +4,9 @@
  * (issue 16, the tasks view).
  *
  * The walk starts at init_task and follows task_struct.tasks, the list
- * of every thread group leader, until it comes back to init_task. Where
+ * of every thread group leader, until it comes back to init_task; after
+ * each leader with other threads it walks them too (thread_node, on the
+ * list at signal->thread_head), where the kernel has those members. Where
  * each member is comes from the vmlinux's DWARF (tui_task_layout_dwarf):
  * tasks, pid, comm, the state (__state since 5.14, state before), stack,
  * the CPU (thread_info.cpu with THREAD_INFO_IN_TASK, else cpu), on_cpu
@@ -36,7 +38,7 @@
  * every frame and frame record must lie inside its task's stack. A
  * broken list ends the walk with what was read and why it ended.
  *
- * Pure (layer 0): no I/O but the DWARF file given to the layout.
+ * Pure (layer 0). The layout is task_layout.c's.
  */
 #include <inttypes.h>
 
@@ -44,11 +46,10 @@
 #include "tui/tui.h"
 
 #define TK_IMG_MAX	32768	/* task_struct bytes the walk may look at */
-#define TK_STACK_MIN	4096
-#define TK_STACK_MAX	(1u << 20)
 #define TK_FRAME_MAX	256
 #define TK_WCHAN_DEPTH	16
 #define TK_STACK_AHEAD	128	/* stack read with a sleeper's frame */
+#define TK_MOVED	2	/* a group step went on (not TUI_MEM_WAIT) */
 #define TK_GAP		32	/* fields closer than this: one read (a round trip
 				 * costs more than this many bytes) */
 
@@ -61,257 +62,13 @@ struct tui_tasks {
 	uint8_t			*img;		/* one task_struct's fields */
 	uint64_t		 cur, prev_list;
 	bool			 started, done;
+	/* inside a leader's thread group */
+	bool			 in_group, g_past_head;
+	uint64_t		 g_leader_next;	/* the leader's tasks.next */
+	uint64_t		 g_lnode, g_head, g_node, g_prev;
 	char			 why[TUI_ERRLEN];
 	uint64_t		 reads, bytes;
 };
-
-/* ---- the layout */
-
-static int
-tk_member(struct cm_dwarf *d, const char *sname, const char *path,
-    struct tui_task_field *f, bool need, char *err)
-{
-	struct cm_dwarf_member	m;
-	char			derr[CM_DWARF_ERRLEN];
-
-	f->size = 0;
-	if (cm_dwarf_member(d, sname, path, &m, derr) != 0) {
-		if (need)
-			snprintf(err, TUI_ERRLEN, "struct %s has no member %s "
-			    "(%.150s)", sname, path, derr);
-		return (need ? -1 : 0);
-	}
-	if (m.bit_size != 0 || m.size == 0 || m.offset + m.size > TK_IMG_MAX) {
-		snprintf(err, TUI_ERRLEN, "struct %s: %s is not a field the "
-		    "walk can read", sname, path);
-		return (-1);
-	}
-	f->off = (unsigned)m.offset;
-	f->size = (unsigned)m.size;
-	return (0);
-}
-
-static int
-tk_sym(const struct tui_symtab *st, const char *name, uint64_t *v,
-    char *err)
-{
-	if (!tui_symtab_addr(st, name, v)) {
-		snprintf(err, TUI_ERRLEN, "the vmlinux has no symbol %s", name);
-		return (-1);
-	}
-	return (0);
-}
-
-static int
-tk_word_field(const struct tui_task_layout *l, const struct tui_task_field *f,
-    const char *what, char *err)
-{
-	if (f->size != l->wsize) {
-		snprintf(err, TUI_ERRLEN, "%s is not a word (%u bytes)", what,
-		    f->size);
-		return (-1);
-	}
-	return (0);
-}
-
-/* Per-architecture: where the resume pc, sp and fp are. */
-static int
-tk_resume_layout(struct cm_dwarf *d, struct tui_task_layout *l, char *err)
-{
-	struct tui_task_field	f;
-	uint64_t		sz;
-	char			derr[CM_DWARF_ERRLEN];
-
-	switch (l->arch) {
-	case TUI_TA_X86_64:
-		if (tk_member(d, "task_struct", "thread.sp", &l->r_sp, true,
-		    err) != 0)
-			return (-1);
-		if (cm_dwarf_struct_size(d, "inactive_task_frame", &sz,
-		    derr) != 0) {
-			snprintf(err, TUI_ERRLEN, "%.200s", derr);
-			return (-1);
-		}
-		if (sz == 0 || sz > TK_FRAME_MAX || sz % 8 != 0) {
-			snprintf(err, TUI_ERRLEN, "struct inactive_task_frame "
-			    "has an odd size (%" PRIu64 ")", sz);
-			return (-1);
-		}
-		l->frame_size = (unsigned)sz;
-		if (tk_member(d, "inactive_task_frame", "bp", &f, true,
-		    err) != 0)
-			return (-1);
-		l->frame_bp = f.off;
-		if (f.size != 8 || f.off + 8 > sz)
-			goto odd;
-		if (tk_member(d, "inactive_task_frame", "ret_addr", &f, true,
-		    err) != 0)
-			return (-1);
-		l->frame_ret = f.off;
-		if (f.size != 8 || f.off + 8 > sz)
-			goto odd;
-		return (tk_word_field(l, &l->r_sp, "thread.sp", err));
-	case TUI_TA_ARM64:
-		if (tk_member(d, "task_struct", "thread.cpu_context.pc",
-		    &l->r_pc, true, err) != 0 ||
-		    tk_member(d, "task_struct", "thread.cpu_context.sp",
-		    &l->r_sp, true, err) != 0 ||
-		    tk_member(d, "task_struct", "thread.cpu_context.fp",
-		    &l->r_fp, true, err) != 0)
-			return (-1);
-		break;
-	case TUI_TA_RISCV64:
-		if (tk_member(d, "task_struct", "thread.ra", &l->r_pc, true,
-		    err) != 0 ||
-		    tk_member(d, "task_struct", "thread.sp", &l->r_sp, true,
-		    err) != 0 ||
-		    tk_member(d, "task_struct", "thread.s", &l->r_fp, true,
-		    err) != 0)
-			return (-1);
-		l->r_fp.size = l->wsize;	/* s[0] */
-		break;
-	case TUI_TA_ARM:
-		if (tk_member(d, "task_struct",
-		    "thread_info.cpu_context.pc", &l->r_pc, true, err) != 0 ||
-		    tk_member(d, "task_struct",
-		    "thread_info.cpu_context.sp", &l->r_sp, true, err) != 0 ||
-		    tk_member(d, "task_struct",
-		    "thread_info.cpu_context.fp", &l->r_fp, true, err) != 0)
-			return (-1);
-		break;
-	default:
-		return (0);
-	}
-	if (tk_word_field(l, &l->r_pc, "the saved pc", err) != 0 ||
-	    tk_word_field(l, &l->r_sp, "the saved sp", err) != 0 ||
-	    tk_word_field(l, &l->r_fp, "the saved fp", err) != 0)
-		return (-1);
-	return (0);
-odd:
-	snprintf(err, TUI_ERRLEN, "struct inactive_task_frame: bp or ret_addr "
-	    "is not a word inside it");
-	return (-1);
-}
-
-enum tui_task_arch
-tui_task_arch_for(const char *name)
-{
-	if (name == NULL)
-		return (TUI_TA_OTHER);
-	if (strcmp(name, "x86_64") == 0)
-		return (TUI_TA_X86_64);
-	if (strcmp(name, "aarch64") == 0 || strcmp(name, "arm64") == 0)
-		return (TUI_TA_ARM64);
-	if (strcmp(name, "riscv64") == 0)
-		return (TUI_TA_RISCV64);
-	if (strcmp(name, "arm") == 0)
-		return (TUI_TA_ARM);
-	return (TUI_TA_OTHER);
-}
-
-/*
- * The walk's layout: task_struct's members (the state and the CPU under
- * either of their names, on_cpu and exit_state if there), the resume
- * registers' places, and from the symbols init_task, the text and
- * scheduler bounds and THREAD_SIZE. -1 names the first thing missing.
- */
-int
-tui_task_layout_dwarf(struct cm_dwarf *d, const struct tui_symtab *st,
-    enum tui_task_arch arch, struct tui_task_layout *l, char *err)
-{
-	uint64_t	a, b;
-	char		derr[CM_DWARF_ERRLEN];
-
-	memset(l, 0, sizeof *l);
-	l->arch = arch;
-	if (cm_dwarf_big_endian(d)) {
-		snprintf(err, TUI_ERRLEN, "a big-endian kernel: the task walk "
-		    "reads little-endian words");
-		return (-1);
-	}
-	l->wsize = cm_dwarf_bits(d) == 64 ? 8 : 4;
-	if (cm_dwarf_struct_size(d, "task_struct", &a, derr) != 0) {
-		snprintf(err, TUI_ERRLEN, "%.200s", derr);
-		return (-1);
-	}
-	l->task_size = a;
-	if (tk_member(d, "task_struct", "tasks", &l->tasks, true, err) != 0 ||
-	    tk_member(d, "task_struct", "pid", &l->pid, true, err) != 0 ||
-	    tk_member(d, "task_struct", "comm", &l->comm, true, err) != 0 ||
-	    tk_member(d, "task_struct", "stack", &l->stack, true, err) != 0)
-		return (-1);
-	/* 5.14 renamed state to __state (and made it an unsigned int). */
-	if (tk_member(d, "task_struct", "__state", &l->state, false,
-	    err) != 0)
-		return (-1);
-	if (l->state.size == 0 && tk_member(d, "task_struct", "state",
-	    &l->state, false, err) != 0)
-		return (-1);
-	if (l->state.size == 0) {
-		snprintf(err, TUI_ERRLEN, "struct task_struct has no member "
-		    "__state or state");
-		return (-1);
-	}
-	/* The CPU: in thread_info when it lives in the task, else cpu. */
-	if (tk_member(d, "task_struct", "thread_info.cpu", &l->cpu, false,
-	    err) != 0)
-		return (-1);
-	if (l->cpu.size == 0 && tk_member(d, "task_struct", "cpu", &l->cpu,
-	    false, err) != 0)
-		return (-1);
-	if (l->cpu.size == 0) {
-		snprintf(err, TUI_ERRLEN, "struct task_struct has no member "
-		    "thread_info.cpu or cpu");
-		return (-1);
-	}
-	if (tk_member(d, "task_struct", "on_cpu", &l->on_cpu, false,
-	    err) != 0 ||
-	    tk_member(d, "task_struct", "exit_state", &l->exit_state, false,
-	    err) != 0)
-		return (-1);
-	if (l->tasks.size != 2 * l->wsize || l->stack.size != l->wsize ||
-	    l->pid.size != 4 || l->state.size > 8 || l->cpu.size > 8 ||
-	    l->on_cpu.size > 8 || l->exit_state.size > 8 ||
-	    l->comm.size > TUI_TASK_COMM_MAX) {
-		snprintf(err, TUI_ERRLEN, "struct task_struct: tasks, stack, "
-		    "pid, comm or the state has a size the walk cannot read");
-		return (-1);
-	}
-	if (tk_sym(st, "init_task", &l->init_task, err) != 0 ||
-	    tk_sym(st, "_stext", &l->text_lo, err) != 0 ||
-	    tk_sym(st, "_etext", &l->text_hi, err) != 0)
-		return (-1);
-	/*
-	 * The linker script puts exactly THREAD_SIZE between the bounds of
-	 * the init task's stack (include/asm-generic/vmlinux.lds.h,
-	 * INIT_TASK_DATA), named *_init_task before 6.10 and *_init_stack
-	 * since.
-	 */
-	if ((!tui_symtab_addr(st, "__start_init_task", &a) ||
-	    !tui_symtab_addr(st, "__end_init_task", &b)) &&
-	    (!tui_symtab_addr(st, "__start_init_stack", &a) ||
-	    !tui_symtab_addr(st, "__end_init_stack", &b))) {
-		snprintf(err, TUI_ERRLEN, "the vmlinux has no symbols "
-		    "__start_init_task/__end_init_task (nor *_init_stack)");
-		return (-1);
-	}
-	l->thread_size = b - a;
-	if (b <= a || l->thread_size < TK_STACK_MIN ||
-	    l->thread_size > TK_STACK_MAX ||
-	    (l->thread_size & (l->thread_size - 1)) != 0) {
-		snprintf(err, TUI_ERRLEN, "__end_init_task - __start_init_task "
-		    "is no stack size (0x%" PRIx64 ")", b - a);
-		return (-1);
-	}
-	/* Without them, the first frame is where it is blocked. */
-	if (!tui_symtab_addr(st, "__sched_text_start", &l->sched_lo) ||
-	    !tui_symtab_addr(st, "__sched_text_end", &l->sched_hi))
-		l->sched_lo = l->sched_hi = 0;
-	if (tk_resume_layout(d, l, err) != 0)
-		return (-1);
-	l->mem_read_max = 256;
-	return (0);
-}
 
 /* ---- reading */
 
@@ -385,7 +142,7 @@ static int
 tk_fields(struct tui_tasks *t, uint64_t task, uint8_t *img)
 {
 	const struct tui_task_layout *l = &t->lay;
-	struct tui_task_field	 f[12], tmp;
+	struct tui_task_field	 f[14], tmp;
 	size_t			 n = 0, i, j;
 	unsigned		 lo, hi, max = l->mem_read_max > 0 ?
 				     l->mem_read_max : 256;
@@ -407,6 +164,10 @@ tk_fields(struct tui_tasks *t, uint64_t task, uint8_t *img)
 		f[n++] = l->r_sp;
 	if (l->r_fp.size > 0)
 		f[n++] = l->r_fp;
+	if (l->thread_node.size > 0) {
+		f[n++] = l->thread_node;
+		f[n++] = l->signal;
+	}
 	for (i = 1; i < n; i++)		/* by offset */
 		for (j = i; j > 0 && f[j].off < f[j - 1].off; j--) {
 			tmp = f[j];
@@ -570,10 +331,21 @@ tk_wchan(struct tui_tasks *t, struct tui_task *k)
 	return (0);
 }
 
-/* One task: 0 read, TUI_MEM_WAIT, or -1 (t->why: the list is broken). */
+/* The links of a task the walk goes on by. */
+struct tk_links {
+	uint64_t	 next;		/* tasks.next */
+	uint64_t	 tn_next, tn_prev; /* thread_node */
+	uint64_t	 sig;		/* signal */
+};
+
+/*
+ * One task: 0 read, TUI_MEM_WAIT, or -1 (t->why: the list is broken).
+ * Its link on the list it was reached by (tasks, or thread_node for a
+ * thread) must point back at expect (0: the first, not checked).
+ */
 static int
 tk_one(struct tui_tasks *t, uint64_t task, struct tui_task *k,
-    uint64_t *next)
+    struct tk_links *ln, bool thread, uint64_t expect)
 {
 	const struct tui_task_layout *l = &t->lay;
 	uint8_t			*img = t->img;
@@ -588,15 +360,25 @@ tk_one(struct tui_tasks *t, uint64_t task, struct tui_task *k,
 		    "read", task);
 		return (-1);
 	}
-	*next = tk_le(img + l->tasks.off, l->wsize);
+	memset(ln, 0, sizeof *ln);
+	ln->next = tk_le(img + l->tasks.off, l->wsize);
 	prev = tk_le(img + l->tasks.off + l->wsize, l->wsize);
-	if (t->prev_list != 0 && prev != t->prev_list) {
-		snprintf(t->why, sizeof t->why, "task list broken at %#"
-		    PRIx64 ": its prev is %#" PRIx64 ", not %#" PRIx64, task,
-		    prev, t->prev_list);
+	if (l->thread_node.size > 0) {
+		ln->tn_next = tk_le(img + l->thread_node.off, l->wsize);
+		ln->tn_prev = tk_le(img + l->thread_node.off + l->wsize,
+		    l->wsize);
+		ln->sig = tk_le(img + l->signal.off, l->wsize);
+	}
+	if (thread)
+		prev = ln->tn_prev;
+	if (expect != 0 && prev != expect) {
+		snprintf(t->why, sizeof t->why, "%s list broken at %#"
+		    PRIx64 ": its prev is %#" PRIx64 ", not %#" PRIx64,
+		    thread ? "thread" : "task", task, prev, expect);
 		return (-1);
 	}
 	k->addr = task;
+	k->thread = thread;
 	k->pid = (int32_t)tk_le(img + l->pid.off, 4);
 	tk_comm(k->comm, img + l->comm.off, l->comm.size);
 	st = tk_le(img + l->state.off, l->state.size);
@@ -670,17 +452,138 @@ tui_tasks_reset(struct tui_tasks *t)
 	t->reads = t->bytes = 0;
 }
 
+/* Whether addr was listed already (the list loops): why says so. */
+static bool
+tk_seen(struct tui_tasks *t, uint64_t addr)
+{
+	size_t	i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->tasks[i].addr == addr) {
+			snprintf(t->why, sizeof t->why, "task list loops back "
+			    "to pid %d", t->tasks[i].pid);
+			return (true);
+		}
+	return (false);
+}
+
+/* On to the next leader (false: the walk is over, why says if early). */
+static bool
+tk_next_leader(struct tui_tasks *t, uint64_t next, int pid)
+{
+	uint64_t	head = t->lay.init_task + t->lay.tasks.off;
+
+	t->in_group = false;
+	if (next == head)
+		return (false);
+	if (!tk_kptr(&t->lay, next) || next < t->lay.tasks.off) {
+		snprintf(t->why, sizeof t->why, "task list broken after pid "
+		    "%d: next is %#" PRIx64, pid, next);
+		return (false);
+	}
+	t->prev_list = t->cur + t->lay.tasks.off;
+	t->cur = next - t->lay.tasks.off;
+	return (!tk_seen(t, t->cur));
+}
+
 /*
- * Go on from the task where the last call stopped: read it, check it
- * points back at the one before, keep it, follow its next, until the
- * list is back at init_task, breaks, loops or reaches the cap.
+ * Where a leader's other threads start, if it has any: its thread_node
+ * links to the list head in its signal_struct and back when it is alone.
+ */
+static bool
+tk_group_start(struct tui_tasks *t, const struct tk_links *ln)
+{
+	const struct tui_task_layout *l = &t->lay;
+
+	if (l->thread_node.size == 0 || !tk_kptr(l, ln->sig))
+		return (false);
+	t->g_head = ln->sig + l->sig_thread_head;
+	t->g_lnode = t->cur + l->thread_node.off;
+	if (ln->tn_next == t->g_head && ln->tn_prev == t->g_head)
+		return (false);
+	t->in_group = true;
+	t->g_past_head = false;
+	t->g_node = ln->tn_next;
+	t->g_prev = t->g_lnode;
+	return (true);
+}
+
+static void
+tk_push(struct tui_tasks *t, const struct tui_task *k)
+{
+	if (t->n == t->cap) {
+		t->cap = t->cap == 0 ? 64 : t->cap * 2;
+		t->tasks = tui_xreallocarray(t->tasks, t->cap,
+		    sizeof *t->tasks);
+	}
+	t->tasks[t->n++] = *k;
+}
+
+/*
+ * One step inside a thread group: TK_MOVED a thread was listed or the
+ * group moved on, 0 the group is over (the leader's next leader is due),
+ * TUI_MEM_WAIT, or -1 (why: broken).
+ */
+static int
+tk_group_step(struct tui_tasks *t)
+{
+	const struct tui_task_layout *l = &t->lay;
+	struct tui_task		 k;
+	struct tk_links		 ln;
+	uint64_t		 task, w;
+	uint8_t			 buf[8];
+	int			 rc;
+
+	if (t->g_node == t->g_lnode)
+		return (0);
+	if (t->g_node == t->g_head) {
+		/* the list head in signal_struct: step over it, once */
+		if (t->g_past_head) {
+			snprintf(t->why, sizeof t->why, "thread list of %#"
+			    PRIx64 " does not come back to its leader",
+			    t->g_lnode - l->thread_node.off);
+			return (-1);
+		}
+		if ((rc = tk_read(t, t->g_head, buf, l->wsize)) != 0) {
+			if (rc == TUI_MEM_WAIT)
+				return (rc);
+			snprintf(t->why, sizeof t->why, "thread list head at %#"
+			    PRIx64 " cannot be read", t->g_head);
+			return (-1);
+		}
+		t->g_past_head = true;
+		t->g_prev = t->g_head;
+		t->g_node = tk_le(buf, l->wsize);
+		return (TK_MOVED);
+	}
+	w = t->g_node;
+	if (!tk_kptr(l, w) || w < l->thread_node.off) {
+		snprintf(t->why, sizeof t->why, "thread list broken: next is "
+		    "%#" PRIx64, w);
+		return (-1);
+	}
+	task = w - l->thread_node.off;
+	if (tk_seen(t, task))
+		return (-1);
+	if ((rc = tk_one(t, task, &k, &ln, true, t->g_prev)) != 0)
+		return (rc);
+	tk_push(t, &k);
+	t->g_prev = w;
+	t->g_node = ln.tn_next;
+	return (TK_MOVED);
+}
+
+/*
+ * Go on from where the last call stopped: read a leader, check it
+ * points back at the one before, keep it, walk its other threads, follow
+ * its next, until the list is back at init_task, breaks, loops or
+ * reaches the cap.
  */
 int
 tui_tasks_walk(struct tui_tasks *t, char *err)
 {
 	struct tui_task	k;
-	uint64_t	next, head = t->lay.init_task + t->lay.tasks.off;
-	size_t		i;
+	struct tk_links	ln;
 	int		rc;
 
 	if (t->done)
@@ -689,6 +592,7 @@ tui_tasks_walk(struct tui_tasks *t, char *err)
 		t->started = true;
 		t->cur = t->lay.init_task;
 		t->prev_list = 0;
+		t->in_group = false;
 		if (!tk_kptr(&t->lay, t->cur)) {
 			snprintf(t->why, sizeof t->why, "init_task at %#" PRIx64
 			    " is no kernel address", t->cur);
@@ -701,38 +605,35 @@ tui_tasks_walk(struct tui_tasks *t, char *err)
 			    "stopped there", t->max);
 			break;
 		}
-		if ((rc = tk_one(t, t->cur, &k, &next)) == TUI_MEM_WAIT) {
-			snprintf(err, TUI_ERRLEN, "waiting for memory");
-			return (0);
+		if (t->in_group) {
+			rc = tk_group_step(t);
+			if (rc == TUI_MEM_WAIT)
+				goto wait;
+			if (rc < 0)
+				break;
+			if (rc == 0 && !tk_next_leader(t, t->g_leader_next,
+			    tui_tasks_get(t, t->n - 1)->pid))
+				break;
+			continue;
 		}
+		rc = tk_one(t, t->cur, &k, &ln, false, t->prev_list);
+		if (rc == TUI_MEM_WAIT)
+			goto wait;
 		if (rc != 0)
 			break;
-		if (t->n == t->cap) {
-			t->cap = t->cap == 0 ? 64 : t->cap * 2;
-			t->tasks = tui_xreallocarray(t->tasks, t->cap,
-			    sizeof *t->tasks);
+		tk_push(t, &k);
+		if (tk_group_start(t, &ln)) {
+			t->g_leader_next = ln.next;
+			continue;
 		}
-		t->tasks[t->n++] = k;
-		if (next == head)
-			break;
-		if (!tk_kptr(&t->lay, next) || next < t->lay.tasks.off) {
-			snprintf(t->why, sizeof t->why, "task list broken "
-			    "after pid %d: next is %#" PRIx64, k.pid, next);
-			break;
-		}
-		t->prev_list = t->cur + t->lay.tasks.off;
-		t->cur = next - t->lay.tasks.off;
-		for (i = 0; i < t->n; i++)
-			if (t->tasks[i].addr == t->cur) {
-				snprintf(t->why, sizeof t->why, "task list "
-				    "loops back to pid %d", t->tasks[i].pid);
-				break;
-			}
-		if (i < t->n)
+		if (!tk_next_leader(t, ln.next, k.pid))
 			break;
 	}
 	t->done = true;
 	return (1);
+wait:
+	snprintf(err, TUI_ERRLEN, "waiting for memory");
+	return (0);
 }
 
 size_t
@@ -802,71 +703,4 @@ tui_task_state_letter(const struct tui_task *k)
 		if (s & (1u << i))
 			return (letters[i + 1]);
 	return ('R');
-}
-
-/* ---- the taint, as the kernel's own table spells it */
-
-int
-tui_taint_layout_dwarf(struct cm_dwarf *d, struct tui_taint_layout *tl,
-    char *err)
-{
-	struct cm_dwarf_var	v;
-	struct cm_dwarf_member	m;
-	uint64_t		size;
-	char			derr[CM_DWARF_ERRLEN];
-
-	memset(tl, 0, sizeof *tl);
-	if (cm_dwarf_var(d, "tainted_mask", &v, derr) != 0 ||
-	    (v.size != 4 && v.size != 8)) {
-		snprintf(err, TUI_ERRLEN, "no tainted_mask word (%.150s)",
-		    derr);
-		return (-1);
-	}
-	tl->mask_addr = v.addr;
-	tl->mask_size = (unsigned)v.size;
-	if (cm_dwarf_var(d, "taint_flags", &v, derr) != 0 ||
-	    cm_dwarf_struct_size(d, "taint_flag", &size, derr) != 0 ||
-	    cm_dwarf_member(d, "taint_flag", "c_true", &m, derr) != 0) {
-		snprintf(err, TUI_ERRLEN, "no taint_flags table (%.150s)",
-		    derr);
-		return (-1);
-	}
-	if (size == 0 || size > 16 || m.size != 1 || m.offset >= size ||
-	    v.size % size != 0 || v.size / size > 64 ||
-	    v.size / size > tl->mask_size * 8) {
-		snprintf(err, TUI_ERRLEN, "taint_flags has an odd layout");
-		return (-1);
-	}
-	tl->flags_addr = v.addr;
-	tl->flag_size = (unsigned)size;
-	tl->c_true_off = (unsigned)m.offset;
-	tl->count = (unsigned)(v.size / size);
-	return (0);
-}
-
-int
-tui_taint_read(const struct tui_taint_layout *tl, tui_mem_read_cb *read,
-    void *arg, char *letters, size_t len)
-{
-	uint8_t		tab[16 * 64], mb[8];
-	uint64_t	mask;
-	size_t		i, n = 0;
-	int		rc;
-
-	if (len == 0 || tl->count == 0)
-		return (-1);
-	letters[0] = '\0';
-	if ((rc = read(arg, tl->mask_addr, mb, tl->mask_size)) != 0 ||
-	    (rc = read(arg, tl->flags_addr, tab, (size_t)tl->count *
-	    tl->flag_size)) != 0)
-		return (rc == TUI_MEM_WAIT ? rc : -1);
-	mask = tk_le(mb, tl->mask_size);
-	for (i = 0; i < tl->count && n + 1 < len; i++) {
-		char	ch = (char)tab[i * tl->flag_size + tl->c_true_off];
-
-		if ((mask >> i & 1) != 0)
-			letters[n++] = ch >= 0x21 && ch < 0x7f ? ch : '?';
-	}
-	letters[n] = '\0';
-	return (0);
 }

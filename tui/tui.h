@@ -329,6 +329,10 @@ struct tui_task_layout {
 	uint64_t	 task_size;
 	struct tui_task_field tasks, pid, comm, state, stack, cpu, on_cpu,
 			 exit_state;
+	/* a leader's other threads: task_struct.thread_node on the list
+	 * at signal->thread_head (size 0: not walked, leaders only) */
+	struct tui_task_field thread_node, signal;
+	unsigned	 sig_thread_head;
 	/* where the resume registers are kept (x86_64: r_sp = thread.sp,
 	 * the frame there has bp and ret_addr) */
 	struct tui_task_field r_pc, r_sp, r_fp;
@@ -350,6 +354,7 @@ struct tui_task {
 	char		 comm[TUI_TASK_COMM_MAX + 1];
 	uint32_t	 state, exit_state;
 	bool		 on_cpu;
+	bool		 thread;	/* not its group's leader */
 	uint64_t	 stack;		/* 0: none usable */
 	bool		 resume;	/* pc, sp, fp are where it resumes */
 	uint64_t	 pc, sp, fp;

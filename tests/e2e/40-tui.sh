@@ -23,9 +23,10 @@
 #   tui-11-thread   t 1 Enter: init's registers and stack are read
 #   tui-12-panic-more  the SysRq-c panic's summary, whose text names no
 #                   task, taint or trace, gets them from memory: the
-#                   task line names the stopped pid (gdb's thread) and
-#                   its comm, a taint line, and a trace from the stack
-#                   with sysrq_handle_crash in it
+#                   task line names init (pid 1, which writes the
+#                   SysRq-c), a taint line, and a trace from the stack
+#                   through sysrq_handle_crash whose reliable frames are
+#                   all frames of gdb's bt
 #   tui-13-tasks    lab.mode=sleepers stopped by SysRq-g, key T: the
 #                   tasks view lists the lab's sleep blocked in a
 #                   nanosleep function, the cat in pipe_read, the shell
@@ -172,7 +173,7 @@ group_p() {
 	if [ -n "$pm_pid" ] && [ -n "${pm_pid#* }" ] &&
 	    above_rule "$T/p-more.pane" | grep -qE '^taint .*\(from memory\)' &&
 	    above_rule "$T/p-more.pane" | sed -n '/^trace/,$p' | grep -q 'sysrq_handle_crash'; then
-		PM_PID=${pm_pid% *}
+		PM_PID=$pm_pid
 	else
 		fail tui-12-panic-more "no task/taint/trace lines from memory (see $E2E_KEEP/p-more.pane)"
 		above_rule "$T/p-more.pane" | sed 's/^/    | /' >&2
@@ -197,12 +198,25 @@ group_p() {
 	fi
 	wait "$GDB_PID" 2>/dev/null
 
-	# 12 (end): the task line's pid is the thread gdb is stopped in.
+	# 12 (end): the lab's init (pid 1) writes the SysRq-c itself
+	# (hw-tests/lab/init, lab.mode=panic), and every reliable frame of
+	# the trace from the stack is a frame of gdb's bt at this stop.
 	if [ -n "${PM_PID:-}" ]; then
-		if grep -qE "^\[Current thread is [0-9]+ \(Thread $PM_PID[ )]" "$T/p-gdb.gdb"; then
-			pass tui-12-panic-more
+		sed -n '/@@bt/,/@@dmesg/p' "$T/p-gdb.gdb" >"$T/p.bt12"
+		names=$(above_rule "$T/p-more.pane" | sed -n '/^trace/,$p' |
+		    sed -E 's/^(trace)? +//' | grep -v '^?' |
+		    sed -nE 's/^([A-Za-z0-9_.]+)\+0x.*/\1/p')
+		n=0 bad=
+		for f in $names; do
+			n=$((n + 1))
+			grep -qE "^#[0-9]+ +(0x[0-9a-f]+ in )?$f \(" "$T/p.bt12" || bad="$bad $f"
+		done
+		if [ "$PM_PID" != "1 init" ]; then
+			fail tui-12-panic-more "summary says PID $PM_PID, the lab's init (1) panicked"
+		elif [ "$n" -lt 4 ] || [ -n "$bad" ]; then
+			fail tui-12-panic-more "trace from the stack: ${names//$'\n'/ } (not in gdb bt:${bad:- too few})"
 		else
-			fail tui-12-panic-more "summary says PID $PM_PID; gdb: $(grep -m1 'Current thread' "$T/p-gdb.gdb")"
+			pass tui-12-panic-more
 		fi
 	fi
 
@@ -445,11 +459,12 @@ group_s() {
 	tm send-keys -t s T
 	wait_pane s 'tasks: [0-9]+, ' 300
 	t1=$(date +%s.%N)
+	keep_pane s s-walk
 	# The end of the table, where the sleepers are (the newest tasks).
 	tm send-keys -t s G
 	sleep 1
 	keep_pane s s-tasks
-	e2e_log "tasks view: $(grep -o 'tasks: [0-9]*, .*' "$T/s-tasks.pane"), from T to the table $(echo "$t1 - $t0" | bc) s"
+	e2e_log "tasks view: $(grep -o 'tasks: [0-9]*, .*' "$T/s-walk.pane"), from T to the table $(echo "$t1 - $t0" | bc) s"
 	sed 's/^/    | /' "$T/s-tasks.pane" | head -n 30 >&2
 	# row PID: the table row of PID ("PID S CPU COMM BLOCKED-IN").
 	row() { sed '/^-----/,$d' "$T/s-tasks.pane" | grep -E "^ +$1 [A-Za-z] +[0-9]+ "; }

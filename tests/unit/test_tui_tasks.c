@@ -320,7 +320,7 @@ test_lab_walk_by_misses(void **state)
 	    "tasks\n", fetches, bytes, tui_tasks_count(t));
 	/* About seven per task: the fields in five reads, the frame with
 	 * the stack above it in one, rarely a frame record past that. */
-	assert_true(fetches <= 8 * tui_tasks_count(t));
+	assert_true(fetches <= 9 * tui_tasks_count(t));
 	tui_tasks_free(t);
 	tui_tasks_free(ref);
 	tui_mem_free(mem);
@@ -394,8 +394,10 @@ test_lab_trace(void **state)
 /*
  * A small kernel of our own: task_struct with tasks at 0x10, pid 0x20,
  * comm 0x28, state 0x40, stack 0x48, cpu 0x50, on_cpu 0x54, thread.sp
- * 0x58; tasks 0x1000 apart from 0xffff880000100000, each with a 16 KiB
- * stack at 0xffff880000800000 + 0x4000 * i.
+ * 0x58, thread_node 0x60, signal 0x70; tasks 0x1000 apart from
+ * 0xffff880000100000, each with a 16 KiB stack at 0xffff880000800000 +
+ * 0x4000 * i, and its signal_struct at task + 0x80 (thread_head at
+ * +0x10 in it) unless it shares another's.
  */
 #define H_TASK(i)	(0xffff880000100000ULL + 0x1000ULL * (i))
 #define H_STACK(i)	(0xffff880000800000ULL + 0x4000ULL * (i))
@@ -418,6 +420,9 @@ h_layout(void)
 	l.cpu = (struct tui_task_field){ 0x50, 4 };
 	l.on_cpu = (struct tui_task_field){ 0x54, 4 };
 	l.r_sp = (struct tui_task_field){ 0x58, 8 };
+	l.thread_node = (struct tui_task_field){ 0x60, 16 };
+	l.signal = (struct tui_task_field){ 0x70, 8 };
+	l.sig_thread_head = 0x10;
 	l.frame_size = 56;
 	l.frame_bp = 40;
 	l.frame_ret = 48;
@@ -501,6 +506,12 @@ h_task(struct hmem *h, unsigned i, int pid, unsigned next, unsigned prev,
 	t[0x40] = 1;				/* S */
 	h_word(t + 0x48, H_STACK(i % 8));
 	h_word(t + 0x58, sp);
+	/* alone in its group: thread_node and the head link each other */
+	h_word(t + 0x60, H_TASK(i) + 0x90);
+	h_word(t + 0x68, H_TASK(i) + 0x90);
+	h_word(t + 0x70, H_TASK(i) + 0x80);
+	h_word(t + 0x90, H_TASK(i) + 0x60);
+	h_word(t + 0x98, H_TASK(i) + 0x60);
 	if (i >= h->ntasks)
 		h->ntasks = i + 1;
 	memset(h->stacks[i % 8], 0, 0x4000);
@@ -584,6 +595,85 @@ test_hostile_loop(void **state)
 	t = h_walk(h, 0);
 	assert_true(tui_tasks_count(t) <= 2);
 	assert_true(tui_tasks_why(t)[0] != '\0');
+	tui_tasks_free(t);
+	free(h);
+}
+
+/*
+ * Thread groups: threads come after their leader (thread_node on the
+ * list at signal->thread_head), wherever the leader sits on that list;
+ * a thread list that loops or never comes back to its leader ends the
+ * walk, said why.
+ */
+#define H_TN(i)		(H_TASK(i) + 0x60)
+static void
+h_group(struct hmem *h, unsigned leader, const unsigned *order, size_t n)
+{
+	uint64_t	head = H_TASK(leader) + 0x90, node[8];
+	size_t		i;
+
+	/* order: the group's tasks as they sit on the list after head */
+	for (i = 0; i < n; i++) {
+		node[i] = H_TN(order[i]);
+		h_word(h->tasks[order[i]] + 0x70, H_TASK(leader) + 0x80);
+	}
+	for (i = 0; i < n; i++) {
+		h_word(h->tasks[order[i]] + 0x60, i + 1 < n ? node[i + 1] :
+		    head);
+		h_word(h->tasks[order[i]] + 0x68, i > 0 ? node[i - 1] : head);
+	}
+	h_word(h->tasks[leader] + 0x90, node[0]);
+	h_word(h->tasks[leader] + 0x98, node[n - 1]);
+}
+
+static void
+test_hostile_threads(void **state)
+{
+	static const unsigned	 first[] = { 1, 3, 4 }, middle[] = { 3, 1, 4 };
+	static const int	 want[] = { 0, 10, 11, 12, 20 };
+	struct hmem		*h = tui_xcalloc(1, sizeof *h);
+	struct tui_tasks	*t;
+	size_t			 i, pass;
+
+	(void)state;
+	for (pass = 0; pass < 2; pass++) {
+		h_task(h, 0, 0, 1, 2, H_TEXT + 0x1100);
+		h_task(h, 1, 10, 2, 0, H_TEXT + 0x1100);
+		h_task(h, 2, 20, 0, 1, H_TEXT + 0x1100);
+		h_task(h, 3, 11, 3, 3, H_TEXT + 0x1100);
+		h_task(h, 4, 12, 4, 4, H_TEXT + 0x1100);
+		h_group(h, 1, pass == 0 ? first : middle, 3);
+		t = h_walk(h, 0);
+		assert_string_equal(tui_tasks_why(t), "");
+		assert_int_equal(tui_tasks_count(t), 5);
+		for (i = 0; i < 5; i++) {
+			/* the leader first, then the others in list order */
+			int pid = want[i];
+
+			if (pass == 1 && i == 2)
+				pid = 12;
+			if (pass == 1 && i == 3)
+				pid = 11;
+			assert_int_equal(tui_tasks_get(t, i)->pid, pid);
+			assert_int_equal(tui_tasks_get(t, i)->thread,
+			    pid == 11 || pid == 12);
+		}
+		tui_tasks_free(t);
+	}
+	/* 12's next is 11 again: a loop */
+	h_group(h, 1, first, 3);
+	h_word(h->tasks[4] + 0x60, H_TN(3));
+	t = h_walk(h, 0);
+	assert_non_null(strstr(tui_tasks_why(t), "loops back to pid 11"));
+	tui_tasks_free(t);
+	/* the head's next is the head: never back at the leader */
+	h_group(h, 1, first, 3);
+	h_word(h->tasks[1] + 0x60, H_TASK(1) + 0x90);
+	h_word(h->tasks[1] + 0x68, H_TN(4));		/* not alone */
+	h_word(h->tasks[1] + 0x90, H_TASK(1) + 0x90);
+	t = h_walk(h, 0);
+	assert_non_null(strstr(tui_tasks_why(t), "does not come back"));
+	assert_int_equal(tui_tasks_count(t), 2);
 	tui_tasks_free(t);
 	free(h);
 }
@@ -872,6 +962,7 @@ main(void)
 		cmocka_unit_test(test_lab_trace),
 		cmocka_unit_test(test_hostile_sound),
 		cmocka_unit_test(test_hostile_loop),
+		cmocka_unit_test(test_hostile_threads),
 		cmocka_unit_test(test_hostile_endless),
 		cmocka_unit_test(test_hostile_bad_next),
 		cmocka_unit_test(test_hostile_frames),

@@ -20,10 +20,13 @@
 #                     frame-pointer return address outside
 #                     __sched_text_start..__sched_text_end, as the kernel's
 #                     get_wchan does), plus "sleepers ..." from the console
-#      lab_tasks.mem  "ADDR LEN HEX": the words of each task_struct a
+#      lab_tasks.mem  "ADDR LEN HEX": the parts of each task_struct a
 #                     walker needs (the first 64 bytes, tasks, exit_state,
-#                     pid, comm, thread.sp), and its stack from thread.sp
+#                     pid up to signal, thread.sp), the thread list head
+#                     in its signal_struct, and its stack from thread.sp
 #                     up to 2 KiB (not past the stack's end)
+#    Threads other than their group's leader (the thread_node list at
+#    signal->thread_head) come after their leader, as "task" lines too.
 set -eu
 repo=$(cd "$(dirname "$0")/../../.." && pwd)
 lab=${1:-$("$repo/scripts/lab-build.sh" --path)}
@@ -67,13 +70,14 @@ def fname(pc):
     s = gdb.execute('info symbol 0x%x' % pc, to_string=True).split()
     return s[0] if s and s[0] != 'No' else '??'
 head = sym('init_task')
-t = head
-n = 0
-while True:
+sig_th = int(gdb.parse_and_eval('(unsigned long)&((struct signal_struct *)0)->thread_head'))
+def one(t):
     task = gdb.Value(t).cast(tt.pointer()).dereference()
     for f, size in (('thread_info', 64), ('tasks', 16), ('exit_state', 4),
-                    ('pid', 4), ('comm', 16), ('thread.sp', 8)):
+                    ('thread.sp', 8)):
         dump(t + off(f), size)
+    dump(t + off('pid'), off('signal') + 8 - off('pid'))
+    dump(int(task['signal']) + sig_th, 16)
     pid = int(task['pid'])
     comm = task['comm'].string()
     state = int(task['__state']) & 0xffffffff
@@ -98,6 +102,21 @@ while True:
             k += 1
         out.write('resume %x %x %x %s\n' % (pc, rsp, int(fr['bp']),
                   fname(wchan - 1) if wchan else '-'))
+t = head
+n = 0
+while True:
+    task = gdb.Value(t).cast(tt.pointer()).dereference()
+    one(t)
+    # the leader's other threads
+    h = int(task['signal']) + sig_th
+    me = t + off('thread_node')
+    node = int(task['thread_node']['next'])
+    k = 0
+    while node != me and k < 1000:
+        if node != h:
+            one(node - off('thread_node'))
+        node = word(node)
+        k += 1
     n += 1
     nxt = int(task['tasks']['next'])
     t = nxt - off('tasks')
