@@ -171,6 +171,14 @@ bh_more(struct tui_behind *b, const struct tui_behind_ctx *x)
 	b->have_more = true;
 }
 
+bool
+tui_behind_panic_wants(const struct tui_panic *p)
+{
+	const struct tui_oops	*o = tui_panic_get(p, 0);
+
+	return (o != NULL && (o->cpu < 0 || o->nframes == 0));
+}
+
 int
 tui_behind_step(struct tui_behind *b, const struct tui_behind_ctx *x)
 {

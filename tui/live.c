@@ -397,15 +397,6 @@ live_more_start(struct tui_live *l)
 	live_more_step(l);
 }
 
-/* Whether the panic summary wants what memory can tell. */
-static bool
-live_panic_wants(const struct tui_live *l)
-{
-	const struct tui_oops	*o = tui_panic_get(l->panic, 0);
-
-	return (o != NULL && (o->cpu < 0 || o->nframes == 0));
-}
-
 /* All read: say what the walk cost when this step made it (a new
  * selection only reads that task's stack: no message). */
 static void
@@ -440,7 +431,7 @@ live_more_step(struct tui_live *l)
 
 	memset(&x, 0, sizeof x);
 	x.tasks_view = l->tasks_view;
-	x.panic = live_panic_wants(l);
+	x.panic = tui_behind_panic_wants(l->panic);
 	x.thread = l->status.state == TUI_TS_STOPPED ||
 	    l->status.state == TUI_TS_KDB ? l->status.thread : -1;
 	x.stack = l->have_stack ? &l->stack : NULL;
@@ -931,6 +922,10 @@ tui_live_screen(struct tui_live *l, struct tui_screen *s)
 	s->panic_more = tui_behind_more(l->behind);
 	s->tasks_mode = l->tasks_view;
 	s->tasks.tasks = t = tui_behind_tasks(l->behind);
+	/* fewer tasks at this stop than at the one before */
+	if (t != NULL && tui_tasks_count(t) > 0 &&
+	    l->tsel >= tui_tasks_count(t))
+		l->tsel = tui_tasks_count(t) - 1;
 	s->tasks.sel = l->tsel;
 	s->tasks.current_pid = l->status.thread;
 	s->tasks.note = tui_behind_why(l->behind);
@@ -951,11 +946,14 @@ tui_live_screen(struct tui_live *l, struct tui_screen *s)
 void
 tui_live_tasks_view(struct tui_live *l, bool on)
 {
+	bool	stopped = l->status.state == TUI_TS_STOPPED ||
+		    l->status.state == TUI_TS_KDB;
+
 	l->tasks_view = on;
-	if (on && l->step == LS_IDLE && (l->status.state == TUI_TS_STOPPED ||
-	    l->status.state == TUI_TS_KDB) && l->arch != NULL)
+	/* (a refresh under way reads them at its end) */
+	if (on && l->step == LS_IDLE && stopped && l->arch != NULL)
 		live_more_start(l);
-	else if (on)
+	else if (on && !stopped)
 		snprintf(l->msg, sizeof l->msg, "tasks: read at the next stop");
 }
 

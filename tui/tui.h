@@ -511,6 +511,8 @@ void		 tui_behind_why_set(struct tui_behind *b, const char *why);
 void		 tui_behind_reset(struct tui_behind *b);
 int		 tui_behind_step(struct tui_behind *b,
 		     const struct tui_behind_ctx *x);
+/* Whether a report leaves out what memory can tell (task, trace). */
+bool		 tui_behind_panic_wants(const struct tui_panic *p);
 const struct tui_tasks *tui_behind_tasks(const struct tui_behind *b);
 /* The stack of task sel when read (NULL otherwise). */
 const struct tui_stack *tui_behind_task_stack(const struct tui_behind *b,

@@ -162,12 +162,11 @@ group_p() {
 
 	# 12: what the report leaves out, from memory (read behind the
 	# first view: wait for it).
-	local pm_pid
-	if wait_pane p 'trace .*\(from the stack\)' 120; then
-		keep_pane p p-more
-	else
-		keep_pane p p-more
-	fi
+	local pm_pid t0
+	t0=$(date +%s.%N)
+	wait_pane p 'trace .*\(from the stack\)' 120
+	keep_pane p p-more
+	e2e_log "panic lines from memory: $(echo "$(date +%s.%N) - $t0" | bc) s after the first view"
 	pm_pid=$(above_rule "$T/p-more.pane" |
 	    sed -nE 's/^task +(CPU [0-9]+ +)?PID ([0-9]+) +([^ ]+) +\(from memory\).*/\2 \3/p')
 	if [ -n "$pm_pid" ] && [ -n "${pm_pid#* }" ] &&
