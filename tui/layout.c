@@ -4,15 +4,30 @@
  */
 #include "tui/tui.h"
 
-static int
-panic_rows(const struct tui_panic *p)
+/* The tasks view: the table on top; trace and raw stack below. */
+static void
+tasks_draw(struct tui_canvas *c, const struct tui_screen *s, int y,
+    int band, int w)
 {
-	const struct tui_oops	*o;
+	int	top = band * 9 / 20, left;
 
-	if (p == NULL || (o = tui_panic_get(p, 0)) == NULL)
-		return (0);
-	return (6 + (o->ncode > 0) + (int)o->nframes +
-	    (tui_panic_seen(p) > 1));
+	if (top < 4)
+		top = 4;
+	tui_tasks_draw(c, (struct tui_rect){ 0, y, w, top }, &s->tasks,
+	    s->symtab);
+	tui_canvas_fill(c, (struct tui_rect){ 0, y + top, w, 1 }, '-',
+	    TUI_A_DIM);
+	y += top + 1;
+	band -= top + 1;
+	if (band < 1)
+		return;
+	left = w * 52 / 100;
+	tui_trace_draw(c, (struct tui_rect){ 0, y, left, band }, s->task_stack,
+	    s->symtab, s->task_who);
+	tui_canvas_fill(c, (struct tui_rect){ left, y, 1, band }, '|',
+	    TUI_A_DIM);
+	tui_stack_draw(c, (struct tui_rect){ left + 1, y, w - left - 1, band },
+	    s->task_stack, s->symtab);
 }
 
 /* Where each pane goes for the terminal's size; the log alone when small. */
@@ -35,12 +50,17 @@ tui_screen_draw(struct tui_canvas *c, const struct tui_screen *s)
 		return;
 	}
 	band = h - 1;
-	if ((pr = panic_rows(s->panic)) > 0) {
+	if (s->tasks_mode) {
+		tasks_draw(c, s, y, band, w);
+		return;
+	}
+	tui_stack_where(s->stack, s->symtab, hint, sizeof hint);
+	if ((pr = tui_panic_rows(s->panic, s->panic_more,
+	    hint[0] != '\0')) > 0) {
 		if (pr > band * 2 / 5)
 			pr = band * 2 / 5;
-		tui_stack_where(s->stack, s->symtab, hint, sizeof hint);
 		tui_panic_draw(c, (struct tui_rect){ 0, y, w, pr }, s->panic,
-		    hint);
+		    hint, s->panic_more);
 		/* a rule under it */
 		tui_canvas_fill(c, (struct tui_rect){ 0, y + pr, w, 1 }, '-',
 		    TUI_A_DIM);

@@ -43,8 +43,8 @@
 #define LIVE_LOG_LINES	20000
 #define LIVE_PEND_MAX	16
 
-enum live_req { LR_REGS, LR_STACK, LR_LOG, LR_THREAD };
-enum live_step { LS_IDLE, LS_REGS, LS_STACK, LS_LOG };
+enum live_req { LR_REGS, LR_STACK, LR_LOG, LR_THREAD, LR_MORE };
+enum live_step { LS_IDLE, LS_REGS, LS_STACK, LS_LOG, LS_MORE };
 
 struct live_rec {
 	uint64_t	 seq, ts_nsec;
@@ -72,6 +72,15 @@ struct tui_live {
 	struct tui_mem		*mem;
 	struct tui_printk	*pk;
 	unsigned		 mem_read_max;
+
+	/* behind the first view: the tasks, the taint, a task's stack */
+	struct tui_behind	*behind;
+	bool			 tasks_view;	/* the tasks view is shown */
+	size_t			 tsel;
+	uint64_t		 more_t0, more_bytes, more_reads;
+	bool			 walked;	/* the walk was over at the start */
+	uint64_t		 more_addr;	/* the read in flight */
+	size_t			 more_len;
 
 	struct live_rec		*recs;
 	size_t			 nrecs;
@@ -102,6 +111,9 @@ live_now_ms(void)
 
 static void	live_refresh_step(struct tui_live *);
 static void	live_log_step(struct tui_live *);
+static void	live_more_step(struct tui_live *);
+static void	live_more_start(struct tui_live *);
+static int	live_mem_reply(const json_t *, uint8_t *, size_t);
 
 static int
 live_send(struct tui_live *l, struct tui_conn *c, enum live_req kind,
@@ -140,8 +152,11 @@ live_layout(struct tui_live *l, struct tui_prb_layout *lay, uint64_t *prb)
 	l->layout_done = true;
 	if ((d = cm_dwarf_open(l->vmlinux, err)) != NULL) {
 		rc = tui_prb_layout_dwarf(d, lay, prb, err);
+		tui_behind_setup(l->behind, d, l->symtab, l->arch != NULL ?
+		    l->arch->name : NULL, l->mem_read_max);
 		cm_dwarf_free(d);
-	}
+	} else
+		tui_behind_why_set(l->behind, err);
 	if (rc != 0)
 		snprintf(l->log_why, sizeof l->log_why, "%.150s", err);
 	return (rc);
@@ -256,7 +271,11 @@ live_refresh_done(struct tui_live *l, const char *err)
 	if (l->again) {
 		l->again = false;
 		tui_live_refresh(l);
+		return;
 	}
+	/* The first view is up: now what lies behind it. */
+	if (err == NULL && l->arch != NULL)
+		live_more_start(l);
 }
 
 void
@@ -267,6 +286,7 @@ tui_live_refresh(struct tui_live *l)
 		return;
 	}
 	tui_mem_clear(l->mem);
+	tui_behind_reset(l->behind);
 	l->step = LS_REGS;
 	l->status.busy = true;
 	l->t_start = live_now_ms();
@@ -316,6 +336,9 @@ live_refresh_step(struct tui_live *l)
 	case LS_LOG:
 		live_log_step(l);
 		return;
+	case LS_MORE:
+		live_more_step(l);
+		return;
 	}
 }
 
@@ -352,6 +375,97 @@ live_log_step(struct tui_live *l)
 			len = LIVE_PAGE - addr % LIVE_PAGE;
 	}
 	live_mem_request(l, LR_LOG, addr, len);
+}
+
+/*
+ * What comes behind the first view: the task walk (when the tasks view
+ * is shown, or a panic report leaves out who was running), the taint
+ * (for such a report), and the selected task's stack. All through the
+ * stop's snapshot: a miss is one "mem" request of exactly what the walk
+ * asked for, and the step runs again with the answer.
+ */
+static void
+live_more_start(struct tui_live *l)
+{
+	l->step = LS_MORE;
+	l->status.busy = true;
+	l->more_t0 = live_now_ms();
+	l->more_bytes = l->req_bytes;
+	l->more_reads = l->req_reads;
+	l->walked = tui_behind_tasks(l->behind) != NULL &&
+	    tui_tasks_done(tui_behind_tasks(l->behind));
+	live_more_step(l);
+}
+
+/* All read: say what the walk cost when this step made it (a new
+ * selection only reads that task's stack: no message). */
+static void
+live_more_done(struct tui_live *l)
+{
+	const struct tui_tasks	*t = tui_behind_tasks(l->behind);
+	uint64_t		 ms = live_now_ms() - l->more_t0;
+
+	l->step = LS_IDLE;
+	if (l->tasks_view && t == NULL)
+		snprintf(l->msg, sizeof l->msg, "tasks: %.200s",
+		    tui_behind_why(l->behind));
+	else if (l->tasks_view && !l->walked && tui_tasks_done(t))
+		snprintf(l->msg, sizeof l->msg, "tasks: %zu, %" PRIu64 " B in "
+		    "%" PRIu64 " reads, %" PRIu64 ".%01" PRIu64 " s",
+		    tui_tasks_count(t), l->req_bytes - l->more_bytes,
+		    l->req_reads - l->more_reads, ms / 1000,
+		    (ms % 1000) / 100);
+	l->status.busy = false;
+	if (l->again) {
+		l->again = false;
+		tui_live_refresh(l);
+	}
+}
+
+static void
+live_more_step(struct tui_live *l)
+{
+	struct tui_behind_ctx	x;
+	uint64_t		addr;
+	size_t			len;
+
+	memset(&x, 0, sizeof x);
+	x.tasks_view = l->tasks_view;
+	x.panic = tui_behind_panic_wants(l->panic);
+	x.thread = l->status.state == TUI_TS_STOPPED ||
+	    l->status.state == TUI_TS_KDB ? l->status.thread : -1;
+	x.stack = l->have_stack ? &l->stack : NULL;
+	x.symtab = l->symtab;
+	x.sel = l->tsel;
+	if (tui_behind_step(l->behind, &x) != TUI_MEM_WAIT ||
+	    !tui_mem_take_miss(l->mem, &addr, &len) || len > 4096) {
+		live_more_done(l);
+		return;
+	}
+	l->more_addr = addr;
+	l->more_len = len;
+	live_mem_request(l, LR_MORE, addr, len);
+}
+
+static void
+live_more_reply(struct tui_live *l, const json_t *o, bool ok)
+{
+	uint8_t		 buf[4096];
+	const char	*a;
+	int		 n = -1;
+
+	a = ok ? cm_json_str(o, "addr") : NULL;
+	if (a != NULL && a[0] != '\0')
+		n = live_mem_reply(o, buf, sizeof buf);
+	/* All of what was asked, or the range is refused for this stop (a
+	 * short answer would be asked for again and again). */
+	if (n > 0 && (size_t)n == l->more_len &&
+	    strtoull(a, NULL, 16) == l->more_addr)
+		tui_mem_put(l->mem, l->more_addr, buf, (size_t)n);
+	else
+		tui_mem_put_bad(l->mem, l->more_addr, l->more_len);
+	if (l->step == LS_MORE)
+		live_more_step(l);
 }
 
 /* Hex of a mem reply into buf; the byte count, or -1. */
@@ -441,6 +555,8 @@ live_log_reply(struct tui_live *l, const json_t *o, bool ok)
 
 /* ---- lines from the bridge */
 
+/* A reply on the request connection, to the request it answers (they
+ * come in order): regs, stack, log, thread, or a read behind the view. */
 static void
 live_rq_line(struct tui_live *l, const char *line)
 {
@@ -473,6 +589,9 @@ live_rq_line(struct tui_live *l, const char *line)
 		break;
 	case LR_LOG:
 		live_log_reply(l, o, ok);
+		break;
+	case LR_MORE:
+		live_more_reply(l, o, ok);
 		break;
 	case LR_THREAD:
 		if (!ok)
@@ -670,6 +789,7 @@ tui_live_open(const char *path, struct tui_symtab *st, const char *vmlinux,
 	l->log = tui_log_new(LIVE_LOG_LINES);
 	l->panic = tui_panic_new();
 	l->mem = tui_mem_new();
+	l->behind = tui_behind_new(l->mem);
 	l->recs = tui_xcalloc(LIVE_RECS_MAX, sizeof *l->recs);
 	l->status.bridge = true;
 	l->status.cpu = l->status.thread = -1;
@@ -697,6 +817,7 @@ tui_live_free(struct tui_live *l)
 	tui_log_free(l->log);
 	tui_panic_free(l->panic);
 	tui_printk_free(l->pk);
+	tui_behind_free(l->behind);
 	tui_mem_free(l->mem);
 	for (i = 0; i < l->nrecs; i++)
 		free(l->recs[i].text);
@@ -789,12 +910,72 @@ tui_live_command(struct tui_live *l, const char *cmd)
 void
 tui_live_screen(struct tui_live *l, struct tui_screen *s)
 {
+	const struct tui_task	*k;
+	const struct tui_tasks	*t;
+
 	s->status = l->status;
 	s->regs = l->regs;
 	s->stack = l->have_stack ? &l->stack : NULL;
 	s->log = l->log;
 	s->panic = l->panic;
 	s->symtab = l->symtab;
+	s->panic_more = tui_behind_more(l->behind);
+	s->tasks_mode = l->tasks_view;
+	s->tasks.tasks = t = tui_behind_tasks(l->behind);
+	/* fewer tasks at this stop than at the one before */
+	if (t != NULL && tui_tasks_count(t) > 0 &&
+	    l->tsel >= tui_tasks_count(t))
+		l->tsel = tui_tasks_count(t) - 1;
+	s->tasks.sel = l->tsel;
+	s->tasks.current_pid = l->status.thread;
+	s->tasks.note = tui_behind_why(l->behind);
+	s->task_stack = NULL;
+	s->task_who[0] = '\0';
+	if (t != NULL && (k = tui_tasks_get(t, l->tsel)) != NULL) {
+		snprintf(s->task_who, sizeof s->task_who, "pid %d %s", k->pid,
+		    k->comm);
+		if (k->pid == l->status.thread && l->have_stack)
+			s->task_stack = &l->stack;
+		else
+			s->task_stack = tui_behind_task_stack(l->behind,
+			    l->tsel);
+	}
+}
+
+/* The tasks view on or off; on reads the tasks at this stop. */
+void
+tui_live_tasks_view(struct tui_live *l, bool on)
+{
+	bool	stopped = l->status.state == TUI_TS_STOPPED ||
+		    l->status.state == TUI_TS_KDB;
+
+	l->tasks_view = on;
+	/* (a refresh under way reads them at its end) */
+	if (on && l->step == LS_IDLE && stopped && l->arch != NULL)
+		live_more_start(l);
+	else if (on && !stopped)
+		snprintf(l->msg, sizeof l->msg, "tasks: read at the next stop");
+}
+
+/* Move the selection by delta rows (clamped); read that task's stack. */
+void
+tui_live_tasks_select(struct tui_live *l, long delta)
+{
+	const struct tui_tasks	*t = tui_behind_tasks(l->behind);
+	size_t			 n = t != NULL ? tui_tasks_count(t) : 0;
+	long	to = (long)l->tsel + delta;
+
+	if (n == 0)
+		return;
+	if (to < 0)
+		to = 0;
+	if ((size_t)to >= n)
+		to = (long)n - 1;
+	l->tsel = (size_t)to;
+	if (l->step == LS_IDLE && tui_tasks_done(t) &&
+	    (l->status.state == TUI_TS_STOPPED ||
+	    l->status.state == TUI_TS_KDB))
+		live_more_start(l);
 }
 
 struct tui_log *

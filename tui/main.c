@@ -36,6 +36,7 @@ struct tui {
 	size_t			 qlen;
 	char			 msg[128];
 	bool			 quit;
+	bool			 tasks;		/* the tasks view (T) */
 };
 
 static void
@@ -52,7 +53,10 @@ usage(FILE *f)
 	    "keys: / search, n/N next older/newer, arrows PgUp PgDn scroll,\n"
 	    "      f or End follow, g or Home oldest, r refresh, q quit;\n"
 	    "      without gdb attached: b break in, c continue, s step,\n"
-	    "      t thread (asks for its id)\n", f);
+	    "      t thread (asks for its id);\n"
+	    "      T tasks view (every task, where it is blocked; j/k or\n"
+	    "      arrows select one for its call trace; T or Esc back)\n",
+	    f);
 }
 
 static void
@@ -159,6 +163,44 @@ key_prompt(struct tui *t, int k)
 	}
 }
 
+/* Keys of the tasks view: move the selection, leave; false: not one. */
+static bool
+key_tasks(struct tui *t, int k, int h)
+{
+	long	page = h / 4 > 1 ? h / 4 : 1;
+
+	switch (k) {
+	case TUI_KEY_UP:
+	case 'k':
+		tui_live_tasks_select(t->live, -1);
+		return (true);
+	case TUI_KEY_DOWN:
+	case 'j':
+		tui_live_tasks_select(t->live, 1);
+		return (true);
+	case TUI_KEY_PGUP:
+		tui_live_tasks_select(t->live, -page);
+		return (true);
+	case TUI_KEY_PGDN:
+		tui_live_tasks_select(t->live, page);
+		return (true);
+	case TUI_KEY_HOME:
+	case 'g':
+		tui_live_tasks_select(t->live, -(long)TUI_TASKS_MAX);
+		return (true);
+	case TUI_KEY_END:
+	case 'G':
+		tui_live_tasks_select(t->live, TUI_TASKS_MAX);
+		return (true);
+	case TUI_KEY_ESC:
+	case 'T':
+		t->tasks = false;
+		tui_live_tasks_view(t->live, false);
+		return (true);
+	}
+	return (false);
+}
+
 /* What a key does: scroll, search, switch panes, refresh, quit. */
 static void
 key(struct tui *t, int k, int h)
@@ -172,7 +214,18 @@ key(struct tui *t, int k, int h)
 		key_prompt(t, k);
 		return;
 	}
+	if (t->tasks && key_tasks(t, k, h))
+		return;
 	switch (k) {
+	case 'T':
+		if (t->live == NULL) {
+			snprintf(t->msg, sizeof t->msg, "the tasks view needs "
+			    "the bridge (--ctl)");
+			break;
+		}
+		t->tasks = true;
+		tui_live_tasks_view(t->live, true);
+		break;
 	case 'q':
 		t->quit = true;
 		break;
@@ -239,8 +292,11 @@ key(struct tui *t, int k, int h)
 	case '?':
 	case 'h':
 		snprintf(t->msg, sizeof t->msg,
+		    t->tasks ? "j k arrows PgUp PgDn select a task  g G first "
+		    "last  T or Esc back  r refresh  q quit" :
 		    "/ search  n N next  arrows PgUp PgDn  f follow  g oldest  "
-		    "r refresh  b break  c cont  s step  t thread  q quit");
+		    "r refresh  b break  c cont  s step  t thread  T tasks  "
+		    "q quit");
 		break;
 	default:
 		break;

@@ -11,13 +11,13 @@
  */
 #include "tui/tui.h"
 
-#define MEM_CHUNKS_MAX	1024
+#define MEM_CHUNKS_MAX	4096
 #define MEM_BYTES_MAX	(1024 * 1024)
 
 struct mem_chunk {
 	uint64_t	 addr;
 	size_t		 len;
-	uint8_t		*data;
+	uint8_t		*data;		/* NULL: the target refused it */
 };
 
 struct tui_mem {
@@ -71,6 +71,54 @@ tui_mem_put(struct tui_mem *m, uint64_t addr, const void *buf, size_t len)
 	m->bytes += len;
 }
 
+void
+tui_mem_put_bad(struct tui_mem *m, uint64_t addr, size_t len)
+{
+	struct mem_chunk	*c;
+
+	if (len == 0 || len > MEM_BYTES_MAX)
+		return;
+	if (m->n == MEM_CHUNKS_MAX)
+		tui_mem_clear(m);
+	c = &m->chunks[m->n++];
+	c->addr = addr;
+	c->len = len;
+	c->data = NULL;
+}
+
+/* Whether [addr, addr + len) touches a refused range. */
+static bool
+mem_bad(const struct tui_mem *m, uint64_t addr, size_t len)
+{
+	const struct mem_chunk	*c;
+	size_t			 i;
+
+	for (i = 0; i < m->n; i++) {
+		c = &m->chunks[i];
+		if (c->data == NULL && addr < c->addr + c->len &&
+		    c->addr < addr + len)
+			return (true);
+	}
+	return (false);
+}
+
+int
+tui_mem_read3(void *arg, uint64_t addr, void *buf, size_t len)
+{
+	struct tui_mem	*m = arg;
+
+	if (tui_mem_get(m, addr, buf, len))
+		return (0);
+	if (mem_bad(m, addr, len))
+		return (-1);
+	if (!m->missed) {
+		m->missed = true;
+		m->miss_addr = addr;
+		m->miss_len = len;
+	}
+	return (TUI_MEM_WAIT);
+}
+
 bool
 tui_mem_get(const struct tui_mem *m, uint64_t addr, void *buf, size_t len)
 {
@@ -79,7 +127,8 @@ tui_mem_get(const struct tui_mem *m, uint64_t addr, void *buf, size_t len)
 
 	for (i = m->n; i-- > 0;) {
 		c = &m->chunks[i];
-		if (addr >= c->addr && addr - c->addr <= c->len &&
+		if (c->data != NULL && addr >= c->addr &&
+		    addr - c->addr <= c->len &&
 		    len <= c->len - (addr - c->addr)) {
 			memcpy(buf, c->data + (addr - c->addr), len);
 			return (true);

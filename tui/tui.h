@@ -303,6 +303,104 @@ void		 tui_printk_stats(const struct tui_printk *pk,
 /* Forget what was delivered: the next poll starts from the tail again. */
 void		 tui_printk_rewind(struct tui_printk *pk);
 
+/* tasks.c */
+/*
+ * Every task of a stopped kernel and where each is blocked, read from its
+ * memory (the file's comment says how). The read callback may return
+ * TUI_MEM_WAIT: tui_tasks_walk then returns 0 and goes on from the same
+ * task next time. Layout from the vmlinux's DWARF and symbols.
+ */
+#define TUI_TASKS_MAX		4096
+#define TUI_TASK_COMM_MAX	32
+
+enum tui_task_arch {
+	TUI_TA_OTHER, TUI_TA_X86_64, TUI_TA_ARM64, TUI_TA_ARM, TUI_TA_RISCV64,
+};
+enum tui_task_arch tui_task_arch_for(const char *rsp_arch_name);
+
+/* Bytes [off, off + size) of struct task_struct; size 0: not there. */
+struct tui_task_field {
+	unsigned	 off, size;
+};
+
+struct tui_task_layout {
+	enum tui_task_arch arch;
+	unsigned	 wsize;
+	uint64_t	 task_size;
+	struct tui_task_field tasks, pid, comm, state, stack, cpu, on_cpu,
+			 exit_state;
+	/* a leader's other threads: task_struct.thread_node on the list
+	 * at signal->thread_head (size 0: not walked, leaders only) */
+	struct tui_task_field thread_node, signal;
+	unsigned	 sig_thread_head;
+	/* where the resume registers are kept (x86_64: r_sp = thread.sp,
+	 * the frame there has bp and ret_addr) */
+	struct tui_task_field r_pc, r_sp, r_fp;
+	unsigned	 frame_size, frame_bp, frame_ret;
+	uint64_t	 init_task, text_lo, text_hi, sched_lo, sched_hi;
+	uint64_t	 thread_size;
+	unsigned	 mem_read_max;	/* largest read the walk asks for */
+};
+struct cm_dwarf;
+struct tui_symtab;
+/* -1 with err naming what is missing (a member, a symbol). */
+int		 tui_task_layout_dwarf(struct cm_dwarf *d,
+		     const struct tui_symtab *st, enum tui_task_arch arch,
+		     struct tui_task_layout *l, char *err);
+
+struct tui_task {
+	uint64_t	 addr;		/* the task_struct */
+	int		 pid, cpu;
+	char		 comm[TUI_TASK_COMM_MAX + 1];
+	uint32_t	 state, exit_state;
+	bool		 on_cpu;
+	bool		 thread;	/* not its group's leader */
+	uint64_t	 stack;		/* 0: none usable */
+	bool		 resume;	/* pc, sp, fp are where it resumes */
+	uint64_t	 pc, sp, fp;
+	uint64_t	 wchan;		/* where it waits; 0: unknown */
+	bool		 wchan_ret;	/* wchan is a return address */
+	char		 why[80];	/* why no resume registers */
+};
+
+struct tui_tasks;
+struct tui_tasks *tui_tasks_new(const struct tui_task_layout *l,
+		     tui_mem_read_cb *read, void *arg);
+void		 tui_tasks_free(struct tui_tasks *t);
+/* Stop after max tasks (default and ceiling TUI_TASKS_MAX). */
+void		 tui_tasks_set_max(struct tui_tasks *t, size_t max);
+void		 tui_tasks_set_read_max(struct tui_tasks *t, unsigned max);
+/* Forget this walk (a new stop). */
+void		 tui_tasks_reset(struct tui_tasks *t);
+/* 1 when the walk is over (tui_tasks_why says why it ended early, ""
+ * when it came back to init_task), 0 when it waits for memory. */
+int		 tui_tasks_walk(struct tui_tasks *t, char *err);
+bool		 tui_tasks_done(const struct tui_tasks *t);
+const char	*tui_tasks_why(const struct tui_tasks *t);
+size_t		 tui_tasks_count(const struct tui_tasks *t);
+const struct tui_task *tui_tasks_get(const struct tui_tasks *t, size_t i);
+const struct tui_task *tui_tasks_find_pid(const struct tui_tasks *t,
+		     int pid);
+/* Reads and bytes the walk took (including ones the snapshot held). */
+void		 tui_tasks_stats(const struct tui_tasks *t, uint64_t *reads,
+		     uint64_t *bytes);
+const struct tui_task_layout *tui_tasks_layout(const struct tui_tasks *t);
+/* R S D T t X Z P I, as ps shows them. */
+char		 tui_task_state_letter(const struct tui_task *k);
+
+/* The kernel's taint: tainted_mask, spelt with the letters of its own
+ * taint_flags table (so no list of letters of one version here). */
+struct tui_taint_layout {
+	uint64_t	 mask_addr, flags_addr;
+	unsigned	 mask_size, flag_size, c_true_off, count;
+};
+int		 tui_taint_layout_dwarf(struct cm_dwarf *d,
+		     struct tui_taint_layout *tl, char *err);
+/* The set letters ("" when not tainted): 0, TUI_MEM_WAIT or -1. */
+int		 tui_taint_read(const struct tui_taint_layout *tl,
+		     tui_mem_read_cb *read, void *arg, char *letters,
+		     size_t len);
+
 /* symtab.c */
 /*
  * vmlinux symbols from the ELF .symtab (ELF64 or ELF32, little-endian),
@@ -376,6 +474,51 @@ bool		 tui_mem_get(const struct tui_mem *m, uint64_t addr, void *buf,
 int		 tui_mem_read(void *arg, uint64_t addr, void *buf, size_t len);
 bool		 tui_mem_take_miss(struct tui_mem *m, uint64_t *addr_out,
 		     size_t *len_out);
+/* A range the target refused to give: reads touching it fail for good. */
+void		 tui_mem_put_bad(struct tui_mem *m, uint64_t addr, size_t len);
+/* tui_mem_read that tells a range not read yet (TUI_MEM_WAIT, the miss
+ * remembered) from one that cannot be read (-1): the task walk's read. */
+#define TUI_MEM_WAIT	1
+int		 tui_mem_read3(void *arg, uint64_t addr, void *buf, size_t len);
+
+/* behind.c */
+/*
+ * What the live session reads behind a stop's first view, through the
+ * stop's memory snapshot: the tasks (when the tasks view is shown, or a
+ * panic report leaves out who ran), the taint (for such a report), the
+ * selected task's stack. tui_behind_step returns TUI_MEM_WAIT with the
+ * snapshot's miss set when it needs memory, 0 when all is read.
+ */
+struct tui_behind;
+struct tui_behind_ctx {
+	bool			 tasks_view;
+	bool			 panic;		/* a report wants more */
+	int			 thread;	/* the stop's pid, or -1 */
+	const struct tui_stack	*stack;		/* the registers' stack */
+	const struct tui_symtab	*symtab;
+	size_t			 sel;		/* the selected task */
+};
+struct tui_behind *tui_behind_new(struct tui_mem *m);
+void		 tui_behind_free(struct tui_behind *b);
+/* The layouts from the vmlinux's DWARF (arch: an rsp_arch name). */
+void		 tui_behind_setup(struct tui_behind *b, struct cm_dwarf *d,
+		     const struct tui_symtab *st, const char *arch,
+		     unsigned mem_read_max);
+/* Why there are no tasks ("" when there are). */
+const char	*tui_behind_why(const struct tui_behind *b);
+void		 tui_behind_why_set(struct tui_behind *b, const char *why);
+/* A new stop: read everything again. */
+void		 tui_behind_reset(struct tui_behind *b);
+int		 tui_behind_step(struct tui_behind *b,
+		     const struct tui_behind_ctx *x);
+/* Whether a report leaves out what memory can tell (task, trace). */
+bool		 tui_behind_panic_wants(const struct tui_panic *p);
+const struct tui_tasks *tui_behind_tasks(const struct tui_behind *b);
+/* The stack of task sel when read (NULL otherwise). */
+const struct tui_stack *tui_behind_task_stack(const struct tui_behind *b,
+		     size_t sel);
+/* The panic summary's lines from memory, or NULL. */
+const struct tui_panic_more *tui_behind_more(const struct tui_behind *b);
 
 /* live.c */
 /*
@@ -409,6 +552,11 @@ void		 tui_live_command(struct tui_live *l, const char *cmd);
  * is rebuilt at each stop). */
 void		 tui_live_screen(struct tui_live *l, struct tui_screen *s);
 struct tui_log	*tui_live_log(struct tui_live *l);
+/* The tasks view shown or not (shown: the tasks are read at each stop,
+ * behind the first view), and its selection moved by delta rows (that
+ * task's stack is read for the call trace). */
+void		 tui_live_tasks_view(struct tui_live *l, bool on);
+void		 tui_live_tasks_select(struct tui_live *l, long delta);
 /* The last thing to tell the user ("refreshed: …", an error), or "". */
 const char	*tui_live_message(const struct tui_live *l);
 void		 tui_live_clear_message(struct tui_live *l);
@@ -576,14 +724,6 @@ struct tui_stack {
 					 * ra), 0 if unknown */
 };
 
-/*
- * Walk saved frame pointers inside s->mem (s->len bytes of stack read at
- * s->sp), from s->fp, as s->fpk lays frames out. Stops when a record
- * leaves the buffer, fp is misaligned, or the chain does not grow.
- * Returns the count.
- */
-size_t		 tui_stack_fp_walk(const struct tui_stack *s,
-		     struct tui_fp_frame *out, size_t max);
 
 /*
  * Where the stack says it happened, for a report whose text does not (a
@@ -597,6 +737,43 @@ size_t		 tui_stack_where(const struct tui_stack *s,
  * return addresses marked '>'; the title gives the chain length. */
 void		 tui_stack_draw(struct tui_canvas *c, struct tui_rect r,
 		     const struct tui_stack *s, const struct tui_symtab *st);
+
+/* trace.c */
+/*
+ * Walk saved frame pointers inside s->mem (s->len bytes of stack read at
+ * s->sp), from s->fp, as s->fpk lays frames out. Stops when a record
+ * leaves the buffer, fp is misaligned, or the chain does not grow.
+ * Returns the count.
+ */
+size_t		 tui_stack_fp_walk(const struct tui_stack *s,
+		     struct tui_fp_frame *out, size_t max);
+/*
+ * A call trace as the kernel prints it with frame pointers: the pc, then
+ * every kernel text word on the stack from sp up; those that are a frame
+ * record's return address are reliable, the others unreliable ("? ").
+ * Returns the count (at most max).
+ */
+size_t		 tui_trace_build(const struct tui_stack *s,
+		     const struct tui_symtab *st, struct tui_frame *out,
+		     size_t max);
+
+/* view_trace.c */
+/* The call-trace panel: title (who: "pid 28 sleep"), then the frames. */
+void		 tui_trace_draw(struct tui_canvas *c, struct tui_rect r,
+		     const struct tui_stack *s, const struct tui_symtab *st,
+		     const char *who);
+
+/* view_tasks.c */
+struct tui_tasks_view {
+	const struct tui_tasks	*tasks;		/* NULL: none yet */
+	size_t			 sel;		/* the selected row */
+	int			 current_pid;	/* the stop's task, or -1 */
+	const char		*note;		/* why there are none */
+};
+/* Title (count, why the walk ended early), header, one row per task. */
+void		 tui_tasks_draw(struct tui_canvas *c, struct tui_rect r,
+		     const struct tui_tasks_view *v,
+		     const struct tui_symtab *st);
 
 /* log.c */
 /*
@@ -660,11 +837,29 @@ void		 tui_log_draw(struct tui_canvas *c, struct tui_rect r,
 		     struct tui_log *l);
 
 /* view_panic.c */
+/*
+ * What target memory says about a report whose text does not (SysRq-c on
+ * a kernel that prints no CPU/PID line and no trace): the stopped task,
+ * the kernel's taint, the trace from the stack. -1 / "" when unknown.
+ */
+struct tui_panic_more {
+	int		 cpu, pid;
+	char		 comm[TUI_TASK_COMM_MAX + 1];
+	bool		 have_taint;
+	char		 taint[40];	/* set letters, "" when not tainted */
+	struct tui_frame frames[TUI_FRAMES_MAX];
+	size_t		 nframes;
+};
 /* The first report in full; later ones one line each. When the report
  * itself says nowhere, where_hint (from tui_stack_where; may be NULL) is
- * shown, marked as coming from the stack. */
+ * shown, marked as coming from the stack; more (may be NULL) fills the
+ * task, taint and trace lines the report leaves out, marked likewise. */
 void		 tui_panic_draw(struct tui_canvas *c, struct tui_rect r,
-		     const struct tui_panic *p, const char *where_hint);
+		     const struct tui_panic *p, const char *where_hint,
+		     const struct tui_panic_more *more);
+/* Rows the panel fills (for the layout); hint: a where_hint is given. */
+int		 tui_panic_rows(const struct tui_panic *p,
+		     const struct tui_panic_more *more, bool hint);
 
 /* layout.c */
 /* Everything one screen shows; the pointers may be NULL. */
@@ -675,13 +870,23 @@ struct tui_screen {
 	struct tui_log		*log;
 	const struct tui_panic	*panic;
 	const struct tui_symtab	*symtab;
+	/* target memory behind a panic report (NULL: none) */
+	const struct tui_panic_more *panic_more;
+	/* the tasks view (key T): the table over the selected task's call
+	 * trace and raw stack */
+	bool			 tasks_mode;
+	struct tui_tasks_view	 tasks;
+	const struct tui_stack	*task_stack;	/* the selected task's */
+	char			 task_who[64];	/* "pid 28 sleep" */
 };
 /*
  * Lay the panes out on the whole canvas: status on the top row; the panic
  * summary across the width when there is one; below, registers over
  * stack on the left and the log on the right (the log alone when there
  * are neither registers nor stack). 80x24 is the smallest layout designed
- * for; smaller canvases get the status and the log.
+ * for; smaller canvases get the status and the log. In the tasks view:
+ * the task table on top, the selected task's call trace and its raw stack
+ * words side by side below.
  */
 void		 tui_screen_draw(struct tui_canvas *c,
 		     const struct tui_screen *s);

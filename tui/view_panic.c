@@ -59,16 +59,46 @@ draw_code(struct tui_canvas *c, struct tui_rect r, int y,
 	}
 }
 
-/* The panic pane: what, where, who, and as much of the trace as fits. */
-void
-tui_panic_draw(struct tui_canvas *c, struct tui_rect r,
-    const struct tui_panic *p, const char *where_hint)
+/* The rows the pane fills, counted as tui_panic_draw fills them. */
+int
+tui_panic_rows(const struct tui_panic *p, const struct tui_panic_more *more,
+    bool hint)
 {
 	const struct tui_oops	*o;
-	const struct tui_frame	*w;
+	size_t			 frames;
+	int			 rows = 1;
+
+	if (p == NULL || (o = tui_panic_get(p, 0)) == NULL)
+		return (0);
+	/* The lines tui_panic_draw fills, in its order. */
+	rows += tui_oops_where(o) != NULL || hint;
+	rows += o->cpu >= 0 || o->comm[0] != '\0' || (more != NULL &&
+	    (more->pid >= 0 || more->cpu >= 0));
+	rows += o->cpu >= 0 || (more != NULL && more->have_taint);
+	rows += o->hardware[0] != '\0';
+	rows += o->ncode > 0;
+	frames = o->nframes;
+	if (frames == 0 && more != NULL)
+		frames = more->nframes;
+	return (rows + (int)frames + (tui_panic_seen(p) > 1));
+}
+
+/*
+ * The panic pane: what, where, who, and as much of the trace as fits;
+ * what the report leaves out comes from memory (more) when given, marked
+ * so.
+ */
+void
+tui_panic_draw(struct tui_canvas *c, struct tui_rect r,
+    const struct tui_panic *p, const char *where_hint,
+    const struct tui_panic_more *more)
+{
+	const struct tui_oops	*o;
+	const struct tui_frame	*w, *frames;
 	char			 buf[256];
 	int			 y = r.y, end = r.x + r.w, x, last = r.y + r.h;
-	size_t			 i, nrest, shown;
+	size_t			 i, nrest, shown, nframes;
+	bool			 mem_frames = false;
 
 	if (r.h < 1 || r.w < 1)
 		return;
@@ -99,8 +129,29 @@ tui_panic_draw(struct tui_canvas *c, struct tui_rect r,
 		tui_canvas_printf(c, x, y++, end, TUI_A_NORMAL,
 		    "CPU %d  PID %d  %s  %s", o->cpu, o->pid, o->comm,
 		    o->release);
+	} else if (y < last && more != NULL && (more->pid >= 0 ||
+	    more->cpu >= 0)) {
+		/* The report did not say: the stopped task, from memory. */
+		x = label(c, r, y, "task");
+		x += more->cpu >= 0 ? tui_canvas_printf(c, x, y, end,
+		    TUI_A_NORMAL, "CPU %d  ", more->cpu) : 0;
+		x += tui_canvas_printf(c, x, y, end, TUI_A_NORMAL, "PID %d  %s",
+		    more->pid, more->comm);
+		tui_canvas_put(c, x, y++, end, TUI_A_DIM, "  (from memory)");
 	}
-	if (y < last && o->cpu >= 0) {
+	if (y < last && o->cpu < 0 && more != NULL && more->have_taint) {
+		x = label(c, r, y, "taint");
+		if (more->taint[0] == '\0')
+			x += tui_canvas_put(c, x, y, end, TUI_A_NORMAL,
+			    "not tainted");
+		else {
+			x += tui_canvas_printf(c, x, y, end, TUI_A_WARN, "%s ",
+			    more->taint);
+			tui_taint_words(more->taint, buf, sizeof buf);
+			x += tui_canvas_put(c, x, y, end, TUI_A_NORMAL, buf);
+		}
+		tui_canvas_put(c, x, y++, end, TUI_A_DIM, "  (from memory)");
+	} else if (y < last && o->cpu >= 0) {
 		x = label(c, r, y, "taint");
 		if (!o->tainted || o->taint[0] == '\0') {
 			tui_canvas_put(c, x, y++, end, TUI_A_NORMAL,
@@ -121,15 +172,27 @@ tui_panic_draw(struct tui_canvas *c, struct tui_rect r,
 	/* Keep a row for the other reports when there are any. */
 	if (nrest > 0)
 		last--;
-	for (i = 0; i < o->nframes && y < last; i++, y++) {
-		const struct tui_frame *f = &o->frames[i];
+	frames = o->frames;
+	nframes = o->nframes;
+	if (nframes == 0 && more != NULL && more->nframes > 0) {
+		/* No trace printed: the one the stack holds. */
+		frames = more->frames;
+		nframes = more->nframes;
+		mem_frames = true;
+	}
+	for (i = 0; i < nframes && y < last; i++, y++) {
+		const struct tui_frame *f = &frames[i];
 
 		x = i == 0 ? label(c, r, y, "trace") : r.x + LABEL_W;
 		tui_frame_format(f, buf, sizeof buf);
 		if (f->unreliable)
-			tui_canvas_printf(c, x, y, end, TUI_A_DIM, "? %s", buf);
+			x += tui_canvas_printf(c, x, y, end, TUI_A_DIM, "? %s",
+			    buf);
 		else
-			tui_canvas_put(c, x, y, end, TUI_A_NORMAL, buf);
+			x += tui_canvas_put(c, x, y, end, TUI_A_NORMAL, buf);
+		if (i == 0 && mem_frames)
+			tui_canvas_put(c, x, y, end, TUI_A_DIM,
+			    "  (from the stack)");
 	}
 	if (nrest == 0 || y >= r.y + r.h)
 		return;

@@ -21,6 +21,20 @@
 #   tui-10-crash    a TUI killed by SIGSEGV restores the terminal too, and
 #                   the bridge does not notice
 #   tui-11-thread   t 1 Enter: init's registers and stack are read
+#   tui-12-panic-more  the SysRq-c panic's summary, whose text names no
+#                   task, taint or trace, gets them from memory: the
+#                   task line names init (pid 1, which writes the
+#                   SysRq-c), a taint line, and a trace from the stack
+#                   through sysrq_handle_crash whose reliable frames are
+#                   all frames of gdb's bt
+#   tui-13-tasks    lab.mode=sleepers stopped by SysRq-g, key T: the
+#                   tasks view lists the lab's sleep blocked in a
+#                   nanosleep function, the cat in pipe_read, the shell
+#                   waiting in do_wait, init stopped here
+#   tui-14-trace    the cat selected: its call-trace panel starts in the
+#                   scheduler and goes through pipe_read and vfs_read,
+#                   reliable, beside its raw stack words
+# TUI_GROUPS picks groups (default "p i s").
 # Every case FAILs with the reason when tmux, the bridge or the lab is
 # missing.
 # shellcheck source=tests/e2e/lib.sh
@@ -28,7 +42,8 @@
 e2e_setup tui
 
 ALL="tui-1-panic tui-2-rip tui-3-stack tui-4-log tui-5-gdb-owns tui-6-console
-tui-7-keys tui-8-launch tui-9-resize tui-10-crash tui-11-thread"
+tui-7-keys tui-8-launch tui-9-resize tui-10-crash tui-11-thread
+tui-12-panic-more tui-13-tasks tui-14-trace"
 # shellcheck disable=SC2086
 fail_every() { fail_all "$1" $ALL; }
 TUI=$BUILD/kgdb-tui
@@ -120,7 +135,7 @@ group_p() {
 	    ! line_start --baud 115200 ||
 	    ! bridge_start "tcp:127.0.0.1:$LINE_PORT" ||
 	    ! tui_start p; then
-		for c in 1-panic 2-rip 3-stack 4-log 5-gdb-owns 9-resize 10-crash; do
+		for c in 1-panic 2-rip 3-stack 4-log 5-gdb-owns 9-resize 10-crash 12-panic-more; do
 			fail "tui-$c" "${E2E_WHY:-lab, bridge or tmux did not start}"
 		done
 		return
@@ -128,7 +143,7 @@ group_p() {
 	if ! wait_for "$BR_LOG" 'kdb>|sysrq triggered crash' 90 ||
 	    ! wait_pane p 'refreshed:' 120; then
 		keep_pane p p
-		for c in 1-panic 2-rip 3-stack 4-log 5-gdb-owns 9-resize 10-crash; do
+		for c in 1-panic 2-rip 3-stack 4-log 5-gdb-owns 9-resize 10-crash 12-panic-more; do
 			fail "tui-$c" "no panic stop read by the TUI (see $E2E_KEEP/p.pane)"
 		done
 		return
@@ -145,8 +160,27 @@ group_p() {
 		fail tui-1-panic "summary does not name sysrq_handle_crash"
 	fi
 
+	# 12: what the report leaves out, from memory (read behind the
+	# first view: wait for it).
+	local pm_pid t0
+	t0=$(date +%s.%N)
+	wait_pane p 'trace .*\(from the stack\)' 120
+	keep_pane p p-more
+	e2e_log "panic lines from memory: $(echo "$(date +%s.%N) - $t0" | bc) s after the first view"
+	pm_pid=$(above_rule "$T/p-more.pane" |
+	    sed -nE 's/^task +(CPU [0-9]+ +)?PID ([0-9]+) +([^ ]+) +\(from memory\).*/\2 \3/p')
+	if [ -n "$pm_pid" ] && [ -n "${pm_pid#* }" ] &&
+	    above_rule "$T/p-more.pane" | grep -qE '^taint .*\(from memory\)' &&
+	    above_rule "$T/p-more.pane" | sed -n '/^trace/,$p' | grep -q 'sysrq_handle_crash'; then
+		PM_PID=$pm_pid
+	else
+		fail tui-12-panic-more "no task/taint/trace lines from memory (see $E2E_KEEP/p-more.pane)"
+		above_rule "$T/p-more.pane" | sed 's/^/    | /' >&2
+	fi
+
 	# gdb on the same stop; meanwhile the TUI's continue key is refused.
-	gdb_bg p-gdb "$BR_GDB_PORT" -ex 'echo @@pc\n' -ex 'p/x $pc' \
+	gdb_bg p-gdb "$BR_GDB_PORT" -ex 'echo @@thr\n' -ex 'thread' \
+	    -ex 'echo @@pc\n' -ex 'p/x $pc' \
 	    -ex "info registers $E2E_PC" -ex 'echo @@bt\n' -ex 'bt' \
 	    -ex 'echo @@dmesg\n' -ex 'monitor dmesg 12' \
 	    -ex 'shell sleep 6' -ex 'echo @@done\n' "${GDB_VANISH[@]}"
@@ -162,6 +196,28 @@ group_p() {
 		fail tui-5-gdb-owns "no refusal on screen (see $E2E_KEEP/p-keys.pane)"
 	fi
 	wait "$GDB_PID" 2>/dev/null
+
+	# 12 (end): the lab's init (pid 1) writes the SysRq-c itself
+	# (hw-tests/lab/init, lab.mode=panic), and every reliable frame of
+	# the trace from the stack is a frame of gdb's bt at this stop.
+	if [ -n "${PM_PID:-}" ]; then
+		sed -n '/@@bt/,/@@dmesg/p' "$T/p-gdb.gdb" >"$T/p.bt12"
+		names=$(above_rule "$T/p-more.pane" | sed -n '/^trace/,$p' |
+		    sed -E 's/^(trace)? +//' | grep -v '^?' |
+		    sed -nE 's/^([A-Za-z0-9_.]+)\+0x.*/\1/p')
+		n=0 bad=
+		for f in $names; do
+			n=$((n + 1))
+			grep -qE "^#[0-9]+ +(0x[0-9a-f]+ in )?$f \(" "$T/p.bt12" || bad="$bad $f"
+		done
+		if [ "$PM_PID" != "1 init" ]; then
+			fail tui-12-panic-more "summary says PID $PM_PID, the lab's init (1) panicked"
+		elif [ "$n" -lt 4 ] || [ -n "$bad" ]; then
+			fail tui-12-panic-more "trace from the stack: ${names//$'\n'/ } (not in gdb bt:${bad:- too few})"
+		else
+			pass tui-12-panic-more
+		fi
+	fi
 
 	# 2: RIP.
 	# (a register or stack word: 16 hex digits, 8 on 32-bit arm)
@@ -369,7 +425,90 @@ group_i() {
 	lab_stop
 }
 
-group_p
-group_i
+# ---- group S: tasks blocked where the lab's init left them; the tasks view
+group_s() {
+	local pids sleep_pid reader_pid waiter_pid n rows row ok c
+	# The bridge and the TUI are up before init's SysRq-g: they see the
+	# kernel stop.
+	if ! lab_start s --mode sleepers --after 8 --tick 0 --append norandmaps ||
+	    ! line_start --baud 115200 ||
+	    ! bridge_start "tcp:127.0.0.1:$LINE_PORT" ||
+	    ! tui_start s || ! wait_for "$(line_rx)" 'kdb>' 120; then
+		for c in 13-tasks 14-trace; do
+			fail "tui-$c" "${E2E_WHY:-lab, bridge or tmux did not start}"
+		done
+		return
+	fi
+	pids=$(tr -d '\r' <"$(line_rx)" | sed -n 's/.*lab: sleepers \(sleep=.*\)/\1/p' | tail -n 1)
+	sleep_pid=$(echo "$pids" | sed -n 's/.*sleep=\([0-9]*\).*/\1/p')
+	reader_pid=$(echo "$pids" | sed -n 's/.*reader=\([0-9]*\).*/\1/p')
+	waiter_pid=$(echo "$pids" | sed -n 's/.*waiter=\([0-9]*\).*/\1/p')
+	if [ -z "$sleep_pid" ] || [ -z "$reader_pid" ] || [ -z "$waiter_pid" ] ||
+	    ! wait_pane s 'refreshed:' 120; then
+		keep_pane s s
+		fail tui-13-tasks "no pids ('$pids') or no first view (see $E2E_KEEP/s.pane)"
+		fail tui-14-trace "not run"
+		tm kill-session -t s
+		bridge_stop
+		lab_stop
+		return
+	fi
+	local t0 t1
+	t0=$(date +%s.%N)
+	tm send-keys -t s T
+	wait_pane s 'tasks: [0-9]+, ' 300
+	t1=$(date +%s.%N)
+	keep_pane s s-walk
+	# The end of the table, where the sleepers are (the newest tasks).
+	tm send-keys -t s G
+	sleep 1
+	keep_pane s s-tasks
+	e2e_log "tasks view: $(grep -o 'tasks: [0-9]*, .*' "$T/s-walk.pane"), from T to the table $(echo "$t1 - $t0" | bc) s"
+	sed 's/^/    | /' "$T/s-tasks.pane" | head -n 30 >&2
+	# row PID: the table row of PID ("PID S CPU COMM BLOCKED-IN").
+	row() { sed '/^-----/,$d' "$T/s-tasks.pane" | grep -E "^ +$1 [A-Za-z] +[0-9]+ "; }
+	ok=1
+	row "$sleep_pid" | grep -qE ' sleep +[A-Za-z_]*nanosleep[A-Za-z_]*\+0x' || ok=0
+	row "$reader_pid" | grep -qE ' cat +pipe_read\+0x' || ok=0
+	row "$waiter_pid" | grep -qE ' sh +do_wait\+0x' || ok=0
+	if [ $ok = 1 ]; then
+		pass tui-13-tasks
+	else
+		fail tui-13-tasks "sleep $sleep_pid, cat $reader_pid, sh $waiter_pid not where the lab left them (see $E2E_KEEP/s-tasks.pane)"
+	fi
+
+	# 14: up from the last row to the cat's.
+	rows=$(sed '/^-----/,$d' "$T/s-tasks.pane" | grep -E '^ +[0-9]+ [A-Za-z] +[0-9]+ ' |
+	    awk '{print $1}')
+	n=$(echo "$rows" | awk -v p="$reader_pid" '$1 == p { i = NR } END { print NR - i }')
+	for ((c = 0; c < n; c++)); do
+		tm send-keys -t s k
+	done
+	if wait_pane s "call trace +pid $reader_pid cat" 60 && sleep 1 &&
+	    keep_pane s s-trace &&
+	    sed '1,/^-----/d' "$T/s-trace.pane" | cut -c1-62 >"$T/s-trace.txt" &&
+	    sed -n 2p "$T/s-trace.txt" | grep -qE '^(__schedule|schedule)\+0x' &&
+	    grep -qE '^pipe_read\+0x' "$T/s-trace.txt" &&
+	    grep -qE '^vfs_read\+0x' "$T/s-trace.txt" &&
+	    sed '1,/^-----/d' "$T/s-trace.pane" | cut -c64- | grep -qE '^stack  sp '; then
+		pass tui-14-trace
+	else
+		keep_pane s s-trace
+		fail tui-14-trace "no call trace of the cat (see $E2E_KEEP/s-trace.pane)"
+		sed 's/^/    | /' "$T/s-trace.pane" >&2
+	fi
+	tm send-keys -t s q
+	tm kill-session -t s
+	bridge_stop
+	lab_stop
+}
+
+for g in ${TUI_GROUPS:-p i s}; do
+	case $g in
+	p) group_p ;;
+	i) group_i ;;
+	s) group_s ;;
+	esac
+done
 tm kill-server 2>/dev/null
 exit 0

@@ -545,26 +545,26 @@ test_panic_view(void **state)
 	struct tui_panic	*p = panic_from("oops_null.txt");
 
 	(void)state;
-	tui_panic_draw(c, (struct tui_rect){ 0, 0, 80, 14 }, p, NULL);
+	tui_panic_draw(c, (struct tui_rect){ 0, 0, 80, 14 }, p, NULL, NULL);
 	golden(c, "panic_oops_null");
 	tui_panic_free(p);
 
 	p = panic_from("warn_then_oops.txt");
 	tui_canvas_resize(c, 80, 8);
-	tui_panic_draw(c, (struct tui_rect){ 0, 0, 80, 8 }, p, NULL);
+	tui_panic_draw(c, (struct tui_rect){ 0, 0, 80, 8 }, p, NULL, NULL);
 	golden(c, "panic_warn_then_oops");
 	tui_panic_free(p);
 
 	/* the lab kernel's real oops, then its panic */
 	p = panic_from("lab_oops_panic.txt");
 	tui_canvas_resize(c, 80, 12);
-	tui_panic_draw(c, (struct tui_rect){ 0, 0, 80, 12 }, p, NULL);
+	tui_panic_draw(c, (struct tui_rect){ 0, 0, 80, 12 }, p, NULL, NULL);
 	golden(c, "panic_lab");
 	tui_panic_free(p);
 
 	p = panic_from("gpf_module.txt");
 	tui_canvas_resize(c, 100, 12);
-	tui_panic_draw(c, (struct tui_rect){ 0, 0, 100, 12 }, p, NULL);
+	tui_panic_draw(c, (struct tui_rect){ 0, 0, 100, 12 }, p, NULL, NULL);
 	golden(c, "panic_gpf_module");
 	tui_panic_free(p);
 	tui_canvas_free(c);

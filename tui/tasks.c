@@ -1,0 +1,706 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * tui/tasks.c: every task of a stopped kernel, read out of its memory
+ * (issue 16, the tasks view).
+ *
+ * The walk starts at init_task and follows task_struct.tasks, the list
+ * of every thread group leader, until it comes back to init_task; after
+ * each leader with other threads it walks them too (thread_node, on the
+ * list at signal->thread_head), where the kernel has those members. Where
+ * each member is comes from the vmlinux's DWARF (tui_task_layout_dwarf):
+ * tasks, pid, comm, the state (__state since 5.14, state before), stack,
+ * the CPU (thread_info.cpu with THREAD_INFO_IN_TASK, else cpu), on_cpu
+ * and exit_state where the kernel has them; no offsets of one version.
+ *
+ * For a task that is not on a CPU the walk also finds where it will
+ * resume (tui_task.pc, sp, fp), as the kernel's own unwinder starts a
+ * blocked task:
+ *   x86_64  the struct inactive_task_frame that __switch_to_asm left at
+ *           thread.sp: pc = its ret_addr, fp = its bp, sp past it (the
+ *           checks of bridge/sleepers.c: the frame inside the task's
+ *           THREAD_SIZE stack, ret_addr inside _stext.._etext)
+ *   arm64   thread.cpu_context: pc, sp, fp
+ *   riscv64 thread.ra, thread.sp, thread.s[0]
+ *   arm     thread_info.cpu_context: pc, sp, fp
+ * and from there, through the frame-pointer chain, the first return
+ * address outside the scheduler (__sched_text_start..__sched_text_end):
+ * where it is blocked, as get_wchan says.
+ *
+ * Memory comes through a tui_mem_read_cb whose return may also be
+ * TUI_MEM_WAIT: not read yet. The walk then stops where it is and goes
+ * on from the same task at the next tui_tasks_walk, once the caller has
+ * fetched what was missing (tui_mem_read3 on a struct tui_mem does
+ * exactly this). A read that fails (-1) is final.
+ *
+ * The memory is hostile: the walk is capped (tui_tasks_set_max), every
+ * task reached must point back at the one before it (tasks.prev), no
+ * task may come twice, pointers must be aligned kernel addresses, and
+ * every frame and frame record must lie inside its task's stack. A
+ * broken list ends the walk with what was read and why it ended.
+ *
+ * Pure (layer 0). The layout is task_layout.c's.
+ */
+#include <inttypes.h>
+
+#include "common/dwarf.h"
+#include "tui/tui.h"
+
+#define TK_IMG_MAX	32768	/* task_struct bytes the walk may look at */
+#define TK_FRAME_MAX	256
+#define TK_WCHAN_DEPTH	16
+#define TK_STACK_AHEAD	128	/* stack read with a sleeper's frame */
+#define TK_MOVED	2	/* a group step went on (not TUI_MEM_WAIT) */
+#define TK_GAP		32	/* fields closer than this: one read (a round trip
+				 * costs more than this many bytes) */
+
+struct tui_tasks {
+	struct tui_task_layout	 lay;
+	tui_mem_read_cb		*read;
+	void			*arg;
+	struct tui_task		*tasks;
+	size_t			 n, cap, max;
+	uint8_t			*img;		/* one task_struct's fields */
+	uint64_t		 cur, prev_list;
+	bool			 started, done;
+	/* inside a leader's thread group */
+	bool			 in_group, g_past_head;
+	uint64_t		 g_leader_next;	/* the leader's tasks.next */
+	uint64_t		 g_lnode, g_head, g_node, g_prev;
+	char			 why[TUI_ERRLEN];
+	uint64_t		 reads, bytes;
+};
+
+/* ---- reading */
+
+static uint64_t
+tk_le(const uint8_t *p, unsigned size)
+{
+	uint64_t	v = 0;
+
+	while (size-- > 0)
+		v = v << 8 | p[size];
+	return (v);
+}
+
+/* A read through the callback: 0, TUI_MEM_WAIT, or -1. */
+static int
+tk_read(struct tui_tasks *t, uint64_t addr, void *buf, size_t len)
+{
+	int	rc;
+
+	if (len == 0)
+		return (0);
+	if (addr + len < addr)
+		return (-1);
+	rc = t->read(t->arg, addr, buf, len);
+	if (rc == 0) {
+		t->reads++;
+		t->bytes += len;
+	}
+	return (rc == 0 ? 0 : rc == TUI_MEM_WAIT ? TUI_MEM_WAIT : -1);
+}
+
+/* A pointer the kernel could hold: aligned, and on 64-bit kernels in the
+ * upper half (every kernel mapping is). */
+static bool
+tk_kptr(const struct tui_task_layout *l, uint64_t p)
+{
+	if (p == 0 || p % l->wsize != 0)
+		return (false);
+	if (l->wsize == 8 && (p >> 63) == 0)
+		return (false);
+	return (l->wsize == 8 || p <= UINT32_MAX);
+}
+
+static bool
+tk_text(const struct tui_task_layout *l, uint64_t pc)
+{
+	return (pc >= l->text_lo && pc < l->text_hi);
+}
+
+static bool
+tk_sched(const struct tui_task_layout *l, uint64_t pc)
+{
+	return (l->sched_hi > l->sched_lo && pc >= l->sched_lo &&
+	    pc < l->sched_hi);
+}
+
+/* [a, a + len) inside the task's stack. */
+static bool
+tk_in_stack(const struct tui_task_layout *l, const struct tui_task *k,
+    uint64_t a, uint64_t len)
+{
+	return (k->stack != 0 && a >= k->stack && a + len >= a &&
+	    a + len <= k->stack + l->thread_size);
+}
+
+/*
+ * The task_struct fields, read in as few reads as their spread allows
+ * (fields closer than TK_GAP share one read, up to mem_read_max).
+ */
+static int
+tk_fields(struct tui_tasks *t, uint64_t task, uint8_t *img)
+{
+	const struct tui_task_layout *l = &t->lay;
+	struct tui_task_field	 f[14], tmp;
+	size_t			 n = 0, i, j;
+	unsigned		 lo, hi, max = l->mem_read_max > 0 ?
+				     l->mem_read_max : 256;
+	int			 rc;
+
+	f[n++] = l->tasks;
+	f[n++] = l->pid;
+	f[n++] = l->comm;
+	f[n++] = l->state;
+	f[n++] = l->stack;
+	f[n++] = l->cpu;
+	if (l->on_cpu.size > 0)
+		f[n++] = l->on_cpu;
+	if (l->exit_state.size > 0)
+		f[n++] = l->exit_state;
+	if (l->r_pc.size > 0)
+		f[n++] = l->r_pc;
+	if (l->r_sp.size > 0)
+		f[n++] = l->r_sp;
+	if (l->r_fp.size > 0)
+		f[n++] = l->r_fp;
+	if (l->thread_node.size > 0) {
+		f[n++] = l->thread_node;
+		f[n++] = l->signal;
+	}
+	for (i = 1; i < n; i++)		/* by offset */
+		for (j = i; j > 0 && f[j].off < f[j - 1].off; j--) {
+			tmp = f[j];
+			f[j] = f[j - 1];
+			f[j - 1] = tmp;
+		}
+	for (i = 0; i < n; i = j) {
+		lo = f[i].off;
+		hi = f[i].off + f[i].size;
+		for (j = i + 1; j < n && f[j].off <= hi + TK_GAP &&
+		    (f[j].off + f[j].size > hi ? f[j].off + f[j].size : hi) -
+		    lo <= max; j++)
+			if (f[j].off + f[j].size > hi)
+				hi = f[j].off + f[j].size;
+		if ((rc = tk_read(t, task + lo, img + lo, hi - lo)) != 0)
+			return (rc);
+	}
+	return (0);
+}
+
+static void
+tk_comm(char *out, const uint8_t *p, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n && p[i] != '\0'; i++)
+		out[i] = p[i] >= 0x20 && p[i] < 0x7f ? (char)p[i] : '?';
+	out[i] = '\0';
+}
+
+/* Where a blocked task resumes; k->why when it cannot be known. */
+static int
+tk_resume(struct tui_tasks *t, struct tui_task *k, const uint8_t *img)
+{
+	const struct tui_task_layout *l = &t->lay;
+	uint8_t			 frame[TK_FRAME_MAX];
+	uint64_t		 sp;
+	size_t			 len;
+	int			 rc;
+
+	switch (l->arch) {
+	case TUI_TA_X86_64:
+		sp = tk_le(img + l->r_sp.off, 8);
+		if (sp % 8 != 0 || !tk_in_stack(l, k, sp, l->frame_size)) {
+			snprintf(k->why, sizeof k->why, "thread.sp %#" PRIx64
+			    " is outside its stack", sp);
+			return (0);
+		}
+		/*
+		 * The frame and the stack above it, for the wchan walk: on
+		 * the lab kernel the first frame outside the scheduler is
+		 * nearly always within 128 bytes of it (more costs bytes,
+		 * less costs round trips).
+		 */
+		len = l->frame_size + TK_STACK_AHEAD;
+		if (l->mem_read_max > l->frame_size && len > l->mem_read_max)
+			len = l->mem_read_max;
+		if (len > k->stack + l->thread_size - sp)
+			len = k->stack + l->thread_size - sp;
+		{
+			uint8_t	*buf = tui_xcalloc(1, len);
+
+			rc = tk_read(t, sp, buf, len);
+			if (rc == -1) {	/* the frame alone, then */
+				len = l->frame_size;
+				rc = tk_read(t, sp, buf, len);
+			}
+			if (rc == 0)
+				memcpy(frame, buf, l->frame_size);
+			free(buf);
+		}
+		if (rc == TUI_MEM_WAIT)
+			return (rc);
+		if (rc != 0) {
+			snprintf(k->why, sizeof k->why, "the frame at %#" PRIx64
+			    " cannot be read", sp);
+			return (0);
+		}
+		k->pc = tk_le(frame + l->frame_ret, 8);
+		k->fp = tk_le(frame + l->frame_bp, 8);
+		k->sp = sp + l->frame_size;
+		break;
+	case TUI_TA_ARM64:
+	case TUI_TA_RISCV64:
+	case TUI_TA_ARM:
+		k->pc = tk_le(img + l->r_pc.off, l->wsize);
+		k->sp = tk_le(img + l->r_sp.off, l->wsize);
+		k->fp = tk_le(img + l->r_fp.off, l->wsize);
+		if (!tk_in_stack(l, k, k->sp, 0)) {
+			snprintf(k->why, sizeof k->why, "saved sp %#" PRIx64
+			    " is outside its stack", k->sp);
+			return (0);
+		}
+		break;
+	default:
+		snprintf(k->why, sizeof k->why, "no resume registers on this "
+		    "architecture");
+		return (0);
+	}
+	if (!tk_text(l, k->pc)) {
+		snprintf(k->why, sizeof k->why, "resume pc %#" PRIx64 " is "
+		    "outside the kernel text", k->pc);
+		k->pc = k->sp = k->fp = 0;
+		return (0);
+	}
+	k->resume = true;
+	return (0);
+}
+
+/* The first return address outside the scheduler: where it waits. */
+static int
+tk_wchan(struct tui_tasks *t, struct tui_task *k)
+{
+	const struct tui_task_layout *l = &t->lay;
+	uint64_t		 fp = k->fp, w = l->wsize, next, ret;
+	uint64_t		 saved_at, ret_at, lo, hi;
+	uint8_t			 rec[32];
+	int			 depth, rc;
+
+	if (!tk_sched(l, k->pc)) {
+		k->wchan = k->pc;
+		return (0);
+	}
+	for (depth = 0; depth < TK_WCHAN_DEPTH; depth++) {
+		switch (l->arch) {
+		case TUI_TA_RISCV64:
+			saved_at = fp - 2 * w;
+			ret_at = fp - w;
+			break;
+		case TUI_TA_ARM:
+			saved_at = fp - 3 * w;
+			ret_at = fp - w;
+			break;
+		default:
+			saved_at = fp;
+			ret_at = fp + w;
+			break;
+		}
+		if (fp % w != 0 || fp < 3 * w ||
+		    !tk_in_stack(l, k, saved_at, w) ||
+		    !tk_in_stack(l, k, ret_at, w))
+			return (0);
+		/* Both words in one read: they are neighbours. */
+		lo = saved_at < ret_at ? saved_at : ret_at;
+		hi = (saved_at > ret_at ? saved_at : ret_at) + w;
+		if ((rc = tk_read(t, lo, rec, hi - lo)) != 0)
+			return (rc == TUI_MEM_WAIT ? rc : 0);
+		next = tk_le(rec + (saved_at - lo), l->wsize);
+		ret = tk_le(rec + (ret_at - lo), l->wsize);
+		if (!tk_text(l, ret))
+			return (0);
+		if (!tk_sched(l, ret)) {
+			k->wchan = ret;
+			k->wchan_ret = true;
+			return (0);
+		}
+		if (next <= fp)
+			return (0);
+		fp = next;
+	}
+	return (0);
+}
+
+/* The links of a task the walk goes on by. */
+struct tk_links {
+	uint64_t	 next;		/* tasks.next */
+	uint64_t	 tn_next, tn_prev; /* thread_node */
+	uint64_t	 sig;		/* signal */
+};
+
+/*
+ * One task: 0 read, TUI_MEM_WAIT, or -1 (t->why: the list is broken).
+ * Its link on the list it was reached by (tasks, or thread_node for a
+ * thread) must point back at expect (0: the first, not checked).
+ */
+static int
+tk_one(struct tui_tasks *t, uint64_t task, struct tui_task *k,
+    struct tk_links *ln, bool thread, uint64_t expect)
+{
+	const struct tui_task_layout *l = &t->lay;
+	uint8_t			*img = t->img;
+	uint64_t		 prev, st;
+	int			 rc;
+
+	memset(k, 0, sizeof *k);
+	if ((rc = tk_fields(t, task, img)) != 0) {
+		if (rc == TUI_MEM_WAIT)
+			return (rc);
+		snprintf(t->why, sizeof t->why, "task %#" PRIx64 " cannot be "
+		    "read", task);
+		return (-1);
+	}
+	memset(ln, 0, sizeof *ln);
+	ln->next = tk_le(img + l->tasks.off, l->wsize);
+	prev = tk_le(img + l->tasks.off + l->wsize, l->wsize);
+	if (l->thread_node.size > 0) {
+		ln->tn_next = tk_le(img + l->thread_node.off, l->wsize);
+		ln->tn_prev = tk_le(img + l->thread_node.off + l->wsize,
+		    l->wsize);
+		ln->sig = tk_le(img + l->signal.off, l->wsize);
+	}
+	if (thread)
+		prev = ln->tn_prev;
+	if (expect != 0 && prev != expect) {
+		snprintf(t->why, sizeof t->why, "%s list broken at %#"
+		    PRIx64 ": its prev is %#" PRIx64 ", not %#" PRIx64,
+		    thread ? "thread" : "task", task, prev, expect);
+		return (-1);
+	}
+	k->addr = task;
+	k->thread = thread;
+	k->pid = (int32_t)tk_le(img + l->pid.off, 4);
+	tk_comm(k->comm, img + l->comm.off, l->comm.size);
+	st = tk_le(img + l->state.off, l->state.size);
+	k->state = (uint32_t)st;
+	if (l->exit_state.size > 0)
+		k->exit_state = (uint32_t)tk_le(img + l->exit_state.off,
+		    l->exit_state.size);
+	k->cpu = (int)(uint32_t)tk_le(img + l->cpu.off, l->cpu.size);
+	k->on_cpu = l->on_cpu.size > 0 &&
+	    tk_le(img + l->on_cpu.off, l->on_cpu.size) != 0;
+	k->stack = tk_le(img + l->stack.off, l->wsize);
+	if (k->stack % l->thread_size != 0 || !tk_kptr(l, k->stack)) {
+		snprintf(k->why, sizeof k->why, "stack %#" PRIx64 " is no "
+		    "stack", k->stack);
+		k->stack = 0;
+		return (0);
+	}
+	if (k->on_cpu) {
+		snprintf(k->why, sizeof k->why, "on a CPU");
+		return (0);
+	}
+	if ((rc = tk_resume(t, k, img)) != 0)
+		return (rc);
+	if (k->resume && (rc = tk_wchan(t, k)) != 0)
+		return (rc);
+	return (0);
+}
+
+struct tui_tasks *
+tui_tasks_new(const struct tui_task_layout *l, tui_mem_read_cb *read,
+    void *arg)
+{
+	struct tui_tasks	*t = tui_xcalloc(1, sizeof *t);
+
+	t->lay = *l;
+	t->read = read;
+	t->arg = arg;
+	t->max = TUI_TASKS_MAX;
+	t->img = tui_xcalloc(1, TK_IMG_MAX);
+	return (t);
+}
+
+void
+tui_tasks_free(struct tui_tasks *t)
+{
+	if (t == NULL)
+		return;
+	free(t->tasks);
+	free(t->img);
+	free(t);
+}
+
+void
+tui_tasks_set_max(struct tui_tasks *t, size_t max)
+{
+	t->max = max > 0 && max < TUI_TASKS_MAX ? max : TUI_TASKS_MAX;
+}
+
+void
+tui_tasks_set_read_max(struct tui_tasks *t, unsigned max)
+{
+	t->lay.mem_read_max = max;
+}
+
+void
+tui_tasks_reset(struct tui_tasks *t)
+{
+	t->n = 0;
+	t->started = t->done = false;
+	t->why[0] = '\0';
+	t->reads = t->bytes = 0;
+}
+
+/* Whether addr was listed already (the list loops): why says so. */
+static bool
+tk_seen(struct tui_tasks *t, uint64_t addr)
+{
+	size_t	i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->tasks[i].addr == addr) {
+			snprintf(t->why, sizeof t->why, "task list loops back "
+			    "to pid %d", t->tasks[i].pid);
+			return (true);
+		}
+	return (false);
+}
+
+/* On to the next leader (false: the walk is over, why says if early). */
+static bool
+tk_next_leader(struct tui_tasks *t, uint64_t next, int pid)
+{
+	uint64_t	head = t->lay.init_task + t->lay.tasks.off;
+
+	t->in_group = false;
+	if (next == head)
+		return (false);
+	if (!tk_kptr(&t->lay, next) || next < t->lay.tasks.off) {
+		snprintf(t->why, sizeof t->why, "task list broken after pid "
+		    "%d: next is %#" PRIx64, pid, next);
+		return (false);
+	}
+	t->prev_list = t->cur + t->lay.tasks.off;
+	t->cur = next - t->lay.tasks.off;
+	return (!tk_seen(t, t->cur));
+}
+
+/*
+ * Where a leader's other threads start, if it has any: its thread_node
+ * links to the list head in its signal_struct and back when it is alone.
+ */
+static bool
+tk_group_start(struct tui_tasks *t, const struct tk_links *ln)
+{
+	const struct tui_task_layout *l = &t->lay;
+
+	if (l->thread_node.size == 0 || !tk_kptr(l, ln->sig))
+		return (false);
+	t->g_head = ln->sig + l->sig_thread_head;
+	t->g_lnode = t->cur + l->thread_node.off;
+	if (ln->tn_next == t->g_head && ln->tn_prev == t->g_head)
+		return (false);
+	t->in_group = true;
+	t->g_past_head = false;
+	t->g_node = ln->tn_next;
+	t->g_prev = t->g_lnode;
+	return (true);
+}
+
+static void
+tk_push(struct tui_tasks *t, const struct tui_task *k)
+{
+	if (t->n == t->cap) {
+		t->cap = t->cap == 0 ? 64 : t->cap * 2;
+		t->tasks = tui_xreallocarray(t->tasks, t->cap,
+		    sizeof *t->tasks);
+	}
+	t->tasks[t->n++] = *k;
+}
+
+/*
+ * One step inside a thread group: TK_MOVED a thread was listed or the
+ * group moved on, 0 the group is over (the leader's next leader is due),
+ * TUI_MEM_WAIT, or -1 (why: broken).
+ */
+static int
+tk_group_step(struct tui_tasks *t)
+{
+	const struct tui_task_layout *l = &t->lay;
+	struct tui_task		 k;
+	struct tk_links		 ln;
+	uint64_t		 task, w;
+	uint8_t			 buf[8];
+	int			 rc;
+
+	if (t->g_node == t->g_lnode)
+		return (0);
+	if (t->g_node == t->g_head) {
+		/* the list head in signal_struct: step over it, once */
+		if (t->g_past_head) {
+			snprintf(t->why, sizeof t->why, "thread list of %#"
+			    PRIx64 " does not come back to its leader",
+			    t->g_lnode - l->thread_node.off);
+			return (-1);
+		}
+		if ((rc = tk_read(t, t->g_head, buf, l->wsize)) != 0) {
+			if (rc == TUI_MEM_WAIT)
+				return (rc);
+			snprintf(t->why, sizeof t->why, "thread list head at %#"
+			    PRIx64 " cannot be read", t->g_head);
+			return (-1);
+		}
+		t->g_past_head = true;
+		t->g_prev = t->g_head;
+		t->g_node = tk_le(buf, l->wsize);
+		return (TK_MOVED);
+	}
+	w = t->g_node;
+	if (!tk_kptr(l, w) || w < l->thread_node.off) {
+		snprintf(t->why, sizeof t->why, "thread list broken: next is "
+		    "%#" PRIx64, w);
+		return (-1);
+	}
+	task = w - l->thread_node.off;
+	if (tk_seen(t, task))
+		return (-1);
+	if ((rc = tk_one(t, task, &k, &ln, true, t->g_prev)) != 0)
+		return (rc);
+	tk_push(t, &k);
+	t->g_prev = w;
+	t->g_node = ln.tn_next;
+	return (TK_MOVED);
+}
+
+/*
+ * Go on from where the last call stopped: read a leader, check it
+ * points back at the one before, keep it, walk its other threads, follow
+ * its next, until the list is back at init_task, breaks, loops or
+ * reaches the cap.
+ */
+int
+tui_tasks_walk(struct tui_tasks *t, char *err)
+{
+	struct tui_task	k;
+	struct tk_links	ln;
+	int		rc;
+
+	if (t->done)
+		return (1);
+	if (!t->started) {
+		t->started = true;
+		t->cur = t->lay.init_task;
+		t->prev_list = 0;
+		t->in_group = false;
+		if (!tk_kptr(&t->lay, t->cur)) {
+			snprintf(t->why, sizeof t->why, "init_task at %#" PRIx64
+			    " is no kernel address", t->cur);
+			t->done = true;
+		}
+	}
+	while (!t->done) {
+		if (t->n >= t->max) {
+			snprintf(t->why, sizeof t->why, "more than %zu tasks: "
+			    "stopped there", t->max);
+			break;
+		}
+		if (t->in_group) {
+			rc = tk_group_step(t);
+			if (rc == TUI_MEM_WAIT)
+				goto wait;
+			if (rc < 0)
+				break;
+			if (rc == 0 && !tk_next_leader(t, t->g_leader_next,
+			    tui_tasks_get(t, t->n - 1)->pid))
+				break;
+			continue;
+		}
+		rc = tk_one(t, t->cur, &k, &ln, false, t->prev_list);
+		if (rc == TUI_MEM_WAIT)
+			goto wait;
+		if (rc != 0)
+			break;
+		tk_push(t, &k);
+		if (tk_group_start(t, &ln)) {
+			t->g_leader_next = ln.next;
+			continue;
+		}
+		if (!tk_next_leader(t, ln.next, k.pid))
+			break;
+	}
+	t->done = true;
+	return (1);
+wait:
+	snprintf(err, TUI_ERRLEN, "waiting for memory");
+	return (0);
+}
+
+size_t
+tui_tasks_count(const struct tui_tasks *t)
+{
+	return (t->n);
+}
+
+const struct tui_task *
+tui_tasks_get(const struct tui_tasks *t, size_t i)
+{
+	return (i < t->n ? &t->tasks[i] : NULL);
+}
+
+const struct tui_task *
+tui_tasks_find_pid(const struct tui_tasks *t, int pid)
+{
+	size_t	i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->tasks[i].pid == pid)
+			return (&t->tasks[i]);
+	return (NULL);
+}
+
+bool
+tui_tasks_done(const struct tui_tasks *t)
+{
+	return (t->done);
+}
+
+const char *
+tui_tasks_why(const struct tui_tasks *t)
+{
+	return (t->why);
+}
+
+void
+tui_tasks_stats(const struct tui_tasks *t, uint64_t *reads, uint64_t *bytes)
+{
+	*reads = t->reads;
+	*bytes = t->bytes;
+}
+
+const struct tui_task_layout *
+tui_tasks_layout(const struct tui_tasks *t)
+{
+	return (&t->lay);
+}
+
+/*
+ * The letter ps shows (fs/proc/array.c, task_state_index): the highest
+ * reported bit of state | exit_state over R S D T t X Z P, and I for an
+ * idle kernel thread (TASK_UNINTERRUPTIBLE | TASK_NOLOAD). These bits
+ * have kept their values since 4.14.
+ */
+char
+tui_task_state_letter(const struct tui_task *k)
+{
+	static const char	letters[] = "RSDTtXZP";
+	uint32_t		s = (k->state | k->exit_state) & 0x7f;
+	int			i;
+
+	if (k->state == 0x402)
+		return ('I');
+	for (i = 6; i >= 0; i--)
+		if (s & (1u << i))
+			return (letters[i + 1]);
+	return ('R');
+}
