@@ -92,12 +92,16 @@ sleep 1
 # 2. the bridge on the same line, the kernel still stopped.
 bridge_start "tcp:127.0.0.1:$LINE_PORT" || fail_every "$E2E_WHY"
 up=$LINE_REC/up.raw
+# Without the module there is nothing to break in: a `continue` would let
+# the kernel run until gdb's timeout and cut the rest of this session.
+MODCMDS=()
+[ $HAVE_MOD = 1 ] && MODCMDS=(-ex 'break kgdb_lab_tick' -ex 'continue'
+    -ex 'bt 3' -ex 'p n' -ex 'p kgdb_lab_ticks' -ex 'delete')
 gdb_run bridge "$BR_GDB_PORT" "${LX_CMDS[@]}" \
     -ex "shell echo @@up0 \$(stat -c %s $up)" \
     -ex 'echo @@again\n' -ex 'lx-dmesg' -ex 'echo @@again-end\n' \
     -ex "shell echo @@up1 \$(stat -c %s $up)" \
-    -ex 'echo @@module\n' -ex 'break kgdb_lab_tick' -ex 'continue' \
-    -ex 'bt 3' -ex 'p n' -ex 'p kgdb_lab_ticks' -ex 'delete' \
+    -ex 'echo @@module\n' "${MODCMDS[@]}" \
     -ex 'echo @@module-end\n' "${GDB_VANISH[@]}"
 lx_body "$T/bridge.gdb" >"$T/bridge.lx"
 
@@ -112,7 +116,14 @@ elif bad=$(sed '/^@@guess/,/^@@version/d' "$T/bridge.lx" | lx_errors /dev/stdin)
 elif ! check_log lx-1-scripts "$T/bridge.lx" \
 	'^Linux version [0-9]' 'lab\.mode=sysrq' \
 	'^ +TASK +PID +COMM' ' swapper' ' init$| sh$' \
-	'^Address +Module +Size +Used by' '^\$1 = [0-9]+' '^\$2 = "'; then
+	'^Address +Module +Size +Used by'; then
+	:
+# $lx_current() knows x86_64 and arm64 only (scripts/gdb/linux/cpus.py
+# says "not yet supported with this arch" elsewhere, on the direct line
+# as through the bridge): there the diff below is what is checked.
+elif ! grep -aq 'current task is not yet supported with this arch' \
+	"$T/direct.lx" && ! check_log lx-1-scripts "$T/bridge.lx" \
+	'^\$1 = [0-9]+' '^\$2 = "'; then
 	:
 elif [ "$HAVE_MOD" = 1 ] && ! check_log lx-1-scripts "$T/bridge.lx" \
 	'^0x[0-9a-f]+ +kgdb_lab ' 'loading @0x[0-9a-f]+: .*kgdb_lab\.ko'; then
