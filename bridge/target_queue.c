@@ -19,6 +19,7 @@
 
 #include <event2/event.h>
 
+#include "bridge/prefetch.h"
 #include "bridge/target_int.h"
 
 static void	tgt_bad_reply(struct br_target *t, struct treq *r, size_t len);
@@ -305,6 +306,8 @@ tgt_finish(struct br_target *t, const char *payload, size_t len,
 	treq_free(r);
 	if (!t->draining)
 		tgt_kick(t);
+	if (t->idle != NULL && br_target_idle(t))
+		t->idle(t->idle_arg);
 }
 
 /*
@@ -538,6 +541,22 @@ bool
 br_target_switching(const struct br_target *t)
 {
 	return (t->enter != EN_NONE);
+}
+
+bool
+br_target_idle(const struct br_target *t)
+{
+	return (t != NULL && t->state == BR_TS_STOPPED_GDB &&
+	    t->tx == TX_IDLE && TAILQ_EMPTY(&t->queue) && !t->draining &&
+	    t->enter == EN_NONE && !t->breaking && !t->confirming &&
+	    br_link_up(t->link));
+}
+
+void
+br_target_set_idle(struct br_target *t, void (*fn)(void *), void *arg)
+{
+	t->idle = fn;
+	t->idle_arg = arg;
 }
 
 enum br_tstate
