@@ -6,7 +6,8 @@
  * be kept as if gdb's own request had brought it.
  *
  * What gdb asks right after nearly every stop, in the order it asks:
- *  1. the registers of gdb's thread ('g'), then the top of its stack from
+ *  1. the registers of the thread that stopped ('g' at the stub's
+ *     "current" thread), then the top of its stack from
  *     the sp they hold (bt's frame-pointer and DWARF unwinding reads there;
  *     on the x86_64 lab kernel, bt at a SysRq-g stop reads about 600
  *     bytes above sp, in gdb's 64-byte lines, and one line past the
@@ -249,7 +250,7 @@ plan_threads(struct br_cache *c, const struct br_ahead_cfg *cfg,
 		if (listed(&c->threads[i]) && plan_extra(c,
 		    c->threads[i].tid, a))
 			return (true);
-	if (!cfg->threads)
+	if (!cfg->threads || c->want_hg == CACHE_TID_UNKNOWN)
 		return (false);
 	for (i = 0; i < c->nthreads; i++) {
 		uint64_t tid = c->threads[i].tid;
@@ -258,7 +259,10 @@ plan_threads(struct br_cache *c, const struct br_ahead_cfg *cfg,
 			continue;
 		if (plan_regs(c, tid, a, &stuck))
 			return (true);
-		if (!stuck && thread_reg(c, tid, c->arch->sp, &sp) &&
+		/* Its stack only under kgdb's own 'g' that we read: once gdb
+		 * has asked for the thread, gdb read what it wanted. */
+		if (!stuck && c->threads[i].ahead &&
+		    thread_reg(c, tid, c->arch->sp, &sp) &&
 		    plan_stack(c, cfg, sp, cfg->thread_stack, 0, a))
 			return (true);
 	}
@@ -269,24 +273,27 @@ bool
 br_cache_ahead(struct br_cache *c, const struct br_ahead_cfg *cfg,
     struct br_ahead *a)
 {
-	uint64_t	 want, sp, pc;
+	uint64_t	 want, cur, sp, pc;
 	bool		 stuck = true;
 
 	memset(a, 0, sizeof *a);
 	if (c == NULL || !c->enabled || ahead_nfails(c) >= AHEAD_MAX_FAILS)
 		return (false);
 	a->gen = c->gen;
+	/* gdb's thread must be known to put the stub back on it: else no
+	 * Hg of ours (nor anything that needs one). */
 	want = c->want_hg;
+	cur = CACHE_TID_CURRENT;
 	if (want != CACHE_TID_UNKNOWN) {
-		if (plan_regs(c, want, a, &stuck))
+		if (plan_regs(c, cur, a, &stuck))
 			return (true);
-		if (!stuck && thread_reg(c, want, c->arch->sp, &sp) &&
+		if (!stuck && thread_reg(c, cur, c->arch->sp, &sp) &&
 		    plan_stack(c, cfg, sp, cfg->stack, AHEAD_SLOP, a))
 			return (true);
 		/* The code at pc (x/i $pc, a step's disassembly). */
 		pc = 0;
 		if (!stuck && cfg->code > 0 &&
-		    thread_reg(c, want, c->arch->pc, &pc) &&
+		    thread_reg(c, cur, c->arch->pc, &pc) &&
 		    plan_mem(c, cfg, pc & ~(uint64_t)(AHEAD_LINE - 1),
 		    (pc & ~(uint64_t)(AHEAD_LINE - 1)) + cfg->code, a))
 			return (true);
@@ -362,8 +369,11 @@ br_cache_ahead_reply(struct br_cache *c, const struct br_ahead *a,
 		if (ahead_error(reply, rlen) || c->stub_hg != a->tid) {
 			n = snprintf(key, sizeof key, "g%" PRIx64, a->tid);
 			ahead_fail(c, key, (size_t)n);
-		} else if (t == NULL || t->g == NULL)
+		} else if (t == NULL || t->g == NULL) {
 			ahead_keep(c, BR_CACHE_STEP_ORIG, "g", 1, reply, rlen);
+			if ((t = cache_thread_get(c, a->tid, false)) != NULL)
+				t->ahead = true;
+		}
 		return;
 	case BR_AHEAD_MEM:
 		if (ahead_error(reply, rlen) || rlen != 2 * a->len)

@@ -43,6 +43,9 @@ struct cthread {
 	char		*g;		/* 'g' reply, or NULL */
 	size_t		 glen;
 	bool		 valid;		/* Hg to it is known to work */
+	bool		 ahead;		/* g is kgdb's, got by the read-ahead
+					 * (cache_ahead.c): its stack is to
+					 * read too */
 };
 
 struct cregion {

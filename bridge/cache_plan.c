@@ -497,6 +497,7 @@ cache_store_reply(struct br_cache *c, struct br_cache_req *r, const char *p,
 		t->g = cache_dupn(reply, rlen);
 		t->glen = rlen;
 		t->valid = true;
+		t->ahead = false;
 		cache_stack_learn(c, reply, rlen);
 		return;
 	case 'p':

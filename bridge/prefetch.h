@@ -42,9 +42,9 @@ struct br_ahead {
 /* How far to read. */
 struct br_ahead_cfg {
 	size_t		 piece;		/* the longest read, bytes */
-	size_t		 stack;		/* gdb's thread: bytes from its sp */
+	size_t		 stack;		/* the stopped thread: bytes from sp */
 	size_t		 thread_stack;	/* every other thread: bytes */
-	size_t		 code;		/* at gdb's thread's pc: bytes */
+	size_t		 code;		/* at its pc: bytes */
 	bool		 threads;	/* every thread's registers too */
 };
 
@@ -75,11 +75,12 @@ void		 br_target_set_idle(struct br_target *t, void (*fn)(void *),
 
 /* ---- bridge/prefetch.c (layer 3): the read-ahead in the daemon */
 
-#define BR_PREFETCH_QUIET_MS	30	/* idle this long after a request
-					 * of someone else's */
+#define BR_PREFETCH_QUIET_MS	100	/* idle this long after a request
+					 * of someone else's (gdb's packets
+					 * of one command come faster) */
 #define BR_PREFETCH_PIECE	256	/* bytes per read: gdb waits for
 					 * one at most (~45 ms at 115200) */
-#define BR_PREFETCH_STACK	2048	/* gdb's thread, from its sp */
+#define BR_PREFETCH_STACK	2048	/* the stopped thread, from sp */
 #define BR_PREFETCH_THREAD_STACK 192	/* other threads (info threads
 					 * reads the frame at a sleeping
 					 * task's sp and the lines above) */
