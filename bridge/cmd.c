@@ -689,9 +689,9 @@ cmd_prefetch(struct br_cmdq *q)
 	st = br_prefetch_stats(p);
 	br_cmd_printf(q, "prefetch: %s; %" PRIu64 " requests read ahead (%"
 	    PRIu64 " reply bytes), %" PRIu64 " replies of an ended stop "
-	    "dropped%s\n", br_prefetch_on(p) ? "on" : "off", st->requests,
-	    st->reply_bytes, st->dropped, br_prefetch_done(p) ?
-	    "; this stop read ahead" : "");
+	    "dropped, %" PRIu64 " unanswered%s\n", br_prefetch_on(p) ? "on" :
+	    "off", st->requests, st->reply_bytes, st->dropped, st->failed,
+	    br_prefetch_done(p) ? "; this stop read ahead" : "");
 	return (BR_CMD_OK);
 }
 

@@ -44,6 +44,8 @@ struct br_prefetch {
 	bool			 busy;		/* a request of ours is out */
 	bool			 done;		/* nothing left at this stop */
 	bool			 quick;		/* ours was the last request */
+	bool			 halted;	/* the wire failed one: not again
+						 * at this stop */
 	unsigned		 quiet_ms;
 	struct event		*ev;		/* the quiet time */
 	struct br_ahead_cfg	 cfg;
@@ -83,6 +85,14 @@ pf_reply(void *arg, const char *payload, size_t len, const char *err)
 		br_cache_ahead_reply(c, &q->a, err != NULL ? NULL : payload,
 		    len);
 	}
+	if (err != NULL) {
+		/* A stub that does not answer this will not answer the next
+		 * either: leave the line to gdb until the next stop. */
+		p->st.failed++;
+		p->halted = true;
+		log_info("prefetch: %s; nothing more read ahead at this stop",
+		    err);
+	}
 	free(q);
 	/* The engine's idle cue follows (or a request of gdb's goes
 	 * first, and its end cues us again). */
@@ -98,7 +108,7 @@ pf_step(int fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (!p->on || p->busy || br->cache == NULL ||
+	if (!p->on || p->busy || p->halted || br->cache == NULL ||
 	    !br_cache_enabled(br->cache) || !br_target_idle(br->target))
 		return;
 	q = xcalloc(1, sizeof *q);
@@ -111,9 +121,8 @@ pf_step(int fd, short what, void *arg)
 	p->busy = true;
 	p->out = q;
 	p->st.requests++;
-	/* A refusal calls pf_reply at once: the planner keeps the
-	 * failure, so the next step moves on. */
-	(void)br_target_request(br->target, q->a.pkt, q->a.pktlen,
+	/* A refusal calls pf_reply at once (and halts it for the stop). */
+	(void)br_target_request_bg(br->target, q->a.pkt, q->a.pktlen,
 	    pf_reply, q);
 }
 
@@ -244,6 +253,7 @@ br_prefetch_note(struct br_prefetch *p, const struct br_event *ev)
 	 * out is dropped by its generation (the cache's sink ran first). */
 	evtimer_del(p->ev);
 	p->done = false;
+	p->halted = false;
 	pf_hook(p);
 	if (p->br->target != NULL && br_target_idle(p->br->target))
 		pf_arm(p);

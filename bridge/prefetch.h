@@ -68,6 +68,12 @@ void		 br_cache_ahead_reply(struct br_cache *c,
 /* Stopped in gdb mode, nothing queued or in flight, no switch or
  * break-in under way: a request now is sent at once. */
 bool		 br_target_idle(const struct br_target *t);
+/* br_target_request for the read-ahead: only while idle (else cb at
+ * once with an error), and never resent: the first wait that runs out
+ * fails it, so a request queued behind it waits no longer than that. */
+int		 br_target_request_bg(struct br_target *t,
+		    const char *payload, size_t len, br_reply_cb *cb,
+		    void *arg);
 /* fn(arg) whenever the queue empties and the target is idle (NULL: no
  * one). Called from inside a reply's handling: defer real work. */
 void		 br_target_set_idle(struct br_target *t, void (*fn)(void *),
@@ -90,6 +96,7 @@ struct br_prefetch_stats {
 	uint64_t	 requests;	/* sent to the target */
 	uint64_t	 reply_bytes;	/* their replies' payload bytes */
 	uint64_t	 dropped;	/* replies of a stop that had ended */
+	uint64_t	 failed;	/* no reply: given up for the stop */
 };
 
 struct br_prefetch;

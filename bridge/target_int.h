@@ -105,6 +105,7 @@ struct treq {
 	TAILQ_ENTRY(treq) entry;
 	enum treq_kind	 kind;
 	bool		 internal;	/* the bridge's own (qC probe) */
+	bool		 background;	/* a read-ahead's: never resent */
 	bool		 want_reply;	/* after the ack */
 	br_reply_cb	*cb;
 	void		*arg;

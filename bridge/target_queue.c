@@ -116,6 +116,29 @@ br_target_request(struct br_target *t, const char *payload, size_t len,
 }
 
 int
+br_target_request_bg(struct br_target *t, const char *payload, size_t len,
+    br_reply_cb *cb, void *arg)
+{
+	struct treq	*r;
+	const char	*why = "bad request";
+
+	if (!br_target_idle(t)) {
+		cb(arg, NULL, 0, "the line is busy");
+		return (-1);
+	}
+	if ((r = tgt_new_req(t, payload, len, cb, arg, &why)) == NULL) {
+		cb(arg, NULL, 0, why);
+		return (-1);
+	}
+	r->background = true;
+	if (tgt_enqueue(t, r, false) != 0) {
+		cb(arg, NULL, 0, "too many requests queued");
+		return (-1);
+	}
+	return (0);
+}
+
+int
 br_target_resume(struct br_target *t, const char *payload, size_t len)
 {
 	struct treq	*r;
