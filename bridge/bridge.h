@@ -118,6 +118,7 @@ struct br_opts {
 	bool		 no_cache;	/* relay only: start with the
 					 * stop-state cache off */
 	bool		 no_sleepers;	/* kgdb's registers for sleepers */
+	bool		 no_prefetch;	/* no reading ahead (prefetch.h) */
 	bool		 tui;		/* run kgdb-tui on the terminal */
 	enum br_verify	 verify;	/* --verify-reads */
 	enum br_step_irqs step_irqs;	/* --step-irqs */
@@ -208,6 +209,7 @@ struct bridge {
 	struct br_cache		*cache;		/* NULL: relay only */
 	struct br_vmlinux	*vmlinux;	/* --vmlinux, or NULL */
 	struct br_sleepers	*sleepers;	/* bridge/sleepers.h, or NULL */
+	struct br_prefetch	*prefetch;	/* bridge/prefetch.h, or NULL */
 	struct br_launch	*launch;	/* --tui, or NULL */
 	struct br_kbd		*kbd;		/* stdin, or NULL */
 
@@ -708,6 +710,7 @@ struct br_status {
 	const char	*arch_name;
 	const char	*panic;		/* the last panic line, or "" */
 	const char	*vmlinux, *log;	/* NULL: none */
+	const char	*prefetch;	/* "on", "off"; NULL: no read-ahead */
 	struct br_stats	 stats;
 };
 /* Fill st from br (its strings are br's: valid until br changes). */

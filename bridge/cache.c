@@ -443,6 +443,7 @@ br_cache_put_g(struct br_cache *c, uint64_t gen, uint64_t tid, const char *g,
 	t->g = cache_dupn(g, len);
 	t->glen = len;
 	t->valid = true;
+	t->ahead = false;	/* sleepers.c's now: gdb read its stack */
 }
 
 

@@ -23,6 +23,7 @@
 #define CACHE_MAX_LIST		64	/* qf/qs replies */
 #define CACHE_TID_CURRENT	0x100000000ULL	/* Hg0, Hg-1, a fresh stop */
 #define CACHE_TID_UNKNOWN	0x200000000ULL
+#define CACHE_TID_AHEAD		0x300000000ULL	/* read-ahead's failures */
 
 struct cmem {
 	uint64_t	 addr;
@@ -42,6 +43,9 @@ struct cthread {
 	char		*g;		/* 'g' reply, or NULL */
 	size_t		 glen;
 	bool		 valid;		/* Hg to it is known to work */
+	bool		 ahead;		/* g is kgdb's, got by the read-ahead
+					 * (cache_ahead.c): its stack is to
+					 * read too */
 };
 
 struct cregion {
@@ -76,6 +80,10 @@ struct br_cache {
 	bool			 list_recording;
 	size_t			 list_cursor;	/* next qs to serve */
 
+	/* Which qfThreadInfo/qsThreadInfo went to the wire last: a count
+	 * of them, so the read-ahead never continues another's list. */
+	uint64_t		 list_epoch;
+	uint64_t		 ahead_epoch;	/* … after its own last one */
 	uint64_t		 stub_hg;	/* the stub's general thread */
 	uint64_t		 want_hg;	/* the one gdb selected */
 
@@ -114,6 +122,12 @@ cache_parse_tid(const char *p, size_t len, uint64_t *tid)
 	*tid = (t == 0 || t == 0xffffffffu) ? CACHE_TID_CURRENT : t;
 	return (true);
 }
+
+/* cache_plan.c, for cache_ahead.c */
+const struct cregion *	cache_harmless(const struct br_cache *c,
+	    uint64_t addr, uint64_t len);
+void	cache_store_reply(struct br_cache *c, struct br_cache_req *r,
+	    const char *p, size_t len, const char *reply, size_t rlen);
 
 /* cache.c */
 bool	cache_mem_get(const struct br_cache *c, uint64_t addr, size_t len,

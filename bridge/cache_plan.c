@@ -87,8 +87,8 @@ in_region(const struct cregion *r, uint64_t addr, uint64_t len)
 /* Inside the image, the direct map or a known stack: reading there has no
  * side effect, and its bytes may be kept. Anything else (vmalloc space,
  * where ioremap lives too) is read afresh every time. */
-static const struct cregion *
-harmless(const struct br_cache *c, uint64_t addr, uint64_t len)
+const struct cregion *
+cache_harmless(const struct br_cache *c, uint64_t addr, uint64_t len)
 {
 	size_t	i;
 
@@ -121,7 +121,7 @@ plan_window(const struct br_cache *c, uint64_t addr, uint64_t len,
 	if (len == 0 || len >= max || addr + len < addr ||
 	    addr / CACHE_PAGE != (addr + len - 1) / CACHE_PAGE)
 		return (false);
-	if ((r = harmless(c, addr, len)) == NULL)
+	if ((r = cache_harmless(c, addr, len)) == NULL)
 		return (false);
 	/* The window: this page, inside the region. */
 	lo = addr - addr % CACHE_PAGE;
@@ -356,6 +356,7 @@ br_cache_request(struct br_cache *c, const char *p, size_t len,
 				    c->listlen[0]));
 			}
 			r->step = BR_CACHE_STEP_LISTF;
+			c->list_epoch++;
 			return (BR_CACHE_PASS);
 		}
 		if (is_exactly(p, len, "qsThreadInfo")) {
@@ -367,6 +368,7 @@ br_cache_request(struct br_cache *c, const char *p, size_t len,
 				    c->listlen[i]));
 			}
 			r->step = BR_CACHE_STEP_LISTS;
+			c->list_epoch++;
 			return (BR_CACHE_PASS);
 		}
 		if (is_exactly(p, len, "qC") ||
@@ -418,9 +420,9 @@ br_cache_request(struct br_cache *c, const char *p, size_t len,
 	return (BR_CACHE_PASS);
 }
 
-/* Store what gdb's own request brought back. */
-static void
-store_reply(struct br_cache *c, struct br_cache_req *r, const char *p,
+/* Store what gdb's own request (or a read-ahead) brought back. */
+void
+cache_store_reply(struct br_cache *c, struct br_cache_req *r, const char *p,
     size_t len, const char *reply, size_t rlen)
 {
 	uint8_t		 buf[RSP_PKT_MAX / 2];
@@ -481,7 +483,8 @@ store_reply(struct br_cache *c, struct br_cache_req *r, const char *p,
 		}
 		/* A split read may come back short: keep what came. */
 		if ((k = rsp_hex_decode(buf, sizeof buf, reply, rlen)) > 0 &&
-		    (uint64_t)k <= n && harmless(c, addr, (uint64_t)k) != NULL)
+		    (uint64_t)k <= n &&
+		    cache_harmless(c, addr, (uint64_t)k) != NULL)
 			cache_mem_put(c, addr, buf, (size_t)k);
 		return;
 	case 'g':
@@ -494,6 +497,7 @@ store_reply(struct br_cache *c, struct br_cache_req *r, const char *p,
 		t->g = cache_dupn(reply, rlen);
 		t->glen = rlen;
 		t->valid = true;
+		t->ahead = false;
 		cache_stack_learn(c, reply, rlen);
 		return;
 	case 'p':
@@ -592,7 +596,7 @@ br_cache_reply(struct br_cache *c, struct br_cache_req *r, const char *p,
 		break;
 	}
 	if (fresh)
-		store_reply(c, r, p, len, reply, rlen);
+		cache_store_reply(c, r, p, len, reply, rlen);
 	c->st.misses++;
 	if (rlen > outmax)
 		rlen = outmax;

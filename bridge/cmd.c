@@ -32,6 +32,7 @@
 #include <event2/event.h>
 
 #include "bridge/bridge.h"
+#include "bridge/prefetch.h"
 #include "bridge/sleepers.h"
 
 #define CMD_PAGE	4096	/* a kgdb read is all-or-nothing per page */
@@ -66,6 +67,7 @@ static int	cmd_ping(struct br_cmdq *);
 static int	cmd_kdb(struct br_cmdq *);
 static int	cmd_help(struct br_cmdq *);
 static int	cmd_sleepers(struct br_cmdq *);
+static int	cmd_prefetch(struct br_cmdq *);
 
 #define CON	BR_CMD_CONSOLE
 #define MON	BR_CMD_MONITOR
@@ -93,6 +95,9 @@ static const struct br_cmd cmd_table[] = {
 	{ .name = "sleepers", .from = MON, .args = true, .fn = cmd_sleepers,
 	  .usage = "sleepers",
 	  .help = "[on|off] x86_64: sleeping tasks' saved registers" },
+	{ .name = "prefetch", .from = MON, .args = true, .fn = cmd_prefetch,
+	  .usage = "prefetch",
+	  .help = "[on|off] read ahead while the kernel is stopped" },
 	{ .name = CTL_CMD_CONTINUE, .from = CTL, .needs = TGT|CTRL,
 	  .fn = cmd_resume },
 	{ .name = CTL_CMD_STEP, .from = CTL, .needs = TGT|CTRL,
@@ -655,6 +660,38 @@ cmd_sleepers(struct br_cmdq *q)
 	    "read%s%s\n", br_sleepers_on(s) ? "on" : "off", st->rewritten,
 	    st->refused, st->frame_reads, br_sleepers_why(s)[0] != '\0' ?
 	    "; unusable: " : "", br_sleepers_why(s));
+	return (BR_CMD_OK);
+}
+
+/* `monitor bridge prefetch [on|off]`: the switch, or what it did. */
+static int
+cmd_prefetch(struct br_cmdq *q)
+{
+	struct br_prefetch		*p = q->br->prefetch;
+	const struct br_prefetch_stats	*st;
+	const char			*arg = q->args;
+
+	if (p == NULL) {
+		br_cmd_printf(q, "prefetch: none (it needs the stop-state "
+		    "cache)\n");
+		return (BR_CMD_OK);
+	}
+	if (strcmp(arg, "on") == 0 || strcmp(arg, "off") == 0) {
+		br_prefetch_set(p, strcmp(arg, "on") == 0);
+		log_info("prefetch: %s (monitor)", arg);
+		br_cmd_printf(q, "prefetch %s\n", arg);
+		return (BR_CMD_OK);
+	}
+	if (arg[0] != '\0') {
+		br_cmd_printf(q, "usage: monitor bridge prefetch [on|off]\n");
+		return (BR_CMD_OK);
+	}
+	st = br_prefetch_stats(p);
+	br_cmd_printf(q, "prefetch: %s; %" PRIu64 " requests read ahead (%"
+	    PRIu64 " reply bytes), %" PRIu64 " replies of an ended stop "
+	    "dropped, %" PRIu64 " unanswered%s\n", br_prefetch_on(p) ? "on" :
+	    "off", st->requests, st->reply_bytes, st->dropped, st->failed,
+	    br_prefetch_done(p) ? "; this stop read ahead" : "");
 	return (BR_CMD_OK);
 }
 

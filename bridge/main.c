@@ -25,6 +25,7 @@
 #include <event2/event.h>
 
 #include "bridge/bridge.h"
+#include "bridge/prefetch.h"
 #include "bridge/sleepers.h"
 
 static void
@@ -162,7 +163,8 @@ main_log_ports(struct bridge *br)
  * The bus sinks (notify.c), installed in this order before any module can
  * speak: the log (and the last panic line for ctl status), the cache
  * (invalidated by the target's state changes, stops and link resets,
- * before anyone who hears of them can ask it), the transcript,
+ * before anyone who hears of them can ask it), the read-ahead (which
+ * starts at a stop and ends at a resume), the transcript,
  * the console (which also renders console bytes and notices, and writes
  * them to the transcript), then control-socket subscribers, who hear only
  * the notes ctl.c names (never BR_NOTE_INTERNAL ones). Each reads its
@@ -207,6 +209,12 @@ static void
 main_cache_sink(void *arg, const struct br_event *ev)
 {
 	br_cache_note(((struct bridge *)arg)->cache, ev);
+}
+
+static void
+main_prefetch_sink(void *arg, const struct br_event *ev)
+{
+	br_prefetch_note(((struct bridge *)arg)->prefetch, ev);
 }
 
 static void
@@ -332,6 +340,7 @@ main(int argc, char **argv)
 	br.start_ms = br_now_ms();
 	br_notify_sink(&br, main_log_sink, &br);
 	br_notify_sink(&br, main_cache_sink, &br);
+	br_notify_sink(&br, main_prefetch_sink, &br);
 	br_notify_sink(&br, main_transcript_sink, &br);
 	br_notify_sink(&br, main_console_sink, &br);
 	br_notify_sink(&br, main_ctl_sink, &br);
@@ -362,6 +371,12 @@ main(int argc, char **argv)
 	}
 	main_cache_new(&br);
 	br.target = br_target_new(&br, br.link);
+	/* Reading ahead while gdb thinks (prefetch.c), into the cache. */
+	if (br.cache != NULL) {
+		br.prefetch = br_prefetch_new(&br, !br.opts.no_prefetch);
+		if (br.opts.no_prefetch)
+			log_info("prefetch: off (--no-prefetch)");
+	}
 	if (br_link_up(br.link))
 		br_target_link_changed(br.target, true);
 	if ((br.opts.gdb_port != BR_PORT_OFF || br.opts.gdb_socket != NULL) &&
@@ -395,6 +410,8 @@ main(int argc, char **argv)
 	br.ctl = NULL;
 	br_gdb_free(br.gdb);
 	br.gdb = NULL;
+	br_prefetch_free(br.prefetch);	/* before the target it hooks */
+	br.prefetch = NULL;
 	br_target_free(br.target);	/* detaches a stopped target */
 	br.target = NULL;
 	/* After the target: its last callbacks still go through the cache. */

@@ -19,6 +19,7 @@
 #include <event2/buffer.h>
 
 #include "bridge/bridge.h"
+#include "bridge/prefetch.h"
 #include "common/json.h"
 
 void
@@ -47,6 +48,8 @@ br_status_get(struct bridge *br, struct br_status *st)
 	st->panic = br->panic;
 	st->vmlinux = br->opts.vmlinux;
 	st->log = br->opts.log_path;
+	if (br->prefetch != NULL)
+		st->prefetch = br_prefetch_on(br->prefetch) ? "on" : "off";
 	st->stats = br->stats;
 }
 
@@ -123,6 +126,8 @@ br_status_json(const struct br_status *st)
 		status_kv_str(b, "vmlinux", st->vmlinux);
 	if (st->log != NULL)
 		status_kv_str(b, "log", st->log);
+	if (st->prefetch != NULL)
+		status_kv_str(b, "prefetch", st->prefetch);
 	evbuffer_add_printf(b, ",\"stats\":{\"rx_bytes\":%llu,\"tx_bytes\":"
 	    "%llu,\"rx_packets\":%llu,\"tx_packets\":%llu,\"retransmits\":"
 	    "%llu,\"cksum_errors\":%llu,\"timeouts\":%llu,\"console_bytes\":"
@@ -178,6 +183,9 @@ br_status_text(const struct br_status *st, void (*out)(void *,
 	    PRIu64 " retransmits, %" PRIu64 " checksum errors, %" PRIu64
 	    " timeouts\n", s->rx_packets, s->tx_packets, s->retransmits,
 	    s->cksum_errors, s->timeouts);
+	if (st->prefetch != NULL)
+		status_out(out, arg, "prefetch: %s (monitor bridge prefetch)\n",
+		    st->prefetch);
 	if (s->verify_reads > 0 || s->early_naks > 0)
 		status_out(out, arg, "noise: %" PRIu64 " reads repeated to "
 		    "confirm (%" PRIu64 " differed), %" PRIu64 " garbled "

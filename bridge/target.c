@@ -171,6 +171,18 @@ tgt_tx_timeout(int fd, short what, void *arg)
 		    tgt_quiet_ms(t) ? t->deadline_ms - now : tgt_quiet_ms(t)));
 		return;
 	}
+	/*
+	 * A read-ahead's request is not worth a wait of anyone's: no '-',
+	 * no resend. Whatever the stub still owes is dropped by the qC
+	 * sync the next piece starts with.
+	 */
+	if (t->tx != TX_IDLE && !t->suspect && tgt_head(t) != NULL &&
+	    tgt_head(t)->background) {
+		t->unsynced = true;
+		t->br->stats.timeouts++;
+		tgt_finish(t, NULL, 0, "no reply to a read-ahead: given up");
+		return;
+	}
 	if (t->tx == TX_WAIT_ACK && t->suspect && t->stale &&
 	    t->sends < TGT_MAX_NAKED_SENDS) {
 		/* The stub never read the request (see struct br_target). */

@@ -105,6 +105,7 @@ struct treq {
 	TAILQ_ENTRY(treq) entry;
 	enum treq_kind	 kind;
 	bool		 internal;	/* the bridge's own (qC probe) */
+	bool		 background;	/* a read-ahead's: never resent */
 	bool		 want_reply;	/* after the ack */
 	br_reply_cb	*cb;
 	void		*arg;
@@ -258,6 +259,10 @@ struct br_target {
 	char		 last_stop[64];	/* "T05thread:01;" */
 	size_t		 last_stop_len;
 	char		 thread[24];	/* from the last QC reply */
+	/* Told when the queue empties with the kernel stopped in gdb mode
+	 * (br_target_set_idle): the read-ahead's cue (prefetch.c). */
+	void		(*idle)(void *);
+	void		*idle_arg;
 };
 
 /* target_verify.c */

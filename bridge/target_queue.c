@@ -19,6 +19,7 @@
 
 #include <event2/event.h>
 
+#include "bridge/prefetch.h"
 #include "bridge/target_int.h"
 
 static void	tgt_bad_reply(struct br_target *t, struct treq *r, size_t len);
@@ -107,6 +108,29 @@ br_target_request(struct br_target *t, const char *payload, size_t len,
 		cb(arg, NULL, 0, why);
 		return (-1);
 	}
+	if (tgt_enqueue(t, r, false) != 0) {
+		cb(arg, NULL, 0, "too many requests queued");
+		return (-1);
+	}
+	return (0);
+}
+
+int
+br_target_request_bg(struct br_target *t, const char *payload, size_t len,
+    br_reply_cb *cb, void *arg)
+{
+	struct treq	*r;
+	const char	*why = "bad request";
+
+	if (!br_target_idle(t)) {
+		cb(arg, NULL, 0, "the line is busy");
+		return (-1);
+	}
+	if ((r = tgt_new_req(t, payload, len, cb, arg, &why)) == NULL) {
+		cb(arg, NULL, 0, why);
+		return (-1);
+	}
+	r->background = true;
 	if (tgt_enqueue(t, r, false) != 0) {
 		cb(arg, NULL, 0, "too many requests queued");
 		return (-1);
@@ -305,6 +329,8 @@ tgt_finish(struct br_target *t, const char *payload, size_t len,
 	treq_free(r);
 	if (!t->draining)
 		tgt_kick(t);
+	if (t->idle != NULL && br_target_idle(t))
+		t->idle(t->idle_arg);
 }
 
 /*
@@ -538,6 +564,22 @@ bool
 br_target_switching(const struct br_target *t)
 {
 	return (t->enter != EN_NONE);
+}
+
+bool
+br_target_idle(const struct br_target *t)
+{
+	return (t != NULL && t->state == BR_TS_STOPPED_GDB &&
+	    t->tx == TX_IDLE && TAILQ_EMPTY(&t->queue) && !t->draining &&
+	    t->enter == EN_NONE && !t->breaking && !t->confirming &&
+	    br_link_up(t->link));
+}
+
+void
+br_target_set_idle(struct br_target *t, void (*fn)(void *), void *arg)
+{
+	t->idle = fn;
+	t->idle_arg = arg;
 }
 
 enum br_tstate

@@ -56,6 +56,7 @@
 #include <event2/listener.h>
 
 #include "bridge/bridge.h"
+#include "bridge/prefetch.h"
 #include "bridge/sleepers.h"
 #include "bridge/gdb_int.h"		/* grv_use: riscv64's compiled break */
 
@@ -1282,6 +1283,12 @@ fb_cache_sink(void *arg, const struct br_event *ev)
 }
 
 static void
+fb_prefetch_sink(void *arg, const struct br_event *ev)
+{
+	br_prefetch_note(((struct bridge *)arg)->prefetch, ev);
+}
+
+static void
 fb_console_sink(void *arg, const struct br_event *ev)
 {
 	br_console_event(((struct bridge *)arg)->console, ev);
@@ -1347,6 +1354,7 @@ fb_setup(struct fb *f, uint8_t c0, uint8_t c1)
 	/* As main.c: console bytes, notices, panics, marks and link changes
 	 * reach the viewers. */
 	br_notify_sink(&f->br, fb_cache_sink, &f->br);
+	br_notify_sink(&f->br, fb_prefetch_sink, &f->br);
 	br_notify_sink(&f->br, fb_console_sink, &f->br);
 	if (c0 & 0x01) {
 		f->br.cache = br_cache_new(f->br.arch);
@@ -1366,6 +1374,10 @@ fb_setup(struct fb *f, uint8_t c0, uint8_t c1)
 		br_sleepers_use_layout(f->br.sleepers, &lay);
 	}
 	f->br.target = br_target_new(&f->br, f->br.link);
+	/* As main.c: reading ahead into the cache while the line is idle
+	 * (bridge/prefetch.c), against whatever the stub answers. */
+	if (f->br.cache != NULL)
+		f->br.prefetch = br_prefetch_new(&f->br, true);
 	if ((f->br.gdb = br_gdb_new(&f->br, err)) == NULL)
 		fb_fail("gdb: %s", err);
 	if (f->br.arch->id == RSP_ARCH_RISCV64) {
@@ -1492,6 +1504,8 @@ fb_teardown(struct fb *f)
 	/* main.c's order: the target may still tell gdb or the console. */
 	br_gdb_free(f->br.gdb);
 	f->br.gdb = NULL;
+	br_prefetch_free(f->br.prefetch);	/* before the target it hooks */
+	f->br.prefetch = NULL;
 	br_target_free(f->br.target);
 	f->br.target = NULL;
 	br_cache_free(f->br.cache);

@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "bridge/bridge.h"
+#include "bridge/prefetch.h"
 
 #define PAGE		4096
 #define IMG_BASE	0xffffffff81000000ULL
@@ -353,7 +354,7 @@ gen_req(uint64_t *s, char *p)
 	static const uint64_t lens[] = { 1, 2, 4, 8, 16, 64, 100, 256, 511,
 	    512, 1000 };
 	uint64_t	r = rnd(s) % 100, k, a, n;
-	uint8_t		data[8];
+	uint8_t		data[8] = { 0 };
 	char		hex[17];
 
 	k = rnd(s) % 6;
@@ -779,6 +780,198 @@ test_off(void **state)
 	br_cache_free(c);
 }
 
+/* ---- the read-ahead (bridge/cache_ahead.c) */
+
+static const struct br_ahead_cfg ahead_cfg = {
+	.piece = 256, .stack = 2048, .thread_stack = 192, .code = 128,
+	.threads = true,
+};
+
+/* One read-ahead request: planned, sent to b (bounds checked as the
+ * cache's own), its reply kept. False when there is nothing to read. */
+static bool
+ahead_plan_send(struct br_cache *c, struct fake *b, struct br_ahead *a,
+    char *reply, size_t *rlen)
+{
+	uint64_t	io = b->io_bytes;
+
+	if (!br_cache_ahead(c, &ahead_cfg, a))
+		return (false);
+	assert_true(a->pktlen > 0 && a->pktlen < sizeof a->pkt);
+	/* One page, one piece at most. */
+	if (a->kind == BR_AHEAD_MEM)
+		assert_true(a->len > 0 && a->len <= ahead_cfg.piece &&
+		    a->addr / PAGE == (a->addr + a->len - 1) / PAGE);
+	b->own = true;
+	*rlen = fake_req(b, a->pkt, a->pktlen, reply);
+	b->own = false;
+	reply[*rlen] = '\0';
+	/* Never a byte where reading has effects. */
+	assert_int_equal(b->io_bytes, io);
+	return (true);
+}
+
+/*
+ * gdb's request p through the cache, while a read-ahead request a (sent
+ * just before, reply waiting) is on the wire: gdb's is planned first,
+ * then a's reply is kept, then gdb's goes on as usual.
+ */
+static size_t
+via_cache_behind(struct br_cache *c, struct fake *b, const char *p,
+    size_t len, char *out, const struct br_ahead *a, const char *areply,
+    size_t arlen)
+{
+	struct br_cache_req	 r;
+	char			 reply[4096], res[RSP_PKT_MAX + 1];
+	size_t			 rlen, n;
+	enum br_cache_verdict	 v;
+	int			 guard = 0;
+
+	v = br_cache_request(c, p, len, &r, res, sizeof res, &n);
+	br_cache_ahead_reply(c, a, areply, arlen);
+	while (v != BR_CACHE_HIT) {
+		assert_true(guard++ < 16);
+		assert_int_not_equal(v, BR_CACHE_FAIL);
+		if (v == BR_CACHE_PASS)
+			rlen = fake_req(b, p, len, reply);
+		else
+			rlen = fake_req(b, r.fwd, r.fwdlen, reply);
+		v = br_cache_reply(c, &r, p, len, reply, rlen, res,
+		    sizeof res, &n);
+	}
+	memcpy(out, res, n);
+	out[n] = '\0';
+	return (n);
+}
+
+/*
+ * The model check again, with the read-ahead running between gdb's
+ * requests: some of its requests finish before gdb's next one, others
+ * are still on the wire when gdb's comes (the stub's thread moved, a
+ * thread list half read). Every reply gdb gets must still equal the
+ * direct target's, and the read-ahead must stay in its bounds: never
+ * the I/O region, one page and one piece per read at most.
+ */
+static void
+test_ahead_model(void **state)
+{
+	static struct fake	 a, b;
+	struct br_cache		*c = new_cache();
+	struct br_ahead		 ah;
+	char			 p[256], ra[4096], rb[4096], rah[4096];
+	size_t			 len, na, nb, nah;
+	uint64_t		 s = 777, k;
+	int			 i, steps = 0, behind = 0;
+	bool			 listing = false;
+
+	(void)state;
+	fake_init(&a, x86());
+	fake_init(&b, x86());
+	for (i = 0; i < 20000; i++) {
+		len = gen_req(&s, p);
+		/* gdb lists threads in one run from qfThreadInfo on, never
+		 * with a lone qsThreadInfo (the stub's place in its list is
+		 * shared) nor with other requests between. */
+		if (strcmp(p, "qsThreadInfo") == 0 && !listing)
+			len = (size_t)sprintf(p, "qfThreadInfo");
+		for (k = rnd(&s) % 4; k > 0; k--)
+			if (ahead_plan_send(c, &b, &ah, rah, &nah)) {
+				br_cache_ahead_reply(c, &ah, rah, nah);
+				steps++;
+			}
+		na = fake_req(&a, p, len, ra);
+		ra[na] = '\0';
+		if (rnd(&s) % 3 == 0 && ahead_plan_send(c, &b, &ah, rah,
+		    &nah)) {
+			nb = via_cache_behind(c, &b, p, len, rb, &ah, rah,
+			    nah);
+			behind++;
+		} else
+			nb = via_cache(c, &b, p, len, rb);
+		if (na != nb || memcmp(ra, rb, na) != 0)
+			fail_msg("step %d: %s: direct %.60s, cached %.60s", i,
+			    p, ra, rb);
+		if (strcmp(p, "qsThreadInfo") != 0)
+			listing = strcmp(p, "qfThreadInfo") == 0;
+		else if (ra[0] != 'm')
+			listing = false;
+		if (p[0] == 'c' || p[0] == 's')
+			br_cache_invalidate(c, BR_CE_STOP);
+		assert_int_equal(a.io_bytes, b.io_bytes);
+	}
+	assert_true(steps > 1000 && behind > 1000);
+	assert_false(b.own_crossed);
+	br_cache_free(c);
+}
+
+/*
+ * After a stop, the read-ahead left alone to the end: then what gdb asks
+ * first (registers, the stack's top lines, the thread list, names, every
+ * thread's registers) needs no request at all, and a resume drops it.
+ */
+static void
+test_ahead_then_gdb(void **state)
+{
+	static struct fake	 f;
+	struct br_cache		*c = new_cache();
+	struct br_ahead		 ah;
+	char			 out[4096], rah[4096], want[4096], req[64];
+	size_t			 nah, t;
+	unsigned		 sent;
+	int			 n = 0;
+	uint64_t		 sp;
+
+	(void)state;
+	fake_init(&f, x86());
+	f.cur = 2;			/* "current" is 0x1c */
+	while (ahead_plan_send(c, &f, &ah, rah, &nah)) {
+		br_cache_ahead_reply(c, &ah, rah, nah);
+		assert_true(++n < 200);
+	}
+	sent = f.sent;
+	via_cache(c, &f, "g", 1, out);
+	rsp_hex_encode(want, sizeof want, f.regs[2], NREGS);
+	want[2 * NREGS] = '\0';
+	assert_string_equal(out, want);
+	memcpy(&sp, &f.regs[2][56], 8);
+	snprintf(req, sizeof req, "m%llx,40", (unsigned long long)(sp & ~63ULL));
+	via_cache(c, &f, req, strlen(req), out);
+	snprintf(req, sizeof req, "m%llx,40",
+	    (unsigned long long)((sp & ~63ULL) + 0x100));
+	via_cache(c, &f, req, strlen(req), out);
+	via_cache(c, &f, "qfThreadInfo", 12, out);
+	assert_string_equal(out, "mfffffffe,01");
+	via_cache(c, &f, "qsThreadInfo", 12, out);
+	via_cache(c, &f, "qsThreadInfo", 12, out);
+	assert_string_equal(out, "");
+	via_cache(c, &f, "qThreadExtraInfo,-2", 19, out);
+	via_cache(c, &f, "qThreadExtraInfo,1c", 19, out);
+	for (t = 0; t < NTHREADS; t++) {
+		snprintf(req, sizeof req, "Hg%llx", (unsigned long long)tids[t]);
+		via_cache(c, &f, req, strlen(req), out);
+		assert_string_equal(out, "OK");
+		via_cache(c, &f, "g", 1, out);
+		rsp_hex_encode(want, sizeof want, f.regs[t], NREGS);
+		want[2 * NREGS] = '\0';
+		assert_string_equal(out, want);
+		memcpy(&sp, &f.regs[t][56], 8);
+		snprintf(req, sizeof req, "m%llx,40",
+		    (unsigned long long)(sp & ~63ULL));
+		via_cache(c, &f, req, strlen(req), out);
+	}
+	/* Not one request on the wire for all of that. */
+	assert_int_equal(f.sent, sent);
+	/* A resume: nothing of this stop is served any more, and a reply
+	 * planned before it is not kept. */
+	br_cache_invalidate(c, BR_CE_RESUME);
+	assert_true(br_cache_ahead(c, &ahead_cfg, &ah));
+	assert_string_equal(ah.pkt, "g");
+	br_cache_invalidate(c, BR_CE_STOP);
+	br_cache_ahead_reply(c, &ah, want, 2 * NREGS);
+	assert_false(is_hit(c, "g"));
+	br_cache_free(c);
+}
+
 /* The memory cap: past it the cache starts over, never grows beyond. */
 static void
 test_cap(void **state)
@@ -817,6 +1010,8 @@ main(void)
 		cmocka_unit_test(test_thread_moved_behind),
 		cmocka_unit_test(test_off),
 		cmocka_unit_test(test_cap),
+		cmocka_unit_test(test_ahead_model),
+		cmocka_unit_test(test_ahead_then_gdb),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -20,7 +20,11 @@
  *                       without DWARF; _off: --no-sleepers) |
  *                       rvbreak (a vmlinux with kgdb_compiled_break and
  *                       kgdb_setting_breakpoint: tests/data/dwarf/
- *                       rvbreak.c; after riscv64)
+ *                       rvbreak.c; after riscv64) |
+ *                       prefetch | prefetch_off (bridge/prefetch.c, after
+ *                       cache; _off: --no-prefetch; its quiet time is
+ *                       TR_QUIET_MS, so a transcript's own pace never
+ *                       lets it in: "waitwire" does)
  *   state kdb|stopped|kgdbwait     put the target there (wire cleared)
  *   connect X           gdb X (a letter) connects
  *   close X             gdb X hangs up
@@ -61,9 +65,11 @@
 
 #include "tests/unit/fakelink.h"
 #include "tests/unit/fixdir.h"
+#include "bridge/prefetch.h"
 #include "bridge/sleepers.h"
 
 #define TR_DIR	"tests/data/transcripts"
+#define TR_QUIET_MS	400	/* the read-ahead's wait for a quiet line */
 #define TR_MAX	64
 
 struct tr_gdb {
@@ -310,6 +316,12 @@ tr_drained(struct tr *t, const char *path)
 }
 
 static void
+tr_prefetch_sink(void *arg, const struct br_event *ev)
+{
+	br_prefetch_note(((struct bridge *)arg)->prefetch, ev);
+}
+
+static void
 run_transcript(void **state)
 {
 	const char	*name = *state;
@@ -364,7 +376,15 @@ run_transcript(void **state)
 			else if (strcmp(arg, "cache") == 0 &&
 			    t->br.cache == NULL)
 				t->br.cache = br_cache_new(t->br.arch);
-			else if (strncmp(arg, "sleepers", 8) == 0 &&
+			else if (strncmp(arg, "prefetch", 8) == 0 &&
+			    t->br.cache != NULL && t->br.prefetch == NULL) {
+				t->br.prefetch = br_prefetch_new(&t->br,
+				    strcmp(arg, "prefetch_off") != 0);
+				br_prefetch_set_quiet(t->br.prefetch,
+				    TR_QUIET_MS);
+				br_notify_sink(&t->br, tr_prefetch_sink,
+				    &t->br);
+			} else if (strncmp(arg, "sleepers", 8) == 0 &&
 			    t->br.sleepers == NULL) {
 				snprintf(buf, sizeof buf, "%s/itf-6.1-64%s",
 				    fixdir, strcmp(arg, "sleepers_nodwarf") ==
@@ -582,6 +602,7 @@ run_transcript(void **state)
 	if (tr_drained(t, path) > 0)
 		fail();
 	br_gdb_free(t->br.gdb);
+	br_prefetch_free(t->br.prefetch);
 	br_target_free(t->br.target);
 	br_cache_free(t->br.cache);	/* after the target, as in main.c */
 	br_sleepers_free(t->br.sleepers);

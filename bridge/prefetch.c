@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * bridge/prefetch.c: answers before gdb asks (issue 16). At a stop a
+ * person reads the prompt and thinks for a second or more before typing
+ * bt or info threads; the serial line sits idle meanwhile. This module
+ * fills that second: while the kernel is stopped in gdb mode and nothing
+ * waits for the line, it sends one request at a time that the cache's
+ * read-ahead planner (cache_ahead.c) names, and the reply goes into the
+ * stop-state cache. gdb's requests then find their answers there.
+ *
+ * Rules:
+ *  - one request of ours on the wire at most, and only while the target
+ *    engine is idle: right after a reply of ours, or once the line has
+ *    been quiet for a short while after anyone else's request (the
+ *    quiet time: gdb's packets of one command come faster), so a request of
+ *    gdb's, the TUI's or ctl's that arrives meanwhile waits behind at
+ *    most one of ours (at most BR_PREFETCH_PIECE bytes of memory);
+ *  - memory only where the cache deems reading harmless;
+ *  - a resume, kdb or a link change ends it: the target leaves the
+ *    stopped state before anything more is planned, and a reply planned
+ *    at an older cache generation is dropped (the cache never keeps
+ *    another stop's answers);
+ *  - a sleeping task's 'g' is kept as kgdb sent it: gdb's own 'g' goes
+ *    through sleepers.c as always, which finds kgdb's answer and the
+ *    frame at its sp in the cache and builds its answer from them.
+ * `--no-prefetch` and `monitor bridge prefetch on|off` switch it.
+ *
+ * Layer 3: calls the target engine (layer 2) and the cache (layer 0);
+ * the engine tells it of an empty queue through br_target_set_idle, the
+ * bus of stops and resumes through br_prefetch_note (main.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "bridge/bridge.h"
+#include "bridge/prefetch.h"
+
+struct br_prefetch {
+	struct bridge		*br;
+	bool			 on;
+	bool			 hooked;	/* idle cue installed */
+	bool			 busy;		/* a request of ours is out */
+	bool			 done;		/* nothing left at this stop */
+	bool			 quick;		/* ours was the last request */
+	bool			 halted;	/* the wire failed one: not again
+						 * at this stop */
+	unsigned		 quiet_ms;
+	struct event		*ev;		/* the quiet time */
+	struct br_ahead_cfg	 cfg;
+	struct br_prefetch_stats st;
+	struct pf_req		*out;		/* the request out, or NULL */
+};
+
+/* One request on its way; outlives the module if the target does. */
+struct pf_req {
+	struct br_prefetch	*p;		/* NULL: the module is gone */
+	struct br_ahead		 a;
+};
+
+static void	pf_arm(struct br_prefetch *);
+
+static void
+pf_reply(void *arg, const char *payload, size_t len, const char *err)
+{
+	struct pf_req		*q = arg;
+	struct br_prefetch	*p = q->p;
+	struct br_cache		*c;
+
+	if (p == NULL) {
+		free(q);
+		return;
+	}
+	p->busy = false;
+	p->out = NULL;
+	/* Nothing else waits: go on without the quiet time. */
+	p->quick = br_target_idle(p->br->target);
+	c = p->br->cache;
+	if (c == NULL || q->a.gen != br_cache_generation(c))
+		p->st.dropped++;
+	else {
+		if (err == NULL && payload != NULL)
+			p->st.reply_bytes += len;
+		br_cache_ahead_reply(c, &q->a, err != NULL ? NULL : payload,
+		    len);
+	}
+	if (err != NULL) {
+		/* A stub that does not answer this will not answer the next
+		 * either: leave the line to gdb until the next stop. */
+		p->st.failed++;
+		p->halted = true;
+		log_info("prefetch: %s; nothing more read ahead at this stop",
+		    err);
+	}
+	free(q);
+	/* The engine's idle cue follows (or a request of gdb's goes
+	 * first, and its end cues us again). */
+}
+
+/* The quiet time is over: one request, if all is still idle. */
+static void
+pf_step(int fd, short what, void *arg)
+{
+	struct br_prefetch	*p = arg;
+	struct bridge		*br = p->br;
+	struct pf_req		*q;
+
+	(void)fd;
+	(void)what;
+	if (!p->on || p->busy || p->halted || br->cache == NULL ||
+	    !br_cache_enabled(br->cache) || !br_target_idle(br->target))
+		return;
+	q = xcalloc(1, sizeof *q);
+	if (!br_cache_ahead(br->cache, &p->cfg, &q->a) || q->a.pktlen == 0) {
+		free(q);
+		p->done = true;
+		return;
+	}
+	q->p = p;
+	p->busy = true;
+	p->out = q;
+	p->st.requests++;
+	/* A refusal calls pf_reply at once (and halts it for the stop). */
+	(void)br_target_request_bg(br->target, q->a.pkt, q->a.pktlen,
+	    pf_reply, q);
+}
+
+/* The engine's queue emptied: something may have changed what the
+ * cache holds (gdb's z drops memory, its Hg moves its thread): plan
+ * again once the line is quiet. */
+static void
+pf_idle(void *arg)
+{
+	struct br_prefetch	*p = arg;
+
+	p->done = false;
+	pf_arm(p);
+	p->quick = false;
+}
+
+static void
+pf_hook(struct br_prefetch *p)
+{
+	if (!p->hooked && p->br->target != NULL) {
+		br_target_set_idle(p->br->target, pf_idle, p);
+		p->hooked = true;
+	}
+}
+
+/* Look again once the line has been quiet for a while. */
+static void
+pf_arm(struct br_prefetch *p)
+{
+	struct timeval	tv;
+
+	pf_hook(p);
+	if (!p->on || p->busy || p->done)
+		return;
+	tv.tv_sec = p->quick ? 0 : p->quiet_ms / 1000;
+	tv.tv_usec = p->quick ? 0 : (p->quiet_ms % 1000) * 1000;
+	evtimer_add(p->ev, &tv);
+}
+
+struct br_prefetch *
+br_prefetch_new(struct bridge *br, bool on)
+{
+	struct br_prefetch	*p = xcalloc(1, sizeof *p);
+
+	p->br = br;
+	p->on = on;
+	p->quiet_ms = BR_PREFETCH_QUIET_MS;
+	p->ev = evtimer_new(br->base, pf_step, p);
+	if (p->ev == NULL)
+		fatalx("prefetch: evtimer_new failed");
+	p->cfg.piece = BR_PREFETCH_PIECE;
+	p->cfg.stack = BR_PREFETCH_STACK;
+	p->cfg.thread_stack = BR_PREFETCH_THREAD_STACK;
+	p->cfg.code = BR_PREFETCH_CODE;
+	p->cfg.threads = true;
+	if (br->arch != NULL && p->cfg.piece > br->arch->mem_read_max)
+		p->cfg.piece = br->arch->mem_read_max;
+	pf_hook(p);
+	return (p);
+}
+
+void
+br_prefetch_free(struct br_prefetch *p)
+{
+	if (p == NULL)
+		return;
+	if (p->out != NULL)
+		p->out->p = NULL;	/* its reply is dropped */
+	if (p->hooked && p->br->target != NULL)
+		br_target_set_idle(p->br->target, NULL, NULL);
+	event_free(p->ev);
+	free(p);
+}
+
+void
+br_prefetch_set(struct br_prefetch *p, bool on)
+{
+	if (p == NULL || p->on == on)
+		return;
+	p->on = on;
+	if (!on) {
+		evtimer_del(p->ev);
+		return;
+	}
+	p->done = false;
+	if (p->br->target != NULL && br_target_idle(p->br->target))
+		pf_arm(p);
+}
+
+bool
+br_prefetch_on(const struct br_prefetch *p)
+{
+	return (p != NULL && p->on);
+}
+
+bool
+br_prefetch_done(const struct br_prefetch *p)
+{
+	return (p != NULL && p->done);
+}
+
+const struct br_prefetch_stats *
+br_prefetch_stats(const struct br_prefetch *p)
+{
+	return (&p->st);
+}
+
+void
+br_prefetch_set_quiet(struct br_prefetch *p, unsigned ms)
+{
+	p->quiet_ms = ms;
+}
+
+void
+br_prefetch_note(struct br_prefetch *p, const struct br_event *ev)
+{
+	if (p == NULL)
+		return;
+	switch (ev->note) {
+	case BR_NOTE_STATE:
+	case BR_NOTE_STOP:
+	case BR_NOTE_TARGET_LINK:
+		break;
+	default:
+		return;
+	}
+	/* Whatever it was doing belonged to the old state: a reply still
+	 * out is dropped by its generation (the cache's sink ran first). */
+	evtimer_del(p->ev);
+	p->done = false;
+	p->halted = false;
+	pf_hook(p);
+	if (p->br->target != NULL && br_target_idle(p->br->target))
+		pf_arm(p);
+}
