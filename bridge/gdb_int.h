@@ -172,6 +172,7 @@ struct gctx {
 	struct br_gdb	*g;		/* NULL once gdb is freed */
 	unsigned	 sess_id;
 	char		 kind;		/* first byte of the request */
+	const bool	*requesting;	/* gs_own_request's flag, or NULL */
 };
 TAILQ_HEAD(gctx_list, gctx);
 
@@ -241,6 +242,10 @@ void	 gs_process(struct gsess *s);
 void	 gs_unpause(struct gsess *s);
 void	 gs_stop_reply(struct gsess *s, const char *payload, size_t len);
 bool	 gs_bp_at(const struct br_gdb *g, uint64_t pc);
+int	 gs_own_request(struct br_gdb *g, bool *requesting, char kind,
+	    const char *req, br_reply_cb *cb);
+struct gctx	*gs_own_ctx(struct br_gdb *g, char kind, const bool *requesting);
+struct br_gdb	*gs_own_gdb(struct gctx *c);
 void	 gs_bp_forget(struct br_gdb *g);
 
 /* gdb_vcont.c: resumes, vCont, range steps, masked steps */

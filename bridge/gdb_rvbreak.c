@@ -70,46 +70,10 @@ grv_use(struct br_gdb *g, uint64_t kcb, uint64_t flag)
 	g->rv.on = true;
 }
 
-static struct gctx *
-grv_ctx(struct br_gdb *g)
-{
-	struct gctx	*c = xcalloc(1, sizeof *c);
-
-	c->g = g;
-	c->kind = 'V';
-	TAILQ_INSERT_TAIL(&g->ctxs, c, entry);
-	return (c);
-}
-
-/*
- * The bridge a request was made for; NULL once it is freed, and NULL
- * while grv_request runs: br_target_request answers a request it cannot
- * queue through the callback at once and also returns -1, and only the
- * caller handles that -1.
- */
-static struct br_gdb *
-grv_ctx_gdb(struct gctx *c)
-{
-	struct br_gdb	*g = c->g;
-
-	if (g != NULL)
-		TAILQ_REMOVE(&g->ctxs, c, entry);
-	free(c);
-	if (g != NULL && g->rv.requesting)
-		return (NULL);
-	return (g);
-}
-
 static int
 grv_request(struct br_gdb *g, const char *req, br_reply_cb *cb)
 {
-	int	rc;
-
-	g->rv.requesting = true;
-	rc = br_target_request(g->br->target, req, strlen(req), cb,
-	    grv_ctx(g));
-	g->rv.requesting = false;
-	return (rc);
+	return (gs_own_request(g, &g->rv.requesting, 'V', req, cb));
 }
 
 /* The bridge's breakpoint after the c.ebreak: "Z0,…,2" or "z0,…,2". */
@@ -125,7 +89,7 @@ grv_ignore(void *arg, const char *payload, size_t len, const char *err)
 	(void)payload;
 	(void)len;
 	(void)err;
-	(void)grv_ctx_gdb(arg);
+	(void)gs_own_gdb(arg);
 }
 
 /* Lift the bridge's breakpoint without waiting (a resume that failed). */
@@ -200,7 +164,7 @@ grv_cancelled(struct br_gdb *g)
 static void
 grv_planted(void *arg, const char *payload, size_t len, const char *err)
 {
-	struct br_gdb	*g = grv_ctx_gdb(arg);
+	struct br_gdb	*g = gs_own_gdb(arg);
 
 	if (g == NULL || g->rv.phase != GRV_PLANT)
 		return;
@@ -222,7 +186,7 @@ grv_planted(void *arg, const char *payload, size_t len, const char *err)
 static void
 grv_insn(void *arg, const char *payload, size_t len, const char *err)
 {
-	struct br_gdb	*g = grv_ctx_gdb(arg);
+	struct br_gdb	*g = gs_own_gdb(arg);
 	struct grv	*rv;
 	char		 req[48];
 
@@ -247,7 +211,7 @@ grv_insn(void *arg, const char *payload, size_t len, const char *err)
 static void
 grv_pc(void *arg, const char *payload, size_t len, const char *err)
 {
-	struct br_gdb	*g = grv_ctx_gdb(arg);
+	struct br_gdb	*g = gs_own_gdb(arg);
 	uint64_t	 pc;
 	char		 req[48];
 
@@ -267,7 +231,7 @@ grv_pc(void *arg, const char *payload, size_t len, const char *err)
 static void
 grv_hg(void *arg, const char *payload, size_t len, const char *err)
 {
-	struct br_gdb		*g = grv_ctx_gdb(arg);
+	struct br_gdb		*g = gs_own_gdb(arg);
 	const struct rsp_arch	*a;
 	char			 req[16];
 
@@ -286,7 +250,7 @@ grv_hg(void *arg, const char *payload, size_t len, const char *err)
 static void
 grv_flagged(void *arg, const char *payload, size_t len, const char *err)
 {
-	struct br_gdb	*g = grv_ctx_gdb(arg);
+	struct br_gdb	*g = gs_own_gdb(arg);
 	uint64_t	 v;
 
 	if (g == NULL || g->rv.phase != GRV_PROBE || grv_cancelled(g))
@@ -355,7 +319,7 @@ grv_breakpoint(struct gsess *s, const char *p, size_t len)
 static void
 grv_unplanted(void *arg, const char *payload, size_t len, const char *err)
 {
-	struct br_gdb	*g = grv_ctx_gdb(arg);
+	struct br_gdb	*g = gs_own_gdb(arg);
 
 	if (g == NULL || g->rv.phase != GRV_UNPLANT)
 		return;

@@ -215,6 +215,52 @@ gs_ctx_new(struct gsess *s, char kind)
 	return (c);
 }
 
+/*
+ * A request of the bridge's own for one of gdb's helpers (arm64's masked
+ * steps, riscv64's compiled break), not gdb's. Its callback takes the
+ * br_gdb from gs_own_gdb: NULL once gdb is freed, and NULL while
+ * gs_own_request still runs. br_target_request answers a request it
+ * cannot queue through the callback at once and also returns -1; only
+ * the caller handles that -1, so the callback must not handle the same
+ * failure a second time (two resumes, or two replies to one packet).
+ */
+struct gctx *
+gs_own_ctx(struct br_gdb *g, char kind, const bool *requesting)
+{
+	struct gctx	*c = xcalloc(1, sizeof *c);
+
+	c->g = g;
+	c->kind = kind;
+	c->requesting = requesting;
+	TAILQ_INSERT_TAIL(&g->ctxs, c, entry);
+	return (c);
+}
+
+int
+gs_own_request(struct br_gdb *g, bool *requesting, char kind,
+    const char *req, br_reply_cb *cb)
+{
+	struct gctx	*c = gs_own_ctx(g, kind, requesting);
+	int		 rc;
+
+	*requesting = true;
+	rc = br_target_request(g->br->target, req, strlen(req), cb, c);
+	*requesting = false;
+	return (rc);
+}
+
+struct br_gdb *
+gs_own_gdb(struct gctx *c)
+{
+	struct br_gdb	*g = c->g;
+	bool		 inside = g != NULL && c->requesting != NULL &&
+			    *c->requesting;
+
+	if (g != NULL)
+		TAILQ_REMOVE(&g->ctxs, c, entry);
+	free(c);
+	return (inside ? NULL : g);
+}
 
 /* What kgdb now holds after gdb's own Hc, Z or z (see gs_packet). */
 static void

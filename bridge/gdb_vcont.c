@@ -36,38 +36,6 @@ static void	gs_range_done(struct gsess *);
 #define GSTEP_IRQ_BITS	0xc0U		/* PSTATE.I (bit 7), F (bit 6) */
 
 
-static struct gctx *
-gstep_ctx(struct br_gdb *g)
-{
-	struct gctx	*c = xcalloc(1, sizeof *c);
-
-	c->g = g;
-	c->kind = 'I';
-	TAILQ_INSERT_TAIL(&g->ctxs, c, entry);
-	return (c);
-}
-
-/*
- * The bridge a step request was made for: NULL once it is freed, and
- * NULL while gstep_request is still running. br_target_request answers a
- * request it cannot queue through the callback at once and also returns
- * -1; every caller of gstep_request handles the -1, so the callback must
- * not handle the same failure a second time (two resumes, or two replies
- * to gdb's one 's').
- */
-static struct br_gdb *
-gstep_ctx_gdb(struct gctx *c)
-{
-	struct br_gdb	*g = c->g;
-
-	if (g != NULL)
-		TAILQ_REMOVE(&g->ctxs, c, entry);
-	free(c);
-	if (g != NULL && g->step.requesting)
-		return (NULL);
-	return (g);
-}
-
 static bool
 gstep_applies(const struct br_gdb *g)
 {
@@ -81,13 +49,7 @@ gstep_applies(const struct br_gdb *g)
 static int
 gstep_request(struct br_gdb *g, const char *req, br_reply_cb *cb)
 {
-	int	rc;
-
-	g->step.requesting = true;
-	rc = br_target_request(g->br->target, req, strlen(req), cb,
-	    gstep_ctx(g));
-	g->step.requesting = false;
-	return (rc);
+	return (gs_own_request(g, &g->step.requesting, 'I', req, cb));
 }
 
 /* kgdb's reply to the bridge's 'p' of pstate, as a number. */
@@ -141,7 +103,7 @@ gstep_failed(struct br_gdb *g)
 static void
 gstep_undone(void *arg, const char *payload, size_t len, const char *err)
 {
-	struct br_gdb	*g = gstep_ctx_gdb(arg);
+	struct br_gdb	*g = gs_own_gdb(arg);
 
 	(void)payload;
 	(void)len;
@@ -180,7 +142,7 @@ gstep_go(struct br_gdb *g)
 static void
 gstep_masked(void *arg, const char *payload, size_t len, const char *err)
 {
-	struct br_gdb	*g = gstep_ctx_gdb(arg);
+	struct br_gdb	*g = gs_own_gdb(arg);
 
 	if (g == NULL || g->step.phase != GSTEP_PREP)
 		return;
@@ -197,7 +159,7 @@ gstep_masked(void *arg, const char *payload, size_t len, const char *err)
 static void
 gstep_insn(void *arg, const char *payload, size_t len, const char *err)
 {
-	struct br_gdb	*g = gstep_ctx_gdb(arg);
+	struct br_gdb	*g = gs_own_gdb(arg);
 	struct gstep	*st;
 	uint8_t		 b[4];
 	uint32_t	 insn;
@@ -228,7 +190,7 @@ gstep_insn(void *arg, const char *payload, size_t len, const char *err)
 static void
 gstep_pc(void *arg, const char *payload, size_t len, const char *err)
 {
-	struct br_gdb	*g = gstep_ctx_gdb(arg);
+	struct br_gdb	*g = gs_own_gdb(arg);
 	uint64_t	 pc;
 	char		 req[48];
 
@@ -241,14 +203,14 @@ gstep_pc(void *arg, const char *payload, size_t len, const char *err)
 	/* The instruction, from vmlinux when the cache has it. */
 	snprintf(req, sizeof req, "m%" PRIx64 ",4", pc);
 	if (br_cache_forward(g->br, req, strlen(req),
-	    gstep_insn, gstep_ctx(g)) != 0)
+	    gstep_insn, gs_own_ctx(g, 'I', &g->step.requesting)) != 0)
 		gstep_go(g);
 }
 
 static void
 gstep_orig(void *arg, const char *payload, size_t len, const char *err)
 {
-	struct br_gdb		*g = gstep_ctx_gdb(arg);
+	struct br_gdb		*g = gs_own_gdb(arg);
 	const struct rsp_arch	*a;
 	char			 req[16];
 
@@ -268,7 +230,7 @@ gstep_orig(void *arg, const char *payload, size_t len, const char *err)
 static void
 gstep_hg(void *arg, const char *payload, size_t len, const char *err)
 {
-	struct br_gdb	*g = gstep_ctx_gdb(arg);
+	struct br_gdb	*g = gs_own_gdb(arg);
 	char		 req[16];
 
 	if (g == NULL || g->step.phase != GSTEP_PREP)
@@ -332,7 +294,7 @@ gdb_resume_hook(void *arg, const char *payload, size_t len)
 static void
 gstep_restored(void *arg, const char *payload, size_t len, const char *err)
 {
-	struct br_gdb	*g = gstep_ctx_gdb(arg);
+	struct br_gdb	*g = gs_own_gdb(arg);
 	struct gstep	*st;
 
 	if (g == NULL || g->step.phase != GSTEP_FIX)
@@ -354,7 +316,7 @@ gstep_restored(void *arg, const char *payload, size_t len, const char *err)
 static void
 gstep_after(void *arg, const char *payload, size_t len, const char *err)
 {
-	struct br_gdb	*g = gstep_ctx_gdb(arg);
+	struct br_gdb	*g = gs_own_gdb(arg);
 	struct gstep	*st;
 	uint32_t	 v;
 	char		 req[32];
