@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "tui/tui.h"
+#include "tui/live_int.h"
 
 static void
 test_mem(void **state)
@@ -96,6 +96,52 @@ test_mem_pieces(void **state)
 	tui_mem_free(m);
 }
 
+static struct live_rec
+rec(uint64_t seq)
+{
+	char	t[16];
+
+	snprintf(t, sizeof t, "r%llu", (unsigned long long)seq);
+	return ((struct live_rec){ .seq = seq, .text = tui_xstrndup(t,
+	    strlen(t)), .len = strlen(t) });
+}
+
+/*
+ * The records read behind the first view go in front of its records, in
+ * order; when they do not all fit, the oldest are dropped.
+ */
+static void
+test_recs_prepend(void **state)
+{
+	struct live_rec	recs[6], old[4];
+	size_t		n, i;
+
+	(void)state;
+	recs[0] = rec(10);
+	recs[1] = rec(11);
+	for (i = 0; i < 3; i++)
+		old[i] = rec(7 + i);
+	n = live_recs_prepend(recs, 2, 6, old, 3);
+	assert_int_equal(n, 5);
+	for (i = 0; i < n; i++)
+		assert_int_equal(recs[i].seq, i < 3 ? 7 + i : 10 + i - 3);
+	assert_string_equal(recs[0].text, "r7");
+	assert_string_equal(recs[4].text, "r11");
+	/* room for one more: only the newest of the older ones */
+	for (i = 0; i < 4; i++)
+		old[i] = rec(3 + i);
+	n = live_recs_prepend(recs, n, 6, old, 4);
+	assert_int_equal(n, 6);
+	assert_int_equal(recs[0].seq, 6);
+	assert_int_equal(recs[1].seq, 7);
+	assert_int_equal(recs[5].seq, 11);
+	/* nothing older: unchanged */
+	assert_int_equal(live_recs_prepend(recs, n, 6, old, 0), 6);
+	assert_int_equal(recs[0].seq, 6);
+	for (i = 0; i < n; i++)
+		free(recs[i].text);
+}
+
 /* The "target": 4 KiB of known bytes at 0x10000. */
 static int
 img_read(const uint8_t *img, uint64_t addr, void *buf, size_t len)
@@ -144,6 +190,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mem),
 		cmocka_unit_test(test_mem_pieces),
+		cmocka_unit_test(test_recs_prepend),
 		cmocka_unit_test(test_walk_on_snapshot),
 	};
 
