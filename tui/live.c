@@ -9,16 +9,10 @@
  * answers those in order and we keep at most one refresh read in flight,
  * so a gdb sharing the target waits for at most one of our packets.
  *
- * A refresh runs at every stop: registers ('g'), then the stack from SP
- * (up to LIVE_STACK_BYTES, page by page), then the printk ring. Where the
- * ring's fields are comes from the vmlinux's DWARF, read once (the first
- * time a vmlinux is known and the ring is wanted); without a vmlinux, or
- * with one without debug info, the log pane shows the console only, its
- * title says so and the refresh message says why. The ring
- * walk (printk.c) runs on a memory snapshot (mem.c): each miss becomes one
- * "mem" request and the walk runs again when it is answered, until it
- * completes. Only records newer than the last one seen are read, so a
- * second stop costs a header read plus the new records.
+ * What a stop reads, and in what order, is stop.c's; this file follows
+ * the bridge's events and status and carries the keys' commands. Without
+ * a vmlinux, or with one without debug info, the log pane shows the
+ * console only, its title says so and the refresh message says why.
  *
  * The log pane holds the kernel's records; console lines seen while the
  * kernel runs are appended to it and replaced by the ring's own records
@@ -30,578 +24,7 @@
 #include <time.h>
 
 #include "common/ctlproto.h"
-#include "common/dwarf.h"
-#include "common/json.h"
-#include "rsp/rsp.h"
-#include "tui/tui.h"
-
-#define LIVE_STATUS_MS	1000
-#define LIVE_STACK_BYTES 1024
-#define LIVE_PAGE	4096
-#define LIVE_BACKLOG	100	/* records read on the first view */
-#define LIVE_RECS_MAX	4000
-#define LIVE_LOG_LINES	20000
-#define LIVE_PEND_MAX	16
-
-enum live_req { LR_REGS, LR_STACK, LR_LOG, LR_THREAD, LR_MORE };
-enum live_step { LS_IDLE, LS_REGS, LS_STACK, LS_LOG, LS_MORE };
-
-struct live_rec {
-	uint64_t	 seq, ts_nsec;
-	uint32_t	 caller_id;
-	uint8_t		 level, facility, flags;
-	char		*text;
-	size_t		 len;
-};
-
-struct tui_live {
-	struct tui_conn		*ev, *rq;
-	struct tui_status	 status;
-	struct tui_regs_view	*regs;
-	struct tui_stack	 stack;
-	uint8_t			 stackmem[LIVE_STACK_BYTES];
-	bool			 have_stack;
-	struct tui_log		*log;
-	struct tui_panic	*panic;
-	struct tui_symtab	*symtab;
-	bool			 own_symtab;
-	char			*vmlinux;	/* its path, or NULL */
-	bool			 layout_done;	/* DWARF read (or failed) */
-	char			 log_why[TUI_LOG_NOTE_MAX];
-	const struct rsp_arch	*arch;
-	struct tui_mem		*mem;
-	struct tui_printk	*pk;
-	unsigned		 mem_read_max;
-
-	/* behind the first view: the tasks, the taint, a task's stack */
-	struct tui_behind	*behind;
-	bool			 tasks_view;	/* the tasks view is shown */
-	size_t			 tsel;
-	uint64_t		 more_t0, more_bytes, more_reads;
-	bool			 walked;	/* the walk was over at the start */
-	uint64_t		 more_addr;	/* the read in flight */
-	size_t			 more_len;
-
-	struct live_rec		*recs;
-	size_t			 nrecs;
-	bool			 recs_dirty, synced;
-
-	enum live_req		 pend[LIVE_PEND_MAX];
-	size_t			 npend;
-	enum live_step		 step;
-	bool			 again;
-	bool			 seen_stop;	/* this stop was read already */
-	uint64_t		 stack_sp;
-	size_t			 stack_got;
-
-	uint64_t		 t_start, req_bytes, req_reads;
-	uint64_t		 last_rx, last_tx, last_ms, next_status;
-	bool			 have_rates;
-	char			 msg[TUI_ERRLEN];
-};
-
-static uint64_t
-live_now_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
-}
-
-static void	live_refresh_step(struct tui_live *);
-static void	live_log_step(struct tui_live *);
-static void	live_more_step(struct tui_live *);
-static void	live_more_start(struct tui_live *);
-static int	live_mem_reply(const json_t *, uint8_t *, size_t);
-
-static int
-live_send(struct tui_live *l, struct tui_conn *c, enum live_req kind,
-    const char *line)
-{
-	if (c == l->rq) {
-		if (l->npend == LIVE_PEND_MAX)
-			return (-1);
-		l->pend[l->npend++] = kind;
-	}
-	if (tui_conn_send(c, line) != 0) {
-		snprintf(l->msg, sizeof l->msg, "bridge: write failed");
-		return (-1);
-	}
-	return (0);
-}
-
-/* ---- the printk ring */
-
-/*
- * The ring's layout from the vmlinux's DWARF, once per vmlinux; on
- * failure log_why says why the pane shows the console only.
- */
-static int
-live_layout(struct tui_live *l, struct tui_prb_layout *lay, uint64_t *prb)
-{
-	struct cm_dwarf	*d;
-	char		 err[TUI_ERRLEN];
-	int		 rc = -1;
-
-	if (l->vmlinux == NULL) {
-		snprintf(l->log_why, sizeof l->log_why, "needs a vmlinux with "
-		    "debug info (--vmlinux FILE)");
-		return (-1);
-	}
-	l->layout_done = true;
-	if ((d = cm_dwarf_open(l->vmlinux, err)) != NULL) {
-		rc = tui_prb_layout_dwarf(d, lay, prb, err);
-		tui_behind_setup(l->behind, d, l->symtab, l->arch != NULL ?
-		    l->arch->name : NULL, l->mem_read_max);
-		cm_dwarf_free(d);
-	} else
-		tui_behind_why_set(l->behind, err);
-	if (rc != 0)
-		snprintf(l->log_why, sizeof l->log_why, "%.150s", err);
-	return (rc);
-}
-
-static void
-live_printk_setup(struct tui_live *l)
-{
-	struct tui_prb_layout	lay;
-	uint64_t		prb;
-
-	if (l->pk != NULL || l->layout_done || l->mem_read_max == 0)
-		return;
-	if (live_layout(l, &lay, &prb) != 0) {
-		tui_log_set_note(l->log, "console only");
-		return;
-	}
-	l->log_why[0] = '\0';
-	tui_log_set_note(l->log, NULL);
-	lay.mem_read_max = l->mem_read_max;
-	l->pk = tui_printk_new(&lay, prb, tui_mem_read, l->mem);
-	tui_printk_set_backlog(l->pk, LIVE_BACKLOG);
-}
-
-static void
-live_rec_cb(void *arg, const struct tui_printk_rec *r)
-{
-	struct tui_live	*l = arg;
-	struct live_rec	*lr = NULL;
-	size_t		 i;
-
-	/* A record seen before while it was still growing: replace it. */
-	for (i = l->nrecs; i-- > 0 && i + TUI_PRINTK_PENDING_MAX >= l->nrecs;)
-		if (l->recs[i].seq == r->seq) {
-			lr = &l->recs[i];
-			free(lr->text);
-			break;
-		}
-	if (lr == NULL) {
-		if (l->nrecs == LIVE_RECS_MAX) {
-			free(l->recs[0].text);
-			memmove(l->recs, l->recs + 1, (l->nrecs - 1) *
-			    sizeof *l->recs);
-			l->nrecs--;
-		}
-		lr = &l->recs[l->nrecs++];
-	}
-	lr->seq = r->seq;
-	lr->ts_nsec = r->ts_nsec;
-	lr->caller_id = r->caller_id;
-	lr->level = r->level;
-	lr->facility = r->facility;
-	lr->flags = r->flags;
-	lr->text = tui_xstrndup(r->text, r->len);
-	lr->len = r->len;
-	l->recs_dirty = true;
-}
-
-/* The log pane and the panic summary, from the ring's records. */
-static void
-live_rebuild(struct tui_live *l)
-{
-	struct tui_log		*log = tui_log_new(LIVE_LOG_LINES);
-	struct tui_printk_rec	 r;
-	size_t			 i;
-
-	tui_panic_reset(l->panic);
-	for (i = 0; i < l->nrecs; i++) {
-		memset(&r, 0, sizeof r);
-		r.seq = l->recs[i].seq;
-		r.ts_nsec = l->recs[i].ts_nsec;
-		r.caller_id = l->recs[i].caller_id;
-		r.level = l->recs[i].level;
-		r.facility = l->recs[i].facility;
-		r.flags = l->recs[i].flags;
-		r.final = true;
-		r.text = l->recs[i].text;
-		r.len = l->recs[i].len;
-		tui_log_record(log, &r);
-		tui_panic_feed(l->panic, r.text, r.len);
-		tui_panic_feed(l->panic, "\n", 1);
-	}
-	tui_panic_flush(l->panic);
-	tui_log_free(l->log);
-	l->log = log;
-	l->recs_dirty = false;
-	l->synced = true;
-}
-
-/* ---- a refresh: regs, stack, log */
-
-static void
-live_refresh_done(struct tui_live *l, const char *err)
-{
-	uint64_t	ms = live_now_ms() - l->t_start;
-
-	l->step = LS_IDLE;
-	l->status.busy = false;
-	if (l->recs_dirty || (l->pk != NULL && err == NULL && !l->synced))
-		live_rebuild(l);
-	if (err != NULL)
-		snprintf(l->msg, sizeof l->msg, "refresh: %s", err);
-	else if (l->pk == NULL && l->log_why[0] != '\0')
-		snprintf(l->msg, sizeof l->msg, "refreshed: %" PRIu64 " B in "
-		    "%" PRIu64 " reads; no kernel log: %.150s", l->req_bytes,
-		    l->req_reads, l->log_why);
-	else
-		snprintf(l->msg, sizeof l->msg, "refreshed: %" PRIu64 " B in "
-		    "%" PRIu64 " reads, %" PRIu64 ".%01" PRIu64 " s (%zu log "
-		    "records)", l->req_bytes, l->req_reads, ms / 1000,
-		    (ms % 1000) / 100, l->nrecs);
-	if (l->again) {
-		l->again = false;
-		tui_live_refresh(l);
-		return;
-	}
-	/* The first view is up: now what lies behind it. */
-	if (err == NULL && l->arch != NULL)
-		live_more_start(l);
-}
-
-void
-tui_live_refresh(struct tui_live *l)
-{
-	if (l->step != LS_IDLE) {
-		l->again = true;
-		return;
-	}
-	tui_mem_clear(l->mem);
-	tui_behind_reset(l->behind);
-	l->step = LS_REGS;
-	l->status.busy = true;
-	l->t_start = live_now_ms();
-	l->req_bytes = l->req_reads = 0;
-	live_refresh_step(l);
-}
-
-static void
-live_mem_request(struct tui_live *l, enum live_req kind, uint64_t addr,
-    size_t len)
-{
-	struct ctl_req	req = { .cmd = CTL_MEM, .addr = addr, .len = len };
-	char		line[128];
-
-	(void)ctl_req_json(&req, line, sizeof line);
-	l->req_bytes += len;
-	l->req_reads++;
-	if (live_send(l, l->rq, kind, line) != 0)
-		live_refresh_done(l, "cannot send to the bridge");
-}
-
-static void
-live_refresh_step(struct tui_live *l)
-{
-	uint64_t	addr;
-	size_t		n;
-
-	switch (l->step) {
-	case LS_IDLE:
-		return;
-	case LS_REGS:
-		if (live_send(l, l->rq, LR_REGS, CTL_CMD_REGS) != 0)
-			live_refresh_done(l, "cannot send to the bridge");
-		return;
-	case LS_STACK:
-		addr = l->stack_sp + l->stack_got;
-		n = LIVE_STACK_BYTES - l->stack_got;
-		if (n > LIVE_PAGE - addr % LIVE_PAGE)
-			n = LIVE_PAGE - addr % LIVE_PAGE;
-		if (n == 0) {
-			l->step = LS_LOG;
-			live_log_step(l);
-			return;
-		}
-		live_mem_request(l, LR_STACK, addr, n);
-		return;
-	case LS_LOG:
-		live_log_step(l);
-		return;
-	case LS_MORE:
-		live_more_step(l);
-		return;
-	}
-}
-
-/* Run the ring walk on what we have; fetch its first miss. */
-static void
-live_log_step(struct tui_live *l)
-{
-	char		err[TUI_ERRLEN];
-	uint64_t	addr;
-	size_t		len;
-
-	live_printk_setup(l);
-	if (l->pk == NULL) {
-		live_refresh_done(l, NULL);
-		return;
-	}
-	if (tui_printk_poll(l->pk, live_rec_cb, l, err) >= 0) {
-		live_refresh_done(l, NULL);
-		return;
-	}
-	if (!tui_mem_take_miss(l->mem, &addr, &len)) {
-		live_refresh_done(l, err);
-		return;
-	}
-	/*
-	 * The next reads of a walk sit right after this one (the following
-	 * records' descriptors, infos and texts), and on this wire a round
-	 * trip costs more than a few hundred bytes: read on to the safe size,
-	 * but never into the next page, which may not be mapped.
-	 */
-	if (len < l->mem_read_max && addr % LIVE_PAGE + len <= LIVE_PAGE) {
-		len = l->mem_read_max;
-		if (addr % LIVE_PAGE + len > LIVE_PAGE)
-			len = LIVE_PAGE - addr % LIVE_PAGE;
-	}
-	live_mem_request(l, LR_LOG, addr, len);
-}
-
-/*
- * What comes behind the first view: the task walk (when the tasks view
- * is shown, or a panic report leaves out who was running), the taint
- * (for such a report), and the selected task's stack. All through the
- * stop's snapshot: a miss is one "mem" request of exactly what the walk
- * asked for, and the step runs again with the answer.
- */
-static void
-live_more_start(struct tui_live *l)
-{
-	l->step = LS_MORE;
-	l->status.busy = true;
-	l->more_t0 = live_now_ms();
-	l->more_bytes = l->req_bytes;
-	l->more_reads = l->req_reads;
-	l->walked = tui_behind_tasks(l->behind) != NULL &&
-	    tui_tasks_done(tui_behind_tasks(l->behind));
-	live_more_step(l);
-}
-
-/* All read: say what the walk cost when this step made it (a new
- * selection only reads that task's stack: no message). */
-static void
-live_more_done(struct tui_live *l)
-{
-	const struct tui_tasks	*t = tui_behind_tasks(l->behind);
-	uint64_t		 ms = live_now_ms() - l->more_t0;
-
-	l->step = LS_IDLE;
-	if (l->tasks_view && t == NULL)
-		snprintf(l->msg, sizeof l->msg, "tasks: %.200s",
-		    tui_behind_why(l->behind));
-	else if (l->tasks_view && !l->walked && tui_tasks_done(t))
-		snprintf(l->msg, sizeof l->msg, "tasks: %zu, %" PRIu64 " B in "
-		    "%" PRIu64 " reads, %" PRIu64 ".%01" PRIu64 " s",
-		    tui_tasks_count(t), l->req_bytes - l->more_bytes,
-		    l->req_reads - l->more_reads, ms / 1000,
-		    (ms % 1000) / 100);
-	l->status.busy = false;
-	if (l->again) {
-		l->again = false;
-		tui_live_refresh(l);
-	}
-}
-
-static void
-live_more_step(struct tui_live *l)
-{
-	struct tui_behind_ctx	x;
-	uint64_t		addr;
-	size_t			len;
-
-	memset(&x, 0, sizeof x);
-	x.tasks_view = l->tasks_view;
-	x.panic = tui_behind_panic_wants(l->panic);
-	x.thread = l->status.state == TUI_TS_STOPPED ||
-	    l->status.state == TUI_TS_KDB ? l->status.thread : -1;
-	x.stack = l->have_stack ? &l->stack : NULL;
-	x.symtab = l->symtab;
-	x.sel = l->tsel;
-	if (tui_behind_step(l->behind, &x) != TUI_MEM_WAIT ||
-	    !tui_mem_take_miss(l->mem, &addr, &len) || len > 4096) {
-		live_more_done(l);
-		return;
-	}
-	l->more_addr = addr;
-	l->more_len = len;
-	live_mem_request(l, LR_MORE, addr, len);
-}
-
-static void
-live_more_reply(struct tui_live *l, const json_t *o, bool ok)
-{
-	uint8_t		 buf[4096];
-	const char	*a;
-	int		 n = -1;
-
-	a = ok ? cm_json_str(o, "addr") : NULL;
-	if (a != NULL && a[0] != '\0')
-		n = live_mem_reply(o, buf, sizeof buf);
-	/* All of what was asked, or the range is refused for this stop (a
-	 * short answer would be asked for again and again). */
-	if (n > 0 && (size_t)n == l->more_len &&
-	    strtoull(a, NULL, 16) == l->more_addr)
-		tui_mem_put(l->mem, l->more_addr, buf, (size_t)n);
-	else
-		tui_mem_put_bad(l->mem, l->more_addr, l->more_len);
-	if (l->step == LS_MORE)
-		live_more_step(l);
-}
-
-/* Hex of a mem reply into buf; the byte count, or -1. */
-static int
-live_mem_reply(const json_t *o, uint8_t *buf, size_t max)
-{
-	const char	*hex = cm_json_str(o, "hex");
-	size_t		 n = hex != NULL ? strlen(hex) : 0;
-
-	if (n == 0 || n % 2 != 0 || n / 2 > max)
-		return (-1);
-	return (rsp_hex_decode(buf, max, hex, n));
-}
-
-static void
-live_regs_reply(struct tui_live *l, const json_t *o)
-{
-	struct rsp_regs		 r;
-	struct tui_reg		 regs[TUI_REGS_MAX];
-	const char		*arch, *g;
-	uint64_t		 pc = 0, sp = 0, fp = 0;
-	int			 ra;
-
-	if ((arch = cm_json_str(o, "arch")) != NULL && arch[0] != '\0')
-		l->arch = rsp_arch_by_name(arch);
-	g = cm_json_str(o, "g");
-	if (l->arch == NULL || g == NULL || g[0] == '\0' ||
-	    rsp_regs_parse_g(l->arch, g, strlen(g), &r) < 0) {
-		live_refresh_done(l, "registers: no usable 'g' reply");
-		return;
-	}
-	tui_regs_view_set(l->regs, regs, tui_regs_from_rsp(&r, regs,
-	    TUI_REGS_MAX));
-	(void)rsp_regs_get(&r, l->arch->pc, &pc);
-	(void)rsp_regs_get(&r, l->arch->sp, &sp);
-	(void)rsp_regs_get(&r, l->arch->fp, &fp);
-	l->stack.pc = pc;
-	l->stack.sp = sp;
-	l->stack.fp = fp;
-	/* A stack word is as wide as the stack pointer (i386, arm: 4). */
-	l->stack.wsize = l->arch->regs[l->arch->sp].size;
-	l->stack.fpk = tui_fp_kind_for(l->arch->name);
-	l->stack.lr = 0;
-	if ((ra = rsp_arch_reg_by_name(l->arch, "ra")) >= 0)
-		(void)rsp_regs_get(&r, ra, &l->stack.lr);
-	l->stack_sp = sp;
-	l->stack_got = 0;
-	l->have_stack = false;
-	l->step = LS_STACK;
-	live_refresh_step(l);
-}
-
-static void
-live_stack_reply(struct tui_live *l, const json_t *o, bool ok)
-{
-	int	n = -1;
-
-	if (ok)
-		n = live_mem_reply(o, l->stackmem + l->stack_got,
-		    LIVE_STACK_BYTES - l->stack_got);
-	if (n > 0) {
-		l->stack_got += (size_t)n;
-		l->stack.mem = l->stackmem;
-		l->stack.len = l->stack_got;
-		l->have_stack = true;
-	}
-	if (n <= 0 || l->stack_got >= LIVE_STACK_BYTES)
-		l->step = LS_LOG;	/* the top of the stack, or enough */
-	live_refresh_step(l);
-}
-
-static void
-live_log_reply(struct tui_live *l, const json_t *o, bool ok)
-{
-	uint8_t		 buf[4096];
-	const char	*addr;
-	int		 n;
-
-	if (!ok || (addr = cm_json_str(o, "addr")) == NULL ||
-	    addr[0] == '\0' || (n = live_mem_reply(o, buf, sizeof buf)) <= 0) {
-		live_refresh_done(l, "the printk ring could not be read");
-		return;
-	}
-	tui_mem_put(l->mem, strtoull(addr, NULL, 16), buf, (size_t)n);
-	live_log_step(l);
-}
-
-/* ---- lines from the bridge */
-
-/* A reply on the request connection, to the request it answers (they
- * come in order): regs, stack, log, thread, or a read behind the view. */
-static void
-live_rq_line(struct tui_live *l, const char *line)
-{
-	enum live_req	 kind;
-	json_t		*o;
-	bool		 ok = false;
-	char		 err[128];
-	const char	*e;
-
-	if (l->npend == 0)
-		return;		/* not ours */
-	kind = l->pend[0];
-	memmove(l->pend, l->pend + 1, --l->npend * sizeof l->pend[0]);
-	/* A line that does not parse is a failed reply. */
-	if ((o = cm_json_parse(line, strlen(line), err, sizeof err)) != NULL) {
-		(void)cm_json_bool(o, "ok", &ok);
-		if (!ok)
-			snprintf(err, sizeof err, "%s", (e = cm_json_str(o,
-			    "error")) != NULL ? e : "failed");
-	}
-	switch (kind) {
-	case LR_REGS:
-		if (!ok)
-			live_refresh_done(l, err);
-		else
-			live_regs_reply(l, o);
-		break;
-	case LR_STACK:
-		live_stack_reply(l, o, ok);
-		break;
-	case LR_LOG:
-		live_log_reply(l, o, ok);
-		break;
-	case LR_MORE:
-		live_more_reply(l, o, ok);
-		break;
-	case LR_THREAD:
-		if (!ok)
-			snprintf(l->msg, sizeof l->msg, "thread: %s", err);
-		else
-			tui_live_refresh(l);
-		break;
-	}
-	json_decref(o);
-}
+#include "tui/live_int.h"
 
 static enum tui_tstate
 live_state(const char *s)
@@ -668,6 +91,10 @@ live_status(struct tui_live *l, const json_t *o)
 			l->vmlinux = tui_xstrndup(p, strlen(p));
 		}
 	}
+	/* The ring's layout before the first stop, not in its view. */
+	if (l->pk == NULL && !l->layout_done && l->vmlinux != NULL &&
+	    l->mem_read_max > 0)
+		live_printk_setup(l);
 	if (cm_json_u64(st, "rx_bytes", &rx) &&
 	    cm_json_u64(st, "tx_bytes", &tx)) {
 		if (l->have_rates && now > l->last_ms) {
@@ -774,6 +201,7 @@ tui_live_open(const char *path, struct tui_symtab *st, const char *vmlinux,
     char *err)
 {
 	struct tui_live	*l;
+	const char	*p;
 
 	l = tui_xcalloc(1, sizeof *l);
 	if ((l->ev = tui_conn_open(path, err)) == NULL ||
@@ -801,6 +229,8 @@ tui_live_open(const char *path, struct tui_symtab *st, const char *vmlinux,
 		return (NULL);
 	}
 	l->next_status = live_now_ms() + LIVE_STATUS_MS;
+	if ((p = getenv("KGDB_TUI_TRACE")) != NULL && p[0] != '\0')
+		l->trace = fopen(p, "a");
 	return (l);
 }
 
@@ -817,6 +247,8 @@ tui_live_free(struct tui_live *l)
 	tui_log_free(l->log);
 	tui_panic_free(l->panic);
 	tui_printk_free(l->pk);
+	live_old_free(l);
+	cm_dwarf_free(l->dwarf);
 	tui_behind_free(l->behind);
 	tui_mem_free(l->mem);
 	for (i = 0; i < l->nrecs; i++)
@@ -825,6 +257,8 @@ tui_live_free(struct tui_live *l)
 	if (l->own_symtab)
 		tui_symtab_free(l->symtab);
 	free(l->vmlinux);
+	if (l->trace != NULL)
+		fclose(l->trace);
 	free(l);
 }
 
@@ -868,6 +302,12 @@ tui_live_input(struct tui_live *l, int fd, char *err)
 			live_rq_line(l, line);
 	}
 	return (0);
+}
+
+void
+tui_live_set_rows(struct tui_live *l, int rows)
+{
+	l->rows = rows;
 }
 
 void

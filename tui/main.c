@@ -103,6 +103,7 @@ draw(struct tui *t, int w, int h)
 	    tui_canvas_height(t->canvas) != h)
 		tui_canvas_resize(t->canvas, w, h);
 	if (t->live != NULL) {
+		tui_live_set_rows(t->live, h);
 		tui_live_screen(t->live, &t->screen);
 		t->log = t->screen.log;
 		if (msg[0] == '\0')

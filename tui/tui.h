@@ -541,6 +541,9 @@ int		 tui_live_timeout(const struct tui_live *l);
 /* fd was readable; -1 with err when the bridge went away. */
 int		 tui_live_input(struct tui_live *l, int fd, char *err);
 void		 tui_live_tick(struct tui_live *l);
+/* The terminal's height: a stop's first view reads at most that many of
+ * the newest log records and stack words (the rest comes behind it). */
+void		 tui_live_set_rows(struct tui_live *l, int rows);
 /* Read everything again (key r; every stop does it by itself). */
 void		 tui_live_refresh(struct tui_live *l);
 /* A control command in plain words ("break", "continue", "step",
