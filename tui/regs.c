@@ -112,3 +112,23 @@ tui_fp_kind_for(const char *arch_name)
 		return (TUI_FP_APCS);
 	return (TUI_FP_UP);
 }
+
+void
+tui_fp_record(enum tui_fp_kind k, uint64_t fp, uint64_t w,
+    uint64_t *saved_at, uint64_t *ret_at)
+{
+	switch (k) {
+	case TUI_FP_RISCV:
+		*saved_at = fp - 2 * w;
+		*ret_at = fp - w;
+		break;
+	case TUI_FP_APCS:
+		*saved_at = fp - 3 * w;
+		*ret_at = fp - w;
+		break;
+	default:
+		*saved_at = fp;
+		*ret_at = fp + w;
+		break;
+	}
+}

@@ -118,6 +118,17 @@ tk_text(const struct tui_task_layout *l, uint64_t pc)
 	return (pc >= l->text_lo && pc < l->text_hi);
 }
 
+/* The frame record's layout for the architecture (tui/regs.c). */
+static enum tui_fp_kind
+tk_fp_kind(enum tui_task_arch a)
+{
+	if (a == TUI_TA_RISCV64)
+		return (TUI_FP_RISCV);
+	if (a == TUI_TA_ARM)
+		return (TUI_FP_APCS);
+	return (TUI_FP_UP);
+}
+
 static bool
 tk_sched(const struct tui_task_layout *l, uint64_t pc)
 {
@@ -292,22 +303,10 @@ tk_wchan(struct tui_tasks *t, struct tui_task *k)
 		return (0);
 	}
 	for (depth = 0; depth < TK_WCHAN_DEPTH; depth++) {
-		switch (l->arch) {
-		case TUI_TA_RISCV64:
-			saved_at = fp - 2 * w;
-			ret_at = fp - w;
-			break;
-		case TUI_TA_ARM:
-			saved_at = fp - 3 * w;
-			ret_at = fp - w;
-			break;
-		default:
-			saved_at = fp;
-			ret_at = fp + w;
-			break;
-		}
-		if (fp % w != 0 || fp < 3 * w ||
-		    !tk_in_stack(l, k, saved_at, w) ||
+		if (fp % w != 0 || fp < 3 * w)
+			return (0);
+		tui_fp_record(tk_fp_kind(l->arch), fp, w, &saved_at, &ret_at);
+		if (!tk_in_stack(l, k, saved_at, w) ||
 		    !tk_in_stack(l, k, ret_at, w))
 			return (0);
 		/* Both words in one read: they are neighbours. */

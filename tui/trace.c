@@ -60,20 +60,7 @@ tui_stack_fp_walk(const struct tui_stack *s, struct tui_fp_frame *out,
 	while (n < max) {
 		if (fp % w != 0 || fp < 3 * w)
 			break;
-		switch (s->fpk) {
-		case TUI_FP_RISCV:
-			saved_at = fp - 2 * w;
-			ret_at = fp - w;
-			break;
-		case TUI_FP_APCS:
-			saved_at = fp - 3 * w;
-			ret_at = fp - w;
-			break;
-		default:
-			saved_at = fp;
-			ret_at = fp + w;
-			break;
-		}
+		tui_fp_record(s->fpk, fp, w, &saved_at, &ret_at);
 		/*
 		 * A riscv leaf keeps only the caller's fp, at [fp - w]: the
 		 * word there is then a stack address above fp, not a return

@@ -708,6 +708,10 @@ enum tui_fp_kind {
 };
 /* The kind for an rsp_arch name ("riscv64", "arm", ...). */
 enum tui_fp_kind tui_fp_kind_for(const char *arch_name);
+/* Where the record of the frame at fp (words of w bytes) keeps the
+ * caller's fp and the return address; fp must be at least 3w. */
+void		 tui_fp_record(enum tui_fp_kind k, uint64_t fp, uint64_t w,
+		    uint64_t *saved_at, uint64_t *ret_at);
 
 /* One frame of a frame-pointer walk. */
 struct tui_fp_frame {
