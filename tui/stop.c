@@ -162,6 +162,20 @@ live_printk_setup(struct tui_live *l)
 	tui_printk_set_backlog(l->pk, live_view_recs(l));
 }
 
+/* A ring record as the TUI keeps it (lr's old text is the caller's). */
+static void
+live_rec_fill(struct live_rec *lr, const struct tui_printk_rec *r)
+{
+	lr->seq = r->seq;
+	lr->ts_nsec = r->ts_nsec;
+	lr->caller_id = r->caller_id;
+	lr->level = r->level;
+	lr->facility = r->facility;
+	lr->flags = r->flags;
+	lr->text = tui_xstrndup(r->text, r->len);
+	lr->len = r->len;
+}
+
 static void
 live_rec_cb(void *arg, const struct tui_printk_rec *r)
 {
@@ -185,14 +199,7 @@ live_rec_cb(void *arg, const struct tui_printk_rec *r)
 		}
 		lr = &l->recs[l->nrecs++];
 	}
-	lr->seq = r->seq;
-	lr->ts_nsec = r->ts_nsec;
-	lr->caller_id = r->caller_id;
-	lr->level = r->level;
-	lr->facility = r->facility;
-	lr->flags = r->flags;
-	lr->text = tui_xstrndup(r->text, r->len);
-	lr->len = r->len;
+	live_rec_fill(lr, r);
 	l->recs_dirty = true;
 }
 
@@ -411,14 +418,7 @@ live_old_cb(void *arg, const struct tui_printk_rec *r)
 	if (l->old == NULL)
 		l->old = tui_xcalloc(LIVE_BACKLOG, sizeof *l->old);
 	lr = &l->old[l->nold++];
-	lr->seq = r->seq;
-	lr->ts_nsec = r->ts_nsec;
-	lr->caller_id = r->caller_id;
-	lr->level = r->level;
-	lr->facility = r->facility;
-	lr->flags = r->flags;
-	lr->text = tui_xstrndup(r->text, r->len);
-	lr->len = r->len;
+	live_rec_fill(lr, r);
 }
 
 /*
