@@ -242,6 +242,7 @@ void	 gs_process(struct gsess *s);
 void	 gs_unpause(struct gsess *s);
 void	 gs_stop_reply(struct gsess *s, const char *payload, size_t len);
 bool	 gs_bp_at(const struct br_gdb *g, uint64_t pc);
+void	 gs_resume_failed(struct gsess *s);
 int	 gs_own_request(struct br_gdb *g, bool *requesting, char kind,
 	    const char *req, br_reply_cb *cb);
 struct gctx	*gs_own_ctx(struct br_gdb *g, char kind, const bool *requesting);

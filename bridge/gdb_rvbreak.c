@@ -115,10 +115,7 @@ grv_failed(struct br_gdb *g)
 	grv_unplant_now(g);
 	if (s == NULL || gs_gone(s) || !s->waiting_stop)
 		return;
-	s->waiting_stop = false;
-	s->resumed = false;
-	gs_replys(s, "E05");
-	gs_process(s);		/* what gdb sent meanwhile waits for this */
+	gs_resume_failed(s);
 }
 
 /* Resume as asked: the kernel is not at the compiled break. */

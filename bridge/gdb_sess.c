@@ -262,6 +262,20 @@ gs_own_gdb(struct gctx *c)
 	return (inside ? NULL : g);
 }
 
+/*
+ * A resume that gdb waits for could not be sent after all, found in the
+ * callback of one of the bridge's own requests: gdb gets E05, as for a
+ * resume refused at once, and what it sent meanwhile is taken.
+ */
+void
+gs_resume_failed(struct gsess *s)
+{
+	s->waiting_stop = false;
+	s->resumed = false;
+	gs_replys(s, "E05");
+	gs_process(s);
+}
+
 /* What kgdb now holds after gdb's own Hc, Z or z (see gs_packet). */
 static void
 gs_track_reply(struct gsess *s, char kind, bool ok)

@@ -94,10 +94,7 @@ gstep_failed(struct br_gdb *g)
 		gs_range_done(s);
 		return;
 	}
-	s->waiting_stop = false;
-	s->resumed = false;
-	gs_replys(s, "E05");
-	gs_process(s);		/* what gdb sent meanwhile waits for this */
+	gs_resume_failed(s);
 }
 
 static void
