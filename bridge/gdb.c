@@ -15,8 +15,8 @@
  * resume, kill or confuse the target):
  *  - gdb's `detach` (D, also sent when a batch gdb quits) is answered OK by
  *    the bridge and not forwarded: the kernel stays stopped where it was,
- *    and the next gdb gets the same stop, as kgdb would give it ("S05"),
- *    but from the bridge: a '?' to the target would drop every breakpoint.
+ *    and the next gdb gets the same stop with its thread (gs_stopped_deliver),
+ *    from the bridge: a '?' to the target would drop every breakpoint.
  *    To let the kernel run, `continue` before detaching, or `kill` (k,
  *    which kgdb treats as "resume without breakpoints").
  *  - A dropped connection (gdb killed, network gone) is the same.

@@ -146,6 +146,8 @@ struct gsess {
 	bool		 busy;		/* a reply is pending */
 	bool		 waiting_stop;	/* after c/s, or a held '?' */
 	bool		 resumed;	/* after c/s: gdb takes O packets */
+	char		 qstop[64];	/* a stop for '?' waiting for qC */
+	size_t		 qstoplen;
 	char		 pending_stop[64];	/* a stop while busy */
 	size_t		 pending_len;
 	bool		 in_qrcmd;	/* O packets go to gdb now */

@@ -653,23 +653,59 @@ gs_vcont(struct gsess *s, const char *p, size_t len)
 	    gs_vcont_hc, gs_ctx_new(s, 'H'));
 }
 
+/*
+ * kgdb's answer to qC for a '?' whose stop names no thread: the stop goes
+ * to gdb with that thread (rsp_stop_status), or without one if qC failed.
+ */
+static void
+gs_status_qc(void *arg, const char *payload, size_t len, const char *err)
+{
+	struct gsess	*s = gs_ctx_session(arg);
+	char		 status[64];
+	int		 n;
+
+	if (s == NULL || !s->waiting_stop || s->resumed || s->qstoplen == 0)
+		return;
+	if (err != NULL)
+		log_info("gdb: qC for the stop's thread failed (%s): the stop "
+		    "goes without one", err);
+	n = rsp_stop_status(status, sizeof status, s->qstop, s->qstoplen,
+	    err == NULL ? payload : NULL, err == NULL ? len : 0);
+	s->qstoplen = 0;
+	if (n < 0)
+		gs_stop_reply(s, "S05", 3);
+	else
+		gs_stop_reply(s, status, (size_t)n);
+}
+
 void
 gs_stopped_deliver(struct br_gdb *g, const char *payload, size_t len)
 {
 	struct gsess	*s = g->ctl;
 	char		 status[64];
+	uint64_t	 tid;
 	int		 n;
 
 	if (s == NULL || gs_gone(s) || !s->waiting_stop)
 		return;
 	if (!s->resumed) {
 		/*
-		 * The answer to gdb's '?': what kgdb would say to it ("S05",
-		 * no thread), so gdb picks the same thread and prints the same
-		 * thing as on a plain line. After c/s the stop reply goes as
-		 * kgdb sent it.
+		 * The answer to gdb's '?': the signal and the thread that
+		 * stopped. kgdb's own '?' reply names no thread (the stop the
+		 * bridge holds often comes from its own '?'): then kgdb's qC,
+		 * through the cache, says which (rsp_stop_status says why).
 		 */
-		n = rsp_stop_status(status, sizeof status, payload, len);
+		if (len >= 3 && len <= sizeof s->qstop &&
+		    (payload[0] == 'S' || payload[0] == 'T') &&
+		    !rsp_stop_thread(payload, len, &tid)) {
+			memcpy(s->qstop, payload, len);
+			s->qstoplen = len;
+			(void)br_cache_forward(g->br, "qC", 2, gs_status_qc,
+			    gs_ctx_new(s, 'C'));
+			return;
+		}
+		n = rsp_stop_status(status, sizeof status, payload, len,
+		    NULL, 0);
 		if (n >= 0) {
 			payload = status;
 			len = (size_t)n;

@@ -25,7 +25,9 @@
  *                       cache; _off: --no-prefetch; its quiet time is
  *                       TR_QUIET_MS, so a transcript's own pace never
  *                       lets it in: "waitwire" does)
- *   state kdb|stopped|kgdbwait     put the target there (wire cleared)
+ *   state kdb|stopped|stopped-s|kgdbwait
+ *                       put the target there (wire cleared); stopped-s: at a
+ *                       stop that names no thread (S05)
  *   connect X           gdb X (a letter) connects
  *   close X             gdb X hangs up
  *   X> bytes            gdb X sends
@@ -426,6 +428,8 @@ run_transcript(void **state)
 			else if (strcmp(arg, "stopped") == 0)
 				n = tr_expand("$T05thread:01;#**", buf,
 				    sizeof buf);
+			else if (strcmp(arg, "stopped-s") == 0)
+				n = tr_expand("$S05#**", buf, sizeof buf);
 			else if (strcmp(arg, "kgdbwait") == 0)
 				n = tr_expand("KGDB: Waiting for connection "
 				    "from remote gdb...\\r\\n", buf,

@@ -200,42 +200,64 @@ test_reply_errno_rows(void **state)
 	assert_true(rsp_reply_errno("E225", 3, NULL));
 }
 
-/* '?' gets what kgdb's gdb_cmd_status() would send: "S" and the signal. */
-static const struct { const char *in, *out; } status_rows[] = {
-	{ "T05thread:01;", "S05" },
-	{ "T0bthread:fffffffe;", "S0b" },
-	{ "S05", "S05" },
-	{ "S1f", "S1f" },
-	{ "T05", "S05" },
-	{ "T5", "T5" },		/* one digit: not a stop reply, unchanged */
-	{ "Tzz;", "Tzz;" },
-	{ "W00", "W00" },
-	{ "X09", "X09" },
-	{ "", "" },
+/* '?' gets the signal and the stopped thread: the stop's own, else qC's. */
+static const struct { const char *in, *qc, *out; } status_rows[] = {
+	{ "T05thread:01;", NULL, "T05thread:01;" },
+	{ "T0bthread:fffffffe;", "QC02", "T0bthread:fffffffe;" },
+	{ "T05a:0102;thread:3;b:00;", NULL, "T05thread:3;" },
+	{ "T05thread:01", NULL, "T05thread:01;" },	/* last field, no ';' */
+	{ "S05", NULL, "S05" },
+	{ "S05", "QC01", "T05thread:01;" },
+	{ "S1f", "QCfffffffd", "T1fthread:fffffffd;" },
+	{ "T05", "QC2", "T05thread:2;" },
+	{ "S05", "E01", "S05" },
+	{ "S05", "QC", "S05" },
+	{ "S05", "QCzz", "S05" },
+	{ "S05", "QC00000000000000001", "S05" },	/* 17 digits */
+	{ "S05", "qc01", "S05" },
+	{ "T05thread:;", NULL, "S05" },
+	{ "T05thread:zz;", "QC3", "T05thread:3;" },
+	{ "T5", "QC1", "T5" },	/* one digit: not a stop reply, unchanged */
+	{ "Tzz;", NULL, "Tzz;" },
+	{ "W00", "QC1", "W00" },
+	{ "X09", NULL, "X09" },
+	{ "", NULL, "" },
 };
 
 static void
 test_stop_status_rows(void **state)
 {
-	char	out[32];
-	int	n;
+	const char	*qc;
+	char		 out[48];
+	int		 n;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof status_rows / sizeof status_rows[0];
 	    i++) {
+		qc = status_rows[i].qc;
 		memset(out, '@', sizeof out);
 		n = rsp_stop_status(out, sizeof out, status_rows[i].in,
-		    strlen(status_rows[i].in));
-		assert_int_equal(n, (int)strlen(status_rows[i].out));
+		    strlen(status_rows[i].in), qc, qc != NULL ? strlen(qc) : 0);
+		if (n != (int)strlen(status_rows[i].out))
+			fail_msg("row %zu \"%s\": got %d", i,
+			    status_rows[i].in, n);
 		assert_memory_equal(out, status_rows[i].out, (size_t)n);
 		assert_int_equal(out[n], '@');	/* no NUL, no overrun */
 	}
-	/* The length given counts, and a small buffer is an error. */
-	assert_int_equal(rsp_stop_status(out, sizeof out, "T05thread", 2),
-	    2);
-	assert_int_equal(rsp_stop_status(out, 2, "T05thread:1;", 12),
+	/* The lengths given count, and a small buffer is an error. */
+	assert_int_equal(rsp_stop_status(out, sizeof out, "T05thread", 2,
+	    NULL, 0), 2);
+	assert_int_equal(rsp_stop_status(out, sizeof out, "S05", 3, "QC12",
+	    3), 12);
+	assert_memory_equal(out, "T05thread:1;", 12);
+	assert_int_equal(rsp_stop_status(out, 2, "S05", 3, NULL, 0),
 	    RSP_ERR_TOOBIG);
-	assert_int_equal(rsp_stop_status(out, 2, "W00", 3), RSP_ERR_TOOBIG);
+	assert_int_equal(rsp_stop_status(out, 12, "T05thread:01;", 13, NULL,
+	    0), RSP_ERR_TOOBIG);
+	assert_int_equal(rsp_stop_status(out, 13, "T05thread:01;", 13, NULL,
+	    0), 13);
+	assert_int_equal(rsp_stop_status(out, 2, "W00", 3, NULL, 0),
+	    RSP_ERR_TOOBIG);
 }
 
 static void
