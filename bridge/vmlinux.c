@@ -6,7 +6,9 @@
  * Only bytes the running kernel cannot have changed are candidates: SHF_ALLOC
  * sections that are neither writable nor executable, plus .rodata (which the
  * linker marks writable because the kernel's __ro_after_init data sits in
- * it) minus [__start_ro_after_init, __end_ro_after_init), and minus anything
+ * it) minus [__start_ro_after_init, __end_ro_after_init) and the vDSO
+ * images (vdso_start..vdso_end and its compat twins: alternatives patch
+ * their code at boot on arm64 and riscv64), and minus anything
  * in [__init_begin, __init_end) and .smp_locks (freed after boot, then
  * reused). .text is
  * patched at run time (alternatives, static keys, ftrace, kprobes and kgdb's
@@ -103,21 +105,31 @@ vml_add(struct br_vmlinux *v, uint64_t addr, uint64_t len, uint64_t off,
 	r->exec = exec;
 }
 
-/* Add [addr, addr+len) minus the hole [h0, h1). */
+/* A part of a section that is not served. */
+struct vml_hole {
+	uint64_t	lo, hi;
+};
+
+/* Add [addr, addr+len) minus the holes (any order, may overlap). */
 static void
 vml_add_minus(struct br_vmlinux *v, uint64_t addr, uint64_t len,
-    uint64_t off, const char *name, bool exec, uint64_t h0, uint64_t h1)
+    uint64_t off, const char *name, bool exec, const struct vml_hole *h,
+    size_t nh)
 {
 	uint64_t	end = addr + len;
 
-	if (h1 <= h0 || h1 <= addr || h0 >= end) {
-		vml_add(v, addr, len, off, name, exec);
+	for (; nh > 0; h++, nh--) {
+		if (h->hi <= h->lo || h->hi <= addr || h->lo >= end)
+			continue;
+		if (h->lo > addr)
+			vml_add_minus(v, addr, h->lo - addr, off, name, exec,
+			    h + 1, nh - 1);
+		if (h->hi < end)
+			vml_add_minus(v, h->hi, end - h->hi,
+			    off + (h->hi - addr), name, exec, h + 1, nh - 1);
 		return;
 	}
-	if (h0 > addr)
-		vml_add(v, addr, h0 - addr, off, name, exec);
-	if (h1 < end)
-		vml_add(v, h1, end - h1, off + (h1 - addr), name, exec);
+	vml_add(v, addr, len, off, name, exec);
 }
 
 /* Which of the file's sections may be served: read-only, in the image. */
@@ -126,8 +138,21 @@ vml_sections(struct br_vmlinux *v, char *err)
 {
 	const struct cm_elf_section	*sh;
 	const char			*name;
-	uint64_t			 ib = 0, ie = 0, rb = 0, re = 0;
-	size_t				 i;
+	/*
+	 * Not served inside a section that is: __ro_after_init data, and
+	 * the vDSO images the kernel keeps in .rodata, whose code
+	 * alternatives patch at boot (arm64, riscv64: seen on arm64/6.12,
+	 * one instruction of vdso_start differed from the file).
+	 */
+	static const char *const holes[][2] = {
+		{ "__start_ro_after_init", "__end_ro_after_init" },
+		{ "vdso_start", "vdso_end" },
+		{ "vdso32_start", "vdso32_end" },
+		{ "compat_vdso_start", "compat_vdso_end" },
+	};
+	struct vml_hole			 h[nitems(holes)];
+	uint64_t			 ib = 0, ie = 0;
+	size_t				 i, nh = 0;
 	bool				 exec, write;
 
 	if (cm_elf_info(v->elf)->shstrndx == SHN_UNDEF) {
@@ -136,8 +161,11 @@ vml_sections(struct br_vmlinux *v, char *err)
 	}
 	(void)br_vmlinux_symbol(v, "__init_begin", &ib);
 	(void)br_vmlinux_symbol(v, "__init_end", &ie);
-	(void)br_vmlinux_symbol(v, "__start_ro_after_init", &rb);
-	(void)br_vmlinux_symbol(v, "__end_ro_after_init", &re);
+	for (i = 0; i < nitems(holes); i++)
+		if (br_vmlinux_symbol(v, holes[i][0], &h[nh].lo) &&
+		    br_vmlinux_symbol(v, holes[i][1], &h[nh].hi) &&
+		    h[nh].hi > h[nh].lo)
+			nh++;
 	if (!br_vmlinux_symbol(v, "_text", &v->text_start) ||
 	    !br_vmlinux_symbol(v, "_end", &v->text_end))
 		v->text_start = v->text_end = 0;
@@ -165,7 +193,7 @@ vml_sections(struct br_vmlinux *v, char *err)
 		if (strcmp(name, ".smp_locks") == 0)
 			continue;
 		vml_add_minus(v, sh->addr, sh->size, sh->offset, name, exec,
-		    rb, re);
+		    h, nh);
 	}
 	return (0);
 }

@@ -98,7 +98,7 @@ T2=(-ex 'shell echo @@t2 $(date +%s.%N)')
 secs() { awk -v a="$(stamp "$1" "$2")" -v b="$(stamp "$1" "$3")" 'BEGIN { printf "%.2f", b - a }'; }
 
 # d: the direct line.
-GDB_TIMEOUT=600 gdb_run d "$LINE_PORT" "${T0[@]}" \
+GDB_TIMEOUT=600 gdb_run d "$LINE_PORT" "${GDB_DIRECT[@]}" "${T0[@]}" \
     -ex 'echo @@bt\n' "${ALLBT[@]}" -ex 'echo @@end-bt\n' "${T1[@]}" \
     "${GDB_VANISH[@]}" 2>/dev/null
 sleep 0.5

@@ -39,7 +39,7 @@ arm64)
 	E2E_PC=pc E2E_SP=sp E2E_FLAGS=cpsr E2E_KSP=0xffff
 	E2E_SYSCALL='(invoke_syscall|el0_svc|el0t_64_sync)'
 	E2E_TTY=ttyAMA0
-	E2E_STACK='0xffffff80[0-9a-f]{8}'
+	E2E_STACK='0xffff(ff80|0000)[0-9a-f]{8}'
 	E2E_IRQ='(el1h_64_irq|el1h_64_irq_handler|el1_interrupt|__el1_irq|gic_handle_irq)'
 	E2E_BRANCH='(b|bl|br|blr|b\.[a-z]+|cbn?z|tbn?z|ret|eret|brk|svc|hvc|wf[ie])'
 	;;
@@ -315,6 +315,11 @@ gdb_kill() {
 	[ -n "$g" ] || return 1
 	kill -KILL "$g" 2>/dev/null
 }
+
+# gdb args for a session straight on the line whose output is compared
+# with the bridge's: select the thread that stopped, as the bridge makes
+# gdb do (see stopped_thread.py).
+GDB_DIRECT=(-ex "source $E2E_ROOT/tests/e2e/stopped_thread.py")
 
 # gdb args that end a session with gdb killed on the spot: nothing more is
 # sent (a batch gdb's quit sends k, which resumes the kernel).

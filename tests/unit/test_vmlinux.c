@@ -27,6 +27,10 @@
 #define RODATA	(K + 0x1200000)
 #define RO_AI0	(RODATA + 0x2000)	/* __start_ro_after_init */
 #define RO_AI1	(RODATA + 0x2800)	/* __end_ro_after_init */
+#define VDSO0	(RODATA + 0x1000)	/* vdso_start */
+#define VDSO1	(RODATA + 0x1800)	/* vdso_end */
+#define VD32_0	(RODATA + 0x2400)	/* vdso32_start: overlaps ro_after_init */
+#define VD32_1	(RODATA + 0x2900)	/* vdso32_end */
 #define PCIFIX	(K + 0x1203000)
 #define DATA	(K + 0x1400000)
 #define INIT	(K + 0x1500000)
@@ -72,6 +76,10 @@ static const struct {
 	{ "linux_banner", BANNER, 2 },
 	{ "__start_ro_after_init", RO_AI0, 2 },
 	{ "__end_ro_after_init", RO_AI1, 2 },
+	{ "vdso_start", VDSO0, 2 },
+	{ "vdso_end", VDSO1, 2 },
+	{ "vdso32_start", VD32_0, 2 },
+	{ "vdso32_end", VD32_1, 2 },
 	{ "_text", TEXT, 1 },
 	{ "_end", END, 7 },
 	{ "__init_begin", INIT, 5 },
@@ -205,11 +213,17 @@ test_sections(void **state)
 	build_elf(path, sizeof path);
 	v = br_vmlinux_open(path, 0, err);
 	assert_non_null(v);
-	/* .rodata minus ro_after_init, .pci_fixup; nothing else. */
-	assert_int_equal(br_vmlinux_ranges(v, &r), 3);
-	assert_true(has_range(v, RODATA, RO_AI0 - RODATA));
-	assert_true(has_range(v, RO_AI1, RODATA + 0x3000 - RO_AI1));
+	/* .rodata minus ro_after_init and the vDSO images (patched at
+	 * boot), .pci_fixup; nothing else. */
+	assert_int_equal(br_vmlinux_ranges(v, &r), 4);
+	assert_true(has_range(v, RODATA, VDSO0 - RODATA));
+	assert_true(has_range(v, VDSO1, RO_AI0 - VDSO1));
+	assert_true(has_range(v, VD32_1, RODATA + 0x3000 - VD32_1));
 	assert_true(has_range(v, PCIFIX, 0x100));
+	assert_false(br_vmlinux_covers(v, VDSO0, 1));
+	assert_false(br_vmlinux_covers(v, VDSO1 - 4, 4));
+	assert_false(br_vmlinux_covers(v, RO_AI1, 4));
+	assert_true(br_vmlinux_covers(v, VDSO1, 4));
 	assert_false(br_vmlinux_covers(v, TEXT, 4));
 	assert_false(br_vmlinux_covers(v, DATA, 4));
 	assert_false(br_vmlinux_covers(v, INIT + 0x1000, 4));
@@ -220,7 +234,7 @@ test_sections(void **state)
 
 	v = br_vmlinux_open(path, BR_VML_TEXT, err);
 	assert_non_null(v);
-	assert_int_equal(br_vmlinux_ranges(v, &r), 4);
+	assert_int_equal(br_vmlinux_ranges(v, &r), 5);
 	assert_true(has_range(v, TEXT, 0x2000));
 	br_vmlinux_free(v);
 	unlink(path);
