@@ -16,7 +16,6 @@ import json
 import os
 import re
 import select
-import signal
 import socket
 import stat
 import subprocess
@@ -27,9 +26,10 @@ import tty
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
-from kbtest import bridge_ports  # noqa: E402
+import kbtest  # noqa: E402
 
 BRIDGE = os.path.abspath(sys.argv[1])
+kbtest.use(bridge=BRIDGE)
 TMO = 10.0              # generous: the machine is shared
 failures = 0
 SUITE = "bridge_io"
@@ -140,64 +140,11 @@ class Client:
         self.s.close()
 
 
-class Bridge:
-    def __init__(self, d, target, *extra, name="b"):
-        self.ctl = os.path.join(d, name + ".sock")
-        self.errpath = os.path.join(d, name + ".err")
-        self.cport = 0          # port 0: the kernel picks, status says
-        args = [BRIDGE, "--gdb-port", "off", "--console-port", "0",
-                "--no-stdin", "-q", "--ctl", self.ctl] + list(extra) + [target]
-        self.err = open(self.errpath, "wb")
-        self.p = subprocess.Popen(args, stdin=subprocess.DEVNULL,
-                                  stdout=subprocess.DEVNULL, stderr=self.err)
-        self.ready = self.wait_ctl()
-        if self.ready:
-            self.cport = bridge_ports(self.ctl, TMO)[1]
-
-    def wait_ctl(self):
-        end = time.time() + TMO
-        while time.time() < end and self.p.poll() is None:
-            try:
-                s = socket.socket(socket.AF_UNIX)
-                s.connect(self.ctl)
-                s.close()
-                return True
-            except OSError:
-                time.sleep(0.05)
-        return False
-
-    def ctl_cmd(self, req):
-        s = socket.socket(socket.AF_UNIX)
-        s.settimeout(TMO)
-        s.connect(self.ctl)
-        s.sendall((req + "\n").encode())
-        f = s.makefile("rb")
-        line = f.readline()
-        s.close()
-        return json.loads(line)
-
-    def stderr(self):
-        with open(self.errpath, "rb") as f:
-            return f.read().decode(errors="replace")
-
-    def wait_log(self, text, tmo=TMO):
-        end = time.time() + tmo
-        while time.time() < end:
-            if text in self.stderr():
-                return True
-            time.sleep(0.05)
-        return False
-
-    def stop(self):
-        if self.p.poll() is None:
-            self.p.send_signal(signal.SIGTERM)
-            try:
-                self.p.wait(TMO)
-            except subprocess.TimeoutExpired:
-                self.p.kill()
-                self.p.wait()
-        self.err.close()
-        return self.p.returncode
+def Bridge(d, target, *extra, name="b"):
+    """The daemon (kbtest's launcher): its console port 0, no gdb port,
+    its control socket and stderr beside the other files in D."""
+    return kbtest.Bridge(d, target, *extra, name=name, gdb=False,
+                         verbose=False)
 
 
 def run(args, tmo=TMO):
@@ -288,19 +235,19 @@ def test_pty(d):
     pty.write(b"[   42.000000] Kernel panic - not syncing: test crash\r\n")
     report(all(c.wait_for(b"PANIC/OOPS") for c in (tn, raw1, raw2)),
            "panic: every viewer alerted", repr(raw1.buf[-200:]))
-    st = b.ctl_cmd("status")
+    st = b.cmd("status")
     report(st.get("panic", "") != "", "panic: shown in status", repr(st))
 
     # Control socket.
-    st = b.ctl_cmd('{"v":1,"cmd":"status"}')
+    st = b.cmd('{"v":1,"cmd":"status"}')
     report(st.get("v") == 1 and st.get("ok") is True and
            st.get("link") == "up" and st.get("console_clients") == 3 and
            "stats" in st and st["stats"]["console_bytes"] > 0,
            "ctl status (JSON)", repr(st))
-    st = b.ctl_cmd('{"v":2,"cmd":"status"}')
+    st = b.cmd('{"v":2,"cmd":"status"}')
     report(st.get("ok") is False and "version" in st.get("error", ""),
            "ctl refuses an unknown protocol version", repr(st))
-    st = b.ctl_cmd("mark before-reset")
+    st = b.cmd("mark before-reset")
     report(st.get("ok") is True, "ctl mark (plain text)", repr(st))
     rc, out, err = run(["ctl", "--ctl", b.ctl, "status"])
     report(rc == 0 and json.loads(out).get("link") == "up",
@@ -356,7 +303,7 @@ def test_pty(d):
     except (OSError, ValueError):
         pass
     report(down is not None, "link_down event to subscribers")
-    st = b.ctl_cmd("status")
+    st = b.cmd("status")
     report(st.get("link") == "down", "status says link down", repr(st))
     time.sleep(0.5)
     pty.plug()
@@ -404,7 +351,7 @@ def test_pty(d):
     except (ConnectionResetError, socket.timeout, OSError) as e:
         eof = isinstance(e, ConnectionResetError)
     report(eof, "slow client disconnected")
-    st = b.ctl_cmd("status")
+    st = b.cmd("status")
     report(st.get("console_clients") == 3, "three clients remain",
            repr(st.get("console_clients")))
 
@@ -586,14 +533,14 @@ def test_telnet(d):
     conn.sendall(b"tel\xff\xffnet " + bytes([IAC, WILL, 1]) + b"ok\r\n")
     report(c.wait_for(b"tel\xffnet ok\r\n"),
            "telnet: IAC IAC is 0xFF, commands stripped", repr(c.buf[-40:]))
-    st = b.ctl_cmd("status")
+    st = b.cmd("status")
     report(st.get("baud") == 921600 and "break" in st.get("caps", []),
            "telnet: status shows the server's baud and BREAK", repr(st))
     report("line is 8N1" in b.stderr() and "921600 baud" in b.stderr(),
            "telnet: the log says what the server's line is",
            b.stderr()[-300:])
     got = b""
-    st = b.ctl_cmd("break")
+    st = b.cmd("break")
     on = bytes([IAC, SB, 44, 5, 5, IAC, SE])
     off = bytes([IAC, SB, 44, 5, 6, IAC, SE])
     ok = more(off) and more(b"g", tmo=3)
@@ -731,7 +678,7 @@ def test_serial(d):
               "denied): %s" % (SUITE, why))
         return
     b = Bridge(d, dev + ",9600,7e2", name="ser")
-    st = b.ctl_cmd("status") if b.ready else {}
+    st = b.cmd("status") if b.ready else {}
     report(st.get("baud") == 9600 and "break" in st.get("caps", []) and
            "9600 7E2" in b.stderr(), "serial: line settings",
            repr(st) + b.stderr())

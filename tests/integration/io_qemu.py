@@ -26,12 +26,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
 import bridge_io as bio                           # noqa: E402
-from kbtest import pick_port                      # noqa: E402
+from kbtest import pick_port, use                 # noqa: E402
 
 BRIDGE = os.path.abspath(sys.argv[1])
 LAB = sys.argv[2]
 BOOT_TMO = 180.0
 bio.BRIDGE = BRIDGE
+use(bridge=BRIDGE)      # bio.Bridge is kbtest's launcher
 bio.SUITE = "io_qemu"
 report = bio.report
 
@@ -100,7 +101,7 @@ def test_telnet(d):
             return
         report(b"Linux version" in c.buf or b"lab: init" in c.buf,
                "qemu-telnet: kernel messages on the console")
-        st = b.ctl_cmd("break")
+        st = b.cmd("break")
         report(st.get("ok") is True, "qemu-telnet: ctl break accepted",
                repr(st))
         ok = c.wait_for(b"kdb>", tmo=60)
@@ -110,7 +111,7 @@ def test_telnet(d):
         state = None
         end = time.time() + 20
         while time.time() < end:
-            state = b.ctl_cmd("status").get("state")
+            state = b.cmd("status").get("state")
             if state == "kdb":
                 break
             time.sleep(0.2)
@@ -162,7 +163,7 @@ def test_unix_restart(d):
         report(ok and (b"Linux version" in c.buf or b"lab: init" in c.buf),
                "qemu-unix-restart: second boot on the same client",
                repr(c.buf[-300:]))
-        st = b.ctl_cmd("status")
+        st = b.cmd("status")
         report(st.get("link") == "up", "qemu-unix-restart: status link up",
                json.dumps(st))
     finally:
