@@ -27,6 +27,7 @@ import tty
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
 import kbtest  # noqa: E402
+from kbtest import Viewer  # noqa: E402
 
 BRIDGE = os.path.abspath(sys.argv[1])
 kbtest.use(bridge=BRIDGE)
@@ -93,53 +94,6 @@ class Pty:
         return got
 
 
-class Client:
-    """A console client (raw, or answering telnet negotiation)."""
-
-    def __init__(self, port, telnet=False, rcvbuf=None):
-        self.s = socket.socket()
-        if rcvbuf:
-            self.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
-        self.s.connect(("127.0.0.1", port))
-        self.s.setblocking(False)
-        self.telnet = telnet
-        self.buf = b""
-        self.eof = False
-        if telnet:
-            # Agree to what the server offered, as telnet(1) does.
-            self.s.sendall(bytes([255, 253, 1, 255, 253, 3, 255, 251, 3]))
-
-    def pump(self, tmo=0.1):
-        r, _, _ = select.select([self.s], [], [], tmo)
-        if not r:
-            return
-        try:
-            d = self.s.recv(1 << 20)
-        except BlockingIOError:
-            return
-        except ConnectionResetError:
-            self.eof = True
-            return
-        if not d:
-            self.eof = True
-        self.buf += d
-
-    def wait_for(self, want, tmo=TMO):
-        end = time.time() + tmo
-        while want not in self.buf and not self.eof and time.time() < end:
-            self.pump()
-        return want in self.buf
-
-    def wait_len(self, n, tmo=TMO):
-        end = time.time() + tmo
-        while len(self.buf) < n and not self.eof and time.time() < end:
-            self.pump()
-        return len(self.buf) >= n
-
-    def close(self):
-        self.s.close()
-
-
 def Bridge(d, target, *extra, name="b"):
     """The daemon (kbtest's launcher): its console port 0, no gdb port,
     its control socket and stderr beside the other files in D."""
@@ -197,9 +151,9 @@ def test_pty(d):
            oct(st.st_mode))
 
     # Three viewers: one telnet, two raw.
-    tn = Client(b.cport, telnet=True)
-    raw1 = Client(b.cport)
-    raw2 = Client(b.cport)
+    tn = Viewer(b.cport, telnet=True)
+    raw1 = Viewer(b.cport)
+    raw2 = Viewer(b.cport)
     for c in (tn, raw1, raw2):
         c.wait_for(b"console of")
     report(tn.buf.startswith(bytes([255, 251, 1, 255, 251, 3, 255, 253, 3])),
@@ -316,7 +270,7 @@ def test_pty(d):
            "console flows again after reconnect")
 
     # A client that stops reading is dropped; the others get everything.
-    slow = Client(b.cport, rcvbuf=4096)
+    slow = Viewer(b.cport, rcvbuf=4096)
     slow.wait_for(b"console of")
     for c in (tn, raw1, raw2):
         c.buf = b""
@@ -397,7 +351,7 @@ def test_wait(d):
     b = Bridge(d, link, "--wait", name="wait")
     report(b.ready and b.wait_log("waiting for it"),
            "--wait: starts without the device, says it waits", b.stderr())
-    c = Client(b.cport)
+    c = Viewer(b.cport)
     c.wait_for(b"console of")
     pty = Pty(link)
     ok = c.wait_for(b"link up")
@@ -418,7 +372,7 @@ def test_console2(d):
         report(False, "console2 daemon starts", b.stderr())
         b.stop()
         return
-    c = Client(b.cport)
+    c = Viewer(b.cport)
     c.wait_for(b"console of")
     time.sleep(0.3)
     a.write(b"from ttyS0\r\n")
@@ -453,7 +407,7 @@ def test_unix(d):
         b.stop()
         return
     report(b.ready, "unix target connects")
-    c = Client(b.cport)
+    c = Viewer(b.cport)
     c.wait_for(b"console of")
     time.sleep(0.2)
     conn.sendall(b"unix console\r\n")
@@ -526,7 +480,7 @@ def test_telnet(d):
                         IAC, SB, 44, 102, 8, IAC, SE,
                         IAC, SB, 44, 103, 1, IAC, SE,
                         IAC, SB, 44, 104, 1, IAC, SE]))
-    c = Client(b.cport)
+    c = Viewer(b.cport)
     c.wait_for(b"console of")
     time.sleep(0.2)
     # Data with an escaped IAC, and a command in the middle of it.

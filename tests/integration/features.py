@@ -32,8 +32,8 @@ import tty
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
 import kbtest  # noqa: E402
-from kbtest import (FakeTarget, bridge_ports, readfile,  # noqa: E402
-                    spawn, stop_proc, wait_until)
+from kbtest import (FakeTarget, Viewer, bridge_ports,  # noqa: E402
+                    readfile, spawn, stop_proc, wait_until)
 
 BRIDGE = os.path.abspath(sys.argv[1])
 FAKE = os.path.abspath(sys.argv[2])
@@ -61,50 +61,6 @@ def Bridge(d, name, target, *extra, gdb=False, **kw):
     return kbtest.Bridge(d, target, *extra, name=name, gdb=gdb, **kw)
 
 
-class Viewer:
-    """A console client; telnet=True answers the negotiation."""
-
-    def __init__(self, port, telnet=True, host="127.0.0.1"):
-        self.s = socket.create_connection((host, port), TMO)
-        self.s.setblocking(False)
-        self.buf = b""
-        self.eof = False
-        if telnet:
-            self.s.sendall(bytes([IAC, DO, 1, IAC, DO, 3, IAC, WILL, 3]))
-
-    def pump(self, tmo=0.1):
-        r, _, _ = select.select([self.s], [], [], tmo)
-        if not r:
-            return
-        try:
-            d = self.s.recv(1 << 20)
-        except BlockingIOError:
-            return
-        except OSError:
-            self.eof = True
-            return
-        if not d:
-            self.eof = True
-        self.buf += d
-
-    def wait_for(self, want, tmo=TMO):
-        end = time.time() + tmo
-        while want not in self.buf and not self.eof and time.time() < end:
-            self.pump()
-        return want in self.buf
-
-    def settle(self, secs):
-        end = time.time() + secs
-        while time.time() < end:
-            self.pump()
-
-    def text(self):
-        return self.buf.decode(errors="replace")
-
-    def close(self):
-        self.s.close()
-
-
 def run(args, tmo=TMO, **kw):
     p = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True,
                        timeout=tmo, **kw)
@@ -118,7 +74,7 @@ def test_viewer_break(d):
     """A console viewer's telnet BREAK (IAC BRK) and Ctrl-C (IAC IP)."""
     ft = FakeTarget(d, "vb", "--start", "running", telnet=True)
     b = Bridge(d, "vb", ft.target)
-    v = Viewer(b.cport)
+    v = Viewer(b.cport, telnet=True)
     v.wait_for(b"console of")
     v.s.sendall(bytes([IAC, BRK]))
     ok = wait_until(lambda: "ENTER sysrq" in ft.text())
@@ -135,7 +91,7 @@ def test_viewer_break(d):
     # IAC IP (telnet's Ctrl-C) breaks in as well.
     ft = FakeTarget(d, "vi", "--start", "running", telnet=True)
     b = Bridge(d, "vi", ft.target)
-    v = Viewer(b.cport)
+    v = Viewer(b.cport, telnet=True)
     v.wait_for(b"console of")
     time.sleep(0.3)
     v.s.sendall(bytes([IAC, IP]))
@@ -153,7 +109,7 @@ def test_viewer_break(d):
     # a new one.
     ft = FakeTarget(d, "vr", "--start", "running")
     b = Bridge(d, "vr", ft.target)
-    v = Viewer(b.cport)
+    v = Viewer(b.cport, telnet=True)
     v.wait_for(b"console of")
     time.sleep(0.3)
     v.s.sendall(bytes([IAC, BRK]) * 20 + bytes([IAC, IP]) * 20)
@@ -181,7 +137,7 @@ def test_viewer_break(d):
     # --read-only-viewers: refused with a notice, nothing reaches the line.
     ft = FakeTarget(d, "vo", "--start", "running", telnet=True)
     b = Bridge(d, "vo", ft.target, "--read-only-viewers")
-    v = Viewer(b.cport)
+    v = Viewer(b.cport, telnet=True)
     v.wait_for(b"console of")
     time.sleep(0.3)
     v.s.sendall(bytes([IAC, BRK]))

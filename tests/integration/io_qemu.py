@@ -26,7 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
 import bridge_io as bio                           # noqa: E402
-from kbtest import pick_port, use                 # noqa: E402
+from kbtest import Viewer, pick_port, use         # noqa: E402
 
 BRIDGE = os.path.abspath(sys.argv[1])
 LAB = sys.argv[2]
@@ -93,7 +93,7 @@ def test_telnet(d):
                    "no control socket; exit %r; %s" % (b.p.poll(),
                                                        b.stderr()))
             return
-        c = bio.Client(b.cport)
+        c = Viewer(b.cport)
         ok = c.wait_for(b"lab: tick", tmo=BOOT_TMO)
         report(ok, "qemu-telnet: boot console through the bridge",
                repr(c.buf[-300:]) + b.stderr())
@@ -144,7 +144,7 @@ def test_unix_restart(d):
                    "no control socket; exit %r; %s" % (b.p.poll(),
                                                        b.stderr()))
             return
-        c = bio.Client(b.cport)
+        c = Viewer(b.cport)
         ok = c.wait_for(b"lab: tick", tmo=BOOT_TMO)
         report(ok, "qemu-unix-restart: first boot on the console",
                repr(c.buf[-300:]) + b.stderr())

@@ -474,6 +474,17 @@ class Bridge:
     def state(self):
         return self.cmd("status").get("state")
 
+    def ctl_client(self, *words):
+        """`kgdb-bridge ctl --ctl CTL WORDS...` (the client program, not
+        a socket of ours): its one JSON reply, {} for none."""
+        r = subprocess.run([BRIDGE, "ctl", "--ctl", self.ctl] + list(words),
+                           stdin=subprocess.DEVNULL, capture_output=True,
+                           text=True, timeout=TMO)
+        try:
+            return json.loads(r.stdout)
+        except ValueError:
+            return {}
+
     def stderr(self):
         return readfile(self.errpath)
 
@@ -496,3 +507,63 @@ class Bridge:
 
     def stop(self, sig=signal.SIGTERM):
         return stop_proc(self.p, sig)
+
+
+class Viewer:
+    """A console client of the bridge on PORT: raw, or with telnet=True
+    agreeing to what the server offers as telnet(1) does (DO ECHO, DO
+    SGA, WILL SGA). rcvbuf shrinks its receive buffer (a slow reader).
+    buf is everything it got, eof whether the bridge closed it."""
+
+    def __init__(self, port, telnet=False, rcvbuf=None, host="127.0.0.1"):
+        fam = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self.s = socket.socket(fam)
+        if rcvbuf:
+            self.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        self.s.settimeout(TMO)
+        self.s.connect((host, port))
+        self.s.setblocking(False)
+        self.telnet = telnet
+        self.buf = b""
+        self.eof = False
+        if telnet:
+            self.s.sendall(bytes([255, 253, 1, 255, 253, 3, 255, 251, 3]))
+
+    def pump(self, tmo=0.1):
+        r, _, _ = select.select([self.s], [], [], tmo)
+        if not r:
+            return
+        try:
+            d = self.s.recv(1 << 20)
+        except BlockingIOError:
+            return
+        except OSError:
+            self.eof = True
+            return
+        if not d:
+            self.eof = True
+        self.buf += d
+
+    def wait_for(self, want, tmo=TMO):
+        end = time.monotonic() + tmo
+        while want not in self.buf and not self.eof and \
+                time.monotonic() < end:
+            self.pump()
+        return want in self.buf
+
+    def wait_len(self, n, tmo=TMO):
+        end = time.monotonic() + tmo
+        while len(self.buf) < n and not self.eof and time.monotonic() < end:
+            self.pump()
+        return len(self.buf) >= n
+
+    def settle(self, secs):
+        end = time.monotonic() + secs
+        while time.monotonic() < end:
+            self.pump()
+
+    def text(self):
+        return self.buf.decode(errors="replace")
+
+    def close(self):
+        self.s.close()
