@@ -32,17 +32,8 @@ from kbtest import Viewer  # noqa: E402
 BRIDGE = os.path.abspath(sys.argv[1])
 kbtest.use(bridge=BRIDGE)
 TMO = 10.0              # generous: the machine is shared
-failures = 0
 SUITE = "bridge_io"
-
-
-def report(ok, name, why=""):
-    global failures
-    if ok:
-        print("PASS: %s: %s" % (SUITE, name), flush=True)
-    else:
-        failures += 1
-        print("FAIL: %s: %s: %s" % (SUITE, name, why), flush=True)
+report = kbtest.reporter(SUITE + ": ")
 
 
 class Pty:
@@ -676,7 +667,7 @@ def main():
         test_serial(d)
     finally:
         subprocess.run(["rm", "-rf", d])
-    return 1 if failures else 0
+    return 0 if kbtest.all_passed() else 1
 
 
 if __name__ == "__main__":

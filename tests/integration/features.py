@@ -40,19 +40,10 @@ FAKE = os.path.abspath(sys.argv[2])
 kbtest.use(bridge=BRIDGE, fake=FAKE)
 TMO = 10.0
 SUITE = "features"
-failures = 0
+report = kbtest.reporter(SUITE + ": ")
 
 IAC, DONT, DO, WONT, WILL, SB, SE, BRK, IP = 255, 254, 253, 252, 251, 250, \
     240, 243, 244
-
-
-def report(ok, name, why=""):
-    global failures
-    if ok:
-        print("PASS: %s: %s" % (SUITE, name), flush=True)
-    else:
-        failures += 1
-        print("FAIL: %s: %s: %s" % (SUITE, name, why), flush=True)
 
 
 def Bridge(d, name, target, *extra, gdb=False, **kw):
@@ -1101,7 +1092,7 @@ def main():
     finally:
         kbtest.cleanup()
         shutil.rmtree(d, ignore_errors=True)
-    return 1 if failures else 0
+    return 0 if kbtest.all_passed() else 1
 
 
 if __name__ == "__main__":

@@ -26,15 +26,15 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
 import bridge_io as bio                           # noqa: E402
-from kbtest import Viewer, pick_port, use         # noqa: E402
+from kbtest import (Viewer, all_passed, pick_port,  # noqa: E402
+                    reporter, use)
 
 BRIDGE = os.path.abspath(sys.argv[1])
 LAB = sys.argv[2]
 BOOT_TMO = 180.0
 bio.BRIDGE = BRIDGE
 use(bridge=BRIDGE)      # bio.Bridge is kbtest's launcher
-bio.SUITE = "io_qemu"
-report = bio.report
+report = reporter("io_qemu: ")
 
 
 def qemu(d, chardev, tag):
@@ -182,7 +182,7 @@ def main():
         test_unix_restart(d)
     finally:
         subprocess.run(["rm", "-rf", d])
-    return 1 if bio.failures else 0
+    return 0 if all_passed() else 1
 
 
 if __name__ == "__main__":
