@@ -16,7 +16,7 @@ if [ "$(id -u)" != 0 ] || ! command -v setpriv >/dev/null; then
 fi
 V=$(pick_uid)
 VDIR=/tmp/kgdb-bridge-$V
-CLEANUP+=("$VDIR" "$VDIR.real")
+KB_CLEANUP+=("$VDIR" "$VDIR.real")
 chmod 755 "$TMP"
 NOLINK=unix:$TMP/nothing.sock	# never there: the bridge waits (--wait)
 
@@ -70,12 +70,12 @@ rm -f "$VDIR"
 
 # 5. None yet: made 0700 and used; `ctl` finds it (auto-discovery).
 out=$TMP/fresh.out
-# Not through as(): $! must be the bridge itself, for stop_br.
+# Not through as(): $! must be the bridge itself, for kb_stop_br.
 env -u XDG_RUNTIME_DIR setpriv --reuid="$V" --regid="$V" --clear-groups \
     "$BR" --no-stdin -q --gdb-port off --console-port off --wait "$NOLINK" \
     </dev/null >"$out" 2>&1 &
 BRPID=$!
-PIDS+=("$BRPID")
+KB_PIDS+=("$BRPID")
 wait_grep "$out" 'control /' 100
 if [ "$(mode_owner "$VDIR")" != "700 $V" ]; then
 	fail "fresh directory is 0700" "mode/owner $(mode_owner "$VDIR")"
@@ -84,7 +84,7 @@ elif ! as "$V" "$BR" ctl ping >"$TMP/ping.out" 2>&1; then
 else
 	pass "fresh directory is 0700, ctl finds the bridge"
 fi
-stop_br
+kb_stop_br
 sanitizer_ok "$out" || fail "fresh directory" "sanitizer report in $out"
 
 # 6. The client side: a directory of another user's holding a socket
@@ -114,7 +114,7 @@ while True:
         pass
     c.close()
 PY
-PIDS+=("$!")
+KB_PIDS+=("$!")
 for _ in $(seq 50); do [ -S "$VDIR/evil.sock" ] && break; sleep 0.1; done
 as "$V" timeout 10 "$BR" ctl ping >"$TMP/c1.out" 2>&1
 rc=$?
@@ -152,11 +152,8 @@ else
 	    "exit $rc: $(tail -n 2 "$TMP/xdg.out")"
 fi
 rm -rf "$X/kgdb-bridge"
-XDG_RUNTIME_DIR=$X "$BR" --no-stdin -q --gdb-port off --console-port off \
-    --wait "$NOLINK" </dev/null >"$TMP/xdg2.out" 2>&1 &
-BRPID=$!
-PIDS+=("$BRPID")
-wait_grep "$TMP/xdg2.out" 'control /' 100
+XDG_RUNTIME_DIR=$X kb_start_br "$TMP/xdg2.out" --gdb-port off \
+    --console-port off --wait "$NOLINK"
 if [ "$(mode_owner "$X/kgdb-bridge")" = "700 0" ] &&
     XDG_RUNTIME_DIR=$X "$BR" ctl ping >/dev/null 2>&1; then
 	pass "XDG_RUNTIME_DIR subdirectory made 0700"
@@ -164,4 +161,4 @@ else
 	fail "XDG_RUNTIME_DIR subdirectory made 0700" \
 	    "mode/owner $(mode_owner "$X/kgdb-bridge")"
 fi
-stop_br
+kb_stop_br

@@ -15,101 +15,36 @@ import json
 import os
 import select
 import socket
-import subprocess
 import sys
-import tempfile
-import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
-from kbtest import all_passed, bridge_ports, reporter  # noqa: E402
+from kbtest import (TMO, Bridge, StubTarget, all_passed, frame,  # noqa: E402
+                    reporter, use, wait_until, workdir)
 
-BRIDGE = sys.argv[1]
+use(bridge=sys.argv[1])
 report = reporter("ctl_edges: ")
-TMO = 10.0
 
 
-def frame(payload):
-    return b"$" + payload + b"#%02x" % (sum(payload) & 0xFF)
+def answers(answer_m=True):
+    """The stub's replies: OK to Hg, and to m its bytes as "ab"s unless
+    answer_m is False (a target gone quiet)."""
+    def answer(pkt):
+        if pkt.startswith(b"Hg"):
+            return b"OK"
+        if pkt.startswith(b"m") and answer_m:
+            return b"ab" * int(pkt.split(b",")[1], 16)
+        return None
+    return answer
 
 
-class Target:
-    """A Unix-socket stub: acks packets, answers Hg with OK, records
-    every packet it received."""
-
-    def __init__(self, path, answer_m=True):
-        self.answer_m = answer_m
-        self.srv = socket.socket(socket.AF_UNIX)
-        self.srv.bind(path)
-        self.srv.listen(1)
-        self.conn = None
-        self.quit = False
-        self.got = bytearray()
-        self.pkts = []
-        self.ready = threading.Event()
-        self.th = threading.Thread(target=self.run, daemon=True)
-        self.th.start()
-
-    def run(self):
-        self.srv.settimeout(0.2)
-        while not self.quit and self.conn is None:
-            try:
-                self.conn, _ = self.srv.accept()
-            except socket.timeout:
-                continue
-        if self.conn is None:
-            return
-        self.ready.set()
-        while not self.quit:
-            r, _, _ = select.select([self.conn], [], [], 0.05)
-            if not r:
-                continue
-            try:
-                d = self.conn.recv(65536)
-            except OSError:
-                return
-            if not d:
-                return
-            self.got += d
-            while b"#" in self.got and b"$" in self.got:
-                s = self.got.index(b"$")
-                h = self.got.find(b"#", s)
-                if h < 0 or len(self.got) < h + 3:
-                    break
-                pkt = bytes(self.got[s + 1:h])
-                del self.got[:h + 3]
-                self.pkts.append(pkt)
-                try:
-                    self.conn.sendall(b"+")
-                    if pkt.startswith(b"Hg"):
-                        self.conn.sendall(frame(b"OK"))
-                    elif pkt.startswith(b"m") and self.answer_m:
-                        n = int(pkt.split(b",")[1], 16)
-                        self.conn.sendall(frame(b"ab" * n))
-                except OSError:
-                    return
-
-    def send(self, b):
-        self.conn.sendall(b)
-
-    def close(self):
-        self.quit = True
-        self.th.join(2)
-        if self.conn:
-            self.conn.close()
-        self.srv.close()
-
-
-def start(d, target):
-    ctl = os.path.join(d, "ctl")
-    err = open(os.path.join(d, "stderr"), "w+")
-    p = subprocess.Popen([BRIDGE, "-q", "--no-stdin", "-v", "--gdb-port",
-                          "off", "--console-port", "off", "--ctl", ctl,
-                          "unix:" + target], stdin=subprocess.DEVNULL,
-                         stdout=subprocess.DEVNULL, stderr=err)
-    bridge_ports(ctl, TMO)
-    return p, ctl, err
+def start(answer_m=True):
+    """A stub target and the daemon on it (no gdb or console port)."""
+    d = workdir("pending")
+    t = StubTarget(os.path.join(d, "t"), answers(answer_m))
+    b = Bridge(d, t.target, gdb=False, console=False, check=True)
+    return t, b
 
 
 def lines(s, tmo):
@@ -125,35 +60,18 @@ def lines(s, tmo):
     return buf.splitlines()
 
 
-def stop(p, err):
-    if p.poll() is None:
-        p.terminate()
-        try:
-            p.wait(TMO)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
-    err.flush()
-    err.seek(0)
-    return err.read()
-
-
 def quit_is_last():
-    d = tempfile.mkdtemp(prefix="kb-pending-")
-    t = Target(os.path.join(d, "t"))
-    p, ctl, err = start(d, os.path.join(d, "t"))
+    t, b = start()
     t.ready.wait(TMO)
     t.send(frame(b"T05thread:01;"))
     time.sleep(0.3)
     s = socket.socket(socket.AF_UNIX)
-    s.connect(ctl)
+    s.connect(b.ctl)
     s.sendall(b"quit\nmark after-quit\nthread 5\n")
     got = lines(s, 2)
-    try:
-        p.wait(TMO)
-    except subprocess.TimeoutExpired:
-        pass
-    log = stop(p, err)
+    wait_until(lambda: not b.alive(), TMO)     # quit: it goes by itself
+    b.stop()
+    log = b.stderr()
     t.close()
     hg = [x for x in t.pkts if x.startswith(b"Hg")]
     report(len(got) == 1 and b'"cmd":"quit"' in got[0] and not hg and
@@ -163,12 +81,10 @@ def quit_is_last():
 
 
 def nul_in_console_line():
-    d = tempfile.mkdtemp(prefix="kb-pending-")
-    t = Target(os.path.join(d, "t"))
-    p, ctl, err = start(d, os.path.join(d, "t"))
+    t, b = start()
     t.ready.wait(TMO)
     s = socket.socket(socket.AF_UNIX)
-    s.connect(ctl)
+    s.connect(b.ctl)
     s.sendall(b"events\n")
     lines(s, 0.5)
     t.send(b"before\x00after the NUL\n")
@@ -180,31 +96,29 @@ def nul_in_console_line():
             continue
         if ev.get("event") == "console":
             texts.append(ev.get("text", ""))
-    stop(p, err)
+    b.stop()
     t.close()
     report(any("after the NUL" in x for x in texts),
            "a NUL does not cut a console event short", "events %r" % texts)
 
 
 def leaver_read_not_sent():
-    d = tempfile.mkdtemp(prefix="kb-pending-")
-    t = Target(os.path.join(d, "t"), answer_m=False)
-    p, ctl, err = start(d, os.path.join(d, "t"))
+    t, br = start(answer_m=False)
     t.ready.wait(TMO)
     t.send(frame(b"T05thread:01;"))
     time.sleep(0.3)
     a = socket.socket(socket.AF_UNIX)
-    a.connect(ctl)
+    a.connect(br.ctl)
     a.sendall(b"mem ffffffff81000000 8\n")
     time.sleep(0.3)
     b = socket.socket(socket.AF_UNIX)
-    b.connect(ctl)
+    b.connect(br.ctl)
     b.sendall(b"mem ffffffff81abc000 8\n")
     time.sleep(0.3)
     b.close()
     lines(a, 8)	# the first read times out
     time.sleep(0.5)
-    stop(p, err)
+    br.stop()
     t.close()
     sent = [x for x in t.pkts if x.startswith(b"mffffffff81abc000")]
     report(not sent, "a read whose client left is never sent",

@@ -5,14 +5,6 @@
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
-bin=$BUILD/t/kgdb-bridge
-[ -x "$bin" ] || bin=$BUILD/kgdb-bridge
-if [ ! -x "$bin" ]; then
-	echo "FAIL: ctl_edges: no $bin (make tests first)"
-	exit 1
-fi
-if ! command -v python3 >/dev/null; then
-	echo "FAIL: ctl_edges: python3 is missing (scripts/deps.sh installs it)"
-	exit 1
-fi
-exec python3 tests/hostile/ctl_edges.py "$bin"
+. tests/lib/kbtest.sh	# kb_bridge_bin, kb_py_suite
+bin=$(kb_bridge_bin)
+kb_py_suite ctl_edges tests/hostile/ctl_edges.py "$bin" -- "$bin"

@@ -18,8 +18,8 @@ SUITE=ctl_proto
 . "$(dirname "$0")/lib.sh"
 
 CTL=$TMP/ctl
-start_ft t --start gdb || fail "fake target" "did not start"
-start_br "$TMP/br.out" --gdb-port off --console-port off --ctl "$CTL" "$LINK"
+kb_start_ft "$TMP/t" --start gdb || fail "fake target" "did not start"
+kb_start_br "$TMP/br.out" --gdb-port off --console-port off --ctl "$CTL" "$LINK"
 wait_grep "$TMP/br.out" "link up" 50
 
 ctl() { "$BR" ctl --ctl "$CTL" "$@" 2>&1; }
@@ -100,7 +100,7 @@ r=$(ctl "$(printf '{"cmd":"mark","text":"before"}\nquit')")
 sleep 0.3
 if grep -q '"cmd":"quit"' <<<"$r" || ! ctl ping >/dev/null; then
 	fail "ctl: no quit smuggled after a line break" "reply: $r; bridge gone"
-	start_br "$TMP/br2.out" --gdb-port off --console-port off --ctl "$CTL" \
+	kb_start_br "$TMP/br2.out" --gdb-port off --console-port off --ctl "$CTL" \
 	    "$LINK"
 	wait_grep "$TMP/br2.out" "link up" 50
 else
@@ -222,5 +222,5 @@ sed -n "s/^\(PASS\|FAIL\): /\1: $SUITE: /p" "$TMP/py.out"
     fail "client and line limits" "python exit $pyrc: $(tail -n 3 "$TMP/py.out")"
 ctl ping >/dev/null ||
     fail "bridge alive after the limits" "ctl ping failed"
-stop_br
+kb_stop_br
 check "no sanitizer report" "see $TMP/br.out" sanitizer_ok "$TMP/br.out"

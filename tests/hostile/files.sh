@@ -87,10 +87,10 @@ refused "--trace /dev/null" trace /dev/null "$TMP/victim" \
 # appended to, not truncated.
 printf 'old line\n' >"$TMP/mine.log"
 chmod 0644 "$TMP/mine.log"
-start_br "$TMP/ok.out" --gdb-port off --console-port off --ctl "$CTL" --wait \
+kb_start_br "$TMP/ok.out" --gdb-port off --console-port off --ctl "$CTL" --wait \
     --log "$TMP/mine.log" --trace "$TMP/new.trace" "$NOLINK"
 "$BR" ctl --ctl "$CTL" mark hello >/dev/null 2>&1
-stop_br
+kb_stop_br
 if [ "$(stat -c %a "$TMP/new.trace")" != 600 ]; then
 	fail "new and own files made 0600" "new.trace is $(stat -c %a "$TMP/new.trace")"
 elif [ "$(stat -c %a "$TMP/mine.log")" != 600 ]; then

@@ -6,12 +6,14 @@
 # exposed address, a flood of control clients. Cases print "PASS: name"
 # or "FAIL: name: reason". The daemon is the sanitized build
 # ($BUILD/t/kgdb-bridge) when there is one; a sanitizer report in its
-# stderr fails the case.
+# stderr fails the case. The daemon and the fake target are started with
+# tests/lib/kbtest.sh's launcher (kb_start_br, kb_stop_br, kb_start_ft),
+# in TMP, and stopped at exit.
 set -u
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 BUILD=${BUILD:-build}
-BR=$BUILD/t/kgdb-bridge
-[ -x "$BR" ] || BR=$BUILD/kgdb-bridge
+. tests/lib/kbtest.sh	# pass, fail, check, wait_grep, the launcher
+BR=$(kb_bridge_bin)
 FT=$BUILD/faketarget
 SUITE=${SUITE:-$(basename "$0" .sh)}
 
@@ -20,20 +22,8 @@ if [ ! -x "$BR" ]; then
 	exit 0
 fi
 
-TMP=$(mktemp -d /tmp/kgdb-hostile.XXXXXX)
-PIDS=()
-CLEANUP=()
-hostile_cleanup() {
-	local p c
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	for c in "${CLEANUP[@]}"; do rm -rf -- "$c"; done
-	rm -rf "$TMP"
-}
-trap hostile_cleanup EXIT
-
 KB_PREFIX="$SUITE: "
-. tests/lib/kbtest.sh	# pass, fail, check, wait_grep, kb_ports
+kb_scratch hostile	# TMP; KB_PIDS and KB_CLEANUP undone at exit
 
 # sanitizer_ok FILE: no ASan/UBSan/LSan report in FILE.
 sanitizer_ok() {
@@ -49,41 +39,6 @@ run_br() {
 	timeout -k 2 10 "$BR" --no-stdin -q --gdb-port off --console-port off \
 	    "$@" </dev/null >"$out" 2>&1
 	RC=$?
-}
-
-# start_br OUT ARGS...: the daemon in the background (BRPID), waiting
-# until it has logged its ports line (or exited).
-start_br() {
-	local out=$1
-	shift
-	"$BR" --no-stdin -q "$@" </dev/null >"$out" 2>&1 &
-	BRPID=$!
-	PIDS+=("$BRPID")
-	wait_grep "$out" 'gdb port|error' 100
-}
-
-# stop_br: SIGTERM the background daemon and reap it (RC: its status).
-stop_br() {
-	kill "$BRPID" 2>/dev/null
-	wait "$BRPID" 2>/dev/null
-	RC=$?
-}
-
-# start_ft NAME ARGS...: the fake kgdb target on a Unix socket; LINK is
-# its TARGET word, FTLOG what it received.
-start_ft() {
-	local name=$1
-	shift
-	FTLOG=$TMP/$name.ft.log
-	"$FT" --unix "$TMP/$name.sock" --log "$FTLOG" "$@" \
-	    2>"$TMP/$name.ft.err" &
-	PIDS+=("$!")
-	LINK=unix:$TMP/$name.sock
-	for _ in $(seq 50); do
-		[ -S "$TMP/$name.sock" ] && return 0
-		sleep 0.1
-	done
-	return 1
 }
 
 # A uid with no account and no /tmp/kgdb-bridge-UID yet: the "victim"

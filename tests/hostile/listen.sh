@@ -18,12 +18,9 @@ listen() {
 	shift 3
 	local ports=("$@")
 	[ ${#ports[@]} -eq 0 ] && ports=(--gdb-port 0 --console-port 0)
-	"$BR" --no-stdin -q --ctl "$TMP/ctl" --wait --listen "$addr" \
-	    "${ports[@]}" "$NOLINK" </dev/null >"$out" 2>&1 &
-	BRPID=$!
-	PIDS+=("$BRPID")
-	wait_grep "$out" 'gdb port|error' 100
-	stop_br
+	kb_start_br "$out" --ctl "$TMP/ctl" --wait --listen "$addr" \
+	    "${ports[@]}" "$NOLINK"
+	kb_stop_br
 	if ! sanitizer_ok "$out"; then
 		fail "$name" "sanitizer report in $out"
 	elif [ "$want" = yes ] && ! grep -qE -- "$WARN" "$out"; then
@@ -48,11 +45,8 @@ listen "0.0.0.0 with both ports off is quiet" 0.0.0.0 no \
 # the ones the start-up line names, distinct, and both answer.
 port_zero() {
 	local name=$1 addr=$2 out=$TMP/$RANDOM.out ports g c host=$2
-	"$BR" --no-stdin -q --ctl "$TMP/ctl0" --wait --listen "$addr" \
-	    --gdb-port 0 --console-port 0 "$NOLINK" </dev/null >"$out" 2>&1 &
-	BRPID=$!
-	PIDS+=("$BRPID")
-	wait_grep "$out" 'gdb port|error' 100
+	kb_start_br "$out" --ctl "$TMP/ctl0" --wait --listen "$addr" \
+	    --gdb-port 0 --console-port 0 "$NOLINK"
 	ports=$(kb_ports "$BR" "$TMP/ctl0")
 	read -r g c <<<"${ports:-0 0}"
 	[ "$addr" = ::1 ] && host="\\[::1\\]"
@@ -66,7 +60,7 @@ port_zero() {
 	else
 		pass "$name"
 	fi
-	stop_br
+	kb_stop_br
 	sanitizer_ok "$out" || fail "$name: sanitizer" "report in $out"
 }
 port_zero "port 0 on 127.0.0.1: bound ports reported and answering" 127.0.0.1

@@ -9,66 +9,20 @@
 SUITE=monitor
 . "$(dirname "$0")/lib.sh"
 
-python3 - "$BR" "$TMP" >"$TMP/py.out" 2>&1 <<'PY'
-import os, socket, subprocess, sys, threading, time
+python3 - "$BR" "$TMP" 2>"$TMP/py.err" <<'PY'
+import os, socket, sys, time
 sys.path.insert(0, "tests/lib")
-from kbtest import bridge_ports
+from kbtest import Bridge, StubTarget, frame, reporter, use
 
-br, tmp = sys.argv[1], sys.argv[2]
-path = os.path.join(tmp, "target.sock")
-ctl = os.path.join(tmp, "ctl")
-pkts = []
-conns = []
-
-
-def frame(p):
-    return b"$" + p + b"#%02x" % (sum(p) & 0xFF)
-
-
-def target(srv):
-    while True:
-        try:
-            c, _ = srv.accept()
-        except OSError:
-            return
-        conns.append(c)
-        c.sendall(frame(b"T05thread:01;"))
-        got = b""
-        while True:
-            try:
-                d = c.recv(65536)
-            except OSError:
-                break
-            if not d:
-                break
-            got += d
-            while b"$" in got and b"#" in got[got.index(b"$"):]:
-                s = got.index(b"$")
-                h = got.index(b"#", s)
-                if len(got) < h + 3:
-                    break
-                pkts.append(got[s + 1:h])
-                got = got[h + 3:]
-                c.sendall(b"+")
-
-
-srv = socket.socket(socket.AF_UNIX)
-srv.bind(path)
-srv.listen(1)
-threading.Thread(target=target, args=(srv,), daemon=True).start()
-out = open(os.path.join(tmp, "br.out"), "w")
-bp = subprocess.Popen([br, "-q", "--no-stdin", "--gdb-port", "0",
-                       "--console-port", "off", "--ctl", ctl,
-                       "unix:" + path], stdin=subprocess.DEVNULL,
-                      stdout=out, stderr=out)
-gdb_port, _ = bridge_ports(ctl, 10)
-
-
-def say(name, ok, why=""):
-    print(("PASS: %s" % name) if ok else ("FAIL: %s: %s" % (name, why)))
-
-
-g = socket.create_connection(("127.0.0.1", gdb_port), 10)
+use(bridge=sys.argv[1])
+tmp = sys.argv[2]
+say = reporter("monitor: ")
+# A target that acks and answers nothing, taken back after a loss.
+t = StubTarget(os.path.join(tmp, "target.sock"), stop=b"T05thread:01;",
+               many=True)
+b = Bridge(tmp, t.target, name="br", console=False, verbose=False,
+           check=True)
+g = socket.create_connection(("127.0.0.1", b.gport), 10)
 g.settimeout(10)
 
 
@@ -96,32 +50,25 @@ def monitor(cmd):
 
 
 text, end = monitor(b"bridge status")
-say("status with the link up", b"(up)" in text and end == b"OK",
+say(b"(up)" in text and end == b"OK", "status with the link up",
     repr((text, end)))
-# The target goes away.
-srv.close()
-for c in conns:
-    c.shutdown(socket.SHUT_RDWR)
-    c.close()
+t.vanish()              # the target goes away
 for _ in range(100):
-    t, e = monitor(b"bridge status")
-    if b"(down)" in t:
+    t_, e = monitor(b"bridge status")
+    if b"(down)" in t_:
         break
     time.sleep(0.1)
-say("status says the link is down", b"(down)" in t, repr(t))
+say(b"(down)" in t_, "status says the link is down", repr(t_))
 text, end = monitor(b"bridge kdb")
-say("kdb with the link down is refused, not claimed",
-    b"switching" not in text and b"link is down" in text and end == b"OK",
-    repr((text, end)))
+say(b"switching" not in text and b"link is down" in text and end == b"OK",
+    "kdb with the link down is refused, not claimed", repr((text, end)))
 text, end = monitor(b"bridge " + b"x" * 600)
-say("an over-long monitor command is refused", end == b"E01",
+say(end == b"E01", "an over-long monitor command is refused",
     repr((text, end)))
-say("the bridge lives on", bp.poll() is None)
-bp.terminate()
-bp.wait(10)
+say(b.alive(), "the bridge lives on")
+b.stop()
 PY
 pyrc=$?
-sed -n "s/^\(PASS\|FAIL\): /\1: $SUITE: /p" "$TMP/py.out"
 [ "$pyrc" = 0 ] ||
-    fail "monitor against a vanished target" "python exit $pyrc: $(tail -n 3 "$TMP/py.out")"
-check "no sanitizer report" "see $TMP/br.out" sanitizer_ok "$TMP/br.out"
+    fail "monitor against a vanished target" "python exit $pyrc: $(tail -n 3 "$TMP/py.err")"
+check "no sanitizer report" "see $TMP/br.err" sanitizer_ok "$TMP/br.err"

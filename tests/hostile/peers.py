@@ -10,169 +10,35 @@ Memory bounds are generous on purpose: they tell a cap from no cap
 Prints "PASS: name" / "FAIL: name: why" per case.
 """
 import os
-import resource
 import select
 import socket
 import subprocess
 import sys
-import tempfile
-import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
-from kbtest import all_passed, bridge_ports, reporter  # noqa: E402
-
+import kbtest  # noqa: E402
+from kbtest import (TMO, StubTarget, all_passed, frame,  # noqa: E402
+                    kgdb_answers, reporter, tcp_answers, use, wait_until,
+                    workdir)
 
 BRIDGE = sys.argv[1]
+use(bridge=BRIDGE)
 report = reporter('')
-TMO = 10.0
 RSS_MAX_KB = 64 * 1024
 
 
-
-
-
-
-def frame(payload):
-    if isinstance(payload, str):
-        payload = payload.encode()
-    return b"$" + payload + b"#%02x" % (sum(payload) & 0xFF)
-
-
-class Target:
-    """A Unix-socket target: reads and discards, or runs a script."""
-
-    def __init__(self, path, stopped=False):
-        self.path = path
-        self.stopped = stopped
-        self.srv = socket.socket(socket.AF_UNIX)
-        self.srv.bind(path)
-        self.srv.listen(1)
-        self.conn = None
-        self.quit = False
-        self.flood_o = False
-        self.got = bytearray()
-        self.th = threading.Thread(target=self.run, daemon=True)
-        self.th.start()
-
-    def run(self):
-        self.srv.settimeout(0.2)
-        while not self.quit and self.conn is None:
-            try:
-                self.conn, _ = self.srv.accept()
-            except socket.timeout:
-                continue
-        if self.conn is None:
-            return
-        self.conn.setblocking(False)
-        if self.stopped:
-            self.conn.sendall(frame("T05thread:01;"))
-        while not self.quit:
-            r, _, _ = select.select([self.conn], [], [], 0.05)
-            if r:
-                try:
-                    d = self.conn.recv(65536)
-                except OSError:
-                    return
-                if not d:
-                    return
-                self.got += d
-                self.answer()
-            if self.flood_o:
-                try:
-                    self.conn.send(frame("O" + "41" * 200) * 20)
-                except (BlockingIOError, OSError):
-                    pass
-
-    def answer(self):
-        # A kgdb-like stub: ack packets; 'c' resumes; '?' says stopped.
-        while b"$" in self.got and b"#" in self.got[self.got.index(b"$"):]:
-            s = self.got.index(b"$")
-            h = self.got.index(b"#", s)
-            if len(self.got) < h + 3:
-                return
-            pkt = bytes(self.got[s + 1:h])
-            del self.got[:h + 3]
-            try:
-                self.conn.sendall(b"+")
-                if pkt == b"?" or pkt.startswith(b"qC"):
-                    self.conn.sendall(frame("QC01" if pkt == b"qC"
-                                            else "S05"))
-                elif pkt == b"g":
-                    self.conn.sendall(frame("00" * 156))
-            except OSError:
-                return
-
-    def close(self):
-        self.quit = True
-        self.th.join(2)
-        if self.conn:
-            self.conn.close()
-        self.srv.close()
-
-
-class Bridge:
-    def __init__(self, d, target, *extra, nofile=None, wait=True):
-        self.gdb_port = self.con_port = 0
-        self.ctl = os.path.join(d, "ctl")
-        self.err = open(os.path.join(d, "stderr"), "w+")
-        # Port 0: the kernel picks, the bridge says (ctl status).
-        args = [BRIDGE, "-q", "--no-stdin", "-v",
-                "--gdb-port", "0", "--console-port", "0",
-                "--ctl", self.ctl] + list(extra) + \
-               ["unix:" + target]
-
-        def limit():
-            if nofile:
-                resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
-        # Under ASan, freed memory sits in a quarantine of up to 256 MB,
-        # which would read as growth: keep it small so RSS means memory.
-        env = dict(os.environ)
-        env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + \
-            ":quarantine_size_mb=4"
-        self.p = subprocess.Popen(args, stdin=subprocess.DEVNULL,
-                                  stdout=subprocess.DEVNULL, stderr=self.err,
-                                  preexec_fn=limit, env=env)
-        if wait:
-            self.gdb_port, self.con_port = bridge_ports(self.ctl, TMO)
-            self.wait_port(self.gdb_port)
-
-    def wait_port(self, port):
-        end = time.time() + TMO
-        while time.time() < end:
-            try:
-                socket.create_connection(("127.0.0.1", port), 0.5).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("bridge did not listen on %d" % port)
-
-    def rss_kb(self):
-        with open("/proc/%d/status" % self.p.pid) as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-        return 0
-
-    def stderr(self):
-        self.err.flush()
-        self.err.seek(0)
-        return self.err.read()
-
-    def alive(self):
-        return self.p.poll() is None
-
-    def stop(self):
-        if self.p.poll() is None:
-            self.p.terminate()
-            try:
-                self.p.wait(TMO)
-            except subprocess.TimeoutExpired:
-                self.p.kill()
-                self.p.wait()
-        self.err.close()
-        return self.p.returncode
+def Bridge(d, target, *extra, nofile=None, wait=True):
+    """The daemon, both ports 0, -v; with wait, once its gdb port takes
+    a connection. Under ASan freed memory sits in a quarantine of up to
+    256 MB, which would read as growth: it is kept small so that RSS
+    means memory."""
+    b = kbtest.Bridge(d, target, *extra, nofile=nofile, wait_ready=wait,
+                      check=True, quarantine_mb=4)
+    if wait and not wait_until(lambda: tcp_answers(b.gport)):
+        raise RuntimeError("bridge did not listen on %d" % b.gport)
+    return b
 
 
 def gdb_connect(port):
@@ -223,8 +89,9 @@ def console_hello(port):
 
 def case(fn, stopped=True):
     def run():
-        d = tempfile.mkdtemp(prefix="kb-hostile-")
-        t = Target(os.path.join(d, "target"), stopped=stopped)
+        d = workdir("hostile")
+        t = StubTarget(os.path.join(d, "target"), kgdb_answers,
+                       stop="T05thread:01;" if stopped else None)
         try:
             fn(d, t)
         except Exception as e:  # a broken case is a failure, never a skip
@@ -238,8 +105,8 @@ def case(fn, stopped=True):
 def pipeline_no_read(d, t):
     """gdb pipelines requests the bridge answers itself and never reads:
     the bridge stops reading it (TCP pushes back) instead of growing."""
-    b = Bridge(d, t.path)
-    g = gdb_connect(b.gdb_port)
+    b = Bridge(d, t.target)
+    g = gdb_connect(b.gport)
     req = frame("qXfer:features:read:target.xml:0,7fe")
     # Send until TCP pushes back for a whole second (the bridge stopped
     # reading), or 6 s at most.
@@ -259,7 +126,7 @@ def pipeline_no_read(d, t):
     got = read_until(g, b"never", 1)
     g.close()
     # Cut off mid-stream, the bridge serves the next gdb.
-    g2 = gdb_connect(b.gdb_port)
+    g2 = gdb_connect(b.gport)
     g2.send(frame("qAttached"))
     more = read_until(g2, b"$1#31", TMO)
     err = b.stderr()
@@ -279,21 +146,21 @@ def pipeline_no_read(d, t):
 def o_flood_no_read(d, t):
     """Console text as O packets to a resumed gdb that never reads: the
     gdb is dropped at its cap, the bridge stays small and serving."""
-    b = Bridge(d, t.path)
-    g = gdb_connect(b.gdb_port)
+    b = Bridge(d, t.target)
+    g = gdb_connect(b.gport)
     g.send(frame("qSupported"))
     read_until(g, b"PacketSize", TMO)
     g.send(b"+" + frame("c"))
     time.sleep(0.3)
-    t.flood_o = True
+    t.flood = frame("O" + "41" * 200) * 20
     dropped = False
     end = time.time() + TMO
     while time.time() < end and not dropped:
         dropped = "does not read" in b.stderr()
         time.sleep(0.1)
-    t.flood_o = False
+    t.flood = None
     rss = b.rss_kb()
-    served = console_hello(b.con_port)
+    served = console_hello(b.cport)
     alive = b.alive()
     err = b.stderr()
     b.stop()
@@ -307,8 +174,8 @@ def o_flood_no_read(d, t):
 def telnet_do_flood(d, t):
     """IAC DO x for every option, over and over, never reading: each
     option is refused once, and the viewer's output stays capped."""
-    b = Bridge(d, t.path)
-    v = socket.create_connection(("127.0.0.1", b.con_port), TMO)
+    b = Bridge(d, t.target)
+    v = socket.create_connection(("127.0.0.1", b.cport), TMO)
     v.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     v.setblocking(False)
     blob = b"".join(bytes([255, 253, o]) for o in range(256))
@@ -321,7 +188,7 @@ def telnet_do_flood(d, t):
     rss = b.rss_kb()
     got = read_until(v, b"never", 1.5)
     wonts = got.count(bytes([255, 252]))
-    served = console_hello(b.con_port)
+    served = console_hello(b.cport)
     alive = b.alive()
     b.stop()
     v.close()
@@ -334,8 +201,8 @@ def telnet_do_flood(d, t):
 def telnet_ip_flood(d, t):
     """40 KB of IAC IP (each a break-in request) makes a bounded number
     of attempts and notices, not one per request."""
-    b = Bridge(d, t.path)
-    v = socket.create_connection(("127.0.0.1", b.con_port), TMO)
+    b = Bridge(d, t.target)
+    v = socket.create_connection(("127.0.0.1", b.cport), TMO)
     v.setblocking(False)
     v.sendall(bytes([255, 244]) * 20480)
     got = read_until(v, b"never", 2.5)
@@ -354,14 +221,14 @@ telnet_ip_flood = case(telnet_ip_flood, stopped=False)
 def idle_gdb(d, t):
     """A connection that never speaks neither holds the target against a
     real gdb nor stays open past --idle-timeout."""
-    b = Bridge(d, t.path, "--idle-timeout", "2")
-    idle = gdb_connect(b.gdb_port)
+    b = Bridge(d, t.target, "--idle-timeout", "2")
+    idle = gdb_connect(b.gport)
     time.sleep(0.3)
-    g = gdb_connect(b.gdb_port)
+    g = gdb_connect(b.gport)
     g.send(frame("qSupported"))
     hello = read_until(g, b"PacketSize", TMO)
     replaced = closed_by_peer(idle, 3)
-    idle2 = gdb_connect(b.gdb_port)
+    idle2 = gdb_connect(b.gport)
     timed_out = closed_by_peer(idle2, 6)
     g.send(b"+" + frame("qAttached"))
     still = read_until(g, b"$1#31", TMO)
@@ -380,11 +247,11 @@ def idle_gdb(d, t):
 def gdb_port_cap(d, t):
     """More connections than the gdb port takes: the extra ones are told
     why and closed; the bridge keeps its descriptors."""
-    b = Bridge(d, t.path)
-    first = gdb_connect(b.gdb_port)
+    b = Bridge(d, t.target)
+    first = gdb_connect(b.gport)
     first.send(frame("qSupported"))
     read_until(first, b"PacketSize", TMO)
-    conns = [first] + [gdb_connect(b.gdb_port) for _ in range(11)]
+    conns = [first] + [gdb_connect(b.gport) for _ in range(11)]
     told = sum(1 for s in conns[8:]
                if b"too many connections" in read_until(s, b"#", 3))
     alive = b.alive()
@@ -399,11 +266,11 @@ def gdb_port_cap(d, t):
 def emfile_backoff(d, t):
     """Descriptors run out: the listener pauses and says so once, instead
     of spinning on accept(); once some close, it serves again."""
-    b = Bridge(d, t.path, nofile=40)
+    b = Bridge(d, t.target, nofile=40)
     held = []
     for _ in range(80):
         try:
-            s = socket.create_connection(("127.0.0.1", b.con_port), 3)
+            s = socket.create_connection(("127.0.0.1", b.cport), 3)
             held.append(s)
         except OSError:
             break
@@ -415,7 +282,7 @@ def emfile_backoff(d, t):
     served = False
     end = time.time() + TMO
     while not served and time.time() < end:
-        served = console_hello(b.con_port)
+        served = console_hello(b.cport)
     alive = b.alive()
     b.stop()
     report(alive and served and 1 <= spins <= 3 and len(held) >= 40,
@@ -426,8 +293,8 @@ def emfile_backoff(d, t):
 def read_only_viewers(d, t):
     """--read-only-viewers: a viewer's keys and break requests never reach
     the target; the viewer is told why."""
-    b = Bridge(d, t.path, "--read-only-viewers")
-    v = socket.create_connection(("127.0.0.1", b.con_port), TMO)
+    b = Bridge(d, t.target, "--read-only-viewers")
+    v = socket.create_connection(("127.0.0.1", b.cport), TMO)
     v.setblocking(False)
     read_until(v, b"console of", TMO)
     v.sendall(b"echo pwned\r" + bytes([255, 244]))
@@ -437,10 +304,10 @@ def read_only_viewers(d, t):
     alive = b.alive()
     b.stop()
     v.close()
-    report(alive and b"read-only" in got and b"pwned" not in t.got and
+    report(alive and b"read-only" in got and b"pwned" not in t.raw and
            "breaking in" not in err, "read_only_viewers",
            "alive %s, told %r, target got %r" % (alive, got[-80:],
-                                                 bytes(t.got[-40:])))
+                                                 bytes(t.raw[-40:])))
 
 
 read_only_viewers = case(read_only_viewers, stopped=False)
@@ -450,7 +317,7 @@ def unix_sockets(d, t):
     """--gdb-socket and --console-socket: real gdb attaches with 'target
     remote PATH'; both sockets are 0600; unsafe places are refused."""
     gs, cs = os.path.join(d, "gdb.sock"), os.path.join(d, "con.sock")
-    b = Bridge(d, t.path, "--gdb-socket", gs, "--console-socket", cs,
+    b = Bridge(d, t.target, "--gdb-socket", gs, "--console-socket", cs,
                wait=False)
     end = time.time() + TMO
     while not (os.path.exists(gs) and os.path.exists(cs)) and \
@@ -488,7 +355,7 @@ def unix_sockets(d, t):
         r = subprocess.run([BRIDGE, "-q", "--no-stdin", "--gdb-port", "off",
                             "--console-port", "off", "--ctl",
                             os.path.join(d, "ctl2"), "--gdb-socket", path,
-                            "unix:" + t.path], capture_output=True,
+                            t.target], capture_output=True,
                            text=True, timeout=30)
         with open(notsock) as f:
             kept = f.read() == "keep me\n"

@@ -45,12 +45,12 @@ check "regular file untouched" "notes.txt changed" \
 mkfifo "$TMP/fifo"
 refused "FIFO" "is a FIFO" "$TMP/fifo"
 refused "directory" "is a directory" "$TMP"
-start_ft sock
+kb_start_ft "$TMP/sock"
 refused "Unix socket as a device path" "give it as unix:" "$TMP/sock.sock"
 
 # On reconnect: the awaited device path turns up as a regular file.
 out=$TMP/late.out
-start_br "$out" --gdb-port off --console-port off --ctl "$CTL" --wait \
+kb_start_br "$out" --gdb-port off --console-port off --ctl "$CTL" --wait \
     "$TMP/late"
 printf 'not a tty\n' >"$TMP/late"
 if ! wait_grep "$out" "late is a regular file" 50; then
@@ -67,7 +67,7 @@ else
 		pass "regular file appearing later is refused"
 	fi
 fi
-stop_br
+kb_stop_br
 sanitizer_ok "$out" || fail "regular file appearing later" "sanitizer report"
 
 # A pty is still a fine target (the check lets ttys through).
@@ -77,10 +77,10 @@ m, s = pty.openpty()
 os.symlink(os.ttyname(s), sys.argv[1])
 time.sleep(30)
 PY
-PIDS+=("$!")
+KB_PIDS+=("$!")
 for _ in $(seq 50); do [ -L "$TMP/pty" ] && break; sleep 0.1; done
-start_br "$TMP/pty.out" --gdb-port off --console-port off --ctl "$CTL" \
+kb_start_br "$TMP/pty.out" --gdb-port off --console-port off --ctl "$CTL" \
     "$TMP/pty"
 check "a pty is accepted" "no link up: $(tail -n 2 "$TMP/pty.out")" \
     wait_grep "$TMP/pty.out" "link up" 50
-stop_br
+kb_stop_br

@@ -4,10 +4,6 @@
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
-for tool in "$BUILD/kgdb-bridge" python3; do
-	if ! command -v "$tool" >/dev/null; then
-		echo "FAIL: boards: $tool is missing"
-		exit 1
-	fi
-done
-exec python3 tests/integration/boards.py "$BUILD/kgdb-bridge"
+. tests/lib/kbtest.sh	# kb_py_suite
+kb_py_suite boards tests/integration/boards.py "$BUILD/kgdb-bridge" -- \
+    "$BUILD/kgdb-bridge"

@@ -16,7 +16,6 @@ import json
 import os
 import re
 import select
-import signal
 import socket
 import stat
 import subprocess
@@ -27,21 +26,14 @@ import tty
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
-from kbtest import bridge_ports  # noqa: E402
+import kbtest  # noqa: E402
+from kbtest import Viewer  # noqa: E402
 
 BRIDGE = os.path.abspath(sys.argv[1])
+kbtest.use(bridge=BRIDGE)
 TMO = 10.0              # generous: the machine is shared
-failures = 0
 SUITE = "bridge_io"
-
-
-def report(ok, name, why=""):
-    global failures
-    if ok:
-        print("PASS: %s: %s" % (SUITE, name), flush=True)
-    else:
-        failures += 1
-        print("FAIL: %s: %s: %s" % (SUITE, name, why), flush=True)
+report = kbtest.reporter(SUITE + ": ")
 
 
 class Pty:
@@ -93,111 +85,11 @@ class Pty:
         return got
 
 
-class Client:
-    """A console client (raw, or answering telnet negotiation)."""
-
-    def __init__(self, port, telnet=False, rcvbuf=None):
-        self.s = socket.socket()
-        if rcvbuf:
-            self.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
-        self.s.connect(("127.0.0.1", port))
-        self.s.setblocking(False)
-        self.telnet = telnet
-        self.buf = b""
-        self.eof = False
-        if telnet:
-            # Agree to what the server offered, as telnet(1) does.
-            self.s.sendall(bytes([255, 253, 1, 255, 253, 3, 255, 251, 3]))
-
-    def pump(self, tmo=0.1):
-        r, _, _ = select.select([self.s], [], [], tmo)
-        if not r:
-            return
-        try:
-            d = self.s.recv(1 << 20)
-        except BlockingIOError:
-            return
-        except ConnectionResetError:
-            self.eof = True
-            return
-        if not d:
-            self.eof = True
-        self.buf += d
-
-    def wait_for(self, want, tmo=TMO):
-        end = time.time() + tmo
-        while want not in self.buf and not self.eof and time.time() < end:
-            self.pump()
-        return want in self.buf
-
-    def wait_len(self, n, tmo=TMO):
-        end = time.time() + tmo
-        while len(self.buf) < n and not self.eof and time.time() < end:
-            self.pump()
-        return len(self.buf) >= n
-
-    def close(self):
-        self.s.close()
-
-
-class Bridge:
-    def __init__(self, d, target, *extra, name="b"):
-        self.ctl = os.path.join(d, name + ".sock")
-        self.errpath = os.path.join(d, name + ".err")
-        self.cport = 0          # port 0: the kernel picks, status says
-        args = [BRIDGE, "--gdb-port", "off", "--console-port", "0",
-                "--no-stdin", "-q", "--ctl", self.ctl] + list(extra) + [target]
-        self.err = open(self.errpath, "wb")
-        self.p = subprocess.Popen(args, stdin=subprocess.DEVNULL,
-                                  stdout=subprocess.DEVNULL, stderr=self.err)
-        self.ready = self.wait_ctl()
-        if self.ready:
-            self.cport = bridge_ports(self.ctl, TMO)[1]
-
-    def wait_ctl(self):
-        end = time.time() + TMO
-        while time.time() < end and self.p.poll() is None:
-            try:
-                s = socket.socket(socket.AF_UNIX)
-                s.connect(self.ctl)
-                s.close()
-                return True
-            except OSError:
-                time.sleep(0.05)
-        return False
-
-    def ctl_cmd(self, req):
-        s = socket.socket(socket.AF_UNIX)
-        s.settimeout(TMO)
-        s.connect(self.ctl)
-        s.sendall((req + "\n").encode())
-        f = s.makefile("rb")
-        line = f.readline()
-        s.close()
-        return json.loads(line)
-
-    def stderr(self):
-        with open(self.errpath, "rb") as f:
-            return f.read().decode(errors="replace")
-
-    def wait_log(self, text, tmo=TMO):
-        end = time.time() + tmo
-        while time.time() < end:
-            if text in self.stderr():
-                return True
-            time.sleep(0.05)
-        return False
-
-    def stop(self):
-        if self.p.poll() is None:
-            self.p.send_signal(signal.SIGTERM)
-            try:
-                self.p.wait(TMO)
-            except subprocess.TimeoutExpired:
-                self.p.kill()
-                self.p.wait()
-        self.err.close()
-        return self.p.returncode
+def Bridge(d, target, *extra, name="b"):
+    """The daemon (kbtest's launcher): its console port 0, no gdb port,
+    its control socket and stderr beside the other files in D."""
+    return kbtest.Bridge(d, target, *extra, name=name, gdb=False,
+                         verbose=False)
 
 
 def run(args, tmo=TMO):
@@ -250,9 +142,9 @@ def test_pty(d):
            oct(st.st_mode))
 
     # Three viewers: one telnet, two raw.
-    tn = Client(b.cport, telnet=True)
-    raw1 = Client(b.cport)
-    raw2 = Client(b.cport)
+    tn = Viewer(b.cport, telnet=True)
+    raw1 = Viewer(b.cport)
+    raw2 = Viewer(b.cport)
     for c in (tn, raw1, raw2):
         c.wait_for(b"console of")
     report(tn.buf.startswith(bytes([255, 251, 1, 255, 251, 3, 255, 253, 3])),
@@ -288,19 +180,19 @@ def test_pty(d):
     pty.write(b"[   42.000000] Kernel panic - not syncing: test crash\r\n")
     report(all(c.wait_for(b"PANIC/OOPS") for c in (tn, raw1, raw2)),
            "panic: every viewer alerted", repr(raw1.buf[-200:]))
-    st = b.ctl_cmd("status")
+    st = b.cmd("status")
     report(st.get("panic", "") != "", "panic: shown in status", repr(st))
 
     # Control socket.
-    st = b.ctl_cmd('{"v":1,"cmd":"status"}')
+    st = b.cmd('{"v":1,"cmd":"status"}')
     report(st.get("v") == 1 and st.get("ok") is True and
            st.get("link") == "up" and st.get("console_clients") == 3 and
            "stats" in st and st["stats"]["console_bytes"] > 0,
            "ctl status (JSON)", repr(st))
-    st = b.ctl_cmd('{"v":2,"cmd":"status"}')
+    st = b.cmd('{"v":2,"cmd":"status"}')
     report(st.get("ok") is False and "version" in st.get("error", ""),
            "ctl refuses an unknown protocol version", repr(st))
-    st = b.ctl_cmd("mark before-reset")
+    st = b.cmd("mark before-reset")
     report(st.get("ok") is True, "ctl mark (plain text)", repr(st))
     rc, out, err = run(["ctl", "--ctl", b.ctl, "status"])
     report(rc == 0 and json.loads(out).get("link") == "up",
@@ -356,7 +248,7 @@ def test_pty(d):
     except (OSError, ValueError):
         pass
     report(down is not None, "link_down event to subscribers")
-    st = b.ctl_cmd("status")
+    st = b.cmd("status")
     report(st.get("link") == "down", "status says link down", repr(st))
     time.sleep(0.5)
     pty.plug()
@@ -369,7 +261,7 @@ def test_pty(d):
            "console flows again after reconnect")
 
     # A client that stops reading is dropped; the others get everything.
-    slow = Client(b.cport, rcvbuf=4096)
+    slow = Viewer(b.cport, rcvbuf=4096)
     slow.wait_for(b"console of")
     for c in (tn, raw1, raw2):
         c.buf = b""
@@ -404,7 +296,7 @@ def test_pty(d):
     except (ConnectionResetError, socket.timeout, OSError) as e:
         eof = isinstance(e, ConnectionResetError)
     report(eof, "slow client disconnected")
-    st = b.ctl_cmd("status")
+    st = b.cmd("status")
     report(st.get("console_clients") == 3, "three clients remain",
            repr(st.get("console_clients")))
 
@@ -450,7 +342,7 @@ def test_wait(d):
     b = Bridge(d, link, "--wait", name="wait")
     report(b.ready and b.wait_log("waiting for it"),
            "--wait: starts without the device, says it waits", b.stderr())
-    c = Client(b.cport)
+    c = Viewer(b.cport)
     c.wait_for(b"console of")
     pty = Pty(link)
     ok = c.wait_for(b"link up")
@@ -471,7 +363,7 @@ def test_console2(d):
         report(False, "console2 daemon starts", b.stderr())
         b.stop()
         return
-    c = Client(b.cport)
+    c = Viewer(b.cport)
     c.wait_for(b"console of")
     time.sleep(0.3)
     a.write(b"from ttyS0\r\n")
@@ -506,7 +398,7 @@ def test_unix(d):
         b.stop()
         return
     report(b.ready, "unix target connects")
-    c = Client(b.cport)
+    c = Viewer(b.cport)
     c.wait_for(b"console of")
     time.sleep(0.2)
     conn.sendall(b"unix console\r\n")
@@ -579,21 +471,21 @@ def test_telnet(d):
                         IAC, SB, 44, 102, 8, IAC, SE,
                         IAC, SB, 44, 103, 1, IAC, SE,
                         IAC, SB, 44, 104, 1, IAC, SE]))
-    c = Client(b.cport)
+    c = Viewer(b.cport)
     c.wait_for(b"console of")
     time.sleep(0.2)
     # Data with an escaped IAC, and a command in the middle of it.
     conn.sendall(b"tel\xff\xffnet " + bytes([IAC, WILL, 1]) + b"ok\r\n")
     report(c.wait_for(b"tel\xffnet ok\r\n"),
            "telnet: IAC IAC is 0xFF, commands stripped", repr(c.buf[-40:]))
-    st = b.ctl_cmd("status")
+    st = b.cmd("status")
     report(st.get("baud") == 921600 and "break" in st.get("caps", []),
            "telnet: status shows the server's baud and BREAK", repr(st))
     report("line is 8N1" in b.stderr() and "921600 baud" in b.stderr(),
            "telnet: the log says what the server's line is",
            b.stderr()[-300:])
     got = b""
-    st = b.ctl_cmd("break")
+    st = b.cmd("break")
     on = bytes([IAC, SB, 44, 5, 5, IAC, SE])
     off = bytes([IAC, SB, 44, 5, 6, IAC, SE])
     ok = more(off) and more(b"g", tmo=3)
@@ -731,7 +623,7 @@ def test_serial(d):
               "denied): %s" % (SUITE, why))
         return
     b = Bridge(d, dev + ",9600,7e2", name="ser")
-    st = b.ctl_cmd("status") if b.ready else {}
+    st = b.cmd("status") if b.ready else {}
     report(st.get("baud") == 9600 and "break" in st.get("caps", []) and
            "9600 7E2" in b.stderr(), "serial: line settings",
            repr(st) + b.stderr())
@@ -775,7 +667,7 @@ def main():
         test_serial(d)
     finally:
         subprocess.run(["rm", "-rf", d])
-    return 1 if failures else 0
+    return 0 if kbtest.all_passed() else 1
 
 
 if __name__ == "__main__":

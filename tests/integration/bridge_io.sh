@@ -6,14 +6,6 @@
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
-# What it needs is installed by `make check` (scripts/deps.sh): a missing
-# piece fails, as in the lab suites.
-if [ ! -x "$BUILD/kgdb-bridge" ]; then
-	echo "FAIL: bridge_io: no $BUILD/kgdb-bridge (make)"
-	exit 1
-fi
-if ! command -v python3 >/dev/null; then
-	echo "FAIL: bridge_io: no python3 (scripts/deps.sh)"
-	exit 1
-fi
-exec python3 tests/integration/bridge_io.py "$BUILD/kgdb-bridge"
+. tests/lib/kbtest.sh	# kb_py_suite
+kb_py_suite bridge_io tests/integration/bridge_io.py "$BUILD/kgdb-bridge" -- \
+    "$BUILD/kgdb-bridge"

@@ -31,208 +31,25 @@ import tty
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
-from kbtest import bridge_ports, fake_tcp_port  # noqa: E402
+import kbtest  # noqa: E402
+from kbtest import (FakeTarget, Viewer, bridge_ports,  # noqa: E402
+                    readfile, spawn, stop_proc, wait_until)
 
 BRIDGE = os.path.abspath(sys.argv[1])
 FAKE = os.path.abspath(sys.argv[2])
+kbtest.use(bridge=BRIDGE, fake=FAKE)
 TMO = 10.0
 SUITE = "features"
-failures = 0
-PROCS = []              # everything started here, stopped at the end
+report = kbtest.reporter(SUITE + ": ")
 
 IAC, DONT, DO, WONT, WILL, SB, SE, BRK, IP = 255, 254, 253, 252, 251, 250, \
     240, 243, 244
 
 
-def report(ok, name, why=""):
-    global failures
-    if ok:
-        print("PASS: %s: %s" % (SUITE, name), flush=True)
-    else:
-        failures += 1
-        print("FAIL: %s: %s: %s" % (SUITE, name, why), flush=True)
-
-
-def wait_until(cond, tmo=TMO, step=0.05):
-    end = time.time() + tmo
-    while time.time() < end:
-        if cond():
-            return True
-        time.sleep(step)
-    return bool(cond())
-
-
-def readfile(path):
-    try:
-        with open(path, "rb") as f:
-            return f.read().decode(errors="replace")
-    except OSError:
-        return ""
-
-
-def spawn(args, errpath, **kw):
-    err = open(errpath, "ab")
-    kw.setdefault("stdin", subprocess.DEVNULL)
-    kw.setdefault("stdout", subprocess.DEVNULL)
-    p = subprocess.Popen(args, stderr=err, **kw)
-    err.close()
-    PROCS.append(p)
-    return p
-
-
-def stop(p, sig=signal.SIGTERM):
-    if p is None:
-        return None
-    if p.poll() is None:
-        p.send_signal(sig)
-        try:
-            p.wait(TMO)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
-    return p.returncode
-
-
-class Fake:
-    """build/faketarget on a Unix socket or a TCP port (telnet)."""
-
-    def __init__(self, d, name, *args, telnet=False):
-        self.log = os.path.join(d, name + ".ft.log")
-        err = os.path.join(d, name + ".ft.err")
-        if telnet:
-            where = ["--tcp", "0", "--telnet"]     # it says which port
-        else:
-            self.sock = os.path.join(d, name + ".ft.sock")
-            where = ["--unix", self.sock]
-            self.target = "unix:" + self.sock
-        # A socket and log left by an earlier fake of the same name would
-        # make the wait below return before this one is listening.
-        for f in (self.log, getattr(self, "sock", None)):
-            if f is not None and os.path.exists(f):
-                os.unlink(f)
-        self.p = spawn([FAKE] + where + ["--log", self.log] + list(args),
-                       err)
-        wait_until(lambda: os.path.exists(self.log) and
-                   (telnet or os.path.exists(self.sock)))
-        if telnet:
-            self.port = fake_tcp_port(err, TMO)
-            self.target = "telnet:127.0.0.1:%d" % self.port
-            wait_until(self.listening)
-
-    def listening(self):
-        try:
-            socket.create_connection(("127.0.0.1", self.port), 0.2).close()
-        except OSError:
-            return False
-        # That probe was a connection: the fake serves one at a time and
-        # survives its loss, so wait for it to log it and go back.
-        wait_until(lambda: "LINK lost" in self.text(), 2)
-        return True
-
-    def text(self):
-        return readfile(self.log)
-
-    def count(self, word):
-        return sum(1 for l in self.text().splitlines() if l.startswith(word))
-
-    def stop(self):
-        stop(self.p)
-
-
-class Bridge:
-    """The daemon, with its control socket and its log on a file."""
-
-    def __init__(self, d, name, target, *extra, ctl=True, gdb=False,
-                 console=True, env=None, pre=None, wait_ready=True):
-        self.d = d
-        self.name = name
-        self.ctl = os.path.join(d, name + ".ctl") if ctl else None
-        self.errpath = os.path.join(d, name + ".err")
-        self.cport = self.gport = 0     # port 0: asked once it is up
-        args = [BRIDGE, "--gdb-port", "0" if gdb else "off",
-                "--console-port", "0" if console else "off", "--no-stdin",
-                "-q", "-v"]
-        if ctl:
-            args += ["--ctl", self.ctl]
-        args += list(extra) + [target]
-        self.p = spawn((pre or []) + args, self.errpath, env=env)
-        self.ready = self.wait_ctl() if (ctl and wait_ready) else None
-        if self.ready:
-            self.gport, self.cport = bridge_ports(self.ctl, TMO)
-
-    def wait_ctl(self):
-        # A reply means the loop runs, so every port listens by now (the
-        # control socket is bound before the console port).
-        def up():
-            return os.path.exists(self.ctl) and \
-                self.cmd("ping").get("ok") is True
-        return wait_until(lambda: self.p.poll() is not None or up()) and \
-            self.p.poll() is None
-
-    def cmd(self, req):
-        try:
-            s = socket.socket(socket.AF_UNIX)
-            s.settimeout(TMO)
-            s.connect(self.ctl)
-            s.sendall((req + "\n").encode())
-            line = s.makefile("rb").readline()
-            s.close()
-            return json.loads(line)
-        except (OSError, ValueError):
-            return {}
-
-    def state(self):
-        return self.cmd("status").get("state")
-
-    def stderr(self):
-        return readfile(self.errpath)
-
-    def stop(self):
-        return stop(self.p)
-
-
-class Viewer:
-    """A console client; telnet=True answers the negotiation."""
-
-    def __init__(self, port, telnet=True, host="127.0.0.1"):
-        self.s = socket.create_connection((host, port), TMO)
-        self.s.setblocking(False)
-        self.buf = b""
-        self.eof = False
-        if telnet:
-            self.s.sendall(bytes([IAC, DO, 1, IAC, DO, 3, IAC, WILL, 3]))
-
-    def pump(self, tmo=0.1):
-        r, _, _ = select.select([self.s], [], [], tmo)
-        if not r:
-            return
-        try:
-            d = self.s.recv(1 << 20)
-        except BlockingIOError:
-            return
-        except OSError:
-            self.eof = True
-            return
-        if not d:
-            self.eof = True
-        self.buf += d
-
-    def wait_for(self, want, tmo=TMO):
-        end = time.time() + tmo
-        while want not in self.buf and not self.eof and time.time() < end:
-            self.pump()
-        return want in self.buf
-
-    def settle(self, secs):
-        end = time.time() + secs
-        while time.time() < end:
-            self.pump()
-
-    def text(self):
-        return self.buf.decode(errors="replace")
-
-    def close(self):
-        self.s.close()
+def Bridge(d, name, target, *extra, gdb=False, **kw):
+    """The daemon (kbtest's launcher): NAME.ctl and NAME.err in D, its
+    console port 0 and, with gdb=True, its gdb port 0."""
+    return kbtest.Bridge(d, target, *extra, name=name, gdb=gdb, **kw)
 
 
 def run(args, tmo=TMO, **kw):
@@ -246,9 +63,9 @@ def run(args, tmo=TMO, **kw):
 
 def test_viewer_break(d):
     """A console viewer's telnet BREAK (IAC BRK) and Ctrl-C (IAC IP)."""
-    ft = Fake(d, "vb", "--start", "running", telnet=True)
+    ft = FakeTarget(d, "vb", "--start", "running", telnet=True)
     b = Bridge(d, "vb", ft.target)
-    v = Viewer(b.cport)
+    v = Viewer(b.cport, telnet=True)
     v.wait_for(b"console of")
     v.s.sendall(bytes([IAC, BRK]))
     ok = wait_until(lambda: "ENTER sysrq" in ft.text())
@@ -263,9 +80,9 @@ def test_viewer_break(d):
     ft.stop()
 
     # IAC IP (telnet's Ctrl-C) breaks in as well.
-    ft = Fake(d, "vi", "--start", "running", telnet=True)
+    ft = FakeTarget(d, "vi", "--start", "running", telnet=True)
     b = Bridge(d, "vi", ft.target)
-    v = Viewer(b.cport)
+    v = Viewer(b.cport, telnet=True)
     v.wait_for(b"console of")
     time.sleep(0.3)
     v.s.sendall(bytes([IAC, IP]))
@@ -281,9 +98,9 @@ def test_viewer_break(d):
     # each attempt is one failure notice: a flood of 40 requests in one
     # write must be one attempt; a request a second and a half later is
     # a new one.
-    ft = Fake(d, "vr", "--start", "running")
+    ft = FakeTarget(d, "vr", "--start", "running")
     b = Bridge(d, "vr", ft.target)
-    v = Viewer(b.cport)
+    v = Viewer(b.cport, telnet=True)
     v.wait_for(b"console of")
     time.sleep(0.3)
     v.s.sendall(bytes([IAC, BRK]) * 20 + bytes([IAC, IP]) * 20)
@@ -309,9 +126,9 @@ def test_viewer_break(d):
     ft.stop()
 
     # --read-only-viewers: refused with a notice, nothing reaches the line.
-    ft = Fake(d, "vo", "--start", "running", telnet=True)
+    ft = FakeTarget(d, "vo", "--start", "running", telnet=True)
     b = Bridge(d, "vo", ft.target, "--read-only-viewers")
-    v = Viewer(b.cport)
+    v = Viewer(b.cport, telnet=True)
     v.wait_for(b"console of")
     time.sleep(0.3)
     v.s.sendall(bytes([IAC, BRK]))
@@ -548,7 +365,7 @@ class PtyRun:
 
 def test_local_keys(d):
     """Ctrl-] b and Ctrl-] s on the bridge's own terminal."""
-    ft = Fake(d, "lk", "--start", "running", telnet=True)
+    ft = FakeTarget(d, "lk", "--start", "running", telnet=True)
     ctl = os.path.join(d, "lk.ctl")
     t = PtyRun([BRIDGE, "--gdb-port", "off", "--console-port", "off", "--ctl",
                 ctl, ft.target])
@@ -596,7 +413,7 @@ def children(pid):
 
 def test_fatal_signals(d):
     """The terminal is put back when the bridge dies of a signal."""
-    ft = Fake(d, "fs", "--start", "running")
+    ft = FakeTarget(d, "fs", "--start", "running")
     for sig, want_rc in ((signal.SIGSEGV, 128 + signal.SIGSEGV),
                          (signal.SIGABRT, 128 + signal.SIGABRT),
                          (signal.SIGTERM, 0)):
@@ -659,7 +476,7 @@ def test_monitor_kdb(d):
     """gdb's 'monitor bridge kdb' hands the stopped kernel to kdb: the
     console can then type kdb commands while gdb stays attached, and
     gdb's next request switches it back."""
-    ft = Fake(d, "mk", "--start", "kdb")
+    ft = FakeTarget(d, "mk", "--start", "kdb")
     b = Bridge(d, "mk", ft.target, gdb=True)
     v = Viewer(b.cport, telnet=False)
     v.wait_for(b"console of")
@@ -710,8 +527,8 @@ def test_ctl_client(d):
     xdg = os.path.join(d, "xdg")
     os.mkdir(xdg, 0o700)
     env = dict(os.environ, XDG_RUNTIME_DIR=xdg)
-    ft1 = Fake(d, "c1", "--start", "running")
-    ft2 = Fake(d, "c2", "--start", "running")
+    ft1 = FakeTarget(d, "c1", "--start", "running")
+    ft2 = FakeTarget(d, "c2", "--start", "running")
     sockdir = os.path.join(xdg, "kgdb-bridge")
 
     rc, out, err = run([BRIDGE, "ctl", "status"], env=env)
@@ -754,10 +571,8 @@ def test_ctl_client(d):
     # events: a stream of JSON lines until interrupted.
     evf = os.path.join(d, "events.out")
     with open(evf, "wb") as f:
-        ev = subprocess.Popen([BRIDGE, "ctl", "--target", ft1.target,
-                               "events"], env=env, stdin=subprocess.DEVNULL,
-                              stdout=f, stderr=subprocess.STDOUT)
-    PROCS.append(ev)
+        ev = spawn([BRIDGE, "ctl", "--target", ft1.target, "events"],
+                   env=env, stdout=f, stderr=subprocess.STDOUT)
     wait_until(lambda: '"ok":true' in readfile(evf))
     b1.ctl = os.path.join(sockdir, [f for f in os.listdir(sockdir)
                                     if "c1" in f][0])
@@ -780,7 +595,7 @@ def test_ctl_client(d):
     report(ok and ev.poll() is None,
            "ctl events: link_down arrives, the stream goes on",
            readfile(evf)[-400:])
-    stop(ev, signal.SIGINT)
+    stop_proc(ev, signal.SIGINT)
 
     # quit: the client gets its answer, then a clean shutdown, exit 0,
     # socket gone. (The answer used to be lost: the bridge went first.)
@@ -959,9 +774,8 @@ def test_wait_busy_forbidden(d):
     name = os.ttyname(slave)
     # Busy: another process holds the flock, as picocom or a second
     # bridge would.
-    holder = subprocess.Popen(["flock", "-n", "-x", name, "sleep", "60"],
-                              stdin=subprocess.DEVNULL)
-    PROCS.append(holder)
+    holder = spawn(["flock", "-n", "-x", name, "sleep", "60"],
+                   stdout=None)
     time.sleep(0.3)
     t0 = time.time()
     rc, out, err = run([BRIDGE, "--wait", "--gdb-port", "off",
@@ -972,7 +786,7 @@ def test_wait_busy_forbidden(d):
            time.time() - t0 < TMO,
            "--wait with a busy device (flock held): exit 1 at once, one "
            "line", "rc %d err %r" % (rc, err))
-    stop(holder, signal.SIGKILL)
+    stop_proc(holder, signal.SIGKILL)
 
     nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
     if shutil.which("setpriv") is None or os.getuid() != 0:
@@ -1037,7 +851,7 @@ def test_listen(d):
         report(False, "--listen ::1: this machine has no IPv6")
     for addr in addrs:
         tag = "ls%d" % addrs.index(addr)
-        ft = Fake(d, tag, "--start", "kgdbwait")
+        ft = FakeTarget(d, tag, "--start", "kgdbwait")
         ctl = os.path.join(d, tag + ".ctl")
         errf = os.path.join(d, tag + ".err")
         p = spawn([BRIDGE, "--listen", addr, "--console-port", "0",
@@ -1069,7 +883,7 @@ def test_listen(d):
                "--listen %s: nothing on 127.0.0.1" % addr)
         if v:
             v.close()
-        stop(p)
+        stop_proc(p)
         ft.stop()
 
 
@@ -1175,7 +989,7 @@ def test_arch(d):
                "--arch %s: gdb reads $pc from kgdb's 'g' layout" % arch,
                g[-400:])
         b.stop()
-        stop(sp)
+        stop_proc(sp)
 
 
 # ---------------------------------------------------------------- 11
@@ -1208,7 +1022,7 @@ def test_tui_launch(d):
         f.write(TUI_SCRIPT)
     os.chmod(script, 0o755)
     for how in ("0", "kill"):
-        ft = Fake(d, "tl", "--start", "kgdbwait")
+        ft = FakeTarget(d, "tl", "--start", "kgdbwait")
         out = os.path.join(d, "tui-%s.out" % how)
         ctl = os.path.join(d, "tl-%s.ctl" % how)
         env = dict(os.environ, KGDB_TUI=script, FAKE_TUI_OUT=out,
@@ -1276,12 +1090,9 @@ def main():
             except Exception as e:          # a crash is a failure, not a skip
                 report(False, name, "exception %r" % e)
     finally:
-        for p in PROCS:
-            if p.poll() is None:
-                p.kill()
-                p.wait()
+        kbtest.cleanup()
         shutil.rmtree(d, ignore_errors=True)
-    return 1 if failures else 0
+    return 0 if kbtest.all_passed() else 1
 
 
 if __name__ == "__main__":

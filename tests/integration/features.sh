@@ -8,16 +8,8 @@
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
-missing=
-for f in "$BUILD/kgdb-bridge" "$BUILD/faketarget" "$BUILD/tdesc_dump"; do
-	[ -x "$f" ] || missing="$missing $f"
-done
-for c in python3 gdb gdb-multiarch flock setpriv unshare stty; do
-	command -v "$c" >/dev/null || missing="$missing $c"
-done
-if [ -n "$missing" ]; then
-	echo "FAIL: features: missing:$missing (make; scripts/deps.sh build)"
-	exit 1
-fi
-exec python3 tests/integration/features.py "$BUILD/kgdb-bridge" \
-    "$BUILD/faketarget"
+. tests/lib/kbtest.sh	# kb_py_suite
+kb_py_suite features tests/integration/features.py \
+    "$BUILD/kgdb-bridge" "$BUILD/faketarget" "$BUILD/tdesc_dump" \
+    gdb gdb-multiarch flock setpriv unshare stty -- \
+    "$BUILD/kgdb-bridge" "$BUILD/faketarget"

@@ -24,67 +24,33 @@ if [ ! -x "$BR" ] || [ ! -x "$FT" ]; then
 fi
 
 KB_PREFIX="gdb_fake: "
-. tests/lib/kbtest.sh	# pass, fail, check, wait_grep, kb_ports
+. tests/lib/kbtest.sh	# pass, fail, check, kb_ports, the launcher
 
-TMP=$(mktemp -d /tmp/kgdb-gdbfake.XXXXXX)
-PIDS=()
-cleanup() {
-	local p
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
+kb_scratch gdbfake	# TMP; the fakes and bridges stopped at exit
 
-# start_pair NAME FAKE_ARGS... -- BRIDGE_ARGS...
+# start_pair NAME FAKE_ARGS... -- BRIDGE_ARGS...: in $TMP/NAME (D), the
+# fake target (FTLOG: what it received) and the bridge on it, gdb port 0
+# (GPORT: the port it got, 0 if it never said), transcript D/console.log.
 start_pair() {
 	local name=$1; shift
-	local fargs=() bargs=()
+	local fargs=()
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do fargs+=("$1"); shift; done
 	[ $# -gt 0 ] && shift
-	bargs=("$@")
 	D=$TMP/$name
 	mkdir -p "$D"
-	GPORT=
-	if [[ " ${fargs[*]} " == *" --telnet "* ]]; then
-		# Port 0: the fake target says which port it got.
-		"$FT" --tcp 0 --log "$D/ft.log" "${fargs[@]}" \
-		    2>"$D/ft.err" &
-		FTPID=$!
-		wait_grep "$D/ft.err" '^faketarget: tcp port [0-9]+$' 50
-		TPORT=$(sed -n 's/^faketarget: tcp port \([0-9]*\)$/\1/p' \
-		    "$D/ft.err")
-		LINK=telnet:127.0.0.1:$TPORT
-	else
-		"$FT" --unix "$D/t.sock" --log "$D/ft.log" "${fargs[@]}" \
-		    2>"$D/ft.err" &
-		FTPID=$!
-		LINK=unix:$D/t.sock
-	fi
-	PIDS+=("$FTPID")
-	for _ in $(seq 50); do
-		[ -s "$D/ft.log" ] || [ -S "$D/t.sock" ] && break
-		[ -n "${TPORT:-}" ] && (exec 3<>/dev/tcp/127.0.0.1/$TPORT) \
-		    2>/dev/null && break
-		sleep 0.05
-	done
-	"$BR" "$LINK" --gdb-port 0 --console-port off --no-stdin -q \
-	    --ctl "$D/ctl" --log "$D/console.log" -v "${bargs[@]}" \
-	    >"$D/br.out" 2>"$D/br.err" &
-	BRPID=$!
-	PIDS+=("$BRPID")
-	# The port the kernel gave it, from ctl status (0 if it never said).
+	kb_start_ft "$D/t" "${fargs[@]}"
+	kb_start_br "$D/br.out" "$LINK" --gdb-port 0 --console-port off \
+	    --ctl "$D/ctl" --log "$D/console.log" -v "$@"
 	GPORT=$(kb_ports "$BR" "$D/ctl" | cut -d' ' -f1)
 	GPORT=${GPORT:-0}
-	TPORT=
 }
 
+# stop_pair: the bridge first (it detaches from the target on its way
+# out), then, a moment later (for the fake to log that), the fake target.
 stop_pair() {
-	kill "$BRPID" 2>/dev/null
-	for _ in $(seq 40); do kill -0 "$BRPID" 2>/dev/null || break; sleep 0.05; done
+	kb_stop_br
 	sleep 0.2
-	kill "$FTPID" 2>/dev/null
-	wait "$BRPID" "$FTPID" 2>/dev/null
+	kb_stop_ft
 }
 
 # rungdb OUT CMD...: a batch gdb on the bridge.  A gdb that had to be
@@ -132,44 +98,44 @@ check "kdb: eflags decoded" "" has "$D/gdb.out" "eflags *0x246 *\[ PF ZF IF \]"
 check "kdb: fs/gs from kgdb's p, not E22" "" has "$D/gdb.out" "^gs  *0x0 "
 check "kdb: no gdb protocol errors" "" no_gdb_errors "$D/gdb.out"
 check "kdb: switched with \$qC#b4 at the fresh prompt" "" \
-    has "$D/ft.log" 'KDB_TRANSITION $qC#b4'
+    has "$FTLOG" 'KDB_TRANSITION $qC#b4'
 check "kdb: 4096-byte dump read" "" test "$(stat -c %s "$D/mem.bin" 2>/dev/null)" = 4096
-check "kdb: reads split to <= 511 bytes" "" reads_capped "$D/ft.log"
-check "kdb: no '?' ever sent" "" hasnt "$D/ft.log" QMARK
-check "kdb: nothing over BUFMAX" "" hasnt "$D/ft.log" OVERFLOW
+check "kdb: reads split to <= 511 bytes" "" reads_capped "$FTLOG"
+check "kdb: no '?' ever sent" "" hasnt "$FTLOG" QMARK
+check "kdb: nothing over BUFMAX" "" hasnt "$FTLOG" OVERFLOW
 check "kdb: monitor ps output" "" has "$D/gdb.out" "swapper/0"
 check "kdb: monitor bridge status" "" has "$D/gdb.out" "^target: stopped (gdb)"
-check "kdb: gdb detach leaves the kernel stopped" "" hasnt "$D/ft.log" "^DETACH\|^RESUME\|^KILL"
+check "kdb: gdb detach leaves the kernel stopped" "" hasnt "$FTLOG" "^DETACH\|^RESUME\|^KILL"
 check "kdb: console kept kdb text, no packets" "" \
     bash -c "grep -q 'Entering kdb' '$D/console.log' && ! grep -q '\\\$T05\\|\\\$QC' '$D/console.log'"
 stop_pair
-check "kdb: bridge exit detaches (D)" "" has "$D/ft.log" "^DETACH"
+check "kdb: bridge exit detaches (D)" "" has "$FTLOG" "^DETACH"
 
 # ---- 2: kgdbwait: the stub waits silently in gdb mode
 start_pair kgdbwait --start kgdbwait
 rungdb "$D/gdb.out" 'info registers rip' 'x/2xg 0xffffffff81000000'
 check "kgdbwait: registers printed" "" has "$D/gdb.out" "^rip  *0xffffffff8108cfa5"
 check "kgdbwait: no gdb protocol errors" "" no_gdb_errors "$D/gdb.out"
-check "kgdbwait: probed with qC, not ?" "" bash -c "grep -q '^RX qC$' '$D/ft.log' && ! grep -q QMARK '$D/ft.log'"
+check "kgdbwait: probed with qC, not ?" "" bash -c "grep -q '^RX qC$' '$FTLOG' && ! grep -q QMARK '$FTLOG'"
 stop_pair
 # Shutdown with the target stopped in gdb mode: the bridge sends D.
-check "kgdbwait: bridge exit detaches (D)" "" has "$D/ft.log" "^DETACH"
+check "kgdbwait: bridge exit detaches (D)" "" has "$FTLOG" "^DETACH"
 
 # ---- 3: running kernel, RFC 2217 BREAK: break-on-connect, continue,
 # interrupt (ctl break), stepi, kill
 start_pair run --telnet --start running --chatter 150 -- --break-on-connect
-( for _ in $(seq 200); do grep -q "RESUME c" "$D/ft.log" 2>/dev/null && break; sleep 0.05; done
+( for _ in $(seq 200); do grep -q "RESUME c" "$FTLOG" 2>/dev/null && break; sleep 0.05; done
   sleep 0.4; "$BR" ctl --ctl "$D/ctl" break >"$D/ctl.out" 2>&1 ) &
 rungdb "$D/gdb.out" 'info registers rip' 'continue' 'info registers rip' \
     'stepi' 'kill'
 wait $! 2>/dev/null
 check "run: break-on-connect stopped it" "" has "$D/gdb.out" "^rip  *0xffffffff8108cfa5"
 check "run: continue, then break stops again" "" has "$D/gdb.out" "received signal SIGTRAP"
-check "run: exactly one BREAK per break-in" "" test "$(grep -c '^BREAK' "$D/ft.log")" = 2
-check "run: stepi" "" has "$D/ft.log" "^RESUME s"
-check "run: kill resumes with k" "" has "$D/ft.log" "^KILL"
+check "run: exactly one BREAK per break-in" "" test "$(grep -c '^BREAK' "$FTLOG")" = 2
+check "run: stepi" "" has "$FTLOG" "^RESUME s"
+check "run: kill resumes with k" "" has "$FTLOG" "^KILL"
 check "run: no gdb protocol errors" "" no_gdb_errors "$D/gdb.out"
-check "run: no gdb bytes reached the running tty as 0x03" "" hasnt "$D/ft.log" TTY_GOT_0x03
+check "run: no gdb bytes reached the running tty as 0x03" "" hasnt "$FTLOG" TTY_GOT_0x03
 check "run: console saw the chatter" "" has "$D/console.log" "fake: tick"
 stop_pair
 
@@ -182,7 +148,7 @@ check "faults: registers printed" "" has "$D/gdb.out" "^rip  *0xffffffff8108cfa5
 check "faults: no gdb protocol errors" "" no_gdb_errors "$D/gdb.out"
 check "faults: checksum error NAKed" "" has "$D/gdb.out" "[1-9][0-9]* checksum errors"
 check "faults: retransmitted" "" has "$D/gdb.out" " [1-9][0-9]* retransmits"
-check "faults: stub saw retransmit requests" "" has "$D/ft.log" "^RETRANSMIT"
+check "faults: stub saw retransmit requests" "" has "$FTLOG" "^RETRANSMIT"
 stop_pair
 
 # ---- 5: one controlling gdb; drop and reattach; attach while running
@@ -190,7 +156,7 @@ start_pair ctl --start kdb -- --break-seq sysrq-trigger
 # gdb killed without detaching: the target must stay stopped.
 ( rungdb "$D/gdbA.out" 'info registers rip' 'shell kill -9 $PPID' ) 2>/dev/null
 sleep 0.3
-check "ctl: dropped gdb leaves the target stopped" "" bash -c "grep -q '^RX g' '$D/ft.log' && ! grep -q '^DETACH\|^KILL\|^RESUME' '$D/ft.log'"
+check "ctl: dropped gdb leaves the target stopped" "" bash -c "grep -q '^RX g' '$FTLOG' && ! grep -q '^DETACH\|^KILL\|^RESUME' '$FTLOG'"
 rungdb "$D/gdbB.out" 'info registers rip' 'shell sleep 2' \
     'info registers rip' 'kill' &
 GB=$!
@@ -198,16 +164,16 @@ for _ in $(seq 100); do grep -q "^rip" "$D/gdbB.out" 2>/dev/null && break; sleep
 rungdb "$D/gdbC.out" 'info registers rip'
 wait $GB
 check "ctl: a new gdb attaches to the stopped kernel" "" test "$(grep -c '^rip  *0xffffffff8108cfa5' "$D/gdbB.out")" = 2
-check "ctl: no resume before the kill" "" hasnt "$D/ft.log" '^DETACH\|^RESUME'
+check "ctl: no resume before the kill" "" hasnt "$FTLOG" '^DETACH\|^RESUME'
 check "ctl: second gdb refused with a message" "" has "$D/gdbC.out" "another gdb is already attached"
-check "ctl: reattach sent no '?'" "" hasnt "$D/ft.log" QMARK
+check "ctl: reattach sent no '?'" "" hasnt "$FTLOG" QMARK
 check "ctl: no gdb protocol errors" "" no_gdb_errors "$D/gdbB.out"
-check "ctl: gdb kill resumes the kernel (k)" "" has "$D/ft.log" "^KILL"
+check "ctl: gdb kill resumes the kernel (k)" "" has "$FTLOG" "^KILL"
 # The kernel now runs: gdb 13 cannot attach to a running target in
 # all-stop mode, so the bridge breaks in (here by typing the sysrq-trigger
 # line into the fake shell, --break-seq sysrq-trigger).
 rungdb "$D/gdbD.out" 'info registers rip'
-check "ctl: attach to a running kernel breaks in" "" has "$D/ft.log" "^ENTER sysrq-trigger"
+check "ctl: attach to a running kernel breaks in" "" has "$FTLOG" "^ENTER sysrq-trigger"
 check "ctl: then gdb gets registers" "" has "$D/gdbD.out" "^rip  *0xffffffff8108cfa5"
 check "ctl: no gdb protocol errors (running attach)" "" no_gdb_errors "$D/gdbD.out"
 stop_pair

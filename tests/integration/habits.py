@@ -9,22 +9,18 @@ import select
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import tty
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
-from kbtest import all_passed, bridge_ports, reporter  # noqa: E402
+from kbtest import (TMO, Bridge, all_passed, reporter, use,  # noqa: E402
+                    workdir)
 
 
 BRIDGE = sys.argv[1]
+use(bridge=BRIDGE)
 report = reporter('habits: ')
-TMO = 10.0
-
-
-
-
 
 
 def test_hints():
@@ -44,26 +40,19 @@ def test_hints():
                "rc %d: %r" % (r.returncode, r.stderr[:200]))
 
 
-def console_port(ctl):
-    """The console port the bridge bound (0, so connecting fails, when it
-    did not say)."""
-    try:
-        return bridge_ports(ctl, TMO)[1]
-    except RuntimeError:
-        return 0
+def pty_bridge(*extra):
+    """A pty (master, slave) and the daemon on its slave, console port 0
+    (b.cport stays 0, so connecting fails, when it never said)."""
+    m, s = os.openpty()
+    tty.setraw(s)
+    b = Bridge(workdir("habits"), os.ttyname(s), *extra, gdb=False,
+               verbose=False)
+    return m, s, b
 
 
 def lines_from(stamps):
-    d = tempfile.mkdtemp(prefix="kb-habits-")
-    m, s = os.openpty()
-    tty.setraw(s)
-    args = [BRIDGE, "-q", "--no-stdin", "--gdb-port", "off", "--console-port",
-            "0", "--ctl", os.path.join(d, "ctl")]
-    if stamps:
-        args.append("--timestamps")
-    b = subprocess.Popen(args + [os.ttyname(s)], stdin=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL)
-    port = console_port(os.path.join(d, "ctl"))
+    m, s, b = pty_bridge(*(["--timestamps"] if stamps else []))
+    port = b.cport
     v = None
     end = time.time() + TMO
     while v is None and time.time() < end:
@@ -86,11 +75,9 @@ def lines_from(stamps):
             if select.select([v], [], [], 0.1)[0]:
                 got += v.recv(4096)
         v.close()
-    b.terminate()
-    b.wait(TMO)
+    b.stop()
     os.close(m)
     os.close(s)
-    subprocess.run(["rm", "-rf", d])
     return got.decode("latin-1")
 
 
@@ -111,14 +98,8 @@ def test_timestamps():
 def test_typing_notice():
     """Keys from a viewer reach the target, and every viewer is told who
     typed: once for a burst, not once a key."""
-    d = tempfile.mkdtemp(prefix="kb-habits-")
-    m, s = os.openpty()
-    tty.setraw(s)
-    b = subprocess.Popen([BRIDGE, "-q", "--no-stdin", "--gdb-port", "off",
-                          "--console-port", "0", "--ctl",
-                          os.path.join(d, "ctl"), os.ttyname(s)],
-                         stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    port = console_port(os.path.join(d, "ctl"))
+    m, s, b = pty_bridge()
+    port = b.cport
     conns = []
     end = time.time() + TMO
     while len(conns) < 2 and time.time() < end:
@@ -147,11 +128,9 @@ def test_typing_notice():
         got += chunk
     for c in conns:
         c.close()
-    b.terminate()
-    b.wait(TMO)
+    b.stop()
     os.close(m)
     os.close(s)
-    subprocess.run(["rm", "-rf", d])
     report(b"ls -l" in reached and got.count(b"is typing into the target") == 1,
            "a viewer's keys reach the target and the others are told once",
            "target got %r, viewer saw %r" % (reached[-20:], got[-200:]))

@@ -26,14 +26,15 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
 import bridge_io as bio                           # noqa: E402
-from kbtest import pick_port                      # noqa: E402
+from kbtest import (Viewer, all_passed, pick_port,  # noqa: E402
+                    reporter, use)
 
 BRIDGE = os.path.abspath(sys.argv[1])
 LAB = sys.argv[2]
 BOOT_TMO = 180.0
 bio.BRIDGE = BRIDGE
-bio.SUITE = "io_qemu"
-report = bio.report
+use(bridge=BRIDGE)      # bio.Bridge is kbtest's launcher
+report = reporter("io_qemu: ")
 
 
 def qemu(d, chardev, tag):
@@ -92,7 +93,7 @@ def test_telnet(d):
                    "no control socket; exit %r; %s" % (b.p.poll(),
                                                        b.stderr()))
             return
-        c = bio.Client(b.cport)
+        c = Viewer(b.cport)
         ok = c.wait_for(b"lab: tick", tmo=BOOT_TMO)
         report(ok, "qemu-telnet: boot console through the bridge",
                repr(c.buf[-300:]) + b.stderr())
@@ -100,7 +101,7 @@ def test_telnet(d):
             return
         report(b"Linux version" in c.buf or b"lab: init" in c.buf,
                "qemu-telnet: kernel messages on the console")
-        st = b.ctl_cmd("break")
+        st = b.cmd("break")
         report(st.get("ok") is True, "qemu-telnet: ctl break accepted",
                repr(st))
         ok = c.wait_for(b"kdb>", tmo=60)
@@ -110,7 +111,7 @@ def test_telnet(d):
         state = None
         end = time.time() + 20
         while time.time() < end:
-            state = b.ctl_cmd("status").get("state")
+            state = b.cmd("status").get("state")
             if state == "kdb":
                 break
             time.sleep(0.2)
@@ -143,7 +144,7 @@ def test_unix_restart(d):
                    "no control socket; exit %r; %s" % (b.p.poll(),
                                                        b.stderr()))
             return
-        c = bio.Client(b.cport)
+        c = Viewer(b.cport)
         ok = c.wait_for(b"lab: tick", tmo=BOOT_TMO)
         report(ok, "qemu-unix-restart: first boot on the console",
                repr(c.buf[-300:]) + b.stderr())
@@ -162,7 +163,7 @@ def test_unix_restart(d):
         report(ok and (b"Linux version" in c.buf or b"lab: init" in c.buf),
                "qemu-unix-restart: second boot on the same client",
                repr(c.buf[-300:]))
-        st = b.ctl_cmd("status")
+        st = b.cmd("status")
         report(st.get("link") == "up", "qemu-unix-restart: status link up",
                json.dumps(st))
     finally:
@@ -181,7 +182,7 @@ def main():
         test_unix_restart(d)
     finally:
         subprocess.run(["rm", "-rf", d])
-    return 1 if bio.failures else 0
+    return 0 if all_passed() else 1
 
 
 if __name__ == "__main__":

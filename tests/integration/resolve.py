@@ -4,21 +4,19 @@
 a re-plugged adapter on a new TCP port. The command prints HOST:PORT
 before every connect; the bridge follows the target from one port to the
 next, and says why when the command fails or answers nonsense."""
-import json
 import os
 import select
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "lib"))
-from kbtest import all_passed, reporter  # noqa: E402
+from kbtest import TMO, Bridge, all_passed, reporter, use, workdir  # noqa: E402
 
 BRIDGE = sys.argv[1]
-TMO = 10.0
+use(bridge=BRIDGE)
 report = reporter("resolve: ")
 
 
@@ -44,32 +42,19 @@ class Server:
         self.s.close()
 
 
-def status(ctl):
-    r = subprocess.run([BRIDGE, "ctl", "--ctl", ctl, "status"],
-                       capture_output=True, text=True, timeout=TMO)
-    try:
-        return json.loads(r.stdout)
-    except ValueError:
-        return {}
-
-
 def main():
-    d = tempfile.mkdtemp(prefix="kb-resolve-")
+    d = workdir("resolve")
     where = os.path.join(d, "where")
-    ctl = os.path.join(d, "ctl")
     a, b = Server(), Server()
     with open(where, "w") as f:
         f.write("127.0.0.1:%d\n" % a.port)
-    err = open(os.path.join(d, "err"), "w+")
-    p = subprocess.Popen([BRIDGE, "-q", "--no-stdin", "-v", "--gdb-port", "off",
-                          "--console-port", "off", "--ctl", ctl, "--resolve",
-                          "cat " + where, "tcp:labgrid-place:1"],
-                         stdin=subprocess.DEVNULL, stderr=err)
+    p = Bridge(d, "tcp:labgrid-place:1", "--resolve", "cat " + where,
+               gdb=False, console=False, wait_ready=False)
     first = a.accept()
     report(first, "the first connect goes where the command says",
            "port %d never got a client" % a.port)
     end = time.time() + TMO
-    while time.time() < end and status(ctl).get("link") != "up":
+    while time.time() < end and p.ctl_client("status").get("link") != "up":
         time.sleep(0.1)
     # Re-plug: the adapter comes back on another port.
     with open(where, "w") as f:
@@ -77,11 +62,11 @@ def main():
     a.close()
     second = b.accept()
     end = time.time() + TMO
-    while time.time() < end and status(ctl).get("link") != "up":
+    while time.time() < end and p.ctl_client("status").get("link") != "up":
         time.sleep(0.1)
     if second:
         b.conn.sendall(b"hello after the re-plug\r\n")
-    up = status(ctl).get("link") == "up"
+    up = p.ctl_client("status").get("link") == "up"
     report(second and up, "after a re-plug it follows the target to its new "
            "port", "accepted %s, link up %s" % (second, up))
     # Nonsense, then a command that hangs: the reason is logged, and the
@@ -90,46 +75,35 @@ def main():
         f.write("not an address\n")
     b.close()
     t0 = time.time()
-    answered = bool(status(ctl))
+    answered = bool(p.ctl_client("status"))
     fast = time.time() - t0 < 5
-    end = time.time() + TMO
-    err.flush()
-    while time.time() < end and "not HOST:PORT" not in open(err.name).read():
-        time.sleep(0.2)
-    said = "not HOST:PORT" in open(err.name).read()
+    said = p.wait_log("not HOST:PORT")
     report(said and answered and fast, "a nonsense answer is logged, the "
-           "bridge stays responsive", open(err.name).read()[-300:])
-    p.terminate()
-    p.wait(TMO)
-    err.close()
+           "bridge stays responsive", p.stderr()[-300:])
+    p.stop()
     # A command that hangs: the bridge gives up on it after its 10 s
     # deadline, says so, and answers ctl all the while.
-    err = open(os.path.join(d, "err2"), "w+")
-    p = subprocess.Popen([BRIDGE, "-q", "--no-stdin", "-v", "--gdb-port", "off",
-                          "--console-port", "off", "--ctl", ctl + "2",
-                          "--resolve", "sleep 60", "tcp:labgrid-place:1"],
-                         stdin=subprocess.DEVNULL, stderr=err)
+    p = Bridge(d, "tcp:labgrid-place:1", "--resolve", "sleep 60",
+               gdb=False, console=False, wait_ready=False)
     slow, saw = 0.0, False
     end = time.time() + 25
     while time.time() < end and not saw:
         t0 = time.time()
-        status(ctl + "2")
+        p.ctl_client("status")
         slow = max(slow, time.time() - t0)
-        saw = "no answer in time" in open(err.name).read()
+        saw = "no answer in time" in p.stderr()
         time.sleep(0.5)
-    p.terminate()
-    p.wait(TMO)
+    p.stop()
     left = subprocess.run(["pgrep", "-f", "^sleep 60$"], capture_output=True,
                           text=True).stdout.split()
     report(saw and slow < 3 and not left, "a command that hangs is given up "
            "on (nothing of it left), and ctl answers meanwhile",
            "said %s, slowest ctl %.1f s, left %r: %s" %
-           (saw, slow, left, open(err.name).read()[-200:]))
+           (saw, slow, left, p.stderr()[-200:]))
     r = subprocess.run([BRIDGE, "--resolve", "true", "/dev/ttyS0"],
                        capture_output=True, text=True, timeout=TMO)
     report(r.returncode == 2 and "tcp: or telnet:" in r.stderr,
            "--resolve with a device is refused", r.stderr)
-    subprocess.run(["rm", "-rf", d])
     return 0 if all_passed() else 1
 
 

@@ -4,10 +4,6 @@
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
-for tool in "$BUILD/kgdb-bridge" python3; do
-	if ! command -v "$tool" >/dev/null; then
-		echo "FAIL: resolve: $tool is missing"
-		exit 1
-	fi
-done
-exec python3 tests/integration/resolve.py "$BUILD/kgdb-bridge"
+. tests/lib/kbtest.sh	# kb_py_suite
+kb_py_suite resolve tests/integration/resolve.py "$BUILD/kgdb-bridge" -- \
+    "$BUILD/kgdb-bridge"

@@ -5,10 +5,6 @@
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
-for tool in "$BUILD/kgdb-bridge" ser2net python3; do
-	if ! command -v "$tool" >/dev/null; then
-		echo "FAIL: ser2net: $tool is missing (scripts/deps.sh installs it)"
-		exit 1
-	fi
-done
-exec python3 tests/integration/ser2net.py "$BUILD/kgdb-bridge"
+. tests/lib/kbtest.sh	# kb_py_suite
+kb_py_suite ser2net tests/integration/ser2net.py "$BUILD/kgdb-bridge" \
+    ser2net -- "$BUILD/kgdb-bridge"

@@ -18,7 +18,7 @@ TUI=$B/kgdb-tui
 BR=$B/kgdb-bridge
 FT=$B/faketarget
 KB_PREFIX="tui_keys "
-. tests/lib/kbtest.sh	# pass, fail, check NAME WHY CMD...
+. tests/lib/kbtest.sh	# pass, fail, check NAME WHY CMD..., the launcher
 
 missing=
 command -v tmux >/dev/null || missing="$missing tmux"
@@ -28,16 +28,12 @@ if [ -n "$missing" ]; then
 	exit 1
 fi
 
-TMP=$(mktemp -d /tmp/kgdb-tuikeys.XXXXXX)
+kb_scratch tuikeys	# TMP; the fake and the bridge stopped at exit
 sock=kgdbtuikeys$$
-PIDS=()
 T() { tmux -L "$sock" -f /dev/null "$@"; }
 cleanup() {
-	local p
 	T kill-server >/dev/null 2>&1
-	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$TMP"
+	kb_cleanup
 }
 trap cleanup EXIT
 
@@ -149,17 +145,10 @@ key q
 check "q quits (exit 0)" "" wait_for "TUI EXITED 0"
 
 # ---- live: the bridge on faketarget, a kernel stopped at kgdbwait
-FTLOG=$TMP/ft.log
-"$FT" --unix "$TMP/t.sock" --log "$FTLOG" --start kgdbwait 2>"$TMP/ft.err" &
-PIDS+=($!)
-for _ in $(seq 50); do [ -S "$TMP/t.sock" ] && break; sleep 0.1; done
-"$BR" --gdb-port off --console-port off --no-stdin -q --ctl "$TMP/ctl" \
-    "unix:$TMP/t.sock" 2>"$TMP/br.err" &
-PIDS+=($!)
-for _ in $(seq 100); do
-	"$BR" ctl --ctl "$TMP/ctl" ping >/dev/null 2>&1 && break
-	sleep 0.1
-done
+kb_start_ft "$TMP/t" --start kgdbwait
+kb_start_br "$TMP/br.err" --gdb-port off --console-port off \
+    --ctl "$TMP/ctl" "$LINK"
+kb_ports "$BR" "$TMP/ctl" >/dev/null
 T respawn-pane -k -t keys \
     "TERM=screen NO_COLOR= '$TUI' --ctl '$TMP/ctl'; echo TUI EXITED \$?; sleep 600"
 gcount() { grep -c '^RX g$' "$FTLOG"; }
