@@ -553,11 +553,14 @@ size_t	 br_telnet_cpo(uint8_t *out, uint8_t sub, const uint8_t *val,
 /* Reply to one request: payload (NULL with err on timeout/link loss). */
 typedef void br_reply_cb(void *arg, const char *payload, size_t len,
     const char *err);
-/* The engine talks to the target through link (br_link_*(): link.c's, or
- * a test's fake), whose bytes and changes the caller hands to
- * br_target_input() and br_target_link_changed(). */
+/* The engine talks to the target through link (link.c's or a test's);
+ * the caller hands it bytes and changes (br_target_input, _link_changed). */
 struct br_target *br_target_new(struct bridge *br, struct br_link *link);
 void		 br_target_free(struct br_target *t);
+/* Shutting down: done(arg) once the request on the wire is answered or
+ * max_ms pass; false if none is (done is not called). target_queue.c */
+bool		 br_target_quiesce(struct br_target *t, void (*done)(void *),
+		    void *arg, unsigned max_ms);
 void		 br_target_input(struct br_target *t, const void *buf,
 		    size_t len);
 void		 br_target_link_changed(struct br_target *t, bool up);
@@ -586,13 +589,10 @@ void		 br_target_enter_kdb(struct br_target *t);
  * is known (the target runs, or was never seen stopping). */
 size_t		 br_target_last_stop(const struct br_target *t, char *buf,
 		    size_t len);
-/*
- * What the target tells the one client that drives the stub (gdb.c sets
- * it), as Black Magic Probe's target_controller does: a stop packet, O
- * text, a stop that will not come, and a stop in kdb or at kgdb's banner
- * ("kdb", "kgdb") that the client may want to switch to gdb mode. Any
- * member may be NULL.
- */
+/* What the target tells the client driving the stub (gdb.c), as Black
+ * Magic Probe's target_controller: a stop, O text, a stop that will not
+ * come, a stop in kdb or at kgdb's banner ("kdb", "kgdb") it may want in
+ * gdb mode. Any member may be NULL. */
 struct br_target_ctl {
 	void	(*stopped)(void *arg, const char *payload, size_t len);
 	void	(*output)(void *arg, const void *text, size_t len);
@@ -607,8 +607,7 @@ void		 br_target_set_controller(struct br_target *t,
 void		 br_target_hold_console(struct br_target *t, bool hold);
 /* A switch to gdb mode (br_target_enter_gdb) is under way. */
 bool		 br_target_switching(const struct br_target *t);
-/* Timeouts (ms): ack wait, reply wait, break-in confirmation. Tests use
- * short ones; the defaults suit a 115200 serial line. */
+/* Timeouts (ms): ack, reply, break-in confirmation (tests: short ones). */
 void		 br_target_set_timeouts(struct br_target *t, unsigned ack_ms,
 		    unsigned reply_ms, unsigned break_ms);
 
@@ -797,8 +796,9 @@ void		 br_cmd_cancel(struct br_cmd_op *op);
 /* Text for the asker, printf-like (one piece, at most 1 KiB). */
 void		 br_cmd_printf(struct br_cmdq *q, const char *fmt, ...)
 		    printflike(2, 3);
-/* Ask the loop to stop (a quit command, kgdb-tui's exit, signals);
- * main.c then shuts down cleanly. */
+/* Ask the loop to stop (a quit command, kgdb-tui's exit, signals), after
+ * the reply on its way (up to BR_QUIT_WAIT_MS); main.c then shuts down. */
+#define BR_QUIT_WAIT_MS	2000
 void		 br_quit(struct bridge *br);
 
 /* launch.c: --tui, kgdb-tui on the bridge's own terminal. */

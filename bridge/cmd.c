@@ -115,12 +115,24 @@ static const struct br_cmd cmd_table[] = {
 	  .keyhelp = "this help" },
 };
 
+static void
+br_quit_now(void *arg)
+{
+	struct bridge	*br = arg;
+
+	event_base_loopexit(br->base, NULL);
+}
+
 void
 br_quit(struct bridge *br)
 {
 	if (br->quit)
 		return;
 	br->quit = true;
+	/* A reply on its way is taken first (br_target_quiesce). */
+	if (br->target != NULL && br_target_quiesce(br->target, br_quit_now,
+	    br, BR_QUIT_WAIT_MS))
+		return;
 	event_base_loopexit(br->base, NULL);
 }
 

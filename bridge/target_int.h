@@ -263,6 +263,12 @@ struct br_target {
 	 * (br_target_set_idle): the read-ahead's cue (prefetch.c). */
 	void		(*idle)(void *);
 	void		*idle_arg;
+	/* Shutting down (br_target_quiesce): start nothing new; tell
+	 * quiet_cb once nothing is on the wire, or at quiet_ev. */
+	bool		 quitting;
+	void		(*quiet_cb)(void *);
+	void		*quiet_arg;
+	struct event	*quiet_ev;
 };
 
 /* target_verify.c */
@@ -298,6 +304,7 @@ void	tgt_ack(struct br_target *t);
 /* target_queue.c */
 void	tgt_set_state(struct br_target *t, enum br_tstate s);
 struct treq *	tgt_head(struct br_target *t);
+void		tgt_quiet(struct br_target *t);
 int	tgt_enqueue(struct br_target *t, struct treq *r, bool front);
 void	tgt_give_up(struct br_target *t, const char *what);
 void	tgt_send_piece(struct br_target *t, bool resend);

@@ -481,6 +481,8 @@ br_target_free(struct br_target *t)
 	event_free(t->brk_ev);
 	event_free(t->enter_ev);
 	event_free(t->stall_ev);
+	if (t->quiet_ev != NULL)
+		event_free(t->quiet_ev);
 	rsp_demux_free(t->dm);
 	free(t);
 }

@@ -272,7 +272,7 @@ tgt_kick(struct br_target *t)
 {
 	struct treq	*r;
 
-	while (t->tx == TX_IDLE && (r = tgt_head(t)) != NULL) {
+	while (t->tx == TX_IDLE && !t->quitting && (r = tgt_head(t)) != NULL) {
 		if (!br_link_up(t->link)) {
 			t->draining = true;
 			tgt_finish(t, NULL, 0, "target link is down");
@@ -329,7 +329,9 @@ tgt_finish(struct br_target *t, const char *payload, size_t len,
 	treq_free(r);
 	if (!t->draining)
 		tgt_kick(t);
-	if (t->idle != NULL && br_target_idle(t))
+	if (t->quitting)
+		tgt_quiet(t);
+	else if (t->idle != NULL && br_target_idle(t))
 		t->idle(t->idle_arg);
 }
 
@@ -564,6 +566,61 @@ bool
 br_target_switching(const struct br_target *t)
 {
 	return (t->enter != EN_NONE);
+}
+
+/* ---- shutting down */
+
+/* Nothing on the wire any more, or no more waiting: tell br_quit. */
+void
+tgt_quiet(struct br_target *t)
+{
+	void	(*cb)(void *) = t->quiet_cb;
+
+	if (cb == NULL || (t->tx != TX_IDLE && br_link_up(t->link) &&
+	    evtimer_pending(t->quiet_ev, NULL)))
+		return;
+	t->quiet_cb = NULL;
+	evtimer_del(t->quiet_ev);
+	cb(t->quiet_arg);
+}
+
+static void
+tgt_quiet_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct br_target	*t = arg;
+
+	(void)fd;
+	(void)what;
+	log_info("target: no reply to the last request before shutting "
+	    "down; detaching anyway");
+	tgt_quiet(t);
+}
+
+/*
+ * The bridge is shutting down: the request on the wire gets its reply (or
+ * max_ms pass), nothing else is started, then done(arg). The D that
+ * br_target_free sends must not reach kgdb while it waits for the ack of
+ * a reply: it would take the '$' for a bad ack, send the reply again, and
+ * the D would be lost, leaving the kernel stopped with nobody attached.
+ * Returns false (done is not called) if nothing is on the wire.
+ */
+bool
+br_target_quiesce(struct br_target *t, void (*done)(void *), void *arg,
+    unsigned max_ms)
+{
+	struct timeval	tv = { max_ms / 1000, (max_ms % 1000) * 1000 };
+
+	t->quitting = true;
+	if (t->tx == TX_IDLE || !br_link_up(t->link))
+		return (false);
+	if (t->quiet_ev == NULL &&
+	    (t->quiet_ev = evtimer_new(t->br->base, tgt_quiet_timeout, t)) ==
+	    NULL)
+		return (false);
+	t->quiet_cb = done;
+	t->quiet_arg = arg;
+	evtimer_add(t->quiet_ev, &tv);
+	return (true);
 }
 
 bool

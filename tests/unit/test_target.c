@@ -834,6 +834,78 @@ test_free_detaches_stopped_target(void **state)
 }
 
 static void
+quiet_cb(void *arg)
+{
+	(*(int *)arg)++;
+}
+
+/*
+ * Shutting down with a read on the wire: its reply is taken (and acked)
+ * before the D goes out, so kgdb never meets the D's '$' while it waits
+ * for the ack of that reply (it would take it for a bad ack, resend, and
+ * lose the D). Nothing queued behind it is started.
+ */
+static void
+test_quiesce_waits_for_reply(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 }, r2 = { 0 };
+	int		 quiet = 0;
+
+	stop_it(f);
+	br_target_request(f->t, "m1000,4", 7, reply_cb, &r);
+	br_target_request(f->t, "m2000,4", 7, reply_cb, &r2);
+	assert_string_equal(wire(), "$m1000,4#8e");
+	feed(f, "+");
+	assert_true(br_target_quiesce(f->t, quiet_cb, &quiet, 1000));
+	assert_int_equal(quiet, 0);
+	feed_pkt(f, "11223344");
+	assert_int_equal(quiet, 1);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(wire(), "+");	/* the reply acked, no m2000 */
+	assert_int_equal(r2.n, 0);
+	br_target_free(f->t);
+	f->t = NULL;
+	assert_string_equal(wire(), "$D#44+");
+	assert_int_equal(r2.n, 1);		/* failed: shutting down */
+	assert_int_equal(quiet, 1);
+}
+
+/* Nothing on the wire: no wait, and the D goes at once. */
+static void
+test_quiesce_idle(void **state)
+{
+	struct fix	*f = *state;
+	int		 quiet = 0;
+
+	stop_it(f);
+	assert_false(br_target_quiesce(f->t, quiet_cb, &quiet, 1000));
+	br_target_free(f->t);
+	f->t = NULL;
+	assert_string_equal(wire(), "$D#44+");
+	assert_int_equal(quiet, 0);
+}
+
+/* A reply that never comes: the wait ends at max_ms, once. */
+static void
+test_quiesce_gives_up(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+	int		 quiet = 0;
+
+	stop_it(f);
+	br_target_request(f->t, "m1000,4", 7, reply_cb, &r);
+	assert_string_equal(wire(), "$m1000,4#8e");
+	feed(f, "+");
+	assert_true(br_target_quiesce(f->t, quiet_cb, &quiet, 30));
+	fk_run_ms(f->br.base, 100);
+	assert_int_equal(quiet, 1);
+	feed_pkt(f, "11223344");
+	assert_int_equal(quiet, 1);
+}
+
+static void
 test_panic_marked(void **state)
 {
 	struct fix	*f = *state;
@@ -1894,6 +1966,9 @@ main(void)
 #define T(x) cmocka_unit_test_setup_teardown(x, setup, teardown)
 		T(test_stop_acked_without_gdb),
 		T(test_long_stop_not_stale),
+		T(test_quiesce_waits_for_reply),
+		T(test_quiesce_gives_up),
+		T(test_quiesce_idle),
 		T(test_output_packet_to_console),
 		T(test_request_reply),
 		T(test_nak_retransmits),
