@@ -20,6 +20,13 @@
 #    printed like a shell suite;
 #  - the style check (tests/style.sh: scripts/style.py on the sources),
 #    printed like a shell suite;
+#  - then a second lab cell (E2E_CELL, default arm64/6.12) with the e2e
+#    suites in E2E_CELL_SUITES: the ones whose code differs by
+#    architecture (the target description and the 788-byte register
+#    file, the vmlinux ranges, the masked step of a stepi, the TUI's
+#    readers, sleeping tasks). Its results are
+#    named "[arm64/6.12] case". E2E_CELL= leaves it out; every cell and
+#    every suite: make check-matrix.
 # Select suites with TESTS="unit fuzz layers style integration hostile e2e"
 # (default: all).
 set -u
@@ -27,6 +34,9 @@ cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 export BUILD
 TESTS=${TESTS:-unit fuzz layers style integration hostile e2e}
+E2E_CELL=${E2E_CELL-arm64/6.12}
+E2E_CELL_SUITES=${E2E_CELL_SUITES:-30-cache 35-cache-bridge 40-tui 45-sleepers}
+tag=
 pass=0 fail=0 skip=0
 failed=()
 logdir=$BUILD/test-logs
@@ -35,7 +45,7 @@ mkdir -p "$logdir"
 record() { # status name
 	case "$1" in
 	PASS) pass=$((pass + 1)) ;;
-	FAIL) fail=$((fail + 1)); failed+=("$2") ;;
+	FAIL) fail=$((fail + 1)); failed+=("$tag$2") ;;
 	SKIP) skip=$((skip + 1)) ;;
 	esac
 }
@@ -116,7 +126,7 @@ run_suite_file() { # file log-prefix
 	local s=$1 name out rc line nres nplan
 	name=$(basename "$s" .sh)
 	out=$logdir/$2$name.out
-	echo "== ${s%.sh}"
+	echo "== $tag${s%.sh}"
 	bash "$s" </dev/null 2>"${out%.out}.err" | tee "$out"
 	rc=${PIPESTATUS[0]}
 	nres=0 nplan=
@@ -150,6 +160,15 @@ want style && run_suite_file tests/style.sh ""
 want integration && run_shell_suite tests/integration
 want hostile && run_shell_suite tests/hostile
 want e2e && run_shell_suite tests/e2e
+if want e2e && [ -n "$E2E_CELL" ]; then
+	tag="[$E2E_CELL] "
+	for name in $E2E_CELL_SUITES; do
+		LAB_ARCH=${E2E_CELL%/*} LAB_KVER=${E2E_CELL#*/} \
+		    run_suite_file "tests/e2e/$name.sh" \
+		    "e2e-${E2E_CELL%/*}-${E2E_CELL#*/}-"
+	done
+	tag=
+fi
 
 if [ ${#failed[@]} -gt 0 ]; then
 	echo

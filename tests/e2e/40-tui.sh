@@ -32,7 +32,8 @@
 #                   nanosleep function, the cat in pipe_read, the shell
 #                   waiting in do_wait, init stopped here
 #   tui-14-trace    the cat selected: its call-trace panel starts in the
-#                   scheduler and goes through pipe_read and vfs_read,
+#                   scheduler (__switch_to on arm64, where the saved pc
+#                   is) and goes through pipe_read and vfs_read,
 #                   reliable, beside its raw stack words
 # TUI_GROUPS picks groups (default "p i s").
 # Every case FAILs with the reason when tmux, the bridge or the lab is
@@ -487,7 +488,7 @@ group_s() {
 	if wait_pane s "call trace +pid $reader_pid cat" 60 && sleep 1 &&
 	    keep_pane s s-trace &&
 	    sed '1,/^-----/d' "$T/s-trace.pane" | cut -c1-62 >"$T/s-trace.txt" &&
-	    sed -n 2p "$T/s-trace.txt" | grep -qE '^(__schedule|schedule)\+0x' &&
+	    sed -n 2p "$T/s-trace.txt" | grep -qE '^(__switch_to|__schedule|schedule)\+0x' &&
 	    grep -qE '^pipe_read\+0x' "$T/s-trace.txt" &&
 	    grep -qE '^vfs_read\+0x' "$T/s-trace.txt" &&
 	    sed '1,/^-----/d' "$T/s-trace.pane" | cut -c64- | grep -qE '^stack  sp '; then
