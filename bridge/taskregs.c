@@ -623,10 +623,16 @@ tr_links(struct tr_job *j, uint64_t task)
 	switch (j->lstep++) {
 	case 0:
 		memset(&j->ln, 0, sizeof j->ln);
-		return (tr_read(j, task + l->tl.tasks_off, 16));
+		/* a thread is checked by thread_node alone */
+		if (!j->thread)
+			return (tr_read(j, task + l->tl.tasks_off, 16));
+		/* FALLTHROUGH */
 	case 1:
-		j->ln.next = tr_le(j->buf, 8);
-		j->ln.prev = tr_le(j->buf + 8, 8);
+		if (!j->thread) {
+			j->ln.next = tr_le(j->buf, 8);
+			j->ln.prev = tr_le(j->buf + 8, 8);
+		}
+		j->lstep = 2;
 		return (tr_read(j, task + l->pid_off, 4));
 	case 2:
 		j->ln.pid = (int32_t)tr_le(j->buf, 4);
