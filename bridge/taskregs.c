@@ -400,6 +400,17 @@ br_taskregs_free(struct br_taskregs *t)
 }
 
 void
+br_taskregs_use_layout(struct br_taskregs *t, const struct br_tr_layout *l)
+{
+	cm_tl_free(t->tl);
+	t->lay = *l;
+	if ((t->tl = cm_tl_new(&t->lay.tl, TR_TASKS_MAX)) == NULL)
+		abort();
+	t->state = TR_READY;
+	t->why[0] = '\0';
+}
+
+void
 br_taskregs_set(struct bridge *br, bool on)
 {
 	struct br_taskregs	*t = br->taskregs;

@@ -74,6 +74,10 @@ const char	*br_taskregs_why(const struct br_taskregs *t);
 int		 br_taskregs_g(struct bridge *br, uint64_t tid,
 		    br_reply_cb *cb, void *arg);
 
+/* A test's seam (the fuzz harness has no vmlinux): use l as if read. */
+void		 br_taskregs_use_layout(struct br_taskregs *t,
+		    const struct br_tr_layout *l);
+
 /* The pure steps, for tests. */
 /* The layout for architecture a from a vmlinux's DWARF; -1 with err. */
 int		 br_taskregs_layout(struct cm_dwarf *d, const struct rsp_arch *a,
