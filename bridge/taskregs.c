@@ -62,7 +62,7 @@
 #include "bridge/taskregs.h"
 
 #define TR_TASKS_MAX	4096
-#define TR_CPUS_MAX	64	/* kgdb_info entries read at most */
+#define TR_CPUS_MAX	256	/* kgdb_info entries read at most */
 #define TR_FIELD_MAX	32768	/* offsets inside task_struct */
 #define TR_READ_MAX	512	/* bytes in one read of ours */
 
@@ -497,6 +497,7 @@ struct tr_job {
 	bool			 failed;	/* the read failed */
 	/* the read out: into buf[0..want) */
 	uint8_t			 buf[TR_READ_MAX];
+	size_t			 ncpus, cpu_at;	/* kgdb_info: entries, read */
 	size_t			 want, got;
 	/* a task's links as they are read */
 	int			 lstep;
@@ -597,16 +598,28 @@ tr_cpus(struct tr_job *j)
 		if (n == 0 || n > l->info_count)
 			return (tr_off(j, "nr_cpu_ids is out of kgdb_info's "
 			    "range"));
-		if (n > TR_CPUS_MAX || n * l->info_size > TR_READ_MAX)
-			return (tr_forward(j, "too many CPUs to read "
-			    "kgdb_info"));
+		if (n > TR_CPUS_MAX)
+			return (tr_forward(j, "more CPUs than the bridge "
+			    "follows"));
 		j->phase = PH_CPUS;
-		return (tr_read(j, l->info_addr, (size_t)(n * l->info_size)));
+		j->ncpus = (size_t)n;
+		j->cpu_at = 0;
+		t->ncpu = 0;
+	} else {
+		/* a piece of kgdb_info is in */
+		if (j->failed)
+			return (tr_off(j, "kgdb_info cannot be read"));
+		t->ncpu += br_taskregs_cpus(l, j->buf, j->got / l->info_size,
+		    t->cpu_task + t->ncpu, TR_CPUS_MAX - t->ncpu);
+		j->cpu_at += j->got / l->info_size;
 	}
-	if (j->failed)
-		return (tr_off(j, "kgdb_info cannot be read"));
-	t->ncpu = br_taskregs_cpus(l, j->buf, j->got / l->info_size,
-	    t->cpu_task, TR_CPUS_MAX);
+	if (j->cpu_at < j->ncpus) {
+		n = j->ncpus - j->cpu_at;
+		if (n > TR_READ_MAX / l->info_size)
+			n = TR_READ_MAX / l->info_size;
+		return (tr_read(j, l->info_addr + j->cpu_at * l->info_size,
+		    (size_t)(n * l->info_size)));
+	}
 	t->cpus_known = true;
 	j->phase = PH_FIND;
 	j->want = 0;

@@ -407,7 +407,7 @@ struct fb_stub {
  * stub's 'g' for pid 2 is what the bridge builds, for pid 3 another. */
 #define FB_TR_TASK(k)	(0xffff000010000000ULL + 0x1000ULL * (k))
 #define FB_TR_INFO	0xffff800009a002a0ULL
-#define FB_TR_NRCPU	0xffff800009a003e0ULL
+#define FB_TR_NRCPU	0xffff800009a00520ULL
 /* riscv64: kgdb's compiled break, a c.ebreak the pc sits on, and the
  * counter kgdb_breakpoint() raises (bridge/gdb_rvbreak.c). */
 #define FB_RV_KCB	0xffffffff80005706ULL
@@ -1477,7 +1477,7 @@ fb_setup(struct fb *f, uint8_t c0, uint8_t c1)
 		lay.info_addr = FB_TR_INFO;
 		lay.info_size = 40;
 		lay.info_task = 8;
-		lay.info_count = 8;
+		lay.info_count = 16;
 		lay.nr_cpu_ids = FB_TR_NRCPU;
 		for (k = 0; k < 13; k++) {
 			lay.slot[k].reg = k < 11 ? (int)(19 + k) :

@@ -331,9 +331,9 @@ test_layout(void **state)
 	    l.tl.signal_off == O_SIGNAL && l.tl.thread_head_off == O_THEAD);
 	assert_true(l.info_addr == 0xffff800009a002a0ULL);
 	assert_int_equal(l.info_size, 40);
-	assert_int_equal(l.info_count, 8);
+	assert_int_equal(l.info_count, 16);
 	assert_true(l.info_dbg == 0 && l.info_task == 8);
-	assert_true(l.nr_cpu_ids == 0xffff800009a003e0ULL);
+	assert_true(l.nr_cpu_ids == 0xffff800009a00520ULL);
 	assert_int_equal(l.nslots, 13);
 	assert_true(l.saved_lo == O_CTX && l.saved_len == 104);
 }

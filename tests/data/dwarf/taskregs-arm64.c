@@ -5,13 +5,13 @@
  * the task walk and kgdb's sleeping-task registers use (the list links,
  * pid, the thread group's list, thread.cpu_context), the signal_struct's
  * thread list head, kgdb's per-CPU struct debuggerinfo_struct
- * (kernel/debug/debug_core.h), and the variables init_task, kgdb_info[8]
+ * (kernel/debug/debug_core.h), and the variables init_task, kgdb_info[16]
  * and nr_cpu_ids, placed at kernel addresses by `make tests`
  * (--section-start=.kdata=0xffff800009a00000). Offsets that result:
  * tasks 0x108, pid 0x158, thread_node 0x180, signal 0x190, cpu_context
  * 0x218 (104 bytes), thread_head 0x8; init_task 0xffff800009a00000,
  * kgdb_info 0xffff800009a002a0 (40-byte entries), nr_cpu_ids
- * 0xffff800009a003e0. tests/data/transcripts/taskregs*.txt and
+ * 0xffff800009a00520. tests/data/transcripts/taskregs*.txt and
  * tests/unit/test_taskregs.c use it. Nothing here runs.
  */
 struct list_head {
@@ -60,5 +60,5 @@ struct debuggerinfo_struct {
 };
 
 __attribute__((section(".kdata"))) struct task_struct init_task;
-__attribute__((section(".kdata"))) struct debuggerinfo_struct kgdb_info[8];
+__attribute__((section(".kdata"))) struct debuggerinfo_struct kgdb_info[16];
 __attribute__((section(".kdata"))) unsigned int nr_cpu_ids;
