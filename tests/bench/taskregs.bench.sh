@@ -98,14 +98,20 @@ one() {
 	local f=$T/$way-$i.gdb s n c0 c1
 	read -r s n <<<"$(sed -n 's/^@@it //p' "$f" | tail -n 1)"
 	c0=$(sed -n 's/^@@b0 //p' "$f") c1=$(sed -n 's/^@@b1 //p' "$f")
-	if [ -z "$s" ] || [ -z "$c0" ] || [ -z "$c1" ]; then
+	if [ -z "$s" ] || [ "${n:-0}" = 0 ] || [ -z "$c0" ] || [ -z "$c1" ]; then
 		say "$way run $i: no result"
 		tail -n 5 "$f" >&2
 	else
 		echo "$way $i $s $((c1 - c0)) $n $((b1 - b0))" >>"$RES"
 	fi
 	grep -a '^taskregs: ' "$f" | sed "s/^/bench: $way run $i: /" >&2
-	[ "$way" != direct ] && bridge_stop
+	# Killed, not stopped: a bridge that exits detaches, and the
+	# kernel must stay at this stop for the next session.
+	if [ "$way" != direct ]; then
+		kill -KILL "$BR_PID" 2>/dev/null
+		wait "$BR_PID" 2>/dev/null
+		BR_PID=
+	fi
 	sleep 0.5
 }
 
@@ -133,10 +139,18 @@ ds=$(med direct 3) db=$(med direct 4)
 	printf '|%s|\n' "-------------|---------|----------|--------------|-----------|-----------|---------"
 	for way in direct bridge-off bridge-on; do
 		s=$(med "$way" 3) b=$(med "$way" 4) n=$(med "$way" 5)
-		awk -v w="$way" -v s="$s" -v b="$b" -v n="$n" -v ds="$ds" -v db="$db" 'BEGIN {
-			if (s == "-") { printf "| %-11s | %7s | %8s | %12s | %9s | %9s | %7s |\n", w, "-", "-", "-", "-", "-", "-"; exit }
-			printf "| %-11s | %7d | %8.2f | %12d | %9.0f | %9.2f | %7.2f |\n",
-			    w, n, s, b, n > 0 ? b / n : 0, ds > 0 ? s / ds : 0, db > 0 ? b / db : 0 }'
+		if [ "$s" = - ]; then
+			printf '| %-11s | %7s | %8s | %12s | %9s | %9s | %7s |\n' \
+			    "$way" - - - - - -
+			continue
+		fi
+		awk -v w="$way" -v s="$s" -v b="$b" -v n="$n" -v ds="$ds" \
+		    -v db="$db" 'BEGIN {
+			bt = n > 0 ? b / n : 0
+			rs = ds > 0 ? s / ds : 0
+			rb = db > 0 ? b / db : 0
+			printf "| %-11s | %7d | %8.2f | %12d | %9.0f | %9.2f | %7.2f |\n", w, n, s, b, bt, rs, rb
+		}'
 	done
 } | tee -a "${BENCH_OUT:-/dev/null}"
 exit 0
