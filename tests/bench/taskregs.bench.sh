@@ -108,8 +108,7 @@ one() {
 	# Killed, not stopped: a bridge that exits detaches, and the
 	# kernel must stay at this stop for the next session.
 	if [ "$way" != direct ]; then
-		kill -KILL "$BR_PID" 2>/dev/null
-		wait "$BR_PID" 2>/dev/null
+		{ kill -KILL "$BR_PID"; wait "$BR_PID"; } 2>/dev/null
 		BR_PID=
 	fi
 	sleep 0.5
