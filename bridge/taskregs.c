@@ -42,12 +42,16 @@
  *  - a 'g' the cache holds already goes to the cache.
  *
  * Only where it pays: a built answer costs the walk's reads (tasks, pid,
- * thread_node: three small reads a task) and one of the saved words. On
- * arm64 that is about a quarter of the bytes of kgdb's 'g'; x86_64's 'g'
- * is 316 digits and its sleeping pattern needs a read through thread.sp,
- * riscv64's 576, arm's 336: there the reads would cost as much as the
- * answer. main.c turns the module on for arm64; the builder knows
- * riscv64 too (monitor bridge taskregs on).
+ * thread_node: three small reads a task) and one of the saved words, four
+ * request/reply turns instead of one. On arm64 that is about a quarter of
+ * the target's bytes for info threads (docs/performance.md). x86_64's 'g'
+ * is 316 digits, and its pattern needs thread.sp, the bp it points at and
+ * the stub's own buffer (kgdb leaves eflags, cs and ss of the previous
+ * answer in it): five reads for less than one reply, so x86_64 has no
+ * builder; nor has arm (336 digits). riscv64's (576) is built and checked
+ * on the lab kernel but saves less (0.7 of the bytes) for more turns:
+ * main.c turns the module on for arm64 only, riscv64 waits for monitor
+ * bridge taskregs on.
  *
  * Layer 3, beside sleepers.c, which calls br_taskregs_g for gdb's 'g';
  * it calls the cache (br_cache_forward).
