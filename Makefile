@@ -216,7 +216,14 @@ $(T)/dwarf/itf-%-64-nodebug: tests/data/dwarf/itf-%.c
 $(T)/dwarf/rvbreak-64: tests/data/dwarf/rvbreak.c
 	@mkdir -p $(@D)
 	$(CC) -m64 $(DWARF_FIX_CF) -o $@ $<
-$(T)/test_gdb: | $(ITF_FIXES) $(T)/dwarf/rvbreak-64
+# An arm64 task_struct and kgdb's CPU table, at kernel addresses, for
+# bridge/taskregs.c (tests/data/transcripts/taskregs*, test_taskregs).
+$(T)/dwarf/taskregs-arm64: tests/data/dwarf/taskregs-arm64.c
+	@mkdir -p $(@D)
+	$(CC) -m64 -g $(DWARF_FIX_CF) \
+	    -Wl,--section-start=.kdata=0xffff800009a00000 -o $@ $<
+$(T)/test_gdb: | $(ITF_FIXES) $(T)/dwarf/rvbreak-64 $(T)/dwarf/taskregs-arm64
+$(T)/test_taskregs: | $(T)/dwarf/taskregs-arm64
 
 tests: $(PROGS) $(TOOL_BINS) $(UNIT_BINS) $(FUZZ_REPLAYS) $(T)/kgdb-bridge
 

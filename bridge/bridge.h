@@ -111,13 +111,12 @@ struct br_opts {
 	bool		 quiet;		/* no console on stdout */
 	int		 verbose;
 	bool		 wait;		/* at startup, wait for the target */
-	bool		 console_raw;	/* no telnet negotiation on the
-					 * console port */
+	bool		 console_raw;	/* no telnet on the console port */
 	bool		 read_only_viewers; /* console clients cannot type */
 	bool		 timestamps;	/* time stamps on the console lines */
-	bool		 no_cache;	/* relay only: start with the
-					 * stop-state cache off */
+	bool		 no_cache;	/* start with the cache off */
 	bool		 no_sleepers;	/* kgdb's registers for sleepers */
+	bool		 no_taskregs;	/* kgdb's 'g' for every task */
 	bool		 no_prefetch;	/* no reading ahead (prefetch.h) */
 	bool		 tui;		/* run kgdb-tui on the terminal */
 	enum br_verify	 verify;	/* --verify-reads */
@@ -209,6 +208,7 @@ struct bridge {
 	struct br_cache		*cache;		/* NULL: relay only */
 	struct br_vmlinux	*vmlinux;	/* --vmlinux, or NULL */
 	struct br_sleepers	*sleepers;	/* bridge/sleepers.h, or NULL */
+	struct br_taskregs	*taskregs;	/* bridge/taskregs.h, or NULL */
 	struct br_prefetch	*prefetch;	/* bridge/prefetch.h, or NULL */
 	struct br_launch	*launch;	/* --tui, or NULL */
 	struct br_kbd		*kbd;		/* stdin, or NULL */

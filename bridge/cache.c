@@ -27,6 +27,7 @@
  */
 #include "bridge/cache_int.h"
 #include "bridge/sleepers.h"
+#include "bridge/taskregs.h"
 
 /* ---- lifetime, switches */
 
@@ -444,6 +445,25 @@ br_cache_put_g(struct br_cache *c, uint64_t gen, uint64_t tid, const char *g,
 	t->glen = len;
 	t->valid = true;
 	t->ahead = false;	/* sleepers.c's now: gdb read its stack */
+}
+
+/* ---- for taskregs.c */
+
+bool
+br_cache_has_g(struct br_cache *c, uint64_t tid)
+{
+	struct cthread	*t;
+
+	return (c != NULL && c->enabled && (t = cache_thread_get(c, tid,
+	    false)) != NULL &&
+	    t->g != NULL);
+}
+
+void
+br_cache_learn_stack(struct br_cache *c, const char *g, size_t len)
+{
+	if (c != NULL && c->enabled)
+		cache_stack_learn(c, g, len);
 }
 
 

@@ -34,6 +34,7 @@
 #include "bridge/bridge.h"
 #include "bridge/prefetch.h"
 #include "bridge/sleepers.h"
+#include "bridge/taskregs.h"
 
 #define CMD_PAGE	4096	/* a kgdb read is all-or-nothing per page */
 
@@ -67,6 +68,7 @@ static int	cmd_ping(struct br_cmdq *);
 static int	cmd_kdb(struct br_cmdq *);
 static int	cmd_help(struct br_cmdq *);
 static int	cmd_sleepers(struct br_cmdq *);
+static int	cmd_taskregs(struct br_cmdq *);
 static int	cmd_prefetch(struct br_cmdq *);
 
 #define CON	BR_CMD_CONSOLE
@@ -95,6 +97,9 @@ static const struct br_cmd cmd_table[] = {
 	{ .name = "sleepers", .from = MON, .args = true, .fn = cmd_sleepers,
 	  .usage = "sleepers",
 	  .help = "[on|off] x86_64: sleeping tasks' saved registers" },
+	{ .name = "taskregs", .from = MON, .args = true, .fn = cmd_taskregs,
+	  .usage = "taskregs",
+	  .help = "[on|off] arm64: sleeping tasks' 'g' built by the bridge" },
 	{ .name = "prefetch", .from = MON, .args = true, .fn = cmd_prefetch,
 	  .usage = "prefetch",
 	  .help = "[on|off] read ahead while the kernel is stopped" },
@@ -672,6 +677,41 @@ cmd_sleepers(struct br_cmdq *q)
 	    "read%s%s\n", br_sleepers_on(s) ? "on" : "off", st->rewritten,
 	    st->refused, st->frame_reads, br_sleepers_why(s)[0] != '\0' ?
 	    "; unusable: " : "", br_sleepers_why(s));
+	return (BR_CMD_OK);
+}
+
+/* `monitor bridge taskregs [on|off]`: the switch, or what it did. */
+static int
+cmd_taskregs(struct br_cmdq *q)
+{
+	struct br_taskregs			*t = q->br->taskregs;
+	const struct br_taskregs_stats		*st;
+	const char				*arg = q->args;
+
+	if (t == NULL) {
+		br_cmd_printf(q, "taskregs: only on arm64 and riscv64 (kgdb's "
+		    "'g' elsewhere costs no more than its reads)\n");
+		return (BR_CMD_OK);
+	}
+	if (strcmp(arg, "on") == 0 || strcmp(arg, "off") == 0) {
+		br_taskregs_set(q->br, strcmp(arg, "on") == 0);
+		log_info("taskregs: %s (monitor)", arg);
+		br_cmd_printf(q, "taskregs %s\n", arg);
+		return (BR_CMD_OK);
+	}
+	if (arg[0] != '\0') {
+		br_cmd_printf(q, "usage: monitor bridge taskregs [on|off]\n");
+		return (BR_CMD_OK);
+	}
+	st = br_taskregs_stats(t);
+	br_cmd_printf(q, "taskregs: %s; %" PRIu64 " built, %" PRIu64 " on a "
+	    "CPU, %" PRIu64 " forwarded, %" PRIu64 " checked, %" PRIu64
+	    " differed; %" PRIu64 " tasks walked, %" PRIu64 " reads of %"
+	    PRIu64 " bytes%s%s\n", br_taskregs_on(t) ? "on" : "off",
+	    st->built, st->on_cpu, st->forwarded, st->verified,
+	    st->mismatches, st->walked, st->reads, st->read_bytes,
+	    br_taskregs_why(t)[0] != '\0' ? "; unusable: " : "",
+	    br_taskregs_why(t));
 	return (BR_CMD_OK);
 }
 

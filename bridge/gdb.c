@@ -48,6 +48,7 @@
 
 #include "bridge/bridge.h"
 #include "bridge/gdb_int.h"
+#include "bridge/taskregs.h"
 
 
 static bool
@@ -568,6 +569,7 @@ gdb_accept(struct br_gdb *g, int fd, const char *peer)
 		br_target_hold_console(g->br->target, true);
 	log_info("gdb: %s attached", peer);
 	br_notify(g->br, BR_NOTE_GDB_ATTACH, peer);
+	br_taskregs_attach(g->br);
 	if (g->br->console != NULL)
 		br_notice(g->br, "gdb attached from %s", peer);
 	st = br_target_state(g->br->target);

@@ -27,6 +27,7 @@
 #include "bridge/bridge.h"
 #include "bridge/prefetch.h"
 #include "bridge/sleepers.h"
+#include "bridge/taskregs.h"
 
 static void
 main_signal_cb(evutil_socket_t sig, short what, void *arg)
@@ -129,6 +130,14 @@ main_cache_new(struct bridge *br)
 	if (br->arch->id == RSP_ARCH_X86_64)
 		br->sleepers = br_sleepers_new(br->arch, br->opts.vmlinux,
 		    !br->opts.no_sleepers);
+	/* Sleeping tasks' 'g' built from their saved words (arm64, where
+	 * it costs far fewer bytes than kgdb's answer; riscv64 knows how,
+	 * off until switched on). Its DWARF is read at the first one. */
+	if (br->arch->id == RSP_ARCH_ARM64 || br->arch->id ==
+	    RSP_ARCH_RISCV64)
+		br->taskregs = br_taskregs_new(br->arch, br->opts.vmlinux,
+		    br->arch->id == RSP_ARCH_ARM64 && !br->opts.no_taskregs &&
+		    br->opts.vmlinux != NULL);
 }
 
 /* "127.0.0.1:4441", "[::1]:4441" or "off": where a listener is. */
@@ -418,6 +427,8 @@ main(int argc, char **argv)
 	br_cache_free(br.cache);
 	br_sleepers_free(br.sleepers);
 	br.sleepers = NULL;
+	br_taskregs_free(br.taskregs);
+	br.taskregs = NULL;
 	br.cache = NULL;
 	br_vmlinux_free(br.vmlinux);
 	br.vmlinux = NULL;

@@ -30,7 +30,7 @@ enum {
 	OPT_IDLE_TIMEOUT,
 	OPT_READ_ONLY_VIEWERS, OPT_GDB_SOCKET, OPT_CONSOLE_SOCKET,
 	OPT_TIMESTAMPS, OPT_LIST_BOARDS, OPT_LIST, OPT_RESOLVE,
-	OPT_STEP_IRQS, OPT_NO_SLEEPERS, OPT_NO_PREFETCH,
+	OPT_STEP_IRQS, OPT_NO_SLEEPERS, OPT_NO_TASKREGS, OPT_NO_PREFETCH,
 };
 
 static const struct option opts_long[] = {
@@ -51,6 +51,7 @@ static const struct option opts_long[] = {
 	{ "console-raw",	no_argument, NULL, OPT_CONSOLE_RAW },
 	{ "no-cache",		no_argument, NULL, OPT_NO_CACHE },
 	{ "no-sleepers",	no_argument, NULL, OPT_NO_SLEEPERS },
+	{ "no-taskregs",	no_argument, NULL, OPT_NO_TASKREGS },
 	{ "no-prefetch",	no_argument, NULL, OPT_NO_PREFETCH },
 	{ "verify-reads",	required_argument, NULL, OPT_VERIFY_READS },
 	{ "step-irqs",		required_argument, NULL, OPT_STEP_IRQS },
@@ -127,6 +128,8 @@ br_opts_usage(FILE *f)
 "  --no-cache          relay only: answer nothing from the stop-state cache\n"
 "  --no-sleepers       x86_64: sleeping tasks keep kgdb's registers (pc 0)\n"
 "                      instead of those saved by switch_to (--vmlinux)\n"
+"  --no-taskregs       arm64: every sleeping task's 'g' comes from kgdb,\n"
+"                      not built from its saved registers (--vmlinux)\n"
 "  --no-prefetch       read nothing ahead while the kernel is stopped and\n"
 "                      the line idle (by default: the stopped thread's\n"
 "                      registers and stack, the threads and their names)\n"
@@ -697,6 +700,9 @@ br_opts_parse(struct br_opts *o, int argc, char **argv, char *err)
 			break;
 		case OPT_NO_CACHE:
 			o->no_cache = true;
+			break;
+		case OPT_NO_TASKREGS:
+			o->no_taskregs = true;
 			break;
 		case OPT_NO_SLEEPERS:
 			o->no_sleepers = true;

@@ -51,6 +51,7 @@
 
 #include "bridge/bridge.h"
 #include "bridge/sleepers.h"
+#include "bridge/taskregs.h"
 #include "common/dwarf.h"
 #include "common/elf.h"
 
@@ -645,6 +646,13 @@ br_sleepers_forward(struct bridge *br, const char *p, size_t len,
 
 	if (s != NULL && len >= 3 && p[0] == 'H' && p[1] == 'g')
 		return (sl_hg(br, p, len, cb, arg));
+	/* Other architectures: a sleeping task's 'g' may be built from its
+	 * saved words (taskregs.c), with the cache on. */
+	if (br->taskregs != NULL && len == 1 && p[0] == 'g' &&
+	    br->arch != NULL && br->arch->id != RSP_ARCH_X86_64 &&
+	    br->cache != NULL && br_cache_gdb_thread(br->cache, &tid) &&
+	    !sl_shadow(tid))
+		return (br_taskregs_g(br, tid, cb, arg));
 	if (s == NULL || !s->on || s->state == SL_UNUSABLE ||
 	    br->arch == NULL || br->arch->id != RSP_ARCH_X86_64 ||
 	    !sl_thread(br, &tid) || sl_shadow(tid) ||

@@ -43,6 +43,7 @@
 #include <inttypes.h>
 
 #include "common/dwarf.h"
+#include "common/tasklist.h"
 #include "tui/tui.h"
 
 #define TK_IMG_MAX	32768	/* task_struct bytes the walk may look at */
@@ -60,13 +61,7 @@ struct tui_tasks {
 	struct tui_task		*tasks;
 	size_t			 n, cap, max;
 	uint8_t			*img;		/* one task_struct's fields */
-	uint64_t		 cur, prev_list;
-	bool			 started, done;
-	/* inside a leader's thread group */
-	bool			 in_group, g_past_head;
-	uint64_t		 g_leader_next;	/* the leader's tasks.next */
-	uint64_t		 g_lnode, g_head, g_node, g_prev;
-	char			 why[TUI_ERRLEN];
+	struct cm_tl		*tl;		/* the list walk */
 	uint64_t		 reads, bytes;
 };
 
@@ -330,55 +325,47 @@ tk_wchan(struct tui_tasks *t, struct tui_task *k)
 	return (0);
 }
 
-/* The links of a task the walk goes on by. */
-struct tk_links {
-	uint64_t	 next;		/* tasks.next */
-	uint64_t	 tn_next, tn_prev; /* thread_node */
-	uint64_t	 sig;		/* signal */
-};
-
 /*
- * One task: 0 read, TUI_MEM_WAIT, or -1 (t->why: the list is broken).
- * Its link on the list it was reached by (tasks, or thread_node for a
- * thread) must point back at expect (0: the first, not checked).
+ * One task's fields: 0 read, TUI_MEM_WAIT, or -1 (its links break the list
+ * or it cannot be read: the walk is over, the cursor says why). The list
+ * is checked before anything else of the task is read.
  */
 static int
 tk_one(struct tui_tasks *t, uint64_t task, struct tui_task *k,
-    struct tk_links *ln, bool thread, uint64_t expect)
+    struct cm_tl_links *ln, bool thread)
 {
 	const struct tui_task_layout *l = &t->lay;
 	uint8_t			*img = t->img;
-	uint64_t		 prev, st;
+	char			 why[CM_TL_ERRLEN];
+	uint64_t		 st;
 	int			 rc;
 
 	memset(k, 0, sizeof *k);
 	if ((rc = tk_fields(t, task, img)) != 0) {
 		if (rc == TUI_MEM_WAIT)
 			return (rc);
-		snprintf(t->why, sizeof t->why, "task %#" PRIx64 " cannot be "
-		    "read", task);
+		snprintf(why, sizeof why, "task %#" PRIx64 " cannot be read",
+		    task);
+		cm_tl_fail(t->tl, why);
 		return (-1);
 	}
 	memset(ln, 0, sizeof *ln);
 	ln->next = tk_le(img + l->tasks.off, l->wsize);
-	prev = tk_le(img + l->tasks.off + l->wsize, l->wsize);
+	ln->prev = tk_le(img + l->tasks.off + l->wsize, l->wsize);
 	if (l->thread_node.size > 0) {
 		ln->tn_next = tk_le(img + l->thread_node.off, l->wsize);
 		ln->tn_prev = tk_le(img + l->thread_node.off + l->wsize,
 		    l->wsize);
 		ln->sig = tk_le(img + l->signal.off, l->wsize);
 	}
-	if (thread)
-		prev = ln->tn_prev;
-	if (expect != 0 && prev != expect) {
-		snprintf(t->why, sizeof t->why, "%s list broken at %#"
-		    PRIx64 ": its prev is %#" PRIx64 ", not %#" PRIx64,
-		    thread ? "thread" : "task", task, prev, expect);
+	ln->pid = (int32_t)tk_le(img + l->pid.off, 4);
+	if (cm_tl_check(t->tl, ln, why) != 0) {
+		cm_tl_fail(t->tl, why);
 		return (-1);
 	}
 	k->addr = task;
 	k->thread = thread;
-	k->pid = (int32_t)tk_le(img + l->pid.off, 4);
+	k->pid = ln->pid;
 	tk_comm(k->comm, img + l->comm.off, l->comm.size);
 	st = tk_le(img + l->state.off, l->state.size);
 	k->state = (uint32_t)st;
@@ -406,6 +393,28 @@ tk_one(struct tui_tasks *t, uint64_t task, struct tui_task *k,
 	return (0);
 }
 
+/* The list walk's layout: the links' places from the task layout. */
+static struct cm_tl *
+tk_cursor(const struct tui_task_layout *l, size_t max)
+{
+	struct cm_tl_layout	 cl;
+	struct cm_tl		*tl;
+
+	memset(&cl, 0, sizeof cl);
+	cl.wsize = l->wsize;
+	cl.init_task = l->init_task;
+	cl.tasks_off = l->tasks.off;
+	cl.groups = l->thread_node.size > 0 && l->signal.size > 0;
+	cl.thread_node_off = l->thread_node.off;
+	cl.signal_off = l->signal.off;
+	cl.thread_head_off = l->sig_thread_head;
+	if ((tl = cm_tl_new(&cl, max)) == NULL) {
+		fprintf(stderr, "kgdb-tui: out of memory\n");
+		abort();
+	}
+	return (tl);
+}
+
 struct tui_tasks *
 tui_tasks_new(const struct tui_task_layout *l, tui_mem_read_cb *read,
     void *arg)
@@ -417,6 +426,7 @@ tui_tasks_new(const struct tui_task_layout *l, tui_mem_read_cb *read,
 	t->arg = arg;
 	t->max = TUI_TASKS_MAX;
 	t->img = tui_xcalloc(1, TK_IMG_MAX);
+	t->tl = tk_cursor(l, t->max);
 	return (t);
 }
 
@@ -425,6 +435,7 @@ tui_tasks_free(struct tui_tasks *t)
 {
 	if (t == NULL)
 		return;
+	cm_tl_free(t->tl);
 	free(t->tasks);
 	free(t->img);
 	free(t);
@@ -434,6 +445,9 @@ void
 tui_tasks_set_max(struct tui_tasks *t, size_t max)
 {
 	t->max = max > 0 && max < TUI_TASKS_MAX ? max : TUI_TASKS_MAX;
+	cm_tl_free(t->tl);
+	t->tl = tk_cursor(&t->lay, t->max);
+	t->n = 0;
 }
 
 void
@@ -446,65 +460,8 @@ void
 tui_tasks_reset(struct tui_tasks *t)
 {
 	t->n = 0;
-	t->started = t->done = false;
-	t->why[0] = '\0';
+	cm_tl_reset(t->tl);
 	t->reads = t->bytes = 0;
-}
-
-/* Whether addr was listed already (the list loops): why says so. */
-static bool
-tk_seen(struct tui_tasks *t, uint64_t addr)
-{
-	size_t	i;
-
-	for (i = 0; i < t->n; i++)
-		if (t->tasks[i].addr == addr) {
-			snprintf(t->why, sizeof t->why, "task list loops back "
-			    "to pid %d", t->tasks[i].pid);
-			return (true);
-		}
-	return (false);
-}
-
-/* On to the next leader (false: the walk is over, why says if early). */
-static bool
-tk_next_leader(struct tui_tasks *t, uint64_t next, int pid)
-{
-	uint64_t	head = t->lay.init_task + t->lay.tasks.off;
-
-	t->in_group = false;
-	if (next == head)
-		return (false);
-	if (!tk_kptr(&t->lay, next) || next < t->lay.tasks.off) {
-		snprintf(t->why, sizeof t->why, "task list broken after pid "
-		    "%d: next is %#" PRIx64, pid, next);
-		return (false);
-	}
-	t->prev_list = t->cur + t->lay.tasks.off;
-	t->cur = next - t->lay.tasks.off;
-	return (!tk_seen(t, t->cur));
-}
-
-/*
- * Where a leader's other threads start, if it has any: its thread_node
- * links to the list head in its signal_struct and back when it is alone.
- */
-static bool
-tk_group_start(struct tui_tasks *t, const struct tk_links *ln)
-{
-	const struct tui_task_layout *l = &t->lay;
-
-	if (l->thread_node.size == 0 || !tk_kptr(l, ln->sig))
-		return (false);
-	t->g_head = ln->sig + l->sig_thread_head;
-	t->g_lnode = t->cur + l->thread_node.off;
-	if (ln->tn_next == t->g_head && ln->tn_prev == t->g_head)
-		return (false);
-	t->in_group = true;
-	t->g_past_head = false;
-	t->g_node = ln->tn_next;
-	t->g_prev = t->g_lnode;
-	return (true);
 }
 
 static void
@@ -519,116 +476,45 @@ tk_push(struct tui_tasks *t, const struct tui_task *k)
 }
 
 /*
- * One step inside a thread group: TK_MOVED a thread was listed or the
- * group moved on, 0 the group is over (the leader's next leader is due),
- * TUI_MEM_WAIT, or -1 (why: broken).
- */
-static int
-tk_group_step(struct tui_tasks *t)
-{
-	const struct tui_task_layout *l = &t->lay;
-	struct tui_task		 k;
-	struct tk_links		 ln;
-	uint64_t		 task, w;
-	uint8_t			 buf[8];
-	int			 rc;
-
-	if (t->g_node == t->g_lnode)
-		return (0);
-	if (t->g_node == t->g_head) {
-		/* the list head in signal_struct: step over it, once */
-		if (t->g_past_head) {
-			snprintf(t->why, sizeof t->why, "thread list of %#"
-			    PRIx64 " does not come back to its leader",
-			    t->g_lnode - l->thread_node.off);
-			return (-1);
-		}
-		if ((rc = tk_read(t, t->g_head, buf, l->wsize)) != 0) {
-			if (rc == TUI_MEM_WAIT)
-				return (rc);
-			snprintf(t->why, sizeof t->why, "thread list head at %#"
-			    PRIx64 " cannot be read", t->g_head);
-			return (-1);
-		}
-		t->g_past_head = true;
-		t->g_prev = t->g_head;
-		t->g_node = tk_le(buf, l->wsize);
-		return (TK_MOVED);
-	}
-	w = t->g_node;
-	if (!tk_kptr(l, w) || w < l->thread_node.off) {
-		snprintf(t->why, sizeof t->why, "thread list broken: next is "
-		    "%#" PRIx64, w);
-		return (-1);
-	}
-	task = w - l->thread_node.off;
-	if (tk_seen(t, task))
-		return (-1);
-	if ((rc = tk_one(t, task, &k, &ln, true, t->g_prev)) != 0)
-		return (rc);
-	tk_push(t, &k);
-	t->g_prev = w;
-	t->g_node = ln.tn_next;
-	return (TK_MOVED);
-}
-
-/*
- * Go on from where the last call stopped: read a leader, check it
- * points back at the one before, keep it, walk its other threads, follow
- * its next, until the list is back at init_task, breaks, loops or
- * reaches the cap.
+ * Go on from where the last call stopped: the cursor (common/tasklist.c)
+ * names each task in the kernel's order and checks the list; each is read
+ * here with its other fields, until the list is back at init_task,
+ * breaks, loops or reaches the cap.
  */
 int
 tui_tasks_walk(struct tui_tasks *t, char *err)
 {
-	struct tui_task	k;
-	struct tk_links	ln;
-	int		rc;
+	struct tui_task		k;
+	struct cm_tl_links	ln;
+	enum cm_tl_want		want;
+	uint64_t		addr;
+	uint8_t			buf[8];
+	char			why[CM_TL_ERRLEN];
+	bool			thread;
+	int			rc;
 
-	if (t->done)
-		return (1);
-	if (!t->started) {
-		t->started = true;
-		t->cur = t->lay.init_task;
-		t->prev_list = 0;
-		t->in_group = false;
-		if (!tk_kptr(&t->lay, t->cur)) {
-			snprintf(t->why, sizeof t->why, "init_task at %#" PRIx64
-			    " is no kernel address", t->cur);
-			t->done = true;
-		}
-	}
-	while (!t->done) {
-		if (t->n >= t->max) {
-			snprintf(t->why, sizeof t->why, "more than %zu tasks: "
-			    "stopped there", t->max);
-			break;
-		}
-		if (t->in_group) {
-			rc = tk_group_step(t);
+	while ((want = cm_tl_next(t->tl, &addr, &thread)) != CM_TL_END) {
+		if (want == CM_TL_HEAD) {
+			/* the list head in signal_struct: step over it */
+			rc = tk_read(t, addr, buf, t->lay.wsize);
 			if (rc == TUI_MEM_WAIT)
 				goto wait;
-			if (rc < 0)
+			if (rc != 0) {
+				snprintf(why, sizeof why, "thread list head at "
+				    "%#" PRIx64 " cannot be read", addr);
+				cm_tl_fail(t->tl, why);
 				break;
-			if (rc == 0 && !tk_next_leader(t, t->g_leader_next,
-			    tui_tasks_get(t, t->n - 1)->pid))
-				break;
+			}
+			cm_tl_head(t->tl, tk_le(buf, t->lay.wsize));
 			continue;
 		}
-		rc = tk_one(t, t->cur, &k, &ln, false, t->prev_list);
+		rc = tk_one(t, addr, &k, &ln, thread);
 		if (rc == TUI_MEM_WAIT)
 			goto wait;
-		if (rc != 0)
+		if (rc != 0 || cm_tl_task(t->tl, &ln) != 0)
 			break;
 		tk_push(t, &k);
-		if (tk_group_start(t, &ln)) {
-			t->g_leader_next = ln.next;
-			continue;
-		}
-		if (!tk_next_leader(t, ln.next, k.pid))
-			break;
 	}
-	t->done = true;
 	return (1);
 wait:
 	snprintf(err, TUI_ERRLEN, "waiting for memory");
@@ -661,13 +547,13 @@ tui_tasks_find_pid(const struct tui_tasks *t, int pid)
 bool
 tui_tasks_done(const struct tui_tasks *t)
 {
-	return (t->done);
+	return (cm_tl_done(t->tl));
 }
 
 const char *
 tui_tasks_why(const struct tui_tasks *t)
 {
-	return (t->why);
+	return (cm_tl_why(t->tl));
 }
 
 void

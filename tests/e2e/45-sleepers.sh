@@ -20,6 +20,17 @@
 #                      the direct line
 #   sleepers-3-reads   one frame read per such task at this stop, none
 #                      for the second thread apply all bt (the cache)
+#   taskregs-1         arm64 (bridge/taskregs.c): on a second bridge
+#                      (--no-prefetch, so only gdb's requests count),
+#                      info threads and thread apply all bt with sleeping
+#                      tasks' 'g' built by the bridge print exactly what
+#                      they print switched off and on the direct line;
+#                      monitor bridge taskregs counts built answers, and
+#                      the target sent fewer bytes for info threads than
+#                      with it off. riscv64: the module starts off, and
+#                      switched on prints the same, with built answers
+#                      (its bytes only logged). x86_64, arm: the module
+#                      says it is not there.
 # On arm64, arm and riscv64 kgdb gives sleeping tasks their saved
 # registers itself: there the cases check that the known tasks' traces
 # are right, that the bridge prints exactly the direct line's output, on
@@ -31,7 +42,7 @@
 . "$(dirname "$0")/lib.sh"
 e2e_setup sleepers
 
-CASES="sleepers-1-traces sleepers-2-off sleepers-3-reads"
+CASES="sleepers-1-traces sleepers-2-off sleepers-3-reads taskregs-1"
 # shellcheck disable=SC2086
 echo "PLAN: $(echo $CASES | wc -w)"
 # shellcheck disable=SC2086
@@ -100,7 +111,29 @@ secs() { awk -v a="$(stamp "$1" "$2")" -v b="$(stamp "$1" "$3")" 'BEGIN { printf
 # d: the direct line.
 GDB_TIMEOUT=600 gdb_run d "$LINE_PORT" "${GDB_DIRECT[@]}" "${T0[@]}" \
     -ex 'echo @@bt\n' "${ALLBT[@]}" -ex 'echo @@end-bt\n' "${T1[@]}" \
+    -ex 'echo @@it\n' -ex 'info threads' -ex 'echo @@end-it\n' "${T2[@]}" \
     "${GDB_VANISH[@]}" 2>/dev/null
+sleep 0.5
+# taskregs-1: a bridge that reads nothing ahead, so the target's bytes
+# are gdb's requests' only; info threads and thread apply all bt with
+# the module on, then off, at the same stop (before the bridge below,
+# whose exit lets the kernel go on); the bytes the target sent
+# (ctl status rx_bytes) around each info threads.
+bridge_start "tcp:127.0.0.1:$LINE_PORT" --no-prefetch ${SL_BRIDGE_OPTS:-} ||
+    fail_every "$E2E_WHY"
+RX=(-ex "shell echo @@rx \$(\"$BRIDGE\" ctl --ctl \"$BR_CTL\" status | grep -o '\"rx_bytes\":[0-9]*' | cut -d: -f2)")
+GDB_TIMEOUT=600 gdb_run tron "$BR_GDB_PORT" -ex 'monitor bridge taskregs' \
+    -ex 'monitor bridge taskregs on' "${RX[@]}" "${T0[@]}" -ex 'echo @@it\n' -ex 'info threads' -ex 'echo @@end-it\n' \
+    "${T1[@]}" "${RX[@]}" -ex 'echo @@bt\n' "${ALLBT[@]}" -ex 'echo @@end-bt\n' \
+    -ex 'monitor bridge taskregs' "${GDB_VANISH[@]}" 2>/dev/null
+GDB_TIMEOUT=600 gdb_run troff "$BR_GDB_PORT" -ex 'monitor bridge taskregs off' \
+    "${RX[@]}" "${T0[@]}" -ex 'echo @@it\n' -ex 'info threads' -ex 'echo @@end-it\n' \
+    "${T1[@]}" "${RX[@]}" -ex 'echo @@bt\n' "${ALLBT[@]}" -ex 'echo @@end-bt\n' \
+    "${GDB_VANISH[@]}" 2>/dev/null
+# Killed, not stopped: a bridge that exits detaches, and the kernel
+# must stay where it is for the runs below.
+{ kill -KILL "$BR_PID"; wait "$BR_PID"; } 2>/dev/null
+BR_PID=
 sleep 0.5
 # shellcheck disable=SC2086
 bridge_start "tcp:127.0.0.1:$LINE_PORT" ${SL_BRIDGE_OPTS:-} || fail_every "$E2E_WHY"
@@ -114,6 +147,64 @@ GDB_TIMEOUT=600 gdb_run off "$BR_GDB_PORT" -ex 'monitor bridge sleepers off' \
     "${T0[@]}" -ex 'echo @@bt\n' "${ALLBT[@]}" -ex 'echo @@end-bt\n' "${T1[@]}" \
     "${GDB_VANISH[@]}" 2>/dev/null
 bridge_stop
+
+for s in tron troff; do
+	section "$s" bt >"$T/$s-bt.out"
+	section "$s" it >"$T/$s-it.out"
+done
+section d it >"$T/d-it.out"
+section d bt >"$T/d-bt.out"
+# rx NAME N: the Nth rx_bytes of gdb run NAME.
+rx() { sed -n 's/^@@rx //p' "$T/$1.gdb" | sed -n "$2p"; }
+e2e_log "info threads: direct $(secs d 1 2) s, taskregs on $(secs tron 0 1) s," \
+    "off $(secs troff 0 1) s; target bytes on $(( $(rx tron 2) - $(rx tron 1) ))," \
+    "off $(( $(rx troff 2) - $(rx troff 1) ))"
+grep -a '^taskregs' "$T/tron.gdb" | sed 's/^/taskregs: /' | while read -r l; do e2e_log "$l"; done
+
+taskregs_case() {
+	local built n on off
+	case ${LAB_ARCH:-x86_64} in
+	arm64) ;;
+	riscv64)
+		if ! grep -a '^taskregs' "$T/tron.gdb" | head -n 1 |
+		    grep -aq '^taskregs: off;'; then
+			fail taskregs-1 "riscv64: taskregs is not off by default"
+			return
+		fi
+		;;
+	*)
+		if ! grep -aq '^taskregs: only on arm64' "$T/tron.gdb"; then
+			fail taskregs-1 "monitor bridge taskregs did not say it is not here"
+		else
+			pass taskregs-1
+		fi
+		return
+		;;
+	esac
+	check_clean taskregs-1 "$T/tron.gdb" && check_clean taskregs-1 "$T/troff.gdb" || return
+	n=$(wc -l <"$T/d-it.out")
+	built=$(grep -a '^taskregs: on;' "$T/tron.gdb" | tail -n 1 | sed -n 's/.*on; \([0-9]*\) built.*/\1/p')
+	on=$(( $(rx tron 2) - $(rx tron 1) )) off=$(( $(rx troff 2) - $(rx troff 1) ))
+	if [ "$n" -lt 10 ]; then
+		fail taskregs-1 "only $n lines of direct info threads"
+	elif ! cmp -s "$T/d-it.out" "$T/tron-it.out"; then
+		fail taskregs-1 "info threads: $(diff "$T/d-it.out" "$T/tron-it.out" | grep -c '^[<>]') lines differ from the direct line"
+		diff "$T/d-it.out" "$T/tron-it.out" | head -n 10 | sed 's/^/    | /' >&2
+	elif ! cmp -s "$T/troff-it.out" "$T/tron-it.out"; then
+		fail taskregs-1 "info threads differs on and off"
+	elif ! cmp -s "$T/d-bt.out" "$T/tron-bt.out" || ! cmp -s "$T/d-bt.out" "$T/troff-bt.out"; then
+		fail taskregs-1 "thread apply all bt differs from the direct line"
+		diff "$T/d-bt.out" "$T/tron-bt.out" | head -n 10 | sed 's/^/    | /' >&2
+	elif [ -z "$built" ] || [ "$built" -lt 1 ]; then
+		fail taskregs-1 "no built answers ('$built')"
+		grep -a '^taskregs' "$T/tron.gdb" | sed 's/^/    | /' >&2
+	elif [ "$LAB_ARCH" = arm64 ] && [ "$on" -ge "$off" ]; then
+		fail taskregs-1 "info threads took $on bytes from the target on, $off off"
+	else
+		pass taskregs-1
+	fi
+}
+taskregs_case
 
 for s in d on off; do section "$s" bt >"$T/$s-bt.out"; done
 section on bt2 >"$T/on-bt2.out"

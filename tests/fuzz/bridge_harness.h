@@ -58,6 +58,7 @@
 #include "bridge/bridge.h"
 #include "bridge/prefetch.h"
 #include "bridge/sleepers.h"
+#include "bridge/taskregs.h"
 #include "bridge/gdb_int.h"		/* grv_use: riscv64's compiled break */
 
 #define FB_SIDE_GDB	0
@@ -391,6 +392,7 @@ struct fb_stub {
 	char		 last[RSP_PKT_MAX + 8];	/* last frame, for a '-' */
 	size_t		 lastlen;
 	bool		 sleeping;	/* Hg named a task off its CPU */
+	unsigned	 hg_tid;	/* what Hg named (0: current) */
 };
 
 /* x86_64 'g' of a task off its CPU (bridge/sleepers.c): pc 0, sp at its
@@ -399,6 +401,13 @@ struct fb_stub {
 #define FB_SLEEP_SP	0xffffc90000013e00ULL
 #define FB_SLEEP_BP	0xffffc90000013e90ULL
 #define FB_SLEEP_RET	0xffffffff81234567ULL
+/* arm64 (bridge/taskregs.c): a kernel of four tasks in a ring, pids 0
+ * (init_task), 1 (on CPU0 in kgdb), 2 and 3, task k at FB_TR_TASK(k), each
+ * alone in its group, laid out as tests/data/dwarf/taskregs-arm64.c; the
+ * stub's 'g' for pid 2 is what the bridge builds, for pid 3 another. */
+#define FB_TR_TASK(k)	(0xffff000010000000ULL + 0x1000ULL * (k))
+#define FB_TR_INFO	0xffff800009a002a0ULL
+#define FB_TR_NRCPU	0xffff800009a00520ULL
 /* riscv64: kgdb's compiled break, a c.ebreak the pc sits on, and the
  * counter kgdb_breakpoint() raises (bridge/gdb_rvbreak.c). */
 #define FB_RV_KCB	0xffffffff80005706ULL
@@ -532,6 +541,73 @@ fb_hex64(char *out, unsigned long long v)
 	}
 }
 
+/* The arm64 fake kernel's words over a read [addr, addr + n). */
+static void
+fb_tr_mem(char *buf, uint64_t addr, uint64_t n)
+{
+	struct { uint64_t at, v; } w[32];
+	char		 h[17];
+	size_t		 k = 0, i;
+	uint64_t	 t, init = 0xffff800009a00000ULL;
+
+	w[k].at = FB_TR_NRCPU;		/* 2 CPUs, and the 4 bytes after */
+	w[k++].v = 2;
+	w[k].at = FB_TR_INFO;		/* CPU0: pt_regs, task 1 */
+	w[k++].v = 0xffff0000100fff00ULL;
+	w[k].at = FB_TR_INFO + 8;
+	w[k++].v = FB_TR_TASK(1);
+	w[k].at = FB_TR_INFO + 40;	/* CPU1: none */
+	w[k++].v = 0;
+	w[k].at = FB_TR_INFO + 48;
+	w[k++].v = 0;
+	for (i = 0; i < 4; i++) {
+		t = i == 0 ? init : FB_TR_TASK(i);
+		w[k].at = t + 0x108;	/* tasks: the ring 0 1 2 3 */
+		w[k++].v = (i == 3 ? init : FB_TR_TASK(i + 1)) + 0x108;
+		w[k].at = t + 0x110;
+		w[k++].v = (i == 0 ? FB_TR_TASK(3) : i == 1 ? init :
+		    FB_TR_TASK(i - 1)) + 0x108;
+		w[k].at = t + 0x158;	/* pid (and tgid, 0) */
+		w[k++].v = i;
+		w[k].at = t + 0x180;	/* thread_node: alone */
+		w[k++].v = t + 0x808;
+		w[k].at = t + 0x188;
+		w[k++].v = t + 0x808;
+	}
+	/* nr_cpu_ids and the pids are 4 bytes: the low half of the word */
+	for (i = 0; i < k; i++) {
+		size_t	sz = w[i].at == FB_TR_NRCPU ||
+			    (w[i].at & 0xfff) == 0x158 ? 4 : 8;
+
+		if (w[i].at >= addr && w[i].at + sz <= addr + n) {
+			fb_hex64(h, w[i].v);
+			memcpy(buf + 2 * (w[i].at - addr), h, 2 * sz);
+		}
+	}
+}
+
+/* kgdb's 'g' for fake task k of 788 bytes: x19-x29, sp and pc from its
+ * cpu_context (the stub's memory pattern at +0x218); for task 3 pc is
+ * off by one. */
+static void
+fb_tr_g(char *buf, uint64_t n, unsigned k)
+{
+	static const int	at[13] = { 152, 160, 168, 176, 184, 192,
+				    200, 208, 216, 224, 232, 248, 256 };
+	uint64_t		ctx = FB_TR_TASK(k) + 0x218, v;
+	size_t			i, b;
+
+	memset(buf, '0', 2 * n);
+	for (i = 0; i < 13; i++) {
+		for (v = 0, b = 0; b < 8; b++)
+			v |= (uint64_t)(0x11 * ((ctx + 8 * i + b) & 15)) <<
+			    (8 * b);
+		if (k == 3 && i == 12)
+			v++;
+		fb_hex64(buf + 2 * at[i], v);
+	}
+}
+
 static void
 fb_stub_reply(struct fb *f, const char *p, size_t len)
 {
@@ -552,6 +628,12 @@ fb_stub_reply(struct fb *f, const char *p, size_t len)
 			memset(buf, '0', 2 * n);
 			fb_hex64(buf + 2 * 48, FB_SLEEP_BP);
 			fb_hex64(buf + 2 * 56, FB_SLEEP_SP);
+			fb_stub_send(f, buf, 2 * n);
+			return;
+		}
+		if (s->sleeping && a->id == RSP_ARCH_ARM64 &&
+		    (s->hg_tid == 2 || s->hg_tid == 3)) {
+			fb_tr_g(buf, n, s->hg_tid);
 			fb_stub_send(f, buf, 2 * n);
 			return;
 		}
@@ -581,6 +663,8 @@ fb_stub_reply(struct fb *f, const char *p, size_t len)
 		}
 		for (i = 0; i < 2 * n; i++)
 			buf[i] = "0123456789abcdef"[(addr + i / 2) & 15];
+		if (a->id == RSP_ARCH_ARM64)
+			fb_tr_mem(buf, addr, n);
 		/* The sleeping task's frame: its bp and return address. */
 		if (addr <= FB_SLEEP_SP + 40 && addr + n >= FB_SLEEP_SP + 56) {
 			fb_hex64(buf + 2 * (FB_SLEEP_SP + 40 - addr),
@@ -631,6 +715,8 @@ fb_stub_reply(struct fb *f, const char *p, size_t len)
 		if (len >= 2 && p[1] == 'g')
 			s->sleeping = !(len == 3 && (p[2] == '0' ||
 			    p[2] == '1')) && !(len == 4 && p[2] == '-');
+		if (len == 3 && p[1] == 'g')
+			s->hg_tid = (unsigned)(p[2] - '0');
 		fb_stub_sends(f, "OK");
 		return;
 	case 'M':
@@ -1373,6 +1459,37 @@ fb_setup(struct fb *f, uint8_t c0, uint8_t c1)
 		f->br.sleepers = br_sleepers_new(f->br.arch, NULL, true);
 		br_sleepers_use_layout(f->br.sleepers, &lay);
 	}
+	/* As main.c on arm64: sleeping tasks' 'g' built from their saved
+	 * words (tests/data/dwarf/taskregs-arm64.c's layout). */
+	if (f->br.arch->id == RSP_ARCH_ARM64) {
+		struct br_tr_layout	lay;
+		size_t			k;
+
+		memset(&lay, 0, sizeof lay);
+		lay.tl.wsize = 8;
+		lay.tl.init_task = 0xffff800009a00000ULL;
+		lay.tl.tasks_off = 0x108;
+		lay.tl.groups = true;
+		lay.tl.thread_node_off = 0x180;
+		lay.tl.signal_off = 0x190;
+		lay.tl.thread_head_off = 0x8;
+		lay.pid_off = 0x158;
+		lay.info_addr = FB_TR_INFO;
+		lay.info_size = 40;
+		lay.info_task = 8;
+		lay.info_count = 16;
+		lay.nr_cpu_ids = FB_TR_NRCPU;
+		for (k = 0; k < 13; k++) {
+			lay.slot[k].reg = k < 11 ? (int)(19 + k) :
+			    (int)(20 + k);	/* x19-x29, sp 31, pc 32 */
+			lay.slot[k].off = 0x218 + 8 * k;
+		}
+		lay.nslots = 13;
+		lay.saved_lo = 0x218;
+		lay.saved_len = 104;
+		f->br.taskregs = br_taskregs_new(f->br.arch, NULL, true);
+		br_taskregs_use_layout(f->br.taskregs, &lay);
+	}
 	f->br.target = br_target_new(&f->br, f->br.link);
 	/* As main.c: reading ahead into the cache while the line is idle
 	 * (bridge/prefetch.c), against whatever the stub answers. */
@@ -1512,6 +1629,8 @@ fb_teardown(struct fb *f)
 	f->br.cache = NULL;
 	br_sleepers_free(f->br.sleepers);
 	f->br.sleepers = NULL;
+	br_taskregs_free(f->br.taskregs);
+	f->br.taskregs = NULL;
 	br_console_free(f->br.console);
 	f->br.console = NULL;
 	for (i = 0; i < FB_NGDB; i++)

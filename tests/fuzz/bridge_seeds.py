@@ -143,6 +143,22 @@ def gdb_seeds():
         x.gdb("g").gdb("Hg0").gdb("g").gdb("c").time(4)
         x.op("GDB_INTR", 0).time(5).pkt("Hg2").gdb("g").gdb("D").time(6)
         s["sleepers%d" % cache] = x
+    # arm64 sleeping tasks' 'g' built by the bridge (bridge/taskregs.c):
+    # the stub's fake kernel of four tasks; pid 2's 'g' is the one the
+    # bridge builds (checked, then built), pid 3's differs (the check
+    # fails: forwarded from then on), pid 1 runs on CPU0; a resume, a
+    # new stop, a second connection. With the cache (taskregs needs it)
+    # and without.
+    for cache in (0, 1):
+        x = Seed(cache, 3)
+        for w in ["qSupported", "?", "qfThreadInfo", "qsThreadInfo"]:
+            x.gdb(w)
+        x.pkt("Hg2").gdb("g").pkt("Hg3").gdb("g").pkt("Hg1").gdb("g")
+        x.pkt("Hg2").gdb("g").gdb("c").time(4).op("GDB_INTR", 0).time(5)
+        x.pkt("Hg3").gdb("g").pkt("Hg2").gdb("g").gdb("D").time(6)
+        x.op("GDB_OPEN", 0).pkt("Hg2").gdb("g").pkt("Hg3").gdb("g")
+        x.time(6)
+        s["taskregs%d" % cache] = x
     # riscv64's compiled break (bridge/gdb_rvbreak.c): the harness's stub
     # says the kernel sits on a c.ebreak there; gdb's step off it (Z0 at
     # 0, then c), a plain continue, an 's', and a ^C during the probe.

@@ -262,6 +262,8 @@ test_help(void **state)
 	    "monitor bridge kdb      hand the target to kdb (console)\n"
 	    "monitor bridge sleepers [on|off] x86_64: sleeping tasks' "
 	    "saved registers\n"
+	    "monitor bridge taskregs [on|off] arm64: sleeping tasks' 'g' "
+	    "built by the bridge\n"
 	    "monitor bridge prefetch [on|off] read ahead while the kernel "
 	    "is stopped\n"
 	    "monitor bridge frob a|b frobs the bridge\n"

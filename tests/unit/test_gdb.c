@@ -18,6 +18,10 @@
  *                       sleepers_nodwarf (bridge/sleepers.c on the vmlinux
  *                       fixture tests/data/dwarf/itf-6.1.c, built with and
  *                       without DWARF; _off: --no-sleepers) |
+ *                       taskregs | taskregs_off | taskregs_nodwarf
+ *                       (bridge/taskregs.c on the arm64 task_struct
+ *                       fixture tests/data/dwarf/taskregs-arm64.c; _off:
+ *                       --no-taskregs; _nodwarf: no --vmlinux) |
  *                       rvbreak (a vmlinux with kgdb_compiled_break and
  *                       kgdb_setting_breakpoint: tests/data/dwarf/
  *                       rvbreak.c; after riscv64) |
@@ -69,6 +73,7 @@
 #include "tests/unit/fixdir.h"
 #include "bridge/prefetch.h"
 #include "bridge/sleepers.h"
+#include "bridge/taskregs.h"
 
 #define TR_DIR	"tests/data/transcripts"
 #define TR_QUIET_MS	400	/* the read-ahead's wait for a quiet line */
@@ -394,6 +399,15 @@ run_transcript(void **state)
 				t->br.sleepers = br_sleepers_new(t->br.arch,
 				    buf, strcmp(arg, "sleepers_off") != 0);
 			}
+			else if (strncmp(arg, "taskregs", 8) == 0 &&
+			    t->br.taskregs == NULL) {
+				snprintf(buf, sizeof buf, "%s/taskregs-arm64",
+				    fixdir);
+				t->br.taskregs = br_taskregs_new(t->br.arch,
+				    strcmp(arg, "taskregs_nodwarf") == 0 ?
+				    NULL : buf, strcmp(arg, "taskregs_off") !=
+				    0);
+			}
 			else if (strcmp(arg, "rvbreak") == 0 &&
 			    t->br.vmlinux == NULL) {
 				snprintf(buf, sizeof buf, "%s/rvbreak-64",
@@ -610,6 +624,7 @@ run_transcript(void **state)
 	br_target_free(t->br.target);
 	br_cache_free(t->br.cache);	/* after the target, as in main.c */
 	br_sleepers_free(t->br.sleepers);
+	br_taskregs_free(t->br.taskregs);
 	br_vmlinux_free(t->br.vmlinux);
 	for (i = 0; i < 26; i++)
 		if (t->g[i].fd >= 0)

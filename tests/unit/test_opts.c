@@ -177,6 +177,7 @@ test_defaults(void **state)
 	assert_false(o.break_on_connect);
 	assert_false(o.no_cache);	/* the cache is on unless asked */
 	assert_false(o.no_sleepers);	/* sleepers too */
+	assert_false(o.no_taskregs);	/* and task registers */
 	assert_int_equal(o.step_irqs, BR_STEP_IRQS_MASKED);
 	assert_false(o.tui);
 	br_opts_clear(&o);
@@ -209,7 +210,8 @@ test_options(void **state)
 	    "--vmlinux", "/tmp/vmlinux", "--arch", "arm64", "--console2",
 	    "usb:0525:127a", "--break-seq", "BREAK,g", "--break-on-connect",
 	    "--takeover", "--no-stdin", "--wait", "--console-raw", "--no-cache",
-	    "--no-sleepers", "--step-irqs", "kernel", "-q", "-v", "-v", (char *)NULL),
+	    "--no-sleepers", "--no-taskregs", "--step-irqs", "kernel", "-q",
+	    "-v", "-v", (char *)NULL),
 	    BR_OPTS_RUN);
 	assert_int_equal(o.verify, BR_VERIFY_AUTO);
 	assert_int_equal(o.gdb_port, 5001);
@@ -225,7 +227,7 @@ test_options(void **state)
 	assert_string_equal(o.break_seq, "BREAK,g");
 	assert_true(o.break_on_connect && o.takeover && o.no_stdin &&
 	    o.wait && o.console_raw && o.no_cache && o.no_sleepers &&
-	    o.quiet);
+	    o.no_taskregs && o.quiet);
 	assert_int_equal(o.verbose, 2);
 	assert_int_equal(o.step_irqs, BR_STEP_IRQS_KERNEL);
 	br_opts_clear(&o);

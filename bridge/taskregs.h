@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * bridge/taskregs.h: a sleeping task's 'g' answered by the bridge from
+ * the words kgdb builds it from (issue 16, "info threads on a real
+ * board"). bridge.h is full, so the module's interface is here.
+ */
+#ifndef BRIDGE_TASKREGS_H
+#define BRIDGE_TASKREGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bridge/bridge.h"
+#include "common/dwarf.h"
+#include "common/tasklist.h"
+
+#define BR_TR_SLOTS	16	/* saved words a 'g' is built from, at most */
+
+/* One register of kgdb's answer: rsp_arch register reg gets the word at
+ * task_struct + off. */
+struct br_tr_slot {
+	int		 reg;
+	uint64_t	 off;
+};
+
+/* What the vmlinux's DWARF says, read once (br_taskregs_layout). */
+struct br_tr_layout {
+	struct cm_tl_layout tl;		/* the list walk's offsets */
+	uint64_t	 pid_off;	/* task_struct.pid (4 bytes) */
+	/* kgdb_info[] (kernel/debug/debug_core.c): the CPUs in kgdb and
+	 * the task each was running */
+	uint64_t	 info_addr, info_size, info_task, info_dbg;
+	size_t		 info_count;
+	uint64_t	 nr_cpu_ids;	/* its address; 0: none (count) */
+	/* the words kgdb's sleeping_thread_to_gdb_regs copies */
+	struct br_tr_slot slot[BR_TR_SLOTS];
+	size_t		 nslots;
+	uint64_t	 saved_lo, saved_len; /* the span they lie in */
+};
+
+struct br_taskregs_stats {
+	uint64_t	 built;		/* 'g' answered from the saved words */
+	uint64_t	 on_cpu;	/* kgdb's: the task is on a CPU */
+	uint64_t	 forwarded;	/* kgdb's for another reason */
+	uint64_t	 verified;	/* built and kgdb's compared equal */
+	uint64_t	 mismatches;
+	uint64_t	 walked;	/* tasks walked (all stops) */
+	uint64_t	 reads;		/* memory reads asked (cache or wire) */
+	uint64_t	 read_bytes;	/* their bytes */
+};
+
+struct br_taskregs;
+
+/* bridge/taskregs.c (layer 3) */
+/* vmlinux: the --vmlinux path (NULL: none, every 'g' is kgdb's); read
+ * at the first 'g' of a sleeping task, not here. */
+struct br_taskregs *br_taskregs_new(const struct rsp_arch *a,
+		    const char *vmlinux, bool on);
+void		 br_taskregs_free(struct br_taskregs *t);
+/* On or off (monitor bridge taskregs); off forwards every 'g'. */
+void		 br_taskregs_set(struct bridge *br, bool on);
+bool		 br_taskregs_on(const struct br_taskregs *t);
+/* A gdb connected: nothing built is served before a check against
+ * kgdb's own answer on this connection. */
+void		 br_taskregs_attach(struct bridge *br);
+const struct br_taskregs_stats *br_taskregs_stats(
+		    const struct br_taskregs *t);
+/* Why the module forwards everything ("" if it does not, or did not need
+ * to know yet). */
+const char	*br_taskregs_why(const struct br_taskregs *t);
+/* gdb's 'g' for thread tid (a kgdb pid, not a shadow CPU id), which gdb
+ * selected with Hg: built here, or br_cache_forward's. */
+int		 br_taskregs_g(struct bridge *br, uint64_t tid,
+		    br_reply_cb *cb, void *arg);
+
+/* A test's seam (the fuzz harness has no vmlinux): use l as if read. */
+void		 br_taskregs_use_layout(struct br_taskregs *t,
+		    const struct br_tr_layout *l);
+
+/* The pure steps, for tests. */
+/* The layout for architecture a from a vmlinux's DWARF; -1 with err. */
+int		 br_taskregs_layout(struct cm_dwarf *d, const struct rsp_arch *a,
+		    struct br_tr_layout *l, char *err);
+/* kgdb's 'g' for a sleeping task whose saved span (l->saved_len bytes
+ * from task_struct + l->saved_lo) is saved: every register 0 but the
+ * slots. out gets 2 * a->numregbytes hex digits; -1 if out is short. */
+int		 br_taskregs_build(const struct rsp_arch *a,
+		    const struct br_tr_layout *l, const uint8_t *saved,
+		    size_t len, char *out, size_t outmax);
+/* The register where two 'g' texts first differ (NULL: equal), or
+ * "length" when they are not the same size. */
+const char	*br_taskregs_differ(const struct rsp_arch *a, const char *g1,
+		    size_t len1, const char *g2, size_t len2);
+/* The tasks kgdb holds registers of, from count entries of kgdb_info[]
+ * read into info: into tasks (at most max); their number. */
+size_t		 br_taskregs_cpus(const struct br_tr_layout *l,
+		    const uint8_t *info, size_t count, uint64_t *tasks,
+		    size_t max);
+
+/* bridge/cache.c, for taskregs.c: whether the cache holds a 'g' of tid
+ * at this stop. */
+bool		 br_cache_has_g(struct br_cache *c, uint64_t tid);
+/* Learn the stack a 'g' text's sp lies in (reads there are harmless). */
+void		 br_cache_learn_stack(struct br_cache *c, const char *g,
+		    size_t len);
+
+#endif /* BRIDGE_TASKREGS_H */
