@@ -205,7 +205,8 @@ $(T)/dwarf/prb-%-64-nodebug: tests/data/dwarf/prb-%.c
 $(T)/test_common_dwarf $(T)/test_tui_printk: | $(DWARF_FIXES)
 # The sleeping-task frame and the symbols bridge/sleepers.c reads
 # (tests/data/transcripts/sleepers*.txt, run by test_gdb).
-ITF_FIXES	:= $(T)/dwarf/itf-6.1-64 $(T)/dwarf/itf-6.1-64-nodebug
+ITF_FIXES	:= $(T)/dwarf/itf-6.1-64 $(T)/dwarf/itf-6.1-64-nodebug \
+		   $(T)/dwarf/itf-6.12-64
 $(T)/dwarf/itf-%-64: tests/data/dwarf/itf-%.c
 	@mkdir -p $(@D)
 	$(CC) -m64 -g $(DWARF_FIX_CF) -o $@ $<
@@ -222,6 +223,7 @@ $(T)/dwarf/taskregs-arm64: tests/data/dwarf/taskregs-arm64.c
 	@mkdir -p $(@D)
 	$(CC) -m64 -g $(DWARF_FIX_CF) \
 	    -Wl,--section-start=.kdata=0xffff800009a00000 -o $@ $<
+$(T)/test_sleepers: | $(ITF_FIXES)
 $(T)/test_gdb: | $(ITF_FIXES) $(T)/dwarf/rvbreak-64 $(T)/dwarf/taskregs-arm64
 $(T)/test_taskregs: | $(T)/dwarf/taskregs-arm64
 

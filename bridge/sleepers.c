@@ -97,8 +97,14 @@ static const struct {
 static int
 sl_symbols(const char *path, struct br_sl_layout *l, char *err)
 {
+	/*
+	 * The init task's stack bounds are named *_init_task before Linux
+	 * 6.10 and *_init_stack since (include/asm-generic/vmlinux.lds.h):
+	 * the second pair is tried when the first is missing.
+	 */
 	static const char *const names[] = { "_stext", "_etext",
-	    "__start_init_task", "__end_init_task" };
+	    "__start_init_task", "__end_init_task",
+	    "__start_init_stack", "__end_init_stack" };
 	struct cm_elf		*e;
 	struct cm_elf_sym	 sym;
 	uint64_t		 v[4];
@@ -116,9 +122,11 @@ sl_symbols(const char *path, struct br_sl_layout *l, char *err)
 		br_seterr(err, "%s: %s", path, cerr);
 		return (-1);
 	}
-	for (i = 0; i < nitems(names); i++) {
-		if (!cm_elf_sym_find(e, names[i], &sym)) {
-			br_seterr(err, "%s: no symbol %s", path, names[i]);
+	for (i = 0; i < 4; i++) {
+		if (!cm_elf_sym_find(e, names[i], &sym) && (i < 2 ||
+		    !cm_elf_sym_find(e, names[i + 2], &sym))) {
+			br_seterr(err, "%s: no symbol %s%s%s", path, names[i],
+			    i < 2 ? "" : " nor ", i < 2 ? "" : names[i + 2]);
 			cm_elf_free(e);
 			return (-1);
 		}
@@ -135,8 +143,8 @@ sl_symbols(const char *path, struct br_sl_layout *l, char *err)
 	if (v[3] <= v[2] || l->thread_size < SL_STACK_MIN ||
 	    l->thread_size > SL_STACK_MAX ||
 	    (l->thread_size & (l->thread_size - 1)) != 0) {
-		br_seterr(err, "%s: __end_init_task - __start_init_task is no "
-		    "stack size (0x%" PRIx64 ")", path, v[3] - v[2]);
+		br_seterr(err, "%s: the init task's stack bounds are no "
+		    "stack size apart (0x%" PRIx64 ")", path, v[3] - v[2]);
 		return (-1);
 	}
 	return (0);

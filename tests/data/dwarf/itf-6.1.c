@@ -21,7 +21,14 @@ struct inactive_task_frame {
 
 struct inactive_task_frame	*itf_frame;
 
+/* The init stack's bounds as 6.1 names them (itf-6.12.c: as 6.10 on). */
+#ifndef ITF_STACK
+#define ITF_STACK	"task"
+#endif
+
 __asm__(".globl _stext\n.set _stext, 0xffffffff81000000\n"
     ".globl _etext\n.set _etext, 0xffffffff81400000\n"
-    ".globl __start_init_task\n.set __start_init_task, 0xffffffff81800000\n"
-    ".globl __end_init_task\n.set __end_init_task, 0xffffffff81804000\n");
+    ".globl __start_init_" ITF_STACK "\n"
+    ".set __start_init_" ITF_STACK ", 0xffffffff81800000\n"
+    ".globl __end_init_" ITF_STACK "\n"
+    ".set __end_init_" ITF_STACK ", 0xffffffff81804000\n");
