@@ -238,17 +238,6 @@ br_sleepers_pattern(const struct rsp_arch *a, const char *g, size_t glen,
 	return (true);
 }
 
-static uint64_t
-sl_word(const uint8_t *p)
-{
-	uint64_t	v = 0;
-	int		i;
-
-	for (i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return (v);
-}
-
 /* Register name's bytes in the hex 'g' text out: v, little-endian. */
 static bool
 sl_put(const struct rsp_arch *a, char *out, size_t glen, const char *name,
@@ -306,20 +295,20 @@ br_sleepers_rewrite(const struct rsp_arch *a, const struct br_sl_layout *l,
 	}
 	if (!sl_in_stack(l, sp, why))
 		return (-1);
-	ret = sl_word(frame + l->off[BR_SL_RET]);
+	ret = cm_le(frame + l->off[BR_SL_RET], 8);
 	if (ret < l->text_lo || ret >= l->text_hi) {
 		br_seterr(why, "return address 0x%" PRIx64 " at 0x%" PRIx64
 		    " is outside the kernel text", ret, sp);
 		return (-1);
 	}
-	if (sl_word(frame + l->off[BR_SL_BP]) != bp) {
+	if (cm_le(frame + l->off[BR_SL_BP], 8) != bp) {
 		br_seterr(why, "frame at 0x%" PRIx64 " has another bp than "
 		    "kgdb's", sp);
 		return (-1);
 	}
 	memcpy(out, g, glen);
 	for (i = 0; i < BR_SL_NMEMB; i++) {
-		w = sl_word(frame + l->off[i]);
+		w = cm_le(frame + l->off[i], 8);
 		if (!sl_put(a, out, glen, sl_members[i].reg, w)) {
 			br_seterr(why, "no register %s", sl_members[i].reg);
 			return (-1);

@@ -64,6 +64,7 @@
 #include "bridge/bridge.h"
 #include "bridge/sleepers.h"
 #include "bridge/taskregs.h"
+#include "common/elf.h"
 
 #define TR_TASKS_MAX	4096
 #define TR_CPUS_MAX	256	/* kgdb_info entries read at most */
@@ -296,16 +297,6 @@ br_taskregs_layout(struct cm_dwarf *d, const struct rsp_arch *a,
 
 /* ---- the answer (pure) */
 
-static uint64_t
-tr_le(const uint8_t *p, size_t n)
-{
-	uint64_t	v = 0;
-
-	while (n-- > 0)
-		v = v << 8 | p[n];
-	return (v);
-}
-
 int
 br_taskregs_build(const struct rsp_arch *a, const struct br_tr_layout *l,
     const uint8_t *saved, size_t len, char *out, size_t outmax)
@@ -324,7 +315,7 @@ br_taskregs_build(const struct rsp_arch *a, const struct br_tr_layout *l,
 		    l->slot[i].off < l->saved_lo ||
 		    l->slot[i].off - l->saved_lo + 8 > len)
 			return (-1);
-		v = tr_le(saved + (l->slot[i].off - l->saved_lo), 8);
+		v = cm_le(saved + (l->slot[i].off - l->saved_lo), 8);
 		at = 2 * (size_t)r->offset;
 		for (k = 0; k < r->size && k < 8; k++, v >>= 8) {
 			out[at + 2 * k] = hex[(v >> 4) & 0xf];
@@ -372,9 +363,9 @@ br_taskregs_cpus(const struct br_tr_layout *l, const uint8_t *info,
 
 	for (i = 0; i < count && n < max; i++) {
 		e = info + i * l->info_size;
-		task = tr_le(e + l->info_task, 8);
+		task = cm_le(e + l->info_task, 8);
 		/* kgdb forwards to pt_regs only with debuggerinfo set */
-		if (task != 0 && tr_le(e + l->info_dbg, 8) != 0)
+		if (task != 0 && cm_le(e + l->info_dbg, 8) != 0)
 			tasks[n++] = task;
 	}
 	return (n);
@@ -598,7 +589,7 @@ tr_cpus(struct tr_job *j)
 			return (tr_read(j, l->nr_cpu_ids, 4));
 		if (j->failed)
 			return (tr_off(j, "nr_cpu_ids cannot be read"));
-		n = l->nr_cpu_ids != 0 ? tr_le(j->buf, 4) : 1;
+		n = l->nr_cpu_ids != 0 ? cm_le(j->buf, 4) : 1;
 		if (n == 0 || n > l->info_count)
 			return (tr_off(j, "nr_cpu_ids is out of kgdb_info's "
 			    "range"));
@@ -657,19 +648,19 @@ tr_links(struct tr_job *j, uint64_t task)
 		/* FALLTHROUGH */
 	case 1:
 		if (!j->thread) {
-			j->ln.next = tr_le(j->buf, 8);
-			j->ln.prev = tr_le(j->buf + 8, 8);
+			j->ln.next = cm_le(j->buf, 8);
+			j->ln.prev = cm_le(j->buf + 8, 8);
 		}
 		j->lstep = 2;
 		return (tr_read(j, task + l->pid_off, 4));
 	case 2:
-		j->ln.pid = (int32_t)tr_le(j->buf, 4);
+		j->ln.pid = (int32_t)cm_le(j->buf, 4);
 		if (l->tl.groups)
 			return (tr_read(j, task + l->tl.thread_node_off, 16));
 		break;
 	case 3:
-		j->ln.tn_next = tr_le(j->buf, 8);
-		j->ln.tn_prev = tr_le(j->buf + 8, 8);
+		j->ln.tn_next = cm_le(j->buf, 8);
+		j->ln.tn_prev = cm_le(j->buf + 8, 8);
 		/*
 		 * Alone on its list (next and prev both the head, the only
 		 * other entry): the head names the signal_struct, unread.
@@ -684,7 +675,7 @@ tr_links(struct tr_job *j, uint64_t task)
 			return (tr_read(j, task + l->tl.signal_off, 8));
 		break;
 	case 4:
-		j->ln.sig = tr_le(j->buf, 8);
+		j->ln.sig = cm_le(j->buf, 8);
 		break;
 	default:
 		break;
@@ -735,7 +726,7 @@ tr_find(struct tr_job *j)
 			cm_tl_fail(t->tl, "a thread list head cannot be read");
 			return (tr_off(j, cm_tl_why(t->tl)));
 		}
-		cm_tl_head(t->tl, tr_le(j->buf, 8));
+		cm_tl_head(t->tl, cm_le(j->buf, 8));
 		return (TR_AGAIN);
 	}
 	j->thread = thread;

@@ -32,6 +32,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* n (at most 8) bytes at p, little-endian: a word read out of a kernel's
+ * memory or file. */
+static inline uint64_t
+cm_le(const uint8_t *p, size_t n)
+{
+	uint64_t	v = 0;
+
+	while (n-- > 0)
+		v = v << 8 | p[n];
+	return (v);
+}
+
 #define CM_ELF_ERRLEN	256
 
 /* The ELF header: enough to choose a register layout. */

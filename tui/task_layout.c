@@ -10,22 +10,13 @@
 #include <inttypes.h>
 
 #include "common/dwarf.h"
+#include "common/elf.h"
 #include "tui/tui.h"
 
 #define TK_IMG_MAX	32768	/* as tasks.c: task_struct bytes it reads */
 #define TK_STACK_MIN	4096
 #define TK_STACK_MAX	(1u << 20)
 #define TK_FRAME_MAX	256
-
-static uint64_t
-tk_le(const uint8_t *p, unsigned size)
-{
-	uint64_t	v = 0;
-
-	while (size-- > 0)
-		v = v << 8 | p[size];
-	return (v);
-}
 
 /* ---- the layout */
 
@@ -349,7 +340,7 @@ tui_taint_read(const struct tui_taint_layout *tl, tui_mem_read_cb *read,
 	    (rc = read(arg, tl->flags_addr, tab, (size_t)tl->count *
 	    tl->flag_size)) != 0)
 		return (rc == TUI_MEM_WAIT ? rc : -1);
-	mask = tk_le(mb, tl->mask_size);
+	mask = cm_le(mb, tl->mask_size);
 	for (i = 0; i < tl->count && n + 1 < len; i++) {
 		char	ch = (char)tab[i * tl->flag_size + tl->c_true_off];
 

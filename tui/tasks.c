@@ -43,6 +43,7 @@
 #include <inttypes.h>
 
 #include "common/dwarf.h"
+#include "common/elf.h"
 #include "common/tasklist.h"
 #include "tui/tui.h"
 
@@ -66,16 +67,6 @@ struct tui_tasks {
 };
 
 /* ---- reading */
-
-static uint64_t
-tk_le(const uint8_t *p, unsigned size)
-{
-	uint64_t	v = 0;
-
-	while (size-- > 0)
-		v = v << 8 | p[size];
-	return (v);
-}
 
 /* A read through the callback: 0, TUI_MEM_WAIT, or -1. */
 static int
@@ -216,7 +207,7 @@ tk_resume(struct tui_tasks *t, struct tui_task *k, const uint8_t *img)
 
 	switch (l->arch) {
 	case TUI_TA_X86_64:
-		sp = tk_le(img + l->r_sp.off, 8);
+		sp = cm_le(img + l->r_sp.off, 8);
 		if (sp % 8 != 0 || !tk_in_stack(l, k, sp, l->frame_size)) {
 			snprintf(k->why, sizeof k->why, "thread.sp %#" PRIx64
 			    " is outside its stack", sp);
@@ -252,16 +243,16 @@ tk_resume(struct tui_tasks *t, struct tui_task *k, const uint8_t *img)
 			    " cannot be read", sp);
 			return (0);
 		}
-		k->pc = tk_le(frame + l->frame_ret, 8);
-		k->fp = tk_le(frame + l->frame_bp, 8);
+		k->pc = cm_le(frame + l->frame_ret, 8);
+		k->fp = cm_le(frame + l->frame_bp, 8);
 		k->sp = sp + l->frame_size;
 		break;
 	case TUI_TA_ARM64:
 	case TUI_TA_RISCV64:
 	case TUI_TA_ARM:
-		k->pc = tk_le(img + l->r_pc.off, l->wsize);
-		k->sp = tk_le(img + l->r_sp.off, l->wsize);
-		k->fp = tk_le(img + l->r_fp.off, l->wsize);
+		k->pc = cm_le(img + l->r_pc.off, l->wsize);
+		k->sp = cm_le(img + l->r_sp.off, l->wsize);
+		k->fp = cm_le(img + l->r_fp.off, l->wsize);
 		if (!tk_in_stack(l, k, k->sp, 0)) {
 			snprintf(k->why, sizeof k->why, "saved sp %#" PRIx64
 			    " is outside its stack", k->sp);
@@ -309,8 +300,8 @@ tk_wchan(struct tui_tasks *t, struct tui_task *k)
 		hi = (saved_at > ret_at ? saved_at : ret_at) + w;
 		if ((rc = tk_read(t, lo, rec, hi - lo)) != 0)
 			return (rc == TUI_MEM_WAIT ? rc : 0);
-		next = tk_le(rec + (saved_at - lo), l->wsize);
-		ret = tk_le(rec + (ret_at - lo), l->wsize);
+		next = cm_le(rec + (saved_at - lo), l->wsize);
+		ret = cm_le(rec + (ret_at - lo), l->wsize);
 		if (!tk_text(l, ret))
 			return (0);
 		if (!tk_sched(l, ret)) {
@@ -350,15 +341,15 @@ tk_one(struct tui_tasks *t, uint64_t task, struct tui_task *k,
 		return (-1);
 	}
 	memset(ln, 0, sizeof *ln);
-	ln->next = tk_le(img + l->tasks.off, l->wsize);
-	ln->prev = tk_le(img + l->tasks.off + l->wsize, l->wsize);
+	ln->next = cm_le(img + l->tasks.off, l->wsize);
+	ln->prev = cm_le(img + l->tasks.off + l->wsize, l->wsize);
 	if (l->thread_node.size > 0) {
-		ln->tn_next = tk_le(img + l->thread_node.off, l->wsize);
-		ln->tn_prev = tk_le(img + l->thread_node.off + l->wsize,
+		ln->tn_next = cm_le(img + l->thread_node.off, l->wsize);
+		ln->tn_prev = cm_le(img + l->thread_node.off + l->wsize,
 		    l->wsize);
-		ln->sig = tk_le(img + l->signal.off, l->wsize);
+		ln->sig = cm_le(img + l->signal.off, l->wsize);
 	}
-	ln->pid = (int32_t)tk_le(img + l->pid.off, 4);
+	ln->pid = (int32_t)cm_le(img + l->pid.off, 4);
 	if (cm_tl_check(t->tl, ln, why) != 0) {
 		cm_tl_fail(t->tl, why);
 		return (-1);
@@ -367,15 +358,15 @@ tk_one(struct tui_tasks *t, uint64_t task, struct tui_task *k,
 	k->thread = thread;
 	k->pid = ln->pid;
 	tk_comm(k->comm, img + l->comm.off, l->comm.size);
-	st = tk_le(img + l->state.off, l->state.size);
+	st = cm_le(img + l->state.off, l->state.size);
 	k->state = (uint32_t)st;
 	if (l->exit_state.size > 0)
-		k->exit_state = (uint32_t)tk_le(img + l->exit_state.off,
+		k->exit_state = (uint32_t)cm_le(img + l->exit_state.off,
 		    l->exit_state.size);
-	k->cpu = (int)(uint32_t)tk_le(img + l->cpu.off, l->cpu.size);
+	k->cpu = (int)(uint32_t)cm_le(img + l->cpu.off, l->cpu.size);
 	k->on_cpu = l->on_cpu.size > 0 &&
-	    tk_le(img + l->on_cpu.off, l->on_cpu.size) != 0;
-	k->stack = tk_le(img + l->stack.off, l->wsize);
+	    cm_le(img + l->on_cpu.off, l->on_cpu.size) != 0;
+	k->stack = cm_le(img + l->stack.off, l->wsize);
 	if (k->stack % l->thread_size != 0 || !tk_kptr(l, k->stack)) {
 		snprintf(k->why, sizeof k->why, "stack %#" PRIx64 " is no "
 		    "stack", k->stack);
@@ -505,7 +496,7 @@ tui_tasks_walk(struct tui_tasks *t, char *err)
 				cm_tl_fail(t->tl, why);
 				break;
 			}
-			cm_tl_head(t->tl, tk_le(buf, t->lay.wsize));
+			cm_tl_head(t->tl, cm_le(buf, t->lay.wsize));
 			continue;
 		}
 		rc = tk_one(t, addr, &k, &ln, thread);

@@ -21,6 +21,7 @@
 #include "bridge/bridge.h"
 #include "bridge/taskregs.h"
 #include "common/dwarf.h"
+#include "common/elf.h"
 #include "common/tasklist.h"
 #include "tests/unit/fixdir.h"
 
@@ -60,16 +61,6 @@ get(uint64_t addr, uint8_t *buf, size_t len)
 		return (false);
 	memcpy(buf, mem + (addr - B), len);
 	return (true);
-}
-
-static uint64_t
-le(const uint8_t *p, size_t n)
-{
-	uint64_t	v = 0;
-
-	while (n-- > 0)
-		v = v << 8 | p[n];
-	return (v);
 }
 
 /* Task i: pid, tasks.next/prev to tasks n and p, alone in its group. */
@@ -141,7 +132,7 @@ walk(struct cm_tl *w)
 				cm_tl_fail(w, "head cannot be read");
 				continue;
 			}
-			cm_tl_head(w, le(b, 8));
+			cm_tl_head(w, cm_le(b, 8));
 			continue;
 		}
 		memset(&ln, 0, sizeof ln);
@@ -149,15 +140,15 @@ walk(struct cm_tl *w)
 			cm_tl_fail(w, "task cannot be read");
 			continue;
 		}
-		ln.next = le(b, 8);
-		ln.prev = le(b + 8, 8);
+		ln.next = cm_le(b, 8);
+		ln.prev = cm_le(b + 8, 8);
 		assert_true(get(addr + O_PID, b, 4));
-		ln.pid = (int32_t)le(b, 4);
+		ln.pid = (int32_t)cm_le(b, 4);
 		assert_true(get(addr + O_TNODE, b, 16));
-		ln.tn_next = le(b, 8);
-		ln.tn_prev = le(b + 8, 8);
+		ln.tn_next = cm_le(b, 8);
+		ln.tn_prev = cm_le(b + 8, 8);
 		assert_true(get(addr + O_SIGNAL, b, 8));
-		ln.sig = le(b, 8);
+		ln.sig = cm_le(b, 8);
 		(void)cm_tl_task(w, &ln);
 	}
 	assert_true(cm_tl_done(w));
