@@ -205,7 +205,14 @@ group_a() {
 	if want bridge-5-kdb; then
 		gdb_run a-c5 "$BR_GDB_PORT" -ex 'monitor ps' -ex 'detach'
 		mark=$(stat -c %s "$T/a1.console")
-		(exec 3<>"/dev/tcp/127.0.0.1/$BR_CON_PORT"; sleep 1; printf 'ps\r' >&3; sleep 3) 2>/dev/null
+		# Held open until kdb's answer is on the console (up to 15 s:
+		# the switch from gdb mode back to kdb, then ps, at 115200
+		# under load took more than the 3 s once waited here).
+		(exec 3<>"/dev/tcp/127.0.0.1/$BR_CON_PORT"; sleep 1; printf 'ps\r' >&3
+		    for _ in $(seq 75); do
+			tail -c +"$((mark + 1))" "$T/a1.console" | grep -aq 'Task Addr' && break
+			sleep 0.2
+		    done) 2>/dev/null
 		tail -c +"$((mark + 1))" "$T/a1.console" >"$T/a.kdb2"
 		if check_log bridge-5-kdb "$T/a.kdb1" 'Task Addr' 'kdb>' &&
 		    check_clean bridge-5-kdb "$T/a-c5.gdb" &&
