@@ -176,8 +176,8 @@ rsp_stop_status(char *out, size_t outmax, const char *stop, size_t len,
     const char *qc, size_t qclen)
 {
 	static const char	 key[] = "thread:";
-	const char		*id = NULL;
-	size_t			 i = 3, n, idlen = 0;
+	const char		*id;
+	size_t			 idlen = 0;
 
 	if (len < 3 || (stop[0] != 'T' && stop[0] != 'S') ||
 	    rsp_hex_val((unsigned char)stop[1]) < 0 ||
@@ -187,18 +187,10 @@ rsp_stop_status(char *out, size_t outmax, const char *stop, size_t len,
 		memcpy(out, stop, len);
 		return ((int)len);
 	}
-	/* T AA n1:r1;n2:r2;... : the thread field, if there is one. */
-	while (stop[0] == 'T' && i < len && id == NULL) {
-		n = 0;
-		while (i + n < len && stop[i + n] != ';')
-			n++;
-		if (n > sizeof key - 1 &&
-		    memcmp(stop + i, key, sizeof key - 1) == 0 &&
-		    (idlen = stop_tid(stop + i + sizeof key - 1,
-		    n - (sizeof key - 1))) > 0)
-			id = stop + i + sizeof key - 1;
-		i += n + 1;
-	}
+	/* The stop's own thread field, else qC's "QCID". */
+	id = rsp_stop_thread_text(stop, len, &idlen);
+	if (id != NULL && stop_tid(id, idlen) == 0)
+		id = NULL;
 	if (id == NULL && qc != NULL && qclen > 2 && qc[0] == 'Q' &&
 	    qc[1] == 'C' && (idlen = stop_tid(qc + 2, qclen - 2)) > 0)
 		id = qc + 2;

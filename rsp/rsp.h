@@ -92,9 +92,12 @@ struct rsp_vcont {
  * RSP_VCONT_MAX actions. */
 int		 rsp_vcont_parse(const char *p, size_t len,
 		     struct rsp_vcont *out);
-/* The thread of a stop reply "Txx…thread:ID;…", if it names one. */
+/* The thread of a stop reply "Txx…thread:ID;…", if it names one; its
+ * first "thread:" field as written (*idlen bytes, not checked), or NULL. */
 bool		 rsp_stop_thread(const char *stop, size_t len,
 		     uint64_t *thread);
+const char	*rsp_stop_thread_text(const char *stop, size_t len,
+		     size_t *idlen);
 /* A 'p' reply: size bytes (1..8) of little-endian hex, exactly. RSP_OK,
  * RSP_ERR_SHORT / _TOOBIG for another length, RSP_ERR_HEX, RSP_ERR_ARG. */
 int		 rsp_reg_le(const char *hex, size_t len, size_t size,

@@ -145,16 +145,15 @@ rsp_vcont_parse(const char *p, size_t len, struct rsp_vcont *out)
 	return (out->n > 0 ? RSP_OK : RSP_ERR_SYNTAX);
 }
 
-bool
-rsp_stop_thread(const char *stop, size_t len, uint64_t *thread)
+const char *
+rsp_stop_thread_text(const char *stop, size_t len, size_t *idlen)
 {
 	static const char	 key[] = "thread:";
 	size_t			 i = 3, n;
-	uint64_t		 v;
 
 	if (len < 3 || stop[0] != 'T' || rsp_hex_val((unsigned char)stop[1])
 	    < 0 || rsp_hex_val((unsigned char)stop[2]) < 0)
-		return (false);
+		return (NULL);
 	/* T AA n1:r1;n2:r2;… */
 	while (i < len) {
 		n = 0;
@@ -162,15 +161,26 @@ rsp_stop_thread(const char *stop, size_t len, uint64_t *thread)
 			n++;
 		if (n > sizeof key - 1 &&
 		    memcmp(stop + i, key, sizeof key - 1) == 0) {
-			if (!vc_hex(stop + i + sizeof key - 1,
-			    n - (sizeof key - 1), &v))
-				return (false);
-			*thread = v;
-			return (true);
+			*idlen = n - (sizeof key - 1);
+			return (stop + i + sizeof key - 1);
 		}
 		i += n + 1;
 	}
-	return (false);
+	return (NULL);
+}
+
+bool
+rsp_stop_thread(const char *stop, size_t len, uint64_t *thread)
+{
+	const char	*id;
+	size_t		 n;
+	uint64_t	 v;
+
+	if ((id = rsp_stop_thread_text(stop, len, &n)) == NULL ||
+	    !vc_hex(id, n, &v))
+		return (false);
+	*thread = v;
+	return (true);
 }
 
 int
