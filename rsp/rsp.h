@@ -59,18 +59,6 @@ int		 rsp_hex_u64(const char *in, size_t len, uint64_t *value_out);
  * digits, e.g. "E22" is EINVAL 22) and return true. Anything else ("E",
  * "E2", "E2x", "E1a", "E.text", longer) is false. */
 bool		 rsp_reply_errno(const char *payload, size_t len, int *errno_out);
-/* The answer to gdb's '?' for a stop. kgdb's own (gdb_cmd_status) is
- * "S" and the signal, no thread: gdb 13 then takes the first thread of the
- * list (a shadowCPU) for the one that stopped, shows the stopped task's
- * registers under it, and a step in software (arm, riscv64) waits for a
- * stop of the wrong thread. So a stop reply "Txx..." or "Sxx..." (xx two
- * hex digits) becomes "Txxthread:ID;" with the ID of its own "thread:"
- * field, else that of qc ("QCID", kgdb's answer to qC; NULL if none), else
- * "Sxx". An ID is 1 to 16 hex digits, kept as written. Anything else ("W",
- * "X", "O", junk) is copied unchanged. No NUL; returns the length, or
- * RSP_ERR_TOOBIG if outmax is too small. */
-int		 rsp_stop_status(char *out, size_t outmax, const char *stop,
-		     size_t len, const char *qc, size_t qclen);
 
 /* rsp/vcont.c */
 #define RSP_VCONT_MAX	8
@@ -98,6 +86,18 @@ bool		 rsp_stop_thread(const char *stop, size_t len,
 		     uint64_t *thread);
 const char	*rsp_stop_thread_text(const char *stop, size_t len,
 		     size_t *idlen);
+/* The answer to gdb's '?' for a stop. kgdb's own (gdb_cmd_status) is
+ * "S" and the signal, no thread: gdb 13 then takes the first thread of the
+ * list (a shadowCPU) for the one that stopped, shows the stopped task's
+ * registers under it, and a step in software (arm, riscv64) waits for a
+ * stop of the wrong thread. So a stop reply "Txx..." or "Sxx..." (xx two
+ * hex digits) becomes "Txxthread:ID;" with the ID of its own "thread:"
+ * field, else that of qc ("QCID", kgdb's answer to qC; NULL if none), else
+ * "Sxx". An ID is 1 to 16 hex digits, kept as written. Anything else ("W",
+ * "X", "O", junk) is copied unchanged. No NUL; returns the length, or
+ * RSP_ERR_TOOBIG if outmax is too small. */
+int		 rsp_stop_status(char *out, size_t outmax, const char *stop,
+		     size_t len, const char *qc, size_t qclen);
 /* A 'p' reply: size bytes (1..8) of little-endian hex, exactly. RSP_OK,
  * RSP_ERR_SHORT / _TOOBIG for another length, RSP_ERR_HEX, RSP_ERR_ARG. */
 int		 rsp_reg_le(const char *hex, size_t len, size_t size,

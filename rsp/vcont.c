@@ -201,3 +201,64 @@ rsp_reg_le(const char *hex, size_t len, size_t size, uint64_t *value)
 	*value = v;
 	return (RSP_OK);
 }
+
+/* The thread id of a "thread:ID" field or of a "QCID" reply: 1 to 16 hex
+ * digits, the whole field. Returns its length, 0 if it is not one. */
+static size_t
+stop_tid(const char *p, size_t len)
+{
+	size_t	i;
+
+	if (len == 0 || len > 16)
+		return (0);
+	for (i = 0; i < len; i++)
+		if (rsp_hex_val((unsigned char)p[i]) < 0)
+			return (0);
+	return (len);
+}
+
+/*
+ * gdb's '?' answer for a stop (rsp.h): its own thread if it names one, else
+ * qC's, else none ("Sxx"); what is not a stop reply is copied.
+ */
+int
+rsp_stop_status(char *out, size_t outmax, const char *stop, size_t len,
+    const char *qc, size_t qclen)
+{
+	static const char	 key[] = "thread:";
+	const char		*id;
+	size_t			 idlen = 0;
+
+	if (len < 3 || (stop[0] != 'T' && stop[0] != 'S') ||
+	    rsp_hex_val((unsigned char)stop[1]) < 0 ||
+	    rsp_hex_val((unsigned char)stop[2]) < 0) {
+		if (len > outmax)
+			return (RSP_ERR_TOOBIG);
+		memcpy(out, stop, len);
+		return ((int)len);
+	}
+	/* The stop's own thread field, else qC's "QCID". */
+	id = rsp_stop_thread_text(stop, len, &idlen);
+	if (id != NULL && stop_tid(id, idlen) == 0)
+		id = NULL;
+	if (id == NULL && qc != NULL && qclen > 2 && qc[0] == 'Q' &&
+	    qc[1] == 'C' && (idlen = stop_tid(qc + 2, qclen - 2)) > 0)
+		id = qc + 2;
+	if (id == NULL) {
+		if (outmax < 3)
+			return (RSP_ERR_TOOBIG);
+		out[0] = 'S';
+		out[1] = stop[1];
+		out[2] = stop[2];
+		return (3);
+	}
+	if (outmax < 3 + (sizeof key - 1) + idlen + 1)
+		return (RSP_ERR_TOOBIG);
+	out[0] = 'T';
+	out[1] = stop[1];
+	out[2] = stop[2];
+	memcpy(out + 3, key, sizeof key - 1);
+	memcpy(out + 3 + sizeof key - 1, id, idlen);
+	out[3 + sizeof key - 1 + idlen] = ';';
+	return ((int)(3 + sizeof key - 1 + idlen + 1));
+}
