@@ -24,7 +24,8 @@
 #    suites in E2E_CELL_SUITES: the ones whose code differs by
 #    architecture (the target description and the 788-byte register
 #    file, the vmlinux ranges, the masked step of a stepi, the TUI's
-#    readers, sleeping tasks). Its results are
+#    readers, sleeping tasks, the kernel's gdb helpers on a 6.10+
+#    module). Its results are
 #    named "[arm64/6.12] case". E2E_CELL= leaves it out; every cell and
 #    every suite: make check-matrix.
 # Select suites with TESTS="unit fuzz layers style integration hostile e2e"
@@ -35,7 +36,7 @@ BUILD=${BUILD:-build}
 export BUILD
 TESTS=${TESTS:-unit fuzz layers style integration hostile e2e}
 E2E_CELL=${E2E_CELL-arm64/6.12}
-E2E_CELL_SUITES=${E2E_CELL_SUITES:-30-cache 35-cache-bridge 40-tui 45-sleepers}
+E2E_CELL_SUITES=${E2E_CELL_SUITES:-30-cache 35-cache-bridge 40-tui 45-sleepers 47-lx}
 tag=
 pass=0 fail=0 skip=0
 failed=()
