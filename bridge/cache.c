@@ -26,6 +26,7 @@
  * from there.
  */
 #include "bridge/cache_int.h"
+#include "bridge/cache_peek.h"
 #include "bridge/sleepers.h"
 #include "bridge/taskregs.h"
 
@@ -445,6 +446,31 @@ br_cache_put_g(struct br_cache *c, uint64_t gen, uint64_t tid, const char *g,
 	t->glen = len;
 	t->valid = true;
 	t->ahead = false;	/* sleepers.c's now: gdb read its stack */
+}
+
+/* ---- for gdb_bpguard.c: what this stop already holds, asked of nobody */
+
+bool
+br_cache_gdb_reg(struct br_cache *c, int idx, uint64_t *v)
+{
+	struct cthread	*t;
+	struct rsp_regs	 r;
+
+	if (c == NULL || !c->enabled || c->want_hg == CACHE_TID_UNKNOWN ||
+	    idx < 0 || (t = cache_thread_get(c, c->want_hg, false)) == NULL ||
+	    t->g == NULL || rsp_regs_parse_g(c->arch, t->g, t->glen, &r) < 0)
+		return (false);
+	return (rsp_regs_get(&r, idx, v) == RSP_OK);
+}
+
+bool
+br_cache_peek(struct br_cache *c, uint64_t addr, void *buf, size_t len)
+{
+	if (c == NULL || !c->enabled || len == 0)
+		return (false);
+	if (cache_mem_get(c, addr, len, buf))
+		return (true);
+	return (c->vml != NULL && c->vops->read(c->vml, addr, buf, len));
 }
 
 /* ---- for taskregs.c */

@@ -134,8 +134,22 @@ gp_reg(struct gsess *s, const char *p, size_t len)
 static bool
 gp_breakpoint(struct gsess *s, const char *p, size_t len)
 {
-	if (grv_breakpoint(s, p, len) || gbpg_breakpoint(s, p, len))
-		return (true);	/* gdb_rvbreak.c, gdb_bpguard.c */
+	char	moved[64];
+	size_t	n;
+
+	if (grv_breakpoint(s, p, len))
+		return (true);	/* gdb_rvbreak.c */
+	switch (gbpg_breakpoint(s, p, len, moved, sizeof moved, &n)) {
+	case GBPG_ANSWERED:
+		return (true);
+	case GBPG_MOVED:
+		/* Counted and forwarded as if gdb had sent it. */
+		snprintf(s->z_req, sizeof s->z_req, "%.*s", (int)n, moved);
+		gs_forward(s, moved, n);
+		return (true);
+	case GBPG_PASS:
+		break;
+	}
 	if (len < sizeof s->z_req)
 		snprintf(s->z_req, sizeof s->z_req, "%.*s", (int)len, p);
 	else

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "bridge/bridge.h"
+#include "bridge/cache_peek.h"
 #include "bridge/gdb_int.h"
 
 /* What kgdb_handle_exception() runs with the breakpoints still in. */
@@ -61,28 +62,112 @@ gbpg_init(struct br_gdb *g)
 }
 
 /*
- * gdb's Z0 or Z1: refused here (true, the reply sent) if its address is
- * inside one of the functions above.
+ * gdb steps in software on arm and riscv64: to step a call, it plants a
+ * breakpoint at the function the call goes to. When that is one of the
+ * functions above, the bridge plants it at the call's return address
+ * instead, so the call runs whole and the kernel stops right after it;
+ * gdb, whose step breakpoint the stop is not at, takes the stop as the end
+ * of its step (a `stepi` over the call becomes a `nexti`, a `step` or
+ * `next` goes on through the line). Only when this stop's registers and
+ * code say so: gdb's thread's pc is a direct call (arm BL; riscv64 JAL
+ * ra, or AUIPC and JALR ra) to exactly that entry. Sets *ret.
  */
-bool
-gbpg_breakpoint(struct gsess *s, const char *p, size_t len)
+static bool
+gbpg_call_site(struct br_gdb *g, uint64_t entry, uint64_t *ret)
 {
-	const struct gbpg	*bg = &s->g->bpg;
-	uint64_t		 addr;
-	size_t			 i, n;
-	int			 used;
+	const struct rsp_arch	*a = g->br->arch;
+	struct br_cache		*c = g->br->cache;
+	uint64_t		 pc, cpsr, target;
+	uint8_t			 code[8];
+	unsigned		 len;
+	int			 t;
+
+	if (a == NULL || (a->id != RSP_ARCH_ARM && a->id != RSP_ARCH_RISCV64))
+		return (false);
+	if (!br_cache_gdb_reg(c, a->pc, &pc) || pc < 4)
+		return (false);
+	if (a->id == RSP_ARCH_ARM && ((t = rsp_arch_reg_by_name(a,
+	    "cpsr")) < 0 || !br_cache_gdb_reg(c, t, &cpsr) ||
+	    (cpsr & 0x20) != 0))
+		return (false);		/* Thumb: not decoded */
+	if (!br_cache_peek(c, pc - 4, code, sizeof code) ||
+	    rsp_call_target(a->id, pc, code, sizeof code, &target, &len) !=
+	    RSP_OK || target != entry)
+		return (false);
+	*ret = pc + len;
+	return (true);
+}
+
+/* gdb lifts a breakpoint the bridge moved: lift it where it is. */
+static enum gbpg_verdict
+gbpg_lift(struct gbpg *bg, uint64_t addr, const char *rest, size_t restlen,
+    char *out, size_t outlen, size_t *outlen_out)
+{
+	size_t	i;
+	int	n;
+
+	for (i = 0; i < bg->nmoved; i++) {
+		if (bg->moved[i].from != addr)
+			continue;
+		n = snprintf(out, outlen, "z0,%" PRIx64 "%.*s",
+		    bg->moved[i].to, (int)restlen, rest);
+		if (n < 0 || (size_t)n >= outlen)
+			return (GBPG_PASS);
+		*outlen_out = (size_t)n;
+		bg->moved[i] = bg->moved[--bg->nmoved];
+		return (GBPG_MOVED);
+	}
+	return (GBPG_PASS);
+}
+
+/*
+ * gdb's Z0/Z1 inside one of the functions above: refused (GBPG_ANSWERED,
+ * the reply sent), or for a step over a call to one, moved to the return
+ * address (GBPG_MOVED, the packet to send in out). A z0 of a moved one is
+ * moved the same way. Anything else: GBPG_PASS.
+ */
+enum gbpg_verdict
+gbpg_breakpoint(struct gsess *s, const char *p, size_t len, char *out,
+    size_t outlen, size_t *outlen_out)
+{
+	struct gbpg		*bg = &s->g->bpg;
+	const char		*rest;
+	uint64_t		 addr, ret;
+	size_t			 i, n, restlen;
+	int			 used, k;
 	char			 buf[256];
 
-	if (bg->n == 0 || len < 4 || p[0] != 'Z' || (p[1] != '0' &&
-	    p[1] != '1') || p[2] != ',')
-		return (false);
+	if (bg->n == 0 || len < 4 || (p[0] != 'Z' && p[0] != 'z') ||
+	    (p[1] != '0' && p[1] != '1') || p[2] != ',')
+		return (GBPG_PASS);
 	n = len - 3;
 	used = rsp_hex_u64(p + 3, n, &addr);
 	if (used <= 0 || (size_t)used >= n || p[3 + used] != ',')
-		return (false);	/* malformed: kgdb answers it */
+		return (GBPG_PASS);	/* malformed: kgdb answers it */
+	rest = p + 3 + used;
+	restlen = n - (size_t)used;
+	if (p[0] == 'z')
+		return (p[1] == '0' ? gbpg_lift(bg, addr, rest, restlen, out,
+		    outlen, outlen_out) : GBPG_PASS);
 	for (i = 0; i < bg->n; i++) {
 		if (addr < bg->fn[i].start || addr >= bg->fn[i].end)
 			continue;
+		if (p[1] == '0' && addr == bg->fn[i].start &&
+		    bg->nmoved < nitems(bg->moved) &&
+		    gbpg_call_site(s->g, addr, &ret) &&
+		    (k = snprintf(out, outlen, "Z0,%" PRIx64 "%.*s", ret,
+		    (int)restlen, rest)) > 0 && (size_t)k < outlen) {
+			bg->moved[bg->nmoved].from = addr;
+			bg->moved[bg->nmoved].to = ret;
+			bg->nmoved++;
+			bg->nmoves++;
+			log_info("gdb: the step breakpoint at %s (%" PRIx64
+			    ") planted after the call instead, at %" PRIx64
+			    ": kgdb cannot take one in %s", bg->fn[i].name,
+			    addr, ret, bg->fn[i].name);
+			*outlen_out = (size_t)k;
+			return (GBPG_MOVED);
+		}
 		log_warn("gdb: breakpoint at %" PRIx64 " (%s+%" PRIu64 ") "
 		    "refused: kgdb's own breakpoint handling runs it",
 		    addr, bg->fn[i].name, addr - bg->fn[i].start);
@@ -95,7 +180,7 @@ gbpg_breakpoint(struct gsess *s, const char *p, size_t len)
 		    "would hang the kernel; finish or break further on",
 		    bg->fn[i].name);
 		gs_replys(s, buf);
-		return (true);
+		return (GBPG_ANSWERED);
 	}
-	return (false);
+	return (GBPG_PASS);
 }

@@ -129,6 +129,13 @@ struct gbpg {
 		uint64_t	 start, end;
 	}		 fn[GDB_BPG_MAX];
 	size_t		 n;
+	/* gdb's step breakpoints at such a function's entry, planted at
+	 * the call's return address instead (arm, riscv64). */
+	struct {
+		uint64_t	 from, to;
+	}		 moved[GDB_BPG_MAX];
+	size_t		 nmoved;
+	uint64_t	 nmoves;	/* how many, for tests and the log */
 };
 
 struct gsess {
@@ -270,7 +277,13 @@ bool	 grv_stopped(struct br_gdb *g, const char *payload, size_t len);
 
 /* gdb_bpguard.c: breakpoints that would hang kgdb, refused */
 void	 gbpg_init(struct br_gdb *g);
-bool	 gbpg_breakpoint(struct gsess *s, const char *p, size_t len);
+enum gbpg_verdict {
+	GBPG_PASS,		/* not one of ours: forward as is */
+	GBPG_ANSWERED,		/* refused here, the reply sent */
+	GBPG_MOVED,		/* forward the rewritten packet instead */
+};
+enum gbpg_verdict gbpg_breakpoint(struct gsess *s, const char *p, size_t len,
+	    char *out, size_t outlen, size_t *outlen_out);
 
 /* gdb_stop.c: '?', stops, the target's controller callbacks */
 void	 gs_want_stop(struct gsess *s);

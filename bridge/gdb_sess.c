@@ -391,6 +391,7 @@ gs_bp_forget(struct br_gdb *g)
 	g->nwatch = 0;
 	g->bp_full = false;
 	g->rv.virt_z = false;
+	g->bpg.nmoved = 0;	/* kgdb lifts every breakpoint on D and k */
 }
 
 /* gdb planted or lifted a breakpoint: "Zt,addr,kind" / "zt,addr,kind". */

@@ -435,6 +435,78 @@ rsp_a64_writes_daif(uint32_t insn)
 	    insn == 0xd69f0fffU);
 }
 
+static uint32_t
+le32(const uint8_t *b)
+{
+	return ((uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+	    (uint32_t)b[3] << 24);
+}
+
+/* Sign-extend the low bits of v. */
+static int64_t
+sext(uint64_t v, unsigned bits)
+{
+	uint64_t	m = 1ULL << (bits - 1);
+
+	v &= (m << 1) - 1;
+	return ((int64_t)((v ^ m) - m));
+}
+
+/*
+ * Where a direct call at pc goes: decided from the instruction there (and,
+ * for riscv64's two-instruction call, the AUIPC before it) alone, never
+ * from registers; anything that is not plainly such a call is refused.
+ */
+int
+rsp_call_target(enum rsp_arch_id id, uint64_t pc, const uint8_t *code,
+    size_t n, uint64_t *target, unsigned *len)
+{
+	uint32_t	insn, prev;
+	unsigned	rd, rs1;
+
+	if (code == NULL || target == NULL || len == NULL || n < 8)
+		return (RSP_ERR_ARG);
+	insn = le32(code + 4);
+	prev = le32(code);
+	switch (id) {
+	case RSP_ARCH_ARM:
+		/* A32 BL <label>, any condition but 1111 (BLX, to Thumb). */
+		if ((pc & 3) != 0 || (insn >> 28) == 0xf ||
+		    (insn & 0x0f000000U) != 0x0b000000U)
+			return (RSP_ERR_ARG);
+		*target = (uint32_t)(pc + 8 + (uint64_t)(sext(insn &
+		    0xffffffU, 24) * 4));
+		*len = 4;
+		return (RSP_OK);
+	case RSP_ARCH_RISCV64:
+		if ((pc & 1) != 0 || (insn & 3) != 3)
+			return (RSP_ERR_ARG);	/* compressed: not decoded */
+		rd = (insn >> 7) & 0x1f;
+		if (rd != 1)
+			return (RSP_ERR_ARG);	/* links ra, or no call */
+		if ((insn & 0x7f) == 0x6f) {
+			/* JAL ra: imm[20|10:1|11|19:12] in bits 31..12. */
+			*target = pc + (uint64_t)sext((insn >> 31) << 20 |
+			    ((insn >> 21) & 0x3ff) << 1 |
+			    ((insn >> 20) & 1) << 11 |
+			    ((insn >> 12) & 0xff) << 12, 21);
+			*len = 4;
+			return (RSP_OK);
+		}
+		/* AUIPC r, hi right before JALR ra, lo(r): "call sym". */
+		rs1 = (insn >> 15) & 0x1f;
+		if ((insn & 0x707f) != 0x67 || (prev & 0x7f) != 0x17 ||
+		    ((prev >> 7) & 0x1f) != rs1 || rs1 == 0)
+			return (RSP_ERR_ARG);
+		*target = pc - 4 + (uint64_t)sext(prev & 0xfffff000U, 32) +
+		    (uint64_t)sext(insn >> 20, 12);
+		*len = 4;
+		return (RSP_OK);
+	default:
+		return (RSP_ERR_ARG);
+	}
+}
+
 int
 rsp_regs_parse_g(const struct rsp_arch *a, const char *hex, size_t len,
     struct rsp_regs *out)

@@ -299,6 +299,15 @@ int		 rsp_arch_reg_by_name(const struct rsp_arch *a, const char *n);
 /* An A64 instruction that sets PSTATE.DAIF itself: MSR DAIFSet/DAIFClr,
  * MSR DAIF, Xt, ERET, ERETAA, ERETAB. */
 bool		 rsp_a64_writes_daif(uint32_t insn);
+/* The function a direct call at pc goes to, for the architectures whose
+ * single steps gdb makes itself: A32 BL on arm; JAL ra, or AUIPC r and
+ * JALR ra, lo(r), on riscv64. code holds the 8 bytes from pc - 4 (the
+ * instruction before pc, then the one at pc; little-endian). Sets the
+ * target and the call's length, or returns RSP_ERR_ARG if the
+ * instruction at pc is no such call. */
+int		 rsp_call_target(enum rsp_arch_id id, uint64_t pc,
+		     const uint8_t *code, size_t n, uint64_t *target,
+		     unsigned *len);
 /* Parse a 'g' reply (hex). Exactly numregbytes*2 digits, else
  * RSP_ERR_SHORT / RSP_ERR_TOOBIG / RSP_ERR_HEX. */
 int		 rsp_regs_parse_g(const struct rsp_arch *a, const char *hex,

@@ -12,7 +12,9 @@
  *   # text              comment
  *   opt NAME            takeover | no8bit | break_on_connect | no_break |
  *                       console_only | cache (the stop-state cache, as
- *                       main.c sets it up) | arm64, riscv64 (the
+ *                       main.c sets it up) | image_rv (after cache: the
+ *                       image region of the riscv64 lab's kernel,
+ *                       ffffffff80000000..ffffffff81000000) | arm64, riscv64 (the
  *                       target's architecture; before cache) |
  *                       step_irqs_kernel | sleepers | sleepers_off |
  *                       sleepers_nodwarf (bridge/sleepers.c on the vmlinux
@@ -383,6 +385,11 @@ run_transcript(void **state)
 			else if (strcmp(arg, "cache") == 0 &&
 			    t->br.cache == NULL)
 				t->br.cache = br_cache_new(t->br.arch);
+			else if (strcmp(arg, "image_rv") == 0 &&
+			    t->br.cache != NULL)
+				br_cache_set_region(t->br.cache,
+				    BR_CACHE_REGION_IMAGE, 0xffffffff80000000ULL,
+				    0xffffffff81000000ULL);
 			else if (strncmp(arg, "prefetch", 8) == 0 &&
 			    t->br.cache != NULL && t->br.prefetch == NULL) {
 				t->br.prefetch = br_prefetch_new(&t->br,

@@ -728,6 +728,82 @@ test_a64_daif(void **state)
 		assert_false(rsp_a64_writes_daif(others[i]));
 }
 
+/* Code bytes from pc - 4: the word before, then the word at pc. */
+static void
+code_words(uint8_t *b, uint32_t before, uint32_t at)
+{
+	unsigned	i;
+
+	for (i = 0; i < 4; i++) {
+		b[i] = (before >> (8 * i)) & 0xff;
+		b[4 + i] = (at >> (8 * i)) & 0xff;
+	}
+}
+
+/* Calls taken from the lab kernels' objdump of hrtimer_nanosleep. */
+static void
+test_call_target(void **state)
+{
+	uint8_t		b[8];
+	uint64_t	t;
+	unsigned	len;
+
+	(void)state;
+	/* arm/6.1: c01720fc eb0598ff bl c02d8500 <__memset>. */
+	code_words(b, 0xe1a00004, 0xeb0598ff);
+	assert_int_equal(rsp_call_target(RSP_ARCH_ARM, 0xc01720fc, b, 8, &t,
+	    &len), RSP_OK);
+	assert_int_equal(t, 0xc02d8500);
+	assert_int_equal(len, 4);
+	/* A backward BL: imm24 0xfffffe is -8 bytes, to pc. */
+	code_words(b, 0, 0xebfffffe);
+	assert_int_equal(rsp_call_target(RSP_ARCH_ARM, 0xc0100000, b, 8, &t,
+	    &len), RSP_OK);
+	assert_int_equal(t, 0xc0100000);
+	/* B (no link), BLX (cond 1111), BL at an odd pc: no call. */
+	code_words(b, 0, 0xea0598ff);
+	assert_int_equal(rsp_call_target(RSP_ARCH_ARM, 0xc01720fc, b, 8, &t,
+	    &len), RSP_ERR_ARG);
+	code_words(b, 0, 0xfb0598ff);
+	assert_int_equal(rsp_call_target(RSP_ARCH_ARM, 0xc01720fc, b, 8, &t,
+	    &len), RSP_ERR_ARG);
+	code_words(b, 0, 0xeb0598ff);
+	assert_int_equal(rsp_call_target(RSP_ARCH_ARM, 0xc01720fe, b, 8, &t,
+	    &len), RSP_ERR_ARG);
+
+	/* riscv64/6.1: auipc ra,0x10c at ffffffff80049a1a, then
+	 * jalr -1178(ra) to ffffffff80155580 <__memset>. */
+	code_words(b, 0x0010c097, 0xb66080e7);
+	assert_int_equal(rsp_call_target(RSP_ARCH_RISCV64, 0xffffffff80049a1e,
+	    b, 8, &t, &len), RSP_OK);
+	assert_int_equal(t, 0xffffffff80155580ULL);
+	assert_int_equal(len, 4);
+	/* jal ffffffff800490e2 <__hrtimer_init> at ffffffff80049a2a (a
+	 * backward jump: the sign bit of the immediate is set). */
+	code_words(b, 0x0513f884, 0xeb8ff0ef);
+	assert_int_equal(rsp_call_target(RSP_ARCH_RISCV64, 0xffffffff80049a2a,
+	    b, 8, &t, &len), RSP_OK);
+	assert_int_equal(t, 0xffffffff800490e2ULL);
+	/* The JALR without its AUIPC, or an AUIPC of another register. */
+	code_words(b, 0xf8840513, 0xb66080e7);
+	assert_int_equal(rsp_call_target(RSP_ARCH_RISCV64, 0xffffffff80049a1e,
+	    b, 8, &t, &len), RSP_ERR_ARG);
+	code_words(b, 0x0010c797, 0xb66080e7);	/* auipc a5 */
+	assert_int_equal(rsp_call_target(RSP_ARCH_RISCV64, 0xffffffff80049a1e,
+	    b, 8, &t, &len), RSP_ERR_ARG);
+	/* jal x0 (a plain jump), a compressed word, too few bytes, arm64. */
+	code_words(b, 0, 0xeb8ff06f);
+	assert_int_equal(rsp_call_target(RSP_ARCH_RISCV64, 0xffffffff80049a2a,
+	    b, 8, &t, &len), RSP_ERR_ARG);
+	code_words(b, 0, 0x85ce8626);
+	assert_int_equal(rsp_call_target(RSP_ARCH_RISCV64, 0xffffffff80049a22,
+	    b, 8, &t, &len), RSP_ERR_ARG);
+	assert_int_equal(rsp_call_target(RSP_ARCH_RISCV64, 0xffffffff80049a2a,
+	    b, 7, &t, &len), RSP_ERR_ARG);
+	assert_int_equal(rsp_call_target(RSP_ARCH_ARM64, 0xffffffff80049a2a,
+	    b, 8, &t, &len), RSP_ERR_ARG);
+}
+
 int
 main(void)
 {
@@ -746,6 +822,7 @@ main(void)
 		cmocka_unit_test(test_partial_regs),
 		cmocka_unit_test(test_tdesc_xml),
 		cmocka_unit_test(test_a64_daif),
+		cmocka_unit_test(test_call_target),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
