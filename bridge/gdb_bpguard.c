@@ -18,6 +18,9 @@
  * with an error that says why (the kernel is not asked); gdb then says
  * "Cannot insert breakpoint", and the engineer can `finish`, `until` or
  * break on the next line instead. Without a vmlinux nothing is refused.
+ * gdb's own step breakpoint at such an entry, for a direct call the
+ * stopped thread is about to make, is moved after the call instead
+ * (gbpg_call_site), so stepping over a call to memset works.
  */
 #include <inttypes.h>
 #include <stdio.h>
