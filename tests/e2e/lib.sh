@@ -49,7 +49,9 @@ arm)
 	E2E_PC=pc E2E_SP=sp E2E_FLAGS=cpsr E2E_KSP='0x[c-f]'
 	E2E_SYSCALL='(vector_swi|ret_fast_syscall|__sys_trace_return|invoke_syscall)'
 	E2E_TTY=ttyAMA0
-	E2E_STACK='0xc[0-9a-f]{7}'
+	# Stacks are vmalloc'ed (VMAP_STACK): 0xd0800000 up with 256 MiB;
+	# text is at 0xc0..., which a wider mask would hide too.
+	E2E_STACK='0x[d-f][0-9a-f]{7}'
 	E2E_IRQ='(__irq_svc|__irq_usr|gic_handle_irq|generic_handle_arch_irq|handle_irq_event|arch_timer_handler_virt)'
 	# A pop or ldm can load the pc; ldr pc too, but is rare in this code.
 	E2E_BRANCH='(b|bl|blx|bx|b[a-z]{2}|bl[a-z]{2}|bx[a-z]{2}|cbn?z|pop|ldm[a-z]*|svc|udf|wf[ie]|eret)'
@@ -60,7 +62,9 @@ riscv64)
 	E2E_PC=pc E2E_SP=sp E2E_FLAGS=ra E2E_KSP=0xff6
 	E2E_SYSCALL='(do_trap_ecall_u|handle_exception|ret_from_exception)'
 	E2E_TTY=ttyS0
-	E2E_STACK='0xff[0-9a-f]{14}'
+	# The linear map (0xff60... with sv57) and vmalloc, not the text at
+	# 0xffffffff8...
+	E2E_STACK='0xff[0-9a-e][0-9a-f]{13}'
 	E2E_IRQ='(handle_riscv_irq|riscv_intc_irq|do_irq|generic_handle_arch_irq|plic_handle_irq|handle_exception|riscv_timer_interrupt)'
 	E2E_BRANCH='(j|jal|jalr|jr|ret|call|tail|beqz?|bnez?|bltu?|bgeu?|bgtu?|bleu?|bgtz|blez|bltz|bgez|c\.[a-z]+|ebreak|ecall|sret|wfi)'
 	;;
