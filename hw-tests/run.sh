@@ -107,8 +107,11 @@ if [ "$stopped" = 0 ]; then
 	sleep 2
 fi
 
-# 1: connect: registers, bt, threads, memory, disassembly.
-gdb_run hw-c1 "$BR_GDB_PORT" -ex 'info registers' -ex 'bt' -ex 'info threads' \
+# 1: connect: registers, bt, threads, memory, disassembly. bt is held to
+# 40 frames: at a break-in taken in an interrupt on arm (6.1), gdb 13
+# unwinds __irq_svc into itself without end (800 frames in a minute,
+# seen through the bridge; not yet compared with gdb alone).
+gdb_run hw-c1 "$BR_GDB_PORT" -ex 'info registers' -ex 'bt 40' -ex 'info threads' \
     -ex 'x/16xw $sp' -ex 'x/8i $pc' -ex 'detach'
 check_clean hw-1-connect "$T/hw-c1.gdb" &&
     check_log hw-1-connect "$T/hw-c1.gdb" '^#0 ' 'Thread ' '=> 0x' && pass hw-1-connect

@@ -6,8 +6,14 @@
 #   direct-1-connect     at the kdb prompt after kgdbwait: registers, bt,
 #                        info threads, memory, disassembly
 #   direct-2-breakpoint  after a sysrq-g from the booted init: break on
-#                        hrtimer_nanosleep, continue, hit, bt, next/step/
-#                        stepi, finish
+#                        hrtimer_nanosleep, continue, hit, bt, finish
+#   direct-3-step        the same session's next/step/stepi (x86_64 only:
+#                        on arm64 kgdb's own step takes the pending timer
+#                        interrupt, and on arm and riscv64 gdb's step over
+#                        the call to memset plants a breakpoint there that
+#                        hangs the kernel; the bridge steps right on all
+#                        three, bridge-2 in 20-bridge.sh, so there this case
+#                        is skipped, saying why)
 #   direct-4-panic       sysrq-c panic: bt through sysrq_handle_crash
 #   direct-5-kdb         kdb ps/dmesg on the line, gdb monitor ps, $3#33
 #                        back to kdb
@@ -18,8 +24,8 @@
 . "$(dirname "$0")/lib.sh"
 e2e_setup direct
 
-CASES="direct-1-connect direct-2-breakpoint direct-4-panic direct-5-kdb
-direct-6-smp"
+CASES="direct-1-connect direct-2-breakpoint direct-3-step direct-4-panic
+direct-5-kdb direct-6-smp"
 # shellcheck disable=SC2086
 echo "PLAN: $(echo $CASES | wc -w)"
 # shellcheck disable=SC2086
@@ -58,25 +64,53 @@ lab_stop
 # on the int3 forever.  So the init breaks in with sysrq-g once booted.
 lab_start a2 --mode sysrq --after 2 --tick 1 || { fail direct-lab-boot; exit 1; }
 line_start || { fail direct-lab-line "shaper did not start"; exit 1; }
+# Where kgdb cannot step by itself (the header says why), no step is
+# tried: the session breaks, hits, shows the stack and finishes.
+STEPS_DIRECT=1
+[ "$LAB_ARCH" = x86_64 ] || STEPS_DIRECT=0
 if ! wait_for "$(line_rx)" 'kdb>' 60; then
 	fail direct-2-breakpoint "no kdb prompt after sysrq-g"
+	fail direct-3-step "no kdb prompt after sysrq-g"
 	tail -c 2000 "$(line_rx)" | sed 's/^/    | /' >&2
 else
-	step_cmds hrtimer_nanosleep
+	if [ "$STEPS_DIRECT" = 1 ]; then
+		step_cmds hrtimer_nanosleep
+	else
+		STEP_CMDS=(-ex 'break hrtimer_nanosleep' -ex 'continue'
+		    -ex 'echo @@hit\n' -ex 'bt' -ex 'frame' -ex 'info symbol $pc'
+		    -ex 'p/x $pc'
+		    -ex 'echo @@finish\n' -ex 'finish'
+		    -ex 'echo @@detach\n' -ex 'delete' -ex 'detach')
+	fi
 	gdb_run a2 "$LINE_PORT" "${STEP_CMDS[@]}"
+	# finish left the frame it started in (the hit's when nothing
+	# stepped).
+	fin=$(gdb_section "$T/a2.gdb" finish detach |
+	    grep -aE '^(0x[0-9a-f]+ in )?[A-Za-z_][A-Za-z0-9_.]* \(' | head -n 1 |
+	    sed -E 's/^(0x[0-9a-f]+ in )?([A-Za-z_][A-Za-z0-9_.]*) \(.*/\2/')
 	if check_clean direct-2-breakpoint "$T/a2.gdb" &&
 	    check_log direct-2-breakpoint "$T/a2.gdb" \
 		"Breakpoint 1 at $E2E_KTEXT" \
 		'hit Breakpoint 1, (0x[0-9a-f]+ in )?hrtimer_nanosleep' \
 		'^#0 .*hrtimer_nanosleep' '^#[1-9] .*(sys_clock_nanosleep|sys_nanosleep)' \
 		"^#[1-9] .*$E2E_SYSCALL" \
-		'@@finish' '@@detach' 'detached\]|Detaching from program' &&
-	    check_steps direct-2-breakpoint "$T/a2.gdb" hrtimer_nanosleep &&
-	    check_finish direct-2-breakpoint "$T/a2.gdb"; then
-		if sed -n '/^@@next/,/^@@finish/p' "$T/a2.gdb" | grep -q 'running'; then
-			fail direct-2-breakpoint "a step left gdb thinking the target runs"
+		'@@finish' '@@detach' 'detached\]|Detaching from program'; then
+		if [ "$STEPS_DIRECT" = 0 ] &&
+		    { [ -z "$fin" ] || [ "$fin" = hrtimer_nanosleep ]; }; then
+			fail direct-2-breakpoint "finish did not leave hrtimer_nanosleep (it stopped in '${fin:-nowhere}')"
 		else
 			pass direct-2-breakpoint
+		fi
+	fi
+	if [ "$STEPS_DIRECT" = 0 ]; then
+		skip direct-3-step "kgdb cannot step by itself on $LAB_ARCH (see the header); bridge-2-breakpoint steps through the bridge"
+	elif check_clean direct-3-step "$T/a2.gdb" &&
+	    check_steps direct-3-step "$T/a2.gdb" hrtimer_nanosleep &&
+	    check_finish direct-3-step "$T/a2.gdb"; then
+		if sed -n '/^@@next/,/^@@finish/p' "$T/a2.gdb" | grep -q 'running'; then
+			fail direct-3-step "a step left gdb thinking the target runs"
+		else
+			pass direct-3-step
 		fi
 	fi
 fi
