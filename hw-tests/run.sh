@@ -108,7 +108,7 @@ if [ "$stopped" = 0 ]; then
 fi
 
 # 1: connect: registers, bt, threads, memory, disassembly. bt is held to
-# 40 frames: at a break-in taken in an interrupt on arm (6.1), gdb 13
+# 40 frames: at a break-in taken in an interrupt on arm (6.1, 6.12), gdb 13
 # unwinds __irq_svc into itself without end (800 frames in a minute,
 # seen through the bridge; not yet compared with gdb alone).
 gdb_run hw-c1 "$BR_GDB_PORT" -ex 'info registers' -ex 'bt 40' -ex 'info threads' \
