@@ -247,6 +247,8 @@ br_prefetch_new(struct bridge *br, bool on)
 	p->cfg.piece = BR_PREFETCH_PIECE;
 	p->cfg.stack = BR_PREFETCH_STACK;
 	p->cfg.thread_stack = BR_PREFETCH_THREAD_STACK;
+	if (br->arch != NULL && br->arch->id == RSP_ARCH_ARM64)
+		p->cfg.thread_stack = BR_PREFETCH_THREAD_STACK_ARM64;
 	p->cfg.code = BR_PREFETCH_CODE;
 	p->cfg.threads = true;
 	if (br->arch != NULL && p->cfg.piece > br->arch->mem_read_max)

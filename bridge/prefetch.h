@@ -98,6 +98,9 @@ void		 br_target_set_idle(struct br_target *t, void (*fn)(void *),
 #define BR_PREFETCH_THREAD_STACK 192	/* other threads (info threads
 					 * reads the frame at a sleeping
 					 * task's sp and the lines above) */
+#define BR_PREFETCH_THREAD_STACK_ARM64 128 /* … on arm64, where gdb reads
+					 * the line holding sp and the
+					 * next (lab trace, info threads) */
 #define BR_PREFETCH_CODE	128	/* at pc (x/16i $pc) */
 
 struct br_prefetch_stats {
