@@ -41,6 +41,21 @@
  *    again;
  *  - a 'g' the cache holds already goes to the cache.
  *
+ * The cache off, the module still builds: gdb's thread is then the Hg
+ * sleepers.c saw said OK at this stop (br_taskregs_hg), the walk is kept
+ * as ever, and each 'g' reads its task's saved words again.
+ *
+ * Reading ahead (prefetch.c) the same job runs for a thread gdb has not
+ * asked for yet (br_taskregs_ahead): each read comes from the cache or
+ * goes out in the background on an idle line and is kept in the cache,
+ * and nothing is forwarded; where gdb's 'g' would be forwarded the build
+ * is declined and the read-ahead reads kgdb's 'g' itself. Before a check
+ * has passed, a built answer is held back (check_*) until kgdb's own for
+ * the same thread comes in (br_taskregs_ahead_check). gdb's 'g' waits
+ * for no build, only for its one read on the wire: it cancels the build
+ * (that read's reply still goes to the cache) and takes the walk over,
+ * which a job moves on only with a finished step.
+ *
  * Only where it pays: a built answer costs the walk's reads (tasks, pid,
  * thread_node: three small reads a task) and one of the saved words, four
  * request/reply turns instead of one. On arm64 that is about a quarter of
@@ -53,8 +68,11 @@
  * main.c turns the module on for arm64 only, riscv64 waits for monitor
  * bridge taskregs on.
  *
- * Layer 3, beside sleepers.c, which calls br_taskregs_g for gdb's 'g';
- * it calls the cache (br_cache_forward).
+ * Layer 3, beside sleepers.c, which calls br_taskregs_g for gdb's 'g',
+ * and prefetch.c, which calls br_taskregs_ahead; it calls the cache
+ * (br_cache_forward, br_cache_ahead_reply) and, reading ahead, the
+ * target engine's background requests. The pure steps are in
+ * taskregs_build.c.
  */
 #include <inttypes.h>
 #include <stdio.h>
