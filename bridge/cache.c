@@ -485,6 +485,14 @@ br_cache_has_g(struct br_cache *c, uint64_t tid)
 	    t->g != NULL);
 }
 
+bool
+br_cache_mem_held(struct br_cache *c, uint64_t addr, size_t len,
+    uint8_t *out)
+{
+	return (c != NULL && c->enabled && len > 0 &&
+	    cache_mem_get(c, addr, len, out));
+}
+
 void
 br_cache_learn_stack(struct br_cache *c, const char *g, size_t len)
 {

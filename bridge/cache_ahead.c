@@ -18,7 +18,11 @@
  *  4. each thread's registers (Hg, 'g') and a little of its stack from
  *     that sp (info threads shows every thread's frame: for a sleeping
  *     x86_64 task that is the frame sleepers.c reads at its sp, and the
- *     words above it that gdb reads for the frame's function), then
+ *     words above it that gdb reads for the frame's function); where the
+ *     caller builds a sleeping task's 'g' itself (cfg->build: taskregs.c
+ *     on arm64), a BR_AHEAD_BUILD instead of Hg and 'g', whose small
+ *     reads of task memory are what gdb's own 'g' of that thread would
+ *     cost, and kgdb's 'g' only where the builder declines, then
  *  5. the stub back on gdb's thread.
  * Each step is planned afresh from what the cache holds, so whatever gdb
  * fetched meanwhile is not read again, and nothing is continued that gdb
@@ -237,6 +241,21 @@ listed(const struct cthread *t)
 	return (t->valid && t->tid < CACHE_TID_CURRENT);
 }
 
+/* A sleeping thread's 'g' from the caller's builder: not a shadow CPU
+ * (kgdb's negative ids, a CPU's own registers), not declined before. */
+static bool
+plan_build(const struct br_ahead_cfg *cfg, const struct cthread *t,
+    struct br_ahead *a)
+{
+	if (!cfg->build || t->nobuild || t->g != NULL || t->tid == 0 ||
+	    t->tid >= 0x80000000ULL)
+		return (false);
+	a->kind = BR_AHEAD_BUILD;
+	a->tid = t->tid;
+	a->pktlen = 0;
+	return (true);
+}
+
 /* Steps 3 and 4 (see the top): names, then registers and stacks. */
 static bool
 plan_threads(struct br_cache *c, const struct br_ahead_cfg *cfg,
@@ -257,6 +276,8 @@ plan_threads(struct br_cache *c, const struct br_ahead_cfg *cfg,
 
 		if (!listed(&c->threads[i]))
 			continue;
+		if (plan_build(cfg, &c->threads[i], a))
+			return (true);
 		if (plan_regs(c, tid, a, &stuck))
 			return (true);
 		/* Its stack only under kgdb's own 'g' that we read: once gdb
@@ -398,6 +419,21 @@ br_cache_ahead_reply(struct br_cache *c, const struct br_ahead *a,
 		else
 			ahead_keep(c, BR_CACHE_STEP_EXACT, a->pkt, a->pktlen,
 			    reply, rlen);
+		return;
+	case BR_AHEAD_BUILD:
+		if ((t = cache_thread_get(c, a->tid, true)) == NULL)
+			return;
+		if (reply == NULL || rlen == 0) {
+			t->nobuild = true;	/* kgdb's 'g' next */
+			return;
+		}
+		if (t->g != NULL)
+			return;			/* gdb's own came first */
+		t->g = cache_dupn(reply, rlen);
+		t->glen = rlen;
+		t->valid = true;
+		t->ahead = true;		/* its stack next */
+		cache_stack_learn(c, reply, rlen);
 		return;
 	}
 }

@@ -46,6 +46,8 @@ struct cthread {
 	bool		 ahead;		/* g is kgdb's, got by the read-ahead
 					 * (cache_ahead.c): its stack is to
 					 * read too */
+	bool		 nobuild;	/* the read-ahead's builder declined
+					 * it: read kgdb's 'g' instead */
 };
 
 struct cregion {

@@ -704,12 +704,13 @@ cmd_taskregs(struct br_cmdq *q)
 		return (BR_CMD_OK);
 	}
 	st = br_taskregs_stats(t);
-	br_cmd_printf(q, "taskregs: %s; %" PRIu64 " built, %" PRIu64 " on a "
-	    "CPU, %" PRIu64 " forwarded, %" PRIu64 " checked, %" PRIu64
-	    " differed; %" PRIu64 " tasks walked, %" PRIu64 " reads of %"
-	    PRIu64 " bytes%s%s\n", br_taskregs_on(t) ? "on" : "off",
-	    st->built, st->on_cpu, st->forwarded, st->verified,
-	    st->mismatches, st->walked, st->reads, st->read_bytes,
+	br_cmd_printf(q, "taskregs: %s; %" PRIu64 " built (%" PRIu64 " read "
+	    "ahead), %" PRIu64 " on a CPU, %" PRIu64 " forwarded, %" PRIu64
+	    " checked, %" PRIu64 " differed; %" PRIu64 " tasks walked, %"
+	    PRIu64 " reads of %" PRIu64 " bytes%s%s\n", br_taskregs_on(t) ?
+	    "on" : "off", st->built, st->ahead, st->on_cpu, st->forwarded,
+	    st->verified, st->mismatches, st->walked, st->reads,
+	    st->read_bytes,
 	    br_taskregs_why(t)[0] != '\0' ? "; unusable: " : "",
 	    br_taskregs_why(t));
 	return (BR_CMD_OK);
@@ -740,9 +741,10 @@ cmd_prefetch(struct br_cmdq *q)
 	}
 	st = br_prefetch_stats(p);
 	br_cmd_printf(q, "prefetch: %s; %" PRIu64 " requests read ahead (%"
-	    PRIu64 " reply bytes), %" PRIu64 " replies of an ended stop "
-	    "dropped, %" PRIu64 " unanswered%s\n", br_prefetch_on(p) ? "on" :
-	    "off", st->requests, st->reply_bytes, st->dropped, st->failed,
+	    PRIu64 " reply bytes), %" PRIu64 " 'g' built by taskregs, %"
+	    PRIu64 " replies of an ended stop dropped, %" PRIu64
+	    " unanswered%s\n", br_prefetch_on(p) ? "on" : "off", st->requests,
+	    st->reply_bytes, st->built, st->dropped, st->failed,
 	    br_prefetch_done(p) ? "; this stop read ahead" : "");
 	return (BR_CMD_OK);
 }

@@ -22,7 +22,14 @@
  *    another stop's answers);
  *  - a sleeping task's 'g' is kept as kgdb sent it: gdb's own 'g' goes
  *    through sleepers.c as always, which finds kgdb's answer and the
- *    frame at its sp in the cache and builds its answer from them.
+ *    frame at its sp in the cache and builds its answer from them;
+ *  - where taskregs.c builds sleeping tasks' 'g' (arm64), the planner
+ *    names a build (BR_AHEAD_BUILD) instead of kgdb's 'g': taskregs.c
+ *    walks to the task and reads its saved words, each read from the
+ *    cache or sent here in the background one at a time under the same
+ *    rules, and the built 'g' is kept for the thread. kgdb's 'g' is read
+ *    only where it declines (a task on a CPU), and once for the check of
+ *    a built one against kgdb's (br_taskregs_ahead_check).
  * `--no-prefetch` and `monitor bridge prefetch on|off` switch it.
  *
  * Layer 3: calls the target engine (layer 2) and the cache (layer 0);
@@ -36,6 +43,7 @@
 
 #include "bridge/bridge.h"
 #include "bridge/prefetch.h"
+#include "bridge/taskregs.h"
 
 struct br_prefetch {
 	struct bridge		*br;
@@ -46,6 +54,8 @@ struct br_prefetch {
 	bool			 quick;		/* ours was the last request */
 	bool			 halted;	/* the wire failed one: not again
 						 * at this stop */
+	bool			 stepping;	/* inside pf_step */
+	bool			 again;		/* a build ended inside it */
 	unsigned		 quiet_ms;
 	struct event		*ev;		/* the quiet time */
 	struct br_ahead_cfg	 cfg;
@@ -84,6 +94,9 @@ pf_reply(void *arg, const char *payload, size_t len, const char *err)
 			p->st.reply_bytes += len;
 		br_cache_ahead_reply(c, &q->a, err != NULL ? NULL : payload,
 		    len);
+		/* kgdb's own 'g': the check of a built one, if one waits */
+		if (q->a.kind == BR_AHEAD_G && err == NULL)
+			br_taskregs_ahead_check(p->br, q->a.tid, payload, len);
 	}
 	if (err != NULL) {
 		/* A stub that does not answer this will not answer the next
@@ -96,6 +109,44 @@ pf_reply(void *arg, const char *payload, size_t len, const char *err)
 	free(q);
 	/* The engine's idle cue follows (or a request of gdb's goes
 	 * first, and its end cues us again). */
+}
+
+/* A build of taskregs.c's ended (maybe inside pf_step). */
+static void
+pf_built(void *arg, const char *g, size_t len, enum br_tr_ahead how)
+{
+	struct pf_req		*q = arg;
+	struct br_prefetch	*p = q->p;
+	struct br_cache		*c;
+
+	if (p == NULL) {
+		free(q);
+		return;
+	}
+	p->busy = false;
+	p->out = NULL;
+	c = p->br->cache;
+	if (c == NULL || q->a.gen != br_cache_generation(c))
+		p->st.dropped++;
+	else if (how == BR_TR_BUILT) {
+		p->st.built++;
+		br_cache_ahead_reply(c, &q->a, g, len);
+	} else if (how == BR_TR_KGDB)
+		br_cache_ahead_reply(c, &q->a, NULL, 0);
+	else if (how == BR_TR_FAILED) {
+		p->st.failed++;
+		p->halted = true;
+		log_info("prefetch: a read of taskregs' went unanswered; "
+		    "nothing more read ahead at this stop");
+	}
+	free(q);
+	if (p->stepping) {
+		/* Nothing went to the wire: no idle cue follows. */
+		p->again = how == BR_TR_BUILT || how == BR_TR_KGDB;
+		return;
+	}
+	/* After a reply of ours: the engine's idle cue follows. */
+	p->quick = br_target_idle(p->br->target);
 }
 
 /* The quiet time is over: one request, if all is still idle. */
@@ -112,7 +163,8 @@ pf_step(int fd, short what, void *arg)
 	    !br_cache_enabled(br->cache) || !br_target_idle(br->target))
 		return;
 	q = xcalloc(1, sizeof *q);
-	if (!br_cache_ahead(br->cache, &p->cfg, &q->a) || q->a.pktlen == 0) {
+	p->cfg.build = br_taskregs_can_build(br);
+	if (!br_cache_ahead(br->cache, &p->cfg, &q->a)) {
 		free(q);
 		p->done = true;
 		return;
@@ -120,6 +172,25 @@ pf_step(int fd, short what, void *arg)
 	q->p = p;
 	p->busy = true;
 	p->out = q;
+	if (q->a.kind == BR_AHEAD_BUILD) {
+		p->stepping = true;
+		p->again = false;
+		br_taskregs_ahead(br, q->a.tid, pf_built, q);
+		p->stepping = false;
+		if (!p->busy && p->again) {
+			p->quick = true;
+			pf_arm(p);
+			p->quick = false;
+		}
+		return;
+	}
+	if (q->a.pktlen == 0) {
+		p->busy = false;
+		p->out = NULL;
+		free(q);
+		p->done = true;
+		return;
+	}
 	p->st.requests++;
 	/* A refusal calls pf_reply at once (and halts it for the stop). */
 	(void)br_target_request_bg(br->target, q->a.pkt, q->a.pktlen,
@@ -176,6 +247,8 @@ br_prefetch_new(struct bridge *br, bool on)
 	p->cfg.piece = BR_PREFETCH_PIECE;
 	p->cfg.stack = BR_PREFETCH_STACK;
 	p->cfg.thread_stack = BR_PREFETCH_THREAD_STACK;
+	if (br->arch != NULL && br->arch->id == RSP_ARCH_ARM64)
+		p->cfg.thread_stack = BR_PREFETCH_THREAD_STACK_ARM64;
 	p->cfg.code = BR_PREFETCH_CODE;
 	p->cfg.threads = true;
 	if (br->arch != NULL && p->cfg.piece > br->arch->mem_read_max)

@@ -25,6 +25,9 @@ enum br_ahead_kind {
 	BR_AHEAD_LISTF,		/* qfThreadInfo */
 	BR_AHEAD_LISTS,		/* qsThreadInfo */
 	BR_AHEAD_EXTRA,		/* qThreadExtraInfo (the thread's name) */
+	BR_AHEAD_BUILD,		/* a sleeping thread's 'g', built from its
+				 * saved words (taskregs.c): no packet of
+				 * its own, its reply the built 'g' */
 };
 
 /* One wire request of the read-ahead: planned by br_cache_ahead, sent as
@@ -46,6 +49,9 @@ struct br_ahead_cfg {
 	size_t		 thread_stack;	/* every other thread: bytes */
 	size_t		 code;		/* at its pc: bytes */
 	bool		 threads;	/* every thread's registers too */
+	bool		 build;		/* … built (BR_AHEAD_BUILD) where the
+					 * builder has not declined, not
+					 * asked of kgdb */
 };
 
 /*
@@ -59,7 +65,9 @@ struct br_ahead_cfg {
 bool		 br_cache_ahead(struct br_cache *c,
 		    const struct br_ahead_cfg *cfg, struct br_ahead *a);
 /* Its reply (NULL: the wire failed): kept if a's stop is still the
- * cache's; a failure is remembered for the stop, not asked again. */
+ * cache's; a failure is remembered for the stop, not asked again. For
+ * BR_AHEAD_BUILD the reply is the built 'g' (kept as the thread's, its
+ * stack read next), or NULL: the builder declined, kgdb's 'g' is read. */
 void		 br_cache_ahead_reply(struct br_cache *c,
 		    const struct br_ahead *a, const char *reply, size_t rlen);
 
@@ -90,6 +98,9 @@ void		 br_target_set_idle(struct br_target *t, void (*fn)(void *),
 #define BR_PREFETCH_THREAD_STACK 192	/* other threads (info threads
 					 * reads the frame at a sleeping
 					 * task's sp and the lines above) */
+#define BR_PREFETCH_THREAD_STACK_ARM64 128 /* … on arm64, where gdb reads
+					 * the line holding sp and the
+					 * next (lab trace, info threads) */
 #define BR_PREFETCH_CODE	128	/* at pc (x/16i $pc) */
 
 struct br_prefetch_stats {
@@ -97,6 +108,8 @@ struct br_prefetch_stats {
 	uint64_t	 reply_bytes;	/* their replies' payload bytes */
 	uint64_t	 dropped;	/* replies of a stop that had ended */
 	uint64_t	 failed;	/* no reply: given up for the stop */
+	uint64_t	 built;		/* sleeping threads' 'g' built by
+					 * taskregs.c instead of read */
 };
 
 struct br_prefetch;

@@ -587,18 +587,24 @@ sl_hg_cb(void *arg, const char *payload, size_t len, const char *err)
 {
 	struct sl_hg		*h = arg;
 	struct br_sleepers	*s = h->br->sleepers;
+	uint64_t		 gen;
 
-	if (s != NULL && h->br->cache != NULL && err == NULL &&
-	    payload != NULL && len == 2 && memcmp(payload, "OK", 2) == 0) {
-		s->hg_known = h->known;
-		s->hg_tid = h->tid;
-		s->hg_gen = br_cache_generation(h->br->cache);
+	if (h->br->cache != NULL && err == NULL && payload != NULL &&
+	    len == 2 && memcmp(payload, "OK", 2) == 0) {
+		gen = br_cache_generation(h->br->cache);
+		if (s != NULL) {
+			s->hg_known = h->known;
+			s->hg_tid = h->tid;
+			s->hg_gen = gen;
+		}
+		br_taskregs_hg(h->br->taskregs, h->known, h->tid, gen);
 	}
 	h->cb(h->arg, payload, len, err);
 	free(h);
 }
 
-/* Watch gdb's Hg (the cache off keeps no track of it). */
+/* Watch gdb's Hg (the cache off keeps no track of it), for this module
+ * and for taskregs.c. */
 static int
 sl_hg(struct bridge *br, const char *p, size_t len, br_reply_cb *cb,
     void *arg)
@@ -632,6 +638,18 @@ sl_thread(struct bridge *br, uint64_t *tid)
 	return (true);
 }
 
+/* gdb's thread for taskregs.c: the cache's view, else the Hg watched. */
+static bool
+sl_tr_thread(struct bridge *br, uint64_t *tid)
+{
+	if (br->cache == NULL)
+		return (false);
+	if (br_cache_enabled(br->cache))
+		return (br_cache_gdb_thread(br->cache, tid));
+	return (br_taskregs_gdb_thread(br->taskregs,
+	    br_cache_generation(br->cache), tid));
+}
+
 int
 br_sleepers_forward(struct bridge *br, const char *p, size_t len,
     br_reply_cb *cb, void *arg)
@@ -641,14 +659,14 @@ br_sleepers_forward(struct bridge *br, const char *p, size_t len,
 	int			 reg = -1;
 	uint64_t		 tid;
 
-	if (s != NULL && len >= 3 && p[0] == 'H' && p[1] == 'g')
+	if ((s != NULL || br->taskregs != NULL) && len >= 3 && p[0] == 'H' &&
+	    p[1] == 'g')
 		return (sl_hg(br, p, len, cb, arg));
 	/* Other architectures: a sleeping task's 'g' may be built from its
-	 * saved words (taskregs.c), with the cache on. */
+	 * saved words (taskregs.c), the cache on or off. */
 	if (br->taskregs != NULL && len == 1 && p[0] == 'g' &&
 	    br->arch != NULL && br->arch->id != RSP_ARCH_X86_64 &&
-	    br->cache != NULL && br_cache_gdb_thread(br->cache, &tid) &&
-	    !sl_shadow(tid))
+	    sl_tr_thread(br, &tid) && !sl_shadow(tid))
 		return (br_taskregs_g(br, tid, cb, arg));
 	if (s == NULL || !s->on || s->state == SL_UNUSABLE ||
 	    br->arch == NULL || br->arch->id != RSP_ARCH_X86_64 ||

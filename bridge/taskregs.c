@@ -41,6 +41,21 @@
  *    again;
  *  - a 'g' the cache holds already goes to the cache.
  *
+ * The cache off, the module still builds: gdb's thread is then the Hg
+ * sleepers.c saw said OK at this stop (br_taskregs_hg), the walk is kept
+ * as ever, and each 'g' reads its task's saved words again.
+ *
+ * Reading ahead (prefetch.c) the same job runs for a thread gdb has not
+ * asked for yet (br_taskregs_ahead): each read comes from the cache or
+ * goes out in the background on an idle line and is kept in the cache,
+ * and nothing is forwarded; where gdb's 'g' would be forwarded the build
+ * is declined and the read-ahead reads kgdb's 'g' itself. Before a check
+ * has passed, a built answer is held back (check_*) until kgdb's own for
+ * the same thread comes in (br_taskregs_ahead_check). gdb's 'g' waits
+ * for no build, only for its one read on the wire: it cancels the build
+ * (that read's reply still goes to the cache) and takes the walk over,
+ * which a job moves on only with a finished step.
+ *
  * Only where it pays: a built answer costs the walk's reads (tasks, pid,
  * thread_node: three small reads a task) and one of the saved words, four
  * request/reply turns instead of one. On arm64 that is about a quarter of
@@ -53,8 +68,11 @@
  * main.c turns the module on for arm64 only, riscv64 waits for monitor
  * bridge taskregs on.
  *
- * Layer 3, beside sleepers.c, which calls br_taskregs_g for gdb's 'g';
- * it calls the cache (br_cache_forward).
+ * Layer 3, beside sleepers.c, which calls br_taskregs_g for gdb's 'g',
+ * and prefetch.c, which calls br_taskregs_ahead; it calls the cache
+ * (br_cache_forward, br_cache_ahead_reply) and, reading ahead, the
+ * target engine's background requests. The pure steps are in
+ * taskregs_build.c.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -62,16 +80,17 @@
 #include <string.h>
 
 #include "bridge/bridge.h"
+#include "bridge/prefetch.h"
 #include "bridge/sleepers.h"
 #include "bridge/taskregs.h"
 #include "common/elf.h"
 
 #define TR_TASKS_MAX	4096
 #define TR_CPUS_MAX	256	/* kgdb_info entries read at most */
-#define TR_FIELD_MAX	32768	/* offsets inside task_struct */
-#define TR_READ_MAX	512	/* bytes in one read of ours */
+#define TR_READ_MAX	BR_TR_SAVED_MAX	/* bytes in one read of ours */
 
 enum tr_state { TR_UNREAD, TR_READY, TR_UNUSABLE };
+struct tr_job;
 enum tr_verdict { TR_UNVERIFIED, TR_VERIFIED, TR_MISMATCH };
 
 struct br_taskregs {
@@ -85,6 +104,16 @@ struct br_taskregs {
 	enum tr_verdict		 verdict;	/* on this gdb connection */
 	bool			 told;		/* a refusal logged */
 	bool			 busy;		/* a job runs */
+	struct tr_job		*ahead_job;	/* … the read-ahead's */
+	/* a built answer of the read-ahead's, until kgdb's own for the
+	 * same thread at the same stop is read to check it */
+	bool			 check_have;
+	uint64_t		 check_gen, check_tid;
+	char			*check_g;
+	size_t			 check_glen;
+	/* gdb's thread as sleepers.c saw its Hg (the cache off) */
+	bool			 hg_known;
+	uint64_t		 hg_tid, hg_gen;
 	/* this stop's (cache generation gen) */
 	bool			 have_gen;
 	uint64_t		 gen;
@@ -93,283 +122,6 @@ struct br_taskregs {
 	uint64_t		 cpu_task[TR_CPUS_MAX];
 	size_t			 ncpu;
 };
-
-/* The saved words per architecture, as kgdb's sleeping_thread_to_gdb_regs
- * copies them: register, task_struct member, array index (-1: none). */
-struct tr_src {
-	const char	*reg, *member;
-	int		 index;
-};
-
-static const struct tr_src tr_arm64[] = {
-	{ "x19", "thread.cpu_context.x19", -1 },
-	{ "x20", "thread.cpu_context.x20", -1 },
-	{ "x21", "thread.cpu_context.x21", -1 },
-	{ "x22", "thread.cpu_context.x22", -1 },
-	{ "x23", "thread.cpu_context.x23", -1 },
-	{ "x24", "thread.cpu_context.x24", -1 },
-	{ "x25", "thread.cpu_context.x25", -1 },
-	{ "x26", "thread.cpu_context.x26", -1 },
-	{ "x27", "thread.cpu_context.x27", -1 },
-	{ "x28", "thread.cpu_context.x28", -1 },
-	{ "x29", "thread.cpu_context.fp", -1 },
-	{ "sp", "thread.cpu_context.sp", -1 },
-	{ "pc", "thread.cpu_context.pc", -1 },
-};
-
-static const struct tr_src tr_riscv64[] = {
-	{ "sp", "thread.sp", -1 },
-	{ "fp", "thread.s", 0 },
-	{ "s1", "thread.s", 1 },
-	{ "s2", "thread.s", 2 },
-	{ "s3", "thread.s", 3 },
-	{ "s4", "thread.s", 4 },
-	{ "s5", "thread.s", 5 },
-	{ "s6", "thread.s", 6 },
-	{ "s7", "thread.s", 7 },
-	{ "s8", "thread.s", 8 },
-	{ "s9", "thread.s", 9 },
-	{ "s10", "thread.s", 10 },
-	{ "s11", "thread.s", 11 },
-	{ "pc", "thread.ra", -1 },
-};
-
-/* ---- the layout */
-
-static int
-tr_member(struct cm_dwarf *d, const char *sname, const char *path,
-    uint64_t size, uint64_t *off, char *err)
-{
-	struct cm_dwarf_member	m;
-	char			derr[CM_DWARF_ERRLEN];
-
-	if (cm_dwarf_member(d, sname, path, &m, derr) != 0) {
-		br_seterr(err, "%s", derr);
-		return (-1);
-	}
-	if (m.bit_size != 0 || (size != 0 && m.size != size) ||
-	    m.offset > TR_FIELD_MAX) {
-		br_seterr(err, "struct %s: %s is not %" PRIu64 " bytes where "
-		    "the bridge can read it", sname, path, size);
-		return (-1);
-	}
-	*off = m.offset;
-	return (0);
-}
-
-/* The saved words' places, per the architecture's table. */
-static int
-tr_slots(struct cm_dwarf *d, const struct rsp_arch *a, struct br_tr_layout *l,
-    char *err)
-{
-	const struct tr_src	*src;
-	struct cm_dwarf_member	 m;
-	char			 derr[CM_DWARF_ERRLEN];
-	uint64_t		 off, lo = UINT64_MAX, hi = 0;
-	size_t			 i, n;
-	int			 reg;
-
-	if (a->id == RSP_ARCH_ARM64) {
-		src = tr_arm64;
-		n = nitems(tr_arm64);
-	} else if (a->id == RSP_ARCH_RISCV64) {
-		src = tr_riscv64;
-		n = nitems(tr_riscv64);
-	} else {
-		br_seterr(err, "kgdb's sleeping-task registers are not built "
-		    "on %s", a->name);
-		return (-1);
-	}
-	for (i = 0; i < n; i++) {
-		if ((reg = rsp_arch_reg_by_name(a, src[i].reg)) < 0 ||
-		    a->regs[reg].size != 8 || a->regs[reg].offset < 0) {
-			br_seterr(err, "no 8-byte register %s", src[i].reg);
-			return (-1);
-		}
-		if (cm_dwarf_member(d, "task_struct", src[i].member, &m,
-		    derr) != 0) {
-			br_seterr(err, "%s", derr);
-			return (-1);
-		}
-		off = m.offset + (src[i].index > 0 ? 8 * (uint64_t)src[i].index :
-		    0);
-		if (m.bit_size != 0 || (src[i].index < 0 && m.size != 8) ||
-		    (src[i].index >= 0 && 8 * (uint64_t)src[i].index + 8 >
-		    m.size) || off > TR_FIELD_MAX) {
-			br_seterr(err, "struct task_struct: %s is no saved "
-			    "word", src[i].member);
-			return (-1);
-		}
-		l->slot[i].reg = reg;
-		l->slot[i].off = off;
-		lo = off < lo ? off : lo;
-		hi = off + 8 > hi ? off + 8 : hi;
-	}
-	l->nslots = n;
-	l->saved_lo = lo;
-	l->saved_len = hi - lo;
-	if (l->saved_len > TR_READ_MAX) {
-		br_seterr(err, "the saved words span %" PRIu64 " bytes",
-		    l->saved_len);
-		return (-1);
-	}
-	return (0);
-}
-
-/* kgdb_info[], its entries' task and debuggerinfo, and nr_cpu_ids. */
-static int
-tr_kgdb_info(struct cm_dwarf *d, struct br_tr_layout *l, char *err)
-{
-	struct cm_dwarf_var	v;
-	char			derr[CM_DWARF_ERRLEN];
-
-	if (cm_dwarf_var(d, "kgdb_info", &v, derr) != 0) {
-		br_seterr(err, "%s", derr);
-		return (-1);
-	}
-	l->info_addr = v.addr;
-	if (cm_dwarf_struct_size(d, "debuggerinfo_struct", &l->info_size,
-	    derr) != 0) {
-		br_seterr(err, "%s", derr);
-		return (-1);
-	}
-	if (l->info_size == 0 || l->info_size > 256 || v.size == 0 ||
-	    v.size % l->info_size != 0) {
-		br_seterr(err, "kgdb_info is no array of struct "
-		    "debuggerinfo_struct");
-		return (-1);
-	}
-	l->info_count = (size_t)(v.size / l->info_size);
-	if (tr_member(d, "debuggerinfo_struct", "task", 8, &l->info_task,
-	    err) != 0 || tr_member(d, "debuggerinfo_struct", "debuggerinfo", 8,
-	    &l->info_dbg, err) != 0)
-		return (-1);
-	if (l->info_task + 8 > l->info_size || l->info_dbg + 8 > l->info_size) {
-		br_seterr(err, "struct debuggerinfo_struct: task or "
-		    "debuggerinfo outside it");
-		return (-1);
-	}
-	/* A kernel without SMP has no nr_cpu_ids: one CPU. */
-	if (cm_dwarf_var(d, "nr_cpu_ids", &v, derr) == 0 && v.size == 4)
-		l->nr_cpu_ids = v.addr;
-	else
-		l->nr_cpu_ids = 0;
-	return (0);
-}
-
-int
-br_taskregs_layout(struct cm_dwarf *d, const struct rsp_arch *a,
-    struct br_tr_layout *l, char *err)
-{
-	struct cm_dwarf_var	v;
-	uint64_t		off;
-	char			derr[CM_DWARF_ERRLEN];
-
-	memset(l, 0, sizeof *l);
-	if (cm_dwarf_bits(d) != 64 || cm_dwarf_big_endian(d)) {
-		br_seterr(err, "not a 64-bit little-endian kernel");
-		return (-1);
-	}
-	l->tl.wsize = 8;
-	if (cm_dwarf_var(d, "init_task", &v, derr) != 0) {
-		br_seterr(err, "%s", derr);
-		return (-1);
-	}
-	l->tl.init_task = v.addr;
-	if (tr_member(d, "task_struct", "tasks", 16, &l->tl.tasks_off,
-	    err) != 0 || tr_member(d, "task_struct", "pid", 4, &l->pid_off,
-	    err) != 0)
-		return (-1);
-	/* Threads of a group: where the kernel keeps them on a list. */
-	l->tl.groups = tr_member(d, "task_struct", "thread_node", 16,
-	    &l->tl.thread_node_off, derr) == 0 && tr_member(d, "task_struct",
-	    "signal", 8, &l->tl.signal_off, derr) == 0 &&
-	    tr_member(d, "signal_struct", "thread_head", 16, &off,
-	    derr) == 0;
-	if (l->tl.groups)
-		l->tl.thread_head_off = off;
-	else
-		log_info("taskregs: no thread groups in the walk (%s)", derr);
-	if (tr_kgdb_info(d, l, err) != 0)
-		return (-1);
-	return (tr_slots(d, a, l, err));
-}
-
-/* ---- the answer (pure) */
-
-int
-br_taskregs_build(const struct rsp_arch *a, const struct br_tr_layout *l,
-    const uint8_t *saved, size_t len, char *out, size_t outmax)
-{
-	static const char	 hex[] = "0123456789abcdef";
-	const struct rsp_reg	*r;
-	size_t			 i, k, at, glen = 2 * (size_t)a->numregbytes;
-	uint64_t		 v;
-
-	if (glen > outmax || len != l->saved_len)
-		return (-1);
-	memset(out, '0', glen);
-	for (i = 0; i < l->nslots; i++) {
-		r = &a->regs[l->slot[i].reg];
-		if (r->offset < 0 || 2 * ((size_t)r->offset + r->size) > glen ||
-		    l->slot[i].off < l->saved_lo ||
-		    l->slot[i].off - l->saved_lo + 8 > len)
-			return (-1);
-		v = cm_le(saved + (l->slot[i].off - l->saved_lo), 8);
-		at = 2 * (size_t)r->offset;
-		for (k = 0; k < r->size && k < 8; k++, v >>= 8) {
-			out[at + 2 * k] = hex[(v >> 4) & 0xf];
-			out[at + 2 * k + 1] = hex[v & 0xf];
-		}
-	}
-	return ((int)glen);
-}
-
-const char *
-br_taskregs_differ(const struct rsp_arch *a, const char *g1, size_t len1,
-    const char *g2, size_t len2)
-{
-	const struct rsp_reg	*r;
-	size_t			 i, at, n;
-	int			 j;
-
-	if (len1 != len2)
-		return ("length");
-	for (j = 0; j < (int)a->nregs; j++) {
-		r = &a->regs[j];
-		if (r->offset < 0)
-			continue;
-		at = 2 * (size_t)r->offset;
-		n = 2 * (size_t)r->size;
-		if (at + n > len1)
-			continue;
-		for (i = at; i < at + n; i++)
-			if ((g1[i] | 0x20) != (g2[i] | 0x20))
-				return (r->name);
-	}
-	for (i = 0; i < len1; i++)	/* bytes no register covers */
-		if ((g1[i] | 0x20) != (g2[i] | 0x20))
-			return ("padding");
-	return (NULL);
-}
-
-size_t
-br_taskregs_cpus(const struct br_tr_layout *l, const uint8_t *info,
-    size_t count, uint64_t *tasks, size_t max)
-{
-	const uint8_t	*e;
-	size_t		 i, n = 0;
-	uint64_t	 task;
-
-	for (i = 0; i < count && n < max; i++) {
-		e = info + i * l->info_size;
-		task = cm_le(e + l->info_task, 8);
-		/* kgdb forwards to pt_regs only with debuggerinfo set */
-		if (task != 0 && cm_le(e + l->info_dbg, 8) != 0)
-			tasks[n++] = task;
-	}
-	return (n);
-}
 
 /* ---- the module */
 
@@ -390,6 +142,7 @@ br_taskregs_free(struct br_taskregs *t)
 	if (t == NULL)
 		return;
 	cm_tl_free(t->tl);
+	free(t->check_g);
 	free(t->vmlinux);
 	free(t);
 }
@@ -500,6 +253,13 @@ struct tr_job {
 	struct cm_tl_links	 ln;
 	char			 g[RSP_PKT_MAX + 1];	/* the built answer */
 	size_t			 glen;
+	/* the read-ahead's (br_taskregs_ahead) */
+	bool			 ahead;
+	bool			 cancelled;	/* gdb's own took over */
+	bool			 wire_err;	/* a read of ours went unanswered */
+	br_tr_ahead_cb		*acb;
+	void			*aarg;
+	uint64_t		 raddr;		/* the read out */
 };
 
 enum {
@@ -507,6 +267,86 @@ enum {
 };
 
 static void	tr_run(struct tr_job *);
+static void	tr_read_cb(void *, const char *, size_t, const char *);
+
+/* A read-ahead job is over: cb, and the module free for the next. */
+static int
+tr_ahead_end(struct tr_job *j, const char *g, size_t len,
+    enum br_tr_ahead how)
+{
+	struct br_taskregs	*t = j->br->taskregs;
+
+	if (t != NULL && t->ahead_job == j) {
+		t->ahead_job = NULL;
+		t->busy = false;
+	}
+	j->acb(j->aarg, g, len, how);
+	free(j);
+	return (TR_DONE);
+}
+
+/* A read-ahead read's reply: kept in the cache as the read-ahead's (at
+ * the job's stop only), then the job goes on; unanswered, it ends. */
+static void
+tr_ahead_read_cb(void *arg, const char *payload, size_t len, const char *err)
+{
+	struct tr_job	*j = arg;
+	struct br_ahead	 a;
+
+	j->pending = false;
+	if (j->br->cache != NULL) {
+		memset(&a, 0, sizeof a);
+		a.kind = BR_AHEAD_MEM;
+		a.gen = j->gen;
+		a.addr = j->raddr;
+		a.len = j->want;
+		a.pktlen = (size_t)snprintf(a.pkt, sizeof a.pkt, "m%" PRIx64
+		    ",%zx", j->raddr, j->want);
+		br_cache_ahead_reply(j->br->cache, &a, err != NULL ? NULL :
+		    payload, len);
+	}
+	if (j->cancelled) {
+		(void)tr_ahead_end(j, NULL, 0, BR_TR_LATER);
+		return;
+	}
+	if (err != NULL) {
+		j->wire_err = true;
+		if (!j->running)	/* else tr_read_ahead ends it */
+			(void)tr_ahead_end(j, NULL, 0, BR_TR_FAILED);
+		return;
+	}
+	tr_read_cb(j, payload, len, NULL);
+}
+
+/* One read of the read-ahead's: from the cache, else in the background
+ * while the line is idle (else put off). */
+static int
+tr_read_ahead(struct tr_job *j, uint64_t addr, size_t len)
+{
+	struct bridge	*br = j->br;
+	char		 m[64];
+	int		 n;
+
+	j->want = len;
+	j->failed = false;
+	j->raddr = addr;
+	if (br_cache_mem_held(br->cache, addr, len, j->buf)) {
+		j->got = len;
+		return (TR_WAIT);	/* not pending: on at once */
+	}
+	if (!br_target_idle(br->target))
+		return (tr_ahead_end(j, NULL, 0, BR_TR_LATER));
+	br->taskregs->st.reads++;
+	br->taskregs->st.read_bytes += len;
+	n = snprintf(m, sizeof m, "m%" PRIx64 ",%zx", addr, len);
+	j->pending = true;
+	j->wire_err = false;
+	(void)br_target_request_bg(br->target, m, (size_t)n,
+	    tr_ahead_read_cb, j);
+	if (j->wire_err)		/* refused at once */
+		return (tr_ahead_end(j, NULL, 0, BR_TR_FAILED));
+	return (TR_WAIT);
+}
 
 static void
 tr_read_cb(void *arg, const char *payload, size_t len, const char *err)
@@ -531,6 +371,8 @@ tr_read(struct tr_job *j, uint64_t addr, size_t len)
 	char			 m[64];
 	int			 n;
 
+	if (j->ahead)
+		return (tr_read_ahead(j, addr, len));
 	j->want = len;
 	j->pending = true;
 	j->failed = false;
@@ -557,6 +399,8 @@ tr_forward(struct tr_job *j, const char *why)
 			log_debug("taskregs: thread %" PRIu64 "'s 'g' goes to "
 			    "kgdb: %s", j->tid, why);
 	}
+	if (j->ahead)
+		return (tr_ahead_end(j, NULL, 0, BR_TR_KGDB));
 	t->busy = false;
 	(void)br_cache_forward(j->br, "g", 1, j->cb, j->arg);
 	free(j);
@@ -733,12 +577,36 @@ tr_find(struct tr_job *j)
 	return (tr_links(j, addr));
 }
 
+/* kgdb's own 'g' of thread tid against the one built for it: the
+ * verdict for this connection. */
+static void
+tr_judge(struct bridge *br, uint64_t tid, const char *kgdb, size_t klen,
+    const char *built, size_t blen)
+{
+	struct br_taskregs	*t = br->taskregs;
+	const char		*reg;
+
+	reg = br_taskregs_differ(br->arch, kgdb, klen, built, blen);
+	if (reg == NULL) {
+		t->st.verified++;
+		if (t->verdict == TR_UNVERIFIED)
+			log_info("taskregs: thread %" PRIu64 "'s built 'g' is "
+			    "kgdb's: building them on this connection", tid);
+		t->verdict = TR_VERIFIED;
+	} else {
+		t->st.mismatches++;
+		t->verdict = TR_MISMATCH;
+		log_warn("taskregs: thread %" PRIu64 "'s built 'g' differs "
+		    "from kgdb's in %s: every 'g' goes to kgdb on this "
+		    "connection", tid, reg);
+	}
+}
+
 static void
 tr_verify_cb(void *arg, const char *payload, size_t len, const char *err)
 {
 	struct tr_job		*j = arg;
 	struct br_taskregs	*t = j->br->taskregs;
-	const char		*reg;
 
 	t->busy = false;
 	if (err != NULL || payload == NULL) {
@@ -746,23 +614,26 @@ tr_verify_cb(void *arg, const char *payload, size_t len, const char *err)
 		free(j);
 		return;
 	}
-	reg = br_taskregs_differ(j->br->arch, payload, len, j->g, j->glen);
-	if (reg == NULL) {
-		t->st.verified++;
-		if (t->verdict == TR_UNVERIFIED)
-			log_info("taskregs: thread %" PRIu64 "'s built 'g' is "
-			    "kgdb's: building them on this connection",
-			    j->tid);
-		t->verdict = TR_VERIFIED;
-	} else {
-		t->st.mismatches++;
-		t->verdict = TR_MISMATCH;
-		log_warn("taskregs: thread %" PRIu64 "'s built 'g' differs "
-		    "from kgdb's in %s: every 'g' goes to kgdb on this "
-		    "connection", j->tid, reg);
-	}
+	tr_judge(j->br, j->tid, payload, len, j->g, j->glen);
 	j->cb(j->arg, payload, len, NULL);
 	free(j);
+}
+
+/* The read-ahead's built answer before any check: kept for the one kgdb
+ * sends for the same thread, which the read-ahead reads next. */
+static int
+tr_ahead_unchecked(struct tr_job *j)
+{
+	struct br_taskregs	*t = j->br->taskregs;
+
+	free(t->check_g);
+	t->check_g = xmalloc(j->glen);
+	memcpy(t->check_g, j->g, j->glen);
+	t->check_glen = j->glen;
+	t->check_tid = j->tid;
+	t->check_gen = j->gen;
+	t->check_have = true;
+	return (tr_ahead_end(j, NULL, 0, BR_TR_KGDB));
 }
 
 /* The saved words are in: the answer, or the check of it. */
@@ -781,6 +652,13 @@ tr_saved(struct tr_job *j)
 		return (tr_forward(j, "the answer does not fit"));
 	j->glen = (size_t)n;
 	j->g[j->glen] = '\0';
+	if (j->ahead && t->verdict != TR_VERIFIED)
+		return (tr_ahead_unchecked(j));
+	if (j->ahead) {
+		t->st.built++;
+		t->st.ahead++;
+		return (tr_ahead_end(j, j->g, j->glen, BR_TR_BUILT));
+	}
 	if (t->verdict != TR_VERIFIED) {
 		/* kgdb's own, for this one: compared in tr_verify_cb. */
 		j->phase = PH_VERIFY;
@@ -804,7 +682,8 @@ tr_step(struct tr_job *j)
 	if (j->pending)
 		return (TR_WAIT);
 	if (br_cache_generation(j->br->cache) != j->gen)
-		return (tr_forward(j, "the stop ended"));
+		return (j->ahead ? tr_ahead_end(j, NULL, 0, BR_TR_LATER) :
+		    tr_forward(j, "the stop ended"));
 	switch (j->phase) {
 	case PH_NCPU:
 	case PH_CPUS:
@@ -842,6 +721,38 @@ tr_run(struct tr_job *j)
 	}
 }
 
+/* This stop's walk and CPUs: from the start at a new one. */
+static void
+tr_stop(struct br_taskregs *t, uint64_t gen)
+{
+	if (!t->have_gen || t->gen != gen) {
+		t->have_gen = true;
+		t->gen = gen;
+		cm_tl_reset(t->tl);
+		t->cpus_known = false;
+	}
+}
+
+static struct tr_job *
+tr_job_new(struct bridge *br, uint64_t tid, uint64_t gen)
+{
+	struct tr_job	*j = xcalloc(1, sizeof *j);
+
+	j->br = br;
+	j->tid = tid;
+	j->gen = gen;
+	j->phase = PH_NCPU;
+	return (j);
+}
+
+/* The vmlinux is not known to be another kernel's. */
+static bool
+tr_kernel_ok(struct bridge *br)
+{
+	return (br->vmlinux == NULL ||
+	    br_vmlinux_state(br->vmlinux) != BR_VML_MISMATCH);
+}
+
 int
 br_taskregs_g(struct bridge *br, uint64_t tid, br_reply_cb *cb, void *arg)
 {
@@ -849,27 +760,98 @@ br_taskregs_g(struct bridge *br, uint64_t tid, br_reply_cb *cb, void *arg)
 	struct tr_job		*j;
 	uint64_t		 gen;
 
+	/* gdb's own goes first: a build of the read-ahead's under way is
+	 * put off (its read out is still kept) and the walk is gdb's. */
+	if (t != NULL && t->ahead_job != NULL) {
+		t->ahead_job->cancelled = true;
+		t->ahead_job = NULL;
+		t->busy = false;
+	}
 	if (t == NULL || !t->on || t->busy || t->verdict == TR_MISMATCH ||
 	    tid == 0 || tid > INT32_MAX || br->cache == NULL ||
-	    br_cache_has_g(br->cache, tid) || !tr_ready(t) ||
-	    (br->vmlinux != NULL &&
-	    br_vmlinux_state(br->vmlinux) == BR_VML_MISMATCH))
+	    br_cache_has_g(br->cache, tid) || !tr_ready(t) || !tr_kernel_ok(br))
 		return (br_cache_forward(br, "g", 1, cb, arg));
 	gen = br_cache_generation(br->cache);
-	if (!t->have_gen || t->gen != gen) {
-		t->have_gen = true;
-		t->gen = gen;
-		cm_tl_reset(t->tl);
-		t->cpus_known = false;
-	}
-	j = xcalloc(1, sizeof *j);
-	j->br = br;
+	tr_stop(t, gen);
+	j = tr_job_new(br, tid, gen);
 	j->cb = cb;
 	j->arg = arg;
-	j->tid = tid;
-	j->gen = gen;
-	j->phase = PH_NCPU;
 	t->busy = true;
 	tr_run(j);
 	return (0);
+}
+
+/* ---- the read-ahead's */
+
+bool
+br_taskregs_can_build(struct bridge *br)
+{
+	struct br_taskregs	*t = br->taskregs;
+
+	return (t != NULL && t->on && t->verdict != TR_MISMATCH &&
+	    br->cache != NULL && br_cache_enabled(br->cache) &&
+	    br->arch != NULL && br->arch->id != RSP_ARCH_X86_64 &&
+	    tr_ready(t) && tr_kernel_ok(br));
+}
+
+void
+br_taskregs_ahead(struct bridge *br, uint64_t tid, br_tr_ahead_cb *cb,
+    void *arg)
+{
+	struct br_taskregs	*t = br->taskregs;
+	struct tr_job		*j;
+
+	if (!br_taskregs_can_build(br) || tid == 0 || tid > INT32_MAX) {
+		cb(arg, NULL, 0, BR_TR_KGDB);
+		return;
+	}
+	if (t->busy) {
+		cb(arg, NULL, 0, BR_TR_LATER);
+		return;
+	}
+	tr_stop(t, br_cache_generation(br->cache));
+	j = tr_job_new(br, tid, t->gen);
+	j->ahead = true;
+	j->acb = cb;
+	j->aarg = arg;
+	t->busy = true;
+	t->ahead_job = j;
+	tr_run(j);
+}
+
+void
+br_taskregs_ahead_check(struct bridge *br, uint64_t tid, const char *g,
+    size_t len)
+{
+	struct br_taskregs	*t = br->taskregs;
+
+	if (t == NULL || !t->check_have || t->check_tid != tid ||
+	    br->cache == NULL || t->check_gen != br_cache_generation(br->cache))
+		return;
+	t->check_have = false;
+	if (g == NULL || len == 0 || g[0] == 'E')
+		return;
+	tr_judge(br, tid, g, len, t->check_g, t->check_glen);
+}
+
+/* ---- gdb's thread, the cache off */
+
+void
+br_taskregs_hg(struct br_taskregs *t, bool known, uint64_t tid, uint64_t gen)
+{
+	if (t == NULL)
+		return;
+	t->hg_known = known;
+	t->hg_tid = tid;
+	t->hg_gen = gen;
+}
+
+bool
+br_taskregs_gdb_thread(const struct br_taskregs *t, uint64_t gen,
+    uint64_t *tid)
+{
+	if (t == NULL || !t->hg_known || t->hg_gen != gen)
+		return (false);
+	*tid = t->hg_tid;
+	return (true);
 }

@@ -16,6 +16,7 @@
 #include "common/tasklist.h"
 
 #define BR_TR_SLOTS	16	/* saved words a 'g' is built from, at most */
+#define BR_TR_SAVED_MAX	512	/* the span they lie in, at most (bytes) */
 
 /* One register of kgdb's answer: rsp_arch register reg gets the word at
  * task_struct + off. */
@@ -41,6 +42,7 @@ struct br_tr_layout {
 
 struct br_taskregs_stats {
 	uint64_t	 built;		/* 'g' answered from the saved words */
+	uint64_t	 ahead;		/* … of them, built by the read-ahead */
 	uint64_t	 on_cpu;	/* kgdb's: the task is on a CPU */
 	uint64_t	 forwarded;	/* kgdb's for another reason */
 	uint64_t	 verified;	/* built and kgdb's compared equal */
@@ -74,11 +76,53 @@ const char	*br_taskregs_why(const struct br_taskregs *t);
 int		 br_taskregs_g(struct bridge *br, uint64_t tid,
 		    br_reply_cb *cb, void *arg);
 
+/* gdb's Hg, said OK, as sleepers.c watches it (known: a thread id, not
+ * 0 or -1) at cache generation gen: gdb's thread when the cache is off,
+ * which keeps no track of it. */
+void		 br_taskregs_hg(struct br_taskregs *t, bool known,
+		    uint64_t tid, uint64_t gen);
+/* That thread, if known at generation gen. */
+bool		 br_taskregs_gdb_thread(const struct br_taskregs *t,
+		    uint64_t gen, uint64_t *tid);
+
+/* ---- for the read-ahead (prefetch.c) */
+
+/* How a build for the read-ahead ended. */
+enum br_tr_ahead {
+	BR_TR_BUILT,	/* the answer kgdb would give, kept by the caller */
+	BR_TR_KGDB,	/* declined: only kgdb's own 'g' will do (a task on
+			 * a CPU or not found, a read that failed, or the
+			 * built one waits to be checked against kgdb's) */
+	BR_TR_LATER,	/* put off: someone wants the line, gdb's own 'g'
+			 * took over, or the stop ended */
+	BR_TR_FAILED,	/* a read of ours went unanswered */
+};
+typedef void	 br_tr_ahead_cb(void *arg, const char *g, size_t len,
+		    enum br_tr_ahead how);
+/* Whether sleeping threads' 'g' is built here (on, usable, not refuted
+ * on this connection, the cache on): if so the read-ahead asks
+ * br_taskregs_ahead for them instead of kgdb. */
+bool		 br_taskregs_can_build(struct bridge *br);
+/* Thread tid's 'g' for the read-ahead: the walk and reads of
+ * br_taskregs_g, each read from the cache or sent in the background on
+ * an idle line (br_target_request_bg) and kept in the cache; nothing is
+ * forwarded. cb once, maybe before this returns. Until a built answer
+ * has been checked it is kept and declined (BR_TR_KGDB): kgdb's 'g',
+ * read next, goes to br_taskregs_ahead_check. gdb's own 'g' takes the
+ * walk over from a build under way (it ends BR_TR_LATER). */
+void		 br_taskregs_ahead(struct bridge *br, uint64_t tid,
+		    br_tr_ahead_cb *cb, void *arg);
+/* kgdb's own 'g' of tid, read ahead: compared with a built one kept for
+ * the check, which decides, as gdb's first 'g' does, whether built
+ * answers are served. */
+void		 br_taskregs_ahead_check(struct bridge *br, uint64_t tid,
+		    const char *g, size_t len);
+
 /* A test's seam (the fuzz harness has no vmlinux): use l as if read. */
 void		 br_taskregs_use_layout(struct br_taskregs *t,
 		    const struct br_tr_layout *l);
 
-/* The pure steps, for tests. */
+/* bridge/taskregs_build.c (layer 0): the pure steps. */
 /* The layout for architecture a from a vmlinux's DWARF; -1 with err. */
 int		 br_taskregs_layout(struct cm_dwarf *d, const struct rsp_arch *a,
 		    struct br_tr_layout *l, char *err);
@@ -101,6 +145,10 @@ size_t		 br_taskregs_cpus(const struct br_tr_layout *l,
 /* bridge/cache.c, for taskregs.c: whether the cache holds a 'g' of tid
  * at this stop. */
 bool		 br_cache_has_g(struct br_cache *c, uint64_t tid);
+/* Copy len bytes at addr the cache holds at this stop; false if not
+ * all are held. */
+bool		 br_cache_mem_held(struct br_cache *c, uint64_t addr,
+		    size_t len, uint8_t *out);
 /* Learn the stack a 'g' text's sp lies in (reads there are harmless). */
 void		 br_cache_learn_stack(struct br_cache *c, const char *g,
 		    size_t len);
