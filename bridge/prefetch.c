@@ -71,6 +71,32 @@ struct pf_req {
 
 static void	pf_arm(struct br_prefetch *);
 
+/*
+ * A request of ours ended: the module is free again. Returns false if the
+ * module is gone (q freed); else sets *cp to the cache its answer goes
+ * into, or NULL if it came from another stop (counted as dropped).
+ */
+static bool
+pf_end(struct pf_req *q, struct br_cache **cp)
+{
+	struct br_prefetch	*p = q->p;
+	struct br_cache		*c;
+
+	if (p == NULL) {
+		free(q);
+		return (false);
+	}
+	p->busy = false;
+	p->out = NULL;
+	c = p->br->cache;
+	if (c != NULL && q->a.gen != br_cache_generation(c))
+		c = NULL;
+	if (c == NULL)
+		p->st.dropped++;
+	*cp = c;
+	return (true);
+}
+
 static void
 pf_reply(void *arg, const char *payload, size_t len, const char *err)
 {
@@ -78,18 +104,11 @@ pf_reply(void *arg, const char *payload, size_t len, const char *err)
 	struct br_prefetch	*p = q->p;
 	struct br_cache		*c;
 
-	if (p == NULL) {
-		free(q);
+	if (!pf_end(q, &c))
 		return;
-	}
-	p->busy = false;
-	p->out = NULL;
 	/* Nothing else waits: go on without the quiet time. */
 	p->quick = br_target_idle(p->br->target);
-	c = p->br->cache;
-	if (c == NULL || q->a.gen != br_cache_generation(c))
-		p->st.dropped++;
-	else {
+	if (c != NULL) {
 		if (err == NULL && payload != NULL)
 			p->st.reply_bytes += len;
 		br_cache_ahead_reply(c, &q->a, err != NULL ? NULL : payload,
@@ -119,21 +138,14 @@ pf_built(void *arg, const char *g, size_t len, enum br_tr_ahead how)
 	struct br_prefetch	*p = q->p;
 	struct br_cache		*c;
 
-	if (p == NULL) {
-		free(q);
+	if (!pf_end(q, &c))
 		return;
-	}
-	p->busy = false;
-	p->out = NULL;
-	c = p->br->cache;
-	if (c == NULL || q->a.gen != br_cache_generation(c))
-		p->st.dropped++;
-	else if (how == BR_TR_BUILT) {
+	if (c != NULL && how == BR_TR_BUILT) {
 		p->st.built++;
 		br_cache_ahead_reply(c, &q->a, g, len);
-	} else if (how == BR_TR_KGDB)
+	} else if (c != NULL && how == BR_TR_KGDB)
 		br_cache_ahead_reply(c, &q->a, NULL, 0);
-	else if (how == BR_TR_FAILED) {
+	else if (c != NULL && how == BR_TR_FAILED) {
 		p->st.failed++;
 		p->halted = true;
 		log_info("prefetch: a read of taskregs' went unanswered; "
