@@ -106,9 +106,13 @@ static enum gbpg_verdict
 gbpg_lift(struct gbpg *bg, uint64_t addr, const char *rest, size_t restlen,
     char *out, size_t outlen, size_t *outlen_out)
 {
-	size_t	i;
-	int	n;
+	const char	*semi;
+	size_t		 i;
+	int		 n;
 
+	/* Only ",kind": conditions after a ';' are not the lift's. */
+	if ((semi = memchr(rest, ';', restlen)) != NULL)
+		restlen = (size_t)(semi - rest);
 	for (i = 0; i < bg->nmoved; i++) {
 		if (bg->moved[i].from != addr)
 			continue;
