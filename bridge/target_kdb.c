@@ -340,7 +340,8 @@ br_target_console_input(struct br_target *t, const void *buf, size_t len,
 		    "in gdb, or detach gdb)");
 		return (-1);
 	}
-	if (t->tx != TX_IDLE || t->enter != EN_NONE) {
+	if (t->enter != EN_NONE || (t->tx != TX_IDLE &&
+	    !(t->state == BR_TS_STOPPED_GDB && t->kdb_seen))) {
 		br_seterr(err, "the bridge is talking to the debugger stub; "
 		    "try again in a moment");
 		return (-1);
@@ -349,7 +350,9 @@ br_target_console_input(struct br_target *t, const void *buf, size_t len,
 		/*
 		 * Nobody holds the stub, which ignores keys: this is the kdb
 		 * terminal again. Back to kdb with "$3#33"; the keys follow
-		 * at its prompt.
+		 * at its prompt. A request on the wire (the read-ahead's, a
+		 * viewer's) goes first: the switch queues behind it, so the
+		 * keys are held, not refused.
 		 */
 		if (t->held_len + len > sizeof t->held_keys) {
 			br_seterr(err, "switching the stopped kernel back to "
