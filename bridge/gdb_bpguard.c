@@ -101,6 +101,20 @@ gbpg_call_site(struct br_gdb *g, uint64_t entry, uint64_t *ret)
 	return (true);
 }
 
+/*
+ * kgdb refused the Z0 gbpg_breakpoint() just moved (gdb_sess.c): it holds
+ * nothing there, so the move is forgotten. No other Z or z ran since, so
+ * it is the last one in the table.
+ */
+void
+gbpg_refused(struct br_gdb *g)
+{
+	struct gbpg	*bg = &g->bpg;
+
+	if (bg->nmoved > 0)
+		bg->nmoved--;
+}
+
 /* gdb lifts a breakpoint the bridge moved: lift it where it is. */
 static enum gbpg_verdict
 gbpg_lift(struct gbpg *bg, uint64_t addr, const char *rest, size_t restlen,

@@ -167,6 +167,7 @@ struct gsess {
 	char		 hc[24];
 	char		 hc_req[24];	/* gdb's Hc on its way: kept on OK */
 	char		 z_req[48];	/* gdb's Z/z on its way: counted on OK */
+	bool		 z_moved;	/* ... and it is a Z0 gdb_bpguard.c moved */
 	struct grange	 range;
 	struct gvcont	 vc;
 
@@ -284,6 +285,7 @@ enum gbpg_verdict {
 };
 enum gbpg_verdict gbpg_breakpoint(struct gsess *s, const char *p, size_t len,
 	    char *out, size_t outlen, size_t *outlen_out);
+void	 gbpg_refused(struct br_gdb *g);
 
 /* gdb_stop.c: '?', stops, the target's controller callbacks */
 void	 gs_want_stop(struct gsess *s);
