@@ -133,6 +133,7 @@ struct gbpg {
 	 * the call's return address instead (arm, riscv64). */
 	struct {
 		uint64_t	 from, to;
+		bool		 shared; /* gdb's own Z0 at to, too */
 	}		 moved[GDB_BPG_MAX];
 	size_t		 nmoved;
 	uint64_t	 nmoves;	/* how many, for tests and the log */
