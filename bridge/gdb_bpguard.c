@@ -212,9 +212,13 @@ gbpg_breakpoint(struct gsess *s, const char *p, size_t len, char *out,
 		if (p[1] == '0' && addr == bg->fn[i].start &&
 		    bg->nmoved < nitems(bg->moved) &&
 		    gbpg_call_site(s->g, addr, &ret)) {
+			if ((m = gbpg_moved_to(bg, ret)) >= 0 &&
+			    bg->moved[m].from == addr) {
+				gs_replys(s, "OK");	/* in already */
+				return (GBPG_ANSWERED);
+			}
 			/* gdb's own breakpoint there already serves. */
-			shared = gbpg_moved_to(bg, ret) < 0 &&
-			    gs_bp_at(s->g, ret);
+			shared = m < 0 && gs_bp_at(s->g, ret);
 			k = snprintf(out, outlen, "Z0,%" PRIx64 "%.*s", ret,
 			    (int)restlen, rest);
 		}
