@@ -101,20 +101,6 @@ gbpg_call_site(struct br_gdb *g, uint64_t entry, uint64_t *ret)
 	return (true);
 }
 
-/*
- * kgdb refused the Z0 gbpg_breakpoint() just moved (gdb_sess.c): it holds
- * nothing there, so the move is forgotten. No other Z or z ran since, so
- * it is the last one in the table.
- */
-void
-gbpg_refused(struct br_gdb *g)
-{
-	struct gbpg	*bg = &g->bpg;
-
-	if (bg->nmoved > 0)
-		bg->nmoved--;
-}
-
 /* The moved breakpoint kgdb holds at to, or -1. */
 static int
 gbpg_moved_to(const struct gbpg *bg, uint64_t to)

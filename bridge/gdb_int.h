@@ -168,7 +168,9 @@ struct gsess {
 	char		 hc[24];
 	char		 hc_req[24];	/* gdb's Hc on its way: kept on OK */
 	char		 z_req[48];	/* gdb's Z/z on its way: counted on OK */
-	bool		 z_moved;	/* ... and it is a Z0 gdb_bpguard.c moved */
+	bool		 z_moved;	/* ... and it is a Z0 gdb_bpguard.c moved:
+					 * refused, it is the last in bpg.moved
+					 * (no Z or z ran since) and is dropped */
 	struct grange	 range;
 	struct gvcont	 vc;
 
@@ -286,7 +288,6 @@ enum gbpg_verdict {
 };
 enum gbpg_verdict gbpg_breakpoint(struct gsess *s, const char *p, size_t len,
 	    char *out, size_t outlen, size_t *outlen_out);
-void	 gbpg_refused(struct br_gdb *g);
 
 /* gdb_stop.c: '?', stops, the target's controller callbacks */
 void	 gs_want_stop(struct gsess *s);
