@@ -145,6 +145,7 @@ gp_breakpoint(struct gsess *s, const char *p, size_t len)
 	case GBPG_MOVED:
 		/* Counted and forwarded as if gdb had sent it. */
 		snprintf(s->z_req, sizeof s->z_req, "%.*s", (int)n, moved);
+		s->z_moved = moved[0] == 'Z';
 		gs_forward(s, moved, n);
 		return (true);
 	case GBPG_PASS:

@@ -101,14 +101,37 @@ gbpg_call_site(struct br_gdb *g, uint64_t entry, uint64_t *ret)
 	return (true);
 }
 
-/* gdb lifts a breakpoint the bridge moved: lift it where it is. */
+/* The moved breakpoint kgdb holds at to, or -1. */
+static int
+gbpg_moved_to(const struct gbpg *bg, uint64_t to)
+{
+	size_t	i;
+
+	for (i = 0; i < bg->nmoved; i++)
+		if (bg->moved[i].to == to)
+			return ((int)i);
+	return (-1);
+}
+
+/*
+ * gdb lifts a breakpoint the bridge moved: lift it where it is, unless
+ * gdb's own breakpoint there keeps it in (shared). gdb lifting its own
+ * breakpoint at a moved one's address leaves that one in.
+ */
 static enum gbpg_verdict
-gbpg_lift(struct gbpg *bg, uint64_t addr, const char *rest, size_t restlen,
+gbpg_lift(struct gsess *s, uint64_t addr, const char *rest, size_t restlen,
     char *out, size_t outlen, size_t *outlen_out)
 {
+	struct gbpg	*bg = &s->g->bpg;
 	const char	*semi;
 	size_t		 i;
 	int		 n;
+
+	if ((n = gbpg_moved_to(bg, addr)) >= 0 && bg->moved[n].shared) {
+		bg->moved[n].shared = false;
+		gs_replys(s, "OK");
+		return (GBPG_ANSWERED);
+	}
 
 	/* Only ",kind": conditions after a ';' are not the lift's. */
 	if ((semi = memchr(rest, ';', restlen)) != NULL)
@@ -116,6 +139,11 @@ gbpg_lift(struct gbpg *bg, uint64_t addr, const char *rest, size_t restlen,
 	for (i = 0; i < bg->nmoved; i++) {
 		if (bg->moved[i].from != addr)
 			continue;
+		if (bg->moved[i].shared) {
+			bg->moved[i] = bg->moved[--bg->nmoved];
+			gs_replys(s, "OK");
+			return (GBPG_ANSWERED);
+		}
 		n = snprintf(out, outlen, "z0,%" PRIx64 "%.*s",
 		    bg->moved[i].to, (int)restlen, rest);
 		if (n < 0 || (size_t)n >= outlen)
@@ -139,9 +167,10 @@ gbpg_breakpoint(struct gsess *s, const char *p, size_t len, char *out,
 {
 	struct gbpg		*bg = &s->g->bpg;
 	const char		*rest;
-	uint64_t		 addr, ret;
+	uint64_t		 addr, ret = 0;
 	size_t			 i, n, restlen;
-	int			 used, k;
+	int			 used, m, k = -1;
+	bool			 shared = false;
 	char			 buf[256];
 
 	if (bg->n == 0 || len < 4 || (p[0] != 'Z' && p[0] != 'z') ||
@@ -154,24 +183,45 @@ gbpg_breakpoint(struct gsess *s, const char *p, size_t len, char *out,
 	rest = p + 3 + used;
 	restlen = n - (size_t)used;
 	if (p[0] == 'z')
-		return (p[1] == '0' ? gbpg_lift(bg, addr, rest, restlen, out,
+		return (p[1] == '0' ? gbpg_lift(s, addr, rest, restlen, out,
 		    outlen, outlen_out) : GBPG_PASS);
+	/* kgdb takes one breakpoint an address: a moved one serves both. */
+	if (p[1] == '0' && (m = gbpg_moved_to(bg, addr)) >= 0 &&
+	    !bg->moved[m].shared) {
+		bg->moved[m].shared = true;
+		gs_replys(s, "OK");
+		return (GBPG_ANSWERED);
+	}
 	for (i = 0; i < bg->n; i++) {
 		if (addr < bg->fn[i].start || addr >= bg->fn[i].end)
 			continue;
 		if (p[1] == '0' && addr == bg->fn[i].start &&
 		    bg->nmoved < nitems(bg->moved) &&
-		    gbpg_call_site(s->g, addr, &ret) &&
-		    (k = snprintf(out, outlen, "Z0,%" PRIx64 "%.*s", ret,
-		    (int)restlen, rest)) > 0 && (size_t)k < outlen) {
+		    gbpg_call_site(s->g, addr, &ret)) {
+			if ((m = gbpg_moved_to(bg, ret)) >= 0 &&
+			    bg->moved[m].from == addr) {
+				gs_replys(s, "OK");	/* in already */
+				return (GBPG_ANSWERED);
+			}
+			/* gdb's own breakpoint there already serves. */
+			shared = m < 0 && gs_bp_at(s->g, ret);
+			k = snprintf(out, outlen, "Z0,%" PRIx64 "%.*s", ret,
+			    (int)restlen, rest);
+		}
+		if (k > 0 && (size_t)k < outlen) {
 			bg->moved[bg->nmoved].from = addr;
 			bg->moved[bg->nmoved].to = ret;
+			bg->moved[bg->nmoved].shared = shared;
 			bg->nmoved++;
 			bg->nmoves++;
 			log_info("gdb: the step breakpoint at %s (%" PRIx64
 			    ") planted after the call instead, at %" PRIx64
 			    ": kgdb cannot take one in %s", bg->fn[i].name,
 			    addr, ret, bg->fn[i].name);
+			if (shared) {
+				gs_replys(s, "OK");
+				return (GBPG_ANSWERED);
+			}
 			*outlen_out = (size_t)k;
 			return (GBPG_MOVED);
 		}

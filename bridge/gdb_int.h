@@ -133,6 +133,7 @@ struct gbpg {
 	 * the call's return address instead (arm, riscv64). */
 	struct {
 		uint64_t	 from, to;
+		bool		 shared; /* gdb's own Z0 at to, too */
 	}		 moved[GDB_BPG_MAX];
 	size_t		 nmoved;
 	uint64_t	 nmoves;	/* how many, for tests and the log */
@@ -167,6 +168,9 @@ struct gsess {
 	char		 hc[24];
 	char		 hc_req[24];	/* gdb's Hc on its way: kept on OK */
 	char		 z_req[48];	/* gdb's Z/z on its way: counted on OK */
+	bool		 z_moved;	/* ... and it is a Z0 gdb_bpguard.c moved:
+					 * refused, it is the last in bpg.moved
+					 * (no Z or z ran since) and is dropped */
 	struct grange	 range;
 	struct gvcont	 vc;
 

@@ -286,7 +286,10 @@ gs_track_reply(struct gsess *s, char kind, bool ok)
 	/* A refused Z planted nothing; a z lifts what may be there. */
 	if ((kind == 'Z' && ok) || kind == 'z')
 		gs_bp_track(s->g, s->z_req, strlen(s->z_req));
+	else if (kind == 'Z' && s->z_moved && s->g->bpg.nmoved > 0)
+		s->g->bpg.nmoved--;	/* gdb_bpguard.c's last move: not in */
 	s->z_req[0] = '\0';
+	s->z_moved = false;
 }
 
 static void

@@ -802,6 +802,45 @@ test_call_target(void **state)
 	    b, 7, &t, &len), RSP_ERR_ARG);
 	assert_int_equal(rsp_call_target(RSP_ARCH_ARM64, 0xffffffff80049a2a,
 	    b, 8, &t, &len), RSP_ERR_ARG);
+
+	/* A conditional BL (BLNE) is a call too: not taken, it goes on at
+	 * the return address all the same. */
+	code_words(b, 0, 0x1b0598ff);
+	assert_int_equal(rsp_call_target(RSP_ARCH_ARM, 0xc01720fc, b, 8, &t,
+	    &len), RSP_OK);
+	assert_int_equal(t, 0xc02d8500);
+	/* A BL past the top of the 32-bit space wraps inside it. */
+	code_words(b, 0, 0xeb000000);
+	assert_int_equal(rsp_call_target(RSP_ARCH_ARM, 0xfffffff8, b, 8, &t,
+	    &len), RSP_OK);
+	assert_int_equal(t, 0);
+	/* "call" through another register: auipc t1 with jalr ra,(t1). */
+	code_words(b, 0x0010c317, 0xb66300e7);
+	assert_int_equal(rsp_call_target(RSP_ARCH_RISCV64, 0xffffffff80049a1e,
+	    b, 8, &t, &len), RSP_OK);
+	assert_int_equal(t, 0xffffffff80155580ULL);
+	/* A negative AUIPC: auipc ra,0xfff00 then jalr ra: 1 MiB back. */
+	code_words(b, 0xfff00097, 0x000080e7);
+	assert_int_equal(rsp_call_target(RSP_ARCH_RISCV64, 0xffffffff80049a1e,
+	    b, 8, &t, &len), RSP_OK);
+	assert_int_equal(t, 0xffffffff80049a1aULL - 0x100000);
+	/* Through x0 (auipc x0 and jalr ra,(x0)), a JALR with funct3 1
+	 * (reserved), a JALR that links another register (t0), an odd pc. */
+	code_words(b, 0x0010c017, 0xb66000e7);
+	assert_int_equal(rsp_call_target(RSP_ARCH_RISCV64, 0xffffffff80049a1e,
+	    b, 8, &t, &len), RSP_ERR_ARG);
+	code_words(b, 0x0010c097, 0xb66090e7);
+	assert_int_equal(rsp_call_target(RSP_ARCH_RISCV64, 0xffffffff80049a1e,
+	    b, 8, &t, &len), RSP_ERR_ARG);
+	code_words(b, 0x0010c097, 0xb66082e7);
+	assert_int_equal(rsp_call_target(RSP_ARCH_RISCV64, 0xffffffff80049a1e,
+	    b, 8, &t, &len), RSP_ERR_ARG);
+	code_words(b, 0x0010c097, 0xb66080e7);
+	assert_int_equal(rsp_call_target(RSP_ARCH_RISCV64, 0xffffffff80049a1f,
+	    b, 8, &t, &len), RSP_ERR_ARG);
+	/* NULL code. */
+	assert_int_equal(rsp_call_target(RSP_ARCH_RISCV64, 0xffffffff80049a1e,
+	    NULL, 8, &t, &len), RSP_ERR_ARG);
 }
 
 int
