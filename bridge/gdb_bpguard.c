@@ -156,6 +156,51 @@ gbpg_lift(struct gsess *s, uint64_t addr, const char *rest, size_t restlen,
 }
 
 /*
+ * gdb's step breakpoint at the entry addr of function i (rest: its
+ * ",kind"), planted after the call instead when gbpg_call_site finds one:
+ * GBPG_MOVED (the packet in out) or GBPG_ANSWERED (already in, or gdb's
+ * own breakpoint at the return address serves it); GBPG_PASS if it cannot
+ * be moved, and is refused.
+ */
+static enum gbpg_verdict
+gbpg_move(struct gsess *s, size_t i, uint64_t addr, const char *rest,
+    size_t restlen, char *out, size_t outlen, size_t *outlen_out)
+{
+	struct gbpg	*bg = &s->g->bpg;
+	uint64_t	 ret;
+	bool		 shared;
+	int		 m, k;
+
+	if (bg->nmoved >= nitems(bg->moved) ||
+	    !gbpg_call_site(s->g, addr, &ret))
+		return (GBPG_PASS);
+	if ((m = gbpg_moved_to(bg, ret)) >= 0 && bg->moved[m].from == addr) {
+		gs_replys(s, "OK");	/* in already */
+		return (GBPG_ANSWERED);
+	}
+	/* gdb's own breakpoint there already serves. */
+	shared = m < 0 && gs_bp_at(s->g, ret);
+	k = snprintf(out, outlen, "Z0,%" PRIx64 "%.*s", ret, (int)restlen,
+	    rest);
+	if (k <= 0 || (size_t)k >= outlen)
+		return (GBPG_PASS);
+	bg->moved[bg->nmoved].from = addr;
+	bg->moved[bg->nmoved].to = ret;
+	bg->moved[bg->nmoved].shared = shared;
+	bg->nmoved++;
+	bg->nmoves++;
+	log_info("gdb: the step breakpoint at %s (%" PRIx64 ") planted after "
+	    "the call instead, at %" PRIx64 ": kgdb cannot take one in %s",
+	    bg->fn[i].name, addr, ret, bg->fn[i].name);
+	if (shared) {
+		gs_replys(s, "OK");
+		return (GBPG_ANSWERED);
+	}
+	*outlen_out = (size_t)k;
+	return (GBPG_MOVED);
+}
+
+/*
  * gdb's Z0/Z1 inside one of the functions above: refused (GBPG_ANSWERED,
  * the reply sent), or for a step over a call to one, moved to the return
  * address (GBPG_MOVED, the packet to send in out). A z0 of a moved one is
@@ -167,10 +212,10 @@ gbpg_breakpoint(struct gsess *s, const char *p, size_t len, char *out,
 {
 	struct gbpg		*bg = &s->g->bpg;
 	const char		*rest;
-	uint64_t		 addr, ret = 0;
+	uint64_t		 addr;
 	size_t			 i, n, restlen;
-	int			 used, m, k = -1;
-	bool			 shared = false;
+	int			 used, m;
+	enum gbpg_verdict	 v;
 	char			 buf[256];
 
 	if (bg->n == 0 || len < 4 || (p[0] != 'Z' && p[0] != 'z') ||
@@ -196,35 +241,9 @@ gbpg_breakpoint(struct gsess *s, const char *p, size_t len, char *out,
 		if (addr < bg->fn[i].start || addr >= bg->fn[i].end)
 			continue;
 		if (p[1] == '0' && addr == bg->fn[i].start &&
-		    bg->nmoved < nitems(bg->moved) &&
-		    gbpg_call_site(s->g, addr, &ret)) {
-			if ((m = gbpg_moved_to(bg, ret)) >= 0 &&
-			    bg->moved[m].from == addr) {
-				gs_replys(s, "OK");	/* in already */
-				return (GBPG_ANSWERED);
-			}
-			/* gdb's own breakpoint there already serves. */
-			shared = m < 0 && gs_bp_at(s->g, ret);
-			k = snprintf(out, outlen, "Z0,%" PRIx64 "%.*s", ret,
-			    (int)restlen, rest);
-		}
-		if (k > 0 && (size_t)k < outlen) {
-			bg->moved[bg->nmoved].from = addr;
-			bg->moved[bg->nmoved].to = ret;
-			bg->moved[bg->nmoved].shared = shared;
-			bg->nmoved++;
-			bg->nmoves++;
-			log_info("gdb: the step breakpoint at %s (%" PRIx64
-			    ") planted after the call instead, at %" PRIx64
-			    ": kgdb cannot take one in %s", bg->fn[i].name,
-			    addr, ret, bg->fn[i].name);
-			if (shared) {
-				gs_replys(s, "OK");
-				return (GBPG_ANSWERED);
-			}
-			*outlen_out = (size_t)k;
-			return (GBPG_MOVED);
-		}
+		    (v = gbpg_move(s, i, addr, rest, restlen, out, outlen,
+		    outlen_out)) != GBPG_PASS)
+			return (v);
 		log_warn("gdb: breakpoint at %" PRIx64 " (%s+%" PRIu64 ") "
 		    "refused: kgdb's own breakpoint handling runs it",
 		    addr, bg->fn[i].name, addr - bg->fn[i].start);
