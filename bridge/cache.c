@@ -226,6 +226,21 @@ br_cache_stats(const struct br_cache *c)
 
 /* ---- memory ranges */
 
+/* Bytes [addr, addr+len) from this stop's memory, else from the vmlinux's
+ * sections it serves (*file set); false if neither holds all of them. */
+bool
+cache_read_held(const struct br_cache *c, uint64_t addr, uint8_t *out,
+    size_t len, bool *file)
+{
+	*file = false;
+	if (cache_mem_get(c, addr, len, out))
+		return (true);
+	if (c->vml == NULL || !c->vops->read(c->vml, addr, out, len))
+		return (false);
+	*file = true;
+	return (true);
+}
+
 /* Bytes [addr, addr+len) if every one is cached. */
 bool
 cache_mem_get(const struct br_cache *c, uint64_t addr, size_t len, uint8_t *out)
@@ -466,11 +481,10 @@ br_cache_gdb_reg(struct br_cache *c, int idx, uint64_t *v)
 bool
 br_cache_peek(struct br_cache *c, uint64_t addr, void *buf, size_t len)
 {
-	if (c == NULL || !c->enabled || len == 0)
-		return (false);
-	if (cache_mem_get(c, addr, len, buf))
-		return (true);
-	return (c->vml != NULL && c->vops->read(c->vml, addr, buf, len));
+	bool	file;
+
+	return (c != NULL && c->enabled && len > 0 &&
+	    cache_read_held(c, addr, buf, len, &file));
 }
 
 /* ---- for taskregs.c */

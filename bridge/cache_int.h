@@ -134,6 +134,8 @@ void	cache_store_reply(struct br_cache *c, struct br_cache_req *r,
 /* cache.c */
 bool	cache_mem_get(const struct br_cache *c, uint64_t addr, size_t len,
 	    uint8_t *out);
+bool	cache_read_held(const struct br_cache *c, uint64_t addr, uint8_t *out,
+	    size_t len, bool *file);
 void	cache_mem_put(struct br_cache *c, uint64_t addr, const uint8_t *data,
 	    size_t len);
 void	cache_mem_neighbours(const struct br_cache *c, uint64_t addr,

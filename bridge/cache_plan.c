@@ -214,16 +214,13 @@ serve_mem(struct br_cache *c, uint64_t addr, uint64_t n, char *out,
     size_t outmax, size_t *outlen)
 {
 	uint8_t	buf[RSP_PKT_MAX / 2];
+	bool	file;
 
-	if (n == 0 || n > sizeof buf || 2 * n > outmax)
+	if (n == 0 || n > sizeof buf || 2 * n > outmax ||
+	    !cache_read_held(c, addr, buf, (size_t)n, &file))
 		return (false);
-	if (cache_mem_get(c, addr, (size_t)n, buf)) {
-		/* counted by hit() */
-	} else if (c->vml != NULL && c->vops->read(c->vml, addr, buf,
-	    (size_t)n))
+	if (file)
 		c->st.file_bytes += n;
-	else
-		return (false);
 	*outlen = (size_t)rsp_hex_encode(out, outmax, buf, (size_t)n);
 	c->st.hits++;
 	c->st.bytes_saved += *outlen;

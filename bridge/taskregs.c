@@ -80,6 +80,7 @@
 #include <string.h>
 
 #include "bridge/bridge.h"
+#include "bridge/cache_peek.h"
 #include "bridge/prefetch.h"
 #include "bridge/sleepers.h"
 #include "bridge/taskregs.h"

@@ -145,10 +145,6 @@ size_t		 br_taskregs_cpus(const struct br_tr_layout *l,
 /* bridge/cache.c, for taskregs.c: whether the cache holds a 'g' of tid
  * at this stop. */
 bool		 br_cache_has_g(struct br_cache *c, uint64_t tid);
-/* Copy len bytes at addr the cache holds at this stop; false if not
- * all are held. */
-bool		 br_cache_mem_held(struct br_cache *c, uint64_t addr,
-		    size_t len, uint8_t *out);
 /* Learn the stack a 'g' text's sp lies in (reads there are harmless). */
 void		 br_cache_learn_stack(struct br_cache *c, const char *g,
 		    size_t len);
