@@ -145,11 +145,13 @@ rsp_vcont_parse(const char *p, size_t len, struct rsp_vcont *out)
 	return (out->n > 0 ? RSP_OK : RSP_ERR_SYNTAX);
 }
 
+/* The field of a stop reply that names its thread. */
+static const char stop_key[] = "thread:";
+
 const char *
 rsp_stop_thread_text(const char *stop, size_t len, size_t *idlen)
 {
-	static const char	 key[] = "thread:";
-	size_t			 i = 3, n;
+	size_t	i = 3, n;
 
 	if (len < 3 || stop[0] != 'T' || rsp_hex_val((unsigned char)stop[1])
 	    < 0 || rsp_hex_val((unsigned char)stop[2]) < 0)
@@ -159,10 +161,10 @@ rsp_stop_thread_text(const char *stop, size_t len, size_t *idlen)
 		n = 0;
 		while (i + n < len && stop[i + n] != ';')
 			n++;
-		if (n > sizeof key - 1 &&
-		    memcmp(stop + i, key, sizeof key - 1) == 0) {
-			*idlen = n - (sizeof key - 1);
-			return (stop + i + sizeof key - 1);
+		if (n > sizeof stop_key - 1 &&
+		    memcmp(stop + i, stop_key, sizeof stop_key - 1) == 0) {
+			*idlen = n - (sizeof stop_key - 1);
+			return (stop + i + sizeof stop_key - 1);
 		}
 		i += n + 1;
 	}
@@ -225,9 +227,8 @@ int
 rsp_stop_status(char *out, size_t outmax, const char *stop, size_t len,
     const char *qc, size_t qclen)
 {
-	static const char	 key[] = "thread:";
-	const char		*id;
-	size_t			 idlen = 0;
+	const char	*id;
+	size_t		 idlen = 0;
 
 	if (len < 3 || (stop[0] != 'T' && stop[0] != 'S') ||
 	    rsp_hex_val((unsigned char)stop[1]) < 0 ||
@@ -252,13 +253,13 @@ rsp_stop_status(char *out, size_t outmax, const char *stop, size_t len,
 		out[2] = stop[2];
 		return (3);
 	}
-	if (outmax < 3 + (sizeof key - 1) + idlen + 1)
+	if (outmax < 3 + (sizeof stop_key - 1) + idlen + 1)
 		return (RSP_ERR_TOOBIG);
 	out[0] = 'T';
 	out[1] = stop[1];
 	out[2] = stop[2];
-	memcpy(out + 3, key, sizeof key - 1);
-	memcpy(out + 3 + sizeof key - 1, id, idlen);
-	out[3 + sizeof key - 1 + idlen] = ';';
-	return ((int)(3 + sizeof key - 1 + idlen + 1));
+	memcpy(out + 3, stop_key, sizeof stop_key - 1);
+	memcpy(out + 3 + sizeof stop_key - 1, id, idlen);
+	out[3 + sizeof stop_key - 1 + idlen] = ';';
+	return ((int)(3 + sizeof stop_key - 1 + idlen + 1));
 }
