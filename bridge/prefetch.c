@@ -176,7 +176,8 @@ pf_step(int fd, short what, void *arg)
 		return;
 	q = xcalloc(1, sizeof *q);
 	p->cfg.build = br_taskregs_can_build(br);
-	if (!br_cache_ahead(br->cache, &p->cfg, &q->a)) {
+	if (!br_cache_ahead(br->cache, &p->cfg, &q->a) ||
+	    (q->a.kind != BR_AHEAD_BUILD && q->a.pktlen == 0)) {
 		free(q);
 		p->done = true;
 		return;
@@ -194,13 +195,6 @@ pf_step(int fd, short what, void *arg)
 			pf_arm(p);
 			p->quick = false;
 		}
-		return;
-	}
-	if (q->a.pktlen == 0) {
-		p->busy = false;
-		p->out = NULL;
-		free(q);
-		p->done = true;
 		return;
 	}
 	p->st.requests++;
