@@ -160,3 +160,31 @@ p.send_signal(signal.SIGTERM); err = p.communicate(timeout=10)[1].decode()
 result(ok1 and eof and refused and ok2 and ok3 and "cuts 1" in err,
        "shaper cut closes the client, refuses, restore accepts again",
        "before %s eof %s refused %s after %s up %s" % (ok1, eof, refused, ok2, ok3))
+
+# telnet: a client after a cut hears the options the target gave the first
+# one (QEMU negotiates once per connection of the shaper's, not per client).
+DO = 253
+hello = bytes([IAC, WILL, 1, IAC, WILL, 0, IAC, DO, 0])
+srv, port = target_server()
+p, lport = start(port, "--telnet")
+c = socket.create_connection(("127.0.0.1", lport))
+t, _ = srv.accept()
+t.sendall(hello + b"boot")
+first = recv_n(c, len(hello) + 4, 5)
+p.send_signal(signal.SIGUSR1)
+c.settimeout(5)
+c.recv(100)
+time.sleep(0.3)
+p.send_signal(signal.SIGUSR2)
+time.sleep(0.3)
+c = socket.create_connection(("127.0.0.1", lport))
+time.sleep(0.3)
+t.sendall(b"after")
+second = recv_n(c, len(hello) + 5, 5)
+c.close(); t.close(); srv.close()
+p.send_signal(signal.SIGTERM); p.communicate(timeout=10)
+opts = set(second[i:i + 3] for i in range(0, len(second) - 2) if second[i] == IAC)
+result(first == hello + b"boot" and second.endswith(b"after") and
+       opts == {bytes([IAC, WILL, 1]), bytes([IAC, WILL, 0]), bytes([IAC, DO, 0])},
+       "shaper telnet: a client after a cut gets the target's options",
+       "first %r second %r" % (first, second))

@@ -19,7 +19,10 @@
  * In --telnet mode both sides speak telnet (QEMU's telnet=on, the bridge's
  * telnet: target): commands such as IAC BRK pass through untouched and
  * unpaced-for-corruption, only data bytes are shaped, and a data byte that
- * becomes 0xff is sent escaped.
+ * becomes 0xff is sent escaped.  QEMU negotiates options once, when the
+ * shaper connects, but a client after a cut starts a telnet session of
+ * its own, as it would with a terminal server that accepts anew: each
+ * client gets the options the target has said so far (sh_tn_replay).
  *
  * --usb-latency MS puts a USB-serial adapter of the FTDI kind on the
  * client's end (sh_usb_flush): what the line delivers reaches the client in
@@ -61,6 +64,7 @@
 #define TN_SB		0xfa
 #define TN_SE		0xf0
 #define TN_WILL		0xfb
+#define TN_WONT		0xfc
 #define TN_DONT		0xfe
 
 enum sh_tn_state {
@@ -117,6 +121,12 @@ struct shaper {
 
 	struct sh_dir	 down;		/* target -> client */
 	struct sh_dir	 up;		/* client -> target */
+	/* The target's last word on each telnet option: its WILL or WONT,
+	 * its DO or DONT (0: none yet), read from all it sends, with a
+	 * client or not (sh_tn_note). */
+	unsigned char	 tn_will[256], tn_do[256];
+	enum sh_tn_state tn_note;
+	unsigned char	 tn_note_cmd;
 	FILE		*events;
 
 	/* --usb-latency: a USB-serial adapter between the line and the
@@ -910,6 +920,69 @@ sh_selftest(void)
 	return (bad);
 }
 
+/* Keep the target's option commands (WILL, WONT, DO, DONT) for later
+ * clients; everything else it sends is skipped here. */
+static void
+sh_tn_note(struct shaper *sh, const unsigned char *buf, size_t len)
+{
+	size_t		i;
+	unsigned char	c;
+
+	for (i = 0; i < len; i++) {
+		c = buf[i];
+		switch (sh->tn_note) {
+		case SH_TN_DATA:
+			if (c == TN_IAC)
+				sh->tn_note = SH_TN_IAC;
+			break;
+		case SH_TN_IAC:
+			sh->tn_note_cmd = c;
+			if (c >= TN_WILL && c <= TN_DONT)
+				sh->tn_note = SH_TN_OPT;
+			else if (c == TN_SB)
+				sh->tn_note = SH_TN_SB;
+			else
+				sh->tn_note = SH_TN_DATA;
+			break;
+		case SH_TN_OPT:
+			if (sh->tn_note_cmd <= TN_WONT)
+				sh->tn_will[c] = sh->tn_note_cmd;
+			else
+				sh->tn_do[c] = sh->tn_note_cmd;
+			sh->tn_note = SH_TN_DATA;
+			break;
+		case SH_TN_SB:
+			if (c == TN_IAC)
+				sh->tn_note = SH_TN_SB_IAC;
+			break;
+		case SH_TN_SB_IAC:
+			sh->tn_note = c == TN_SE ? SH_TN_DATA : SH_TN_SB;
+			break;
+		}
+	}
+}
+
+/* A new client's telnet session opens with what the target has said of
+ * its options so far, as a server that accepts anew would say it. */
+static void
+sh_tn_replay(struct shaper *sh)
+{
+	unsigned	opt;
+
+	for (opt = 0; opt < 256; opt++) {
+		if (sh->tn_will[opt] != 0) {
+			sh_dir_push(&sh->down, TN_IAC);
+			sh_dir_push(&sh->down, sh->tn_will[opt]);
+			sh_dir_push(&sh->down, (unsigned char)opt);
+		}
+		if (sh->tn_do[opt] != 0) {
+			sh_dir_push(&sh->down, TN_IAC);
+			sh_dir_push(&sh->down, sh->tn_do[opt]);
+			sh_dir_push(&sh->down, (unsigned char)opt);
+		}
+	}
+}
+
 static void
 sh_accept(struct shaper *sh)
 {
@@ -931,6 +1004,8 @@ sh_accept(struct shaper *sh)
 	sh->cfd = fd;
 	sh->clients++;
 	sh->down.tn = SH_TN_DATA;
+	if (sh->telnet)
+		sh_tn_replay(sh);
 	sh_log("client %llu connected", (unsigned long long)sh->clients);
 	if (sh->ufd == -1) {
 		if (sh_upstream_open(sh, err) == -1) {
@@ -1147,6 +1222,8 @@ main(int argc, char **argv)
 			if (n > 0) {
 				sh_record(&sh, &sh.down, buf, (size_t)n);
 				sh.down.in += (uint64_t)n;
+				if (sh.telnet)
+					sh_tn_note(&sh, buf, (size_t)n);
 				if (sh.cfd == -1)
 					sh.down.lost += (uint64_t)n;
 				else
