@@ -609,6 +609,7 @@ tgt_mark(struct br_target *t, const struct rsp_event *ev)
 {
 	switch (ev->mark) {
 	case RSP_MARK_KDB_ENTER:
+		t->kdb_from_gdb = t->state == BR_TS_STOPPED_GDB;
 		t->kdb_fresh = true;
 		t->kdb_linelen = 0;
 		t->kdb_echoes = 0;
@@ -628,6 +629,7 @@ tgt_mark(struct br_target *t, const struct rsp_event *ev)
 		tgt_stop_seen(t, "kdb");
 		break;
 	case RSP_MARK_KDB_PROMPT:
+		t->kdb_from_gdb = false;
 		t->at_pager = false;
 		t->kdb_linelen = 0;
 		t->kdb_seen = true;
@@ -655,6 +657,7 @@ tgt_mark(struct br_target *t, const struct rsp_event *ev)
 		tgt_kick(t);
 		break;
 	case RSP_MARK_KDB_PAGER:
+		t->kdb_from_gdb = false;
 		t->at_pager = true;
 		break;
 	case RSP_MARK_KGDB_WAIT:
@@ -666,6 +669,23 @@ tgt_mark(struct br_target *t, const struct rsp_event *ev)
 		break;
 	case RSP_MARK_PANIC:
 	case RSP_MARK_OOPS:
+		if (ev->mark == RSP_MARK_OOPS && t->kdb_from_gdb &&
+		    !t->crash_seen) {
+			/*
+			 * kdb_stub() calls any stop that is neither its own
+			 * breakpoint nor a keyboard entry an oops: here one
+			 * of gdb's (a breakpoint, a step), which kdb now
+			 * shows with "Oops:" in its banner and then wants
+			 * "go" twice. Nothing crashed; a real oops has
+			 * printed its own line before kdb's.
+			 */
+			t->kdb_from_gdb = false;
+			br_notice(t->br, "kdb reports gdb's stop as an oops: "
+			    "nothing crashed; kdb wants \"go\" twice to "
+			    "resume");
+			break;
+		}
+		t->crash_seen = true;
 		if (t->state == BR_TS_RUNNING || t->state == BR_TS_UNKNOWN)
 			tgt_set_state(t, BR_TS_PANIC);
 		br_notify(t->br, BR_NOTE_PANIC, ev->mark == RSP_MARK_PANIC ?

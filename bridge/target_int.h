@@ -229,6 +229,10 @@ struct br_target {
 	int		 kdb_echoes;	/* handovers that kdb echoed back */
 	bool		 kdb_dirty;	/* line holds bytes of unknown count */
 	bool		 kdb_seen;	/* this kernel has kdb */
+	bool		 kdb_from_gdb;	/* kdb's banner is under way after a
+					 * switch from a gdb-mode stop */
+	bool		 crash_seen;	/* a panic or oops line since the
+					 * kernel last ran */
 	/* Keys typed while no gdb holds a stub in gdb mode: they wait for the
 	 * switch back to kdb, then go to its prompt. */
 	char		 held_keys[256];

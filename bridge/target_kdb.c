@@ -401,6 +401,7 @@ br_target_link_changed(struct br_target *t, bool up)
 	br_notify_event(t->br, &ev);
 	if (up) {
 		/* No probe: a '?' would drop every breakpoint. */
+		t->crash_seen = true;
 		tgt_set_state(t, BR_TS_UNKNOWN);
 		return;
 	}
@@ -417,6 +418,7 @@ br_target_link_changed(struct br_target *t, bool up)
 		brk_failed(t, "the target link went down", true);
 	}
 	t->last_stop_len = 0;
+	t->crash_seen = true;	/* maybe another kernel now */
 	tgt_set_state(t, BR_TS_UNKNOWN);
 }
 
@@ -433,6 +435,7 @@ br_target_new(struct bridge *br, struct br_link *link)
 	t->enter_gdb = br_target_enter_gdb;
 	t->keys = br_target_console_input;
 	t->state = BR_TS_UNKNOWN;
+	t->crash_seen = true;	/* nothing is known of before */
 	t->ack_ms = TGT_ACK_MS;
 	t->reply_ms = TGT_REPLY_MS;
 	t->break_ms = TGT_BREAK_MS;

@@ -51,6 +51,8 @@ tgt_set_state(struct br_target *t, enum br_tstate s)
 	struct br_event	ev;
 
 	memset(&ev, 0, sizeof ev);
+	if (s == BR_TS_RUNNING)
+		t->crash_seen = false;
 	if (t->state == s)
 		return;
 	log_debug("target: %s -> %s", br_target_state_name(t->state),

@@ -77,14 +77,29 @@ type_on_board() {
 # resume_kernel: a gdb that detaches leaves the kernel stopped (on purpose);
 # once no gdb holds it the bridge hands it back to kdb, whose `go` resumes.
 # `monitor bridge kdb` asks for that at once.
+# kdb_go: `go` at kdb's prompt, as an engineer would type it. kdb ignores
+# it at a more> prompt (and pages on), and after a stop of gdb's, which kdb
+# counts as an oops (the bridge says so), it asks for go a second time.
+kdb_go() {
+	local i more again
+	for i in 1 2 3 4; do
+		more=$(count_in "$BR_LOG" 'processed at more prompt')
+		again=$(count_in "$BR_LOG" 'type go a second time')
+		type_on_board 'go\r'
+		sleep 2
+		[ "$(count_in "$BR_LOG" 'processed at more prompt')" != "$more" ] ||
+		    [ "$(count_in "$BR_LOG" 'type go a second time')" != "$again" ] ||
+		    return 0
+	done
+}
+
 resume_kernel() {
 	local s i
 	for i in $(seq 1 60); do
 		s=$(bridge_state)
 		[ "$s" = running ] && return 0
 		if [ "$s" = kdb ]; then
-			type_on_board 'go\r'
-			sleep 2
+			kdb_go
 			return 0
 		fi
 		[ "$i" = 2 ] && gdb_run hw-kdb "$BR_GDB_PORT" -ex 'monitor bridge kdb'

@@ -607,6 +607,16 @@ run_transcript(void **state)
 			if (strcmp(st, line + 7) != 0)
 				tr_fail(path, lineno, "state", line + 7,
 				    strlen(line + 7), st, strlen(st));
+		} else if (strncmp(line, "panics? ", 8) == 0) {
+			/* Panic or oops notes so far (fk_sink counts them). */
+			char	got[16];
+
+			tr_pump(t);
+			snprintf(got, sizeof got, "%d",
+			    fk.notes[BR_NOTE_PANIC]);
+			if (strcmp(got, line + 8) != 0)
+				tr_fail(path, lineno, "panic notes", line + 8,
+				    strlen(line + 8), got, strlen(got));
 		} else if (strncmp(line, "wait ", 5) == 0) {
 			fk_run_ms(t->br.base, (unsigned)atoi(line + 5));
 			tr_pump(t);
