@@ -46,6 +46,15 @@ def recv_n(sock, n, timeout=20):
     return buf
 
 
+def reconnect(p, lport, settle):
+    """Restore a cut line (SIGUSR2) and connect a new client to it."""
+    p.send_signal(signal.SIGUSR2)
+    time.sleep(0.3)
+    c = socket.create_connection(("127.0.0.1", lport))
+    time.sleep(settle)
+    return c
+
+
 def session(opts, payload, up_payload=b"", timeout=10):
     srv, port = target_server()
     p, lport = start(port, *opts)
@@ -147,10 +156,7 @@ except OSError:
     refused = True
 t.sendall(b"lost")
 time.sleep(0.3)
-p.send_signal(signal.SIGUSR2)
-time.sleep(0.3)
-c = socket.create_connection(("127.0.0.1", lport))
-time.sleep(0.2)
+c = reconnect(p, lport, 0.2)
 t.sendall(b"after")
 ok2 = recv_n(c, 5, 5) == b"after"
 c.sendall(b"up!")
@@ -175,10 +181,7 @@ p.send_signal(signal.SIGUSR1)
 c.settimeout(5)
 c.recv(100)
 time.sleep(0.3)
-p.send_signal(signal.SIGUSR2)
-time.sleep(0.3)
-c = socket.create_connection(("127.0.0.1", lport))
-time.sleep(0.3)
+c = reconnect(p, lport, 0.3)
 t.sendall(b"after")
 second = recv_n(c, len(hello) + 5, 5)
 c.close(); t.close(); srv.close()
