@@ -93,8 +93,18 @@ gbpg_call_site(struct br_gdb *g, uint64_t entry, uint64_t *ret)
 	    "cpsr")) < 0 || !br_cache_gdb_reg(c, t, &cpsr) ||
 	    (cpsr & 0x20) != 0))
 		return (false);		/* Thumb: not decoded */
-	if (!br_cache_peek(c, pc - 4, code, sizeof code) ||
-	    rsp_call_target(a->id, pc, code, sizeof code, &target, &len) !=
+	/*
+	 * The word before the call matters only for riscv64's AUIPC. When
+	 * this stop read no further back than pc (the start of a region
+	 * gdb read, a function's first instruction), a zero word stands in
+	 * for it: no AUIPC, so only a one-instruction call decodes.
+	 */
+	if (!br_cache_peek(c, pc - 4, code, sizeof code)) {
+		memset(code, 0, 4);
+		if (!br_cache_peek(c, pc, code + 4, 4))
+			return (false);
+	}
+	if (rsp_call_target(a->id, pc, code, sizeof code, &target, &len) !=
 	    RSP_OK || target != entry)
 		return (false);
 	*ret = pc + len;
