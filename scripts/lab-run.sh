@@ -141,12 +141,12 @@ riscv64)
 	# QEMU's virt board: OpenSBI (QEMU's own copy, -bios default) starts
 	# the kernel in S-mode and the secondary CPUs through SBI HSM; the
 	# UART is an ns16550a (ttyS0).  The kernel is built without
-	# STRICT_KERNEL_RWX (hw-tests/README.md); rodata=off still matters
-	# on 6.1: it leaves module text writable (STRICT_MODULE_RWX), where
-	# kgdb plants a breakpoint with a plain write too; without it that
-	# write faults for ever in vmalloc_fault() and the kernel hangs with
-	# the Z0 acked and never answered. 6.12 makes module text read-only
-	# whatever rodata says (the Z0 fails with E14).
+	# STRICT_KERNEL_RWX and STRICT_MODULE_RWX (hw-tests/README.md):
+	# kgdb plants breakpoints with a plain write into text, module text
+	# too. With module text read-only a breakpoint there hung 6.1 (the
+	# write faulted for ever in vmalloc_fault()) unless rodata=off, and
+	# failed with E14 on 6.12 whatever rodata said. rodata=off stays,
+	# for kernels built before the fragment said so.
 	# riscv_isa_fallback: QEMU 7.2 describes each hart with the old
 	# "riscv,isa" string only; from 6.5 on a kernel built without
 	# RISCV_ISA_FALLBACK (tinyconfig leaves it off) finds no usable hart
