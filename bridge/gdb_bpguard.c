@@ -64,6 +64,29 @@ gbpg_init(struct br_gdb *g)
 	}
 }
 
+static bool
+gbpg_call_reg(struct br_gdb *g, const uint8_t *at, uint64_t *target,
+    unsigned *len)
+{
+	const struct rsp_arch	*a = g->br->arch;
+	uint64_t		 v;
+	int64_t			 off;
+	unsigned		 regnum;
+	int			 idx;
+
+	/* A call through a register: its value at this stop, as gdb's own
+	 * step works the target out. at holds 4 bytes (the last 2 may be
+	 * zeros standing in for a compressed instruction's neighbour). */
+	if (rsp_call_indirect(a->id, at, 4, &regnum, &off, len) != RSP_OK ||
+	    (idx = rsp_arch_reg_by_num(a, regnum)) < 0 ||
+	    !br_cache_gdb_reg(g->br->cache, idx, &v))
+		return (false);
+	*target = v + (uint64_t)off;
+	if (a->id == RSP_ARCH_ARM)
+		*target &= 0xffffffffU;
+	return (true);
+}
+
 /*
  * gdb steps in software on arm and riscv64: to step a call, it plants a
  * breakpoint at the function the call goes to. When that is one of the
@@ -72,8 +95,10 @@ gbpg_init(struct br_gdb *g)
  * gdb, whose step breakpoint the stop is not at, takes the stop as the end
  * of its step (a `stepi` over the call becomes a `nexti`, a `step` or
  * `next` goes on through the line). Only when this stop's registers and
- * code say so: gdb's thread's pc is a direct call (arm BL; riscv64 JAL
- * ra, or AUIPC and JALR ra) to exactly that entry. Sets *ret.
+ * code say so: gdb's thread's pc is a call to exactly that entry:
+ * direct (arm BL; riscv64 JAL ra, or AUIPC and JALR ra), or through a
+ * register that holds it (arm BLX Rm; riscv64 C.JALR, JALR ra). Sets
+ * *ret.
  */
 static bool
 gbpg_call_site(struct br_gdb *g, uint64_t entry, uint64_t *ret)
@@ -100,12 +125,17 @@ gbpg_call_site(struct br_gdb *g, uint64_t entry, uint64_t *ret)
 	 * for it: no AUIPC, so only a one-instruction call decodes.
 	 */
 	if (!br_cache_peek(c, pc - 4, code, sizeof code)) {
-		memset(code, 0, 4);
-		if (!br_cache_peek(c, pc, code + 4, 4))
-			return (false);
+		memset(code, 0, sizeof code);
+		if (!br_cache_peek(c, pc, code + 4, 4) &&
+		    (a->id != RSP_ARCH_RISCV64 ||
+		    !br_cache_peek(c, pc, code + 4, 2) ||
+		    (code[4] & 3) == 3))
+			return (false);	/* two bytes do for C.JALR only */
 	}
-	if (rsp_call_target(a->id, pc, code, sizeof code, &target, &len) !=
-	    RSP_OK || target != entry)
+	if (rsp_call_target(a->id, pc, code, sizeof code, &target,
+	    &len) != RSP_OK && !gbpg_call_reg(g, code + 4, &target, &len))
+		return (false);
+	if (target != entry)
 		return (false);
 	*ret = pc + len;
 	return (true);

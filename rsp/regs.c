@@ -507,6 +507,63 @@ rsp_call_target(enum rsp_arch_id id, uint64_t pc, const uint8_t *code,
 	}
 }
 
+/*
+ * Which register a call at pc goes through, and the offset added to it:
+ * decided from the instruction alone; the register's value is the
+ * caller's to read.
+ */
+int
+rsp_call_indirect(enum rsp_arch_id id, const uint8_t *code, size_t n,
+    unsigned *regnum, int64_t *off, unsigned *len)
+{
+	uint32_t	insn;
+	unsigned	rs1;
+
+	if (code == NULL || regnum == NULL || off == NULL || len == NULL ||
+	    n < 2)
+		return (RSP_ERR_ARG);
+	switch (id) {
+	case RSP_ARCH_ARM:
+		/* BLX Rm: cond 0001 0010 1111 1111 1111 0011 Rm; not pc. */
+		if (n < 4)
+			return (RSP_ERR_ARG);
+		insn = le32(code);
+		if ((insn >> 28) == 0xf || (insn & 0x0ffffff0U) != 0x012fff30U ||
+		    (insn & 0xf) == 15)
+			return (RSP_ERR_ARG);
+		*regnum = insn & 0xf;
+		*off = 0;
+		*len = 4;
+		return (RSP_OK);
+	case RSP_ARCH_RISCV64:
+		insn = (uint32_t)code[0] | (uint32_t)code[1] << 8;
+		if ((insn & 3) != 3) {
+			/* C.JALR rs1: 1001 rs1 00000 10, rs1 not x0. */
+			rs1 = (insn >> 7) & 0x1f;
+			if ((insn & 0xf07f) != 0x9002 || rs1 == 0)
+				return (RSP_ERR_ARG);
+			*regnum = rs1;
+			*off = 0;
+			*len = 2;
+			return (RSP_OK);
+		}
+		if (n < 4)
+			return (RSP_ERR_ARG);
+		insn = le32(code);
+		rs1 = (insn >> 15) & 0x1f;
+		/* JALR ra, imm(rs1): the link register is ra. */
+		if ((insn & 0x707f) != 0x67 || ((insn >> 7) & 0x1f) != 1 ||
+		    rs1 == 0)
+			return (RSP_ERR_ARG);
+		*regnum = rs1;
+		*off = sext(insn >> 20, 12);
+		*len = 4;
+		return (RSP_OK);
+	default:
+		return (RSP_ERR_ARG);
+	}
+}
+
 int
 rsp_regs_parse_g(const struct rsp_arch *a, const char *hex, size_t len,
     struct rsp_regs *out)

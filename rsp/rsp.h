@@ -308,6 +308,13 @@ bool		 rsp_a64_writes_daif(uint32_t insn);
 int		 rsp_call_target(enum rsp_arch_id id, uint64_t pc,
 		     const uint8_t *code, size_t n, uint64_t *target,
 		     unsigned *len);
+/* A call through a register at pc, for the same architectures: A32
+ * BLX Rm on arm; C.JALR rs1, or JALR ra, imm(rs1), on riscv64. code holds
+ * the n bytes from pc (2 can do for a compressed instruction). Sets the
+ * register's gdb number, the offset added to it, and the call's length;
+ * RSP_ERR_ARG if the instruction at pc is no such call. */
+int		 rsp_call_indirect(enum rsp_arch_id id, const uint8_t *code,
+		     size_t n, unsigned *regnum, int64_t *off, unsigned *len);
 /* Parse a 'g' reply (hex). Exactly numregbytes*2 digits, else
  * RSP_ERR_SHORT / RSP_ERR_TOOBIG / RSP_ERR_HEX. */
 int		 rsp_regs_parse_g(const struct rsp_arch *a, const char *hex,

@@ -55,6 +55,30 @@ format_all(const struct rsp_regs *r, size_t small)
 	free(sm);
 }
 
+/* The bytes as code at a call site, as gdb_bpguard.c decodes it on the
+ * architectures that step in software: what comes back is sane. */
+static void
+calls(const uint8_t *data, size_t size)
+{
+	static const enum rsp_arch_id ids[] = {
+		RSP_ARCH_ARM, RSP_ARCH_RISCV64, RSP_ARCH_ARM64,
+	};
+	uint64_t	target;
+	int64_t		off;
+	unsigned	len, regnum;
+	size_t		i, n = size < 8 ? size : 8;
+
+	for (i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+		if (rsp_call_target(ids[i], 0xffffffffc0000004ULL, data, n,
+		    &target, &len) == RSP_OK && (len != 4 || n < 8))
+			abort();
+		if (rsp_call_indirect(ids[i], data, n, &regnum, &off,
+		    &len) == RSP_OK && ((len != 2 && len != 4) || len > n ||
+		    regnum > 31 || off < -2048 || off > 2047))
+			abort();
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -69,6 +93,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return (0);
+	calls(data + 1, size - 1);
 	a = rsp_arch_get(ids[data[0] & 3]);
 	small = (size_t)(data[0] >> 3) + 1;	/* 1 .. 32 */
 	regs = malloc(sizeof *regs);

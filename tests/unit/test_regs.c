@@ -843,6 +843,60 @@ test_call_target(void **state)
 	    NULL, 8, &t, &len), RSP_ERR_ARG);
 }
 
+/* Calls through a register: the register and offset, never its value. */
+static void
+test_call_indirect(void **state)
+{
+	uint8_t		b[4];
+	unsigned	reg, len;
+	int64_t		off;
+
+	(void)state;
+	/* riscv64: c.jalr a5 (x15). */
+	memset(b, 0, sizeof b);
+	b[0] = 0x82; b[1] = 0x97;
+	assert_int_equal(rsp_call_indirect(RSP_ARCH_RISCV64, b, 2, &reg, &off,
+	    &len), RSP_OK);
+	assert_int_equal(reg, 15);
+	assert_int_equal(off, 0);
+	assert_int_equal(len, 2);
+	/* c.jr a5 (no link), c.jalr x0 (reserved): no call. */
+	b[0] = 0x82; b[1] = 0x87;
+	assert_int_equal(rsp_call_indirect(RSP_ARCH_RISCV64, b, 2, &reg, &off,
+	    &len), RSP_ERR_ARG);
+	b[0] = 0x02; b[1] = 0x90;
+	assert_int_equal(rsp_call_indirect(RSP_ARCH_RISCV64, b, 2, &reg, &off,
+	    &len), RSP_ERR_ARG);
+	/* jalr -1178(ra) (the second half of "call memset"): ra, -1178. */
+	memcpy(b, "\xe7\x80\x60\xb6", 4);
+	assert_int_equal(rsp_call_indirect(RSP_ARCH_RISCV64, b, 4, &reg, &off,
+	    &len), RSP_OK);
+	assert_int_equal(reg, 1);
+	assert_int_equal(off, -1178);
+	assert_int_equal(len, 4);
+	/* jalr x0, 0(ra) (ret), and a 4-byte word cut to 2 bytes. */
+	memcpy(b, "\x67\x80\x00\x00", 4);
+	assert_int_equal(rsp_call_indirect(RSP_ARCH_RISCV64, b, 4, &reg, &off,
+	    &len), RSP_ERR_ARG);
+	memcpy(b, "\xe7\x80\x60\xb6", 4);
+	assert_int_equal(rsp_call_indirect(RSP_ARCH_RISCV64, b, 2, &reg, &off,
+	    &len), RSP_ERR_ARG);
+	/* arm: blx r3 (e12fff33); bx r3 and blx pc are no calls. */
+	memcpy(b, "\x33\xff\x2f\xe1", 4);
+	assert_int_equal(rsp_call_indirect(RSP_ARCH_ARM, b, 4, &reg, &off,
+	    &len), RSP_OK);
+	assert_int_equal(reg, 3);
+	assert_int_equal(len, 4);
+	memcpy(b, "\x13\xff\x2f\xe1", 4);
+	assert_int_equal(rsp_call_indirect(RSP_ARCH_ARM, b, 4, &reg, &off,
+	    &len), RSP_ERR_ARG);
+	memcpy(b, "\x3f\xff\x2f\xe1", 4);
+	assert_int_equal(rsp_call_indirect(RSP_ARCH_ARM, b, 4, &reg, &off,
+	    &len), RSP_ERR_ARG);
+	assert_int_equal(rsp_call_indirect(RSP_ARCH_ARM64, b, 4, &reg, &off,
+	    &len), RSP_ERR_ARG);
+}
+
 int
 main(void)
 {
@@ -862,6 +916,7 @@ main(void)
 		cmocka_unit_test(test_tdesc_xml),
 		cmocka_unit_test(test_a64_daif),
 		cmocka_unit_test(test_call_target),
+		cmocka_unit_test(test_call_indirect),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
