@@ -847,54 +847,45 @@ test_call_target(void **state)
 static void
 test_call_indirect(void **state)
 {
-	uint8_t		b[4];
+	static const struct {
+		enum rsp_arch_id id;
+		const char	*code;	/* 4 bytes, little-endian */
+		size_t		 n;
+		int		 rc;
+		unsigned	 reg, len;
+		int64_t		 off;
+	} c[] = {
+		/* riscv64: c.jalr a5 (x15); c.jr a5 (no link); c.jalr x0
+		 * (reserved). */
+		{ RSP_ARCH_RISCV64, "\x82\x97\0\0", 2, RSP_OK, 15, 2, 0 },
+		{ RSP_ARCH_RISCV64, "\x82\x87\0\0", 2, RSP_ERR_ARG, 0, 0, 0 },
+		{ RSP_ARCH_RISCV64, "\x02\x90\0\0", 2, RSP_ERR_ARG, 0, 0, 0 },
+		/* jalr -1178(ra), the second half of "call memset"; the
+		 * same cut to 2 bytes; jalr x0, 0(ra) (ret). */
+		{ RSP_ARCH_RISCV64, "\xe7\x80\x60\xb6", 4, RSP_OK, 1, 4, -1178 },
+		{ RSP_ARCH_RISCV64, "\xe7\x80\x60\xb6", 2, RSP_ERR_ARG, 0, 0, 0 },
+		{ RSP_ARCH_RISCV64, "\x67\x80\0\0", 4, RSP_ERR_ARG, 0, 0, 0 },
+		/* arm: blx r3 (e12fff33); bx r3; blx pc; and arm64. */
+		{ RSP_ARCH_ARM, "\x33\xff\x2f\xe1", 4, RSP_OK, 3, 4, 0 },
+		{ RSP_ARCH_ARM, "\x13\xff\x2f\xe1", 4, RSP_ERR_ARG, 0, 0, 0 },
+		{ RSP_ARCH_ARM, "\x3f\xff\x2f\xe1", 4, RSP_ERR_ARG, 0, 0, 0 },
+		{ RSP_ARCH_ARM64, "\x33\xff\x2f\xe1", 4, RSP_ERR_ARG, 0, 0, 0 },
+	};
 	unsigned	reg, len;
 	int64_t		off;
+	size_t		i;
 
 	(void)state;
-	/* riscv64: c.jalr a5 (x15). */
-	memset(b, 0, sizeof b);
-	b[0] = 0x82; b[1] = 0x97;
-	assert_int_equal(rsp_call_indirect(RSP_ARCH_RISCV64, b, 2, &reg, &off,
-	    &len), RSP_OK);
-	assert_int_equal(reg, 15);
-	assert_int_equal(off, 0);
-	assert_int_equal(len, 2);
-	/* c.jr a5 (no link), c.jalr x0 (reserved): no call. */
-	b[0] = 0x82; b[1] = 0x87;
-	assert_int_equal(rsp_call_indirect(RSP_ARCH_RISCV64, b, 2, &reg, &off,
-	    &len), RSP_ERR_ARG);
-	b[0] = 0x02; b[1] = 0x90;
-	assert_int_equal(rsp_call_indirect(RSP_ARCH_RISCV64, b, 2, &reg, &off,
-	    &len), RSP_ERR_ARG);
-	/* jalr -1178(ra) (the second half of "call memset"): ra, -1178. */
-	memcpy(b, "\xe7\x80\x60\xb6", 4);
-	assert_int_equal(rsp_call_indirect(RSP_ARCH_RISCV64, b, 4, &reg, &off,
-	    &len), RSP_OK);
-	assert_int_equal(reg, 1);
-	assert_int_equal(off, -1178);
-	assert_int_equal(len, 4);
-	/* jalr x0, 0(ra) (ret), and a 4-byte word cut to 2 bytes. */
-	memcpy(b, "\x67\x80\x00\x00", 4);
-	assert_int_equal(rsp_call_indirect(RSP_ARCH_RISCV64, b, 4, &reg, &off,
-	    &len), RSP_ERR_ARG);
-	memcpy(b, "\xe7\x80\x60\xb6", 4);
-	assert_int_equal(rsp_call_indirect(RSP_ARCH_RISCV64, b, 2, &reg, &off,
-	    &len), RSP_ERR_ARG);
-	/* arm: blx r3 (e12fff33); bx r3 and blx pc are no calls. */
-	memcpy(b, "\x33\xff\x2f\xe1", 4);
-	assert_int_equal(rsp_call_indirect(RSP_ARCH_ARM, b, 4, &reg, &off,
-	    &len), RSP_OK);
-	assert_int_equal(reg, 3);
-	assert_int_equal(len, 4);
-	memcpy(b, "\x13\xff\x2f\xe1", 4);
-	assert_int_equal(rsp_call_indirect(RSP_ARCH_ARM, b, 4, &reg, &off,
-	    &len), RSP_ERR_ARG);
-	memcpy(b, "\x3f\xff\x2f\xe1", 4);
-	assert_int_equal(rsp_call_indirect(RSP_ARCH_ARM, b, 4, &reg, &off,
-	    &len), RSP_ERR_ARG);
-	assert_int_equal(rsp_call_indirect(RSP_ARCH_ARM64, b, 4, &reg, &off,
-	    &len), RSP_ERR_ARG);
+	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+		assert_int_equal(rsp_call_indirect(c[i].id,
+		    (const uint8_t *)c[i].code, c[i].n, &reg, &off, &len),
+		    c[i].rc);
+		if (c[i].rc != RSP_OK)
+			continue;
+		assert_int_equal(reg, c[i].reg);
+		assert_int_equal(len, c[i].len);
+		assert_int_equal(off, c[i].off);
+	}
 }
 
 int
