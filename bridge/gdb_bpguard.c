@@ -81,9 +81,7 @@ gbpg_call_reg(struct br_gdb *g, const uint8_t *at, uint64_t *target,
 	    (idx = rsp_arch_reg_by_num(a, regnum)) < 0 ||
 	    !br_cache_gdb_reg(g->br->cache, idx, &v))
 		return (false);
-	*target = v + (uint64_t)off;
-	if (a->id == RSP_ARCH_ARM)
-		*target &= 0xffffffffU;
+	*target = v + (uint64_t)off;	/* arm: off is 0, v 32 bits */
 	return (true);
 }
 

@@ -399,9 +399,9 @@ br_target_link_changed(struct br_target *t, bool up)
 	ev.note = BR_NOTE_TARGET_LINK;
 	ev.up = up;
 	br_notify_event(t->br, &ev);
+	t->crash_seen = true;	/* nothing known of that kernel's past */
 	if (up) {
 		/* No probe: a '?' would drop every breakpoint. */
-		t->crash_seen = true;
 		tgt_set_state(t, BR_TS_UNKNOWN);
 		return;
 	}
@@ -418,7 +418,6 @@ br_target_link_changed(struct br_target *t, bool up)
 		brk_failed(t, "the target link went down", true);
 	}
 	t->last_stop_len = 0;
-	t->crash_seen = true;	/* maybe another kernel now */
 	tgt_set_state(t, BR_TS_UNKNOWN);
 }
 
