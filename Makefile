@@ -5,6 +5,8 @@
 #   make check       unit tests, fuzz-corpus replays, integration and
 #                    end-to-end tests; last line is "N passed, N failed"
 #   make asan        the same with ASan+UBSan on everything
+#   make check-matrix the end-to-end suites on every lab cell, then a table
+#                    (CELLS="arm64/6.1 ..." SUITES="10-direct ..." narrow it)
 #   make fuzz        libFuzzer targets (CC=clang, the default for this target)
 #   make bench       benchmarks (never part of check; ARCH="x86_64 arm64")
 #   make demo        boot the virtual lab and run kgdb-bridge on it
@@ -98,7 +100,7 @@ ifneq ($(wildcard tui/main.c),)
 PROGS += $(BUILD)/kgdb-tui
 endif
 
-.PHONY: all deps depcheck check asan fuzz bench demo install uninstall \
+.PHONY: all deps depcheck check check-matrix asan fuzz bench demo install uninstall \
 	clean tests deb
 # Keep every object: pattern-chained .o files are not throwaway here.
 .SECONDARY:
@@ -246,6 +248,15 @@ check: deps
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 check
+
+# Every e2e suite on every lab cell (scripts/check-matrix.sh builds each
+# cell's kernel as it comes to it); the table ends up in
+# $(BUILD)/test-logs/matrix/table. Not part of check: about 13 minutes a
+# cell on two cores once the kernels are cached.
+check-matrix: deps
+	@scripts/deps.sh lab
+	@$(MAKE) --no-print-directory tests
+	@BUILD=$(BUILD) scripts/check-matrix.sh
 
 # ---- libFuzzer (clang); run e.g.: build/fuzz/fuzz_demux -max_total_time=900
 FUZZ_CC	?= clang
