@@ -116,14 +116,14 @@ static const struct rsp_reg arm64_regs[] = {
 	REG("sp", 8, 248, 31, "data_ptr", NULL),
 	REG("pc", 8, 256, 32, "code_ptr", NULL),
 	/* kgdb's pstate: 32 bits, as gdb's cpsr. */
-	REG("cpsr", 4, 264, 33, "int", NULL),
+	REG("cpsr", 4, 264, 33, "cpsr_flags", NULL),
 	A64V(0), A64V(1), A64V(2), A64V(3), A64V(4), A64V(5), A64V(6),
 	A64V(7), A64V(8), A64V(9), A64V(10), A64V(11), A64V(12), A64V(13),
 	A64V(14), A64V(15), A64V(16), A64V(17), A64V(18), A64V(19), A64V(20),
 	A64V(21), A64V(22), A64V(23), A64V(24), A64V(25), A64V(26), A64V(27),
 	A64V(28), A64V(29), A64V(30), A64V(31),
-	REG("fpsr", 4, 780, 66, "int", NULL),
-	REG("fpcr", 4, 784, 67, "int", NULL),
+	REG("fpsr", 4, 780, 66, "fpsr_flags", NULL),
+	REG("fpcr", 4, 784, 67, "fpcr_flags", NULL),
 };
 
 /*
@@ -283,6 +283,40 @@ static const char x86_eflags_type[] =
 	"<field name=\"ID\" start=\"21\" end=\"21\"/>\n"
 	"</flags>\n";
 
+/*
+ * arm64's status registers as gdb-multiarch 13 types them when no
+ * description is served (`ptype $cpsr` on a bare connection): the same
+ * fields here, so `info registers` through the bridge prints
+ * "[ SP EL=1 BTYPE=0 C Z ]" as gdb does straight on the line, not a bare
+ * integer. A field wider than a bit is an unsigned number (gdb's rule
+ * for a field with no type).
+ */
+#define FLD(name, lo, hi) \
+	"<field name=\"" name "\" start=\"" #lo "\" end=\"" #hi "\"/>\n"
+static const char a64_cpsr_type[] =
+	"<flags id=\"cpsr_flags\" size=\"4\">\n"
+	FLD("SP", 0, 0) FLD("EL", 2, 3) FLD("nRW", 4, 4) FLD("F", 6, 6)
+	FLD("I", 7, 7) FLD("A", 8, 8) FLD("D", 9, 9) FLD("BTYPE", 10, 11)
+	FLD("SSBS", 12, 12) FLD("IL", 20, 20) FLD("SS", 21, 21)
+	FLD("PAN", 22, 22) FLD("UAO", 23, 23) FLD("DIT", 24, 24)
+	FLD("TCO", 25, 25) FLD("V", 28, 28) FLD("C", 29, 29) FLD("Z", 30, 30)
+	FLD("N", 31, 31)
+	"</flags>\n";
+#define A64_FP_FLAGS \
+	"<flags id=\"fpsr_flags\" size=\"4\">\n" \
+	FLD("IOC", 0, 0) FLD("DZC", 1, 1) FLD("OFC", 2, 2) FLD("UFC", 3, 3) \
+	FLD("IXC", 4, 4) FLD("IDC", 7, 7) FLD("QC", 27, 27) FLD("V", 28, 28) \
+	FLD("C", 29, 29) FLD("Z", 30, 30) FLD("N", 31, 31) \
+	"</flags>\n" \
+	"<flags id=\"fpcr_flags\" size=\"4\">\n" \
+	FLD("FIZ", 0, 0) FLD("AH", 1, 1) FLD("NEP", 2, 2) FLD("IOE", 8, 8) \
+	FLD("DZE", 9, 9) FLD("OFE", 10, 10) FLD("UFE", 11, 11) \
+	FLD("IXE", 12, 12) FLD("EBF", 13, 13) FLD("IDE", 15, 15) \
+	FLD("Len", 16, 18) FLD("FZ16", 19, 19) FLD("Stride", 20, 21) \
+	FLD("RMode", 22, 23) FLD("FZ", 24, 24) FLD("DN", 25, 25) \
+	FLD("AHP", 26, 26) \
+	"</flags>\n"
+
 /* The views gdb offers of a 128-bit SIMD register. */
 static const char a64_vector_types[] =
 	"<vector id=\"v2d\" type=\"ieee_double\" count=\"2\"/>\n"
@@ -314,7 +348,8 @@ static const char a64_vector_types[] =
 	"<union id=\"aarch64v\"><field name=\"d\" type=\"vnd\"/>"
 	"<field name=\"s\" type=\"vns\"/><field name=\"h\" type=\"vnh\"/>"
 	"<field name=\"b\" type=\"vnb\"/><field name=\"q\" type=\"vnq\"/>"
-	"</union>\n";
+	"</union>\n"
+	A64_FP_FLAGS;
 
 static const struct tdesc_feature x86_64_features[] = {
 	{ "org.gnu.gdb.i386.core", 0, 39, x86_eflags_type, 1, 0 },
@@ -325,7 +360,7 @@ static const struct tdesc_feature i386_features[] = {
 	{ NULL, 0, 0, NULL, 1, 0 },
 };
 static const struct tdesc_feature arm64_features[] = {
-	{ "org.gnu.gdb.aarch64.core", 0, 33, "", 1, 0 },
+	{ "org.gnu.gdb.aarch64.core", 0, 33, a64_cpsr_type, 1, 0 },
 	{ "org.gnu.gdb.aarch64.fpu", 34, 67, a64_vector_types, 1, 0 },
 	{ NULL, 0, 0, NULL, 1, 0 },
 };

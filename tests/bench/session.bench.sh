@@ -21,7 +21,9 @@
 # the lab init's sleep loop, which the breakpoint of the session's three
 # continues waits for: kernel time, the same both ways), BENCH_TPUT_MB
 # (256), BENCH_BRIDGE_OPTS (extra kgdb-bridge options, e.g. --no-cache),
-# BENCH_OUT (a file to append the result table to).
+# BENCH_OUT (a file to append the result table to), BENCH_STEPS (1: the
+# session's five steps; 0 leaves them out, the default on riscv64, where
+# gdb straight on the line never finishes them: see below).
 # Never part of `make check`: `make bench` runs it (tests/bench/run.sh).
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/../e2e/lib.sh"
@@ -38,6 +40,23 @@ RES=$T/results.txt	# way baud run seconds down up packets rss_kb
 : >"$RES"
 
 say() { echo "bench: $*" >&2; }
+
+# On riscv64 gdb steps in software, and its step breakpoint at the entry
+# of memset (called from hrtimer_nanosleep) makes kgdb trap inside its own
+# handler when gdb is straight on the line: the direct session hangs at
+# its first step (docs/lab.md, stop 18; the bridge moves that breakpoint
+# to the call's return). A table needs both ways, so there the session
+# ends before its steps, both ways, and the table says so.
+STEPS=${BENCH_STEPS:-}
+if [ -z "$STEPS" ]; then
+	STEPS=1
+	[ "$LAB_ARCH" = riscv64 ] && STEPS=0
+fi
+if [ "$STEPS" = 0 ]; then
+	sed '/^echo @@step/,$d' "$SESSION" >"$T/session-nostep.gdb"
+	printf 'delete\necho @@end\\n\n' >>"$T/session-nostep.gdb"
+	SESSION=$T/session-nostep.gdb
+fi
 
 if ! need_lab; then
 	echo "SKIP: session bench: $E2E_WHY"
@@ -224,6 +243,8 @@ host="$(uname -sr), $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | sed '
 {
 	echo "kgdb-bridge session benchmark, lab cell $LAB_ARCH/$LAB_KVER, $(date -u '+%Y-%m-%d %H:%M UTC'), $host"
 	echo "runs per cell: $RUNS; bridge options: ${BOPTS[*]:-(none)}"
+	[ "$STEPS" = 0 ] &&
+	    echo "session: without its five steps (BENCH_STEPS=0; gdb straight on a riscv64 line hangs in them)"
 	echo
 	printf '| %-12s | %-6s | %-22s | %-9s | %-9s | %-7s | %-8s |\n' \
 	    line way "wall s (median min max)" "down B" "up B" packets "ratio (w/o gdb start-up)"

@@ -14,6 +14,11 @@
 #     gdb must never ask 'p' for a register 'g' already carried, the 'g'
 #     packet it keeps must be kgdb's layout, and every value gdb prints
 #     must equal rsp_regs_format() for the same 'g' reply.
+#  3. Where kgdb serves no description (all but riscv64), the same stub
+#     without one: gdb's own layout. Every register line `info registers`
+#     prints both ways must be the same (types too: arm64's cpsr as
+#     "[ SP EL=1 ... ]", not a bare number), or gdb through the bridge
+#     would show something else than gdb straight on the line.
 # Prints PASS:/FAIL:/SKIP: lines.
 set -u
 cd "$(dirname "$0")/../.."
@@ -43,9 +48,11 @@ if ! command -v python3 >/dev/null; then
 fi
 
 cat >"$tmp/stub.py" <<'PY'
-# Fake kgdb: one gdb connection, then exit. Logs every request.
+# Fake kgdb: one gdb connection, then exit. Logs every request. With
+# "none" for the description it offers none, as kgdb does on most
+# architectures: gdb then uses its built-in layout.
 import re, socket, sys
-xml = open(sys.argv[1], 'rb').read()
+xml = b'' if sys.argv[1] == 'none' else open(sys.argv[1], 'rb').read()
 ghex = open(sys.argv[2]).read().strip()
 portfile, logfile = sys.argv[3], sys.argv[4]
 sizes = {int(m.group(2)): int(m.group(1)) // 8 for m in re.finditer(
@@ -94,7 +101,8 @@ while True:
         log.write(p.decode('latin1') + '\n')
         log.flush()
         if p.startswith(b'qSupported'):
-            send(b'PacketSize=3ff;qXfer:features:read+')
+            send(b'PacketSize=3ff' +
+                 (b';qXfer:features:read+' if xml else b''))
         elif p.startswith(b'qXfer:features:read:target.xml:'):
             off, ln = (int(x, 16) for x in p.split(b':')[4].split(b','))
             chunk = xml[off:off + ln]
@@ -283,6 +291,44 @@ PY
 		pass "$arch: rsp_regs_format = gdb for $nchk registers"
 	elif [ $nchk -eq 0 ]; then
 		fail "$arch: no register of 'info registers' compared"
+	fi
+	# 3. gdb's own layout, no description: the same register lines.
+	if [ "$arch" != riscv64 ]; then
+		rm -f "$tmp/port"
+		python3 "$tmp/stub.py" none "$tmp/$arch.g" "$tmp/port" \
+		    "$tmp/$arch.log0" "$ingn" 2>"$tmp/$arch.stuberr0" &
+		stub_pid=$!
+		for _ in $(seq 50); do [ -s "$tmp/port" ] && break; sleep 0.1; done
+		timeout 60 "$gdb" -batch -nx -ex "set architecture $garch" \
+		    -ex "set remotetimeout 10" \
+		    -ex "target remote 127.0.0.1:$(cat "$tmp/port" 2>/dev/null)" \
+		    -ex "echo ==REGS==\n" -ex "info registers" \
+		    -ex "kill" >"$tmp/$arch.live0" 2>&1
+		wait "$stub_pid" 2>/dev/null
+		stub_pid=
+		regs_of() { # gdb output -> its register lines, "name rest"
+			grep -E '^[a-z][a-z0-9]* +(0x|-?[0-9])' "$1" |
+			    tr -s ' ' | LC_ALL=C sort -u -k1,1
+		}
+		sed -n '1,/==ALL==/p' "$tmp/$arch.live" | regs_of /dev/stdin \
+		    >"$tmp/$arch.with"
+		regs_of "$tmp/$arch.live0" >"$tmp/$arch.without"
+		# Registers both ways print; their lines must be equal.
+		LC_ALL=C join "$tmp/$arch.with" \
+		    <(sed 's/ / =GDB= /' "$tmp/$arch.without") \
+		    >"$tmp/$arch.join" 2>/dev/null
+		nboth=$(wc -l <"$tmp/$arch.join")
+		ndiff=$(awk '{ split($0, h, " =GDB= "); n = index(h[1], " ");
+		    if (substr(h[1], n + 1) != h[2]) print }' "$tmp/$arch.join" |
+		    tee "$tmp/$arch.regdiff" | wc -l)
+		if [ "$nboth" -eq 0 ]; then
+			fail "$arch: no register printed both with and without the description"
+		elif [ "$ndiff" -eq 0 ]; then
+			pass "$arch: info registers with the description = gdb's own layout ($nboth registers)"
+		else
+			fail "$arch: $ndiff of $nboth registers print otherwise than gdb's own layout:"
+			sed 's/^/    /' "$tmp/$arch.regdiff" | head -n 8
+		fi
 	fi
 	case $arch in
 	x86_64) want=0xffffffff8113b4d4 ;;

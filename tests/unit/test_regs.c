@@ -642,8 +642,17 @@ test_tdesc_xml(void **state)
 	n = rsp_tdesc_xml(rsp_arch_get(RSP_ARCH_ARM64), xml, sizeof xml);
 	assert_int_equal(count_str(xml, "org.gnu.gdb.aarch64.core"), 1);
 	assert_int_equal(count_str(xml, "org.gnu.gdb.aarch64.fpu"), 1);
-	assert_non_null(strstr(xml,
-	    "<reg name=\"cpsr\" bitsize=\"32\" type=\"int\" regnum=\"33\"/>"));
+	/* cpsr, fpsr and fpcr as gdb's own flags types, each declared
+	 * once and before the register that uses it. */
+	assert_non_null(strstr(xml, "<reg name=\"cpsr\" bitsize=\"32\" "
+	    "type=\"cpsr_flags\" regnum=\"33\"/>"));
+	assert_int_equal(count_str(xml, "<flags id=\"cpsr_flags\""), 1);
+	assert_true(strstr(xml, "<flags id=\"cpsr_flags\"") <
+	    strstr(xml, "<reg name=\"cpsr\""));
+	assert_true(strstr(xml, "<flags id=\"fpcr_flags\"") <
+	    strstr(xml, "<reg name=\"fpcr\""));
+	assert_non_null(strstr(xml, "<field name=\"RMode\" start=\"22\" "
+	    "end=\"23\"/>"));
 	/* ARM: cpsr (25) in the core feature, not after the FPA block;
 	 * the FPA registers 96 bits wide, as gdb's arm-fpa feature. */
 	n = rsp_tdesc_xml(rsp_arch_get(RSP_ARCH_ARM), xml, sizeof xml);
