@@ -447,6 +447,16 @@ br_cache_gdb_thread(const struct br_cache *c, uint64_t *tid_out)
 	return (true);
 }
 
+bool
+br_cache_gdb_want(const struct br_cache *c, uint64_t *tid, bool *current)
+{
+	if (c == NULL || !c->enabled || c->want_hg == CACHE_TID_UNKNOWN)
+		return (false);
+	*tid = c->want_hg;
+	*current = c->want_hg == CACHE_TID_CURRENT;
+	return (true);
+}
+
 void
 br_cache_put_g(struct br_cache *c, uint64_t gen, uint64_t tid, const char *g,
     size_t len)

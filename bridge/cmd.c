@@ -705,12 +705,13 @@ cmd_taskregs(struct br_cmdq *q)
 	}
 	st = br_taskregs_stats(t);
 	br_cmd_printf(q, "taskregs: %s; %" PRIu64 " built (%" PRIu64 " read "
-	    "ahead), %" PRIu64 " on a CPU, %" PRIu64 " forwarded, %" PRIu64
-	    " checked, %" PRIu64 " differed; %" PRIu64 " tasks walked, %"
-	    PRIu64 " reads of %" PRIu64 " bytes%s%s\n", br_taskregs_on(t) ?
-	    "on" : "off", st->built, st->ahead, st->on_cpu, st->forwarded,
-	    st->verified, st->mismatches, st->walked, st->reads,
-	    st->read_bytes,
+	    "ahead), %" PRIu64 " from a CPU's pt_regs, %" PRIu64 " on a CPU "
+	    "left to kgdb, %" PRIu64 " forwarded, %" PRIu64 " checked, %"
+	    PRIu64 " differed; %" PRIu64 " tasks walked, %" PRIu64
+	    " reads of %" PRIu64 " bytes%s%s\n", br_taskregs_on(t) ?
+	    "on" : "off", st->built, st->ahead, st->cpu_built, st->on_cpu,
+	    st->forwarded, st->verified, st->mismatches, st->walked,
+	    st->reads, st->read_bytes,
 	    br_taskregs_why(t)[0] != '\0' ? "; unusable: " : "",
 	    br_taskregs_why(t));
 	return (BR_CMD_OK);

@@ -13,6 +13,7 @@
 
 #include "bridge/bridge.h"
 #include "bridge/gdb_int.h"
+#include "bridge/sleepers.h"
 
 static void	gstep_go(struct br_gdb *);
 static void	gs_range_done(struct gsess *);
@@ -483,9 +484,11 @@ gs_range_stop(struct gsess *s, const char *payload, size_t len)
 		 * A short range most likely ends at its first stop (one
 		 * instruction): read every register, and the cache answers
 		 * gdb's own 'g' with them, one round trip less. Otherwise
-		 * read the pc alone (22 bytes, not 316).
+		 * read the pc alone (22 bytes, not 316). Through sleepers.c
+		 * as gdb's own 'g' goes: on arm64 it is built from the CPU's
+		 * pt_regs (taskregs.c).
 		 */
-		(void)br_cache_forward(g->br, "g", 1,
+		(void)br_sleepers_forward(g->br, "g", 1,
 		    gs_range_pc, gs_ctx_new(s, 'r'));
 		return (true);
 	}

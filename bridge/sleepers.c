@@ -658,6 +658,7 @@ br_sleepers_forward(struct bridge *br, const char *p, size_t len,
 	struct sl_req		*q;
 	int			 reg = -1;
 	uint64_t		 tid;
+	bool			 cur;
 
 	if ((s != NULL || br->taskregs != NULL) && len >= 3 && p[0] == 'H' &&
 	    p[1] == 'g')
@@ -668,6 +669,11 @@ br_sleepers_forward(struct bridge *br, const char *p, size_t len,
 	    br->arch != NULL && br->arch->id != RSP_ARCH_X86_64 &&
 	    sl_tr_thread(br, &tid) && !sl_shadow(tid))
 		return (br_taskregs_g(br, tid, cb, arg));
+	/* … and a CPU's thread's from that CPU's pt_regs (arm64). */
+	if (br->taskregs != NULL && len == 1 && p[0] == 'g' &&
+	    br->arch != NULL && br->arch->id == RSP_ARCH_ARM64 &&
+	    br_cache_gdb_want(br->cache, &tid, &cur) && (cur || sl_shadow(tid)))
+		return (br_taskregs_g_cpu(br, tid, cur, cb, arg));
 	if (s == NULL || !s->on || s->state == SL_UNUSABLE ||
 	    br->arch == NULL || br->arch->id != RSP_ARCH_X86_64 ||
 	    !sl_thread(br, &tid) || sl_shadow(tid) ||

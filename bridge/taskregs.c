@@ -56,6 +56,16 @@
  * (that read's reply still goes to the cache) and takes the walk over,
  * which a job moves on only with a finished step.
  *
+ * A task a CPU in kgdb runs (arm64): kgdb's 'g' is pt_regs_to_gdb_regs of
+ * that CPU's pt_regs, 268 bytes of x0-x30, sp, pc and pstate and 520 of
+ * zeros. The bridge builds it from one read of the pt_regs that
+ * kgdb_info[cpu].debuggerinfo names (br_taskregs_g_cpu for kgdb's current
+ * thread, found through kgdb_active, and for the shadow CPU threads; the
+ * walk's pids that turn out to be on a CPU likewise), checked against
+ * kgdb's own once a connection with a verdict of its own (cverdict).
+ * nr_cpu_ids is read once a connection. The read-ahead still reads
+ * kgdb's 'g' for these threads.
+ *
  * Only where it pays: a built answer costs the walk's reads (tasks, pid,
  * thread_node: three small reads a task) and one of the saved words, four
  * request/reply turns instead of one. On arm64 that is about a quarter of
@@ -86,116 +96,9 @@
 #include "bridge/taskregs.h"
 #include "common/elf.h"
 
-#define TR_TASKS_MAX	4096
-#define TR_CPUS_MAX	256	/* kgdb_info entries read at most */
+#include "bridge/taskregs_int.h"
+
 #define TR_READ_MAX	BR_TR_SAVED_MAX	/* bytes in one read of ours */
-
-enum tr_state { TR_UNREAD, TR_READY, TR_UNUSABLE };
-struct tr_job;
-enum tr_verdict { TR_UNVERIFIED, TR_VERIFIED, TR_MISMATCH };
-
-struct br_taskregs {
-	const struct rsp_arch	*arch;
-	char			*vmlinux;
-	bool			 on;
-	enum tr_state		 state;
-	struct br_tr_layout	 lay;
-	char			 why[BR_ERRLEN];
-	struct br_taskregs_stats st;
-	enum tr_verdict		 verdict;	/* on this gdb connection */
-	bool			 told;		/* a refusal logged */
-	bool			 busy;		/* a job runs */
-	struct tr_job		*ahead_job;	/* … the read-ahead's */
-	/* a built answer of the read-ahead's, until kgdb's own for the
-	 * same thread at the same stop is read to check it */
-	bool			 check_have;
-	uint64_t		 check_gen, check_tid;
-	char			*check_g;
-	size_t			 check_glen;
-	/* gdb's thread as sleepers.c saw its Hg (the cache off) */
-	bool			 hg_known;
-	uint64_t		 hg_tid, hg_gen;
-	/* this stop's (cache generation gen) */
-	bool			 have_gen;
-	uint64_t		 gen;
-	struct cm_tl		*tl;
-	bool			 cpus_known;
-	uint64_t		 cpu_task[TR_CPUS_MAX];
-	size_t			 ncpu;
-};
-
-/* ---- the module */
-
-struct br_taskregs *
-br_taskregs_new(const struct rsp_arch *a, const char *vmlinux, bool on)
-{
-	struct br_taskregs	*t = xcalloc(1, sizeof *t);
-
-	t->arch = a;
-	t->vmlinux = vmlinux != NULL ? xstrdup(vmlinux) : NULL;
-	t->on = on;
-	return (t);
-}
-
-void
-br_taskregs_free(struct br_taskregs *t)
-{
-	if (t == NULL)
-		return;
-	cm_tl_free(t->tl);
-	free(t->check_g);
-	free(t->vmlinux);
-	free(t);
-}
-
-void
-br_taskregs_use_layout(struct br_taskregs *t, const struct br_tr_layout *l)
-{
-	cm_tl_free(t->tl);
-	t->lay = *l;
-	if ((t->tl = cm_tl_new(&t->lay.tl, TR_TASKS_MAX)) == NULL)
-		abort();
-	t->state = TR_READY;
-	t->why[0] = '\0';
-}
-
-void
-br_taskregs_set(struct bridge *br, bool on)
-{
-	struct br_taskregs	*t = br->taskregs;
-
-	if (t == NULL || t->on == on)
-		return;
-	t->on = on;
-	/* Answers of the other kind held for this stop go. */
-	if (br->cache != NULL)
-		br_cache_invalidate(br->cache, BR_CE_WRITE);
-}
-
-bool
-br_taskregs_on(const struct br_taskregs *t)
-{
-	return (t != NULL && t->on);
-}
-
-void
-br_taskregs_attach(struct bridge *br)
-{
-	if (br->taskregs != NULL)
-		br->taskregs->verdict = TR_UNVERIFIED;
-}
-
-const struct br_taskregs_stats *
-br_taskregs_stats(const struct br_taskregs *t)
-{
-	return (&t->st);
-}
-
-const char *
-br_taskregs_why(const struct br_taskregs *t)
-{
-	return (t->why);
-}
 
 /* The layout, read at the first 'g' it is needed for; false (said once)
  * if it cannot be had. */
@@ -226,6 +129,12 @@ tr_ready(struct br_taskregs *t)
 	log_info("taskregs: sleeping tasks' 'g' built from %" PRIu64 " bytes "
 	    "of task_struct at +%#" PRIx64 "; kgdb_info[%zu]",
 	    t->lay.saved_len, t->lay.saved_lo, t->lay.info_count);
+	if (t->lay.cpu_ok)
+		log_info("taskregs: a CPU's 'g' built from %" PRIu64 " bytes "
+		    "of its pt_regs", t->lay.cregs_len);
+	else
+		log_info("taskregs: a CPU's 'g' is kgdb's: %s",
+		    t->lay.cpu_why);
 	return (true);
 }
 
@@ -238,6 +147,11 @@ struct tr_job {
 	br_reply_cb		*cb;
 	void			*arg;
 	uint64_t		 tid, gen;
+	/* a CPU's thread: kgdb's current one (tid is then the cache's
+	 * key for it) or a shadow CPU id; else tid is a pid */
+	bool			 current, shadow;
+	bool			 cpu_build;	/* building from pt_regs */
+	uint64_t		 regs;		/* … those pt_regs */
 	uint64_t		 task;		/* found: its task_struct */
 	bool			 found;
 	int			 phase;
@@ -264,7 +178,7 @@ struct tr_job {
 };
 
 enum {
-	PH_NCPU, PH_CPUS, PH_FIND, PH_SAVED, PH_VERIFY
+	PH_NCPU, PH_CPUS, PH_FIND, PH_SAVED, PH_VERIFY, PH_ACTIVE, PH_REGS
 };
 
 static void	tr_run(struct tr_job *);
@@ -430,17 +344,21 @@ tr_cpus(struct tr_job *j)
 	if (j->phase == PH_NCPU) {
 		if (j->pending)
 			return (TR_WAIT);
-		if (l->nr_cpu_ids != 0 && j->want == 0)
+		/* Read once a connection: the kernel sets it at boot. */
+		if (l->nr_cpu_ids != 0 && !t->nr_known && j->want == 0)
 			return (tr_read(j, l->nr_cpu_ids, 4));
-		if (j->failed)
+		if (!t->nr_known && j->failed)
 			return (tr_off(j, "nr_cpu_ids cannot be read"));
-		n = l->nr_cpu_ids != 0 ? cm_le(j->buf, 4) : 1;
+		n = t->nr_known ? t->nr : l->nr_cpu_ids != 0 ?
+		    cm_le(j->buf, 4) : 1;
 		if (n == 0 || n > l->info_count)
 			return (tr_off(j, "nr_cpu_ids is out of kgdb_info's "
 			    "range"));
 		if (n > TR_CPUS_MAX)
 			return (tr_forward(j, "more CPUs than the bridge "
 			    "follows"));
+		t->nr = n;
+		t->nr_known = true;
 		j->phase = PH_CPUS;
 		j->ncpus = (size_t)n;
 		j->cpu_at = 0;
@@ -449,8 +367,9 @@ tr_cpus(struct tr_job *j)
 		/* a piece of kgdb_info is in */
 		if (j->failed)
 			return (tr_off(j, "kgdb_info cannot be read"));
-		t->ncpu += br_taskregs_cpus(l, j->buf, j->got / l->info_size,
-		    t->cpu_task + t->ncpu, TR_CPUS_MAX - t->ncpu);
+		t->ncpu += br_taskregs_cpus(l, j->buf, j->cpu_at,
+		    j->got / l->info_size, t->cpus + t->ncpu,
+		    TR_CPUS_MAX - t->ncpu);
 		j->cpu_at += j->got / l->info_size;
 	}
 	if (j->cpu_at < j->ncpus) {
@@ -533,6 +452,55 @@ tr_links(struct tr_job *j, uint64_t task)
 	return (TR_AGAIN);
 }
 
+/* The task runs on a CPU in kgdb: its pt_regs, or kgdb's answer. */
+static int
+tr_on_cpu(struct tr_job *j, const struct br_tr_cpu *c)
+{
+	struct br_taskregs	*t = j->br->taskregs;
+
+	if (j->ahead || !t->lay.cpu_ok || t->cverdict == TR_MISMATCH) {
+		t->st.on_cpu++;
+		return (tr_forward(j, NULL));
+	}
+	j->cpu_build = true;
+	j->regs = c->regs;
+	j->phase = PH_REGS;
+	j->want = 0;
+	return (tr_read(j, c->regs + t->lay.cregs_lo,
+	    (size_t)t->lay.cregs_len));
+}
+
+/* A CPU's thread (kgdb's current one, or a shadow): which CPU, then its
+ * pt_regs; a CPU kgdb holds no pt_regs of is kgdb's to answer (it gives
+ * that CPU's idle or sleeping task). */
+static int
+tr_cpu_thread(struct tr_job *j)
+{
+	struct br_taskregs	*t = j->br->taskregs;
+	size_t			 i, cpu;
+	int32_t			 a;
+
+	if (j->current && !t->active_known) {
+		if (j->phase != PH_ACTIVE) {
+			j->phase = PH_ACTIVE;
+			return (tr_read(j, t->lay.active_addr, 4));
+		}
+		if (j->failed)
+			return (tr_off(j, "kgdb_active cannot be read"));
+		a = (int32_t)cm_le(j->buf, 4);
+		if (a < 0 || (size_t)a >= t->lay.info_count)
+			return (tr_forward(j, "no CPU is kgdb's master"));
+		t->active = (size_t)a;
+		t->active_known = true;
+	}
+	cpu = j->current ? t->active : (size_t)(0xfffffffeULL -
+	    (j->tid & 0xffffffffULL));
+	for (i = 0; i < t->ncpu; i++)
+		if (t->cpus[i].cpu == cpu)
+			return (tr_on_cpu(j, &t->cpus[i]));
+	return (tr_forward(j, "its CPU holds no registers in kgdb"));
+}
+
 /* On with the walk until it meets the pid. */
 static int
 tr_find(struct tr_job *j)
@@ -547,10 +515,8 @@ tr_find(struct tr_job *j)
 	if (j->lstep == 0 && j->want == 0 &&
 	    cm_tl_find_pid(t->tl, (int32_t)j->tid, &j->task)) {
 		for (i = 0; i < t->ncpu; i++)
-			if (t->cpu_task[i] == j->task) {
-				t->st.on_cpu++;
-				return (tr_forward(j, NULL));
-			}
+			if (t->cpus[i].task == j->task)
+				return (tr_on_cpu(j, &t->cpus[i]));
 		j->phase = PH_SAVED;
 		return (tr_read(j, j->task + t->lay.saved_lo,
 		    (size_t)t->lay.saved_len));
@@ -581,25 +547,28 @@ tr_find(struct tr_job *j)
 /* kgdb's own 'g' of thread tid against the one built for it: the
  * verdict for this connection. */
 static void
-tr_judge(struct bridge *br, uint64_t tid, const char *kgdb, size_t klen,
-    const char *built, size_t blen)
+tr_judge(struct bridge *br, uint64_t tid, bool cpu, const char *kgdb,
+    size_t klen, const char *built, size_t blen)
 {
 	struct br_taskregs	*t = br->taskregs;
-	const char		*reg;
+	enum tr_verdict		*v = cpu ? &t->cverdict : &t->verdict;
+	const char		*reg, *what = cpu ? "a CPU's" : "a sleeping "
+				    "task's";
 
 	reg = br_taskregs_differ(br->arch, kgdb, klen, built, blen);
 	if (reg == NULL) {
 		t->st.verified++;
-		if (t->verdict == TR_UNVERIFIED)
-			log_info("taskregs: thread %" PRIu64 "'s built 'g' is "
-			    "kgdb's: building them on this connection", tid);
-		t->verdict = TR_VERIFIED;
+		if (*v == TR_UNVERIFIED)
+			log_info("taskregs: %s 'g' built for thread %#" PRIx64
+			    " is kgdb's: building them on this connection",
+			    what, tid);
+		*v = TR_VERIFIED;
 	} else {
 		t->st.mismatches++;
-		t->verdict = TR_MISMATCH;
-		log_warn("taskregs: thread %" PRIu64 "'s built 'g' differs "
-		    "from kgdb's in %s: every 'g' goes to kgdb on this "
-		    "connection", tid, reg);
+		*v = TR_MISMATCH;
+		log_warn("taskregs: %s 'g' built for thread %#" PRIx64
+		    " differs from kgdb's in %s: kgdb answers them on this "
+		    "connection", what, tid, reg);
 	}
 }
 
@@ -615,7 +584,7 @@ tr_verify_cb(void *arg, const char *payload, size_t len, const char *err)
 		free(j);
 		return;
 	}
-	tr_judge(j->br, j->tid, payload, len, j->g, j->glen);
+	tr_judge(j->br, j->tid, j->cpu_build, payload, len, j->g, j->glen);
 	j->cb(j->arg, payload, len, NULL);
 	free(j);
 }
@@ -675,6 +644,36 @@ tr_saved(struct tr_job *j)
 	return (TR_DONE);
 }
 
+/* A CPU's pt_regs are in: the answer, or the check of it. */
+static int
+tr_cpu_built(struct tr_job *j)
+{
+	struct br_taskregs	*t = j->br->taskregs;
+	struct bridge		*br = j->br;
+	int			 n;
+
+	if (j->failed)
+		return (tr_off(j, "a CPU's pt_regs cannot be read"));
+	n = br_taskregs_build_cpu(br->arch, &t->lay, j->buf, j->got, j->g,
+	    sizeof j->g - 1);
+	if (n < 0)
+		return (tr_forward(j, "the answer does not fit"));
+	j->glen = (size_t)n;
+	j->g[j->glen] = '\0';
+	if (t->cverdict != TR_VERIFIED) {
+		j->phase = PH_VERIFY;
+		(void)br_cache_forward(br, "g", 1, tr_verify_cb, j);
+		return (TR_DONE);
+	}
+	t->st.cpu_built++;
+	t->busy = false;
+	br_cache_put_g(br->cache, j->gen, j->tid, j->g, j->glen);
+	br_cache_learn_stack(br->cache, j->g, j->glen);
+	j->cb(j->arg, j->g, j->glen, NULL);
+	free(j);
+	return (TR_DONE);
+}
+
 static int
 tr_step(struct tr_job *j)
 {
@@ -695,9 +694,15 @@ tr_step(struct tr_job *j)
 		}
 		return (tr_cpus(j));
 	case PH_FIND:
+		if (j->current || j->shadow)
+			return (tr_cpu_thread(j));
 		return (tr_find(j));
+	case PH_ACTIVE:
+		return (tr_cpu_thread(j));
 	case PH_SAVED:
 		return (tr_saved(j));
+	case PH_REGS:
+		return (tr_cpu_built(j));
 	default:
 		return (tr_forward(j, "lost its way"));
 	}
@@ -731,6 +736,7 @@ tr_stop(struct br_taskregs *t, uint64_t gen)
 		t->gen = gen;
 		cm_tl_reset(t->tl);
 		t->cpus_known = false;
+		t->active_known = false;
 	}
 }
 
@@ -775,6 +781,39 @@ br_taskregs_g(struct bridge *br, uint64_t tid, br_reply_cb *cb, void *arg)
 	gen = br_cache_generation(br->cache);
 	tr_stop(t, gen);
 	j = tr_job_new(br, tid, gen);
+	j->cb = cb;
+	j->arg = arg;
+	t->busy = true;
+	tr_run(j);
+	return (0);
+}
+
+/* gdb's 'g' for a CPU's thread: kgdb's current one (key: the cache's
+ * name for it) or a shadow CPU id. */
+int
+br_taskregs_g_cpu(struct bridge *br, uint64_t key, bool current,
+    br_reply_cb *cb, void *arg)
+{
+	struct br_taskregs	*t = br->taskregs;
+	struct tr_job		*j;
+	uint64_t		 gen;
+
+	if (t != NULL && t->ahead_job != NULL) {
+		t->ahead_job->cancelled = true;
+		t->ahead_job = NULL;
+		t->busy = false;
+	}
+	if (t == NULL || !t->on || t->busy || t->cverdict == TR_MISMATCH ||
+	    br->cache == NULL || !br_cache_enabled(br->cache) ||
+	    br_cache_has_g(br->cache, key) || !tr_ready(t) ||
+	    !t->lay.cpu_ok || !tr_kernel_ok(br) || (!current &&
+	    (key < 0xffffffffULL - TR_CPUS_MAX || key > 0xfffffffeULL)))
+		return (br_cache_forward(br, "g", 1, cb, arg));
+	gen = br_cache_generation(br->cache);
+	tr_stop(t, gen);
+	j = tr_job_new(br, key, gen);
+	j->current = current;
+	j->shadow = !current;
 	j->cb = cb;
 	j->arg = arg;
 	t->busy = true;
@@ -832,27 +871,5 @@ br_taskregs_ahead_check(struct bridge *br, uint64_t tid, const char *g,
 	t->check_have = false;
 	if (g == NULL || len == 0 || g[0] == 'E')
 		return;
-	tr_judge(br, tid, g, len, t->check_g, t->check_glen);
-}
-
-/* ---- gdb's thread, the cache off */
-
-void
-br_taskregs_hg(struct br_taskregs *t, bool known, uint64_t tid, uint64_t gen)
-{
-	if (t == NULL)
-		return;
-	t->hg_known = known;
-	t->hg_tid = tid;
-	t->hg_gen = gen;
-}
-
-bool
-br_taskregs_gdb_thread(const struct br_taskregs *t, uint64_t gen,
-    uint64_t *tid)
-{
-	if (t == NULL || !t->hg_known || t->hg_gen != gen)
-		return (false);
-	*tid = t->hg_tid;
-	return (true);
+	tr_judge(br, tid, false, g, len, t->check_g, t->check_glen);
 }

@@ -16,6 +16,7 @@
 #include "common/tasklist.h"
 
 #define BR_TR_SLOTS	16	/* saved words a 'g' is built from, at most */
+#define BR_TR_CSLOTS	40	/* pt_regs words a CPU's 'g' is built from */
 #define BR_TR_SAVED_MAX	512	/* the span they lie in, at most (bytes) */
 
 /* One register of kgdb's answer: rsp_arch register reg gets the word at
@@ -38,10 +39,30 @@ struct br_tr_layout {
 	struct br_tr_slot slot[BR_TR_SLOTS];
 	size_t		 nslots;
 	uint64_t	 saved_lo, saved_len; /* the span they lie in */
+	/*
+	 * arm64: kgdb's 'g' of a task a CPU in kgdb runs is
+	 * pt_regs_to_gdb_regs of that CPU's pt_regs (kgdb_info[cpu]
+	 * .debuggerinfo): these words of struct pt_regs, the rest zero.
+	 * cpu_ok false (cpu_why says why): those are kgdb's to answer.
+	 */
+	bool		 cpu_ok;
+	char		 cpu_why[128];
+	struct br_tr_slot cslot[BR_TR_CSLOTS];
+	size_t		 ncslots;
+	uint64_t	 cregs_lo, cregs_len;
+	uint64_t	 active_addr;	/* kgdb_active: the master CPU */
+};
+
+/* A CPU in kgdb (kgdb_info[cpu] with a task and pt_regs). */
+struct br_tr_cpu {
+	size_t		 cpu;
+	uint64_t	 task;
+	uint64_t	 regs;		/* its struct pt_regs */
 };
 
 struct br_taskregs_stats {
 	uint64_t	 built;		/* 'g' answered from the saved words */
+	uint64_t	 cpu_built;	/* … from a CPU's pt_regs (arm64) */
 	uint64_t	 ahead;		/* … of them, built by the read-ahead */
 	uint64_t	 on_cpu;	/* kgdb's: the task is on a CPU */
 	uint64_t	 forwarded;	/* kgdb's for another reason */
@@ -75,6 +96,14 @@ const char	*br_taskregs_why(const struct br_taskregs *t);
  * selected with Hg: built here, or br_cache_forward's. */
 int		 br_taskregs_g(struct bridge *br, uint64_t tid,
 		    br_reply_cb *cb, void *arg);
+
+/* gdb's 'g' for the thread of a CPU in kgdb: kgdb's current thread
+ * (current; key is the cache's name for it, br_cache_gdb_want) or a
+ * shadow CPU id (key). arm64, the cache on: built from that CPU's
+ * pt_regs, checked once a connection against kgdb's own; else
+ * br_cache_forward's. */
+int		 br_taskregs_g_cpu(struct bridge *br, uint64_t key,
+		    bool current, br_reply_cb *cb, void *arg);
 
 /* gdb's Hg, said OK, as sleepers.c watches it (known: a thread id, not
  * 0 or -1) at cache generation gen: gdb's thread when the cache is off,
@@ -136,11 +165,17 @@ int		 br_taskregs_build(const struct rsp_arch *a,
  * "length" when they are not the same size. */
 const char	*br_taskregs_differ(const struct rsp_arch *a, const char *g1,
 		    size_t len1, const char *g2, size_t len2);
-/* The tasks kgdb holds registers of, from count entries of kgdb_info[]
- * read into info: into tasks (at most max); their number. */
+/* kgdb's 'g' for a task on a CPU in kgdb from l->cregs_len bytes of
+ * its pt_regs at l->cregs_lo: as br_taskregs_build. */
+int		 br_taskregs_build_cpu(const struct rsp_arch *a,
+		    const struct br_tr_layout *l, const uint8_t *regs,
+		    size_t len, char *out, size_t outmax);
+/* The CPUs kgdb holds registers of, from count entries of kgdb_info[]
+ * (the first is CPU first) read into info: into cpus (at most max);
+ * their number. */
 size_t		 br_taskregs_cpus(const struct br_tr_layout *l,
-		    const uint8_t *info, size_t count, uint64_t *tasks,
-		    size_t max);
+		    const uint8_t *info, size_t first, size_t count,
+		    struct br_tr_cpu *cpus, size_t max);
 
 /* bridge/cache.c, for taskregs.c: whether the cache holds a 'g' of tid
  * at this stop. */

@@ -327,6 +327,50 @@ test_layout(void **state)
 	assert_true(l.nr_cpu_ids == 0xffff800009a00520ULL);
 	assert_int_equal(l.nslots, 13);
 	assert_true(l.saved_lo == O_CTX && l.saved_len == 104);
+	/* a CPU's 'g': pt_regs from regs[0] to pstate, and kgdb_active */
+	assert_true(l.cpu_ok);
+	assert_int_equal(l.ncslots, 34);
+	assert_true(l.cregs_lo == 0 && l.cregs_len == 272);
+	assert_true(l.active_addr == 0xffff800009a00524ULL);
+}
+
+/* kgdb's pt_regs_to_gdb_regs on arm64, from a pt_regs of 272 bytes:
+ * x0-x30, sp, pc at their own offsets, cpsr the low half of pstate, the
+ * 520 bytes after it zero. */
+static void
+test_build_cpu(void **state)
+{
+	struct br_tr_layout	 l;
+	const struct rsp_arch	*a = a64();
+	uint8_t			 regs[272];
+	char			 out[RSP_PKT_MAX + 1];
+	size_t			 i;
+	unsigned		 x;
+	int			 n;
+
+	(void)state;
+	layout_fixture(&l, a);
+	for (i = 0; i < sizeof regs; i++)
+		regs[i] = (uint8_t)(i * 7 + 1);
+	n = br_taskregs_build_cpu(a, &l, regs, sizeof regs, out, sizeof out);
+	assert_int_equal(n, 1576);
+	for (i = 0; i < 788; i++) {
+		assert_int_equal(sscanf(out + 2 * i, "%2x", &x), 1);
+		/* x0-x30, sp, pc: 264 bytes as they are; cpsr: 4 of
+		 * pstate's 8; then nothing */
+		if (i < 268)
+			assert_int_equal(x, regs[i]);
+		else
+			assert_int_equal(x, 0);
+	}
+	/* a short read, no room, or no pt_regs in the DWARF: refused */
+	assert_int_equal(br_taskregs_build_cpu(a, &l, regs, 264, out,
+	    sizeof out), -1);
+	assert_int_equal(br_taskregs_build_cpu(a, &l, regs, sizeof regs, out,
+	    1000), -1);
+	l.cpu_ok = false;
+	assert_int_equal(br_taskregs_build_cpu(a, &l, regs, sizeof regs, out,
+	    sizeof out), -1);
 }
 
 /* kgdb's arm64 sleeping_thread_to_gdb_regs, written out by hand: 788
@@ -454,7 +498,7 @@ test_cpus(void **state)
 {
 	struct br_tr_layout	l;
 	uint8_t			info[4 * 40];
-	uint64_t		tasks[4];
+	struct br_tr_cpu	cpus[4];
 
 	(void)state;
 	layout_fixture(&l, a64());
@@ -465,9 +509,13 @@ test_cpus(void **state)
 	info[40 + 8 + 1] = 0x02;	/* CPU1: a task but no regs */
 	info[40 + 8 + 7] = 0xff;
 	info[80] = 0x20;		/* CPU2: regs but no task */
-	assert_int_equal(br_taskregs_cpus(&l, info, 4, tasks, 4), 1);
-	assert_true(tasks[0] == 0xff00000000000100ULL);
-	assert_int_equal(br_taskregs_cpus(&l, info, 4, tasks, 0), 0);
+	assert_int_equal(br_taskregs_cpus(&l, info, 0, 4, cpus, 4), 1);
+	assert_true(cpus[0].task == 0xff00000000000100ULL);
+	assert_true(cpus[0].regs == 0x10 && cpus[0].cpu == 0);
+	assert_int_equal(br_taskregs_cpus(&l, info, 0, 4, cpus, 0), 0);
+	/* entries read from CPU 5 on: numbered from there */
+	assert_int_equal(br_taskregs_cpus(&l, info, 5, 4, cpus, 4), 1);
+	assert_int_equal(cpus[0].cpu, 5);
 }
 
 int
@@ -478,6 +526,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_walk_hostile),
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_build_arm64),
+		cmocka_unit_test(test_build_cpu),
 		cmocka_unit_test(test_build_riscv64),
 		cmocka_unit_test(test_cpus),
 	};

@@ -11,7 +11,10 @@
  * tasks 0x108, pid 0x158, thread_node 0x180, signal 0x190, cpu_context
  * 0x218 (104 bytes), thread_head 0x8; init_task 0xffff800009a00000,
  * kgdb_info 0xffff800009a002a0 (40-byte entries), nr_cpu_ids
- * 0xffff800009a00520. tests/data/transcripts/taskregs*.txt and
+ * 0xffff800009a00520. Then arm64's struct pt_regs as the kernel has it
+ * (regs[31], sp, pc and pstate inside an anonymous union; 0x110 bytes
+ * read from its start) and kgdb_active, at 0xffff800009a00524, after
+ * nr_cpu_ids. tests/data/transcripts/taskregs*.txt and
  * tests/unit/test_taskregs.c use it. Nothing here runs.
  */
 struct list_head {
@@ -59,6 +62,34 @@ struct debuggerinfo_struct {
 	_Bool			 rounding_up;
 };
 
+struct user_pt_regs {
+	unsigned long long	regs[31];
+	unsigned long long	sp;
+	unsigned long long	pc;
+	unsigned long long	pstate;
+};
+
+struct pt_regs {
+	union {
+		struct user_pt_regs user_regs;
+		struct {
+			unsigned long long regs[31];
+			unsigned long long sp;
+			unsigned long long pc;
+			unsigned long long pstate;
+		};
+	};
+	unsigned long long	orig_x0;
+	int			syscallno;
+};
+
+typedef struct {
+	int	counter;
+} atomic_t;
+
 __attribute__((section(".kdata"))) struct task_struct init_task;
 __attribute__((section(".kdata"))) struct debuggerinfo_struct kgdb_info[16];
 __attribute__((section(".kdata"))) unsigned int nr_cpu_ids;
+__attribute__((section(".kdata"))) atomic_t kgdb_active;
+/* only for the type: nothing reads it */
+struct pt_regs *taskregs_fixture_regs;
