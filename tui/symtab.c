@@ -13,7 +13,6 @@
 #include "common/elf.h"
 #include "tui/tui.h"
 
-#define SYMTAB_LABEL_BACK	16	/* symbols looked back past a label */
 #define SYMTAB_MAX_BYTES	(512u << 20)	/* sanity caps */
 #define SYMTAB_MAX_EXEC		64
 
@@ -225,7 +224,7 @@ tui_symtab_lookup(const struct tui_symtab *st, uint64_t addr,
     const char **name_out, uint64_t *off_out, uint64_t *size_out)
 {
 	uint64_t	 a = addr - (uint64_t)st->slide;
-	size_t		 lo = 0, hi = st->ntext, mid, i;
+	size_t		 lo = 0, hi = st->ntext, mid;
 	const struct sym *s;
 
 	/* Last symbol with s->addr <= a. */
@@ -239,19 +238,6 @@ tui_symtab_lookup(const struct tui_symtab *st, uint64_t addr,
 	if (lo == 0)
 		return (false);
 	s = &st->text[lo - 1];
-	/*
-	 * A label inside a function (riscv64's kgdb_compiled_break in
-	 * arch_kgdb_breakpoint) names no function: the sized function
-	 * around it does, as gdb names the frame. Labels sit a few symbols
-	 * after their function at most.
-	 */
-	if (!s->sized)
-		for (i = lo - 1; i-- > 0 && lo - 1 - i <= SYMTAB_LABEL_BACK;)
-			if (st->text[i].sized &&
-			    a - st->text[i].addr < st->text[i].size) {
-				s = &st->text[i];
-				break;
-			}
 	if (a - s->addr >= s->size)
 		return (false);
 	if (name_out != NULL)
