@@ -151,7 +151,13 @@ while read -r addr len off name; do
 	gcmds+=(-ex "dump binary memory $T/g-$i.bin $addr $((addr + n))")
 	i=$((i + 1))
 done <"$T/ranges.text"
-GDB_TIMEOUT=600 gdb_run a-dump "$LINE_PORT" "${gcmds[@]}" "${GDB_VANISH[@]}" 2>/dev/null
+# gdb 13 reads PacketSize/2 = 1024 bytes at a time where kgdb says
+# PacketSize=800 (riscv64, arm64), and 6.12's kgdb refuses more than
+# (BUFMAX - 1) / 2 = 1023 with E22 (kernel/debug/gdbstub.c,
+# gdb_cmd_memread; 6.1 has no such check): reads of 1016 bytes.
+GDB_TIMEOUT=600 gdb_run a-dump "$LINE_PORT" \
+    -ex 'set remote memory-read-packet-size 2032' "${gcmds[@]}" \
+    "${GDB_VANISH[@]}" 2>/dev/null
 bad= i=0 compared=0
 while read -r addr len off name; do
 	n=$len
