@@ -606,6 +606,28 @@ tr_ahead_unchecked(struct tr_job *j)
 	return (tr_ahead_end(j, NULL, 0, BR_TR_KGDB));
 }
 
+/* gdb's built answer (j->g): first checked against kgdb's own (the
+ * verdict not passed yet, compared in tr_verify_cb), else served, kept
+ * in the cache and counted. */
+static int
+tr_answer(struct tr_job *j, enum tr_verdict v, uint64_t *count)
+{
+	struct bridge	*br = j->br;
+
+	if (v != TR_VERIFIED) {
+		j->phase = PH_VERIFY;
+		(void)br_cache_forward(br, "g", 1, tr_verify_cb, j);
+		return (TR_DONE);
+	}
+	(*count)++;
+	br->taskregs->busy = false;
+	br_cache_put_g(br->cache, j->gen, j->tid, j->g, j->glen);
+	br_cache_learn_stack(br->cache, j->g, j->glen);
+	j->cb(j->arg, j->g, j->glen, NULL);
+	free(j);
+	return (TR_DONE);
+}
+
 /* The saved words are in: the answer, or the check of it. */
 static int
 tr_saved(struct tr_job *j)
@@ -629,19 +651,7 @@ tr_saved(struct tr_job *j)
 		t->st.ahead++;
 		return (tr_ahead_end(j, j->g, j->glen, BR_TR_BUILT));
 	}
-	if (t->verdict != TR_VERIFIED) {
-		/* kgdb's own, for this one: compared in tr_verify_cb. */
-		j->phase = PH_VERIFY;
-		(void)br_cache_forward(br, "g", 1, tr_verify_cb, j);
-		return (TR_DONE);
-	}
-	t->st.built++;
-	t->busy = false;
-	br_cache_put_g(br->cache, j->gen, j->tid, j->g, j->glen);
-	br_cache_learn_stack(br->cache, j->g, j->glen);
-	j->cb(j->arg, j->g, j->glen, NULL);
-	free(j);
-	return (TR_DONE);
+	return (tr_answer(j, t->verdict, &t->st.built));
 }
 
 /* A CPU's pt_regs are in: the answer, or the check of it. */
@@ -660,18 +670,7 @@ tr_cpu_built(struct tr_job *j)
 		return (tr_forward(j, "the answer does not fit"));
 	j->glen = (size_t)n;
 	j->g[j->glen] = '\0';
-	if (t->cverdict != TR_VERIFIED) {
-		j->phase = PH_VERIFY;
-		(void)br_cache_forward(br, "g", 1, tr_verify_cb, j);
-		return (TR_DONE);
-	}
-	t->st.cpu_built++;
-	t->busy = false;
-	br_cache_put_g(br->cache, j->gen, j->tid, j->g, j->glen);
-	br_cache_learn_stack(br->cache, j->g, j->glen);
-	j->cb(j->arg, j->g, j->glen, NULL);
-	free(j);
-	return (TR_DONE);
+	return (tr_answer(j, t->cverdict, &t->st.cpu_built));
 }
 
 static int
