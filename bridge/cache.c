@@ -438,22 +438,24 @@ cache_stack_learn(struct br_cache *c, const char *g, size_t len)
 /* ---- for sleepers.c: the thread gdb's 'g' is for, and its new answer */
 
 bool
-br_cache_gdb_thread(const struct br_cache *c, uint64_t *tid_out)
-{
-	if (c == NULL || !c->enabled || c->want_hg == CACHE_TID_UNKNOWN ||
-	    c->want_hg == CACHE_TID_CURRENT)
-		return (false);
-	*tid_out = c->want_hg;
-	return (true);
-}
-
-bool
 br_cache_gdb_want(const struct br_cache *c, uint64_t *tid, bool *current)
 {
 	if (c == NULL || !c->enabled || c->want_hg == CACHE_TID_UNKNOWN)
 		return (false);
 	*tid = c->want_hg;
 	*current = c->want_hg == CACHE_TID_CURRENT;
+	return (true);
+}
+
+bool
+br_cache_gdb_thread(const struct br_cache *c, uint64_t *tid_out)
+{
+	uint64_t	tid;
+	bool		current;
+
+	if (!br_cache_gdb_want(c, &tid, &current) || current)
+		return (false);
+	*tid_out = tid;
 	return (true);
 }
 

@@ -78,12 +78,12 @@ int		 br_sleepers_rewrite(const struct rsp_arch *a,
 		    const uint8_t *frame, size_t flen, char *out, char *why);
 
 /* bridge/cache.c, for sleepers.c */
-/* The thread gdb's next 'g' is for, if known and not "current". */
 /* The thread gdb selected, as the cache names it (tid), and whether it
  * is kgdb's current one (Hg0, Hg-1, or none since the stop); false if
  * unknown or the cache is off. */
 bool		 br_cache_gdb_want(const struct br_cache *c, uint64_t *tid,
 		    bool *current);
+/* The thread gdb's next 'g' is for, if known and not "current". */
 bool		 br_cache_gdb_thread(const struct br_cache *c,
 		    uint64_t *tid_out);
 /* Hold g as thread tid's 'g' reply, if the stop is still generation gen. */

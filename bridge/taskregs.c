@@ -151,7 +151,6 @@ struct tr_job {
 	 * key for it) or a shadow CPU id; else tid is a pid */
 	bool			 current, shadow;
 	bool			 cpu_build;	/* building from pt_regs */
-	uint64_t		 regs;		/* … those pt_regs */
 	uint64_t		 task;		/* found: its task_struct */
 	bool			 found;
 	int			 phase;
@@ -463,7 +462,6 @@ tr_on_cpu(struct tr_job *j, const struct br_tr_cpu *c)
 		return (tr_forward(j, NULL));
 	}
 	j->cpu_build = true;
-	j->regs = c->regs;
 	j->phase = PH_REGS;
 	j->want = 0;
 	return (tr_read(j, c->regs + t->lay.cregs_lo,
@@ -759,32 +757,51 @@ tr_kernel_ok(struct bridge *br)
 	    br_vmlinux_state(br->vmlinux) != BR_VML_MISMATCH);
 }
 
-int
-br_taskregs_g(struct bridge *br, uint64_t tid, br_reply_cb *cb, void *arg)
+/* gdb's own 'g' goes first: a build of the read-ahead's under way is put
+ * off (its read out is still kept) and the walk is gdb's. */
+static void
+tr_gdb_first(struct br_taskregs *t)
 {
-	struct br_taskregs	*t = br->taskregs;
-	struct tr_job		*j;
-	uint64_t		 gen;
-
-	/* gdb's own goes first: a build of the read-ahead's under way is
-	 * put off (its read out is still kept) and the walk is gdb's. */
 	if (t != NULL && t->ahead_job != NULL) {
 		t->ahead_job->cancelled = true;
 		t->ahead_job = NULL;
 		t->busy = false;
 	}
-	if (t == NULL || !t->on || t->busy || t->verdict == TR_MISMATCH ||
-	    tid == 0 || tid > INT32_MAX || br->cache == NULL ||
-	    br_cache_has_g(br->cache, tid) || !tr_ready(t) || !tr_kernel_ok(br))
-		return (br_cache_forward(br, "g", 1, cb, arg));
+}
+
+/* A job for gdb's 'g' of tid (a pid, or for a CPU's thread the cache's
+ * key or a shadow id), run at this stop. */
+static int
+tr_gdb_job(struct bridge *br, uint64_t tid, bool current, bool shadow,
+    br_reply_cb *cb, void *arg)
+{
+	struct br_taskregs	*t = br->taskregs;
+	struct tr_job		*j;
+	uint64_t		 gen;
+
 	gen = br_cache_generation(br->cache);
 	tr_stop(t, gen);
 	j = tr_job_new(br, tid, gen);
+	j->current = current;
+	j->shadow = shadow;
 	j->cb = cb;
 	j->arg = arg;
 	t->busy = true;
 	tr_run(j);
 	return (0);
+}
+
+int
+br_taskregs_g(struct bridge *br, uint64_t tid, br_reply_cb *cb, void *arg)
+{
+	struct br_taskregs	*t = br->taskregs;
+
+	tr_gdb_first(t);
+	if (t == NULL || !t->on || t->busy || t->verdict == TR_MISMATCH ||
+	    tid == 0 || tid > INT32_MAX || br->cache == NULL ||
+	    br_cache_has_g(br->cache, tid) || !tr_ready(t) || !tr_kernel_ok(br))
+		return (br_cache_forward(br, "g", 1, cb, arg));
+	return (tr_gdb_job(br, tid, false, false, cb, arg));
 }
 
 /* gdb's 'g' for a CPU's thread: kgdb's current one (key: the cache's
@@ -794,30 +811,15 @@ br_taskregs_g_cpu(struct bridge *br, uint64_t key, bool current,
     br_reply_cb *cb, void *arg)
 {
 	struct br_taskregs	*t = br->taskregs;
-	struct tr_job		*j;
-	uint64_t		 gen;
 
-	if (t != NULL && t->ahead_job != NULL) {
-		t->ahead_job->cancelled = true;
-		t->ahead_job = NULL;
-		t->busy = false;
-	}
+	tr_gdb_first(t);
 	if (t == NULL || !t->on || t->busy || t->cverdict == TR_MISMATCH ||
 	    br->cache == NULL || !br_cache_enabled(br->cache) ||
 	    br_cache_has_g(br->cache, key) || !tr_ready(t) ||
 	    !t->lay.cpu_ok || !tr_kernel_ok(br) || (!current &&
 	    (key < 0xffffffffULL - TR_CPUS_MAX || key > 0xfffffffeULL)))
 		return (br_cache_forward(br, "g", 1, cb, arg));
-	gen = br_cache_generation(br->cache);
-	tr_stop(t, gen);
-	j = tr_job_new(br, key, gen);
-	j->current = current;
-	j->shadow = !current;
-	j->cb = cb;
-	j->arg = arg;
-	t->busy = true;
-	tr_run(j);
-	return (0);
+	return (tr_gdb_job(br, key, current, !current, cb, arg));
 }
 
 /* ---- the read-ahead's */
