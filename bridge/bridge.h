@@ -587,6 +587,9 @@ void		 br_target_enter_gdb(struct br_target *t, br_ready_cb *cb,
 void		 br_target_enter_kdb(struct br_target *t);
 /* The last stop reply ("T05thread:01;") into buf; its length, 0 if none
  * is known (the target runs, or was never seen stopping). */
+/* How many break-in sequences were started (a step that met one may have
+ * run further than one instruction). */
+uint64_t	 br_target_breaks(const struct br_target *t);
 size_t		 br_target_last_stop(const struct br_target *t, char *buf,
 		    size_t len);
 /* What the target tells the client driving the stub (gdb.c), as Black
@@ -811,57 +814,7 @@ void		 br_launch_free(struct br_launch *l);
  * else kgdb-tui from PATH (allocated). */
 char		*br_launch_tui_path(void);
 
-/* bridge/vmlinux.c: read-only sections of the --vmlinux ELF, served only
- * after a sample comparison with the running kernel. */
-#define BR_VML_TEXT	0x1	/* also serve .text (only once proven equal) */
-struct br_vml_range {
-	uint64_t	 addr, len;	/* link-time address range */
-	uint64_t	 offset;	/* where its bytes are in the file */
-	char		 name[32];	/* section */
-	bool		 exec;
-};
-enum br_vml_state {
-	BR_VML_UNVERIFIED,	/* samples not yet compared */
-	BR_VML_VERIFIED,	/* every sample matched: serving */
-	BR_VML_MISMATCH,	/* serving nothing (br_vmlinux_why says why) */
-};
-struct br_vmlinux;
-struct br_vmlinux *br_vmlinux_open(const char *path, int flags, char *err);
-void		 br_vmlinux_free(struct br_vmlinux *v);
-/* The ranges it would serve (valid while v lives). */
-size_t		 br_vmlinux_ranges(const struct br_vmlinux *v,
-		    const struct br_vml_range **ranges_out);
-bool		 br_vmlinux_symbol(const struct br_vmlinux *v,
-		    const char *name, uint64_t *addr_out);
-/* A symbol with its size (a function); false if missing or sizeless. */
-bool		 br_vmlinux_function(const struct br_vmlinux *v,
-		    const char *name, uint64_t *addr_out, uint64_t *size_out);
-/* _text.._end, the kernel image; false if the symbols are missing. */
-bool		 br_vmlinux_image(const struct br_vmlinux *v,
-		    uint64_t *start_out, uint64_t *end_out);
-/* The file's bytes for [addr, addr+len) inside one served range, whatever
- * the verification state; -1 if not inside one. */
-int		 br_vmlinux_file_read(const struct br_vmlinux *v,
-		    uint64_t addr, void *buf, size_t len);
-bool		 br_vmlinux_covers(const struct br_vmlinux *v, uint64_t addr,
-		    size_t len);
-/* Verification: read sample i (addr, len: within one page, at most 256
- * bytes) from the target and hand the bytes (NULL if the read failed) to
- * br_vmlinux_check. Verified once every sample matched. */
-size_t		 br_vmlinux_nsamples(const struct br_vmlinux *v);
-bool		 br_vmlinux_sample(const struct br_vmlinux *v, size_t i,
-		    uint64_t *addr_out, size_t *len_out);
-void		 br_vmlinux_check(struct br_vmlinux *v, size_t i,
-		    const void *bytes, size_t len);
-enum br_vml_state br_vmlinux_state(const struct br_vmlinux *v);
-/* Why nothing is served ("vmlinux does not match the running kernel: …"),
- * or "" when verified. */
-const char	*br_vmlinux_why(const struct br_vmlinux *v);
-/* Unverified again (the link went down: maybe another kernel now). */
-void		 br_vmlinux_reset(struct br_vmlinux *v);
-/* Fill buf from the file if verified and inside one served range. */
-bool		 br_vmlinux_read(const struct br_vmlinux *v, uint64_t addr,
-		    void *buf, size_t len);
+#include "bridge/vmlinux.h"
 
 /* bridge/cache.c, cache_plan.c: a stopped target's replies, served again
  * until it moves; small reads widened where reading is harmless; vmlinux
@@ -870,6 +823,8 @@ bool		 br_vmlinux_read(const struct br_vmlinux *v, uint64_t addr,
 #define BR_CACHE_MEM_MAX	(4 * 1024 * 1024)	/* memory bytes held */
 enum br_cache_event {
 	BR_CE_RESUME,		/* c, s, C, S, D, k, vCont…: the kernel runs */
+	BR_CE_STEP,		/* s of one instruction that writes no memory,
+				 * the other CPUs held: kernel code stays */
 	BR_CE_WRITE,		/* M, X, G, P, qRcmd */
 	BR_CE_BREAKPOINT,	/* Z, z: memory only */
 	BR_CE_STOP,		/* a stop reply came from the target */
@@ -877,7 +832,9 @@ enum br_cache_event {
 	BR_CE_LINK,		/* link lost or back: maybe another kernel */
 	BR_CE_OFF,		/* the cache was switched off or on */
 	BR_CE_DETACH,		/* gdb detached; the kernel stays stopped */
-	BR_CE_THREAD,		/* another client (ctl) sent the stub an Hg */
+	BR_CE_THREAD,		/* the stub's Hg moved (ctl, a step): no
+				 * memory changed */
+	BR_CE_REGS,		/* the bridge's own P: registers only */
 };
 enum br_cache_verdict {
 	BR_CACHE_HIT,	/* out holds gdb's reply: send it, done */
@@ -929,6 +886,7 @@ struct br_cache_file {
 	bool	(*read)(const struct br_vmlinux *, uint64_t, void *, size_t);
 	enum br_vml_state (*state)(const struct br_vmlinux *);
 	bool	(*covers)(const struct br_vmlinux *, uint64_t, size_t);
+	bool	(*code)(const struct br_vmlinux *, uint64_t, size_t);
 	size_t	(*nsamples)(const struct br_vmlinux *);
 	bool	(*sample)(const struct br_vmlinux *, size_t, uint64_t *,
 		    size_t *);
@@ -953,6 +911,11 @@ bool		 br_cache_enabled(const struct br_cache *c);
 void		 br_cache_invalidate(struct br_cache *c,
 		    enum br_cache_event ev);
 uint64_t	 br_cache_generation(const struct br_cache *c);
+/* Whether kgdb's general thread (Hg) is known to be the current one. */
+bool		 br_cache_stub_current(const struct br_cache *c);
+/* The quiet step (BR_CE_STEP) may not have been one instruction after all
+ * (a break-in, a stop elsewhere): kernel code read before it goes too. */
+void		 br_cache_forget_code(struct br_cache *c);
 /* gdb's request p: a local answer in out (outmax >= RSP_PKT_MAX + 1 is
  * always enough), or what to send. Writes, resumes and breakpoint
  * changes invalidate here, before they reach the target. */

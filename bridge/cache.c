@@ -80,12 +80,33 @@ cache_drop_memory(struct br_cache *c)
 	c->membytes = 0;
 }
 
+/* Drop the memory held but what lies wholly in kernel code (br_vmlinux_code:
+ * only once the file is verified). */
 static void
-cache_drop_all(struct br_cache *c)
+cache_drop_memory_but_code(struct br_cache *c)
+{
+	struct cmem	*m;
+	size_t		 i, n = 0;
+
+	for (i = 0; i < c->nmem; i++) {
+		m = &c->mem[i];
+		if (c->vml != NULL && c->vops->code != NULL &&
+		    c->vops->code(c->vml, m->addr, m->len)) {
+			c->mem[n++] = *m;
+			continue;
+		}
+		c->membytes -= m->len;
+		free(m->data);
+	}
+	c->nmem = n;
+}
+
+/* Drop all but memory: what kgdb said of threads and registers. */
+static void
+cache_drop_threads(struct br_cache *c)
 {
 	size_t	i;
 
-	cache_drop_memory(c);
 	for (i = 0; i < c->nexact; i++) {
 		free(c->exact[i].req);
 		free(c->exact[i].reply);
@@ -100,6 +121,53 @@ cache_drop_all(struct br_cache *c)
 	c->list_done = c->list_recording = false;
 	c->list_cursor = 0;
 	c->nstacks = 0;
+}
+
+static void
+cache_drop_all(struct br_cache *c)
+{
+	cache_drop_memory(c);
+	cache_drop_threads(c);
+}
+
+/*
+ * Whether kernel code read before ev may be served after it. A quiet step
+ * (BR_CE_STEP: one instruction that writes no memory, the other CPUs held
+ * in kgdb) keeps it through the kernel's resume and the stop that ends
+ * the step; the resume after that stop drops it like any other.
+ */
+static bool
+cache_keeps_code(struct br_cache *c, enum br_cache_event ev)
+{
+	switch (ev) {
+	case BR_CE_STEP:
+		c->keep_code = CACHE_KC_STEP;
+		return (true);
+	case BR_CE_RESUME:
+		if (c->keep_code == CACHE_KC_STEP)
+			return (true);
+		break;
+	case BR_CE_STOP:
+		if (c->keep_code != CACHE_KC_NONE) {
+			c->keep_code = CACHE_KC_STOPPED;
+			return (true);
+		}
+		break;
+	default:
+		break;
+	}
+	c->keep_code = CACHE_KC_NONE;
+	return (false);
+}
+
+void
+br_cache_forget_code(struct br_cache *c)
+{
+	if (c == NULL || c->keep_code == CACHE_KC_NONE)
+		return;
+	c->keep_code = CACHE_KC_NONE;
+	c->gen++;
+	cache_drop_memory(c);
 }
 
 void
@@ -177,6 +245,11 @@ br_cache_generation(const struct br_cache *c)
 	return (c->gen);
 }
 
+/*
+ * What ev leaves standing: breakpoints take memory; register writes and a
+ * moved Hg take what kgdb said of threads; a quiet step keeps kernel code;
+ * everything else takes all. Then where kgdb's general thread is now.
+ */
 void
 br_cache_invalidate(struct br_cache *c, enum br_cache_event ev)
 {
@@ -189,7 +262,18 @@ br_cache_invalidate(struct br_cache *c, enum br_cache_event ev)
 		cache_drop_memory(c);
 		return;
 	}
-	cache_drop_all(c);
+	if (ev == BR_CE_REGS || ev == BR_CE_THREAD) {
+		/* Neither changes memory. */
+		cache_drop_threads(c);
+		if (ev == BR_CE_THREAD)
+			c->stub_hg = CACHE_TID_UNKNOWN;
+		return;
+	}
+	if (cache_keeps_code(c, ev)) {
+		cache_drop_memory_but_code(c);
+		cache_drop_threads(c);
+	} else
+		cache_drop_all(c);
 	switch (ev) {
 	case BR_CE_OFF:
 	case BR_CE_WRITE:
@@ -197,11 +281,6 @@ br_cache_invalidate(struct br_cache *c, enum br_cache_event ev)
 		/* Nothing moved the stub's Hg (gdb's D is answered by the
 		 * bridge): it stays where it is, and gdb's choice stays
 		 * what the next gdb inherits, as it would on a plain line. */
-		return;
-	case BR_CE_THREAD:
-		/* The control socket moved the stub's general thread: the
-		 * next thread-dependent request names gdb's thread first. */
-		c->stub_hg = CACHE_TID_UNKNOWN;
 		return;
 	case BR_CE_LINK:
 		/* Maybe the same stop, with the stub on any thread gdb chose
@@ -445,6 +524,12 @@ br_cache_gdb_want(const struct br_cache *c, uint64_t *tid, bool *current)
 	*tid = c->want_hg;
 	*current = c->want_hg == CACHE_TID_CURRENT;
 	return (true);
+}
+
+bool
+br_cache_stub_current(const struct br_cache *c)
+{
+	return (c != NULL && c->enabled && c->stub_hg == CACHE_TID_CURRENT);
 }
 
 bool

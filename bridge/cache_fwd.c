@@ -70,6 +70,7 @@ static const struct br_cache_file cfwd_vmlinux = {
 	.read = br_vmlinux_read,
 	.state = br_vmlinux_state,
 	.covers = br_vmlinux_covers,
+	.code = br_vmlinux_code,
 	.nsamples = br_vmlinux_nsamples,
 	.sample = br_vmlinux_sample,
 	.check = br_vmlinux_check,

@@ -68,6 +68,11 @@ struct br_cache {
 
 	struct cmem		*mem;
 	size_t			 nmem, memcap, membytes;
+	enum {
+		CACHE_KC_NONE,		/* code goes at the next resume */
+		CACHE_KC_STEP,		/* a quiet step is under way */
+		CACHE_KC_STOPPED,	/* and has stopped */
+	}			 keep_code;
 
 	struct cexact		*exact;
 	size_t			 nexact;

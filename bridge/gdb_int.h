@@ -86,8 +86,20 @@ struct gstep {
 	uint64_t	 tid;		/* the thread stepped */
 	uint32_t	 orig;		/* pstate before the step */
 	uint32_t	 set;		/* the bits the bridge set */
+	uint32_t	 written;	/* pstate put back after the step */
+	bool		 quiet;		/* the instruction writes no memory */
+	uint64_t	 breaks;	/* br_target_breaks() at the step */
 	char		 stop[64];	/* held while they are put back */
 	size_t		 stoplen;
+	/* What the bridge knows of this stop from its own last requests, for
+	 * the next step of a range: the pstate it put back, the pc the range
+	 * read. Valid only when gs_range_pc steps straight on. */
+	struct gstep_known {
+		bool	 pstate_ok, pc_ok;
+		uint32_t pstate;
+		uint64_t pc;
+	}		 known;
+	bool		 from_range;	/* gs_range_pc is stepping on */
 };
 
 /*

@@ -107,7 +107,7 @@ gstep_undone(void *arg, const char *payload, size_t len, const char *err)
 	(void)len;
 	(void)err;
 	if (g != NULL)
-		br_cache_invalidate(g->br->cache, BR_CE_WRITE);
+		br_cache_invalidate(g->br->cache, BR_CE_REGS);
 }
 
 /* Step now, masked if the preparation got that far. */
@@ -129,8 +129,11 @@ gstep_go(struct br_gdb *g)
 	}
 	if (st->phase != GSTEP_RUN)
 		st->phase = GSTEP_IDLE;
-	/* Nothing read before this is served after it. */
-	br_cache_invalidate(g->br->cache, BR_CE_RESUME);
+	/* Nothing read before this is served after it, but kernel code
+	 * when one instruction that writes no memory runs, masked. */
+	st->breaks = br_target_breaks(g->br->target);
+	br_cache_invalidate(g->br->cache, st->phase == GSTEP_RUN &&
+	    st->quiet ? BR_CE_STEP : BR_CE_RESUME);
 	if (br_target_resume(g->br->target, "s", 1) != 0) {
 		st->phase = GSTEP_IDLE;
 		gstep_failed(g);
@@ -144,7 +147,7 @@ gstep_masked(void *arg, const char *payload, size_t len, const char *err)
 
 	if (g == NULL || g->step.phase != GSTEP_PREP)
 		return;
-	br_cache_invalidate(g->br->cache, BR_CE_WRITE);
+	br_cache_invalidate(g->br->cache, BR_CE_REGS);
 	if (err == NULL && is_exactly(payload, len, "OK"))
 		g->step.phase = GSTEP_RUN;
 	else
@@ -179,9 +182,22 @@ gstep_insn(void *arg, const char *payload, size_t len, const char *err)
 		gstep_go(g);
 		return;
 	}
+	st->quiet = rsp_a64_writes_no_memory(insn);
 	st->set = ~st->orig & GSTEP_IRQ_BITS;
 	gstep_write_req(g, st->orig | st->set, req, sizeof req);
 	if (gstep_request(g, req, gstep_masked) != 0)
+		gstep_go(g);
+}
+
+/* The pc is known: the instruction, from the cache when it has it. */
+static void
+gstep_have_pc(struct br_gdb *g, uint64_t pc)
+{
+	char	req[48];
+
+	snprintf(req, sizeof req, "m%" PRIx64 ",4", pc);
+	if (br_cache_forward(g->br, req, strlen(req),
+	    gstep_insn, gs_own_ctx(g, 'I', &g->step.requesting)) != 0)
 		gstep_go(g);
 }
 
@@ -190,7 +206,6 @@ gstep_pc(void *arg, const char *payload, size_t len, const char *err)
 {
 	struct br_gdb	*g = gs_own_gdb(arg);
 	uint64_t	 pc;
-	char		 req[48];
 
 	if (g == NULL || g->step.phase != GSTEP_PREP)
 		return;
@@ -198,26 +213,23 @@ gstep_pc(void *arg, const char *payload, size_t len, const char *err)
 		gstep_go(g);
 		return;
 	}
-	/* The instruction, from vmlinux when the cache has it. */
-	snprintf(req, sizeof req, "m%" PRIx64 ",4", pc);
-	if (br_cache_forward(g->br, req, strlen(req),
-	    gstep_insn, gs_own_ctx(g, 'I', &g->step.requesting)) != 0)
-		gstep_go(g);
+	gstep_have_pc(g, pc);
 }
 
+/* pstate is known (st->orig): the pc next. */
 static void
-gstep_orig(void *arg, const char *payload, size_t len, const char *err)
+gstep_have_orig(struct br_gdb *g)
 {
-	struct br_gdb		*g = gs_own_gdb(arg);
-	const struct rsp_arch	*a;
+	const struct rsp_arch	*a = g->br->arch;
+	struct gstep		*st = &g->step;
 	char			 req[16];
 
-	if (g == NULL || g->step.phase != GSTEP_PREP)
+	if ((st->orig & GSTEP_IRQ_BITS) == GSTEP_IRQ_BITS) {
+		gstep_go(g);	/* masked already */
 		return;
-	a = g->br->arch;
-	if (!gstep_pstate(payload, len, err, &g->step.orig) ||
-	    (g->step.orig & GSTEP_IRQ_BITS) == GSTEP_IRQ_BITS) {
-		gstep_go(g);	/* masked already, or unknown */
+	}
+	if (st->known.pc_ok) {
+		gstep_have_pc(g, st->known.pc);
 		return;
 	}
 	snprintf(req, sizeof req, "p%x", a->regs[a->pc].regnum);
@@ -226,10 +238,41 @@ gstep_orig(void *arg, const char *payload, size_t len, const char *err)
 }
 
 static void
+gstep_orig(void *arg, const char *payload, size_t len, const char *err)
+{
+	struct br_gdb	*g = gs_own_gdb(arg);
+
+	if (g == NULL || g->step.phase != GSTEP_PREP)
+		return;
+	if (!gstep_pstate(payload, len, err, &g->step.orig)) {
+		gstep_go(g);	/* unknown */
+		return;
+	}
+	gstep_have_orig(g);
+}
+
+/* kgdb's general thread is the current one: pstate next. */
+static void
+gstep_have_hg(struct br_gdb *g)
+{
+	struct gstep	*st = &g->step;
+	char		 req[16];
+
+	if (st->known.pstate_ok) {
+		st->orig = st->known.pstate;
+		gstep_have_orig(g);
+		return;
+	}
+	snprintf(req, sizeof req, "p%x",
+	    g->br->arch->regs[g->pstate_reg].regnum);
+	if (gstep_request(g, req, gstep_orig) != 0)
+		gstep_go(g);
+}
+
+static void
 gstep_hg(void *arg, const char *payload, size_t len, const char *err)
 {
 	struct br_gdb	*g = gs_own_gdb(arg);
-	char		 req[16];
 
 	if (g == NULL || g->step.phase != GSTEP_PREP)
 		return;
@@ -237,10 +280,7 @@ gstep_hg(void *arg, const char *payload, size_t len, const char *err)
 		gstep_go(g);
 		return;
 	}
-	snprintf(req, sizeof req, "p%x",
-	    g->br->arch->regs[g->pstate_reg].regnum);
-	if (gstep_request(g, req, gstep_orig) != 0)
-		gstep_go(g);
+	gstep_have_hg(g);
 }
 
 /*
@@ -254,21 +294,36 @@ static int
 gs_target_resume(struct br_gdb *g, const char *payload, size_t len)
 {
 	struct gstep	*st = &g->step;
+	bool		 from_range = st->from_range;
 	uint64_t	 tid;
 	char		 stop[64];
 	size_t		 n;
 	int		 rc;
+	struct gstep_known known;
+
+	st->from_range = false;
 
 	if ((rc = grv_resume(g, payload, len)) <= 0)
 		return (rc);	/* riscv64: gdb_rvbreak.c */
 	if (!(len == 1 && payload[0] == 's') || !gstep_applies(g) ||
 	    st->phase != GSTEP_IDLE)
 		return (br_target_resume(g->br->target, payload, len));
+	/* What the range's last turn left known holds only if it steps
+	 * straight on (gs_range_pc): anything else may have moved it. */
+	known = st->known;
 	memset(st, 0, sizeof *st);
+	if (from_range)
+		st->known = known;
 	n = br_target_last_stop(g->br->target, stop, sizeof stop);
 	st->have_tid = rsp_stop_thread(stop, n, &tid);
 	st->tid = tid;
 	st->phase = GSTEP_PREP;
+	if (br_cache_stub_current(g->br->cache)) {
+		/* kgdb is on the current thread already (every stop puts it
+		 * there, and nothing has moved it since). */
+		gstep_have_hg(g);
+		return (0);
+	}
 	/* kgdb's Hg moves; the cache must name gdb's thread again. */
 	br_cache_invalidate(g->br->cache, BR_CE_THREAD);
 	if (gstep_request(g, "Hg0", gstep_hg) != 0) {
@@ -299,8 +354,11 @@ gstep_restored(void *arg, const char *payload, size_t len, const char *err)
 		return;
 	st = &g->step;
 	st->phase = GSTEP_IDLE;
-	br_cache_invalidate(g->br->cache, BR_CE_WRITE);
-	if (err != NULL || !is_exactly(payload, len, "OK")) {
+	br_cache_invalidate(g->br->cache, BR_CE_REGS);
+	if (err == NULL && is_exactly(payload, len, "OK")) {
+		st->known.pstate = st->written;
+		st->known.pstate_ok = true;
+	} else {
 		log_warn("gdb: could not put PSTATE back after a step (%s): "
 		    "interrupts stay masked in the stepped code until it "
 		    "unmasks them", err != NULL ? err : "refused");
@@ -323,8 +381,8 @@ gstep_after(void *arg, const char *payload, size_t len, const char *err)
 		return;
 	st = &g->step;
 	if (gstep_pstate(payload, len, err, &v) && (v & st->set) == st->set) {
-		gstep_write_req(g, (v & ~st->set) | (st->orig & st->set), req,
-		    sizeof req);
+		st->written = (v & ~st->set) | (st->orig & st->set);
+		gstep_write_req(g, st->written, req, sizeof req);
 		if (gstep_request(g, req, gstep_restored) == 0)
 			return;
 	} else
@@ -348,9 +406,13 @@ gstep_stopped(struct br_gdb *g, const char *payload, size_t len)
 	if (st->phase != GSTEP_RUN)
 		return (false);
 	st->phase = GSTEP_IDLE;
+	memset(&st->known, 0, sizeof st->known);	/* a new stop */
+	if (st->breaks != br_target_breaks(g->br->target))
+		br_cache_forget_code(g->br->cache);	/* ran on, maybe */
 	if (len == 0 || (payload[0] != 'T' && payload[0] != 'S') ||
 	    len > sizeof st->stop || (st->have_tid &&
 	    rsp_stop_thread(payload, len, &tid) && tid != st->tid)) {
+		br_cache_forget_code(g->br->cache);
 		log_warn("gdb: a masked step ended in %.*s: PSTATE left as "
 		    "it is", (int)len, payload);
 		return (false);
@@ -442,8 +504,15 @@ gs_range_pc(void *arg, const char *payload, size_t len, const char *err)
 	    !gs_bp_at(s->g, pc)) {
 		r->pc = pc;
 		r->have_pc = true;
-		/* Nothing read at this stop may be served after it. */
-		br_cache_invalidate(s->g->br->cache, BR_CE_RESUME);
+		/* Nothing read at this stop may be served after it. The
+		 * masked step reads this stop's pstate, pc and instruction
+		 * first, and invalidates itself as it sends the step. */
+		if (gstep_applies(s->g)) {
+			s->g->step.known.pc = pc;
+			s->g->step.known.pc_ok = true;
+			s->g->step.from_range = true;
+		} else
+			br_cache_invalidate(s->g->br->cache, BR_CE_RESUME);
 		if (gs_target_resume(s->g, "s", 1) == 0)
 			return;
 	}

@@ -252,6 +252,7 @@ struct br_target {
 	struct br_breakseq *brk;	/* the sequence being run, or NULL */
 	size_t		 step;		/* its next step */
 	bool		 breaking;	/* sequence running */
+	uint64_t	 breaks;	/* break sequences started */
 	bool		 confirming;	/* waiting for the stop */
 
 	bool		 maybe_connected; /* kgdb_connected may be set */

@@ -135,6 +135,7 @@ br_target_break(struct br_target *t, char *err)
 		return (-1);
 	log_info("target: breaking in with '%s'", seq);
 	t->breaking = true;
+	t->breaks++;
 	t->step = 0;
 	now = br_now_ms();
 	if (t->quiet_ms + TGT_BREAK_GAP_MS > now) {

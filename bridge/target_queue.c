@@ -647,6 +647,12 @@ br_target_state(const struct br_target *t)
 	return (t->state);
 }
 
+uint64_t
+br_target_breaks(const struct br_target *t)
+{
+	return (t->breaks);
+}
+
 size_t
 br_target_last_stop(const struct br_target *t, char *buf, size_t len)
 {

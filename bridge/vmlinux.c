@@ -48,6 +48,10 @@ struct br_vmlinux {
 
 	struct br_vml_range ranges[VML_MAX_RANGES];
 	size_t		 nranges;
+	struct {
+		uint64_t lo, hi;
+	}		 code[VML_MAX_RANGES];	/* kernel code, init not */
+	size_t		 ncode;
 	uint64_t	 text_start, text_end;	/* _text, _end */
 
 	struct {
@@ -183,6 +187,11 @@ vml_sections(struct br_vmlinux *v, char *err)
 		/* Freed after boot and reused. */
 		if (ie > ib && sh->addr < ie && sh->addr + sh->size > ib)
 			continue;
+		if (exec && !write && v->ncode < VML_MAX_RANGES) {
+			v->code[v->ncode].lo = sh->addr;
+			v->code[v->ncode].hi = sh->addr + sh->size;
+			v->ncode++;
+		}
 		if (exec) {
 			if (!(v->flags & BR_VML_TEXT) || strcmp(name,
 			    ".text") != 0)
@@ -449,6 +458,20 @@ br_vmlinux_read(const struct br_vmlinux *v, uint64_t addr, void *buf,
 	if (v == NULL || v->state != BR_VML_VERIFIED || len == 0)
 		return (false);
 	return (br_vmlinux_file_read(v, addr, buf, len) == 0);
+}
+
+bool
+br_vmlinux_code(const struct br_vmlinux *v, uint64_t addr, size_t len)
+{
+	size_t	i;
+
+	if (v == NULL || len == 0 || addr + len < addr ||
+	    v->state != BR_VML_VERIFIED)
+		return (false);
+	for (i = 0; i < v->ncode; i++)
+		if (addr >= v->code[i].lo && addr + len <= v->code[i].hi)
+			return (true);
+	return (false);
 }
 
 bool

@@ -470,6 +470,56 @@ rsp_a64_writes_daif(uint32_t insn)
 	    insn == 0xd69f0fffU);
 }
 
+/*
+ * Whether an A64 instruction certainly leaves memory alone when it runs:
+ * data processing, branches, hints, barriers, MRS, and the plain loads
+ * (LDR/LDUR/LDTR and their byte, half and signed forms, PRFM, LDP, LDPSW,
+ * LDR literal). Everything else counts as a writer: stores, exclusives,
+ * atomics, DC, MSR (it may change how an address translates), exception
+ * generation, SIMD/FP loads and stores, and whatever is not decoded here.
+ */
+bool
+rsp_a64_writes_no_memory(uint32_t insn)
+{
+	uint32_t	op0 = (insn >> 25) & 0xf, opc;
+
+	if ((op0 & 0xe) == 0x8)			/* 100x: immediate */
+		return (true);
+	if ((op0 & 0x7) == 0x5 || (op0 & 0x7) == 0x7)
+		return (true);			/* x101, x111: register, FP */
+	if ((op0 & 0xe) == 0xa) {		/* 101x: branches, system */
+		if ((insn & 0x7c000000U) == 0x14000000U ||	/* B, BL */
+		    (insn & 0x7e000000U) == 0x34000000U ||	/* CBZ */
+		    (insn & 0x7e000000U) == 0x36000000U ||	/* TBZ */
+		    (insn & 0xff000010U) == 0x54000000U ||	/* B.cond */
+		    (insn & 0xfe000000U) == 0xd6000000U)	/* BR, RET */
+			return (true);
+		if ((insn & 0xfffff01fU) == 0xd503201fU ||	/* hints */
+		    (insn & 0xfffff01fU) == 0xd503301fU ||	/* barriers */
+		    (insn & 0xfff00000U) == 0xd5300000U)	/* MRS */
+			return (true);
+		return (false);
+	}
+	if ((op0 & 0x5) != 0x4 || (insn & (1U << 26)) != 0)
+		return (false);			/* not x1x0, or SIMD/FP */
+	opc = (insn >> 22) & 0x3;
+	switch ((insn >> 27) & 0x7) {
+	case 0x7:				/* load/store register */
+		if ((insn & (1U << 24)) != 0)	/* unsigned offset */
+			return (opc != 0);
+		if ((insn & (1U << 21)) == 0)	/* imm9 forms */
+			return (opc != 0);
+		/* Register offset; the rest are atomics and PAC loads. */
+		return (((insn >> 10) & 0x3) == 0x2 && opc != 0);
+	case 0x5:				/* pairs: L is bit 22 */
+		return ((insn & (1U << 22)) != 0);
+	case 0x3:				/* LDR (literal), PRFM */
+		return ((insn & (1U << 24)) == 0);
+	default:
+		return (false);
+	}
+}
+
 static uint32_t
 le32(const uint8_t *b)
 {

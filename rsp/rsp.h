@@ -299,6 +299,9 @@ int		 rsp_arch_reg_by_name(const struct rsp_arch *a, const char *n);
 /* An A64 instruction that sets PSTATE.DAIF itself: MSR DAIFSet/DAIFClr,
  * MSR DAIF, Xt, ERET, ERETAA, ERETAB. */
 bool		 rsp_a64_writes_daif(uint32_t insn);
+/* An A64 instruction known to write no memory (data processing, branches,
+ * hints, barriers, MRS, plain loads); false when in doubt. */
+bool		 rsp_a64_writes_no_memory(uint32_t insn);
 /* The function a direct call at pc goes to, for the architectures whose
  * single steps gdb makes itself: A32 BL on arm; JAL ra, or AUIPC r and
  * JALR ra, lo(r), on riscv64. code holds the 8 bytes from pc - 4 (the

@@ -503,6 +503,168 @@ test_invalidate_events(void **state)
 	br_cache_free(c);
 }
 
+/* A verified vmlinux whose first four image pages are kernel code and
+ * which serves nothing itself. */
+static bool
+fv_image(const struct br_vmlinux *v, uint64_t *s, uint64_t *e)
+{
+	(void)v;
+	*s = IMG_BASE;
+	*e = IMG_BASE + IMG_LEN;
+	return (true);
+}
+
+static void
+fv_reset(struct br_vmlinux *v)
+{
+	(void)v;
+}
+
+static bool
+fv_none(const struct br_vmlinux *v, uint64_t a, size_t n)
+{
+	(void)v;
+	(void)a;
+	(void)n;
+	return (false);
+}
+
+static bool
+fv_read(const struct br_vmlinux *v, uint64_t a, void *b, size_t n)
+{
+	(void)b;
+	return (fv_none(v, a, n));
+}
+
+static enum br_vml_state
+fv_state(const struct br_vmlinux *v)
+{
+	(void)v;
+	return (BR_VML_VERIFIED);
+}
+
+static bool
+fv_code(const struct br_vmlinux *v, uint64_t a, size_t n)
+{
+	(void)v;
+	return (a >= IMG_BASE && n <= 4 * PAGE && a - IMG_BASE <= 4 * PAGE - n);
+}
+
+static size_t
+fv_nsamples(const struct br_vmlinux *v)
+{
+	(void)v;
+	return (0);
+}
+
+static bool
+fv_sample(const struct br_vmlinux *v, size_t i, uint64_t *a, size_t *n)
+{
+	(void)v;
+	(void)i;
+	(void)a;
+	(void)n;
+	return (false);
+}
+
+static void
+fv_check(struct br_vmlinux *v, size_t i, const void *b, size_t n)
+{
+	(void)v;
+	(void)i;
+	(void)b;
+	(void)n;
+}
+
+static const char *
+fv_why(const struct br_vmlinux *v)
+{
+	(void)v;
+	return ("");
+}
+
+static const struct br_cache_file fv_ops = {
+	.image = fv_image, .reset = fv_reset, .read = fv_read,
+	.state = fv_state, .covers = fv_none, .code = fv_code,
+	.nsamples = fv_nsamples, .sample = fv_sample, .check = fv_check,
+	.why = fv_why,
+};
+
+/*
+ * A quiet step (one instruction that writes no memory) keeps kernel code
+ * through its resume and its stop, and only that; register writes and a
+ * moved Hg keep all memory.
+ */
+static void
+test_quiet_step(void **state)
+{
+	static struct fake	 f;
+	static int		 dummy;
+	struct br_cache		*c = new_cache();
+	const char		*code = "mffffffff81000100,8";
+	const char		*far = "mffffffff81005100,8";	/* not code */
+	const char		*data = "mffff888000100040,8";
+
+	(void)state;
+	fake_init(&f, x86());
+	br_cache_set_vmlinux(c, &fv_ops, (struct br_vmlinux *)&dummy);
+	fill(c, &f, code);
+	fill(c, &f, far);
+	fill(c, &f, data);
+	fill(c, &f, "g");
+	br_cache_invalidate(c, BR_CE_STEP);
+	assert_true(is_hit(c, code));
+	assert_false(is_hit(c, far));
+	assert_false(is_hit(c, data));
+	assert_false(is_hit(c, "g"));
+	/* The target's own notes of the step: running, then the stop
+	 * (twice: the state change and the stop packet). */
+	br_cache_invalidate(c, BR_CE_RESUME);
+	br_cache_invalidate(c, BR_CE_STOP);
+	br_cache_invalidate(c, BR_CE_STOP);
+	assert_true(is_hit(c, code));
+	/* The bridge puts pstate back: memory stays. */
+	fill(c, &f, data);
+	br_cache_invalidate(c, BR_CE_REGS);
+	assert_true(is_hit(c, code));
+	assert_true(is_hit(c, data));
+	/* The next resume is no quiet step: everything goes. */
+	br_cache_invalidate(c, BR_CE_RESUME);
+	assert_false(is_hit(c, code));
+	br_cache_invalidate(c, BR_CE_STOP);
+
+	/* A step that met a break-in: code goes too. */
+	fill(c, &f, code);
+	br_cache_invalidate(c, BR_CE_STEP);
+	br_cache_forget_code(c);
+	assert_false(is_hit(c, code));
+	br_cache_invalidate(c, BR_CE_STOP);
+
+	/* Any other event between the step and its stop ends it. */
+	fill(c, &f, code);
+	br_cache_invalidate(c, BR_CE_STEP);
+	br_cache_invalidate(c, BR_CE_KDB);
+	assert_false(is_hit(c, code));
+	br_cache_invalidate(c, BR_CE_STOP);
+	fill(c, &f, code);
+	br_cache_invalidate(c, BR_CE_STOP);
+	assert_false(is_hit(c, code));
+
+	/* Hg moved by another client: memory stays, registers go. */
+	fill(c, &f, data);
+	fill(c, &f, "g");
+	br_cache_invalidate(c, BR_CE_THREAD);
+	assert_true(is_hit(c, data));
+	assert_false(is_hit(c, "g"));
+
+	/* Without a verified file nothing counts as code. */
+	br_cache_set_vmlinux(c, &fv_ops, NULL);
+	fill(c, &f, code);
+	br_cache_invalidate(c, BR_CE_STEP);
+	assert_false(is_hit(c, code));
+	br_cache_free(c);
+}
+
 /* The cache's bus sink (cache_fwd.c): the events that invalidate, once
  * each, and the ones that leave it alone. */
 static void
@@ -1002,6 +1164,7 @@ main(void)
 		cmocka_unit_test(test_model),
 		cmocka_unit_test(test_invalidate_events),
 		cmocka_unit_test(test_bus_events),
+		cmocka_unit_test(test_quiet_step),
 		cmocka_unit_test(test_invalidate_requests),
 		cmocka_unit_test(test_generation),
 		cmocka_unit_test(test_plan_bounds),

@@ -276,14 +276,22 @@ test_verify(void **state)
 	assert_true(br_vmlinux_nsamples(v) >= 3);
 	assert_true(br_vmlinux_sample(v, 0, &a, &n));
 	assert_true(a == BANNER && n == strlen(banner));
-	/* Nothing served before the comparison. */
+	/* Nothing served before the comparison, nor named code. */
 	assert_int_equal(br_vmlinux_state(v), BR_VML_UNVERIFIED);
 	assert_false(br_vmlinux_read(v, BANNER, buf, 8));
+	assert_false(br_vmlinux_code(v, TEXT, 4));
 	assert_int_equal(br_vmlinux_file_read(v, BANNER, buf, 8), 0);
 	assert_memory_equal(buf, banner, 8);
 
 	feed_samples(v, false);
 	assert_int_equal(br_vmlinux_state(v), BR_VML_VERIFIED);
+	/* Kernel code: .text, not its end, not data or init. */
+	assert_true(br_vmlinux_code(v, TEXT, 4));
+	assert_true(br_vmlinux_code(v, TEXT + 0x2000 - 8, 8));
+	assert_false(br_vmlinux_code(v, TEXT + 0x2000 - 4, 8));
+	assert_false(br_vmlinux_code(v, DATA, 4));
+	assert_false(br_vmlinux_code(v, INIT + 0x1000, 4));
+	assert_false(br_vmlinux_code(v, BANNER, 4));
 	assert_true(br_vmlinux_read(v, BANNER, buf, 13));
 	assert_memory_equal(buf, "Linux version", 13);
 	assert_false(br_vmlinux_read(v, RO_AI0, buf, 8));	/* the hole */
