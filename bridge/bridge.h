@@ -911,6 +911,11 @@ bool		 br_cache_enabled(const struct br_cache *c);
 void		 br_cache_invalidate(struct br_cache *c,
 		    enum br_cache_event ev);
 uint64_t	 br_cache_generation(const struct br_cache *c);
+/* The vmlinux is not yet compared with the kernel: req is a read of a
+ * served place, which through the cache compares it first (what the file
+ * serves, and where kernel code lies, count only once it matched). */
+bool		 br_cache_vml_pending(const struct br_cache *c, char *req,
+		    size_t len);
 /* Whether kgdb's general thread (Hg) is known to be the current one. */
 bool		 br_cache_stub_current(const struct br_cache *c);
 /* The quiet step (BR_CE_STEP) may not have been one instruction after all

@@ -527,6 +527,21 @@ br_cache_gdb_want(const struct br_cache *c, uint64_t *tid, bool *current)
 }
 
 bool
+br_cache_vml_pending(const struct br_cache *c, char *req, size_t len)
+{
+	uint64_t	a;
+	size_t		n;
+
+	if (c == NULL || !c->enabled || c->vml == NULL ||
+	    c->vops->state(c->vml) != BR_VML_UNVERIFIED ||
+	    c->vops->nsamples(c->vml) == 0 ||
+	    !c->vops->sample(c->vml, 0, &a, &n))
+		return (false);
+	snprintf(req, len, "m%" PRIx64 ",1", a);
+	return (true);
+}
+
+bool
 br_cache_stub_current(const struct br_cache *c)
 {
 	return (c != NULL && c->enabled && c->stub_hg == CACHE_TID_CURRENT);

@@ -283,6 +283,34 @@ gstep_hg(void *arg, const char *payload, size_t len, const char *err)
 	gstep_have_hg(g);
 }
 
+/* The step's preparation, from kgdb's general thread on. */
+static void
+gstep_begin(struct br_gdb *g)
+{
+	if (br_cache_stub_current(g->br->cache)) {
+		/* kgdb is on the current thread already (every stop puts it
+		 * there, and nothing has moved it since). */
+		gstep_have_hg(g);
+		return;
+	}
+	/* kgdb's Hg moves; the cache must name gdb's thread again. */
+	br_cache_invalidate(g->br->cache, BR_CE_THREAD);
+	if (gstep_request(g, "Hg0", gstep_hg) != 0)
+		gstep_go(g);
+}
+
+static void
+gstep_compared(void *arg, const char *payload, size_t len, const char *err)
+{
+	struct br_gdb	*g = gs_own_gdb(arg);
+
+	(void)payload;
+	(void)len;
+	(void)err;
+	if (g != NULL && g->step.phase == GSTEP_PREP)
+		gstep_begin(g);
+}
+
 /*
  * Resume with payload (the callers have invalidated the cache). A plain
  * 's' on arm64 first masks interrupts: Hg0 (kgdb's general thread back
@@ -300,6 +328,7 @@ gs_target_resume(struct br_gdb *g, const char *payload, size_t len)
 	size_t		 n;
 	int		 rc;
 	struct gstep_known known;
+	char		 req[48];
 
 	st->from_range = false;
 
@@ -318,18 +347,13 @@ gs_target_resume(struct br_gdb *g, const char *payload, size_t len)
 	st->have_tid = rsp_stop_thread(stop, n, &tid);
 	st->tid = tid;
 	st->phase = GSTEP_PREP;
-	if (br_cache_stub_current(g->br->cache)) {
-		/* kgdb is on the current thread already (every stop puts it
-		 * there, and nothing has moved it since). */
-		gstep_have_hg(g);
+	/* Kernel code stays cached across quiet steps only once the vmlinux
+	 * matched the kernel: have it compared now if nothing has yet. */
+	if (br_cache_vml_pending(g->br->cache, req, sizeof req) &&
+	    br_cache_forward(g->br, req, strlen(req), gstep_compared,
+	    gs_own_ctx(g, 'I', &st->requesting)) == 0)
 		return (0);
-	}
-	/* kgdb's Hg moves; the cache must name gdb's thread again. */
-	br_cache_invalidate(g->br->cache, BR_CE_THREAD);
-	if (gstep_request(g, "Hg0", gstep_hg) != 0) {
-		st->phase = GSTEP_IDLE;
-		return (br_target_resume(g->br->target, payload, len));
-	}
+	gstep_begin(g);
 	return (0);
 }
 
