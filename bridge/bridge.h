@@ -834,7 +834,8 @@ enum br_cache_event {
 	BR_CE_DETACH,		/* gdb detached; the kernel stays stopped */
 	BR_CE_THREAD,		/* the stub's Hg moved (ctl, a step): no
 				 * memory changed */
-	BR_CE_REGS,		/* the bridge's own P: registers only */
+	BR_CE_REGS,		/* the bridge's own P: registers (and the
+				 * pt_regs they are in); code stays */
 };
 enum br_cache_verdict {
 	BR_CACHE_HIT,	/* out holds gdb's reply: send it, done */

@@ -144,8 +144,12 @@ cache_keeps_code(struct br_cache *c, enum br_cache_event ev)
 		c->keep_code = CACHE_KC_STEP;
 		return (true);
 	case BR_CE_RESUME:
-		if (c->keep_code == CACHE_KC_STEP)
+		/* The target's note that it runs: once (a panic after it
+		 * is another). */
+		if (c->keep_code == CACHE_KC_STEP) {
+			c->keep_code = CACHE_KC_RUN;
 			return (true);
+		}
 		break;
 	case BR_CE_STOP:
 		if (c->keep_code != CACHE_KC_NONE) {
@@ -246,9 +250,9 @@ br_cache_generation(const struct br_cache *c)
 }
 
 /*
- * What ev leaves standing: breakpoints take memory; register writes and a
- * moved Hg take what kgdb said of threads; a quiet step keeps kernel code;
- * everything else takes all. Then where kgdb's general thread is now.
+ * What ev leaves standing: breakpoints take memory; a moved Hg takes what
+ * kgdb said of threads; register writes and a quiet step keep kernel code
+ * alone; everything else takes all. Then where kgdb's general thread is.
  */
 void
 br_cache_invalidate(struct br_cache *c, enum br_cache_event ev)
@@ -262,11 +266,17 @@ br_cache_invalidate(struct br_cache *c, enum br_cache_event ev)
 		cache_drop_memory(c);
 		return;
 	}
-	if (ev == BR_CE_REGS || ev == BR_CE_THREAD) {
-		/* Neither changes memory. */
+	if (ev == BR_CE_THREAD) {
+		/* An Hg changes no memory. */
 		cache_drop_threads(c);
-		if (ev == BR_CE_THREAD)
-			c->stub_hg = CACHE_TID_UNKNOWN;
+		c->stub_hg = CACHE_TID_UNKNOWN;
+		return;
+	}
+	if (ev == BR_CE_REGS) {
+		/* kgdb writes registers into the pt_regs on the stack (which
+		 * taskregs reads as memory): all but kernel code goes. */
+		cache_drop_memory_but_code(c);
+		cache_drop_threads(c);
 		return;
 	}
 	if (cache_keeps_code(c, ev)) {

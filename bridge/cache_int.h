@@ -70,7 +70,8 @@ struct br_cache {
 	size_t			 nmem, memcap, membytes;
 	enum {
 		CACHE_KC_NONE,		/* code goes at the next resume */
-		CACHE_KC_STEP,		/* a quiet step is under way */
+		CACHE_KC_STEP,		/* a quiet step is about to go */
+		CACHE_KC_RUN,		/* and the kernel runs it */
 		CACHE_KC_STOPPED,	/* and has stopped */
 	}			 keep_code;
 

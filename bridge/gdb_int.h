@@ -95,7 +95,7 @@ struct gstep {
 	 * the next step of a range: the pstate it put back, the pc the range
 	 * read. Valid only when gs_range_pc steps straight on. */
 	struct gstep_known {
-		bool	 pstate_ok, pc_ok;
+		bool	 pstate_ok, pc_ok, hg_ok;
 		uint32_t pstate;
 		uint64_t pc;
 	}		 known;

@@ -136,6 +136,7 @@ gstep_go(struct br_gdb *g)
 	    st->quiet ? BR_CE_STEP : BR_CE_RESUME);
 	if (br_target_resume(g->br->target, "s", 1) != 0) {
 		st->phase = GSTEP_IDLE;
+		br_cache_forget_code(g->br->cache);
 		gstep_failed(g);
 	}
 }
@@ -287,9 +288,11 @@ gstep_hg(void *arg, const char *payload, size_t len, const char *err)
 static void
 gstep_begin(struct br_gdb *g)
 {
-	if (br_cache_stub_current(g->br->cache)) {
-		/* kgdb is on the current thread already (every stop puts it
-		 * there, and nothing has moved it since). */
+	if (g->step.known.hg_ok && br_cache_stub_current(g->br->cache)) {
+		/* A range's next step: the stop put kgdb on the current
+		 * thread, only the bridge's own 'p' and 'P' went since, and
+		 * the cache saw no Hg of anyone's. (Before a resume the
+		 * cache already counts on the stop to come: no proof.) */
 		gstep_have_hg(g);
 		return;
 	}
@@ -427,10 +430,10 @@ gstep_stopped(struct br_gdb *g, const char *payload, size_t len)
 	uint64_t	 tid;
 	char		 req[16];
 
+	memset(&st->known, 0, sizeof st->known);	/* a new stop */
 	if (st->phase != GSTEP_RUN)
 		return (false);
 	st->phase = GSTEP_IDLE;
-	memset(&st->known, 0, sizeof st->known);	/* a new stop */
 	if (st->breaks != br_target_breaks(g->br->target))
 		br_cache_forget_code(g->br->cache);	/* ran on, maybe */
 	if (len == 0 || (payload[0] != 'T' && payload[0] != 'S') ||
@@ -534,6 +537,7 @@ gs_range_pc(void *arg, const char *payload, size_t len, const char *err)
 		if (gstep_applies(s->g)) {
 			s->g->step.known.pc = pc;
 			s->g->step.known.pc_ok = true;
+			s->g->step.known.hg_ok = true;
 			s->g->step.from_range = true;
 		} else
 			br_cache_invalidate(s->g->br->cache, BR_CE_RESUME);
