@@ -126,7 +126,8 @@ tgt_tx_timeout(int fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	if (now >= t->deadline_ms) {
-		tgt_give_up(t, "no reply from the target in time");
+		if (!tgt_take_unconfirmed(t))
+			tgt_give_up(t, "no reply from the target in time");
 		return;
 	}
 	/*
@@ -209,6 +210,8 @@ tgt_tx_timeout(int fd, short what, void *arg)
 			tgt_send_piece(t, true);
 			return;
 		}
+		if (tgt_take_unconfirmed(t))
+			return;
 		t->br->stats.timeouts++;
 		br_notice(t->br, "the target does not ack "
 		    "packets (is it stopped in the debugger, and is kgdboc "
@@ -254,6 +257,8 @@ tgt_tx_timeout(int fd, short what, void *arg)
 			tgt_send_piece(t, true);
 			return;
 		}
+		if (tgt_take_unconfirmed(t))
+			return;
 		t->br->stats.timeouts++;
 		tgt_finish(t, NULL, 0, "timed out waiting for the target's "
 		    "reply");

@@ -318,6 +318,7 @@ void	tgt_kick(struct br_target *t);
 void	tgt_finish(struct br_target *t, const char *payload, size_t len, const
 	    char *err);
 void	tgt_reply(struct br_target *t, const char *p, size_t len);
+bool	tgt_take_unconfirmed(struct br_target *t);
 void	tgt_acked(struct br_target *t);
 void	tgt_stall_cb(int fd, short what, void *arg);
 

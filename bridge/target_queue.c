@@ -24,6 +24,8 @@
 
 static void	tgt_bad_reply(struct br_target *t, struct treq *r, size_t len);
 static void	tgt_start_piece(struct br_target *t);
+static void	tgt_reply_taken(struct br_target *t, struct treq *r,
+		    const char *p, size_t len);
 static bool	tgt_confirmed(struct br_target *t, struct treq *r, const char
 	    *p, size_t len);
 
@@ -413,7 +415,6 @@ void
 tgt_reply(struct br_target *t, const char *p, size_t len)
 {
 	struct treq	*r = tgt_head(t);
-	int		 eno;
 
 	evtimer_del(t->tx_ev);
 	rsp_demux_expect_ack(t->dm, false);
@@ -444,6 +445,49 @@ tgt_reply(struct br_target *t, const char *p, size_t len)
 	if (tgt_verifying(t, r) && !tgt_confirmed(t, r, p, len))
 		return;
 	tgt_drop_copies(r);
+	tgt_reply_taken(t, r, p, len);
+}
+
+/*
+ * The head request's wait ran out while a read was being confirmed: one
+ * copy came whole (its checksum held) and no second agreed with it. That
+ * copy is better than an error for gdb: it goes on unconfirmed, said so
+ * on the console. Returns false if there is none.
+ */
+bool
+tgt_take_unconfirmed(struct br_target *t)
+{
+	struct treq	*r = tgt_head(t);
+	char		*p;
+	size_t		 len;
+
+	if (r == NULL || r->copies == 0 || t->syncing)
+		return (false);
+	len = r->candlen[r->copies - 1];
+	p = r->cand[r->copies - 1];
+	r->cand[r->copies - 1] = NULL;
+	r->copies--;
+	tgt_drop_copies(r);
+	evtimer_del(t->tx_ev);
+	/* The stub may still owe copies we NAKed: the next piece syncs. */
+	t->unsynced = true;
+	t->tx = TX_IDLE;
+	t->br->stats.timeouts++;
+	br_notice(t->br, "'%.*s': no second copy of the reply agreed with the "
+	    "first in time (a noisy line); passing that one on unconfirmed",
+	    (int)(r->piecelen > 24 ? 24 : r->piecelen), r->piece);
+	tgt_reply_taken(t, r, p, len);
+	free(p);
+	return (true);
+}
+
+/* A reply taken (confirmed, or all there is) for r's current piece. */
+static void
+tgt_reply_taken(struct br_target *t, struct treq *r, const char *p,
+    size_t len)
+{
+	int	eno;
+
 	switch (r->kind) {
 	case TREQ_READ:
 		if (rsp_reply_errno(p, len, &eno) || len == 0) {

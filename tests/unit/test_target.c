@@ -366,6 +366,38 @@ test_no_ack_fails_after_bounded_retries(void **state)
 	assert_true(r.iserr);
 }
 
+/* A read being confirmed on a noisy line whose second copy never comes:
+ * the one whole copy goes to gdb, unconfirmed and said so, not an error. */
+static void
+test_unconfirmed_copy_taken(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+	char		 console[4096];
+
+	stop_it(f);
+	br_target_request(f->t, "qC", 2, reply_cb, &r);
+	wire();
+	feed(f, "+$QC01#00");			/* a corrupt frame: noisy now */
+	assert_string_equal(wire(), "-");
+	feed_pkt(f, "QC01");
+	assert_string_equal(wire(), "+");
+	memset(&r, 0, sizeof r);
+	br_target_request(f->t, "g", 1, reply_cb, &r);
+	wire();
+	feed(f, "+");
+	feed_pkt(f, "0011");
+	assert_string_equal(wire(), "+$g#67");	/* read again to confirm */
+	feed(f, "+");
+	/* ... and the second copy never comes. */
+	fk_run_until(f->br.base, &r.n, 10000);
+	assert_int_equal(r.n, 1);
+	assert_false(r.iserr);
+	assert_string_equal(r.payload, "0011");
+	fk_take_console(console, sizeof console);
+	assert_non_null(strstr(console, "passing that one on unconfirmed"));
+}
+
 /* Answer every m piece on the wire with n bytes of 0xaa; count them. */
 static int
 serve_reads(struct fix *f, int fail_at)
@@ -1979,6 +2011,7 @@ main(void)
 		T(test_same_reply_twice_ack_lost),
 		T(test_reply_timeout_naks_then_fails),
 		T(test_no_ack_fails_after_bounded_retries),
+		T(test_unconfirmed_copy_taken),
 		T(test_split_read),
 		T(test_split_read_page_boundary),
 		T(test_split_read_partial),
