@@ -173,7 +173,8 @@ main_log_ports(struct bridge *br)
  * speak: the log (and the last panic line for ctl status), the cache
  * (invalidated by the target's state changes, stops and link resets,
  * before anyone who hears of them can ask it), the read-ahead (which
- * starts at a stop and ends at a resume), the transcript,
+ * starts at a stop and ends at a resume), taskregs (whose checks a link
+ * reset starts over), the transcript,
  * the console (which also renders console bytes and notices, and writes
  * them to the transcript), then control-socket subscribers, who hear only
  * the notes ctl.c names (never BR_NOTE_INTERNAL ones). Each reads its
@@ -224,6 +225,12 @@ static void
 main_prefetch_sink(void *arg, const struct br_event *ev)
 {
 	br_prefetch_note(((struct bridge *)arg)->prefetch, ev);
+}
+
+static void
+main_taskregs_sink(void *arg, const struct br_event *ev)
+{
+	br_taskregs_note(arg, ev);
 }
 
 static void
@@ -350,6 +357,7 @@ main(int argc, char **argv)
 	br_notify_sink(&br, main_log_sink, &br);
 	br_notify_sink(&br, main_cache_sink, &br);
 	br_notify_sink(&br, main_prefetch_sink, &br);
+	br_notify_sink(&br, main_taskregs_sink, &br);
 	br_notify_sink(&br, main_transcript_sink, &br);
 	br_notify_sink(&br, main_console_sink, &br);
 	br_notify_sink(&br, main_ctl_sink, &br);

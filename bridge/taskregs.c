@@ -147,6 +147,7 @@ struct tr_job {
 	br_reply_cb		*cb;
 	void			*arg;
 	uint64_t		 tid, gen;
+	uint64_t		 epoch;		/* br_taskregs' at its start */
 	/* a CPU's thread: kgdb's current one (tid is then the cache's
 	 * key for it) or a shadow CPU id; else tid is a pid */
 	bool			 current, shadow;
@@ -329,6 +330,8 @@ tr_off(struct tr_job *j, const char *why)
 
 	if (t->verdict == TR_VERIFIED)
 		t->verdict = TR_UNVERIFIED;
+	if (t->cverdict == TR_VERIFIED)
+		t->cverdict = TR_UNVERIFIED;
 	return (tr_forward(j, why));
 }
 
@@ -582,7 +585,11 @@ tr_verify_cb(void *arg, const char *payload, size_t len, const char *err)
 		free(j);
 		return;
 	}
-	tr_judge(j->br, j->tid, j->cpu_build, payload, len, j->g, j->glen);
+	/* kgdb's answer goes to whoever asked; a verdict only counts on
+	 * the connection and link it was asked on. */
+	if (j->epoch == t->epoch)
+		tr_judge(j->br, j->tid, j->cpu_build, payload, len, j->g,
+		    j->glen);
 	j->cb(j->arg, payload, len, NULL);
 	free(j);
 }
@@ -745,6 +752,7 @@ tr_job_new(struct bridge *br, uint64_t tid, uint64_t gen)
 	j->br = br;
 	j->tid = tid;
 	j->gen = gen;
+	j->epoch = br->taskregs->epoch;
 	j->phase = PH_NCPU;
 	return (j);
 }

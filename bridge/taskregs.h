@@ -87,6 +87,9 @@ bool		 br_taskregs_on(const struct br_taskregs *t);
 /* A gdb connected: nothing built is served before a check against
  * kgdb's own answer on this connection. */
 void		 br_taskregs_attach(struct bridge *br);
+/* The bus (main.c): a target link that went or came back is treated as a
+ * new connection: the checks run again, nr_cpu_ids is read again. */
+void		 br_taskregs_note(struct bridge *br, const struct br_event *ev);
 const struct br_taskregs_stats *br_taskregs_stats(
 		    const struct br_taskregs *t);
 /* Why the module forwards everything ("" if it does not, or did not need

@@ -64,10 +64,22 @@ br_taskregs_on(const struct br_taskregs *t)
 void
 br_taskregs_attach(struct bridge *br)
 {
-	if (br->taskregs != NULL) {
-		br->taskregs->verdict = br->taskregs->cverdict = TR_UNVERIFIED;
-		br->taskregs->nr_known = false;
+	struct br_taskregs	*t = br->taskregs;
+
+	if (t != NULL) {
+		t->verdict = t->cverdict = TR_UNVERIFIED;
+		t->nr_known = false;
+		t->epoch++;
 	}
+}
+
+void
+br_taskregs_note(struct bridge *br, const struct br_event *ev)
+{
+	/* The link went or came back: maybe another kernel (another build,
+	 * another CPU count) behind it. Everything is checked again. */
+	if (ev->note == BR_NOTE_TARGET_LINK)
+		br_taskregs_attach(br);
 }
 
 const struct br_taskregs_stats *

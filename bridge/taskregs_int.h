@@ -50,6 +50,9 @@ struct br_taskregs {
 	size_t			 active;
 	/* a CPU's 'g' from its pt_regs (arm64): checked on its own */
 	enum tr_verdict		 cverdict;
+	/* a new gdb connection or target link: a check started before it
+	 * decides nothing after it */
+	uint64_t		 epoch;
 };
 
 #endif /* BRIDGE_TASKREGS_INT_H */

@@ -331,6 +331,12 @@ tr_prefetch_sink(void *arg, const struct br_event *ev)
 }
 
 static void
+tr_taskregs_sink(void *arg, const struct br_event *ev)
+{
+	br_taskregs_note(arg, ev);	/* as main.c */
+}
+
+static void
 run_transcript(void **state)
 {
 	const char	*name = *state;
@@ -414,6 +420,8 @@ run_transcript(void **state)
 				    strcmp(arg, "taskregs_nodwarf") == 0 ?
 				    NULL : buf, strcmp(arg, "taskregs_off") !=
 				    0);
+				br_notify_sink(&t->br, tr_taskregs_sink,
+				    &t->br);
 			}
 			else if (strcmp(arg, "rvbreak") == 0 &&
 			    t->br.vmlinux == NULL) {
