@@ -1487,6 +1487,19 @@ fb_setup(struct fb *f, uint8_t c0, uint8_t c1)
 		lay.nslots = 13;
 		lay.saved_lo = 0x218;
 		lay.saved_len = 104;
+		/* A CPU's 'g' from its pt_regs (kgdb_info[].debuggerinfo at
+		 * +0; kgdb_active in the word after nr_cpu_ids, 0): x0-x30,
+		 * sp, pc, then pstate's low half as cpsr. */
+		lay.info_dbg = 0;
+		for (k = 0; k < 34; k++) {
+			lay.cslot[k].reg = (int)k;
+			lay.cslot[k].off = 8 * k;
+		}
+		lay.ncslots = 34;
+		lay.cregs_lo = 0;
+		lay.cregs_len = 272;
+		lay.active_addr = FB_TR_NRCPU + 4;
+		lay.cpu_ok = true;
 		f->br.taskregs = br_taskregs_new(f->br.arch, NULL, true);
 		br_taskregs_use_layout(f->br.taskregs, &lay);
 	}
