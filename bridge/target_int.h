@@ -66,13 +66,15 @@
 /*
  * Noise. Every frame on the line (ours acked or NAKed, the stub's good or
  * corrupt) updates a decaying count, a window of about TGT_NOISE_WINDOW
- * frames. While it holds a corrupt frame, reads are confirmed by a second
+ * frames. From a corrupt frame until the count decays below TGT_CLEAN
+ * (about 190 clean frames), reads are confirmed by a second
  * identical copy (an 8-bit checksum lets about one corrupt frame in 100
  * through once frames carry several flipped bits) and 'm' pieces shrink
  * to the size that costs the least at the error rate seen.
  */
 #define TGT_NOISE_WINDOW	64
 #define TGT_NOISY	0.5	/* decayed corrupt frames: noisy from here */
+#define TGT_CLEAN	0.05	/* … and clean again only below this */
 #define TGT_READ_MIN	16	/* smallest 'm' piece, bytes */
 #define TGT_REQ_CHARS	30	/* framing around one 'm' piece's data:
 				 * the request, '$' '#' xx, two acks */
@@ -193,6 +195,7 @@ struct br_target {
 	/* Corrupt frames seen lately, and the characters all recent frames
 	 * carried: decayed, see TGT_NOISE_WINDOW. */
 	double		 nz_bad, nz_chars;
+	bool		 nz_on;		/* noisy: see TGT_CLEAN */
 	/*
 	 * The previous reply, to spot kgdb retransmitting it when our '+' was
 	 * garbled: it then sees our next '$' in its ack wait, NAKs it and

@@ -40,7 +40,16 @@ tgt_wire_ms(struct br_target *t, size_t n)
 
 /* ---- noise */
 
-/* One frame of len characters crossed the line, corrupt or not. */
+/*
+ * One frame of len characters crossed the line, corrupt or not.
+ *
+ * The line turns noisy with one corrupt frame and clean again only when
+ * the decayed count falls below TGT_CLEAN, about 190 clean frames later.
+ * Without that gap a line with a low error rate (1e-4: one short frame
+ * in thirty corrupt) flickered between the two: a run of 44 clean frames
+ * made it clean, and the next read went unconfirmed into the one frame
+ * whose flipped bits the checksum missed.
+ */
 void
 tgt_noise(struct br_target *t, size_t len, bool bad)
 {
@@ -48,12 +57,16 @@ tgt_noise(struct br_target *t, size_t len, bool bad)
 
 	t->nz_bad = t->nz_bad * keep + (bad ? 1 : 0);
 	t->nz_chars = t->nz_chars * keep + (double)len;
+	if (t->nz_bad >= TGT_NOISY)
+		t->nz_on = true;
+	else if (t->nz_bad < TGT_CLEAN)
+		t->nz_on = false;
 }
 
 static bool
 tgt_noisy(const struct br_target *t)
 {
-	return (t->nz_bad >= TGT_NOISY);
+	return (t->nz_on);
 }
 
 /* A square root by Newton's method: one call does not need libm. */

@@ -1293,6 +1293,69 @@ test_verify_only_when_noisy(void **state)
 	assert_int_equal(r.n, 1);
 }
 
+/* Ask qC and answer it cleanly, n times: 2n clean frames on the line
+ * (the request's and the reply's). */
+static void
+clean_frames(struct fix *f, int n)
+{
+	struct reply	 r;
+	int		 i;
+
+	for (i = 0; i < n; i++) {
+		memset(&r, 0, sizeof r);
+		br_target_request(f->t, "qC", 2, reply_cb, &r);
+		wire();
+		feed(f, "+");
+		feed_pkt(f, "QC01");
+		assert_string_equal(wire(), "+");
+		assert_int_equal(r.n, 1);
+	}
+}
+
+/* Whether a 'g' now is read twice (the line counts as noisy). */
+static bool
+g_confirmed(struct fix *f)
+{
+	struct reply	 r = { 0 };
+	bool		 twice;
+
+	br_target_request(f->t, "g", 1, reply_cb, &r);
+	wire();
+	feed(f, "+");
+	feed_pkt(f, "0011");
+	twice = (strcmp(wire(), "+$g#67") == 0);
+	if (twice) {
+		feed(f, "+");
+		feed_pkt(f, "0011");
+		wire();
+	}
+	assert_int_equal(r.n, 1);
+	return (twice);
+}
+
+/* One corrupt frame makes the line noisy, and it stays noisy well past
+ * the 44 clean frames that used to clear it (a line at a bit error rate
+ * of 1e-4 has gaps that long): clean again only after about 190. */
+static void
+test_noisy_sticks(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+
+	stop_it(f);
+	assert_false(g_confirmed(f));
+	br_target_request(f->t, "qC", 2, reply_cb, &r);
+	wire();
+	feed(f, "+$QC01#00");			/* a corrupt frame */
+	assert_string_equal(wire(), "-");
+	feed_pkt(f, "QC01");
+	assert_string_equal(wire(), "+");
+	clean_frames(f, 40);			/* 81 clean frames */
+	assert_true(g_confirmed(f));
+	clean_frames(f, 70);			/* 224 */
+	assert_false(g_confirmed(f));
+}
+
 /* While frames arrive corrupt, a long read goes in smaller pieces (the
  * size that costs least at the error rate seen); a clean line keeps the
  * stub's limit. */
@@ -2049,6 +2112,7 @@ main(void)
 		T(test_verify_two_copies),
 		T(test_verify_gives_up_with_notice),
 		T(test_verify_only_when_noisy),
+		T(test_noisy_sticks),
 		T(test_noisy_line_shrinks_reads),
 		T(test_garbled_known_length_early),
 		T(test_regs_reply_not_hex_asked_again),
