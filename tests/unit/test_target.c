@@ -1038,12 +1038,17 @@ test_output_moves_deadline(void **state)
 	struct reply	 r = { 0 };
 	int		 i;
 
+	/* A reply wait of 300 ms: each O packet buys 390 ms (the wait and a
+	 * full frame's time), ten times the 40 ms between them, so a loaded
+	 * machine's pauses do not end the wait; the piece's budget is then
+	 * 2.1 s, which the 70 packets outlast. */
+	br_target_set_timeouts(f->t, 30, 300, 300);
 	stop_it(f);
 	br_target_request(f->t, "qRcmd,7073", 10, reply_cb, &r);
 	wire();
 	feed(f, "+");
-	/* Longer than one piece's budget (a second or so here). */
-	for (i = 0; i < 60; i++) {
+	/* Longer than one piece's budget. */
+	for (i = 0; i < 70; i++) {
 		feed_pkt(f, "O6c696e650a");
 		fk_run_ms(f->br.base, 40);
 	}
