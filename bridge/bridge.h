@@ -168,6 +168,8 @@ enum br_note {
 	BR_NOTE_TARGET_LINK,	/* the target engine saw the link go up or
 				 * down: what it knew may be another
 				 * kernel's (up says which) */
+	BR_NOTE_DOUBT,		/* a read's reply went on unconfirmed (a
+				 * noisy line): the cache must not keep it */
 };
 /* Whether a note stays inside the daemon (no control-socket event). */
 #define BR_NOTE_INTERNAL(n)	((n) > BR_NOTE_MARK)
@@ -836,6 +838,8 @@ enum br_cache_event {
 				 * memory changed */
 	BR_CE_REGS,		/* the bridge's own P: registers (and the
 				 * pt_regs they are in); code stays */
+	BR_CE_DOUBT,		/* a reply went on unconfirmed: memory and
+				 * registers go, the stub's Hg stays */
 };
 enum br_cache_verdict {
 	BR_CACHE_HIT,	/* out holds gdb's reply: send it, done */

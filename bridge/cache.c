@@ -272,6 +272,13 @@ br_cache_invalidate(struct br_cache *c, enum br_cache_event ev)
 		c->stub_hg = CACHE_TID_UNKNOWN;
 		return;
 	}
+	if (ev == BR_CE_DOUBT) {
+		/* What was read may hold the unconfirmed reply: the next
+		 * read of it goes to the target and is confirmed. */
+		cache_drop_memory(c);
+		cache_drop_threads(c);
+		return;
+	}
 	if (ev == BR_CE_REGS) {
 		/* kgdb writes registers into the pt_regs on the stack (which
 		 * taskregs reads as memory): all but kernel code goes. */

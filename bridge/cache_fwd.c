@@ -43,6 +43,9 @@ cfwd_event(const struct br_event *ev, enum br_cache_event *out)
 			return (false);
 		*out = BR_CE_STOP;
 		return (true);
+	case BR_NOTE_DOUBT:
+		*out = BR_CE_DOUBT;
+		return (true);
 	case BR_NOTE_TARGET_LINK:
 		/* Maybe another kernel now: drop all, compare the vmlinux
 		 * again. */

@@ -108,13 +108,6 @@ tgt_kdb_polluted(struct br_target *t)
 	}
 }
 
-/* Whether an answer that takes ms more would still reach gdb before it
- * gives up on the head piece (TGT_GDB_PATIENCE_MS from its first send). */
-static bool
-tgt_gdb_still_waits(const struct br_target *t, unsigned ms)
-{
-	return (br_now_ms() + ms <= t->sent_ms + TGT_GDB_PATIENCE_MS);
-}
 
 /* A wait ran out: NAK a garbled reply, resend, wait on or give up. */
 void
@@ -160,7 +153,7 @@ tgt_tx_timeout(int fd, short what, void *arg)
 			t->br->stats.early_naks++;
 		tgt_noise(t, seen, true);
 		tgt_nak(t, "garbled reply");
-		tgt_timer(t->tx_ev, t->reply_ms + tgt_wire_ms(t,
+		tgt_tx_timer(t, t->reply_ms + tgt_wire_ms(t,
 		    t->br->arch->bufmax));
 		return;
 	}
@@ -168,7 +161,7 @@ tgt_tx_timeout(int fd, short what, void *arg)
 	 * never past the deadline. */
 	if (rsp_demux_holding(t->dm) || now - t->last_rx_ms <
 	    tgt_quiet_ms(t)) {
-		tgt_timer(t->tx_ev, (unsigned)(t->deadline_ms - now <
+		tgt_tx_timer(t, (unsigned)(t->deadline_ms - now <
 		    tgt_quiet_ms(t) ? t->deadline_ms - now : tgt_quiet_ms(t)));
 		return;
 	}
@@ -240,7 +233,7 @@ tgt_tx_timeout(int fd, short what, void *arg)
 			/* A stub that was only slow resends its reply when it
 			 * reads this '-' in its ack wait: one copy too many. */
 			t->unsynced = true;
-			tgt_timer(t->tx_ev, t->reply_ms / 2 + 1);
+			tgt_tx_timer(t, t->reply_ms / 2 + 1);
 			return;
 		}
 		/*
@@ -507,10 +500,10 @@ tgt_output(struct br_target *t, const struct rsp_event *ev)
 	/* An O packet while waiting for a reply (qRcmd) is progress: it
 	 * restarts the wait and moves the deadline. */
 	if (t->tx == TX_WAIT_REPLY) {
-		tgt_timer(t->tx_ev, t->reply_ms +
-		    tgt_wire_ms(t, t->br->arch->bufmax));
 		t->deadline_ms = br_now_ms() + t->reply_ms +
 		    tgt_wire_ms(t, t->br->arch->bufmax);
+		tgt_tx_timer(t, t->reply_ms +
+		    tgt_wire_ms(t, t->br->arch->bufmax));
 		t->req_bad = 0;
 	}
 }
@@ -591,7 +584,7 @@ tgt_console(struct br_target *t, const uint8_t *buf, size_t len)
 		 * the link can hold a stray byte and a whole good frame.
 		 */
 		t->garbled = true;
-		tgt_timer(t->tx_ev, tgt_quiet_ms(t) + 1);
+		tgt_tx_timer(t, tgt_quiet_ms(t) + 1);
 	}
 	br_notify_console(t->br, BR_SRC_TARGET, buf, len);
 	if (t->enter != EN_KGDB)
@@ -724,8 +717,11 @@ tgt_demux_cb(void *arg, const struct rsp_event *ev)
 		t->suspect = false;
 		if (t->tx == TX_WAIT_ACK) {
 			evtimer_del(t->tx_ev);
-			tgt_noise(t, tgt_head(t)->piecelen + RSP_PKT_OVERHEAD,
-			    true);
+			/* After a resend the '-' may be kgdb refusing our
+			 * second copy in its own ack wait, no noise. */
+			if (t->sends == 1 && !t->unsynced)
+				tgt_noise(t, tgt_head(t)->piecelen +
+				    RSP_PKT_OVERHEAD, true);
 			if (t->sends < TGT_MAX_NAKED_SENDS)
 				tgt_send_piece(t, true);
 			else
@@ -748,7 +744,7 @@ br_target_input(struct br_target *t, const void *buf, size_t len)
 	tgt_arm_tick(t);
 	/* A garbled reply is over as soon as all its bytes are here. */
 	if (tgt_reply_over(t))
-		tgt_timer(t->tx_ev, TGT_GAP_MS);
+		tgt_tx_timer(t, TGT_GAP_MS);
 }
 
 /* ---- stops, break-in */

@@ -108,6 +108,7 @@ struct treq {
 	enum treq_kind	 kind;
 	bool		 internal;	/* the bridge's own (qC probe) */
 	bool		 background;	/* a read-ahead's: never resent */
+	bool		 doubtful;	/* a piece went on unconfirmed */
 	bool		 want_reply;	/* after the ack */
 	br_reply_cb	*cb;
 	void		*arg;
@@ -282,6 +283,7 @@ struct br_target {
 /* target_verify.c */
 unsigned	tgt_wire_ms(struct br_target *t, size_t n);
 void	tgt_noise(struct br_target *t, size_t len, bool bad);
+bool	tgt_gdb_still_waits(const struct br_target *t, unsigned ms);
 uint64_t	tgt_read_cap(const struct br_target *t);
 bool	tgt_all_hex(const char *p, size_t len);
 unsigned	tgt_budget_ms(struct br_target *t, size_t framelen);
@@ -301,6 +303,7 @@ int	tgt_write(struct br_target *t, const void *buf, size_t len, char *err);
 void	tgt_trace(struct br_target *t, char dir, const void *buf, size_t len,
 	    const char *note);
 void	tgt_timer(struct event *ev, unsigned ms);
+void	tgt_tx_timer(struct br_target *t, unsigned ms);
 void	tgt_drop_copies(struct treq *r);
 void	treq_free(struct treq *r);
 int	tgt_next_piece(struct br_target *t, struct treq *r);

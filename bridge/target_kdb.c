@@ -401,6 +401,10 @@ br_target_link_changed(struct br_target *t, bool up)
 	ev.up = up;
 	br_notify_event(t->br, &ev);
 	t->crash_seen = true;	/* nothing known of that kernel's past */
+	/* Nor of the line's noise and round trips: maybe another line. */
+	t->nz_bad = t->nz_chars = 0;
+	t->nz_on = false;
+	t->have_rtt = false;
 	if (up) {
 		/* No probe: a '?' would drop every breakpoint. */
 		tgt_set_state(t, BR_TS_UNKNOWN);

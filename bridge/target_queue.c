@@ -198,8 +198,17 @@ tgt_send_piece(struct br_target *t, bool resend)
 	}
 	else {
 		t->br->stats.tx_packets++;
-		t->sent_ms = br_now_ms();
-		t->deadline_ms = t->sent_ms + tgt_budget_ms(t, (size_t)flen);
+		t->deadline_ms = br_now_ms() + tgt_budget_ms(t, (size_t)flen);
+		/*
+		 * A copy asked for to confirm a read is no new request for
+		 * gdb, which waits from the first send: the copies get what
+		 * is left of its patience, then the one whole copy goes on.
+		 */
+		if (r->copies == 0)
+			t->sent_ms = br_now_ms();
+		else if (!r->background && t->deadline_ms > t->sent_ms +
+		    TGT_GDB_PATIENCE_MS)
+			t->deadline_ms = t->sent_ms + TGT_GDB_PATIENCE_MS;
 		t->req_bad = 0;
 		t->req_console = 0;
 		t->garbled = false;
@@ -228,7 +237,7 @@ tgt_send_piece(struct br_target *t, bool resend)
 	t->rtt_sample = !resend;
 	t->sent_end_ms = t->quiet_ms;
 	t->ack_wait_ms = tgt_ack_wait(t);
-	tgt_timer(t->tx_ev, t->ack_wait_ms + tgt_wire_ms(t, (size_t)flen));
+	tgt_tx_timer(t, t->ack_wait_ms + tgt_wire_ms(t, (size_t)flen));
 }
 
 /* Send the head request's next piece, behind a qC if replies to frames
@@ -330,6 +339,9 @@ tgt_finish(struct br_target *t, const char *payload, size_t len,
 		    (int)(r->piecelen > 32 ? 32 : r->piecelen), r->piece, err);
 	if (r->cb != NULL)
 		r->cb(r->arg, payload, len, err);
+	/* After the reply is stored: the cache's sink drops it again. */
+	if (r->doubtful)
+		br_notify(t->br, BR_NOTE_DOUBT, "");
 	treq_free(r);
 	if (!t->draining)
 		tgt_kick(t);
@@ -395,7 +407,19 @@ tgt_confirmed(struct br_target *t, struct treq *r, const char *p,
 		    "noisy line)", (int)(r->piecelen > 24 ? 24 : r->piecelen),
 		    r->piece, r->copies + 1);
 		tgt_drop_copies(r);
+		r->doubtful = true;
 		return (true);
+	}
+	/* gdb would be gone before another copy could come: this one
+	 * goes on as it is (tgt_take_unconfirmed says so). */
+	if (!r->background && !tgt_gdb_still_waits(t, t->ack_wait_ms +
+	    tgt_wire_ms(t, tgt_reply_chars(t, r)))) {
+		r->cand[r->copies] = xmalloc(len + 1);
+		memcpy(r->cand[r->copies], p, len);
+		r->candlen[r->copies] = len;
+		r->copies++;
+		tgt_take_unconfirmed(t);
+		return (false);
 	}
 	r->cand[r->copies] = xmalloc(len + 1);
 	memcpy(r->cand[r->copies], p, len);
@@ -461,7 +485,8 @@ tgt_take_unconfirmed(struct br_target *t)
 	char		*p;
 	size_t		 len;
 
-	if (r == NULL || r->copies == 0 || t->syncing)
+	/* A read-ahead's read fails instead: nobody waits for it. */
+	if (r == NULL || r->copies == 0 || t->syncing || r->background)
 		return (false);
 	len = r->candlen[r->copies - 1];
 	p = r->cand[r->copies - 1];
@@ -476,6 +501,7 @@ tgt_take_unconfirmed(struct br_target *t)
 	br_notice(t->br, "'%.*s': no second copy of the reply agreed with the "
 	    "first in time (a noisy line); passing that one on unconfirmed",
 	    (int)(r->piecelen > 24 ? 24 : r->piecelen), r->piece);
+	r->doubtful = true;
 	tgt_reply_taken(t, r, p, len);
 	free(p);
 	return (true);
@@ -568,7 +594,7 @@ tgt_acked(struct br_target *t)
 		return;
 	}
 	t->tx = TX_WAIT_REPLY;
-	tgt_timer(t->tx_ev, t->reply_ms + tgt_wire_ms(t, t->br->arch->bufmax));
+	tgt_tx_timer(t, t->reply_ms + tgt_wire_ms(t, t->br->arch->bufmax));
 }
 
 /*

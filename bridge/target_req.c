@@ -63,6 +63,23 @@ tgt_timer(struct event *ev, unsigned ms)
 	evtimer_add(ev, &tv);
 }
 
+/* Arm the wait for the piece in flight: ms, but never past its deadline,
+ * so that a piece out of time is given up (or its one whole copy passed
+ * on) then, not at the end of whatever wait was running. */
+void
+tgt_tx_timer(struct br_target *t, unsigned ms)
+{
+	uint64_t	now = br_now_ms();
+
+	if (t->tx != TX_IDLE && t->deadline_ms > 0) {
+		if (t->deadline_ms <= now)
+			ms = 0;
+		else if (t->deadline_ms - now < ms)
+			ms = (unsigned)(t->deadline_ms - now);
+	}
+	tgt_timer(t->tx_ev, ms);
+}
+
 /* ---- requests */
 
 void

@@ -38,6 +38,15 @@ tgt_wire_ms(struct br_target *t, size_t n)
 	return ((unsigned)((n * 10 * 1000) / (size_t)baud) + 1);
 }
 
+/* Whether an answer that takes ms more would still reach gdb before it
+ * gives up on the head piece (TGT_GDB_PATIENCE_MS from its first send;
+ * a copy asked for to confirm a read is no new send). */
+bool
+tgt_gdb_still_waits(const struct br_target *t, unsigned ms)
+{
+	return (br_now_ms() + ms <= t->sent_ms + TGT_GDB_PATIENCE_MS);
+}
+
 /* ---- noise */
 
 /*

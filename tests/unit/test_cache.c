@@ -667,6 +667,18 @@ test_quiet_step(void **state)
 	assert_true(is_hit(c, data));
 	assert_false(is_hit(c, "g"));
 
+	/* A reply went on unconfirmed: nothing read stays, code neither
+	 * (it may be the doubtful one); the stub's thread is still known. */
+	fill(c, &f, code);
+	fill(c, &f, data);
+	fill(c, &f, "g");
+	assert_true(br_cache_stub_current(c));
+	br_cache_invalidate(c, BR_CE_DOUBT);
+	assert_false(is_hit(c, code));
+	assert_false(is_hit(c, data));
+	assert_false(is_hit(c, "g"));
+	assert_true(br_cache_stub_current(c));
+
 	/* Without a verified file nothing counts as code. */
 	br_cache_set_vmlinux(c, &fv_ops, NULL);
 	fill(c, &f, code);
@@ -696,6 +708,7 @@ test_bus_events(void **state)
 		{ BR_NOTE_STOP, 0, 0, "X09", 0 },
 		{ BR_NOTE_STOP, 0, 0, NULL, 0 },	/* "kdb", "kgdb" */
 		{ BR_NOTE_TARGET_LINK, 0, 0, NULL, 1 },
+		{ BR_NOTE_DOUBT, 0, 0, NULL, 1 },
 		{ BR_NOTE_LINK_UP, 0, 0, NULL, 0 },
 		{ BR_NOTE_CONSOLE, 0, 0, NULL, 0 },
 		{ BR_NOTE_GDB_DETACH, 0, 0, NULL, 0 },

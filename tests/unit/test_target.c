@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "bridge/prefetch.h"
 #include "tests/unit/fakelink.h"
 
 #define KDB_BANNER "\r\nEntering kdb (current=0xffffffff81811600, pid 0) " \
@@ -1340,7 +1341,10 @@ g_confirmed(struct fix *f)
 
 /* One corrupt frame makes the line noisy, and it stays noisy well past
  * the 44 clean frames that used to clear it (a line at a bit error rate
- * of 1e-4 has gaps that long): clean again only after about 190. */
+ * of 1e-4 has gaps that long): clean again only after about 190. Frames
+ * counted: our requests (when acked) and the stub's replies; a 'g' read
+ * twice is four. 173 clean frames leave 0.066 of the corrupt one, 207
+ * leave 0.038: TGT_CLEAN (0.05) lies between. */
 static void
 test_noisy_sticks(void **state)
 {
@@ -1356,8 +1360,149 @@ test_noisy_sticks(void **state)
 	feed_pkt(f, "QC01");
 	assert_string_equal(wire(), "+");
 	clean_frames(f, 40);			/* 81 clean frames */
+	assert_true(g_confirmed(f));		/* 85 */
+	clean_frames(f, 44);			/* 173 */
+	assert_true(g_confirmed(f));		/* 177 */
+	clean_frames(f, 15);			/* 207 */
+	assert_false(g_confirmed(f));
+}
+
+/* One corrupt frame (a qC's reply): the line is noisy from here. */
+static void
+noisy_now(struct fix *f)
+{
+	struct reply	 r = { 0 };
+
+	br_target_request(f->t, "qC", 2, reply_cb, &r);
+	wire();
+	feed(f, "+$QC01#00");
+	assert_string_equal(wire(), "-");
+	feed_pkt(f, "QC01");
+	assert_string_equal(wire(), "+");
+	assert_int_equal(r.n, 1);
+}
+
+/* A clean line where one ack came late: the bridge sent the request
+ * again, kgdb (already answering the first copy) refused the second with
+ * '-' in its own ack wait. That '-' is no noise: reads stay single. */
+static void
+test_late_ack_not_noise(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r1 = { 0 }, r2 = { 0 };
+	const char	*w;
+
+	stop_it(f);
+	br_target_request(f->t, "m1000,4", 7, reply_cb, &r1);
+	br_target_request(f->t, "m2000,4", 7, reply_cb, &r2);
+	assert_string_equal(wire(), "$m1000,4#8e");
+	fk_run_ms(f->br.base, 100);		/* past the 30 ms ack wait */
+	assert_non_null(strstr(wire(), "$m1000,4#8e"));	/* resent */
+	feed(f, "+");
+	feed_pkt(f, "11223344");
+	assert_int_equal(r1.n, 1);
+	w = wire();				/* '+', a qC to sync */
+	assert_non_null(strstr(w, "$qC#b4"));
+	feed(f, "-");				/* kgdb refuses our copy */
+	w = wire();
+	assert_non_null(strstr(w, "$qC#b4"));	/* the sync again */
+	feed(f, "+");
+	feed_pkt(f, "QC01");
+	assert_string_equal(wire(), "+$m2000,4#8f");
+	feed(f, "+");
+	feed_pkt(f, "55667788");
+	assert_string_equal(wire(), "+");
+	assert_int_equal(r2.n, 1);
+	assert_false(g_confirmed(f));
+}
+
+/* gdb gives up on a request after 3 x remotetimeout, 6 s by default. A
+ * read being confirmed whose second copy never comes must reach gdb
+ * before that, whatever the reply wait (here 5 s, budget about 28 s). */
+static void
+test_unconfirmed_in_gdbs_time(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+
+	br_target_set_timeouts(f->t, 30, 5000, 300);
+	stop_it(f);
+	noisy_now(f);
+	br_target_request(f->t, "g", 1, reply_cb, &r);
+	wire();
+	feed(f, "+");
+	feed_pkt(f, "0011");
+	assert_string_equal(wire(), "+$g#67");	/* read again to confirm */
+	feed(f, "+");
+	/* ... and the second copy never comes: the first goes on when
+	 * gdb's patience (5.5 s from the first send) ends, not later. */
+	fk_run_until(f->br.base, &r.n, 8000);
+	assert_int_equal(r.n, 1);
+	assert_false(r.iserr);
+	assert_string_equal(r.payload, "0011");
+	assert_int_equal(fk.notes[BR_NOTE_DOUBT], 1);
+}
+
+/* The first copy came so late that gdb could not wait for a second: it
+ * goes on at once, unconfirmed, with no second request. */
+static void
+test_late_copy_not_confirmed(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+	char		 console[4096];
+
+	br_target_set_timeouts(f->t, 30, 6000, 300);
+	stop_it(f);
+	noisy_now(f);
+	br_target_request(f->t, "g", 1, reply_cb, &r);
+	wire();
+	feed(f, "+");
+	fk_run_ms(f->br.base, 5450);
+	assert_string_equal(wire(), "");	/* the reply wait goes on */
+	feed_pkt(f, "0011");
+	assert_string_equal(wire(), "+");	/* no second $g */
+	assert_int_equal(r.n, 1);
+	assert_false(r.iserr);
+	assert_string_equal(r.payload, "0011");
+	fk_take_console(console, sizeof console);
+	assert_non_null(strstr(console, "passing that one on unconfirmed"));
+}
+
+/* A read-ahead's read whose second copy never comes fails: nobody waits
+ * for it, and an unconfirmed copy would only sit in the cache. */
+static void
+test_unconfirmed_ahead_fails(void **state)
+{
+	struct fix	*f = *state;
+	struct reply	 r = { 0 };
+
+	stop_it(f);
+	noisy_now(f);
+	assert_int_equal(br_target_request_bg(f->t, "g", 1, reply_cb, &r), 0);
+	wire();
+	feed(f, "+");
+	feed_pkt(f, "0011");
+	assert_string_equal(wire(), "+$g#67");	/* read again to confirm */
+	feed(f, "+");
+	fk_run_until(f->br.base, &r.n, 10000);
+	assert_int_equal(r.n, 1);
+	assert_true(r.iserr);
+	assert_int_equal(fk.notes[BR_NOTE_DOUBT], 0);
+}
+
+/* A new link may be another line: what the old one's noise taught goes. */
+static void
+test_link_forgets_noise(void **state)
+{
+	struct fix	*f = *state;
+
+	stop_it(f);
+	noisy_now(f);
 	assert_true(g_confirmed(f));
-	clean_frames(f, 70);			/* 224 */
+	br_target_link_changed(f->t, false);
+	br_target_link_changed(f->t, true);
+	stop_it(f);
 	assert_false(g_confirmed(f));
 }
 
@@ -1634,6 +1779,9 @@ stale_copies_resent(struct fix *f, enum br_verify v)
 	int		 i;
 
 	f->br.opts.verify = v;
+	/* A long reply wait: the piece's budget (4.5 s) then outlasts any
+	 * pause of a loaded machine between the steps below. */
+	br_target_set_timeouts(f->t, 30, 1000, 300);
 	stop_it(f);
 	br_target_request(f->t, "m1000,4", 7, reply_cb, &r);
 	assert_string_equal(wire(), "$m1000,4#8e");
@@ -2118,6 +2266,11 @@ main(void)
 		T(test_verify_gives_up_with_notice),
 		T(test_verify_only_when_noisy),
 		T(test_noisy_sticks),
+		T(test_late_ack_not_noise),
+		T(test_unconfirmed_in_gdbs_time),
+		T(test_late_copy_not_confirmed),
+		T(test_link_forgets_noise),
+		T(test_unconfirmed_ahead_fails),
 		T(test_noisy_line_shrinks_reads),
 		T(test_garbled_known_length_early),
 		T(test_regs_reply_not_hex_asked_again),
