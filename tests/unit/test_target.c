@@ -367,6 +367,38 @@ test_no_ack_fails_after_bounded_retries(void **state)
 	assert_true(r.iserr);
 }
 
+/* One corrupt frame (a qC's reply): the line is noisy from here. */
+static void
+noisy_now(struct fix *f)
+{
+	struct reply	 r = { 0 };
+
+	br_target_request(f->t, "qC", 2, reply_cb, &r);
+	wire();
+	feed(f, "+$QC01#00");
+	assert_string_equal(wire(), "-");
+	feed_pkt(f, "QC01");
+	assert_string_equal(wire(), "+");
+	assert_int_equal(r.n, 1);
+}
+
+/* On a noisy line: a 'g' (a read-ahead's if bg), its first copy in, the
+ * second asked for and acked. */
+static void
+g_first_copy(struct fix *f, struct reply *r, bool bg)
+{
+	if (bg)
+		assert_int_equal(br_target_request_bg(f->t, "g", 1, reply_cb,
+		    r), 0);
+	else
+		br_target_request(f->t, "g", 1, reply_cb, r);
+	wire();
+	feed(f, "+");
+	feed_pkt(f, "0011");
+	assert_string_equal(wire(), "+$g#67");	/* read again to confirm */
+	feed(f, "+");
+}
+
 /* A read being confirmed on a noisy line whose second copy never comes:
  * the one whole copy goes to gdb, unconfirmed and said so, not an error. */
 static void
@@ -377,19 +409,8 @@ test_unconfirmed_copy_taken(void **state)
 	char		 console[4096];
 
 	stop_it(f);
-	br_target_request(f->t, "qC", 2, reply_cb, &r);
-	wire();
-	feed(f, "+$QC01#00");			/* a corrupt frame: noisy now */
-	assert_string_equal(wire(), "-");
-	feed_pkt(f, "QC01");
-	assert_string_equal(wire(), "+");
-	memset(&r, 0, sizeof r);
-	br_target_request(f->t, "g", 1, reply_cb, &r);
-	wire();
-	feed(f, "+");
-	feed_pkt(f, "0011");
-	assert_string_equal(wire(), "+$g#67");	/* read again to confirm */
-	feed(f, "+");
+	noisy_now(f);
+	g_first_copy(f, &r, false);
 	/* ... and the second copy never comes. */
 	fk_run_until(f->br.base, &r.n, 10000);
 	assert_int_equal(r.n, 1);
@@ -1349,37 +1370,16 @@ static void
 test_noisy_sticks(void **state)
 {
 	struct fix	*f = *state;
-	struct reply	 r = { 0 };
 
 	stop_it(f);
 	assert_false(g_confirmed(f));
-	br_target_request(f->t, "qC", 2, reply_cb, &r);
-	wire();
-	feed(f, "+$QC01#00");			/* a corrupt frame */
-	assert_string_equal(wire(), "-");
-	feed_pkt(f, "QC01");
-	assert_string_equal(wire(), "+");
+	noisy_now(f);
 	clean_frames(f, 40);			/* 81 clean frames */
 	assert_true(g_confirmed(f));		/* 85 */
 	clean_frames(f, 44);			/* 173 */
 	assert_true(g_confirmed(f));		/* 177 */
 	clean_frames(f, 15);			/* 207 */
 	assert_false(g_confirmed(f));
-}
-
-/* One corrupt frame (a qC's reply): the line is noisy from here. */
-static void
-noisy_now(struct fix *f)
-{
-	struct reply	 r = { 0 };
-
-	br_target_request(f->t, "qC", 2, reply_cb, &r);
-	wire();
-	feed(f, "+$QC01#00");
-	assert_string_equal(wire(), "-");
-	feed_pkt(f, "QC01");
-	assert_string_equal(wire(), "+");
-	assert_int_equal(r.n, 1);
 }
 
 /* A clean line where one ack came late: the bridge sent the request
@@ -1428,12 +1428,7 @@ test_unconfirmed_in_gdbs_time(void **state)
 	br_target_set_timeouts(f->t, 30, 5000, 300);
 	stop_it(f);
 	noisy_now(f);
-	br_target_request(f->t, "g", 1, reply_cb, &r);
-	wire();
-	feed(f, "+");
-	feed_pkt(f, "0011");
-	assert_string_equal(wire(), "+$g#67");	/* read again to confirm */
-	feed(f, "+");
+	g_first_copy(f, &r, false);
 	/* ... and the second copy never comes: the first goes on when
 	 * gdb's patience (5.5 s from the first send) ends, not later. */
 	fk_run_until(f->br.base, &r.n, 8000);
@@ -1479,12 +1474,7 @@ test_unconfirmed_ahead_fails(void **state)
 
 	stop_it(f);
 	noisy_now(f);
-	assert_int_equal(br_target_request_bg(f->t, "g", 1, reply_cb, &r), 0);
-	wire();
-	feed(f, "+");
-	feed_pkt(f, "0011");
-	assert_string_equal(wire(), "+$g#67");	/* read again to confirm */
-	feed(f, "+");
+	g_first_copy(f, &r, true);
 	fk_run_until(f->br.base, &r.n, 10000);
 	assert_int_equal(r.n, 1);
 	assert_true(r.iserr);
