@@ -99,6 +99,10 @@ tgt_kdb_polluted(struct br_target *t)
 	t->tx = TX_IDLE;
 	t->kdb_fresh = false;
 	t->kdb_dirty = true;
+	/* Copies of a read from before kdb's turn count for nothing: the
+	 * piece starts over, with gdb's clock (sent_ms) too. */
+	if (r != NULL)
+		tgt_drop_copies(r);
 	if (r != NULL && r->internal && t->enter == EN_PROBE) {
 		/* The mode probe itself: the switch below makes a new one. */
 		TAILQ_REMOVE(&t->queue, r, entry);
@@ -119,6 +123,10 @@ tgt_tx_timeout(int fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	if (now >= t->deadline_ms) {
+		/* The stub may still send what it owes (a reply we NAKed, a
+		 * slow one): the next piece syncs first. */
+		if (t->tx != TX_IDLE)
+			t->unsynced = true;
 		if (!tgt_take_unconfirmed(t))
 			tgt_give_up(t, "no reply from the target in time");
 		return;

@@ -26,6 +26,7 @@ static void	tgt_bad_reply(struct br_target *t, struct treq *r, size_t len);
 static void	tgt_start_piece(struct br_target *t);
 static void	tgt_reply_taken(struct br_target *t, struct treq *r,
 		    const char *p, size_t len);
+static void	tgt_say_unconfirmed(struct br_target *t, struct treq *r);
 static bool	tgt_confirmed(struct br_target *t, struct treq *r, const char
 	    *p, size_t len);
 
@@ -414,12 +415,9 @@ tgt_confirmed(struct br_target *t, struct treq *r, const char *p,
 	 * goes on as it is (tgt_take_unconfirmed says so). */
 	if (!r->background && !tgt_gdb_still_waits(t, t->ack_wait_ms +
 	    tgt_wire_ms(t, tgt_reply_chars(t, r)))) {
-		r->cand[r->copies] = xmalloc(len + 1);
-		memcpy(r->cand[r->copies], p, len);
-		r->candlen[r->copies] = len;
-		r->copies++;
-		tgt_take_unconfirmed(t);
-		return (false);
+		tgt_say_unconfirmed(t, r);
+		tgt_drop_copies(r);
+		return (true);
 	}
 	r->cand[r->copies] = xmalloc(len + 1);
 	memcpy(r->cand[r->copies], p, len);
@@ -472,6 +470,16 @@ tgt_reply(struct br_target *t, const char *p, size_t len)
 	tgt_reply_taken(t, r, p, len);
 }
 
+/* One whole copy of r's piece goes on with no second to confirm it. */
+static void
+tgt_say_unconfirmed(struct br_target *t, struct treq *r)
+{
+	br_notice(t->br, "'%.*s': no second copy of the reply agreed with the "
+	    "first in time (a noisy line); passing that one on unconfirmed",
+	    (int)(r->piecelen > 24 ? 24 : r->piecelen), r->piece);
+	r->doubtful = true;
+}
+
 /*
  * The head request's wait ran out while a read was being confirmed: one
  * copy came whole (its checksum held) and no second agreed with it. That
@@ -498,10 +506,7 @@ tgt_take_unconfirmed(struct br_target *t)
 	t->unsynced = true;
 	t->tx = TX_IDLE;
 	t->br->stats.timeouts++;
-	br_notice(t->br, "'%.*s': no second copy of the reply agreed with the "
-	    "first in time (a noisy line); passing that one on unconfirmed",
-	    (int)(r->piecelen > 24 ? 24 : r->piecelen), r->piece);
-	r->doubtful = true;
+	tgt_say_unconfirmed(t, r);
 	tgt_reply_taken(t, r, p, len);
 	free(p);
 	return (true);

@@ -1026,7 +1026,10 @@ test_nak_storm_bounded(void **state)
 }
 
 /* Console text that never pauses cannot hold a request past its
- * deadline (the ack and reply timers wait while the line is busy). */
+ * deadline (the ack and reply timers wait while the line is busy). The
+ * reply may still come after that (the stub was only slow, or resends
+ * one we NAKed): the next request is preceded by a qC, and an old reply
+ * before its answer is dropped, not taken for the next request's. */
 static void
 test_console_flood_deadline(void **state)
 {
@@ -1049,6 +1052,18 @@ test_console_flood_deadline(void **state)
 	assert_non_null(strstr(r.err, "console bytes"));
 	fk_take_console(console, sizeof console);
 	assert_non_null(strstr(console, "gave up on 'm1000,4'"));
+	memset(&r, 0, sizeof r);
+	wire();
+	br_target_request(f->t, "m2000,4", 7, reply_cb, &r);
+	assert_string_equal(wire(), "$qC#b4");
+	feed_pkt(f, "11223344");		/* m1000,4's, late */
+	feed(f, "+");
+	feed_pkt(f, "QC01");
+	assert_non_null(strstr(wire(), "$m2000,4#8f"));
+	feed(f, "+");
+	feed_pkt(f, "55667788");
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.payload, "55667788");
 }
 
 /* O packets of a monitor command are progress: they move the deadline,
@@ -1462,6 +1477,11 @@ test_late_copy_not_confirmed(void **state)
 	assert_string_equal(r.payload, "0011");
 	fk_take_console(console, sizeof console);
 	assert_non_null(strstr(console, "passing that one on unconfirmed"));
+	assert_int_equal(fk.notes[BR_NOTE_DOUBT], 1);
+	/* Nothing is owed: the next request needs no qC first. */
+	memset(&r, 0, sizeof r);
+	br_target_request(f->t, "m1000,4", 7, reply_cb, &r);
+	assert_string_equal(wire(), "$m1000,4#8e");
 }
 
 /* A read-ahead's read whose second copy never comes fails: nobody waits
