@@ -1324,6 +1324,17 @@ test_verify_only_when_noisy(void **state)
 	feed(f, "+");
 	feed_pkt(f, "0011");
 	assert_int_equal(r.n, 1);
+	/* A thread's name is read twice too. */
+	memset(&r, 0, sizeof r);
+	br_target_request(f->t, "qThreadExtraInfo,17", 19, reply_cb, &r);
+	wire();
+	feed(f, "+");
+	feed_pkt(f, "6b776f726b6572");
+	assert_string_equal(wire(), "+$qThreadExtraInfo,17#ed");
+	assert_int_equal(r.n, 0);
+	feed(f, "+");
+	feed_pkt(f, "6b776f726b6572");
+	assert_int_equal(r.n, 1);
 
 	f->br.opts.verify = BR_VERIFY_OFF;
 	memset(&r, 0, sizeof r);
